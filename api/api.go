@@ -1,0 +1,154 @@
+// Package api serves motcua's JSON API under /api/v1: the catalog, units,
+// tokens, dossiers and their actions, and public tracking. Handlers return
+// errors; one adapter turns them into the single error shape
+// {"error":{"code","message","field"}} with a Vietnamese message.
+package api
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/unit"
+)
+
+//go:embed openapi.json
+var openapiFS embed.FS
+
+// Server holds what the handlers need.
+type Server struct {
+	Auth     *auth.Service
+	Units    *unit.Store
+	Catalog  *catalog.Store
+	Dossiers *dossier.Service
+	Log      *slog.Logger
+}
+
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+// status maps error kinds to HTTP statuses: the one table of its kind.
+var status = []struct {
+	kind error
+	code int
+}{
+	{problem.ErrNotFound, http.StatusNotFound},
+	{problem.ErrConflict, http.StatusConflict},
+	{problem.ErrState, http.StatusConflict},
+	{problem.ErrForbidden, http.StatusForbidden},
+	{problem.ErrNotPermitted, http.StatusUnprocessableEntity},
+	{problem.ErrInvalid, http.StatusUnprocessableEntity},
+	{problem.ErrUnauthorized, http.StatusUnauthorized},
+	{problem.ErrTooLarge, http.StatusRequestEntityTooLarge},
+	{problem.ErrTooMany, http.StatusTooManyRequests},
+}
+
+// StatusOf returns the HTTP status for err.
+func StatusOf(err error) int {
+	for _, s := range status {
+		if errors.Is(err, s.kind) {
+			return s.code
+		}
+	}
+	return http.StatusInternalServerError
+}
+
+type errorBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Field   string `json:"field,omitempty"`
+	} `json:"error"`
+}
+
+func (s *Server) wrap(h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		err := h(w, r)
+		if err == nil {
+			return
+		}
+		code := StatusOf(err)
+		if code >= 500 {
+			s.Log.ErrorContext(r.Context(), "api error", "method", r.Method, "path", r.URL.Path, "err", err)
+		}
+		pub := problem.Public(err)
+		var body errorBody
+		body.Error.Code, body.Error.Message, body.Error.Field = pub.Code, pub.Message, pub.Field
+		if code == http.StatusUnauthorized {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="motcua"`)
+		}
+		writeJSON(w, code, body)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) error {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// decode reads a JSON body strictly: unknown fields are an error, so a
+// client's typo is reported instead of silently ignored.
+func decode(r *http.Request, v any) error {
+	r.Body = http.MaxBytesReader(nil, r.Body, 1<<20)
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		msg := "Dữ liệu gửi lên không phải JSON hợp lệ."
+		if strings.Contains(err.Error(), "unknown field") {
+			msg = "Dữ liệu gửi lên có trường không hợp lệ: " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+		}
+		return problem.Invalid("body", "invalid_json", msg)
+	}
+	return nil
+}
+
+type ctxKey struct{}
+
+// actor returns the authenticated actor, or nil for an anonymous request.
+func actor(ctx context.Context) *auth.Actor {
+	a, _ := ctx.Value(ctxKey{}).(*auth.Actor)
+	return a
+}
+
+// authenticate resolves a bearer token when one is sent. A bad token is an
+// error even on public routes, so a client learns its token expired.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := r.Header.Get("Authorization")
+		if h == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			s.wrap(func(http.ResponseWriter, *http.Request) error {
+				return problem.New(problem.ErrUnauthorized, "invalid_authorization", "Tiêu đề Authorization phải có dạng \"Bearer <token>\".")
+			})(w, r)
+			return
+		}
+		a, err := s.Auth.Authenticate(r.Context(), strings.TrimSpace(token))
+		if err != nil {
+			s.wrap(func(http.ResponseWriter, *http.Request) error { return err })(w, r)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, a)))
+	})
+}
+
+func requireActor(r *http.Request) (*auth.Actor, error) {
+	if a := actor(r.Context()); a != nil {
+		return a, nil
+	}
+	return nil, problem.New(problem.ErrUnauthorized, "unauthorized", "Vui lòng đăng nhập (Authorization: Bearer <token>).")
+}

@@ -1,0 +1,41 @@
+package api
+
+import "net/http"
+
+// Routes lists every API route; the OpenAPI document must describe each
+// (a test checks it).
+func (s *Server) Routes() []Route {
+	return []Route{
+		{"GET /api/v1/openapi.json", s.openapi},
+		{"GET /api/v1/units", s.listUnits},
+		{"GET /api/v1/procedures", s.searchProcedures},
+		{"GET /api/v1/procedures/{code}", s.getProcedure},
+		{"POST /api/v1/auth/token", s.createToken},
+		{"DELETE /api/v1/auth/token", s.revokeToken},
+		{"GET /api/v1/me", s.me},
+		{"POST /api/v1/dossiers", s.submitDossier},
+		{"GET /api/v1/dossiers", s.listDossiers},
+		{"GET /api/v1/dossiers/{code}", s.getDossier},
+		{"POST /api/v1/dossiers/{code}/actions/{action}", s.act},
+		{"GET /api/v1/dossiers/{code}/pauses", s.pauses},
+		{"POST /api/v1/dossiers/{code}/files/{component}", s.upload},
+		{"GET /api/v1/dossiers/{code}/files/{id}", s.download},
+		{"GET /api/v1/track/{code}", s.track},
+	}
+}
+
+// Route is one method+pattern and its handler.
+type Route struct {
+	Pattern string
+	h       handler
+}
+
+// Register adds the API to mux.
+func (s *Server) Register(mux *http.ServeMux) {
+	for _, rt := range s.Routes() {
+		mux.Handle(rt.Pattern, s.authenticate(s.wrap(rt.h)))
+	}
+	mux.Handle("/api/", s.authenticate(s.wrap(func(w http.ResponseWriter, r *http.Request) error {
+		return errNoRoute
+	})))
+}

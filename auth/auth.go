@@ -1,0 +1,322 @@
+// Package auth owns people and their rights: officer and citizen accounts,
+// roles per administrative unit, password hashing (argon2id), and bearer
+// tokens/sessions that expire and can be revoked. Only the SHA-256 of a
+// token is stored, so a database leak does not leak live sessions.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/store"
+)
+
+// Roles an account can hold on a unit.
+const (
+	Reception  = "reception"  // tiếp nhận và trả kết quả
+	Specialist = "specialist" // chuyên viên xử lý
+	Leader     = "leader"     // lãnh đạo
+	Clerk      = "clerk"      // văn thư
+	Admin      = "admin"      // quản trị đơn vị
+	Supervisor = "supervisor" // giám sát (chỉ xem)
+	Citizen    = "citizen"    // công dân (not tied to a unit)
+)
+
+// OfficerRoles lists the roles held on a unit, in display order.
+var OfficerRoles = []string{Reception, Specialist, Leader, Clerk, Admin, Supervisor}
+
+// RoleName is the Vietnamese name of a role.
+func RoleName(r string) string {
+	switch r {
+	case Reception:
+		return "Tiếp nhận và trả kết quả"
+	case Specialist:
+		return "Chuyên viên xử lý"
+	case Leader:
+		return "Lãnh đạo"
+	case Clerk:
+		return "Văn thư"
+	case Admin:
+		return "Quản trị đơn vị"
+	case Supervisor:
+		return "Giám sát"
+	case Citizen:
+		return "Công dân"
+	}
+	return r
+}
+
+// ValidRole reports whether r is a known role.
+func ValidRole(r string) bool {
+	if r == Citizen {
+		return true
+	}
+	for _, x := range OfficerRoles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// User is an account.
+type User struct {
+	ID       int64  `json:"-"`
+	Username string `json:"username"`
+	FullName string `json:"full_name"`
+	Kind     string `json:"kind"` // "officer" or "citizen"
+	Email    string `json:"email,omitempty"`
+	Phone    string `json:"phone,omitempty"`
+	IDNumber string `json:"id_number,omitempty"`
+	Address  string `json:"address,omitempty"`
+	Title    string `json:"title,omitempty"`
+}
+
+// Grant is one role on one unit.
+type Grant struct {
+	UnitID   int64  `json:"-"`
+	UnitCode string `json:"unit"`
+	Role     string `json:"role"`
+}
+
+// Actor is an authenticated user with their grants.
+type Actor struct {
+	User
+	Grants []Grant `json:"roles"`
+}
+
+// Has reports whether the actor holds role on unitID.
+func (a *Actor) Has(role string, unitID int64) bool {
+	for _, g := range a.Grants {
+		if g.Role == role && g.UnitID == unitID {
+			return true
+		}
+	}
+	return false
+}
+
+// IsCitizen reports whether the actor is a citizen account.
+func (a *Actor) IsCitizen() bool { return a.Kind == "citizen" }
+
+// Config tunes the service.
+type Config struct {
+	Params     Params
+	SessionTTL time.Duration
+	// MaxFailures failed logins lock an account for LockFor.
+	MaxFailures int
+	LockFor     time.Duration
+	Now         func() time.Time
+}
+
+// Service manages accounts and sessions.
+type Service struct {
+	db  *store.DB
+	cfg Config
+	// dummy is checked when a username does not exist, so a miss costs as much as a hit.
+	dummy string
+}
+
+// NewService returns a Service; zero fields of cfg take safe defaults.
+func NewService(db *store.DB, cfg Config) *Service {
+	if cfg.Params.Time == 0 {
+		cfg.Params = DefaultParams
+	}
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
+	if cfg.MaxFailures == 0 {
+		cfg.MaxFailures = 5
+	}
+	if cfg.LockFor == 0 {
+		cfg.LockFor = 15 * time.Minute
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	dummy, _ := HashPassword("motcua-dummy-password", cfg.Params)
+	return &Service{db: db, cfg: cfg, dummy: dummy}
+}
+
+var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)
+
+// NewUser is what creating an account needs.
+type NewUser struct {
+	User
+	Password string
+}
+
+// CreateUser adds an account inside tx.
+func (s *Service) CreateUser(ctx context.Context, tx *store.Tx, nu NewUser) (User, error) {
+	u := nu.User
+	u.Username = strings.ToLower(strings.TrimSpace(u.Username))
+	if !usernameRE.MatchString(u.Username) {
+		return User{}, problem.Invalid("username", "invalid_username", "Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch ngang (2–64 ký tự).")
+	}
+	if len(nu.Password) < 8 {
+		return User{}, problem.Invalid("password", "weak_password", "Mật khẩu phải có ít nhất 8 ký tự.")
+	}
+	if u.Kind != "officer" && u.Kind != "citizen" {
+		return User{}, problem.Invalid("kind", "invalid_kind", "Loại tài khoản không hợp lệ.")
+	}
+	if strings.TrimSpace(u.FullName) == "" {
+		u.FullName = u.Username
+	}
+	hash, err := HashPassword(nu.Password, s.cfg.Params)
+	if err != nil {
+		return User{}, err
+	}
+	err = tx.QueryRowContext(ctx, `INSERT INTO users (username, full_name, kind, password_hash, email, phone, id_number, address, title, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		u.Username, u.FullName, u.Kind, hash, u.Email, u.Phone, u.IDNumber, u.Address, u.Title, s.cfg.Now().UnixMilli()).Scan(&u.ID)
+	if store.IsUniqueViolation(err) {
+		return User{}, problem.Conflict("username_taken", "Tên đăng nhập đã được sử dụng.")
+	}
+	return u, err
+}
+
+// Grant gives a user a role on a unit.
+func (s *Service) Grant(ctx context.Context, tx *store.Tx, userID, unitID int64, role string) error {
+	if !ValidRole(role) || role == Citizen {
+		return problem.Invalid("role", "invalid_role", "Vai trò không hợp lệ.")
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO user_roles (user_id, unit_id, role) VALUES (?, ?, ?)`, userID, unitID, role)
+	if store.IsUniqueViolation(err) {
+		return nil
+	}
+	return err
+}
+
+var errBadLogin = problem.New(problem.ErrUnauthorized, "bad_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
+
+// Login checks a password and returns a new bearer token. Repeated failures
+// lock the account for a while; the reply does not say whether the user exists.
+func (s *Service) Login(ctx context.Context, username, password string) (token string, expires time.Time, err error) {
+	username = strings.ToLower(strings.TrimSpace(username))
+	var id, failures, lockedUntil, disabled int64
+	var hash string
+	err = s.db.QueryRowContext(ctx, `SELECT id, password_hash, failed_logins, locked_until, disabled FROM users WHERE username = ?`, username).
+		Scan(&id, &hash, &failures, &lockedUntil, &disabled)
+	if errors.Is(err, sql.ErrNoRows) {
+		CheckPassword(s.dummy, password) // same cost either way: no user enumeration by timing
+		return "", time.Time{}, errBadLogin
+	}
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	now := s.cfg.Now()
+	if lockedUntil > now.UnixMilli() {
+		return "", time.Time{}, problem.New(problem.ErrTooMany, "account_locked", "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau 15 phút.")
+	}
+	if disabled == 1 || !CheckPassword(hash, password) {
+		failures++
+		lock := int64(0)
+		if failures >= int64(s.cfg.MaxFailures) {
+			lock, failures = now.Add(s.cfg.LockFor).UnixMilli(), 0
+		}
+		if _, err := s.db.ExecContext(ctx, `UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?`, failures, lock, id); err != nil {
+			return "", time.Time{}, err
+		}
+		return "", time.Time{}, errBadLogin
+	}
+	token, expires, err = s.newSession(ctx, id)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	_, err = s.db.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?`, id)
+	return token, expires, err
+}
+
+func (s *Service) newSession(ctx context.Context, userID int64) (string, time.Time, error) {
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", time.Time{}, err
+	}
+	token := base64.RawURLEncoding.EncodeToString(raw[:])
+	now := s.cfg.Now()
+	exp := now.Add(s.cfg.SessionTTL)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+		tokenHash(token), userID, now.UnixMilli(), exp.UnixMilli())
+	return token, exp, err
+}
+
+func tokenHash(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+var errNoSession = problem.New(problem.ErrUnauthorized, "invalid_token", "Phiên đăng nhập không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập lại.")
+
+// Authenticate returns the actor behind a live token.
+func (s *Service) Authenticate(ctx context.Context, token string) (*Actor, error) {
+	if token == "" {
+		return nil, errNoSession
+	}
+	var uid int64
+	err := s.db.QueryRowContext(ctx, `SELECT s.user_id FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.disabled = 0`,
+		tokenHash(token), s.cfg.Now().UnixMilli()).Scan(&uid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNoSession
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.Actor(ctx, uid)
+}
+
+// Actor loads a user with their grants.
+func (s *Service) Actor(ctx context.Context, userID int64) (*Actor, error) {
+	a := &Actor{}
+	err := s.db.QueryRowContext(ctx, `SELECT id, username, full_name, kind, email, phone, id_number, address, title FROM users WHERE id = ?`, userID).
+		Scan(&a.ID, &a.Username, &a.FullName, &a.Kind, &a.Email, &a.Phone, &a.IDNumber, &a.Address, &a.Title)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, problem.NotFound("user_not_found", "Không tìm thấy tài khoản.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT r.unit_id, u.code, r.role FROM user_roles r JOIN units u ON u.id = r.unit_id
+		WHERE r.user_id = ? ORDER BY u.code, r.role`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var g Grant
+		if err := rows.Scan(&g.UnitID, &g.UnitCode, &g.Role); err != nil {
+			return nil, err
+		}
+		a.Grants = append(a.Grants, g)
+	}
+	return a, rows.Err()
+}
+
+// UserByName finds an account by username.
+func (s *Service) UserByName(ctx context.Context, username string) (*Actor, error) {
+	var id int64
+	err := s.db.QueryRowContext(ctx, `SELECT id FROM users WHERE username = ?`, strings.ToLower(username)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, problem.NotFound("user_not_found", fmt.Sprintf("Không tìm thấy tài khoản %q.", username))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.Actor(ctx, id)
+}
+
+// Revoke ends the session of token; later use of it fails.
+func (s *Service) Revoke(ctx context.Context, token string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL`,
+		s.cfg.Now().UnixMilli(), tokenHash(token))
+	return err
+}

@@ -1,0 +1,104 @@
+// Package catalog owns the public catalog of administrative procedures
+// (thủ tục hành chính): their definitions, versions and accent-insensitive
+// search. Procedures are data: one JSON file per procedure ships embedded
+// in the binary and is loaded into the database, where a unit admin may
+// edit it; every edit is a new version so a dossier keeps the rules it was
+// submitted under.
+package catalog
+
+// Procedure is one version of an administrative procedure as published.
+// JSON tags are the on-disk format of the embedded files in procedures/.
+type Procedure struct {
+	// Code is the national procedure code, e.g. "1.001193".
+	Code    string `json:"code"`
+	Version int    `json:"version,omitempty"`
+	Name    string `json:"name"`
+	// Field is the sector (lĩnh vực), e.g. "Hộ tịch".
+	Field string `json:"field"`
+	// FieldCode is a short stable slug for browsing, e.g. "ho-tich".
+	FieldCode string `json:"field_code"`
+	// Levels at which the procedure is implemented: "province", "district", "commune".
+	Levels []string `json:"levels"`
+	// Agency is who decides (cơ quan thực hiện), as free text.
+	Agency string `json:"agency"`
+	// Time is the statutory processing time.
+	Time Duration `json:"time"`
+	// TimeNote explains exceptions, e.g. "22 ngày đối với xã miền núi".
+	TimeNote string `json:"time_note,omitempty"`
+	Fees     []Fee  `json:"fees"`
+	// Components are the documents the applicant submits.
+	Components []Component `json:"components"`
+	// Form is the e-form the applicant fills in online.
+	Form []FormField `json:"form"`
+	// Online is "full" (toàn trình), "partial" (một phần) or "none" (Decree 42/2022).
+	Online string `json:"online"`
+	// Result is what the applicant receives, e.g. "Giấy khai sinh".
+	Result     string   `json:"result"`
+	LegalBasis []string `json:"legal_basis"`
+	// Steps is the processing workflow after reception, in order.
+	Steps []Step `json:"steps"`
+	// Requirements lists conditions the applicant must meet (may be empty).
+	Requirements []string `json:"requirements,omitempty"`
+}
+
+// Duration is a statutory time: Value working days ("day"), Value working
+// hours ("hour"), or "same_day" (result the same working day; received
+// after 15:00 → next working day).
+type Duration struct {
+	Unit  string `json:"unit"`
+	Value int    `json:"value"`
+}
+
+// Fee is one fee or charge (phí, lệ phí). Amounts are in VND.
+type Fee struct {
+	Name string `json:"name"`
+	// Kind is "fixed", "per_page" or "per_copy".
+	Kind   string `json:"kind"`
+	Amount int64  `json:"amount"`
+	// FromPage/NextAmount express tiered per-page fees: pages >= FromPage cost NextAmount.
+	FromPage   int   `json:"from_page,omitempty"`
+	NextAmount int64 `json:"next_amount,omitempty"`
+	// Cap is the maximum per copy or per case, 0 for none.
+	Cap int64 `json:"cap,omitempty"`
+	// Exempt lists groups exempted, free text.
+	Exempt []string `json:"exempt,omitempty"`
+	Note   string   `json:"note,omitempty"`
+}
+
+// Component is one document of the dossier (thành phần hồ sơ).
+type Component struct {
+	// Key is a short stable identifier, unique within the procedure, used in URLs and uploads.
+	Key      string `json:"key"`
+	Name     string `json:"name"`
+	Required bool   `json:"required"`
+	// Kind is "original" (bản chính), "copy" (bản sao), "certified_copy" (bản sao chứng thực) or "show" (xuất trình).
+	Kind     string `json:"kind"`
+	Quantity int    `json:"quantity"`
+	// Template names the form template (mẫu đơn), e.g. "Tờ khai đăng ký khai sinh (Mẫu TT 04/2020/TT-BTP)".
+	Template string `json:"template,omitempty"`
+}
+
+// FormField is one field of the e-form.
+type FormField struct {
+	Key   string `json:"key"`
+	Label string `json:"label"`
+	// Type is "text", "textarea", "date", "number", "select", "id_number" or "phone".
+	Type     string   `json:"type"`
+	Required bool     `json:"required"`
+	Options  []string `json:"options,omitempty"`
+	// Pattern is an optional RE2 regular expression the value must match.
+	Pattern string `json:"pattern,omitempty"`
+	Max     int    `json:"max,omitempty"`
+}
+
+// Step is one processing step after reception.
+type Step struct {
+	Name string `json:"name"`
+	// Role is the role that performs the step: "reception", "specialist", "leader", "clerk".
+	Role string `json:"role"`
+	// Level is the administrative level whose unit performs it: "commune", "district" or "province";
+	// a step at a higher level than the receiving unit is an inter-level (liên thông) hand-off.
+	Level string `json:"level"`
+	// Hours is the working time allotted to the step.
+	Hours int `json:"hours"`
+}

@@ -1,0 +1,179 @@
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/vntext"
+)
+
+// Store keeps procedures and all their versions. A version, once written,
+// never changes, so parsed versions are cached in memory.
+type Store struct {
+	db    *store.DB
+	cache sync.Map // "code@version" → Procedure
+}
+
+// NewStore returns a Store on db.
+func NewStore(db *store.DB) *Store { return &Store{db: db} }
+
+// Summary is a procedure as listed in search results.
+type Summary struct {
+	Code      string   `json:"code"`
+	Version   int      `json:"version"`
+	Name      string   `json:"name"`
+	Field     string   `json:"field"`
+	FieldCode string   `json:"field_code"`
+	Levels    []string `json:"levels"`
+	Online    string   `json:"online"`
+}
+
+// Publish stores p as the next version of its code and makes it current.
+func (s *Store) Publish(ctx context.Context, tx *store.Tx, p Procedure, by int64) (Procedure, error) {
+	if err := p.Validate(); err != nil {
+		return Procedure{}, problem.Invalid("procedure", "invalid_procedure", "Thủ tục không hợp lệ: "+err.Error())
+	}
+	var cur sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT MAX(version) FROM procedure_versions WHERE code = ?`, p.Code).Scan(&cur); err != nil {
+		return Procedure{}, err
+	}
+	p.Version = int(cur.Int64) + 1
+	body, err := json.Marshal(p)
+	if err != nil {
+		return Procedure{}, err
+	}
+	var byArg any
+	if by != 0 {
+		byArg = by
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO procedure_versions (code, version, body, created_at, created_by) VALUES (?, ?, ?, ?, ?)`,
+		p.Code, p.Version, string(body), time.Now().UnixMilli(), byArg); err != nil {
+		if store.IsUniqueViolation(err) {
+			return Procedure{}, problem.Conflict("procedure_conflict", "Thủ tục vừa được người khác cập nhật. Vui lòng thử lại.")
+		}
+		return Procedure{}, err
+	}
+	search := vntext.Fold(strings.Join([]string{p.Code, p.Name, p.Field, p.Result, p.Agency}, " "))
+	levels := strings.Join(p.Levels, ",")
+	if p.Version == 1 {
+		_, err = tx.ExecContext(ctx, `INSERT INTO procedures (code, version, name, field, field_code, levels, online, search) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.Code, p.Version, p.Name, p.Field, p.FieldCode, levels, p.Online, search)
+	} else {
+		_, err = tx.ExecContext(ctx, `UPDATE procedures SET version = ?, name = ?, field = ?, field_code = ?, levels = ?, online = ?, search = ? WHERE code = ?`,
+			p.Version, p.Name, p.Field, p.FieldCode, levels, p.Online, search, p.Code)
+	}
+	return p, err
+}
+
+// SeedBuiltin publishes every embedded procedure whose code is not in the
+// database yet; an edited procedure is never overwritten by the shipped one.
+func (s *Store) SeedBuiltin(ctx context.Context, tx *store.Tx) (int, error) {
+	ps, err := Builtin()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, p := range ps {
+		var c int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM procedures WHERE code = ?`, p.Code).Scan(&c); err != nil {
+			return n, err
+		}
+		if c > 0 {
+			continue
+		}
+		if _, err := s.Publish(ctx, tx, p, 0); err != nil {
+			return n, fmt.Errorf("catalog: seed %s: %w", p.Code, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+// Get returns the current version of a procedure.
+func (s *Store) Get(ctx context.Context, code string) (Procedure, error) {
+	var v int
+	err := s.db.QueryRowContext(ctx, `SELECT version FROM procedures WHERE code = ?`, code).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Procedure{}, problem.NotFound("procedure_not_found", "Không tìm thấy thủ tục "+code+".")
+	}
+	if err != nil {
+		return Procedure{}, err
+	}
+	return s.Version(ctx, s.db, code, v)
+}
+
+// Version returns one version of a procedure.
+func (s *Store) Version(ctx context.Context, q store.Querier, code string, version int) (Procedure, error) {
+	key := fmt.Sprintf("%s@%d", code, version)
+	if p, ok := s.cache.Load(key); ok {
+		return p.(Procedure), nil
+	}
+	var body string
+	err := q.QueryRowContext(ctx, `SELECT body FROM procedure_versions WHERE code = ? AND version = ?`, code, version).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Procedure{}, problem.NotFound("procedure_not_found", "Không tìm thấy thủ tục "+code+".")
+	}
+	if err != nil {
+		return Procedure{}, err
+	}
+	var p Procedure
+	if err := json.Unmarshal([]byte(body), &p); err != nil {
+		return Procedure{}, fmt.Errorf("catalog: stored %s: %w", key, err)
+	}
+	s.cache.Store(key, p)
+	return p, nil
+}
+
+// Query filters the catalog. Every folded term of Text must appear.
+type Query struct {
+	Text  string
+	Level string
+	Field string
+}
+
+// Search lists current procedures matching q, by field then code.
+func (s *Store) Search(ctx context.Context, q Query) ([]Summary, error) {
+	sqlText := `SELECT code, version, name, field, field_code, levels, online FROM procedures WHERE 1=1`
+	var args []any
+	for _, t := range vntext.Terms(q.Text) {
+		sqlText += ` AND search LIKE ?`
+		args = append(args, "%"+likeEscape(t)+"%")
+	}
+	if q.Level != "" {
+		sqlText += ` AND (',' || levels || ',') LIKE ?`
+		args = append(args, "%,"+likeEscape(q.Level)+",%")
+	}
+	if q.Field != "" {
+		sqlText += ` AND field_code = ?`
+		args = append(args, q.Field)
+	}
+	rows, err := s.db.QueryContext(ctx, sqlText+` ORDER BY field, code`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Summary{}
+	for rows.Next() {
+		var sm Summary
+		var levels string
+		if err := rows.Scan(&sm.Code, &sm.Version, &sm.Name, &sm.Field, &sm.FieldCode, &levels, &sm.Online); err != nil {
+			return nil, err
+		}
+		sm.Levels = strings.Split(levels, ",")
+		out = append(out, sm)
+	}
+	return out, rows.Err()
+}
+
+// likeEscape drops LIKE wildcards from user input; folded terms never need them.
+func likeEscape(s string) string {
+	return strings.NewReplacer("%", "", "_", "").Replace(s)
+}

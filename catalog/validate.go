@@ -1,0 +1,309 @@
+package catalog
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Enumerated values of the on-disk format. They are plain strings in the
+// JSON files; these constants name them for code that branches on them.
+const (
+	LevelProvince = "province"
+	LevelDistrict = "district"
+	LevelCommune  = "commune"
+
+	UnitSameDay = "same_day"
+	UnitDay     = "day"
+	UnitHour    = "hour"
+
+	OnlineFull    = "full"
+	OnlinePartial = "partial"
+	OnlineNone    = "none"
+
+	RoleReception  = "reception"
+	RoleSpecialist = "specialist"
+	RoleLeader     = "leader"
+	RoleClerk      = "clerk"
+)
+
+// HoursPerDay is the length of a working day in working hours, the unit in
+// which step times are allotted.
+const HoursPerDay = 8
+
+// WorkingHours is the statutory time in working hours: Value×8 for days,
+// Value for hours, and one working day (8) for same-day procedures. It is 0
+// for an unknown unit.
+func (d Duration) WorkingHours() int {
+	switch d.Unit {
+	case UnitSameDay:
+		return HoursPerDay
+	case UnitDay:
+		return d.Value * HoursPerDay
+	case UnitHour:
+		return d.Value
+	}
+	return 0
+}
+
+var (
+	codeRE = regexp.MustCompile(`^\d\.\d{6}$`)
+	// keyRE is the form of component and form-field keys: they appear in
+	// URLs, upload names and stored dossier data, so ASCII snake_case only.
+	keyRE  = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
+	slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+)
+
+// The allowed values of each enumerated field, in the order error messages list them.
+var (
+	levels      = []string{LevelProvince, LevelDistrict, LevelCommune}
+	units       = []string{UnitSameDay, UnitDay, UnitHour}
+	onlineModes = []string{OnlineFull, OnlinePartial, OnlineNone}
+	roles       = []string{RoleReception, RoleSpecialist, RoleLeader, RoleClerk}
+	feeKinds    = []string{"fixed", "per_page", "per_copy"}
+	docKinds    = []string{"original", "copy", "certified_copy", "show"}
+	formTypes   = []string{"text", "textarea", "date", "number", "select", "id_number", "phone"}
+)
+
+// Validate checks the procedure and returns nil, or an error joining one
+// error per problem (errors.Join), each starting with the JSON path of the
+// offending value, e.g. "steps[2].hours: …". Every problem is reported, not
+// only the first, so an admin can fix an uploaded file in one pass.
+func (p *Procedure) Validate() error {
+	var c checker
+
+	if !codeRE.MatchString(p.Code) {
+		c.addf("code", "mã thủ tục %q không đúng dạng d.dddddd (ví dụ 1.001193)", p.Code)
+	}
+	if p.Version < 0 {
+		c.addf("version", "phiên bản %d âm", p.Version)
+	}
+	c.required("name", p.Name)
+	c.required("field", p.Field)
+	if !slugRE.MatchString(p.FieldCode) {
+		c.addf("field_code", "mã lĩnh vực %q phải là slug chữ thường không dấu, nối bằng '-' (ví dụ ho-tich)", p.FieldCode)
+	}
+	c.required("agency", p.Agency)
+	c.required("result", p.Result)
+
+	if len(p.Levels) == 0 {
+		c.addf("levels", "phải có ít nhất một cấp thực hiện")
+	}
+	seenLevel := map[string]bool{}
+	for i, l := range p.Levels {
+		path := fmt.Sprintf("levels[%d]", i)
+		c.oneOf(path, l, levels)
+		if seenLevel[l] {
+			c.addf(path, "cấp %q bị lặp", l)
+		}
+		seenLevel[l] = true
+	}
+
+	c.validateTime(p.Time)
+	c.oneOf("online", p.Online, onlineModes)
+
+	for i, f := range p.Fees {
+		c.validateFee(fmt.Sprintf("fees[%d]", i), f)
+	}
+	c.validateComponents(p.Components)
+	c.validateForm(p.Form)
+
+	if len(p.LegalBasis) == 0 {
+		c.addf("legal_basis", "phải có ít nhất một căn cứ pháp lý")
+	}
+	for i, s := range p.LegalBasis {
+		c.required(fmt.Sprintf("legal_basis[%d]", i), s)
+	}
+	for i, s := range p.Requirements {
+		c.required(fmt.Sprintf("requirements[%d]", i), s)
+	}
+	c.validateSteps(p.Steps, p.Time, seenLevel)
+
+	c.validateText("", reflect.ValueOf(*p))
+	return errors.Join(c.errs...)
+}
+
+func (c *checker) validateTime(d Duration) {
+	c.oneOf("time.unit", d.Unit, units)
+	switch d.Unit {
+	case UnitSameDay:
+		if d.Value != 0 {
+			c.addf("time.value", "thủ tục trong ngày (same_day) không được có value (đang là %d)", d.Value)
+		}
+	case UnitDay, UnitHour:
+		if d.Value < 1 {
+			c.addf("time.value", "thời hạn phải ít nhất 1 %s (đang là %d)", d.Unit, d.Value)
+		}
+	}
+}
+
+func (c *checker) validateFee(path string, f Fee) {
+	c.required(path+".name", f.Name)
+	c.oneOf(path+".kind", f.Kind, feeKinds)
+	if f.Amount < 0 {
+		c.addf(path+".amount", "số tiền âm (%d)", f.Amount)
+	}
+	if f.Amount == 0 && f.Note == "" {
+		c.addf(path+".note", "khoản thu 0 đồng phải có ghi chú giải thích (ví dụ mức thu do HĐND tỉnh quy định)")
+	}
+	if f.FromPage != 0 || f.NextAmount != 0 {
+		if f.Kind != "per_page" {
+			c.addf(path+".from_page", "bậc giá theo trang chỉ dùng cho kind per_page")
+		} else if f.FromPage < 2 || f.NextAmount < 0 {
+			c.addf(path+".from_page", "bậc giá theo trang cần from_page ≥ 2 và next_amount ≥ 0 (đang là %d, %d)", f.FromPage, f.NextAmount)
+		}
+	}
+	if f.Cap < 0 {
+		c.addf(path+".cap", "mức trần âm (%d)", f.Cap)
+	}
+	for i, s := range f.Exempt {
+		c.required(fmt.Sprintf("%s.exempt[%d]", path, i), s)
+	}
+}
+
+func (c *checker) validateComponents(cs []Component) {
+	if len(cs) == 0 {
+		c.addf("components", "phải có ít nhất một thành phần hồ sơ")
+	}
+	seen := map[string]bool{}
+	for i, comp := range cs {
+		path := fmt.Sprintf("components[%d]", i)
+		c.key(path+".key", comp.Key, seen)
+		c.required(path+".name", comp.Name)
+		c.oneOf(path+".kind", comp.Kind, docKinds)
+		if comp.Quantity < 1 {
+			c.addf(path+".quantity", "số lượng phải ít nhất 1 (đang là %d)", comp.Quantity)
+		}
+	}
+}
+
+func (c *checker) validateForm(fields []FormField) {
+	seen := map[string]bool{}
+	for i, f := range fields {
+		path := fmt.Sprintf("form[%d]", i)
+		c.key(path+".key", f.Key, seen)
+		c.required(path+".label", f.Label)
+		c.oneOf(path+".type", f.Type, formTypes)
+		if f.Type == "select" && len(f.Options) == 0 {
+			c.addf(path+".options", "trường chọn (select) phải có danh sách lựa chọn")
+		}
+		if f.Type != "select" && len(f.Options) > 0 {
+			c.addf(path+".options", "chỉ trường select mới có options (kiểu đang là %q)", f.Type)
+		}
+		seenOpt := map[string]bool{}
+		for j, o := range f.Options {
+			op := fmt.Sprintf("%s.options[%d]", path, j)
+			c.required(op, o)
+			if seenOpt[o] {
+				c.addf(op, "lựa chọn %q bị lặp", o)
+			}
+			seenOpt[o] = true
+		}
+		if f.Pattern != "" {
+			if _, err := regexp.Compile(f.Pattern); err != nil {
+				c.addf(path+".pattern", "biểu thức chính quy không hợp lệ (RE2): %v", err)
+			}
+		}
+		if f.Max < 0 {
+			c.addf(path+".max", "max âm (%d)", f.Max)
+		}
+	}
+}
+
+// validateSteps checks each step and that the steps use up exactly the
+// statutory time: deadlines of steps are derived from their hours, so a
+// mismatch would make the per-step deadlines disagree with the legal one.
+func (c *checker) validateSteps(steps []Step, d Duration, procLevels map[string]bool) {
+	if len(steps) == 0 {
+		c.addf("steps", "phải có ít nhất một bước xử lý")
+	}
+	total := 0
+	for i, s := range steps {
+		path := fmt.Sprintf("steps[%d]", i)
+		c.required(path+".name", s.Name)
+		c.oneOf(path+".role", s.Role, roles)
+		if c.oneOf(path+".level", s.Level, levels) && !procLevels[s.Level] {
+			c.addf(path+".level", "cấp %q không nằm trong levels của thủ tục", s.Level)
+		}
+		if s.Hours < 1 {
+			c.addf(path+".hours", "số giờ phải ít nhất 1 (đang là %d)", s.Hours)
+		}
+		total += s.Hours
+	}
+	if want := d.WorkingHours(); len(steps) > 0 && want > 0 && total != want {
+		c.addf("steps", "tổng số giờ các bước là %d, khác thời hạn luật định %d giờ làm việc", total, want)
+	}
+}
+
+// validateText walks every string of the procedure: text shown to citizens
+// and compared in search must be NFC (decomposed accents render and match
+// differently) and carry no stray surrounding spaces.
+func (c *checker) validateText(path string, v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		s := v.String()
+		switch {
+		case !utf8.ValidString(s):
+			c.addf(path, "chuỗi không phải UTF-8 hợp lệ")
+		case !norm.NFC.IsNormalString(s):
+			c.addf(path, "chuỗi chưa chuẩn hoá Unicode NFC (dấu tiếng Việt đang ở dạng tổ hợp)")
+		}
+		if strings.TrimSpace(s) != s {
+			c.addf(path, "có khoảng trắng ở đầu hoặc cuối chuỗi")
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+			if name == "" {
+				name = t.Field(i).Name
+			}
+			if path != "" {
+				name = path + "." + name
+			}
+			c.validateText(name, v.Field(i))
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			c.validateText(fmt.Sprintf("%s[%d]", path, i), v.Index(i))
+		}
+	}
+}
+
+// checker collects problems; each is an error prefixed with its JSON path.
+type checker struct{ errs []error }
+
+func (c *checker) addf(path, format string, args ...any) {
+	c.errs = append(c.errs, fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...)))
+}
+
+func (c *checker) required(path, s string) {
+	if strings.TrimSpace(s) == "" {
+		c.addf(path, "không được để trống")
+	}
+}
+
+// oneOf reports whether v is allowed, recording a problem if it is not.
+func (c *checker) oneOf(path, v string, allowed []string) bool {
+	if slices.Contains(allowed, v) {
+		return true
+	}
+	c.addf(path, "giá trị %q không hợp lệ, phải là một trong: %s", v, strings.Join(allowed, ", "))
+	return false
+}
+
+func (c *checker) key(path, k string, seen map[string]bool) {
+	if !keyRE.MatchString(k) {
+		c.addf(path, "khoá %q phải là snake_case ASCII (chữ thường, số, '_'), bắt đầu bằng chữ", k)
+	}
+	if seen[k] {
+		c.addf(path, "khoá %q bị trùng", k)
+	}
+	seen[k] = true
+}

@@ -1,0 +1,120 @@
+// Command motcua runs the one-stop system: `motcua serve` for the web
+// server, plus the administrator's commands (migrate, user add, calendar,
+// version). Flags can also be given as MOTCUA_* environment variables.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+
+	"github.com/motcua/motcua/store"
+)
+
+const usage = `motcua — hệ thống một cửa điện tử
+
+Usage:
+  motcua serve [--addr 127.0.0.1:8080] [--data DIR | --db postgres://…] [--demo]
+  motcua migrate [--data DIR | --db URL]
+  motcua user add NAME --role ROLE --unit UNITCODE --password-stdin [--full-name "…"] [--data DIR | --db URL]
+  motcua calendar holidays YEAR
+  motcua calendar due --from RFC3339 (--days N | --hours N | --same-day)
+  motcua version
+
+Every flag may also be set as MOTCUA_<FLAG> (e.g. MOTCUA_DB, MOTCUA_ADDR, MOTCUA_DATA).
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "motcua:", err)
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("see 'motcua help'")
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	switch args[0] {
+	case "serve":
+		return runServe(ctx, args[1:], stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, args[1:], stdout)
+	case "user":
+		return runUser(ctx, args[1:], stdin, stdout)
+	case "calendar":
+		return runCalendar(args[1:], stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "motcua", version())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := bi.Main.Version
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v
+}
+
+// dbFlags are the flags every command that opens the database shares.
+type dbFlags struct {
+	data string
+	db   string
+}
+
+func (d *dbFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&d.data, "data", "./data", "data directory: the SQLite database and stored files")
+	fs.StringVar(&d.db, "db", "", "PostgreSQL URL (postgres://…) instead of SQLite")
+}
+
+func (d *dbFlags) open(ctx context.Context) (*store.DB, error) {
+	return store.Open(ctx, store.Config{URL: d.db, Dir: d.data})
+}
+
+// parse parses flags, taking unset ones from MOTCUA_<NAME> (dashes as underscores).
+func parse(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if set[f.Name] {
+			return
+		}
+		env := "MOTCUA_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := os.LookupEnv(env); ok {
+			if e := f.Value.Set(v); e != nil {
+				err = fmt.Errorf("%s: %w", env, e)
+			}
+		}
+	})
+	return err
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestCommands(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	cases := []struct {
+		name    string
+		args    []string
+		stdin   string
+		wantErr string
+		wantOut string
+	}{
+		{"version", []string{"version"}, "", "", "motcua "},
+		{"unknown", []string{"dance"}, "", `unknown command "dance"`, ""},
+		{"migrate", []string{"migrate", "--data", dir}, "", "", "applied 1 migration(s) on sqlite"},
+		{"migrate again", []string{"migrate", "--data", dir}, "", "", "applied 0 migration(s)"},
+		{"user needs a unit", []string{"user", "add", "ana", "--role", "leader", "--password-stdin", "--data", dir}, "mat-khau-123\n", "--unit is required", ""},
+		{"user needs stdin flag", []string{"user", "add", "ana", "--role", "citizen", "--data", dir}, "", "--password-stdin is required", ""},
+		{"bad role", []string{"user", "add", "ana", "--role", "king", "--unit", "x", "--password-stdin", "--data", dir}, "p", "--role must be one of", ""},
+		{"citizen added", []string{"user", "add", "ana", "--role", "citizen", "--password-stdin", "--data", dir}, "mat-khau-123\n", "", "created ana (citizen)"},
+		{"duplicate", []string{"user", "add", "ana", "--role", "citizen", "--password-stdin", "--data", dir}, "mat-khau-123\n", "Tên đăng nhập đã được sử dụng", ""},
+		{"short password", []string{"user", "add", "bob", "--role", "citizen", "--password-stdin", "--data", dir}, "123\n", "ít nhất 8 ký tự", ""},
+		{"unknown unit", []string{"user", "add", "cuc", "--role", "leader", "--unit", "000.00.00.H99", "--password-stdin", "--data", dir}, "mat-khau-123\n", "Không tìm thấy đơn vị", ""},
+		{"holidays", []string{"calendar", "holidays", "2026"}, "", "", "2026-02-17 "},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			err := run(ctx, c.args, strings.NewReader(c.stdin), &out, &errb)
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("err %v, want %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("%v (stderr %s)", err, errb.String())
+			}
+			if !strings.Contains(out.String(), c.wantOut) {
+				t.Fatalf("stdout %q lacks %q", out.String(), c.wantOut)
+			}
+		})
+	}
+}
+
+// TestServeDemoAndShutdown starts the real server with the demo world, logs
+// in as a printed demo account, and stops it gracefully.
+func TestServeDemoAndShutdown(t *testing.T) {
+	t.Setenv("MOTCUA_DATA", t.TempDir()) // flags also come from the environment
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--demo"}, nil, pw, io.Discard)
+		pw.Close()
+	}()
+	sc := bufio.NewScanner(pr)
+	var url string
+	var lines []string
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+		if u, ok := strings.CutPrefix(sc.Text(), "motcua is serving at "); ok {
+			url = strings.Fields(u)[0]
+		}
+		if strings.Contains(sc.Text(), "congdan") {
+			break
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if url == "" {
+		t.Fatalf("no URL printed: %q", lines)
+	}
+	if !strings.Contains(strings.Join(lines, "\n"), "gialam.tiepnhan") {
+		t.Fatalf("demo logins not printed: %q", lines)
+	}
+	body := `{"username":"gialam.tiepnhan","password":"motcua-demo"}`
+	resp, err := http.Post(url+"/api/v1/auth/token", "application/json", strings.NewReader(body))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("demo login: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve returned %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not shut down")
+	}
+}

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/server"
+)
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var dbf dbFlags
+	dbf.register(fs)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	loadDemo := fs.Bool("demo", false, "load the demo world (Nho Quan district) on first start")
+	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	db, err := dbf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	app, err := server.New(ctx, db, server.Config{DataDir: dbf.data, Log: log})
+	if err != nil {
+		return err
+	}
+	if *loadDemo {
+		loaded, err := demo.Load(ctx, db, app.Units, app.Auth)
+		if err != nil {
+			return fmt.Errorf("load demo: %w", err)
+		}
+		log.Info("demo world", "loaded_now", loaded)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           app.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		// Uploads from a slow rural line can take minutes; only idle is capped tightly.
+		ReadTimeout:  10 * time.Minute,
+		WriteTimeout: 2 * time.Minute,
+		IdleTimeout:  2 * time.Minute,
+		ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "motcua is serving at %s (database: %s)\n", url, db.Dialect)
+	if *loadDemo {
+		fmt.Fprintf(stdout, "Demo logins (password %q):\n", demo.Password)
+		for _, a := range demo.Accounts {
+			fmt.Fprintf(stdout, "  %-18s %s, %s\n", a.Username, a.Role, a.UnitCode)
+		}
+		fmt.Fprintf(stdout, "  %-18s citizen\n", demo.Citizen.Username)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	var dbf dbFlags
+	dbf.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	db, err := dbf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "applied %d migration(s) on %s\n", n, db.Dialect)
+	return nil
+}

@@ -1,0 +1,121 @@
+// Package demo loads the demo world: Ninh Bình province, Nho Quan district
+// with its departments and 27 communes as they were in 2022 (the place of
+// the news article motcua grew from), and an account for every role at the
+// district and at Gia Lâm commune. Agency codes are illustrative.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/unit"
+)
+
+// Password is every demo account's password. The demo is for trying
+// motcua out; never load it into a production database.
+const Password = "motcua-demo"
+
+// Codes of the demo units used by tests and the README.
+const (
+	ProvinceCode = "000.00.00.H40"
+	DistrictCode = "000.00.07.H40"
+	GiaLamCode   = "000.04.07.H40"
+)
+
+var communes = []string{
+	"Thị trấn Nho Quan", "Xã Gia Thủy", "Xã Gia Sơn", "Xã Gia Lâm", "Xã Gia Tường", "Xã Xích Thổ",
+	"Xã Cúc Phương", "Xã Kỳ Phú", "Xã Phú Long", "Xã Quảng Lạc", "Xã Thạch Bình", "Xã Sơn Hà",
+	"Xã Sơn Lai", "Xã Sơn Thành", "Xã Văn Phú", "Xã Văn Phương", "Xã Văn Phong", "Xã Lạng Phong",
+	"Xã Yên Quang", "Xã Đức Long", "Xã Đồng Phong", "Xã Phú Lộc", "Xã Thượng Hòa", "Xã Quỳnh Lưu",
+	"Xã Lạc Vân", "Xã Thanh Lạc", "Xã Phú Sơn",
+}
+
+var departments = []unit.Department{
+	{Code: "VP", Name: "Văn phòng HĐND và UBND huyện (Trung tâm Một cửa liên thông)"},
+	{Code: "TNMT", Name: "Phòng Tài nguyên và Môi trường"},
+	{Code: "TP", Name: "Phòng Tư pháp"},
+	{Code: "KTHT", Name: "Phòng Kinh tế và Hạ tầng"},
+	{Code: "TCKH", Name: "Phòng Tài chính – Kế hoạch"},
+	{Code: "LDTBXH", Name: "Phòng Lao động – Thương binh và Xã hội"},
+}
+
+// Account is one demo login.
+type Account struct {
+	Username, FullName, Role, UnitCode, Title string
+}
+
+// Accounts lists the demo logins (all with Password).
+var Accounts = []Account{
+	{"huyen.tiepnhan", "Phạm Thị Hoa", auth.Reception, DistrictCode, "Công chức Trung tâm Một cửa liên thông"},
+	{"huyen.chuyenvien", "Đinh Văn Thắng", auth.Specialist, DistrictCode, "Chuyên viên Phòng Tài nguyên và Môi trường"},
+	{"huyen.lanhdao", "Lê Trần Hương", auth.Leader, DistrictCode, "Phó Chủ tịch UBND huyện"},
+	{"huyen.vanthu", "Bùi Thị Lan", auth.Clerk, DistrictCode, "Văn thư UBND huyện"},
+	{"huyen.quantri", "Trần Minh Đức", auth.Admin, DistrictCode, "Quản trị hệ thống"},
+	{"huyen.giamsat", "Hoàng Văn Bình", auth.Supervisor, DistrictCode, "Thanh tra huyện"},
+	{"gialam.tiepnhan", "Nguyễn Thị Mai", auth.Reception, GiaLamCode, "Công chức Bộ phận một cửa xã"},
+	{"gialam.chuyenvien", "Vũ Đức Long", auth.Specialist, GiaLamCode, "Công chức Tư pháp – Hộ tịch"},
+	{"gialam.lanhdao", "Đặng Văn Quân", auth.Leader, GiaLamCode, "Chủ tịch UBND xã"},
+	{"gialam.vanthu", "Lương Thị Thu", auth.Clerk, GiaLamCode, "Văn thư UBND xã"},
+	{"gialam.quantri", "Mai Văn Tú", auth.Admin, GiaLamCode, "Quản trị xã"},
+}
+
+// Citizen is the demo citizen account.
+var Citizen = auth.User{Username: "congdan", FullName: "Nguyễn Văn An", Kind: "citizen",
+	Email: "nguyenvanan@example.vn", Phone: "0912345678", IDNumber: "037085001234", Address: "Thôn Tân Lập, xã Gia Lâm, huyện Nho Quan, tỉnh Ninh Bình"}
+
+// Load creates the demo world unless it is already there. It reports
+// whether it loaded anything.
+func Load(ctx context.Context, db *store.DB, units *unit.Store, au *auth.Service) (bool, error) {
+	if _, err := units.ByCode(ctx, ProvinceCode); err == nil {
+		return false, nil
+	}
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := units.Create(ctx, tx, unit.Unit{Code: ProvinceCode, Name: "UBND tỉnh Ninh Bình", ShortName: "Ninh Bình", Level: unit.Province}, ""); err != nil {
+			return err
+		}
+		district, err := units.Create(ctx, tx, unit.Unit{Code: DistrictCode, Name: "UBND huyện Nho Quan", ShortName: "Nho Quan", Level: unit.District}, ProvinceCode)
+		if err != nil {
+			return err
+		}
+		for _, d := range departments {
+			if err := units.AddDepartment(ctx, tx, district.ID, d); err != nil {
+				return err
+			}
+		}
+		for i, name := range communes {
+			code := fmt.Sprintf("000.%02d.07.H40", i+1)
+			if _, err := units.Create(ctx, tx, unit.Unit{Code: code, Name: "UBND " + lowerFirst(name), ShortName: name, Level: unit.Commune}, DistrictCode); err != nil {
+				return err
+			}
+		}
+		for _, acc := range Accounts {
+			u, err := au.CreateUser(ctx, tx, auth.NewUser{User: auth.User{Username: acc.Username, FullName: acc.FullName, Kind: "officer", Title: acc.Title}, Password: Password})
+			if err != nil {
+				return err
+			}
+			un, err := units.ByCodeTx(ctx, tx, acc.UnitCode)
+			if err != nil {
+				return err
+			}
+			if err := au.Grant(ctx, tx, u.ID, un.ID, acc.Role); err != nil {
+				return err
+			}
+		}
+		_, err = au.CreateUser(ctx, tx, auth.NewUser{User: Citizen, Password: Password})
+		return err
+	})
+	return err == nil, err
+}
+
+// lowerFirst turns "Xã Gia Lâm" into "xã Gia Lâm" for "UBND xã Gia Lâm".
+func lowerFirst(s string) string {
+	for _, p := range []string{"Xã ", "Thị trấn "} {
+		if rest, ok := strings.CutPrefix(s, p); ok {
+			return strings.ToLower(p) + rest
+		}
+	}
+	return s
+}

@@ -1,0 +1,65 @@
+package dossier
+
+import (
+	"context"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/store"
+)
+
+// canView: a citizen sees only their own dossiers; an officer sees the
+// dossiers of the units they hold a role on, and of every unit below them
+// (a district supervisor follows its communes).
+func (s *Service) canView(ctx context.Context, q store.Querier, a *auth.Actor, d *Dossier) (bool, error) {
+	if a == nil {
+		return false, nil
+	}
+	if a.IsCitizen() {
+		return d.ownerID == a.ID, nil
+	}
+	if d.createdByID == a.ID {
+		return true, nil // the officer or volunteer who filed it follows it
+	}
+	for _, id := range []int64{d.unitID, d.receivingID} {
+		chain, err := s.units.Ancestors(ctx, q, id)
+		if err != nil {
+			return false, err
+		}
+		for _, u := range chain {
+			for _, g := range a.Grants {
+				if g.UnitID == u.ID {
+					return true, nil
+				}
+			}
+		}
+	}
+	return false, nil
+}
+
+// allows reports whether actor a may apply rule r to d.
+func allows(a *auth.Actor, d *Dossier, r Rule, p catalog.Procedure) bool {
+	if r.OnStep && (d.Step >= len(p.Steps) || p.Steps[d.Step].Role != r.Role) {
+		return false
+	}
+	switch {
+	case r.Role == ApplicantRole:
+		return a.ID == d.ownerID
+	case r.AtReceiving:
+		return a.Has(r.Role, d.receivingID)
+	}
+	return a.Has(r.Role, d.unitID)
+}
+
+// actionsFor lists what a may do to d now, in table order, without repeats.
+func actionsFor(a *auth.Actor, d *Dossier, p catalog.Procedure) []Action {
+	var out []Action
+	seen := map[Action]bool{}
+	for _, r := range Rules {
+		if r.From == d.Status && !seen[r.Action] && allows(a, d, r, p) {
+			seen[r.Action] = true
+			out = append(out, r.Action)
+		}
+	}
+	return out
+}

@@ -1,0 +1,296 @@
+package dossier
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/store"
+)
+
+// ActInput is what an action carries.
+type ActInput struct {
+	// Version, when set, must equal the dossier's current version
+	// (optimistic concurrency: the loser of a race gets ErrConflict).
+	Version int64  `json:"version,omitempty"`
+	Note    string `json:"note,omitempty"`
+	// Assignee is the username to hand the next step to (forward, approve).
+	Assignee string `json:"assignee,omitempty"`
+	// NewDue is the new appointment of an apology (RFC 3339).
+	NewDue *time.Time `json:"new_due,omitempty"`
+}
+
+// Act applies one action of the lifecycle table to a dossier, in one
+// transaction that also appends the history event.
+func (s *Service) Act(ctx context.Context, a *auth.Actor, code string, action Action, in ActInput) (*Dossier, error) {
+	if a == nil {
+		return nil, problem.New(problem.ErrUnauthorized, "unauthorized", "Vui lòng đăng nhập.")
+	}
+	if !knownAction(action) {
+		return nil, problem.NotFound("unknown_action", "Thao tác "+string(action)+" không tồn tại.")
+	}
+	in.Note = strings.TrimSpace(in.Note)
+	if len([]rune(in.Note)) > 4000 {
+		return nil, problem.Invalid("note", "note_too_long", "Nội dung ghi chú tối đa 4000 ký tự.")
+	}
+	var out *Dossier
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		d, err := s.load(ctx, tx, code)
+		if err != nil {
+			return err
+		}
+		if ok, err := s.canView(ctx, tx, a, d); err != nil {
+			return err
+		} else if !ok {
+			return errNoDossier // do not reveal that the code exists
+		}
+		if in.Version != 0 && in.Version != d.Version {
+			return problem.Conflict("version_conflict", "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại hồ sơ và thực hiện lại.")
+		}
+		rules := RulesFor(d.Status, action)
+		if len(rules) == 0 {
+			return problem.New(problem.ErrState, "invalid_transition",
+				fmt.Sprintf("Không thể thực hiện \"%s\" khi hồ sơ ở trạng thái \"%s\".", action.Name(), d.Status.Name()))
+		}
+		p, err := s.catalog.Version(ctx, tx, d.Procedure, d.ProcedureVersion)
+		if err != nil {
+			return err
+		}
+		var rule *Rule
+		for i := range rules {
+			if allows(a, d, rules[i], p) {
+				rule = &rules[i]
+				break
+			}
+		}
+		if rule == nil {
+			return problem.New(problem.ErrNotPermitted, "action_not_permitted",
+				fmt.Sprintf("Bạn không có quyền \"%s\" đối với hồ sơ này ở bước hiện tại.", action.Name()))
+		}
+		if rule.NeedsNote && in.Note == "" {
+			return problem.Invalid("note", "note_required", "Vui lòng nhập lý do/nội dung bằng văn bản.")
+		}
+		if err := s.apply(ctx, tx, a, d, p, *rule, in); err != nil {
+			return err
+		}
+		out, err = s.load(ctx, tx, code)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.decorate(ctx, s.db, out); err != nil {
+		return nil, err
+	}
+	out.Actions = actionsFor(a, out, mustVersion(ctx, s, out))
+	return out, nil
+}
+
+func mustVersion(ctx context.Context, s *Service, d *Dossier) catalog.Procedure {
+	p, _ := s.catalog.Version(ctx, s.db, d.Procedure, d.ProcedureVersion)
+	return p
+}
+
+func knownAction(a Action) bool {
+	for _, x := range Actions {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+// change collects the columns a transition sets.
+type change struct {
+	cols []string
+	args []any
+}
+
+func (c *change) set(col string, v any) {
+	c.cols = append(c.cols, col+" = ?")
+	c.args = append(c.args, v)
+}
+
+// apply computes the new state, step, unit and clock, writes them guarded
+// by the version read, and appends the event.
+func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dossier, p catalog.Procedure, r Rule, in ActInput) error {
+	now := s.cfg.Now()
+	var c change
+	to, step, unitID := r.To, d.Step, d.unitID
+	var eventDue *time.Time
+
+	switch r.Move {
+	case Advance:
+		next := d.Step + 1
+		if lastWorkStep(p) < next {
+			// Past the last processing step: the result goes back to the one-stop desk.
+			to, unitID = ResultReady, d.receivingID
+			c.set("result_at", now.UnixMilli())
+			c.set("assignee_id", nil)
+		} else {
+			u, err := s.units.ForLevel(ctx, tx, d.receivingID, p.Steps[next].Level)
+			if err != nil {
+				return err
+			}
+			unitID = u.ID
+			if err := s.assign(ctx, tx, &c, in.Assignee, p.Steps[next].Role, unitID); err != nil {
+				return err
+			}
+		}
+		step = next
+		c.set("step_started_at", now.UnixMilli())
+	case Back:
+		if d.Step == 0 {
+			return problem.New(problem.ErrState, "no_previous_step", "Hồ sơ đang ở bước đầu tiên, không thể trả lại.")
+		}
+		step = d.Step - 1
+		u, err := s.units.ForLevel(ctx, tx, d.receivingID, p.Steps[step].Level)
+		if err != nil {
+			return err
+		}
+		unitID = u.ID
+		if err := s.assign(ctx, tx, &c, in.Assignee, p.Steps[step].Role, unitID); err != nil {
+			return err
+		}
+		c.set("step_started_at", now.UnixMilli())
+	}
+
+	switch r.Action {
+	case Receive:
+		due, err := s.cal.Due(now, p.Time.Unit, p.Time.Value)
+		if err != nil {
+			return fmt.Errorf("dossier: due for %s: %w", p.Code, err)
+		}
+		step = firstWorkStep(p)
+		u, err := s.units.ForLevel(ctx, tx, d.receivingID, p.Steps[step].Level)
+		if err != nil {
+			return err
+		}
+		unitID = u.ID
+		c.set("received_at", now.UnixMilli())
+		c.set("due_at", due.UnixMilli())
+		c.set("step_started_at", now.UnixMilli())
+		if err := s.assign(ctx, tx, &c, in.Assignee, p.Steps[step].Role, unitID); err != nil {
+			return err
+		}
+		eventDue = &due
+	case RequestSupplement:
+		if d.Status == Processing {
+			// Decree 118: the supplement request during processing is issued once.
+			if d.Supplements >= 1 {
+				return problem.New(problem.ErrState, "supplement_limit", "Hồ sơ đã được yêu cầu bổ sung một lần; theo quy định chỉ được yêu cầu bổ sung một lần.")
+			}
+			c.set("supplements", d.Supplements+1)
+			c.set("paused_at", now.UnixMilli())
+			if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_pauses (dossier_id, started_at, reason) VALUES (?, ?, ?)`,
+				d.id, now.UnixMilli(), in.Note); err != nil {
+				return err
+			}
+		}
+	case Supplement:
+		if d.Status == SupplementRequested && d.PausedAt != nil && d.DueAt != nil {
+			// Time already used counts: the remaining working time resumes now.
+			remaining := s.cal.WorkingBetween(*d.PausedAt, *d.DueAt)
+			due := s.cal.AddWorking(now, remaining)
+			c.set("due_at", due.UnixMilli())
+			c.set("paused_at", nil)
+			eventDue = &due
+			if _, err := tx.ExecContext(ctx, `UPDATE dossier_pauses SET ended_at = ? WHERE dossier_id = ? AND ended_at IS NULL`,
+				now.UnixMilli(), d.id); err != nil {
+				return err
+			}
+		}
+	case Apologize:
+		if in.NewDue == nil || !in.NewDue.After(now) || (d.DueAt != nil && !in.NewDue.After(*d.DueAt)) {
+			return problem.Invalid("new_due", "invalid_new_due", "Ngày hẹn trả mới phải sau thời điểm hiện tại và sau ngày hẹn cũ.")
+		}
+		c.set("due_at", in.NewDue.UnixMilli())
+		c.set("apologized", 1)
+		eventDue = in.NewDue
+	case Deliver:
+		if d.DueAt != nil && now.After(*d.DueAt) && !d.Apologized {
+			return problem.New(problem.ErrState, "apology_required", "Hồ sơ trả quá hạn: cần lập văn bản xin lỗi và hẹn lại ngày trả (Mẫu 04) trước khi trả kết quả.")
+		}
+		c.set("delivered_at", now.UnixMilli())
+	}
+	if to.Final() {
+		c.set("closed_at", now.UnixMilli())
+		c.set("paused_at", nil)
+	}
+	c.set("status", string(to))
+	c.set("step", step)
+	c.set("unit_id", unitID)
+	c.set("updated_at", now.UnixMilli())
+	c.args = append(c.args, d.id, d.Version)
+	res, err := tx.ExecContext(ctx, `UPDATE dossiers SET `+strings.Join(c.cols, ", ")+`, version = version + 1 WHERE id = ? AND version = ?`, c.args...)
+	if err != nil {
+		return fmt.Errorf("dossier: update %s: %w", d.Code, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != 1 {
+		return problem.Conflict("version_conflict", "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại hồ sơ và thực hiện lại.")
+	}
+	return appendEvent(ctx, tx, d.id, now, a, r.Role, string(r.Action), d.Status, to, d.Step, step, d.unitID, unitID, eventDue, in.Note)
+}
+
+// assign sets the assignee for the coming step: the named user, who must
+// hold role on the unit, or nobody (the unit's queue).
+func (s *Service) assign(ctx context.Context, tx *store.Tx, c *change, username, role string, unitID int64) error {
+	if username == "" {
+		c.set("assignee_id", nil)
+		return nil
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id
+		WHERE u.username = ? AND r.unit_id = ? AND r.role = ? AND u.disabled = 0`, strings.ToLower(username), unitID, role).Scan(&id)
+	if err != nil {
+		return problem.Invalid("assignee", "invalid_assignee", "Người được giao không có vai trò "+auth.RoleName(role)+" tại đơn vị xử lý bước tiếp theo.")
+	}
+	c.set("assignee_id", id)
+	return nil
+}
+
+// The reception steps at the ends of a procedure's workflow are the
+// one-stop desk's own (receive, return); processing runs between them.
+func firstWorkStep(p catalog.Procedure) int {
+	for i, st := range p.Steps {
+		if st.Role != auth.Reception {
+			return i
+		}
+	}
+	return 0
+}
+
+func lastWorkStep(p catalog.Procedure) int {
+	for i := len(p.Steps) - 1; i >= 0; i-- {
+		if p.Steps[i].Role != auth.Reception {
+			return i
+		}
+	}
+	return len(p.Steps) - 1
+}
+
+func roleLabel(a *auth.Actor) string {
+	if a.IsCitizen() {
+		return ApplicantRole
+	}
+	return auth.Reception
+}
+
+func appendEvent(ctx context.Context, tx *store.Tx, dossierID int64, at time.Time, a *auth.Actor, role, action string,
+	from, to State, fromStep, toStep int, fromUnit, toUnit int64, due *time.Time, note string) error {
+	var fu any
+	if fromUnit != 0 {
+		fu = fromUnit
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO dossier_events (dossier_id, at, actor_id, actor_name, actor_role, action,
+		from_status, to_status, from_step, to_step, from_unit_id, to_unit_id, due_at, note)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		dossierID, at.UnixMilli(), a.ID, a.FullName, role, action, string(from), string(to), fromStep, toStep, fu, toUnit, nullMs(due), note)
+	return err
+}

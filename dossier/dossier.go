@@ -1,0 +1,201 @@
+package dossier
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/unit"
+)
+
+// Calendar is the working-time arithmetic deadlines need (package calendar).
+type Calendar interface {
+	Due(received time.Time, unit string, value int) (time.Time, error)
+	WorkingBetween(a, b time.Time) time.Duration
+	AddWorking(start time.Time, d time.Duration) time.Time
+}
+
+// Applicant is the person or business the dossier is for.
+type Applicant struct {
+	Name     string `json:"name"`
+	IDNumber string `json:"id_number,omitempty"`
+	Phone    string `json:"phone,omitempty"`
+	Email    string `json:"email,omitempty"`
+	Address  string `json:"address,omitempty"`
+}
+
+// Dossier is a dossier as the API returns it.
+type Dossier struct {
+	Code             string            `json:"code"`
+	Procedure        string            `json:"procedure"`
+	ProcedureVersion int               `json:"procedure_version"`
+	ProcedureName    string            `json:"procedure_name"`
+	Unit             string            `json:"unit"`
+	UnitName         string            `json:"unit_name"`
+	ReceivingUnit    string            `json:"receiving_unit"`
+	Channel          string            `json:"channel"`
+	Status           State             `json:"status"`
+	StatusName       string            `json:"status_name"`
+	Step             int               `json:"step"`
+	StepName         string            `json:"step_name,omitempty"`
+	StepRole         string            `json:"step_role,omitempty"`
+	Assignee         string            `json:"assignee,omitempty"`
+	Applicant        Applicant         `json:"applicant"`
+	Form             map[string]string `json:"form"`
+	Delivery         string            `json:"delivery"`
+	OnBehalf         bool              `json:"on_behalf"`
+	SubmittedAt      time.Time         `json:"submitted_at"`
+	ReceivedAt       *time.Time        `json:"received_at,omitempty"`
+	DueAt            *time.Time        `json:"due_at,omitempty"`
+	PausedAt         *time.Time        `json:"paused_at,omitempty"`
+	ResultAt         *time.Time        `json:"result_at,omitempty"`
+	DeliveredAt      *time.Time        `json:"delivered_at,omitempty"`
+	Overdue          bool              `json:"overdue"`
+	Apologized       bool              `json:"apologized"`
+	Supplements      int               `json:"supplements"`
+	Version          int64             `json:"version"`
+	History          []Event           `json:"history,omitempty"`
+	Files            []File            `json:"files,omitempty"`
+	// Actions are what the asking actor may do now.
+	Actions []Action `json:"actions,omitempty"`
+
+	id, unitID, receivingID, ownerID, assigneeID, createdByID int64
+}
+
+// Event is one immutable history entry.
+type Event struct {
+	At         time.Time  `json:"at"`
+	Actor      string     `json:"actor"`
+	Role       string     `json:"role"`
+	Action     Action     `json:"action"`
+	ActionName string     `json:"action_name"`
+	From       State      `json:"from"`
+	To         State      `json:"to"`
+	FromStep   int        `json:"from_step"`
+	ToStep     int        `json:"to_step"`
+	Unit       string     `json:"unit,omitempty"`
+	DueAt      *time.Time `json:"due_at,omitempty"`
+	Note       string     `json:"note,omitempty"`
+}
+
+// Config tunes the service.
+type Config struct {
+	// FilesDir is where attachments are stored, content-addressed.
+	FilesDir string
+	// MaxFileBytes caps one upload (default 20 MiB).
+	MaxFileBytes int64
+	Now          func() time.Time
+}
+
+// Service runs the dossier lifecycle.
+type Service struct {
+	db      *store.DB
+	units   *unit.Store
+	catalog *catalog.Store
+	auth    *auth.Service
+	cal     Calendar
+	cfg     Config
+}
+
+// NewService wires a Service.
+func NewService(db *store.DB, units *unit.Store, cat *catalog.Store, au *auth.Service, cal Calendar, cfg Config) *Service {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.MaxFileBytes == 0 {
+		cfg.MaxFileBytes = 20 << 20
+	}
+	return &Service{db: db, units: units, catalog: cat, auth: au, cal: cal, cfg: cfg}
+}
+
+const selectDossier = `SELECT d.id, d.code, d.procedure_code, d.procedure_version, d.unit_id, u.code, u.name,
+	d.receiving_unit_id, r.code, d.channel, d.status, d.step, COALESCE(d.assignee_id, 0), COALESCE(a.username, ''),
+	COALESCE(d.owner_id, 0), COALESCE(d.created_by, 0), d.on_behalf, d.applicant_name, d.applicant_id_number, d.applicant_phone, d.applicant_email,
+	d.applicant_address, d.form, d.delivery, d.submitted_at, d.received_at, d.due_at, d.paused_at, d.result_at,
+	d.delivered_at, d.apologized, d.supplements, d.version
+	FROM dossiers d JOIN units u ON u.id = d.unit_id JOIN units r ON r.id = d.receiving_unit_id
+	LEFT JOIN users a ON a.id = d.assignee_id`
+
+func scanDossier(sc interface{ Scan(...any) error }) (*Dossier, error) {
+	var d Dossier
+	var form string
+	var onBehalf, apologized int64
+	var submitted int64
+	var received, due, paused, result, delivered sql.NullInt64
+	err := sc.Scan(&d.id, &d.Code, &d.Procedure, &d.ProcedureVersion, &d.unitID, &d.Unit, &d.UnitName,
+		&d.receivingID, &d.ReceivingUnit, &d.Channel, &d.Status, &d.Step, &d.assigneeID, &d.Assignee,
+		&d.ownerID, &d.createdByID, &onBehalf, &d.Applicant.Name, &d.Applicant.IDNumber, &d.Applicant.Phone, &d.Applicant.Email,
+		&d.Applicant.Address, &form, &d.Delivery, &submitted, &received, &due, &paused, &result,
+		&delivered, &apologized, &d.Supplements, &d.Version)
+	if err != nil {
+		return nil, err
+	}
+	d.OnBehalf, d.Apologized = onBehalf == 1, apologized == 1
+	d.SubmittedAt = time.UnixMilli(submitted)
+	d.ReceivedAt, d.DueAt, d.PausedAt = msPtr(received), msPtr(due), msPtr(paused)
+	d.ResultAt, d.DeliveredAt = msPtr(result), msPtr(delivered)
+	d.StatusName = d.Status.Name()
+	if err := json.Unmarshal([]byte(form), &d.Form); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+func msPtr(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := time.UnixMilli(v.Int64)
+	return &t
+}
+
+func nullMs(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UnixMilli()
+}
+
+var errNoDossier = problem.NotFound("dossier_not_found", "Không tìm thấy hồ sơ.")
+
+func (s *Service) load(ctx context.Context, q store.Querier, code string) (*Dossier, error) {
+	d, err := scanDossier(q.QueryRowContext(ctx, selectDossier+` WHERE d.code = ?`, code))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNoDossier
+	}
+	return d, err
+}
+
+// decorate fills the fields derived from the procedure version and the clock.
+func (s *Service) decorate(ctx context.Context, q store.Querier, d *Dossier) error {
+	p, err := s.catalog.Version(ctx, q, d.Procedure, d.ProcedureVersion)
+	if err != nil {
+		return err
+	}
+	d.ProcedureName = p.Name
+	if d.Status == Processing && d.Step < len(p.Steps) {
+		d.StepName, d.StepRole = p.Steps[d.Step].Name, p.Steps[d.Step].Role
+	}
+	d.Overdue = isOverdue(d, s.cfg.Now())
+	return nil
+}
+
+// isOverdue: past due and not finished. A paused clock is judged at the pause.
+func isOverdue(d *Dossier, now time.Time) bool {
+	if d.DueAt == nil || d.Status.Final() && d.DeliveredAt == nil {
+		return false
+	}
+	switch {
+	case d.DeliveredAt != nil:
+		return d.DeliveredAt.After(*d.DueAt)
+	case d.PausedAt != nil:
+		return d.PausedAt.After(*d.DueAt)
+	}
+	return now.After(*d.DueAt)
+}

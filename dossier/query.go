@@ -1,0 +1,242 @@
+package dossier
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/vntext"
+)
+
+// Get returns a dossier with its history and files, if a may see it.
+func (s *Service) Get(ctx context.Context, a *auth.Actor, code string) (*Dossier, error) {
+	d, err := s.load(ctx, s.db, code)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := s.canView(ctx, s.db, a, d); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, errNoDossier
+	}
+	if err := s.decorate(ctx, s.db, d); err != nil {
+		return nil, err
+	}
+	if d.History, err = s.history(ctx, d.id); err != nil {
+		return nil, err
+	}
+	if d.Files, err = s.files(ctx, d.id); err != nil {
+		return nil, err
+	}
+	p, err := s.catalog.Version(ctx, s.db, d.Procedure, d.ProcedureVersion)
+	if err != nil {
+		return nil, err
+	}
+	d.Actions = actionsFor(a, d, p)
+	return d, nil
+}
+
+func (s *Service) history(ctx context.Context, id int64) ([]Event, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT e.at, e.actor_name, e.actor_role, e.action, e.from_status, e.to_status,
+		e.from_step, e.to_step, COALESCE(u.name, ''), e.due_at, e.note
+		FROM dossier_events e LEFT JOIN units u ON u.id = e.to_unit_id WHERE e.dossier_id = ? ORDER BY e.id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		var e Event
+		var at int64
+		var due sql.NullInt64
+		if err := rows.Scan(&at, &e.Actor, &e.Role, &e.Action, &e.From, &e.To, &e.FromStep, &e.ToStep, &e.Unit, &due, &e.Note); err != nil {
+			return nil, err
+		}
+		e.At = time.UnixMilli(at)
+		e.DueAt = msPtr(due)
+		e.ActionName = e.Action.Name()
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Filter selects dossiers for an officer's inbox or a citizen's list.
+type Filter struct {
+	Status    State
+	Unit      string
+	Procedure string
+	Channel   string
+	Overdue   bool
+	Mine      bool // assigned to the asking officer
+	Query     string
+	Limit     int
+	Offset    int
+}
+
+// List returns the dossiers a may see that match f, most urgent first.
+func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier, error) {
+	if a == nil {
+		return nil, problem.New(problem.ErrUnauthorized, "unauthorized", "Vui lòng đăng nhập.")
+	}
+	where := []string{"1=1"}
+	var args []any
+	if a.IsCitizen() {
+		where = append(where, "d.owner_id = ?")
+		args = append(args, a.ID)
+	} else {
+		ids, err := s.visibleUnits(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		if len(ids) == 0 {
+			return []*Dossier{}, nil
+		}
+		ph := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
+		where = append(where, "(d.unit_id IN ("+ph+") OR d.receiving_unit_id IN ("+ph+") OR d.created_by = ?)")
+		args = append(args, ids...)
+		args = append(args, ids...)
+		args = append(args, a.ID)
+	}
+	if f.Status != "" {
+		where = append(where, "d.status = ?")
+		args = append(args, string(f.Status))
+	}
+	if f.Unit != "" {
+		u, err := s.units.ByCode(ctx, f.Unit)
+		if err != nil {
+			return nil, err
+		}
+		where = append(where, "(d.unit_id = ? OR d.receiving_unit_id = ?)")
+		args = append(args, u.ID, u.ID)
+	}
+	if f.Procedure != "" {
+		where = append(where, "d.procedure_code = ?")
+		args = append(args, f.Procedure)
+	}
+	if f.Channel != "" {
+		where = append(where, "d.channel = ?")
+		args = append(args, f.Channel)
+	}
+	if f.Overdue {
+		where = append(where, "d.status IN ('processing', 'result_ready') AND d.due_at < ?")
+		args = append(args, s.cfg.Now().UnixMilli())
+	}
+	if f.Mine {
+		where = append(where, "d.assignee_id = ?")
+		args = append(args, a.ID)
+	}
+	for _, t := range vntext.Terms(f.Query) {
+		where = append(where, "d.search LIKE ?")
+		args = append(args, "%"+strings.NewReplacer("%", "", "_", "").Replace(t)+"%")
+	}
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	args = append(args, f.Limit, max(f.Offset, 0))
+	rows, err := s.db.QueryContext(ctx, selectDossier+` WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY CASE WHEN d.due_at IS NULL THEN 1 ELSE 0 END, d.due_at, d.id LIMIT ? OFFSET ?`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*Dossier{}
+	for rows.Next() {
+		d, err := scanDossier(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, d := range out {
+		if err := s.decorate(ctx, s.db, d); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// visibleUnits are the units an officer holds a role on and all below them.
+func (s *Service) visibleUnits(ctx context.Context, a *auth.Actor) ([]any, error) {
+	if len(a.Grants) == 0 {
+		return nil, nil
+	}
+	var roots []any
+	for _, g := range a.Grants {
+		roots = append(roots, g.UnitID)
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?,", len(roots)), ",")
+	rows, err := s.db.QueryContext(ctx, `WITH RECURSIVE sub(id) AS (
+		SELECT id FROM units WHERE id IN (`+ph+`)
+		UNION SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id)
+		SELECT id FROM sub`, roots...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []any
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// CountByStatus counts dossiers per state (for /metrics).
+func (s *Service) CountByStatus(ctx context.Context) (map[State]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT status, COUNT(*) FROM dossiers GROUP BY status`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[State]int64{}
+	for rows.Next() {
+		var st string
+		var n int64
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, err
+		}
+		out[State(st)] = n
+	}
+	return out, rows.Err()
+}
+
+// Pause is one stored clock pause.
+type Pause struct {
+	Start  time.Time  `json:"start"`
+	End    *time.Time `json:"end,omitempty"`
+	Reason string     `json:"reason"`
+}
+
+// Pauses lists a dossier's clock pauses (for audit of on-time results).
+func (s *Service) Pauses(ctx context.Context, a *auth.Actor, code string) ([]Pause, error) {
+	d, err := s.Get(ctx, a, code)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT started_at, ended_at, reason FROM dossier_pauses WHERE dossier_id = ? ORDER BY id`, d.id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Pause{}
+	for rows.Next() {
+		var st int64
+		var end sql.NullInt64
+		var p Pause
+		if err := rows.Scan(&st, &end, &p.Reason); err != nil {
+			return nil, err
+		}
+		p.Start, p.End = time.UnixMilli(st), msPtr(end)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

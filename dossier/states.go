@@ -1,0 +1,192 @@
+// Package dossier owns the one-stop dossier (hồ sơ): its submission, the
+// lifecycle of Decree 118/2025 as one explicit state table, deadlines in
+// working time, the immutable history, attachments and public tracking.
+package dossier
+
+// State is where a dossier is in its lifecycle.
+type State string
+
+const (
+	// Submitted online or by post, or entered at the counter: awaiting the reception check.
+	Submitted State = "submitted"
+	// Returned to the applicant for completion at reception (Mẫu 02); not yet received.
+	Returned State = "returned"
+	// Refused at reception (Mẫu 03). Final.
+	Refused State = "refused"
+	// Received and being processed at one of the procedure's steps; the clock runs.
+	Processing State = "processing"
+	// A supplement was requested during processing (Mẫu 02); the clock is paused.
+	SupplementRequested State = "supplement_requested"
+	// The result is ready for the applicant at the one-stop desk.
+	ResultReady State = "result_ready"
+	// The result was handed over at the counter or sent by post. Final.
+	Delivered State = "delivered"
+	// Withdrawn by the applicant. Final.
+	Withdrawn State = "withdrawn"
+	// Processing stopped (Mẫu 05). Final.
+	Stopped State = "stopped"
+)
+
+// States lists every state in lifecycle order.
+var States = []State{Submitted, Returned, Refused, Processing, SupplementRequested, ResultReady, Delivered, Withdrawn, Stopped}
+
+// Name is the Vietnamese name of a state, as citizens and officers see it.
+func (s State) Name() string {
+	switch s {
+	case Submitted:
+		return "Chờ tiếp nhận"
+	case Returned:
+		return "Yêu cầu hoàn thiện hồ sơ"
+	case Refused:
+		return "Từ chối tiếp nhận"
+	case Processing:
+		return "Đang xử lý"
+	case SupplementRequested:
+		return "Chờ bổ sung hồ sơ"
+	case ResultReady:
+		return "Có kết quả, chờ trả"
+	case Delivered:
+		return "Đã trả kết quả"
+	case Withdrawn:
+		return "Đã rút hồ sơ"
+	case Stopped:
+		return "Dừng xử lý"
+	}
+	return string(s)
+}
+
+// Final reports whether nothing can happen to the dossier any more.
+func (s State) Final() bool {
+	return s == Refused || s == Delivered || s == Withdrawn || s == Stopped
+}
+
+// Action is something an actor does to a dossier.
+type Action string
+
+const (
+	Receive           Action = "receive"
+	Refuse            Action = "refuse"
+	RequestSupplement Action = "request-supplement"
+	Supplement        Action = "supplement"
+	Forward           Action = "forward"
+	SendBack          Action = "send-back"
+	Approve           Action = "approve"
+	Deliver           Action = "deliver"
+	Apologize         Action = "apologize"
+	Withdraw          Action = "withdraw"
+	Stop              Action = "stop"
+)
+
+// Actions lists every action.
+var Actions = []Action{Receive, Refuse, RequestSupplement, Supplement, Forward, SendBack, Approve, Deliver, Apologize, Withdraw, Stop}
+
+// Name is the Vietnamese name of an action, as shown in the history.
+func (a Action) Name() string {
+	switch a {
+	case Receive:
+		return "Tiếp nhận hồ sơ"
+	case Refuse:
+		return "Từ chối tiếp nhận"
+	case RequestSupplement:
+		return "Yêu cầu bổ sung hồ sơ"
+	case Supplement:
+		return "Bổ sung hồ sơ"
+	case Forward:
+		return "Chuyển bước xử lý"
+	case SendBack:
+		return "Trả lại bước trước"
+	case Approve:
+		return "Lãnh đạo phê duyệt"
+	case Deliver:
+		return "Trả kết quả"
+	case Apologize:
+		return "Xin lỗi và hẹn lại ngày trả"
+	case Withdraw:
+		return "Rút hồ sơ"
+	case Stop:
+		return "Dừng xử lý hồ sơ"
+	case "submit":
+		return "Nộp hồ sơ"
+	}
+	return string(a)
+}
+
+// Who acts. Officer roles are those of package auth; ApplicantRole is the
+// citizen who owns the dossier.
+const ApplicantRole = "applicant"
+
+// Move says what a transition does to the step pointer.
+type Move int
+
+const (
+	Stay Move = iota
+	// Advance goes to the next processing step, or to ResultReady after the last one.
+	Advance
+	// Back goes to the previous processing step.
+	Back
+)
+
+// Rule is one row of the lifecycle table: in state From, an actor holding
+// Role may take Action, leading to To. OnStep rules also require the
+// dossier's current step to belong to that role (a specialist cannot
+// approve on the leader's behalf). AtReceiving rules are judged on the
+// unit that received the dossier, the rest on the unit now processing it.
+type Rule struct {
+	From        State
+	Action      Action
+	Role        string
+	To          State
+	Move        Move
+	OnStep      bool
+	AtReceiving bool
+	// NeedsNote: the action must carry a written reason (refusals, requests,
+	// send-backs, apologies, stops are written acts under Decree 118).
+	NeedsNote bool
+}
+
+// Rules is the whole lifecycle. Nothing else in motcua changes a dossier's state.
+var Rules = []Rule{
+	{From: Submitted, Action: Receive, Role: "reception", To: Processing, AtReceiving: true},
+	{From: Submitted, Action: Refuse, Role: "reception", To: Refused, AtReceiving: true, NeedsNote: true},
+	{From: Submitted, Action: RequestSupplement, Role: "reception", To: Returned, AtReceiving: true, NeedsNote: true},
+	{From: Submitted, Action: Withdraw, Role: ApplicantRole, To: Withdrawn},
+	{From: Submitted, Action: Withdraw, Role: "reception", To: Withdrawn, AtReceiving: true, NeedsNote: true},
+
+	{From: Returned, Action: Supplement, Role: ApplicantRole, To: Submitted},
+	{From: Returned, Action: Supplement, Role: "reception", To: Submitted, AtReceiving: true},
+	{From: Returned, Action: Withdraw, Role: ApplicantRole, To: Withdrawn},
+	{From: Returned, Action: Withdraw, Role: "reception", To: Withdrawn, AtReceiving: true, NeedsNote: true},
+
+	{From: Processing, Action: Forward, Role: "specialist", To: Processing, Move: Advance, OnStep: true},
+	{From: Processing, Action: Forward, Role: "clerk", To: Processing, Move: Advance, OnStep: true},
+	{From: Processing, Action: Forward, Role: "reception", To: Processing, Move: Advance, OnStep: true},
+	{From: Processing, Action: Approve, Role: "leader", To: Processing, Move: Advance, OnStep: true},
+	{From: Processing, Action: SendBack, Role: "leader", To: Processing, Move: Back, OnStep: true, NeedsNote: true},
+	{From: Processing, Action: SendBack, Role: "specialist", To: Processing, Move: Back, OnStep: true, NeedsNote: true},
+	{From: Processing, Action: RequestSupplement, Role: "specialist", To: SupplementRequested, OnStep: true, NeedsNote: true},
+	{From: Processing, Action: Apologize, Role: "leader", To: Processing, NeedsNote: true},
+	{From: Processing, Action: Stop, Role: "leader", To: Stopped, NeedsNote: true},
+	{From: Processing, Action: Withdraw, Role: ApplicantRole, To: Withdrawn},
+	{From: Processing, Action: Withdraw, Role: "reception", To: Withdrawn, AtReceiving: true, NeedsNote: true},
+
+	{From: SupplementRequested, Action: Supplement, Role: ApplicantRole, To: Processing},
+	{From: SupplementRequested, Action: Supplement, Role: "reception", To: Processing, AtReceiving: true},
+	{From: SupplementRequested, Action: Apologize, Role: "leader", To: SupplementRequested, NeedsNote: true},
+	{From: SupplementRequested, Action: Stop, Role: "leader", To: Stopped, NeedsNote: true},
+	{From: SupplementRequested, Action: Withdraw, Role: ApplicantRole, To: Withdrawn},
+	{From: SupplementRequested, Action: Withdraw, Role: "reception", To: Withdrawn, AtReceiving: true, NeedsNote: true},
+
+	{From: ResultReady, Action: Deliver, Role: "reception", To: Delivered, AtReceiving: true},
+	{From: ResultReady, Action: Apologize, Role: "reception", To: ResultReady, AtReceiving: true, NeedsNote: true},
+}
+
+// RulesFor returns the rules for an action in a state.
+func RulesFor(from State, a Action) []Rule {
+	var out []Rule
+	for _, r := range Rules {
+		if r.From == from && r.Action == a {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -1,0 +1,293 @@
+package dossier
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/mail"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/vntext"
+)
+
+// Zone is Vietnam's time (UTC+7, no daylight saving): dossier codes and
+// dates are in it.
+var Zone = time.FixedZone("ICT", 7*3600)
+
+// SubmitInput is a new dossier.
+type SubmitInput struct {
+	Procedure string         `json:"procedure"`
+	Unit      string         `json:"unit"`
+	Applicant Applicant      `json:"applicant"`
+	Form      map[string]any `json:"form"`
+	Delivery  string         `json:"delivery"`
+	// Channel is "online" for citizens; an officer enters "counter" or "post"
+	// dossiers, or "online" when helping a citizen file (on behalf).
+	Channel        string `json:"channel,omitempty"`
+	IdempotencyKey string `json:"-"`
+}
+
+var (
+	idNumberRE = regexp.MustCompile(`^(\d{12}|\d{9})$`)
+	phoneRE    = regexp.MustCompile(`^(0|\+84)\d{9,10}$`)
+)
+
+// Submit creates a dossier. A retry with the same idempotency key by the
+// same actor returns the first dossier and replayed=true.
+func (s *Service) Submit(ctx context.Context, a *auth.Actor, in SubmitInput) (*Dossier, bool, error) {
+	if a == nil {
+		return nil, false, problem.New(problem.ErrUnauthorized, "unauthorized", "Vui lòng đăng nhập để nộp hồ sơ.")
+	}
+	if len(in.IdempotencyKey) > 200 {
+		return nil, false, problem.Invalid("Idempotency-Key", "invalid_idempotency_key", "Khóa Idempotency-Key quá dài.")
+	}
+	if in.IdempotencyKey != "" {
+		if d, err := s.byIdempotencyKey(ctx, a, in.IdempotencyKey); err == nil {
+			return d, true, nil
+		} else if !errors.Is(err, problem.ErrNotFound) {
+			return nil, false, err
+		}
+	}
+	p, err := s.catalog.Get(ctx, in.Procedure)
+	if err != nil {
+		return nil, false, err
+	}
+	u, err := s.units.ByCode(ctx, in.Unit)
+	if err != nil {
+		return nil, false, problem.Invalid("unit", "unit_not_found", "Không tìm thấy đơn vị tiếp nhận "+in.Unit+".")
+	}
+	if !u.Active {
+		return nil, false, problem.Invalid("unit", "unit_inactive", fmt.Sprintf("Đơn vị %s đã sáp nhập vào %s; vui lòng nộp tại đơn vị mới.", u.Name, u.MergedInto))
+	}
+	if !contains(p.Levels, u.Level) {
+		return nil, false, problem.Invalid("unit", "procedure_not_at_unit", "Thủ tục này không thuộc thẩm quyền tiếp nhận của "+u.Name+".")
+	}
+	if a.IsCitizen() {
+		if in.Channel != "" && in.Channel != "online" {
+			return nil, false, problem.Invalid("channel", "invalid_channel", "Công dân chỉ nộp hồ sơ trực tuyến.")
+		}
+		in.Channel = "online"
+		if p.Online == "none" {
+			return nil, false, problem.Invalid("procedure", "not_online", "Thủ tục này chưa cung cấp dịch vụ công trực tuyến; vui lòng nộp tại bộ phận một cửa.")
+		}
+	} else if !a.Has(auth.Reception, u.ID) {
+		return nil, false, problem.Forbidden("Chỉ cán bộ tiếp nhận của " + u.Name + " được nhập hồ sơ tại đơn vị này.")
+	} else if in.Channel == "" {
+		in.Channel = "counter"
+	}
+	if in.Channel != "online" && in.Channel != "counter" && in.Channel != "post" {
+		return nil, false, problem.Invalid("channel", "invalid_channel", "Kênh nộp phải là online, counter hoặc post.")
+	}
+	app, err := checkApplicant(in.Applicant, in.Delivery)
+	if err != nil {
+		return nil, false, err
+	}
+	form, err := checkForm(p, in.Form)
+	if err != nil {
+		return nil, false, err
+	}
+	formJSON, _ := json.Marshal(form)
+	now := s.cfg.Now()
+	var d *Dossier
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		code, err := nextCode(ctx, tx, u.Code, now)
+		if err != nil {
+			return err
+		}
+		var owner, onBehalf any = nil, 0
+		if a.IsCitizen() {
+			owner = a.ID
+		} else if in.Channel == "online" {
+			onBehalf = 1 // community digital team filing for a citizen
+		}
+		search := vntext.Fold(strings.Join([]string{code, app.Name, app.IDNumber, app.Phone}, " "))
+		var id int64
+		err = tx.QueryRowContext(ctx, `INSERT INTO dossiers (code, procedure_code, procedure_version, receiving_unit_id, unit_id,
+			channel, status, owner_id, created_by, on_behalf, applicant_name, applicant_id_number, applicant_phone,
+			applicant_email, applicant_address, search, form, delivery, submitted_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			code, p.Code, p.Version, u.ID, u.ID, in.Channel, Submitted, owner, a.ID, onBehalf, app.Name, app.IDNumber,
+			app.Phone, app.Email, app.Address, search, string(formJSON), in.Delivery, now.UnixMilli(), now.UnixMilli()).Scan(&id)
+		if err != nil {
+			return fmt.Errorf("dossier: insert: %w", err)
+		}
+		if in.IdempotencyKey != "" {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, key, dossier_id, created_at) VALUES (?, ?, ?, ?)`,
+				a.ID, in.IdempotencyKey, id, now.UnixMilli()); err != nil {
+				return err
+			}
+		}
+		if err := appendEvent(ctx, tx, id, now, a, roleLabel(a), "submit", "", Submitted, 0, 0, 0, u.ID, nil, ""); err != nil {
+			return err
+		}
+		d, err = s.load(ctx, tx, code)
+		return err
+	})
+	if err != nil && in.IdempotencyKey != "" && store.IsUniqueViolation(err) {
+		// A concurrent retry with the same key won the race: return its dossier.
+		d, err := s.byIdempotencyKey(ctx, a, in.IdempotencyKey)
+		return d, true, err
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return d, false, s.decorate(ctx, s.db, d)
+}
+
+func (s *Service) byIdempotencyKey(ctx context.Context, a *auth.Actor, key string) (*Dossier, error) {
+	var code string
+	err := s.db.QueryRowContext(ctx, `SELECT d.code FROM idempotency_keys k JOIN dossiers d ON d.id = k.dossier_id
+		WHERE k.user_id = ? AND k.key = ?`, a.ID, key).Scan(&code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNoDossier
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, a, code)
+}
+
+// nextCode allocates <agency code>-<yymmdd>-<NNNN> (Circular 01/2018 form,
+// kept by Circular 03/2025). The upsert is atomic on both engines, so
+// concurrent submissions never share a number.
+func nextCode(ctx context.Context, tx *store.Tx, agency string, now time.Time) (string, error) {
+	day := now.In(Zone).Format("060102")
+	var n int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO dossier_sequences (prefix, day, n) VALUES (?, ?, 1)
+		ON CONFLICT (prefix, day) DO UPDATE SET n = dossier_sequences.n + 1 RETURNING n`, agency, day).Scan(&n)
+	if err != nil {
+		return "", fmt.Errorf("dossier: sequence: %w", err)
+	}
+	return fmt.Sprintf("%s-%s-%04d", agency, day, n), nil
+}
+
+func checkApplicant(a Applicant, delivery string) (Applicant, error) {
+	a.Name = strings.Join(strings.Fields(a.Name), " ")
+	a.IDNumber = strings.TrimSpace(a.IDNumber)
+	a.Phone = strings.ReplaceAll(strings.TrimSpace(a.Phone), " ", "")
+	a.Email = strings.TrimSpace(a.Email)
+	a.Address = strings.TrimSpace(a.Address)
+	switch {
+	case a.Name == "" || utf8.RuneCountInString(a.Name) > 200:
+		return a, problem.Invalid("applicant.name", "applicant_name_required", "Vui lòng nhập họ và tên người nộp hồ sơ (tối đa 200 ký tự).")
+	case a.IDNumber != "" && !idNumberRE.MatchString(a.IDNumber):
+		return a, problem.Invalid("applicant.id_number", "invalid_id_number", "Số định danh cá nhân/CCCD phải gồm 12 chữ số.")
+	case a.Phone != "" && !phoneRE.MatchString(a.Phone):
+		return a, problem.Invalid("applicant.phone", "invalid_phone", "Số điện thoại không hợp lệ (ví dụ 0912345678).")
+	case a.Email != "" && !validEmail(a.Email):
+		return a, problem.Invalid("applicant.email", "invalid_email", "Địa chỉ thư điện tử không hợp lệ.")
+	case delivery != "counter" && delivery != "post":
+		return a, problem.Invalid("delivery", "invalid_delivery", "Hình thức nhận kết quả phải là tại bộ phận một cửa (counter) hoặc qua bưu chính (post).")
+	case delivery == "post" && a.Address == "":
+		return a, problem.Invalid("applicant.address", "address_required", "Nhận kết quả qua bưu chính cần địa chỉ nhận.")
+	}
+	return a, nil
+}
+
+func validEmail(s string) bool {
+	addr, err := mail.ParseAddress(s)
+	return err == nil && addr.Address == s
+}
+
+// checkForm validates the e-form against the procedure version and
+// returns it as strings. Unknown fields are refused rather than dropped,
+// so a client bug cannot silently lose what a citizen typed.
+func checkForm(p catalog.Procedure, in map[string]any) (map[string]string, error) {
+	out := make(map[string]string, len(in))
+	known := map[string]catalog.FormField{}
+	for _, f := range p.Form {
+		known[f.Key] = f
+	}
+	for k, v := range in {
+		f, ok := known[k]
+		if !ok {
+			return nil, problem.Invalid("form."+k, "unknown_form_field", "Trường "+k+" không có trong tờ khai của thủ tục.")
+		}
+		var sv string
+		switch x := v.(type) {
+		case string:
+			sv = strings.TrimSpace(x)
+		case float64:
+			sv = strconv.FormatFloat(x, 'f', -1, 64)
+		case bool:
+			sv = strconv.FormatBool(x)
+		case nil:
+		default:
+			return nil, problem.Invalid("form."+k, "invalid_form_value", f.Label+": giá trị không hợp lệ.")
+		}
+		if sv != "" {
+			out[k] = sv
+		}
+	}
+	for _, f := range p.Form {
+		if err := checkField(f, out[f.Key]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func checkField(f catalog.FormField, v string) error {
+	bad := func(code, msg string) error { return problem.Invalid("form."+f.Key, code, f.Label+": "+msg) }
+	if v == "" {
+		if f.Required {
+			return bad("form_field_required", "bắt buộc nhập.")
+		}
+		return nil
+	}
+	max := f.Max
+	if max == 0 {
+		max = 2000
+	}
+	if utf8.RuneCountInString(v) > max {
+		return bad("form_field_too_long", fmt.Sprintf("tối đa %d ký tự.", max))
+	}
+	switch f.Type {
+	case "date":
+		if _, err := time.Parse("2006-01-02", v); err != nil {
+			return bad("invalid_date", "ngày không hợp lệ (định dạng YYYY-MM-DD).")
+		}
+	case "number":
+		if _, err := strconv.ParseFloat(v, 64); err != nil {
+			return bad("invalid_number", "phải là một số.")
+		}
+	case "select":
+		if !contains(f.Options, v) {
+			return bad("invalid_option", "vui lòng chọn một giá trị trong danh sách.")
+		}
+	case "id_number":
+		if !idNumberRE.MatchString(v) {
+			return bad("invalid_id_number", "số định danh cá nhân phải gồm 12 chữ số.")
+		}
+	case "phone":
+		if !phoneRE.MatchString(v) {
+			return bad("invalid_phone", "số điện thoại không hợp lệ.")
+		}
+	}
+	if f.Pattern != "" {
+		re, err := regexp.Compile(f.Pattern)
+		if err == nil && !re.MatchString(v) {
+			return bad("form_field_pattern", "không đúng định dạng.")
+		}
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

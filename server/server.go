@@ -1,0 +1,181 @@
+// Package server assembles motcua from its parts: it takes an open
+// database and a Config, builds every service with explicit values, and
+// returns the HTTP handler. cmd/motcua and the end-to-end tests both use
+// it, so what is tested is what runs.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/motcua/motcua/api"
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/metrics"
+	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/unit"
+	"github.com/motcua/motcua/web"
+)
+
+// Config is everything the assembled server needs besides the database.
+type Config struct {
+	DataDir    string
+	Log        *slog.Logger
+	AuthParams auth.Params // zero: production argon2id costs
+	Now        func() time.Time
+}
+
+// App is the assembled server.
+type App struct {
+	DB       *store.DB
+	Auth     *auth.Service
+	Units    *unit.Store
+	Catalog  *catalog.Store
+	Dossiers *dossier.Service
+	Calendar *Calendar
+	Handler  http.Handler
+}
+
+// New migrates db, seeds the built-in procedure catalog and builds the app.
+func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	a := &App{DB: db}
+	a.Units = unit.NewStore(db)
+	a.Catalog = catalog.NewStore(db)
+	if err := db.InTx(ctx, func(tx *store.Tx) error {
+		_, err := a.Catalog.SeedBuiltin(ctx, tx)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	a.Auth = auth.NewService(db, auth.Config{Params: cfg.AuthParams, Now: cfg.Now})
+	cal, err := NewCalendar(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	a.Calendar = cal
+	a.Dossiers = dossier.NewService(db, a.Units, a.Catalog, a.Auth, cal, dossier.Config{
+		FilesDir: filepath.Join(cfg.DataDir, "files"), Now: cfg.Now,
+	})
+	site, err := web.New(a.Catalog, a.Units, a.Dossiers, cfg.Log)
+	if err != nil {
+		return nil, err
+	}
+	m := metrics.New(func(ctx context.Context) (map[string]int64, error) {
+		counts, err := a.Dossiers.CountByStatus(ctx)
+		out := make(map[string]int64, len(counts))
+		for k, v := range counts {
+			out[string(k)] = v
+		}
+		return out, err
+	}, cfg.Log)
+
+	mux := http.NewServeMux()
+	(&api.Server{Auth: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Log: cfg.Log}).Register(mux)
+	site.Register(mux)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := db.Ping(ctx); err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	})
+	mux.Handle("GET /metrics", m.Handler())
+	a.Handler = m.Wrap(logRequests(cfg.Log, mux))
+	return a, nil
+}
+
+// Calendar is the working-day calendar in force: the statutory rules, the
+// shipped official announcements and those an admin added (stored in the
+// database). Reload swaps it atomically when announcements change.
+type Calendar struct {
+	db  *store.DB
+	cur atomic.Pointer[calendar.Calendar]
+}
+
+// NewCalendar loads the admin announcements and builds the calendar.
+func NewCalendar(ctx context.Context, db *store.DB) (*Calendar, error) {
+	c := &Calendar{db: db}
+	return c, c.Reload(ctx)
+}
+
+// Reload rebuilds the calendar from the stored announcements.
+func (c *Calendar) Reload(ctx context.Context) error {
+	rows, err := c.db.QueryContext(ctx, `SELECT day, kind, name FROM calendar_announcements ORDER BY day`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var extra []calendar.Announcement
+	for rows.Next() {
+		var a calendar.Announcement
+		if err := rows.Scan(&a.Date, &a.Kind, &a.Name); err != nil {
+			return err
+		}
+		extra = append(extra, a)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	c.cur.Store(calendar.New(calendar.Options{Extra: extra}))
+	return nil
+}
+
+// Current returns the calendar in force.
+func (c *Calendar) Current() *calendar.Calendar { return c.cur.Load() }
+
+func (c *Calendar) Due(received time.Time, unit string, value int) (time.Time, error) {
+	return c.Current().Due(received, unit, value)
+}
+
+func (c *Calendar) WorkingBetween(a, b time.Time) time.Duration {
+	return c.Current().WorkingBetween(a, b)
+}
+
+func (c *Calendar) AddWorking(start time.Time, d time.Duration) time.Time {
+	return c.Current().AddWorking(start, d)
+}
+
+// logRequests logs each request at debug level, and failures at info; no
+// query strings or bodies are logged, so no personal data or token reaches the log.
+func logRequests(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusWriter{ResponseWriter: w, code: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		level := slog.LevelDebug
+		if rec.code >= 400 {
+			level = slog.LevelInfo
+		}
+		log.Log(r.Context(), level, "request", "method", r.Method, "route", r.Pattern, "status", rec.code, "dur", time.Since(start))
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	s.code = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
