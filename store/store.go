@@ -31,6 +31,10 @@ type Config struct {
 type DB struct {
 	Dialect Dialect
 	w, r    *sql.DB
+	// stmts caches prepared statements for SQLite, where parsing SQL costs
+	// about a third of a small request (measured: BENCHMARKS.md). pgx
+	// already caches statements per connection on PostgreSQL.
+	stmts *stmtCache
 }
 
 // Open opens (and creates, for SQLite) the database. It does not migrate.
@@ -77,11 +81,12 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &DB{Dialect: SQLite, w: w, r: r}, nil
+	return &DB{Dialect: SQLite, w: w, r: r, stmts: newStmtCache()}, nil
 }
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	db.stmts.close()
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
@@ -99,16 +104,25 @@ type Querier interface {
 
 // ExecContext runs a statement outside a transaction (on the writer).
 func (db *DB) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := db.stmts.get(ctx, db.w, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return db.w.ExecContext(ctx, db.Dialect.Rebind(q), args...)
 }
 
 // QueryContext reads from the read pool.
 func (db *DB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := db.stmts.get(ctx, db.r, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return db.r.QueryContext(ctx, db.Dialect.Rebind(q), args...)
 }
 
 // QueryRowContext reads one row from the read pool.
 func (db *DB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := db.stmts.get(ctx, db.r, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return db.r.QueryRowContext(ctx, db.Dialect.Rebind(q), args...)
 }
 
@@ -118,19 +132,36 @@ func (db *DB) Ping(ctx context.Context) error { return db.r.PingContext(ctx) }
 // Tx is a transaction whose statements use "?" placeholders.
 type Tx struct {
 	tx *sql.Tx
-	d  Dialect
+	db *DB
+}
+
+// stmt returns the cached statement bound to this transaction, or nil.
+func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if st := t.db.stmts.inTx(t.db.w, q); st != nil {
+		return t.tx.StmtContext(ctx, st)
+	}
+	return nil
 }
 
 func (t *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(ctx, t.d.Rebind(q), args...)
+	if st := t.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, t.db.Dialect.Rebind(q), args...)
 }
 
 func (t *Tx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(ctx, t.d.Rebind(q), args...)
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, t.db.Dialect.Rebind(q), args...)
 }
 
 func (t *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, t.d.Rebind(q), args...)
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, t.db.Dialect.Rebind(q), args...)
 }
 
 // InTx runs fn in one transaction, committing if fn returns nil.
@@ -139,7 +170,8 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	if err := fn(&Tx{tx: tx, d: db.Dialect}); err != nil {
+	defer db.stmts.flush(ctx, db.w)
+	if err := fn(&Tx{tx: tx, db: db}); err != nil {
 		return errors.Join(err, ignoreDone(tx.Rollback()))
 	}
 	if err := tx.Commit(); err != nil {
