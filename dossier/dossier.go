@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
@@ -137,7 +138,7 @@ func scanDossier(sc interface{ Scan(...any) error }) (*Dossier, error) {
 		return nil, err
 	}
 	d.OnBehalf, d.Apologized = onBehalf == 1, apologized == 1
-	d.SubmittedAt = time.UnixMilli(submitted)
+	d.SubmittedAt = fromMs(submitted)
 	d.ReceivedAt, d.DueAt, d.PausedAt = msPtr(received), msPtr(due), msPtr(paused)
 	d.ResultAt, d.DeliveredAt = msPtr(result), msPtr(delivered)
 	d.StatusName = d.Status.Name()
@@ -151,7 +152,7 @@ func msPtr(v sql.NullInt64) *time.Time {
 	if !v.Valid {
 		return nil
 	}
-	t := time.UnixMilli(v.Int64)
+	t := fromMs(v.Int64)
 	return &t
 }
 
@@ -199,3 +200,7 @@ func isOverdue(d *Dossier, now time.Time) bool {
 	}
 	return now.After(*d.DueAt)
 }
+
+// fromMs turns a stored Unix-millisecond time into Vietnam time, so every
+// time the API returns reads as the officer's wall clock (+07:00).
+func fromMs(ms int64) time.Time { return time.UnixMilli(ms).In(calendar.Zone) }

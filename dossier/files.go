@@ -164,7 +164,7 @@ func (s *Service) files(ctx context.Context, id int64) ([]File, error) {
 		if err := rows.Scan(&f.ID, &f.Component, &f.Kind, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &at); err != nil {
 			return nil, err
 		}
-		f.UploadedAt = time.UnixMilli(at)
+		f.UploadedAt = fromMs(at)
 		out = append(out, f)
 	}
 	return out, rows.Err()

@@ -55,7 +55,7 @@ func (s *Service) history(ctx context.Context, id int64) ([]Event, error) {
 		if err := rows.Scan(&at, &e.Actor, &e.Role, &e.Action, &e.From, &e.To, &e.FromStep, &e.ToStep, &e.Unit, &due, &e.Note); err != nil {
 			return nil, err
 		}
-		e.At = time.UnixMilli(at)
+		e.At = fromMs(at)
 		e.DueAt = msPtr(due)
 		e.ActionName = e.Action.Name()
 		out = append(out, e)
@@ -235,7 +235,7 @@ func (s *Service) Pauses(ctx context.Context, a *auth.Actor, code string) ([]Pau
 		if err := rows.Scan(&st, &end, &p.Reason); err != nil {
 			return nil, err
 		}
-		p.Start, p.End = time.UnixMilli(st), msPtr(end)
+		p.Start, p.End = fromMs(st), msPtr(end)
 		out = append(out, p)
 	}
 	return out, rows.Err()

@@ -14,15 +14,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/vntext"
 )
-
-// Zone is Vietnam's time (UTC+7, no daylight saving): dossier codes and
-// dates are in it.
-var Zone = time.FixedZone("ICT", 7*3600)
 
 // SubmitInput is a new dossier.
 type SubmitInput struct {
@@ -161,7 +158,7 @@ func (s *Service) byIdempotencyKey(ctx context.Context, a *auth.Actor, key strin
 // kept by Circular 03/2025). The upsert is atomic on both engines, so
 // concurrent submissions never share a number.
 func nextCode(ctx context.Context, tx *store.Tx, agency string, now time.Time) (string, error) {
-	day := now.In(Zone).Format("060102")
+	day := now.In(calendar.Zone).Format("060102")
 	var n int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO dossier_sequences (prefix, day, n) VALUES (?, ?, 1)
 		ON CONFLICT (prefix, day) DO UPDATE SET n = dossier_sequences.n + 1 RETURNING n`, agency, day).Scan(&n)

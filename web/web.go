@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/problem"
@@ -131,10 +132,10 @@ func fmtTime(layout string) func(any) string {
 	return func(v any) string {
 		switch t := v.(type) {
 		case time.Time:
-			return t.In(dossier.Zone).Format(layout)
+			return t.In(calendar.Zone).Format(layout)
 		case *time.Time:
 			if t != nil {
-				return t.In(dossier.Zone).Format(layout)
+				return t.In(calendar.Zone).Format(layout)
 			}
 		}
 		return ""
