@@ -29,6 +29,7 @@ type Server struct {
 	Units    *unit.Store
 	Catalog  *catalog.Store
 	Dossiers *dossier.Service
+	Calendar Calendar
 	Log      *slog.Logger
 }
 

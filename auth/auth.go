@@ -320,3 +320,13 @@ func (s *Service) Revoke(ctx context.Context, token string) error {
 		s.cfg.Now().UnixMilli(), tokenHash(token))
 	return err
 }
+
+// HasAnywhere reports whether the actor holds role on any unit.
+func (a *Actor) HasAnywhere(role string) bool {
+	for _, g := range a.Grants {
+		if g.Role == role {
+			return true
+		}
+	}
+	return false
+}

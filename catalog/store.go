@@ -25,6 +25,20 @@ type Store struct {
 // NewStore returns a Store on db.
 func NewStore(db *store.DB) *Store { return &Store{db: db} }
 
+// Edit publishes an edited procedure as a new version of an existing code.
+func (s *Store) Edit(ctx context.Context, p Procedure, by int64) (Procedure, error) {
+	if _, err := s.Get(ctx, p.Code); err != nil {
+		return Procedure{}, err
+	}
+	var out Procedure
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = s.Publish(ctx, tx, p, by)
+		return err
+	})
+	return out, err
+}
+
 // Summary is a procedure as listed in search results.
 type Summary struct {
 	Code      string   `json:"code"`

@@ -9,12 +9,10 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
-	"sync/atomic"
 	"time"
 
 	"github.com/motcua/motcua/api"
 	"github.com/motcua/motcua/auth"
-	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/metrics"
@@ -63,7 +61,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.Auth = auth.NewService(db, auth.Config{Params: cfg.AuthParams, Now: cfg.Now})
-	cal, err := NewCalendar(ctx, db)
+	cal, err := NewCalendar(ctx, db, cfg.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +83,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}, cfg.Log)
 
 	mux := http.NewServeMux()
-	(&api.Server{Auth: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Log: cfg.Log}).Register(mux)
+	(&api.Server{Auth: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Calendar: cal, Log: cfg.Log}).Register(mux)
 	site.Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -100,57 +98,6 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	mux.Handle("GET /metrics", m.Handler())
 	a.Handler = m.Wrap(logRequests(cfg.Log, mux))
 	return a, nil
-}
-
-// Calendar is the working-day calendar in force: the statutory rules, the
-// shipped official announcements and those an admin added (stored in the
-// database). Reload swaps it atomically when announcements change.
-type Calendar struct {
-	db  *store.DB
-	cur atomic.Pointer[calendar.Calendar]
-}
-
-// NewCalendar loads the admin announcements and builds the calendar.
-func NewCalendar(ctx context.Context, db *store.DB) (*Calendar, error) {
-	c := &Calendar{db: db}
-	return c, c.Reload(ctx)
-}
-
-// Reload rebuilds the calendar from the stored announcements.
-func (c *Calendar) Reload(ctx context.Context) error {
-	rows, err := c.db.QueryContext(ctx, `SELECT day, kind, name FROM calendar_announcements ORDER BY day`)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	var extra []calendar.Announcement
-	for rows.Next() {
-		var a calendar.Announcement
-		if err := rows.Scan(&a.Date, &a.Kind, &a.Name); err != nil {
-			return err
-		}
-		extra = append(extra, a)
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	c.cur.Store(calendar.New(calendar.Options{Extra: extra}))
-	return nil
-}
-
-// Current returns the calendar in force.
-func (c *Calendar) Current() *calendar.Calendar { return c.cur.Load() }
-
-func (c *Calendar) Due(received time.Time, unit string, value int) (time.Time, error) {
-	return c.Current().Due(received, unit, value)
-}
-
-func (c *Calendar) WorkingBetween(a, b time.Time) time.Duration {
-	return c.Current().WorkingBetween(a, b)
-}
-
-func (c *Calendar) AddWorking(start time.Time, d time.Duration) time.Time {
-	return c.Current().AddWorking(start, d)
 }
 
 // logRequests logs each request at debug level, and failures at info; no

@@ -1,0 +1,87 @@
+package api
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/problem"
+)
+
+// Calendar is the calendar in force and its admin-added announcements.
+type Calendar interface {
+	Current() *calendar.Calendar
+	Announcements(ctx context.Context) ([]calendar.Announcement, error)
+	Add(ctx context.Context, a calendar.Announcement, by int64) error
+}
+
+func requireAdmin(r *http.Request) (*auth.Actor, error) {
+	a, err := requireActor(r)
+	if err != nil {
+		return nil, err
+	}
+	if !a.HasAnywhere(auth.Admin) {
+		return nil, problem.Forbidden("Chỉ quản trị đơn vị được thực hiện thao tác này.")
+	}
+	return a, nil
+}
+
+// putProcedure publishes an edited procedure as a new version. Dossiers
+// already submitted keep the version they were submitted under.
+func (s *Server) putProcedure(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAdmin(r)
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, 1<<20))
+	if err != nil {
+		return problem.Invalid("body", "invalid_json", "Dữ liệu gửi lên quá lớn hoặc không đọc được.")
+	}
+	p, err := catalog.Parse(body)
+	if err != nil {
+		return problem.Invalid("body", "invalid_procedure", "Thủ tục không hợp lệ: "+err.Error())
+	}
+	if p.Code != r.PathValue("code") {
+		return problem.Invalid("code", "code_mismatch", "Mã thủ tục trong nội dung khác mã trên đường dẫn.")
+	}
+	out, err := s.Catalog.Edit(r.Context(), p, a.ID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) holidays(w http.ResponseWriter, r *http.Request) error {
+	year, err := strconv.Atoi(r.PathValue("year"))
+	if err != nil || year < 1900 || year > 2100 {
+		return problem.Invalid("year", "invalid_year", "Năm phải nằm trong khoảng 1900–2100.")
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"year": year, "days": s.Calendar.Current().Holidays(year)})
+}
+
+func (s *Server) listAnnouncements(w http.ResponseWriter, r *http.Request) error {
+	as, err := s.Calendar.Announcements(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"announcements": as})
+}
+
+func (s *Server) addAnnouncement(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAdmin(r)
+	if err != nil {
+		return err
+	}
+	var in calendar.Announcement
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if err := s.Calendar.Add(r.Context(), in, a.ID); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, in)
+}

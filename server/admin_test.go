@@ -1,0 +1,83 @@
+package server_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/store/storetest"
+)
+
+// TestProcedureEditIsANewVersion: a unit admin edits a procedure; new
+// dossiers use the new version, a dossier already filed keeps its own.
+func TestProcedureEditIsANewVersion(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		p := interLevel(t)
+		before := e.submit(p.Code, demo.GiaLamCode)
+
+		edited := e.procedure(p.Code)
+		edited.Name = p.Name + " (sửa đổi)"
+		edited.Version = 0
+		if r := e.call("gialam.tiepnhan", "PUT", "/api/v1/procedures/"+p.Code, edited, nil); r.status != 403 {
+			t.Fatalf("non-admin edit: %d", r.status)
+		}
+		bad := edited
+		bad.Steps = nil
+		if r := e.call("gialam.quantri", "PUT", "/api/v1/procedures/"+p.Code, bad, nil); r.status != 422 || r.errCode() != "invalid_procedure" {
+			t.Fatalf("invalid edit: %d %s", r.status, r.body)
+		}
+		var got catalog.Procedure
+		e.must(e.call("gialam.quantri", "PUT", "/api/v1/procedures/"+p.Code, edited, &got), 200)
+		if got.Version != 2 || e.procedure(p.Code).Name != edited.Name {
+			t.Fatalf("after edit: version %d name %q", got.Version, e.procedure(p.Code).Name)
+		}
+		var old, fresh struct {
+			ProcedureVersion int    `json:"procedure_version"`
+			ProcedureName    string `json:"procedure_name"`
+		}
+		e.must(e.call("congdan", "GET", "/api/v1/dossiers/"+before.Code, nil, &old), 200)
+		after := e.submit(p.Code, demo.GiaLamCode)
+		e.must(e.call("congdan", "GET", "/api/v1/dossiers/"+after.Code, nil, &fresh), 200)
+		if old.ProcedureVersion != 1 || old.ProcedureName != p.Name || fresh.ProcedureVersion != 2 {
+			t.Fatalf("versions: old %+v, new %+v", old, fresh)
+		}
+	})
+}
+
+// TestAnnouncementsMoveDeadlines: an admin-added day off is skipped by
+// the next deadline, and shows in the holiday list.
+func TestAnnouncementsMoveDeadlines(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, "sqlite"))
+	cal := e.app.Calendar
+	// Monday 2 March 2026, 08:00, 1 working day → Tuesday 08:00.
+	from := e.clock.Now()
+	if due := cal.AddWorking(from, 8*time.Hour); due.Day() != 3 {
+		t.Fatalf("before: due %v", due)
+	}
+	ann := map[string]string{"date": "2026-03-03", "kind": "off", "name": "Nghỉ do bão (UBND tỉnh)"}
+	if r := e.call("gialam.tiepnhan", "POST", "/api/v1/calendar/announcements", ann, nil); r.status != 403 {
+		t.Fatalf("non-admin: %d", r.status)
+	}
+	if r := e.call("huyen.quantri", "POST", "/api/v1/calendar/announcements", map[string]string{"date": "2026-03-07", "kind": "nope", "name": "x"}, nil); r.status != 422 {
+		t.Fatalf("invalid kind: %d %s", r.status, r.body)
+	}
+	e.must(e.call("huyen.quantri", "POST", "/api/v1/calendar/announcements", ann, nil), 201)
+	if due := cal.AddWorking(from, 8*time.Hour); due.Day() != 4 {
+		t.Fatalf("after the extra day off: due %v, want Wednesday 4 March", due)
+	}
+	var hol struct{ Days []struct{ Date, Name string } }
+	e.must(e.call("", "GET", "/api/v1/calendar/holidays/2026", nil, &hol), 200)
+	found := false
+	for _, d := range hol.Days {
+		found = found || d.Date == "2026-03-03"
+	}
+	if !found {
+		t.Fatalf("announced day missing from %+v", hol.Days)
+	}
+	if r := e.call("", "GET", "/api/v1/calendar/holidays/1800", nil, nil); r.status != 422 {
+		t.Fatalf("year 1800: %d", r.status)
+	}
+}
