@@ -1,0 +1,87 @@
+package dossier
+
+import (
+	"testing"
+
+	"github.com/motcua/motcua/auth"
+)
+
+// TestLifecycleTable checks the table's shape: every state and action it
+// names exists, final states are dead ends, every state is reachable from
+// submission, and every role in it is a real one.
+func TestLifecycleTable(t *testing.T) {
+	known := map[State]bool{}
+	for _, s := range States {
+		known[s] = true
+	}
+	used := map[Action]bool{}
+	for _, r := range Rules {
+		if !known[r.From] || !known[r.To] {
+			t.Errorf("rule %+v names an unknown state", r)
+		}
+		if r.From.Final() {
+			t.Errorf("final state %s has an outgoing rule %+v", r.From, r)
+		}
+		if r.Role != ApplicantRole && !auth.ValidRole(r.Role) {
+			t.Errorf("rule %+v names unknown role %q", r, r.Role)
+		}
+		if r.OnStep && r.AtReceiving {
+			t.Errorf("rule %+v is both on-step and at-receiving", r)
+		}
+		used[r.Action] = true
+	}
+	for _, a := range Actions {
+		if !used[a] {
+			t.Errorf("action %s has no rule", a)
+		}
+		if a.Name() == string(a) {
+			t.Errorf("action %s has no Vietnamese name", a)
+		}
+	}
+	reached := map[State]bool{Submitted: true}
+	for changed := true; changed; {
+		changed = false
+		for _, r := range Rules {
+			if !reached[r.From] {
+				continue
+			}
+			if !reached[r.To] {
+				reached[r.To], changed = true, true
+			}
+			// Advancing past the last step leads to ResultReady.
+			if r.Move == Advance && !reached[ResultReady] {
+				reached[ResultReady], changed = true, true
+			}
+		}
+	}
+	for _, s := range States {
+		if !reached[s] {
+			t.Errorf("state %s is unreachable from submission", s)
+		}
+		if s.Name() == string(s) {
+			t.Errorf("state %s has no Vietnamese name", s)
+		}
+	}
+	// No two rules for the same (state, action, role): the table is a function.
+	seen := map[[3]string]bool{}
+	for _, r := range Rules {
+		k := [3]string{string(r.From), string(r.Action), r.Role}
+		if seen[k] {
+			t.Errorf("duplicate rule %v", k)
+		}
+		seen[k] = true
+	}
+}
+
+func TestMaskName(t *testing.T) {
+	for in, want := range map[string]string{
+		"Nguyễn Văn An":     "Nguyễn V. A.",
+		"  Đặng   Thị  Ánh": "Đặng T. Á.",
+		"Lan":               "L***",
+		"":                  "",
+	} {
+		if got := MaskName(in); got != want {
+			t.Errorf("MaskName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
