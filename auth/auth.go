@@ -201,11 +201,17 @@ var errBadLogin = problem.New(problem.ErrUnauthorized, "bad_credentials", "Tên 
 // Login checks a password and returns a new bearer token. Repeated failures
 // lock the account for a while; the reply does not say whether the user exists.
 func (s *Service) Login(ctx context.Context, username, password string) (token string, expires time.Time, err error) {
+	return s.LoginTOTP(ctx, username, password, "")
+}
+
+// LoginTOTP is Login with the second-factor code, required for accounts
+// that enabled it. A wrong code counts as a failed login.
+func (s *Service) LoginTOTP(ctx context.Context, username, password, code string) (token string, expires time.Time, err error) {
 	username = strings.ToLower(strings.TrimSpace(username))
 	var id, failures, lockedUntil, disabled int64
-	var hash string
-	err = s.db.QueryRowContext(ctx, `SELECT id, password_hash, failed_logins, locked_until, disabled FROM users WHERE username = ?`, username).
-		Scan(&id, &hash, &failures, &lockedUntil, &disabled)
+	var hash, totp string
+	err = s.db.QueryRowContext(ctx, `SELECT id, password_hash, failed_logins, locked_until, disabled, totp_secret FROM users WHERE username = ?`, username).
+		Scan(&id, &hash, &failures, &lockedUntil, &disabled, &totp)
 	if errors.Is(err, sql.ErrNoRows) {
 		CheckPassword(s.dummy, password) // same cost either way: no user enumeration by timing
 		return "", time.Time{}, errBadLogin
@@ -217,7 +223,11 @@ func (s *Service) Login(ctx context.Context, username, password string) (token s
 	if lockedUntil > now.UnixMilli() {
 		return "", time.Time{}, problem.New(problem.ErrTooMany, "account_locked", "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau 15 phút.")
 	}
-	if disabled == 1 || !CheckPassword(hash, password) {
+	pwOK := disabled == 0 && CheckPassword(hash, password)
+	if pwOK && totp != "" && code == "" {
+		return "", time.Time{}, problem.Invalid("totp", "totp_required", "Tài khoản này dùng xác thực hai lớp: vui lòng nhập mã 6 số từ ứng dụng xác thực.")
+	}
+	if !pwOK || (totp != "" && !CheckTOTP(totp, code, now)) {
 		failures++
 		lock := int64(0)
 		if failures >= int64(s.cfg.MaxFailures) {

@@ -11,11 +11,14 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/motcua/motcua/admin"
 	"github.com/motcua/motcua/api"
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/metrics"
+	"github.com/motcua/motcua/office"
+	"github.com/motcua/motcua/portal"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/web"
@@ -37,6 +40,7 @@ type App struct {
 	Catalog  *catalog.Store
 	Dossiers *dossier.Service
 	Calendar *Calendar
+	Web      *web.Web
 	Handler  http.Handler
 }
 
@@ -69,7 +73,24 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	a.Dossiers = dossier.NewService(db, a.Units, a.Catalog, a.Auth, cal, dossier.Config{
 		FilesDir: filepath.Join(cfg.DataDir, "files"), Now: cfg.Now,
 	})
-	site, err := web.New(a.Catalog, a.Units, a.Dossiers, cfg.Log)
+	w, err := web.New(web.Config{Sessions: web.NewSessions(a.Auth), Log: cfg.Log})
+	if err != nil {
+		return nil, err
+	}
+	a.Web = w
+	login, err := w.LoginTemplates()
+	if err != nil {
+		return nil, err
+	}
+	site, err := portal.New(w, a.Catalog, a.Units, a.Dossiers)
+	if err != nil {
+		return nil, err
+	}
+	back, err := office.New(w, a.Auth, a.Catalog, a.Units, a.Dossiers)
+	if err != nil {
+		return nil, err
+	}
+	adm, err := admin.New(w, a.Auth, a.Catalog, a.Units, a.Dossiers)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +105,11 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 
 	mux := http.NewServeMux()
 	(&api.Server{Auth: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Calendar: cal, Log: cfg.Log}).Register(mux)
+	w.Register(mux)
+	w.RegisterLogin(mux, login)
 	site.Register(mux)
+	back.Register(mux)
+	adm.Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
@@ -96,7 +121,10 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		w.Write([]byte("ok\n"))
 	})
 	mux.Handle("GET /metrics", m.Handler())
-	a.Handler = m.Wrap(logRequests(cfg.Log, mux))
+	// Cross-origin state changes are refused before anything else runs
+	// (Sec-Fetch-Site/Origin); the session layer adds a per-session CSRF token.
+	csrf := http.NewCrossOriginProtection()
+	a.Handler = m.Wrap(logRequests(cfg.Log, csrf.Handler(w.Sessions().Middleware(mux))))
 	return a, nil
 }
 

@@ -1,7 +1,7 @@
-// Package web serves motcua's public HTML pages: the procedure catalog
-// with accent-insensitive search, a procedure's page, and dossier tracking
-// by code. Pages work without JavaScript; templates and the stylesheet are
-// embedded and every template is parsed at start-up.
+// Package web is what every motcua page shares: the layout, rendering with
+// security headers, the message catalogs (Vietnamese by default, English
+// on request), cookie sessions, CSRF protection and the stylesheet. The
+// pages themselves live in portal (citizens) and office (officers).
 package web
 
 import (
@@ -19,113 +19,199 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/calendar"
-	"github.com/motcua/motcua/catalog"
-	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/unit"
 )
 
-//go:embed templates/*.html static/*
+//go:embed templates/*.html pages/templates/*.html static/* messages.*.json
 var files embed.FS
 
-// Site renders the public pages.
-type Site struct {
-	catalog  *catalog.Store
-	units    *unit.Store
-	dossiers *dossier.Service
-	log      *slog.Logger
-	pages    map[string]*template.Template
-	css      []byte
-	cssURL   string
+// Config builds a Web.
+type Config struct {
+	Sessions *Sessions
+	Log      *slog.Logger
 }
 
-// New parses every template; an error here stops start-up.
-func New(cat *catalog.Store, units *unit.Store, ds *dossier.Service, log *slog.Logger) (*Site, error) {
-	css, err := files.ReadFile("static/site.css")
+// Web renders pages; one per server, shared by portal and office.
+type Web struct {
+	sessions *Sessions
+	log      *slog.Logger
+	catalog  *Catalog
+	assets   map[string]asset // URL → content
+	assetURL map[string]string
+	errorT   *template.Template
+}
+
+type asset struct {
+	body []byte
+	ct   string
+}
+
+// New loads the shared messages and assets.
+func New(cfg Config) (*Web, error) {
+	cat, err := LoadCatalog(files)
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(css)
-	s := &Site{catalog: cat, units: units, dossiers: ds, log: log, css: css,
-		cssURL: "/static/site." + hex.EncodeToString(sum[:6]) + ".css", pages: map[string]*template.Template{}}
-	funcs := template.FuncMap{
-		"date":     fmtTime("02/01/2006"),
-		"datetime": fmtTime("15:04 02/01/2006"),
-		"money":    money,
-		"timeText": timeText,
-		"online":   onlineName,
-		"kind":     componentKind,
-		"level":    unit.LevelName,
-		"css":      func() string { return s.cssURL },
-		"inc":      func(i int) int { return i + 1 },
-	}
-	names, err := fs.Glob(files, "templates/*.html")
-	if err != nil {
-		return nil, err
-	}
-	for _, n := range names {
-		if strings.HasSuffix(n, "layout.html") {
-			continue
+	w := &Web{sessions: cfg.Sessions, log: cfg.Log, catalog: cat, assets: map[string]asset{}, assetURL: map[string]string{}}
+	for name, ct := range map[string]string{"site.css": "text/css; charset=utf-8", "site.js": "text/javascript; charset=utf-8"} {
+		b, err := files.ReadFile("static/" + name)
+		if err != nil {
+			return nil, err
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", n)
+		sum := sha256.Sum256(b)
+		base, ext, _ := strings.Cut(name, ".")
+		url := "/static/" + base + "." + hex.EncodeToString(sum[:6]) + "." + ext
+		w.assets[url] = asset{b, ct}
+		w.assetURL[name] = url
+	}
+	ts, err := w.Templates(emptyFS{})
+	if err != nil {
+		return nil, err
+	}
+	w.errorT = ts["error"]
+	return w, nil
+}
+
+// Catalog returns the merged message catalog (so page packages can add theirs).
+func (w *Web) Catalog() *Catalog { return w.catalog }
+
+// Sessions returns the cookie session manager.
+func (w *Web) Sessions() *Sessions { return w.sessions }
+
+// Register serves the shared assets (content-hashed, cached for good).
+func (w *Web) Register(mux *http.ServeMux) {
+	for url, a := range w.assets {
+		mux.HandleFunc("GET "+url, func(rw http.ResponseWriter, r *http.Request) {
+			rw.Header().Set("Content-Type", a.ct)
+			rw.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+			rw.Write(a.body)
+		})
+	}
+	mux.HandleFunc("POST /ngon-ngu", w.Wrap(w.setLang))
+}
+
+// Templates parses the shared layout with one page package's templates.
+// Every template is parsed at start-up, so a broken one stops the server.
+func (w *Web) Templates(pages fs.FS) (map[string]*template.Template, error) {
+	names, err := fs.Glob(pages, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*template.Template{}
+	for _, n := range append(names, "error") {
+		t := template.New("layout.html").Funcs(funcs)
+		if t, err = t.ParseFS(files, "templates/layout.html"); err != nil {
+			return nil, err
+		}
+		if n == "error" {
+			_, err = t.ParseFS(files, "templates/error.html")
+		} else {
+			_, err = t.ParseFS(pages, n)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("web: parse %s: %w", n, err)
 		}
-		s.pages[strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")] = t
+		out[strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")] = t
 	}
-	return s, nil
+	return out, nil
 }
 
-// Register adds the pages to mux.
-func (s *Site) Register(mux *http.ServeMux) {
-	mux.HandleFunc("GET /{$}", s.wrap(s.home))
-	mux.HandleFunc("GET /thu-tuc/{code}", s.wrap(s.procedure))
-	mux.HandleFunc("GET /tra-cuu", s.wrap(s.trackForm))
-	mux.HandleFunc("GET /tra-cuu/{code}", s.wrap(s.track))
-	mux.HandleFunc("GET "+s.cssURL, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/css; charset=utf-8")
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-		w.Write(s.css)
-	})
-}
+// Handler is a page handler that returns an error.
+type Handler func(w http.ResponseWriter, r *http.Request) error
 
-type handler func(w http.ResponseWriter, r *http.Request) error
-
-// wrap renders an error page with the public message; internals are logged.
-func (s *Site) wrap(h handler) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		err := h(w, r)
+// Wrap turns a Handler into an http.HandlerFunc: errors become an error
+// page with the public Vietnamese (or English) message; internals are logged.
+func (w *Web) Wrap(h Handler) http.HandlerFunc {
+	return func(rw http.ResponseWriter, r *http.Request) {
+		err := h(rw, r)
 		if err == nil {
 			return
 		}
-		code := http.StatusInternalServerError
-		switch {
-		case errors.Is(err, problem.ErrNotFound):
-			code = http.StatusNotFound
-		case errors.Is(err, problem.ErrInvalid):
-			code = http.StatusUnprocessableEntity
-		default:
-			s.log.ErrorContext(r.Context(), "page error", "path", r.URL.Path, "err", err)
+		code := StatusOf(err)
+		if code == http.StatusUnauthorized {
+			http.Redirect(rw, r, "/dang-nhap?next="+r.URL.RequestURI(), http.StatusSeeOther)
+			return
 		}
-		s.render(w, code, "error", errorPage{Title: "Có lỗi", Message: problem.Public(err).Message})
+		if code >= 500 {
+			w.log.ErrorContext(r.Context(), "page error", "path", r.URL.Path, "err", err)
+		}
+		p := w.Page(r, "error.title")
+		w.renderError(rw, r, code, ErrorPage{Page: p, Message: problem.Public(err).Message})
 	}
 }
 
-type errorPage struct{ Title, Message string }
+// StatusOf maps error kinds to HTTP statuses for pages.
+func StatusOf(err error) int {
+	switch {
+	case errors.Is(err, problem.ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, problem.ErrUnauthorized):
+		return http.StatusUnauthorized
+	case errors.Is(err, problem.ErrForbidden):
+		return http.StatusForbidden
+	case errors.Is(err, problem.ErrConflict), errors.Is(err, problem.ErrState):
+		return http.StatusConflict
+	case errors.Is(err, problem.ErrInvalid), errors.Is(err, problem.ErrNotPermitted):
+		return http.StatusUnprocessableEntity
+	case errors.Is(err, problem.ErrTooLarge):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, problem.ErrTooMany):
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
 
-func (s *Site) render(w http.ResponseWriter, code int, page string, data any) error {
+// ErrorPage is the data of the error page.
+type ErrorPage struct {
+	Page
+	Message string
+}
+
+func (w *Web) renderError(rw http.ResponseWriter, r *http.Request, code int, p ErrorPage) {
+	if err := w.Render(rw, code, w.errorT, p); err != nil {
+		w.log.ErrorContext(r.Context(), "error page", "err", err)
+	}
+}
+
+type emptyFS struct{}
+
+func (emptyFS) Open(string) (fs.File, error) { return nil, fs.ErrNotExist }
+
+// Render executes t with data into a buffer first, so a template error
+// never sends half a page, then writes it with the security headers.
+func (w *Web) Render(rw http.ResponseWriter, code int, t *template.Template, data any) error {
 	var buf bytes.Buffer
-	if err := s.pages[page].Execute(&buf, data); err != nil {
+	if err := t.Execute(&buf, data); err != nil {
 		return err
 	}
-	h := w.Header()
+	h := rw.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	h.Set("Cache-Control", "no-store")
+	SecurityHeaders(h)
+	rw.WriteHeader(code)
+	_, err := rw.Write(buf.Bytes())
+	return err
+}
+
+// SecurityHeaders sets the strict Content-Security-Policy and friends.
+// Scripts only from our own origin; PDFs and images of a dossier may be
+// previewed in a frame of our own origin.
+func SecurityHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+		"frame-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
-	w.WriteHeader(code)
-	_, err := w.Write(buf.Bytes())
-	return err
+	h.Set("X-Frame-Options", "SAMEORIGIN")
+}
+
+var funcs = template.FuncMap{
+	"date":     fmtTime("02/01/2006"),
+	"datetime": fmtTime("15:04 02/01/2006"),
+	"money":    Money,
+	"level":    unit.LevelName,
+	"inc":      func(i int) int { return i + 1 },
+	"join":     strings.Join,
 }
 
 func fmtTime(layout string) func(any) string {
@@ -142,8 +228,8 @@ func fmtTime(layout string) func(any) string {
 	}
 }
 
-// money formats VND the Vietnamese way: 200.000 đ.
-func money(v int64) string {
+// Money formats VND the Vietnamese way: 200.000 đ.
+func Money(v int64) string {
 	s := fmt.Sprint(v)
 	var b strings.Builder
 	for i, r := range s {
@@ -153,38 +239,4 @@ func money(v int64) string {
 		b.WriteRune(r)
 	}
 	return b.String() + " đ"
-}
-
-func timeText(d catalog.Duration) string {
-	switch d.Unit {
-	case "same_day":
-		return "Trong ngày làm việc (tiếp nhận sau 15 giờ thì trả trong ngày làm việc tiếp theo)"
-	case "hour":
-		return fmt.Sprintf("%d giờ làm việc", d.Value)
-	}
-	return fmt.Sprintf("%d ngày làm việc", d.Value)
-}
-
-func onlineName(s string) string {
-	switch s {
-	case "full":
-		return "Dịch vụ công trực tuyến toàn trình"
-	case "partial":
-		return "Dịch vụ công trực tuyến một phần"
-	}
-	return "Chưa cung cấp trực tuyến"
-}
-
-func componentKind(s string) string {
-	switch s {
-	case "original":
-		return "Bản chính"
-	case "copy":
-		return "Bản sao"
-	case "certified_copy":
-		return "Bản sao chứng thực"
-	case "show":
-		return "Xuất trình bản chính"
-	}
-	return s
 }

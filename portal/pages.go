@@ -1,4 +1,4 @@
-package web
+package portal
 
 import (
 	"errors"
@@ -8,10 +8,11 @@ import (
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/web"
 )
 
 type homePage struct {
-	Title      string
+	web.Page
 	Query      string
 	Field      string
 	Fields     []fieldLink
@@ -25,14 +26,14 @@ type fieldLink struct {
 	Active     bool
 }
 
-func (s *Site) home(w http.ResponseWriter, r *http.Request) error {
+func (s *Portal) home(w http.ResponseWriter, r *http.Request) error {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	field := r.URL.Query().Get("linh-vuc")
 	all, err := s.catalog.Search(r.Context(), catalog.Query{})
 	if err != nil {
 		return err
 	}
-	page := homePage{Title: "Thủ tục hành chính", Query: q, Field: field, Searched: q != "" || field != ""}
+	page := homePage{Page: s.web.Page(r, "home.title"), Query: q, Field: field, Searched: q != "" || field != ""}
 	idx := map[string]int{}
 	for _, p := range all {
 		i, ok := idx[p.FieldCode]
@@ -53,43 +54,50 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request) error {
 }
 
 type procedurePage struct {
-	Title string
-	P     catalog.Procedure
+	web.Page
+	P catalog.Procedure
 }
 
-func (s *Site) procedure(w http.ResponseWriter, r *http.Request) error {
+func (s *Portal) procedure(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.catalog.Get(r.Context(), r.PathValue("code"))
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "procedure", procedurePage{Title: p.Name, P: p})
+	return s.render(w, http.StatusOK, "procedure", procedurePage{Page: s.page(r, p.Name), P: p})
 }
 
 type trackPage struct {
-	Title string
+	web.Page
 	Code  string
-	T     *dossier.Tracking
+	Track *dossier.Tracking
 	Error string
 }
 
 // trackForm also answers the form's GET ?ma=…, so tracking works without JavaScript.
-func (s *Site) trackForm(w http.ResponseWriter, r *http.Request) error {
+func (s *Portal) trackForm(w http.ResponseWriter, r *http.Request) error {
 	if code := strings.TrimSpace(r.URL.Query().Get("ma")); code != "" {
 		http.Redirect(w, r, "/tra-cuu/"+strings.ToUpper(code), http.StatusSeeOther)
 		return nil
 	}
-	return s.render(w, http.StatusOK, "track", trackPage{Title: "Tra cứu hồ sơ"})
+	return s.render(w, http.StatusOK, "track", trackPage{Page: s.web.Page(r, "track.title")})
 }
 
-func (s *Site) track(w http.ResponseWriter, r *http.Request) error {
+func (s *Portal) track(w http.ResponseWriter, r *http.Request) error {
 	code := r.PathValue("code")
 	t, err := s.dossiers.Track(r.Context(), code)
 	if errors.Is(err, problem.ErrNotFound) {
-		return s.render(w, http.StatusNotFound, "track", trackPage{Title: "Tra cứu hồ sơ", Code: code,
-			Error: "Không tìm thấy hồ sơ có mã " + code + ". Vui lòng kiểm tra lại mã trên giấy tiếp nhận."})
+		return s.render(w, http.StatusNotFound, "track", trackPage{Page: s.web.Page(r, "track.title"), Code: code,
+			Error: s.web.Page(r, "track.title").T("track.notfound", code)})
 	}
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "track", trackPage{Title: "Hồ sơ " + t.Code, Code: t.Code, T: t})
+	return s.render(w, http.StatusOK, "track", trackPage{Page: s.web.Page(r, "track.dossier", t.Code), Code: t.Code, Track: t})
+}
+
+// page builds page data whose title is already a text (not a key).
+func (s *Portal) page(r *http.Request, title string) web.Page {
+	p := s.web.Page(r, "home.title")
+	p.Title = title
+	return p
 }

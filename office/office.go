@@ -1,0 +1,54 @@
+// Package office serves the back office: each officer's dashboard, the
+// inbox, counter reception, the dossier page with the actions the
+// lifecycle table allows, and printable receipts.
+package office
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"net/http"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/unit"
+	"github.com/motcua/motcua/web"
+)
+
+//go:embed templates/*.html messages.*.json
+var files embed.FS
+
+// Office holds what the back-office pages need.
+type Office struct {
+	web      *web.Web
+	auth     *auth.Service
+	catalog  *catalog.Store
+	units    *unit.Store
+	dossiers *dossier.Service
+	pages    map[string]*template.Template
+}
+
+// New parses the templates and merges the messages into w's catalog.
+func New(w *web.Web, au *auth.Service, cat *catalog.Store, units *unit.Store, ds *dossier.Service) (*Office, error) {
+	msgs, err := web.LoadCatalog(files)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.Catalog().Merge(msgs); err != nil {
+		return nil, err
+	}
+	pages, err := w.Templates(files)
+	if err != nil {
+		return nil, err
+	}
+	return &Office{web: w, auth: au, catalog: cat, units: units, dossiers: ds, pages: pages}, nil
+}
+
+func (o *Office) render(w http.ResponseWriter, code int, page string, data any) error {
+	t, ok := o.pages[page]
+	if !ok {
+		return fmt.Errorf("office: no template %q", page)
+	}
+	return o.web.Render(w, code, t, data)
+}

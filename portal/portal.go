@@ -1,0 +1,53 @@
+// Package portal serves the citizens' pages: the procedure catalog with
+// accent-insensitive search, procedure pages, public tracking by code, the
+// online submission wizard with saved drafts, "my dossiers" and ratings.
+// Every core flow works without JavaScript.
+package portal
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"net/http"
+
+	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/unit"
+	"github.com/motcua/motcua/web"
+)
+
+//go:embed templates/*.html messages.*.json
+var files embed.FS
+
+// Portal holds what the citizens' pages need.
+type Portal struct {
+	web      *web.Web
+	catalog  *catalog.Store
+	units    *unit.Store
+	dossiers *dossier.Service
+	pages    map[string]*template.Template
+}
+
+// New parses the portal's templates and merges its messages into w's catalog.
+func New(w *web.Web, cat *catalog.Store, units *unit.Store, ds *dossier.Service) (*Portal, error) {
+	msgs, err := web.LoadCatalog(files)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.Catalog().Merge(msgs); err != nil {
+		return nil, err
+	}
+	pages, err := w.Templates(files)
+	if err != nil {
+		return nil, err
+	}
+	return &Portal{web: w, catalog: cat, units: units, dossiers: ds, pages: pages}, nil
+}
+
+func (p *Portal) render(w http.ResponseWriter, code int, page string, data any) error {
+	t, ok := p.pages[page]
+	if !ok {
+		return fmt.Errorf("portal: no template %q", page)
+	}
+	return p.web.Render(w, code, t, data)
+}

@@ -1,0 +1,75 @@
+package web
+
+import (
+	"errors"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"github.com/motcua/motcua/problem"
+)
+
+type loginPage struct {
+	Page
+	Next, Username, Error string
+	NeedCode              bool
+}
+
+// RegisterLogin serves the sign-in and sign-out pages (shared by citizens
+// and officers).
+func (w *Web) RegisterLogin(mux *http.ServeMux, t *template.Template) {
+	mux.HandleFunc("GET /dang-nhap", w.Wrap(func(rw http.ResponseWriter, r *http.Request) error {
+		p := loginPage{Page: w.Page(r, "login.title"), Next: safeNext(r.URL.Query().Get("next"))}
+		return w.Render(rw, http.StatusOK, t, p)
+	}))
+	mux.HandleFunc("POST /dang-nhap", w.Wrap(func(rw http.ResponseWriter, r *http.Request) error {
+		p := loginPage{Page: w.Page(r, "login.title"), Next: safeNext(r.PostFormValue("next")), Username: r.PostFormValue("username")}
+		a, err := w.sessions.Login(r.Context(), rw, r, p.Username, r.PostFormValue("password"), r.PostFormValue("code"))
+		if err != nil {
+			var pe *problem.Error
+			if !errors.As(err, &pe) {
+				return err
+			}
+			p.Error, p.NeedCode = pe.Message, pe.Code == "totp_required" || r.PostFormValue("code") != ""
+			return w.Render(rw, StatusOf(err), t, p)
+		}
+		next := p.Next
+		if next == "/" || next == "" {
+			next = "/ho-so-cua-toi"
+			if !a.IsCitizen() {
+				next = "/can-bo"
+			}
+		}
+		http.Redirect(rw, r, next, http.StatusSeeOther)
+		return nil
+	}))
+	mux.HandleFunc("POST /dang-xuat", w.Wrap(func(rw http.ResponseWriter, r *http.Request) error {
+		if err := w.sessions.Logout(r.Context(), rw, r); err != nil {
+			return err
+		}
+		http.Redirect(rw, r, "/", http.StatusSeeOther)
+		return nil
+	}))
+}
+
+// safeNext keeps redirects on this site.
+func safeNext(s string) string {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
+		return "/"
+	}
+	return s
+}
+
+// LoginTemplates parses the login page.
+func (w *Web) LoginTemplates() (*template.Template, error) {
+	sub, err := fs.Sub(files, "pages")
+	if err != nil {
+		return nil, err
+	}
+	ts, err := w.Templates(sub)
+	if err != nil {
+		return nil, err
+	}
+	return ts["login"], nil
+}

@@ -1,0 +1,40 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/motcua/motcua/auth"
+)
+
+// Page is what every page's data embeds: language, the signed-in user,
+// the CSRF token for its forms, and the asset URLs. Templates call
+// {{.T "key"}} (or {{$.T "key"}} inside a range) for every visible text.
+type Page struct {
+	Title string
+	Lang  string
+	User  *auth.Actor
+	CSRF  string
+	Path  string
+	CSS   string
+	JS    string
+	// Office is true on back-office pages (officer navigation).
+	Office bool
+	cat    *Catalog
+}
+
+// T translates key into the page's language.
+func (p Page) T(key string, args ...any) string { return p.cat.T(p.Lang, key, args...) }
+
+// IsOfficer reports whether the signed-in user is an officer.
+func (p Page) IsOfficer() bool { return p.User != nil && !p.User.IsCitizen() }
+
+// Page builds the common page data; titleKey is translated.
+func (w *Web) Page(r *http.Request, titleKey string, args ...any) Page {
+	p := Page{Lang: Lang(r), Path: r.URL.RequestURI(), CSS: w.assetURL["site.css"], JS: w.assetURL["site.js"], cat: w.catalog}
+	p.Title = p.T(titleKey, args...)
+	if a := ActorFrom(r.Context()); a != nil {
+		p.User = a
+		p.CSRF = w.sessions.csrfFor(r)
+	}
+	return p
+}
