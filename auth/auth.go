@@ -29,11 +29,14 @@ const (
 	Clerk      = "clerk"      // văn thư
 	Admin      = "admin"      // quản trị đơn vị
 	Supervisor = "supervisor" // giám sát (chỉ xem)
+	// Community is a member of a community digital technology team (Tổ công
+	// nghệ số cộng đồng) who files online dossiers on citizens' behalf.
+	Community = "community"
 	Citizen    = "citizen"    // công dân (not tied to a unit)
 )
 
 // OfficerRoles lists the roles held on a unit, in display order.
-var OfficerRoles = []string{Reception, Specialist, Leader, Clerk, Admin, Supervisor}
+var OfficerRoles = []string{Reception, Specialist, Leader, Clerk, Admin, Supervisor, Community}
 
 // RoleName is the Vietnamese name of a role.
 func RoleName(r string) string {
@@ -50,6 +53,8 @@ func RoleName(r string) string {
 		return "Quản trị đơn vị"
 	case Supervisor:
 		return "Giám sát"
+	case Community:
+		return "Tổ công nghệ số cộng đồng"
 	case Citizen:
 		return "Công dân"
 	}

@@ -60,6 +60,7 @@ var Accounts = []Account{
 	{"gialam.lanhdao", "Đặng Văn Quân", auth.Leader, GiaLamCode, "Chủ tịch UBND xã"},
 	{"gialam.vanthu", "Lương Thị Thu", auth.Clerk, GiaLamCode, "Văn thư UBND xã"},
 	{"gialam.quantri", "Mai Văn Tú", auth.Admin, GiaLamCode, "Quản trị xã"},
+	{"gialam.congnghe", "Phạm Minh Khoa", auth.Community, GiaLamCode, "Tổ công nghệ số cộng đồng thôn Tân Lập"},
 }
 
 // Citizen is the demo citizen account.

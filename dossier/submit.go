@@ -77,8 +77,14 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, in SubmitInput) (*D
 		if p.Online == "none" {
 			return nil, false, problem.Invalid("procedure", "not_online", "Thủ tục này chưa cung cấp dịch vụ công trực tuyến; vui lòng nộp tại bộ phận một cửa.")
 		}
+	} else if a.Has(auth.Community, u.ID) && !a.Has(auth.Reception, u.ID) {
+		// A community digital team member files online, on the citizen's behalf.
+		if in.Channel != "" && in.Channel != "online" {
+			return nil, false, problem.Invalid("channel", "invalid_channel", "Tổ công nghệ số cộng đồng chỉ nộp hồ sơ trực tuyến thay công dân.")
+		}
+		in.Channel = "online"
 	} else if !a.Has(auth.Reception, u.ID) {
-		return nil, false, problem.Forbidden("Chỉ cán bộ tiếp nhận của " + u.Name + " được nhập hồ sơ tại đơn vị này.")
+		return nil, false, problem.Forbidden("Chỉ cán bộ tiếp nhận hoặc tổ công nghệ số cộng đồng của " + u.Name + " được nhập hồ sơ tại đơn vị này.")
 	} else if in.Channel == "" {
 		in.Channel = "counter"
 	}
