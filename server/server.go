@@ -124,7 +124,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	// Cross-origin state changes are refused before anything else runs
 	// (Sec-Fetch-Site/Origin); the session layer adds a per-session CSRF token.
 	csrf := http.NewCrossOriginProtection()
-	a.Handler = m.Wrap(logRequests(cfg.Log, csrf.Handler(w.Sessions().Middleware(mux))))
+	a.Handler = m.Wrap(logRequests(cfg.Log, compress(csrf.Handler(w.Sessions().Middleware(mux)))))
 	return a, nil
 }
 
