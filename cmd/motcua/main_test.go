@@ -4,16 +4,24 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/motcua/motcua/store"
 )
 
 func TestCommands(t *testing.T) {
 	ctx := t.Context()
 	dir := t.TempDir()
+	ms, err := store.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	applied := fmt.Sprintf("applied %d migration(s) on sqlite", len(ms))
 	cases := []struct {
 		name    string
 		args    []string
@@ -23,7 +31,7 @@ func TestCommands(t *testing.T) {
 	}{
 		{"version", []string{"version"}, "", "", "motcua "},
 		{"unknown", []string{"dance"}, "", `unknown command "dance"`, ""},
-		{"migrate", []string{"migrate", "--data", dir}, "", "", " migration(s) on sqlite"},
+		{"migrate", []string{"migrate", "--data", dir}, "", "", applied},
 		{"migrate again", []string{"migrate", "--data", dir}, "", "", "applied 0 migration(s)"},
 		{"user needs a unit", []string{"user", "add", "ana", "--role", "leader", "--password-stdin", "--data", dir}, "mat-khau-123\n", "--unit is required", ""},
 		{"user needs stdin flag", []string{"user", "add", "ana", "--role", "citizen", "--data", dir}, "", "--password-stdin is required", ""},
