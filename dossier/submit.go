@@ -222,6 +222,10 @@ func checkForm(p catalog.Procedure, in map[string]any) (map[string]string, error
 			sv = strings.TrimSpace(x)
 		case float64:
 			sv = strconv.FormatFloat(x, 'f', -1, 64)
+		case int:
+			sv = strconv.Itoa(x)
+		case int64:
+			sv = strconv.FormatInt(x, 10)
 		case bool:
 			sv = strconv.FormatBool(x)
 		case nil:
