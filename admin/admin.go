@@ -1,17 +1,24 @@
 // Package admin serves the unit administrator's pages: units and
 // departments, users and roles, procedures (an edit is a new version), the
 // holiday calendar and its yearly announcements, and officers' TOTP.
+//
+// An actor holding the admin role on a unit administers that unit and
+// every unit below it. The services (unit.Store's *As/Managed functions,
+// auth.Accounts) enforce that scope; these pages only show what they allow.
 package admin
 
 import (
+	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
 
 	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
-	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/web"
 )
@@ -19,18 +26,27 @@ import (
 //go:embed templates/*.html messages.*.json
 var files embed.FS
 
+// Calendar is the working-day calendar in force and its admin-added
+// announcements (server.Calendar; an interface because server imports admin).
+type Calendar interface {
+	Current() *calendar.Calendar
+	Announcements(ctx context.Context) ([]calendar.Announcement, error)
+	Add(ctx context.Context, a calendar.Announcement, by int64) error
+}
+
 // Admin holds what the admin pages need.
 type Admin struct {
 	web      *web.Web
 	auth     *auth.Service
+	accounts *auth.Accounts
 	catalog  *catalog.Store
 	units    *unit.Store
-	dossiers *dossier.Service
+	calendar Calendar
 	pages    map[string]*template.Template
 }
 
 // New parses the templates and merges the messages into w's catalog.
-func New(w *web.Web, au *auth.Service, cat *catalog.Store, units *unit.Store, ds *dossier.Service) (*Admin, error) {
+func New(w *web.Web, au *auth.Service, cat *catalog.Store, units *unit.Store, cal Calendar) (*Admin, error) {
 	msgs, err := web.LoadCatalog(files)
 	if err != nil {
 		return nil, err
@@ -42,7 +58,8 @@ func New(w *web.Web, au *auth.Service, cat *catalog.Store, units *unit.Store, ds
 	if err != nil {
 		return nil, err
 	}
-	return &Admin{web: w, auth: au, catalog: cat, units: units, dossiers: ds, pages: pages}, nil
+	return &Admin{web: w, auth: au, accounts: auth.NewAccounts(au, units), catalog: cat, units: units,
+		calendar: cal, pages: pages}, nil
 }
 
 func (o *Admin) render(w http.ResponseWriter, code int, page string, data any) error {
@@ -52,3 +69,77 @@ func (o *Admin) render(w http.ResponseWriter, code int, page string, data any) e
 	}
 	return o.web.Render(w, code, t, data)
 }
+
+// adminPage builds a back-office page's common data.
+func (o *Admin) adminPage(r *http.Request, titleKey string, args ...any) web.Page {
+	p := o.web.Page(r, titleKey, args...)
+	p.Office = true
+	return p
+}
+
+// requireAdmin lets through an actor holding the admin role somewhere;
+// which units they may touch is checked by the services.
+func requireAdmin(r *http.Request) (*auth.Actor, error) {
+	a, err := web.RequireActor(r)
+	if err != nil {
+		return nil, err
+	}
+	if !a.HasAnywhere(auth.Admin) {
+		return nil, problem.Forbidden("Chỉ quản trị đơn vị được truy cập trang này.")
+	}
+	return a, nil
+}
+
+// Alert is a refused form: which form on the page, which field, and why.
+type Alert struct{ Form, Field, Text string }
+
+// In reports whether the alert belongs to form.
+func (a Alert) In(form string) bool { return a.Text != "" && a.Form == form }
+
+// Bad reports whether field of form is the one at fault.
+func (a Alert) Bad(form, field string) bool { return a.In(form) && a.Field == field }
+
+// refused turns a service error into an alert on form and the status to
+// answer with, or returns the error itself when it is not about the input
+// (forbidden, internal): Wrap then shows the error page. The message is
+// the catalog's "admin.err.<code>" when there is one, else the service's.
+func (o *Admin) refused(p web.Page, form string, err error) (Alert, int, error) {
+	var pe *problem.Error
+	if !errors.As(err, &pe) || errors.Is(err, problem.ErrForbidden) || errors.Is(err, problem.ErrUnauthorized) {
+		return Alert{}, 0, err
+	}
+	text := pe.Message
+	if key := "admin.err." + pe.Code; o.web.Catalog().Has(p.Lang, key) {
+		text = p.T(key)
+	}
+	code := web.StatusOf(err)
+	if code == http.StatusNotFound {
+		code = http.StatusUnprocessableEntity // a form named something that does not exist
+	}
+	return Alert{Form: form, Field: pe.Field, Text: text}, code, nil
+}
+
+// invalid is an alert for input the page itself checks.
+func invalid(p web.Page, form, field, key string) Alert {
+	return Alert{Form: form, Field: field, Text: p.T(key)}
+}
+
+// notice translates the "ok" query parameter a redirect after a
+// successful post carries; unknown values show nothing.
+func (o *Admin) notice(p web.Page, r *http.Request) string {
+	key := "admin.ok." + r.URL.Query().Get("ok")
+	if r.URL.Query().Get("ok") == "" || !o.web.Catalog().Has(p.Lang, key) {
+		return ""
+	}
+	return p.T(key)
+}
+
+func seeOther(w http.ResponseWriter, r *http.Request, url string) error {
+	http.Redirect(w, r, url, http.StatusSeeOther)
+	return nil
+}
+
+// enumText translates one value of an enumeration (a role, a level, a
+// kind of day…) with the key prefix+value; a test checks every value has
+// its key in both languages.
+func enumText(p web.Page, prefix, value string) string { return p.T(prefix + value) }

@@ -11,10 +11,8 @@ type homePage struct {
 }
 
 func (o *Admin) home(w http.ResponseWriter, r *http.Request) error {
-	if _, err := web.RequireActor(r); err != nil {
+	if _, err := requireAdmin(r); err != nil {
 		return err
 	}
-	p := homePage{Page: o.web.Page(r, "admin.title")}
-	p.Office = true
-	return o.render(w, http.StatusOK, "home", p)
+	return o.render(w, http.StatusOK, "home", homePage{Page: o.adminPage(r, "admin.title")})
 }

@@ -6,4 +6,31 @@ import "net/http"
 func (o *Admin) Register(mux *http.ServeMux) {
 	h := o.web.Wrap
 	mux.HandleFunc("GET /quan-tri", h(o.home))
+
+	mux.HandleFunc("GET /quan-tri/don-vi", h(o.unitTree))
+	mux.HandleFunc("GET /quan-tri/don-vi/{code}", h(o.unitPage))
+	mux.HandleFunc("POST /quan-tri/don-vi/{code}/them", h(o.addChild))
+	mux.HandleFunc("POST /quan-tri/don-vi/{code}/phong-ban", h(o.addDepartment))
+	mux.HandleFunc("POST /quan-tri/don-vi/{code}/doi-ten", h(o.rename))
+	mux.HandleFunc("POST /quan-tri/don-vi/{code}/sap-nhap", h(o.merge))
+
+	mux.HandleFunc("GET /quan-tri/nguoi-dung", h(o.users))
+	mux.HandleFunc("POST /quan-tri/nguoi-dung", h(o.createOfficer))
+	mux.HandleFunc("POST /quan-tri/nguoi-dung/vai-tro", h(o.grant))
+	mux.HandleFunc("GET /quan-tri/nguoi-dung/{username}", h(o.userPage))
+	mux.HandleFunc("POST /quan-tri/nguoi-dung/{username}/thu-hoi", h(o.revoke))
+	mux.HandleFunc("POST /quan-tri/nguoi-dung/{username}/trang-thai", h(o.setDisabled))
+	mux.HandleFunc("POST /quan-tri/nguoi-dung/{username}/mat-khau", h(o.resetPassword))
+
+	mux.HandleFunc("GET /quan-tri/thu-tuc", h(o.procedures))
+	mux.HandleFunc("GET /quan-tri/thu-tuc/{code}", h(o.procedurePage))
+	mux.HandleFunc("POST /quan-tri/thu-tuc/{code}", h(o.editProcedure))
+	mux.HandleFunc("GET /quan-tri/thu-tuc/{code}/phien-ban", h(o.versions))
+
+	mux.HandleFunc("GET /quan-tri/lich", h(o.calendarPage))
+	mux.HandleFunc("POST /quan-tri/lich", h(o.addAnnouncement))
+
+	// Any officer's own second factor, not only admins'.
+	mux.HandleFunc("GET /tai-khoan/xac-thuc-2-lop", h(o.totpPage))
+	mux.HandleFunc("POST /tai-khoan/xac-thuc-2-lop", h(o.totpPost))
 }

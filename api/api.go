@@ -17,6 +17,7 @@ import (
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/rating"
 	"github.com/motcua/motcua/unit"
 )
 
@@ -29,6 +30,7 @@ type Server struct {
 	Units    *unit.Store
 	Catalog  *catalog.Store
 	Dossiers *dossier.Service
+	Ratings  *rating.Service
 	Calendar Calendar
 	Log      *slog.Logger
 }

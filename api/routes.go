@@ -24,6 +24,7 @@ func (s *Server) Routes() []Route {
 		{"GET /api/v1/dossiers/{code}/pauses", s.pauses},
 		{"POST /api/v1/dossiers/{code}/files/{component}", s.upload},
 		{"GET /api/v1/dossiers/{code}/files/{id}", s.download},
+		{"POST /api/v1/dossiers/{code}/rating", s.rateDossier},
 		{"GET /api/v1/track/{code}", s.track},
 	}
 }

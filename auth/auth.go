@@ -32,7 +32,7 @@ const (
 	// Community is a member of a community digital technology team (Tổ công
 	// nghệ số cộng đồng) who files online dossiers on citizens' behalf.
 	Community = "community"
-	Citizen    = "citizen"    // công dân (not tied to a unit)
+	Citizen   = "citizen" // công dân (not tied to a unit)
 )
 
 // OfficerRoles lists the roles held on a unit, in display order.
@@ -345,3 +345,6 @@ func (a *Actor) HasAnywhere(role string) bool {
 	}
 	return false
 }
+
+// SessionTTL is how long a session lives.
+func (s *Service) SessionTTL() time.Duration { return s.cfg.SessionTTL }

@@ -42,6 +42,9 @@ func allows(a *auth.Actor, d *Dossier, r Rule, p catalog.Procedure) bool {
 	if r.OnStep && (d.Step >= len(p.Steps) || p.Steps[d.Step].Role != r.Role) {
 		return false
 	}
+	if r.Move == Back && d.Step <= firstWorkStep(p) {
+		return false // nothing before the first processing step to send back to
+	}
 	switch {
 	case r.Role == ApplicantRole:
 		return a.ID == d.ownerID

@@ -144,7 +144,9 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 		step = next
 		c.set("step_started_at", now.UnixMilli())
 	case Back:
-		if d.Step == 0 {
+		// The reception steps before processing are the desk's own; sending
+		// back never returns a received dossier to them.
+		if d.Step <= firstWorkStep(p) {
 			return problem.New(problem.ErrState, "no_previous_step", "Hồ sơ đang ở bước đầu tiên, không thể trả lại.")
 		}
 		step = d.Step - 1
@@ -275,9 +277,13 @@ func lastWorkStep(p catalog.Procedure) int {
 	return len(p.Steps) - 1
 }
 
-func roleLabel(a *auth.Actor) string {
-	if a.IsCitizen() {
+// roleLabel is the role recorded on a submission event.
+func roleLabel(a *auth.Actor, channel string) string {
+	switch {
+	case a.IsCitizen():
 		return ApplicantRole
+	case channel == "online":
+		return auth.Community // filed online by an officer: on a citizen's behalf
 	}
 	return auth.Reception
 }

@@ -2,11 +2,8 @@ package dossier
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,92 +37,17 @@ var allowedTypes = map[string]string{
 // Upload stores one attachment for a component (a key of the procedure's
 // components) or, with component "result", the result document.
 func (s *Service) Upload(ctx context.Context, a *auth.Actor, code, component, name string, body io.Reader) (*File, error) {
-	d, err := s.Get(ctx, a, code)
+	d, kind, err := s.attachable(ctx, a, code, component)
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.catalog.Version(ctx, s.db, d.Procedure, d.ProcedureVersion)
+	f, err := s.StoreBlob(body)
 	if err != nil {
 		return nil, err
 	}
-	kind := "component"
-	if component == "result" {
-		kind = "result"
-		if a.IsCitizen() || d.Status != Processing || !(a.Has(auth.Specialist, d.unitID) || a.Has(auth.Leader, d.unitID) || a.Has(auth.Clerk, d.unitID)) {
-			return nil, problem.New(problem.ErrForbidden, "upload_not_permitted", "Chỉ cán bộ xử lý được đính kèm kết quả khi hồ sơ đang xử lý.")
-		}
-	} else {
-		found := false
-		for _, c := range p.Components {
-			found = found || c.Key == component
-		}
-		if !found {
-			return nil, problem.Invalid("component", "unknown_component", "Thành phần hồ sơ "+component+" không có trong thủ tục.")
-		}
-		open := d.Status == Submitted || d.Status == Returned || d.Status == SupplementRequested
-		if !open {
-			return nil, problem.New(problem.ErrState, "upload_closed", "Hồ sơ ở trạng thái \""+d.StatusName+"\" không nhận thêm tệp.")
-		}
-		if !a.IsCitizen() && !a.Has(auth.Reception, d.receivingID) && d.createdByID != a.ID {
-			return nil, problem.New(problem.ErrForbidden, "upload_not_permitted", "Chỉ người nộp hoặc cán bộ tiếp nhận được bổ sung tệp.")
-		}
-	}
-	name = cleanName(name)
-	f, err := s.store(body)
-	if err != nil {
-		return nil, err
-	}
-	f.Component, f.Kind, f.Name, f.UploadedAt = component, kind, name, s.cfg.Now()
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		return tx.QueryRowContext(ctx, `INSERT INTO dossier_files (dossier_id, component, kind, name, content_type, size, sha256, uploaded_by, uploaded_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			d.id, f.Component, f.Kind, f.Name, f.ContentType, f.Size, f.SHA256, a.ID, f.UploadedAt.UnixMilli()).Scan(&f.ID)
-	})
+	f.Component, f.Kind, f.Name, f.UploadedAt = component, kind, cleanName(name), s.cfg.Now()
+	err = s.db.InTx(ctx, func(tx *store.Tx) error { return insertFile(ctx, tx, d.id, a.ID, f) })
 	return f, err
-}
-
-// store writes body to a temporary file while hashing it, checks size and
-// type, then moves it to files/<ab>/<sha256>. Identical uploads share one file.
-func (s *Service) store(body io.Reader) (*File, error) {
-	dir := filepath.Join(s.cfg.FilesDir, "tmp")
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, err
-	}
-	tmp, err := os.CreateTemp(dir, "upload-*")
-	if err != nil {
-		return nil, err
-	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(body, s.cfg.MaxFileBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("dossier: receive upload: %w", err)
-	}
-	if n > s.cfg.MaxFileBytes {
-		return nil, problem.New(problem.ErrTooLarge, "file_too_large", fmt.Sprintf("Tệp vượt quá dung lượng cho phép (%d MB).", s.cfg.MaxFileBytes>>20))
-	}
-	if n == 0 {
-		return nil, problem.Invalid("file", "empty_file", "Tệp tải lên rỗng.")
-	}
-	head := make([]byte, 512)
-	m, _ := tmp.ReadAt(head, 0)
-	ct := http.DetectContentType(head[:m])
-	if _, ok := allowedTypes[ct]; !ok {
-		return nil, problem.Invalid("file", "file_type_not_allowed", "Chỉ nhận tệp PDF, JPG hoặc PNG.")
-	}
-	sum := hex.EncodeToString(h.Sum(nil))
-	final := s.blobPath(sum)
-	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
-		return nil, err
-	}
-	if err := tmp.Sync(); err != nil {
-		return nil, err
-	}
-	if err := os.Rename(tmp.Name(), final); err != nil {
-		return nil, err
-	}
-	return &File{ContentType: ct, Size: n, SHA256: sum}, nil
 }
 
 func (s *Service) blobPath(sum string) string {

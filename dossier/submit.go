@@ -130,7 +130,7 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, in SubmitInput) (*D
 				return err
 			}
 		}
-		if err := appendEvent(ctx, tx, id, now, a, roleLabel(a), "submit", "", Submitted, 0, 0, 0, u.ID, nil, ""); err != nil {
+		if err := appendEvent(ctx, tx, id, now, a, roleLabel(a, in.Channel), "submit", "", Submitted, 0, 0, 0, u.ID, nil, ""); err != nil {
 			return err
 		}
 		d, err = s.load(ctx, tx, code)

@@ -2,8 +2,17 @@ package office
 
 import "net/http"
 
-// Register adds the back-office pages to mux.
+// Register adds the back-office pages to mux. Every one of them is for
+// signed-in officers only (see officer).
 func (o *Office) Register(mux *http.ServeMux) {
-	h := o.web.Wrap
-	mux.HandleFunc("GET /can-bo", h(o.dashboard))
+	mux.HandleFunc("GET /can-bo", o.officer(o.dashboard))
+	mux.HandleFunc("GET /can-bo/ho-so", o.officer(o.inbox))
+	mux.HandleFunc("GET /can-bo/ho-so/{code}", o.officer(o.dossierPage))
+	mux.HandleFunc("POST /can-bo/ho-so/{code}/thao-tac/{action}", o.officer(o.act))
+	mux.HandleFunc("POST /can-bo/ho-so/{code}/tai-len/{component}", o.officer(o.upload))
+	mux.HandleFunc("GET /can-bo/ho-so/{code}/tep/{id}", o.officer(o.file))
+	mux.HandleFunc("GET /can-bo/ho-so/{code}/bien-nhan", o.officer(o.receipt))
+	mux.HandleFunc("GET /can-bo/tiep-nhan", o.officer(o.counter))
+	mux.HandleFunc("GET /can-bo/tiep-nhan/{code}", o.officer(o.counterForm))
+	mux.HandleFunc("POST /can-bo/tiep-nhan/{code}", o.officer(o.counterSubmit))
 }

@@ -11,48 +11,6 @@ import (
 	"github.com/motcua/motcua/web"
 )
 
-type homePage struct {
-	web.Page
-	Query      string
-	Field      string
-	Fields     []fieldLink
-	Procedures []catalog.Summary
-	Searched   bool
-}
-
-type fieldLink struct {
-	Code, Name string
-	Count      int
-	Active     bool
-}
-
-func (s *Portal) home(w http.ResponseWriter, r *http.Request) error {
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	field := r.URL.Query().Get("linh-vuc")
-	all, err := s.catalog.Search(r.Context(), catalog.Query{})
-	if err != nil {
-		return err
-	}
-	page := homePage{Page: s.web.Page(r, "home.title"), Query: q, Field: field, Searched: q != "" || field != ""}
-	idx := map[string]int{}
-	for _, p := range all {
-		i, ok := idx[p.FieldCode]
-		if !ok {
-			i = len(page.Fields)
-			idx[p.FieldCode] = i
-			page.Fields = append(page.Fields, fieldLink{Code: p.FieldCode, Name: p.Field, Active: p.FieldCode == field})
-		}
-		page.Fields[i].Count++
-	}
-	page.Procedures = all
-	if page.Searched {
-		if page.Procedures, err = s.catalog.Search(r.Context(), catalog.Query{Text: q, Field: field}); err != nil {
-			return err
-		}
-	}
-	return s.render(w, http.StatusOK, "home", page)
-}
-
 type procedurePage struct {
 	web.Page
 	P catalog.Procedure
@@ -64,6 +22,51 @@ func (s *Portal) procedure(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.render(w, http.StatusOK, "procedure", procedurePage{Page: s.page(r, p.Name), P: p})
+}
+
+type templatePage struct {
+	web.Page
+	P      catalog.Procedure
+	C      catalog.Component
+	Fields []blankField
+}
+
+type blankField struct {
+	Label   string
+	Options []string
+	// Lines is how many blank lines to leave for the answer.
+	Lines []struct{}
+}
+
+// formTemplate is the printable blank form (mẫu đơn, tờ khai) of a
+// component: the procedure's e-form fields as labelled blank lines under
+// the national title, to print or save as PDF from the browser.
+func (s *Portal) formTemplate(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.catalog.Get(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	page := templatePage{P: p}
+	for _, c := range p.Components {
+		if c.Key == r.PathValue("key") && c.Template != "" {
+			page.C = c
+		}
+	}
+	if page.C.Key == "" {
+		return problem.NotFound("template_not_found", "Thủ tục không có mẫu đơn, tờ khai này.")
+	}
+	page.Page = s.page(r, page.C.Template)
+	for _, f := range p.Form {
+		lines := 1
+		if f.Type == "textarea" {
+			lines = 3
+		}
+		if f.Type == "select" {
+			lines = 0
+		}
+		page.Fields = append(page.Fields, blankField{Label: f.Label, Options: f.Options, Lines: make([]struct{}, lines)})
+	}
+	return s.render(w, http.StatusOK, "template", page)
 }
 
 type trackPage struct {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/rating"
 	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/web"
 )
@@ -25,11 +26,12 @@ type Portal struct {
 	catalog  *catalog.Store
 	units    *unit.Store
 	dossiers *dossier.Service
+	ratings  *rating.Service
 	pages    map[string]*template.Template
 }
 
 // New parses the portal's templates and merges its messages into w's catalog.
-func New(w *web.Web, cat *catalog.Store, units *unit.Store, ds *dossier.Service) (*Portal, error) {
+func New(w *web.Web, cat *catalog.Store, units *unit.Store, ds *dossier.Service, rt *rating.Service) (*Portal, error) {
 	msgs, err := web.LoadCatalog(files)
 	if err != nil {
 		return nil, err
@@ -41,7 +43,7 @@ func New(w *web.Web, cat *catalog.Store, units *unit.Store, ds *dossier.Service)
 	if err != nil {
 		return nil, err
 	}
-	return &Portal{web: w, catalog: cat, units: units, dossiers: ds, pages: pages}, nil
+	return &Portal{web: w, catalog: cat, units: units, dossiers: ds, ratings: rt, pages: pages}, nil
 }
 
 func (p *Portal) render(w http.ResponseWriter, code int, page string, data any) error {

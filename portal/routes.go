@@ -7,6 +7,36 @@ func (p *Portal) Register(mux *http.ServeMux) {
 	h := p.web.Wrap
 	mux.HandleFunc("GET /{$}", h(p.home))
 	mux.HandleFunc("GET /thu-tuc/{code}", h(p.procedure))
+	mux.HandleFunc("GET /thu-tuc/{code}/mau/{key}", h(p.formTemplate))
 	mux.HandleFunc("GET /tra-cuu", h(p.trackForm))
 	mux.HandleFunc("GET /tra-cuu/{code}", h(p.track))
+
+	// Online submission: every step is a plain form post that saves the draft.
+	mux.HandleFunc("GET /nop-ho-so/{code}", h(p.wizardStart))
+	mux.HandleFunc("POST /nop-ho-so/{code}", h(p.wizardCreate))
+	mux.HandleFunc("GET /nop-ho-so/{code}/{draft}", h(p.wizardResume))
+	mux.HandleFunc("GET /nop-ho-so/{code}/{draft}/nguoi-nop", h(p.stepApplicant))
+	mux.HandleFunc("POST /nop-ho-so/{code}/{draft}/nguoi-nop", h(p.saveApplicant))
+	mux.HandleFunc("GET /nop-ho-so/{code}/{draft}/to-khai", h(p.stepForm))
+	mux.HandleFunc("POST /nop-ho-so/{code}/{draft}/to-khai", h(p.saveForm))
+	mux.HandleFunc("GET /nop-ho-so/{code}/{draft}/tai-lieu", h(p.stepFiles))
+	mux.HandleFunc("POST /nop-ho-so/{code}/{draft}/tai-lieu", h(p.filesDone))
+	mux.HandleFunc("POST /nop-ho-so/{code}/{draft}/tai-lieu/{component}", h(p.draftUpload))
+	mux.HandleFunc("POST /nop-ho-so/{code}/{draft}/tai-lieu/{component}/xoa", h(p.draftRemoveFile))
+	mux.HandleFunc("GET /nop-ho-so/{code}/{draft}/tep/{sha}", h(p.draftFile))
+	mux.HandleFunc("GET /nop-ho-so/{code}/{draft}/xem-lai", h(p.stepReview))
+	mux.HandleFunc("POST /nop-ho-so/{code}/{draft}/nop", h(p.submitDraft))
+	mux.HandleFunc("POST /nop-ho-so/{code}/{draft}/xoa", h(p.deleteDraft))
+
+	// The applicant's dossiers.
+	mux.HandleFunc("GET /ho-so-cua-toi", h(p.mine))
+	mux.HandleFunc("GET /ho-so/{code}", h(p.dossierPage))
+	mux.HandleFunc("GET /ho-so/{code}/bien-nhan", h(p.receipt))
+	mux.HandleFunc("GET /ho-so/{code}/tep/{id}", h(p.dossierFile))
+	mux.HandleFunc("POST /ho-so/{code}/tai-lieu/{component}", h(p.supplementUpload))
+	mux.HandleFunc("POST /ho-so/{code}/bo-sung", h(p.supplementDone))
+	mux.HandleFunc("GET /ho-so/{code}/rut", h(p.withdrawConfirm))
+	mux.HandleFunc("POST /ho-so/{code}/rut", h(p.withdraw))
+	mux.HandleFunc("GET /ho-so/{code}/danh-gia", h(p.rateForm))
+	mux.HandleFunc("POST /ho-so/{code}/danh-gia", h(p.rate))
 }

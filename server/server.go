@@ -19,6 +19,7 @@ import (
 	"github.com/motcua/motcua/metrics"
 	"github.com/motcua/motcua/office"
 	"github.com/motcua/motcua/portal"
+	"github.com/motcua/motcua/rating"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/web"
@@ -39,6 +40,7 @@ type App struct {
 	Units    *unit.Store
 	Catalog  *catalog.Store
 	Dossiers *dossier.Service
+	Ratings  *rating.Service
 	Calendar *Calendar
 	Web      *web.Web
 	Handler  http.Handler
@@ -82,7 +84,8 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	site, err := portal.New(w, a.Catalog, a.Units, a.Dossiers)
+	a.Ratings = rating.NewService(db, a.Dossiers, cfg.Now)
+	site, err := portal.New(w, a.Catalog, a.Units, a.Dossiers, a.Ratings)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +93,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	adm, err := admin.New(w, a.Auth, a.Catalog, a.Units, a.Dossiers)
+	adm, err := admin.New(w, a.Auth, a.Catalog, a.Units, cal)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +107,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}, cfg.Log)
 
 	mux := http.NewServeMux()
-	(&api.Server{Auth: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Calendar: cal, Log: cfg.Log}).Register(mux)
+	(&api.Server{Auth: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Ratings: a.Ratings, Calendar: cal, Log: cfg.Log}).Register(mux)
 	w.Register(mux)
 	w.RegisterLogin(mux, login)
 	site.Register(mux)

@@ -49,8 +49,18 @@ func (s *Store) Merge(ctx context.Context, tx *store.Tx, fromCode, intoCode, rea
 	if err != nil {
 		return err
 	}
-	if from.ID == into.ID || !from.Active {
+	if from.ID == into.ID || !from.Active || !into.Active {
 		return problem.Invalid("unit", "invalid_merge", "Không thể sáp nhập đơn vị này.")
+	}
+	// Merging a unit into one of its own descendants would make the tree loop.
+	chain, err := s.Ancestors(ctx, tx, into.ID)
+	if err != nil {
+		return err
+	}
+	for _, u := range chain {
+		if u.ID == from.ID {
+			return problem.Invalid("unit", "invalid_merge", "Không thể sáp nhập một đơn vị vào đơn vị cấp dưới của chính nó.")
+		}
 	}
 	now := time.Now().UnixMilli()
 	stmts := []struct {

@@ -38,3 +38,6 @@ func (w *Web) Page(r *http.Request, titleKey string, args ...any) Page {
 	}
 	return p
 }
+
+// IsAdmin reports whether the signed-in user administers some unit.
+func (p Page) IsAdmin() bool { return p.User != nil && p.User.HasAnywhere(auth.Admin) }

@@ -111,11 +111,13 @@ func (s *Sessions) validCSRF(r *http.Request, session string) bool {
 // Login checks credentials (and the TOTP code of an officer who enabled
 // it) and sets the session cookie.
 func (s *Sessions) Login(ctx context.Context, w http.ResponseWriter, r *http.Request, username, password, code string) (*auth.Actor, error) {
-	token, exp, err := s.auth.LoginTOTP(ctx, username, password, code)
+	token, _, err := s.auth.LoginTOTP(ctx, username, password, code)
 	if err != nil {
 		return nil, err
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", Expires: exp,
+	// MaxAge, not Expires: the browser's clock, not the server's, decides,
+	// and the two may disagree. The server still enforces expiry itself.
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", MaxAge: int(s.auth.SessionTTL().Seconds()),
 		HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteLaxMode})
 	return s.auth.Authenticate(ctx, token)
 }

@@ -1,0 +1,238 @@
+package admin
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/unit"
+	"github.com/motcua/motcua/web"
+)
+
+// treeItem is one unit of the indented tree, with its texts translated
+// (the tree template recurses and cannot reach the page's T).
+type treeItem struct {
+	Code, Name, Level, Note string
+	Children                []*treeItem
+}
+
+type unitTreePage struct {
+	web.Page
+	Roots []*treeItem
+}
+
+func (o *Admin) unitTree(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAdmin(r)
+	if err != nil {
+		return err
+	}
+	nodes, err := o.units.Tree(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	p := unitTreePage{Page: o.adminPage(r, "admin.units.title")}
+	items := map[int64]*treeItem{}
+	for _, n := range nodes {
+		it := &treeItem{Code: n.Code, Name: n.Name, Level: enumText(p.Page, "level.", n.Level)}
+		if !n.Active {
+			it.Note = p.T("admin.units.merged_into", n.MergedInto)
+		}
+		items[n.ID] = it
+		if parent, ok := items[n.ParentID]; ok && n.Depth > 0 {
+			parent.Children = append(parent.Children, it)
+		} else {
+			p.Roots = append(p.Roots, it)
+		}
+	}
+	return o.render(w, http.StatusOK, "units", p)
+}
+
+type option struct{ Value, Label string }
+
+type historyRow struct {
+	Code, Name, Reason string
+	From, To           time.Time
+	Current            bool
+}
+
+// unitForm keeps what was typed into the unit page's forms.
+type unitForm struct {
+	Code, Name, ShortName, Level string
+	DeptCode, DeptName           string
+	NewName, NewCode, Reason     string
+	Into, MergeReason            string
+}
+
+type unitDetailPage struct {
+	web.Page
+	Unit         unit.Unit
+	Parent       string
+	Departments  []unit.Department
+	Children     []unit.Node
+	History      []historyRow
+	ChildLevels  []option
+	MergeTargets []unit.Node
+	Form         unitForm
+	Alert        Alert
+	Notice       string
+}
+
+func (o *Admin) unitPage(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAdmin(r)
+	if err != nil {
+		return err
+	}
+	p := o.adminPage(r, "admin.unit.title")
+	return o.renderUnit(w, r, a, p, http.StatusOK, unitForm{Level: unit.Commune}, Alert{})
+}
+
+func (o *Admin) renderUnit(w http.ResponseWriter, r *http.Request, a *auth.Actor, pg web.Page, status int, f unitForm, al Alert) error {
+	ctx := r.Context()
+	u, err := o.units.Managed(ctx, a, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	p := unitDetailPage{Page: pg, Unit: u, Form: f, Alert: al, Notice: o.notice(pg, r)}
+	p.Title = p.T("admin.unit.title_of", u.Name)
+	if u.ParentCode != "" {
+		if parent, err := o.units.ByCode(ctx, u.ParentCode); err == nil {
+			p.Parent = parent.Name
+		}
+	}
+	if p.Departments, err = o.units.Departments(ctx, u.ID); err != nil {
+		return err
+	}
+	hist, err := o.units.History(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	for _, c := range hist {
+		if c.Reason == "created" { // what unit.Create records
+			c.Reason = p.T("admin.unit.created")
+		}
+		p.History = append(p.History, historyRow{Code: c.Code, Name: c.Name, Reason: c.Reason,
+			From: time.UnixMilli(c.From), To: time.UnixMilli(c.To), Current: c.To == 0})
+	}
+	nodes, err := o.units.Tree(ctx, a)
+	if err != nil {
+		return err
+	}
+	parentOf := map[int64]int64{}
+	for _, n := range nodes {
+		parentOf[n.ID] = n.ParentID
+	}
+	below := func(id int64) bool { // id lies below u
+		for i := 0; id != 0 && i < 16; i++ {
+			if id = parentOf[id]; id == u.ID {
+				return true
+			}
+		}
+		return false
+	}
+	for _, n := range nodes {
+		if n.ParentID == u.ID {
+			p.Children = append(p.Children, n)
+		}
+		if n.Active && n.ID != u.ID && n.Level == u.Level && !below(n.ID) {
+			p.MergeTargets = append(p.MergeTargets, n)
+		}
+	}
+	for _, l := range []string{unit.Province, unit.District, unit.Commune} {
+		if unit.Rank(l) > unit.Rank(u.Level) {
+			p.ChildLevels = append(p.ChildLevels, option{l, enumText(p.Page, "level.", l)})
+		}
+	}
+	return o.render(w, status, "unit", p)
+}
+
+// unitFail re-renders the unit page with the form's values and the error,
+// or hands a non-input error to Wrap.
+func (o *Admin) unitFail(w http.ResponseWriter, r *http.Request, a *auth.Actor, form string, f unitForm, err error) error {
+	p := o.adminPage(r, "admin.unit.title")
+	al, status, err := o.refused(p, form, err)
+	if err != nil {
+		return err
+	}
+	return o.renderUnit(w, r, a, p, status, f, al)
+}
+
+func unitURL(code, ok string) string {
+	return "/quan-tri/don-vi/" + url.PathEscape(code) + "?ok=" + ok
+}
+
+func (o *Admin) addChild(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAdmin(r)
+	if err != nil {
+		return err
+	}
+	f := unitForm{Code: r.PostFormValue("code"), Name: r.PostFormValue("name"),
+		ShortName: r.PostFormValue("short_name"), Level: r.PostFormValue("level")}
+	c, err := o.units.AddChild(r.Context(), a, r.PathValue("code"), unit.Unit{Code: f.Code, Name: f.Name, ShortName: f.ShortName, Level: f.Level})
+	if err != nil {
+		return o.unitFail(w, r, a, "child", f, err)
+	}
+	return seeOther(w, r, unitURL(c.Code, "unit_added"))
+}
+
+func (o *Admin) addDepartment(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAdmin(r)
+	if err != nil {
+		return err
+	}
+	f := unitForm{Level: unit.Commune, DeptCode: r.PostFormValue("dept_code"), DeptName: r.PostFormValue("dept_name")}
+	if err := o.units.AddDepartmentTo(r.Context(), a, r.PathValue("code"), unit.Department{Code: f.DeptCode, Name: f.DeptName}); err != nil {
+		return o.unitFail(w, r, a, "dept", f, err)
+	}
+	return seeOther(w, r, unitURL(r.PathValue("code"), "dept_added"))
+}
+
+func (o *Admin) rename(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAdmin(r)
+	if err != nil {
+		return err
+	}
+	f := unitForm{Level: unit.Commune, NewName: r.PostFormValue("new_name"), NewCode: r.PostFormValue("new_code"), Reason: r.PostFormValue("reason")}
+	if err := o.units.RenameAs(r.Context(), a, r.PathValue("code"), f.NewCode, f.NewName, f.Reason); err != nil {
+		return o.unitFail(w, r, a, "rename", f, err)
+	}
+	code := strings.ToUpper(strings.TrimSpace(f.NewCode))
+	if code == "" {
+		code = r.PathValue("code")
+	}
+	return seeOther(w, r, unitURL(code, "renamed"))
+}
+
+type mergePage struct {
+	web.Page
+	Plan   unit.MergePlan
+	Reason string
+}
+
+// merge is two steps: the first post shows what will move and asks for
+// confirmation; the second (confirm=yes) merges.
+func (o *Admin) merge(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAdmin(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	f := unitForm{Level: unit.Commune, Into: r.PostFormValue("into"), MergeReason: strings.TrimSpace(r.PostFormValue("reason"))}
+	if r.PostFormValue("confirm") == "yes" {
+		if err := o.units.MergeAs(ctx, a, r.PathValue("code"), f.Into, f.MergeReason); err != nil {
+			return o.unitFail(w, r, a, "merge", f, err)
+		}
+		return seeOther(w, r, unitURL(f.Into, "merged"))
+	}
+	plan, err := o.units.PlanMerge(ctx, a, r.PathValue("code"), f.Into)
+	if err == nil && f.MergeReason == "" {
+		err = problem.Invalid("reason", "reason_required", "Vui lòng ghi lý do.")
+	}
+	if err != nil {
+		return o.unitFail(w, r, a, "merge", f, err)
+	}
+	p := mergePage{Page: o.adminPage(r, "admin.merge.title"), Plan: plan, Reason: f.MergeReason}
+	return o.render(w, http.StatusOK, "merge", p)
+}

@@ -1,0 +1,103 @@
+package dossier
+
+import (
+	"context"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/unit"
+)
+
+// Candidate is an officer a step can be handed to.
+type Candidate struct {
+	Username string
+	FullName string
+}
+
+// Assignees lists who may be given the step that action leads d to: the
+// active users holding that step's role at the unit that performs it (the
+// same rule Act checks for ActInput.Assignee). It is empty when the action
+// leads to no processing step (the result goes back to the one-stop desk)
+// or takes no assignee. d must come from Get.
+func (s *Service) Assignees(ctx context.Context, d *Dossier, action Action) ([]Candidate, error) {
+	p, err := s.ProcedureFor(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	step := -1
+	switch action {
+	case Receive:
+		step = firstWorkStep(p)
+	case Forward, Approve:
+		if next := d.Step + 1; next <= lastWorkStep(p) {
+			step = next
+		}
+	case SendBack:
+		step = d.Step - 1
+	}
+	if step < 0 || step >= len(p.Steps) {
+		return nil, nil
+	}
+	u, err := s.units.ForLevel(ctx, s.db, d.receivingID, p.Steps[step].Level)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT u.username, u.full_name FROM users u JOIN user_roles r ON r.user_id = u.id
+		WHERE r.unit_id = ? AND r.role = ? AND u.disabled = 0 ORDER BY u.full_name, u.username`, u.ID, p.Steps[step].Role)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Candidate
+	for rows.Next() {
+		var c Candidate
+		if err := rows.Scan(&c.Username, &c.FullName); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ProcedureFor returns the procedure version d was filed under (its
+// components, e-form labels and steps).
+func (s *Service) ProcedureFor(ctx context.Context, d *Dossier) (catalog.Procedure, error) {
+	return s.catalog.Version(ctx, s.db, d.Procedure, d.ProcedureVersion)
+}
+
+// NoteRequired reports whether an officer taking action in state st must
+// give a written reason (the lifecycle table's NeedsNote for officer roles).
+func NoteRequired(st State, action Action) bool {
+	for _, r := range RulesFor(st, action) {
+		if r.Role != ApplicantRole && r.NeedsNote {
+			return true
+		}
+	}
+	return false
+}
+
+// OfficerUnits lists the units whose dossiers a may see (those a holds a
+// role on and every unit below them), by code.
+func (s *Service) OfficerUnits(ctx context.Context, a *auth.Actor) ([]unit.Unit, error) {
+	if a == nil || a.IsCitizen() {
+		return nil, nil
+	}
+	ids, err := s.visibleUnits(ctx, a)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT code, name, level FROM units WHERE id IN (`+officeIn(len(ids))+`) ORDER BY code`, ids...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []unit.Unit
+	for rows.Next() {
+		var u unit.Unit
+		if err := rows.Scan(&u.Code, &u.Name, &u.Level); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}

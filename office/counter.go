@@ -1,0 +1,206 @@
+package office
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"strings"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/unit"
+	"github.com/motcua/motcua/web"
+)
+
+// Counter reception: a walk-in applicant's dossier is entered by a
+// reception officer at their own unit (channel "counter"), then its
+// components are scanned and checked on the dossier page, which receives it.
+
+type counterPage struct {
+	web.Page
+	Units      []option
+	Unit       unit.Unit
+	Q          string
+	Procedures []catalog.Summary
+}
+
+// receptionUnits are the units where a receives dossiers.
+func (o *Office) receptionUnits(ctx context.Context, a *auth.Actor) ([]unit.Unit, error) {
+	var out []unit.Unit
+	for _, g := range a.Grants {
+		if g.Role != auth.Reception {
+			continue
+		}
+		u, err := o.units.ByCode(ctx, g.UnitCode)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// pickUnit returns the reception unit named by code, or the first one.
+func pickUnit(units []unit.Unit, code string) unit.Unit {
+	for _, u := range units {
+		if u.Code == code {
+			return u
+		}
+	}
+	return units[0]
+}
+
+func unitOptions(units []unit.Unit, sel unit.Unit) []option {
+	var out []option
+	for _, u := range units {
+		out = append(out, option{Value: u.Code, Label: u.Name, Selected: u.Code == sel.Code})
+	}
+	return out
+}
+
+func (o *Office) counter(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+	ctx := r.Context()
+	units, err := o.receptionUnits(ctx, a)
+	if err != nil {
+		return err
+	}
+	if len(units) == 0 {
+		return o.deny(w, r, "office.denied.reception")
+	}
+	p := counterPage{Page: o.page(r, "office.counter.title"), Q: strings.TrimSpace(r.URL.Query().Get("q"))}
+	p.Unit = pickUnit(units, r.URL.Query().Get("don-vi"))
+	if len(units) > 1 {
+		p.Units = unitOptions(units, p.Unit)
+	}
+	if p.Procedures, err = o.catalog.Search(ctx, catalog.Query{Text: p.Q, Level: p.Unit.Level}); err != nil {
+		return err
+	}
+	return o.render(w, http.StatusOK, "counter", p)
+}
+
+type counterFormPage struct {
+	web.Page
+	P         catalog.Procedure
+	Unit      unit.Unit
+	Units     []option
+	Key       string
+	Applicant dossier.Applicant
+	Delivery  string
+	Fields    []formInput
+	Error     string
+	ErrorID   string
+}
+
+// formInput is one e-form field as an input.
+type formInput struct {
+	ID, Label, Type string
+	Required        bool
+	Options         []string
+	Max             int
+	Value           string
+	Invalid         bool
+}
+
+func (o *Office) counterForm(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+	return o.showCounterForm(w, r, a, http.StatusOK, "", "")
+}
+
+func (o *Office) showCounterForm(w http.ResponseWriter, r *http.Request, a *auth.Actor, status int, errText, errID string) error {
+	ctx := r.Context()
+	units, err := o.receptionUnits(ctx, a)
+	if err != nil {
+		return err
+	}
+	if len(units) == 0 {
+		return o.deny(w, r, "office.denied.reception")
+	}
+	proc, err := o.catalog.Get(ctx, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	p := counterFormPage{Page: o.page(r, "office.counter.form_title", proc.Name), P: proc, Error: errText, ErrorID: errID}
+	posted := r.Method == http.MethodPost
+	unitCode := r.URL.Query().Get("don-vi")
+	if posted {
+		unitCode = r.PostFormValue("unit")
+	}
+	p.Unit = pickUnit(units, unitCode)
+	if len(units) > 1 {
+		p.Units = unitOptions(units, p.Unit)
+	}
+	p.Key, p.Delivery = r.PostFormValue("key"), "counter"
+	if p.Key == "" || len(p.Key) > 64 {
+		var b [16]byte
+		rand.Read(b[:])
+		p.Key = hex.EncodeToString(b[:])
+	}
+	if posted {
+		p.Applicant, p.Delivery = applicantFrom(r), r.PostFormValue("delivery")
+	}
+	for _, f := range proc.Form {
+		id := "f_" + f.Key
+		p.Fields = append(p.Fields, formInput{ID: id, Label: f.Label, Type: f.Type, Required: f.Required,
+			Options: f.Options, Max: f.Max, Value: r.PostFormValue(id), Invalid: id == errID})
+	}
+	return o.render(w, status, "counter_form", p)
+}
+
+func applicantFrom(r *http.Request) dossier.Applicant {
+	return dossier.Applicant{
+		Name: r.PostFormValue("applicant_name"), IDNumber: r.PostFormValue("applicant_id_number"),
+		Phone: r.PostFormValue("applicant_phone"), Email: r.PostFormValue("applicant_email"),
+		Address: r.PostFormValue("applicant_address"),
+	}
+}
+
+func (o *Office) counterSubmit(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+	ctx := r.Context()
+	proc, err := o.catalog.Get(ctx, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	units, err := o.receptionUnits(ctx, a)
+	if err != nil {
+		return err
+	}
+	if len(units) == 0 {
+		return o.deny(w, r, "office.denied.reception")
+	}
+	form := map[string]any{}
+	for _, f := range proc.Form {
+		form[f.Key] = r.PostFormValue("f_" + f.Key)
+	}
+	key := r.PostFormValue("key")
+	if len(key) > 64 {
+		key = key[:64]
+	}
+	d, _, err := o.dossiers.Submit(ctx, a, dossier.SubmitInput{
+		Procedure: proc.Code, Unit: pickUnit(units, r.PostFormValue("unit")).Code,
+		Applicant: applicantFrom(r), Form: form, Delivery: r.PostFormValue("delivery"),
+		Channel: "counter", IdempotencyKey: "counter:" + key,
+	})
+	if err != nil {
+		pe, ok := publicError(err)
+		if !ok {
+			return err
+		}
+		return o.showCounterForm(w, r, a, web.StatusOf(err), errorText(o.page(r, "office.counter.title"), pe), inputID(pe.Field))
+	}
+	http.Redirect(w, r, "/can-bo/ho-so/"+d.Code+"?moi=1#thanh-phan", http.StatusSeeOther)
+	return nil
+}
+
+// inputID maps a service error's field to the input that holds it.
+func inputID(field string) string {
+	switch {
+	case strings.HasPrefix(field, "applicant."):
+		return "applicant_" + strings.TrimPrefix(field, "applicant.")
+	case strings.HasPrefix(field, "form."):
+		return "f_" + strings.TrimPrefix(field, "form.")
+	case field == "delivery":
+		return "delivery-counter"
+	}
+	return ""
+}

@@ -1,0 +1,253 @@
+package office
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/web"
+)
+
+// maxUpload is what the upload inputs announce to site.js (the dossier
+// service enforces its own limit, 20 MiB by default).
+const maxUpload = 20 << 20
+
+type dossierPage struct {
+	web.Page
+	D             *dossier.Dossier
+	P             catalog.Procedure
+	Due           row
+	ReceivingUnit string
+	Form          []formValue
+	Components    []componentView
+	Results       []preview
+	Pauses        []dossier.Pause
+	Actions       []actionForm
+	CanUpload     bool
+	ResultUpload  *uploadForm
+	Notice        string
+	Error         string
+	ErrorAt       string // the id of the form the error belongs to
+}
+
+type formValue struct{ Label, Value string }
+
+type componentView struct {
+	dossier.CheckItem
+	Previews []preview
+	Upload   *uploadForm
+}
+
+// preview is a file with how the page shows it: PDFs in a frame, scans as images.
+type preview struct {
+	dossier.File
+	URL          string
+	SizeText     string
+	PreviewLabel string
+	PDF, Image   bool
+}
+
+// uploadForm is one multipart upload form (a component's scan or the result).
+type uploadForm struct {
+	Code, Key, CSRF                           string
+	Label, MsgType, MsgSize, Progress, Submit string
+	Max                                       int
+}
+
+func uploadFor(p web.Page, code, key, name string) *uploadForm {
+	return &uploadForm{Code: code, Key: key, CSRF: p.CSRF, Max: maxUpload,
+		Label: p.T("office.upload.label", name), MsgType: p.T("office.upload.error.file_type_not_allowed"),
+		MsgSize: p.T("office.upload.error.file_too_large"), Progress: p.T("office.upload.progress"),
+		Submit: p.T("office.upload.submit")}
+}
+
+// actionForm is the form of one action the officer may take now.
+type actionForm struct {
+	Action     dossier.Action
+	NoteNeeded bool
+	Note       string
+	Assignees  []dossier.Candidate
+	NewDue     bool
+	Receive    bool
+	Danger     bool
+	Error      string
+}
+
+// actionState is what a failed action posted, to show it again with the error.
+type actionState struct {
+	Action  dossier.Action
+	Message string
+	Missing bool // the completeness check failed: the message names the components
+	Note    string
+	Paper   []string
+}
+
+func (o *Office) dossierPage(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+	return o.showDossier(w, r, a, http.StatusOK, nil)
+}
+
+// showDossier renders the dossier page; st, when set, is a failed action
+// to show again with its error (the dossier is reloaded, so a colleague's
+// change is visible).
+func (o *Office) showDossier(w http.ResponseWriter, r *http.Request, a *auth.Actor, status int, st *actionState) error {
+	ctx := r.Context()
+	d, err := o.dossiers.Get(ctx, a, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	proc, err := o.dossiers.ProcedureFor(ctx, d)
+	if err != nil {
+		return err
+	}
+	p := dossierPage{Page: o.page(r, "office.dossier.title", d.Code), D: d, P: proc}
+	p.Due = o.row(p.Page, d)
+	p.ReceivingUnit = d.ReceivingUnit
+	if u, err := o.units.ByCode(ctx, d.ReceivingUnit); err == nil {
+		p.ReceivingUnit = u.Name
+	}
+	p.Form = formValues(proc, d.Form)
+	var paper []string
+	if st != nil {
+		paper = st.Paper
+	}
+	open := d.Status == dossier.Submitted || d.Status == dossier.Returned || d.Status == dossier.SupplementRequested
+	p.CanUpload = open && holds(a, d.ReceivingUnit, auth.Reception)
+	items := dossier.Checklist(proc, d.Files, paper)
+	for _, it := range items {
+		cv := componentView{CheckItem: it}
+		for _, f := range it.Files {
+			cv.Previews = append(cv.Previews, previewOf(p.Page, d.Code, f))
+		}
+		if p.CanUpload {
+			cv.Upload = uploadFor(p.Page, d.Code, it.Component.Key, it.Component.Name)
+		}
+		p.Components = append(p.Components, cv)
+	}
+	for _, f := range d.Files {
+		if f.Kind == "result" {
+			p.Results = append(p.Results, previewOf(p.Page, d.Code, f))
+		}
+	}
+	if d.Status == dossier.Processing && holds(a, d.Unit, auth.Specialist, auth.Leader, auth.Clerk) {
+		p.ResultUpload = uploadFor(p.Page, d.Code, "result", p.T("office.dossier.result_doc"))
+	}
+	if p.Pauses, err = o.dossiers.Pauses(ctx, a, d.Code); err != nil {
+		return err
+	}
+	for _, act := range d.Actions {
+		f := actionForm{Action: act, NoteNeeded: dossier.NoteRequired(d.Status, act), NewDue: act == dossier.Apologize,
+			Receive: act == dossier.Receive, Danger: act == dossier.Refuse || act == dossier.Stop || act == dossier.Withdraw}
+		switch act {
+		case dossier.Receive, dossier.Forward, dossier.Approve, dossier.SendBack:
+			if f.Assignees, err = o.dossiers.Assignees(ctx, d, act); err != nil {
+				return err
+			}
+		}
+		if st != nil && st.Action == act {
+			f.Note, f.Error = st.Note, st.Message
+			if st.Missing {
+				f.Error = p.T("office.error.components_missing", strings.Join(dossier.Missing(items), "; "))
+			}
+			p.Error, p.ErrorAt = f.Error, "form-"+string(act)
+		}
+		p.Actions = append(p.Actions, f)
+	}
+	if st != nil && p.Error == "" {
+		// The action is no longer offered (a colleague moved the dossier on).
+		p.Error = st.Message
+	}
+	p.Notice = notice(p.Page, r)
+	if p.Error == "" {
+		p.Error = uploadError(p.Page, r)
+	}
+	return o.render(w, status, "dossier", p)
+}
+
+// holds reports whether a holds one of roles on the unit with code.
+func holds(a *auth.Actor, unitCode string, roles ...string) bool {
+	for _, g := range a.Grants {
+		if g.UnitCode != unitCode {
+			continue
+		}
+		for _, r := range roles {
+			if g.Role == r {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// formValues lists the e-form answers with their labels, in the form's
+// order; answers to fields a later version dropped follow by key.
+func formValues(p catalog.Procedure, form map[string]string) []formValue {
+	var out []formValue
+	seen := map[string]bool{}
+	for _, f := range p.Form {
+		seen[f.Key] = true
+		if v, ok := form[f.Key]; ok {
+			out = append(out, formValue{Label: f.Label, Value: v})
+		}
+	}
+	var rest []string
+	for k := range form {
+		if !seen[k] {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	for _, k := range rest {
+		out = append(out, formValue{Label: k, Value: form[k]})
+	}
+	return out
+}
+
+func previewOf(p web.Page, code string, f dossier.File) preview {
+	size := p.T("office.size.kb", (f.Size+1023)/1024)
+	if f.Size >= 1<<20 {
+		size = p.T("office.size.mb", float64(f.Size)/(1<<20))
+	}
+	return preview{File: f, URL: fileURL(code, f.ID), SizeText: size, PreviewLabel: p.T("office.dossier.preview", f.Name),
+		PDF: f.ContentType == "application/pdf", Image: strings.HasPrefix(f.ContentType, "image/")}
+}
+
+// notice is the short success message after a redirect (?da=, ?tai-len=,
+// ?moi=) or the reason an upload failed (?loi=). Only known values are
+// shown, so a crafted link cannot put text on the page.
+func notice(p web.Page, r *http.Request) string {
+	q := r.URL.Query()
+	if act := dossier.Action(q.Get("da")); act != "" {
+		for _, known := range dossier.Actions {
+			if act == known {
+				return p.T("office.notice.done", p.T(key("office.do.", string(act))))
+			}
+		}
+	}
+	switch {
+	case q.Get("moi") == "1":
+		return p.T("office.notice.created")
+	case q.Get("tai-len") == "ok":
+		return p.T("office.notice.uploaded")
+	}
+	return ""
+}
+
+// uploadErrors are the upload failures the page explains in its own words.
+var uploadErrors = []string{"file_type_not_allowed", "file_too_large", "empty_file", "upload_closed",
+	"upload_not_permitted", "unknown_component", "no_file"}
+
+func uploadError(p web.Page, r *http.Request) string {
+	code := r.URL.Query().Get("loi")
+	if code == "" {
+		return ""
+	}
+	for _, c := range uploadErrors {
+		if c == code {
+			return p.T(key("office.upload.error.", c))
+		}
+	}
+	return p.T("office.upload.error.other")
+}

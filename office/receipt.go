@@ -1,0 +1,53 @@
+package office
+
+import (
+	"net/http"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/web"
+)
+
+// receiptPage is the printable "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
+// (Mẫu 01), in HTML with print styles; the PDF forms come later.
+type receiptPage struct {
+	web.Page
+	D           *dossier.Dossier
+	Items       []dossier.CheckItem
+	Unit        string
+	ReceivedBy  string
+	ReceiveNote string
+	Collect     string
+	Notice      string
+}
+
+func (o *Office) receipt(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+	ctx := r.Context()
+	d, err := o.dossiers.Get(ctx, a, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	if d.ReceivedAt == nil {
+		return problem.New(problem.ErrState, "not_received", "Hồ sơ chưa được tiếp nhận nên chưa có giấy tiếp nhận.")
+	}
+	proc, err := o.dossiers.ProcedureFor(ctx, d)
+	if err != nil {
+		return err
+	}
+	p := receiptPage{Page: o.page(r, "office.receipt.title"), D: d, Items: dossier.Checklist(proc, d.Files, nil), Unit: d.ReceivingUnit}
+	if u, err := o.units.ByCode(ctx, d.ReceivingUnit); err == nil {
+		p.Unit = u.Name
+	}
+	for _, e := range d.History {
+		if e.Action == dossier.Receive {
+			p.ReceivedBy, p.ReceiveNote = e.Actor, e.Note
+		}
+	}
+	p.Collect = p.T("office.receipt.collect_counter", p.Unit)
+	if d.Delivery == "post" {
+		p.Collect = p.T("office.receipt.collect_post", d.Applicant.Address)
+	}
+	p.Notice = notice(p.Page, r)
+	return o.render(w, http.StatusOK, "receipt", p)
+}

@@ -1,0 +1,163 @@
+// Package rating owns citizens' ratings of how their dossier was handled
+// (đánh giá mức độ hài lòng): one rating per delivered dossier, by its
+// applicant, and the tallies per unit, procedure and officer that reports
+// are built from. It owns the table ratings.
+package rating
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/store"
+)
+
+// Scores, best first.
+const (
+	VerySatisfied = "very_satisfied" // Rất hài lòng
+	Satisfied     = "satisfied"      // Hài lòng
+	NotSatisfied  = "not_satisfied"  // Không hài lòng
+)
+
+// Scores lists the valid scores in display order.
+var Scores = []string{VerySatisfied, Satisfied, NotSatisfied}
+
+// MaxComment is the longest comment, in characters.
+const MaxComment = 1000
+
+// Rating is one dossier's rating.
+type Rating struct {
+	Dossier   string    `json:"dossier"`
+	Score     string    `json:"score"`
+	Comment   string    `json:"comment,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Service records and tallies ratings.
+type Service struct {
+	db       *store.DB
+	dossiers *dossier.Service
+	now      func() time.Time
+}
+
+// NewService returns a Service; now is the clock (nil: time.Now).
+func NewService(db *store.DB, ds *dossier.Service, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{db: db, dossiers: ds, now: now}
+}
+
+// ValidScore reports whether s is one of Scores.
+func ValidScore(s string) bool {
+	for _, x := range Scores {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Rate records the applicant's rating of a delivered dossier. Only the
+// citizen who owns the dossier may rate it (anyone else does not see it,
+// or is refused), only once it is delivered, and only once.
+func (s *Service) Rate(ctx context.Context, a *auth.Actor, code, score, comment string) (*Rating, error) {
+	if a == nil {
+		return nil, problem.New(problem.ErrUnauthorized, "unauthorized", "Vui lòng đăng nhập.")
+	}
+	// Get shows a citizen only their own dossiers, so for a citizen a
+	// dossier found is a dossier owned.
+	d, err := s.dossiers.Get(ctx, a, code)
+	if err != nil {
+		return nil, err
+	}
+	if !a.IsCitizen() {
+		return nil, problem.New(problem.ErrForbidden, "rating_not_permitted", "Chỉ người nộp hồ sơ được đánh giá mức độ hài lòng.")
+	}
+	if d.Status != dossier.Delivered {
+		return nil, problem.New(problem.ErrState, "rating_not_open", "Chỉ có thể đánh giá sau khi đã nhận kết quả giải quyết hồ sơ.")
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM ratings r JOIN dossiers d ON d.id = r.dossier_id WHERE d.code = ?`, d.Code).Scan(&n); err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		return nil, errRated
+	}
+	if !ValidScore(score) {
+		return nil, problem.Invalid("score", "invalid_score", "Vui lòng chọn một mức: Rất hài lòng, Hài lòng hoặc Không hài lòng.")
+	}
+	comment = strings.TrimSpace(comment)
+	if utf8.RuneCountInString(comment) > MaxComment {
+		return nil, problem.Invalid("comment", "comment_too_long", "Ý kiến tối đa 1000 ký tự.")
+	}
+	r := &Rating{Dossier: d.Code, Score: score, Comment: comment, CreatedAt: s.now().In(calendar.Zone)}
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		var id int64
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM dossiers WHERE code = ?`, d.Code).Scan(&id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO ratings (dossier_id, user_id, score, comment, created_at) VALUES (?, ?, ?, ?, ?)`,
+			id, a.ID, r.Score, r.Comment, r.CreatedAt.UnixMilli())
+		return err
+	})
+	if store.IsUniqueViolation(err) {
+		return nil, errRated // a concurrent rating of the same dossier won
+	}
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+var errRated = problem.Conflict("already_rated", "Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ được đánh giá một lần.")
+
+var errNoRating = problem.NotFound("rating_not_found", "Hồ sơ chưa được đánh giá.")
+
+// Get returns a dossier's rating, if a may see the dossier and it was rated.
+func (s *Service) Get(ctx context.Context, a *auth.Actor, code string) (*Rating, error) {
+	d, err := s.dossiers.Get(ctx, a, code)
+	if err != nil {
+		return nil, err
+	}
+	r := &Rating{Dossier: d.Code}
+	var at int64
+	err = s.db.QueryRowContext(ctx, `SELECT r.score, r.comment, r.created_at FROM ratings r JOIN dossiers d ON d.id = r.dossier_id
+		WHERE d.code = ?`, d.Code).Scan(&r.Score, &r.Comment, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNoRating
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.CreatedAt = time.UnixMilli(at).In(calendar.Zone)
+	return r, nil
+}
+
+// RatedBy returns the codes of the dossiers a has rated.
+func (s *Service) RatedBy(ctx context.Context, a *auth.Actor) (map[string]bool, error) {
+	out := map[string]bool{}
+	if a == nil {
+		return out, nil
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT d.code FROM ratings r JOIN dossiers d ON d.id = r.dossier_id WHERE r.user_id = ?`, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			return nil, err
+		}
+		out[code] = true
+	}
+	return out, rows.Err()
+}
