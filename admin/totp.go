@@ -1,13 +1,10 @@
 package admin
 
 import (
-	"fmt"
 	"html/template"
 	"net/http"
 	"regexp"
 	"strings"
-
-	"github.com/skip2/go-qrcode"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/problem"
@@ -61,7 +58,7 @@ func (o *Admin) renderTOTP(w http.ResponseWriter, r *http.Request, a *auth.Actor
 			secret = auth.NewTOTPSecret()
 		}
 		p.Secret, p.URI = secret, auth.TOTPURI(secret, a.Username)
-		if p.QR, err = qrSVG(p.URI, p.T("admin.totp.qr_label")); err != nil {
+		if p.QR, err = web.QRSVG(p.URI, p.T("admin.totp.qr_label"), "adm-qr"); err != nil {
 			return err
 		}
 	}
@@ -97,35 +94,4 @@ func (o *Admin) totpPost(w http.ResponseWriter, r *http.Request) error {
 		return o.renderTOTP(w, r, a, pg, status, secret, al)
 	}
 	return seeOther(w, r, "/tai-khoan/xac-thuc-2-lop?ok="+ok)
-}
-
-// qrSVG draws content as a QR code in inline SVG: one path of dark
-// modules (runs merged per row), sized by the stylesheet, named for
-// screen readers. Only numbers and the escaped label reach the markup.
-func qrSVG(content, label string) (template.HTML, error) {
-	q, err := qrcode.New(content, qrcode.Medium)
-	if err != nil {
-		return "", err
-	}
-	bm := q.Bitmap() // includes the quiet zone
-	n := len(bm)
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="adm-qr" viewBox="0 0 %d %d" role="img" aria-label="%s" shape-rendering="crispEdges">`,
-		n, n, template.HTMLEscapeString(label))
-	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, n, n)
-	for y, row := range bm {
-		for x := 0; x < len(row); x++ {
-			if !row[x] {
-				continue
-			}
-			run := 1
-			for x+run < len(row) && row[x+run] {
-				run++
-			}
-			fmt.Fprintf(&b, "M%d %dh%dv1h-%dz", x, y, run, run)
-			x += run - 1
-		}
-	}
-	b.WriteString(`"/></svg>`)
-	return template.HTML(b.String()), nil
 }

@@ -26,8 +26,8 @@ func (s *Portal) receipt(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := receiptPage{Page: s.web.Page(r, "portal.receipt.title", d.Code), D: d, TrackURL: absURL(r, "/tra-cuu/"+d.Code)}
-	if page.QR, err = qrSVG(page.TrackURL, page.T("portal.receipt.qr", d.Code)); err != nil {
+	page := receiptPage{Page: s.web.Page(r, "portal.receipt.title", d.Code), D: d, TrackURL: web.AbsURL(r, "/tra-cuu/"+d.Code)}
+	if page.QR, err = web.QRSVG(page.TrackURL, page.T("portal.receipt.qr", d.Code), "qr"); err != nil {
 		return err
 	}
 	return s.render(w, http.StatusOK, "receipt", page)
