@@ -31,7 +31,7 @@ func (w *Web) RegisterLogin(mux *http.ServeMux, t *template.Template) {
 			if !errors.As(err, &pe) {
 				return err
 			}
-			p.Error, p.NeedCode = pe.Message, pe.Code == "totp_required" || r.PostFormValue("code") != ""
+			p.Error, p.NeedCode = w.Message(p.Page, err), pe.Code == "totp_required" || r.PostFormValue("code") != ""
 			return w.Render(rw, StatusOf(err), t, p)
 		}
 		next := p.Next

@@ -137,7 +137,7 @@ func (w *Web) Wrap(h Handler) http.HandlerFunc {
 			w.log.ErrorContext(r.Context(), "page error", "path", r.URL.Path, "err", err)
 		}
 		p := w.Page(r, "error.title")
-		w.renderError(rw, r, code, ErrorPage{Page: p, Message: problem.Public(err).Message})
+		w.renderError(rw, r, code, ErrorPage{Page: p, Message: w.Message(p, err)})
 	}
 }
 
@@ -160,6 +160,17 @@ func StatusOf(err error) int {
 		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
+}
+
+// Message is err's public message in the page's language. Services write
+// their (often more specific) messages in Vietnamese; other languages get
+// the catalog's "err.<code>" when it has one, else the Vietnamese text.
+func (w *Web) Message(p Page, err error) string {
+	pub := problem.Public(err)
+	if key := "err." + pub.Code; p.Lang != "vi" && w.catalog.Has(p.Lang, key) {
+		return p.T(key)
+	}
+	return pub.Message
 }
 
 // ErrorPage is the data of the error page.
