@@ -5,6 +5,7 @@ import (
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 )
 
@@ -45,6 +46,9 @@ func allows(a *auth.Actor, d *Dossier, r Rule, p catalog.Procedure) bool {
 	if r.Move == Back && d.Step <= firstWorkStep(p) {
 		return false // nothing before the first processing step to send back to
 	}
+	if limitReached(d, r.Action) != nil {
+		return false
+	}
 	switch {
 	case r.Role == ApplicantRole:
 		return a.ID == d.ownerID
@@ -65,4 +69,13 @@ func actionsFor(a *auth.Actor, d *Dossier, p catalog.Procedure) []Action {
 		}
 	}
 	return out
+}
+
+// limitReached refuses an action the law allows only once, when it has
+// been taken: the supplement request during processing (Decree 118).
+func limitReached(d *Dossier, a Action) error {
+	if a == RequestSupplement && d.Status == Processing && d.Supplements >= 1 {
+		return problem.New(problem.ErrState, "supplement_limit", "Hồ sơ đã được yêu cầu bổ sung một lần; theo quy định chỉ được yêu cầu bổ sung một lần.")
+	}
+	return nil
 }

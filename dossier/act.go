@@ -56,6 +56,9 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, code string, action Ac
 			return problem.New(problem.ErrState, "invalid_transition",
 				fmt.Sprintf("Không thể thực hiện \"%s\" khi hồ sơ ở trạng thái \"%s\".", action.Name(), d.Status.Name()))
 		}
+		if err := limitReached(d, action); err != nil {
+			return err
+		}
 		p, err := s.catalog.Version(ctx, tx, d.Procedure, d.ProcedureVersion)
 		if err != nil {
 			return err
@@ -182,10 +185,6 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 		eventDue = &due
 	case RequestSupplement:
 		if d.Status == Processing {
-			// Decree 118: the supplement request during processing is issued once.
-			if d.Supplements >= 1 {
-				return problem.New(problem.ErrState, "supplement_limit", "Hồ sơ đã được yêu cầu bổ sung một lần; theo quy định chỉ được yêu cầu bổ sung một lần.")
-			}
 			c.set("supplements", d.Supplements+1)
 			c.set("paused_at", now.UnixMilli())
 			if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_pauses (dossier_id, started_at, reason) VALUES (?, ?, ?)`,

@@ -13,6 +13,7 @@ package e2e
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -207,8 +208,22 @@ func emulate(t *testing.T, ctx context.Context, v viewport) {
 	sctx, cancel := step(ctx)
 	defer cancel()
 	fatalIf(t, chromedp.Do(sctx, chromedp.EmulateViewport(v.width, v.height, opts...)), "emulate "+v.name)
+	if ctx.Value(scriptsOff{}) != nil {
+		// Animation frame callbacks are page scripts too and never run
+		// there; reading the layout brings it up to date instead.
+		// Media queries see the layout viewport, scrollbar or not.
+		if !eval[bool](t, ctx, fmt.Sprintf(`matchMedia('(width: %dpx)').matches`, v.width)) {
+			t.Fatalf("emulate %s: the viewport is not %dpx wide", v.name, v.width)
+		}
+		return
+	}
 	eval[chromedp.Void](t, ctx, `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))`)
 }
+
+// scriptsOff is the key of a context value that marks a tab whose pages'
+// scripts are disabled (Emulation.setScriptExecutionDisabled); the test's
+// own expressions, evaluated through the DevTools protocol, still run.
+type scriptsOff struct{}
 
 // screenshots saves full-page PNGs of the current page at phone and desktop
 // width as <artifacts>/<Test>-<page>-{phone,desktop}.png. At phone width it

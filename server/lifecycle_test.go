@@ -148,7 +148,10 @@ func testSupplement(t *testing.T, e *env) {
 	if len(pauses.Pauses) != 1 || pauses.Pauses[0].End == nil {
 		t.Fatalf("closed pause expected: %+v", pauses)
 	}
-	// The law allows the request once.
+	// The law allows the request once: it is no longer offered, and refused if tried.
+	if contains(e.get(who, d.Code).Actions, "request-supplement") {
+		t.Fatal("a second supplement request is still offered")
+	}
 	if _, r := e.act(who, d.Code, "request-supplement", map[string]any{"note": "Lần hai"}); r.status != 409 || r.errCode() != "supplement_limit" {
 		t.Fatalf("second request: %d %s", r.status, r.body)
 	}
