@@ -6,6 +6,7 @@ package api
 
 import (
 	"context"
+	"crypto/x509"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -16,6 +17,9 @@ import (
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/forms"
+	"github.com/motcua/motcua/payment"
+	"github.com/motcua/motcua/postal"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/rating"
 	"github.com/motcua/motcua/unit"
@@ -31,8 +35,13 @@ type Server struct {
 	Catalog  *catalog.Store
 	Dossiers *dossier.Service
 	Ratings  *rating.Service
+	Forms    *forms.Service
+	Postal   *postal.Service
+	Payments *payment.Service
 	Calendar Calendar
 	Log      *slog.Logger
+	// Trust is the trust list signatures are verified against (nil: none).
+	Trust *x509.CertPool
 }
 
 type handler func(w http.ResponseWriter, r *http.Request) error

@@ -39,7 +39,31 @@ type Procedure struct {
 	Steps []Step `json:"steps"`
 	// Requirements lists conditions the applicant must meet (may be empty).
 	Requirements []string `json:"requirements,omitempty"`
+	// ResultTemplate, when set, declares the result document as a template
+	// filled from the dossier's data (package forms renders it).
+	ResultTemplate *ResultTemplate `json:"result_template,omitempty"`
 }
+
+// ResultTemplate is a result document (a certificate, a decision, an
+// extract…) whose text is filled from a dossier. Subtitle and Body may name
+// the dossier's data as {{applicant.name}}, {{form.<key>}} and the other
+// ResultFields; Validate checks that every placeholder names a known field.
+type ResultTemplate struct {
+	// Title is the document's name, e.g. "GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH DOANH".
+	Title    string   `json:"title"`
+	Subtitle []string `json:"subtitle,omitempty"`
+	// Symbol is the type abbreviation of the document's number: "GCN" gives "05/GCN-UBND".
+	Symbol string `json:"symbol"`
+	// Body is the paragraphs of the document.
+	Body []string `json:"body"`
+	// Signer is the signature block's position lines, e.g. ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"].
+	Signer []string `json:"signer"`
+}
+
+// ResultFields are the placeholders a result template may use besides
+// {{form.<key>}} for the procedure's own e-form fields.
+var ResultFields = []string{"dossier.code", "procedure.name", "unit.name", "applicant.name", "applicant.id_number",
+	"applicant.address", "applicant.phone", "applicant.email", "received_date", "result_date"}
 
 // Duration is a statutory time: Value working days ("day"), Value working
 // hours ("hour"), or "same_day" (result the same working day; received

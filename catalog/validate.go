@@ -124,6 +124,9 @@ func (p *Procedure) Validate() error {
 		c.required(fmt.Sprintf("requirements[%d]", i), s)
 	}
 	c.validateSteps(p.Steps, p.Time, seenLevel)
+	if p.ResultTemplate != nil {
+		c.validateResultTemplate(*p.ResultTemplate, p.Form)
+	}
 
 	c.validateText("", reflect.ValueOf(*p))
 	return errors.Join(c.errs...)
@@ -239,6 +242,56 @@ func (c *checker) validateSteps(steps []Step, d Duration, procLevels map[string]
 	if want := d.WorkingHours(); len(steps) > 0 && want > 0 && total != want {
 		c.addf("steps", "tổng số giờ các bước là %d, khác thời hạn luật định %d giờ làm việc", total, want)
 	}
+}
+
+// PlaceholderRE finds the placeholders of a result template: {{name}}.
+var PlaceholderRE = regexp.MustCompile(`\{\{\s*([a-z0-9_.]+)\s*\}\}`)
+
+var symbolRE = regexp.MustCompile(`^[A-ZĐ]{1,12}$`)
+
+// validateResultTemplate checks the template's parts and that every
+// placeholder names a known field, so a typo cannot print "{{form.ho_tn}}"
+// on a certificate.
+func (c *checker) validateResultTemplate(t ResultTemplate, form []FormField) {
+	c.required("result_template.title", t.Title)
+	if !symbolRE.MatchString(t.Symbol) {
+		c.addf("result_template.symbol", "ký hiệu %q phải là chữ in hoa viết tắt (ví dụ GCN)", t.Symbol)
+	}
+	if len(t.Body) == 0 {
+		c.addf("result_template.body", "phải có ít nhất một đoạn nội dung")
+	}
+	if len(t.Signer) == 0 {
+		c.addf("result_template.signer", "phải có chức vụ người ký")
+	}
+	known := map[string]bool{}
+	for _, f := range ResultFields {
+		known[f] = true
+	}
+	for _, f := range form {
+		known["form."+f.Key] = true
+	}
+	check := func(path, s string) {
+		c.required(path, s)
+		found := PlaceholderRE.FindAllStringSubmatch(s, -1)
+		for _, m := range found {
+			if !known[m[1]] {
+				c.addf(path, "trường {{%s}} không tồn tại (dùng một trong: %s, hoặc form.<khóa trường tờ khai>)", m[1], strings.Join(ResultFields, ", "))
+			}
+		}
+		if strings.Count(s, "{{") != len(found) || strings.Count(s, "}}") != len(found) {
+			c.addf(path, "dấu {{ }} không khớp: mỗi trường phải viết {{tên}}")
+		}
+	}
+	for i, s := range t.Subtitle {
+		check(fmt.Sprintf("result_template.subtitle[%d]", i), s)
+	}
+	for i, s := range t.Body {
+		check(fmt.Sprintf("result_template.body[%d]", i), s)
+	}
+	for i, s := range t.Signer {
+		c.required(fmt.Sprintf("result_template.signer[%d]", i), s)
+	}
+	c.validateText("result_template", reflect.ValueOf(t))
 }
 
 // validateText walks every string of the procedure: text shown to citizens

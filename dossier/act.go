@@ -236,7 +236,11 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 	} else if n != 1 {
 		return problem.Conflict("version_conflict", "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại hồ sơ và thực hiện lại.")
 	}
-	return appendEvent(ctx, tx, d.id, now, a, r.Role, string(r.Action), d.Status, to, d.Step, step, d.unitID, unitID, eventDue, in.Note)
+	if err := appendEvent(ctx, tx, d.id, now, a, r.Role, string(r.Action), d.Status, to, d.Step, step, d.unitID, unitID, eventDue, in.Note); err != nil {
+		return err
+	}
+	// Notifications are written in this transaction: they exist if and only if the change does.
+	return s.notify(ctx, tx, d.Code, r.Action, d.Status, in.Note)
 }
 
 // assign sets the assignee for the coming step: the named user, who must

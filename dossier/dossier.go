@@ -92,6 +92,9 @@ type Config struct {
 	// MaxFileBytes caps one upload (default 20 MiB).
 	MaxFileBytes int64
 	Now          func() time.Time
+	// Notifier, when set, is told of every state change inside its
+	// transaction (see Notifier); nil sends no notifications.
+	Notifier Notifier
 }
 
 // Service runs the dossier lifecycle.

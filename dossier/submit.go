@@ -133,6 +133,10 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, in SubmitInput) (*D
 		if err := appendEvent(ctx, tx, id, now, a, roleLabel(a, in.Channel), "submit", "", Submitted, 0, 0, 0, u.ID, nil, ""); err != nil {
 			return err
 		}
+		// The applicant's confirmation is written in this same transaction.
+		if err := s.notify(ctx, tx, code, SubmitAction, "", ""); err != nil {
+			return err
+		}
 		d, err = s.load(ctx, tx, code)
 		return err
 	})

@@ -28,6 +28,7 @@ type dossierPage struct {
 	Actions       []actionForm
 	CanUpload     bool
 	ResultUpload  *uploadForm
+	Postal        *postalSection
 	Notice        string
 	Error         string
 	ErrorAt       string // the id of the form the error belongs to
@@ -83,6 +84,7 @@ type actionState struct {
 	Missing bool // the completeness check failed: the message names the components
 	Note    string
 	Paper   []string
+	Field   string // the input the message is about, when it is one input
 }
 
 func (o *Office) dossierPage(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -133,6 +135,9 @@ func (o *Office) showDossier(w http.ResponseWriter, r *http.Request, a *auth.Act
 	}
 	if d.Status == dossier.Processing && holds(a, d.Unit, auth.Specialist, auth.Leader, auth.Clerk) {
 		p.ResultUpload = uploadFor(p.Page, d.Code, "result", p.T("office.dossier.result_doc"))
+	}
+	if p.Postal, err = o.postalSection(ctx, r, d, p.Page, st); err != nil {
+		return err
 	}
 	if p.Pauses, err = o.dossiers.Pauses(ctx, a, d.Code); err != nil {
 		return err

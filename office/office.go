@@ -12,6 +12,10 @@ import (
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/forms"
+	"github.com/motcua/motcua/notify"
+	"github.com/motcua/motcua/payment"
+	"github.com/motcua/motcua/postal"
 	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/web"
 )
@@ -26,11 +30,15 @@ type Office struct {
 	catalog  *catalog.Store
 	units    *unit.Store
 	dossiers *dossier.Service
+	forms    *forms.Service
+	notify   *notify.Service
+	postal   *postal.Service
+	payments *payment.Service // fees (nil: off)
 	pages    map[string]*template.Template
 }
 
 // New parses the templates and merges the messages into w's catalog.
-func New(w *web.Web, au *auth.Service, cat *catalog.Store, units *unit.Store, ds *dossier.Service) (*Office, error) {
+func New(w *web.Web, au *auth.Service, cat *catalog.Store, units *unit.Store, ds *dossier.Service, fs *forms.Service, nt *notify.Service, ps *postal.Service, pay *payment.Service) (*Office, error) {
 	msgs, err := web.LoadCatalog(files)
 	if err != nil {
 		return nil, err
@@ -42,7 +50,7 @@ func New(w *web.Web, au *auth.Service, cat *catalog.Store, units *unit.Store, ds
 	if err != nil {
 		return nil, err
 	}
-	return &Office{web: w, auth: au, catalog: cat, units: units, dossiers: ds, pages: pages}, nil
+	return &Office{web: w, auth: au, catalog: cat, units: units, dossiers: ds, forms: fs, notify: nt, postal: ps, payments: pay, pages: pages}, nil
 }
 
 func (o *Office) render(w http.ResponseWriter, code int, page string, data any) error {

@@ -10,7 +10,7 @@ import (
 )
 
 // receiptPage is the printable "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
-// (Mẫu 01), in HTML with print styles; the PDF forms come later.
+// (Mẫu 01), in HTML with print styles; the official PDF (form 01) is at /can-bo/ho-so/{code}/bieu-mau/01.
 type receiptPage struct {
 	web.Page
 	D           *dossier.Dossier

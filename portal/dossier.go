@@ -31,6 +31,7 @@ type dossierPage struct {
 	History       []historyItem
 	Max, MaxMB    int64
 	Done          string
+	Postal        *postalView
 }
 
 type historyItem struct {
@@ -78,7 +79,14 @@ func (s *Portal) dossierPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		page.CanRate = page.Rating == nil && a.IsCitizen()
 	}
-	page.Asks = asksOf(page.Page, d, page.Rating != nil)
+	owed, err := s.owed(ctx, d.Code)
+	if err != nil {
+		return err
+	}
+	page.Asks = asksOf(page.Page, d, page.Rating != nil, owed[d.Code])
+	if page.Postal, err = s.postalView(ctx, d); err != nil {
+		return err
+	}
 	for _, e := range d.History {
 		h := historyItem{At: e.At, Action: "action." + string(e.Action), Unit: e.Unit}
 		if slices.Contains(applicantNotes, e.Action) {

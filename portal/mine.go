@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/payment"
 	"github.com/motcua/motcua/web"
 )
 
@@ -26,7 +27,7 @@ type mineItem struct {
 
 // ask is one thing the applicant must do for a dossier.
 type ask struct {
-	Kind string // "supplement", "collect" or "rate"
+	Kind string // "supplement", "collect", "rate" or "pay"
 	Text string
 	URL  string
 	Link string
@@ -46,12 +47,14 @@ type draftItem struct {
 	Delete    string
 }
 
-// asksOf lists what the applicant must do now for d.
-//
-// Paying fees online is a later issue (payment): once a dossier can owe a
-// fee, its ask ("pay", linking to the payment page) belongs here, built
-// from the dossier's unpaid fees; nothing is shown until then.
-func asksOf(pg web.Page, d *dossier.Dossier, rated bool) []ask {
+// asksOf lists what the applicant must do now for d; owed is the fee d
+// owes (payment.Service.Owed), nil when none.
+func asksOf(pg web.Page, d *dossier.Dossier, rated bool, owed *payment.Payment) []ask {
+	return append(stateAsks(pg, d, rated), payAsk(pg, d, owed)...)
+}
+
+// stateAsks are the asks of d's lifecycle state.
+func stateAsks(pg web.Page, d *dossier.Dossier, rated bool) []ask {
 	page := "/ho-so/" + d.Code
 	switch d.Status {
 	case dossier.Returned, dossier.SupplementRequested:
@@ -85,8 +88,16 @@ func (s *Portal) mine(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		codes := make([]string, len(ds))
+		for i, d := range ds {
+			codes[i] = d.Code
+		}
+		owed, err := s.owed(ctx, codes...)
+		if err != nil {
+			return err
+		}
 		for _, d := range ds {
-			item := mineItem{D: d, Asks: asksOf(page.Page, d, rated[d.Code])}
+			item := mineItem{D: d, Asks: asksOf(page.Page, d, rated[d.Code], owed[d.Code])}
 			for _, k := range item.Asks {
 				page.Todo = append(page.Todo, todo{D: d, Ask: k})
 			}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/postal"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/web"
 )
@@ -71,9 +72,10 @@ func (s *Portal) formTemplate(w http.ResponseWriter, r *http.Request) error {
 
 type trackPage struct {
 	web.Page
-	Code  string
-	Track *dossier.Tracking
-	Error string
+	Code     string
+	Track    *dossier.Tracking
+	Shipment *postal.Public
+	Error    string
 }
 
 // trackForm also answers the form's GET ?ma=…, so tracking works without JavaScript.
@@ -95,7 +97,11 @@ func (s *Portal) track(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "track", trackPage{Page: s.web.Page(r, "track.dossier", t.Code), Code: t.Code, Track: t})
+	sh, err := s.trackShipment(r.Context(), t.Code)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "track", trackPage{Page: s.web.Page(r, "track.dossier", t.Code), Code: t.Code, Track: t, Shipment: sh})
 }
 
 // page builds page data whose title is already a text (not a key).

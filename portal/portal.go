@@ -5,6 +5,7 @@
 package portal
 
 import (
+	"crypto/x509"
 	"embed"
 	"fmt"
 	"html/template"
@@ -12,6 +13,9 @@ import (
 
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/notify"
+	"github.com/motcua/motcua/payment"
+	"github.com/motcua/motcua/postal"
 	"github.com/motcua/motcua/rating"
 	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/web"
@@ -28,10 +32,15 @@ type Portal struct {
 	dossiers *dossier.Service
 	ratings  *rating.Service
 	pages    map[string]*template.Template
+	trust    *x509.CertPool // the signature verification page's trust list (nil: none)
+	notify   *notify.Service
+	postal   *postal.Service
+	payments *payment.Service // fees and online payment (nil: off)
 }
 
-// New parses the portal's templates and merges its messages into w's catalog.
-func New(w *web.Web, cat *catalog.Store, units *unit.Store, ds *dossier.Service, rt *rating.Service) (*Portal, error) {
+// New parses the portal's templates and merges its messages into w's
+// catalog. trust is the trust list of the signature verification page.
+func New(w *web.Web, cat *catalog.Store, units *unit.Store, ds *dossier.Service, rt *rating.Service, trust *x509.CertPool, nt *notify.Service, ps *postal.Service, pay *payment.Service) (*Portal, error) {
 	msgs, err := web.LoadCatalog(files)
 	if err != nil {
 		return nil, err
@@ -43,7 +52,7 @@ func New(w *web.Web, cat *catalog.Store, units *unit.Store, ds *dossier.Service,
 	if err != nil {
 		return nil, err
 	}
-	return &Portal{web: w, catalog: cat, units: units, dossiers: ds, ratings: rt, pages: pages}, nil
+	return &Portal{web: w, catalog: cat, units: units, dossiers: ds, ratings: rt, pages: pages, trust: trust, notify: nt, postal: ps, payments: pay}, nil
 }
 
 func (p *Portal) render(w http.ResponseWriter, code int, page string, data any) error {

@@ -10,6 +10,8 @@ func (p *Portal) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /thu-tuc/{code}/mau/{key}", h(p.formTemplate))
 	mux.HandleFunc("GET /tra-cuu", h(p.trackForm))
 	mux.HandleFunc("GET /tra-cuu/{code}", h(p.track))
+	mux.HandleFunc("GET /xac-thuc", h(p.verifyForm))
+	mux.HandleFunc("POST /xac-thuc", h(p.verifyUpload))
 
 	// Online submission: every step is a plain form post that saves the draft.
 	mux.HandleFunc("GET /nop-ho-so/{code}", h(p.wizardStart))
@@ -39,4 +41,15 @@ func (p *Portal) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /ho-so/{code}/rut", h(p.withdraw))
 	mux.HandleFunc("GET /ho-so/{code}/danh-gia", h(p.rateForm))
 	mux.HandleFunc("POST /ho-so/{code}/danh-gia", h(p.rate))
+
+	// Fees: what a dossier owes, payment through the gateway, the e-receipt.
+	mux.HandleFunc("GET /ho-so/{code}/thanh-toan", h(p.payPage))
+	mux.HandleFunc("POST /ho-so/{code}/thanh-toan", h(p.startPay))
+	mux.HandleFunc("GET /ho-so/{code}/bien-lai/{ref}", h(p.feeReceipt))
+	mux.HandleFunc("GET /thanh-toan/ket-qua", h(p.payReturn))
+
+	// Notices (package notify) and how the account wants them.
+	mux.HandleFunc("GET /thong-bao", h(p.notices))
+	mux.HandleFunc("GET /tai-khoan/thong-bao", h(p.notifyPrefs))
+	mux.HandleFunc("POST /tai-khoan/thong-bao", h(p.saveNotifyPrefs))
 }

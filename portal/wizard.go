@@ -40,6 +40,7 @@ type wizardPage struct {
 	Delivery      string
 	DeliveryError string
 	OnBehalf      bool
+	Postal        *postalForm
 	// Step 3: one upload per component.
 	Comps []compView
 	MaxMB int64
@@ -166,8 +167,12 @@ func (s *Portal) resumeStep(ctx context.Context, a *auth.Actor, p catalog.Proced
 	if err != nil {
 		return 0, err
 	}
+	probs := step1Problems(cands, d.Data)
+	if err := s.postalProblems(ctx, d.ID, d.Data, probs); err != nil {
+		return 0, err
+	}
 	switch {
-	case len(step1Problems(cands, d.Data)) > 0:
+	case len(probs) > 0:
 		return 1, nil
 	case len(dossier.FormProblems(p, d.Data.Form)) > 0:
 		return 2, nil
@@ -200,7 +205,7 @@ func (s *Portal) wizardStart(w http.ResponseWriter, r *http.Request) error {
 	}
 	page := s.wizard(r, p, nil, 1)
 	page.Action = "/nop-ho-so/" + p.Code
-	return s.renderStep1(w, http.StatusOK, a, page, cands, prefill(a, cands), nil)
+	return s.renderStep1(r.Context(), w, http.StatusOK, a, page, cands, prefill(a, cands), nil)
 }
 
 func (s *Portal) wizardResume(w http.ResponseWriter, r *http.Request) error {
@@ -232,8 +237,15 @@ func (s *Portal) wizardCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	data := dossier.DraftData{Form: map[string]string{}}
 	readStep1(r, &data)
+	addr, err := s.readPostal(r.Context(), r, &data)
+	if err != nil {
+		return err
+	}
 	d, err := s.dossiers.CreateDraft(r.Context(), a, p.Code, data)
 	if err != nil {
+		return err
+	}
+	if err := s.postal.SaveDraftAddress(r.Context(), d.ID, addr); err != nil {
 		return err
 	}
 	return s.afterStep1(w, r, a, p, d)
@@ -248,7 +260,7 @@ func (s *Portal) stepApplicant(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.renderStep1(w, http.StatusOK, a, s.wizard(r, p, d, 1), cands, d.Data, nil)
+	return s.renderStep1(r.Context(), w, http.StatusOK, a, s.wizard(r, p, d, 1), cands, d.Data, nil)
 }
 
 func (s *Portal) saveApplicant(w http.ResponseWriter, r *http.Request) error {
@@ -257,7 +269,14 @@ func (s *Portal) saveApplicant(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	readStep1(r, &d.Data)
+	addr, err := s.readPostal(r.Context(), r, &d.Data)
+	if err != nil {
+		return err
+	}
 	if err := s.dossiers.SaveDraft(r.Context(), a, d); err != nil {
+		return err
+	}
+	if err := s.postal.SaveDraftAddress(r.Context(), d.ID, addr); err != nil {
 		return err
 	}
 	return s.afterStep1(w, r, a, p, d)
@@ -270,8 +289,12 @@ func (s *Portal) afterStep1(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	if err != nil {
 		return err
 	}
-	if probs := step1Problems(cands, d.Data); len(probs) > 0 {
-		return s.renderStep1(w, http.StatusUnprocessableEntity, a, s.wizard(r, p, d, 1), cands, d.Data, probs)
+	probs := step1Problems(cands, d.Data)
+	if err := s.postalProblems(r.Context(), d.ID, d.Data, probs); err != nil {
+		return err
+	}
+	if len(probs) > 0 {
+		return s.renderStep1(r.Context(), w, http.StatusUnprocessableEntity, a, s.wizard(r, p, d, 1), cands, d.Data, probs)
 	}
 	http.Redirect(w, r, draftURL(p.Code, d.ID, 2), http.StatusSeeOther)
 	return nil
@@ -328,7 +351,7 @@ func applicantValue(a dossier.Applicant, name string) string {
 	return a.Address
 }
 
-func (s *Portal) renderStep1(w http.ResponseWriter, status int, a *auth.Actor, page wizardPage, cands []unit.Unit,
+func (s *Portal) renderStep1(ctx context.Context, w http.ResponseWriter, status int, a *auth.Actor, page wizardPage, cands []unit.Unit,
 	d dossier.DraftData, probs map[string]*problem.Error) error {
 	page.Units = groupUnits(cands, d.Unit)
 	page.Delivery = d.Delivery
@@ -352,6 +375,9 @@ func (s *Portal) renderStep1(w http.ResponseWriter, status int, a *auth.Actor, p
 	if pe := probs["delivery"]; pe != nil {
 		page.DeliveryError = s.explain(page.Page, pe)
 		page.Problems = append(page.Problems, problemLink{"#delivery-counter", page.DeliveryError})
+	}
+	if err := s.postalForm(ctx, &page, d, probs); err != nil {
+		return err
 	}
 	return s.render(w, status, "wizard", page)
 }

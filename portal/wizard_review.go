@@ -64,12 +64,16 @@ func (s *Portal) reviewPage(r *http.Request, a *auth.Actor, p catalog.Procedure,
 	}
 	step1 := draftURL(p.Code, d.ID, 1)
 	probs1 := step1Problems(cands, d.Data)
+	if err := s.postalProblems(r.Context(), d.ID, d.Data, probs1); err != nil {
+		return page, err
+	}
 	fields := append([]applicantField{{field: "unit", id: "unit"}}, applicantFields...)
 	for _, f := range append(fields, applicantField{field: "delivery", id: "delivery-counter"}) {
 		if pe := probs1[f.field]; pe != nil {
 			page.Problems = append(page.Problems, problemLink{step1 + "#" + f.id, s.explain(page.Page, pe)})
 		}
 	}
+	page.Problems = append(page.Problems, s.postalLinks(page.Page, step1, probs1)...)
 	probs := dossier.FormProblems(p, d.Data.Form)
 	for _, f := range p.Form {
 		if pe := probs[f.Key]; pe != nil {
@@ -97,7 +101,7 @@ func (s *Portal) submitDraft(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return problem.NotFound("draft_not_found", "Không tìm thấy hồ sơ đang soạn.")
 	}
-	d, _, err := s.dossiers.SubmitDraft(r.Context(), a, id)
+	d, err := s.submitWithAddress(r.Context(), a, id)
 	if pe, ok := asProblem(err); ok {
 		_, p, dr, lerr := s.loadDraft(r)
 		if lerr != nil {
@@ -125,7 +129,7 @@ func stepOf(field string) int {
 		return 2
 	case field == "component" || field == "file":
 		return 3
-	case field == "unit" || field == "delivery" || strings.HasPrefix(field, "applicant."):
+	case field == "unit" || field == "delivery" || strings.HasPrefix(field, "applicant.") || strings.HasPrefix(field, "address."):
 		return 1
 	}
 	return 4

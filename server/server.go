@@ -6,6 +6,7 @@ package server
 
 import (
 	"context"
+	"crypto/x509"
 	"log/slog"
 	"net/http"
 	"path/filepath"
@@ -16,9 +17,13 @@ import (
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/forms"
 	"github.com/motcua/motcua/metrics"
+	"github.com/motcua/motcua/notify"
 	"github.com/motcua/motcua/office"
+	"github.com/motcua/motcua/payment"
 	"github.com/motcua/motcua/portal"
+	"github.com/motcua/motcua/postal"
 	"github.com/motcua/motcua/rating"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/unit"
@@ -31,6 +36,19 @@ type Config struct {
 	Log        *slog.Logger
 	AuthParams auth.Params // zero: production argon2id costs
 	Now        func() time.Time
+	// Trust is the trust list signatures are verified against (motcua
+	// serve --trust); nil means chains are shown but trust is not judged.
+	Trust *x509.CertPool
+	// Notifications (package notify): the site's public address for the
+	// links in messages, the SMTP relay and the SMS gateway. Without a
+	// relay or a gateway, e-mail or SMS waits in the outbox.
+	PublicURL string
+	SMTP      notify.SMTPConfig
+	SMSURL    string
+	// Postal is the connection to the post for results sent by post.
+	Postal PostalConfig
+	// Payment is the gateway that takes fees online (package payment).
+	Payment PaymentConfig
 }
 
 // App is the assembled server.
@@ -40,6 +58,12 @@ type App struct {
 	Units    *unit.Store
 	Catalog  *catalog.Store
 	Dossiers *dossier.Service
+	Forms    *forms.Service
+	Postal   *postal.Service
+	Payments *payment.Service
+	Notify   *notify.Service
+	// Notifier sends the outbox; motcua serve runs it beside the server.
+	Notifier *notify.Worker
 	Ratings  *rating.Service
 	Calendar *Calendar
 	Web      *web.Web
@@ -72,9 +96,24 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.Calendar = cal
+	if a.Notify, err = notify.New(db, a.Catalog, cal, notify.Config{PublicURL: cfg.PublicURL, Now: cfg.Now}); err != nil {
+		return nil, err
+	}
+	if a.Notifier, err = newNotifier(db, a.Notify, cfg); err != nil {
+		return nil, err
+	}
 	a.Dossiers = dossier.NewService(db, a.Units, a.Catalog, a.Auth, cal, dossier.Config{
-		FilesDir: filepath.Join(cfg.DataDir, "files"), Now: cfg.Now,
+		FilesDir: filepath.Join(cfg.DataDir, "files"), Now: cfg.Now, Notifier: a.Notify,
 	})
+	if a.Forms, err = forms.New(db, a.Dossiers, a.Units, cal, forms.Config{Now: cfg.Now}); err != nil {
+		return nil, err
+	}
+	if a.Postal, err = newPostal(db, a, cfg); err != nil {
+		return nil, err
+	}
+	if a.Payments, err = newPayments(db, a, cfg); err != nil {
+		return nil, err
+	}
 	w, err := web.New(web.Config{Sessions: web.NewSessions(a.Auth), Log: cfg.Log})
 	if err != nil {
 		return nil, err
@@ -85,11 +124,11 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.Ratings = rating.NewService(db, a.Dossiers, cfg.Now)
-	site, err := portal.New(w, a.Catalog, a.Units, a.Dossiers, a.Ratings)
+	site, err := portal.New(w, a.Catalog, a.Units, a.Dossiers, a.Ratings, cfg.Trust, a.Notify, a.Postal, a.Payments)
 	if err != nil {
 		return nil, err
 	}
-	back, err := office.New(w, a.Auth, a.Catalog, a.Units, a.Dossiers)
+	back, err := office.New(w, a.Auth, a.Catalog, a.Units, a.Dossiers, a.Forms, a.Notify, a.Postal, a.Payments)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +146,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}, cfg.Log)
 
 	mux := http.NewServeMux()
-	(&api.Server{Auth: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Ratings: a.Ratings, Calendar: cal, Log: cfg.Log}).Register(mux)
+	(&api.Server{Auth: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Ratings: a.Ratings, Forms: a.Forms, Postal: a.Postal, Payments: a.Payments, Calendar: cal, Log: cfg.Log, Trust: cfg.Trust}).Register(mux)
 	w.Register(mux)
 	w.RegisterLogin(mux, login)
 	site.Register(mux)
@@ -128,7 +167,29 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	// (Sec-Fetch-Site/Origin); the session layer adds a per-session CSRF token.
 	csrf := http.NewCrossOriginProtection()
 	a.Handler = m.Wrap(logRequests(cfg.Log, compress(csrf.Handler(w.Sessions().Middleware(mux)))))
+	if cfg.Postal.Simulator != nil {
+		a.Handler = withSimulator(a.Handler, cfg.Postal.Simulator)
+	}
+	if cfg.Payment.VNPaySimulator != nil {
+		a.Handler = withVNPaySimulator(a.Handler, cfg.Payment.VNPaySimulator)
+	}
 	return a, nil
+}
+
+// newNotifier builds the outbox worker with the configured channels.
+func newNotifier(db *store.DB, svc *notify.Service, cfg Config) (*notify.Worker, error) {
+	var s notify.Senders
+	if cfg.SMTP.Addr != "" {
+		mail, err := notify.NewSMTP(cfg.SMTP)
+		if err != nil {
+			return nil, err
+		}
+		s.Email = mail
+	}
+	if cfg.SMSURL != "" {
+		s.SMS = notify.NewSMSGateway(cfg.SMSURL, &http.Client{Timeout: 30 * time.Second})
+	}
+	return notify.NewWorker(db, svc, s, notify.WorkerConfig{Now: cfg.Now, Log: cfg.Log}), nil
 }
 
 // logRequests logs each request at debug level, and failures at info; no

@@ -1,6 +1,7 @@
 // Command motcua runs the one-stop system: `motcua serve` for the web
 // server, plus the administrator's commands (migrate, user add, calendar,
-// version). Flags can also be given as MOTCUA_* environment variables.
+// version, and sign and verify for PDF signatures). Flags can also be
+// given as MOTCUA_* environment variables.
 package main
 
 import (
@@ -21,11 +22,16 @@ import (
 const usage = `motcua — hệ thống một cửa điện tử
 
 Usage:
-  motcua serve [--addr 127.0.0.1:8080] [--data DIR | --db postgres://…] [--demo]
+  motcua serve [--addr 127.0.0.1:8080] [--data DIR | --db postgres://…] [--demo] [--trust PEM]
+               [--smtp-addr HOST:PORT --smtp-from ADDR] [--sms-url URL] [--public-url URL]
+               [--vnpay-tmn-code C --vnpay-hash-secret S --vnpay-url URL]
   motcua migrate [--data DIR | --db URL]
   motcua user add NAME --role ROLE --unit UNITCODE --password-stdin [--full-name "…"] [--data DIR | --db URL]
   motcua calendar holidays YEAR
   motcua calendar due --from RFC3339 (--days N | --hours N | --same-day)
+  motcua payments reconcile [--date YYYY-MM-DD] [--demo | --vnpay-tmn-code C --vnpay-hash-secret S --vnpay-url URL] [--data DIR | --db URL]
+  motcua sign (--pkcs11-module LIB --token-label L --pin-stdin | --p12 FILE --password-stdin) [--seal] [--image PNG] IN.pdf OUT.pdf
+  motcua verify [--trust PEM] FILE.pdf
   motcua version
 
 Every flag may also be set as MOTCUA_<FLAG> (e.g. MOTCUA_DB, MOTCUA_ADDR, MOTCUA_DATA).
@@ -56,6 +62,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runUser(ctx, args[1:], stdin, stdout)
 	case "calendar":
 		return runCalendar(args[1:], stdout, stderr)
+	case "payments":
+		return runPayments(ctx, args[1:], stdout)
+	case "sign":
+		return runSign(ctx, args[1:], stdin, stdout, stderr)
+	case "verify":
+		return runVerify(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "motcua", version())
 		return nil

@@ -22,7 +22,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	loadDemo := fs.Bool("demo", false, "load the demo world (Nho Quan district) on first start")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	trustFile := fs.String("trust", "", "PEM bundle of trusted certificates for signature verification")
+	var nf notifyFlags
+	nf.register(fs)
+	var pf paymentFlags
+	pf.register(fs)
+	var post postalFlags
+	post.register(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	trust, err := loadTrust(*trustFile)
+	if err != nil {
 		return err
 	}
 	var level slog.Level
@@ -31,12 +42,33 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 
+	// Listening first gives the real address (--addr with port 0 too),
+	// which the demo's simulated post needs to call back.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	db, err := dbf.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	app, err := server.New(ctx, db, server.Config{DataDir: dbf.data, Log: log})
+	cfg := server.Config{DataDir: dbf.data, Log: log, Trust: trust}
+	stopSMS, err := nf.configure(&cfg, ln.Addr().String(), *loadDemo, log)
+	if err != nil {
+		return err
+	}
+	defer stopSMS()
+	payNote, err := pf.configure(&cfg, *addr, *loadDemo, log)
+	if err != nil {
+		return err
+	}
+	postNote, err := post.configure(&cfg, ln.Addr().String(), *loadDemo)
+	if err != nil {
+		return err
+	}
+	app, err := server.New(ctx, db, cfg)
 	if err != nil {
 		return err
 	}
@@ -46,10 +78,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("load demo: %w", err)
 		}
 		log.Info("demo world", "loaded_now", loaded)
-	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
 	}
 	srv := &http.Server{
 		Handler:           app.Handler,
@@ -69,6 +97,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		fmt.Fprintf(stdout, "  %-18s citizen\n", demo.Citizen.Username)
 	}
+	fmt.Fprintln(stdout, payNote)
+	fmt.Fprintln(stdout, postNote)
+	// The notification worker runs beside the server and stops with it,
+	// before the database closes; a send in flight is released for later.
+	workerCtx, stopWorker := context.WithCancel(ctx)
+	workerDone := make(chan struct{})
+	go func() { app.Notifier.Run(workerCtx); close(workerDone) }()
+	defer func() { stopWorker(); <-workerDone }()
+	// Orders abandoned at the gateway expire in the background too (reads
+	// expire the ones they meet).
+	sweepDone := make(chan struct{})
+	go func() { app.Payments.Sweep(workerCtx, time.Minute); close(sweepDone) }()
+	defer func() { stopWorker(); <-sweepDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"flag"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/motcua/motcua/notify"
+	"github.com/motcua/motcua/notify/smssim"
+	"github.com/motcua/motcua/server"
+)
+
+// notifyFlags are serve's notification flags (MOTCUA_SMTP_ADDR, …).
+type notifyFlags struct {
+	smtpAddr, smtpFrom, smsURL, publicURL string
+}
+
+func (n *notifyFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&n.smtpAddr, "smtp-addr", "", "SMTP relay host:port for e-mail notifications (none: e-mail waits in the outbox)")
+	fs.StringVar(&n.smtpFrom, "smtp-from", "motcua@localhost", "sender of e-mail notifications, e.g. \"Một cửa Nho Quan <motcua@nhoquan.gov.vn>\"")
+	fs.StringVar(&n.smsURL, "sms-url", "", "SMS gateway URL (POST JSON {to,text,ref}); none: SMS waits in the outbox (with --demo: a simulator that logs)")
+	fs.StringVar(&n.publicURL, "public-url", "", "the site's address as citizens reach it, for links in notifications (default http://ADDR)")
+}
+
+// configure fills cfg's notification fields. With --demo and no gateway it
+// starts the SMS simulator on loopback, logging each SMS; stop ends it.
+func (n *notifyFlags) configure(cfg *server.Config, addr string, demo bool, log *slog.Logger) (stop func(), err error) {
+	cfg.PublicURL = n.publicURL
+	if cfg.PublicURL == "" {
+		host, port, _ := net.SplitHostPort(addr)
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "localhost"
+		}
+		cfg.PublicURL = "http://" + net.JoinHostPort(host, port)
+	}
+	cfg.SMTP = notify.SMTPConfig{Addr: n.smtpAddr, From: n.smtpFrom}
+	cfg.SMSURL = n.smsURL
+	if !demo || n.smsURL != "" {
+		return func() {}, nil
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	sim := &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: smssim.New(func(m smssim.SMS) {
+		log.Info("demo SMS (simulated gateway)", "to", m.To, "text", m.Text, "ref", m.Ref)
+	})}
+	go sim.Serve(ln)
+	cfg.SMSURL = "http://" + ln.Addr().String() + "/sms"
+	return func() { sim.Close() }, nil
+}

@@ -1,0 +1,261 @@
+package forms
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/dossier"
+)
+
+// Mẫu 06, the process control slip, follows the dossier through every
+// hand-off: the one-stop desk hands it to the first processing step, each
+// step to the next, the last back to the desk, the desk to the applicant.
+// Each row says whether the giving side did its part early, on time or
+// late.
+
+// Timeliness as Decision 766/QĐ-TTg counts it.
+const (
+	early  = "Trước hạn"
+	onTime = "Đúng hạn"
+	late   = "Quá hạn"
+)
+
+const deskShort = "Bộ phận TN&TKQ"
+
+// handoff is one row of the slip.
+type handoff struct {
+	Giver, Receiver         string
+	At                      time.Time
+	GiverName, ReceiverName string
+	Result, Note            string
+}
+
+// judge compares a finish with its deadline by calendar day: after the
+// deadline is late, on the deadline's day on time, on an earlier day early.
+func judge(finish, deadline time.Time) string {
+	switch {
+	case finish.After(deadline):
+		return late
+	case sameDay(finish, deadline):
+		return onTime
+	}
+	return early
+}
+
+func sameDay(a, b time.Time) bool {
+	a, b = a.In(calendar.Zone), b.In(calendar.Zone)
+	return a.Year() == b.Year() && a.YearDay() == b.YearDay()
+}
+
+// stepLabel names who does step i: the desk, or the role at its unit.
+func stepLabel(p catalog.Procedure, i int, unitName string) string {
+	if i < 0 || i >= len(p.Steps) || p.Steps[i].Role == auth.Reception {
+		return deskShort
+	}
+	return auth.RoleName(p.Steps[i].Role) + " – " + unitName
+}
+
+// pausedWithin is the working time of the clock pauses inside [a, b).
+func pausedWithin(cal dossier.Calendar, pauses []dossier.Pause, a, b time.Time) time.Duration {
+	var total time.Duration
+	for _, p := range pauses {
+		end := b
+		if p.End != nil && p.End.Before(b) {
+			end = *p.End
+		}
+		start := p.Start
+		if start.Before(a) {
+			start = a
+		}
+		total += cal.WorkingBetween(start, end)
+	}
+	return total
+}
+
+// handoffs reads the slip's rows from the history. A step's deadline is
+// its start plus its allotted working hours plus any pause inside it; the
+// hand-off to the applicant is judged against the appointment as the law
+// sets it (an apology's new date does not make a late dossier on time).
+func handoffs(sh *sheet, cal dossier.Calendar) []handoff {
+	d, p := sh.d, sh.p
+	var rows []handoff
+	var stepStart time.Time
+	var legalDue *time.Time
+	unitName := sh.desk.Name
+	var notes []string
+	// receiverAfter is who acted next on the dossier: the officer who took
+	// what was handed over.
+	receiverAfter := func(i int) string {
+		for _, e := range d.History[i+1:] {
+			if e.Role != dossier.ApplicantRole {
+				return e.Actor
+			}
+		}
+		return ""
+	}
+	for i, e := range d.History {
+		prevUnit := unitName
+		if e.Unit != "" {
+			unitName = e.Unit
+		}
+		switch e.Action {
+		case dossier.Receive:
+			legalDue = e.DueAt
+			rows = append(rows, handoff{Giver: deskShort, Receiver: stepLabel(p, e.ToStep, unitName), At: e.At,
+				GiverName: e.Actor, ReceiverName: receiverAfter(i), Result: onTime, Note: e.Note})
+			stepStart = e.At
+		case dossier.Forward, dossier.Approve, dossier.SendBack:
+			receiver := stepLabel(p, e.ToStep, unitName)
+			if e.To == dossier.ResultReady {
+				receiver = deskShort
+			}
+			h := handoff{Giver: stepLabel(p, e.FromStep, prevUnit), Receiver: receiver, At: e.At,
+				GiverName: e.Actor, ReceiverName: receiverAfter(i)}
+			if e.FromStep >= 0 && e.FromStep < len(p.Steps) && !stepStart.IsZero() {
+				allotted := time.Duration(p.Steps[e.FromStep].Hours)*time.Hour + pausedWithin(cal, sh.pauses, stepStart, e.At)
+				h.Result = judge(e.At, cal.AddWorking(stepStart, allotted))
+			}
+			if e.Action == dossier.SendBack {
+				notes = append(notes, "Trả lại bước trước: "+e.Note)
+			} else if e.Note != "" {
+				notes = append(notes, e.Note)
+			}
+			h.Note = joinNotes(notes)
+			notes = nil
+			rows = append(rows, h)
+			stepStart = e.At
+		case dossier.Deliver:
+			h := handoff{Giver: deskShort, Receiver: "Người nộp hồ sơ (trả kết quả)", At: e.At,
+				GiverName: e.Actor, ReceiverName: d.Applicant.Name, Note: joinNotes(append(notes, e.Note))}
+			if legalDue != nil {
+				h.Result = judge(e.At, *legalDue)
+			}
+			rows = append(rows, h)
+		case dossier.Supplement:
+			if e.From == dossier.SupplementRequested {
+				if e.DueAt != nil {
+					legalDue = e.DueAt
+				}
+				notes = append(notes, "Đã bổ sung "+clockShort(e.At))
+			}
+		case dossier.RequestSupplement:
+			if e.From == dossier.Processing {
+				notes = append(notes, "Yêu cầu bổ sung "+clockShort(e.At)+": "+e.Note)
+			}
+		case dossier.Apologize:
+			notes = append(notes, "Xin lỗi, hẹn lại "+clockShort(*e.DueAt))
+		case dossier.Stop, dossier.Withdraw:
+			if e.From == dossier.Submitted || e.From == dossier.Returned {
+				continue // never received: nothing was handed over
+			}
+			// The dossier goes back to the desk, to be returned to the applicant.
+			rows = append(rows, handoff{Giver: stepLabel(p, e.FromStep, prevUnit), Receiver: deskShort, At: e.At,
+				GiverName: e.Actor, Note: joinNotes(append(notes, e.ActionName+": "+e.Note))})
+			notes = nil
+		}
+	}
+	return rows
+}
+
+// joinNotes joins the non-empty notes of a row.
+func joinNotes(notes []string) string {
+	var out []string
+	for _, n := range notes {
+		if n = strings.TrimSpace(n); n != "" {
+			out = append(out, n)
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+func (s *Service) controlSlip(ctx context.Context, sh *sheet) (*rendered, error) {
+	if sh.d.ReceivedAt == nil {
+		return nil, errNotApplicable(ControlSlip)
+	}
+	n, err := s.number(ctx, sh.desk.ID, Receipt, sh.d.Code, *sh.d.ReceivedAt)
+	if err != nil {
+		return nil, err
+	}
+	return s.renderControl(sh, n)
+}
+
+// renderControl lays out Mẫu 06; n is the number of the dossier's receipt.
+func (s *Service) renderControl(sh *sheet, receipt int) (*rendered, error) {
+	d := sh.d
+	doc := newDoc(s.fonts, false, meta{Title: Name(ControlSlip) + " " + d.Code, Author: sh.desk.Name, Subject: d.ProcedureName, Created: sh.now})
+	h := deskHeading(sh, "", sh.now, "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ")
+	h.Notes = append(h.Notes, "(Kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả số: "+symbol(receipt, series[Receipt].symbol, false, "")+")")
+	doc.head(h)
+	doc.paragraph("Người nộp hồ sơ: "+d.Applicant.Name, field)
+	doc.paragraph("Thủ tục: "+d.ProcedureName, field)
+	doc.paragraph("Ngày tiếp nhận hồ sơ: "+clockVN(*d.ReceivedAt), field)
+	if rec := lastEvent(d, dossier.Receive); rec != nil && rec.DueAt != nil {
+		doc.paragraph("Ngày hẹn trả kết quả: "+clockVN(*rec.DueAt), field)
+	}
+	if d.DueAt != nil && d.Apologized {
+		doc.paragraph("Ngày hẹn trả kết quả mới (sau khi xin lỗi): "+clockVN(*d.DueAt), field)
+	}
+	lead, others := processingUnits(d, sh.p, sh.desk.Name)
+	doc.paragraph("Cơ quan (bộ phận) giải quyết hồ sơ: "+lead, field)
+	doc.paragraph("Cơ quan phối hợp giải quyết hồ sơ: "+or(strings.Join(others, "; "), "Không"), field)
+	doc.qr(sh.link()) // on page 1, before a table that may run over several pages
+	doc.space(2 * mm)
+	var rows [][]string
+	for i, h := range handoffs(sh, s.cal) {
+		who := strconv.Itoa(i+1) + ". Giao: " + h.Giver + "\nNhận: " + h.Receiver
+		when := clockShort(h.At) + "\nNgười giao: " + h.GiverName + "\nNgười nhận: " + or(h.ReceiverName, "……………")
+		rows = append(rows, []string{who, when, h.Result, clip(h.Note, 300)})
+	}
+	doc.drawTable(table{size: 11, cols: []column{
+		{"TÊN CƠ QUAN", 48, left}, {"THỜI GIAN GIAO, NHẬN HỒ SƠ", 52, left},
+		{"KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/ Đúng hạn/ Quá hạn)", 28, center}, {"GHI CHÚ", 37, left},
+	}, rows: rows})
+	return doc.finish()
+}
+
+// processingUnits are the unit that decides (where the leader's step ran,
+// else the last processing unit, else the desk's own) and the other units
+// that processed the dossier.
+func processingUnits(d *dossier.Dossier, p catalog.Procedure, deskName string) (string, []string) {
+	var units []string
+	lead := ""
+	for _, e := range d.History {
+		if e.Unit == "" || e.ToStep < 0 || e.ToStep >= len(p.Steps) || p.Steps[e.ToStep].Role == auth.Reception ||
+			e.To != dossier.Processing {
+			continue
+		}
+		if !contains(units, e.Unit) {
+			units = append(units, e.Unit)
+		}
+		if p.Steps[e.ToStep].Role == auth.Leader {
+			lead = e.Unit
+		}
+	}
+	if lead == "" && len(units) > 0 {
+		lead = units[len(units)-1]
+	}
+	if lead == "" {
+		lead = deskName
+	}
+	var others []string
+	for _, u := range units {
+		if u != lead {
+			others = append(others, u)
+		}
+	}
+	return lead, others
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

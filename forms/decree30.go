@@ -1,0 +1,261 @@
+package forms
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	qrcode "github.com/skip2/go-qrcode"
+)
+
+// The layout of an administrative document's parts (Decree 30/2020,
+// Appendix I): the header with the agency on the left and the national
+// name and motto on the right, number and symbol under the agency, place
+// and date under the motto, the title, and the signature block.
+
+const (
+	nationalName = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+	motto        = "Độc lập - Tự do - Hạnh phúc"
+)
+
+// heading is the head of a document.
+type heading struct {
+	Parent string // the parent agency (cơ quan chủ quản), upper case regular; may be empty
+	Issuer string // the issuing agency or desk, upper case bold, with a rule under it
+	Number string // "05/PXL"; empty: no "Số:" line
+	Place  string // "Gia Lâm"
+	Date   time.Time
+	Title  string   // bold, centred
+	Sub    []string // lines under the title (bold 13), e.g. the trích yếu
+	Notes  []string // lines under those (regular 13), e.g. "Mã hồ sơ: …"
+}
+
+// headerSplit is where the agency column ends and the national column starts.
+func (d *doc) headerSplit() float64 {
+	d.font(bold, 12)
+	rw := max(d.measure(nationalName)+6*mm, 92*mm)
+	return d.m.left + d.width() - rw
+}
+
+// head draws the heading at the top of page 1.
+func (d *doc) head(h heading) {
+	split := d.headerSplit()
+	lx, lw := d.m.left, split-d.m.left
+	rx, rw := split, d.m.left+d.width()-split
+	y0 := d.y
+
+	var agency []styled
+	if h.Parent != "" {
+		agency = append(agency, styled{text: upper(h.Parent), st: regular, size: 13})
+	}
+	agency = append(agency, styled{text: upper(h.Issuer), st: bold, size: 13})
+	ly := d.centred(lx, lw, y0, agency)
+	// The rule under the issuing agency: a third to a half of its line.
+	d.font(bold, 13)
+	lines := d.wrap(upper(h.Issuer), lw, lw)
+	rule := d.measure(lines[len(lines)-1]) * 0.45
+	d.line(lx+(lw-rule)/2, ly+2.5, lx+(lw+rule)/2, ly+2.5)
+	ly += 5
+
+	d.font(bold, 12)
+	nameSize := 12.0
+	if d.measure(nationalName) > rw {
+		nameSize = 12 * rw / d.measure(nationalName)
+	}
+	// The national name sits on the agency's first baseline, the motto on its second.
+	d.centred(rx, rw, y0+(13-nameSize)*0.94, []styled{{text: nationalName, st: bold, size: nameSize}})
+	ry := d.centred(rx, rw, y0+13*1.2, []styled{{text: motto, st: bold, size: 13, underline: true}})
+	y := max(ly, ry) + 6
+	if h.Number != "" {
+		d.centred(lx, lw, y, []styled{{text: "Số: " + h.Number, st: regular, size: 13}})
+	}
+	if h.Place != "" {
+		d.centred(rx, rw, y, []styled{{text: placeDate(h.Place, h.Date), st: italic, size: 13}})
+	}
+	d.y = y + 13*1.2 + 6*mm
+	if h.Title != "" {
+		d.y = d.centred(d.m.left, d.width(), d.y, []styled{{text: h.Title, st: bold, size: 14}})
+	}
+	var sub []styled
+	for _, s := range h.Sub {
+		sub = append(sub, styled{text: s, st: bold, size: 13})
+	}
+	for _, s := range h.Notes {
+		sub = append(sub, styled{text: s, st: regular, size: 13})
+	}
+	d.y = d.centred(d.m.left, d.width(), d.y, sub) + 4*mm
+}
+
+// signer is one signature block.
+type signer struct {
+	Position []string // upper case bold, e.g. "NGƯỜI TIẾP NHẬN HỒ SƠ" or "TM. ỦY BAN NHÂN DÂN"
+	Hint     string   // "(Ký, ghi rõ họ tên)"
+	Name     string
+}
+
+const signHint = "(Ký, ghi rõ họ tên)"
+
+// link is the QR code of a form: the page it opens and a caption.
+type link struct{ url, caption string }
+
+const qrSize = 20 * mm
+
+// signatures draws one signature block on the right, or two side by side.
+// With one block, the left column holds the recipients ("Nơi nhận") and
+// the QR code; with two, the QR code follows below. The group is kept on
+// one page.
+func (d *doc) signatures(leftSig, rightSig *signer, recipients []string, qr link) {
+	split := d.headerSplit()
+	lx, lw := d.m.left, split-d.m.left-4*mm
+	rx, rw := split, d.m.left+d.width()-split
+	if leftSig != nil {
+		lw = d.width() / 2
+		rx, rw = d.m.left+lw, d.width()/2
+	}
+	height := func(s *signer) float64 {
+		if s == nil {
+			return 0
+		}
+		return float64(len(s.Position)+2)*13*1.2 + 18*mm
+	}
+	leftH := height(leftSig)
+	if leftSig == nil {
+		d.font(regular, 11)
+		leftH = float64(len(recipients)+1)*12*1.2 + 3*mm + d.qrHeight(qr, lw)
+	}
+	d.need(max(leftH, height(rightSig)) + 2*mm)
+	y0 := d.y + 1*mm
+	end := y0
+	block := func(s *signer, x, w float64) {
+		var lines []styled
+		for _, p := range s.Position {
+			lines = append(lines, styled{text: upper(p), st: bold, size: 13})
+		}
+		if s.Hint != "" {
+			lines = append(lines, styled{text: s.Hint, st: italic, size: 13})
+		}
+		y := d.centred(x, w, y0, lines)
+		if s == rightSig {
+			d.spot = &Spot{Page: d.page, X: x, Y: d.h - y - 18*mm, W: w, H: 18 * mm}
+		}
+		end = max(end, d.centred(x, w, y+18*mm, []styled{{text: s.Name, st: bold, size: 13}}))
+	}
+	if rightSig != nil {
+		block(rightSig, rx, rw)
+	}
+	if leftSig != nil {
+		block(leftSig, lx, lw)
+		d.y = end + 1*mm
+		d.qr(qr)
+		return
+	}
+	y := y0
+	if len(recipients) > 0 {
+		d.font(boldItalic, 12)
+		d.textAt(lx, d.baseline(y), "Nơi nhận:")
+		y += d.lineHeight()
+		d.font(regular, 11)
+		for _, r := range recipients {
+			for _, ln := range d.wrap(r, lw, lw) {
+				d.textAt(lx, d.baseline(y), ln)
+				y += d.lineHeight()
+			}
+		}
+		y += 3 * mm
+	}
+	y = d.qrBlock(qr, lx, y, lw)
+	d.y = max(end, y) + 3*mm
+}
+
+// qrHeight is the height qrBlock takes in a column of width w.
+func (d *doc) qrHeight(qr link, w float64) float64 {
+	if qr.url == "" {
+		return 0
+	}
+	d.font(italic, 10)
+	h := float64(len(d.wrap(qr.caption, w, w)))*d.lineHeight() + qrSize + 1.5*mm
+	d.font(regular, 8)
+	return h + float64(len(d.wrap(qr.url, w, w)))*d.lineHeight()
+}
+
+// qrBlock draws the caption, the code and its address in a column at
+// (x, y) of width w, returning the y below it.
+func (d *doc) qrBlock(qr link, x, y, w float64) float64 {
+	if qr.url == "" {
+		return y
+	}
+	d.font(italic, 10)
+	for _, ln := range d.wrap(qr.caption, w, w) {
+		d.textAt(x, d.baseline(y), ln)
+		y += d.lineHeight()
+	}
+	d.qrCode(qr.url, x, y+0.5*mm)
+	y += qrSize + 1.5*mm
+	d.font(regular, 8)
+	for _, ln := range d.wrap(qr.url, w, w) {
+		d.textAt(x, d.baseline(y), ln)
+		y += d.lineHeight()
+	}
+	return y
+}
+
+// qr draws the QR code at the left margin with its caption and address
+// beside it (forms with no free column beside a signature).
+func (d *doc) qr(qr link) {
+	tx := d.m.left + qrSize + 4*mm
+	tw := d.m.left + d.width() - tx
+	d.font(italic, 10)
+	caption := d.wrap(qr.caption, tw, tw)
+	ch := float64(len(caption)) * d.lineHeight()
+	d.font(regular, 9)
+	url := d.wrap(qr.url, tw, tw)
+	d.need(max(qrSize, ch+float64(len(url))*d.lineHeight()) + 3*mm)
+	y0 := d.y + 2*mm
+	d.qrCode(qr.url, d.m.left, y0)
+	y := y0 + 2*mm
+	d.font(italic, 10)
+	for _, ln := range caption {
+		d.textAt(tx, d.baseline(y), ln)
+		y += d.lineHeight()
+	}
+	d.font(regular, 9)
+	for _, ln := range url {
+		d.textAt(tx, d.baseline(y), ln)
+		y += d.lineHeight()
+	}
+	d.y = max(y, y0+qrSize) + 1*mm
+}
+
+// qrCode draws a QR code of url with its top left at (x, y), qrSize wide.
+// It is vector squares (no image), one filled rectangle per horizontal run
+// of dark modules; the page around it is the quiet zone.
+func (d *doc) qrCode(url string, x, y float64) {
+	q, err := qrcode.New(url, qrcode.Medium)
+	if err != nil {
+		if d.err == nil {
+			d.err = fmt.Errorf("forms: QR code: %w", err)
+		}
+		return
+	}
+	q.DisableBorder = true
+	bm := q.Bitmap()
+	cell := qrSize / float64(len(bm))
+	d.pdf.SetFillColor(0, 0, 0)
+	for r, row := range bm {
+		for c := 0; c < len(row); {
+			if !row[c] {
+				c++
+				continue
+			}
+			start := c
+			for c < len(row) && row[c] {
+				c++
+			}
+			// A hair of overlap keeps renderers from drawing seams between rows.
+			d.pdf.RectFromUpperLeftWithStyle(x+float64(start)*cell, y+float64(r)*cell, float64(c-start)*cell, cell+0.15, "F")
+		}
+	}
+}
+
+// upper is Vietnamese upper case (strings.ToUpper handles ư, đ, ờ…).
+func upper(s string) string { return strings.ToUpper(nfc(s)) }

@@ -1,0 +1,159 @@
+package forms
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/unit"
+)
+
+// Forms 04 and 05 are letters of the agency resolving the dossier to the
+// applicant, signed on behalf of the agency and sealed.
+
+// agencyHeading is the heading of a letter issued by u.
+func agencyHeading(u unit.Unit, parent, number string, at time.Time, title string, sub ...string) heading {
+	return heading{Parent: parent, Issuer: u.Name, Number: number, Place: placeName(u.ShortName, u.Name), Date: at, Title: title, Sub: sub}
+}
+
+// onBehalf is the signature block's first line: "TM. ỦY BAN NHÂN DÂN"
+// for a People's Committee (Decree 30 writes the collective without its
+// place), "TM. <agency>" otherwise.
+func onBehalf(u unit.Unit) []string {
+	if issuerAbbrev(u.Name) == "UBND" {
+		return []string{"TM. Ủy ban nhân dân"}
+	}
+	return []string{"TM. " + u.Name}
+}
+
+const sealHint = "(Ký, ghi rõ họ tên, đóng dấu)"
+
+// addressee is the centred "Kính gửi:" line.
+func addressee(doc *doc, name string) {
+	doc.paragraph("Kính gửi: Ông/Bà "+name+".", para{size: 14, align: center, before: 2, after: 8})
+}
+
+func (s *Service) apology(ctx context.Context, sh *sheet) (*rendered, error) {
+	e := lastEvent(sh.d, dossier.Apologize)
+	if e == nil {
+		return nil, errNotApplicable(Apology)
+	}
+	u, parent, err := s.issuer(ctx, sh, unitAt(sh.d, e))
+	if err != nil {
+		return nil, err
+	}
+	subject := sh.d.Code + "#" + strconv.Itoa(countEvents(sh.d, dossier.Apologize, e))
+	n, err := s.number(ctx, u.ID, Apology, subject, e.At)
+	if err != nil {
+		return nil, err
+	}
+	return s.renderApology(sh, e, u, parent, n)
+}
+
+// dueBefore is the appointment in force just before event e.
+func dueBefore(d *dossier.Dossier, e *dossier.Event) *time.Time {
+	var due *time.Time
+	for i := range d.History {
+		if &d.History[i] == e {
+			break
+		}
+		if d.History[i].DueAt != nil {
+			due = d.History[i].DueAt
+		}
+	}
+	return due
+}
+
+// renderApology lays out Mẫu 04 for the apology e, issued by u.
+func (s *Service) renderApology(sh *sheet, e *dossier.Event, u unit.Unit, parent string, n int) (*rendered, error) {
+	d := sh.d
+	doc := newDoc(s.fonts, false, meta{Title: Name(Apology) + " " + d.Code, Author: u.Name, Subject: d.ProcedureName, Created: e.At})
+	doc.head(agencyHeading(u, parent, symbol(n, series[Apology].symbol, false, ""), e.At,
+		"PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", "(Xin lỗi và đề nghị gia hạn thời gian giải quyết hồ sơ)"))
+	addressee(doc, d.Applicant.Name)
+	received := d.SubmittedAt
+	if d.ReceivedAt != nil {
+		received = *d.ReceivedAt
+	}
+	doc.paragraph(upperFirst(dateVN(received))+", "+desk+" – "+sh.desk.Name+" tiếp nhận hồ sơ đề nghị "+
+		lowerFirst(d.ProcedureName)+" của Ông/Bà. Mã hồ sơ: "+d.Code+".", body)
+	if old := dueBefore(d, e); old != nil {
+		doc.paragraph("Thời hẹn trả kết quả giải quyết hồ sơ: "+clockVN(*old)+".", body)
+	}
+	doc.paragraph("Tuy nhiên, đến nay "+u.Name+" chưa thể trả kết quả giải quyết hồ sơ của Ông/Bà đúng hẹn, lý do: "+
+		strings.TrimSuffix(e.Note, ".")+".", body)
+	newDue := "ngày hẹn mới"
+	if e.DueAt != nil {
+		newDue = clockVN(*e.DueAt)
+	}
+	doc.paragraph("Sự chậm trễ này đã gây phiền hà, tốn kém chi phí đi lại của Ông/Bà. "+u.Name+
+		" thành thật xin lỗi Ông/Bà và hẹn trả kết quả giải quyết hồ sơ vào "+newDue+".", body)
+	doc.paragraph("Xin trân trọng cảm ơn sự hợp tác của Ông/Bà./.", body)
+	doc.signatures(nil, &signer{Position: onBehalf(u), Hint: sealHint, Name: e.Actor},
+		[]string{"- Như trên;", "- " + desk + " – " + sh.desk.Name + ";", "- Lưu: VT, hồ sơ " + d.Code + "."}, sh.link())
+	return doc.finish()
+}
+
+func (s *Service) stopNotice(ctx context.Context, sh *sheet) (*rendered, error) {
+	e := lastEvent(sh.d, dossier.Stop)
+	if e == nil {
+		return nil, errNotApplicable(StopNotice)
+	}
+	u, parent, err := s.issuer(ctx, sh, unitAt(sh.d, e))
+	if err != nil {
+		return nil, err
+	}
+	n, err := s.number(ctx, u.ID, StopNotice, sh.d.Code, e.At)
+	if err != nil {
+		return nil, err
+	}
+	return s.renderStop(sh, e, u, parent, n)
+}
+
+// renderStop lays out Mẫu 05, the notice that processing stopped (e).
+func (s *Service) renderStop(sh *sheet, e *dossier.Event, u unit.Unit, parent string, n int) (*rendered, error) {
+	d := sh.d
+	st := series[StopNotice]
+	doc := newDoc(s.fonts, false, meta{Title: Name(StopNotice) + " " + d.Code, Author: u.Name, Subject: d.ProcedureName, Created: e.At})
+	doc.head(agencyHeading(u, parent, symbol(n, st.symbol, st.agency, u.Name), e.At,
+		"THÔNG BÁO", "Về việc dừng giải quyết hồ sơ "+d.Code))
+	addressee(doc, d.Applicant.Name)
+	received := d.SubmittedAt
+	if d.ReceivedAt != nil {
+		received = *d.ReceivedAt
+	}
+	text := upperFirst(dateVN(received)) + ", " + desk + " – " + sh.desk.Name + " tiếp nhận hồ sơ đề nghị " +
+		lowerFirst(d.ProcedureName) + " của Ông/Bà (mã hồ sơ " + d.Code + ")"
+	if due := dueBefore(d, e); due != nil {
+		text += ", hẹn trả kết quả vào " + clockVN(*due)
+	}
+	doc.paragraph(text+".", body)
+	doc.paragraph(u.Name+" thông báo dừng giải quyết hồ sơ nêu trên kể từ "+clockVN(e.At)+", lý do: "+
+		strings.TrimSuffix(e.Note, ".")+".", body)
+	doc.paragraph("Ông/Bà liên hệ "+desk+" – "+sh.desk.Name+" để nhận lại hồ sơ và được hướng dẫn thực hiện thủ tục (nếu có nhu cầu).", body)
+	doc.paragraph(u.Name+" thông báo để Ông/Bà được biết./.", body)
+	doc.signatures(nil, &signer{Position: onBehalf(u), Hint: sealHint, Name: e.Actor},
+		[]string{"- Như trên;", "- " + desk + " – " + sh.desk.Name + ";", "- Lưu: VT, hồ sơ " + d.Code + "."}, sh.link())
+	return doc.finish()
+}
+
+// lowerFirst puts a procedure's name inside a sentence: "Đăng ký…" → "đăng ký…".
+func lowerFirst(s string) string {
+	r := []rune(s)
+	if len(r) > 1 && !unicode.IsUpper(r[1]) {
+		r[0] = unicode.ToLower(r[0])
+	}
+	return string(r)
+}
+
+// upperFirst capitalises the first letter: "ngày 05…" → "Ngày 05…".
+func upperFirst(s string) string {
+	r := []rune(s)
+	if len(r) > 0 {
+		r[0] = []rune(strings.ToUpper(string(r[0])))[0]
+	}
+	return string(r)
+}

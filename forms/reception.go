@@ -1,0 +1,191 @@
+package forms
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/dossier"
+)
+
+// Forms 01–03 are issued by the one-stop desk of the receiving unit
+// (Decree 118/2025; Circular 03/2025/TT-VPCP).
+
+const desk = "Bộ phận Một cửa"
+
+// field is a line of particulars: left-aligned, 13 pt, a little air after.
+var field = para{size: 13, align: left, after: 1.5}
+
+// section is a numbered heading inside a form.
+var section = para{size: 13, st: bold, align: left, before: 4, after: 2}
+
+// particulars are the applicant's details as the forms list them.
+func particulars(d *doc, sh *sheet, lead string) {
+	a := sh.d.Applicant
+	d.paragraph(lead+a.Name, field)
+	if a.IDNumber != "" {
+		d.paragraph("Số định danh cá nhân: "+a.IDNumber, field)
+	}
+	d.paragraph("Địa chỉ: "+or(a.Address, "……………"), field)
+	d.paragraph("Số điện thoại: "+or(a.Phone, "……………")+"; Email: "+or(a.Email, "……………"), field)
+	d.paragraph("Nội dung yêu cầu giải quyết: "+sh.d.ProcedureName+" (mã thủ tục "+sh.d.Procedure+")", field)
+}
+
+func or(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}
+
+// deskHeading is the heading of 01–03: the unit, then its one-stop desk.
+func deskHeading(sh *sheet, number string, at time.Time, title string) heading {
+	return heading{Parent: sh.desk.Name, Issuer: desk, Number: number, Place: placeName(sh.desk.ShortName, sh.desk.Name),
+		Date: at, Title: title, Notes: []string{"Mã hồ sơ: " + sh.d.Code}}
+}
+
+func (s *Service) receipt(ctx context.Context, sh *sheet) (*rendered, error) {
+	if sh.d.ReceivedAt == nil {
+		return nil, errNotApplicable(Receipt)
+	}
+	n, err := s.number(ctx, sh.desk.ID, Receipt, sh.d.Code, *sh.d.ReceivedAt)
+	if err != nil {
+		return nil, err
+	}
+	return s.renderReceipt(sh, n)
+}
+
+// renderReceipt lays out Mẫu 01 for a received dossier whose register
+// entry (and receipt number) is n.
+func (s *Service) renderReceipt(sh *sheet, n int) (*rendered, error) {
+	d := sh.d
+	rec := lastEvent(d, dossier.Receive)
+	due := d.DueAt
+	if rec != nil && rec.DueAt != nil {
+		due = rec.DueAt // the appointment as made at reception, before any apology
+	}
+	doc := newDoc(s.fonts, false, meta{Title: Name(Receipt) + " " + d.Code, Author: sh.desk.Name, Subject: d.ProcedureName, Created: *d.ReceivedAt})
+	doc.head(deskHeading(sh, symbol(n, series[Receipt].symbol, false, ""), *d.ReceivedAt, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"))
+	particulars(doc, sh, desk+" – "+sh.desk.Name+" tiếp nhận hồ sơ của: ")
+
+	doc.paragraph("1. Thành phần hồ sơ nộp gồm:", section)
+	var rows [][]string
+	for _, it := range dossier.Checklist(sh.p, d.Files, nil) {
+		c := it.Component
+		if !c.Required && len(it.Files) == 0 {
+			continue
+		}
+		rows = append(rows, []string{strconv.Itoa(len(rows) + 1), c.Name, kindName(c.Kind), two(c.Quantity)})
+	}
+	doc.drawTable(table{cols: []column{
+		{"STT", 12, center}, {"Tên loại giấy tờ", 88, left}, {"Hình thức (bản chính, bản sao)", 40, center}, {"Số lượng", 25, center},
+	}, rows: rows})
+	doc.space(2 * mm)
+	doc.paragraph("2. Số lượng hồ sơ: 01 (bộ).", field)
+	doc.paragraph("3. Thời gian giải quyết hồ sơ theo quy định: "+statutoryTime(sh.p.Time)+".", field)
+	doc.paragraph("4. Thời gian nhận hồ sơ: "+clockVN(*d.ReceivedAt)+".", field)
+	if due != nil {
+		doc.paragraph("5. Thời gian trả kết quả giải quyết hồ sơ: "+clockVN(*due)+".", field)
+	}
+	collect := desk + " – " + sh.desk.Name
+	if d.Delivery == "post" {
+		collect = "Qua dịch vụ bưu chính công ích, địa chỉ: " + or(d.Applicant.Address, "……………")
+	}
+	doc.paragraph("6. Đăng ký nhận kết quả tại: "+collect+".", field)
+	if len(sh.p.Fees) > 0 {
+		doc.paragraph("7. Phí, lệ phí:", field)
+		for _, f := range sh.p.Fees {
+			doc.paragraph("- "+feeText(f)+".", para{size: 13, align: left, indent: 0, x: doc.left() + 5*mm, w: doc.width() - 5*mm, after: 2})
+		}
+	}
+	doc.paragraph("Vào Sổ theo dõi hồ sơ, Quyển số: "+strconv.Itoa(d.ReceivedAt.In(calendar.Zone).Year())+
+		", Số thứ tự: "+two(n)+".", para{size: 13, st: italic, align: left, before: 4, after: 4})
+	officer := ""
+	if rec != nil {
+		officer = rec.Actor
+	}
+	doc.signatures(&signer{Position: []string{"Người nộp hồ sơ"}, Hint: signHint, Name: d.Applicant.Name},
+		&signer{Position: []string{"Người tiếp nhận hồ sơ"}, Hint: signHint, Name: officer}, nil, sh.link())
+	return doc.finish()
+}
+
+func (s *Service) supplement(ctx context.Context, sh *sheet) (*rendered, error) {
+	e := lastEvent(sh.d, dossier.RequestSupplement)
+	if e == nil {
+		return nil, errNotApplicable(Supplement)
+	}
+	subject := sh.d.Code + "#" + strconv.Itoa(countEvents(sh.d, dossier.RequestSupplement, e))
+	n, err := s.number(ctx, sh.desk.ID, Supplement, subject, e.At)
+	if err != nil {
+		return nil, err
+	}
+	return s.renderSupplement(sh, e, n)
+}
+
+// renderSupplement lays out Mẫu 02 for the request e. The components
+// listed are the required ones the dossier still lacks; what else must be
+// completed is the officer's written reason.
+func (s *Service) renderSupplement(sh *sheet, e *dossier.Event, n int) (*rendered, error) {
+	d := sh.d
+	doc := newDoc(s.fonts, false, meta{Title: Name(Supplement) + " " + d.Code, Author: sh.desk.Name, Subject: d.ProcedureName, Created: e.At})
+	doc.head(deskHeading(sh, symbol(n, series[Supplement].symbol, false, ""), e.At, "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"))
+	particulars(doc, sh, "Hồ sơ của: ")
+	received := "Ngày nộp hồ sơ: " + clockVN(d.SubmittedAt)
+	if d.ReceivedAt != nil && d.ReceivedAt.Before(e.At) {
+		received = "Ngày tiếp nhận hồ sơ: " + clockVN(*d.ReceivedAt)
+	}
+	doc.paragraph(received+".", field)
+	var rows [][]string
+	for _, it := range dossier.Checklist(sh.p, d.Files, nil) {
+		if it.Component.Required && len(it.Files) == 0 {
+			rows = append(rows, []string{strconv.Itoa(len(rows) + 1), it.Component.Name, kindName(it.Component.Kind), two(it.Component.Quantity)})
+		}
+	}
+	if len(rows) > 0 {
+		doc.paragraph("Yêu cầu hoàn thiện hồ sơ gồm những nội dung sau:", section)
+		doc.drawTable(table{cols: []column{
+			{"STT", 12, center}, {"Thành phần hồ sơ cần bổ sung, hoàn thiện", 88, left}, {"Hình thức (bản chính, bản sao)", 40, center}, {"Số lượng", 25, center},
+		}, rows: rows})
+		doc.space(2 * mm)
+	} else {
+		doc.paragraph("Yêu cầu hoàn thiện hồ sơ theo các nội dung nêu tại phần Lý do dưới đây.", section)
+	}
+	doc.paragraph("Lý do:", section)
+	doc.paragraph(e.Note, body)
+	if e.From == dossier.Processing {
+		doc.paragraph("Thời gian giải quyết hồ sơ tạm dừng từ "+clockVN(e.At)+
+			" và tiếp tục được tính khi hồ sơ được bổ sung đầy đủ; thời gian đã giải quyết trước đó vẫn được tính.", body)
+	}
+	doc.paragraph("Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ "+e.Actor+" ("+unitAt(d, e)+
+		") để được hướng dẫn. Ông/bà có thể tra cứu tình trạng hồ sơ trên Cổng dịch vụ công bằng mã hồ sơ hoặc mã QR dưới đây.", body)
+	doc.signatures(nil, &signer{Position: []string{"Người hướng dẫn"}, Hint: signHint, Name: e.Actor}, nil, sh.link())
+	return doc.finish()
+}
+
+func (s *Service) refusal(ctx context.Context, sh *sheet) (*rendered, error) {
+	e := lastEvent(sh.d, dossier.Refuse)
+	if e == nil {
+		return nil, errNotApplicable(Refusal)
+	}
+	n, err := s.number(ctx, sh.desk.ID, Refusal, sh.d.Code, e.At)
+	if err != nil {
+		return nil, err
+	}
+	return s.renderRefusal(sh, e, n)
+}
+
+// renderRefusal lays out Mẫu 03 for the refusal e.
+func (s *Service) renderRefusal(sh *sheet, e *dossier.Event, n int) (*rendered, error) {
+	d := sh.d
+	doc := newDoc(s.fonts, false, meta{Title: Name(Refusal) + " " + d.Code, Author: sh.desk.Name, Subject: d.ProcedureName, Created: e.At})
+	doc.head(deskHeading(sh, symbol(n, series[Refusal].symbol, false, ""), e.At, "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"))
+	particulars(doc, sh, desk+" – "+sh.desk.Name+" nhận hồ sơ của: ")
+	doc.paragraph("Ngày nộp hồ sơ: "+clockVN(d.SubmittedAt)+".", field)
+	doc.paragraph("Sau khi xem xét hồ sơ, đối chiếu với các quy định hiện hành, "+desk+" – "+sh.desk.Name+
+		" từ chối tiếp nhận, giải quyết hồ sơ này vì lý do sau:", para{size: 13, align: justify, indent: 10 * mm, before: 4, after: 4})
+	doc.paragraph(e.Note, para{size: 13, st: italic, align: justify, indent: 10 * mm, after: 6})
+	doc.paragraph("Xin thông báo để ông/bà được biết và thực hiện./.", body)
+	doc.signatures(nil, &signer{Position: []string{"Người tiếp nhận hồ sơ"}, Hint: signHint, Name: e.Actor}, nil, sh.link())
+	return doc.finish()
+}

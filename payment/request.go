@@ -1,0 +1,248 @@
+package payment
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/store"
+)
+
+// RequestInput is what an officer enters when asking for a fee.
+type RequestInput struct {
+	Pages  int    `json:"pages,omitempty"`
+	Copies int    `json:"copies,omitempty"`
+	Exempt string `json:"exempt,omitempty"`
+	Note   string `json:"note,omitempty"`
+}
+
+// MaxCount bounds pages and copies (a typo of 20000 pages is caught).
+const MaxCount = 10000
+
+// MayRequest reports whether officer a may ask for d's fee: the receiving
+// desk (reception), or whoever processes the dossier at its current unit.
+func MayRequest(a *auth.Actor, d *dossier.Dossier) bool {
+	return holds(a, d.ReceivingUnit, auth.Reception) || holds(a, d.Unit, auth.Specialist, auth.Leader, auth.Clerk)
+}
+
+// MayRefund reports whether officer a may record a refund of d's fee: a
+// leader of the receiving or the processing unit.
+func MayRefund(a *auth.Actor, d *dossier.Dossier) bool {
+	return holds(a, d.ReceivingUnit, auth.Leader) || holds(a, d.Unit, auth.Leader)
+}
+
+func holds(a *auth.Actor, unitCode string, roles ...string) bool {
+	if a == nil {
+		return false
+	}
+	for _, g := range a.Grants {
+		if g.UnitCode != unitCode {
+			continue
+		}
+		for _, r := range roles {
+			if g.Role == r {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (s *Service) dossierFor(ctx context.Context, a *auth.Actor, code string) (*dossier.Dossier, catalog.Procedure, error) {
+	if err := needActor(a); err != nil {
+		return nil, catalog.Procedure{}, err
+	}
+	d, err := s.dossiers.Get(ctx, a, code)
+	if err != nil {
+		return nil, catalog.Procedure{}, err
+	}
+	p, err := s.dossiers.ProcedureFor(ctx, d)
+	return d, p, err
+}
+
+// checkCounts bounds in's counts; counts left at 0 take what the
+// applicant declared on the e-form (CountsFromForm).
+func checkCounts(d *dossier.Dossier, p catalog.Procedure, in *RequestInput) error {
+	pages, copies := CountsFromForm(d.Form)
+	if in.Pages == 0 {
+		in.Pages = min(pages, MaxCount)
+	}
+	if in.Copies == 0 {
+		in.Copies = min(copies, MaxCount)
+	}
+	switch {
+	case in.Pages < 0 || in.Pages > MaxCount:
+		return problem.Invalid("pages", "invalid_pages", "Số trang phải từ 1 đến 10.000.")
+	case in.Copies < 0 || in.Copies > MaxCount:
+		return problem.Invalid("copies", "invalid_copies", "Số bản phải từ 1 đến 10.000.")
+	}
+	in.Exempt = strings.TrimSpace(in.Exempt)
+	if in.Exempt != "" && exemptMatch(ExemptGroups(p), in.Exempt) == "" {
+		return problem.Invalid("exempt", "invalid_exempt", "Đối tượng miễn phí không có trong quy định của thủ tục.")
+	}
+	return nil
+}
+
+// Request asks the applicant of dossier code for its fee, computed from
+// the procedure version the dossier was filed under and in's counts. A
+// request the applicant has not started yet is amended instead; while an
+// order is at the gateway, nothing can be asked.
+func (s *Service) Request(ctx context.Context, a *auth.Actor, code string, in RequestInput) (*Payment, error) {
+	d, p, err := s.dossierFor(ctx, a, code)
+	if err != nil {
+		return nil, err
+	}
+	if a.IsCitizen() || !MayRequest(a, d) {
+		return nil, problem.New(problem.ErrNotPermitted, "payment_not_permitted", "Bạn không có quyền yêu cầu nộp phí đối với hồ sơ này.")
+	}
+	if d.Status.Final() {
+		return nil, problem.New(problem.ErrState, "dossier_closed", "Hồ sơ đã kết thúc, không thể yêu cầu nộp phí.")
+	}
+	if err := checkCounts(d, p, &in); err != nil {
+		return nil, err
+	}
+	in.Note = strings.TrimSpace(in.Note)
+	if len([]rune(in.Note)) > 2000 {
+		return nil, problem.Invalid("note", "note_too_long", "Ghi chú tối đa 2000 ký tự.")
+	}
+	lines, total := ComputeFee(p, in.Pages, in.Copies, in.Exempt)
+	if total <= 0 {
+		return nil, problem.Invalid("exempt", "no_fee", "Không có khoản phí, lệ phí nào phải nộp cho hồ sơ này.")
+	}
+	linesJSON, err := json.Marshal(lines)
+	if err != nil {
+		return nil, err
+	}
+	unitName := s.unitName(ctx, d)
+	var out *Payment
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		now := s.cfg.Now()
+		ps, err := s.ofDossiers(ctx, tx, d.Code)
+		if err != nil {
+			return err
+		}
+		if last := lastOf(ps); last != nil && last.State == Requested {
+			ok, err := change(ctx, tx, last, Request, refOf(a), now, in.Note,
+				map[string]any{"amount": total, "lines": string(linesJSON), "requested_by": a.ID})
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return problem.Conflict("payment_changed", "Khoản phí vừa được cập nhật. Vui lòng tải lại trang.")
+			}
+			out = last
+		} else {
+			if last != nil && last.State == Pending {
+				if !s.stale(last) {
+					return problem.New(problem.ErrState, "payment_in_progress", "Người nộp đang thanh toán khoản phí trước; vui lòng chờ kết quả.")
+				}
+				if _, err := change(ctx, tx, last, Expire, systemRef, now, "", nil); err != nil {
+					return err
+				}
+			}
+			ref, err := s.newRef(ctx, tx)
+			if err != nil {
+				return err
+			}
+			var id int64
+			err = tx.QueryRowContext(ctx, `INSERT INTO payments (ref, dossier_code, unit_code, unit_name, state, amount, lines,
+				payer_name, requested_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				ref, d.Code, d.ReceivingUnit, unitName, string(Requested), total, string(linesJSON), d.Applicant.Name,
+				a.ID, now.UnixMilli(), now.UnixMilli()).Scan(&id)
+			if err != nil {
+				return err
+			}
+			if err := appendEvent(ctx, tx, id, now, refOf(a), Request, None, Requested, in.Note); err != nil {
+				return err
+			}
+			if out, err = s.byRef(ctx, tx, ref); err != nil {
+				return err
+			}
+		}
+		out.Lines, out.Amount = lines, total
+		out.decorate()
+		if s.cfg.OnFeeRequested != nil {
+			return s.cfg.OnFeeRequested(ctx, tx, d, out)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, a, out.Ref)
+}
+
+// unitName is the receiving unit's name as the receipt will show it.
+func (s *Service) unitName(ctx context.Context, d *dossier.Dossier) string {
+	if d.ReceivingUnit == d.Unit {
+		return d.UnitName
+	}
+	if u, err := s.units.ByCode(ctx, d.ReceivingUnit); err == nil {
+		return u.Name
+	}
+	return d.ReceivingUnit
+}
+
+func lastOf(ps []*Payment) *Payment {
+	if len(ps) == 0 {
+		return nil
+	}
+	return ps[len(ps)-1]
+}
+
+// Get returns one payment with its history, if a may see its dossier.
+func (s *Service) Get(ctx context.Context, a *auth.Actor, ref string) (*Payment, error) {
+	if err := needActor(a); err != nil {
+		return nil, err
+	}
+	p, err := s.byRef(ctx, s.db, ref)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.dossiers.Get(ctx, a, p.Dossier); err != nil {
+		return nil, errNoPayment // do not reveal the reference exists
+	}
+	if s.stale(p) {
+		if err := s.expire(ctx, p); err != nil {
+			return nil, err
+		}
+	}
+	if p.History, err = s.history(ctx, p.id); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Refund records that a paid fee was paid back, with the reason.
+func (s *Service) Refund(ctx context.Context, a *auth.Actor, ref, note string) (*Payment, error) {
+	p, err := s.Get(ctx, a, ref)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.dossiers.Get(ctx, a, p.Dossier)
+	if err != nil {
+		return nil, err
+	}
+	if !MayRefund(a, d) {
+		return nil, problem.New(problem.ErrNotPermitted, "payment_not_permitted", "Chỉ lãnh đạo đơn vị được ghi nhận hoàn phí.")
+	}
+	note = strings.TrimSpace(note)
+	if note == "" {
+		return nil, problem.Invalid("note", "note_required", "Vui lòng ghi lý do hoàn phí.")
+	}
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		ok, err := change(ctx, tx, p, Refund, refOf(a), s.cfg.Now(), note, nil)
+		if err == nil && !ok {
+			err = problem.New(problem.ErrState, "invalid_transition", "Chỉ hoàn phí được khoản đã nộp (trạng thái hiện tại: "+p.State.Name()+").")
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, a, ref)
+}
