@@ -16,7 +16,7 @@ import (
 //	request-supplement            → applicant: supplement, with the reason
 //	refuse, stop                  → applicant: refused, stopped, with the reason
 //	forward/approve past the last step → applicant: result ready
-//	deliver                       → applicant: delivered, linking to the rating page
+//	deliver (at the counter)      → applicant: delivered, linking to the rating page
 //	apologize                     → applicant: apology, with the new date
 //	receive/forward/approve/send-back to a named officer → that officer: assigned
 //
@@ -45,7 +45,12 @@ func (s *Service) Transitioned(ctx context.Context, tx *store.Tx, d *dossier.Dos
 	case dossier.Apologize:
 		err = applicant(Apology, "")
 	case dossier.Deliver:
-		err = applicant(Delivered, "/ho-so/"+d.Code+"/danh-gia")
+		// A result handed to the post is announced by ResultPosted, with the
+		// item code; "delivered, please rate" would come before the citizen
+		// has it in hand.
+		if d.Delivery != "post" {
+			err = applicant(Delivered, "/ho-so/"+d.Code+"/danh-gia")
+		}
 	case dossier.Forward, dossier.Approve:
 		if d.Status == dossier.ResultReady {
 			err = applicant(ResultReady, "")
@@ -86,6 +91,6 @@ func (s *Service) FeeRequested(ctx context.Context, tx *store.Tx, d *dossier.Dos
 // ResultPosted tells the applicant the result was handed to the post.
 // ref identifies the shipment; call it inside the transaction that records it.
 func (s *Service) ResultPosted(ctx context.Context, tx *store.Tx, d *dossier.Dossier, ref, carrier, tracking string) error {
-	return s.Send(ctx, tx, Notification{Kind: ResultPosted, To: Applicant(d), Dossier: d.Code, Key: d.Code + "/post/" + ref,
+	return s.Send(ctx, tx, Notification{Kind: ResultPosted, To: Applicant(d), Dossier: d.Code, Key: d.Code + "/post/" + ref, Path: "/ho-so/" + d.Code + "/danh-gia",
 		Data: Data{Code: d.Code, Procedure: d.ProcedureName, Unit: d.UnitName, Carrier: carrier, Tracking: tracking}})
 }

@@ -43,8 +43,8 @@ var texts = map[Kind]map[string]text{
 		"en": {"Dossier {{.Code}}: the result is ready", "The result of dossier {{.Code}} ({{.Procedure}}) is ready. {{if eq .Delivery \"post\"}}It will be sent to you by post.{{else}}Please collect it at the one-stop desk of {{.Unit}}, bringing the receipt of your dossier.{{end}}", "View the dossier"},
 	},
 	ResultPosted: {
-		"vi": {"Kết quả hồ sơ {{.Code}} đã được gửi qua bưu chính", "Kết quả hồ sơ {{.Code}} ({{.Procedure}}) đã được gửi qua bưu chính{{if .Carrier}} ({{.Carrier}}){{end}}{{if .Tracking}}, mã vận đơn {{.Tracking}}{{end}}.", "Xem hồ sơ"},
-		"en": {"Dossier {{.Code}}: the result was posted", "The result of dossier {{.Code}} ({{.Procedure}}) was sent by post{{if .Carrier}} ({{.Carrier}}){{end}}{{if .Tracking}}, tracking number {{.Tracking}}{{end}}.", "View the dossier"},
+		"vi": {"Kết quả hồ sơ {{.Code}} đã được gửi qua bưu chính", "Kết quả hồ sơ {{.Code}} ({{.Procedure}}) đã được gửi qua bưu chính{{if .Carrier}} ({{.Carrier}}){{end}}{{if .Tracking}}, mã vận đơn {{.Tracking}}{{end}}. Khi nhận được kết quả, mời Ông/Bà đánh giá mức độ hài lòng về việc giải quyết hồ sơ.", "Đánh giá mức độ hài lòng"},
+		"en": {"Dossier {{.Code}}: the result was posted", "The result of dossier {{.Code}} ({{.Procedure}}) was sent by post{{if .Carrier}} ({{.Carrier}}){{end}}{{if .Tracking}}, tracking number {{.Tracking}}{{end}}. Once you have it, please tell us how satisfied you are with how it was handled.", "Rate the service"},
 	},
 	Delivered: {
 		"vi": {"Hồ sơ {{.Code}} đã trả kết quả – mời Ông/Bà đánh giá", "Hồ sơ {{.Code}} ({{.Procedure}}) đã được trả kết quả. Mời Ông/Bà đánh giá mức độ hài lòng về việc giải quyết hồ sơ.", "Đánh giá mức độ hài lòng"},

@@ -191,6 +191,17 @@ func testShipmentTracked(t *testing.T, db *store.DB) {
 		WHERE u.username = 'congdan' AND o.channel = 'inapp' AND o.kind = 'result_posted'`).Scan(&notices); err != nil || notices != 1 {
 		t.Fatalf("result-posted notices: %d, %v", notices, err)
 	}
+	// It carries the item code and the rating link; no "delivered, please
+	// rate" notice goes out while the result is still with the post.
+	var noticeBody, link string
+	if err := e.app.DB.QueryRowContext(ctx, `SELECT o.body, o.link FROM notify_outbox o JOIN users u ON u.id = o.user_id
+		WHERE u.username = 'congdan' AND o.channel = 'inapp' AND o.kind = 'result_posted'`).Scan(&noticeBody, &link); err != nil ||
+		!strings.Contains(noticeBody, item) || !strings.HasSuffix(link, "/ho-so/"+d.Code+"/danh-gia") {
+		t.Fatalf("result-posted notice: body %q link %q (%v)", noticeBody, link, err)
+	}
+	if err := e.app.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM notify_outbox WHERE kind = 'delivered' AND dossier_id = (SELECT id FROM dossiers WHERE code = ?)`, d.Code).Scan(&notices); err != nil || notices != 0 {
+		t.Fatalf("%d delivered notices for a posted result (%v)", notices, err)
+	}
 	if r := e.call("gialam.tiepnhan", "POST", "/api/v1/dossiers/"+d.Code+"/shipment", map[string]any{}, nil); r.status != 409 || r.errCode() != "shipment_exists" {
 		t.Fatalf("a second shipment: %d %s", r.status, r.body)
 	}
