@@ -1,6 +1,11 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/rating"
+)
 
 // rateDossier records the applicant's satisfaction rating of a delivered
 // dossier: {"score": "very_satisfied"|"satisfied"|"not_satisfied", "comment": "…"}.
@@ -21,4 +26,25 @@ func (s *Server) rateDossier(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, rt)
+}
+
+// ratingSummary tallies ratings by unit, procedure or officer (?by=) for
+// the reports. Officers only: a citizen's rating is not public data.
+func (s *Server) ratingSummary(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireActor(r)
+	if err != nil {
+		return err
+	}
+	if a.IsCitizen() {
+		return problem.Forbidden("Chỉ cán bộ được xem tổng hợp đánh giá.")
+	}
+	by := r.URL.Query().Get("by")
+	if by == "" {
+		by = rating.ByUnit
+	}
+	ts, err := s.Ratings.Summary(r.Context(), by)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"by": by, "tallies": ts})
 }

@@ -25,6 +25,7 @@ func (s *Server) Routes() []Route {
 		{"POST /api/v1/dossiers/{code}/files/{component}", s.upload},
 		{"GET /api/v1/dossiers/{code}/files/{id}", s.download},
 		{"POST /api/v1/dossiers/{code}/rating", s.rateDossier},
+		{"GET /api/v1/ratings", s.ratingSummary},
 		{"GET /api/v1/dossiers/{code}/forms/{form}", s.dossierForm},
 		{"GET /api/v1/dossiers/{code}/result.pdf", s.dossierResult},
 		{"GET /api/v1/units/{code}/tracking-book", s.trackingBook},

@@ -142,6 +142,21 @@ func TestPortalMyDossiers(t *testing.T) {
 		if _, err := e.app.Ratings.Summary(t.Context(), "weather"); err == nil {
 			t.Error("summary by an unknown grouping")
 		}
+		// The same tallies through the API, for officers only.
+		var api struct {
+			By      string
+			Tallies []rating.Tally
+		}
+		e.must(e.call("huyen.giamsat", "GET", "/api/v1/ratings?by=officer", nil, &api), 200)
+		if api.By != rating.ByOfficer || len(api.Tallies) != 1 || api.Tallies[0].Key != "gialam.tiepnhan" || api.Tallies[0].Total != 2 {
+			t.Fatalf("API summary: %+v", api)
+		}
+		if r := e.call("congdan", "GET", "/api/v1/ratings", nil, nil); r.status != 403 {
+			t.Fatalf("citizen reading the tallies: %d", r.status)
+		}
+		if r := e.call("huyen.giamsat", "GET", "/api/v1/ratings?by=weather", nil, nil); r.status != 422 || r.errCode() != "invalid_grouping" {
+			t.Fatalf("unknown grouping: %d %s", r.status, r.body)
+		}
 	})
 }
 
