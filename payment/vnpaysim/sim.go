@@ -104,6 +104,7 @@ func (s *Sim) SetIPNURL(u string) {
 // the merchant API.
 func (s *Sim) Handler() http.Handler {
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.index)
 	mux.HandleFunc("GET /paymentv2/vpcpay.html", s.payPage)
 	mux.HandleFunc("POST /paymentv2/pay", s.pay)
 	mux.HandleFunc("POST /merchant_webapi/api/transaction", s.list)
