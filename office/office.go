@@ -39,14 +39,7 @@ type Office struct {
 
 // New parses the templates and merges the messages into w's catalog.
 func New(w *web.Web, au *auth.Service, cat *catalog.Store, units *unit.Store, ds *dossier.Service, fs *forms.Service, nt *notify.Service, ps *postal.Service, pay *payment.Service) (*Office, error) {
-	msgs, err := web.LoadCatalog(files)
-	if err != nil {
-		return nil, err
-	}
-	if err := w.Catalog().Merge(msgs); err != nil {
-		return nil, err
-	}
-	pages, err := w.Templates(files)
+	pages, err := w.Surface(files)
 	if err != nil {
 		return nil, err
 	}

@@ -41,14 +41,7 @@ type Portal struct {
 // New parses the portal's templates and merges its messages into w's
 // catalog. trust is the trust list of the signature verification page.
 func New(w *web.Web, cat *catalog.Store, units *unit.Store, ds *dossier.Service, rt *rating.Service, trust *x509.CertPool, nt *notify.Service, ps *postal.Service, pay *payment.Service) (*Portal, error) {
-	msgs, err := web.LoadCatalog(files)
-	if err != nil {
-		return nil, err
-	}
-	if err := w.Catalog().Merge(msgs); err != nil {
-		return nil, err
-	}
-	pages, err := w.Templates(files)
+	pages, err := w.Surface(files)
 	if err != nil {
 		return nil, err
 	}

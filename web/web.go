@@ -251,3 +251,17 @@ func Money(v int64) string {
 	}
 	return b.String() + " đ"
 }
+
+// Surface loads one page package: it merges the package's messages
+// (messages.vi.json, messages.en.json at the root of fsys) into the shared
+// catalog and parses its templates with the shared layout.
+func (w *Web) Surface(fsys fs.FS) (map[string]*template.Template, error) {
+	msgs, err := LoadCatalog(fsys)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.catalog.Merge(msgs); err != nil {
+		return nil, err
+	}
+	return w.Templates(fsys)
+}
