@@ -20,14 +20,13 @@ type Metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	log      *slog.Logger
 }
 
-// StateCounter counts dossiers per state.
-type StateCounter func(ctx context.Context) (map[string]int64, error)
-
-// New creates the registry with Go runtime metrics and the dossier gauge.
-func New(count StateCounter, log *slog.Logger) *Metrics {
-	m := &Metrics{reg: prometheus.NewRegistry()}
+// New creates the registry with Go runtime metrics and the HTTP metrics;
+// database-counted gauges are added with Gauge.
+func New(log *slog.Logger) *Metrics {
+	m := &Metrics{reg: prometheus.NewRegistry(), log: log}
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "motcua_http_requests_total", Help: "HTTP requests by route pattern, method and status.",
 	}, []string{"route", "method", "code"})
@@ -35,8 +34,7 @@ func New(count StateCounter, log *slog.Logger) *Metrics {
 		Name: "motcua_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 	}, []string{"route"})
-	m.reg.MustRegister(m.requests, m.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		&dossierCollector{count: count, log: log, desc: prometheus.NewDesc("motcua_dossiers", "Dossiers by state.", []string{"state"}, nil)})
+	m.reg.MustRegister(m.requests, m.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 
@@ -74,23 +72,37 @@ func (m *Metrics) Wrap(next http.Handler) http.Handler {
 	})
 }
 
-type dossierCollector struct {
-	count StateCounter
+// Count is one labelled value of a gauge counted from the database.
+type Count struct {
+	Labels []string
+	Value  int64
+}
+
+// Gauge registers a gauge whose values are counted at scrape time by
+// count (for example notifications waiting in the outbox, by channel and
+// status). Like the dossier gauge it reads the shared database, so every
+// instance reports the same.
+func (m *Metrics) Gauge(name, help string, labels []string, count func(ctx context.Context) ([]Count, error)) {
+	m.reg.MustRegister(&countCollector{count: count, log: m.log, desc: prometheus.NewDesc(name, help, labels, nil)})
+}
+
+type countCollector struct {
+	count func(ctx context.Context) ([]Count, error)
 	log   *slog.Logger
 	desc  *prometheus.Desc
 }
 
-func (c *dossierCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+func (c *countCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
 
-func (c *dossierCollector) Collect(ch chan<- prometheus.Metric) {
+func (c *countCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	counts, err := c.count(ctx)
 	if err != nil {
-		c.log.Error("metrics: count dossiers", "err", err)
+		c.log.Error("metrics: count", "metric", c.desc.String(), "err", err)
 		return
 	}
-	for st, n := range counts {
-		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n), st)
+	for _, n := range counts {
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n.Value), n.Labels...)
 	}
 }

@@ -212,3 +212,28 @@ func (s *Service) Failures(ctx context.Context, unitIDs []int64, limit int) ([]F
 	}
 	return out, rows.Err()
 }
+
+// Count is how many outbox rows a channel has in a status.
+type Count struct {
+	Channel, Status string
+	N               int64
+}
+
+// Counts tallies the outbox by channel and status (for /metrics: failed
+// and long-pending rows are what an operator must see).
+func (s *Service) Counts(ctx context.Context) ([]Count, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT channel, status, COUNT(*) FROM notify_outbox GROUP BY channel, status ORDER BY channel, status`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Count
+	for rows.Next() {
+		var c Count
+		if err := rows.Scan(&c.Channel, &c.Status, &c.N); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

@@ -189,6 +189,9 @@ func TestHealthAndMetrics(t *testing.T) {
 		`motcua_dossiers{state="submitted"} 1`,
 		`motcua_http_requests_total{code="201",method="POST",route="POST /api/v1/dossiers"} 1`,
 		`motcua_http_request_duration_seconds_bucket{route="GET /api/v1/procedures/{code}"`,
+		// The online submission notified the citizen in the app at once, by e-mail later.
+		`motcua_notifications{channel="inapp",status="sent"} 1`,
+		`motcua_notifications{channel="email",status="pending"} 1`,
 	} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("metrics lack %s", want)

@@ -136,14 +136,24 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := metrics.New(func(ctx context.Context) (map[string]int64, error) {
+	m := metrics.New(cfg.Log)
+	m.Gauge("motcua_dossiers", "Dossiers by state.", []string{"state"}, func(ctx context.Context) ([]metrics.Count, error) {
 		counts, err := a.Dossiers.CountByStatus(ctx)
-		out := make(map[string]int64, len(counts))
+		out := make([]metrics.Count, 0, len(counts))
 		for k, v := range counts {
-			out[string(k)] = v
+			out = append(out, metrics.Count{Labels: []string{string(k)}, Value: v})
 		}
 		return out, err
-	}, cfg.Log)
+	})
+	m.Gauge("motcua_notifications", "Notifications in the outbox by channel and status (pending, sending, sent, failed).",
+		[]string{"channel", "status"}, func(ctx context.Context) ([]metrics.Count, error) {
+			counts, err := a.Notify.Counts(ctx)
+			out := make([]metrics.Count, 0, len(counts))
+			for _, c := range counts {
+				out = append(out, metrics.Count{Labels: []string{c.Channel, c.Status}, Value: c.N})
+			}
+			return out, err
+		})
 
 	mux := http.NewServeMux()
 	(&api.Server{Auth: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Ratings: a.Ratings, Forms: a.Forms, Postal: a.Postal, Payments: a.Payments, Calendar: cal, Log: cfg.Log, Trust: cfg.Trust}).Register(mux)
