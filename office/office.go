@@ -37,13 +37,28 @@ type Office struct {
 	pages    map[string]*template.Template
 }
 
-// New parses the templates and merges the messages into w's catalog.
-func New(w *web.Web, au *auth.Service, cat *catalog.Store, units *unit.Store, ds *dossier.Service, fs *forms.Service, nt *notify.Service, ps *postal.Service, pay *payment.Service) (*Office, error) {
-	pages, err := w.Surface(files)
+// Config is what the back-office pages are built from. Payments may be
+// nil (fees off).
+type Config struct {
+	Web      *web.Web
+	Auth     *auth.Service
+	Catalog  *catalog.Store
+	Units    *unit.Store
+	Dossiers *dossier.Service
+	Forms    *forms.Service
+	Notify   *notify.Service
+	Postal   *postal.Service
+	Payments *payment.Service
+}
+
+// New parses the templates and merges the messages into the shared catalog.
+func New(cfg Config) (*Office, error) {
+	pages, err := cfg.Web.Surface(files)
 	if err != nil {
 		return nil, err
 	}
-	return &Office{web: w, auth: au, catalog: cat, units: units, dossiers: ds, forms: fs, notify: nt, postal: ps, payments: pay, pages: pages}, nil
+	return &Office{web: cfg.Web, auth: cfg.Auth, catalog: cfg.Catalog, units: cfg.Units, dossiers: cfg.Dossiers, forms: cfg.Forms,
+		notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, pages: pages}, nil
 }
 
 func (o *Office) render(w http.ResponseWriter, code int, page string, data any) error {

@@ -38,14 +38,30 @@ type Portal struct {
 	payments *payment.Service // fees and online payment (nil: off)
 }
 
-// New parses the portal's templates and merges its messages into w's
-// catalog. trust is the trust list of the signature verification page.
-func New(w *web.Web, cat *catalog.Store, units *unit.Store, ds *dossier.Service, rt *rating.Service, trust *x509.CertPool, nt *notify.Service, ps *postal.Service, pay *payment.Service) (*Portal, error) {
-	pages, err := w.Surface(files)
+// Config is what the citizens' pages are built from. Payments may be nil
+// (online payment off); Trust is the signature verification page's trust
+// list (nil: none).
+type Config struct {
+	Web      *web.Web
+	Catalog  *catalog.Store
+	Units    *unit.Store
+	Dossiers *dossier.Service
+	Ratings  *rating.Service
+	Trust    *x509.CertPool
+	Notify   *notify.Service
+	Postal   *postal.Service
+	Payments *payment.Service
+}
+
+// New parses the portal's templates and merges its messages into the
+// shared catalog.
+func New(cfg Config) (*Portal, error) {
+	pages, err := cfg.Web.Surface(files)
 	if err != nil {
 		return nil, err
 	}
-	return &Portal{web: w, catalog: cat, units: units, dossiers: ds, ratings: rt, pages: pages, trust: trust, notify: nt, postal: ps, payments: pay}, nil
+	return &Portal{web: cfg.Web, catalog: cfg.Catalog, units: cfg.Units, dossiers: cfg.Dossiers, ratings: cfg.Ratings, pages: pages,
+		trust: cfg.Trust, notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments}, nil
 }
 
 func (p *Portal) render(w http.ResponseWriter, code int, page string, data any) error {

@@ -124,11 +124,13 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.Ratings = rating.NewService(db, a.Dossiers, cfg.Now)
-	site, err := portal.New(w, a.Catalog, a.Units, a.Dossiers, a.Ratings, cfg.Trust, a.Notify, a.Postal, a.Payments)
+	site, err := portal.New(portal.Config{Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers, Ratings: a.Ratings,
+		Trust: cfg.Trust, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments})
 	if err != nil {
 		return nil, err
 	}
-	back, err := office.New(w, a.Auth, a.Catalog, a.Units, a.Dossiers, a.Forms, a.Notify, a.Postal, a.Payments)
+	back, err := office.New(office.Config{Web: w, Auth: a.Auth, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers,
+		Forms: a.Forms, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments})
 	if err != nil {
 		return nil, err
 	}
