@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/server"
+)
+
+// runDemo is `motcua demo generate`: a year of demo dossiers (package demo).
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "generate" {
+		return errors.New("usage: motcua demo generate [--year 2022] [--scale 1.0] [--seed 1] [--data DIR | --db URL]")
+	}
+	fs := flag.NewFlagSet("demo generate", flag.ContinueOnError)
+	var dbf dbFlags
+	dbf.register(fs)
+	year := fs.Int("year", 2022, "the year to generate")
+	scale := fs.Float64("scale", 1, "share of Nho Quan's 2022 volume (67,120 dossiers at 1)")
+	seed := fs.Uint64("seed", 1, "random seed; the same seed on an empty database gives the same year")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if *scale <= 0 || *year < 2000 || *year > 2100 {
+		return errors.New("--scale must be positive and --year between 2000 and 2100")
+	}
+	db, err := dbf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	// The demo world is loaded first, as `serve --demo` does it.
+	app, err := server.New(ctx, db, server.Config{DataDir: dbf.data, Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	if err != nil {
+		return err
+	}
+	if loaded, err := demo.Load(ctx, db, app.Units, app.Auth); err != nil {
+		return fmt.Errorf("load demo: %w", err)
+	} else if loaded {
+		fmt.Fprintln(stdout, "demo world loaded (Nho Quan district)")
+	}
+	d, c := demo.Targets(*scale)
+	fmt.Fprintf(stdout, "generating %d: %d dossiers (%d district, %d communes) on %s\n", *year, d+c, d, c, db.Dialect)
+	st, err := demo.Generate(ctx, demo.GenerateConfig{DB: db, DataDir: dbf.data, Year: *year, Scale: *scale, Seed: *seed, Progress: stdout})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "received %d dossiers: %.1f%% online, %d district / %d commune, %d late (apologized), %d refused, %d supplemented\n",
+		st.Dossiers, 100*st.OnlineShare(), st.District, st.Commune, st.Late, st.Refused, st.Supplemented)
+	fmt.Fprintf(stdout, "%d actions, %d demo accounts created (password %q), took %s\n", st.Actions, st.Users, demo.Password, st.Elapsed.Round(1e6))
+	return nil
+}

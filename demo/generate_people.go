@@ -1,0 +1,182 @@
+package demo
+
+// The generator's people: commune officers created where missing, the pool
+// of demo citizens, and the applicants and e-form values of each dossier.
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/unit"
+)
+
+// accounts finds or creates the officers of every unit and the citizen pool.
+func (g *gen) accounts(st *Stats) error {
+	ctx := g.ctx
+	var err error
+	if g.district, err = g.units.ByCode(ctx, DistrictCode); err != nil {
+		return err
+	}
+	g.staff = map[int64]officers{}
+	g.staff[g.district.ID] = officers{}
+	for i := range communes {
+		u, err := g.units.ByCode(ctx, fmt.Sprintf("000.%02d.07.H40", i+1))
+		if err != nil {
+			return err
+		}
+		g.communes = append(g.communes, u)
+		g.staff[u.ID] = officers{}
+	}
+	type want struct {
+		username, full, role string
+		unit                 unit.Unit
+		citizen              int // >0: citizen number
+	}
+	var wants []want
+	for _, role := range workRoles {
+		wants = append(wants, want{username: "huyen." + roleSuffix[role], role: role, unit: g.district})
+	}
+	for _, u := range g.communes {
+		slug := communeSlug(u.ShortName)
+		for _, role := range workRoles {
+			wants = append(wants, want{username: slug + "." + roleSuffix[role], role: role, unit: u,
+				full: fmt.Sprintf("%s (%s)", auth.RoleName(role), u.ShortName)})
+		}
+	}
+	for i := 1; i <= CitizenPool; i++ {
+		wants = append(wants, want{username: fmt.Sprintf("congdan%03d", i), citizen: i})
+	}
+	// Names are drawn from a generator of their own so the pool is the same
+	// whether or not it already exists.
+	nr := rand.New(rand.NewPCG(2022, 1))
+	var missing []want
+	for _, w := range wants {
+		a, err := g.au.UserByName(ctx, w.username)
+		if err == nil {
+			g.assign(w.citizen, w.role, w.unit, a)
+			continue
+		}
+		missing = append(missing, w)
+	}
+	if len(missing) > 0 {
+		err := g.db.InTx(ctx, func(tx *store.Tx) error {
+			for _, w := range missing {
+				nu := auth.NewUser{User: auth.User{Username: w.username, FullName: w.full, Kind: "officer", Title: w.full}, Password: Password}
+				if w.citizen > 0 {
+					p := person(nr, w.citizen)
+					nu.User = auth.User{Username: w.username, FullName: p.Name, Kind: "citizen", Phone: p.Phone, IDNumber: p.IDNumber, Address: p.Address}
+				}
+				u, err := g.au.CreateUser(ctx, tx, nu)
+				if err != nil {
+					return fmt.Errorf("demo: create %s: %w", w.username, err)
+				}
+				if w.citizen == 0 {
+					if err := g.au.Grant(ctx, tx, u.ID, w.unit.ID, w.role); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, w := range missing {
+			a, err := g.au.UserByName(ctx, w.username)
+			if err != nil {
+				return err
+			}
+			g.assign(w.citizen, w.role, w.unit, a)
+		}
+		st.Users = len(missing)
+	}
+	return nil
+}
+
+func (g *gen) assign(citizen int, role string, u unit.Unit, a *auth.Actor) {
+	if citizen > 0 {
+		g.citizens = append(g.citizens, a)
+		return
+	}
+	g.staff[u.ID][role] = a
+}
+
+func (g *gen) procedures(cat *catalog.Store) error {
+	g.procs = map[string]catalog.Procedure{}
+	for code := range communeMix {
+		p, err := cat.Get(g.ctx, code)
+		if err != nil {
+			return fmt.Errorf("demo: procedure %s: %w", code, err)
+		}
+		g.procs[code] = p
+	}
+	return nil
+}
+
+var (
+	familyNames = []string{"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đinh", "Bùi", "Đỗ", "Ngô", "Dương", "Lương", "Mai", "Tạ", "Quách"}
+	middleNames = []string{"Văn", "Thị", "Đức", "Minh", "Thu", "Ngọc", "Quang", "Thanh", "Hữu", "Kim"}
+	givenNames  = []string{"An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hòa", "Hùng", "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Phúc", "Quân", "Sơn", "Thảo", "Trang", "Tuấn", "Vân", "Yến"}
+	villages    = []string{"Thôn Tân Lập", "Thôn Đông Xuyên", "Thôn Sơn Thủy", "Thôn Bãi Trữ", "Thôn Lạc Khoái", "Phố Tân Nhất", "Thôn Đồng Tâm", "Thôn Hợp Thành"}
+)
+
+func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
+
+func person(r *rand.Rand, n int) dossier.Applicant {
+	return dossier.Applicant{
+		Name:     pick(r, familyNames) + " " + pick(r, middleNames) + " " + pick(r, givenNames),
+		IDNumber: fmt.Sprintf("0370%02d%06d", 50+r.IntN(50), r.IntN(1000000)),
+		Phone:    fmt.Sprintf("09%08d", r.IntN(100000000)),
+		Address:  fmt.Sprintf("%s, %s, huyện Nho Quan, tỉnh Ninh Bình", pick(r, villages), lowerFirst(communes[(n-1)%len(communes)])),
+	}
+}
+
+// form fills a procedure's required e-form fields with plausible values.
+func (g *gen) form(p catalog.Procedure, app dossier.Applicant, at time.Time) map[string]any {
+	r := g.r
+	out := map[string]any{}
+	for _, f := range p.Form {
+		if !f.Required {
+			continue
+		}
+		var v any
+		switch f.Type {
+		case "date":
+			v = at.AddDate(-r.IntN(40), -r.IntN(12), -r.IntN(28)).Format("2006-01-02")
+		case "select":
+			v = pick(r, f.Options)
+		case "number":
+			v = 1 + r.IntN(5)
+		case "id_number":
+			v = person(r, 1).IDNumber
+		case "phone":
+			v = app.Phone
+		case "textarea":
+			v = "Theo hồ sơ kèm theo."
+		default:
+			switch {
+			case strings.HasPrefix(f.Key, "ho_ten") || strings.HasPrefix(f.Key, "ben_"):
+				v = person(r, 1).Name
+			case strings.HasPrefix(f.Key, "so_"), strings.HasPrefix(f.Key, "ma_"):
+				v = fmt.Sprintf("%d", 1+r.IntN(999))
+			case strings.HasPrefix(f.Key, "dia_"), strings.HasPrefix(f.Key, "noi_"):
+				v = app.Address
+			default:
+				v = "Nho Quan"
+			}
+		}
+		if f.Max > 0 {
+			if s, ok := v.(string); ok && len([]rune(s)) > f.Max {
+				v = string([]rune(s)[:f.Max])
+			}
+		}
+		out[f.Key] = v
+	}
+	return out
+}
