@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/demo"
@@ -30,24 +29,9 @@ type admBrowser struct {
 
 var admCSRF = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
-// admJar ignores cookie expiry dates: the server's test clock (March 2026)
-// may be behind the machine's, which the jar would use to drop the
-// session cookie at once. Deletions (Max-Age < 0) still apply, and the
-// server expires sessions on its own clock.
-type admJar struct{ *cookiejar.Jar }
-
-func (j admJar) SetCookies(u *url.URL, cs []*http.Cookie) {
-	for _, c := range cs {
-		if c.MaxAge >= 0 {
-			c.Expires = time.Time{}
-		}
-	}
-	j.Jar.SetCookies(u, cs)
-}
-
 func (e *env) admBrowser(t *testing.T) *admBrowser {
 	jar, _ := cookiejar.New(nil)
-	return &admBrowser{t: t, base: e.srv.URL, c: &http.Client{Jar: admJar{jar}}}
+	return &admBrowser{t: t, base: e.srv.URL, c: &http.Client{Jar: jar}}
 }
 
 // admSignIn logs user in with the demo password through POST /dang-nhap.

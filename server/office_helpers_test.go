@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/catalog"
@@ -32,27 +31,12 @@ type officeBrowser struct {
 	csrf string
 }
 
-// realClockJar keeps cookies without an absolute expiry. The server runs
-// on the test's clock (March 2026) while a jar judges Expires by the
-// machine's clock, which may be later and would drop a session cookie the
-// moment it arrives; the server still expires sessions itself.
-type realClockJar struct{ *cookiejar.Jar }
-
-func (j realClockJar) SetCookies(u *url.URL, cs []*http.Cookie) {
-	for _, c := range cs {
-		if c.MaxAge >= 0 {
-			c.Expires = time.Time{}
-		}
-	}
-	j.Jar.SetCookies(u, cs)
-}
-
 // officeLogin opens a browser and signs user in through the login form.
 // With lang "en" the browser asks for English pages.
 func (e *env) officeLogin(user string, lang ...string) *officeBrowser {
 	e.t.Helper()
 	cj, _ := cookiejar.New(nil)
-	b := &officeBrowser{t: e.t, e: e, user: user, jar: realClockJar{cj}}
+	b := &officeBrowser{t: e.t, e: e, user: user, jar: cj}
 	b.c = &http.Client{Jar: b.jar}
 	if len(lang) > 0 {
 		u, _ := url.Parse(e.srv.URL)

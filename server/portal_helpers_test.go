@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/motcua/motcua/demo"
 )
@@ -31,7 +30,7 @@ func (e *env) portalVisitor(t *testing.T, lang string) *citizenBrowser {
 	if err != nil {
 		t.Fatal(err)
 	}
-	jar := portalJar{cj}
+	jar := cj
 	base, _ := url.Parse(e.srv.URL)
 	if lang != "" {
 		jar.SetCookies(base, []*http.Cookie{{Name: "lang", Value: lang, Path: "/"}})
@@ -95,20 +94,6 @@ func (b *citizenBrowser) login(user string) citizenPage {
 		b.t.Fatalf("login %s: %d at %s", user, p.status, p.url)
 	}
 	return p
-}
-
-// portalJar keeps cookies without their expiry: the server runs on the
-// test's clock (March 2026) while a jar judges Expires by the machine's;
-// the server still expires sessions itself.
-type portalJar struct{ *cookiejar.Jar }
-
-func (j portalJar) SetCookies(u *url.URL, cs []*http.Cookie) {
-	for _, c := range cs {
-		if c.MaxAge >= 0 {
-			c.Expires = time.Time{}
-		}
-	}
-	j.Jar.SetCookies(u, cs)
 }
 
 var portalCSRFRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
