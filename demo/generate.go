@@ -17,6 +17,7 @@ import (
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/schema"
 	"github.com/motcua/motcua/server"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/unit"
@@ -174,7 +175,7 @@ func Generate(ctx context.Context, cfg GenerateConfig) (Stats, error) {
 		progress = io.Discard
 	}
 	db := cfg.DB
-	if _, err := db.Migrate(ctx); err != nil {
+	if _, err := schema.Migrate(ctx, db); err != nil {
 		return Stats{}, err
 	}
 	units := unit.NewStore(db)

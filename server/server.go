@@ -25,6 +25,7 @@ import (
 	"github.com/motcua/motcua/portal"
 	"github.com/motcua/motcua/postal"
 	"github.com/motcua/motcua/rating"
+	"github.com/motcua/motcua/schema"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/web"
@@ -78,7 +79,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if _, err := db.Migrate(ctx); err != nil {
+	if _, err := schema.Migrate(ctx, db); err != nil {
 		return nil, err
 	}
 	a := &App{DB: db}

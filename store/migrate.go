@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"embed"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -11,82 +10,214 @@ import (
 	"time"
 )
 
-//go:embed migrations/*.sql
-var migrationFS embed.FS
+// Module is one package's schema: the tables it owns and the migrations
+// that make them, numbered 1, 2, 3… within the package, so two modules
+// added at once never collide on a number. A package declares its Module
+// in a leaf sub-package (dossier/migrations) that imports nothing but
+// store, so the list of all modules (package schema) can be imported by
+// any test without a cycle.
+type Module struct {
+	// Name is the owning package's import path below the module root
+	// ("dossier", "postal"); it is the key in schema_versions.
+	Name string
+	// FS holds the files NNN_name.sql at its root.
+	FS fs.FS
+	// Legacy maps this module's migration versions to the version of the
+	// single, global sequence (schema_migrations, motcua ≤ 0.6) that
+	// created the same tables: a database migrated before the split has
+	// those marked applied instead of run again.
+	Legacy map[int]int
+}
 
-// Migration is one numbered schema change.
+// Migration is one numbered schema change of a module.
 type Migration struct {
+	Module  string
 	Version int
 	Name    string
 	SQL     string
 }
 
-// Migrations lists the embedded migrations in order. File names are
-// NNN_name.sql; the numbers must run 1, 2, 3… (a test checks it).
-func Migrations() ([]Migration, error) {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
+// Migrations lists m's migrations in order. File names are NNN_name.sql;
+// the numbers must run 1, 2, 3… (a test checks it for every module).
+func (m Module) Migrations() ([]Migration, error) {
+	entries, err := fs.ReadDir(m.FS, ".")
 	if err != nil {
 		return nil, err
 	}
 	var out []Migration
 	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".sql") {
+			continue
+		}
 		num, name, ok := strings.Cut(strings.TrimSuffix(e.Name(), ".sql"), "_")
 		v, err := strconv.Atoi(num)
 		if !ok || err != nil {
-			return nil, fmt.Errorf("store: migration file %q is not NNN_name.sql", e.Name())
+			return nil, fmt.Errorf("store: %s: migration file %q is not NNN_name.sql", m.Name, e.Name())
 		}
-		body, err := migrationFS.ReadFile("migrations/" + e.Name())
+		body, err := fs.ReadFile(m.FS, e.Name())
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Migration{Version: v, Name: name, SQL: string(body)})
+		out = append(out, Migration{Module: m.Name, Version: v, Name: name, SQL: string(body)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
 	return out, nil
 }
 
-// Migrate applies every migration not yet applied, each in its own
-// transaction. Several instances starting at once against PostgreSQL
-// serialise on an advisory lock; on SQLite the IMMEDIATE transaction does it.
-func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
-	ms, err := Migrations()
+// Migrate applies every migration of mods not yet applied, module by
+// module in the order given (the owner of a referenced table first), each
+// migration in its own transaction. Several instances starting at once
+// against PostgreSQL serialise on an advisory lock; on SQLite the
+// IMMEDIATE transaction does it. It returns how many migrations ran.
+func (db *DB) Migrate(ctx context.Context, mods []Module) (applied int, err error) {
+	plan, err := db.pending(ctx, mods)
 	if err != nil {
 		return 0, err
 	}
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
-		return 0, fmt.Errorf("store: create schema_migrations: %w", err)
-	}
-	for _, m := range ms {
-		err := db.InTx(ctx, func(tx *Tx) error {
-			if db.Dialect == Postgres {
-				// Held until commit: a second instance waits here, then sees the row.
-				if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7468111)`); err != nil {
-					return err
-				}
-			}
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.Version).Scan(&n); err != nil {
-				return err
-			}
-			if n > 0 {
-				return nil
-			}
-			for _, stmt := range splitStatements(db.Dialect.schema(m.SQL)) {
-				if _, err := tx.ExecContext(ctx, stmt); err != nil {
-					return fmt.Errorf("migration %03d_%s: %w\n%s", m.Version, m.Name, err, stmt)
-				}
-			}
-			applied++
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-				m.Version, m.Name, time.Now().UnixMilli())
-			return err
-		})
+	for _, p := range plan {
+		ran, err := db.applyOne(ctx, p.m, p.legacy)
 		if err != nil {
 			return applied, err
 		}
+		if ran {
+			applied++
+		}
 	}
 	return applied, nil
+}
+
+// Pending lists the migrations of mods that Migrate would run, in order,
+// without changing anything (motcua migrate --dry-run).
+func (db *DB) Pending(ctx context.Context, mods []Module) ([]Migration, error) {
+	plan, err := db.pending(ctx, mods)
+	if err != nil {
+		return nil, err
+	}
+	var out []Migration
+	for _, p := range plan {
+		if p.legacy == 0 {
+			out = append(out, p.m)
+		}
+	}
+	return out, nil
+}
+
+type step struct {
+	m      Migration
+	legacy int // >0: created by this global version before the split; record, do not run
+}
+
+func (db *DB) pending(ctx context.Context, mods []Module) ([]step, error) {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_versions (
+		module TEXT NOT NULL, version BIGINT NOT NULL, name TEXT NOT NULL, applied_at BIGINT NOT NULL,
+		PRIMARY KEY (module, version))`); err != nil {
+		return nil, fmt.Errorf("store: create schema_versions: %w", err)
+	}
+	done := map[string]bool{}
+	rows, err := db.w.QueryContext(ctx, `SELECT module, version FROM schema_versions`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var mod string
+		var v int
+		if err := rows.Scan(&mod, &v); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		done[mod+"/"+strconv.Itoa(v)] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	legacy, err := db.legacyVersions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var plan []step
+	for _, mod := range mods {
+		if seen[mod.Name] {
+			return nil, fmt.Errorf("store: module %s listed twice", mod.Name)
+		}
+		seen[mod.Name] = true
+		ms, err := mod.Migrations()
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			if done[m.Module+"/"+strconv.Itoa(m.Version)] {
+				continue
+			}
+			s := step{m: m}
+			if g := mod.Legacy[m.Version]; g > 0 && legacy[g] {
+				s.legacy = g
+			}
+			plan = append(plan, s)
+		}
+	}
+	return plan, nil
+}
+
+// legacyVersions reads the pre-split global sequence, if this database has one.
+func (db *DB) legacyVersions(ctx context.Context) (map[int]bool, error) {
+	out := map[int]bool{}
+	var q string
+	if db.Dialect == Postgres {
+		q = `SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'schema_migrations' AND table_schema = current_schema()`
+	} else {
+		q = `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`
+	}
+	var n int
+	if err := db.w.QueryRowContext(ctx, q).Scan(&n); err != nil || n == 0 {
+		return out, err
+	}
+	rows, err := db.w.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out[v] = true
+	}
+	return out, rows.Err()
+}
+
+// applyOne runs (or, for a legacy one, records) m unless another instance
+// did it first; it reports whether it ran the SQL.
+func (db *DB) applyOne(ctx context.Context, m Migration, legacy int) (ran bool, err error) {
+	err = db.InTx(ctx, func(tx *Tx) error {
+		if db.Dialect == Postgres {
+			// Held until commit: a second instance waits here, then sees the row.
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7468111)`); err != nil {
+				return err
+			}
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_versions WHERE module = ? AND version = ?`, m.Module, m.Version).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		if legacy == 0 {
+			for _, stmt := range splitStatements(db.Dialect.schema(m.SQL)) {
+				if _, err := tx.ExecContext(ctx, stmt); err != nil {
+					return fmt.Errorf("migration %s/%03d_%s: %w\n%s", m.Module, m.Version, m.Name, err, stmt)
+				}
+			}
+			ran = true
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO schema_versions (module, version, name, applied_at) VALUES (?, ?, ?, ?)`,
+			m.Module, m.Version, m.Name, time.Now().UnixMilli())
+		return err
+	})
+	return ran, err
 }
 
 // splitStatements splits a migration on ";" at line ends. Migrations keep

@@ -11,17 +11,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/schema"
 )
 
 func TestCommands(t *testing.T) {
 	ctx := t.Context()
 	dir := t.TempDir()
-	ms, err := store.Migrations()
-	if err != nil {
-		t.Fatal(err)
+	total := 0
+	for _, m := range schema.Modules() {
+		ms, err := m.Migrations()
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += len(ms)
 	}
-	applied := fmt.Sprintf("applied %d migration(s) on sqlite", len(ms))
+	applied := fmt.Sprintf("applied %d migration(s) on sqlite", total)
 	cases := []struct {
 		name    string
 		args    []string

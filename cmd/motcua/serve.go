@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/schema"
 	"github.com/motcua/motcua/server"
 )
 
@@ -141,7 +142,7 @@ func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	n, err := db.Migrate(ctx)
+	n, err := schema.Migrate(ctx, db)
 	if err != nil {
 		return err
 	}

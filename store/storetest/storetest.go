@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/motcua/motcua/schema"
 	"github.com/motcua/motcua/store"
 )
 
@@ -51,7 +52,7 @@ func Open(t testing.TB, engine string) *store.DB {
 		t.Fatalf("open %s: %v", engine, err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
+	if _, err := schema.Migrate(ctx, db); err != nil {
 		t.Fatalf("migrate %s: %v", engine, err)
 	}
 	return db

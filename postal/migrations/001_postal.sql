@@ -1,3 +1,7 @@
+-- Portable SQL: AUTOID and BLOB are rewritten per engine (store/dialect.go).
+-- Times are BIGINT Unix milliseconds (UTC) so the two engines compare and
+-- scan them identically.
+
 -- Delivery of results by public postal service (package postal; Decision
 -- 45/2016/QĐ-TTg). Dossiers are referenced by their code, which never
 -- changes once issued, so package postal needs no SQL on the dossiers table.

@@ -1,3 +1,7 @@
+-- Portable SQL: AUTOID and BLOB are rewritten per engine (store/dialect.go).
+-- Times are BIGINT Unix milliseconds (UTC) so the two engines compare and
+-- scan them identically.
+
 -- Fees and online payment (package payment). A payment is one fee demand
 -- for a dossier and, once started, one order at the gateway: its ref is
 -- the gateway's transaction reference (vnp_TxnRef), so a retry after a

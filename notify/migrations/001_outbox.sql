@@ -1,3 +1,7 @@
+-- Portable SQL: AUTOID and BLOB are rewritten per engine (store/dialect.go).
+-- Times are BIGINT Unix milliseconds (UTC) so the two engines compare and
+-- scan them identically.
+
 -- Notifications (package notify): a transactional outbox and each
 -- account's choice of channels and language.
 

@@ -1,0 +1,16 @@
+// Package migrations holds the schema of package catalog: the procedure catalog and every version of it.
+// It imports nothing but store, so package schema can list every module's
+// migrations without an import cycle.
+package migrations
+
+import (
+	"embed"
+
+	"github.com/motcua/motcua/store"
+)
+
+//go:embed *.sql
+var files embed.FS
+
+// Module is package catalog's schema.
+var Module = store.Module{Name: "catalog", FS: files, Legacy: map[int]int{1: 1}}

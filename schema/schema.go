@@ -1,0 +1,47 @@
+// Package schema lists every module's migrations in the order they must
+// run: a module comes after the modules whose tables it references. It is
+// the one place that knows all modules; cmd/motcua and the tests migrate
+// through it. A new module adds its migrations package here.
+package schema
+
+import (
+	"context"
+
+	auth "github.com/motcua/motcua/auth/migrations"
+	calendar "github.com/motcua/motcua/calendar/migrations"
+	catalog "github.com/motcua/motcua/catalog/migrations"
+	dossier "github.com/motcua/motcua/dossier/migrations"
+	forms "github.com/motcua/motcua/forms/migrations"
+	notify "github.com/motcua/motcua/notify/migrations"
+	payment "github.com/motcua/motcua/payment/migrations"
+	postal "github.com/motcua/motcua/postal/migrations"
+	rating "github.com/motcua/motcua/rating/migrations"
+	"github.com/motcua/motcua/store"
+	unit "github.com/motcua/motcua/unit/migrations"
+)
+
+// Modules returns every module's schema in dependency order.
+func Modules() []store.Module {
+	return []store.Module{
+		unit.Module,
+		auth.Module,
+		catalog.Module,
+		calendar.Module,
+		dossier.Module,
+		rating.Module,
+		forms.Module,
+		notify.Module,
+		payment.Module,
+		postal.Module,
+	}
+}
+
+// Migrate applies every pending migration of every module.
+func Migrate(ctx context.Context, db *store.DB) (int, error) {
+	return db.Migrate(ctx, Modules())
+}
+
+// Pending lists what Migrate would run.
+func Pending(ctx context.Context, db *store.DB) ([]store.Migration, error) {
+	return db.Pending(ctx, Modules())
+}
