@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"time"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/calendar"
@@ -27,7 +28,7 @@ import (
 var files embed.FS
 
 // Calendar is the working-day calendar in force and its admin-added
-// announcements (server.Calendar; an interface because server imports admin).
+// announcements (calendar.Store).
 type Calendar interface {
 	Current() *calendar.Calendar
 	Announcements(ctx context.Context) ([]calendar.Announcement, error)
@@ -42,17 +43,22 @@ type Admin struct {
 	catalog  *catalog.Store
 	units    *unit.Store
 	calendar Calendar
+	now      func() time.Time
 	pages    map[string]*template.Template
 }
 
-// New parses the templates and merges the messages into w's catalog.
-func New(w *web.Web, au *auth.Service, cat *catalog.Store, units *unit.Store, cal Calendar) (*Admin, error) {
+// New parses the templates and merges the messages into w's catalog; now
+// is the clock that picks the year shown by default (nil means time.Now).
+func New(w *web.Web, au *auth.Service, cat *catalog.Store, units *unit.Store, cal Calendar, now func() time.Time) (*Admin, error) {
+	if now == nil {
+		now = time.Now
+	}
 	pages, err := w.Surface(files)
 	if err != nil {
 		return nil, err
 	}
 	return &Admin{web: w, auth: au, accounts: auth.NewAccounts(au, units), catalog: cat, units: units,
-		calendar: cal, pages: pages}, nil
+		calendar: cal, now: now, pages: pages}, nil
 }
 
 func (o *Admin) render(w http.ResponseWriter, code int, page string, data any) error {

@@ -40,7 +40,7 @@ func (o *Admin) calendarPage(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireAdmin(r); err != nil {
 		return err
 	}
-	year := time.Now().In(calendar.Zone).Year()
+	year := o.now().In(calendar.Zone).Year()
 	if s := r.URL.Query().Get("nam"); s != "" {
 		y, err := strconv.Atoi(s)
 		if err != nil || y < 1900 || y > 2100 {
@@ -118,7 +118,7 @@ func (o *Admin) addAnnouncement(w http.ResponseWriter, r *http.Request) error {
 	ann := calendar.Announcement{Date: strings.TrimSpace(r.PostFormValue("date")), Kind: r.PostFormValue("kind"),
 		Name: strings.TrimSpace(r.PostFormValue("name")), Replaces: r.PostFormValue("replaces")}
 	p := o.adminPage(r, "admin.cal.title")
-	year := time.Now().In(calendar.Zone).Year()
+	year := o.now().In(calendar.Zone).Year()
 	if y, err := strconv.Atoi(r.PostFormValue("year")); err == nil && y >= 1900 && y <= 2100 {
 		year = y
 	}

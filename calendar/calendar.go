@@ -2,8 +2,9 @@
 // calendar (UTC+7), public holidays under Labour Code 2019 Art. 112 with
 // compensatory days (nghỉ bù, Art. 111(3)), the yearly official decisions
 // that place Tết and swap working days (shipped in announcements.json, plus
-// any an admin adds), office hours, and the working-time arithmetic that
-// turns a statutory processing time into a due date.
+// any an admin adds, stored in table calendar_announcements by Store),
+// office hours, and the working-time arithmetic that turns a statutory
+// processing time into a due date.
 //
 // All times are interpreted in Zone (UTC+7); results are returned in Zone.
 package calendar

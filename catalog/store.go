@@ -19,11 +19,18 @@ import (
 // never changes, so parsed versions are cached in memory.
 type Store struct {
 	db    *store.DB
+	now   func() time.Time
 	cache sync.Map // "code@version" → Procedure
 }
 
-// NewStore returns a Store on db.
-func NewStore(db *store.DB) *Store { return &Store{db: db} }
+// NewStore returns a Store on db whose versions are dated by now (nil
+// means time.Now).
+func NewStore(db *store.DB, now func() time.Time) *Store {
+	if now == nil {
+		now = time.Now
+	}
+	return &Store{db: db, now: now}
+}
 
 // Edit publishes an edited procedure as a new version of an existing code.
 func (s *Store) Edit(ctx context.Context, p Procedure, by int64) (Procedure, error) {
@@ -69,7 +76,7 @@ func (s *Store) Publish(ctx context.Context, tx *store.Tx, p Procedure, by int64
 		byArg = by
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO procedure_versions (code, version, body, created_at, created_by) VALUES (?, ?, ?, ?, ?)`,
-		p.Code, p.Version, string(body), time.Now().UnixMilli(), byArg); err != nil {
+		p.Code, p.Version, string(body), s.now().UnixMilli(), byArg); err != nil {
 		if store.IsUniqueViolation(err) {
 			return Procedure{}, problem.Conflict("procedure_conflict", "Thủ tục vừa được người khác cập nhật. Vui lòng thử lại.")
 		}

@@ -18,7 +18,6 @@ import (
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/schema"
-	"github.com/motcua/motcua/server"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/vntext"
@@ -178,17 +177,17 @@ func Generate(ctx context.Context, cfg GenerateConfig) (Stats, error) {
 	if _, err := schema.Migrate(ctx, db); err != nil {
 		return Stats{}, err
 	}
-	units := unit.NewStore(db)
-	cat := catalog.NewStore(db)
+	clock := &genClock{t: time.Date(cfg.Year, 1, 1, 0, 0, 0, 0, calendar.Zone)}
+	units := unit.NewStore(db, clock.Now)
+	cat := catalog.NewStore(db, clock.Now)
 	if err := db.InTx(ctx, func(tx *store.Tx) error { _, err := cat.SeedBuiltin(ctx, tx); return err }); err != nil {
 		return Stats{}, err
 	}
-	clock := &genClock{t: time.Date(cfg.Year, 1, 1, 0, 0, 0, 0, calendar.Zone)}
 	au := auth.NewService(db, auth.Config{Params: DemoParams, Now: clock.Now})
 	if _, err := Load(ctx, db, units, au); err != nil {
 		return Stats{}, fmt.Errorf("demo: load world: %w", err)
 	}
-	scal, err := server.NewCalendar(ctx, db, clock.Now)
+	scal, err := calendar.NewStore(ctx, db, calendar.StoreConfig{Now: clock.Now})
 	if err != nil {
 		return Stats{}, err
 	}

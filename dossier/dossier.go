@@ -15,7 +15,9 @@ import (
 	"github.com/motcua/motcua/unit"
 )
 
-// Calendar is the working-time arithmetic deadlines need (package calendar).
+// Calendar is the working-time arithmetic deadlines need (calendar.Store).
+// It is called inside the action's write transaction, so it must answer
+// from memory: no I/O, nothing that can fail.
 type Calendar interface {
 	Due(received time.Time, unit string, value int) (time.Time, error)
 	WorkingBetween(a, b time.Time) time.Duration

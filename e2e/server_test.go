@@ -11,6 +11,7 @@ import (
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/server"
+	"github.com/motcua/motcua/server/servertest"
 	"github.com/motcua/motcua/store/storetest"
 )
 
@@ -21,13 +22,15 @@ type motcua struct {
 	URL string
 }
 
-// startMotcua assembles the server exactly as cmd/motcua does (through
-// server.New) and loads the demo world. SQLite only: the browser tests are
-// about pages, and the store is tested on both engines elsewhere.
+// startMotcua assembles the server exactly as cmd/motcua does (prepare
+// the database, then server.New) and loads the demo world. SQLite only:
+// the browser tests are about pages, and the store is tested on both
+// engines elsewhere.
 func startMotcua(t *testing.T) *motcua {
 	t.Helper()
 	ctx := context.Background()
 	db := storetest.Open(t, "sqlite")
+	servertest.Prepare(t, db)
 	app, err := server.New(ctx, db, server.Config{
 		DataDir: t.TempDir(),
 		Log:     slog.New(slog.NewTextHandler(io.Discard, nil)),

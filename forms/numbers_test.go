@@ -19,7 +19,7 @@ import (
 func TestNumbers(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		units := unit.NewStore(db)
+		units := unit.NewStore(db, nil)
 		var u unit.Unit
 		if err := db.InTx(ctx, func(tx *store.Tx) error {
 			var err error

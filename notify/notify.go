@@ -148,7 +148,8 @@ type Data struct {
 	Link      string     // absolute link (set by Send)
 }
 
-// Calendar is the working-time arithmetic the reminders need (package calendar).
+// Calendar is the working-time arithmetic the reminders need
+// (calendar.Store); it answers from memory, without I/O.
 type Calendar interface {
 	WorkingBetween(a, b time.Time) time.Duration
 }

@@ -103,7 +103,7 @@ func TestWebhookSignature(t *testing.T) {
 
 func demoUnits(t *testing.T, db *store.DB) *unit.Store {
 	t.Helper()
-	units := unit.NewStore(db)
+	units := unit.NewStore(db, nil)
 	au := auth.NewService(db, auth.Config{Params: auth.Params{Time: 1, MemKiB: 1024, Threads: 1}})
 	if _, err := demo.Load(context.Background(), db, units, au); err != nil {
 		t.Fatal(err)

@@ -18,6 +18,7 @@ import (
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/server"
+	"github.com/motcua/motcua/server/servertest"
 	"github.com/motcua/motcua/store"
 )
 
@@ -54,6 +55,7 @@ func newEnv(t testing.TB, db *store.DB) *env {
 	ctx := context.Background()
 	// Monday 2 March 2026, 08:00 in Vietnam: an ordinary working morning.
 	c := &clock{t: time.Date(2026, 3, 2, 8, 0, 0, 0, ict)}
+	servertest.Prepare(t, db)
 	app, err := server.New(ctx, db, server.Config{
 		DataDir: t.TempDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), AuthParams: testParams, Now: c.Now,
 	})

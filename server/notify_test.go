@@ -15,6 +15,7 @@ import (
 	"github.com/motcua/motcua/notify/notifytest"
 	"github.com/motcua/motcua/notify/smssim"
 	"github.com/motcua/motcua/server"
+	"github.com/motcua/motcua/server/servertest"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
 )
@@ -37,6 +38,7 @@ func newNotifyEnv(t *testing.T, db *store.DB) *notifyEnv {
 	gw := httptest.NewServer(sim)
 	t.Cleanup(gw.Close)
 	c := &clock{t: time.Date(2026, 3, 2, 8, 0, 0, 0, ict)}
+	servertest.Prepare(t, db)
 	app, err := server.New(ctx, db, server.Config{
 		DataDir: t.TempDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), AuthParams: testParams, Now: c.Now,
 		PublicURL: site, SMTP: notify.SMTPConfig{Addr: mail.Addr, From: "Một cửa điện tử <motcua@ninhbinh.example.vn>"}, SMSURL: gw.URL,

@@ -17,6 +17,7 @@ import (
 	"github.com/motcua/motcua/payment"
 	"github.com/motcua/motcua/payment/vnpaysim"
 	"github.com/motcua/motcua/server"
+	"github.com/motcua/motcua/server/servertest"
 	"github.com/motcua/motcua/store"
 )
 
@@ -43,6 +44,7 @@ func newPayEnv(t *testing.T, db *store.DB) *payEnv {
 	sim := vnpaysim.New(vnpaysim.Config{TmnCode: testTmn, HashSecret: testSecret, Now: c.Now, Log: quiet})
 	gw := httptest.NewServer(sim.Handler())
 	t.Cleanup(gw.Close)
+	servertest.Prepare(t, db)
 	app, err := server.New(ctx, db, server.Config{DataDir: t.TempDir(), Log: quiet, AuthParams: testParams, Now: c.Now,
 		Payment: server.PaymentConfig{VNPay: payment.VNPayConfig{TmnCode: testTmn, HashSecret: testSecret,
 			URL: gw.URL + "/paymentv2/vpcpay.html"}}})

@@ -16,6 +16,7 @@ import (
 	"github.com/motcua/motcua/payment"
 	"github.com/motcua/motcua/payment/vnpaysim"
 	"github.com/motcua/motcua/server"
+	"github.com/motcua/motcua/server/servertest"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
 )
@@ -247,6 +248,7 @@ func TestSimulatorOnTheSameServer(t *testing.T) {
 	base := "http://" + srv.Listener.Addr().String()
 	sim := vnpaysim.New(vnpaysim.Config{TmnCode: vnpaysim.DemoTmnCode, HashSecret: vnpaysim.DemoHashSecret,
 		IPNURL: "/api/v1/payments/vnpay/ipn", Now: c.Now, Log: quiet})
+	servertest.Prepare(t, db)
 	app, err := server.New(ctx, db, server.Config{DataDir: t.TempDir(), Log: quiet, AuthParams: testParams, Now: c.Now,
 		Payment: server.PaymentConfig{VNPaySimulator: sim, VNPay: payment.VNPayConfig{TmnCode: vnpaysim.DemoTmnCode,
 			HashSecret: vnpaysim.DemoHashSecret, URL: server.VNPaySimulatorPath + "/paymentv2/vpcpay.html",

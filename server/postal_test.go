@@ -18,6 +18,7 @@ import (
 	"github.com/motcua/motcua/postal"
 	"github.com/motcua/motcua/postal/postsim"
 	"github.com/motcua/motcua/server"
+	"github.com/motcua/motcua/server/servertest"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
 )
@@ -43,6 +44,7 @@ func newPostalEnv(t *testing.T, db *store.DB, connected bool) (*env, *postsim.Si
 	if connected {
 		cfg.Postal = server.PostalConfig{URL: post.URL, Token: "token-buu-dien", WebhookSecret: postalSecret}
 	}
+	servertest.Prepare(t, db)
 	app, err := server.New(ctx, db, cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"github.com/motcua/motcua/admin"
 	"github.com/motcua/motcua/api"
 	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/forms"
@@ -25,7 +26,6 @@ import (
 	"github.com/motcua/motcua/portal"
 	"github.com/motcua/motcua/postal"
 	"github.com/motcua/motcua/rating"
-	"github.com/motcua/motcua/schema"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/web"
@@ -66,12 +66,16 @@ type App struct {
 	// Notifier sends the outbox; motcua serve runs it beside the server.
 	Notifier *notify.Worker
 	Ratings  *rating.Service
-	Calendar *Calendar
+	// Calendar is refreshed when an admin adds an announcement here; motcua
+	// serve runs Calendar.Run for those added by other instances.
+	Calendar *calendar.Store
 	Web      *web.Web
 	Handler  http.Handler
 }
 
-// New migrates db, seeds the built-in procedure catalog and builds the app.
+// New builds the app on db, which the caller has migrated (schema.Migrate)
+// and seeded (catalog.Store.SeedBuiltin). It starts no goroutines: the
+// caller runs Notifier, Payments.Sweep and Calendar.Run.
 func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
@@ -79,20 +83,11 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if _, err := schema.Migrate(ctx, db); err != nil {
-		return nil, err
-	}
 	a := &App{DB: db}
-	a.Units = unit.NewStore(db)
-	a.Catalog = catalog.NewStore(db)
-	if err := db.InTx(ctx, func(tx *store.Tx) error {
-		_, err := a.Catalog.SeedBuiltin(ctx, tx)
-		return err
-	}); err != nil {
-		return nil, err
-	}
+	a.Units = unit.NewStore(db, cfg.Now)
+	a.Catalog = catalog.NewStore(db, cfg.Now)
 	a.Auth = auth.NewService(db, auth.Config{Params: cfg.AuthParams, Now: cfg.Now})
-	cal, err := NewCalendar(ctx, db, cfg.Now)
+	cal, err := calendar.NewStore(ctx, db, calendar.StoreConfig{Now: cfg.Now, Log: cfg.Log})
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +130,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	adm, err := admin.New(w, a.Auth, a.Catalog, a.Units, cal)
+	adm, err := admin.New(w, a.Auth, a.Catalog, a.Units, cal, cfg.Now)
 	if err != nil {
 		return nil, err
 	}

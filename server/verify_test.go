@@ -20,6 +20,7 @@ import (
 
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/server"
+	"github.com/motcua/motcua/server/servertest"
 	"github.com/motcua/motcua/sign"
 	"github.com/motcua/motcua/sign/signtest"
 	"github.com/motcua/motcua/store/storetest"
@@ -31,6 +32,7 @@ func newVerifyEnv(t *testing.T, trust *x509.CertPool) *env {
 	t.Helper()
 	ctx := context.Background()
 	db := storetest.Open(t, "sqlite")
+	servertest.Prepare(t, db)
 	app, err := server.New(ctx, db, server.Config{
 		DataDir: t.TempDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), AuthParams: testParams, Trust: trust,
 	})

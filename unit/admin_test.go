@@ -28,7 +28,7 @@ const (
 func newWorld(t *testing.T, db *store.DB) world {
 	t.Helper()
 	ctx := context.Background()
-	w := world{s: unit.NewStore(db)}
+	w := world{s: unit.NewStore(db, nil)}
 	err := db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		mk := func(code, name, level, parent string) unit.Unit {

@@ -2,7 +2,6 @@ package unit
 
 import (
 	"context"
-	"time"
 
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
@@ -21,7 +20,7 @@ func (s *Store) Rename(ctx context.Context, tx *store.Tx, code, newCode, newName
 	if !ValidCode(newCode) {
 		return problem.Invalid("code", "invalid_unit_code", "Mã định danh đơn vị phải có dạng A1A2A3.B1B2.C1C2.D1D2D3 (13 ký tự).")
 	}
-	now := time.Now().UnixMilli()
+	now := s.now().UnixMilli()
 	if _, err := tx.ExecContext(ctx, `UPDATE unit_history SET valid_to = ? WHERE unit_id = ? AND valid_to IS NULL`, now, u.ID); err != nil {
 		return err
 	}
@@ -62,7 +61,7 @@ func (s *Store) Merge(ctx context.Context, tx *store.Tx, fromCode, intoCode, rea
 			return problem.Invalid("unit", "invalid_merge", "Không thể sáp nhập một đơn vị vào đơn vị cấp dưới của chính nó.")
 		}
 	}
-	now := time.Now().UnixMilli()
+	now := s.now().UnixMilli()
 	stmts := []struct {
 		q    string
 		args []any

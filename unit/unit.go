@@ -76,10 +76,19 @@ var codeRE = regexp.MustCompile(`^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0
 func ValidCode(s string) bool { return codeRE.MatchString(s) }
 
 // Store reads and writes units.
-type Store struct{ db *store.DB }
+type Store struct {
+	db  *store.DB
+	now func() time.Time
+}
 
-// NewStore returns a Store on db.
-func NewStore(db *store.DB) *Store { return &Store{db: db} }
+// NewStore returns a Store on db whose history is dated by now (nil means
+// time.Now).
+func NewStore(db *store.DB, now func() time.Time) *Store {
+	if now == nil {
+		now = time.Now
+	}
+	return &Store{db: db, now: now}
+}
 
 const selectUnit = `SELECT u.id, u.code, u.name, u.short_name, u.level, COALESCE(u.parent_id, 0),
 	COALESCE(p.code, ''), COALESCE(m.code, ''), u.active
@@ -110,7 +119,7 @@ func (s *Store) Create(ctx context.Context, tx *store.Tx, u Unit, parentCode str
 		parent = sql.NullInt64{Int64: p.ID, Valid: true}
 		u.ParentID, u.ParentCode = p.ID, p.Code
 	}
-	now := time.Now().UnixMilli()
+	now := s.now().UnixMilli()
 	err := tx.QueryRowContext(ctx, `INSERT INTO units (code, name, short_name, level, parent_id, created_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, u.Code, u.Name, u.ShortName, u.Level, parent, now).Scan(&u.ID)
 	if store.IsUniqueViolation(err) {

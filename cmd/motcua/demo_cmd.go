@@ -35,6 +35,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	defer db.Close()
 	// The demo world is loaded first, as `serve --demo` does it.
+	if err := prepare(ctx, db); err != nil {
+		return err
+	}
 	app, err := server.New(ctx, db, server.Config{DataDir: dbf.data, Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
 		return err

@@ -118,6 +118,9 @@ func runPayments(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer db.Close()
+	if err := prepare(ctx, db); err != nil {
+		return err
+	}
 	app, err := server.New(ctx, db, cfg)
 	if err != nil {
 		return err

@@ -11,9 +11,11 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/schema"
 	"github.com/motcua/motcua/server"
+	"github.com/motcua/motcua/store"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -69,6 +71,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if err := prepare(ctx, db); err != nil {
+		return err
+	}
 	app, err := server.New(ctx, db, cfg)
 	if err != nil {
 		return err
@@ -111,6 +116,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sweepDone := make(chan struct{})
 	go func() { app.Payments.Sweep(workerCtx, time.Minute); close(sweepDone) }()
 	defer func() { stopWorker(); <-sweepDone }()
+	// Announcements added on another instance reach this one's calendar
+	// within a minute; this instance's own take effect at once.
+	calDone := make(chan struct{})
+	go func() { app.Calendar.Run(workerCtx); close(calDone) }()
+	defer func() { stopWorker(); <-calDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -128,6 +138,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	return nil
+}
+
+// prepare brings the database up to date before the app is built on it:
+// every module's migrations, then the built-in procedure catalog (a
+// procedure whose shipped text changed gets a new version).
+func prepare(ctx context.Context, db *store.DB) error {
+	if _, err := schema.Migrate(ctx, db); err != nil {
+		return err
+	}
+	cat := catalog.NewStore(db, time.Now)
+	return db.InTx(ctx, func(tx *store.Tx) error {
+		_, err := cat.SeedBuiltin(ctx, tx)
+		return err
+	})
 }
 
 func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {

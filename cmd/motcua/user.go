@@ -52,6 +52,9 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 		return err
 	}
 	defer db.Close()
+	if err := prepare(ctx, db); err != nil {
+		return err
+	}
 	app, err := server.New(ctx, db, server.Config{DataDir: dbf.data})
 	if err != nil {
 		return err

@@ -1,0 +1,156 @@
+package calendar
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/store"
+)
+
+// StoreConfig tunes a Store.
+type StoreConfig struct {
+	// Now is the clock announcements are stamped with; nil means time.Now.
+	Now func() time.Time
+	// Log receives refresh failures; nil means slog.Default().
+	Log *slog.Logger
+	// Refresh is how often Run re-reads the stored announcements, which
+	// another instance may have added. Zero means a minute.
+	Refresh time.Duration
+}
+
+// Store keeps the announcements an admin added (table
+// calendar_announcements) and the calendar in force built from them.
+//
+// Lookups (Current, Due, WorkingBetween, AddWorking) only read memory: they
+// are called inside dossier write transactions, where a database read would
+// hold the writer (SQLite) or could fail the action. The copy in memory is
+// rebuilt when this instance adds an announcement and by Run, which the
+// caller starts (motcua serve does), for those added by other instances.
+type Store struct {
+	db  *store.DB
+	cfg StoreConfig
+	cur atomic.Pointer[Calendar]
+	// mu orders rebuilds: a slow periodic read must not overwrite the
+	// calendar an Add installed after it.
+	mu sync.Mutex
+}
+
+// NewStore reads the stored announcements and builds the calendar. It
+// starts nothing in the background; see Run.
+func NewStore(ctx context.Context, db *store.DB, cfg StoreConfig) (*Store, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.Refresh <= 0 {
+		cfg.Refresh = time.Minute
+	}
+	s := &Store{db: db, cfg: cfg}
+	return s, s.Refresh(ctx)
+}
+
+// Refresh rebuilds the calendar from the stored announcements. On failure
+// the calendar in force is kept and the error returned.
+func (s *Store) Refresh(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	extra, err := announcements(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	s.cur.Store(New(Options{Extra: extra}))
+	return nil
+}
+
+// Run refreshes the calendar every StoreConfig.Refresh until ctx is done.
+// A failed refresh is logged and the last good calendar stays in force:
+// deadlines must not stop because the database hiccuped.
+func (s *Store) Run(ctx context.Context) {
+	t := time.NewTicker(s.cfg.Refresh)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.Refresh(ctx); err != nil && ctx.Err() == nil {
+				s.cfg.Log.Error("calendar refresh failed; keeping the last good calendar", "err", err)
+			}
+		}
+	}
+}
+
+// Announcements lists the admin-added announcements, read from the database.
+func (s *Store) Announcements(ctx context.Context) ([]Announcement, error) {
+	return announcements(ctx, s.db)
+}
+
+func announcements(ctx context.Context, q store.Querier) ([]Announcement, error) {
+	rows, err := q.QueryContext(ctx, `SELECT day, kind, name, replaces FROM calendar_announcements ORDER BY day`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Announcement{}
+	for rows.Next() {
+		var a Announcement
+		if err := rows.Scan(&a.Date, &a.Kind, &a.Name, &a.Replaces); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Add stores an announcement (replacing one on the same day) and puts the
+// calendar it makes in force at once. The announcements are re-read inside
+// the same transaction, so once Add returns the calendar includes a.
+func (s *Store) Add(ctx context.Context, a Announcement, by int64) error {
+	if err := a.Validate(); err != nil {
+		return problem.Invalid("announcement", "invalid_announcement", "Thông báo lịch nghỉ không hợp lệ: "+err.Error())
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var extra []Announcement
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM calendar_announcements WHERE day = ?`, a.Date); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_announcements (day, kind, name, replaces, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			a.Date, a.Kind, a.Name, a.Replaces, by, s.cfg.Now().UnixMilli()); err != nil {
+			return err
+		}
+		var err error
+		extra, err = announcements(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.cur.Store(New(Options{Extra: extra}))
+	return nil
+}
+
+// Current returns the calendar in force. It never touches the database.
+func (s *Store) Current() *Calendar { return s.cur.Load() }
+
+// Due is Current().Due: the statutory deadline of a dossier received at received.
+func (s *Store) Due(received time.Time, unit string, value int) (time.Time, error) {
+	return s.Current().Due(received, unit, value)
+}
+
+// WorkingBetween is Current().WorkingBetween.
+func (s *Store) WorkingBetween(a, b time.Time) time.Duration {
+	return s.Current().WorkingBetween(a, b)
+}
+
+// AddWorking is Current().AddWorking.
+func (s *Store) AddWorking(start time.Time, d time.Duration) time.Time {
+	return s.Current().AddWorking(start, d)
+}

@@ -1,0 +1,151 @@
+package calendar_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/store/storetest"
+)
+
+// storm is an admin's day off for a storm: Tuesday 3 March 2026 is
+// otherwise an ordinary working day.
+var storm = calendar.Announcement{Date: "2026-03-03", Kind: calendar.AnnounceOff, Name: "Nghỉ do bão (UBND tỉnh)"}
+
+var stormDay = time.Date(2026, 3, 3, 9, 0, 0, 0, calendar.Zone)
+
+// TestStoreAddTakesEffectAtOnce: the instance where an admin adds a day
+// off uses it for the next deadline; another instance picks it up on its
+// next refresh, and until then keeps answering from memory.
+func TestStoreAddTakesEffectAtOnce(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		stamp := time.Date(2026, 3, 2, 8, 0, 0, 0, calendar.Zone)
+		here, err := calendar.NewStore(ctx, db, calendar.StoreConfig{Now: func() time.Time { return stamp }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		there, err := calendar.NewStore(ctx, db, calendar.StoreConfig{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !here.Current().IsWorkingDay(stormDay) {
+			t.Fatal("3 March 2026 is off before any announcement")
+		}
+
+		if err := here.Add(ctx, calendar.Announcement{Date: storm.Date, Kind: "nope", Name: "x"}, 1); !errors.Is(err, problem.ErrInvalid) {
+			t.Fatalf("invalid kind: got %v, want an invalid problem", err)
+		}
+		if err := here.Add(ctx, storm, 1); err != nil {
+			t.Fatal(err)
+		}
+		if here.Current().IsWorkingDay(stormDay) {
+			t.Fatal("the instance that added the day off does not use it")
+		}
+		if got := here.AddWorking(stamp, 8*time.Hour); got.Day() != 4 {
+			t.Fatalf("one working day from Monday 08:00: %v, want Wednesday 4 March", got)
+		}
+		as, err := here.Announcements(ctx)
+		if err != nil || len(as) != 1 || as[0].Name != storm.Name {
+			t.Fatalf("stored: %+v, %v", as, err)
+		}
+		var at int64
+		if err := db.QueryRowContext(ctx, `SELECT created_at FROM calendar_announcements`).Scan(&at); err != nil || at != stamp.UnixMilli() {
+			t.Fatalf("created_at %d (%v), want the injected clock's %d", at, err, stamp.UnixMilli())
+		}
+
+		if !there.Current().IsWorkingDay(stormDay) {
+			t.Fatal("the other instance read the database during a lookup")
+		}
+		if err := there.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if there.Current().IsWorkingDay(stormDay) {
+			t.Fatal("the other instance does not see the day off after a refresh")
+		}
+	})
+}
+
+// TestStoreRefreshFailureKeepsLastGood: when the database cannot be read,
+// the periodic refresh logs it and deadlines keep the calendar in force.
+func TestStoreRefreshFailureKeepsLastGood(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		var log syncBuffer
+		s, err := calendar.NewStore(ctx, db, calendar.StoreConfig{
+			Log: slog.New(slog.NewTextHandler(&log, nil)), Refresh: 5 * time.Millisecond,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Add(ctx, storm, 1); err != nil {
+			t.Fatal(err)
+		}
+		// The table going away stands for any read failure.
+		if _, err := db.ExecContext(ctx, `DROP TABLE calendar_announcements`); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Refresh(ctx); err == nil {
+			t.Fatal("refresh without the table succeeded")
+		}
+		if s.Current().IsWorkingDay(stormDay) {
+			t.Fatal("a failed refresh dropped the stored day off")
+		}
+
+		runCtx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { s.Run(runCtx); close(done) }()
+		deadline := time.Now().Add(10 * time.Second)
+		for !strings.Contains(log.String(), "calendar refresh failed") {
+			if time.Now().After(deadline) {
+				stop()
+				t.Fatalf("no refresh failure logged; log: %q", log.String())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		stop()
+		<-done
+		if s.Current().IsWorkingDay(stormDay) {
+			t.Fatal("the refresher dropped the last good calendar")
+		}
+	})
+}
+
+// TestNewStoreFailsWithoutItsTable: at start-up there is no last good
+// calendar to keep, so a read failure stops the server instead.
+func TestNewStoreFailsWithoutItsTable(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	ctx := context.Background()
+	if _, err := db.ExecContext(ctx, `DROP TABLE calendar_announcements`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := calendar.NewStore(ctx, db, calendar.StoreConfig{}); err == nil {
+		t.Fatal("NewStore without its table succeeded")
+	}
+}
+
+// syncBuffer is a log destination the refresher and the test share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

@@ -1,0 +1,29 @@
+// Package servertest prepares a test database the way cmd/motcua prepares
+// a real one before it builds the app: server.New neither migrates nor
+// seeds.
+package servertest
+
+import (
+	"testing"
+
+	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/schema"
+	"github.com/motcua/motcua/store"
+)
+
+// Prepare applies every module's migrations to db (nothing to do on a
+// storetest database) and seeds the built-in procedure catalog.
+func Prepare(t testing.TB, db *store.DB) {
+	t.Helper()
+	ctx := t.Context()
+	if _, err := schema.Migrate(ctx, db); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	cat := catalog.NewStore(db, nil)
+	if err := db.InTx(ctx, func(tx *store.Tx) error {
+		_, err := cat.SeedBuiltin(ctx, tx)
+		return err
+	}); err != nil {
+		t.Fatalf("seed the catalog: %v", err)
+	}
+}
