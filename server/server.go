@@ -50,6 +50,9 @@ type Config struct {
 	Postal PostalConfig
 	// Payment is the gateway that takes fees online (package payment).
 	Payment PaymentConfig
+	// CalendarRefresh is how often Calendar.Run re-reads announcements
+	// added on other instances; zero means a minute.
+	CalendarRefresh time.Duration
 }
 
 // App is the assembled server.
@@ -87,7 +90,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	a.Units = unit.NewStore(db, cfg.Now)
 	a.Catalog = catalog.NewStore(db, cfg.Now)
 	a.Auth = auth.NewService(db, auth.Config{Params: cfg.AuthParams, Now: cfg.Now})
-	cal, err := calendar.NewStore(ctx, db, calendar.StoreConfig{Now: cfg.Now, Log: cfg.Log})
+	cal, err := calendar.NewStore(ctx, db, calendar.StoreConfig{Now: cfg.Now, Log: cfg.Log, Refresh: cfg.CalendarRefresh})
 	if err != nil {
 		return nil, err
 	}
