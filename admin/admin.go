@@ -84,7 +84,7 @@ func requireAdmin(r *http.Request) (*auth.Actor, error) {
 		return nil, err
 	}
 	if !a.HasAnywhere(auth.Admin) {
-		return nil, problem.Forbidden("Chỉ quản trị đơn vị được truy cập trang này.")
+		return nil, problem.Forbidden("admin_page")
 	}
 	return a, nil
 }
@@ -101,17 +101,17 @@ func (a Alert) Bad(form, field string) bool { return a.In(form) && a.Field == fi
 // refused turns a service error into an alert on form and the status to
 // answer with, or returns the error itself when it is not about the input
 // (forbidden, internal): Wrap then shows the error page. The message is
-// the catalog's "admin.err.<code>" when there is one, else the service's.
+// the catalog's "admin.err.<code>" when there is one, else the shared "err.<code>".
 func (o *Admin) refused(p web.Page, form string, err error) (Alert, int, error) {
 	var pe *problem.Error
 	if !errors.As(err, &pe) || errors.Is(err, problem.ErrForbidden) || errors.Is(err, problem.ErrUnauthorized) {
 		return Alert{}, 0, err
 	}
-	text := pe.Message
-	if key := "admin.err." + pe.Code; o.web.Catalog().Has(p.Lang, key) {
+	text := p.Error(pe)
+	if key := "admin.err." + pe.Code; p.Has(key) {
 		text = p.T(key)
 	}
-	code := web.StatusOf(err)
+	code := problem.Status(err)
 	if code == http.StatusNotFound {
 		code = http.StatusUnprocessableEntity // a form named something that does not exist
 	}

@@ -44,7 +44,7 @@ func (o *Admin) calendarPage(w http.ResponseWriter, r *http.Request) error {
 	if s := r.URL.Query().Get("nam"); s != "" {
 		y, err := strconv.Atoi(s)
 		if err != nil || y < 1900 || y > 2100 {
-			return problem.Invalid("nam", "invalid_year", "Năm phải nằm trong khoảng 1900–2100.")
+			return problem.Invalid("nam", "invalid_year")
 		}
 		year = y
 	}

@@ -34,7 +34,7 @@ func requireOfficer(r *http.Request) (*auth.Actor, error) {
 		return nil, err
 	}
 	if a.IsCitizen() {
-		return nil, problem.Forbidden("Xác thực hai lớp chỉ dành cho tài khoản cán bộ.")
+		return nil, problem.Forbidden("totp_officers_only")
 	}
 	return a, nil
 }
@@ -84,7 +84,7 @@ func (o *Admin) totpPost(w http.ResponseWriter, r *http.Request) error {
 		ok = "totp_off"
 		err = o.auth.DisableTOTP(r.Context(), a.ID, code)
 	default:
-		return problem.Invalid("action", "invalid_action", "Thao tác không hợp lệ.")
+		return problem.Invalid("action", "invalid_action")
 	}
 	if err != nil {
 		al, status, err := o.refused(pg, "totp", err)

@@ -228,7 +228,7 @@ func (o *Admin) merge(w http.ResponseWriter, r *http.Request) error {
 	}
 	plan, err := o.units.PlanMerge(ctx, a, r.PathValue("code"), f.Into)
 	if err == nil && f.MergeReason == "" {
-		err = problem.Invalid("reason", "reason_required", "Vui lòng ghi lý do.")
+		err = problem.Invalid("reason", "reason_required.short")
 	}
 	if err != nil {
 		return o.unitFail(w, r, a, "merge", f, err)

@@ -25,7 +25,7 @@ func requireAdmin(r *http.Request) (*auth.Actor, error) {
 		return nil, err
 	}
 	if !a.HasAnywhere(auth.Admin) {
-		return nil, problem.Forbidden("Chỉ quản trị đơn vị được thực hiện thao tác này.")
+		return nil, problem.Forbidden("unit_admin_only")
 	}
 	return a, nil
 }
@@ -39,14 +39,14 @@ func (s *Server) putProcedure(w http.ResponseWriter, r *http.Request) error {
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, 1<<20))
 	if err != nil {
-		return problem.Invalid("body", "invalid_json", "Dữ liệu gửi lên quá lớn hoặc không đọc được.")
+		return problem.Invalid("body", "invalid_json.unreadable")
 	}
 	p, err := catalog.Parse(body)
 	if err != nil {
-		return problem.Invalid("body", "invalid_procedure", "Thủ tục không hợp lệ: "+err.Error())
+		return problem.Invalid("body", "invalid_procedure", err.Error())
 	}
 	if p.Code != r.PathValue("code") {
-		return problem.Invalid("code", "code_mismatch", "Mã thủ tục trong nội dung khác mã trên đường dẫn.")
+		return problem.Invalid("code", "code_mismatch")
 	}
 	out, err := s.Catalog.Edit(r.Context(), p, a.ID)
 	if err != nil {
@@ -58,7 +58,7 @@ func (s *Server) putProcedure(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) holidays(w http.ResponseWriter, r *http.Request) error {
 	year, err := strconv.Atoi(r.PathValue("year"))
 	if err != nil || year < 1900 || year > 2100 {
-		return problem.Invalid("year", "invalid_year", "Năm phải nằm trong khoảng 1900–2100.")
+		return problem.Invalid("year", "invalid_year")
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"year": year, "days": s.Calendar.Current().Holidays(year)})
 }

@@ -9,7 +9,6 @@ import (
 	"crypto/x509"
 	"embed"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/forms"
+	"github.com/motcua/motcua/msg"
 	"github.com/motcua/motcua/payment"
 	"github.com/motcua/motcua/postal"
 	"github.com/motcua/motcua/problem"
@@ -46,32 +46,6 @@ type Server struct {
 
 type handler func(w http.ResponseWriter, r *http.Request) error
 
-// status maps error kinds to HTTP statuses: the one table of its kind.
-var status = []struct {
-	kind error
-	code int
-}{
-	{problem.ErrNotFound, http.StatusNotFound},
-	{problem.ErrConflict, http.StatusConflict},
-	{problem.ErrState, http.StatusConflict},
-	{problem.ErrForbidden, http.StatusForbidden},
-	{problem.ErrNotPermitted, http.StatusUnprocessableEntity},
-	{problem.ErrInvalid, http.StatusUnprocessableEntity},
-	{problem.ErrUnauthorized, http.StatusUnauthorized},
-	{problem.ErrTooLarge, http.StatusRequestEntityTooLarge},
-	{problem.ErrTooMany, http.StatusTooManyRequests},
-}
-
-// StatusOf returns the HTTP status for err.
-func StatusOf(err error) int {
-	for _, s := range status {
-		if errors.Is(err, s.kind) {
-			return s.code
-		}
-	}
-	return http.StatusInternalServerError
-}
-
 type errorBody struct {
 	Error struct {
 		Code    string `json:"code"`
@@ -86,13 +60,13 @@ func (s *Server) wrap(h handler) http.HandlerFunc {
 		if err == nil {
 			return
 		}
-		code := StatusOf(err)
+		code := problem.Status(err)
 		if code >= 500 {
 			s.Log.ErrorContext(r.Context(), "api error", "method", r.Method, "path", r.URL.Path, "err", err)
 		}
 		pub := problem.Public(err)
 		var body errorBody
-		body.Error.Code, body.Error.Message, body.Error.Field = pub.Code, pub.Message, pub.Field
+		body.Error.Code, body.Error.Message, body.Error.Field = pub.Code, msg.Vi(pub), pub.Field
 		if code == http.StatusUnauthorized {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="motcua"`)
 		}
@@ -116,11 +90,10 @@ func decode(r *http.Request, v any) error {
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		msg := "Dữ liệu gửi lên không phải JSON hợp lệ."
 		if strings.Contains(err.Error(), "unknown field") {
-			msg = "Dữ liệu gửi lên có trường không hợp lệ: " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+			return problem.Invalid("body", "invalid_json.unknown_field", strings.TrimPrefix(err.Error(), "json: unknown field "))
 		}
-		return problem.Invalid("body", "invalid_json", msg)
+		return problem.Invalid("body", "invalid_json")
 	}
 	return nil
 }
@@ -145,7 +118,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		token, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok {
 			s.wrap(func(http.ResponseWriter, *http.Request) error {
-				return problem.New(problem.ErrUnauthorized, "invalid_authorization", "Tiêu đề Authorization phải có dạng \"Bearer <token>\".")
+				return problem.New(problem.ErrUnauthorized, "invalid_authorization")
 			})(w, r)
 			return
 		}
@@ -162,5 +135,5 @@ func requireActor(r *http.Request) (*auth.Actor, error) {
 	if a := actor(r.Context()); a != nil {
 		return a, nil
 	}
-	return nil, problem.New(problem.ErrUnauthorized, "unauthorized", "Vui lòng đăng nhập (Authorization: Bearer <token>).")
+	return nil, problem.New(problem.ErrUnauthorized, "unauthorized.api")
 }

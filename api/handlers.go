@@ -12,7 +12,7 @@ import (
 	"github.com/motcua/motcua/problem"
 )
 
-var errNoRoute = problem.NotFound("no_route", "Không có địa chỉ API này.")
+var errNoRoute = problem.NotFound("no_route")
 
 func (s *Server) openapi(w http.ResponseWriter, r *http.Request) error {
 	b, err := openapiFS.ReadFile("openapi.json")
@@ -124,18 +124,18 @@ func (s *Server) listDossiers(w http.ResponseWriter, r *http.Request) error {
 		Channel: q.Get("channel"), Query: q.Get("q"), Mine: q.Get("mine") == "true",
 	}
 	if f.Status != "" && !validState(f.Status) {
-		return problem.Invalid("status", "invalid_status", "Trạng thái lọc không hợp lệ.")
+		return problem.Invalid("status", "invalid_status")
 	}
 	if v := q.Get("overdue"); v != "" {
 		if f.Overdue, err = strconv.ParseBool(v); err != nil {
-			return problem.Invalid("overdue", "invalid_overdue", "Tham số overdue phải là true hoặc false.")
+			return problem.Invalid("overdue", "invalid_overdue")
 		}
 	}
 	for name, dst := range map[string]*int{"limit": &f.Limit, "offset": &f.Offset} {
 		if v := q.Get(name); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 0 {
-				return problem.Invalid(name, "invalid_"+name, "Tham số "+name+" phải là số nguyên không âm.")
+				return problem.Invalid(name, "invalid_"+name, name)
 			}
 			*dst = n
 		}
@@ -184,7 +184,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) error {
 	if m := strings.Trim(r.Header.Get("If-Match"), `"`); m != "" {
 		v, err := strconv.ParseInt(m, 10, 64)
 		if err != nil {
-			return problem.Invalid("If-Match", "invalid_if_match", "If-Match phải là số phiên bản của hồ sơ.")
+			return problem.Invalid("If-Match", "invalid_if_match")
 		}
 		in.Version = v
 	}
@@ -219,12 +219,12 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) error {
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		mr, err := r.MultipartReader()
 		if err != nil {
-			return problem.Invalid("file", "invalid_multipart", "Dữ liệu tải lên không hợp lệ.")
+			return problem.Invalid("file", "invalid_multipart")
 		}
 		for {
 			part, err := mr.NextPart()
 			if err != nil {
-				return problem.Invalid("file", "file_required", "Vui lòng chọn tệp (trường \"file\").")
+				return problem.Invalid("file", "file_required")
 			}
 			if part.FormName() == "file" {
 				name, body = part.FileName(), part
@@ -246,7 +246,7 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) error {
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		return problem.NotFound("file_not_found", "Không tìm thấy tệp.")
+		return problem.NotFound("file_not_found")
 	}
 	f, fh, err := s.Dossiers.Open(r.Context(), a, r.PathValue("code"), id)
 	if err != nil {
@@ -264,7 +264,7 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) track(w http.ResponseWriter, r *http.Request) error {
 	t, err := s.Dossiers.Track(r.Context(), r.PathValue("code"))
 	if errors.Is(err, problem.ErrNotFound) {
-		return problem.NotFound("dossier_not_found", "Không tìm thấy hồ sơ với mã này. Vui lòng kiểm tra lại mã trên giấy tiếp nhận.")
+		return problem.NotFound("dossier_not_found.track")
 	}
 	if err != nil {
 		return err

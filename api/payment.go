@@ -15,7 +15,7 @@ import (
 // payment and is sent to its payment_url; the gateway's IPN arrives at
 // /api/v1/payments/vnpay/ipn exactly as VNPAY sends it.
 
-var errNoPayments = problem.New(problem.ErrState, "payment_unavailable", "Chức năng thu phí chưa được bật trên máy chủ này.")
+var errNoPayments = problem.New(problem.ErrState, "payment_unavailable")
 
 func (s *Server) payments() (*payment.Service, error) {
 	if s.Payments == nil {

@@ -109,7 +109,7 @@ func (s *Server) trackShipment(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) postalWebhook(w http.ResponseWriter, r *http.Request) error {
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, postal.MaxWebhookBody))
 	if err != nil {
-		return problem.New(problem.ErrTooLarge, "body_too_large", "Nội dung webhook quá lớn.")
+		return problem.New(problem.ErrTooLarge, "body_too_large")
 	}
 	rc, err := s.Postal.Webhook(r.Context(), body, r.Header.Get(postal.SignatureHeader))
 	if err != nil {

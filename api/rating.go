@@ -36,7 +36,7 @@ func (s *Server) ratingSummary(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if a.IsCitizen() {
-		return problem.Forbidden("Chỉ cán bộ được xem tổng hợp đánh giá.")
+		return problem.Forbidden("rating_summary")
 	}
 	by := r.URL.Query().Get("by")
 	if by == "" {

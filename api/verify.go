@@ -2,7 +2,6 @@ package api
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -46,14 +45,14 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request) error {
 }
 
 // errNotPDF is the public error for an upload that is not a readable PDF.
-var errNotPDF = problem.Invalid("file", "not_pdf", "Tệp tải lên không phải là tệp PDF đọc được.")
+var errNotPDF = problem.Invalid("file", "not_pdf")
 
-var errNoPDF = problem.Invalid("file", "file_required", "Vui lòng chọn tệp PDF cần xác thực.")
+var errNoPDF = problem.Invalid("file", "file_required.pdf")
 
 // readPDF reads an uploaded PDF of at most maxVerifyBytes: the "file"
 // part of a multipart body, or the whole body otherwise.
 func readPDF(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	tooLarge := problem.New(problem.ErrTooLarge, "file_too_large", fmt.Sprintf("Tệp vượt quá dung lượng cho phép (%d MB).", maxVerifyBytes>>20))
+	tooLarge := problem.New(problem.ErrTooLarge, "file_too_large", maxVerifyBytes>>20)
 	r.Body = http.MaxBytesReader(w, r.Body, maxVerifyBytes+1<<20)
 	var body io.Reader = r.Body
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {

@@ -40,7 +40,7 @@ type Officer struct {
 	Grants   []Grant
 }
 
-var errNotYourUnit = problem.Forbidden("Bạn không quản trị đơn vị này.")
+var errNotYourUnit = problem.Forbidden("not_your_unit")
 
 func (ad *Accounts) scope(ctx context.Context, a *Actor) ([]int64, error) {
 	ids, err := ad.units.Scope(ctx, a)
@@ -48,7 +48,7 @@ func (ad *Accounts) scope(ctx context.Context, a *Actor) ([]int64, error) {
 		return nil, err
 	}
 	if len(ids) == 0 {
-		return nil, problem.Forbidden("Chỉ quản trị đơn vị được thực hiện thao tác này.")
+		return nil, problem.Forbidden("unit_admin_only")
 	}
 	return ids, nil
 }
@@ -118,7 +118,7 @@ func (ad *Accounts) Officer(ctx context.Context, a *Actor, username string) (Off
 			return o, nil
 		}
 	}
-	return Officer{}, problem.NotFound("user_not_found", "Không tìm thấy cán bộ "+username+" trong các đơn vị bạn quản trị.")
+	return Officer{}, problem.NotFound("user_not_found.officer", username)
 }
 
 // CreateOfficer creates an officer account with a first role on a unit a
@@ -128,12 +128,12 @@ func (ad *Accounts) CreateOfficer(ctx context.Context, a *Actor, nu NewUser, uni
 		return User{}, err
 	}
 	if !ValidRole(role) || role == Citizen {
-		return User{}, problem.Invalid("role", "invalid_role", "Vai trò không hợp lệ.")
+		return User{}, problem.Invalid("role", "invalid_role")
 	}
 	nu.Kind = "officer"
 	nu.FullName, nu.Title = strings.TrimSpace(nu.FullName), strings.TrimSpace(nu.Title)
 	if nu.FullName == "" {
-		return User{}, problem.Invalid("full_name", "name_required", "Vui lòng nhập họ và tên.")
+		return User{}, problem.Invalid("full_name", "name_required")
 	}
 	var u User
 	err := ad.s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -151,7 +151,7 @@ func (ad *Accounts) target(ctx context.Context, username string) (id int64, kind
 	username = strings.ToLower(strings.TrimSpace(username))
 	err = ad.s.db.QueryRowContext(ctx, `SELECT id, kind FROM users WHERE username = ?`, username).Scan(&id, &kind)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, "", problem.Invalid("username", "user_not_found", "Không tìm thấy tài khoản "+username+".")
+		return 0, "", problem.Invalid("username", "user_not_found.username", username)
 	}
 	return id, kind, err
 }
@@ -166,7 +166,7 @@ func (ad *Accounts) GrantRole(ctx context.Context, a *Actor, username string, un
 		return err
 	}
 	if kind != "officer" {
-		return problem.Invalid("username", "not_officer", "Chỉ cấp vai trò cho tài khoản cán bộ.")
+		return problem.Invalid("username", "not_officer")
 	}
 	return ad.s.db.InTx(ctx, func(tx *store.Tx) error { return ad.s.Grant(ctx, tx, id, unitID, role) })
 }
@@ -182,14 +182,14 @@ func (ad *Accounts) RevokeRole(ctx context.Context, a *Actor, username string, u
 		return err
 	}
 	if id == a.ID && role == Admin {
-		return problem.Invalid("role", "own_admin_role", "Bạn không thể tự thu hồi quyền quản trị của chính mình.")
+		return problem.Invalid("role", "own_admin_role")
 	}
 	res, err := ad.s.db.ExecContext(ctx, `DELETE FROM user_roles WHERE user_id = ? AND unit_id = ? AND role = ?`, id, unitID, role)
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return problem.NotFound("role_not_found", "Tài khoản không có vai trò này.")
+		return problem.NotFound("role_not_found")
 	}
 	return nil
 }
@@ -209,11 +209,11 @@ func (ad *Accounts) manageable(ctx context.Context, a *Actor, username string) (
 		return 0, err
 	}
 	if len(t.Grants) == 0 {
-		return 0, problem.Forbidden("Tài khoản này không thuộc đơn vị bạn quản trị.")
+		return 0, problem.Forbidden("account_not_in_unit")
 	}
 	for _, g := range t.Grants {
 		if !slices.Contains(ids, g.UnitID) {
-			return 0, problem.Forbidden("Tài khoản này có vai trò ở đơn vị bạn không quản trị; chỉ quản trị đơn vị đó mới được khóa hoặc đặt lại mật khẩu.")
+			return 0, problem.Forbidden("account_elsewhere")
 		}
 	}
 	return id, nil
@@ -227,7 +227,7 @@ func (ad *Accounts) SetDisabled(ctx context.Context, a *Actor, username string, 
 		return err
 	}
 	if id == a.ID && disabled {
-		return problem.Invalid("username", "own_account", "Bạn không thể tự khóa tài khoản của chính mình.")
+		return problem.Invalid("username", "own_account")
 	}
 	v := int64(0)
 	if disabled {
@@ -252,7 +252,7 @@ func (ad *Accounts) ResetPassword(ctx context.Context, a *Actor, username, passw
 		return err
 	}
 	if len(password) < 8 {
-		return problem.Invalid("password", "weak_password", "Mật khẩu phải có ít nhất 8 ký tự.")
+		return problem.Invalid("password", "weak_password")
 	}
 	hash, err := HashPassword(password, ad.s.cfg.Params)
 	if err != nil {
@@ -282,7 +282,7 @@ func (s *Service) DisableTOTP(ctx context.Context, userID int64, code string) er
 		return nil
 	}
 	if !CheckTOTP(secret, code, s.cfg.Now()) {
-		return problem.Invalid("code", "invalid_totp", "Mã xác thực không đúng. Vui lòng nhập mã 6 số đang hiển thị trên ứng dụng.")
+		return problem.Invalid("code", "invalid_totp")
 	}
 	return s.SetTOTP(ctx, userID, "", "")
 }

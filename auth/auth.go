@@ -12,7 +12,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -165,13 +164,13 @@ func (s *Service) CreateUser(ctx context.Context, tx *store.Tx, nu NewUser) (Use
 	u := nu.User
 	u.Username = strings.ToLower(strings.TrimSpace(u.Username))
 	if !usernameRE.MatchString(u.Username) {
-		return User{}, problem.Invalid("username", "invalid_username", "Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch ngang (2–64 ký tự).")
+		return User{}, problem.Invalid("username", "invalid_username")
 	}
 	if len(nu.Password) < 8 {
-		return User{}, problem.Invalid("password", "weak_password", "Mật khẩu phải có ít nhất 8 ký tự.")
+		return User{}, problem.Invalid("password", "weak_password")
 	}
 	if u.Kind != "officer" && u.Kind != "citizen" {
-		return User{}, problem.Invalid("kind", "invalid_kind", "Loại tài khoản không hợp lệ.")
+		return User{}, problem.Invalid("kind", "invalid_kind")
 	}
 	if strings.TrimSpace(u.FullName) == "" {
 		u.FullName = u.Username
@@ -184,7 +183,7 @@ func (s *Service) CreateUser(ctx context.Context, tx *store.Tx, nu NewUser) (Use
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		u.Username, u.FullName, u.Kind, hash, u.Email, u.Phone, u.IDNumber, u.Address, u.Title, s.cfg.Now().UnixMilli()).Scan(&u.ID)
 	if store.IsUniqueViolation(err) {
-		return User{}, problem.Conflict("username_taken", "Tên đăng nhập đã được sử dụng.")
+		return User{}, problem.Conflict("username_taken")
 	}
 	return u, err
 }
@@ -192,7 +191,7 @@ func (s *Service) CreateUser(ctx context.Context, tx *store.Tx, nu NewUser) (Use
 // Grant gives a user a role on a unit.
 func (s *Service) Grant(ctx context.Context, tx *store.Tx, userID, unitID int64, role string) error {
 	if !ValidRole(role) || role == Citizen {
-		return problem.Invalid("role", "invalid_role", "Vai trò không hợp lệ.")
+		return problem.Invalid("role", "invalid_role")
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO user_roles (user_id, unit_id, role) VALUES (?, ?, ?)`, userID, unitID, role)
 	if store.IsUniqueViolation(err) {
@@ -201,7 +200,7 @@ func (s *Service) Grant(ctx context.Context, tx *store.Tx, userID, unitID int64,
 	return err
 }
 
-var errBadLogin = problem.New(problem.ErrUnauthorized, "bad_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
+var errBadLogin = problem.New(problem.ErrUnauthorized, "bad_credentials")
 
 // Login checks a password and returns a new bearer token. Repeated failures
 // lock the account for a while; the reply does not say whether the user exists.
@@ -226,11 +225,11 @@ func (s *Service) LoginTOTP(ctx context.Context, username, password, code string
 	}
 	now := s.cfg.Now()
 	if lockedUntil > now.UnixMilli() {
-		return "", time.Time{}, problem.New(problem.ErrTooMany, "account_locked", "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau 15 phút.")
+		return "", time.Time{}, problem.New(problem.ErrTooMany, "account_locked")
 	}
 	pwOK := disabled == 0 && CheckPassword(hash, password)
 	if pwOK && totp != "" && code == "" {
-		return "", time.Time{}, problem.Invalid("totp", "totp_required", "Tài khoản này dùng xác thực hai lớp: vui lòng nhập mã 6 số từ ứng dụng xác thực.")
+		return "", time.Time{}, problem.Invalid("totp", "totp_required")
 	}
 	if !pwOK || (totp != "" && !CheckTOTP(totp, code, now)) {
 		failures++
@@ -269,7 +268,7 @@ func tokenHash(token string) string {
 	return hex.EncodeToString(h[:])
 }
 
-var errNoSession = problem.New(problem.ErrUnauthorized, "invalid_token", "Phiên đăng nhập không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập lại.")
+var errNoSession = problem.New(problem.ErrUnauthorized, "invalid_token")
 
 // Authenticate returns the actor behind a live token.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Actor, error) {
@@ -295,7 +294,7 @@ func (s *Service) Actor(ctx context.Context, userID int64) (*Actor, error) {
 	err := s.db.QueryRowContext(ctx, `SELECT id, username, full_name, kind, email, phone, id_number, address, title FROM users WHERE id = ?`, userID).
 		Scan(&a.ID, &a.Username, &a.FullName, &a.Kind, &a.Email, &a.Phone, &a.IDNumber, &a.Address, &a.Title)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, problem.NotFound("user_not_found", "Không tìm thấy tài khoản.")
+		return nil, problem.NotFound("user_not_found")
 	}
 	if err != nil {
 		return nil, err
@@ -321,7 +320,7 @@ func (s *Service) UserByName(ctx context.Context, username string) (*Actor, erro
 	var id int64
 	err := s.db.QueryRowContext(ctx, `SELECT id FROM users WHERE username = ?`, strings.ToLower(username)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, problem.NotFound("user_not_found", fmt.Sprintf("Không tìm thấy tài khoản %q.", username))
+		return nil, problem.NotFound("user_not_found.quoted", username)
 	}
 	if err != nil {
 		return nil, err

@@ -61,7 +61,7 @@ func TOTPURI(secret, username string) string {
 // Enabling needs a code from the app, proving it was enrolled.
 func (s *Service) SetTOTP(ctx context.Context, userID int64, secret, code string) error {
 	if secret != "" && !CheckTOTP(secret, code, s.cfg.Now()) {
-		return problem.Invalid("code", "invalid_totp", "Mã xác thực không đúng. Vui lòng nhập mã 6 số đang hiển thị trên ứng dụng.")
+		return problem.Invalid("code", "invalid_totp")
 	}
 	_, err := s.db.ExecContext(ctx, `UPDATE users SET totp_secret = ? WHERE id = ?`, secret, userID)
 	return err

@@ -113,7 +113,7 @@ func announcements(ctx context.Context, q store.Querier) ([]Announcement, error)
 // the same transaction, so once Add returns the calendar includes a.
 func (s *Store) Add(ctx context.Context, a Announcement, by int64) error {
 	if err := a.Validate(); err != nil {
-		return problem.Invalid("announcement", "invalid_announcement", "Thông báo lịch nghỉ không hợp lệ: "+err.Error())
+		return problem.Invalid("announcement", "invalid_announcement", err.Error())
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

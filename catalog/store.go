@@ -60,7 +60,7 @@ type Summary struct {
 // Publish stores p as the next version of its code and makes it current.
 func (s *Store) Publish(ctx context.Context, tx *store.Tx, p Procedure, by int64) (Procedure, error) {
 	if err := p.Validate(); err != nil {
-		return Procedure{}, problem.Invalid("procedure", "invalid_procedure", "Thủ tục không hợp lệ: "+err.Error())
+		return Procedure{}, problem.Invalid("procedure", "invalid_procedure", err.Error())
 	}
 	var cur sql.NullInt64
 	if err := tx.QueryRowContext(ctx, `SELECT MAX(version) FROM procedure_versions WHERE code = ?`, p.Code).Scan(&cur); err != nil {
@@ -78,7 +78,7 @@ func (s *Store) Publish(ctx context.Context, tx *store.Tx, p Procedure, by int64
 	if _, err := tx.ExecContext(ctx, `INSERT INTO procedure_versions (code, version, body, created_at, created_by) VALUES (?, ?, ?, ?, ?)`,
 		p.Code, p.Version, string(body), s.now().UnixMilli(), byArg); err != nil {
 		if store.IsUniqueViolation(err) {
-			return Procedure{}, problem.Conflict("procedure_conflict", "Thủ tục vừa được người khác cập nhật. Vui lòng thử lại.")
+			return Procedure{}, problem.Conflict("procedure_conflict")
 		}
 		return Procedure{}, err
 	}
@@ -123,7 +123,7 @@ func (s *Store) Get(ctx context.Context, code string) (Procedure, error) {
 	var v int
 	err := s.db.QueryRowContext(ctx, `SELECT version FROM procedures WHERE code = ?`, code).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Procedure{}, problem.NotFound("procedure_not_found", "Không tìm thấy thủ tục "+code+".")
+		return Procedure{}, problem.NotFound("procedure_not_found", code)
 	}
 	if err != nil {
 		return Procedure{}, err
@@ -140,7 +140,7 @@ func (s *Store) Version(ctx context.Context, q store.Querier, code string, versi
 	var body string
 	err := q.QueryRowContext(ctx, `SELECT body FROM procedure_versions WHERE code = ? AND version = ?`, code, version).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Procedure{}, problem.NotFound("procedure_not_found", "Không tìm thấy thủ tục "+code+".")
+		return Procedure{}, problem.NotFound("procedure_not_found", code)
 	}
 	if err != nil {
 		return Procedure{}, err

@@ -75,7 +75,7 @@ func actionsFor(a *auth.Actor, d *Dossier, p catalog.Procedure) []Action {
 // been taken: the supplement request during processing (Decree 118).
 func limitReached(d *Dossier, a Action) error {
 	if a == RequestSupplement && d.Status == Processing && d.Supplements >= 1 {
-		return problem.New(problem.ErrState, "supplement_limit", "Hồ sơ đã được yêu cầu bổ sung một lần; theo quy định chỉ được yêu cầu bổ sung một lần.")
+		return problem.New(problem.ErrState, "supplement_limit")
 	}
 	return nil
 }

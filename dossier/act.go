@@ -28,14 +28,14 @@ type ActInput struct {
 // transaction that also appends the history event.
 func (s *Service) Act(ctx context.Context, a *auth.Actor, code string, action Action, in ActInput) (*Dossier, error) {
 	if a == nil {
-		return nil, problem.New(problem.ErrUnauthorized, "unauthorized", "Vui lòng đăng nhập.")
+		return nil, problem.New(problem.ErrUnauthorized, "unauthorized")
 	}
 	if !knownAction(action) {
-		return nil, problem.NotFound("unknown_action", "Thao tác "+string(action)+" không tồn tại.")
+		return nil, problem.NotFound("unknown_action", string(action))
 	}
 	in.Note = strings.TrimSpace(in.Note)
 	if len([]rune(in.Note)) > 4000 {
-		return nil, problem.Invalid("note", "note_too_long", "Nội dung ghi chú tối đa 4000 ký tự.")
+		return nil, problem.Invalid("note", "note_too_long")
 	}
 	var out *Dossier
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -49,12 +49,11 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, code string, action Ac
 			return errNoDossier // do not reveal that the code exists
 		}
 		if in.Version != 0 && in.Version != d.Version {
-			return problem.Conflict("version_conflict", "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại hồ sơ và thực hiện lại.")
+			return problem.Conflict("version_conflict")
 		}
 		rules := RulesFor(d.Status, action)
 		if len(rules) == 0 {
-			return problem.New(problem.ErrState, "invalid_transition",
-				fmt.Sprintf("Không thể thực hiện \"%s\" khi hồ sơ ở trạng thái \"%s\".", action.Name(), d.Status.Name()))
+			return problem.New(problem.ErrState, "invalid_transition", problem.Key("action."+string(action)), problem.Key("state."+string(d.Status)))
 		}
 		if err := limitReached(d, action); err != nil {
 			return err
@@ -71,11 +70,10 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, code string, action Ac
 			}
 		}
 		if rule == nil {
-			return problem.New(problem.ErrNotPermitted, "action_not_permitted",
-				fmt.Sprintf("Bạn không có quyền \"%s\" đối với hồ sơ này ở bước hiện tại.", action.Name()))
+			return problem.New(problem.ErrNotPermitted, "action_not_permitted", problem.Key("action."+string(action)))
 		}
 		if rule.NeedsNote && in.Note == "" {
-			return problem.Invalid("note", "note_required", "Vui lòng nhập lý do/nội dung bằng văn bản.")
+			return problem.Invalid("note", "note_required")
 		}
 		if err := s.apply(ctx, tx, a, d, p, *rule, in); err != nil {
 			return err
@@ -150,7 +148,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 		// The reception steps before processing are the desk's own; sending
 		// back never returns a received dossier to them.
 		if d.Step <= firstWorkStep(p) {
-			return problem.New(problem.ErrState, "no_previous_step", "Hồ sơ đang ở bước đầu tiên, không thể trả lại.")
+			return problem.New(problem.ErrState, "no_previous_step")
 		}
 		step = d.Step - 1
 		u, err := s.units.ForLevel(ctx, tx, d.receivingID, p.Steps[step].Level)
@@ -207,14 +205,14 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 		}
 	case Apologize:
 		if in.NewDue == nil || !in.NewDue.After(now) || (d.DueAt != nil && !in.NewDue.After(*d.DueAt)) {
-			return problem.Invalid("new_due", "invalid_new_due", "Ngày hẹn trả mới phải sau thời điểm hiện tại và sau ngày hẹn cũ.")
+			return problem.Invalid("new_due", "invalid_new_due")
 		}
 		c.set("due_at", in.NewDue.UnixMilli())
 		c.set("apologized", 1)
 		eventDue = in.NewDue
 	case Deliver:
 		if d.DueAt != nil && now.After(*d.DueAt) && !d.Apologized {
-			return problem.New(problem.ErrState, "apology_required", "Hồ sơ trả quá hạn: cần lập văn bản xin lỗi và hẹn lại ngày trả (Mẫu 04) trước khi trả kết quả.")
+			return problem.New(problem.ErrState, "apology_required")
 		}
 		c.set("delivered_at", now.UnixMilli())
 	}
@@ -234,7 +232,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 	if n, err := res.RowsAffected(); err != nil {
 		return err
 	} else if n != 1 {
-		return problem.Conflict("version_conflict", "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại hồ sơ và thực hiện lại.")
+		return problem.Conflict("version_conflict")
 	}
 	if err := appendEvent(ctx, tx, d.id, now, a, r.Role, string(r.Action), d.Status, to, d.Step, step, d.unitID, unitID, eventDue, in.Note); err != nil {
 		return err
@@ -254,7 +252,7 @@ func (s *Service) assign(ctx context.Context, tx *store.Tx, c *change, username,
 	err := tx.QueryRowContext(ctx, `SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id
 		WHERE u.username = ? AND r.unit_id = ? AND r.role = ? AND u.disabled = 0`, strings.ToLower(username), unitID, role).Scan(&id)
 	if err != nil {
-		return problem.Invalid("assignee", "invalid_assignee", "Người được giao không có vai trò "+auth.RoleName(role)+" tại đơn vị xử lý bước tiếp theo.")
+		return problem.Invalid("assignee", "invalid_assignee", problem.Key("role."+role))
 	}
 	c.set("assignee_id", id)
 	return nil

@@ -50,13 +50,13 @@ func (s *Service) StoreBlob(r io.Reader) (*File, error) {
 		return nil, errTooLarge(s.cfg.MaxFileBytes)
 	}
 	if n == 0 {
-		return nil, problem.Invalid("file", "empty_file", "Tệp tải lên rỗng.")
+		return nil, problem.Invalid("file", "empty_file")
 	}
 	head := make([]byte, 512)
 	m, _ := tmp.ReadAt(head, 0)
 	ct := http.DetectContentType(head[:m])
 	if _, ok := allowedTypes[ct]; !ok {
-		return nil, problem.Invalid("file", "file_type_not_allowed", "Chỉ nhận tệp PDF, JPG hoặc PNG.")
+		return nil, problem.Invalid("file", "file_type_not_allowed")
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	final := s.blobPath(sum)
@@ -73,7 +73,7 @@ func (s *Service) StoreBlob(r io.Reader) (*File, error) {
 }
 
 func errTooLarge(max int64) error {
-	return problem.New(problem.ErrTooLarge, "file_too_large", fmt.Sprintf("Tệp vượt quá dung lượng cho phép (%d MB).", max>>20))
+	return problem.New(problem.ErrTooLarge, "file_too_large", max>>20)
 }
 
 var sha256RE = regexp.MustCompile(`^[0-9a-f]{64}$`)
@@ -83,11 +83,11 @@ var sha256RE = regexp.MustCompile(`^[0-9a-f]{64}$`)
 // dossier's viewers).
 func (s *Service) OpenBlob(sum string) (*os.File, error) {
 	if !sha256RE.MatchString(sum) {
-		return nil, problem.NotFound("file_not_found", "Không tìm thấy tệp.")
+		return nil, problem.NotFound("file_not_found")
 	}
 	f, err := os.Open(s.blobPath(sum))
 	if os.IsNotExist(err) {
-		return nil, problem.NotFound("file_not_found", "Không tìm thấy tệp.")
+		return nil, problem.NotFound("file_not_found")
 	}
 	return f, err
 }
@@ -96,11 +96,11 @@ func (s *Service) OpenBlob(sum string) (*os.File, error) {
 // hash of an allowed type whose file exists with the recorded size.
 func (s *Service) checkStored(f File) error {
 	if _, ok := allowedTypes[f.ContentType]; !ok || !sha256RE.MatchString(f.SHA256) {
-		return problem.Invalid("file", "invalid_stored_file", "Tệp đính kèm không hợp lệ.")
+		return problem.Invalid("file", "invalid_stored_file")
 	}
 	st, err := os.Stat(s.blobPath(f.SHA256))
 	if err != nil || st.Size() != f.Size {
-		return problem.Invalid("file", "stored_file_missing", "Không tìm thấy tệp "+f.Name+" đã tải lên; vui lòng tải lại.")
+		return problem.Invalid("file", "stored_file_missing", f.Name)
 	}
 	return nil
 }
@@ -138,7 +138,7 @@ func (s *Service) attachable(ctx context.Context, a *auth.Actor, code, component
 	}
 	if component == "result" {
 		if a.IsCitizen() || d.Status != Processing || !(a.Has(auth.Specialist, d.unitID) || a.Has(auth.Leader, d.unitID) || a.Has(auth.Clerk, d.unitID)) {
-			return nil, "", problem.New(problem.ErrForbidden, "upload_not_permitted", "Chỉ cán bộ xử lý được đính kèm kết quả khi hồ sơ đang xử lý.")
+			return nil, "", problem.New(problem.ErrForbidden, "upload_not_permitted.result")
 		}
 		return d, "result", nil
 	}
@@ -147,14 +147,14 @@ func (s *Service) attachable(ctx context.Context, a *auth.Actor, code, component
 		found = found || c.Key == component
 	}
 	if !found {
-		return nil, "", problem.Invalid("component", "unknown_component", "Thành phần hồ sơ "+component+" không có trong thủ tục.")
+		return nil, "", problem.Invalid("component", "unknown_component", component)
 	}
 	open := d.Status == Submitted || d.Status == Returned || d.Status == SupplementRequested
 	if !open {
-		return nil, "", problem.New(problem.ErrState, "upload_closed", "Hồ sơ ở trạng thái \""+d.StatusName+"\" không nhận thêm tệp.")
+		return nil, "", problem.New(problem.ErrState, "upload_closed", problem.Key("state."+string(d.Status)))
 	}
 	if !a.IsCitizen() && !a.Has(auth.Reception, d.receivingID) && d.createdByID != a.ID {
-		return nil, "", problem.New(problem.ErrForbidden, "upload_not_permitted", "Chỉ người nộp hoặc cán bộ tiếp nhận được bổ sung tệp.")
+		return nil, "", problem.New(problem.ErrForbidden, "upload_not_permitted")
 	}
 	return d, "component", nil
 }

@@ -168,7 +168,7 @@ func nullMs(t *time.Time) any {
 	return t.UnixMilli()
 }
 
-var errNoDossier = problem.NotFound("dossier_not_found", "Không tìm thấy hồ sơ.")
+var errNoDossier = problem.NotFound("dossier_not_found")
 
 func (s *Service) load(ctx context.Context, q store.Querier, code string) (*Dossier, error) {
 	d, err := scanDossier(q.QueryRowContext(ctx, selectDossier+` WHERE d.code = ?`, code))

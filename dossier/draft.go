@@ -52,7 +52,7 @@ const (
 	maxDraftFiles = 60
 )
 
-var errNoDraft = problem.NotFound("draft_not_found", "Không tìm thấy hồ sơ đang soạn.")
+var errNoDraft = problem.NotFound("draft_not_found")
 
 const selectDraft = `SELECT id, procedure_code, data, created_at, updated_at FROM drafts`
 
@@ -77,21 +77,21 @@ func draftJSON(d DraftData) (string, error) {
 		d.Files[i].Name = cleanName(d.Files[i].Name)
 	}
 	if len(d.Files) > maxDraftFiles {
-		return "", problem.Invalid("file", "too_many_files", fmt.Sprintf("Mỗi hồ sơ tối đa %d tệp.", maxDraftFiles))
+		return "", problem.Invalid("file", "too_many_files", maxDraftFiles)
 	}
 	b, err := json.Marshal(d)
 	if err != nil {
 		return "", err
 	}
 	if len(b) > maxDraftBytes {
-		return "", problem.Invalid("draft", "draft_too_large", "Nội dung hồ sơ đang soạn quá dài.")
+		return "", problem.Invalid("draft", "draft_too_large")
 	}
 	return string(b), nil
 }
 
 func needActor(a *auth.Actor) error {
 	if a == nil {
-		return problem.New(problem.ErrUnauthorized, "unauthorized", "Vui lòng đăng nhập.")
+		return problem.New(problem.ErrUnauthorized, "unauthorized")
 	}
 	return nil
 }
@@ -242,7 +242,7 @@ func (s *Service) SubmitDraft(ctx context.Context, a *auth.Actor, id int64) (*Do
 		for _, c := range missing {
 			names = append(names, c.Name)
 		}
-		return nil, false, problem.Invalid("component", "component_required", "Chưa tải lên thành phần hồ sơ bắt buộc: "+strings.Join(names, "; ")+".")
+		return nil, false, problem.Invalid("component", "component_required", strings.Join(names, "; "))
 	}
 	for _, f := range dr.Data.Files {
 		if err := s.checkStored(File{Name: f.Name, ContentType: f.ContentType, Size: f.Size, SHA256: f.SHA256}); err != nil {

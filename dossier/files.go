@@ -69,7 +69,7 @@ func (s *Service) Open(ctx context.Context, a *auth.Actor, code string, fileID i
 			return &f, fh, nil
 		}
 	}
-	return nil, nil, problem.NotFound("file_not_found", "Không tìm thấy tệp.")
+	return nil, nil, problem.NotFound("file_not_found")
 }
 
 func (s *Service) files(ctx context.Context, id int64) ([]File, error) {

@@ -71,8 +71,7 @@ func (s *Service) ReceiveChecked(ctx context.Context, a *auth.Actor, code string
 		}
 		items := Checklist(p, d.Files, paper)
 		if miss := Missing(items); len(miss) > 0 {
-			return nil, problem.Invalid("components", "components_missing",
-				"Hồ sơ còn thiếu thành phần bắt buộc: "+strings.Join(miss, "; ")+".")
+			return nil, problem.Invalid("components", "components_missing", strings.Join(miss, "; "))
 		}
 		var seen []string
 		for _, it := range items {

@@ -79,7 +79,7 @@ type Filter struct {
 // List returns the dossiers a may see that match f, most urgent first.
 func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier, error) {
 	if a == nil {
-		return nil, problem.New(problem.ErrUnauthorized, "unauthorized", "Vui lòng đăng nhập.")
+		return nil, problem.New(problem.ErrUnauthorized, "unauthorized")
 	}
 	where := []string{"1=1"}
 	var args []any

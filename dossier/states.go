@@ -3,6 +3,8 @@
 // working time, the immutable history, attachments and public tracking.
 package dossier
 
+import "github.com/motcua/motcua/msg"
+
 // State is where a dossier is in its lifecycle.
 type State string
 
@@ -30,30 +32,10 @@ const (
 // States lists every state in lifecycle order.
 var States = []State{Submitted, Returned, Refused, Processing, SupplementRequested, ResultReady, Delivered, Withdrawn, Stopped}
 
-// Name is the Vietnamese name of a state, as citizens and officers see it.
-func (s State) Name() string {
-	switch s {
-	case Submitted:
-		return "Chờ tiếp nhận"
-	case Returned:
-		return "Yêu cầu hoàn thiện hồ sơ"
-	case Refused:
-		return "Từ chối tiếp nhận"
-	case Processing:
-		return "Đang xử lý"
-	case SupplementRequested:
-		return "Chờ bổ sung hồ sơ"
-	case ResultReady:
-		return "Có kết quả, chờ trả"
-	case Delivered:
-		return "Đã trả kết quả"
-	case Withdrawn:
-		return "Đã rút hồ sơ"
-	case Stopped:
-		return "Dừng xử lý"
-	}
-	return string(s)
-}
+// Name is the Vietnamese name of a state, from the catalog (package msg),
+// for what is Vietnamese only: the API's status_name and the PDF forms.
+// Pages name states in their own language with the key "state.<state>".
+func (s State) Name() string { return msg.State(string(s)) }
 
 // Final reports whether nothing can happen to the dossier any more.
 func (s State) Final() bool {
@@ -80,36 +62,8 @@ const (
 // Actions lists every action.
 var Actions = []Action{Receive, Refuse, RequestSupplement, Supplement, Forward, SendBack, Approve, Deliver, Apologize, Withdraw, Stop}
 
-// Name is the Vietnamese name of an action, as shown in the history.
-func (a Action) Name() string {
-	switch a {
-	case Receive:
-		return "Tiếp nhận hồ sơ"
-	case Refuse:
-		return "Từ chối tiếp nhận"
-	case RequestSupplement:
-		return "Yêu cầu bổ sung hồ sơ"
-	case Supplement:
-		return "Bổ sung hồ sơ"
-	case Forward:
-		return "Chuyển bước xử lý"
-	case SendBack:
-		return "Trả lại bước trước"
-	case Approve:
-		return "Lãnh đạo phê duyệt"
-	case Deliver:
-		return "Trả kết quả"
-	case Apologize:
-		return "Xin lỗi và hẹn lại ngày trả"
-	case Withdraw:
-		return "Rút hồ sơ"
-	case Stop:
-		return "Dừng xử lý hồ sơ"
-	case "submit":
-		return "Nộp hồ sơ"
-	}
-	return string(a)
-}
+// Name is the Vietnamese name of an action, from the catalog (see State.Name).
+func (a Action) Name() string { return msg.Action(string(a)) }
 
 // Who acts. Officer roles are those of package auth; ApplicantRole is the
 // citizen who owns the dossier.

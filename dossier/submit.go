@@ -43,10 +43,10 @@ var (
 // same actor returns the first dossier and replayed=true.
 func (s *Service) Submit(ctx context.Context, a *auth.Actor, in SubmitInput) (*Dossier, bool, error) {
 	if a == nil {
-		return nil, false, problem.New(problem.ErrUnauthorized, "unauthorized", "Vui lòng đăng nhập để nộp hồ sơ.")
+		return nil, false, problem.New(problem.ErrUnauthorized, "unauthorized.submit")
 	}
 	if len(in.IdempotencyKey) > 200 {
-		return nil, false, problem.Invalid("Idempotency-Key", "invalid_idempotency_key", "Khóa Idempotency-Key quá dài.")
+		return nil, false, problem.Invalid("Idempotency-Key", "invalid_idempotency_key")
 	}
 	if in.IdempotencyKey != "" {
 		if d, err := s.byIdempotencyKey(ctx, a, in.IdempotencyKey); err == nil {
@@ -61,35 +61,35 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, in SubmitInput) (*D
 	}
 	u, err := s.units.ByCode(ctx, in.Unit)
 	if err != nil {
-		return nil, false, problem.Invalid("unit", "unit_not_found", "Không tìm thấy đơn vị tiếp nhận "+in.Unit+".")
+		return nil, false, problem.Invalid("unit", "unit_not_found.receiving", in.Unit)
 	}
 	if !u.Active {
-		return nil, false, problem.Invalid("unit", "unit_inactive", fmt.Sprintf("Đơn vị %s đã sáp nhập vào %s; vui lòng nộp tại đơn vị mới.", u.Name, u.MergedInto))
+		return nil, false, problem.Invalid("unit", "unit_inactive", u.Name, u.MergedInto)
 	}
 	if !contains(p.Levels, u.Level) {
-		return nil, false, problem.Invalid("unit", "procedure_not_at_unit", "Thủ tục này không thuộc thẩm quyền tiếp nhận của "+u.Name+".")
+		return nil, false, problem.Invalid("unit", "procedure_not_at_unit", u.Name)
 	}
 	if a.IsCitizen() {
 		if in.Channel != "" && in.Channel != "online" {
-			return nil, false, problem.Invalid("channel", "invalid_channel", "Công dân chỉ nộp hồ sơ trực tuyến.")
+			return nil, false, problem.Invalid("channel", "invalid_channel.citizen")
 		}
 		in.Channel = "online"
 		if p.Online == "none" {
-			return nil, false, problem.Invalid("procedure", "not_online", "Thủ tục này chưa cung cấp dịch vụ công trực tuyến; vui lòng nộp tại bộ phận một cửa.")
+			return nil, false, problem.Invalid("procedure", "not_online")
 		}
 	} else if a.Has(auth.Community, u.ID) && !a.Has(auth.Reception, u.ID) {
 		// A community digital team member files online, on the citizen's behalf.
 		if in.Channel != "" && in.Channel != "online" {
-			return nil, false, problem.Invalid("channel", "invalid_channel", "Tổ công nghệ số cộng đồng chỉ nộp hồ sơ trực tuyến thay công dân.")
+			return nil, false, problem.Invalid("channel", "invalid_channel.community")
 		}
 		in.Channel = "online"
 	} else if !a.Has(auth.Reception, u.ID) {
-		return nil, false, problem.Forbidden("Chỉ cán bộ tiếp nhận hoặc tổ công nghệ số cộng đồng của " + u.Name + " được nhập hồ sơ tại đơn vị này.")
+		return nil, false, problem.Forbidden("counter_filing", u.Name)
 	} else if in.Channel == "" {
 		in.Channel = "counter"
 	}
 	if in.Channel != "online" && in.Channel != "counter" && in.Channel != "post" {
-		return nil, false, problem.Invalid("channel", "invalid_channel", "Kênh nộp phải là online, counter hoặc post.")
+		return nil, false, problem.Invalid("channel", "invalid_channel")
 	}
 	app, err := checkApplicant(in.Applicant, in.Delivery)
 	if err != nil {
@@ -186,17 +186,17 @@ func checkApplicant(a Applicant, delivery string) (Applicant, error) {
 	a.Address = strings.TrimSpace(a.Address)
 	switch {
 	case a.Name == "" || utf8.RuneCountInString(a.Name) > 200:
-		return a, problem.Invalid("applicant.name", "applicant_name_required", "Vui lòng nhập họ và tên người nộp hồ sơ (tối đa 200 ký tự).")
+		return a, problem.Invalid("applicant.name", "applicant_name_required")
 	case a.IDNumber != "" && !idNumberRE.MatchString(a.IDNumber):
-		return a, problem.Invalid("applicant.id_number", "invalid_id_number", "Số định danh cá nhân/CCCD phải gồm 12 chữ số.")
+		return a, problem.Invalid("applicant.id_number", "invalid_id_number")
 	case a.Phone != "" && !phoneRE.MatchString(a.Phone):
-		return a, problem.Invalid("applicant.phone", "invalid_phone", "Số điện thoại không hợp lệ (ví dụ 0912345678).")
+		return a, problem.Invalid("applicant.phone", "invalid_phone")
 	case a.Email != "" && !validEmail(a.Email):
-		return a, problem.Invalid("applicant.email", "invalid_email", "Địa chỉ thư điện tử không hợp lệ.")
+		return a, problem.Invalid("applicant.email", "invalid_email")
 	case delivery != "counter" && delivery != "post":
-		return a, problem.Invalid("delivery", "invalid_delivery", "Hình thức nhận kết quả phải là tại bộ phận một cửa (counter) hoặc qua bưu chính (post).")
+		return a, problem.Invalid("delivery", "invalid_delivery")
 	case delivery == "post" && a.Address == "":
-		return a, problem.Invalid("applicant.address", "address_required", "Nhận kết quả qua bưu chính cần địa chỉ nhận.")
+		return a, problem.Invalid("applicant.address", "address_required")
 	}
 	return a, nil
 }
@@ -218,7 +218,7 @@ func checkForm(p catalog.Procedure, in map[string]any) (map[string]string, error
 	for k, v := range in {
 		f, ok := known[k]
 		if !ok {
-			return nil, problem.Invalid("form."+k, "unknown_form_field", "Trường "+k+" không có trong tờ khai của thủ tục.")
+			return nil, problem.Invalid("form."+k, "unknown_form_field", k)
 		}
 		var sv string
 		switch x := v.(type) {
@@ -234,7 +234,7 @@ func checkForm(p catalog.Procedure, in map[string]any) (map[string]string, error
 			sv = strconv.FormatBool(x)
 		case nil:
 		default:
-			return nil, problem.Invalid("form."+k, "invalid_form_value", f.Label+": giá trị không hợp lệ.")
+			return nil, problem.Invalid("form."+k, "invalid_form_value", f.Label)
 		}
 		if sv != "" {
 			out[k] = sv
@@ -249,10 +249,10 @@ func checkForm(p catalog.Procedure, in map[string]any) (map[string]string, error
 }
 
 func checkField(f catalog.FormField, v string) error {
-	bad := func(code, msg string) error { return problem.Invalid("form."+f.Key, code, f.Label+": "+msg) }
+	field := "form." + f.Key
 	if v == "" {
 		if f.Required {
-			return bad("form_field_required", "bắt buộc nhập.")
+			return problem.Invalid(field, "form_field_required", f.Label)
 		}
 		return nil
 	}
@@ -261,34 +261,34 @@ func checkField(f catalog.FormField, v string) error {
 		max = 2000
 	}
 	if utf8.RuneCountInString(v) > max {
-		return bad("form_field_too_long", fmt.Sprintf("tối đa %d ký tự.", max))
+		return problem.Invalid(field, "form_field_too_long", f.Label, max)
 	}
 	switch f.Type {
 	case "date":
 		if _, err := time.Parse("2006-01-02", v); err != nil {
-			return bad("invalid_date", "ngày không hợp lệ (định dạng YYYY-MM-DD).")
+			return problem.Invalid(field, "invalid_date.form", f.Label)
 		}
 	case "number":
 		if _, err := strconv.ParseFloat(v, 64); err != nil {
-			return bad("invalid_number", "phải là một số.")
+			return problem.Invalid(field, "invalid_number", f.Label)
 		}
 	case "select":
 		if !contains(f.Options, v) {
-			return bad("invalid_option", "vui lòng chọn một giá trị trong danh sách.")
+			return problem.Invalid(field, "invalid_option", f.Label)
 		}
 	case "id_number":
 		if !idNumberRE.MatchString(v) {
-			return bad("invalid_id_number", "số định danh cá nhân phải gồm 12 chữ số.")
+			return problem.Invalid(field, "invalid_id_number.form", f.Label)
 		}
 	case "phone":
 		if !phoneRE.MatchString(v) {
-			return bad("invalid_phone", "số điện thoại không hợp lệ.")
+			return problem.Invalid(field, "invalid_phone.form", f.Label)
 		}
 	}
 	if f.Pattern != "" {
 		re, err := regexp.Compile(f.Pattern)
 		if err == nil && !re.MatchString(v) {
-			return bad("form_field_pattern", "không đúng định dạng.")
+			return problem.Invalid(field, "form_field_pattern", f.Label)
 		}
 	}
 	return nil

@@ -35,14 +35,14 @@ type bookEntry struct {
 // may print it: it lists every applicant's name and address.
 func (s *Service) Book(ctx context.Context, a *auth.Actor, code string, from, to time.Time, base string) (*Document, error) {
 	if a == nil {
-		return nil, problem.New(problem.ErrUnauthorized, "unauthorized", "Vui lòng đăng nhập.")
+		return nil, problem.New(problem.ErrUnauthorized, "unauthorized")
 	}
 	u, err := s.units.ByCode(ctx, code)
 	if err != nil {
 		return nil, err
 	}
 	if !holdsRole(a, u.ID) {
-		return nil, problem.Forbidden("Chỉ cán bộ của " + u.Name + " được xem sổ theo dõi hồ sơ của đơn vị.")
+		return nil, problem.Forbidden("book_unit", u.Name)
 	}
 	if from.IsZero() {
 		now := s.now().In(calendar.Zone)
@@ -53,10 +53,10 @@ func (s *Service) Book(ctx context.Context, a *auth.Actor, code string, from, to
 	}
 	from, to = startOfDay(from), startOfDay(to)
 	if to.Before(from) {
-		return nil, problem.Invalid("to", "invalid_range", "Ngày kết thúc phải từ ngày bắt đầu trở đi.")
+		return nil, problem.Invalid("to", "invalid_range")
 	}
 	if to.Sub(from) > MaxBookDays*24*time.Hour {
-		return nil, problem.Invalid("to", "range_too_long", "Mỗi lần in sổ theo dõi tối đa "+strconv.Itoa(MaxBookDays)+" ngày.")
+		return nil, problem.Invalid("to", "range_too_long", MaxBookDays)
 	}
 	entries, err := s.bookEntries(ctx, a, u, from, to.AddDate(0, 0, 1))
 	if err != nil {

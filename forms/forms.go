@@ -13,7 +13,6 @@ package forms
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/motcua/motcua/auth"
@@ -150,8 +149,7 @@ func HasResult(d *dossier.Dossier, p catalog.Procedure, officer bool) bool {
 }
 
 func errNotApplicable(form string) error {
-	return problem.New(problem.ErrState, "form_not_applicable",
-		"Hồ sơ chưa có "+strings.ToLower(Name(form))+" (Mẫu "+form+") ở trạng thái hiện tại.")
+	return problem.New(problem.ErrState, "form_not_applicable", problem.Key("form."+form), form)
 }
 
 // sheet is what a dossier's forms are filled from.
@@ -270,7 +268,7 @@ func (s *Service) Dossier(ctx context.Context, a *auth.Actor, code, form, base s
 		StopNotice: s.stopNotice, ControlSlip: s.controlSlip,
 	}[form]
 	if render == nil && form != TrackingBook {
-		return nil, problem.NotFound("form_not_found", "Không có mẫu "+form+"; các mẫu là 01 đến 07.")
+		return nil, problem.NotFound("form_not_found", form)
 	}
 	sh, err := s.load(ctx, a, code, base)
 	if err != nil {

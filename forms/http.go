@@ -49,7 +49,7 @@ func ParseDay(field, v string) (time.Time, error) {
 	}
 	t, err := time.ParseInLocation("2006-01-02", v, calendar.Zone)
 	if err != nil {
-		return time.Time{}, problem.Invalid(field, "invalid_date", "Ngày "+field+" phải có dạng YYYY-MM-DD, ví dụ 2026-03-31.")
+		return time.Time{}, problem.Invalid(field, "invalid_date", field)
 	}
 	return t, nil
 }

@@ -28,9 +28,9 @@ func (s *Service) Result(ctx context.Context, a *auth.Actor, code, base string) 
 	t := sh.p.ResultTemplate
 	if !HasResult(sh.d, sh.p, !a.IsCitizen()) {
 		if t == nil {
-			return nil, problem.NotFound("no_result_template", "Thủ tục này không có mẫu văn bản kết quả.")
+			return nil, problem.NotFound("no_result_template")
 		}
-		return nil, problem.New(problem.ErrState, "result_not_ready", "Hồ sơ chưa có kết quả giải quyết.")
+		return nil, problem.New(problem.ErrState, "result_not_ready")
 	}
 	lead, _ := processingUnits(sh.d, sh.p, sh.desk.Name)
 	u, parent, err := s.issuer(ctx, sh, lead)

@@ -82,7 +82,7 @@ func accountOf(ctx context.Context, q store.Querier, userID int64) (account, err
 		FROM users u LEFT JOIN notify_prefs p ON p.user_id = u.id WHERE u.id = ?`, userID).
 		Scan(&a.name, &a.email, &a.phone, &disabled, &email, &sms, &lang)
 	if errors.Is(err, sql.ErrNoRows) {
-		return a, problem.NotFound("user_not_found", "Không tìm thấy tài khoản.")
+		return a, problem.NotFound("user_not_found")
 	}
 	if err != nil {
 		return a, err
@@ -104,7 +104,7 @@ func (s *Service) Prefs(ctx context.Context, userID int64) (Prefs, error) {
 // SetPrefs records the account's choices.
 func (s *Service) SetPrefs(ctx context.Context, userID int64, p Prefs) error {
 	if p.Lang != "vi" && p.Lang != "en" {
-		return problem.Invalid("lang", "invalid_lang", "Ngôn ngữ phải là tiếng Việt (vi) hoặc tiếng Anh (en).")
+		return problem.Invalid("lang", "invalid_lang")
 	}
 	_, err := s.db.ExecContext(ctx, `INSERT INTO notify_prefs (user_id, email, sms, lang, updated_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, sms = excluded.sms, lang = excluded.lang, updated_at = excluded.updated_at`,

@@ -34,7 +34,7 @@ func (o *Office) act(w http.ResponseWriter, r *http.Request, a *auth.Actor) erro
 		known = known || x == action
 	}
 	if !known {
-		return problem.NotFound("unknown_action", "Thao tác không tồn tại.")
+		return problem.NotFound("unknown_action.page")
 	}
 	p := o.page(r, "office.dossier.title", code)
 	note := r.PostFormValue("note") // parses the form, so PostForm holds every value
@@ -42,14 +42,14 @@ func (o *Office) act(w http.ResponseWriter, r *http.Request, a *auth.Actor) erro
 	in := dossier.ActInput{Note: st.Note, Assignee: r.PostFormValue("assignee")}
 	v, err := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
 	if err != nil || v <= 0 {
-		st.Message = p.T("office.error.conflict")
+		st.Message = p.T("office.err.version_conflict")
 		return o.showDossier(w, r, a, http.StatusConflict, st)
 	}
 	in.Version = v
 	if action == dossier.Apologize {
 		t, err := parseLocal(r.PostFormValue("new_due"))
 		if err != nil {
-			st.Message = p.T("office.error.new_due")
+			st.Message = p.T("office.err.invalid_new_due")
 			return o.showDossier(w, r, a, http.StatusUnprocessableEntity, st)
 		}
 		in.NewDue = &t
@@ -65,7 +65,7 @@ func (o *Office) act(w http.ResponseWriter, r *http.Request, a *auth.Actor) erro
 			return err
 		}
 		st.Message, st.Missing = errorText(p, pe), pe.Code == "components_missing"
-		return o.showDossier(w, r, a, web.StatusOf(err), st)
+		return o.showDossier(w, r, a, problem.Status(err), st)
 	}
 	if action == dossier.Receive {
 		http.Redirect(w, r, dossierURL(code)+"/bien-nhan?da=receive", http.StatusSeeOther)
@@ -145,7 +145,7 @@ func (o *Office) upload(w http.ResponseWriter, r *http.Request, a *auth.Actor) e
 func (o *Office) file(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		return problem.NotFound("file_not_found", "Không tìm thấy tệp.")
+		return problem.NotFound("file_not_found")
 	}
 	f, fh, err := o.dossiers.Open(r.Context(), a, r.PathValue("code"), id)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/web"
 )
@@ -186,7 +187,7 @@ func (o *Office) counterSubmit(w http.ResponseWriter, r *http.Request, a *auth.A
 		if !ok {
 			return err
 		}
-		return o.showCounterForm(w, r, a, web.StatusOf(err), errorText(o.page(r, "office.counter.title"), pe), inputID(pe.Field))
+		return o.showCounterForm(w, r, a, problem.Status(err), errorText(o.page(r, "office.counter.title"), pe), inputID(pe.Field))
 	}
 	http.Redirect(w, r, "/can-bo/ho-so/"+d.Code+"?moi=1#thanh-phan", http.StatusSeeOther)
 	return nil

@@ -54,35 +54,21 @@ func publicError(err error) (*problem.Error, bool) {
 	if !errors.As(err, &pe) {
 		return nil, false
 	}
-	switch web.StatusOf(err) {
+	switch problem.Status(err) {
 	case http.StatusUnprocessableEntity, http.StatusConflict, http.StatusForbidden, http.StatusRequestEntityTooLarge:
 		return pe, true
 	}
 	return nil, false
 }
 
-// errorText translates the errors officers meet most; the rest keep the
-// service's public (Vietnamese) message.
+// errorText is the message of an error a back-office form shows: the
+// back office's own wording, "office.err.<code>", for the errors officers
+// meet most, else the shared catalog's sentence.
 func errorText(p web.Page, pe *problem.Error) string {
-	switch pe.Code {
-	case "version_conflict":
-		return p.T("office.error.conflict")
-	case "note_required":
-		return p.T("office.error.note_required")
-	case "invalid_new_due":
-		return p.T("office.error.new_due")
-	case "apology_required":
-		return p.T("office.error.apology_required")
-	case "supplement_limit":
-		return p.T("office.error.supplement_limit")
-	case "invalid_assignee":
-		return p.T("office.error.assignee")
-	case "invalid_transition":
-		return p.T("office.error.transition")
-	case "action_not_permitted":
-		return p.T("office.error.not_permitted")
+	if k := "office.err." + pe.Code; p.Has(k) {
+		return p.T(k)
 	}
-	return pe.Message
+	return p.Error(pe)
 }
 
 // option is one <option> of a filter or form select.

@@ -33,7 +33,7 @@ type feesPage struct {
 	Notice, Error     string
 }
 
-var errNoFees = problem.NotFound("payment_unavailable", "Chức năng thu phí chưa được bật trên máy chủ này.")
+var errNoFees = problem.NotFound("payment_unavailable")
 
 func (o *Office) fees(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 	q := r.URL.Query()
@@ -110,7 +110,7 @@ func (o *Office) requestFee(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	in := payment.RequestInput{Pages: count(pages, 1), Copies: count(copies, 1), Exempt: exempt, Note: note}
 	_, err := o.payments.Request(r.Context(), a, r.PathValue("code"), in)
 	if pe, ok := publicError(err); ok {
-		return o.showFees(w, r, a, web.StatusOf(err), pages, copies, exempt, note, pe.Message)
+		return o.showFees(w, r, a, problem.Status(err), pages, copies, exempt, note, o.web.Catalog().Error(web.Lang(r), pe))
 	}
 	if err != nil {
 		return err
@@ -127,7 +127,7 @@ func (o *Office) refundFee(w http.ResponseWriter, r *http.Request, a *auth.Actor
 	code := r.PathValue("code")
 	_, err := o.payments.Refund(r.Context(), a, r.PathValue("ref"), r.PostFormValue("note"))
 	if pe, ok := publicError(err); ok {
-		return o.showFees(w, r, a, web.StatusOf(err), "", "", "", "", pe.Message)
+		return o.showFees(w, r, a, problem.Status(err), "", "", "", "", o.web.Catalog().Error(web.Lang(r), pe))
 	}
 	if err != nil {
 		return err

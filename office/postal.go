@@ -167,7 +167,7 @@ func (o *Office) createShipment(w http.ResponseWriter, r *http.Request, a *auth.
 		}
 		p := o.page(r, "office.dossier.title", code)
 		st := &actionState{Action: shipmentAction, Message: postalErrorText(p, pe), Field: inputOf(pe.Field)}
-		status := web.StatusOf(err)
+		status := problem.Status(err)
 		if pe.Kind == nil {
 			status = http.StatusBadGateway
 		}

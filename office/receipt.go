@@ -29,7 +29,7 @@ func (o *Office) receipt(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 		return err
 	}
 	if d.ReceivedAt == nil {
-		return problem.New(problem.ErrState, "not_received", "Hồ sơ chưa được tiếp nhận nên chưa có giấy tiếp nhận.")
+		return problem.New(problem.ErrState, "not_received")
 	}
 	proc, err := o.dossiers.ProcedureFor(ctx, d)
 	if err != nil {

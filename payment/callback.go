@@ -173,7 +173,7 @@ func (s *Service) Return(ctx context.Context, q url.Values) (*Returned, error) {
 	}
 	res, err := s.cfg.Gateway.VerifyCallback(Callback{Query: q})
 	if err != nil {
-		return nil, problem.Invalid("", "invalid_return", "Kết quả thanh toán không hợp lệ (sai chữ ký).")
+		return nil, problem.Invalid("", "invalid_return")
 	}
 	p, err := s.byRef(ctx, s.db, res.Ref)
 	if err != nil {
@@ -185,7 +185,7 @@ func (s *Service) Return(ctx context.Context, q url.Values) (*Returned, error) {
 		}
 	}
 	if res.Amount != p.Amount {
-		return nil, problem.Invalid("", "invalid_return", "Số tiền trong kết quả thanh toán không khớp với khoản phí.")
+		return nil, problem.Invalid("", "invalid_return.amount")
 	}
 	return &Returned{Payment: p, GatewaySuccess: res.Success, Code: res.Code}, nil
 }

@@ -115,13 +115,13 @@ func (s *Service) Online() bool { return s.cfg.Gateway != nil }
 func (s *Service) Gateway() Gateway { return s.cfg.Gateway }
 
 var (
-	errNoPayment   = problem.NotFound("payment_not_found", "Không tìm thấy khoản thanh toán.")
-	errUnavailable = problem.New(problem.ErrState, "payment_unavailable", "Đơn vị chưa kết nối cổng thanh toán trực tuyến; vui lòng nộp phí tại Bộ phận Một cửa.")
+	errNoPayment   = problem.NotFound("payment_not_found")
+	errUnavailable = problem.New(problem.ErrState, "payment_unavailable.unit")
 )
 
 func needActor(a *auth.Actor) error {
 	if a == nil {
-		return problem.New(problem.ErrUnauthorized, "unauthorized", "Vui lòng đăng nhập.")
+		return problem.New(problem.ErrUnauthorized, "unauthorized")
 	}
 	return nil
 }

@@ -29,7 +29,7 @@ func (s *Service) Receipt(ctx context.Context, a *auth.Actor, code, ref string) 
 		return nil, errNoPayment
 	}
 	if p.ReceiptNo == "" {
-		return nil, problem.New(problem.ErrState, "receipt_not_issued", "Biên lai chỉ được lập sau khi khoản phí được xác nhận đã thanh toán.")
+		return nil, problem.New(problem.ErrState, "receipt_not_issued")
 	}
 	d, err := s.dossiers.Get(ctx, a, code)
 	if err != nil {

@@ -76,13 +76,13 @@ func checkCounts(d *dossier.Dossier, p catalog.Procedure, in *RequestInput) erro
 	}
 	switch {
 	case in.Pages < 0 || in.Pages > MaxCount:
-		return problem.Invalid("pages", "invalid_pages", "Số trang phải từ 1 đến 10.000.")
+		return problem.Invalid("pages", "invalid_pages")
 	case in.Copies < 0 || in.Copies > MaxCount:
-		return problem.Invalid("copies", "invalid_copies", "Số bản phải từ 1 đến 10.000.")
+		return problem.Invalid("copies", "invalid_copies")
 	}
 	in.Exempt = strings.TrimSpace(in.Exempt)
 	if in.Exempt != "" && exemptMatch(ExemptGroups(p), in.Exempt) == "" {
-		return problem.Invalid("exempt", "invalid_exempt", "Đối tượng miễn phí không có trong quy định của thủ tục.")
+		return problem.Invalid("exempt", "invalid_exempt")
 	}
 	return nil
 }
@@ -97,21 +97,21 @@ func (s *Service) Request(ctx context.Context, a *auth.Actor, code string, in Re
 		return nil, err
 	}
 	if a.IsCitizen() || !MayRequest(a, d) {
-		return nil, problem.New(problem.ErrNotPermitted, "payment_not_permitted", "Bạn không có quyền yêu cầu nộp phí đối với hồ sơ này.")
+		return nil, problem.New(problem.ErrNotPermitted, "payment_not_permitted")
 	}
 	if d.Status.Final() {
-		return nil, problem.New(problem.ErrState, "dossier_closed", "Hồ sơ đã kết thúc, không thể yêu cầu nộp phí.")
+		return nil, problem.New(problem.ErrState, "dossier_closed")
 	}
 	if err := checkCounts(d, p, &in); err != nil {
 		return nil, err
 	}
 	in.Note = strings.TrimSpace(in.Note)
 	if len([]rune(in.Note)) > 2000 {
-		return nil, problem.Invalid("note", "note_too_long", "Ghi chú tối đa 2000 ký tự.")
+		return nil, problem.Invalid("note", "note_too_long.payment")
 	}
 	lines, total := ComputeFee(p, in.Pages, in.Copies, in.Exempt)
 	if total <= 0 {
-		return nil, problem.Invalid("exempt", "no_fee", "Không có khoản phí, lệ phí nào phải nộp cho hồ sơ này.")
+		return nil, problem.Invalid("exempt", "no_fee")
 	}
 	linesJSON, err := json.Marshal(lines)
 	if err != nil {
@@ -132,13 +132,13 @@ func (s *Service) Request(ctx context.Context, a *auth.Actor, code string, in Re
 				return err
 			}
 			if !ok {
-				return problem.Conflict("payment_changed", "Khoản phí vừa được cập nhật. Vui lòng tải lại trang.")
+				return problem.Conflict("payment_changed.request")
 			}
 			out = last
 		} else {
 			if last != nil && last.State == Pending {
 				if !s.stale(last) {
-					return problem.New(problem.ErrState, "payment_in_progress", "Người nộp đang thanh toán khoản phí trước; vui lòng chờ kết quả.")
+					return problem.New(problem.ErrState, "payment_in_progress")
 				}
 				if _, err := change(ctx, tx, last, Expire, systemRef, now, "", nil); err != nil {
 					return err
@@ -228,16 +228,16 @@ func (s *Service) Refund(ctx context.Context, a *auth.Actor, ref, note string) (
 		return nil, err
 	}
 	if !MayRefund(a, d) {
-		return nil, problem.New(problem.ErrNotPermitted, "payment_not_permitted", "Chỉ lãnh đạo đơn vị được ghi nhận hoàn phí.")
+		return nil, problem.New(problem.ErrNotPermitted, "payment_not_permitted.refund")
 	}
 	note = strings.TrimSpace(note)
 	if note == "" {
-		return nil, problem.Invalid("note", "note_required", "Vui lòng ghi lý do hoàn phí.")
+		return nil, problem.Invalid("note", "note_required.refund")
 	}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		ok, err := change(ctx, tx, p, Refund, refOf(a), s.cfg.Now(), note, nil)
 		if err == nil && !ok {
-			err = problem.New(problem.ErrState, "invalid_transition", "Chỉ hoàn phí được khoản đã nộp (trạng thái hiện tại: "+p.State.Name()+").")
+			err = problem.New(problem.ErrState, "invalid_transition.refund", problem.Key("payment.state."+string(p.State)))
 		}
 		return err
 	})

@@ -122,10 +122,10 @@ func (s *Service) Start(ctx context.Context, a *auth.Actor, code string, in Star
 		return nil, false, err
 	}
 	if !a.IsCitizen() {
-		return nil, false, problem.New(problem.ErrNotPermitted, "payment_not_permitted", "Chỉ người nộp hồ sơ thanh toán phí trực tuyến.")
+		return nil, false, problem.New(problem.ErrNotPermitted, "payment_not_permitted.pay")
 	}
 	if !f.CanPay {
-		return nil, false, problem.New(problem.ErrState, "nothing_to_pay", "Hồ sơ không có khoản phí nào cần nộp trực tuyến.")
+		return nil, false, problem.New(problem.ErrState, "nothing_to_pay")
 	}
 	if f.Owed != nil && f.Owed.State == Pending {
 		return f.Owed, false, nil
@@ -159,7 +159,7 @@ func (s *Service) Start(ctx context.Context, a *auth.Actor, code string, in Star
 	cols := map[string]any{"gateway": s.cfg.Gateway.Name(), "payment_url": payURL, "started_at": now.UnixMilli(),
 		"expires_at": order.ExpiresAt.UnixMilli()}
 	payer, unitName := refOf(a), s.unitName(ctx, d)
-	changed := problem.Conflict("payment_changed", "Khoản phí vừa thay đổi. Vui lòng tải lại trang và thử lại.")
+	changed := problem.Conflict("payment_changed")
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		ps, err := s.ofDossiers(ctx, tx, d.Code)
 		if err != nil {

@@ -1,5 +1,7 @@
 package payment
 
+import "github.com/motcua/motcua/msg"
+
 // State is where a payment is. Payments have their own small state
 // machine, apart from the dossier lifecycle: paying a fee never moves a
 // dossier, and a dossier's state never moves a payment.
@@ -26,24 +28,9 @@ const (
 // States lists every state.
 var States = []State{Requested, Pending, Paid, Failed, Expired, Refunded}
 
-// Name is the Vietnamese name of a state.
-func (s State) Name() string {
-	switch s {
-	case Requested:
-		return "Chờ nộp phí"
-	case Pending:
-		return "Đang chờ xác nhận thanh toán"
-	case Paid:
-		return "Đã nộp phí"
-	case Failed:
-		return "Thanh toán không thành công"
-	case Expired:
-		return "Hết thời gian thanh toán"
-	case Refunded:
-		return "Đã hoàn phí"
-	}
-	return string(s)
-}
+// Name is the Vietnamese name of a state, from the catalog (package msg,
+// "payment.state.<state>").
+func (s State) Name() string { return msg.Name("payment.state.", string(s)) }
 
 // Open reports whether a payment in state s still asks the applicant for
 // money: nothing paid yet, and the fee not withdrawn.

@@ -134,7 +134,7 @@ func (s *Portal) dossierFile(w http.ResponseWriter, r *http.Request) error {
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		return problem.NotFound("file_not_found", "Không tìm thấy tệp.")
+		return problem.NotFound("file_not_found")
 	}
 	f, fh, err := s.dossiers.Open(r.Context(), a, r.PathValue("code"), id)
 	if err != nil {
@@ -203,7 +203,7 @@ func (s *Portal) withdrawConfirm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !slices.Contains(d.Actions, dossier.Withdraw) {
-		return problem.New(problem.ErrState, "invalid_transition", "Không thể rút hồ sơ ở trạng thái \""+d.StatusName+"\".")
+		return problem.New(problem.ErrState, "invalid_transition.withdraw", problem.Key("state."+string(d.Status)))
 	}
 	return s.render(w, http.StatusOK, "withdraw", withdrawPage{Page: s.web.Page(r, "portal.withdraw.title", d.Code), D: d})
 }

@@ -54,7 +54,7 @@ func (s *Portal) formTemplate(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if page.C.Key == "" {
-		return problem.NotFound("template_not_found", "Thủ tục không có mẫu đơn, tờ khai này.")
+		return problem.NotFound("template_not_found")
 	}
 	page.Page = s.page(r, page.C.Template)
 	for _, f := range p.Form {

@@ -173,7 +173,7 @@ func (s *Portal) feeReceipt(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, http.StatusOK, "fee_receipt", page)
 }
 
-var errNoPay = problem.NotFound("payment_unavailable", "Chức năng thu phí chưa được bật trên máy chủ này.")
+var errNoPay = problem.NotFound("payment_unavailable")
 
 func (s *Portal) pay() (*payment.Service, error) {
 	if s.payments == nil {

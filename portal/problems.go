@@ -13,11 +13,11 @@ import (
 
 // explain is the text of a validation problem in the page's language: the
 // message key portal.err.<code> when there is one (args fill its %d), else
-// the service's own Vietnamese message.
+// the shared catalog's sentence for the error.
 func (s *Portal) explain(pg web.Page, pe *problem.Error, args ...any) string {
 	key := "portal.err." + pe.Code
 	if !s.web.Catalog().Has(pg.Lang, key) {
-		return pe.Message
+		return pg.Error(pe)
 	}
 	return pg.T(key, args...)
 }

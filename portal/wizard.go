@@ -83,7 +83,7 @@ func (s *Portal) filer(r *http.Request) (*auth.Actor, error) {
 	if a.IsCitizen() || a.HasAnywhere(auth.Community) {
 		return a, nil
 	}
-	return nil, problem.Forbidden("Nộp hồ sơ trực tuyến dành cho công dân và tổ công nghệ số cộng đồng; cán bộ tiếp nhận nhập hồ sơ tại quầy.")
+	return nil, problem.Forbidden("online_filing")
 }
 
 func (s *Portal) onlineProcedure(ctx context.Context, code string) (catalog.Procedure, error) {
@@ -92,7 +92,7 @@ func (s *Portal) onlineProcedure(ctx context.Context, code string) (catalog.Proc
 		return p, err
 	}
 	if p.Online == "none" {
-		return p, problem.Invalid("procedure", "not_online", "Thủ tục này chưa cung cấp dịch vụ công trực tuyến; vui lòng nộp tại bộ phận một cửa.")
+		return p, problem.Invalid("procedure", "not_online")
 	}
 	return p, nil
 }
@@ -104,7 +104,7 @@ func (s *Portal) candidates(ctx context.Context, a *auth.Actor, p catalog.Proced
 		return slices.Contains(p.Levels, u.Level) && (a.IsCitizen() || a.Has(auth.Community, u.ID))
 	})
 	if err == nil && len(us) == 0 {
-		err = problem.Invalid("unit", "no_unit_for_procedure", "Đơn vị của bạn không tiếp nhận thủ tục này.")
+		err = problem.Invalid("unit", "no_unit_for_procedure")
 	}
 	return us, err
 }
@@ -131,14 +131,14 @@ func (s *Portal) loadDraft(r *http.Request) (*auth.Actor, catalog.Procedure, *do
 	}
 	id, err := strconv.ParseInt(r.PathValue("draft"), 10, 64)
 	if err != nil {
-		return nil, p, nil, problem.NotFound("draft_not_found", "Không tìm thấy hồ sơ đang soạn.")
+		return nil, p, nil, problem.NotFound("draft_not_found")
 	}
 	d, err := s.dossiers.GetDraft(r.Context(), a, id)
 	if err != nil {
 		return nil, p, nil, err
 	}
 	if d.Procedure != r.PathValue("code") {
-		return nil, p, nil, problem.NotFound("draft_not_found", "Không tìm thấy hồ sơ đang soạn.")
+		return nil, p, nil, problem.NotFound("draft_not_found")
 	}
 	p, err = s.catalog.Get(r.Context(), d.Procedure)
 	return a, p, d, err
@@ -315,7 +315,7 @@ func readStep1(r *http.Request, d *dossier.DraftData) {
 func step1Problems(cands []unit.Unit, d dossier.DraftData) map[string]*problem.Error {
 	probs := dossier.ApplicantProblems(d.Applicant, d.Delivery)
 	if !hasUnit(cands, d.Unit) {
-		probs["unit"] = problem.Invalid("unit", "unit_required", "Vui lòng chọn đơn vị tiếp nhận hồ sơ.")
+		probs["unit"] = problem.Invalid("unit", "unit_required")
 	}
 	return probs
 }

@@ -43,7 +43,7 @@ func sizeText(lang string, n int64) string {
 	return s
 }
 
-var errNoFile = problem.Invalid("file", "file_required", "Vui lòng chọn tệp để tải lên.")
+var errNoFile = problem.Invalid("file", "file_required.upload")
 
 // filePart returns the "file" part of a multipart upload, streamed: the
 // body is never held in memory, and a body over the limit stops early.
@@ -59,7 +59,7 @@ func (s *Portal) filePart(w http.ResponseWriter, r *http.Request) (*multipart.Pa
 		var mbe *http.MaxBytesError
 		switch {
 		case errors.As(err, &mbe):
-			return nil, problem.New(problem.ErrTooLarge, "file_too_large", fmt.Sprintf("Tệp vượt quá dung lượng cho phép (%d MB).", max>>20))
+			return nil, problem.New(problem.ErrTooLarge, "file_too_large", max>>20)
 		case err != nil:
 			return nil, errNoFile
 		case part.FormName() != "file":
@@ -129,7 +129,7 @@ func (s *Portal) draftUpload(w http.ResponseWriter, r *http.Request) error {
 	}
 	comp := r.PathValue("component")
 	if !hasComponent(p, comp) {
-		return problem.NotFound("unknown_component", "Thành phần hồ sơ "+comp+" không có trong thủ tục.")
+		return problem.NotFound("unknown_component", comp)
 	}
 	back := draftURL(p.Code, d.ID, 3)
 	fail := func(err error) error {
@@ -192,7 +192,7 @@ func (s *Portal) draftFile(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 	}
-	return problem.NotFound("file_not_found", "Không tìm thấy tệp.")
+	return problem.NotFound("file_not_found")
 }
 
 // serveFile sends an attachment inline (PDFs and scans open in the

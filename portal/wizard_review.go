@@ -99,7 +99,7 @@ func (s *Portal) submitDraft(w http.ResponseWriter, r *http.Request) error {
 	}
 	id, err := strconv.ParseInt(r.PathValue("draft"), 10, 64)
 	if err != nil {
-		return problem.NotFound("draft_not_found", "Không tìm thấy hồ sơ đang soạn.")
+		return problem.NotFound("draft_not_found")
 	}
 	d, err := s.submitWithAddress(r.Context(), a, id)
 	if pe, ok := asProblem(err); ok {

@@ -143,12 +143,12 @@ func (s *Service) Problems(ctx context.Context, a Address) (Address, map[string]
 	a.Province, a.District, a.Commune = "", "", ""
 	var prov unit.Unit
 	if a.ProvinceCode == "" {
-		probs[FieldProvince] = problem.Invalid(FieldProvince, "province_required", "Vui lòng chọn tỉnh, thành phố.")
+		probs[FieldProvince] = problem.Invalid(FieldProvince, "province_required")
 	} else {
 		u, err := s.units.ByCode(ctx, a.ProvinceCode)
 		switch {
 		case errors.Is(err, problem.ErrNotFound) || err == nil && (u.Level != unit.Province || !u.Active):
-			probs[FieldProvince] = problem.Invalid(FieldProvince, "invalid_province", "Tỉnh, thành phố đã chọn không có trong danh sách.")
+			probs[FieldProvince] = problem.Invalid(FieldProvince, "invalid_province")
 		case err != nil:
 			return a, nil, err
 		default:
@@ -156,14 +156,14 @@ func (s *Service) Problems(ctx context.Context, a Address) (Address, map[string]
 		}
 	}
 	if a.CommuneCode == "" {
-		probs[FieldCommune] = problem.Invalid(FieldCommune, "commune_required", "Vui lòng chọn xã, phường, thị trấn.")
+		probs[FieldCommune] = problem.Invalid(FieldCommune, "commune_required")
 	} else {
 		u, err := s.units.ByCode(ctx, a.CommuneCode)
 		if err != nil && !errors.Is(err, problem.ErrNotFound) {
 			return a, nil, err
 		}
 		if err != nil || u.Level != unit.Commune || !u.Active {
-			probs[FieldCommune] = problem.Invalid(FieldCommune, "invalid_commune", "Xã, phường, thị trấn đã chọn không có trong danh sách.")
+			probs[FieldCommune] = problem.Invalid(FieldCommune, "invalid_commune")
 		} else if prov.ID != 0 {
 			chain, err := s.units.Ancestors(ctx, s.db, u.ID)
 			if err != nil {
@@ -178,7 +178,7 @@ func (s *Service) Problems(ctx context.Context, a Address) (Address, map[string]
 			}
 			if !inProvince {
 				a.District = ""
-				probs[FieldCommune] = problem.Invalid(FieldCommune, "commune_not_in_province", "Xã, phường, thị trấn đã chọn không thuộc tỉnh, thành phố đã chọn.")
+				probs[FieldCommune] = problem.Invalid(FieldCommune, "commune_not_in_province")
 			} else {
 				a.CommuneCode, a.Commune = u.Code, placeName(u)
 			}
@@ -186,9 +186,9 @@ func (s *Service) Problems(ctx context.Context, a Address) (Address, map[string]
 	}
 	switch n := utf8.RuneCountInString(a.Detail); {
 	case n == 0:
-		probs[FieldDetail] = problem.Invalid(FieldDetail, "address_detail_required", "Vui lòng nhập số nhà, đường phố hoặc thôn, xóm.")
+		probs[FieldDetail] = problem.Invalid(FieldDetail, "address_detail_required")
 	case n > maxDetail:
-		probs[FieldDetail] = problem.Invalid(FieldDetail, "address_detail_too_long", "Số nhà, đường phố, thôn, xóm tối đa 200 ký tự.")
+		probs[FieldDetail] = problem.Invalid(FieldDetail, "address_detail_too_long")
 	}
 	return a, probs, nil
 }
@@ -270,14 +270,14 @@ func (s *Service) SetAddress(ctx context.Context, a *auth.Actor, code string, ad
 	}
 	switch {
 	case !mayEditAddress(a, d):
-		return addr, problem.Forbidden("Chỉ người nộp hồ sơ hoặc cán bộ tiếp nhận được sửa địa chỉ nhận kết quả.")
+		return addr, problem.Forbidden("address_edit")
 	case d.Delivery != "post":
-		return addr, problem.New(problem.ErrState, "not_by_post", "Hồ sơ này nhận kết quả tại bộ phận một cửa, không qua bưu chính.")
+		return addr, problem.New(problem.ErrState, "not_by_post")
 	case d.Status.Final():
-		return addr, problem.New(problem.ErrState, "dossier_closed", "Hồ sơ đã kết thúc, không sửa được địa chỉ nhận kết quả.")
+		return addr, problem.New(problem.ErrState, "dossier_closed.address")
 	}
 	if _, err := s.active(ctx, s.db, d.Code); err == nil {
-		return addr, problem.Conflict("shipment_exists", "Đã tạo vận đơn cho hồ sơ này; địa chỉ không sửa được nữa.")
+		return addr, problem.Conflict("shipment_exists.address")
 	} else if !errors.Is(err, problem.ErrNotFound) {
 		return addr, err
 	}
@@ -291,7 +291,7 @@ func (s *Service) SetAddress(ctx context.Context, a *auth.Actor, code string, ad
 	return addr, err
 }
 
-var errNoAddress = problem.NotFound("address_not_found", "Hồ sơ chưa có địa chỉ nhận kết quả qua bưu chính.")
+var errNoAddress = problem.NotFound("address_not_found")
 
 // Address returns a dossier's postal address, to whoever may see the dossier.
 func (s *Service) Address(ctx context.Context, a *auth.Actor, code string) (Address, error) {

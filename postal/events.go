@@ -81,7 +81,7 @@ type Receipt struct {
 // MaxWebhookBody caps what the webhook reads.
 const MaxWebhookBody = 64 << 10
 
-var errBadSignature = problem.New(problem.ErrUnauthorized, "invalid_signature", "Chữ ký webhook không hợp lệ.")
+var errBadSignature = problem.New(problem.ErrUnauthorized, "invalid_signature")
 
 // Webhook records one tracking event the post pushed: the body must carry
 // a valid signature (else nothing is read further); an event already
@@ -93,7 +93,7 @@ func (s *Service) Webhook(ctx context.Context, body []byte, signature string) (R
 	}
 	var ev WireEvent
 	if err := json.Unmarshal(body, &ev); err != nil {
-		return Receipt{}, problem.Invalid("body", "invalid_json", "Nội dung webhook không phải JSON hợp lệ.")
+		return Receipt{}, problem.Invalid("body", "invalid_json.webhook")
 	}
 	return s.record(ctx, ev)
 }
@@ -104,11 +104,11 @@ func (s *Service) record(ctx context.Context, ev WireEvent) (Receipt, error) {
 	ev.ItemCode = strings.TrimSpace(ev.ItemCode)
 	switch {
 	case ev.ItemCode == "" && ev.OrderCode == "":
-		return Receipt{}, problem.Invalid("ItemCode", "item_code_required", "Thiếu số hiệu bưu gửi.")
+		return Receipt{}, problem.Invalid("ItemCode", "item_code_required")
 	case ev.StatusCode == "":
-		return Receipt{}, problem.Invalid("StatusCode", "status_required", "Thiếu mã trạng thái.")
+		return Receipt{}, problem.Invalid("StatusCode", "status_required")
 	case ev.StatusTime.IsZero():
-		return Receipt{}, problem.Invalid("StatusDate", "status_time_required", "Thiếu thời điểm của trạng thái.")
+		return Receipt{}, problem.Invalid("StatusDate", "status_time_required")
 	}
 	// By item code, or by our order code for an event that overtook the
 	// reply carrying the item code.
@@ -117,7 +117,7 @@ func (s *Service) record(ctx context.Context, ev WireEvent) (Receipt, error) {
 	err := s.db.QueryRowContext(ctx, `SELECT id, COALESCE(item_code, '') FROM postal_shipments
 		WHERE item_code = ? OR reference = ? ORDER BY id DESC LIMIT 1`, ev.ItemCode, ev.OrderCode).Scan(&id, &item)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Receipt{}, problem.NotFound("shipment_not_found", "Không có vận đơn với số hiệu này.")
+		return Receipt{}, problem.NotFound("shipment_not_found.item")
 	}
 	if err != nil {
 		return Receipt{}, err
@@ -152,10 +152,10 @@ func clip(s string, n int) string {
 // records those the webhook missed. For officers who may see the dossier.
 func (s *Service) Refresh(ctx context.Context, a *auth.Actor, code string) (*Shipment, error) {
 	if a == nil || a.IsCitizen() {
-		return nil, problem.Forbidden("Chỉ cán bộ được cập nhật trạng thái từ bưu điện.")
+		return nil, problem.Forbidden("postal_events")
 	}
 	if s.cfg.Client == nil {
-		return nil, problem.New(problem.ErrState, "postal_not_connected", "Chưa cấu hình kết nối với bưu điện.")
+		return nil, problem.New(problem.ErrState, "postal_not_connected.events")
 	}
 	sh, err := s.Shipment(ctx, a, code)
 	if err != nil {

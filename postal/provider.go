@@ -182,7 +182,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 
 // errUnavailable is what users see when the post cannot be reached; the
 // cause is kept for the log.
-var errUnavailable = &problem.Error{Code: "postal_unavailable", Message: "Không kết nối được với hệ thống của bưu điện. Vui lòng thử lại sau ít phút."}
+var errUnavailable = &problem.Error{Code: "postal_unavailable"}
 
 // Create places an order. Repeating an OrderCode returns the same order.
 func (c *Client) Create(ctx context.Context, o WireOrder) (WireOrderReply, error) {
@@ -238,13 +238,12 @@ func (c *Client) call(ctx context.Context, method, path string, in, out any) err
 		var we wireError
 		_ = json.Unmarshal(b, &we)
 		if resp.StatusCode == http.StatusNotFound {
-			return problem.NotFound("postal_order_not_found", "Bưu điện không tìm thấy bưu gửi này.")
+			return problem.NotFound("postal_order_not_found")
 		}
-		msg := "Bưu điện từ chối vận đơn"
 		if we.Message != "" {
-			msg += ": " + we.Message
+			return problem.Invalid("receiver", "postal_rejected.reason", we.Message)
 		}
-		return problem.Invalid("receiver", "postal_rejected", msg+".")
+		return problem.Invalid("receiver", "postal_rejected")
 	}
 	if out == nil {
 		return nil

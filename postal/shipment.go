@@ -88,7 +88,7 @@ func scanShipment(sc interface{ Scan(...any) error }) (*Shipment, error) {
 	return &sh, nil
 }
 
-var errNoShipment = problem.NotFound("shipment_not_found", "Hồ sơ chưa có vận đơn bưu chính.")
+var errNoShipment = problem.NotFound("shipment_not_found")
 
 // active returns the dossier's shipment that is not cancelled.
 func (s *Service) active(ctx context.Context, q store.Querier, code string) (*Shipment, error) {
@@ -105,32 +105,32 @@ func (s *Service) active(ctx context.Context, q store.Querier, code string) (*Sh
 // officer who may deliver the dossier now may create its shipment.
 func (s *Service) Create(ctx context.Context, a *auth.Actor, code string, in CreateInput) (*Shipment, error) {
 	if s.cfg.Client == nil {
-		return nil, problem.New(problem.ErrState, "postal_not_connected", "Chưa cấu hình kết nối với bưu điện; không tạo được vận đơn.")
+		return nil, problem.New(problem.ErrState, "postal_not_connected")
 	}
 	d, err := s.dossiers.Get(ctx, a, code)
 	if err != nil {
 		return nil, err
 	}
 	if d.Delivery != "post" {
-		return nil, problem.New(problem.ErrState, "not_by_post", "Hồ sơ này nhận kết quả tại bộ phận một cửa, không qua bưu chính.")
+		return nil, problem.New(problem.ErrState, "not_by_post")
 	}
 	existing, err := s.active(ctx, s.db, d.Code)
 	if err != nil && !errors.Is(err, problem.ErrNotFound) {
 		return nil, err
 	}
 	if existing != nil && (existing.HandedOverAt != nil || d.Status == dossier.Delivered) {
-		return nil, problem.Conflict("shipment_exists", "Hồ sơ đã có vận đơn "+existing.ItemCode+".")
+		return nil, problem.Conflict("shipment_exists", existing.ItemCode)
 	}
 	switch {
 	case d.Status != dossier.ResultReady:
-		return nil, problem.New(problem.ErrState, "result_not_ready", "Chỉ tạo vận đơn khi hồ sơ đã có kết quả, chờ trả.")
+		return nil, problem.New(problem.ErrState, "result_not_ready.shipment")
 	case !slices.Contains(d.Actions, dossier.Deliver):
-		return nil, problem.New(problem.ErrNotPermitted, "action_not_permitted", "Chỉ cán bộ tiếp nhận, trả kết quả của đơn vị tiếp nhận được tạo vận đơn.")
+		return nil, problem.New(problem.ErrNotPermitted, "action_not_permitted.shipment")
 	case d.Overdue && !d.Apologized:
 		// Deliver would refuse it: do not place an order the desk must then cancel.
-		return nil, problem.New(problem.ErrState, "apology_required", "Hồ sơ trả quá hạn: cần lập văn bản xin lỗi và hẹn lại ngày trả (Mẫu 04) trước khi gửi kết quả.")
+		return nil, problem.New(problem.ErrState, "apology_required.shipment")
 	case in.Version != 0 && in.Version != d.Version:
-		return nil, problem.Conflict("version_conflict", "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại hồ sơ và thực hiện lại.")
+		return nil, problem.Conflict("version_conflict")
 	}
 	sh := existing
 	if sh == nil {
@@ -186,13 +186,13 @@ func (s *Service) reserve(ctx context.Context, a *auth.Actor, d *dossier.Dossier
 	}
 	switch {
 	case in.ReceiverName == "" || utf8.RuneCountInString(in.ReceiverName) > 200:
-		return nil, problem.Invalid("receiver_name", "receiver_name_required", "Vui lòng nhập họ tên người nhận (tối đa 200 ký tự).")
+		return nil, problem.Invalid("receiver_name", "receiver_name_required")
 	case !phoneRE.MatchString(in.ReceiverPhone):
-		return nil, problem.Invalid("receiver_phone", "invalid_phone", "Số điện thoại người nhận không hợp lệ (ví dụ 0912345678); bưu điện cần số này để phát.")
+		return nil, problem.Invalid("receiver_phone", "invalid_phone.receiver")
 	case !slices.Contains(Services, in.Service):
-		return nil, problem.Invalid("service", "invalid_service", "Dịch vụ bưu chính không hợp lệ.")
+		return nil, problem.Invalid("service", "invalid_service")
 	case in.COD < 0 || in.COD > maxCOD:
-		return nil, problem.Invalid("cod_amount", "invalid_cod", "Số tiền thu hộ phải từ 0 đến 50.000.000 đồng.")
+		return nil, problem.Invalid("cod_amount", "invalid_cod")
 	}
 	addr, err := s.Check(ctx, in.Address)
 	if err != nil {
@@ -216,7 +216,7 @@ func (s *Service) reserve(ctx context.Context, a *auth.Actor, d *dossier.Dossier
 		return err
 	})
 	if store.IsUniqueViolation(err) {
-		return nil, problem.Conflict("shipment_in_progress", "Một cán bộ khác đang tạo vận đơn cho hồ sơ này. Vui lòng tải lại trang sau ít phút.")
+		return nil, problem.Conflict("shipment_in_progress")
 	}
 	return sh, err
 }
@@ -233,7 +233,7 @@ func (s *Service) claim(ctx context.Context, sh *Shipment) error {
 	if n, err := res.RowsAffected(); err != nil {
 		return err
 	} else if n != 1 {
-		return problem.Conflict("shipment_in_progress", "Một cán bộ khác đang tạo vận đơn cho hồ sơ này. Vui lòng tải lại trang sau ít phút.")
+		return problem.Conflict("shipment_in_progress")
 	}
 	sh.claimedAt = now
 	return nil

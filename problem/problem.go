@@ -1,15 +1,18 @@
 // Package problem defines the few error kinds motcua's services return and
-// the public face of an error: a stable machine code and a Vietnamese
-// message, kept apart from the internal cause so that internals never
-// reach a user.
+// the public face of an error: a stable machine code, the field at fault
+// and the values a sentence needs. Services write no sentences: package msg
+// turns an Error into Vietnamese or English at the edge (pages, API, PDFs,
+// CLI), and the internal cause never reaches a user.
 package problem
 
 import (
 	"errors"
 	"fmt"
+	"net/http"
+	"strings"
 )
 
-// Error kinds. Services wrap these; the HTTP layer maps each to one status.
+// Error kinds. Services wrap these; Status maps each to one HTTP status.
 var (
 	ErrNotFound     = errors.New("not found")
 	ErrConflict     = errors.New("conflict")
@@ -27,46 +30,79 @@ var (
 	ErrTooMany = errors.New("too many requests")
 )
 
-// Error is an error with a public face. Kind is one of the sentinels above,
-// Code a stable snake_case machine code, Message a Vietnamese sentence safe
-// to show to anyone, Field the input field at fault when there is one.
+// Error is an error with a public face and no words of its own.
+//
+// Kind is one of the sentinels above; Code a stable snake_case machine code
+// (the API's error.code); Field the input field at fault, when there is one.
+// Variant picks among sentences that share a Code (the catalog key is
+// "err.<code>.<variant>", else "err.<code>"). Params are the values the
+// sentence needs, in order: the catalog's sentence formats them with fmt
+// verbs (%s, %d, or %[2]s to reorder), and a Key among them is itself a
+// catalog key, rendered in the reader's language (a state's name).
 type Error struct {
 	Kind    error
 	Code    string
-	Message string
+	Variant string
 	Field   string
+	Params  []any
 }
 
+// Key names a catalog entry passed as a parameter, e.g. Key("state.processing").
+type Key string
+
 func (e *Error) Error() string {
-	if e.Field != "" {
-		return fmt.Sprintf("%s (%s): %s", e.Code, e.Field, e.Message)
+	s := e.Code
+	if e.Variant != "" {
+		s += "." + e.Variant
 	}
-	return e.Code + ": " + e.Message
+	if e.Field != "" {
+		s += " (" + e.Field + ")"
+	}
+	if len(e.Params) > 0 {
+		s += fmt.Sprint(e.Params)
+	}
+	return s
 }
 
 func (e *Error) Unwrap() error { return e.Kind }
 
-// New returns an *Error of the given kind.
-func New(kind error, code, message string) *Error {
-	return &Error{Kind: kind, Code: code, Message: message}
+// MessageKey is the catalog key of e's sentence.
+func (e *Error) MessageKey() string {
+	if e.Variant != "" {
+		return "err." + e.Code + "." + e.Variant
+	}
+	return "err." + e.Code
+}
+
+// New returns an *Error of the given kind. code may carry a variant after
+// a dot ("invalid_channel.citizen"): the API sees "invalid_channel", the
+// catalog key is "err.invalid_channel.citizen".
+func New(kind error, code string, params ...any) *Error {
+	c, v, _ := strings.Cut(code, ".")
+	return &Error{Kind: kind, Code: c, Variant: v, Params: params}
 }
 
 // Invalid reports bad input in one field.
-func Invalid(field, code, message string) *Error {
-	return &Error{Kind: ErrInvalid, Code: code, Message: message, Field: field}
+func Invalid(field, code string, params ...any) *Error {
+	e := New(ErrInvalid, code, params...)
+	e.Field = field
+	return e
 }
 
-// NotFound reports a missing thing by its machine code and message.
-func NotFound(code, message string) *Error { return New(ErrNotFound, code, message) }
+// NotFound reports a missing thing.
+func NotFound(code string, params ...any) *Error { return New(ErrNotFound, code, params...) }
 
-// Forbidden reports an actor acting outside their rights.
-func Forbidden(message string) *Error { return New(ErrForbidden, "forbidden", message) }
+// Forbidden reports an actor acting outside their rights. Every such error
+// has the code "forbidden"; reason picks its sentence ("err.forbidden.<reason>").
+func Forbidden(reason string, params ...any) *Error {
+	return &Error{Kind: ErrForbidden, Code: "forbidden", Variant: reason, Params: params}
+}
 
-// Conflict reports a concurrent update that lost.
-func Conflict(code, message string) *Error { return New(ErrConflict, code, message) }
+// Conflict reports a concurrent update that lost, or a duplicate.
+func Conflict(code string, params ...any) *Error { return New(ErrConflict, code, params...) }
 
 // Public extracts the public face of err. Errors without one become a
-// generic internal error so their text is never shown.
+// generic error of their kind, or "internal" so their text is never shown.
 func Public(err error) *Error {
 	var pe *Error
 	if errors.As(err, &pe) {
@@ -74,13 +110,39 @@ func Public(err error) *Error {
 	}
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return NotFound("not_found", "Không tìm thấy dữ liệu yêu cầu.")
+		return NotFound("not_found")
 	case errors.Is(err, ErrConflict):
-		return Conflict("conflict", "Dữ liệu đã được người khác thay đổi. Vui lòng tải lại và thử lại.")
+		return Conflict("conflict")
 	case errors.Is(err, ErrForbidden):
-		return Forbidden("Bạn không có quyền thực hiện thao tác này.")
+		return &Error{Kind: ErrForbidden, Code: "forbidden"}
 	case errors.Is(err, ErrUnauthorized):
-		return New(ErrUnauthorized, "unauthorized", "Vui lòng đăng nhập.")
+		return New(ErrUnauthorized, "unauthorized")
 	}
-	return &Error{Code: "internal", Message: "Hệ thống gặp lỗi. Vui lòng thử lại sau."}
+	return &Error{Code: "internal"}
+}
+
+// status is the one table from error kind to HTTP status, for the API and pages.
+var status = []struct {
+	kind error
+	code int
+}{
+	{ErrNotFound, http.StatusNotFound},
+	{ErrUnauthorized, http.StatusUnauthorized},
+	{ErrForbidden, http.StatusForbidden},
+	{ErrConflict, http.StatusConflict},
+	{ErrState, http.StatusConflict},
+	{ErrInvalid, http.StatusUnprocessableEntity},
+	{ErrNotPermitted, http.StatusUnprocessableEntity},
+	{ErrTooLarge, http.StatusRequestEntityTooLarge},
+	{ErrTooMany, http.StatusTooManyRequests},
+}
+
+// Status returns the HTTP status for err: its kind's, else 500.
+func Status(err error) int {
+	for _, s := range status {
+		if errors.Is(err, s.kind) {
+			return s.code
+		}
+	}
+	return http.StatusInternalServerError
 }

@@ -70,7 +70,7 @@ func ValidScore(s string) bool {
 // or is refused), only once it is delivered, and only once.
 func (s *Service) Rate(ctx context.Context, a *auth.Actor, code, score, comment string) (*Rating, error) {
 	if a == nil {
-		return nil, problem.New(problem.ErrUnauthorized, "unauthorized", "Vui lòng đăng nhập.")
+		return nil, problem.New(problem.ErrUnauthorized, "unauthorized")
 	}
 	// Get shows a citizen only their own dossiers, so for a citizen a
 	// dossier found is a dossier owned.
@@ -79,10 +79,10 @@ func (s *Service) Rate(ctx context.Context, a *auth.Actor, code, score, comment 
 		return nil, err
 	}
 	if !a.IsCitizen() {
-		return nil, problem.New(problem.ErrForbidden, "rating_not_permitted", "Chỉ người nộp hồ sơ được đánh giá mức độ hài lòng.")
+		return nil, problem.New(problem.ErrForbidden, "rating_not_permitted")
 	}
 	if d.Status != dossier.Delivered {
-		return nil, problem.New(problem.ErrState, "rating_not_open", "Chỉ có thể đánh giá sau khi đã nhận kết quả giải quyết hồ sơ.")
+		return nil, problem.New(problem.ErrState, "rating_not_open")
 	}
 	var n int
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM ratings r JOIN dossiers d ON d.id = r.dossier_id WHERE d.code = ?`, d.Code).Scan(&n); err != nil {
@@ -92,11 +92,11 @@ func (s *Service) Rate(ctx context.Context, a *auth.Actor, code, score, comment 
 		return nil, errRated
 	}
 	if !ValidScore(score) {
-		return nil, problem.Invalid("score", "invalid_score", "Vui lòng chọn một mức: Rất hài lòng, Hài lòng hoặc Không hài lòng.")
+		return nil, problem.Invalid("score", "invalid_score")
 	}
 	comment = strings.TrimSpace(comment)
 	if utf8.RuneCountInString(comment) > MaxComment {
-		return nil, problem.Invalid("comment", "comment_too_long", "Ý kiến tối đa 1000 ký tự.")
+		return nil, problem.Invalid("comment", "comment_too_long")
 	}
 	r := &Rating{Dossier: d.Code, Score: score, Comment: comment, CreatedAt: s.now().In(calendar.Zone)}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -117,9 +117,9 @@ func (s *Service) Rate(ctx context.Context, a *auth.Actor, code, score, comment 
 	return r, nil
 }
 
-var errRated = problem.Conflict("already_rated", "Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ được đánh giá một lần.")
+var errRated = problem.Conflict("already_rated")
 
-var errNoRating = problem.NotFound("rating_not_found", "Hồ sơ chưa được đánh giá.")
+var errNoRating = problem.NotFound("rating_not_found")
 
 // Get returns a dossier's rating, if a may see the dossier and it was rated.
 func (s *Service) Get(ctx context.Context, a *auth.Actor, code string) (*Rating, error) {

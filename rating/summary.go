@@ -50,7 +50,7 @@ const counts = `SUM(CASE WHEN r.score = 'very_satisfied' THEN 1 ELSE 0 END),
 func (s *Service) Summary(ctx context.Context, by string) ([]Tally, error) {
 	q, ok := summaries[by]
 	if !ok {
-		return nil, problem.Invalid("by", "invalid_grouping", "Chỉ tổng hợp theo đơn vị (unit), thủ tục (procedure) hoặc cán bộ (officer).")
+		return nil, problem.Invalid("by", "invalid_grouping")
 	}
 	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(q, counts))
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 // function here takes the actor and refuses anything outside that scope,
 // so no page has to remember to check.
 
-var errNotYours = problem.Forbidden("Bạn không quản trị đơn vị này.")
+var errNotYours = problem.Forbidden("not_your_unit")
 
 // Scope returns the ids of every unit a administers: the units where a
 // holds the admin role and all units below them. It is empty (not an
@@ -156,13 +156,13 @@ func (s *Store) AddChild(ctx context.Context, a *auth.Actor, parentCode string, 
 			return err
 		}
 		if !parent.Active {
-			return problem.Invalid("parent", "unit_inactive", "Đơn vị đã sáp nhập, không thể thêm đơn vị trực thuộc.")
+			return problem.Invalid("parent", "unit_inactive.parent")
 		}
 		if c.Name == "" {
-			return problem.Invalid("name", "name_required", "Vui lòng nhập tên đơn vị.")
+			return problem.Invalid("name", "name_required.unit")
 		}
 		if Rank(c.Level) == 0 || Rank(c.Level) <= Rank(parent.Level) {
-			return problem.Invalid("level", "invalid_level", "Đơn vị trực thuộc phải ở cấp thấp hơn đơn vị cha.")
+			return problem.Invalid("level", "invalid_level.child")
 		}
 		out, err = s.Create(ctx, tx, c, parent.Code)
 		return err
@@ -183,14 +183,14 @@ func (s *Store) AddDepartmentTo(ctx context.Context, a *auth.Actor, unitCode str
 			return err
 		}
 		if !deptCodeRE.MatchString(d.Code) {
-			return problem.Invalid("dept_code", "invalid_department_code", "Mã phòng ban gồm chữ in hoa không dấu, số, gạch ngang (tối đa 20 ký tự).")
+			return problem.Invalid("dept_code", "invalid_department_code")
 		}
 		if d.Name == "" {
-			return problem.Invalid("dept_name", "name_required", "Vui lòng nhập tên phòng ban.")
+			return problem.Invalid("dept_name", "name_required.department")
 		}
 		err = s.AddDepartment(ctx, tx, u.ID, d)
 		if store.IsUniqueViolation(err) {
-			return problem.Conflict("department_exists", "Đơn vị đã có phòng ban với mã này.")
+			return problem.Conflict("department_exists")
 		}
 		return err
 	})
@@ -199,7 +199,7 @@ func (s *Store) AddDepartmentTo(ctx context.Context, a *auth.Actor, unitCode str
 func checkReason(reason string) (string, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" || len([]rune(reason)) > 500 {
-		return "", problem.Invalid("reason", "reason_required", "Vui lòng ghi lý do (căn cứ quyết định), tối đa 500 ký tự.")
+		return "", problem.Invalid("reason", "reason_required")
 	}
 	return reason, nil
 }
@@ -219,7 +219,7 @@ func (s *Store) RenameAs(ctx context.Context, a *auth.Actor, code, newCode, newN
 			return err
 		}
 		if !u.Active {
-			return problem.Invalid("unit", "unit_inactive", "Đơn vị đã sáp nhập, không thể đổi tên.")
+			return problem.Invalid("unit", "unit_inactive.rename")
 		}
 		if newName == "" {
 			newName = u.Name
@@ -228,7 +228,7 @@ func (s *Store) RenameAs(ctx context.Context, a *auth.Actor, code, newCode, newN
 			newCode = u.Code
 		}
 		if newName == u.Name && newCode == u.Code {
-			return problem.Invalid("name", "nothing_to_change", "Tên và mã mới trùng với hiện tại.")
+			return problem.Invalid("name", "nothing_to_change")
 		}
 		return s.Rename(ctx, tx, u.Code, newCode, newName, reason)
 	})
@@ -258,16 +258,16 @@ func (s *Store) planMerge(ctx context.Context, q store.Querier, a *auth.Actor, f
 		return p, err
 	}
 	if intoCode == "" {
-		return p, problem.Invalid("into", "into_required", "Vui lòng chọn đơn vị sáp nhập vào.")
+		return p, problem.Invalid("into", "into_required")
 	}
 	if p.Into, err = s.managed(ctx, q, a, intoCode); err != nil {
 		return p, err
 	}
 	if p.From.ID == p.Into.ID || !p.From.Active || !p.Into.Active {
-		return p, problem.Invalid("into", "invalid_merge", "Không thể sáp nhập đơn vị này vào đơn vị đã chọn.")
+		return p, problem.Invalid("into", "invalid_merge.into")
 	}
 	if p.From.Level != p.Into.Level {
-		return p, problem.Invalid("into", "merge_level", "Chỉ sáp nhập các đơn vị cùng cấp.")
+		return p, problem.Invalid("into", "merge_level")
 	}
 	// Into must not lie below From, or the tree would loop.
 	chain, err := s.Ancestors(ctx, q, p.Into.ID)
@@ -276,7 +276,7 @@ func (s *Store) planMerge(ctx context.Context, q store.Querier, a *auth.Actor, f
 	}
 	for _, anc := range chain {
 		if anc.ID == p.From.ID {
-			return p, problem.Invalid("into", "invalid_merge", "Không thể sáp nhập đơn vị này vào đơn vị đã chọn.")
+			return p, problem.Invalid("into", "invalid_merge.into")
 		}
 	}
 	rows, err := q.QueryContext(ctx, selectUnit+` WHERE u.parent_id = ? ORDER BY u.code`, p.From.ID)

@@ -18,7 +18,7 @@ func (s *Store) Rename(ctx context.Context, tx *store.Tx, code, newCode, newName
 		newCode = u.Code
 	}
 	if !ValidCode(newCode) {
-		return problem.Invalid("code", "invalid_unit_code", "Mã định danh đơn vị phải có dạng A1A2A3.B1B2.C1C2.D1D2D3 (13 ký tự).")
+		return problem.Invalid("code", "invalid_unit_code")
 	}
 	now := s.now().UnixMilli()
 	if _, err := tx.ExecContext(ctx, `UPDATE unit_history SET valid_to = ? WHERE unit_id = ? AND valid_to IS NULL`, now, u.ID); err != nil {
@@ -26,7 +26,7 @@ func (s *Store) Rename(ctx context.Context, tx *store.Tx, code, newCode, newName
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE units SET code = ?, name = ? WHERE id = ?`, newCode, newName, u.ID); err != nil {
 		if store.IsUniqueViolation(err) {
-			return problem.Conflict("unit_exists", "Mã đơn vị đã tồn tại.")
+			return problem.Conflict("unit_exists")
 		}
 		return err
 	}
@@ -49,7 +49,7 @@ func (s *Store) Merge(ctx context.Context, tx *store.Tx, fromCode, intoCode, rea
 		return err
 	}
 	if from.ID == into.ID || !from.Active || !into.Active {
-		return problem.Invalid("unit", "invalid_merge", "Không thể sáp nhập đơn vị này.")
+		return problem.Invalid("unit", "invalid_merge")
 	}
 	// Merging a unit into one of its own descendants would make the tree loop.
 	chain, err := s.Ancestors(ctx, tx, into.ID)
@@ -58,7 +58,7 @@ func (s *Store) Merge(ctx context.Context, tx *store.Tx, fromCode, intoCode, rea
 	}
 	for _, u := range chain {
 		if u.ID == from.ID {
-			return problem.Invalid("unit", "invalid_merge", "Không thể sáp nhập một đơn vị vào đơn vị cấp dưới của chính nó.")
+			return problem.Invalid("unit", "invalid_merge.descendant")
 		}
 	}
 	now := s.now().UnixMilli()

@@ -105,10 +105,10 @@ func scanUnit(sc interface{ Scan(...any) error }) (Unit, error) {
 // Create inserts a unit under parentCode ("" for a root) and opens its history.
 func (s *Store) Create(ctx context.Context, tx *store.Tx, u Unit, parentCode string) (Unit, error) {
 	if !ValidCode(u.Code) {
-		return Unit{}, problem.Invalid("code", "invalid_unit_code", "Mã định danh đơn vị phải có dạng A1A2A3.B1B2.C1C2.D1D2D3 (13 ký tự).")
+		return Unit{}, problem.Invalid("code", "invalid_unit_code")
 	}
 	if Rank(u.Level) == 0 {
-		return Unit{}, problem.Invalid("level", "invalid_level", "Cấp hành chính không hợp lệ.")
+		return Unit{}, problem.Invalid("level", "invalid_level")
 	}
 	var parent sql.NullInt64
 	if parentCode != "" {
@@ -123,7 +123,7 @@ func (s *Store) Create(ctx context.Context, tx *store.Tx, u Unit, parentCode str
 	err := tx.QueryRowContext(ctx, `INSERT INTO units (code, name, short_name, level, parent_id, created_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, u.Code, u.Name, u.ShortName, u.Level, parent, now).Scan(&u.ID)
 	if store.IsUniqueViolation(err) {
-		return Unit{}, problem.Conflict("unit_exists", "Mã đơn vị đã tồn tại.")
+		return Unit{}, problem.Conflict("unit_exists")
 	}
 	if err != nil {
 		return Unit{}, fmt.Errorf("unit: create %s: %w", u.Code, err)
@@ -170,7 +170,7 @@ func (s *Store) byCode(ctx context.Context, q store.Querier, code string) (Unit,
 		u, err = scanUnit(q.QueryRowContext(ctx, selectUnit+` WHERE u.id = (SELECT unit_id FROM unit_history WHERE code = ? ORDER BY valid_from DESC LIMIT 1)`, code))
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return Unit{}, problem.NotFound("unit_not_found", "Không tìm thấy đơn vị "+code+".")
+		return Unit{}, problem.NotFound("unit_not_found.code", code)
 	}
 	return u, err
 }
@@ -179,7 +179,7 @@ func (s *Store) byCode(ctx context.Context, q store.Querier, code string) (Unit,
 func (s *Store) ByID(ctx context.Context, id int64) (Unit, error) {
 	u, err := scanUnit(s.db.QueryRowContext(ctx, selectUnit+` WHERE u.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Unit{}, problem.NotFound("unit_not_found", "Không tìm thấy đơn vị.")
+		return Unit{}, problem.NotFound("unit_not_found")
 	}
 	return u, err
 }

@@ -32,7 +32,7 @@ func (w *Web) RegisterLogin(mux *http.ServeMux, t *template.Template) {
 				return err
 			}
 			p.Error, p.NeedCode = w.Message(p.Page, err), pe.Code == "totp_required" || r.PostFormValue("code") != ""
-			return w.Render(rw, StatusOf(err), t, p)
+			return w.Render(rw, problem.Status(err), t, p)
 		}
 		next := p.Next
 		if next == "/" || next == "" {

@@ -25,6 +25,12 @@ type Page struct {
 // T translates key into the page's language.
 func (p Page) T(key string, args ...any) string { return p.cat.T(p.Lang, key, args...) }
 
+// Has reports whether the catalog has key in the page's language.
+func (p Page) Has(key string) bool { return p.cat.Has(p.Lang, key) }
+
+// Error is err's public message in the page's language.
+func (p Page) Error(err error) string { return p.cat.Error(p.Lang, err) }
+
 // IsOfficer reports whether the signed-in user is an officer.
 func (p Page) IsOfficer() bool { return p.User != nil && !p.User.IsCitizen() }
 

@@ -38,7 +38,7 @@ func RequireActor(r *http.Request) (*auth.Actor, error) {
 	if a := ActorFrom(r.Context()); a != nil {
 		return a, nil
 	}
-	return nil, problem.New(problem.ErrUnauthorized, "unauthorized", "Vui lòng đăng nhập.")
+	return nil, problem.New(problem.ErrUnauthorized, "unauthorized")
 }
 
 // secure: cookies are Secure when the request came over TLS, directly or

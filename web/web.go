@@ -9,7 +9,6 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/msg"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/unit"
 )
@@ -49,8 +49,12 @@ type asset struct {
 
 // New loads the shared messages and assets.
 func New(cfg Config) (*Web, error) {
-	cat, err := LoadCatalog(files)
+	own, err := LoadCatalog(files)
 	if err != nil {
+		return nil, err
+	}
+	cat := msg.Default().Clone()
+	if err := cat.Merge(own); err != nil {
 		return nil, err
 	}
 	w := &Web{sessions: cfg.Sessions, log: cfg.Log, catalog: cat, assets: map[string]asset{}, assetURL: map[string]string{}}
@@ -128,7 +132,7 @@ func (w *Web) Wrap(h Handler) http.HandlerFunc {
 		if err == nil {
 			return
 		}
-		code := StatusOf(err)
+		code := problem.Status(err)
 		if code == http.StatusUnauthorized {
 			http.Redirect(rw, r, "/dang-nhap?next="+r.URL.RequestURI(), http.StatusSeeOther)
 			return
@@ -141,37 +145,8 @@ func (w *Web) Wrap(h Handler) http.HandlerFunc {
 	}
 }
 
-// StatusOf maps error kinds to HTTP statuses for pages.
-func StatusOf(err error) int {
-	switch {
-	case errors.Is(err, problem.ErrNotFound):
-		return http.StatusNotFound
-	case errors.Is(err, problem.ErrUnauthorized):
-		return http.StatusUnauthorized
-	case errors.Is(err, problem.ErrForbidden):
-		return http.StatusForbidden
-	case errors.Is(err, problem.ErrConflict), errors.Is(err, problem.ErrState):
-		return http.StatusConflict
-	case errors.Is(err, problem.ErrInvalid), errors.Is(err, problem.ErrNotPermitted):
-		return http.StatusUnprocessableEntity
-	case errors.Is(err, problem.ErrTooLarge):
-		return http.StatusRequestEntityTooLarge
-	case errors.Is(err, problem.ErrTooMany):
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
-}
-
-// Message is err's public message in the page's language. Services write
-// their (often more specific) messages in Vietnamese; other languages get
-// the catalog's "err.<code>" when it has one, else the Vietnamese text.
-func (w *Web) Message(p Page, err error) string {
-	pub := problem.Public(err)
-	if key := "err." + pub.Code; p.Lang != "vi" && w.catalog.Has(p.Lang, key) {
-		return p.T(key)
-	}
-	return pub.Message
-}
+// Message is err's public message in the page's language, from the catalog.
+func (w *Web) Message(p Page, err error) string { return w.catalog.Error(p.Lang, err) }
 
 // ErrorPage is the data of the error page.
 type ErrorPage struct {

@@ -49,7 +49,12 @@ func main() {
 
 var errUsage = errors.New("see 'motcua help'")
 
+// run runs one command; a service's error reads as its Vietnamese sentence.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	return spoken(command(ctx, args, stdin, stdout, stderr))
+}
+
+func command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return errUsage
