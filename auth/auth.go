@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/motcua/motcua/msg"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 )
@@ -37,28 +38,9 @@ const (
 // OfficerRoles lists the roles held on a unit, in display order.
 var OfficerRoles = []string{Reception, Specialist, Leader, Clerk, Admin, Supervisor, Community}
 
-// RoleName is the Vietnamese name of a role.
-func RoleName(r string) string {
-	switch r {
-	case Reception:
-		return "Tiếp nhận và trả kết quả"
-	case Specialist:
-		return "Chuyên viên xử lý"
-	case Leader:
-		return "Lãnh đạo"
-	case Clerk:
-		return "Văn thư"
-	case Admin:
-		return "Quản trị đơn vị"
-	case Supervisor:
-		return "Giám sát"
-	case Community:
-		return "Tổ công nghệ số cộng đồng"
-	case Citizen:
-		return "Công dân"
-	}
-	return r
-}
+// RoleName is the Vietnamese name of a role, from the catalog (package
+// msg, "role.<role>"), for documents that are Vietnamese only.
+func RoleName(r string) string { return msg.Name("role.", r) }
 
 // ValidRole reports whether r is a known role.
 func ValidRole(r string) bool {
