@@ -3,6 +3,11 @@
 // and the values a sentence needs. Services write no sentences: package msg
 // turns an Error into Vietnamese or English at the edge (pages, API, PDFs,
 // CLI), and the internal cause never reaches a user.
+//
+// A new error needs its sentence under "err.<code>" (or
+// "err.<code>.<variant>") in msg/messages.vi.json and msg/messages.en.json;
+// a test in package msg scans the code base for constructor calls and fails
+// when a code has no sentence or passes the wrong number of parameters.
 package problem
 
 import (
