@@ -80,9 +80,9 @@ func (ad *Accounts) Officers(ctx context.Context, a *Actor) ([]Officer, error) {
 		args[i] = id
 	}
 	rows, err := ad.s.db.QueryContext(ctx, `SELECT u.id, u.username, u.full_name, u.kind, u.title, u.disabled,
-		CASE WHEN u.totp_secret = '' THEN 0 ELSE 1 END, r.unit_id, un.code, r.role
-		FROM user_roles r JOIN users u ON u.id = r.user_id JOIN units un ON un.id = r.unit_id
-		WHERE r.unit_id IN (`+placeholders(len(ids))+`) ORDER BY u.username, un.code, r.role`, args...)
+		CASE WHEN u.totp_secret = '' THEN 0 ELSE 1 END, r.unit_id, r.role
+		FROM user_roles r JOIN users u ON u.id = r.user_id
+		WHERE r.unit_id IN (`+placeholders(len(ids))+`) ORDER BY u.username`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func (ad *Accounts) Officers(ctx context.Context, a *Actor) ([]Officer, error) {
 		var o Officer
 		var g Grant
 		var disabled, totp int64
-		if err := rows.Scan(&o.ID, &o.Username, &o.FullName, &o.Kind, &o.Title, &disabled, &totp, &g.UnitID, &g.UnitCode, &g.Role); err != nil {
+		if err := rows.Scan(&o.ID, &o.Username, &o.FullName, &o.Kind, &o.Title, &disabled, &totp, &g.UnitID, &g.Role); err != nil {
 			return nil, err
 		}
 		if n := len(out); n > 0 && out[n-1].ID == o.ID {
@@ -102,7 +102,15 @@ func (ad *Accounts) Officers(ctx context.Context, a *Actor) ([]Officer, error) {
 		o.Disabled, o.TOTP, o.Grants = disabled == 1, totp == 1, []Grant{g}
 		out = append(out, o)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, o := range out {
+		if err := ad.s.withCodes(ctx, ad.s.db, o.Grants); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // Officer returns one account as Officers shows it; an account with no

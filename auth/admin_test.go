@@ -31,7 +31,7 @@ func newAccountsWorld(t *testing.T, db *store.DB) *accountsWorld {
 	ctx := context.Background()
 	w := &accountsWorld{now: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
 	units := unit.NewStore(db, nil)
-	w.svc = auth.NewService(db, auth.Config{Params: auth.Params{Time: 1, MemKiB: 1024, Threads: 1}, Now: func() time.Time { return w.now }})
+	w.svc = auth.NewService(db, auth.Config{Params: auth.Params{Time: 1, MemKiB: 1024, Threads: 1}, Now: func() time.Time { return w.now }, Units: units})
 	w.acc = auth.NewAccounts(w.svc, units)
 	ids := map[string]int64{}
 	err := db.InTx(ctx, func(tx *store.Tx) error {

@@ -5,6 +5,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -13,6 +14,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -102,6 +104,15 @@ type Config struct {
 	MaxFailures int
 	LockFor     time.Duration
 	Now         func() time.Time
+	// Units resolves the unit codes of grants (a *unit.Store: auth cannot
+	// import unit, which imports auth). Required to load an Actor.
+	Units UnitCodes
+}
+
+// UnitCodes returns the current code of each unit in ids, reading through
+// q. units are the unit module's rows, so auth asks rather than joins.
+type UnitCodes interface {
+	Codes(ctx context.Context, q store.Querier, ids []int64) (map[int64]string, error)
 }
 
 // Service manages accounts and sessions.
@@ -281,20 +292,59 @@ func (s *Service) Actor(ctx context.Context, userID int64) (*Actor, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT r.unit_id, u.code, r.role FROM user_roles r JOIN units u ON u.id = r.unit_id
-		WHERE r.user_id = ? ORDER BY u.code, r.role`, userID)
+	if a.Grants, err = s.grants(ctx, s.db, userID); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// grants lists the roles of a user, by unit code then role.
+func (s *Service) grants(ctx context.Context, q store.Querier, userID int64) ([]Grant, error) {
+	rows, err := q.QueryContext(ctx, `SELECT unit_id, role FROM user_roles WHERE user_id = ?`, userID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	var out []Grant
 	for rows.Next() {
 		var g Grant
-		if err := rows.Scan(&g.UnitID, &g.UnitCode, &g.Role); err != nil {
+		if err := rows.Scan(&g.UnitID, &g.Role); err != nil {
 			return nil, err
 		}
-		a.Grants = append(a.Grants, g)
+		out = append(out, g)
 	}
-	return a, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.withCodes(ctx, q, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// withCodes fills the unit codes of gs and sorts them by code, then role.
+func (s *Service) withCodes(ctx context.Context, q store.Querier, gs []Grant) error {
+	if len(gs) == 0 {
+		return nil
+	}
+	if s.cfg.Units == nil {
+		return errors.New("auth: Config.Units is not set")
+	}
+	ids := make([]int64, len(gs))
+	for i, g := range gs {
+		ids[i] = g.UnitID
+	}
+	codes, err := s.cfg.Units.Codes(ctx, q, ids)
+	if err != nil {
+		return err
+	}
+	for i := range gs {
+		gs[i].UnitCode = codes[gs[i].UnitID]
+	}
+	slices.SortFunc(gs, func(a, b Grant) int {
+		return cmp.Or(strings.Compare(a.UnitCode, b.UnitCode), strings.Compare(a.Role, b.Role))
+	})
+	return nil
 }
 
 // UserByName finds an account by username.

@@ -183,7 +183,7 @@ func Generate(ctx context.Context, cfg GenerateConfig) (Stats, error) {
 	if err := db.InTx(ctx, func(tx *store.Tx) error { _, err := cat.SeedBuiltin(ctx, tx); return err }); err != nil {
 		return Stats{}, err
 	}
-	au := auth.NewService(db, auth.Config{Params: DemoParams, Now: clock.Now})
+	au := auth.NewService(db, auth.Config{Params: DemoParams, Now: clock.Now, Units: units})
 	if _, err := Load(ctx, db, units, au); err != nil {
 		return Stats{}, fmt.Errorf("demo: load world: %w", err)
 	}

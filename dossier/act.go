@@ -248,9 +248,7 @@ func (s *Service) assign(ctx context.Context, tx *store.Tx, c *change, username,
 		c.set("assignee_id", nil)
 		return nil
 	}
-	var id int64
-	err := tx.QueryRowContext(ctx, `SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id
-		WHERE u.username = ? AND r.unit_id = ? AND r.role = ? AND u.disabled = 0`, strings.ToLower(username), unitID, role).Scan(&id)
+	id, err := auth.Holder(ctx, tx, username, unitID, role)
 	if err != nil {
 		return problem.Invalid("assignee", "invalid_assignee", problem.Key("role."+role))
 	}

@@ -120,13 +120,14 @@ func NewService(db *store.DB, units *unit.Store, cat *catalog.Store, au *auth.Se
 	return &Service{db: db, units: units, catalog: cat, auth: au, cal: cal, cfg: cfg}
 }
 
-const selectDossier = `SELECT d.id, d.code, d.procedure_code, d.procedure_version, d.unit_id, u.code, u.name,
-	d.receiving_unit_id, r.code, d.channel, d.status, d.step, COALESCE(d.assignee_id, 0), COALESCE(a.username, ''),
+// selectDossier reads a dossier's own row; decorate adds the names of its
+// units and assignee, which are the unit and auth modules' rows.
+const selectDossier = `SELECT d.id, d.code, d.procedure_code, d.procedure_version, d.unit_id,
+	d.receiving_unit_id, d.channel, d.status, d.step, COALESCE(d.assignee_id, 0),
 	COALESCE(d.owner_id, 0), COALESCE(d.created_by, 0), d.on_behalf, d.applicant_name, d.applicant_id_number, d.applicant_phone, d.applicant_email,
 	d.applicant_address, d.form, d.delivery, d.submitted_at, d.received_at, d.due_at, d.paused_at, d.result_at,
 	d.delivered_at, d.apologized, d.supplements, d.version
-	FROM dossiers d JOIN units u ON u.id = d.unit_id JOIN units r ON r.id = d.receiving_unit_id
-	LEFT JOIN users a ON a.id = d.assignee_id`
+	FROM dossiers d`
 
 func scanDossier(sc interface{ Scan(...any) error }) (*Dossier, error) {
 	var d Dossier
@@ -134,8 +135,8 @@ func scanDossier(sc interface{ Scan(...any) error }) (*Dossier, error) {
 	var onBehalf, apologized int64
 	var submitted int64
 	var received, due, paused, result, delivered sql.NullInt64
-	err := sc.Scan(&d.id, &d.Code, &d.Procedure, &d.ProcedureVersion, &d.unitID, &d.Unit, &d.UnitName,
-		&d.receivingID, &d.ReceivingUnit, &d.Channel, &d.Status, &d.Step, &d.assigneeID, &d.Assignee,
+	err := sc.Scan(&d.id, &d.Code, &d.Procedure, &d.ProcedureVersion, &d.unitID,
+		&d.receivingID, &d.Channel, &d.Status, &d.Step, &d.assigneeID,
 		&d.ownerID, &d.createdByID, &onBehalf, &d.Applicant.Name, &d.Applicant.IDNumber, &d.Applicant.Phone, &d.Applicant.Email,
 		&d.Applicant.Address, &form, &d.Delivery, &submitted, &received, &due, &paused, &result,
 		&delivered, &apologized, &d.Supplements, &d.Version)
@@ -178,17 +179,45 @@ func (s *Service) load(ctx context.Context, q store.Querier, code string) (*Doss
 	return d, err
 }
 
-// decorate fills the fields derived from the procedure version and the clock.
+// decorate fills the fields derived from the procedure version, the
+// units, the assignee and the clock.
 func (s *Service) decorate(ctx context.Context, q store.Querier, d *Dossier) error {
-	p, err := s.catalog.Version(ctx, q, d.Procedure, d.ProcedureVersion)
+	return s.decorateAll(ctx, q, []*Dossier{d})
+}
+
+// decorateAll is decorate for a page of dossiers, reading the names of
+// their units and assignees (the unit and auth modules' rows) in one query
+// each rather than one per dossier.
+func (s *Service) decorateAll(ctx context.Context, q store.Querier, ds []*Dossier) error {
+	var units, users []int64
+	for _, d := range ds {
+		units = append(units, d.unitID, d.receivingID)
+		if d.assigneeID != 0 {
+			users = append(users, d.assigneeID)
+		}
+	}
+	ls, err := unit.Labels(ctx, q, units...)
 	if err != nil {
 		return err
 	}
-	d.ProcedureName = p.Name
-	if d.Status == Processing && d.Step < len(p.Steps) {
-		d.StepName, d.StepRole = p.Steps[d.Step].Name, p.Steps[d.Step].Role
+	names, err := auth.Usernames(ctx, q, users...)
+	if err != nil {
+		return err
 	}
-	d.Overdue = isOverdue(d, s.cfg.Now())
+	now := s.cfg.Now()
+	for _, d := range ds {
+		d.Unit, d.UnitName, d.ReceivingUnit = ls[d.unitID].Code, ls[d.unitID].Name, ls[d.receivingID].Code
+		d.Assignee = names[d.assigneeID]
+		p, err := s.catalog.Version(ctx, q, d.Procedure, d.ProcedureVersion)
+		if err != nil {
+			return err
+		}
+		d.ProcedureName = p.Name
+		if d.Status == Processing && d.Step < len(p.Steps) {
+			d.StepName, d.StepRole = p.Steps[d.Step].Name, p.Steps[d.Step].Role
+		}
+		d.Overdue = isOverdue(d, now)
+	}
 	return nil
 }
 

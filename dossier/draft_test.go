@@ -29,6 +29,7 @@ func (flatCalendar) AddWorking(t time.Time, d time.Duration) time.Time { return 
 
 type world struct {
 	ds                 *dossier.Service
+	units              *unit.Store
 	citizen, reception *auth.Actor
 	other              *auth.Actor
 	proc               catalog.Procedure
@@ -39,7 +40,7 @@ func newWorld(t *testing.T, db *store.DB) world {
 	t.Helper()
 	ctx := t.Context()
 	units, cat := unit.NewStore(db, nil), catalog.NewStore(db, nil)
-	au := auth.NewService(db, auth.Config{Params: auth.Params{Time: 1, MemKiB: 1024, Threads: 1}})
+	au := auth.NewService(db, auth.Config{Params: auth.Params{Time: 1, MemKiB: 1024, Threads: 1}, Units: units})
 	if err := db.InTx(ctx, func(tx *store.Tx) error {
 		_, err := cat.SeedBuiltin(ctx, tx)
 		return err
@@ -67,7 +68,7 @@ func newWorld(t *testing.T, db *store.DB) world {
 		t.Fatal(err)
 	}
 	ds := dossier.NewService(db, units, cat, au, flatCalendar{}, dossier.Config{FilesDir: t.TempDir(), MaxFileBytes: 1 << 10})
-	return world{ds: ds, citizen: actor(demo.Citizen.Username), reception: actor("gialam.tiepnhan"), other: actor("binh"), proc: p}
+	return world{ds: ds, units: units, citizen: actor(demo.Citizen.Username), reception: actor("gialam.tiepnhan"), other: actor("binh"), proc: p}
 }
 
 var pdf = []byte("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")

@@ -8,6 +8,7 @@ import (
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/vntext"
 )
 
@@ -25,7 +26,7 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, code string) (*Dossier
 	if err := s.decorate(ctx, s.db, d); err != nil {
 		return nil, err
 	}
-	if d.History, err = s.history(ctx, d.id); err != nil {
+	if d.History, err = s.history(ctx, d); err != nil {
 		return nil, err
 	}
 	if d.Files, err = s.files(ctx, d.id); err != nil {
@@ -39,28 +40,56 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, code string) (*Dossier
 	return d, nil
 }
 
-func (s *Service) history(ctx context.Context, id int64) ([]Event, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT e.at, e.actor_name, e.actor_role, e.action, e.from_status, e.to_status,
-		e.from_step, e.to_step, COALESCE(u.name, ''), e.due_at, e.note
-		FROM dossier_events e LEFT JOIN units u ON u.id = e.to_unit_id WHERE e.dossier_id = ? ORDER BY e.id`, id)
+// history lists d's events; d is decorated (its unit's name is known).
+func (s *Service) history(ctx context.Context, d *Dossier) ([]Event, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT at, actor_name, actor_role, action, from_status, to_status,
+		from_step, to_step, COALESCE(to_unit_id, 0), due_at, note
+		FROM dossier_events WHERE dossier_id = ? ORDER BY id`, d.id)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []Event
+	var units []int64 // to_unit_id of each event, 0 for none
 	for rows.Next() {
 		var e Event
-		var at int64
+		var at, unitID int64
 		var due sql.NullInt64
-		if err := rows.Scan(&at, &e.Actor, &e.Role, &e.Action, &e.From, &e.To, &e.FromStep, &e.ToStep, &e.Unit, &due, &e.Note); err != nil {
+		if err := rows.Scan(&at, &e.Actor, &e.Role, &e.Action, &e.From, &e.To, &e.FromStep, &e.ToStep, &unitID, &due, &e.Note); err != nil {
 			return nil, err
 		}
 		e.At = fromMs(at)
 		e.DueAt = msPtr(due)
 		e.ActionName = e.Action.Name()
 		out = append(out, e)
+		units = append(units, unitID)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// An event names the unit as it is called now (a rename shows), as
+	// the joined query did; a merged unit keeps its own name. Most events
+	// name the dossier's own unit, whose name decorate already read.
+	names := map[int64]string{0: "", d.unitID: d.UnitName}
+	var missing []int64
+	for _, id := range units {
+		if _, ok := names[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 0 {
+		ls, err := unit.Labels(ctx, s.db, missing...)
+		if err != nil {
+			return nil, err
+		}
+		for id, l := range ls {
+			names[id] = l.Name
+		}
+	}
+	for i, id := range units {
+		out[i].Unit = names[id]
+	}
+	return out, nil
 }
 
 // Filter selects dossiers for an officer's inbox or a citizen's list.
@@ -153,10 +182,8 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for _, d := range out {
-		if err := s.decorate(ctx, s.db, d); err != nil {
-			return nil, err
-		}
+	if err := s.decorateAll(ctx, s.db, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -166,28 +193,19 @@ func (s *Service) visibleUnits(ctx context.Context, a *auth.Actor) ([]any, error
 	if len(a.Grants) == 0 {
 		return nil, nil
 	}
-	var roots []any
+	var roots []int64
 	for _, g := range a.Grants {
 		roots = append(roots, g.UnitID)
 	}
-	ph := strings.TrimSuffix(strings.Repeat("?,", len(roots)), ",")
-	rows, err := s.db.QueryContext(ctx, `WITH RECURSIVE sub(id) AS (
-		SELECT id FROM units WHERE id IN (`+ph+`)
-		UNION SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id)
-		SELECT id FROM sub`, roots...)
+	below, err := unit.Below(ctx, s.db, roots)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var ids []any
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
+	ids := make([]any, len(below))
+	for i, id := range below {
+		ids[i] = id
 	}
-	return ids, rows.Err()
+	return ids, nil
 }
 
 // CountByStatus counts dossiers per state (for /metrics).

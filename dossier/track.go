@@ -46,7 +46,7 @@ func (s *Service) Track(ctx context.Context, code string) (*Tracking, error) {
 	if err := s.decorate(ctx, s.db, d); err != nil {
 		return nil, err
 	}
-	hist, err := s.history(ctx, d.id)
+	hist, err := s.history(ctx, d)
 	if err != nil {
 		return nil, err
 	}

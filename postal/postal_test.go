@@ -104,7 +104,7 @@ func TestWebhookSignature(t *testing.T) {
 func demoUnits(t *testing.T, db *store.DB) *unit.Store {
 	t.Helper()
 	units := unit.NewStore(db, nil)
-	au := auth.NewService(db, auth.Config{Params: auth.Params{Time: 1, MemKiB: 1024, Threads: 1}})
+	au := auth.NewService(db, auth.Config{Params: auth.Params{Time: 1, MemKiB: 1024, Threads: 1}, Units: units})
 	if _, err := demo.Load(context.Background(), db, units, au); err != nil {
 		t.Fatal(err)
 	}

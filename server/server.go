@@ -18,6 +18,7 @@ import (
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/forms"
 	"github.com/motcua/motcua/metrics"
 	"github.com/motcua/motcua/notify"
@@ -72,8 +73,10 @@ type App struct {
 	// Calendar is refreshed when an admin adds an announcement here; motcua
 	// serve runs Calendar.Run for those added by other instances.
 	Calendar *calendar.Store
-	Web      *web.Web
-	Handler  http.Handler
+	// Events carries domain events to the listeners wired in New.
+	Events  *event.Bus
+	Web     *web.Web
+	Handler http.Handler
 }
 
 // New builds the app on db, which the caller has migrated (schema.Migrate)
@@ -86,10 +89,11 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	a := &App{DB: db}
-	a.Units = unit.NewStore(db, cfg.Now)
+	a := &App{DB: db, Events: event.New()}
+	subscribeUnitMerged(a.Events)
+	a.Units = unit.New(db, unit.Config{Now: cfg.Now, Bus: a.Events, OpenDossiers: dossier.OpenAt})
 	a.Catalog = catalog.NewStore(db, cfg.Now)
-	a.Auth = auth.NewService(db, auth.Config{Params: cfg.AuthParams, Now: cfg.Now})
+	a.Auth = auth.NewService(db, auth.Config{Params: cfg.AuthParams, Now: cfg.Now, Units: a.Units})
 	cal, err := calendar.NewStore(ctx, db, calendar.StoreConfig{Now: cfg.Now, Log: cfg.Log, Refresh: cfg.CalendarRefresh})
 	if err != nil {
 		return nil, err

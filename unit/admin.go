@@ -294,12 +294,12 @@ func (s *Store) planMerge(ctx context.Context, q store.Querier, a *auth.Actor, f
 	if err := rows.Err(); err != nil {
 		return p, err
 	}
-	err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM dossiers WHERE (unit_id = ? OR receiving_unit_id = ?) AND closed_at IS NULL`,
-		p.From.ID, p.From.ID).Scan(&p.OpenDossiers)
-	if err != nil {
-		return p, err
+	if s.cfg.OpenDossiers != nil {
+		if p.OpenDossiers, err = s.cfg.OpenDossiers(ctx, q, p.From.ID); err != nil {
+			return p, err
+		}
 	}
-	err = q.QueryRowContext(ctx, `SELECT COUNT(DISTINCT user_id) FROM user_roles WHERE unit_id = ?`, p.From.ID).Scan(&p.Officers)
+	p.Officers, err = auth.CountHolders(ctx, q, p.From.ID)
 	return p, err
 }
 

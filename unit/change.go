@@ -2,7 +2,9 @@ package unit
 
 import (
 	"context"
+	"time"
 
+	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 )
@@ -35,10 +37,22 @@ func (s *Store) Rename(ctx context.Context, tx *store.Tx, code, newCode, newName
 	return err
 }
 
+// Merged is published inside Merge's transaction: unit From was folded
+// into unit Into. The modules that own rows at a unit move them there
+// (dossier.MoveUnit: open dossiers; auth.MoveRoles: officers' roles); an
+// error from any of them undoes the merge.
+type Merged struct {
+	From, Into         int64
+	FromCode, IntoCode string
+	Reason             string
+	At                 time.Time
+}
+
 // Merge folds unit from into unit into (the 2025 reorganisation): from
-// becomes inactive, its children, officers' open work and open dossiers
-// move to into. Closed dossiers and every history event keep pointing at
-// from, so they still show the unit that handled them.
+// becomes inactive, its children move under into, and Merged tells the
+// listeners wired at startup to move officers' roles and open dossiers.
+// Closed dossiers and every history event keep pointing at from, so they
+// still show the unit that handled them.
 func (s *Store) Merge(ctx context.Context, tx *store.Tx, fromCode, intoCode, reason string) error {
 	from, err := s.byCode(ctx, tx, fromCode)
 	if err != nil {
@@ -61,7 +75,8 @@ func (s *Store) Merge(ctx context.Context, tx *store.Tx, fromCode, intoCode, rea
 			return problem.Invalid("unit", "invalid_merge.descendant")
 		}
 	}
-	now := s.now().UnixMilli()
+	at := s.now()
+	now := at.UnixMilli()
 	stmts := []struct {
 		q    string
 		args []any
@@ -69,18 +84,12 @@ func (s *Store) Merge(ctx context.Context, tx *store.Tx, fromCode, intoCode, rea
 		{`UPDATE units SET active = 0, merged_into = ? WHERE id = ?`, []any{into.ID, from.ID}},
 		{`UPDATE units SET parent_id = ? WHERE parent_id = ?`, []any{into.ID, from.ID}},
 		{`UPDATE unit_history SET valid_to = ?, reason = ? WHERE unit_id = ? AND valid_to IS NULL`, []any{now, reason, from.ID}},
-		{`UPDATE dossiers SET unit_id = ? WHERE unit_id = ? AND closed_at IS NULL`, []any{into.ID, from.ID}},
-		{`UPDATE dossiers SET receiving_unit_id = ? WHERE receiving_unit_id = ? AND closed_at IS NULL`, []any{into.ID, from.ID}},
 	}
 	for _, st := range stmts {
 		if _, err := tx.ExecContext(ctx, st.q, st.args...); err != nil {
 			return err
 		}
 	}
-	// Officers of the merged unit keep working, now for the new unit.
-	_, err = tx.ExecContext(ctx, `INSERT INTO user_roles (user_id, unit_id, role)
-		SELECT user_id, ?, role FROM user_roles r WHERE unit_id = ?
-		AND NOT EXISTS (SELECT 1 FROM user_roles x WHERE x.user_id = r.user_id AND x.unit_id = ? AND x.role = r.role)`,
-		into.ID, from.ID, into.ID)
-	return err
+	return event.Publish(ctx, s.cfg.Bus, tx, Merged{From: from.ID, Into: into.ID, FromCode: from.Code, IntoCode: into.Code,
+		Reason: reason, At: at})
 }

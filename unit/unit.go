@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 )
@@ -79,15 +80,33 @@ func ValidCode(s string) bool { return codeRE.MatchString(s) }
 type Store struct {
 	db  *store.DB
 	now func() time.Time
+	cfg Config
+}
+
+// Config connects a Store to the modules whose rows belong to a unit.
+type Config struct {
+	// Now dates the history (nil means time.Now).
+	Now func() time.Time
+	// Bus carries Merged to the modules whose rows follow a merged unit
+	// (open dossiers, officers' roles); nil moves nothing but units.
+	Bus *event.Bus
+	// OpenDossiers counts the open dossiers at a unit, for the merge plan
+	// (dossier.OpenAt: unit cannot import dossier, which imports unit);
+	// nil counts none.
+	OpenDossiers func(ctx context.Context, q store.Querier, unitID int64) (int, error)
 }
 
 // NewStore returns a Store on db whose history is dated by now (nil means
-// time.Now).
-func NewStore(db *store.DB, now func() time.Time) *Store {
-	if now == nil {
-		now = time.Now
+// time.Now), with no listeners: for tools and tests that never merge
+// units. The application uses New.
+func NewStore(db *store.DB, now func() time.Time) *Store { return New(db, Config{Now: now}) }
+
+// New returns a Store on db connected as cfg says.
+func New(db *store.DB, cfg Config) *Store {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
-	return &Store{db: db, now: now}
+	return &Store{db: db, now: cfg.Now, cfg: cfg}
 }
 
 const selectUnit = `SELECT u.id, u.code, u.name, u.short_name, u.level, COALESCE(u.parent_id, 0),
@@ -176,13 +195,7 @@ func (s *Store) byCode(ctx context.Context, q store.Querier, code string) (Unit,
 }
 
 // ByID finds a unit by id.
-func (s *Store) ByID(ctx context.Context, id int64) (Unit, error) {
-	u, err := scanUnit(s.db.QueryRowContext(ctx, selectUnit+` WHERE u.id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return Unit{}, problem.NotFound("unit_not_found")
-	}
-	return u, err
-}
+func (s *Store) ByID(ctx context.Context, id int64) (Unit, error) { return Get(ctx, s.db, id) }
 
 // List returns every unit, parents before children.
 func (s *Store) List(ctx context.Context) ([]Unit, error) {

@@ -1,0 +1,23 @@
+package server
+
+import (
+	"context"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/event"
+	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/unit"
+)
+
+// subscribeUnitMerged lets the owners of what a merged unit held move it
+// to the successor, in the merge's transaction: open dossiers (closed ones
+// keep the unit that handled them) and officers' roles.
+func subscribeUnitMerged(bus *event.Bus) {
+	event.Subscribe(bus, "dossier.MoveUnit", func(ctx context.Context, tx *store.Tx, e unit.Merged) error {
+		return dossier.MoveUnit(ctx, tx, e.From, e.Into)
+	})
+	event.Subscribe(bus, "auth.MoveRoles", func(ctx context.Context, tx *store.Tx, e unit.Merged) error {
+		return auth.MoveRoles(ctx, tx, e.From, e.Into)
+	})
+}
