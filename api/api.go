@@ -22,6 +22,7 @@ import (
 	"github.com/motcua/motcua/postal"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/rating"
+	"github.com/motcua/motcua/report"
 	"github.com/motcua/motcua/unit"
 )
 
@@ -35,6 +36,7 @@ type Server struct {
 	Catalog  *catalog.Store
 	Dossiers *dossier.Service
 	Ratings  *rating.Service
+	Reports  *report.Reader
 	Forms    *forms.Service
 	Postal   *postal.Service
 	Payments *payment.Service

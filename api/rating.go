@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"github.com/motcua/motcua/problem"
-	"github.com/motcua/motcua/rating"
+	"github.com/motcua/motcua/report"
 )
 
 // rateDossier records the applicant's satisfaction rating of a delivered
@@ -40,9 +40,9 @@ func (s *Server) ratingSummary(w http.ResponseWriter, r *http.Request) error {
 	}
 	by := r.URL.Query().Get("by")
 	if by == "" {
-		by = rating.ByUnit
+		by = report.ByUnit
 	}
-	ts, err := s.Ratings.Summary(r.Context(), by)
+	ts, err := s.Reports.RatingTallies(r.Context(), by)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,7 @@
 // Package rating owns citizens' ratings of how their dossier was handled
 // (đánh giá mức độ hài lòng): one rating per delivered dossier, by its
-// applicant, and the tallies per unit, procedure and officer that reports
-// are built from. It owns the table ratings.
+// applicant. It owns the table ratings; the tallies per unit, procedure
+// and officer that reports are built from are package report's.
 package rating
 
 import (
@@ -84,8 +84,12 @@ func (s *Service) Rate(ctx context.Context, a *auth.Actor, code, score, comment 
 	if d.Status != dossier.Delivered {
 		return nil, problem.New(problem.ErrState, "rating_not_open")
 	}
+	id, err := dossier.IDOf(ctx, s.db, d.Code)
+	if err != nil {
+		return nil, err
+	}
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM ratings r JOIN dossiers d ON d.id = r.dossier_id WHERE d.code = ?`, d.Code).Scan(&n); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM ratings WHERE dossier_id = ?`, id).Scan(&n); err != nil {
 		return nil, err
 	}
 	if n > 0 {
@@ -99,15 +103,8 @@ func (s *Service) Rate(ctx context.Context, a *auth.Actor, code, score, comment 
 		return nil, problem.Invalid("comment", "comment_too_long")
 	}
 	r := &Rating{Dossier: d.Code, Score: score, Comment: comment, CreatedAt: s.now().In(calendar.Zone)}
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		var id int64
-		if err := tx.QueryRowContext(ctx, `SELECT id FROM dossiers WHERE code = ?`, d.Code).Scan(&id); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO ratings (dossier_id, user_id, score, comment, created_at) VALUES (?, ?, ?, ?, ?)`,
-			id, a.ID, r.Score, r.Comment, r.CreatedAt.UnixMilli())
-		return err
-	})
+	_, err = s.db.ExecContext(ctx, `INSERT INTO ratings (dossier_id, user_id, score, comment, created_at) VALUES (?, ?, ?, ?, ?)`,
+		id, a.ID, r.Score, r.Comment, r.CreatedAt.UnixMilli())
 	if store.IsUniqueViolation(err) {
 		return nil, errRated // a concurrent rating of the same dossier won
 	}
@@ -127,10 +124,14 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, code string) (*Rating,
 	if err != nil {
 		return nil, err
 	}
+	id, err := dossier.IDOf(ctx, s.db, d.Code)
+	if err != nil {
+		return nil, err
+	}
 	r := &Rating{Dossier: d.Code}
 	var at int64
-	err = s.db.QueryRowContext(ctx, `SELECT r.score, r.comment, r.created_at FROM ratings r JOIN dossiers d ON d.id = r.dossier_id
-		WHERE d.code = ?`, d.Code).Scan(&r.Score, &r.Comment, &at)
+	err = s.db.QueryRowContext(ctx, `SELECT score, comment, created_at FROM ratings WHERE dossier_id = ?`, id).
+		Scan(&r.Score, &r.Comment, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errNoRating
 	}
@@ -147,17 +148,28 @@ func (s *Service) RatedBy(ctx context.Context, a *auth.Actor) (map[string]bool, 
 	if a == nil {
 		return out, nil
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT d.code FROM ratings r JOIN dossiers d ON d.id = r.dossier_id WHERE r.user_id = ?`, a.ID)
+	rows, err := s.db.QueryContext(ctx, `SELECT dossier_id FROM ratings WHERE user_id = ?`, a.ID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	var ids []int64
 	for rows.Next() {
-		var code string
-		if err := rows.Scan(&code); err != nil {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
 			return nil, err
 		}
-		out[code] = true
+		ids = append(ids, id)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	refs, err := dossier.Refs(ctx, s.db, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range refs {
+		out[r.Code] = true
+	}
+	return out, nil
 }

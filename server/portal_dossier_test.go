@@ -5,6 +5,7 @@ import (
 
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/rating"
+	"github.com/motcua/motcua/report"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
 )
@@ -126,12 +127,12 @@ func TestPortalMyDossiers(t *testing.T) {
 			by, key       string
 			very, ok, not int64
 		}{
-			{rating.ByUnit, demo.GiaLamCode, 1, 1, 0},
-			{rating.ByProcedure, signatureProc, 1, 1, 0},
-			{rating.ByOfficer, "gialam.tiepnhan", 1, 1, 0},
+			{report.ByUnit, demo.GiaLamCode, 1, 1, 0},
+			{report.ByProcedure, signatureProc, 1, 1, 0},
+			{report.ByOfficer, "gialam.tiepnhan", 1, 1, 0},
 		}
 		for _, c := range cases {
-			got, err := e.app.Ratings.Summary(t.Context(), c.by)
+			got, err := e.app.Reports.RatingTallies(t.Context(), c.by)
 			if err != nil || len(got) != 1 {
 				t.Fatalf("summary by %s: %+v %v", c.by, got, err)
 			}
@@ -139,16 +140,16 @@ func TestPortalMyDossiers(t *testing.T) {
 				t.Errorf("summary by %s: %+v", c.by, g)
 			}
 		}
-		if _, err := e.app.Ratings.Summary(t.Context(), "weather"); err == nil {
+		if _, err := e.app.Reports.RatingTallies(t.Context(), "weather"); err == nil {
 			t.Error("summary by an unknown grouping")
 		}
 		// The same tallies through the API, for officers only.
 		var api struct {
 			By      string
-			Tallies []rating.Tally
+			Tallies []report.Tally
 		}
 		e.must(e.call("huyen.giamsat", "GET", "/api/v1/ratings?by=officer", nil, &api), 200)
-		if api.By != rating.ByOfficer || len(api.Tallies) != 1 || api.Tallies[0].Key != "gialam.tiepnhan" || api.Tallies[0].Total != 2 {
+		if api.By != report.ByOfficer || len(api.Tallies) != 1 || api.Tallies[0].Key != "gialam.tiepnhan" || api.Tallies[0].Total != 2 {
 			t.Fatalf("API summary: %+v", api)
 		}
 		if r := e.call("congdan", "GET", "/api/v1/ratings", nil, nil); r.status != 403 {

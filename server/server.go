@@ -27,6 +27,7 @@ import (
 	"github.com/motcua/motcua/portal"
 	"github.com/motcua/motcua/postal"
 	"github.com/motcua/motcua/rating"
+	"github.com/motcua/motcua/report"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/web"
@@ -70,6 +71,7 @@ type App struct {
 	// Notifier sends the outbox; motcua serve runs it beside the server.
 	Notifier *notify.Worker
 	Ratings  *rating.Service
+	Reports  *report.Reader
 	// Calendar is refreshed when an admin adds an announcement here; motcua
 	// serve runs Calendar.Run for those added by other instances.
 	Calendar *calendar.Store
@@ -127,6 +129,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.Ratings = rating.NewService(db, a.Dossiers, cfg.Now)
+	a.Reports = report.New(db)
 	site, err := portal.New(portal.Config{Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers, Ratings: a.Ratings,
 		Trust: cfg.Trust, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments})
 	if err != nil {
@@ -161,7 +164,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		})
 
 	mux := http.NewServeMux()
-	(&api.Server{Auth: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Ratings: a.Ratings, Forms: a.Forms, Postal: a.Postal, Payments: a.Payments, Calendar: cal, Log: cfg.Log, Trust: cfg.Trust}).Register(mux)
+	(&api.Server{Auth: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Ratings: a.Ratings, Reports: a.Reports, Forms: a.Forms, Postal: a.Postal, Payments: a.Payments, Calendar: cal, Log: cfg.Log, Trust: cfg.Trust}).Register(mux)
 	w.Register(mux)
 	w.RegisterLogin(mux, login)
 	site.Register(mux)

@@ -1,4 +1,4 @@
-package rating
+package report
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"github.com/motcua/motcua/problem"
 )
 
-// Ways to group a Summary.
+// Ways to group RatingTallies.
 const (
 	ByUnit      = "unit"      // the unit that received the dossier and returned its result
 	ByProcedure = "procedure" // the procedure
@@ -41,13 +41,14 @@ var summaries = map[string]string{
 		JOIN users u ON u.id = e.actor_id GROUP BY u.username, u.full_name ORDER BY u.username`,
 }
 
+// counts splits the tally by score (rating.Scores).
 const counts = `SUM(CASE WHEN r.score = 'very_satisfied' THEN 1 ELSE 0 END),
 	SUM(CASE WHEN r.score = 'satisfied' THEN 1 ELSE 0 END),
 	SUM(CASE WHEN r.score = 'not_satisfied' THEN 1 ELSE 0 END), COUNT(*)`
 
-// Summary tallies every rating by unit, procedure or officer (ByUnit,
-// ByProcedure, ByOfficer). It is for reports; callers decide who may see it.
-func (s *Service) Summary(ctx context.Context, by string) ([]Tally, error) {
+// RatingTallies tallies every rating by unit, procedure or officer (ByUnit,
+// ByProcedure, ByOfficer). Callers decide who may see it.
+func (s *Reader) RatingTallies(ctx context.Context, by string) ([]Tally, error) {
 	q, ok := summaries[by]
 	if !ok {
 		return nil, problem.Invalid("by", "invalid_grouping")

@@ -1,0 +1,14 @@
+// Package report holds cross-module reads for reports and screens; reads
+// only, never writes. A tally that joins several modules' tables (ratings
+// with the dossiers they rate, the units that received them, the officers
+// who delivered them) lives here rather than in any one of those modules,
+// which each remain the only writer and reader of their own tables.
+package report
+
+import "github.com/motcua/motcua/store"
+
+// Reader runs the reports' queries.
+type Reader struct{ db *store.DB }
+
+// New returns a Reader on db.
+func New(db *store.DB) *Reader { return &Reader{db: db} }
