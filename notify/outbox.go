@@ -5,8 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 )
@@ -41,16 +44,25 @@ func insert(ctx context.Context, tx *store.Tx, r row, now time.Time) error {
 	if r.channel == InApp {
 		status, sentAt = statusSent, now.UnixMilli() // the row is the notice
 	}
-	var uid any
+	var uid, did any
 	if r.userID != 0 {
 		uid = r.userID
 	}
+	if r.dossier != "" {
+		id, err := dossier.IDOf(ctx, tx, r.dossier)
+		if err != nil {
+			return fmt.Errorf("notify: write outbox: %w", err)
+		}
+		if id != 0 {
+			did = id
+		}
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO notify_outbox (kind, channel, user_id, recipient, lang, subject, body, link,
 		dossier_id, dedupe_key, status, next_attempt_at, created_at, sent_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM dossiers WHERE code = ?), ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (dedupe_key) DO NOTHING`,
 		string(r.kind), string(r.channel), uid, r.recipient, r.lang, r.subject, r.body, r.link,
-		r.dossier, r.key, status, now.UnixMilli(), now.UnixMilli(), sentAt)
+		did, r.key, status, now.UnixMilli(), now.UnixMilli(), sentAt)
 	if err != nil {
 		return fmt.Errorf("notify: write outbox: %w", err)
 	}
@@ -74,24 +86,24 @@ type account struct {
 }
 
 func accountOf(ctx context.Context, q store.Querier, userID int64) (account, error) {
-	var a account
-	var disabled int64
-	var email, sms sql.NullInt64
-	var lang sql.NullString
-	err := q.QueryRowContext(ctx, `SELECT u.full_name, u.email, u.phone, u.disabled, p.email, p.sms, p.lang
-		FROM users u LEFT JOIN notify_prefs p ON p.user_id = u.id WHERE u.id = ?`, userID).
-		Scan(&a.name, &a.email, &a.phone, &disabled, &email, &sms, &lang)
+	c, err := auth.ContactOf(ctx, q, userID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return a, problem.NotFound("user_not_found")
+		return account{}, problem.NotFound("user_not_found")
+	}
+	if err != nil {
+		return account{}, err
+	}
+	a := account{name: c.Name, email: c.Email, phone: c.Phone, disabled: c.Disabled, prefs: DefaultPrefs}
+	var email, sms int64
+	var lang string
+	err = q.QueryRowContext(ctx, `SELECT email, sms, lang FROM notify_prefs WHERE user_id = ?`, userID).Scan(&email, &sms, &lang)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, nil
 	}
 	if err != nil {
 		return a, err
 	}
-	a.disabled = disabled != 0
-	a.prefs = DefaultPrefs
-	if lang.Valid {
-		a.prefs = Prefs{Email: email.Int64 != 0, SMS: sms.Int64 != 0, Lang: lang.String}
-	}
+	a.prefs = Prefs{Email: email != 0, SMS: sms != 0, Lang: lang}
 	return a, nil
 }
 
@@ -134,20 +146,20 @@ type Notice struct {
 // Notices lists the account's in-app notices, newest first, and counts
 // those not yet read.
 func (s *Service) Notices(ctx context.Context, userID int64, limit int) ([]Notice, int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT o.id, o.kind, o.subject, o.body, o.link, COALESCE(d.code, ''), o.created_at, o.read_at
-		FROM notify_outbox o LEFT JOIN dossiers d ON d.id = o.dossier_id
-		WHERE o.user_id = ? AND o.channel = 'inapp' ORDER BY o.id DESC LIMIT ?`, userID, limit)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, subject, body, link, COALESCE(dossier_id, 0), created_at, read_at
+		FROM notify_outbox WHERE user_id = ? AND channel = 'inapp' ORDER BY id DESC LIMIT ?`, userID, limit)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer rows.Close()
 	var out []Notice
+	var ids []int64 // dossier_id of each notice, 0 for none
 	unread := 0
 	for rows.Next() {
 		var n Notice
-		var at int64
+		var at, did int64
 		var read sql.NullInt64
-		if err := rows.Scan(&n.ID, &n.Kind, &n.Subject, &n.Text, &n.Link, &n.Dossier, &at, &read); err != nil {
+		if err := rows.Scan(&n.ID, &n.Kind, &n.Subject, &n.Text, &n.Link, &did, &at, &read); err != nil {
 			return nil, 0, err
 		}
 		n.At, n.Unread = fromMs(at), !read.Valid
@@ -155,8 +167,19 @@ func (s *Service) Notices(ctx context.Context, userID int64, limit int) ([]Notic
 			unread++
 		}
 		out = append(out, n)
+		ids = append(ids, did)
 	}
-	return out, unread, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	refs, err := dossier.Refs(ctx, s.db, ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i := range out {
+		out[i].Dossier = refs[ids[i]].Code
+	}
+	return out, unread, nil
 }
 
 // MarkRead marks every in-app notice of the account read.
@@ -184,33 +207,62 @@ func (s *Service) Failures(ctx context.Context, unitIDs []int64, limit int) ([]F
 	if len(unitIDs) == 0 {
 		return nil, nil
 	}
-	args := []any{}
-	in := ""
-	for i, id := range unitIDs {
-		if i > 0 {
-			in += ", "
-		}
-		in += "?"
-		args = append(args, id)
+	mine := map[int64]bool{}
+	for _, id := range unitIDs {
+		mine[id] = true
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT o.id, o.kind, o.channel, o.recipient, d.code, o.attempts, o.last_error, o.created_at
-		FROM notify_outbox o JOIN dossiers d ON d.id = o.dossier_id
-		WHERE o.status = 'failed' AND d.receiving_unit_id IN (`+in+`) ORDER BY o.id DESC LIMIT ?`, append(args, limit)...)
+	// Failed rows are few (an operator clears them), so they are read
+	// newest first and kept if their dossier was received by one of the
+	// units: which unit received a dossier is the dossier module's to say.
+	var out []Failure
+	before := int64(math.MaxInt64)
+	for len(out) < limit {
+		page, ids, last, err := s.failed(ctx, before, 200)
+		if err != nil {
+			return nil, err
+		}
+		if len(page) == 0 {
+			break
+		}
+		refs, err := dossier.Refs(ctx, s.db, ids)
+		if err != nil {
+			return nil, err
+		}
+		for i, f := range page {
+			if r, ok := refs[ids[i]]; ok && mine[r.ReceivingUnitID] && len(out) < limit {
+				f.Dossier = r.Code
+				out = append(out, f)
+			}
+		}
+		before = last
+	}
+	return out, nil
+}
+
+// failed returns up to n failed rows about a dossier with id below before,
+// newest first, with each row's dossier id and the smallest row id read.
+func (s *Service) failed(ctx context.Context, before int64, n int) ([]Failure, []int64, int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, channel, recipient, dossier_id, attempts, last_error, created_at
+		FROM notify_outbox WHERE status = 'failed' AND dossier_id IS NOT NULL AND id < ? ORDER BY id DESC LIMIT ?`, before, n)
 	if err != nil {
-		return nil, err
+		return nil, nil, 0, err
 	}
 	defer rows.Close()
 	var out []Failure
+	var ids []int64
+	last := before
 	for rows.Next() {
 		var f Failure
-		var at int64
-		if err := rows.Scan(&f.ID, &f.Kind, &f.Channel, &f.Recipient, &f.Dossier, &f.Attempts, &f.LastError, &at); err != nil {
-			return nil, err
+		var at, did int64
+		if err := rows.Scan(&f.ID, &f.Kind, &f.Channel, &f.Recipient, &did, &f.Attempts, &f.LastError, &at); err != nil {
+			return nil, nil, 0, err
 		}
 		f.At = fromMs(at)
 		out = append(out, f)
+		ids = append(ids, did)
+		last = f.ID
 	}
-	return out, rows.Err()
+	return out, ids, last, rows.Err()
 }
 
 // Count is how many outbox rows a channel has in a status.

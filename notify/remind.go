@@ -6,7 +6,9 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/unit"
 )
 
 // dueSoon is how little working time left makes a dossier "due soon":
@@ -16,14 +18,6 @@ const dueSoon = 8 * time.Hour
 // horizon bounds the dossiers Remind looks at: one working day never
 // spans more calendar days than this, even across Tết.
 const horizon = 14 * 24 * time.Hour
-
-type openDossier struct {
-	code, procedure  string
-	version, step    int
-	status, unitName string
-	unitID, assignee int64
-	due              time.Time
-}
 
 // Remind writes "due soon" and "overdue" notices for open dossiers whose
 // clock runs (a paused one waits for the citizen): to the assignee, or
@@ -35,77 +29,62 @@ type openDossier struct {
 // officers it reminded in this run.
 func (s *Service) Remind(ctx context.Context) (int, error) {
 	now := s.cfg.Now()
-	rows, err := s.db.QueryContext(ctx, `SELECT d.code, d.procedure_code, d.procedure_version, d.status, d.step, d.unit_id,
-		COALESCE(d.assignee_id, 0), d.due_at, u.name
-		FROM dossiers d JOIN units u ON u.id = d.unit_id
-		WHERE d.status IN ('processing', 'result_ready') AND d.paused_at IS NULL AND d.due_at IS NOT NULL AND d.due_at < ?
-		ORDER BY d.due_at, d.id`, now.Add(horizon).UnixMilli())
+	open, err := dossier.DueBefore(ctx, s.db, now.Add(horizon))
 	if err != nil {
-		return 0, err
-	}
-	var open []openDossier
-	for rows.Next() {
-		var o openDossier
-		var due int64
-		if err := rows.Scan(&o.code, &o.procedure, &o.version, &o.status, &o.step, &o.unitID, &o.assignee, &due, &o.unitName); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		o.due = fromMs(due)
-		open = append(open, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, o := range open {
 		kind := Overdue
-		if now.Before(o.due) {
-			if s.cal.WorkingBetween(now, o.due) >= dueSoon {
+		if now.Before(o.Due) {
+			if s.cal.WorkingBetween(now, o.Due) >= dueSoon {
 				continue
 			}
 			kind = DueSoon
 		}
 		sent, err := s.remindOne(ctx, o, kind)
 		if err != nil {
-			return n, fmt.Errorf("notify: remind %s: %w", o.code, err)
+			return n, fmt.Errorf("notify: remind %s: %w", o.Code, err)
 		}
 		n += sent
 	}
 	return n, nil
 }
 
-func (s *Service) remindOne(ctx context.Context, o openDossier, kind Kind) (int, error) {
-	key := fmt.Sprintf("%s/due%d", o.code, o.due.UnixMilli())
+func (s *Service) remindOne(ctx context.Context, o dossier.Running, kind Kind) (int, error) {
+	key := fmt.Sprintf("%s/due%d", o.Code, o.Due.UnixMilli())
 	// Already reminded: a cheap read instead of a write transaction every run.
 	var done int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM notify_outbox WHERE dossier_id = (SELECT id FROM dossiers WHERE code = ?)
-		AND kind = ? AND dedupe_key LIKE ?`, o.code, string(kind), string(kind)+"/"+key+"/%").Scan(&done); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM notify_outbox WHERE dossier_id = ?
+		AND kind = ? AND dedupe_key LIKE ?`, o.ID, string(kind), string(kind)+"/"+key+"/%").Scan(&done); err != nil {
 		return 0, err
 	}
 	if done > 0 {
 		return 0, nil
 	}
-	p, err := s.catalog.Version(ctx, s.db, o.procedure, o.version)
+	p, err := s.catalog.Version(ctx, s.db, o.Procedure, o.Version)
 	if err != nil {
 		return 0, err
 	}
 	role := auth.Reception
-	if o.status == "processing" && o.step < len(p.Steps) {
-		role = p.Steps[o.step].Role
+	if o.Status == dossier.Processing && o.Step < len(p.Steps) {
+		role = p.Steps[o.Step].Role
 	}
-	to := []int64{o.assignee}
-	if o.assignee == 0 {
-		if to, err = holders(ctx, s.db, o.unitID, role); err != nil {
+	to := []int64{o.Assignee}
+	if o.Assignee == 0 {
+		if to, err = auth.Holders(ctx, s.db, o.UnitID, role); err != nil {
 			return 0, err
 		}
 	}
-	due := o.due
-	data := Data{Code: o.code, Procedure: p.Name, Unit: o.unitName, Due: &due}
+	u, err := unit.Get(ctx, s.db, o.UnitID)
+	if err != nil {
+		return 0, err
+	}
+	due := o.Due
+	data := Data{Code: o.Code, Procedure: p.Name, Unit: u.Name, Due: &due}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		for _, uid := range to {
-			err := s.Send(ctx, tx, Notification{Kind: kind, To: Recipient{UserID: uid}, Dossier: o.code,
+			err := s.Send(ctx, tx, Notification{Kind: kind, To: Recipient{UserID: uid}, Dossier: o.Code,
 				Key: key, Data: data})
 			if err != nil {
 				return err
@@ -114,23 +93,4 @@ func (s *Service) remindOne(ctx context.Context, o openDossier, kind Kind) (int,
 		return nil
 	})
 	return len(to), err
-}
-
-// holders lists the active officers holding role on the unit.
-func holders(ctx context.Context, q store.Querier, unitID int64, role string) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT r.user_id FROM user_roles r JOIN users u ON u.id = r.user_id
-		WHERE r.unit_id = ? AND r.role = ? AND u.disabled = 0 ORDER BY r.user_id`, unitID, role)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
