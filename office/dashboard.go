@@ -48,13 +48,11 @@ func (o *Office) dashboard(w http.ResponseWriter, r *http.Request, a *auth.Actor
 		}
 		p.Roles = append(p.Roles, roleLine{Role: g.Role, Unit: name})
 	}
-	sum, err := o.dossiers.Summary(ctx, a)
+	sum, err := o.summary(ctx, a)
 	if err != nil {
 		return err
 	}
-	for _, s := range sum.States {
-		p.States = append(p.States, stateCount{State: s.State, Count: s.Count})
-	}
+	p.States = sum.States
 	p.DueToday = sum.DueToday
 	for _, b := range []struct {
 		band dossier.Band
@@ -69,7 +67,7 @@ func (o *Office) dashboard(w http.ResponseWriter, r *http.Request, a *auth.Actor
 	} {
 		p.Bands = append(p.Bands, bandCount{Band: string(b.band), Label: p.T(key("office.band.", string(b.band))), Count: b.n, Link: b.link})
 	}
-	queue, total, err := o.dossiers.Queue(ctx, a, queueSize)
+	queue, total, err := o.queue(ctx, a, queueSize)
 	if err != nil {
 		return err
 	}

@@ -89,7 +89,7 @@ func (o *Office) inbox(w http.ResponseWriter, r *http.Request, a *auth.Actor) er
 		}
 		p.Procedures = append(p.Procedures, option{Value: pr.Code, Label: pr.Code + " — " + pr.Name, Selected: sel})
 	}
-	units, err := o.dossiers.OfficerUnits(ctx, a)
+	units, err := o.visibleUnits(ctx, a)
 	if err != nil {
 		return err
 	}

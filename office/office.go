@@ -9,14 +9,6 @@ import (
 	"html/template"
 	"net/http"
 
-	"github.com/motcua/motcua/auth"
-	"github.com/motcua/motcua/catalog"
-	"github.com/motcua/motcua/dossier"
-	"github.com/motcua/motcua/forms"
-	"github.com/motcua/motcua/notify"
-	"github.com/motcua/motcua/payment"
-	"github.com/motcua/motcua/postal"
-	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/web"
 )
 
@@ -26,14 +18,13 @@ var files embed.FS
 // Office holds what the back-office pages need.
 type Office struct {
 	web      *web.Web
-	auth     *auth.Service
-	catalog  *catalog.Store
-	units    *unit.Store
-	dossiers *dossier.Service
-	forms    *forms.Service
-	notify   *notify.Service
-	postal   *postal.Service
-	payments *payment.Service // fees (nil: off)
+	catalog  Catalog
+	units    Units
+	dossiers Dossiers
+	forms    Forms
+	notify   Notify
+	postal   Postal
+	payments Payments // fees (nil: off)
 	pages    map[string]*template.Template
 }
 
@@ -41,14 +32,13 @@ type Office struct {
 // nil (fees off).
 type Config struct {
 	Web      *web.Web
-	Auth     *auth.Service
-	Catalog  *catalog.Store
-	Units    *unit.Store
-	Dossiers *dossier.Service
-	Forms    *forms.Service
-	Notify   *notify.Service
-	Postal   *postal.Service
-	Payments *payment.Service
+	Catalog  Catalog
+	Units    Units
+	Dossiers Dossiers
+	Forms    Forms
+	Notify   Notify
+	Postal   Postal
+	Payments Payments
 }
 
 // New parses the templates and merges the messages into the shared catalog.
@@ -57,7 +47,7 @@ func New(cfg Config) (*Office, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Office{web: cfg.Web, auth: cfg.Auth, catalog: cfg.Catalog, units: cfg.Units, dossiers: cfg.Dossiers, forms: cfg.Forms,
+	return &Office{web: cfg.Web, catalog: cfg.Catalog, units: cfg.Units, dossiers: cfg.Dossiers, forms: cfg.Forms,
 		notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, pages: pages}, nil
 }
 

@@ -135,7 +135,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	back, err := office.New(office.Config{Web: w, Auth: a.Auth, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers,
+	back, err := office.New(office.Config{Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers,
 		Forms: a.Forms, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments})
 	if err != nil {
 		return nil, err

@@ -8,8 +8,8 @@ import (
 	"github.com/motcua/motcua/catalog"
 )
 
-// TestBandThresholds: Summary counts bands in SQL by comparing due times
-// with AddWorking(now, 1 and 3 working days); Deadline classifies one
+// TestBandThresholds: the office dashboard counts bands in SQL by comparing
+// due times with BandEdges (AddWorking(now, 1 and 3 working days)); Deadline classifies one
 // dossier with WorkingBetween. Both must agree for every due time, across
 // lunch breaks, evenings, weekends and Tết.
 func TestBandThresholds(t *testing.T) {
@@ -25,7 +25,8 @@ func TestBandThresholds(t *testing.T) {
 		time.Date(2026, 12, 31, 15, 0, 0, 0, calendar.Zone), // New Year's Eve
 	}
 	for _, now := range nows {
-		t1, t3 := cal.AddWorking(now, WorkingDay), cal.AddWorking(now, 3*WorkingDay)
+		e := (&Service{cal: cal, cfg: Config{Now: func() time.Time { return now }}}).BandEdges()
+		t1, t3 := e.Day, e.Soon
 		for step := time.Duration(0); step < 12*24*time.Hour; step += 17 * time.Minute {
 			due := now.Add(step)
 			got := bandOf(cal.WorkingBetween(now, due))
@@ -37,7 +38,7 @@ func TestBandThresholds(t *testing.T) {
 				want = BandSoon
 			}
 			if got != want {
-				t.Fatalf("now %v due %v: Deadline says %q, Summary's thresholds say %q", now, due, got, want)
+				t.Fatalf("now %v due %v: Deadline says %q, BandEdges say %q", now, due, got, want)
 			}
 		}
 	}

@@ -3,9 +3,7 @@ package dossier
 import (
 	"context"
 
-	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/catalog"
-	"github.com/motcua/motcua/unit"
 )
 
 // Candidate is an officer a step can be handed to.
@@ -42,21 +40,15 @@ func (s *Service) Assignees(ctx context.Context, d *Dossier, action Action) ([]C
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT u.username, u.full_name FROM users u JOIN user_roles r ON r.user_id = u.id
-		WHERE r.unit_id = ? AND r.role = ? AND u.disabled = 0 ORDER BY u.full_name, u.username`, u.ID, p.Steps[step].Role)
+	users, err := s.auth.Holders(ctx, u.ID, p.Steps[step].Role)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []Candidate
-	for rows.Next() {
-		var c Candidate
-		if err := rows.Scan(&c.Username, &c.FullName); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
+	for _, h := range users {
+		out = append(out, Candidate{Username: h.Username, FullName: h.FullName})
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // ProcedureFor returns the procedure version d was filed under (its
@@ -74,30 +66,4 @@ func NoteRequired(st State, action Action) bool {
 		}
 	}
 	return false
-}
-
-// OfficerUnits lists the units whose dossiers a may see (those a holds a
-// role on and every unit below them), by code.
-func (s *Service) OfficerUnits(ctx context.Context, a *auth.Actor) ([]unit.Unit, error) {
-	if a == nil || a.IsCitizen() {
-		return nil, nil
-	}
-	ids, err := s.visibleUnits(ctx, a)
-	if err != nil || len(ids) == 0 {
-		return nil, err
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT code, name, level FROM units WHERE id IN (`+officeIn(len(ids))+`) ORDER BY code`, ids...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []unit.Unit
-	for rows.Next() {
-		var u unit.Unit
-		if err := rows.Scan(&u.Code, &u.Name, &u.Level); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
 }
