@@ -18,9 +18,7 @@ import (
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/calendar"
-	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/problem"
-	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/web"
 )
 
@@ -38,27 +36,39 @@ type Calendar interface {
 // Admin holds what the admin pages need.
 type Admin struct {
 	web      *web.Web
-	auth     *auth.Service
-	accounts *auth.Accounts
-	catalog  *catalog.Store
-	units    *unit.Store
+	auth     Auth
+	accounts Accounts
+	catalog  Catalog
+	units    Units
 	calendar Calendar
 	now      func() time.Time
 	pages    map[string]*template.Template
 }
 
-// New parses the templates and merges the messages into w's catalog; now
-// is the clock that picks the year shown by default (nil means time.Now).
-func New(w *web.Web, au *auth.Service, cat *catalog.Store, units *unit.Store, cal Calendar, now func() time.Time) (*Admin, error) {
-	if now == nil {
-		now = time.Now
+// Config is what the admin pages are built from.
+type Config struct {
+	Web      *web.Web
+	Auth     Auth
+	Accounts Accounts
+	Catalog  Catalog
+	Units    Units
+	Calendar Calendar
+	// Now is the clock that picks the year shown by default (nil means
+	// time.Now).
+	Now func() time.Time
+}
+
+// New parses the templates and merges the messages into the web's catalog.
+func New(cfg Config) (*Admin, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
-	pages, err := w.Surface(files)
+	pages, err := cfg.Web.Surface(files)
 	if err != nil {
 		return nil, err
 	}
-	return &Admin{web: w, auth: au, accounts: auth.NewAccounts(au, units), catalog: cat, units: units,
-		calendar: cal, now: now, pages: pages}, nil
+	return &Admin{web: cfg.Web, auth: cfg.Auth, accounts: cfg.Accounts, catalog: cfg.Catalog, units: cfg.Units,
+		calendar: cfg.Calendar, now: cfg.Now, pages: pages}, nil
 }
 
 func (o *Admin) render(w http.ResponseWriter, code int, page string, data any) error {

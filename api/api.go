@@ -14,16 +14,8 @@ import (
 	"strings"
 
 	"github.com/motcua/motcua/auth"
-	"github.com/motcua/motcua/catalog"
-	"github.com/motcua/motcua/dossier"
-	"github.com/motcua/motcua/forms"
 	"github.com/motcua/motcua/msg"
-	"github.com/motcua/motcua/payment"
-	"github.com/motcua/motcua/postal"
 	"github.com/motcua/motcua/problem"
-	"github.com/motcua/motcua/rating"
-	"github.com/motcua/motcua/report"
-	"github.com/motcua/motcua/unit"
 )
 
 //go:embed openapi.json
@@ -31,15 +23,15 @@ var openapiFS embed.FS
 
 // Server holds what the handlers need.
 type Server struct {
-	Auth     *auth.Service
-	Units    *unit.Store
-	Catalog  *catalog.Store
-	Dossiers *dossier.Service
-	Ratings  *rating.Service
-	Reports  *report.Reader
-	Forms    *forms.Service
-	Postal   *postal.Service
-	Payments *payment.Service
+	Auth     Auth
+	Units    Units
+	Catalog  Catalog
+	Dossiers Dossiers
+	Ratings  Ratings
+	Reports  Reports
+	Forms    Forms
+	Postal   Postal
+	Payments Payments
 	Calendar Calendar
 	Log      *slog.Logger
 	// Trust is the trust list signatures are verified against (nil: none).

@@ -17,7 +17,7 @@ import (
 
 var errNoPayments = problem.New(problem.ErrState, "payment_unavailable")
 
-func (s *Server) payments() (*payment.Service, error) {
+func (s *Server) payments() (Payments, error) {
 	if s.Payments == nil {
 		return nil, errNoPayments
 	}

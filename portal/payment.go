@@ -86,7 +86,7 @@ func (s *Portal) startPay(w http.ResponseWriter, r *http.Request) error {
 // strict policy lets forms post to our own origin only, and browsers apply
 // form-action to the redirect that follows the post as well. A gateway
 // on our own server (the mounted simulator) needs nothing.
-func allowFormTarget(w http.ResponseWriter, ps *payment.Service) http.ResponseWriter {
+func allowFormTarget(w http.ResponseWriter, ps Payments) http.ResponseWriter {
 	v, ok := ps.Gateway().(*payment.VNPay)
 	if !ok {
 		return w
@@ -175,7 +175,7 @@ func (s *Portal) feeReceipt(w http.ResponseWriter, r *http.Request) error {
 
 var errNoPay = problem.NotFound("payment_unavailable")
 
-func (s *Portal) pay() (*payment.Service, error) {
+func (s *Portal) pay() (Payments, error) {
 	if s.payments == nil {
 		return nil, errNoPay
 	}

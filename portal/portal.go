@@ -11,13 +11,6 @@ import (
 	"html/template"
 	"net/http"
 
-	"github.com/motcua/motcua/catalog"
-	"github.com/motcua/motcua/dossier"
-	"github.com/motcua/motcua/notify"
-	"github.com/motcua/motcua/payment"
-	"github.com/motcua/motcua/postal"
-	"github.com/motcua/motcua/rating"
-	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/web"
 )
 
@@ -27,15 +20,15 @@ var files embed.FS
 // Portal holds what the citizens' pages need.
 type Portal struct {
 	web      *web.Web
-	catalog  *catalog.Store
-	units    *unit.Store
-	dossiers *dossier.Service
-	ratings  *rating.Service
+	catalog  Catalog
+	units    Units
+	dossiers Dossiers
+	ratings  Ratings
 	pages    map[string]*template.Template
 	trust    *x509.CertPool // the signature verification page's trust list (nil: none)
-	notify   *notify.Service
-	postal   *postal.Service
-	payments *payment.Service // fees and online payment (nil: off)
+	notify   Notify
+	postal   Postal
+	payments Payments // fees and online payment (nil: off)
 }
 
 // Config is what the citizens' pages are built from. Payments may be nil
@@ -43,14 +36,14 @@ type Portal struct {
 // list (nil: none).
 type Config struct {
 	Web      *web.Web
-	Catalog  *catalog.Store
-	Units    *unit.Store
-	Dossiers *dossier.Service
-	Ratings  *rating.Service
+	Catalog  Catalog
+	Units    Units
+	Dossiers Dossiers
+	Ratings  Ratings
 	Trust    *x509.CertPool
-	Notify   *notify.Service
-	Postal   *postal.Service
-	Payments *payment.Service
+	Notify   Notify
+	Postal   Postal
+	Payments Payments
 }
 
 // New parses the portal's templates and merges its messages into the

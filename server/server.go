@@ -140,7 +140,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	adm, err := admin.New(w, a.Auth, a.Catalog, a.Units, cal, cfg.Now)
+	adm, err := admin.New(admin.Config{Web: w, Auth: a.Auth, Accounts: auth.NewAccounts(a.Auth, a.Units), Catalog: a.Catalog, Units: a.Units, Calendar: cal, Now: cfg.Now})
 	if err != nil {
 		return nil, err
 	}

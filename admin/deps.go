@@ -1,0 +1,54 @@
+package admin
+
+import (
+	"context"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/unit"
+)
+
+// The admin pages depend on these small interfaces rather than on the
+// services themselves, so their handlers can be tested against fakes; the
+// services satisfy them.
+
+// Auth is the part of the account service (*auth.Service) the admin pages use.
+type Auth interface {
+	Actor(ctx context.Context, userID int64) (*auth.Actor, error)
+	DisableTOTP(ctx context.Context, userID int64, code string) error
+	HasTOTP(ctx context.Context, userID int64) (bool, error)
+	SetTOTP(ctx context.Context, userID int64, secret, code string) error
+}
+
+// Accounts manages officer accounts and roles (*auth.Accounts).
+type Accounts interface {
+	CreateOfficer(ctx context.Context, a *auth.Actor, nu auth.NewUser, unitID int64, role string) (auth.User, error)
+	GrantRole(ctx context.Context, a *auth.Actor, username string, unitID int64, role string) error
+	Officer(ctx context.Context, a *auth.Actor, username string) (auth.Officer, error)
+	Officers(ctx context.Context, a *auth.Actor) ([]auth.Officer, error)
+	ResetPassword(ctx context.Context, a *auth.Actor, username, password string) error
+	RevokeRole(ctx context.Context, a *auth.Actor, username string, unitID int64, role string) error
+	SetDisabled(ctx context.Context, a *auth.Actor, username string, disabled bool) error
+}
+
+// Catalog reads the procedure catalog (*catalog.Store).
+type Catalog interface {
+	Edit(ctx context.Context, p catalog.Procedure, by int64) (catalog.Procedure, error)
+	Get(ctx context.Context, code string) (catalog.Procedure, error)
+	Search(ctx context.Context, q catalog.Query) ([]catalog.Summary, error)
+	Versions(ctx context.Context, code string) ([]catalog.VersionInfo, error)
+}
+
+// Units reads the administrative units (*unit.Store).
+type Units interface {
+	AddChild(ctx context.Context, a *auth.Actor, parentCode string, c unit.Unit) (unit.Unit, error)
+	AddDepartmentTo(ctx context.Context, a *auth.Actor, unitCode string, d unit.Department) error
+	ByCode(ctx context.Context, code string) (unit.Unit, error)
+	Departments(ctx context.Context, unitID int64) ([]unit.Department, error)
+	History(ctx context.Context, unitID int64) ([]unit.Change, error)
+	Managed(ctx context.Context, a *auth.Actor, code string) (unit.Unit, error)
+	MergeAs(ctx context.Context, a *auth.Actor, fromCode, intoCode, reason string) error
+	PlanMerge(ctx context.Context, a *auth.Actor, fromCode, intoCode string) (unit.MergePlan, error)
+	RenameAs(ctx context.Context, a *auth.Actor, code, newCode, newName, reason string) error
+	Tree(ctx context.Context, a *auth.Actor) ([]unit.Node, error)
+}

@@ -1,0 +1,94 @@
+package api
+
+import (
+	"context"
+	"io"
+	"os"
+	"time"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/forms"
+	"github.com/motcua/motcua/payment"
+	"github.com/motcua/motcua/postal"
+	"github.com/motcua/motcua/rating"
+	"github.com/motcua/motcua/report"
+	"github.com/motcua/motcua/unit"
+)
+
+// The API depends on these small interfaces rather than on the services
+// themselves, so its handlers can be tested against fakes; the services
+// satisfy them.
+
+// Auth is the part of the account service (*auth.Service) the API uses.
+type Auth interface {
+	Authenticate(ctx context.Context, token string) (*auth.Actor, error)
+	Login(ctx context.Context, username, password string) (token string, expires time.Time, err error)
+	Revoke(ctx context.Context, token string) error
+}
+
+// Units reads the administrative units (*unit.Store).
+type Units interface {
+	ByCode(ctx context.Context, code string) (unit.Unit, error)
+	List(ctx context.Context) ([]unit.Unit, error)
+}
+
+// Catalog reads the procedure catalog (*catalog.Store).
+type Catalog interface {
+	Edit(ctx context.Context, p catalog.Procedure, by int64) (catalog.Procedure, error)
+	Get(ctx context.Context, code string) (catalog.Procedure, error)
+	Search(ctx context.Context, q catalog.Query) ([]catalog.Summary, error)
+}
+
+// Dossiers is the part of the dossier service (*dossier.Service) the API uses.
+type Dossiers interface {
+	Act(ctx context.Context, a *auth.Actor, code string, action dossier.Action, in dossier.ActInput) (*dossier.Dossier, error)
+	Get(ctx context.Context, a *auth.Actor, code string) (*dossier.Dossier, error)
+	List(ctx context.Context, a *auth.Actor, f dossier.Filter) ([]*dossier.Dossier, error)
+	Open(ctx context.Context, a *auth.Actor, code string, fileID int64) (*dossier.File, *os.File, error)
+	Pauses(ctx context.Context, a *auth.Actor, code string) ([]dossier.Pause, error)
+	Submit(ctx context.Context, a *auth.Actor, in dossier.SubmitInput) (*dossier.Dossier, bool, error)
+	Track(ctx context.Context, code string) (*dossier.Tracking, error)
+	Upload(ctx context.Context, a *auth.Actor, code, component, name string, body io.Reader) (*dossier.File, error)
+}
+
+// Ratings is the part of the rating service (*rating.Service) the API uses.
+type Ratings interface {
+	Rate(ctx context.Context, a *auth.Actor, code, score, comment string) (*rating.Rating, error)
+}
+
+// Reports reads the cross-module tallies (*report.Reader) the API shows.
+type Reports interface {
+	RatingTallies(ctx context.Context, by string) ([]report.Tally, error)
+}
+
+// Forms renders dossier documents as PDF (*forms.Service).
+type Forms interface {
+	Book(ctx context.Context, a *auth.Actor, code string, from, to time.Time, base string) (*forms.Document, error)
+	Dossier(ctx context.Context, a *auth.Actor, code, form, base string) (*forms.Document, error)
+	Result(ctx context.Context, a *auth.Actor, code, base string) (*forms.Document, error)
+}
+
+// Postal is the part of the postal service (*postal.Service) the API uses.
+type Postal interface {
+	Address(ctx context.Context, a *auth.Actor, code string) (postal.Address, error)
+	Areas(ctx context.Context) ([]postal.Province, error)
+	Create(ctx context.Context, a *auth.Actor, code string, in postal.CreateInput) (*postal.Shipment, error)
+	Refresh(ctx context.Context, a *auth.Actor, code string) (*postal.Shipment, error)
+	SetAddress(ctx context.Context, a *auth.Actor, code string, addr postal.Address) (postal.Address, error)
+	Shipment(ctx context.Context, a *auth.Actor, code string) (*postal.Shipment, error)
+	Track(ctx context.Context, code string) (*postal.Public, error)
+	Webhook(ctx context.Context, body []byte, signature string) (postal.Receipt, error)
+}
+
+// Payments is the part of the payment service (*payment.Service) the API uses.
+type Payments interface {
+	Fees(ctx context.Context, a *auth.Actor, code string) (*payment.Fees, error)
+	Gateway() payment.Gateway
+	Get(ctx context.Context, a *auth.Actor, ref string) (*payment.Payment, error)
+	HandleCallback(ctx context.Context, c payment.Callback) payment.Outcome
+	Refund(ctx context.Context, a *auth.Actor, ref, note string) (*payment.Payment, error)
+	Request(ctx context.Context, a *auth.Actor, code string, in payment.RequestInput) (*payment.Payment, error)
+	Start(ctx context.Context, a *auth.Actor, code string, in payment.StartInput) (p *payment.Payment, created bool, err error)
+}
