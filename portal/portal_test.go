@@ -1,0 +1,186 @@
+package portal
+
+import (
+	"context"
+	"html"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/catalog/catalogtest"
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/postal"
+	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/unit"
+	"github.com/motcua/motcua/web"
+)
+
+// These tests render the citizens' pages against the built-in catalog in
+// memory and fakes for the rest: no database, no app. The full-app tests
+// in package server cover the paths end to end.
+
+type fakeUnits struct {
+	Units
+	all []unit.Unit
+}
+
+func (f fakeUnits) List(context.Context) ([]unit.Unit, error) { return f.all, nil }
+func (f fakeUnits) ByCode(_ context.Context, code string) (unit.Unit, error) {
+	for _, u := range f.all {
+		if u.Code == code {
+			return u, nil
+		}
+	}
+	return unit.Unit{}, problem.NotFound("unit_not_found", "Không tìm thấy đơn vị.")
+}
+
+type fakeDossiers struct {
+	Dossiers
+	popular []dossier.ProcedureCount
+	tracks  map[string]*dossier.Tracking
+}
+
+func (f fakeDossiers) Popular(context.Context, time.Duration, int) ([]dossier.ProcedureCount, error) {
+	return f.popular, nil
+}
+
+func (f fakeDossiers) Track(_ context.Context, code string) (*dossier.Tracking, error) {
+	if t, ok := f.tracks[code]; ok {
+		return t, nil
+	}
+	return nil, problem.NotFound("dossier_not_found", "x")
+}
+
+// fakePostal: no dossier goes by post.
+type fakePostal struct{ Postal }
+
+func (fakePostal) Track(context.Context, string) (*postal.Public, error) {
+	return nil, problem.NotFound("shipment_not_found", "x")
+}
+
+var units = []unit.Unit{
+	{ID: 1, Code: "T01", Name: "Tỉnh Ninh Bình", Level: "province", Active: true},
+	{ID: 2, Code: "H01", Name: "Huyện Nho Quan", Level: "district", ParentID: 1, Active: true},
+	{ID: 3, Code: "X01", Name: "Xã Gia Thủy", Level: "commune", ParentID: 2, Active: true},
+	{ID: 4, Code: "X02", Name: "Xã Đã Sáp Nhập", Level: "commune", ParentID: 2, MergedInto: "X01"},
+}
+
+func newSite(t *testing.T, d fakeDossiers) *httptest.Server {
+	t.Helper()
+	cat, err := catalogtest.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := web.New(web.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := New(Config{Web: w, Catalog: cat, Units: fakeUnits{all: units}, Dossiers: d, Postal: fakePostal{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	p.Register(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// get returns the status and the page's text with entities decoded.
+func get(t *testing.T, srv *httptest.Server, path string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, html.UnescapeString(string(b))
+}
+
+func TestHome(t *testing.T) {
+	cat, _ := catalogtest.New()
+	birth, _ := cat.Get(context.Background(), "1.001193")
+	death, _ := cat.Get(context.Background(), "1.000656")
+
+	t.Run("before any dossier: the fixed popular list", func(t *testing.T) {
+		srv := newSite(t, fakeDossiers{})
+		code, body := get(t, srv, "/")
+		if code != 200 {
+			t.Fatalf("status %d", code)
+		}
+		for _, want := range []string{"Thủ tục được sử dụng nhiều", birth.Name, death.Name, "Xã Gia Thủy", "Huyện Nho Quan"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("home page lacks %q", want)
+			}
+		}
+		if strings.Contains(body, "Xã Đã Sáp Nhập") {
+			t.Error("home page lists a merged (inactive) unit")
+		}
+	})
+	t.Run("popular follows the dossiers filed", func(t *testing.T) {
+		srv := newSite(t, fakeDossiers{popular: []dossier.ProcedureCount{{Procedure: "1.000656", Count: 9}}})
+		_, body := get(t, srv, "/")
+		pop := body[strings.Index(body, "Thủ tục được sử dụng nhiều"):]
+		if end := strings.Index(pop, "</section>"); end > 0 {
+			pop = pop[:end]
+		}
+		if !strings.Contains(pop, death.Name) || strings.Contains(pop, birth.Name) {
+			t.Errorf("popular section should list only %q:\n%s", death.Name, pop)
+		}
+	})
+	t.Run("search narrows the list", func(t *testing.T) {
+		srv := newSite(t, fakeDossiers{})
+		_, body := get(t, srv, "/?q=1.000656")
+		if !strings.Contains(body, `href="/thu-tuc/1.000656"`) || strings.Contains(body, `href="/thu-tuc/1.001193"`) {
+			t.Errorf("searching a code should list %q alone", death.Name)
+		}
+	})
+}
+
+func TestProcedurePage(t *testing.T) {
+	cat, _ := catalogtest.New()
+	birth, _ := cat.Get(context.Background(), "1.001193")
+	srv := newSite(t, fakeDossiers{})
+	code, body := get(t, srv, "/thu-tuc/1.001193")
+	if code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	if !strings.Contains(body, birth.Name) {
+		t.Errorf("page lacks the procedure's name %q", birth.Name)
+	}
+	for _, c := range birth.Components {
+		if !strings.Contains(body, c.Name) {
+			t.Errorf("page lacks component %q", c.Name)
+		}
+	}
+	if code, _ := get(t, srv, "/thu-tuc/9.999999"); code != 404 {
+		t.Errorf("unknown procedure: status %d, want 404", code)
+	}
+}
+
+func TestTrackPage(t *testing.T) {
+	at := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
+	srv := newSite(t, fakeDossiers{tracks: map[string]*dossier.Tracking{
+		"H001": {Code: "H001", ProcedureName: "Đăng ký khai sinh", Applicant: "Trần Thị Bình", Unit: "Xã Gia Thủy",
+			Status: dossier.Processing, SubmittedAt: at, Overdue: true,
+			Steps: []dossier.TrackEvent{{At: at, Action: "receive", Unit: "Xã Gia Thủy"}}},
+	}})
+	code, body := get(t, srv, "/tra-cuu/H001")
+	if code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	for _, want := range []string{"Hồ sơ H001", "Đăng ký khai sinh", "Trần Thị Bình", "Đang xử lý", "Tiếp nhận hồ sơ"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("track page lacks %q", want)
+		}
+	}
+	code, body = get(t, srv, "/tra-cuu/H404")
+	if code != 404 || !strings.Contains(body, "Không tìm thấy hồ sơ có mã H404") {
+		t.Errorf("unknown code: status %d, want 404 with the not-found sentence", code)
+	}
+}
