@@ -97,7 +97,9 @@ func (f *fakeDossiers) Deadline(d *dossier.Dossier) dossier.Deadline {
 	return dossier.Deadline{Due: d.DueAt, Band: dossier.BandSoon, Left: 12 * time.Hour}
 }
 
-func (f *fakeDossiers) Pauses(context.Context, *auth.Actor, string) ([]dossier.Pause, error) { return nil, nil }
+func (f *fakeDossiers) Pauses(context.Context, *auth.Actor, string) ([]dossier.Pause, error) {
+	return nil, nil
+}
 
 func (f *fakeDossiers) Assignees(context.Context, *dossier.Dossier, dossier.Action) ([]dossier.Candidate, error) {
 	return []dossier.Candidate{{Username: "hung", FullName: "Phạm Văn Hùng"}}, nil
