@@ -128,6 +128,7 @@ const (
 // on their commune; officers without the admin role are refused; bad
 // input is shown back with a clear message and changes nothing.
 func TestAdminPages(t *testing.T) {
+	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()
@@ -363,6 +364,7 @@ func admJSON(t *testing.T, v any) string {
 // out, and the login page then asks for the code, refuses a wrong one and
 // accepts the right one; turning it off needs a code as well.
 func TestTOTPThroughThePages(t *testing.T) {
+	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		const user = "gialam.chuyenvien"
@@ -430,6 +432,7 @@ func mustUser(t *testing.T, e *env, name string) int64 {
 // TestLoginPageLocksOut: five wrong passwords on the login page lock the
 // account; even the right password is then refused with a clear message.
 func TestLoginPageLocksOut(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	b := e.admBrowser(t)
 	for i := range 5 {
@@ -446,6 +449,7 @@ func TestLoginPageLocksOut(t *testing.T) {
 // TestAdminPagesInEnglish: every admin page, and a refused form, render
 // in English with no raw message key.
 func TestAdminPagesInEnglish(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	p := interLevel(t)
 	b := e.admSignIn(t, "huyen.quantri")

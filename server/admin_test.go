@@ -13,6 +13,7 @@ import (
 // TestProcedureEditIsANewVersion: a unit admin edits a procedure; new
 // dossiers use the new version, a dossier already filed keeps its own.
 func TestProcedureEditIsANewVersion(t *testing.T) {
+	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		p := interLevel(t)
@@ -50,6 +51,7 @@ func TestProcedureEditIsANewVersion(t *testing.T) {
 // TestAnnouncementsMoveDeadlines: an admin-added day off is skipped by
 // the next deadline, and shows in the holiday list.
 func TestAnnouncementsMoveDeadlines(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	cal := e.app.Calendar
 	// Monday 2 March 2026, 08:00, 1 working day → Tuesday 08:00.

@@ -17,6 +17,7 @@ import (
 )
 
 func TestCatalogAndUnits(t *testing.T) {
+	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		var res struct {
@@ -64,6 +65,7 @@ func TestCatalogAndUnits(t *testing.T) {
 func urlq(s string) string { return strings.ReplaceAll(s, " ", "+") }
 
 func TestErrorsHaveOneShape(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	p := interLevel(t)
 	good := submission(e.procedure(p.Code), demo.GiaLamCode)
@@ -138,6 +140,7 @@ func TestErrorsHaveOneShape(t *testing.T) {
 }
 
 func TestLoginLockout(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	for range 5 {
 		e.call("", "POST", "/api/v1/auth/token", map[string]string{"username": "gialam.lanhdao", "password": "sai-mat-khau"}, nil)
@@ -153,6 +156,7 @@ func TestLoginLockout(t *testing.T) {
 
 // TestOpenAPIDescribesEveryRoute keeps the document honest.
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	var doc struct {
 		OpenAPI string
@@ -171,6 +175,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 }
 
 func TestHealthAndMetrics(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	p := interLevel(t)
 	e.submit(p.Code, demo.GiaLamCode)
@@ -200,6 +205,7 @@ func TestHealthAndMetrics(t *testing.T) {
 }
 
 func TestUnitMergeKeepsHistory(t *testing.T) {
+	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		p := interLevel(t)

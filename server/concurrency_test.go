@@ -12,6 +12,7 @@ import (
 // TestConcurrency: racing officers never lose an update, racing citizens
 // never share a dossier code, and a retried submission is not doubled.
 func TestConcurrency(t *testing.T) {
+	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		p := interLevel(t)

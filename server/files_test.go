@@ -15,6 +15,7 @@ import (
 )
 
 func TestAttachments(t *testing.T) {
+	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		p := interLevel(t)

@@ -81,6 +81,7 @@ func (e *env) submitLacking(code, unitCode, skip string) dossierView {
 }
 
 func TestFormsForDemoDossiers(t *testing.T) {
+	t.Parallel()
 	formstest.Require(t)
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
@@ -204,6 +205,7 @@ func TestFormsForDemoDossiers(t *testing.T) {
 // TestFormsInTheOffice: the dossier page links the forms its state has,
 // and the links serve the PDFs.
 func TestFormsInTheOffice(t *testing.T) {
+	t.Parallel()
 	formstest.Require(t)
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	d := e.submit(certify, demo.GiaLamCode)

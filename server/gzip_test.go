@@ -11,6 +11,7 @@ import (
 )
 
 func TestCompression(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	tr := &http.Transport{DisableCompression: true} // see the bytes as sent
 	get := func(path, enc string) (*http.Response, []byte) {

@@ -16,6 +16,7 @@ import (
 // keys, and every key a template or page handler names exists, including
 // the keys built from enumerations (states, actions, levels…).
 func TestNoUntranslatedKeys(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	cat := e.app.Web.Catalog()
 	vi, en := cat.Keys("vi"), cat.Keys("en")
@@ -102,6 +103,7 @@ func TestNoUntranslatedKeys(t *testing.T) {
 // TestPagesInEnglish renders the public pages in English: no Vietnamese
 // interface text and no raw message keys.
 func TestPagesInEnglish(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	p := interLevel(t)
 	d := e.submit(p.Code, "000.04.07.H40")

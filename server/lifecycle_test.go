@@ -30,6 +30,7 @@ func interLevel(t testing.TB) catalog.Procedure {
 
 // TestLifecycle drives whole dossiers through HTTP, on SQLite and PostgreSQL.
 func TestLifecycle(t *testing.T) {
+	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		t.Run("online submission to delivery across levels", func(t *testing.T) { testHappyPath(t, newEnv(t, db)) })
 		t.Run("supplement during processing pauses the clock", func(t *testing.T) { testSupplement(t, newEnv(t, db)) })

@@ -93,6 +93,7 @@ func vnTime(t *time.Time) string {
 // server (checked as received: subject and body in Vietnamese, links),
 // one SMS at the gateway and one in-app notice.
 func TestCitizenNotifications(t *testing.T) {
+	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newNotifyEnv(t, db)
 		b := e.portalVisitor(t, "")
@@ -187,6 +188,7 @@ func TestCitizenNotifications(t *testing.T) {
 // the applicant by the e-mail and phone they gave; a refusal carries its
 // reason; an English-speaking citizen is written to in English.
 func TestApplicantWithoutAccount(t *testing.T) {
+	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newNotifyEnv(t, db)
 		p := interLevel(t)
@@ -244,6 +246,7 @@ func (e *notifyEnv) userID(name string) int64 {
 // than a working day is left and once when it is overdue, however often
 // it runs; a unit admin sees the e-mail that could not be delivered.
 func TestOfficerNotices(t *testing.T) {
+	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newNotifyEnv(t, db)
 		p := e.procedure(interLevel(t).Code)

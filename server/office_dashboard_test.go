@@ -15,6 +15,7 @@ import (
 // TestOfficeOverview: the dashboard, the inbox and who may open what, on
 // both engines.
 func TestOfficeOverview(t *testing.T) {
+	t.Parallel()
 	runOfficeScenarios(t, []officeScenario{
 		{"dashboard bands follow the working-time clock", testDashboardBands},
 		{"inbox filters and accent-free search", testInbox},
@@ -212,6 +213,7 @@ func testOfficeAccess(t *testing.T, e *env) {
 // TestOfficePagesInEnglish renders every back-office page in English:
 // marked as English, no raw message key, no Vietnamese interface text.
 func TestOfficePagesInEnglish(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	p := interLevel(t)
 	code := e.submit(p.Code, demo.GiaLamCode).Code

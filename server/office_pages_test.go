@@ -16,6 +16,7 @@ import (
 // with a cookie jar, on both engines: nothing here acts through the API
 // (it only sets up citizens' online dossiers and reads states to check).
 func TestOfficePages(t *testing.T) {
+	t.Parallel()
 	runOfficeScenarios(t, []officeScenario{
 		{"counter reception from walk-in to printed receipt", testCounterReception},
 		{"processing across levels on pages only", testProcessingOnPages},

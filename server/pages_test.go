@@ -24,6 +24,7 @@ func page(t *testing.T, url string) (int, string, http.Header) {
 }
 
 func TestPublicPages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	p := interLevel(t)
 	d := e.submit(p.Code, demo.GiaLamCode)

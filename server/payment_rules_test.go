@@ -24,6 +24,7 @@ import (
 // TestConcurrentDuplicateIPNs: the same IPN delivered many times at once
 // confirms the payment once and numbers one receipt.
 func TestConcurrentDuplicateIPNs(t *testing.T) {
+	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newPayEnv(t, db)
 		p := e.start(e.receivedDossier("2.000884"))
@@ -51,6 +52,7 @@ func TestConcurrentDuplicateIPNs(t *testing.T) {
 // read or by the sweep; a success the gateway confirms just after still
 // counts, because the money moved.
 func TestPaymentExpiry(t *testing.T) {
+	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newPayEnv(t, db)
 		ctx := context.Background()
@@ -91,6 +93,7 @@ func TestPaymentExpiry(t *testing.T) {
 // TestPaymentRules: who may ask, start, see and refund, and what a
 // request can be changed into.
 func TestPaymentRules(t *testing.T) {
+	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newPayEnv(t, db)
 		code := e.receivedDossier("2.000815")
@@ -179,6 +182,7 @@ func TestPaymentRules(t *testing.T) {
 // with the terminal's secret but not paid there); one with a different
 // amount; one paid there whose IPN was lost; one motcua never ordered.
 func TestReconciliation(t *testing.T) {
+	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newPayEnv(t, db)
 		ctx := context.Background()
@@ -240,6 +244,7 @@ func TestReconciliation(t *testing.T) {
 // used; its buttons work for a signed-in citizen (they are outside the
 // session's CSRF check, as VNPAY's own site is).
 func TestSimulatorOnTheSameServer(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := storetest.Open(t, "sqlite")
 	c := &clock{t: time.Date(2026, 3, 2, 8, 0, 0, 0, ict)}

@@ -16,6 +16,7 @@ import (
 // the (simulated) gateway, the gateway's IPN confirms it server to
 // server, the citizen comes back to "paid" and opens the e-receipt.
 func TestPaidDossierEndToEnd(t *testing.T) {
+	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newPayEnv(t, db)
 		code := e.receivedDossier("2.000815") // chứng thực bản sao: per page, tiered, capped
@@ -131,6 +132,7 @@ func actions(p paymentView) string {
 // IPN, its replay and a contradicting one out of order. Each is answered
 // in VNPAY's words, and the payment changes exactly once.
 func TestIPNRejectsAndAbsorbs(t *testing.T) {
+	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newPayEnv(t, db)
 		code := e.receivedDossier("2.000884") // chứng thực chữ ký: 10.000 đ, known without a request
@@ -192,6 +194,7 @@ func TestIPNRejectsAndAbsorbs(t *testing.T) {
 // marks it paid. A cancelled payment fails, and the citizen pays again
 // with a new order.
 func TestReturnAndIPNInEitherOrder(t *testing.T) {
+	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newPayEnv(t, db)
 		visitor := e.portalVisitor(t, "")

@@ -14,6 +14,7 @@ import (
 // asked of them at each stage, the supplement they upload, the result to
 // collect, and the rating: once, only after delivery, only by them.
 func TestPortalMyDossiers(t *testing.T) {
+	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		d := e.submit(signatureProc, demo.GiaLamCode)
@@ -163,6 +164,7 @@ func TestPortalMyDossiers(t *testing.T) {
 
 // TestPortalWithdraw: withdrawing asks for confirmation first.
 func TestPortalWithdraw(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	d := e.submit(signatureProc, demo.GiaLamCode)
 	b := e.portalVisitor(t, "")

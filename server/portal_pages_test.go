@@ -13,6 +13,7 @@ import (
 // TestPortalHome: browsing by field, level and unit, and the most used
 // procedures (a fixed list until dossiers are filed, then by count).
 func TestPortalHome(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	b := e.portalVisitor(t, "")
 	birth, land := mustProc(t, "1.001193"), interLevel(t)
@@ -70,6 +71,7 @@ func TestPortalHome(t *testing.T) {
 
 // TestPortalFormTemplate: the printable blank form of a component.
 func TestPortalFormTemplate(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	b := e.portalVisitor(t, "")
 	birth := mustProc(t, "1.001193")
@@ -111,6 +113,7 @@ func TestPortalFormTemplate(t *testing.T) {
 // English, no raw key, no Vietnamese interface text (domain data such as
 // procedure names and form labels stays Vietnamese, as stored).
 func TestPortalPagesInEnglish(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	delivered := e.submit(signatureProc, demo.GiaLamCode)
 	e.mustAct("gialam.tiepnhan", delivered.Code, "receive", nil)

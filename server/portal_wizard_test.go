@@ -23,6 +23,7 @@ const signatureProc = "2.000884"
 // shown next to its field and loses nothing, the draft survives a lost
 // connection, and a double submit files one dossier.
 func TestPortalSubmissionWizard(t *testing.T) {
+	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		b := e.portalVisitor(t, "")
@@ -200,6 +201,7 @@ var unitSelectRE = regexp.MustCompile(`(?s)<select id="unit".*?</select>`)
 // citizen: empty applicant, their own unit only. An officer of another
 // role is sent to the counter instead.
 func TestPortalCommunityFiling(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	b := e.portalVisitor(t, "")
 	b.login("gialam.congnghe")

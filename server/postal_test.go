@@ -128,6 +128,7 @@ func (e *env) shipment(user, code string) shipmentView {
 var itemCodeRE = regexp.MustCompile(`\b[A-Z]{2}\d{9}VN\b`)
 
 func TestResultByPost(t *testing.T) {
+	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		t.Run("a shipment with tracking updates", func(t *testing.T) { testShipmentTracked(t, db) })
 		t.Run("refused before the post is asked", func(t *testing.T) {
@@ -434,6 +435,7 @@ func testWizardPostalAddress(t *testing.T, db *store.DB) {
 }
 
 func TestResultByPostWithoutConnection(t *testing.T) {
+	t.Parallel()
 	e, _ := newPostalEnv(t, storetest.Open(t, "sqlite"), false)
 	d := e.submitByPost(t)
 	officer := e.officeLogin("gialam.tiepnhan")

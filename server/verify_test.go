@@ -79,6 +79,7 @@ type verifyAnswer struct {
 // upload, anonymously, and answers who signed, whether the bytes are
 // intact and whether the chain reaches the server's trust list.
 func TestVerifyAPI(t *testing.T) {
+	t.Parallel()
 	ca := signtest.NewCA(t, "motcua Test Root CA")
 	good, tampered := signedResult(t, ca)
 	e := newVerifyEnv(t, ca.Pool())
@@ -166,6 +167,7 @@ func TestVerifyAPI(t *testing.T) {
 // both languages, for visitors and signed-in users (CSRF token in the
 // action), and shows the verdict in words, not only colour.
 func TestVerifyPage(t *testing.T) {
+	t.Parallel()
 	ca := signtest.NewCA(t, "motcua Test Root CA")
 	good, tampered := signedResult(t, ca)
 	e := newVerifyEnv(t, ca.Pool())

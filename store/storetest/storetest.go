@@ -37,13 +37,15 @@ func Engines(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 }
 
 // Open returns a fresh migrated database of the named engine, closed (and,
-// for PostgreSQL, dropped) when the test ends.
+// for PostgreSQL, dropped) when the test ends. A PostgreSQL database is a
+// copy of a migrated template (see template.go); Migrate then finds
+// nothing to do, and still checks the versions.
 func Open(t testing.TB, engine string) *store.DB {
 	t.Helper()
 	ctx := context.Background()
 	var cfg store.Config
 	if engine == "postgres" {
-		cfg.URL = NewPostgresDB(t)
+		cfg.URL = newPostgresDB(t, true)
 	} else {
 		cfg.Dir = t.TempDir()
 	}
@@ -62,6 +64,13 @@ func Open(t testing.TB, engine string) *store.DB {
 // when the test ends.
 func NewPostgresDB(t testing.TB) string {
 	t.Helper()
+	return newPostgresDB(t, false)
+}
+
+// newPostgresDB creates a database, empty or (migrated) a copy of the
+// migrated template, and returns its URL; it is dropped when the test ends.
+func newPostgresDB(t testing.TB, migrated bool) string {
+	t.Helper()
 	admin, err := sql.Open("pgx", AdminURL())
 	if err == nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -77,7 +86,15 @@ func NewPostgresDB(t testing.TB) string {
 	var b [6]byte
 	rand.Read(b[:])
 	name := "motcua_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec(`CREATE DATABASE ` + name); err != nil {
+	create := `CREATE DATABASE ` + name
+	if migrated {
+		tmpl, err := migratedTemplate(admin)
+		if err != nil {
+			t.Fatalf("migrated template: %v", err)
+		}
+		create += ` TEMPLATE ` + tmpl
+	}
+	if _, err := admin.Exec(create); err != nil {
 		t.Fatalf("create database: %v", err)
 	}
 	t.Cleanup(func() {
