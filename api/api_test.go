@@ -129,7 +129,10 @@ func (a answer) errorOf() map[string]any {
 	return e
 }
 
+// TestStatusOfEveryKind: each kind of error reaches the client with its
+// status, wrapped or not.
 func TestStatusOfEveryKind(t *testing.T) {
+	w := newWorld(t)
 	cases := []struct {
 		err  error
 		want int
@@ -147,8 +150,9 @@ func TestStatusOfEveryKind(t *testing.T) {
 		{errors.New("disk on fire"), 500},
 	}
 	for _, c := range cases {
-		if got := StatusOf(c.err); got != c.want {
-			t.Errorf("StatusOf(%v) = %d, want %d", c.err, got, c.want)
+		w.dossiers.getErr = c.err
+		if r := w.do(t, "GET", "/api/v1/dossiers/H001", "Bearer tok-binh", ""); r.status != c.want {
+			t.Errorf("%v: status %d, want %d", c.err, r.status, c.want)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/store"
@@ -15,7 +16,7 @@ import (
 func TestMemoryAgreesWithStore(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.Open(t, "sqlite")
-	real := catalog.NewStore(db)
+	real := catalog.NewStore(db, time.Now)
 	if err := db.InTx(ctx, func(tx *store.Tx) error {
 		_, err := real.SeedBuiltin(ctx, tx)
 		return err
