@@ -237,8 +237,8 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 	if err := appendEvent(ctx, tx, d.id, now, a, r.Role, string(r.Action), d.Status, to, d.Step, step, d.unitID, unitID, eventDue, in.Note); err != nil {
 		return err
 	}
-	// Notifications are written in this transaction: they exist if and only if the change does.
-	return s.notify(ctx, tx, d.Code, r.Action, d.Status, in.Note)
+	// Listeners write in this transaction: what they write exists if and only if the change does.
+	return s.publish(ctx, tx, d.Code, Transitioned{Action: r.Action, From: d.Status, FromUnitID: d.unitID, Note: in.Note, ActorRole: r.Role, At: now}, a)
 }
 
 // assign sets the assignee for the coming step: the named user, who must

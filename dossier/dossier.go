@@ -10,6 +10,7 @@ import (
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/unit"
@@ -94,9 +95,9 @@ type Config struct {
 	// MaxFileBytes caps one upload (default 20 MiB).
 	MaxFileBytes int64
 	Now          func() time.Time
-	// Notifier, when set, is told of every state change inside its
-	// transaction (see Notifier); nil sends no notifications.
-	Notifier Notifier
+	// Events receives a Transitioned for every state change, inside its
+	// transaction; nil publishes nothing.
+	Events *event.Bus
 }
 
 // Service runs the dossier lifecycle.

@@ -134,7 +134,7 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, in SubmitInput) (*D
 			return err
 		}
 		// The applicant's confirmation is written in this same transaction.
-		if err := s.notify(ctx, tx, code, SubmitAction, "", ""); err != nil {
+		if err := s.publish(ctx, tx, code, Transitioned{Action: SubmitAction, ActorRole: roleLabel(a, in.Channel), At: now}, a); err != nil {
 			return err
 		}
 		d, err = s.load(ctx, tx, code)

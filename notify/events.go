@@ -5,11 +5,18 @@ import (
 	"fmt"
 
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/store"
 )
 
-// Transitioned implements dossier.Notifier: it decides who hears of a
-// change and writes their notifications in the change's transaction.
+// Subscribe registers the service as a listener of dossier.Transitioned
+// on bus (done once, at wiring time).
+func (s *Service) Subscribe(bus *event.Bus) {
+	event.Subscribe(bus, "notify", s.Transitioned)
+}
+
+// Transitioned is the dossier.Transitioned listener: it decides who hears
+// of a change and writes their notifications in the change's transaction.
 //
 //	submit (online)               → applicant: submitted
 //	receive                       → applicant: received, with the due date
@@ -22,7 +29,8 @@ import (
 //
 // Fee requests and results sent by post are not lifecycle actions: the
 // payment and postal services call Send with FeeRequested and ResultPosted.
-func (s *Service) Transitioned(ctx context.Context, tx *store.Tx, d *dossier.Dossier, action dossier.Action, from dossier.State, note string) error {
+func (s *Service) Transitioned(ctx context.Context, tx *store.Tx, e dossier.Transitioned) error {
+	d, action, note := e.Dossier, e.Action, e.Note
 	data := Data{Code: d.Code, Procedure: d.ProcedureName, Unit: d.UnitName, Delivery: d.Delivery, Due: d.DueAt, Note: note}
 	key := fmt.Sprintf("%s/v%d", d.Code, d.Version) // one version per transition
 	applicant := func(k Kind, path string) error {

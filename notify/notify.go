@@ -10,8 +10,8 @@
 // # Delivery guarantee
 //
 // Send writes a notification into notify_outbox inside the caller's
-// transaction — for dossiers, the transaction of the state change (see
-// dossier.Notifier). It is therefore committed if and only if the change
+// transaction — for dossiers, the transaction of the state change (the
+// service listens to dossier.Transitioned, see Subscribe). It is therefore committed if and only if the change
 // is: a rolled-back action notifies nobody, and a crash after the commit
 // loses nothing, because the row is on disk before anyone tries to send it.
 //

@@ -107,8 +107,11 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if a.Notifier, err = newNotifier(db, a.Notify, cfg); err != nil {
 		return nil, err
 	}
+	// Every listener of the dossier lifecycle is registered here, in call order.
+	events := event.New()
+	a.Notify.Subscribe(events)
 	a.Dossiers = dossier.NewService(db, a.Units, a.Catalog, a.Auth, cal, dossier.Config{
-		FilesDir: filepath.Join(cfg.DataDir, "files"), Now: cfg.Now, Notifier: a.Notify,
+		FilesDir: filepath.Join(cfg.DataDir, "files"), Now: cfg.Now, Events: events,
 	})
 	if a.Forms, err = forms.New(db, a.Dossiers, a.Units, cal, forms.Config{Now: cfg.Now}); err != nil {
 		return nil, err

@@ -1,0 +1,76 @@
+package dossier
+
+import (
+	"context"
+	"time"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/event"
+	"github.com/motcua/motcua/store"
+)
+
+// Transitioned is published on Config.Events for every change of a
+// dossier's state, inside the transaction that makes it: from Submit, for
+// a new dossier, and from Act, for every action of the lifecycle table.
+// Its listeners (notifications, audit…) run in that transaction; an error
+// from any of them rolls the change back, so what they write exists
+// exactly when the change does.
+type Transitioned struct {
+	// Dossier is as it is after the change (status, step, unit, assignee
+	// and due date are the new ones; ProcedureName and StepName are
+	// filled in). Listeners must not modify it.
+	Dossier *Dossier
+	// Action is the action taken, SubmitAction for a new dossier.
+	Action Action
+	// From is the state before the change ("" for a new dossier).
+	From State
+	// FromUnitID is the unit that held the dossier before the change (0
+	// for a new dossier): the unit the actor acted at.
+	FromUnitID int64
+	// Note is the action's written note.
+	Note string
+	// ActorID, ActorName and ActorRole are who acted, in the role the
+	// history records for it (the rule's role; for a submission the
+	// applicant, the desk or the community team).
+	ActorID   int64
+	ActorName string
+	ActorRole string
+	// At is when the change was made (the service's clock).
+	At time.Time
+}
+
+// SubmitAction is the pseudo-action of a new dossier, as recorded in its
+// history and published in Transitioned.
+const SubmitAction Action = "submit"
+
+// publish tells the listeners of Config.Events of a committed-to-be change
+// to the dossier with code. Without listeners the dossier is not reloaded.
+func (s *Service) publish(ctx context.Context, tx *store.Tx, code string, e Transitioned, a *auth.Actor) error {
+	if len(event.Listeners[Transitioned](s.cfg.Events)) == 0 {
+		return nil
+	}
+	d, err := s.load(ctx, tx, code)
+	if err != nil {
+		return err
+	}
+	if err := s.decorate(ctx, tx, d); err != nil {
+		return err
+	}
+	e.Dossier, e.ActorID, e.ActorName = d, a.ID, a.FullName
+	return event.Publish(ctx, s.cfg.Events, tx, e)
+}
+
+// OwnerID is the citizen account that filed the dossier online, or 0 for
+// a dossier entered at the counter or filed on a citizen's behalf.
+func (d *Dossier) OwnerID() int64 { return d.ownerID }
+
+// AssigneeID is the officer the current step is assigned to, or 0 when it
+// waits in the unit's queue.
+func (d *Dossier) AssigneeID() int64 { return d.assigneeID }
+
+// UnitID is the internal id of the unit now holding the dossier.
+func (d *Dossier) UnitID() int64 { return d.unitID }
+
+// ReceivingUnitID is the internal id of the unit whose desk received the
+// dossier (ReceivingUnit is its code).
+func (d *Dossier) ReceivingUnitID() int64 { return d.receivingID }
