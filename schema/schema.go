@@ -7,6 +7,7 @@ package schema
 import (
 	"context"
 
+	audit "github.com/motcua/motcua/audit/migrations"
 	auth "github.com/motcua/motcua/auth/migrations"
 	calendar "github.com/motcua/motcua/calendar/migrations"
 	catalog "github.com/motcua/motcua/catalog/migrations"
@@ -33,6 +34,7 @@ func Modules() []store.Module {
 		notify.Module,
 		payment.Module,
 		postal.Module,
+		audit.Module,
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/motcua/motcua/admin"
 	"github.com/motcua/motcua/api"
+	"github.com/motcua/motcua/audit"
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
@@ -72,6 +73,7 @@ type App struct {
 	Notifier *notify.Worker
 	Ratings  *rating.Service
 	Reports  *report.Reader
+	Audit    *audit.Log
 	// Calendar is refreshed when an admin adds an announcement here; motcua
 	// serve runs Calendar.Run for those added by other instances.
 	Calendar *calendar.Store
@@ -110,6 +112,8 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	// Every listener of the dossier lifecycle is registered here, in call order.
 	events := event.New()
 	a.Notify.Subscribe(events)
+	a.Audit = audit.New(db)
+	a.Audit.Subscribe(events)
 	a.Dossiers = dossier.NewService(db, a.Units, a.Catalog, a.Auth, cal, dossier.Config{
 		FilesDir: filepath.Join(cfg.DataDir, "files"), Now: cfg.Now, Events: events,
 	})
