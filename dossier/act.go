@@ -27,11 +27,8 @@ type ActInput struct {
 // Act applies one action of the lifecycle table to a dossier, in one
 // transaction that also appends the history event.
 func (s *Service) Act(ctx context.Context, a *auth.Actor, code string, action Action, in ActInput) (*Dossier, error) {
-	if a == nil {
-		return nil, problem.New(problem.ErrUnauthorized, "unauthorized")
-	}
-	if !knownAction(action) {
-		return nil, problem.NotFound("unknown_action", string(action))
+	if err := checkRequest(a, action); err != nil {
+		return nil, err
 	}
 	in.Note = strings.TrimSpace(in.Note)
 	if len([]rune(in.Note)) > 4000 {
@@ -39,38 +36,9 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, code string, action Ac
 	}
 	var out *Dossier
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		d, err := s.load(ctx, tx, code)
+		d, p, rule, err := s.check(ctx, tx, a, code, action, in.Version)
 		if err != nil {
 			return err
-		}
-		if ok, err := s.canView(ctx, tx, a, d); err != nil {
-			return err
-		} else if !ok {
-			return errNoDossier // do not reveal that the code exists
-		}
-		if in.Version != 0 && in.Version != d.Version {
-			return problem.Conflict("version_conflict")
-		}
-		rules := RulesFor(d.Status, action)
-		if len(rules) == 0 {
-			return problem.New(problem.ErrState, "invalid_transition", problem.Key("action."+string(action)), problem.Key("state."+string(d.Status)))
-		}
-		if err := limitReached(d, action); err != nil {
-			return err
-		}
-		p, err := s.catalog.Version(ctx, tx, d.Procedure, d.ProcedureVersion)
-		if err != nil {
-			return err
-		}
-		var rule *Rule
-		for i := range rules {
-			if allows(a, d, rules[i], p) {
-				rule = &rules[i]
-				break
-			}
-		}
-		if rule == nil {
-			return problem.New(problem.ErrNotPermitted, "action_not_permitted", problem.Key("action."+string(action)))
 		}
 		if rule.NeedsNote && in.Note == "" {
 			return problem.Invalid("note", "note_required")
@@ -211,9 +179,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 		c.set("apologized", 1)
 		eventDue = in.NewDue
 	case Deliver:
-		if d.DueAt != nil && now.After(*d.DueAt) && !d.Apologized {
-			return problem.New(problem.ErrState, "apology_required")
-		}
+		// A late delivery without apology was refused by check.
 		c.set("delivered_at", now.UnixMilli())
 	}
 	if to.Final() {

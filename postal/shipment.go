@@ -121,16 +121,9 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, code string, in Cre
 	if existing != nil && (existing.HandedOverAt != nil || d.Status == dossier.Delivered) {
 		return nil, problem.Conflict("shipment_exists", existing.ItemCode)
 	}
-	switch {
-	case d.Status != dossier.ResultReady:
-		return nil, problem.New(problem.ErrState, "result_not_ready.shipment")
-	case !slices.Contains(d.Actions, dossier.Deliver):
-		return nil, problem.New(problem.ErrNotPermitted, "action_not_permitted.shipment")
-	case d.Overdue && !d.Apologized:
-		// Deliver would refuse it: do not place an order the desk must then cancel.
-		return nil, problem.New(problem.ErrState, "apology_required.shipment")
-	case in.Version != 0 && in.Version != d.Version:
-		return nil, problem.Conflict("version_conflict")
+	// The shipment hands the result over: place it only if delivery would be accepted now.
+	if err := s.dossiers.CanAct(ctx, a, d.Code, dossier.Deliver, in.Version); err != nil {
+		return nil, shipmentRefused(err)
 	}
 	sh := existing
 	if sh == nil {
@@ -174,6 +167,25 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, code string, in Cre
 		s.cfg.Log.ErrorContext(ctx, "postal: hand-over recorded without notice", "dossier", d.Code, "item", sh.ItemCode, "err", err)
 	}
 	return s.Shipment(ctx, a, d.Code)
+}
+
+// shipmentRefused gives dossier.CanAct's refusal of the delivery the
+// shipment's own sentence (a variant of the same code, but for the state:
+// "result not ready"); the rule is the lifecycle's.
+func shipmentRefused(err error) error {
+	var pe *problem.Error
+	if !errors.As(err, &pe) {
+		return err
+	}
+	switch pe.Code {
+	case "invalid_transition":
+		return problem.New(problem.ErrState, "result_not_ready.shipment")
+	case "action_not_permitted":
+		return problem.New(problem.ErrNotPermitted, "action_not_permitted.shipment")
+	case "apology_required":
+		return problem.New(problem.ErrState, "apology_required.shipment")
+	}
+	return err
 }
 
 // reserve checks the form and records the shipment before the post is
