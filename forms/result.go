@@ -11,6 +11,7 @@ import (
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/unit"
+	"github.com/motcua/motcua/vntext"
 )
 
 // A procedure may declare its result document (a certificate, a decision,
@@ -129,7 +130,7 @@ func formValue(p catalog.Procedure, key, v string) string {
 			}
 		case "number":
 			if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 10000 {
-				return strings.TrimSuffix(money(n), " đồng")
+				return vntext.Thousands(n)
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/vntext"
 )
 
 // Dates are written as Decree 30/2020 (Appendix I, §II.4) prescribes:
@@ -55,17 +56,7 @@ func dateTimeCell(t *time.Time) string {
 }
 
 // money is an amount of đồng with dots between thousands: "10.000 đồng".
-func money(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	return b.String() + " đồng"
-}
+func money(n int64) string { return vntext.Thousands(n) + " đồng" }
 
 // two writes numbers below 10 with a leading zero, as document numbers are.
 func two(n int) string { return fmt.Sprintf("%02d", n) }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/vntext"
 )
 
 // text is one kind's wording in one language: a subject line and a
@@ -200,19 +201,6 @@ func funcsFor(lang string) template.FuncMap {
 			}
 			return t.In(calendar.Zone).Format(layout)
 		},
-		"money": money,
+		"money": vntext.Money,
 	}
-}
-
-// money formats VND the Vietnamese way: 200.000 đ.
-func money(v int64) string {
-	s := fmt.Sprint(v)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	return b.String() + " đ"
 }

@@ -51,7 +51,7 @@ func ComputeFee(p catalog.Procedure, pages, copies int, exemptGroup string) (lin
 			one, detail := perPage(f, pages)
 			if f.Cap > 0 && one > f.Cap {
 				one, l.Capped = f.Cap, true
-				detail += fmt.Sprintf(", tối đa %s/bản", vnd(f.Cap))
+				detail += fmt.Sprintf(", tối đa %s/bản", vntext.Money(f.Cap))
 			}
 			l.Amount = one * int64(copies)
 			l.Detail = fmt.Sprintf("%d trang: %s; × %d bản", pages, detail, copies)
@@ -62,10 +62,10 @@ func ComputeFee(p catalog.Procedure, pages, copies int, exemptGroup string) (lin
 				one, l.Capped = f.Cap, true
 			}
 			l.Amount = one * int64(copies)
-			l.Detail = fmt.Sprintf("%s/bản × %d bản", vnd(one), copies)
+			l.Detail = fmt.Sprintf("%s/bản × %d bản", vntext.Money(one), copies)
 		default: // "fixed": once per case
 			l.Amount = f.Amount
-			l.Detail = vnd(f.Amount) + "/trường hợp"
+			l.Detail = vntext.Money(f.Amount) + "/trường hợp"
 		}
 		if g := exemptMatch(f.Exempt, exemptGroup); g != "" {
 			l.Exempt, l.Amount = g, 0
@@ -86,11 +86,11 @@ func perPage(f catalog.Fee, pages int) (int64, string) {
 	}
 	rest := pages - first
 	amount := int64(first)*f.Amount + int64(rest)*f.NextAmount
-	detail := fmt.Sprintf("%d × %s", first, vnd(f.Amount))
+	detail := fmt.Sprintf("%d × %s", first, vntext.Money(f.Amount))
 	if rest > 0 {
-		detail += fmt.Sprintf(" + %d × %s", rest, vnd(f.NextAmount))
+		detail += fmt.Sprintf(" + %d × %s", rest, vntext.Money(f.NextAmount))
 	}
-	return amount, detail + " = " + vnd(amount)
+	return amount, detail + " = " + vntext.Money(amount)
 }
 
 // The e-form fields that carry a case's counts, where a procedure's form
@@ -154,20 +154,4 @@ func exemptMatch(groups []string, group string) string {
 		}
 	}
 	return ""
-}
-
-// vnd formats an amount as Vietnamese receipts write it: 200.000 đ.
-func vnd(v int64) string {
-	if v < 0 {
-		return "-" + vnd(-v)
-	}
-	s := fmt.Sprint(v)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	return b.String() + " đ"
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/vntext"
 )
 
 // Mismatch kinds of a reconciliation.
@@ -146,7 +147,7 @@ func WriteReport(w io.Writer, r *Report) error {
 				state = m.State.Name()
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mismatchNames[m.Kind], m.Ref, dash(m.Dossier), dash(state),
-				vnd(m.Here), vnd(m.There), dash(m.GatewayTxn))
+				vntext.Money(m.Here), vntext.Money(m.There), dash(m.GatewayTxn))
 		}
 		tw.Flush()
 	}

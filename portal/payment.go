@@ -10,6 +10,7 @@ import (
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/payment"
 	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/vntext"
 	"github.com/motcua/motcua/web"
 )
 
@@ -195,7 +196,7 @@ func payAsk(pg web.Page, d *dossier.Dossier, owed *payment.Payment) []ask {
 	if owed == nil {
 		return nil
 	}
-	return []ask{{Kind: "pay", Text: pg.T("portal.ask.pay", web.Money(owed.Amount)), URL: "/ho-so/" + d.Code + "/thanh-toan",
+	return []ask{{Kind: "pay", Text: pg.T("portal.ask.pay", vntext.Money(owed.Amount)), URL: "/ho-so/" + d.Code + "/thanh-toan",
 		Link: pg.T("portal.ask.pay.link")}}
 }
 

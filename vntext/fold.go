@@ -1,4 +1,5 @@
-// Package vntext folds Vietnamese text for accent-insensitive search.
+// Package vntext folds Vietnamese text for accent-insensitive search and
+// writes numbers and amounts of money the Vietnamese way.
 // The same function is used when indexing and when querying, on SQLite and
 // PostgreSQL alike, so both stores answer the same way: database-side
 // unaccent functions do not fold "đ" to "d" and differ between engines.

@@ -21,6 +21,7 @@ import (
 	"github.com/motcua/motcua/msg"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/unit"
+	"github.com/motcua/motcua/vntext"
 )
 
 //go:embed templates/*.html pages/templates/*.html static/* messages.*.json
@@ -194,7 +195,7 @@ func SecurityHeaders(h http.Header) {
 var funcs = template.FuncMap{
 	"date":     fmtTime("02/01/2006"),
 	"datetime": fmtTime("15:04 02/01/2006"),
-	"money":    Money,
+	"money":    vntext.Money,
 	"level":    unit.LevelName,
 	"inc":      func(i int) int { return i + 1 },
 	"join":     strings.Join,
@@ -212,19 +213,6 @@ func fmtTime(layout string) func(any) string {
 		}
 		return ""
 	}
-}
-
-// Money formats VND the Vietnamese way: 200.000 đ.
-func Money(v int64) string {
-	s := fmt.Sprint(v)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	return b.String() + " đ"
 }
 
 // Surface loads one page package: it merges the package's messages
