@@ -84,9 +84,17 @@ type Actor struct {
 }
 
 // Has reports whether the actor holds role on unitID.
-func (a *Actor) Has(role string, unitID int64) bool {
+func (a *Actor) Has(role string, unitID int64) bool { return a.HoldsAt(unitID, role) }
+
+// HoldsAt reports whether the actor holds one of roles on unitID (exactly
+// that unit: a grant on a parent unit does not count), or any role there
+// when no role is named. A nil actor holds nothing.
+func (a *Actor) HoldsAt(unitID int64, roles ...string) bool {
+	if a == nil {
+		return false
+	}
 	for _, g := range a.Grants {
-		if g.Role == role && g.UnitID == unitID {
+		if g.UnitID == unitID && (len(roles) == 0 || slices.Contains(roles, g.Role)) {
 			return true
 		}
 	}

@@ -28,10 +28,8 @@ func (s *Service) canView(ctx context.Context, q store.Querier, a *auth.Actor, d
 			return false, err
 		}
 		for _, u := range chain {
-			for _, g := range a.Grants {
-				if g.UnitID == u.ID {
-					return true, nil
-				}
+			if a.HoldsAt(u.ID) {
+				return true, nil
 			}
 		}
 	}

@@ -41,7 +41,7 @@ func (s *Service) Book(ctx context.Context, a *auth.Actor, code string, from, to
 	if err != nil {
 		return nil, err
 	}
-	if !holdsRole(a, u.ID) {
+	if !a.HoldsAt(u.ID) {
 		return nil, problem.Forbidden("book_unit", u.Name)
 	}
 	if from.IsZero() {
@@ -72,15 +72,6 @@ func (s *Service) Book(ctx context.Context, a *auth.Actor, code string, from, to
 	}
 	return &Document{Name: "so-theo-doi-" + u.Code + "-" + from.Format("20060102") + "-" + to.Format("20060102") + ".pdf",
 		Title: Name(TrackingBook), PDF: out.pdf, Signature: out.spot}, nil
-}
-
-func holdsRole(a *auth.Actor, unitID int64) bool {
-	for _, g := range a.Grants {
-		if g.UnitID == unitID {
-			return true
-		}
-	}
-	return false
 }
 
 func startOfDay(t time.Time) time.Time {

@@ -116,7 +116,7 @@ func (o *Office) showDossier(w http.ResponseWriter, r *http.Request, a *auth.Act
 		paper = st.Paper
 	}
 	open := d.Status == dossier.Submitted || d.Status == dossier.Returned || d.Status == dossier.SupplementRequested
-	p.CanUpload = open && holds(a, d.ReceivingUnit, auth.Reception)
+	p.CanUpload = open && a.HoldsAt(d.ReceivingUnitID(), auth.Reception)
 	items := dossier.Checklist(proc, d.Files, paper)
 	for _, it := range items {
 		cv := componentView{CheckItem: it}
@@ -133,7 +133,7 @@ func (o *Office) showDossier(w http.ResponseWriter, r *http.Request, a *auth.Act
 			p.Results = append(p.Results, previewOf(p.Page, d.Code, f))
 		}
 	}
-	if d.Status == dossier.Processing && holds(a, d.Unit, auth.Specialist, auth.Leader, auth.Clerk) {
+	if d.Status == dossier.Processing && a.HoldsAt(d.UnitID(), auth.Specialist, auth.Leader, auth.Clerk) {
 		p.ResultUpload = uploadFor(p.Page, d.Code, "result", p.T("office.dossier.result_doc"))
 	}
 	if p.Postal, err = o.postalSection(ctx, r, d, p.Page, st); err != nil {
@@ -169,21 +169,6 @@ func (o *Office) showDossier(w http.ResponseWriter, r *http.Request, a *auth.Act
 		p.Error = uploadError(p.Page, r)
 	}
 	return o.render(w, status, "dossier", p)
-}
-
-// holds reports whether a holds one of roles on the unit with code.
-func holds(a *auth.Actor, unitCode string, roles ...string) bool {
-	for _, g := range a.Grants {
-		if g.UnitCode != unitCode {
-			continue
-		}
-		for _, r := range roles {
-			if g.Role == r {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // formValues lists the e-form answers with their labels, in the form's

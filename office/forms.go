@@ -40,7 +40,7 @@ func (p dossierPage) FormLinks() *formLinks {
 	if forms.HasResult(d, p.P, true) {
 		add("ket-qua", p.T("office.forms.result"))
 	}
-	if d.ReceivedAt != nil && p.User != nil && grantedOn(p.User, d.ReceivingUnit) {
+	if d.ReceivedAt != nil && p.User.HoldsAt(d.ReceivingUnitID()) {
 		day := d.ReceivedAt.In(calendar.Zone).Format("2006-01-02")
 		out.Book, out.BookFrom, out.BookTo = "/can-bo/don-vi/"+d.ReceivingUnit+"/so-theo-doi", day, day
 	}
@@ -48,16 +48,6 @@ func (p dossierPage) FormLinks() *formLinks {
 		return nil
 	}
 	return &out
-}
-
-// grantedOn reports whether a holds any role on the unit with code.
-func grantedOn(a *auth.Actor, unitCode string) bool {
-	for _, g := range a.Grants {
-		if g.UnitCode == unitCode {
-			return true
-		}
-	}
-	return false
 }
 
 // formPDF serves form 01–07 of a dossier, or its result ("ket-qua");

@@ -26,30 +26,13 @@ const MaxCount = 10000
 // MayRequest reports whether officer a may ask for d's fee: the receiving
 // desk (reception), or whoever processes the dossier at its current unit.
 func MayRequest(a *auth.Actor, d *dossier.Dossier) bool {
-	return holds(a, d.ReceivingUnit, auth.Reception) || holds(a, d.Unit, auth.Specialist, auth.Leader, auth.Clerk)
+	return a.HoldsAt(d.ReceivingUnitID(), auth.Reception) || a.HoldsAt(d.UnitID(), auth.Specialist, auth.Leader, auth.Clerk)
 }
 
 // MayRefund reports whether officer a may record a refund of d's fee: a
 // leader of the receiving or the processing unit.
 func MayRefund(a *auth.Actor, d *dossier.Dossier) bool {
-	return holds(a, d.ReceivingUnit, auth.Leader) || holds(a, d.Unit, auth.Leader)
-}
-
-func holds(a *auth.Actor, unitCode string, roles ...string) bool {
-	if a == nil {
-		return false
-	}
-	for _, g := range a.Grants {
-		if g.UnitCode != unitCode {
-			continue
-		}
-		for _, r := range roles {
-			if g.Role == r {
-				return true
-			}
-		}
-	}
-	return false
+	return a.HoldsAt(d.ReceivingUnitID(), auth.Leader) || a.HoldsAt(d.UnitID(), auth.Leader)
 }
 
 func (s *Service) dossierFor(ctx context.Context, a *auth.Actor, code string) (*dossier.Dossier, catalog.Procedure, error) {

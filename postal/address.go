@@ -253,12 +253,7 @@ func mayEditAddress(a *auth.Actor, d *dossier.Dossier) bool {
 	if a.IsCitizen() {
 		return true
 	}
-	for _, g := range a.Grants {
-		if g.UnitCode == d.ReceivingUnit && (g.Role == auth.Reception || g.Role == auth.Community) {
-			return true
-		}
-	}
-	return false
+	return a.HoldsAt(d.ReceivingUnitID(), auth.Reception, auth.Community)
 }
 
 // SetAddress records the postal address of a dossier to be returned by
