@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 )
@@ -93,6 +94,10 @@ func (s *Service) confirm(ctx context.Context, res Result) (Outcome, error) {
 		}
 		if action == Confirm {
 			if err := s.issueReceipt(ctx, tx, p, now); err != nil {
+				return err
+			}
+			if err := event.Publish(ctx, s.cfg.Events, tx, FeePaid{Ref: p.Ref, Dossier: p.Dossier, Unit: p.Unit, Amount: p.Amount,
+				Gateway: p.Gateway, GatewayTxn: res.GatewayTxn, PaidAt: fromMs(cols["paid_at"].(int64)), At: now}); err != nil {
 				return err
 			}
 		}

@@ -26,6 +26,7 @@ import (
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/unit"
@@ -82,8 +83,10 @@ type Config struct {
 	// fee_requested, linking to /ho-so/{code}/thanh-toan). An error rolls
 	// the request back.
 	OnFeeRequested func(ctx context.Context, tx *store.Tx, d *dossier.Dossier, p *Payment) error
-	Log            *slog.Logger
-	Now            func() time.Time
+	// Events receives FeePaid for every confirmed payment; nil publishes nothing.
+	Events *event.Bus
+	Log    *slog.Logger
+	Now    func() time.Time
 }
 
 // Service runs fees and payments.

@@ -27,7 +27,7 @@ type PaymentConfig struct {
 const VNPaySimulatorPath = "/_sim/vnpay"
 
 func newPayments(db *store.DB, a *App, cfg Config) (*payment.Service, error) {
-	pc := payment.Config{Log: cfg.Log, Now: cfg.Now,
+	pc := payment.Config{Log: cfg.Log, Now: cfg.Now, Events: a.Events,
 		// The applicant is told of a fee to pay in the transaction that asks for it.
 		OnFeeRequested: func(ctx context.Context, tx *store.Tx, d *dossier.Dossier, p *payment.Payment) error {
 			// An amended amount is a new notice; the same request twice is one.

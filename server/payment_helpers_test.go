@@ -10,10 +10,13 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/payment"
 	"github.com/motcua/motcua/payment/vnpaysim"
 	"github.com/motcua/motcua/server"
@@ -34,6 +37,8 @@ type payEnv struct {
 	*env
 	sim *vnpaysim.Sim
 	gw  *httptest.Server
+	// paid counts the payment.FeePaid events published, by reference.
+	paid *sync.Map
 }
 
 func newPayEnv(t *testing.T, db *store.DB) *payEnv {
@@ -54,10 +59,17 @@ func newPayEnv(t *testing.T, db *store.DB) *payEnv {
 	if _, err := demo.Load(ctx, db, app.Units, app.Auth); err != nil {
 		t.Fatal(err)
 	}
+	// Subscribed before the server starts, as wiring would.
+	paid := &sync.Map{}
+	event.Subscribe(app.Events, "test", func(ctx context.Context, tx *store.Tx, e payment.FeePaid) error {
+		n, _ := paid.LoadOrStore(e.Ref, new(atomic.Int64))
+		n.(*atomic.Int64).Add(1)
+		return nil
+	})
 	srv := httptest.NewServer(app.Handler)
 	t.Cleanup(srv.Close)
 	sim.SetIPNURL(srv.URL + "/api/v1/payments/vnpay/ipn")
-	return &payEnv{env: &env{t: t, app: app, srv: srv, clock: c, tokens: map[string]string{}}, sim: sim, gw: gw}
+	return &payEnv{env: &env{t: t, app: app, srv: srv, clock: c, tokens: map[string]string{}}, sim: sim, gw: gw, paid: paid}
 }
 
 // paymentView is the part of the API's payment the tests read.

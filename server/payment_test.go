@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/motcua/motcua/store"
@@ -177,6 +178,9 @@ func TestIPNRejectsAndAbsorbs(t *testing.T) {
 		}
 		if final.ReceiptNo != "0000001" {
 			t.Fatalf("receipt %q", final.ReceiptNo)
+		}
+		if n, ok := e.paid.Load(p.Ref); !ok || n.(*atomic.Int64).Load() != 1 {
+			t.Fatalf("payment.FeePaid published %v times, want once", n)
 		}
 		// Every call is kept for whoever investigates (the unknown order under its own reference).
 		if n := e.count("payment_callbacks", p.Ref); n != len(steps)-1 {

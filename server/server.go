@@ -74,6 +74,9 @@ type App struct {
 	Ratings  *rating.Service
 	Reports  *report.Reader
 	Audit    *audit.Log
+	// Events carries domain events (dossier.Transitioned, payment.FeePaid) to
+	// the listeners New registers; register more before serving.
+	Events *event.Bus
 	// Calendar is refreshed when an admin adds an announcement here; motcua
 	// serve runs Calendar.Run for those added by other instances.
 	Calendar *calendar.Store
@@ -110,12 +113,12 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	// Every listener of the dossier lifecycle is registered here, in call order.
-	events := event.New()
-	a.Notify.Subscribe(events)
+	a.Events = event.New()
+	a.Notify.Subscribe(a.Events)
 	a.Audit = audit.New(db)
-	a.Audit.Subscribe(events)
+	a.Audit.Subscribe(a.Events)
 	a.Dossiers = dossier.NewService(db, a.Units, a.Catalog, a.Auth, cal, dossier.Config{
-		FilesDir: filepath.Join(cfg.DataDir, "files"), Now: cfg.Now, Events: events,
+		FilesDir: filepath.Join(cfg.DataDir, "files"), Now: cfg.Now, Events: a.Events,
 	})
 	if a.Forms, err = forms.New(db, a.Dossiers, a.Units, cal, forms.Config{Now: cfg.Now}); err != nil {
 		return nil, err
