@@ -3,9 +3,11 @@ package server
 import (
 	"context"
 
+	"github.com/motcua/motcua/audit"
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/event"
+	"github.com/motcua/motcua/notify"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/unit"
 )
@@ -20,4 +22,12 @@ func subscribeUnitMerged(bus *event.Bus) {
 	event.Subscribe(bus, "auth.MoveRoles", func(ctx context.Context, tx *store.Tx, e unit.Merged) error {
 		return auth.MoveRoles(ctx, tx, e.From, e.Into)
 	})
+}
+
+// subscribeDossierTransitioned registers the listeners of the dossier
+// lifecycle, in call order: the notifications it sends, then its audit
+// row. Either failing rolls the transition back.
+func subscribeDossierTransitioned(bus *event.Bus, n *notify.Service, log *audit.Log) {
+	n.Subscribe(bus)
+	log.Subscribe(bus)
 }

@@ -74,9 +74,6 @@ type App struct {
 	Ratings  *rating.Service
 	Reports  *report.Reader
 	Audit    *audit.Log
-	// Events carries domain events (dossier.Transitioned, payment.FeePaid) to
-	// the listeners New registers; register more before serving.
-	Events *event.Bus
 	// Calendar is refreshed when an admin adds an announcement here; motcua
 	// serve runs Calendar.Run for those added by other instances.
 	Calendar *calendar.Store
@@ -112,11 +109,8 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if a.Notifier, err = newNotifier(db, a.Notify, cfg); err != nil {
 		return nil, err
 	}
-	// Every listener of the dossier lifecycle is registered here, in call order.
-	a.Events = event.New()
-	a.Notify.Subscribe(a.Events)
 	a.Audit = audit.New(db)
-	a.Audit.Subscribe(a.Events)
+	subscribeDossierTransitioned(a.Events, a.Notify, a.Audit)
 	a.Dossiers = dossier.NewService(db, a.Units, a.Catalog, a.Auth, cal, dossier.Config{
 		FilesDir: filepath.Join(cfg.DataDir, "files"), Now: cfg.Now, Events: a.Events,
 	})
