@@ -42,7 +42,7 @@ func newWorld(t *testing.T, db *store.DB) *world {
 	t.Helper()
 	ctx := t.Context()
 	units, cat := unit.NewStore(db, nil), catalog.NewStore(db, nil)
-	au := auth.NewService(db, auth.Config{Params: auth.Params{Time: 1, MemKiB: 1024, Threads: 1}})
+	au := auth.NewService(db, auth.Config{Params: auth.Params{Time: 1, MemKiB: 1024, Threads: 1}, Units: units})
 	if err := db.InTx(ctx, func(tx *store.Tx) error {
 		_, err := cat.SeedBuiltin(ctx, tx)
 		return err
