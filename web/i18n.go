@@ -3,7 +3,6 @@ package web
 import (
 	"io/fs"
 	"net/http"
-	"strings"
 
 	"github.com/motcua/motcua/msg"
 )
@@ -40,10 +39,6 @@ func (w *Web) setLang(rw http.ResponseWriter, r *http.Request) error {
 	}
 	http.SetCookie(rw, &http.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure(r)})
-	next := r.FormValue("next")
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
-		next = "/"
-	}
-	http.Redirect(rw, r, next, http.StatusSeeOther)
+	http.Redirect(rw, r, SafePath(r.FormValue("next")), http.StatusSeeOther)
 	return nil
 }

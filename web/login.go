@@ -5,7 +5,6 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
-	"strings"
 
 	"github.com/motcua/motcua/problem"
 )
@@ -20,11 +19,11 @@ type loginPage struct {
 // and officers).
 func (w *Web) RegisterLogin(mux *http.ServeMux, t *template.Template) {
 	mux.HandleFunc("GET /dang-nhap", w.Wrap(func(rw http.ResponseWriter, r *http.Request) error {
-		p := loginPage{Page: w.Page(r, "login.title"), Next: safeNext(r.URL.Query().Get("next"))}
+		p := loginPage{Page: w.Page(r, "login.title"), Next: SafePath(r.URL.Query().Get("next"))}
 		return w.Render(rw, http.StatusOK, t, p)
 	}))
 	mux.HandleFunc("POST /dang-nhap", w.Wrap(func(rw http.ResponseWriter, r *http.Request) error {
-		p := loginPage{Page: w.Page(r, "login.title"), Next: safeNext(r.PostFormValue("next")), Username: r.PostFormValue("username")}
+		p := loginPage{Page: w.Page(r, "login.title"), Next: SafePath(r.PostFormValue("next")), Username: r.PostFormValue("username")}
 		a, err := w.sessions.Login(r.Context(), rw, r, p.Username, r.PostFormValue("password"), r.PostFormValue("code"))
 		if err != nil {
 			var pe *problem.Error
@@ -51,14 +50,6 @@ func (w *Web) RegisterLogin(mux *http.ServeMux, t *template.Template) {
 		http.Redirect(rw, r, "/", http.StatusSeeOther)
 		return nil
 	}))
-}
-
-// safeNext keeps redirects on this site.
-func safeNext(s string) string {
-	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
-		return "/"
-	}
-	return s
 }
 
 // LoginTemplates parses the login page.
