@@ -217,3 +217,23 @@ func TestNewAddresses(t *testing.T) {
 		t.Error("New accepted a zero timeout")
 	}
 }
+
+// Nothing listening (clamd not started, wrong --clamd) is ErrUnavailable
+// too; this runs without clamd installed.
+func TestScanNothingListening(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	for _, a := range []string{addr, "unix:" + t.TempDir() + "/none.sock"} {
+		c, err := scan.New(a, time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res, err := c.Scan(context.Background(), strings.NewReader("clean")); !errors.Is(err, scan.ErrUnavailable) {
+			t.Errorf("%s: Scan = %+v, %v; want ErrUnavailable", a, res, err)
+		}
+	}
+}
