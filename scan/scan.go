@@ -33,8 +33,7 @@ var ErrUnavailable = errors.New("scan: clamd unavailable")
 // (clamd answers "INSTREAM size limit exceeded"). The upload limit
 // (--max-file-mb) should stay at or below StreamMaxLength so users never
 // meet it; when they do, the file is refused, not stored unscanned.
-var ErrTooLarge = problem.New(problem.ErrTooLarge, "file_too_large_to_scan",
-	"Tệp quá lớn để kiểm tra virus. Vui lòng gửi tệp nhỏ hơn.")
+var ErrTooLarge = problem.New(problem.ErrTooLarge, "file_too_large_to_scan")
 
 // chunkSize is what one INSTREAM chunk carries. clamd accepts any size up
 // to StreamMaxLength; 64 KiB keeps the copy buffer small.
@@ -129,16 +128,17 @@ func (c *Client) Scan(ctx context.Context, r io.Reader) (Result, error) {
 }
 
 // Check scans r and turns the verdict into what an upload handler needs:
-// nil when clean, a problem error (422 file_infected) when infected, and
-// any failure to scan as an error too, so nothing unscanned is stored.
+// nil when clean; a problem error when infected (422 file_infected, with
+// the signature's name as its parameter, which a user can quote when they
+// think it a false alarm); and any failure to scan as an error too, so
+// nothing unscanned is stored.
 func (c *Client) Check(ctx context.Context, r io.Reader) error {
 	res, err := c.Scan(ctx, r)
 	if err != nil {
 		return err
 	}
 	if res.Infected {
-		return problem.Invalid("file", "file_infected",
-			fmt.Sprintf("Tệp chứa mã độc (%s) nên không được nhận.", res.Signature))
+		return problem.Invalid("file", "file_infected", res.Signature)
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/motcua/motcua/msg"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/scan"
 	"github.com/motcua/motcua/scan/scantest"
@@ -71,8 +72,11 @@ func TestScanRealClamd(t *testing.T) {
 				if !errors.As(err, &pe) || pe.Code != "file_infected" || pe.Field != "file" || !errors.Is(err, problem.ErrInvalid) {
 					t.Fatalf("Check = %v, want problem file_infected on field file", err)
 				}
-				if !strings.Contains(pe.Message, tc.signature) {
-					t.Errorf("message %q does not name %s", pe.Message, tc.signature)
+				// The user is told which signature matched, in their language.
+				for _, lang := range msg.Languages {
+					if m := msg.Default().Error(lang, err); !strings.Contains(m, tc.signature) {
+						t.Errorf("%s message %q does not name %s", lang, m, tc.signature)
+					}
 				}
 			})
 		}
