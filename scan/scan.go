@@ -124,7 +124,12 @@ func (c *Client) Scan(ctx context.Context, r io.Reader) (Result, error) {
 		}
 		return Result{}, c.unavailable(ctx, err)
 	}
-	return parseReply(reply)
+	res, err := parseReply(reply)
+	if err == nil && !res.Infected && werr != nil {
+		// clamd cannot have seen the whole stream; an OK is not a verdict.
+		return Result{}, c.unavailable(ctx, werr)
+	}
+	return res, err
 }
 
 // Check scans r and turns the verdict into what an upload handler needs:
