@@ -64,10 +64,6 @@ func (ad *Accounts) inScope(ctx context.Context, a *Actor, unitID int64) error {
 	return nil
 }
 
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
-}
-
 // Officers lists the accounts holding roles on units a administers, by
 // username, each with those roles.
 func (ad *Accounts) Officers(ctx context.Context, a *Actor) ([]Officer, error) {
@@ -82,7 +78,7 @@ func (ad *Accounts) Officers(ctx context.Context, a *Actor) ([]Officer, error) {
 	rows, err := ad.s.db.QueryContext(ctx, `SELECT u.id, u.username, u.full_name, u.kind, u.title, u.disabled,
 		CASE WHEN u.totp_secret = '' THEN 0 ELSE 1 END, r.unit_id, r.role
 		FROM user_roles r JOIN users u ON u.id = r.user_id
-		WHERE r.unit_id IN (`+placeholders(len(ids))+`) ORDER BY u.username`, args...)
+		WHERE r.unit_id IN (`+store.Placeholders(len(ids))+`) ORDER BY u.username`, args...)
 	if err != nil {
 		return nil, err
 	}

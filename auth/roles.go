@@ -68,7 +68,7 @@ func Usernames(ctx context.Context, q store.Querier, ids ...int64) (map[int64]st
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := q.QueryContext(ctx, `SELECT id, username FROM users WHERE id IN (`+placeholders(len(ids))+`)`, args...)
+	rows, err := q.QueryContext(ctx, `SELECT id, username FROM users WHERE id IN (`+store.Placeholders(len(ids))+`)`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/motcua/motcua/store"
 )
 
 // The reads below serve screens that compose their own views (the office
@@ -26,7 +28,7 @@ func (sc Scope) where() (string, []any) {
 	if len(sc.Units) == 0 {
 		return "d.created_by = ?", args
 	}
-	ph := placeholders(len(sc.Units))
+	ph := store.Placeholders(len(sc.Units))
 	return "(d.unit_id IN (" + ph + ") OR d.receiving_unit_id IN (" + ph + ") OR d.created_by = ?)", args
 }
 
@@ -103,7 +105,7 @@ func (s *Service) OpenSteps(ctx context.Context, units []int64) ([]StepAt, error
 		args[i] = id
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT unit_id, procedure_code, procedure_version, step FROM dossiers
-		WHERE status = 'processing' AND unit_id IN (`+placeholders(len(units))+`)`, args...)
+		WHERE status = 'processing' AND unit_id IN (`+store.Placeholders(len(units))+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +152,7 @@ func (s *Service) Find(ctx context.Context, m Match, limit int) ([]*Dossier, int
 	var conds []string
 	var args []any
 	if len(m.AtDesk) > 0 {
-		conds = append(conds, "(d.status IN ('submitted', 'result_ready') AND d.receiving_unit_id IN ("+placeholders(len(m.AtDesk))+"))")
+		conds = append(conds, "(d.status IN ('submitted', 'result_ready') AND d.receiving_unit_id IN ("+store.Placeholders(len(m.AtDesk))+"))")
 		for _, id := range m.AtDesk {
 			args = append(args, id)
 		}
@@ -198,9 +200,4 @@ func (s *Service) Find(ctx context.Context, m Match, limit int) ([]*Dossier, int
 		}
 	}
 	return out, total, nil
-}
-
-// placeholders is the placeholder list of an IN clause of n values.
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }

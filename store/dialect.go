@@ -51,3 +51,8 @@ func (d Dialect) schema(sql string) string {
 	}
 	return strings.ReplaceAll(sql, "AUTOID", "INTEGER PRIMARY KEY AUTOINCREMENT")
 }
+
+// Placeholders is the placeholder list of an IN clause of n values: "?,?,?".
+func Placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
@@ -37,7 +36,7 @@ func Labels(ctx context.Context, q store.Querier, ids ...int64) (map[int64]Label
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := q.QueryContext(ctx, `SELECT id, code, name FROM units WHERE id IN (`+placeholders(len(ids))+`)`, args...)
+	rows, err := q.QueryContext(ctx, `SELECT id, code, name FROM units WHERE id IN (`+store.Placeholders(len(ids))+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +82,7 @@ func Below(ctx context.Context, q store.Querier, roots []int64) ([]int64, error)
 		args[i] = id
 	}
 	rows, err := q.QueryContext(ctx, `WITH RECURSIVE sub(id) AS (
-		SELECT id FROM units WHERE id IN (`+placeholders(len(roots))+`)
+		SELECT id FROM units WHERE id IN (`+store.Placeholders(len(roots))+`)
 		UNION SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id)
 		SELECT id FROM sub`, args...)
 	if err != nil {
@@ -100,5 +99,3 @@ func Below(ctx context.Context, q store.Querier, roots []int64) ([]int64, error)
 	}
 	return ids, rows.Err()
 }
-
-func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
