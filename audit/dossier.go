@@ -4,15 +4,17 @@ import (
 	"context"
 	"encoding/json"
 
+	"github.com/motcua/motcua/clientip"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/store"
 )
 
 // Subscribe registers the log as a listener of the events it records
-// (dossier.Transitioned) on bus, at wiring time.
+// (dossier.Transitioned, event.Security) on bus, at wiring time.
 func (l *Log) Subscribe(bus *event.Bus) {
 	event.Subscribe(bus, "audit", l.DossierTransitioned)
+	event.Subscribe(bus, "audit", l.Security)
 }
 
 // transitionDetails is what a dossier entry's Details holds.
@@ -36,4 +38,14 @@ func (l *Log) DossierTransitioned(ctx context.Context, tx *store.Tx, e dossier.T
 	}
 	return l.Record(ctx, tx, Entry{At: e.At, ActorID: e.ActorID, ActorName: e.ActorName, ActorRole: e.ActorRole, UnitID: unitID,
 		Action: string(e.Action), Object: "dossier:" + d.Code, From: string(e.From), To: string(d.Status), Details: string(details)})
+}
+
+// Security records a security-relevant act published by any module,
+// taking the client address from ctx when the publisher did not set it.
+func (l *Log) Security(ctx context.Context, tx *store.Tx, e event.Security) error {
+	if e.ClientAddr == "" {
+		e.ClientAddr = clientip.String(ctx)
+	}
+	return l.Record(ctx, tx, Entry{At: e.At, ActorID: e.ActorID, ActorName: e.ActorName, ActorRole: e.ActorRole, UnitID: e.UnitID,
+		Action: e.Action, Object: e.Object, Details: e.Details, ClientAddr: e.ClientAddr})
 }

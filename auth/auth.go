@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/msg"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
@@ -115,6 +116,9 @@ type Config struct {
 	// Units resolves the unit codes of grants (a *unit.Store: auth cannot
 	// import unit, which imports auth). Required to load an Actor.
 	Units UnitCodes
+	// Bus carries event.Security for logins, tokens and account changes
+	// (the audit log listens); nil publishes nothing.
+	Bus *event.Bus
 }
 
 // UnitCodes returns the current code of each unit in ids, reading through

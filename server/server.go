@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"path/filepath"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/clientip"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/forms"
@@ -53,6 +55,9 @@ type Config struct {
 	Postal PostalConfig
 	// Payment is the gateway that takes fees online (package payment).
 	Payment PaymentConfig
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (package clientip); none means the TCP peer is the client.
+	TrustedProxies []netip.Prefix
 	// CalendarRefresh is how often Calendar.Run re-reads announcements
 	// added on other instances; zero means a minute.
 	CalendarRefresh time.Duration
@@ -97,7 +102,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	subscribeUnitMerged(a.Events)
 	a.Units = unit.New(db, unit.Config{Now: cfg.Now, Bus: a.Events, OpenDossiers: dossier.OpenAt})
 	a.Catalog = catalog.NewStore(db, cfg.Now)
-	a.Auth = auth.NewService(db, auth.Config{Params: cfg.AuthParams, Now: cfg.Now, Units: a.Units})
+	a.Auth = auth.NewService(db, auth.Config{Params: cfg.AuthParams, Now: cfg.Now, Units: a.Units, Bus: a.Events})
 	cal, err := calendar.NewStore(ctx, db, calendar.StoreConfig{Now: cfg.Now, Log: cfg.Log, Refresh: cfg.CalendarRefresh})
 	if err != nil {
 		return nil, err
@@ -188,7 +193,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	// Cross-origin state changes are refused before anything else runs
 	// (Sec-Fetch-Site/Origin); the session layer adds a per-session CSRF token.
 	csrf := http.NewCrossOriginProtection()
-	a.Handler = m.Wrap(logRequests(cfg.Log, compress(csrf.Handler(w.Sessions().Middleware(mux)))))
+	// The client address (behind trusted proxies only) is resolved first:
+	// throttling and the audit log read it from the context.
+	a.Handler = clientip.New(cfg.TrustedProxies).Middleware(m.Wrap(logRequests(cfg.Log, compress(csrf.Handler(w.Sessions().Middleware(mux))))))
 	if cfg.Postal.Simulator != nil {
 		a.Handler = withSimulator(a.Handler, cfg.Postal.Simulator)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/clientip"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/schema"
 	"github.com/motcua/motcua/server"
@@ -26,6 +27,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	loadDemo := fs.Bool("demo", false, "load the demo world (Nho Quan district) on first start")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	trustFile := fs.String("trust", "", "PEM bundle of trusted certificates for signature verification")
+	proxies := fs.String("trusted-proxies", "", "comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	var nf notifyFlags
 	nf.register(fs)
 	var pf paymentFlags
@@ -38,6 +40,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	trust, err := loadTrust(*trustFile)
 	if err != nil {
 		return err
+	}
+	trusted, err := clientip.ParseList(*proxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -57,7 +63,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
-	cfg := server.Config{DataDir: dbf.data, Log: log, Trust: trust}
+	cfg := server.Config{DataDir: dbf.data, Log: log, Trust: trust, TrustedProxies: trusted}
 	stopSMS, err := nf.configure(&cfg, ln.Addr().String(), *loadDemo, log)
 	if err != nil {
 		return err
