@@ -64,6 +64,7 @@ func (s *Server) wrap(h handler) http.HandlerFunc {
 		if code == http.StatusUnauthorized {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="motcua"`)
 		}
+		problem.SetRetryAfter(w.Header(), err)
 		writeJSON(w, code, body)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/dossier"
@@ -58,8 +59,13 @@ func (f *fakeDossiers) Submit(_ context.Context, a *auth.Actor, in dossier.Submi
 	return d, false, nil
 }
 
-func (f *fakeDossiers) Track(_ context.Context, code string) (*dossier.Tracking, error) {
-	if t, ok := f.tracks[code]; ok {
+// Track knows H001 with token "tok1" or phone digits "5678"; H429 is
+// throttled, whatever comes with it.
+func (f *fakeDossiers) Track(_ context.Context, code string, proof dossier.TrackProof) (*dossier.Tracking, error) {
+	if code == "H429" {
+		return nil, problem.WithRetry(problem.New(problem.ErrTooMany, "track_throttled", 2), 90*time.Second)
+	}
+	if t, ok := f.tracks[code]; ok && (proof.Token == "tok1" || proof.PhoneLast4 == "5678") {
 		return t, nil
 	}
 	return nil, problem.NotFound("not_found", "internal wording")
@@ -217,19 +223,33 @@ func TestAuthRequired(t *testing.T) {
 	}
 }
 
+// TestTrack: the second factor travels from the query to the service
+// (issue 8, finding 6), a failure is one 404 whatever failed, and a
+// throttled lookup is 429 with Retry-After.
 func TestTrack(t *testing.T) {
 	w := newWorld(t)
-	r := w.do(t, "GET", "/api/v1/track/H001", "", "")
-	if r.status != 200 || r.body["code"] != "H001" || r.body["status"] != "processing" {
-		t.Fatalf("track H001: %d %v", r.status, r.body)
+	for _, q := range []string{"?token=tok1", "?phone_last4=5678"} {
+		r := w.do(t, "GET", "/api/v1/track/H001"+q, "", "")
+		if r.status != 200 || r.body["code"] != "H001" || r.body["status"] != "processing" {
+			t.Fatalf("track H001%s: %d %v", q, r.status, r.body)
+		}
 	}
-	r = w.do(t, "GET", "/api/v1/track/H404", "", "")
-	if r.status != 404 || r.errorOf()["code"] != "dossier_not_found" {
-		t.Fatalf("track H404: %d %v", r.status, r.body)
+	for _, path := range []string{"/api/v1/track/H001", "/api/v1/track/H001?phone_last4=1234", "/api/v1/track/H404?token=tok1"} {
+		r := w.do(t, "GET", path, "", "")
+		if r.status != 404 || r.errorOf()["code"] != "dossier_not_found" {
+			t.Fatalf("%s: %d %v", path, r.status, r.body)
+		}
+		// The service's own wording is replaced by the citizen-facing sentence.
+		if msg := r.errorOf()["message"].(string); !strings.Contains(msg, "4 số cuối") {
+			t.Errorf("message %q", msg)
+		}
 	}
-	// The service's own wording is replaced by the citizen-facing sentence.
-	if msg := r.errorOf()["message"].(string); !strings.Contains(msg, "giấy tiếp nhận") {
-		t.Errorf("message %q", msg)
+	r := w.do(t, "GET", "/api/v1/track/H429?token=tok1", "", "")
+	if r.status != 429 || r.errorOf()["code"] != "track_throttled" || r.header.Get("Retry-After") != "90" {
+		t.Fatalf("throttled: %d %v Retry-After %q", r.status, r.body, r.header.Get("Retry-After"))
+	}
+	if msg := r.errorOf()["message"].(string); !strings.Contains(msg, "2 phút") {
+		t.Errorf("throttled message %q", msg)
 	}
 }
 

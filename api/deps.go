@@ -49,7 +49,7 @@ type Dossiers interface {
 	Open(ctx context.Context, a *auth.Actor, code string, fileID int64) (*dossier.File, *os.File, error)
 	Pauses(ctx context.Context, a *auth.Actor, code string) ([]dossier.Pause, error)
 	Submit(ctx context.Context, a *auth.Actor, in dossier.SubmitInput) (*dossier.Dossier, bool, error)
-	Track(ctx context.Context, code string) (*dossier.Tracking, error)
+	Track(ctx context.Context, code string, proof dossier.TrackProof) (*dossier.Tracking, error)
 	Upload(ctx context.Context, a *auth.Actor, code, component, name string, body io.Reader) (*dossier.File, error)
 }
 

@@ -261,8 +261,10 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// track is public: the code and a second factor (the QR's token or the
+// last four digits of the applicant's phone), throttled by the service.
 func (s *Server) track(w http.ResponseWriter, r *http.Request) error {
-	t, err := s.Dossiers.Track(r.Context(), r.PathValue("code"))
+	t, err := s.Dossiers.Track(r.Context(), r.PathValue("code"), trackProof(r))
 	if errors.Is(err, problem.ErrNotFound) {
 		return problem.NotFound("dossier_not_found.track")
 	}
@@ -270,4 +272,11 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, t)
+}
+
+// trackProof reads tracking's second factor from the query (?token= or
+// ?phone_last4=).
+func trackProof(r *http.Request) dossier.TrackProof {
+	q := r.URL.Query()
+	return dossier.TrackProof{Token: q.Get("token"), PhoneLast4: q.Get("phone_last4")}
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"io"
 	"net/http"
 
@@ -96,7 +97,15 @@ func (s *Server) refreshShipment(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, sh)
 }
 
+// trackShipment is public like track, and asks for the same second factor:
+// without it, whether a shipment exists would tell whether the code does.
 func (s *Server) trackShipment(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.Dossiers.Track(r.Context(), r.PathValue("code"), trackProof(r)); err != nil {
+		if errors.Is(err, problem.ErrNotFound) {
+			return problem.NotFound("dossier_not_found.track")
+		}
+		return err
+	}
 	p, err := s.Postal.Track(r.Context(), r.PathValue("code"))
 	if err != nil {
 		return err

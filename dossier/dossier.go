@@ -13,6 +13,7 @@ import (
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/throttle"
 	"github.com/motcua/motcua/unit"
 )
 
@@ -69,6 +70,14 @@ type Dossier struct {
 	// Actions are what the asking actor may do now.
 	Actions []Action `json:"actions,omitempty"`
 
+	// OnBehalfReason says why OnBehalf is set (OnBehalfStaff…) and FiledBy
+	// is the account that filed it then: shown to the officer at reception.
+	OnBehalfReason string `json:"on_behalf_reason,omitempty"`
+	FiledBy        string `json:"filed_by,omitempty"`
+	// TrackToken is the second factor of public tracking that the QR code
+	// on the dossier's forms carries (Dossier.TrackPath).
+	TrackToken string `json:"track_token"`
+
 	id, unitID, receivingID, ownerID, assigneeID, createdByID int64
 }
 
@@ -98,6 +107,10 @@ type Config struct {
 	// Events receives a Transitioned for every state change, inside its
 	// transaction; nil publishes nothing.
 	Events *event.Bus
+	// TrackLimit throttles public tracking per client address (every
+	// lookup), TrackDigitLimit wrong phone digits per dossier code (see
+	// Track); zero takes the defaults in track.go.
+	TrackLimit, TrackDigitLimit throttle.Config
 }
 
 // Service runs the dossier lifecycle.
@@ -108,6 +121,7 @@ type Service struct {
 	auth    *auth.Service
 	cal     Calendar
 	cfg     Config
+	track   tracker
 }
 
 // NewService wires a Service.
@@ -118,14 +132,16 @@ func NewService(db *store.DB, units *unit.Store, cat *catalog.Store, au *auth.Se
 	if cfg.MaxFileBytes == 0 {
 		cfg.MaxFileBytes = 20 << 20
 	}
-	return &Service{db: db, units: units, catalog: cat, auth: au, cal: cal, cfg: cfg}
+	s := &Service{db: db, units: units, catalog: cat, auth: au, cal: cal, cfg: cfg}
+	s.initTrack()
+	return s
 }
 
 // selectDossier reads a dossier's own row; decorate adds the names of its
 // units and assignee, which are the unit and auth modules' rows.
 const selectDossier = `SELECT d.id, d.code, d.procedure_code, d.procedure_version, d.unit_id,
 	d.receiving_unit_id, d.channel, d.status, d.step, COALESCE(d.assignee_id, 0),
-	COALESCE(d.owner_id, 0), COALESCE(d.created_by, 0), d.on_behalf, d.applicant_name, d.applicant_id_number, d.applicant_phone, d.applicant_email,
+	COALESCE(d.owner_id, 0), COALESCE(d.created_by, 0), d.on_behalf, d.on_behalf_reason, d.track_token, d.applicant_name, d.applicant_id_number, d.applicant_phone, d.applicant_email,
 	d.applicant_address, d.form, d.delivery, d.submitted_at, d.received_at, d.due_at, d.paused_at, d.result_at,
 	d.delivered_at, d.apologized, d.supplements, d.version
 	FROM dossiers d`
@@ -138,7 +154,7 @@ func scanDossier(sc interface{ Scan(...any) error }) (*Dossier, error) {
 	var received, due, paused, result, delivered sql.NullInt64
 	err := sc.Scan(&d.id, &d.Code, &d.Procedure, &d.ProcedureVersion, &d.unitID,
 		&d.receivingID, &d.Channel, &d.Status, &d.Step, &d.assigneeID,
-		&d.ownerID, &d.createdByID, &onBehalf, &d.Applicant.Name, &d.Applicant.IDNumber, &d.Applicant.Phone, &d.Applicant.Email,
+		&d.ownerID, &d.createdByID, &onBehalf, &d.OnBehalfReason, &d.TrackToken, &d.Applicant.Name, &d.Applicant.IDNumber, &d.Applicant.Phone, &d.Applicant.Email,
 		&d.Applicant.Address, &form, &d.Delivery, &submitted, &received, &due, &paused, &result,
 		&delivered, &apologized, &d.Supplements, &d.Version)
 	if err != nil {
@@ -196,6 +212,9 @@ func (s *Service) decorateAll(ctx context.Context, q store.Querier, ds []*Dossie
 		if d.assigneeID != 0 {
 			users = append(users, d.assigneeID)
 		}
+		if d.OnBehalf && d.createdByID != 0 {
+			users = append(users, d.createdByID)
+		}
 	}
 	ls, err := unit.Labels(ctx, q, units...)
 	if err != nil {
@@ -209,6 +228,9 @@ func (s *Service) decorateAll(ctx context.Context, q store.Querier, ds []*Dossie
 	for _, d := range ds {
 		d.Unit, d.UnitName, d.ReceivingUnit = ls[d.unitID].Code, ls[d.unitID].Name, ls[d.receivingID].Code
 		d.Assignee = names[d.assigneeID]
+		if d.OnBehalf {
+			d.FiledBy = names[d.createdByID]
+		}
 		p, err := s.catalog.Version(ctx, q, d.Procedure, d.ProcedureVersion)
 		if err != nil {
 			return err

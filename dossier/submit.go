@@ -107,19 +107,25 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, in SubmitInput) (*D
 		if err != nil {
 			return err
 		}
-		var owner, onBehalf any = nil, 0
+		var owner any
 		if a.IsCitizen() {
 			owner = a.ID
-		} else if in.Channel == "online" {
-			onBehalf = 1 // community digital team filing for a citizen
+		}
+		reason, onBehalf := onBehalfReason(a, app), 0
+		if reason != "" {
+			onBehalf = 1
+		}
+		token, err := newTrackToken()
+		if err != nil {
+			return err
 		}
 		search := vntext.Fold(strings.Join([]string{code, app.Name, app.IDNumber, app.Phone}, " "))
 		var id int64
 		err = tx.QueryRowContext(ctx, `INSERT INTO dossiers (code, procedure_code, procedure_version, receiving_unit_id, unit_id,
-			channel, status, owner_id, created_by, on_behalf, applicant_name, applicant_id_number, applicant_phone,
+			channel, status, owner_id, created_by, on_behalf, on_behalf_reason, track_token, applicant_name, applicant_id_number, applicant_phone,
 			applicant_email, applicant_address, search, form, delivery, submitted_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			code, p.Code, p.Version, u.ID, u.ID, in.Channel, Submitted, owner, a.ID, onBehalf, app.Name, app.IDNumber,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			code, p.Code, p.Version, u.ID, u.ID, in.Channel, Submitted, owner, a.ID, onBehalf, reason, token, app.Name, app.IDNumber,
 			app.Phone, app.Email, app.Address, search, string(formJSON), in.Delivery, now.UnixMilli(), now.UnixMilli()).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("dossier: insert: %w", err)

@@ -2,13 +2,23 @@ package dossier
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/motcua/motcua/clientip"
+	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/throttle"
 )
 
-// Tracking is what anyone holding a dossier code may see: no personal
-// data beyond a masked name, no officers' notes.
+// Tracking is what anyone holding a dossier code and its second factor
+// (TrackProof) may see: no personal data beyond a masked name, no
+// officers' notes.
 type Tracking struct {
 	Code          string       `json:"code"`
 	Procedure     string       `json:"procedure"`
@@ -36,13 +46,119 @@ type TrackEvent struct {
 	Unit   string    `json:"unit,omitempty"`
 }
 
-// Track returns the public view of a dossier.
-func (s *Service) Track(ctx context.Context, code string) (*Tracking, error) {
+// TrackProof is the second factor of public tracking. Codes are
+// sequential per unit and day (the law prints them so), so a code alone
+// would let anyone walk a unit's day; one of these must come with it.
+type TrackProof struct {
+	// Token is the dossier's tracking token, which the QR code on its
+	// forms and receipt carries (TrackPath).
+	Token string
+	// PhoneLast4 are the last four digits of the applicant's phone
+	// number, as printed on the receipt.
+	PhoneLast4 string
+}
+
+// TrackPath is the public tracking page of d with its token: the link the
+// QR code on every form and receipt of the dossier carries.
+func (d *Dossier) TrackPath() string {
+	return "/tra-cuu?ma=" + url.QueryEscape(d.Code) + "&t=" + url.QueryEscape(d.TrackToken)
+}
+
+// Default tracking limits. By address: a citizen checks a few dossiers,
+// a commune office behind one address a few dozen an hour. By code: the
+// phone digits have 10,000 values, so ten wrong ones an hour per code
+// keep guessing them out of reach even from many addresses; the QR token
+// is not limited by code, so its holder is never locked out.
+var (
+	defaultTrackLimit      = throttle.Config{Burst: 30, Per: 20 * time.Second}
+	defaultTrackDigitLimit = throttle.Config{Burst: 10, Per: 6 * time.Minute}
+)
+
+// tracker holds the limiters of public tracking.
+type tracker struct {
+	byAddress, byCode *throttle.Limiter
+	digitPer          time.Duration
+}
+
+// initTrack builds the tracking limiters, with the defaults where Config
+// leaves them zero.
+func (s *Service) initTrack() {
+	addr, digit := s.cfg.TrackLimit, s.cfg.TrackDigitLimit
+	if addr.Burst == 0 {
+		addr = defaultTrackLimit
+	}
+	if digit.Burst == 0 {
+		digit = defaultTrackDigitLimit
+	}
+	if addr.Now == nil {
+		addr.Now = s.cfg.Now
+	}
+	if digit.Now == nil {
+		digit.Now = s.cfg.Now
+	}
+	s.track = tracker{byAddress: throttle.New(addr), byCode: throttle.New(digit), digitPer: digit.Per}
+}
+
+// errTrack is every failed lookup: no such code, no second factor, or a
+// wrong one. One answer for all, so the answer never tells whether a
+// code exists.
+var errTrack = problem.NotFound("dossier_not_found.track")
+
+func errTrackThrottled(wait time.Duration) error {
+	minutes := int((wait + time.Minute - 1) / time.Minute)
+	return problem.WithRetry(problem.New(problem.ErrTooMany, "track_throttled", max(1, minutes)), wait)
+}
+
+// Track returns the public view of the dossier with code, given its
+// second factor. Every lookup takes a token of the client address's
+// bucket (clientip.From(ctx)); wrong phone digits also take one of the
+// code's, whether or not the code exists. A missing, unknown or wrong
+// anything is the same ErrNotFound; a throttled lookup is ErrTooMany
+// with a wait for Retry-After (problem.RetryAfter).
+func (s *Service) Track(ctx context.Context, code string, proof TrackProof) (*Tracking, error) {
+	if ok, wait := s.track.byAddress.Allow(clientip.String(ctx)); !ok {
+		return nil, errTrackThrottled(wait)
+	}
 	code = strings.ToUpper(strings.TrimSpace(code))
+	token, digits := strings.TrimSpace(proof.Token), strings.ReplaceAll(strings.TrimSpace(proof.PhoneLast4), " ", "")
+	if code == "" || token == "" && digits == "" {
+		return nil, errTrack
+	}
 	d, err := s.load(ctx, s.db, code)
-	if err != nil {
+	if err != nil && !errors.Is(err, problem.ErrNotFound) {
 		return nil, err
 	}
+	if d != nil && tokenMatches(d, token) {
+		return s.tracking(ctx, d)
+	}
+	if digits == "" {
+		return nil, errTrack // a token is never guessed: not counted by code
+	}
+	if !s.track.byCode.Peek(code) {
+		// A token of the code's bucket is back after digitPer at the latest.
+		return nil, errTrackThrottled(s.track.digitPer)
+	}
+	if d != nil && phoneMatches(d.Applicant.Phone, digits) {
+		return s.tracking(ctx, d)
+	}
+	s.track.byCode.Allow(code)
+	return nil, errTrack
+}
+
+func tokenMatches(d *Dossier, token string) bool {
+	return token != "" && d.TrackToken != "" && subtle.ConstantTimeCompare([]byte(token), []byte(d.TrackToken)) == 1
+}
+
+// phoneMatches: exactly four digits, equal to the end of the phone number
+// (stored normalised: "0912345678" or "+84912345678"). No phone, no match.
+func phoneMatches(phone, digits string) bool {
+	if len(digits) != 4 || strings.Trim(digits, "0123456789") != "" || len(phone) < 4 {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(phone[len(phone)-4:]), []byte(digits)) == 1
+}
+
+func (s *Service) tracking(ctx context.Context, d *Dossier) (*Tracking, error) {
 	if err := s.decorate(ctx, s.db, d); err != nil {
 		return nil, err
 	}
@@ -61,6 +177,16 @@ func (s *Service) Track(ctx context.Context, code string) (*Tracking, error) {
 		t.Steps = append(t.Steps, TrackEvent{At: e.At, Action: string(e.Action), Name: e.ActionName, Status: e.To.Name(), Unit: e.Unit})
 	}
 	return t, nil
+}
+
+// newTrackToken is a new dossier's tracking token: 128 random bits as 32
+// hex digits, the same form migration 003 gives older dossiers.
+func newTrackToken() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b[:]), nil
 }
 
 // MaskName keeps the family name and the initials of the rest:

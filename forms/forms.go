@@ -174,7 +174,7 @@ func (s *Service) load(ctx context.Context, a *auth.Actor, code, base string) (*
 	if err != nil {
 		return nil, err
 	}
-	sh := &sheet{d: d, p: p, track: base + "/tra-cuu/" + d.Code, now: s.now()}
+	sh := &sheet{d: d, p: p, track: base + d.TrackPath(), now: s.now()}
 	if sh.desk, err = s.units.ByCode(ctx, d.ReceivingUnit); err != nil {
 		return nil, err
 	}

@@ -158,7 +158,7 @@ func (s *Service) renderSupplement(sh *sheet, e *dossier.Event, n int) (*rendere
 			" và tiếp tục được tính khi hồ sơ được bổ sung đầy đủ; thời gian đã giải quyết trước đó vẫn được tính.", body)
 	}
 	doc.paragraph("Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ "+e.Actor+" ("+unitAt(d, e)+
-		") để được hướng dẫn. Ông/bà có thể tra cứu tình trạng hồ sơ trên Cổng dịch vụ công bằng mã hồ sơ hoặc mã QR dưới đây.", body)
+		") để được hướng dẫn. Ông/bà có thể tra cứu tình trạng hồ sơ trên Cổng dịch vụ công bằng mã hồ sơ và 4 số cuối số điện thoại của người nộp, hoặc quét mã QR dưới đây.", body)
 	doc.signatures(nil, &signer{Position: []string{"Người hướng dẫn"}, Hint: signHint, Name: e.Actor}, nil, sh.link())
 	return doc.finish()
 }

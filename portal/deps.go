@@ -39,7 +39,7 @@ type Dossiers interface {
 	SaveDraft(ctx context.Context, a *auth.Actor, d *dossier.Draft) error
 	StoreBlob(r io.Reader) (*dossier.File, error)
 	SubmitDraft(ctx context.Context, a *auth.Actor, id int64) (*dossier.Dossier, bool, error)
-	Track(ctx context.Context, code string) (*dossier.Tracking, error)
+	Track(ctx context.Context, code string, proof dossier.TrackProof) (*dossier.Tracking, error)
 	Upload(ctx context.Context, a *auth.Actor, code, component, name string, body io.Reader) (*dossier.File, error)
 }
 

@@ -76,25 +76,43 @@ type trackPage struct {
 	Track    *dossier.Tracking
 	Shipment *postal.Public
 	Error    string
+	// Ask: a code came without its second factor; the page asks for it.
+	Ask bool
 }
 
-// trackForm also answers the form's GET ?ma=…, so tracking works without JavaScript.
+// trackForm is the tracking form, and answers its GET ?ma=…&sdt=… (the
+// code and the last 4 digits of the applicant's phone) or the QR code's
+// ?ma=…&t=… (the code and its token), so tracking works without JavaScript.
 func (s *Portal) trackForm(w http.ResponseWriter, r *http.Request) error {
 	if code := strings.TrimSpace(r.URL.Query().Get("ma")); code != "" {
-		http.Redirect(w, r, "/tra-cuu/"+strings.ToUpper(code), http.StatusSeeOther)
-		return nil
+		return s.trackCode(w, r, code)
 	}
 	return s.render(w, http.StatusOK, "track", trackPage{Page: s.web.Page(r, "track.title")})
 }
 
+// track answers /tra-cuu/{code}, the links of older receipts and of
+// notifications: the code alone shows nothing, the page asks for the rest.
 func (s *Portal) track(w http.ResponseWriter, r *http.Request) error {
-	code := r.PathValue("code")
-	t, err := s.dossiers.Track(r.Context(), code)
-	if errors.Is(err, problem.ErrNotFound) {
-		return s.render(w, http.StatusNotFound, "track", trackPage{Page: s.web.Page(r, "track.title"), Code: code,
-			Error: s.web.Page(r, "track.title").T("track.notfound", code)})
+	return s.trackCode(w, r, r.PathValue("code"))
+}
+
+func (s *Portal) trackCode(w http.ResponseWriter, r *http.Request, code string) error {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	q := r.URL.Query()
+	proof := dossier.TrackProof{Token: q.Get("t"), PhoneLast4: q.Get("sdt")}
+	pg := s.web.Page(r, "track.title")
+	if strings.TrimSpace(proof.Token) == "" && strings.TrimSpace(proof.PhoneLast4) == "" {
+		// The same page for every code, existing or not: nothing is looked up.
+		return s.render(w, http.StatusOK, "track", trackPage{Page: pg, Code: code, Ask: true})
 	}
-	if err != nil {
+	t, err := s.dossiers.Track(r.Context(), code, proof)
+	switch {
+	case errors.Is(err, problem.ErrNotFound):
+		return s.render(w, http.StatusNotFound, "track", trackPage{Page: pg, Code: code, Error: pg.T("track.notfound", code)})
+	case errors.Is(err, problem.ErrTooMany):
+		problem.SetRetryAfter(w.Header(), err)
+		return s.render(w, http.StatusTooManyRequests, "track", trackPage{Page: pg, Code: code, Error: pg.Error(err)})
+	case err != nil:
 		return err
 	}
 	sh, err := s.trackShipment(r.Context(), t.Code)

@@ -48,8 +48,13 @@ func (f fakeDossiers) Popular(context.Context, time.Duration, int) ([]dossier.Pr
 	return f.popular, nil
 }
 
-func (f fakeDossiers) Track(_ context.Context, code string) (*dossier.Tracking, error) {
-	if t, ok := f.tracks[code]; ok {
+// Track knows its dossiers with token "tok1" or phone digits "5678"; H429
+// is throttled, whatever comes with it.
+func (f fakeDossiers) Track(_ context.Context, code string, proof dossier.TrackProof) (*dossier.Tracking, error) {
+	if code == "H429" {
+		return nil, problem.WithRetry(problem.New(problem.ErrTooMany, "track_throttled", 3), 150*time.Second)
+	}
+	if t, ok := f.tracks[code]; ok && (proof.Token == "tok1" || proof.PhoneLast4 == "5678") {
 		return t, nil
 	}
 	return nil, problem.NotFound("dossier_not_found", "x")
@@ -170,17 +175,48 @@ func TestTrackPage(t *testing.T) {
 			Status: dossier.Processing, SubmittedAt: at, Overdue: true,
 			Steps: []dossier.TrackEvent{{At: at, Action: "receive", Unit: "Xã Gia Thủy"}}},
 	}})
-	code, body := get(t, srv, "/tra-cuu/H001")
-	if code != 200 {
-		t.Fatalf("status %d", code)
+	found := []string{"Hồ sơ H001", "Đăng ký khai sinh", "Trần Thị Bình", "Đang xử lý", "Tiếp nhận hồ sơ"}
+	// Issue 8, finding 6: a code alone shows nothing, whether it exists or
+	// not; with the QR's token or the phone's last digits it shows the dossier.
+	tests := []struct {
+		name, path string
+		status     int
+		want, not  []string
+	}{
+		{"the QR code's link", "/tra-cuu?ma=H001&t=tok1", 200, found, nil},
+		{"the form: code and phone digits", "/tra-cuu?ma=h001&sdt=5678", 200, found, nil},
+		{"an old link with the token", "/tra-cuu/H001?t=tok1", 200, found, nil},
+		{"a code alone asks for the digits", "/tra-cuu/H001", 200, []string{`value="H001"`, "4 số cuối số điện thoại", "autofocus"}, found},
+		{"an unknown code alone: the same page", "/tra-cuu/H404", 200, []string{`value="H404"`, "4 số cuối số điện thoại"}, []string{"Không tìm thấy"}},
+		{"wrong digits", "/tra-cuu?ma=H001&sdt=1234", 404, []string{"Không tìm thấy hồ sơ có mã H001"}, found},
+		{"unknown code with digits", "/tra-cuu?ma=H404&sdt=5678", 404, []string{"Không tìm thấy hồ sơ có mã H404"}, nil},
+		{"throttled", "/tra-cuu?ma=H429&sdt=5678", 429, []string{"Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau 3 phút."}, nil},
 	}
-	for _, want := range []string{"Hồ sơ H001", "Đăng ký khai sinh", "Trần Thị Bình", "Đang xử lý", "Tiếp nhận hồ sơ"} {
-		if !strings.Contains(body, want) {
-			t.Errorf("track page lacks %q", want)
-		}
-	}
-	code, body = get(t, srv, "/tra-cuu/H404")
-	if code != 404 || !strings.Contains(body, "Không tìm thấy hồ sơ có mã H404") {
-		t.Errorf("unknown code: status %d, want 404 with the not-found sentence", code)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, err := http.Get(srv.URL + tt.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			body := html.UnescapeString(string(b))
+			if resp.StatusCode != tt.status {
+				t.Errorf("status %d, want %d", resp.StatusCode, tt.status)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("page lacks %q", w)
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(body, w) {
+					t.Errorf("page shows %q", w)
+				}
+			}
+			if ra := resp.Header.Get("Retry-After"); (tt.status == 429) != (ra == "150") {
+				t.Errorf("Retry-After %q", ra)
+			}
+		})
 	}
 }

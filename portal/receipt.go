@@ -26,7 +26,7 @@ func (s *Portal) receipt(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := receiptPage{Page: s.web.Page(r, "portal.receipt.title", d.Code), D: d, TrackURL: web.AbsURL(r, "/tra-cuu/"+d.Code)}
+	page := receiptPage{Page: s.web.Page(r, "portal.receipt.title", d.Code), D: d, TrackURL: web.AbsURL(r, d.TrackPath())}
 	if page.QR, err = web.QRSVG(page.TrackURL, page.T("portal.receipt.qr", d.Code), "qr"); err != nil {
 		return err
 	}

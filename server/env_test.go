@@ -160,6 +160,7 @@ type dossierView struct {
 	ReceivedAt    *time.Time `json:"received_at"`
 	DeliveredAt   *time.Time `json:"delivered_at"`
 	Supplements   int
+	TrackToken    string `json:"track_token"`
 	Actions       []string
 	History       []struct {
 		Action, From, To, Note string

@@ -97,7 +97,7 @@ func TestFormsForDemoDossiers(t *testing.T) {
 			"Chứng thực chữ ký trong các giấy tờ, văn bản", cp.Components[0].Name, cp.Components[1].Name,
 			"Thời gian nhận hồ sơ: 08 giờ 00 phút, ngày 02 tháng 3 năm 2026",
 			"Thời gian trả kết quả giải quyết hồ sơ: "+clockText(*a.DueAt), "Gia Lâm, ngày 02 tháng 3 năm 2026",
-			"Quyển số: 2026, Số thứ tự: 01", "NGƯỜI TIẾP NHẬN HỒ SƠ", "Nguyễn Thị Mai", e.srv.URL+"/tra-cuu/"+a.Code)...)
+			"Quyển số: 2026, Số thứ tự: 01", "NGƯỜI TIẾP NHẬN HỒ SƠ", "Nguyễn Thị Mai", e.srv.URL+"/tra-cuu?ma="+a.Code+"&t="+a.TrackToken)...)
 		if again := e.pdf(reception, "/api/v1/dossiers/"+a.Code+"/forms/01"); !strings.Contains(formstest.Flat(t, again), "Số: 01/TNHS") {
 			t.Error("printing the receipt again changed its number")
 		}

@@ -91,7 +91,8 @@ func testHappyPath(t *testing.T, e *env) {
 		Status, Applicant string
 		Steps             []struct{ Action string }
 	}
-	r := e.must(e.call("", "GET", "/api/v1/track/"+d.Code, nil, &tr), 200)
+	e.must(e.call("", "GET", "/api/v1/track/"+d.Code, nil, nil), 404) // the code alone: issue 8, finding 6
+	r := e.must(e.call("", "GET", "/api/v1/track/"+d.Code+"?phone_last4=5678", nil, &tr), 200)
 	if tr.Status != "delivered" || tr.Applicant != "Nguyễn V. A." || len(tr.Steps) != len(full.History) {
 		t.Fatalf("tracking: %+v", tr)
 	}

@@ -41,8 +41,12 @@ func TestPublicPages(t *testing.T) {
 		{"procedure page", "/thu-tuc/" + p.Code, 200, []string{p.Name, p.Components[0].Name, p.LegalBasis[0], "Trình tự thực hiện"}, nil},
 		{"missing procedure", "/thu-tuc/0.000000", 404, []string{"Không tìm thấy thủ tục"}, nil},
 		{"tracking form", "/tra-cuu", 200, []string{"Mã hồ sơ"}, nil},
-		{"tracking a dossier", "/tra-cuu/" + d.Code, 200, []string{d.Code, "Nguyễn V. A.", "Chờ tiếp nhận"}, []string{"0912345678", "037085001234"}},
-		{"tracking a wrong code", "/tra-cuu/000.00.00.H40-000000-0000", 404, []string{"Không tìm thấy hồ sơ"}, nil},
+		{"tracking a dossier by the phone's last digits", "/tra-cuu?ma=" + d.Code + "&sdt=5678", 200, []string{d.Code, "Nguyễn V. A.", "Chờ tiếp nhận"}, []string{"0912345678", "037085001234"}},
+		{"tracking a dossier by the QR code's link", "/tra-cuu?ma=" + d.Code + "&t=" + d.TrackToken, 200, []string{d.Code, "Nguyễn V. A.", "Chờ tiếp nhận"}, []string{"0912345678", "037085001234"}},
+		// Issue 8, finding 6: the code alone showed the masked name, the procedure and the status.
+		{"a code alone asks for the digits", "/tra-cuu/" + d.Code, 200, []string{"4 số cuối số điện thoại"}, []string{"Nguyễn V. A.", "Chờ tiếp nhận", "Không tìm thấy"}},
+		{"wrong digits", "/tra-cuu?ma=" + d.Code + "&sdt=1234", 404, []string{"Không tìm thấy hồ sơ"}, []string{"Nguyễn V. A."}},
+		{"tracking a wrong code", "/tra-cuu?ma=000.00.00.H40-000000-0000&sdt=5678", 404, []string{"Không tìm thấy hồ sơ"}, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -65,8 +69,8 @@ func TestPublicPages(t *testing.T) {
 			}
 		})
 	}
-	// The tracking form works without JavaScript: GET ?ma= redirects to the dossier.
-	status, body, _ := page(t, e.srv.URL+"/tra-cuu?ma="+strings.ToLower(d.Code))
+	// The tracking form works without JavaScript: GET ?ma=…&sdt=… shows the dossier.
+	status, body, _ := page(t, e.srv.URL+"/tra-cuu?ma="+strings.ToLower(d.Code)+"&sdt=5678")
 	if status != 200 || !strings.Contains(body, d.Code) {
 		t.Fatalf("form submission: %d", status)
 	}

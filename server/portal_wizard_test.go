@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"html"
 	"net/url"
 	"regexp"
 	"strings"
@@ -164,8 +165,10 @@ func TestPortalSubmissionWizard(t *testing.T) {
 		}
 
 		// The receipt: the code, and a QR code of the public tracking URL.
-		trackURL := e.srv.URL + "/tra-cuu/" + code
-		for _, want := range []string{`<p class="code-big">` + code + `</p>`, `<svg`, `role="img"`, `aria-label="Mã QR tra cứu hồ sơ ` + code + `"`, trackURL, "Nguyễn Văn Ân"} {
+		// The QR code carries the tracking token: the code alone shows nothing (issue 8, finding 6).
+		token := e.get("congdan", code).TrackToken
+		trackURL := e.srv.URL + "/tra-cuu?ma=" + code + "&t=" + token
+		for _, want := range []string{`<p class="code-big">` + code + `</p>`, `<svg`, `role="img"`, `aria-label="Mã QR tra cứu hồ sơ ` + code + `"`, html.EscapeString(trackURL), "Nguyễn Văn Ân"} {
 			if !first.has(want) {
 				t.Errorf("receipt lacks %s", want)
 			}

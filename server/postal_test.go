@@ -295,7 +295,7 @@ func testShipmentTracked(t *testing.T, db *store.DB) {
 	}
 	p.wellFormed(t, "vi")
 	public := e.portalVisitor(t, "")
-	p = public.get("/tra-cuu/" + d.Code)
+	p = public.get("/tra-cuu?ma=" + d.Code + "&sdt=5678")
 	if p.status != 200 || !p.has(item) || !p.has("Phát thành công") {
 		t.Fatalf("public tracking page: %d, item shown %v", p.status, p.has(item))
 	}
@@ -306,7 +306,8 @@ func testShipmentTracked(t *testing.T, db *store.DB) {
 	}
 	p.wellFormed(t, "vi")
 	var pub map[string]any
-	e.must(e.call("", "GET", "/api/v1/track/"+d.Code+"/shipment", nil, &pub), 200)
+	e.must(e.call("", "GET", "/api/v1/track/"+d.Code+"/shipment", nil, nil), 404) // the code alone: issue 8, finding 6
+	e.must(e.call("", "GET", "/api/v1/track/"+d.Code+"/shipment?phone_last4=5678", nil, &pub), 200)
 	if pub["item_code"] != item || pub["status"] != "delivered" || len(pub) != 4 {
 		t.Fatalf("public shipment API: %v", pub)
 	}

@@ -47,6 +47,9 @@ func TestMigrateIsIdempotentAndTransactionsRollBack(t *testing.T) {
 // since the split (no Legacy version: a new module's) run on it as usual.
 var createTable = regexp.MustCompile(`(?i)CREATE\s+TABLE\s+([a-z_][a-z0-9_]*)`)
 
+// addColumn finds the columns a later migration adds to an older table.
+var addColumn = regexp.MustCompile(`(?i)ALTER\s+TABLE\s+([a-z_][a-z0-9_]*)\s+ADD\s+COLUMN\s+([a-z_][a-z0-9_]*)`)
+
 func TestMigrateAdoptsThePreSplitSequence(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -65,6 +68,9 @@ func TestMigrateAdoptsThePreSplitSequence(t *testing.T) {
 				since = append(since, mg)
 				for _, c := range createTable.FindAllStringSubmatch(mg.SQL, -1) {
 					drops = append(drops, `DROP TABLE `+c[1])
+				}
+				for _, c := range addColumn.FindAllStringSubmatch(mg.SQL, -1) {
+					drops = append(drops, `ALTER TABLE `+c[1]+` DROP COLUMN `+c[2])
 				}
 			}
 		}
