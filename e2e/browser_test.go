@@ -136,6 +136,14 @@ func typeAndEnter(t *testing.T, ctx context.Context, id, text string) string {
 	return resp.URL
 }
 
+// typeInto types text into the field with the given id, without submitting.
+func typeInto(t *testing.T, ctx context.Context, id, text string) {
+	t.Helper()
+	sctx, cancel := step(ctx)
+	defer cancel()
+	fatalIf(t, chromedp.Do(sctx, chromedp.SendKeys(chromedp.ID(id), text)), "type into #"+id)
+}
+
 // text returns the text of the first element matching the CSS selector.
 func text(t *testing.T, ctx context.Context, css string) string {
 	t.Helper()

@@ -54,15 +54,19 @@ func TestCitizenToDeliveryInBrowser(t *testing.T) {
 
 		// The receipt: the code to track it by, and a QR code of the tracking page.
 		citizen.wantText(t, "main h1", "Đã nộp hồ sơ thành công")
-		citizen.wantText(t, "main", "Chờ tiếp nhận", "UBND xã Gia Lâm", "/tra-cuu/"+code)
+		// The QR code's link carries the dossier's tracking token (issue 8, finding 6).
+		citizen.wantText(t, "main", "Chờ tiếp nhận", "UBND xã Gia Lâm", "/tra-cuu?ma="+code+"&t=")
 		if !citizen.has(t, "figure.qr-box svg") {
 			t.Error("the receipt has no QR code (<svg> in figure.qr-box)")
 		}
+		qrLink := eval[string](t, citizen.ctx, `(u => u.pathname + u.search)(new URL(document.querySelector("figure.qr-box a.url").href))`)
 		citizen.page(t, "receipt")
 		citizen.follow(t, "main", "Xem hồ sơ")
 		citizen.wantText(t, "main h1", code)
 		citizen.wantText(t, "main", "Chờ tiếp nhận", "hs1-giay_to_tuy_than.pdf", "hs1-giay_to_can_ky.pdf")
 		citizen.page(t, "citizen-dossier-submitted")
+		citizen.visit(t, qrLink)
+		citizen.wantText(t, "main", "Hồ sơ "+code, "Chờ tiếp nhận", "Nguyễn V. A.")
 	})
 
 	reception := openTab(t, browser, m.URL, "gialam.tiepnhan", false)
@@ -348,8 +352,9 @@ func TestWithoutJavaScriptInBrowser(t *testing.T) {
 
 	phase(t, "tracking form", func(t *testing.T) {
 		u.visit(t, "/tra-cuu")
-		path := typeAndEnter(t, u.ctx, "ma", code)
-		if !strings.HasSuffix(path, "/tra-cuu/"+code) {
+		u.fill(t, "ma", code)
+		path := typeAndEnter(t, u.ctx, "sdt", "5678")
+		if !strings.HasSuffix(path, "/tra-cuu?ma="+code+"&sdt=5678") {
 			t.Errorf("the tracking form went to %s", path)
 		}
 		u.wantText(t, "main", code, "Chờ tiếp nhận")

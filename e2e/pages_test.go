@@ -45,12 +45,22 @@ func TestPublicPagesInBrowser(t *testing.T) {
 		checkA11y(t, ctx, "procedure")
 	})
 
-	t.Run("tracking a dossier by its code", func(t *testing.T) {
+	t.Run("a code alone asks for the phone's last digits", func(t *testing.T) {
+		// Issue 8, finding 6: the code alone showed the dossier.
+		visit(t, ctx, m.URL+"/tra-cuu/"+code)
+		if got := text(t, ctx, "main"); strings.Contains(got, "Chờ tiếp nhận") || !strings.Contains(got, "4 số cuối số điện thoại") {
+			t.Errorf("the code alone shows:\n%s", got)
+		}
+		checkA11y(t, ctx, "tracking-ask")
+	})
+
+	t.Run("tracking a dossier by its code and the phone's last digits", func(t *testing.T) {
 		visit(t, ctx, m.URL+"/tra-cuu")
 		checkA11y(t, ctx, "tracking-form")
-		url := typeAndEnter(t, ctx, "ma", code)
-		if !strings.HasSuffix(url, "/tra-cuu/"+code) {
-			t.Errorf("tracking form went to %s, want /tra-cuu/%s", url, code)
+		typeInto(t, ctx, "ma", code)
+		url := typeAndEnter(t, ctx, "sdt", "5678")
+		if !strings.HasSuffix(url, "/tra-cuu?ma="+code+"&sdt=5678") {
+			t.Errorf("tracking form went to %s, want /tra-cuu?ma=%s&sdt=5678", url, code)
 		}
 		if got := text(t, ctx, "main"); !strings.Contains(got, code) || !strings.Contains(got, "Chờ tiếp nhận") {
 			t.Errorf("tracking page does not show dossier %s waiting for reception:\n%s", code, got)

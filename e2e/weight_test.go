@@ -137,7 +137,7 @@ func TestPageWeight(t *testing.T) {
 	pages := []struct{ name, path string }{
 		{"home", "/"},
 		{"procedure", "/thu-tuc/1.001193"},
-		{"tracking", "/tra-cuu/" + code},
+		{"tracking", "/tra-cuu?ma=" + code + "&sdt=5678"},
 	}
 	var table strings.Builder
 	tw := tabwriter.NewWriter(&table, 0, 8, 2, ' ', tabwriter.AlignRight)

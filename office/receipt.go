@@ -1,6 +1,7 @@
 package office
 
 import (
+	"html/template"
 	"net/http"
 
 	"github.com/motcua/motcua/auth"
@@ -20,6 +21,10 @@ type receiptPage struct {
 	ReceiveNote string
 	Collect     string
 	Notice      string
+	// TrackURL and QR are the public tracking page with the dossier's
+	// token: the citizen tracks it without typing the code.
+	TrackURL string
+	QR       template.HTML
 }
 
 func (o *Office) receipt(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -49,5 +54,9 @@ func (o *Office) receipt(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 		p.Collect = p.T("office.receipt.collect_post", d.Applicant.Address)
 	}
 	p.Notice = notice(p.Page, r)
+	p.TrackURL = web.AbsURL(r, d.TrackPath())
+	if p.QR, err = web.QRSVG(p.TrackURL, p.T("office.receipt.qr", d.Code), "qr"); err != nil {
+		return err
+	}
 	return o.render(w, http.StatusOK, "receipt", p)
 }

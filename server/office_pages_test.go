@@ -117,7 +117,9 @@ func testCounterReception(t *testing.T, e *env) {
 	// The receipt: code, applicant, due time, where to collect, who received.
 	for _, want := range []string{code, "Trần Thị Bình", p.Name, d.DueAt.In(ict).Format("15:04 02/01/2006"),
 		d.ReceivedAt.In(ict).Format("15:04 02/01/2006"), "Tại Bộ phận Một cửa – UBND xã Gia Lâm", "Nguyễn Thị Mai",
-		"Bản giấy đã kiểm tra", p.Components[0].Name} {
+		"Bản giấy đã kiểm tra", p.Components[0].Name,
+		// Its QR code opens tracking with the dossier's token (issue 8, finding 6).
+		`aria-label="Mã QR tra cứu hồ sơ ` + code + `"`, "/tra-cuu?ma=" + code + "&amp;t=" + d.TrackToken} {
 		if !strings.Contains(body, want) {
 			t.Errorf("receipt lacks %q", want)
 		}
