@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 )
@@ -16,6 +17,9 @@ import (
 // cannot import unit, which imports auth).
 type Scoper interface {
 	Scope(ctx context.Context, a *Actor) ([]int64, error)
+	// AdministersCitizens reports whether a holds the admin role on a
+	// province-level unit: only such admins manage citizen accounts.
+	AdministersCitizens(ctx context.Context, a *Actor) (bool, error)
 }
 
 // Accounts manages officer accounts for unit administrators. Every method
@@ -145,20 +149,46 @@ func (ad *Accounts) CreateOfficer(ctx context.Context, a *Actor, nu NewUser, uni
 		if u, err = ad.s.CreateUser(ctx, tx, nu); err != nil {
 			return err
 		}
-		return ad.s.Grant(ctx, tx, u.ID, unitID, role)
+		if err := ad.s.publish(ctx, tx, byAdmin(a, unitID, "account_created", u.Username, "")); err != nil {
+			return err
+		}
+		return ad.s.grantAs(ctx, tx, a, u.ID, u.Username, unitID, role)
 	})
 	return u, err
 }
 
+// byAdmin is a security event of admin a acting on account username.
+func byAdmin(a *Actor, unitID int64, action, username, details string) event.Security {
+	e := event.Security{UnitID: unitID, Action: action, Object: "user:" + username, Details: details}
+	if a != nil {
+		e.ActorID, e.ActorName, e.ActorRole = a.ID, a.Username, Admin
+	}
+	return e
+}
+
+// grantAs grants role and publishes it as a's act (a nil: the command line).
+func (s *Service) grantAs(ctx context.Context, tx *store.Tx, a *Actor, userID int64, username string, unitID int64, role string) error {
+	if err := s.Grant(ctx, tx, userID, unitID, role); err != nil {
+		return err
+	}
+	return s.publish(ctx, tx, byAdmin(a, unitID, "role_granted", username, "role="+role))
+}
+
 // target loads the account an admin acts on.
 func (ad *Accounts) target(ctx context.Context, username string) (id int64, kind string, err error) {
+	return ad.s.target(ctx, username)
+}
+
+func (s *Service) target(ctx context.Context, username string) (id int64, kind string, err error) {
 	username = strings.ToLower(strings.TrimSpace(username))
-	err = ad.s.db.QueryRowContext(ctx, `SELECT id, kind FROM users WHERE username = ?`, username).Scan(&id, &kind)
+	err = s.db.QueryRowContext(ctx, `SELECT id, kind FROM users WHERE username = ?`, username).Scan(&id, &kind)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, "", problem.Invalid("username", "user_not_found.username", username)
 	}
 	return id, kind, err
 }
+
+func normName(username string) string { return strings.ToLower(strings.TrimSpace(username)) }
 
 // GrantRole gives an officer account a role on a unit a administers.
 func (ad *Accounts) GrantRole(ctx context.Context, a *Actor, username string, unitID int64, role string) error {
@@ -172,7 +202,7 @@ func (ad *Accounts) GrantRole(ctx context.Context, a *Actor, username string, un
 	if kind != "officer" {
 		return problem.Invalid("username", "not_officer")
 	}
-	return ad.s.db.InTx(ctx, func(tx *store.Tx) error { return ad.s.Grant(ctx, tx, id, unitID, role) })
+	return ad.s.db.InTx(ctx, func(tx *store.Tx) error { return ad.s.grantAs(ctx, tx, a, id, normName(username), unitID, role) })
 }
 
 // RevokeRole takes a role on a unit a administers away from an account.
@@ -188,105 +218,133 @@ func (ad *Accounts) RevokeRole(ctx context.Context, a *Actor, username string, u
 	if id == a.ID && role == Admin {
 		return problem.Invalid("role", "own_admin_role")
 	}
-	res, err := ad.s.db.ExecContext(ctx, `DELETE FROM user_roles WHERE user_id = ? AND unit_id = ? AND role = ?`, id, unitID, role)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return problem.NotFound("role_not_found")
-	}
-	return nil
+	return ad.s.db.InTx(ctx, func(tx *store.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM user_roles WHERE user_id = ? AND unit_id = ? AND role = ?`, id, unitID, role)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return problem.NotFound("role_not_found")
+		}
+		return ad.s.publish(ctx, tx, byAdmin(a, unitID, "role_revoked", normName(username), "role="+role))
+	})
 }
 
-// manageable checks that every role of the account lies in a's scope.
-func (ad *Accounts) manageable(ctx context.Context, a *Actor, username string) (int64, error) {
+// manageable checks that a may disable the account or reset its password,
+// and returns its id and the unit the act concerns (0 for a citizen). An
+// officer account is manageable when every role it holds lies in a's
+// scope; a citizen account (tied to no unit) by the admins of a
+// province-level unit, who answer for the whole installation's citizens.
+func (ad *Accounts) manageable(ctx context.Context, a *Actor, username string) (int64, int64, error) {
 	ids, err := ad.scope(ctx, a)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	id, _, err := ad.target(ctx, username)
+	id, kind, err := ad.target(ctx, username)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
+	}
+	if kind == "citizen" {
+		ok, err := ad.units.AdministersCitizens(ctx, a)
+		if err != nil {
+			return 0, 0, err
+		}
+		if !ok {
+			return 0, 0, problem.Forbidden("citizen_accounts")
+		}
+		return id, 0, nil
 	}
 	t, err := ad.s.Actor(ctx, id)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if len(t.Grants) == 0 {
-		return 0, problem.Forbidden("account_not_in_unit")
+		return 0, 0, problem.Forbidden("account_not_in_unit")
 	}
 	for _, g := range t.Grants {
 		if !slices.Contains(ids, g.UnitID) {
-			return 0, problem.Forbidden("account_elsewhere")
+			return 0, 0, problem.Forbidden("account_elsewhere")
 		}
 	}
-	return id, nil
+	return id, t.Grants[0].UnitID, nil
 }
 
 // SetDisabled disables or re-enables an account. A disabled account cannot
 // log in and its open sessions end at once. Admins cannot disable themselves.
 func (ad *Accounts) SetDisabled(ctx context.Context, a *Actor, username string, disabled bool) error {
-	id, err := ad.manageable(ctx, a, username)
+	id, unitID, err := ad.manageable(ctx, a, username)
 	if err != nil {
 		return err
 	}
 	if id == a.ID && disabled {
 		return problem.Invalid("username", "own_account")
 	}
-	v := int64(0)
-	if disabled {
-		v = 1
-	}
 	return ad.s.db.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET disabled = ?, failed_logins = 0, locked_until = 0 WHERE id = ?`, v, id); err != nil {
+		return ad.s.setDisabled(ctx, tx, a, id, normName(username), unitID, disabled)
+	})
+}
+
+func (s *Service) setDisabled(ctx context.Context, tx *store.Tx, a *Actor, id int64, username string, unitID int64, disabled bool) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET disabled = ?, failed_logins = 0, locked_until = 0 WHERE id = ?`, b2i(disabled), id); err != nil {
+		return err
+	}
+	action := "account_enabled"
+	if disabled {
+		action = "account_disabled"
+		if err := s.revokeAll(ctx, tx, id); err != nil {
 			return err
 		}
-		if !disabled {
-			return nil
-		}
-		return ad.s.revokeAll(ctx, tx, id)
-	})
+	}
+	return s.publish(ctx, tx, byAdmin(a, unitID, action, username, ""))
 }
 
 // ResetPassword sets a new password (at least 8 characters) and ends the
 // account's sessions, so whoever knew the old one is signed out.
 func (ad *Accounts) ResetPassword(ctx context.Context, a *Actor, username, password string) error {
-	id, err := ad.manageable(ctx, a, username)
+	id, unitID, err := ad.manageable(ctx, a, username)
 	if err != nil {
 		return err
 	}
-	if len(password) < 8 {
-		return problem.Invalid("password", "weak_password")
+	return ad.s.resetPassword(ctx, a, id, normName(username), unitID, password)
+}
+
+func (s *Service) resetPassword(ctx context.Context, a *Actor, id int64, username string, unitID int64, password string) error {
+	if err := checkNewPassword(password); err != nil {
+		return err
 	}
-	hash, err := HashPassword(password, ad.s.cfg.Params)
+	hash, err := HashPassword(password, s.cfg.Params)
 	if err != nil {
 		return err
 	}
-	return ad.s.db.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0 WHERE id = ?`, hash, id); err != nil {
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := s.storePassword(ctx, tx, id, hash); err != nil {
 			return err
 		}
-		return ad.s.revokeAll(ctx, tx, id)
+		return s.publish(ctx, tx, byAdmin(a, unitID, "password_reset", username, "admin"))
 	})
+}
+
+// SetPasswordAsOperator sets an account's password from the command line
+// (motcua user passwd): no scope applies and the event's actor is 0.
+func (s *Service) SetPasswordAsOperator(ctx context.Context, username, password string) error {
+	id, _, err := s.target(ctx, username)
+	if err != nil {
+		return err
+	}
+	return s.resetPassword(ctx, nil, id, normName(username), 0, password)
+}
+
+// SetDisabledAsOperator disables or enables an account from the command
+// line (motcua user disable|enable), ending its sessions when disabling.
+func (s *Service) SetDisabledAsOperator(ctx context.Context, username string, disabled bool) error {
+	id, _, err := s.target(ctx, username)
+	if err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, func(tx *store.Tx) error { return s.setDisabled(ctx, tx, nil, id, normName(username), 0, disabled) })
 }
 
 func (s *Service) revokeAll(ctx context.Context, tx *store.Tx, userID int64) error {
 	_, err := tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, s.cfg.Now().UnixMilli(), userID)
 	return err
-}
-
-// DisableTOTP turns the second factor off; it needs a current code, so a
-// stolen session alone cannot remove it.
-func (s *Service) DisableTOTP(ctx context.Context, userID int64, code string) error {
-	var secret string
-	if err := s.db.QueryRowContext(ctx, `SELECT totp_secret FROM users WHERE id = ?`, userID).Scan(&secret); err != nil {
-		return err
-	}
-	if secret == "" {
-		return nil
-	}
-	if !CheckTOTP(secret, code, s.cfg.Now()) {
-		return problem.Invalid("code", "invalid_totp")
-	}
-	return s.SetTOTP(ctx, userID, "", "")
 }

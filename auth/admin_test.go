@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
@@ -16,12 +17,19 @@ import (
 // accountsWorld: a district with two communes; an admin at the district,
 // one at commune 1, a clerk at commune 1 and a leader at the district.
 type accountsWorld struct {
+	db                     *store.DB
 	svc                    *auth.Service
 	acc                    *auth.Accounts
+	province               unit.Unit
 	district, c1, c2       unit.Unit
 	districtAdmin, c1Admin *auth.Actor
+	provinceAdmin          *auth.Actor
 	clerk, leader          *auth.Actor
 	now                    time.Time
+	// events are the security events published, recoveries the recovery
+	// links issued (what package notify would send).
+	events     []event.Security
+	recoveries []auth.RecoveryRequested
 }
 
 const pw = "mat-khau-dai"
@@ -29,14 +37,27 @@ const pw = "mat-khau-dai"
 func newAccountsWorld(t *testing.T, db *store.DB) *accountsWorld {
 	t.Helper()
 	ctx := context.Background()
-	w := &accountsWorld{now: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
+	w := &accountsWorld{db: db, now: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
 	units := unit.NewStore(db, nil)
-	w.svc = auth.NewService(db, auth.Config{Params: auth.Params{Time: 1, MemKiB: 1024, Threads: 1}, Now: func() time.Time { return w.now }, Units: units})
+	bus := event.New()
+	event.Subscribe(bus, "test", func(ctx context.Context, tx *store.Tx, e event.Security) error {
+		w.events = append(w.events, e)
+		return nil
+	})
+	event.Subscribe(bus, "test", func(ctx context.Context, tx *store.Tx, e auth.RecoveryRequested) error {
+		w.recoveries = append(w.recoveries, e)
+		return nil
+	})
+	w.svc = auth.NewService(db, auth.Config{Params: auth.Params{Time: 1, MemKiB: 1024, Threads: 1}, Now: func() time.Time { return w.now },
+		Units: units, Bus: bus, SecretKey: testKey})
 	w.acc = auth.NewAccounts(w.svc, units)
 	ids := map[string]int64{}
 	err := db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		if w.district, err = units.Create(ctx, tx, unit.Unit{Code: "000.00.07.H40", Name: "UBND huyện", Level: unit.District}, ""); err != nil {
+		if w.province, err = units.Create(ctx, tx, unit.Unit{Code: "000.00.00.H40", Name: "UBND tỉnh", Level: unit.Province}, ""); err != nil {
+			return err
+		}
+		if w.district, err = units.Create(ctx, tx, unit.Unit{Code: "000.00.07.H40", Name: "UBND huyện", Level: unit.District}, w.province.Code); err != nil {
 			return err
 		}
 		if w.c1, err = units.Create(ctx, tx, unit.Unit{Code: "000.01.07.H40", Name: "UBND xã Một", Level: unit.Commune}, w.district.Code); err != nil {
@@ -49,7 +70,7 @@ func newAccountsWorld(t *testing.T, db *store.DB) *accountsWorld {
 			name string
 			unit int64
 			role string
-		}{{"huyen.quantri", w.district.ID, auth.Admin}, {"xa1.quantri", w.c1.ID, auth.Admin}, {"xa1.vanthu", w.c1.ID, auth.Clerk}, {"huyen.lanhdao", w.district.ID, auth.Leader}} {
+		}{{"huyen.quantri", w.district.ID, auth.Admin}, {"xa1.quantri", w.c1.ID, auth.Admin}, {"xa1.vanthu", w.c1.ID, auth.Clerk}, {"huyen.lanhdao", w.district.ID, auth.Leader}, {"tinh.quantri", w.province.ID, auth.Admin}} {
 			u, err := w.svc.CreateUser(ctx, tx, auth.NewUser{User: auth.User{Username: a.name, Kind: "officer"}, Password: pw})
 			if err != nil {
 				return err
@@ -59,7 +80,7 @@ func newAccountsWorld(t *testing.T, db *store.DB) *accountsWorld {
 				return err
 			}
 		}
-		_, err = w.svc.CreateUser(ctx, tx, auth.NewUser{User: auth.User{Username: "congdan", Kind: "citizen"}, Password: pw})
+		_, err = w.svc.CreateUser(ctx, tx, auth.NewUser{User: auth.User{Username: "congdan", Kind: "citizen", Email: "congdan@example.vn", Phone: "0912345678"}, Password: pw})
 		return err
 	})
 	if err != nil {
@@ -73,6 +94,8 @@ func newAccountsWorld(t *testing.T, db *store.DB) *accountsWorld {
 		return a
 	}
 	w.districtAdmin, w.c1Admin, w.clerk, w.leader = load("huyen.quantri"), load("xa1.quantri"), load("xa1.vanthu"), load("huyen.lanhdao")
+	w.provinceAdmin = load("tinh.quantri")
+	w.events = nil // the setup's own
 	return w
 }
 
@@ -213,6 +236,9 @@ func TestDisableTOTPNeedsACode(t *testing.T) {
 		secret := auth.NewTOTPSecret()
 		code, _ := auth.TOTPCode(secret, w.now)
 		is(t, "enable", w.svc.SetTOTP(ctx, w.clerk.ID, secret, code), nil)
+		is(t, "disable with the code that enabled it", w.svc.DisableTOTP(ctx, w.clerk.ID, code), problem.ErrInvalid)
+		w.now = w.now.Add(30 * time.Second)
+		code, _ = auth.TOTPCode(secret, w.now)
 		wrong := string('0'+('1'+code[0]-'0')%10) + code[1:]
 		is(t, "disable with a wrong code", w.svc.DisableTOTP(ctx, w.clerk.ID, wrong), problem.ErrInvalid)
 		if on, _ := w.svc.HasTOTP(ctx, w.clerk.ID); !on {

@@ -7,6 +7,7 @@ package auth
 import (
 	"cmp"
 	"context"
+	"crypto/cipher"
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
@@ -82,6 +83,9 @@ type Grant struct {
 type Actor struct {
 	User
 	Grants []Grant `json:"roles"`
+	// TOTPDue: a unit's policy obliges the account to use TOTP and it has
+	// not enrolled; it may reach nothing but the enrolment page.
+	TOTPDue bool `json:"totp_enrolment_due,omitempty"`
 }
 
 // Has reports whether the actor holds role on unitID.
@@ -119,6 +123,12 @@ type Config struct {
 	// Bus carries event.Security for logins, tokens and account changes
 	// (the audit log listens); nil publishes nothing.
 	Bus *event.Bus
+	// SecretKey (KeySize bytes) seals TOTP secrets at rest. Empty: a
+	// random key for this process only (tests), with which
+	// EncryptTOTPSecrets refuses to run.
+	SecretKey []byte
+	// RecoveryTTL is how long a password recovery link works.
+	RecoveryTTL time.Duration
 }
 
 // UnitCodes returns the current code of each unit in ids, reading through
@@ -133,6 +143,9 @@ type Service struct {
 	cfg Config
 	// dummy is checked when a username does not exist, so a miss costs as much as a hit.
 	dummy string
+	// aead seals TOTP secrets; ephemeral: its key was made up at start.
+	aead      cipher.AEAD
+	ephemeral bool
 }
 
 // NewService returns a Service; zero fields of cfg take safe defaults.
@@ -152,8 +165,22 @@ func NewService(db *store.DB, cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.RecoveryTTL == 0 {
+		cfg.RecoveryTTL = 30 * time.Minute
+	}
 	dummy, _ := HashPassword("motcua-dummy-password", cfg.Params)
-	return &Service{db: db, cfg: cfg, dummy: dummy}
+	s := &Service{db: db, cfg: cfg, dummy: dummy}
+	key := cfg.SecretKey
+	if len(key) == 0 {
+		key, s.ephemeral = make([]byte, KeySize), true
+		rand.Read(key)
+	}
+	aead, err := newAEAD(key)
+	if err != nil {
+		panic(err) // a wrong-sized key is a wiring error: ParseKey checks what users give
+	}
+	s.aead = aead
+	return s
 }
 
 var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)
@@ -236,7 +263,7 @@ func (s *Service) LoginTOTP(ctx context.Context, username, password, code string
 	if pwOK && totp != "" && code == "" {
 		return "", time.Time{}, problem.Invalid("totp", "totp_required")
 	}
-	if !pwOK || (totp != "" && !CheckTOTP(totp, code, now)) {
+	if !pwOK || (totp != "" && !s.UseTOTP(ctx, id, totp, code, now)) {
 		failures++
 		lock := int64(0)
 		if failures >= int64(s.cfg.MaxFailures) {
@@ -290,7 +317,14 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Actor, error
 	if err != nil {
 		return nil, err
 	}
-	return s.Actor(ctx, uid)
+	a, err := s.Actor(ctx, uid)
+	if err != nil {
+		return nil, err
+	}
+	if a.TOTPDue, err = s.totpDue(ctx, s.db, uid); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // Actor loads a user with their grants.
