@@ -10,9 +10,10 @@ import (
 )
 
 // Subscribe registers the service as a listener of dossier.Transitioned
-// on bus (done once, at wiring time).
+// and auth.RecoveryRequested on bus (done once, at wiring time).
 func (s *Service) Subscribe(bus *event.Bus) {
 	event.Subscribe(bus, "notify", s.Transitioned)
+	event.Subscribe(bus, "notify", s.Recovery)
 }
 
 // Transitioned is the dossier.Transitioned listener: it decides who hears

@@ -88,9 +88,17 @@ const (
 	Overdue  Kind = "overdue"  // past due
 )
 
-// Kinds lists every kind (templates exist for each in every language).
+// Kinds lists every kind about a dossier (templates exist for each in
+// every language).
 var Kinds = []Kind{Submitted, Received, Supplement, Refused, FeeRequested, ResultReady, ResultPosted, Delivered, Apology, Stopped,
 	Assigned, DueSoon, Overdue}
+
+// PasswordRecovery carries a one-time link to set a new password
+// (Data.Account, Data.Due: when the link expires); see Recovery.
+const PasswordRecovery Kind = "password_recovery"
+
+// AccountKinds lists the kinds about an account rather than a dossier.
+var AccountKinds = []Kind{PasswordRecovery}
 
 // Channel is how a notification reaches its recipient.
 type Channel string
@@ -144,6 +152,7 @@ type Data struct {
 	Amount    int64      // fee in VND
 	Tracking  string     // postal tracking number
 	Carrier   string     // postal carrier
+	Account   string     // the account's username (account kinds)
 	Name      string     // the recipient's name (set by Send)
 	Link      string     // absolute link (set by Send)
 }

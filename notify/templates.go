@@ -2,6 +2,7 @@ package notify
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"text/template"
 	"time"
@@ -67,6 +68,10 @@ var texts = map[Kind]map[string]text{
 		"vi": {"Hồ sơ {{.Code}} sắp đến hạn", "Hồ sơ {{.Code}} ({{.Procedure}}) tại {{.Unit}} còn chưa đến 1 ngày làm việc trước hạn giải quyết: {{date .Due}}.", "Mở hồ sơ"},
 		"en": {"Dossier {{.Code}} is due soon", "Dossier {{.Code}} ({{.Procedure}}) at {{.Unit}} has less than one working day left: it is due on {{date .Due}}.", "Open the dossier"},
 	},
+	PasswordRecovery: {
+		"vi": {"Đặt lại mật khẩu tài khoản {{.Account}}", "Có yêu cầu đặt lại mật khẩu cho tài khoản {{.Account}}. Đường dẫn dưới đây chỉ dùng được một lần, đến {{date .Due}}. Nếu Ông/Bà không yêu cầu, hãy bỏ qua tin này: mật khẩu không thay đổi.", "Đặt mật khẩu mới"},
+		"en": {"Reset the password of account {{.Account}}", "Someone asked to reset the password of account {{.Account}}. The link below works once, until {{date .Due}}. If it was not you, ignore this message: the password stays as it is.", "Set a new password"},
+	},
 	Overdue: {
 		"vi": {"Hồ sơ {{.Code}} đã quá hạn", "Hồ sơ {{.Code}} ({{.Procedure}}) tại {{.Unit}} đã quá hạn giải quyết ({{date .Due}}). Nếu chưa thể trả kết quả, cần lập phiếu xin lỗi và hẹn lại ngày trả.", "Mở hồ sơ"},
 		"en": {"Dossier {{.Code}} is overdue", "Dossier {{.Code}} ({{.Procedure}}) at {{.Unit}} is overdue (it was due on {{date .Due}}). If the result cannot be delivered now, an apology with a new date is required.", "Open the dossier"},
@@ -116,7 +121,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 	out := map[string]*template.Template{}
 	for _, lang := range Langs {
 		fm := funcsFor(lang)
-		for _, k := range Kinds {
+		for _, k := range slices.Concat(Kinds, AccountKinds) {
 			tx, ok := texts[k][lang]
 			if !ok {
 				return nil, fmt.Errorf("notify: no %s text for %s", lang, k)
