@@ -61,6 +61,10 @@ type Config struct {
 	// CalendarRefresh is how often Calendar.Run re-reads announcements
 	// added on other instances; zero means a minute.
 	CalendarRefresh time.Duration
+	// SecretKey seals TOTP secrets at rest (auth.ParseKey: 64 hex digits
+	// or base64). Empty: the key in DataDir/secret.key, created on first
+	// start (see secretKey).
+	SecretKey string
 }
 
 // App is the assembled server.
@@ -102,7 +106,14 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	subscribeUnitMerged(a.Events)
 	a.Units = unit.New(db, unit.Config{Now: cfg.Now, Bus: a.Events, OpenDossiers: dossier.OpenAt})
 	a.Catalog = catalog.NewStore(db, cfg.Now)
-	a.Auth = auth.NewService(db, auth.Config{Params: cfg.AuthParams, Now: cfg.Now, Units: a.Units, Bus: a.Events})
+	key, err := secretKey(cfg)
+	if err != nil {
+		return nil, err
+	}
+	a.Auth = auth.NewService(db, auth.Config{Params: cfg.AuthParams, Now: cfg.Now, Units: a.Units, Bus: a.Events, SecretKey: key})
+	if err := sealTOTPSecrets(ctx, a.Auth, key, cfg.Log); err != nil {
+		return nil, err
+	}
 	cal, err := calendar.NewStore(ctx, db, calendar.StoreConfig{Now: cfg.Now, Log: cfg.Log, Refresh: cfg.CalendarRefresh})
 	if err != nil {
 		return nil, err

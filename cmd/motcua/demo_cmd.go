@@ -38,7 +38,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := prepare(ctx, db); err != nil {
 		return err
 	}
-	app, err := server.New(ctx, db, server.Config{DataDir: dbf.data, Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	app, err := server.New(ctx, db, server.Config{DataDir: dbf.data, SecretKey: dbf.key, Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
 		return err
 	}

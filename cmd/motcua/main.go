@@ -105,11 +105,13 @@ func version() string {
 type dbFlags struct {
 	data string
 	db   string
+	key  string // --secret-key
 }
 
 func (d *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.data, "data", "./data", "data directory: the SQLite database and stored files")
 	fs.StringVar(&d.db, "db", "", "PostgreSQL URL (postgres://…) instead of SQLite")
+	fs.StringVar(&d.key, "secret-key", "", "key sealing TOTP secrets (64 hex digits); default: DATA/secret.key, created on first start. Give every instance the same key")
 }
 
 func (d *dbFlags) open(ctx context.Context) (*store.DB, error) {

@@ -63,7 +63,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
-	cfg := server.Config{DataDir: dbf.data, Log: log, Trust: trust, TrustedProxies: trusted}
+	cfg := server.Config{DataDir: dbf.data, SecretKey: dbf.key, Log: log, Trust: trust, TrustedProxies: trusted}
 	stopSMS, err := nf.configure(&cfg, ln.Addr().String(), *loadDemo, log)
 	if err != nil {
 		return err

@@ -14,15 +14,81 @@ import (
 	"github.com/motcua/motcua/store"
 )
 
-// runUser implements `motcua user add NAME --role ROLE --unit CODE
-// --password-stdin`: how an administrator bootstraps accounts. The
-// password comes from standard input so it never lands in shell history
-// or the process list.
+const userUsage = `usage: motcua user add NAME --role ROLE --unit UNITCODE --password-stdin
+       motcua user passwd NAME      (the new password on standard input)
+       motcua user disable NAME
+       motcua user enable NAME`
+
+// runUser implements `motcua user add|passwd|disable|enable NAME`: how an
+// operator bootstraps accounts and recovers them (an admin locked out, a
+// leaked password) without SQL. Passwords come from standard input only,
+// so they never land in shell history or the process list. passwd and
+// disable end the account's sessions; each act is in the audit log with
+// no actor (the command line).
 func runUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
-	if len(args) < 2 || args[0] != "add" {
-		return errors.New("usage: motcua user add NAME --role ROLE --unit UNITCODE --password-stdin")
+	if len(args) < 2 {
+		return errors.New(userUsage)
 	}
-	name := args[1]
+	switch args[0] {
+	case "add":
+		return runUserAdd(ctx, args[1], args[2:], stdin, stdout)
+	case "passwd", "disable", "enable":
+		return runUserChange(ctx, args[0], args[1], args[2:], stdin, stdout)
+	}
+	return errors.New(userUsage)
+}
+
+// readPassword reads one line of standard input.
+func readPassword(stdin io.Reader) (string, error) {
+	pw, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	return strings.TrimRight(pw, "\r\n"), nil
+}
+
+func runUserChange(ctx context.Context, cmd, name string, args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := flag.NewFlagSet("user "+cmd, flag.ContinueOnError)
+	var dbf dbFlags
+	dbf.register(fs)
+	fs.Bool("password-stdin", true, "read the password from standard input (always)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	var pw string
+	if cmd == "passwd" {
+		var err error
+		if pw, err = readPassword(stdin); err != nil {
+			return err
+		}
+	}
+	db, err := dbf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := prepare(ctx, db); err != nil {
+		return err
+	}
+	app, err := server.New(ctx, db, server.Config{DataDir: dbf.data, SecretKey: dbf.key})
+	if err != nil {
+		return err
+	}
+	done := map[string]string{"passwd": "password of %s changed; its sessions ended", "disable": "%s disabled; its sessions ended", "enable": "%s enabled"}[cmd]
+	switch cmd {
+	case "passwd":
+		err = app.Auth.SetPasswordAsOperator(ctx, name, pw)
+	default:
+		err = app.Auth.SetDisabledAsOperator(ctx, name, cmd == "disable")
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, done+"\n", name)
+	return nil
+}
+
+func runUserAdd(ctx context.Context, name string, args []string, stdin io.Reader, stdout io.Writer) error {
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	var dbf dbFlags
 	dbf.register(fs)
@@ -30,7 +96,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	unitCode := fs.String("unit", "", "agency code of the unit the role is held on (not for citizens)")
 	fullName := fs.String("full-name", "", "full name shown in the history")
 	pwStdin := fs.Bool("password-stdin", false, "read the password from standard input")
-	if err := parse(fs, args[2:]); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if !*pwStdin {
@@ -42,11 +108,10 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	if *role != auth.Citizen && *unitCode == "" {
 		return errors.New("--unit is required for an officer role")
 	}
-	pw, err := bufio.NewReader(stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
+	pw, err := readPassword(stdin)
+	if err != nil {
 		return err
 	}
-	pw = strings.TrimRight(pw, "\r\n")
 	db, err := dbf.open(ctx)
 	if err != nil {
 		return err
@@ -55,7 +120,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	if err := prepare(ctx, db); err != nil {
 		return err
 	}
-	app, err := server.New(ctx, db, server.Config{DataDir: dbf.data})
+	app, err := server.New(ctx, db, server.Config{DataDir: dbf.data, SecretKey: dbf.key})
 	if err != nil {
 		return err
 	}
