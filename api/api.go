@@ -118,6 +118,10 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		a, err := s.Auth.Authenticate(r.Context(), strings.TrimSpace(token))
+		if err == nil && a.TOTPDue {
+			// A token issued before the unit required TOTP: enrol first.
+			err = errEnrolTOTP
+		}
 		if err != nil {
 			s.wrap(func(http.ResponseWriter, *http.Request) error { return err })(w, r)
 			return

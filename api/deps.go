@@ -24,8 +24,11 @@ import (
 // Auth is the part of the account service (*auth.Service) the API uses.
 type Auth interface {
 	Authenticate(ctx context.Context, token string) (*auth.Actor, error)
-	Login(ctx context.Context, username, password string) (token string, expires time.Time, err error)
+	ChangePassword(ctx context.Context, userID int64, old, password, keep string) error
+	Recover(ctx context.Context, token, password string) error
+	RequestRecovery(ctx context.Context, login string) error
 	Revoke(ctx context.Context, token string) error
+	Token(ctx context.Context, username, password, totp string) (token string, expires time.Time, err error)
 }
 
 // Units reads the administrative units (*unit.Store).

@@ -60,11 +60,12 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Username string `json:"username"`
 		Password string `json:"password"`
+		TOTP     string `json:"totp"`
 	}
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	token, exp, err := s.Auth.Login(r.Context(), in.Username, in.Password)
+	token, exp, err := s.Auth.Token(r.Context(), in.Username, in.Password, in.TOTP)
 	if err != nil {
 		return err
 	}

@@ -148,6 +148,10 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	accountPages, err := w.AccountTemplates()
+	if err != nil {
+		return nil, err
+	}
 	a.Ratings = rating.NewService(db, a.Dossiers, cfg.Now)
 	a.Reports = report.New(db)
 	site, err := portal.New(portal.Config{Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers, Ratings: a.Ratings,
@@ -187,6 +191,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	(&api.Server{Auth: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Ratings: a.Ratings, Reports: a.Reports, Forms: a.Forms, Postal: a.Postal, Payments: a.Payments, Calendar: cal, Log: cfg.Log, Trust: cfg.Trust}).Register(mux)
 	w.Register(mux)
 	w.RegisterLogin(mux, login)
+	w.RegisterAccount(mux, accountPages)
 	site.Register(mux)
 	back.Register(mux)
 	adm.Register(mux)

@@ -13,13 +13,15 @@ type loginPage struct {
 	Page
 	Next, Username, Error string
 	NeedCode              bool
+	// Reset: arrived from setting a new password by a recovery link.
+	Reset bool
 }
 
 // RegisterLogin serves the sign-in and sign-out pages (shared by citizens
 // and officers).
 func (w *Web) RegisterLogin(mux *http.ServeMux, t *template.Template) {
 	mux.HandleFunc("GET /dang-nhap", w.Wrap(func(rw http.ResponseWriter, r *http.Request) error {
-		p := loginPage{Page: w.Page(r, "login.title"), Next: SafePath(r.URL.Query().Get("next"))}
+		p := loginPage{Page: w.Page(r, "login.title"), Next: SafePath(r.URL.Query().Get("next")), Reset: r.URL.Query().Get("reset") == "1"}
 		return w.Render(rw, http.StatusOK, t, p)
 	}))
 	mux.HandleFunc("POST /dang-nhap", w.Wrap(func(rw http.ResponseWriter, r *http.Request) error {

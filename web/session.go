@@ -67,6 +67,17 @@ func (s *Sessions) Middleware(next http.Handler) http.Handler {
 		}
 		ctx := context.WithValue(r.Context(), actorKey{}, a)
 		r = r.WithContext(ctx)
+		if a.TOTPDue && !allowedBeforeEnrolment(r.URL.Path) {
+			// The unit requires TOTP of this account and it has none yet:
+			// the enrolment page first, nothing else.
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+				http.Redirect(w, r, totpEnrolPath, http.StatusSeeOther)
+				return
+			}
+			SecurityHeaders(w.Header())
+			http.Error(w, "Đơn vị yêu cầu bật xác thực hai lớp trước: "+totpEnrolPath, http.StatusForbidden)
+			return
+		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			if !s.validCSRF(r, c.Value) {
 				SecurityHeaders(w.Header())
