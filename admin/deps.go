@@ -18,10 +18,13 @@ type Auth interface {
 	DisableTOTP(ctx context.Context, userID int64, code string) error
 	HasTOTP(ctx context.Context, userID int64) (bool, error)
 	SetTOTP(ctx context.Context, userID int64, secret, code string) error
+	TOTPRequired(ctx context.Context, unitID int64) (bool, error)
 }
 
 // Accounts manages officer accounts and roles (*auth.Accounts).
 type Accounts interface {
+	Citizens(ctx context.Context, a *auth.Actor, q string) ([]auth.Officer, error)
+	SetTOTPPolicy(ctx context.Context, a *auth.Actor, unitID int64, required bool) error
 	CreateOfficer(ctx context.Context, a *auth.Actor, nu auth.NewUser, unitID int64, role string) (auth.User, error)
 	GrantRole(ctx context.Context, a *auth.Actor, username string, unitID int64, role string) error
 	Officer(ctx context.Context, a *auth.Actor, username string) (auth.Officer, error)

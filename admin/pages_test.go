@@ -79,6 +79,11 @@ func (f *fakeUnits) AddChild(_ context.Context, a *auth.Actor, parent string, c 
 	return c, nil
 }
 
+// fakeAuth answers the unit page's question about its TOTP policy: not required.
+type fakeAuth struct{ Auth }
+
+func (fakeAuth) TOTPRequired(context.Context, int64) (bool, error) { return false, nil }
+
 type world struct {
 	srv   *httptest.Server
 	units *fakeUnits
@@ -92,7 +97,7 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	fu := &fakeUnits{}
-	adm, err := New(Config{Web: w, Units: fu})
+	adm, err := New(Config{Web: w, Units: fu, Auth: fakeAuth{}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ func (o *Admin) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /quan-tri/don-vi/{code}/phong-ban", h(o.addDepartment))
 	mux.HandleFunc("POST /quan-tri/don-vi/{code}/doi-ten", h(o.rename))
 	mux.HandleFunc("POST /quan-tri/don-vi/{code}/sap-nhap", h(o.merge))
+	mux.HandleFunc("POST /quan-tri/don-vi/{code}/xac-thuc-2-lop", h(o.setTOTPPolicy))
 
 	mux.HandleFunc("GET /quan-tri/nguoi-dung", h(o.users))
 	mux.HandleFunc("POST /quan-tri/nguoi-dung", h(o.createOfficer))
@@ -21,6 +22,10 @@ func (o *Admin) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /quan-tri/nguoi-dung/{username}/thu-hoi", h(o.revoke))
 	mux.HandleFunc("POST /quan-tri/nguoi-dung/{username}/trang-thai", h(o.setDisabled))
 	mux.HandleFunc("POST /quan-tri/nguoi-dung/{username}/mat-khau", h(o.resetPassword))
+
+	mux.HandleFunc("GET /quan-tri/cong-dan", h(o.citizens))
+	mux.HandleFunc("POST /quan-tri/cong-dan/{username}/trang-thai", h(o.setCitizenDisabled))
+	mux.HandleFunc("POST /quan-tri/cong-dan/{username}/mat-khau", h(o.resetCitizenPassword))
 
 	mux.HandleFunc("GET /quan-tri/thu-tuc", h(o.procedures))
 	mux.HandleFunc("GET /quan-tri/thu-tuc/{code}", h(o.procedurePage))

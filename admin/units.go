@@ -78,6 +78,8 @@ type unitDetailPage struct {
 	Form         unitForm
 	Alert        Alert
 	Notice       string
+	// TOTPRequired: the unit requires TOTP of its admins and leaders.
+	TOTPRequired bool
 }
 
 func (o *Admin) unitPage(w http.ResponseWriter, r *http.Request) error {
@@ -103,6 +105,9 @@ func (o *Admin) renderUnit(w http.ResponseWriter, r *http.Request, a *auth.Actor
 		}
 	}
 	if p.Departments, err = o.units.Departments(ctx, u.ID); err != nil {
+		return err
+	}
+	if p.TOTPRequired, err = o.auth.TOTPRequired(ctx, u.ID); err != nil {
 		return err
 	}
 	hist, err := o.units.History(ctx, u.ID)

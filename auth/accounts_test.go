@@ -227,3 +227,24 @@ func TestAccountEvents(t *testing.T) {
 }
 
 var _ = errors.Is
+
+func TestCitizensList(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		w := newAccountsWorld(t, db)
+		ctx := context.Background()
+		_, err := w.acc.Citizens(ctx, w.districtAdmin, "")
+		is(t, "district admin", err, problem.ErrForbidden)
+		for _, q := range []string{"", "CONGDAN@", "091234", "cong"} {
+			list, err := w.acc.Citizens(ctx, w.provinceAdmin, q)
+			if err != nil || len(list) != 1 || list[0].Username != "congdan" {
+				t.Fatalf("%q: %+v %v", q, list, err)
+			}
+		}
+		if list, _ := w.acc.Citizens(ctx, w.provinceAdmin, "%"); len(list) != 0 {
+			t.Fatalf("%% is a wildcard: %+v", list)
+		}
+		if list, _ := w.acc.Citizens(ctx, w.provinceAdmin, "xa1"); len(list) != 0 {
+			t.Fatalf("officers listed as citizens: %+v", list)
+		}
+	})
+}

@@ -44,7 +44,10 @@ type Officer struct {
 	Grants   []Grant
 }
 
-var errNotYourUnit = problem.Forbidden("not_your_unit")
+var (
+	errNotYourUnit     = problem.Forbidden("not_your_unit")
+	errCitizenAccounts = problem.Forbidden("citizen_accounts")
+)
 
 func (ad *Accounts) scope(ctx context.Context, a *Actor) ([]int64, error) {
 	ids, err := ad.units.Scope(ctx, a)
@@ -250,7 +253,7 @@ func (ad *Accounts) manageable(ctx context.Context, a *Actor, username string) (
 			return 0, 0, err
 		}
 		if !ok {
-			return 0, 0, problem.Forbidden("citizen_accounts")
+			return 0, 0, errCitizenAccounts
 		}
 		return id, 0, nil
 	}

@@ -218,3 +218,113 @@ func TestTOTPPolicyPages(t *testing.T) {
 		}
 	})
 }
+
+// provinceAdmin adds an admin of the demo province (the demo has none).
+func provinceAdmin(t *testing.T, e *env) {
+	t.Helper()
+	ctx := context.Background()
+	err := e.app.DB.InTx(ctx, func(tx *store.Tx) error {
+		u, err := e.app.Auth.CreateUser(ctx, tx, auth.NewUser{User: auth.User{Username: "tinh.quantri", FullName: "Quản trị tỉnh", Kind: "officer"}, Password: demo.Password})
+		if err != nil {
+			return err
+		}
+		p, err := e.app.Units.ByCodeTx(ctx, tx, demo.ProvinceCode)
+		if err != nil {
+			return err
+		}
+		return e.app.Auth.Grant(ctx, tx, u.ID, p.ID, auth.Admin)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Issue 8, finding 11: no way to disable a citizen account short of SQL.
+// A province-level admin does it on /quan-tri/cong-dan; a commune admin
+// cannot.
+func TestCitizenAccountsPage(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		provinceAdmin(t, e)
+		citizen := e.admSignIn(t, "congdan")
+
+		commune := e.admSignIn(t, "gialam.quantri")
+		if status, _ := commune.get("/quan-tri/cong-dan"); status != 403 {
+			t.Fatalf("commune admin lists citizens: %d", status)
+		}
+		commune.get("/quan-tri")
+		if status, _ := commune.post("/quan-tri/cong-dan/congdan/trang-thai", form("disabled", "1")); status != 403 {
+			t.Fatalf("commune admin disables a citizen: %d", status)
+		}
+
+		b := e.admSignIn(t, "tinh.quantri")
+		status, body := b.get("/quan-tri/cong-dan?q=nguyenvanan")
+		if status != 200 || !strings.Contains(body, `id="c-congdan"`) || !strings.Contains(body, demo.Citizen.Phone) {
+			t.Fatalf("search: %d\n%s", status, admMain(body))
+		}
+		if status, body := b.post("/quan-tri/cong-dan/congdan/trang-thai", form("disabled", "1", "q", "congdan")); status != 200 || !strings.Contains(body, "Đã khóa tài khoản") {
+			t.Fatalf("disable: %d\n%s", status, admMain(body))
+		}
+		if status, body := citizen.get("/ho-so-cua-toi"); status != 200 || strings.Contains(body, "dang-xuat") {
+			t.Fatalf("the disabled citizen is still signed in: %d", status)
+		}
+		if status, _ := e.admBrowser(t).login("congdan", demo.Password, ""); status != 401 {
+			t.Fatalf("a disabled citizen signs in: %d", status)
+		}
+		if status, body := b.post("/quan-tri/cong-dan/congdan/mat-khau", form("password", "ngan", "q", "congdan")); status != 422 || !strings.Contains(body, "ít nhất 8 ký tự") {
+			t.Fatalf("short password: %d", status)
+		}
+		if status, _ := b.post("/quan-tri/cong-dan/congdan/trang-thai", form("disabled", "0")); status != 200 {
+			t.Fatalf("enable: %d", status)
+		}
+		if status, body := b.post("/quan-tri/cong-dan/congdan/mat-khau", form("password", "mat-khau-tinh-cap", "q", "congdan")); status != 200 || !strings.Contains(body, "Đã đặt lại mật khẩu") {
+			t.Fatalf("reset: %d", status)
+		}
+		if status, _ := e.admBrowser(t).login("congdan", "mat-khau-tinh-cap", ""); status != 200 {
+			t.Fatalf("login with the new password: %d", status)
+		}
+	})
+}
+
+// The TOTP policy is set on the unit's page by its admin.
+func TestTOTPPolicyForm(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		b := e.admSignIn(t, "gialam.quantri")
+		if status, body := b.get("/quan-tri/don-vi/" + demo.GiaLamCode); status != 200 || !strings.Contains(body, `action="/quan-tri/don-vi/`+demo.GiaLamCode+`/xac-thuc-2-lop"`) {
+			t.Fatalf("unit page: %d", status)
+		}
+		// The admin is an admin of the unit too, so is due to enrol at once:
+		// the redirect after the change, and every other page, lead there.
+		if status, body := b.post("/quan-tri/don-vi/"+demo.GiaLamCode+"/xac-thuc-2-lop", form("required", "1")); status != 200 || !strings.Contains(body, `name="secret"`) {
+			t.Fatalf("turn on: %d\n%s", status, admMain(body))
+		}
+		if !mustRequired(t, e, demo.GiaLamCode) {
+			t.Fatal("not required")
+		}
+		if status, body := b.get("/quan-tri"); status != 200 || !strings.Contains(body, `name="secret"`) {
+			t.Fatalf("the admin is not led to enrolment: %d", status)
+		}
+		if status, _ := e.admSignIn(t, "huyen.quantri").post("/quan-tri/don-vi/"+demo.GiaLamCode+"/xac-thuc-2-lop", form("required", "0")); status != 200 {
+			t.Fatalf("the district admin turns it off: %d", status)
+		}
+		if mustRequired(t, e, demo.GiaLamCode) {
+			t.Fatal("still required")
+		}
+	})
+}
+
+func mustRequired(t *testing.T, e *env, code string) bool {
+	t.Helper()
+	u, err := e.app.Units.ByCode(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	on, err := e.app.Auth.TOTPRequired(context.Background(), u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return on
+}
