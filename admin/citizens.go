@@ -79,6 +79,18 @@ func (o *Admin) resetCitizenPassword(w http.ResponseWriter, r *http.Request) err
 	return seeOther(w, r, citizensURL(r, "password"))
 }
 
+// clearTOTP turns an officer's second factor off (a lost phone).
+func (o *Admin) clearTOTP(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAdmin(r)
+	if err != nil {
+		return err
+	}
+	if err := o.accounts.ClearTOTP(r.Context(), a, r.PathValue("username")); err != nil {
+		return o.userFail(w, r, a, "totp", err)
+	}
+	return seeOther(w, r, userURL(r.PathValue("username"), "totp_cleared"))
+}
+
 // setTOTPPolicy turns a unit's TOTP requirement for its admins and
 // leaders on or off (the form is on the unit's page).
 func (o *Admin) setTOTPPolicy(w http.ResponseWriter, r *http.Request) error {

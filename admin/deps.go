@@ -23,6 +23,7 @@ type Auth interface {
 
 // Accounts manages officer accounts and roles (*auth.Accounts).
 type Accounts interface {
+	ClearTOTP(ctx context.Context, a *auth.Actor, username string) error
 	Citizens(ctx context.Context, a *auth.Actor, q string) ([]auth.Officer, error)
 	SetTOTPPolicy(ctx context.Context, a *auth.Actor, unitID int64, required bool) error
 	CreateOfficer(ctx context.Context, a *auth.Actor, nu auth.NewUser, unitID int64, role string) (auth.User, error)

@@ -22,6 +22,7 @@ func (o *Admin) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /quan-tri/nguoi-dung/{username}/thu-hoi", h(o.revoke))
 	mux.HandleFunc("POST /quan-tri/nguoi-dung/{username}/trang-thai", h(o.setDisabled))
 	mux.HandleFunc("POST /quan-tri/nguoi-dung/{username}/mat-khau", h(o.resetPassword))
+	mux.HandleFunc("POST /quan-tri/nguoi-dung/{username}/xac-thuc-2-lop", h(o.clearTOTP))
 
 	mux.HandleFunc("GET /quan-tri/cong-dan", h(o.citizens))
 	mux.HandleFunc("POST /quan-tri/cong-dan/{username}/trang-thai", h(o.setCitizenDisabled))

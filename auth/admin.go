@@ -351,3 +351,33 @@ func (s *Service) revokeAll(ctx context.Context, tx *store.Tx, userID int64) err
 	_, err := tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, s.cfg.Now().UnixMilli(), userID)
 	return err
 }
+
+// ClearTOTP turns an account's second factor off for someone who lost the
+// phone it was on, and ends the account's sessions; they sign in with the
+// password and enrol again (at once, if a unit's policy requires it).
+func (ad *Accounts) ClearTOTP(ctx context.Context, a *Actor, username string) error {
+	id, unitID, err := ad.manageable(ctx, a, username)
+	if err != nil {
+		return err
+	}
+	return ad.s.db.InTx(ctx, func(tx *store.Tx) error { return ad.s.clearTOTPAs(ctx, tx, a, id, normName(username), unitID) })
+}
+
+// ClearTOTPAsOperator is ClearTOTP from the command line (motcua user totp-off).
+func (s *Service) ClearTOTPAsOperator(ctx context.Context, username string) error {
+	id, _, err := s.target(ctx, username)
+	if err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, func(tx *store.Tx) error { return s.clearTOTPAs(ctx, tx, nil, id, normName(username), 0) })
+}
+
+func (s *Service) clearTOTPAs(ctx context.Context, tx *store.Tx, a *Actor, id int64, username string, unitID int64) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = '' WHERE id = ?`, id); err != nil {
+		return err
+	}
+	if err := s.revokeAll(ctx, tx, id); err != nil {
+		return err
+	}
+	return s.publish(ctx, tx, byAdmin(a, unitID, "totp_disabled", username, "admin"))
+}

@@ -172,3 +172,25 @@ func TestTOTPPolicy(t *testing.T) {
 		wantActions(t, w, "totp_enabled user:huyen.lanhdao", "totp_policy_changed unit:000.00.07.H40", "totp_disabled user:huyen.lanhdao")
 	})
 }
+
+// An admin clears the second factor of an officer who lost the phone.
+func TestClearTOTP(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		w := newAccountsWorld(t, db)
+		ctx := context.Background()
+		enrol(t, w, w.leader.ID)
+		w.events = nil
+		is(t, "commune admin on a district leader", w.acc.ClearTOTP(ctx, w.c1Admin, "huyen.lanhdao"), problem.ErrForbidden)
+		is(t, "district admin", w.acc.ClearTOTP(ctx, w.districtAdmin, "huyen.lanhdao"), nil)
+		if on, _ := w.svc.HasTOTP(ctx, w.leader.ID); on {
+			t.Fatal("still on")
+		}
+		login(t, w, "huyen.lanhdao", pw)
+		is(t, "operator", w.svc.ClearTOTPAsOperator(ctx, "huyen.lanhdao"), nil)
+		evs := w.events
+		wantActions(t, w, "totp_disabled user:huyen.lanhdao", "totp_disabled user:huyen.lanhdao")
+		if evs[0].ActorID != w.districtAdmin.ID || evs[0].Details != "admin" || evs[1].ActorID != 0 {
+			t.Fatalf("events %+v", evs)
+		}
+	})
+}

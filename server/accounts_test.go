@@ -328,3 +328,25 @@ func mustRequired(t *testing.T, e *env, code string) bool {
 	}
 	return on
 }
+
+// An admin turns off the second factor of an officer who lost the phone.
+func TestClearTOTPPage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, storetest.Open(t, "sqlite"))
+	ctx := context.Background()
+	secret := auth.NewTOTPSecret()
+	code, _ := auth.TOTPCode(secret, e.clock.Now())
+	if err := e.app.Auth.SetTOTP(ctx, mustUser(t, e, "gialam.vanthu"), secret, code); err != nil {
+		t.Fatal(err)
+	}
+	b := e.admSignIn(t, "gialam.quantri")
+	if status, body := b.get("/quan-tri/nguoi-dung/gialam.vanthu"); status != 200 || !strings.Contains(body, `action="/quan-tri/nguoi-dung/gialam.vanthu/xac-thuc-2-lop"`) {
+		t.Fatalf("user page: %d", status)
+	}
+	if status, body := b.post("/quan-tri/nguoi-dung/gialam.vanthu/xac-thuc-2-lop", nil); status != 200 || !strings.Contains(body, "Đã tắt xác thực hai lớp của tài khoản") {
+		t.Fatalf("clear: %d\n%s", status, admMain(body))
+	}
+	if on, _ := e.app.Auth.HasTOTP(ctx, mustUser(t, e, "gialam.vanthu")); on {
+		t.Fatal("still on")
+	}
+}

@@ -17,7 +17,8 @@ import (
 const userUsage = `usage: motcua user add NAME --role ROLE --unit UNITCODE --password-stdin
        motcua user passwd NAME      (the new password on standard input)
        motcua user disable NAME
-       motcua user enable NAME`
+       motcua user enable NAME
+       motcua user totp-off NAME    (lost phone: the account enrols again)`
 
 // runUser implements `motcua user add|passwd|disable|enable NAME`: how an
 // operator bootstraps accounts and recovers them (an admin locked out, a
@@ -32,7 +33,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	switch args[0] {
 	case "add":
 		return runUserAdd(ctx, args[1], args[2:], stdin, stdout)
-	case "passwd", "disable", "enable":
+	case "passwd", "disable", "enable", "totp-off":
 		return runUserChange(ctx, args[0], args[1], args[2:], stdin, stdout)
 	}
 	return errors.New(userUsage)
@@ -74,10 +75,13 @@ func runUserChange(ctx context.Context, cmd, name string, args []string, stdin i
 	if err != nil {
 		return err
 	}
-	done := map[string]string{"passwd": "password of %s changed; its sessions ended", "disable": "%s disabled; its sessions ended", "enable": "%s enabled"}[cmd]
+	done := map[string]string{"passwd": "password of %s changed; its sessions ended", "disable": "%s disabled; its sessions ended", "enable": "%s enabled",
+		"totp-off": "two-factor sign-in of %s turned off; its sessions ended"}[cmd]
 	switch cmd {
 	case "passwd":
 		err = app.Auth.SetPasswordAsOperator(ctx, name, pw)
+	case "totp-off":
+		err = app.Auth.ClearTOTPAsOperator(ctx, name)
 	default:
 		err = app.Auth.SetDisabledAsOperator(ctx, name, cmd == "disable")
 	}

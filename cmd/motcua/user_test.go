@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/server"
@@ -85,9 +86,30 @@ func TestUserPasswdDisableEnable(t *testing.T) {
 	if _, _, err := app.Auth.Login(ctx, "ana", "mat-khau-moi-456"); err != nil {
 		t.Fatalf("enabled account: %v", err)
 	}
+	// A lost phone: the operator turns the second factor off.
+	secret := auth.NewTOTPSecret()
+	code, _ := auth.TOTPCode(secret, time.Now())
+	if err := app.Auth.SetTOTP(ctx, mustID(t, app, "ana"), secret, code); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := cmd("", "user", "totp-off", "ana"); err != nil || !strings.Contains(out, "two-factor sign-in of ana turned off") {
+		t.Fatalf("totp-off: %q %v", out, err)
+	}
+	if on, _ := app.Auth.HasTOTP(ctx, mustID(t, app, "ana")); on {
+		t.Fatal("TOTP still on")
+	}
 	// The key sealing TOTP secrets was made on first start, readable by its owner only.
 	fi, err := os.Stat(filepath.Join(dir, "secret.key"))
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("secret.key: %v %v", fi, err)
 	}
+}
+
+func mustID(t *testing.T, app *server.App, name string) int64 {
+	t.Helper()
+	a, err := app.Auth.UserByName(t.Context(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.ID
 }
