@@ -6,9 +6,11 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/motcua/motcua/clientip"
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
@@ -17,6 +19,8 @@ import (
 // An account's own password: changed with the old one, or recovered with
 // a one-time link sent by e-mail and SMS. Both end the account's other
 // sessions, so whoever knew the old password is signed out.
+
+var errTooManyTries = problem.New(problem.ErrTooMany, "too_many_tries")
 
 // MinPassword is the shortest password accepted.
 const MinPassword = 8
@@ -36,7 +40,14 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, old, passwor
 	if err := s.db.QueryRowContext(ctx, `SELECT username, password_hash FROM users WHERE id = ?`, userID).Scan(&name, &hash); err != nil {
 		return err
 	}
+	// A stolen session must not become a way to guess the password:
+	// five wrong old passwords, then one a minute.
+	key := "old-password:" + strconv.FormatInt(userID, 10)
+	if !s.guesses.Peek(key) {
+		return errTooManyTries
+	}
 	if !CheckPassword(hash, old) {
+		s.guesses.Allow(key)
 		return problem.Invalid("old_password", "wrong_password")
 	}
 	if err := checkNewPassword(password); err != nil {
@@ -84,6 +95,11 @@ func (s *Service) RequestRecovery(ctx context.Context, login string) error {
 	login = strings.TrimSpace(login)
 	if login == "" {
 		return problem.Invalid("login", "login_required")
+	}
+	// Per client address, so the form cannot send links to every account
+	// in turn (each account also gets at most one a minute, below).
+	if ok, _ := s.guesses.Allow("recovery:" + clientip.String(ctx)); !ok {
+		return errTooManyTries
 	}
 	now := s.cfg.Now()
 	return s.db.InTx(ctx, func(tx *store.Tx) error {

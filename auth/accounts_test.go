@@ -2,13 +2,15 @@ package auth_test
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/clientip"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
@@ -226,7 +228,6 @@ func TestAccountEvents(t *testing.T) {
 	})
 }
 
-var _ = errors.Is
 
 func TestCitizensList(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
@@ -246,5 +247,28 @@ func TestCitizensList(t *testing.T) {
 		if list, _ := w.acc.Citizens(ctx, w.provinceAdmin, "xa1"); len(list) != 0 {
 			t.Fatalf("officers listed as citizens: %+v", list)
 		}
+	})
+}
+
+// A stolen session cannot be used to guess the password by changing it,
+// and the recovery form cannot flood inboxes from one address.
+func TestAccountGuessesSlowed(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		w := newAccountsWorld(t, db)
+		ctx := context.Background()
+		a, _ := w.svc.UserByName(ctx, "congdan")
+		for i := range 5 {
+			is(t, fmt.Sprintf("wrong old password %d", i+1), w.svc.ChangePassword(ctx, a.ID, "doan-mo-"+fmt.Sprint(i), "mat-khau-moi-2026", ""), problem.ErrInvalid)
+		}
+		is(t, "the right one, too soon", w.svc.ChangePassword(ctx, a.ID, pw, "mat-khau-moi-2026", ""), problem.ErrTooMany)
+		w.now = w.now.Add(time.Minute)
+		is(t, "a minute later", w.svc.ChangePassword(ctx, a.ID, pw, "mat-khau-moi-2026", ""), nil)
+
+		ip := clientip.With(ctx, netip.MustParseAddr("203.0.113.7"))
+		for i := range 5 {
+			is(t, fmt.Sprintf("recovery %d", i+1), w.svc.RequestRecovery(ip, fmt.Sprintf("nguoi%d@example.vn", i)), nil)
+		}
+		is(t, "the sixth from one address", w.svc.RequestRecovery(ip, "congdan"), problem.ErrTooMany)
+		is(t, "another address", w.svc.RequestRecovery(clientip.With(ctx, netip.MustParseAddr("203.0.113.8")), "congdan"), nil)
 	})
 }

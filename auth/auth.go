@@ -23,6 +23,7 @@ import (
 	"github.com/motcua/motcua/msg"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/throttle"
 )
 
 // Roles an account can hold on a unit.
@@ -146,6 +147,9 @@ type Service struct {
 	// aead seals TOTP secrets; ephemeral: its key was made up at start.
 	aead      cipher.AEAD
 	ephemeral bool
+	// guesses slows wrong old passwords (per account) and recovery
+	// requests (per client address); see account.go.
+	guesses *throttle.Limiter
 }
 
 // NewService returns a Service; zero fields of cfg take safe defaults.
@@ -169,7 +173,7 @@ func NewService(db *store.DB, cfg Config) *Service {
 		cfg.RecoveryTTL = 30 * time.Minute
 	}
 	dummy, _ := HashPassword("motcua-dummy-password", cfg.Params)
-	s := &Service{db: db, cfg: cfg, dummy: dummy}
+	s := &Service{db: db, cfg: cfg, dummy: dummy, guesses: throttle.New(throttle.Config{Burst: 5, Per: time.Minute, Now: cfg.Now})}
 	key := cfg.SecretKey
 	if len(key) == 0 {
 		key, s.ephemeral = make([]byte, KeySize), true
