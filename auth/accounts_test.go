@@ -228,7 +228,6 @@ func TestAccountEvents(t *testing.T) {
 	})
 }
 
-
 func TestCitizensList(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		w := newAccountsWorld(t, db)
