@@ -41,16 +41,14 @@ func (s *Service) totpRequired(ctx context.Context, q store.Querier, userID int6
 	return n > 0, err
 }
 
-// totpDue reports whether the account must use TOTP and has not enrolled.
+// totpDue reports whether the account must use TOTP and has not enrolled
+// (one query: it runs on every authenticated request).
 func (s *Service) totpDue(ctx context.Context, q store.Querier, userID int64) (bool, error) {
-	var secret string
-	if err := q.QueryRowContext(ctx, `SELECT totp_secret FROM users WHERE id = ?`, userID).Scan(&secret); err != nil {
-		return false, err
-	}
-	if secret != "" {
-		return false, nil
-	}
-	return s.totpRequired(ctx, q, userID)
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id
+		JOIN totp_policies p ON p.unit_id = r.unit_id
+		WHERE u.id = ? AND u.totp_secret = '' AND p.required = 1 AND r.role IN (?, ?)`, userID, totpRoles[0], totpRoles[1]).Scan(&n)
+	return n > 0, err
 }
 
 var errEnrolTOTP = problem.New(problem.ErrForbidden, "totp_enrolment_required")
