@@ -7,11 +7,9 @@ package audit
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
-	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/store"
 )
 
@@ -35,6 +33,19 @@ type Entry struct {
 	Details string `json:"details,omitempty"`
 	// ClientAddr is the address the request came from, when known.
 	ClientAddr string `json:"client_addr,omitempty"`
+	// HistoryTable, HistoryID and HistoryHash name the history row of
+	// another module this entry anchors (dossier_events, payment_events)
+	// and its digest when the change was made.
+	HistoryTable string `json:"history_table,omitempty"`
+	HistoryID    int64  `json:"history_id,omitempty"`
+	HistoryHash  string `json:"history_hash,omitempty"`
+	// Day and Seq place the entry in its day's hash chain; PrevHash is
+	// the hash of the entry before it (empty for the day's first), Hash
+	// its own. Record sets all four.
+	Day      string `json:"day"`
+	Seq      int64  `json:"seq"`
+	PrevHash string `json:"prev_hash"`
+	Hash     string `json:"hash"`
 }
 
 // Log reads and writes the audit log.
@@ -44,21 +55,6 @@ type Log struct {
 
 // New returns the log stored in db.
 func New(db *store.DB) *Log { return &Log{db: db} }
-
-// Record appends e in tx (the transaction of the change it records). A
-// zero At is an error: the log must not invent times.
-func (l *Log) Record(ctx context.Context, tx *store.Tx, e Entry) error {
-	if e.At.IsZero() || e.Action == "" || e.Object == "" {
-		return fmt.Errorf("audit: entry needs a time, an action and an object: %+v", e)
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_entries (at, actor_id, actor_name, actor_role, unit_id, action, object,
-		from_state, to_state, details, client_addr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.At.UnixMilli(), e.ActorID, e.ActorName, e.ActorRole, e.UnitID, e.Action, e.Object, e.From, e.To, e.Details, e.ClientAddr)
-	if err != nil {
-		return fmt.Errorf("audit: record %s %s: %w", e.Action, e.Object, err)
-	}
-	return nil
-}
 
 // Filter selects entries; zero fields select all.
 type Filter struct {
@@ -106,21 +102,17 @@ func (l *Log) List(ctx context.Context, f Filter) ([]Entry, error) {
 	if len(conds) > 0 {
 		where = " WHERE " + strings.Join(conds, " AND ")
 	}
-	rows, err := l.db.QueryContext(ctx, `SELECT id, at, actor_id, actor_name, actor_role, unit_id, action, object,
-		from_state, to_state, details, client_addr FROM audit_entries`+where+` ORDER BY id LIMIT ?`, append(args, min(f.Limit, 1000))...)
+	rows, err := l.db.QueryContext(ctx, selectEntry+where+` ORDER BY id LIMIT ?`, append(args, min(f.Limit, 1000))...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := []Entry{}
 	for rows.Next() {
-		var e Entry
-		var at int64
-		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.ActorName, &e.ActorRole, &e.UnitID, &e.Action, &e.Object,
-			&e.From, &e.To, &e.Details, &e.ClientAddr); err != nil {
+		e, err := scanEntry(rows)
+		if err != nil {
 			return nil, err
 		}
-		e.At = time.UnixMilli(at).In(calendar.Zone)
 		out = append(out, e)
 	}
 	return out, rows.Err()

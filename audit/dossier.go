@@ -37,7 +37,8 @@ func (l *Log) DossierTransitioned(ctx context.Context, tx *store.Tx, e dossier.T
 		return err
 	}
 	return l.Record(ctx, tx, Entry{At: e.At, ActorID: e.ActorID, ActorName: e.ActorName, ActorRole: e.ActorRole, UnitID: unitID,
-		Action: string(e.Action), Object: "dossier:" + d.Code, From: string(e.From), To: string(d.Status), Details: string(details)})
+		Action: string(e.Action), Object: "dossier:" + d.Code, From: string(e.From), To: string(d.Status), Details: string(details),
+		HistoryTable: "dossier_events", HistoryID: e.EventID, HistoryHash: e.EventDigest})
 }
 
 // Security records a security-relevant act published by any module,
@@ -47,5 +48,6 @@ func (l *Log) Security(ctx context.Context, tx *store.Tx, e event.Security) erro
 		e.ClientAddr = clientip.String(ctx)
 	}
 	return l.Record(ctx, tx, Entry{At: e.At, ActorID: e.ActorID, ActorName: e.ActorName, ActorRole: e.ActorRole, UnitID: e.UnitID,
-		Action: e.Action, Object: e.Object, Details: e.Details, ClientAddr: e.ClientAddr})
+		Action: e.Action, Object: e.Object, Details: e.Details, ClientAddr: e.ClientAddr,
+		HistoryTable: e.HistoryTable, HistoryID: e.HistoryID, HistoryHash: e.HistoryHash})
 }

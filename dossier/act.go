@@ -200,11 +200,12 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 	} else if n != 1 {
 		return problem.Conflict("version_conflict")
 	}
-	if err := appendEvent(ctx, tx, d.id, now, a, r.Role, string(r.Action), d.Status, to, d.Step, step, d.unitID, unitID, eventDue, in.Note); err != nil {
+	eventID, err := appendEvent(ctx, tx, d.id, now, a, r.Role, string(r.Action), d.Status, to, d.Step, step, d.unitID, unitID, eventDue, in.Note)
+	if err != nil {
 		return err
 	}
 	// Listeners write in this transaction: what they write exists if and only if the change does.
-	return s.publish(ctx, tx, d.Code, Transitioned{Action: r.Action, From: d.Status, FromUnitID: d.unitID, Note: in.Note, ActorRole: r.Role, At: now}, a)
+	return s.publish(ctx, tx, d.Code, Transitioned{Action: r.Action, From: d.Status, FromUnitID: d.unitID, Note: in.Note, ActorRole: r.Role, At: now, EventID: eventID}, a)
 }
 
 // assign sets the assignee for the coming step: the named user, who must
@@ -254,14 +255,15 @@ func roleLabel(a *auth.Actor, channel string) string {
 }
 
 func appendEvent(ctx context.Context, tx *store.Tx, dossierID int64, at time.Time, a *auth.Actor, role, action string,
-	from, to State, fromStep, toStep int, fromUnit, toUnit int64, due *time.Time, note string) error {
+	from, to State, fromStep, toStep int, fromUnit, toUnit int64, due *time.Time, note string) (int64, error) {
 	var fu any
 	if fromUnit != 0 {
 		fu = fromUnit
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO dossier_events (dossier_id, at, actor_id, actor_name, actor_role, action,
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO dossier_events (dossier_id, at, actor_id, actor_name, actor_role, action,
 		from_status, to_status, from_step, to_step, from_unit_id, to_unit_id, due_at, note)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		dossierID, at.UnixMilli(), a.ID, a.FullName, role, action, string(from), string(to), fromStep, toStep, fu, toUnit, nullMs(due), note)
-	return err
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		dossierID, at.UnixMilli(), a.ID, a.FullName, role, action, string(from), string(to), fromStep, toStep, fu, toUnit, nullMs(due), note).Scan(&id)
+	return id, err
 }

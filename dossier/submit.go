@@ -136,11 +136,12 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, in SubmitInput) (*D
 				return err
 			}
 		}
-		if err := appendEvent(ctx, tx, id, now, a, roleLabel(a, in.Channel), "submit", "", Submitted, 0, 0, 0, u.ID, nil, ""); err != nil {
+		eventID, err := appendEvent(ctx, tx, id, now, a, roleLabel(a, in.Channel), "submit", "", Submitted, 0, 0, 0, u.ID, nil, "")
+		if err != nil {
 			return err
 		}
 		// The applicant's confirmation is written in this same transaction.
-		if err := s.publish(ctx, tx, code, Transitioned{Action: SubmitAction, ActorRole: roleLabel(a, in.Channel), At: now}, a); err != nil {
+		if err := s.publish(ctx, tx, code, Transitioned{Action: SubmitAction, ActorRole: roleLabel(a, in.Channel), At: now, EventID: eventID}, a); err != nil {
 			return err
 		}
 		d, err = s.load(ctx, tx, code)

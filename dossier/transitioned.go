@@ -37,6 +37,11 @@ type Transitioned struct {
 	ActorRole string
 	// At is when the change was made (the service's clock).
 	At time.Time
+	// EventID is the dossier_events row the change appended, and
+	// EventDigest that row's digest (EventDigests): the audit log records
+	// it so an edit of the history row is found.
+	EventID     int64
+	EventDigest string
 }
 
 // SubmitAction is the pseudo-action of a new dossier, as recorded in its
@@ -57,6 +62,11 @@ func (s *Service) publish(ctx context.Context, tx *store.Tx, code string, e Tran
 		return err
 	}
 	e.Dossier, e.ActorID, e.ActorName = d, a.ID, a.FullName
+	digests, err := EventDigests(ctx, tx, []int64{e.EventID})
+	if err != nil {
+		return err
+	}
+	e.EventDigest = digests[e.EventID]
 	return event.Publish(ctx, s.cfg.Events, tx, e)
 }
 

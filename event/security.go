@@ -34,4 +34,10 @@ type Security struct {
 	// ClientAddr is the request's address; when empty the audit listener
 	// takes it from the context (package clientip).
 	ClientAddr string
+	// HistoryTable, HistoryID and HistoryHash name a history row the act
+	// appended in the publisher's own table (payment_events) and its
+	// digest, which the audit log anchors so an edit of it is found.
+	HistoryTable string
+	HistoryID    int64
+	HistoryHash  string
 }

@@ -224,21 +224,28 @@ func (s *Service) history(ctx context.Context, id int64) ([]Event, error) {
 	return out, rows.Err()
 }
 
-// actorRef is who an event records.
+// actorRef is who an event records, and the unit they acted at (0 for
+// the gateway or the system, or when the caller did not say).
 type actorRef struct {
 	id   int64
 	name string
+	unit int64
 }
 
 // refOf is the signed-in actor as an event records them.
-func refOf(a *auth.Actor) actorRef { return actorRef{a.ID, a.FullName} }
+func refOf(a *auth.Actor) actorRef { return actorRef{id: a.ID, name: a.FullName} }
+
+// refAt is a acting on d's fee, at d's receiving unit (which collects it).
+func refAt(a *auth.Actor, d *dossier.Dossier) actorRef {
+	return actorRef{id: a.ID, name: a.FullName, unit: d.ReceivingUnitID()}
+}
 
 var systemRef = actorRef{name: "Hệ thống"}
 
 // change moves p from its state by action, guarded by the version read
 // (the loser of a race changes nothing and gets false), sets cols, and
 // appends the event. It is the only writer of a payment's state.
-func change(ctx context.Context, tx *store.Tx, p *Payment, action Action, by actorRef, now time.Time, note string, cols map[string]any) (bool, error) {
+func change(ctx context.Context, tx *store.Tx, bus *event.Bus, p *Payment, action Action, by actorRef, now time.Time, note string, cols map[string]any) (bool, error) {
 	to, ok := Next(p.State, action)
 	if !ok {
 		return false, nil
@@ -257,21 +264,37 @@ func change(ctx context.Context, tx *store.Tx, p *Payment, action Action, by act
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return false, err
 	}
-	if err := appendEvent(ctx, tx, p.id, now, by, action, p.State, to, note); err != nil {
+	if err := appendEvent(ctx, tx, bus, p.id, p.Ref, now, by, action, p.State, to, note); err != nil {
 		return false, err
 	}
 	p.State, p.version = to, p.version+1
 	return true, nil
 }
 
-func appendEvent(ctx context.Context, tx *store.Tx, id int64, at time.Time, by actorRef, action Action, from, to State, note string) error {
+// appendEvent appends a history row and publishes it as event.Security
+// ("payment_" and the state reached: payment_requested, payment_pending,
+// payment_paid, payment_failed, payment_expired, payment_refunded) with
+// the row's digest, so the audit log anchors every payment_events row
+// (see history.go).
+func appendEvent(ctx context.Context, tx *store.Tx, bus *event.Bus, id int64, ref string, at time.Time, by actorRef, action Action, from, to State, note string) error {
 	var actor any
 	if by.id != 0 {
 		actor = by.id
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO payment_events (payment_id, at, actor_id, actor_name, action, from_state, to_state, note)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, at.UnixMilli(), actor, by.name, string(action), string(from), string(to), note)
-	return err
+	var eid int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO payment_events (payment_id, at, actor_id, actor_name, action, from_state, to_state, note)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, id, at.UnixMilli(), actor, by.name, string(action), string(from), string(to), note).Scan(&eid)
+	if err != nil {
+		return err
+	}
+	digests, err := EventDigests(ctx, tx, []int64{eid})
+	if err != nil {
+		return err
+	}
+	details, _ := json.Marshal(map[string]string{"from": string(from), "to": string(to), "note": note})
+	return event.Publish(ctx, bus, tx, event.Security{At: at, ActorID: by.id, ActorName: by.name, UnitID: by.unit,
+		Action: "payment_" + string(to), Object: "payment:" + ref, Details: string(details),
+		HistoryTable: "payment_events", HistoryID: eid, HistoryHash: digests[eid]})
 }
 
 // nextSeq takes the next number of a counter; the upsert is atomic on both engines.

@@ -109,7 +109,7 @@ func (s *Service) Request(ctx context.Context, a *auth.Actor, code string, in Re
 			return err
 		}
 		if last := lastOf(ps); last != nil && last.State == Requested {
-			ok, err := change(ctx, tx, last, Request, refOf(a), now, in.Note,
+			ok, err := change(ctx, tx, s.cfg.Events, last, Request, refAt(a, d), now, in.Note,
 				map[string]any{"amount": total, "lines": string(linesJSON), "requested_by": a.ID})
 			if err != nil {
 				return err
@@ -123,7 +123,7 @@ func (s *Service) Request(ctx context.Context, a *auth.Actor, code string, in Re
 				if !s.stale(last) {
 					return problem.New(problem.ErrState, "payment_in_progress")
 				}
-				if _, err := change(ctx, tx, last, Expire, systemRef, now, "", nil); err != nil {
+				if _, err := change(ctx, tx, s.cfg.Events, last, Expire, systemRef, now, "", nil); err != nil {
 					return err
 				}
 			}
@@ -139,7 +139,7 @@ func (s *Service) Request(ctx context.Context, a *auth.Actor, code string, in Re
 			if err != nil {
 				return err
 			}
-			if err := appendEvent(ctx, tx, id, now, refOf(a), Request, None, Requested, in.Note); err != nil {
+			if err := appendEvent(ctx, tx, s.cfg.Events, id, ref, now, refAt(a, d), Request, None, Requested, in.Note); err != nil {
 				return err
 			}
 			if out, err = s.byRef(ctx, tx, ref); err != nil {
@@ -218,7 +218,7 @@ func (s *Service) Refund(ctx context.Context, a *auth.Actor, ref, note string) (
 		return nil, problem.Invalid("note", "note_required.refund")
 	}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		ok, err := change(ctx, tx, p, Refund, refOf(a), s.cfg.Now(), note, nil)
+		ok, err := change(ctx, tx, s.cfg.Events, p, Refund, refAt(a, d), s.cfg.Now(), note, nil)
 		if err == nil && !ok {
 			err = problem.New(problem.ErrState, "invalid_transition.refund", problem.Key("payment.state."+string(p.State)))
 		}

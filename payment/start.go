@@ -158,7 +158,7 @@ func (s *Service) Start(ctx context.Context, a *auth.Actor, code string, in Star
 	}
 	cols := map[string]any{"gateway": s.cfg.Gateway.Name(), "payment_url": payURL, "started_at": now.UnixMilli(),
 		"expires_at": order.ExpiresAt.UnixMilli()}
-	payer, unitName := refOf(a), s.unitName(ctx, d)
+	payer, unitName := refAt(a, d), s.unitName(ctx, d)
 	changed := problem.Conflict("payment_changed")
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		ps, err := s.ofDossiers(ctx, tx, d.Code)
@@ -170,7 +170,7 @@ func (s *Service) Start(ctx context.Context, a *auth.Actor, code string, in Star
 			return changed
 		}
 		if last != nil && last.State == Requested {
-			if ok, err := change(ctx, tx, last, Start, payer, now, "", cols); err != nil || !ok {
+			if ok, err := change(ctx, tx, s.cfg.Events, last, Start, payer, now, "", cols); err != nil || !ok {
 				return firstErr(err, changed)
 			}
 			return nil
@@ -200,7 +200,7 @@ func (s *Service) insertStarted(ctx context.Context, tx *store.Tx, d *dossier.Do
 	if err != nil {
 		return err
 	}
-	return appendEvent(ctx, tx, id, now, payer, Start, None, Pending, "")
+	return appendEvent(ctx, tx, s.cfg.Events, id, ref, now, payer, Start, None, Pending, "")
 }
 
 func firstErr(err, otherwise error) error {
@@ -219,7 +219,7 @@ func (s *Service) stale(p *Payment) bool {
 // reloaded to what they left.
 func (s *Service) expire(ctx context.Context, p *Payment) error {
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
-		ok, err := change(ctx, tx, p, Expire, systemRef, s.cfg.Now(), "", nil)
+		ok, err := change(ctx, tx, s.cfg.Events, p, Expire, systemRef, s.cfg.Now(), "", nil)
 		if err != nil || ok {
 			p.decorate()
 			return err
