@@ -127,6 +127,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	calDone := make(chan struct{})
 	go func() { app.Calendar.Run(workerCtx); close(calDone) }()
 	defer func() { stopWorker(); <-calDone }()
+	// Each finished day's audit chain head goes to the log output, the
+	// anchor `motcua audit verify` is compared with.
+	headsDone := make(chan struct{})
+	go func() { app.Audit.RunAnnouncer(workerCtx, log, time.Now, 10*time.Minute); close(headsDone) }()
+	defer func() { stopWorker(); <-headsDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
