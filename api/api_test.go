@@ -75,6 +75,11 @@ func (f *fakeDossiers) Get(context.Context, *auth.Actor, string) (*dossier.Dossi
 	return nil, f.getErr
 }
 
+// Read is Get; recording the read is the dossier service's (dossier/readlog.go).
+func (f *fakeDossiers) Read(ctx context.Context, a *auth.Actor, code string) (*dossier.Dossier, error) {
+	return f.Get(ctx, a, code)
+}
+
 type world struct {
 	srv      *httptest.Server
 	dossiers *fakeDossiers

@@ -51,6 +51,8 @@ type Dossiers interface {
 	List(ctx context.Context, a *auth.Actor, f dossier.Filter) ([]*dossier.Dossier, error)
 	Open(ctx context.Context, a *auth.Actor, code string, fileID int64) (*dossier.File, *os.File, error)
 	Pauses(ctx context.Context, a *auth.Actor, code string) ([]dossier.Pause, error)
+	// Read is Get for showing the dossier: an officer's read is put on record.
+	Read(ctx context.Context, a *auth.Actor, code string) (*dossier.Dossier, error)
 	Submit(ctx context.Context, a *auth.Actor, in dossier.SubmitInput) (*dossier.Dossier, bool, error)
 	Track(ctx context.Context, code string, proof dossier.TrackProof) (*dossier.Tracking, error)
 	Upload(ctx context.Context, a *auth.Actor, code, component, name string, body io.Reader) (*dossier.File, error)

@@ -162,7 +162,7 @@ func (s *Server) getDossier(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.Dossiers.Get(r.Context(), a, r.PathValue("code"))
+	d, err := s.Dossiers.Read(r.Context(), a, r.PathValue("code"))
 	if err != nil {
 		return err
 	}

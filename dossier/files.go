@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -54,7 +55,8 @@ func (s *Service) blobPath(sum string) string {
 	return filepath.Join(s.cfg.FilesDir, sum[:2], sum)
 }
 
-// Open returns an attachment's metadata and content, if a may see the dossier.
+// Open returns an attachment's metadata and content, if a may see the
+// dossier; an officer's download is recorded (DownloadFile).
 func (s *Service) Open(ctx context.Context, a *auth.Actor, code string, fileID int64) (*File, *os.File, error) {
 	d, err := s.Get(ctx, a, code)
 	if err != nil {
@@ -62,6 +64,9 @@ func (s *Service) Open(ctx context.Context, a *auth.Actor, code string, fileID i
 	}
 	for _, f := range d.Files {
 		if f.ID == fileID {
+			if err := s.RecordRead(ctx, a, d.UnitID(), "dossier:"+d.Code, DownloadFile, strconv.FormatInt(f.ID, 10)+" "+f.Name); err != nil {
+				return nil, nil, err
+			}
 			fh, err := os.Open(s.blobPath(f.SHA256))
 			if err != nil {
 				return nil, nil, fmt.Errorf("dossier: open blob %s: %w", f.SHA256, err)

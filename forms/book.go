@@ -70,6 +70,10 @@ func (s *Service) Book(ctx context.Context, a *auth.Actor, code string, from, to
 	if err != nil {
 		return nil, err
 	}
+	if err := s.dossiers.RecordRead(ctx, a, u.ID, "unit:"+u.Code, dossier.PrintBook,
+		from.Format(time.DateOnly)+"/"+to.Format(time.DateOnly)); err != nil {
+		return nil, err
+	}
 	return &Document{Name: "so-theo-doi-" + u.Code + "-" + from.Format("20060102") + "-" + to.Format("20060102") + ".pdf",
 		Title: Name(TrackingBook), PDF: out.pdf, Signature: out.spot}, nil
 }

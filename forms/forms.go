@@ -284,6 +284,9 @@ func (s *Service) Dossier(ctx context.Context, a *auth.Actor, code, form, base s
 	if err != nil {
 		return nil, err
 	}
+	if err := s.dossiers.RecordRead(ctx, a, sh.d.UnitID(), "dossier:"+sh.d.Code, dossier.PrintForm, form); err != nil {
+		return nil, err
+	}
 	return &Document{Name: "mau-" + form + "-" + sh.d.Code + ".pdf", Title: Name(form), PDF: out.pdf, Signature: out.spot}, nil
 }
 

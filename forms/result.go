@@ -51,6 +51,9 @@ func (s *Service) Result(ctx context.Context, a *auth.Actor, code, base string) 
 	if err != nil {
 		return nil, err
 	}
+	if err := s.dossiers.RecordRead(ctx, a, sh.d.UnitID(), "dossier:"+sh.d.Code, dossier.PrintForm, "ket-qua"); err != nil {
+		return nil, err
+	}
 	return &Document{Name: "ket-qua-" + sh.d.Code + ".pdf", Title: t.Title, PDF: out.pdf, Signature: out.spot}, nil
 }
 

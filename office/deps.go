@@ -33,6 +33,8 @@ type Dossiers interface {
 	OpenSteps(ctx context.Context, units []int64) ([]dossier.StepAt, error)
 	Pauses(ctx context.Context, a *auth.Actor, code string) ([]dossier.Pause, error)
 	ProcedureFor(ctx context.Context, d *dossier.Dossier) (catalog.Procedure, error)
+	// Read is Get for showing the dossier: the officer's read is put on record.
+	Read(ctx context.Context, a *auth.Actor, code string) (*dossier.Dossier, error)
 	ReceiveChecked(ctx context.Context, a *auth.Actor, code string, in dossier.ActInput, paper []string) (*dossier.Dossier, error)
 	Submit(ctx context.Context, a *auth.Actor, in dossier.SubmitInput) (*dossier.Dossier, bool, error)
 	Tally(ctx context.Context, sc dossier.Scope, ranges []dossier.DueRange) (map[dossier.State]int64, []int64, error)

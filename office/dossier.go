@@ -96,7 +96,7 @@ func (o *Office) dossierPage(w http.ResponseWriter, r *http.Request, a *auth.Act
 // change is visible).
 func (o *Office) showDossier(w http.ResponseWriter, r *http.Request, a *auth.Actor, status int, st *actionState) error {
 	ctx := r.Context()
-	d, err := o.dossiers.Get(ctx, a, r.PathValue("code"))
+	d, err := o.dossiers.Read(ctx, a, r.PathValue("code"))
 	if err != nil {
 		return err
 	}

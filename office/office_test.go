@@ -86,6 +86,11 @@ func (f *fakeDossiers) Get(_ context.Context, _ *auth.Actor, code string) (*doss
 	return nil, problem.NotFound("dossier_not_found", "Không tìm thấy hồ sơ.")
 }
 
+// Read is Get; recording the read is the dossier service's (dossier/readlog.go).
+func (f *fakeDossiers) Read(ctx context.Context, a *auth.Actor, code string) (*dossier.Dossier, error) {
+	return f.Get(ctx, a, code)
+}
+
 func (f *fakeDossiers) ProcedureFor(ctx context.Context, d *dossier.Dossier) (catalog.Procedure, error) {
 	return f.cat.Get(ctx, d.Procedure)
 }

@@ -29,7 +29,7 @@ type receiptPage struct {
 
 func (o *Office) receipt(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
 	ctx := r.Context()
-	d, err := o.dossiers.Get(ctx, a, r.PathValue("code"))
+	d, err := o.dossiers.Read(ctx, a, r.PathValue("code"))
 	if err != nil {
 		return err
 	}
