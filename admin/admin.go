@@ -41,6 +41,7 @@ type Admin struct {
 	catalog  Catalog
 	units    Units
 	calendar Calendar
+	audit    Audit
 	now      func() time.Time
 	pages    map[string]*template.Template
 }
@@ -53,6 +54,8 @@ type Config struct {
 	Catalog  Catalog
 	Units    Units
 	Calendar Calendar
+	// Audit is the audit log, for its supervisors' page.
+	Audit Audit
 	// Now is the clock that picks the year shown by default (nil means
 	// time.Now).
 	Now func() time.Time
@@ -68,7 +71,7 @@ func New(cfg Config) (*Admin, error) {
 		return nil, err
 	}
 	return &Admin{web: cfg.Web, auth: cfg.Auth, accounts: cfg.Accounts, catalog: cfg.Catalog, units: cfg.Units,
-		calendar: cfg.Calendar, now: cfg.Now, pages: pages}, nil
+		calendar: cfg.Calendar, audit: cfg.Audit, now: cfg.Now, pages: pages}, nil
 }
 
 func (o *Admin) render(w http.ResponseWriter, code int, page string, data any) error {

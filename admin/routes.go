@@ -36,6 +36,9 @@ func (o *Admin) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /quan-tri/lich", h(o.calendarPage))
 	mux.HandleFunc("POST /quan-tri/lich", h(o.addAnnouncement))
 
+	// Supervisors', not admins': the log's search checks the role.
+	mux.HandleFunc("GET /quan-tri/nhat-ky", h(o.auditLog))
+
 	// Any officer's own second factor, not only admins'.
 	mux.HandleFunc("GET /tai-khoan/xac-thuc-2-lop", h(o.totpPage))
 	mux.HandleFunc("POST /tai-khoan/xac-thuc-2-lop", h(o.totpPost))

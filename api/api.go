@@ -33,6 +33,7 @@ type Server struct {
 	Postal   Postal
 	Payments Payments
 	Calendar Calendar
+	Audit    Audit
 	Log      *slog.Logger
 	// Trust is the trust list signatures are verified against (nil: none).
 	Trust *x509.CertPool

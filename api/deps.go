@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"github.com/motcua/motcua/audit"
 	"io"
 	"os"
 	"time"
@@ -96,4 +97,9 @@ type Payments interface {
 	Refund(ctx context.Context, a *auth.Actor, ref, note string) (*payment.Payment, error)
 	Request(ctx context.Context, a *auth.Actor, code string, in payment.RequestInput) (*payment.Payment, error)
 	Start(ctx context.Context, a *auth.Actor, code string, in payment.StartInput) (p *payment.Payment, created bool, err error)
+}
+
+// Audit reads the audit log within a supervisor's units (*audit.Log).
+type Audit interface {
+	Search(ctx context.Context, a *auth.Actor, q audit.Query) (*audit.Page, error)
 }

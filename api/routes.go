@@ -29,6 +29,7 @@ func (s *Server) Routes() []Route {
 		{"GET /api/v1/dossiers/{code}/files/{id}", s.download},
 		{"POST /api/v1/dossiers/{code}/rating", s.rateDossier},
 		{"GET /api/v1/ratings", s.ratingSummary},
+		{"GET /api/v1/audit", s.listAudit},
 		{"GET /api/v1/dossiers/{code}/forms/{form}", s.dossierForm},
 		{"GET /api/v1/dossiers/{code}/result.pdf", s.dossierResult},
 		{"GET /api/v1/units/{code}/tracking-book", s.trackingBook},

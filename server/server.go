@@ -164,7 +164,8 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	adm, err := admin.New(admin.Config{Web: w, Auth: a.Auth, Accounts: auth.NewAccounts(a.Auth, a.Units), Catalog: a.Catalog, Units: a.Units, Calendar: cal, Now: cfg.Now})
+	adm, err := admin.New(admin.Config{Web: w, Auth: a.Auth, Accounts: auth.NewAccounts(a.Auth, a.Units), Catalog: a.Catalog, Units: a.Units, Calendar: cal, Now: cfg.Now,
+		Audit: a.Audit})
 	if err != nil {
 		return nil, err
 	}
@@ -188,7 +189,8 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		})
 
 	mux := http.NewServeMux()
-	(&api.Server{Auth: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Ratings: a.Ratings, Reports: a.Reports, Forms: a.Forms, Postal: a.Postal, Payments: a.Payments, Calendar: cal, Log: cfg.Log, Trust: cfg.Trust}).Register(mux)
+	(&api.Server{Auth: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Ratings: a.Ratings, Reports: a.Reports, Forms: a.Forms, Postal: a.Postal, Payments: a.Payments, Calendar: cal, Log: cfg.Log, Trust: cfg.Trust,
+		Audit: a.Audit}).Register(mux)
 	w.Register(mux)
 	w.RegisterLogin(mux, login)
 	w.RegisterAccount(mux, accountPages)

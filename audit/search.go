@@ -1,0 +1,176 @@
+package audit
+
+import (
+	"context"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/unit"
+)
+
+// Query is what a supervisor asks of the log; zero fields select all.
+type Query struct {
+	// From and To are days, YYYY-MM-DD, both included.
+	From, To string
+	Action   string
+	ActorID  int64
+	// Actor is part of the actor's name.
+	Actor string
+	// Offset and Limit page the result, newest first; Limit defaults to
+	// 50 and is at most 200.
+	Offset, Limit int
+}
+
+// Page is one page of a search.
+type Page struct {
+	Entries []Entry `json:"entries"`
+	// Total is how many entries the query selects in all.
+	Total  int `json:"total"`
+	Offset int `json:"offset"`
+	Limit  int `json:"limit"`
+	// Units names the units of the entries (code and name by id).
+	Units map[int64]unit.Label `json:"-"`
+}
+
+var actionRE = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,63}$`)
+
+// ParseQuery reads a Query from the parameters from, to, action,
+// actor_id, actor, offset and limit (of the API and of the page); a value
+// that cannot be understood is an error, never ignored.
+func ParseQuery(v url.Values) (Query, error) {
+	q := Query{From: v.Get("from"), To: v.Get("to"), Action: strings.TrimSpace(v.Get("action")), Actor: strings.TrimSpace(v.Get("actor"))}
+	for _, f := range []struct{ name, val string }{{"from", q.From}, {"to", q.To}} {
+		if _, err := time.Parse(time.DateOnly, f.val); f.val != "" && err != nil {
+			return q, problem.Invalid(f.name, "invalid_date", f.name)
+		}
+	}
+	if q.From != "" && q.To != "" && q.To < q.From {
+		return q, problem.Invalid("to", "invalid_range")
+	}
+	if q.Action != "" && !actionRE.MatchString(q.Action) {
+		return q, problem.Invalid("action", "invalid_audit_action")
+	}
+	if len([]rune(q.Actor)) > 200 {
+		return q, problem.Invalid("actor", "invalid_audit_actor")
+	}
+	if s := v.Get("actor_id"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 {
+			return q, problem.Invalid("actor_id", "invalid_audit_actor")
+		}
+		q.ActorID = n
+	}
+	for name, dst := range map[string]*int{"limit": &q.Limit, "offset": &q.Offset} {
+		if s := v.Get(name); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 0 || (name == "limit" && n > 200) || n > 1_000_000 {
+				return q, problem.Invalid(name, "invalid_"+name, name)
+			}
+			*dst = n
+		}
+	}
+	return q, nil
+}
+
+// Search returns the entries q selects that a may see: those at the units
+// where a holds the supervisor role and the units below them (entries at
+// no unit — a failed login, a command-line act — only to the supervisors
+// of a top-level unit). Anyone else is refused.
+func (l *Log) Search(ctx context.Context, a *auth.Actor, q Query) (*Page, error) {
+	units, err := l.scope(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	if q.Limit <= 0 {
+		q.Limit = 50
+	}
+	q.Limit = min(q.Limit, 200)
+	conds := []string{`unit_id IN (` + store.Placeholders(len(units)) + `)`}
+	var args []any
+	for _, id := range units {
+		args = append(args, id)
+	}
+	add := func(cond string, v any) {
+		conds = append(conds, cond)
+		args = append(args, v)
+	}
+	if q.From != "" {
+		add("at >= ?", dayStart(q.From, time.Time{}).UnixMilli())
+	}
+	if q.To != "" {
+		add("at < ?", dayStart(q.To, time.Time{}).AddDate(0, 0, 1).UnixMilli())
+	}
+	if q.Action != "" {
+		add("action = ?", q.Action)
+	}
+	if q.ActorID != 0 {
+		add("actor_id = ?", q.ActorID)
+	}
+	if q.Actor != "" {
+		// LIKE's wildcards in the name are taken literally.
+		add(`actor_name LIKE ? ESCAPE '\'`, "%"+strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q.Actor)+"%")
+	}
+	where := " WHERE " + strings.Join(conds, " AND ")
+	p := &Page{Offset: q.Offset, Limit: q.Limit, Entries: []Entry{}}
+	if err := l.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_entries`+where, args...).Scan(&p.Total); err != nil {
+		return nil, err
+	}
+	rows, err := l.db.QueryContext(ctx, selectEntry+where+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, q.Limit, q.Offset)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return nil, err
+		}
+		p.Entries = append(p.Entries, e)
+		ids = append(ids, e.UnitID)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if p.Units, err = unit.Labels(ctx, l.db, ids...); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// scope is the unit ids whose entries a may see (0 for "no unit"), or a
+// forbidden error when a supervises nothing.
+func (l *Log) scope(ctx context.Context, a *auth.Actor) ([]int64, error) {
+	var roots []int64
+	top := false
+	if a != nil && !a.IsCitizen() {
+		for _, g := range a.Grants {
+			if g.Role != auth.Supervisor {
+				continue
+			}
+			roots = append(roots, g.UnitID)
+			u, err := unit.Get(ctx, l.db, g.UnitID)
+			if err != nil {
+				return nil, err
+			}
+			top = top || u.ParentID == 0
+		}
+	}
+	if len(roots) == 0 {
+		return nil, problem.Forbidden("audit_log")
+	}
+	ids, err := unit.Below(ctx, l.db, roots)
+	if err != nil {
+		return nil, err
+	}
+	if top {
+		ids = append(ids, 0)
+	}
+	return ids, nil
+}
