@@ -3,8 +3,8 @@ package audit_test
 import (
 	"strconv"
 	"strings"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua/audit"
 	"github.com/motcua/motcua/demo"
