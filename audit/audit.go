@@ -1,8 +1,43 @@
 // Package audit keeps the audit log: who did what to which object, when,
-// at which unit, one append-only row per change (table audit_entries). A
-// row is written by a listener inside the transaction of the change it
-// records (see Subscribe), so the log has a row exactly when the change
-// happened. Rows are never updated or deleted.
+// at which unit, from which address, one append-only row per
+// security-relevant act (tables audit_entries and audit_heads). A row is
+// written by a listener inside the transaction of the act it records (see
+// Subscribe), so the log has a row exactly when the act happened. Rows are
+// never updated or deleted.
+//
+// Every row is a link of its day's hash chain (chain.go: the canonical
+// encoding, the serialization of appends, the heads written to the log
+// output); `motcua audit verify` walks the chains (Verify). History rows of
+// other modules — dossier_events, payment_events — are anchored: the row
+// of the change carries their digest, so an edited history row is found
+// too. Supervisors read the log of their units and the units below them
+// (Search: GET /api/v1/audit, /quan-tri/nhat-ky).
+//
+// Actions (the Action column), by who publishes them:
+//
+//   - dossier.Transitioned (package dossier), one row per lifecycle step,
+//     anchoring its dossier_events row: submit, receive, refuse,
+//     request-supplement, supplement, forward, send-back, approve, stop,
+//     withdraw, apologize, deliver (dossier.Actions).
+//   - Officers' reads of personal data (package dossier, RecordRead; a
+//     citizen's reads of their own dossier are not recorded):
+//     dossier_read (the dossier's page, receipt or JSON), file_downloaded,
+//     form_printed (a form or the result document),
+//     tracking_book_printed (a unit's register, object "unit:<code>").
+//   - Payments (package payment), one row per payment_events row,
+//     anchoring it: payment_requested, payment_pending (sent to the
+//     gateway), payment_paid, payment_failed, payment_expired,
+//     payment_refunded.
+//   - Accounts and sign-in (package auth): login, login_failed,
+//     token_issued, token_revoked, role_granted, role_revoked,
+//     password_changed, password_reset, password_recovery_requested,
+//     account_created, account_disabled, account_enabled, totp_enabled,
+//     totp_disabled, totp_policy_changed.
+//   - Organisation and catalog: unit changes (package unit),
+//     procedure_version (package catalog), announcement_added and
+//     announcement_withdrawn (package calendar).
+//
+// A module that publishes a new event.Security action adds it here.
 package audit
 
 import (

@@ -10,6 +10,8 @@ import (
 	"github.com/motcua/motcua/audit"
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/payment"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
 )
@@ -105,6 +107,54 @@ func TestAuditLogForSupervisors(t *testing.T) {
 		}
 		if status, _ := e.admSignIn(t, "gialam.tiepnhan").get("/quan-tri/nhat-ky"); status != 403 {
 			t.Fatalf("a desk officer gets %d", status)
+		}
+	})
+}
+
+// Every payment_events row is anchored by an audit entry (a refund is
+// "payment_refunded", at the collecting unit, by the leader who recorded
+// it), and an edit of one is found by the verification (finding 10 of
+// issue 8: payment_events could be edited without a trace; refunds were
+// not audited).
+func TestPaymentHistoryIsAnchored(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newPayEnv(t, db)
+		ctx := context.Background()
+		code := e.receivedDossier("2.000815")
+		e.must(e.call("gialam.tiepnhan", "POST", "/api/v1/dossiers/"+code+"/payment-requests", map[string]any{}, nil), 201)
+		p := e.start(code)
+		e.payAtGateway(p.PaymentURL, true)
+		e.must(e.call("gialam.lanhdao", "POST", "/api/v1/payments/"+p.Ref+"/refund", map[string]string{"note": "Thu nhầm"}, nil), 200)
+
+		rows, err := e.app.Audit.List(ctx, audit.Filter{Object: "payment:" + p.Ref})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range rows {
+			got = append(got, r.Action)
+			if r.HistoryTable != "payment_events" || r.HistoryID == 0 || len(r.HistoryHash) != 64 {
+				t.Errorf("%s anchors %s %d %q", r.Action, r.HistoryTable, r.HistoryID, r.HistoryHash)
+			}
+		}
+		if strings.Join(got, " ") != "payment_requested payment_pending payment_paid payment_refunded" {
+			t.Fatalf("payment entries: %v", got)
+		}
+		gialam, _ := e.app.Units.ByCode(ctx, demo.GiaLamCode)
+		refund := rows[len(rows)-1]
+		if refund.UnitID != gialam.ID || !strings.Contains(refund.ActorName, "Đặng Văn Quân") || !strings.Contains(refund.Details, "Thu nhầm") {
+			t.Fatalf("refund entry: %+v", refund)
+		}
+		histories := map[string]audit.History{"dossier_events": dossier.Events{}, "payment_events": payment.Events{}}
+		if rep, err := e.app.Audit.Verify(ctx, "", "", histories); err != nil || rep.Broken != nil || rep.Anchored < 6 {
+			t.Fatalf("before the edit: %+v %v", rep, err)
+		}
+		if _, err := db.ExecContext(ctx, `UPDATE payment_events SET note = 'Khách tự hủy' WHERE id = ?`, refund.HistoryID); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := e.app.Audit.Verify(ctx, "", "", histories)
+		if err != nil || rep.Broken == nil || rep.Broken.ID != refund.ID || !strings.Contains(rep.Broken.Reason, "payment_events row") {
+			t.Fatalf("after the edit: %+v %v", rep.Broken, err)
 		}
 	})
 }
