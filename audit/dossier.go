@@ -25,7 +25,8 @@ type transitionDetails struct {
 }
 
 // DossierTransitioned records one change of a dossier's state, at the unit
-// the actor acted at (the receiving unit for a new dossier).
+// the actor acted at (the receiving unit for a new dossier), from the
+// request's address (package clientip).
 func (l *Log) DossierTransitioned(ctx context.Context, tx *store.Tx, e dossier.Transitioned) error {
 	d := e.Dossier
 	unitID := e.FromUnitID
@@ -38,7 +39,7 @@ func (l *Log) DossierTransitioned(ctx context.Context, tx *store.Tx, e dossier.T
 	}
 	return l.Record(ctx, tx, Entry{At: e.At, ActorID: e.ActorID, ActorName: e.ActorName, ActorRole: e.ActorRole, UnitID: unitID,
 		Action: string(e.Action), Object: "dossier:" + d.Code, From: string(e.From), To: string(d.Status), Details: string(details),
-		HistoryTable: "dossier_events", HistoryID: e.EventID, HistoryHash: e.EventDigest})
+		ClientAddr: clientip.String(ctx), HistoryTable: "dossier_events", HistoryID: e.EventID, HistoryHash: e.EventDigest})
 }
 
 // Security records a security-relevant act published by any module,

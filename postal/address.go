@@ -290,7 +290,7 @@ var errNoAddress = problem.NotFound("address_not_found")
 
 // Address returns a dossier's postal address, to whoever may see the dossier.
 func (s *Service) Address(ctx context.Context, a *auth.Actor, code string) (Address, error) {
-	d, err := s.dossiers.Get(ctx, a, code)
+	d, err := s.dossiers.Read(ctx, a, code) // an officer's read of the address is on record
 	if err != nil {
 		return Address{}, err
 	}

@@ -61,8 +61,8 @@ func TestAuditLogForSupervisors(t *testing.T) {
 			t.Fatalf("second page of one: %+v", page)
 		}
 		e.must(e.call("huyen.giamsat", "GET", "/api/v1/audit?actor="+url.QueryEscape("Nguyễn Thị Mai")+"&action=receive", nil, &page), 200)
-		if page.Total != 1 {
-			t.Fatalf("by actor and action: %+v", page)
+		if page.Total != 1 || page.Entries[0].ClientAddr == "" {
+			t.Fatalf("by actor and action (the request's address recorded): %+v", page)
 		}
 		e.must(e.call("xa1.giamsat", "GET", "/api/v1/audit", nil, &page), 200)
 		for _, en := range page.Entries {
