@@ -192,3 +192,31 @@ func TestVerifyFindsTampering(t *testing.T) {
 		})
 	}
 }
+
+// The heads are read back from serve's log output in either of slog's
+// forms; a head line that cannot be read is an error, not skipped.
+func TestParseLoggedHeads(t *testing.T) {
+	h1, h2 := strings.Repeat("a", 64), strings.Repeat("b", 64)
+	logText := `time=2026-12-08T00:00:01.000+07:00 level=INFO msg="audit chain head" day=2026-12-07 entries=3 head=` + h1 + `
+time=2026-12-08T00:00:02.000+07:00 level=INFO msg="request" path=/
+{"time":"2026-12-09T00:00:01+07:00","level":"INFO","msg":"audit chain head","day":"2026-12-07","entries":4,"head":"` + h2 + `"}
+`
+	got, err := audit.ParseLogged(strings.NewReader(logText))
+	if err != nil || len(got) != 1 || got["2026-12-07"] != (audit.Head{Day: "2026-12-07", N: 4, Head: h2}) {
+		t.Fatalf("parsed %+v %v; the later line of a day wins", got, err)
+	}
+	rep := &audit.Report{Days: []audit.Head{{Day: "2026-12-07", N: 4, Head: h2}}}
+	if b := audit.CheckLogged(rep, got, "", ""); b != nil {
+		t.Fatal(b)
+	}
+	rep.Days[0].N = 3
+	if b := audit.CheckLogged(rep, got, "", ""); b == nil || b.Day != "2026-12-07" {
+		t.Fatalf("a shorter chain than logged: %v", b)
+	}
+	if b := audit.CheckLogged(rep, got, "2026-12-08", ""); b != nil {
+		t.Fatalf("a day outside the range was judged: %v", b)
+	}
+	if _, err := audit.ParseLogged(strings.NewReader(`msg="audit chain head" day=2026-12-07`)); err == nil {
+		t.Fatal("a truncated head line was accepted")
+	}
+}

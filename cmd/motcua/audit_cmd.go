@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/motcua/motcua/audit"
@@ -13,25 +14,40 @@ import (
 	"github.com/motcua/motcua/schema"
 )
 
-// runAudit is `motcua audit verify [--from YYYY-MM-DD] [--to YYYY-MM-DD]`:
-// it walks the audit log's hash chains of those days (all by default),
-// prints each day's head (compare them with the "audit chain head" lines
-// serve wrote to its log) and fails naming the first broken entry.
+// runAudit is `motcua audit verify [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+// [--heads LOGFILE]`: it walks the audit log's hash chains of those days
+// (all by default), prints each day's head and fails naming the first
+// broken entry. With --heads it also compares the chains with the "audit
+// chain head" lines serve wrote to its log output (kept elsewhere), which
+// catches a rewrite of a day's end together with the database's heads.
 func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "verify" {
-		return fmt.Errorf("usage: motcua audit verify [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--data DIR | --db URL]")
+		return fmt.Errorf("usage: motcua audit verify [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--heads LOGFILE] [--data DIR | --db URL]")
 	}
 	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
 	var dbf dbFlags
 	dbf.register(fs)
 	from := fs.String("from", "", "first day to verify, YYYY-MM-DD (default: the first)")
 	to := fs.String("to", "", "last day to verify, YYYY-MM-DD (default: the last)")
+	headsFile := fs.String("heads", "", "serve's log output: its \"audit chain head\" lines are compared with the chains")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
 	for _, d := range []string{*from, *to} {
 		if _, err := time.Parse(time.DateOnly, d); d != "" && err != nil {
 			return fmt.Errorf("--from and --to are days, YYYY-MM-DD: %q", d)
+		}
+	}
+	var logged map[string]audit.Head
+	if *headsFile != "" {
+		f, err := os.Open(*headsFile)
+		if err != nil {
+			return err
+		}
+		logged, err = audit.ParseLogged(f)
+		f.Close()
+		if err != nil {
+			return err
 		}
 	}
 	db, err := dbf.open(ctx)
@@ -55,6 +71,10 @@ func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if rep.Legacy > 0 {
 		fmt.Fprintf(stdout, "%d entries predate the chain and cannot be verified\n", rep.Legacy)
+	}
+	if rep.Broken == nil && logged != nil {
+		rep.Broken = audit.CheckLogged(rep, logged, *from, *to)
+		fmt.Fprintf(stdout, "%d day heads compared with the log output\n", len(logged))
 	}
 	if rep.Broken != nil {
 		fmt.Fprintf(stdout, "BROKEN: %v\n", rep.Broken)

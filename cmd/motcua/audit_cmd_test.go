@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,9 +21,10 @@ import (
 )
 
 // auditWorld fills the database at cfg with a dossier submitted, received
-// and charged a fee through the wired app, and returns the audit entries
-// of the dossier and of its payment.
-func auditWorld(t *testing.T, cfg store.Config) (dossierRows, paymentRows []audit.Entry) {
+// and charged a fee through the wired app, then read by the desk, writes the day's chain head to
+// the log output at logPath as serve does the day after, and returns the
+// audit entries of the dossier and of its payment.
+func auditWorld(t *testing.T, cfg store.Config, logPath string) (dossierRows, paymentRows []audit.Entry) {
 	t.Helper()
 	ctx := t.Context()
 	db, err := store.Open(ctx, cfg)
@@ -59,12 +61,23 @@ func auditWorld(t *testing.T, cfg store.Config) (dossierRows, paymentRows []audi
 	if _, err := app.Dossiers.Act(ctx, desk, d.Code, dossier.Receive, dossier.ActInput{}); err != nil {
 		t.Fatal(err)
 	}
-	if dossierRows, err = app.Audit.List(ctx, audit.Filter{Object: "dossier:" + d.Code}); err != nil || len(dossierRows) != 2 {
+	if _, err := app.Dossiers.Read(ctx, desk, d.Code); err != nil { // the day's last entry anchors no history
+		t.Fatal(err)
+	}
+	if dossierRows, err = app.Audit.List(ctx, audit.Filter{Object: "dossier:" + d.Code}); err != nil || len(dossierRows) != 3 {
 		t.Fatalf("dossier entries: %+v %v", dossierRows, err)
 	}
 	if paymentRows, err = app.Audit.List(ctx, audit.Filter{Object: "payment:" + p.Ref}); err != nil || len(paymentRows) != 1 ||
 		paymentRows[0].Action != "payment_requested" || paymentRows[0].HistoryTable != "payment_events" {
 		t.Fatalf("payment entries: %+v %v", paymentRows, err)
+	}
+	out, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	if hs, err := app.Audit.AnnounceHeads(ctx, slog.New(slog.NewTextHandler(out, nil)), now.AddDate(0, 0, 1)); err != nil || len(hs) != 1 {
+		t.Fatalf("announce: %+v %v", hs, err)
 	}
 	return dossierRows, paymentRows
 }
@@ -87,8 +100,9 @@ func TestAuditVerifySQLiteShell(t *testing.T) {
 		t.Skip("sqlite3 not installed")
 	}
 	dir := t.TempDir()
-	rows, _ := auditWorld(t, store.Config{Dir: dir})
-	out, err := auditVerify(t, "--data", dir)
+	logPath := filepath.Join(t.TempDir(), "serve.log")
+	rows, _ := auditWorld(t, store.Config{Dir: dir}, logPath)
+	out, err := auditVerify(t, "--data", dir, "--heads", logPath)
 	if err != nil || !strings.Contains(out, "2026-12-07") || !strings.Contains(out, "OK:") {
 		t.Fatalf("intact log: %v\n%s", err, out)
 	}
@@ -112,6 +126,34 @@ func TestAuditVerifySQLiteShell(t *testing.T) {
 	}
 }
 
+// Deleting the day's last entry and setting the database's head to match
+// leaves a consistent chain; the head serve wrote to its log output finds
+// it.
+func TestAuditVerifyAgainstLoggedHeads(t *testing.T) {
+	sqlite3, err := exec.LookPath("sqlite3")
+	if err != nil {
+		if ciRequired() {
+			t.Fatal("sqlite3 is required in CI (Debian package sqlite3)")
+		}
+		t.Skip("sqlite3 not installed")
+	}
+	dir := t.TempDir()
+	logPath := filepath.Join(t.TempDir(), "serve.log")
+	auditWorld(t, store.Config{Dir: dir}, logPath)
+	if b, err := exec.Command(sqlite3, filepath.Join(dir, "motcua.db"), `
+		DELETE FROM audit_entries WHERE id = (SELECT MAX(id) FROM audit_entries);
+		UPDATE audit_heads SET n = n - 1, head = (SELECT hash FROM audit_entries WHERE day = audit_heads.day ORDER BY seq DESC LIMIT 1);`).CombinedOutput(); err != nil {
+		t.Fatalf("sqlite3: %v %s", err, b)
+	}
+	if out, err := auditVerify(t, "--data", dir); err != nil {
+		t.Fatalf("without the log the forgery is consistent, yet: %v\n%s", err, out)
+	}
+	out, err := auditVerify(t, "--data", dir, "--heads", logPath)
+	if err == nil || !strings.Contains(out, "BROKEN: audit chain of 2026-12-07") || !strings.Contains(out, "the log output recorded") {
+		t.Fatalf("against the logged head: %v\n%s", err, out)
+	}
+}
+
 // On PostgreSQL, a payment_events row edited with psql is found through
 // the audit entry that anchors it.
 func TestAuditVerifyPostgresPsql(t *testing.T) {
@@ -123,7 +165,7 @@ func TestAuditVerifyPostgresPsql(t *testing.T) {
 		t.Skip("psql not installed")
 	}
 	url := storetest.NewPostgresDB(t)
-	_, pay := auditWorld(t, store.Config{URL: url})
+	_, pay := auditWorld(t, store.Config{URL: url}, filepath.Join(t.TempDir(), "serve.log"))
 	if out, err := auditVerify(t, "--db", url); err != nil {
 		t.Fatalf("intact log: %v\n%s", err, out)
 	}

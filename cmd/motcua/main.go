@@ -32,7 +32,7 @@ Usage:
   motcua payments reconcile [--date YYYY-MM-DD] [--demo | --vnpay-tmn-code C --vnpay-hash-secret S --vnpay-url URL] [--data DIR | --db URL]
   motcua sign (--pkcs11-module LIB --token-label L --pin-stdin | --p12 FILE --password-stdin) [--seal] [--image PNG] IN.pdf OUT.pdf
   motcua verify [--trust PEM] FILE.pdf
-  motcua audit verify [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--data DIR | --db URL]
+  motcua audit verify [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--heads LOGFILE] [--data DIR | --db URL]
   motcua demo generate [--year 2022] [--scale 1.0] [--seed 1] [--data DIR | --db URL]
   motcua version
 
