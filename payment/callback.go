@@ -84,7 +84,7 @@ func (s *Service) confirm(ctx context.Context, res Result) (Outcome, error) {
 				note += ", ngân hàng " + res.BankCode
 			}
 		}
-		ok, err := change(ctx, tx, s.cfg.Events, p, action, actorRef{name: gatewayName(p.Gateway)}, now, note, cols)
+		ok, err := change(ctx, tx, s.cfg.Events, p, action, s.atUnit(ctx, tx, actorRef{name: gatewayName(p.Gateway)}, p), now, note, cols)
 		if err != nil {
 			return err
 		}

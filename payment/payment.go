@@ -242,6 +242,19 @@ func refAt(a *auth.Actor, d *dossier.Dossier) actorRef {
 
 var systemRef = actorRef{name: "Hệ thống"}
 
+// atUnit is by (the gateway, the system) acting at p's collecting unit, so
+// the audit entry is in that unit's log; a unit whose code changed since
+// the fee was asked leaves it at no unit.
+func (s *Service) atUnit(ctx context.Context, tx *store.Tx, by actorRef, p *Payment) actorRef {
+	if s.units == nil {
+		return by
+	}
+	if u, err := s.units.ByCodeTx(ctx, tx, p.Unit); err == nil {
+		by.unit = u.ID
+	}
+	return by
+}
+
 // change moves p from its state by action, guarded by the version read
 // (the loser of a race changes nothing and gets false), sets cols, and
 // appends the event. It is the only writer of a payment's state.

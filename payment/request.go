@@ -123,7 +123,7 @@ func (s *Service) Request(ctx context.Context, a *auth.Actor, code string, in Re
 				if !s.stale(last) {
 					return problem.New(problem.ErrState, "payment_in_progress")
 				}
-				if _, err := change(ctx, tx, s.cfg.Events, last, Expire, systemRef, now, "", nil); err != nil {
+				if _, err := change(ctx, tx, s.cfg.Events, last, Expire, s.atUnit(ctx, tx, systemRef, last), now, "", nil); err != nil {
 					return err
 				}
 			}

@@ -219,7 +219,7 @@ func (s *Service) stale(p *Payment) bool {
 // reloaded to what they left.
 func (s *Service) expire(ctx context.Context, p *Payment) error {
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
-		ok, err := change(ctx, tx, s.cfg.Events, p, Expire, systemRef, s.cfg.Now(), "", nil)
+		ok, err := change(ctx, tx, s.cfg.Events, p, Expire, s.atUnit(ctx, tx, systemRef, p), s.cfg.Now(), "", nil)
 		if err != nil || ok {
 			p.decorate()
 			return err

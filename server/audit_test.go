@@ -141,6 +141,11 @@ func TestPaymentHistoryIsAnchored(t *testing.T) {
 			t.Fatalf("payment entries: %v", got)
 		}
 		gialam, _ := e.app.Units.ByCode(ctx, demo.GiaLamCode)
+		for _, r := range rows { // the gateway's confirmation too: it is the collecting unit's
+			if r.UnitID != gialam.ID {
+				t.Errorf("%s at unit %d, want the collecting unit %d", r.Action, r.UnitID, gialam.ID)
+			}
+		}
 		refund := rows[len(rows)-1]
 		if refund.UnitID != gialam.ID || !strings.Contains(refund.ActorName, "Đặng Văn Quân") || !strings.Contains(refund.Details, "Thu nhầm") {
 			t.Fatalf("refund entry: %+v", refund)
