@@ -3,8 +3,11 @@
 // holiday calendar and its yearly announcements, and officers' TOTP.
 //
 // An actor holding the admin role on a unit administers that unit and
-// every unit below it. The services (unit.Store's *As/Managed functions,
-// auth.Accounts) enforce that scope; these pages only show what they allow.
+// every unit below it; procedures and the calendar are the province's
+// (auth.Scopes). The services (unit.Store's *As/Managed functions,
+// auth.Accounts, catalog.Store.Edit, calendar.Store) enforce those scopes;
+// these pages only show what they allow. Admins manage accounts and
+// units, not dossiers: no admin page shows a dossier's content.
 package admin
 
 import (
@@ -30,7 +33,8 @@ var files embed.FS
 type Calendar interface {
 	Current() *calendar.Calendar
 	Announcements(ctx context.Context) ([]calendar.Announcement, error)
-	Add(ctx context.Context, a calendar.Announcement, by int64) error
+	Add(ctx context.Context, a *auth.Actor, ann calendar.Announcement) error
+	Withdraw(ctx context.Context, a *auth.Actor, date string) error
 }
 
 // Admin holds what the admin pages need.

@@ -2,24 +2,29 @@ package admin
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/web"
 )
 
 // The calendar is shared by every unit (deadlines everywhere skip its days
-// off); like the API, any unit admin may add an announcement.
+// off): every admin may read it here, only the province's admins may add
+// or withdraw an announcement (auth.Announce; calendar.Store checks).
 
 // holidayKeys are the statutory holidays an announcement may replace.
 var holidayKeys = []string{calendar.HolidayNewYear, calendar.HolidayTet, calendar.HolidayHungKings,
 	calendar.HolidayReunification, calendar.HolidayLabourDay, calendar.HolidayNationalDay}
 
 type dayRow struct {
+	// Day is the date as stored (YYYY-MM-DD), for the withdraw form.
+	Day             string
 	Date            time.Time
 	Weekday         string
 	Name, Kind, Was string
@@ -34,6 +39,8 @@ type calendarPage struct {
 	Form             calendar.Announcement
 	Alert            Alert
 	Notice           string
+	// CanAnnounce: the reader is a province admin, who may add and withdraw.
+	CanAnnounce bool
 }
 
 func (o *Admin) calendarPage(w http.ResponseWriter, r *http.Request) error {
@@ -63,7 +70,7 @@ func (o *Admin) renderCalendar(w http.ResponseWriter, r *http.Request, pg web.Pa
 	}
 	row := func(date, name, kind string) dayRow {
 		t, _ := time.ParseInLocation(time.DateOnly, date, calendar.Zone)
-		return dayRow{Date: t, Weekday: enumText(p.Page, "admin.cal.weekday.", strconv.Itoa(int(t.Weekday()))), Name: name, Kind: kind}
+		return dayRow{Day: date, Date: t, Weekday: enumText(p.Page, "admin.cal.weekday.", strconv.Itoa(int(t.Weekday()))), Name: name, Kind: kind}
 	}
 	for _, d := range o.calendar.Current().Holidays(year) {
 		p.Days = append(p.Days, row(d.Date, d.Name, enumText(p.Page, "admin.cal.day.", d.Kind)))
@@ -80,6 +87,9 @@ func (o *Admin) renderCalendar(w http.ResponseWriter, r *http.Request, pg web.Pa
 			}
 			p.Announcements = append(p.Announcements, d)
 		}
+	}
+	if a, err := web.RequireActor(r); err == nil {
+		p.CanAnnounce = o.units.AtProvince(r.Context(), a, auth.Announce) == nil
 	}
 	for _, k := range []string{calendar.AnnounceOff, calendar.AnnounceWork} {
 		p.Kinds = append(p.Kinds, option{k, enumText(p.Page, "admin.cal.kind.", k)})
@@ -115,6 +125,10 @@ func (o *Admin) addAnnouncement(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Refused before the input is judged: the form is not theirs to fill.
+	if err := o.units.AtProvince(r.Context(), a, auth.Announce); err != nil {
+		return err
+	}
 	ann := calendar.Announcement{Date: strings.TrimSpace(r.PostFormValue("date")), Kind: r.PostFormValue("kind"),
 		Name: strings.TrimSpace(r.PostFormValue("name")), Replaces: r.PostFormValue("replaces")}
 	p := o.adminPage(r, "admin.cal.title")
@@ -124,7 +138,7 @@ func (o *Admin) addAnnouncement(w http.ResponseWriter, r *http.Request) error {
 	}
 	al, ok := checkAnnouncement(p, ann)
 	if ok {
-		err := o.calendar.Add(r.Context(), ann, a.ID)
+		err := o.calendar.Add(r.Context(), a, ann)
 		if err == nil {
 			return seeOther(w, r, "/quan-tri/lich?nam="+ann.Date[:4]+"&ok=announced")
 		}
@@ -135,4 +149,22 @@ func (o *Admin) addAnnouncement(w http.ResponseWriter, r *http.Request) error {
 		return o.renderCalendar(w, r, p, status, year, ann, al)
 	}
 	return o.renderCalendar(w, r, p, http.StatusUnprocessableEntity, year, ann, al)
+}
+
+// withdrawAnnouncement removes the announcement of the date in the path;
+// the calendar store checks that the admin is the province's.
+func (o *Admin) withdrawAnnouncement(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAdmin(r)
+	if err != nil {
+		return err
+	}
+	date := r.PathValue("date")
+	if err := o.calendar.Withdraw(r.Context(), a, date); err != nil {
+		return err
+	}
+	year := date
+	if len(year) > 4 {
+		year = year[:4]
+	}
+	return seeOther(w, r, "/quan-tri/lich?nam="+url.QueryEscape(year)+"&ok=withdrawn")
 }

@@ -37,7 +37,8 @@ type Accounts interface {
 
 // Catalog reads the procedure catalog (*catalog.Store).
 type Catalog interface {
-	Edit(ctx context.Context, p catalog.Procedure, by int64) (catalog.Procedure, error)
+	Edit(ctx context.Context, a *auth.Actor, p catalog.Procedure) (catalog.Procedure, error)
+	MayEdit(ctx context.Context, a *auth.Actor, code string) error
 	Get(ctx context.Context, code string) (catalog.Procedure, error)
 	Search(ctx context.Context, q catalog.Query) ([]catalog.Summary, error)
 	Versions(ctx context.Context, code string) ([]catalog.VersionInfo, error)
@@ -47,6 +48,7 @@ type Catalog interface {
 type Units interface {
 	AddChild(ctx context.Context, a *auth.Actor, parentCode string, c unit.Unit) (unit.Unit, error)
 	AddDepartmentTo(ctx context.Context, a *auth.Actor, unitCode string, d unit.Department) error
+	AtProvince(ctx context.Context, a *auth.Actor, r auth.Right) error
 	ByCode(ctx context.Context, code string) (unit.Unit, error)
 	Departments(ctx context.Context, unitID int64) ([]unit.Department, error)
 	History(ctx context.Context, unitID int64) ([]unit.Change, error)

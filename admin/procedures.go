@@ -11,9 +11,11 @@ import (
 	"github.com/motcua/motcua/web"
 )
 
-// Procedures are the national catalog, not a unit's: like the API, any
-// unit admin may publish a new version. Dossiers already submitted keep
-// the version they were submitted under.
+// Procedures are the province's catalog: any admin may read it here, but
+// only a province admin, or for a procedure published for a unit that
+// unit's admins, may publish a new version (catalog.Store.Edit checks,
+// auth.EditProcedure). Dossiers already submitted keep the version they
+// were submitted under.
 
 type proceduresPage struct {
 	web.Page
@@ -76,6 +78,9 @@ func (o *Admin) editProcedure(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	code := r.PathValue("code")
+	if err := o.catalog.MayEdit(r.Context(), a, code); err != nil {
+		return err
+	}
 	body := r.PostFormValue("body") // the form is already parsed (and size-capped) by the CSRF check
 	pg := o.adminPage(r, "admin.proc.title", code)
 	fail := func(key string, detail error) error {
@@ -96,7 +101,7 @@ func (o *Admin) editProcedure(w http.ResponseWriter, r *http.Request) error {
 	if p.Code != code {
 		return fail("admin.proc.code_mismatch", nil)
 	}
-	out, err := o.catalog.Edit(r.Context(), p, a.ID)
+	out, err := o.catalog.Edit(r.Context(), a, p)
 	if err != nil {
 		al, status, err := o.refused(pg, "edit", err)
 		if err != nil {

@@ -35,6 +35,7 @@ func (o *Admin) Register(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /quan-tri/lich", h(o.calendarPage))
 	mux.HandleFunc("POST /quan-tri/lich", h(o.addAnnouncement))
+	mux.HandleFunc("POST /quan-tri/lich/{date}/thu-hoi", h(o.withdrawAnnouncement))
 
 	// Supervisors', not admins': the log's search checks the role.
 	mux.HandleFunc("GET /quan-tri/nhat-ky", h(o.auditLog))

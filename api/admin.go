@@ -16,7 +16,8 @@ import (
 type Calendar interface {
 	Current() *calendar.Calendar
 	Announcements(ctx context.Context) ([]calendar.Announcement, error)
-	Add(ctx context.Context, a calendar.Announcement, by int64) error
+	Add(ctx context.Context, a *auth.Actor, ann calendar.Announcement) error
+	Withdraw(ctx context.Context, a *auth.Actor, date string) error
 }
 
 func requireAdmin(r *http.Request) (*auth.Actor, error) {
@@ -30,11 +31,15 @@ func requireAdmin(r *http.Request) (*auth.Actor, error) {
 	return a, nil
 }
 
-// putProcedure publishes an edited procedure as a new version. Dossiers
-// already submitted keep the version they were submitted under.
+// putProcedure publishes an edited procedure as a new version, if the
+// catalog finds a entitled (auth.EditProcedure). Dossiers already
+// submitted keep the version they were submitted under.
 func (s *Server) putProcedure(w http.ResponseWriter, r *http.Request) error {
 	a, err := requireAdmin(r)
 	if err != nil {
+		return err
+	}
+	if err := s.Catalog.MayEdit(r.Context(), a, r.PathValue("code")); err != nil {
 		return err
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, 1<<20))
@@ -48,7 +53,7 @@ func (s *Server) putProcedure(w http.ResponseWriter, r *http.Request) error {
 	if p.Code != r.PathValue("code") {
 		return problem.Invalid("code", "code_mismatch")
 	}
-	out, err := s.Catalog.Edit(r.Context(), p, a.ID)
+	out, err := s.Catalog.Edit(r.Context(), a, p)
 	if err != nil {
 		return err
 	}
@@ -80,8 +85,22 @@ func (s *Server) addAnnouncement(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if err := s.Calendar.Add(r.Context(), in, a.ID); err != nil {
+	if err := s.Calendar.Add(r.Context(), a, in); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, in)
+}
+
+// withdrawAnnouncement removes an announcement; the calendar store checks
+// that a is a province admin (auth.Announce).
+func (s *Server) withdrawAnnouncement(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAdmin(r)
+	if err != nil {
+		return err
+	}
+	if err := s.Calendar.Withdraw(r.Context(), a, r.PathValue("date")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }

@@ -40,7 +40,8 @@ type Units interface {
 
 // Catalog reads the procedure catalog (*catalog.Store).
 type Catalog interface {
-	Edit(ctx context.Context, p catalog.Procedure, by int64) (catalog.Procedure, error)
+	Edit(ctx context.Context, a *auth.Actor, p catalog.Procedure) (catalog.Procedure, error)
+	MayEdit(ctx context.Context, a *auth.Actor, code string) error
 	Get(ctx context.Context, code string) (catalog.Procedure, error)
 	Search(ctx context.Context, q catalog.Query) ([]catalog.Summary, error)
 }

@@ -14,6 +14,7 @@ func (s *Server) Routes() []Route {
 		{"GET /api/v1/calendar/holidays/{year}", s.holidays},
 		{"GET /api/v1/calendar/announcements", s.listAnnouncements},
 		{"POST /api/v1/calendar/announcements", s.addAnnouncement},
+		{"DELETE /api/v1/calendar/announcements/{date}", s.withdrawAnnouncement},
 		{"POST /api/v1/auth/token", s.createToken},
 		{"DELETE /api/v1/auth/token", s.revokeToken},
 		{"POST /api/v1/auth/password", s.changePassword},

@@ -2,11 +2,16 @@ package calendar
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
 	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 )
@@ -20,6 +25,18 @@ type StoreConfig struct {
 	// Refresh is how often Run re-reads the stored announcements, which
 	// another instance may have added. Zero means a minute.
 	Refresh time.Duration
+	// Bus carries event.Security for every announcement added or
+	// withdrawn (the audit log listens); nil publishes nothing.
+	Bus *event.Bus
+	// Province judges who may announce (a *unit.Store): a day off moves
+	// every unit's deadlines, so only the province's admins may
+	// (auth.Announce). Without it Add and Withdraw refuse everyone.
+	Province Province
+}
+
+// Province is the unit tree's answer to "does a hold r at the province".
+type Province interface {
+	AtProvince(ctx context.Context, a *auth.Actor, r auth.Right) error
 }
 
 // Store keeps the announcements an admin added (table
@@ -108,22 +125,72 @@ func announcements(ctx context.Context, q store.Querier) ([]Announcement, error)
 	return out, rows.Err()
 }
 
-// Add stores an announcement (replacing one on the same day) and puts the
-// calendar it makes in force at once. The announcements are re-read inside
-// the same transaction, so once Add returns the calendar includes a.
-func (s *Store) Add(ctx context.Context, a Announcement, by int64) error {
-	if err := a.Validate(); err != nil {
+// Add stores an announcement made by a (replacing one on the same day)
+// and puts the calendar it makes in force at once. The announcements are
+// re-read inside the same transaction, so once Add returns the calendar
+// includes it, and every deadline computed from then on counts with it.
+func (s *Store) Add(ctx context.Context, a *auth.Actor, ann Announcement) error {
+	if err := s.mayAnnounce(ctx, a); err != nil {
+		return err
+	}
+	if err := ann.Validate(); err != nil {
 		return problem.Invalid("announcement", "invalid_announcement", err.Error())
 	}
+	return s.change(ctx, func(tx *store.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM calendar_announcements WHERE day = ?`, ann.Date); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_announcements (day, kind, name, replaces, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			ann.Date, ann.Kind, ann.Name, ann.Replaces, a.ID, s.cfg.Now().UnixMilli()); err != nil {
+			return err
+		}
+		return s.publish(ctx, tx, a, "announcement_added", ann)
+	})
+}
+
+// Withdraw removes the announcement of date (YYYY-MM-DD) and puts the
+// calendar without it in force at once, as Add does: the statutory rules
+// and the other announcements decide that day again. An unknown date is
+// ErrNotFound.
+func (s *Store) Withdraw(ctx context.Context, a *auth.Actor, date string) error {
+	if err := s.mayAnnounce(ctx, a); err != nil {
+		return err
+	}
+	return s.change(ctx, func(tx *store.Tx) error {
+		var ann Announcement
+		err := tx.QueryRowContext(ctx, `SELECT day, kind, name, replaces FROM calendar_announcements WHERE day = ?`, date).
+			Scan(&ann.Date, &ann.Kind, &ann.Name, &ann.Replaces)
+		if errors.Is(err, sql.ErrNoRows) {
+			return problem.NotFound("announcement_not_found", date)
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM calendar_announcements WHERE day = ?`, date); err != nil {
+			return err
+		}
+		return s.publish(ctx, tx, a, "announcement_withdrawn", ann)
+	})
+}
+
+func (s *Store) mayAnnounce(ctx context.Context, a *auth.Actor) error {
+	if a == nil {
+		return problem.New(problem.ErrUnauthorized, "unauthorized")
+	}
+	if s.cfg.Province == nil {
+		return problem.Forbidden("province_admin_only")
+	}
+	return s.cfg.Province.AtProvince(ctx, a, auth.Announce)
+}
+
+// change runs write in a transaction that then re-reads every
+// announcement, and installs the calendar they make once it commits.
+func (s *Store) change(ctx context.Context, write func(tx *store.Tx) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var extra []Announcement
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM calendar_announcements WHERE day = ?`, a.Date); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_announcements (day, kind, name, replaces, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			a.Date, a.Kind, a.Name, a.Replaces, by, s.cfg.Now().UnixMilli()); err != nil {
+		if err := write(tx); err != nil {
 			return err
 		}
 		var err error
@@ -135,6 +202,15 @@ func (s *Store) Add(ctx context.Context, a Announcement, by int64) error {
 	}
 	s.cur.Store(New(Options{Extra: extra}))
 	return nil
+}
+
+func (s *Store) publish(ctx context.Context, tx *store.Tx, a *auth.Actor, action string, ann Announcement) error {
+	details, err := json.Marshal(ann)
+	if err != nil {
+		return err
+	}
+	return event.Publish(ctx, s.cfg.Bus, tx, event.Security{At: s.cfg.Now(), ActorID: a.ID, ActorName: a.Username,
+		ActorRole: auth.Admin, Action: action, Object: "announcement:" + ann.Date, Details: string(details)})
 }
 
 // Current returns the calendar in force. It never touches the database.

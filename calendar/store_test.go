@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
@@ -22,6 +24,23 @@ var storm = calendar.Announcement{Date: "2026-03-03", Kind: calendar.AnnounceOff
 
 var stormDay = time.Date(2026, 3, 3, 9, 0, 0, 0, calendar.Zone)
 
+// province lets the actors it names announce, as unit.Store.AtProvince
+// does for the province's admins.
+type province map[string]bool
+
+func (p province) AtProvince(ctx context.Context, a *auth.Actor, r auth.Right) error {
+	if r == auth.Announce && p[a.Username] {
+		return nil
+	}
+	return problem.Forbidden("province_admin_only")
+}
+
+var (
+	tinh   = &auth.Actor{User: auth.User{ID: 1, Username: "tinh.quantri"}}
+	xa     = &auth.Actor{User: auth.User{ID: 2, Username: "xa.quantri"}}
+	anyone = province{"tinh.quantri": true}
+)
+
 // TestStoreAddTakesEffectAtOnce: the instance where an admin adds a day
 // off uses it for the next deadline; another instance picks it up on its
 // next refresh, and until then keeps answering from memory.
@@ -29,7 +48,7 @@ func TestStoreAddTakesEffectAtOnce(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		stamp := time.Date(2026, 3, 2, 8, 0, 0, 0, calendar.Zone)
-		here, err := calendar.NewStore(ctx, db, calendar.StoreConfig{Now: func() time.Time { return stamp }})
+		here, err := calendar.NewStore(ctx, db, calendar.StoreConfig{Now: func() time.Time { return stamp }, Province: anyone})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -41,10 +60,10 @@ func TestStoreAddTakesEffectAtOnce(t *testing.T) {
 			t.Fatal("3 March 2026 is off before any announcement")
 		}
 
-		if err := here.Add(ctx, calendar.Announcement{Date: storm.Date, Kind: "nope", Name: "x"}, 1); !errors.Is(err, problem.ErrInvalid) {
+		if err := here.Add(ctx, tinh, calendar.Announcement{Date: storm.Date, Kind: "nope", Name: "x"}); !errors.Is(err, problem.ErrInvalid) {
 			t.Fatalf("invalid kind: got %v, want an invalid problem", err)
 		}
-		if err := here.Add(ctx, storm, 1); err != nil {
+		if err := here.Add(ctx, tinh, storm); err != nil {
 			t.Fatal(err)
 		}
 		if here.Current().IsWorkingDay(stormDay) {
@@ -74,6 +93,58 @@ func TestStoreAddTakesEffectAtOnce(t *testing.T) {
 	})
 }
 
+// TestStoreWithdraw: only the province announces (issue 8, finding 1: a
+// commune admin declared a province-wide day off); a withdrawn
+// announcement stops counting at once, as an added one starts at once,
+// and both acts reach the audit log as event.Security.
+func TestStoreWithdraw(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		bus := event.New()
+		var seen []event.Security
+		event.Subscribe(bus, "test", func(ctx context.Context, tx *store.Tx, e event.Security) error {
+			seen = append(seen, e)
+			return nil
+		})
+		s, err := calendar.NewStore(ctx, db, calendar.StoreConfig{Province: anyone, Bus: bus})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Add(ctx, xa, storm); !errors.Is(err, problem.ErrForbidden) {
+			t.Fatalf("a commune admin announced: %v", err)
+		}
+		if err := s.Add(ctx, tinh, storm); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Withdraw(ctx, xa, storm.Date); !errors.Is(err, problem.ErrForbidden) {
+			t.Fatalf("a commune admin withdrew: %v", err)
+		}
+		if err := s.Withdraw(ctx, tinh, "2026-03-04"); !errors.Is(err, problem.ErrNotFound) {
+			t.Fatalf("withdrawing nothing: %v", err)
+		}
+		if err := s.Withdraw(ctx, tinh, storm.Date); err != nil {
+			t.Fatal(err)
+		}
+		if !s.Current().IsWorkingDay(stormDay) {
+			t.Fatal("the withdrawn day off still counts")
+		}
+		if as, _ := s.Announcements(ctx); len(as) != 0 {
+			t.Fatalf("left after withdrawal: %+v", as)
+		}
+		if len(seen) != 2 || seen[0].Action != "announcement_added" || seen[1].Action != "announcement_withdrawn" ||
+			seen[1].Object != "announcement:2026-03-03" || seen[1].ActorID != tinh.ID {
+			t.Fatalf("security events: %+v", seen)
+		}
+		none, err := calendar.NewStore(ctx, db, calendar.StoreConfig{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := none.Add(ctx, tinh, storm); !errors.Is(err, problem.ErrForbidden) {
+			t.Fatalf("a store without a province check announced: %v", err)
+		}
+	})
+}
+
 // TestStoreRefreshFailureKeepsLastGood: when the database cannot be read,
 // the periodic refresh logs it and deadlines keep the calendar in force.
 func TestStoreRefreshFailureKeepsLastGood(t *testing.T) {
@@ -81,12 +152,12 @@ func TestStoreRefreshFailureKeepsLastGood(t *testing.T) {
 		ctx := context.Background()
 		var log syncBuffer
 		s, err := calendar.NewStore(ctx, db, calendar.StoreConfig{
-			Log: slog.New(slog.NewTextHandler(&log, nil)), Refresh: 5 * time.Millisecond,
+			Log: slog.New(slog.NewTextHandler(&log, nil)), Refresh: 5 * time.Millisecond, Province: anyone,
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Add(ctx, storm, 1); err != nil {
+		if err := s.Add(ctx, tinh, storm); err != nil {
 			t.Fatal(err)
 		}
 		// The table going away stands for any read failure.

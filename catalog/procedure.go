@@ -19,6 +19,11 @@ type Procedure struct {
 	FieldCode string `json:"field_code"`
 	// Levels at which the procedure is implemented: "province", "district", "commune".
 	Levels []string `json:"levels"`
+	// Unit is the agency code of the unit this version is published for,
+	// when a unit publishes its own variant; empty for the province's
+	// catalog (every shipped procedure). It decides who may edit the
+	// procedure (auth.EditProcedure), nothing else.
+	Unit string `json:"unit,omitempty"`
 	// Agency is who decides (cơ quan thực hiện), as free text.
 	Agency string `json:"agency"`
 	// Time is the statutory processing time.

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/vntext"
@@ -19,31 +21,92 @@ import (
 // never changes, so parsed versions are cached in memory.
 type Store struct {
 	db    *store.DB
-	now   func() time.Time
+	cfg   Config
 	cache sync.Map // "code@version" → Procedure
 }
 
-// NewStore returns a Store on db whose versions are dated by now (nil
-// means time.Now).
-func NewStore(db *store.DB, now func() time.Time) *Store {
-	if now == nil {
-		now = time.Now
-	}
-	return &Store{db: db, now: now}
+// Config connects a Store to the rest of the app.
+type Config struct {
+	// Now dates versions; nil means time.Now.
+	Now func() time.Time
+	// Bus carries event.Security for every version an admin publishes
+	// (the audit log listens); nil publishes nothing.
+	Bus *event.Bus
+	// Scope judges who may edit (a *unit.Store: catalog does not walk
+	// the unit tree itself). Without it Edit refuses everyone.
+	Scope Scope
 }
 
-// Edit publishes an edited procedure as a new version of an existing code.
-func (s *Store) Edit(ctx context.Context, p Procedure, by int64) (Procedure, error) {
-	if _, err := s.Get(ctx, p.Code); err != nil {
+// Scope is the unit tree's half of the scope table (auth.Scopes).
+type Scope interface {
+	Entitled(ctx context.Context, a *auth.Actor, r auth.Right, code string) error
+	AtProvince(ctx context.Context, a *auth.Actor, r auth.Right) error
+}
+
+// NewStore returns a Store on db whose versions are dated by now (nil
+// means time.Now), for tools that seed and read: it has no Scope, so
+// Edit refuses. The application uses New.
+func NewStore(db *store.DB, now func() time.Time) *Store { return New(db, Config{Now: now}) }
+
+// New returns a Store on db connected as cfg says.
+func New(db *store.DB, cfg Config) *Store {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Store{db: db, cfg: cfg}
+}
+
+// Edit publishes an edited procedure as a new version of an existing code,
+// when a may edit both the current version and the new one: a procedure
+// of the province's catalog (no Unit) is edited by the province's admins
+// only, one published for a unit also by that unit's admins and those
+// above it (auth.EditProcedure). Moving a procedure to a unit is an edit
+// of both.
+func (s *Store) Edit(ctx context.Context, a *auth.Actor, p Procedure) (Procedure, error) {
+	cur, err := s.Get(ctx, p.Code)
+	if err != nil {
 		return Procedure{}, err
 	}
+	for _, u := range []string{cur.Unit, p.Unit} {
+		if err := s.mayEdit(ctx, a, u); err != nil {
+			return Procedure{}, err
+		}
+	}
 	var out Procedure
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		out, err = s.Publish(ctx, tx, p, by)
-		return err
+		if out, err = s.Publish(ctx, tx, p, a.ID); err != nil {
+			return err
+		}
+		return event.Publish(ctx, s.cfg.Bus, tx, event.Security{At: s.cfg.Now(), ActorID: a.ID, ActorName: a.Username,
+			ActorRole: auth.Admin, Action: "procedure_version", Object: "procedure:" + out.Code,
+			Details: fmt.Sprintf(`{"version":%d,"unit":%q}`, out.Version, out.Unit)})
 	})
 	return out, err
+}
+
+// MayEdit returns nil when a may publish a new version of the procedure
+// with code as it stands (Edit also checks the new version's unit), and
+// the problem Edit would return otherwise: pages ask before they parse.
+func (s *Store) MayEdit(ctx context.Context, a *auth.Actor, code string) error {
+	cur, err := s.Get(ctx, code)
+	if err != nil {
+		return err
+	}
+	return s.mayEdit(ctx, a, cur.Unit)
+}
+
+func (s *Store) mayEdit(ctx context.Context, a *auth.Actor, unitCode string) error {
+	if a == nil {
+		return problem.New(problem.ErrUnauthorized, "unauthorized")
+	}
+	if s.cfg.Scope == nil {
+		return problem.Forbidden("province_admin_only")
+	}
+	if unitCode == "" {
+		return s.cfg.Scope.AtProvince(ctx, a, auth.EditProcedure)
+	}
+	return s.cfg.Scope.Entitled(ctx, a, auth.EditProcedure, unitCode)
 }
 
 // Summary is a procedure as listed in search results.
@@ -76,7 +139,7 @@ func (s *Store) Publish(ctx context.Context, tx *store.Tx, p Procedure, by int64
 		byArg = by
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO procedure_versions (code, version, body, created_at, created_by) VALUES (?, ?, ?, ?, ?)`,
-		p.Code, p.Version, string(body), s.now().UnixMilli(), byArg); err != nil {
+		p.Code, p.Version, string(body), s.cfg.Now().UnixMilli(), byArg); err != nil {
 		if store.IsUniqueViolation(err) {
 			return Procedure{}, problem.Conflict("procedure_conflict")
 		}

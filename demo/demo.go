@@ -1,7 +1,7 @@
 // Package demo loads the demo world: Ninh Bình province, Nho Quan district
 // with its departments and 27 communes as they were in 2022 (the place of
-// the news article motcua grew from), and an account for every role at the
-// district and at Gia Lâm commune. Agency codes are illustrative.
+// the news article motcua grew from), an account for every role at the
+// district and at Gia Lâm commune, and the province's admin. Agency codes are illustrative.
 package demo
 
 import (
@@ -49,6 +49,9 @@ type Account struct {
 
 // Accounts lists the demo logins (all with Password).
 var Accounts = []Account{
+	// The province's admin publishes procedures and calendar announcements,
+	// which every unit lives by (auth.Scopes).
+	{"tinh.quantri", "Ngô Thanh Tâm", auth.Admin, ProvinceCode, "Quản trị hệ thống cấp tỉnh"},
 	{"huyen.tiepnhan", "Phạm Thị Hoa", auth.Reception, DistrictCode, "Công chức Trung tâm Một cửa liên thông"},
 	{"huyen.chuyenvien", "Đinh Văn Thắng", auth.Specialist, DistrictCode, "Chuyên viên Phòng Tài nguyên và Môi trường"},
 	{"huyen.lanhdao", "Lê Trần Hương", auth.Leader, DistrictCode, "Phó Chủ tịch UBND huyện"},

@@ -2,6 +2,8 @@ package dossier
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/catalog"
@@ -9,9 +11,13 @@ import (
 	"github.com/motcua/motcua/store"
 )
 
-// canView: a citizen sees only their own dossiers; an officer sees the
-// dossiers of the units they hold a role on, and of every unit below them
-// (a district supervisor follows its communes).
+// canView applies the scope table's ReadDossier (auth.Scopes): a citizen
+// sees only their own dossiers; whoever filed a dossier (an officer at the
+// counter, a community digital team member) follows it; otherwise an
+// officer sees it through a reading role held at its unit or receiving
+// unit, or a supervising role held above one of them, or because they
+// acted on it. Admins and the
+// community team hold no reading role: they see no one else's dossiers.
 func (s *Service) canView(ctx context.Context, q store.Querier, a *auth.Actor, d *Dossier) (bool, error) {
 	if a == nil {
 		return false, nil
@@ -20,20 +26,25 @@ func (s *Service) canView(ctx context.Context, q store.Querier, a *auth.Actor, d
 		return d.ownerID == a.ID, nil
 	}
 	if d.createdByID == a.ID {
-		return true, nil // the officer or volunteer who filed it follows it
+		return true, nil
 	}
 	for _, id := range []int64{d.unitID, d.receivingID} {
-		chain, err := s.units.Ancestors(ctx, q, id)
+		chain, err := s.units.Chain(ctx, q, id)
 		if err != nil {
 			return false, err
 		}
-		for _, u := range chain {
-			if a.HoldsAt(u.ID) {
-				return true, nil
-			}
+		if a.Can(auth.ReadDossier, chain) {
+			return true, nil
 		}
 	}
-	return false, nil
+	// An officer who took a step on it (a district clerk on an inter-level
+	// dossier now back at the commune) keeps following what they signed.
+	var one int
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM dossier_events WHERE dossier_id = ? AND actor_id = ? LIMIT 1`, d.id, a.ID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // allows reports whether actor a may apply rule r to d.

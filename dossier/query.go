@@ -116,18 +116,14 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 		where = append(where, "d.owner_id = ?")
 		args = append(args, a.ID)
 	} else {
-		ids, err := s.visibleUnits(ctx, a)
+		ids, err := s.units.Reach(ctx, s.db, a, auth.ReadDossier)
 		if err != nil {
 			return nil, err
 		}
-		if len(ids) == 0 {
-			return []*Dossier{}, nil
-		}
-		ph := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
-		where = append(where, "(d.unit_id IN ("+ph+") OR d.receiving_unit_id IN ("+ph+") OR d.created_by = ?)")
-		args = append(args, ids...)
-		args = append(args, ids...)
-		args = append(args, a.ID)
+		// Whoever filed a dossier follows it, even with no reading role.
+		w, wargs := Scope{Units: ids, CreatedBy: a.ID}.where()
+		where = append(where, w)
+		args = append(args, wargs...)
 	}
 	if f.Status != "" {
 		where = append(where, "d.status = ?")
@@ -186,26 +182,6 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 		return nil, err
 	}
 	return out, nil
-}
-
-// visibleUnits are the units an officer holds a role on and all below them.
-func (s *Service) visibleUnits(ctx context.Context, a *auth.Actor) ([]any, error) {
-	if len(a.Grants) == 0 {
-		return nil, nil
-	}
-	var roots []int64
-	for _, g := range a.Grants {
-		roots = append(roots, g.UnitID)
-	}
-	below, err := unit.Below(ctx, s.db, roots)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]any, len(below))
-	for i, id := range below {
-		ids[i] = id
-	}
-	return ids, nil
 }
 
 // CountByStatus counts dossiers per state (for /metrics).

@@ -31,8 +31,8 @@ type bookEntry struct {
 
 // Book renders the tracking book of the unit with code for the days from
 // to (inclusive, Vietnam time; zero times: from the first of this month
-// to today). Only officers holding a role on that unit
-// may print it: it lists every applicant's name and address.
+// to today). It lists every applicant's name and address, so it takes the
+// right to read the unit's dossiers (auth.ReadDossier).
 func (s *Service) Book(ctx context.Context, a *auth.Actor, code string, from, to time.Time, base string) (*Document, error) {
 	if a == nil {
 		return nil, problem.New(problem.ErrUnauthorized, "unauthorized")
@@ -41,7 +41,11 @@ func (s *Service) Book(ctx context.Context, a *auth.Actor, code string, from, to
 	if err != nil {
 		return nil, err
 	}
-	if !a.HoldsAt(u.ID) {
+	chain, err := s.units.Chain(ctx, s.db, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Can(auth.ReadDossier, chain) {
 		return nil, problem.Forbidden("book_unit", u.Name)
 	}
 	if from.IsZero() {

@@ -19,7 +19,8 @@ func TestDashboardCounts(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("status %d", code)
 	}
-	if want := (dossier.Scope{Units: []int64{2, 4}, CreatedBy: 10}); !reflect.DeepEqual(w.dossiers.scopes, []dossier.Scope{want}) {
+	// A receptionist reads their own unit's dossiers only (auth.Scopes).
+	if want := (dossier.Scope{Units: []int64{2}, CreatedBy: 10}); !reflect.DeepEqual(w.dossiers.scopes, []dossier.Scope{want}) {
 		t.Errorf("Tally scopes %+v, want %+v", w.dossiers.scopes, want)
 	}
 	e := w.dossiers.BandEdges()
@@ -33,6 +34,20 @@ func TestDashboardCounts(t *testing.T) {
 		if !strings.Contains(body, `id="`+id+`">`+n+`<`) {
 			t.Errorf("tile %s does not show %s", id, n)
 		}
+	}
+}
+
+// TestDashboardSupervisor: a supervisor counts over their unit and every
+// unit below it.
+func TestDashboardSupervisor(t *testing.T) {
+	w := newWorld(t, dossiers(1)...)
+	w.as = &auth.Actor{User: auth.User{ID: 12, Username: "tra", Kind: "officer"},
+		Grants: []auth.Grant{{UnitID: 2, UnitCode: "X01", Role: auth.Supervisor}}}
+	if code, _, _ := w.do(t, "GET", "/can-bo", nil); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	if want := (dossier.Scope{Units: []int64{2, 4}, CreatedBy: 12}); !reflect.DeepEqual(w.dossiers.scopes, []dossier.Scope{want}) {
+		t.Errorf("Tally scopes %+v, want %+v", w.dossiers.scopes, want)
 	}
 }
 

@@ -27,9 +27,10 @@ func TestInbox(t *testing.T) {
 		if strings.Contains(body, `href="/can-bo/ho-so/H021"`) {
 			t.Error("the first page lists more than 20 dossiers")
 		}
-		// The unit filter offers the units the officer may see: X01 and the
-		// units below it, not its district or a neighbouring commune.
-		for unit, want := range map[string]bool{"X01": true, "X01-TP": true, "H01": false, "X02": false} {
+		// The unit filter offers the units the officer may see: a
+		// receptionist's own X01 only — not the unit below it (only a
+		// supervisor reads below), its district or a neighbouring commune.
+		for unit, want := range map[string]bool{"X01": true, "X01-TP": false, "H01": false, "X02": false} {
 			if got := strings.Contains(body, `<option value="`+unit+`"`); got != want {
 				t.Errorf("unit filter offers %s: %v, want %v", unit, got, want)
 			}

@@ -12,8 +12,9 @@ import (
 // The office screens decide what an officer sees (which units, which
 // queue); the dossier service answers the counts and lists over its tables.
 
-// visibleUnits are the units whose dossiers a may see: those a holds a role
-// on and every unit below them.
+// visibleUnits are the units whose dossiers a may read (auth.ReadDossier
+// in the scope table): those where a holds a reading role, and every unit
+// below one where a supervises.
 func (o *Office) visibleUnits(ctx context.Context, a *auth.Actor) ([]unit.Unit, error) {
 	if a == nil || a.IsCitizen() || len(a.Grants) == 0 {
 		return nil, nil
@@ -22,9 +23,10 @@ func (o *Office) visibleUnits(ctx context.Context, a *auth.Actor) ([]unit.Unit, 
 	if err != nil {
 		return nil, err
 	}
+	own, below := a.Reach(auth.ReadDossier)
 	seen := map[int64]bool{}
-	for _, g := range a.Grants {
-		seen[g.UnitID] = true
+	for _, id := range below {
+		seen[id] = true
 	}
 	// Walk down until no unit is added: a merge can move a unit under a
 	// newer one, so id order alone does not put parents first.
@@ -35,6 +37,9 @@ func (o *Office) visibleUnits(ctx context.Context, a *auth.Actor) ([]unit.Unit, 
 				seen[u.ID], added = true, true
 			}
 		}
+	}
+	for _, id := range own {
+		seen[id] = true
 	}
 	var out []unit.Unit
 	for _, u := range all {

@@ -288,9 +288,13 @@ func TestAdminPages(t *testing.T) {
 			// Procedures.
 			{"procedure list", "gialam.quantri", "/quan-tri/thu-tuc", nil, 200, []string{p.Code, "/quan-tri/thu-tuc/" + p.Code + "/phien-ban"}, nil},
 			{"procedure editor", "gialam.quantri", "/quan-tri/thu-tuc/" + p.Code, nil, 200, []string{"<textarea", "&#34;code&#34;: &#34;" + p.Code}, nil},
-			{"invalid procedure JSON", "gialam.quantri", "/quan-tri/thu-tuc/" + p.Code, form("body", `{"code": "`+p.Code+`", "name": `), 422, []string{"Chưa lưu", "không đọc được", "&#34;name&#34;: "}, procVersion(1)},
-			{"procedure without steps", "gialam.quantri", "/quan-tri/thu-tuc/" + p.Code, form("body", admJSON(t, noSteps)), 422, []string{"Chưa lưu", "bước xử lý"}, procVersion(1)},
-			{"procedure edit is version 2", "gialam.quantri", "/quan-tri/thu-tuc/" + p.Code, form("body", editedJSON), 200, []string{"Đã xuất bản", edited.Name, "Mai Văn Tú"}, func(t *testing.T) {
+			{"invalid procedure JSON", "tinh.quantri", "/quan-tri/thu-tuc/" + p.Code, form("body", `{"code": "`+p.Code+`", "name": `), 422, []string{"Chưa lưu", "không đọc được", "&#34;name&#34;: "}, procVersion(1)},
+			{"procedure without steps", "tinh.quantri", "/quan-tri/thu-tuc/" + p.Code, form("body", admJSON(t, noSteps)), 422, []string{"Chưa lưu", "bước xử lý"}, procVersion(1)},
+			// Issue 8, finding 1: a commune's admin edited a procedure the
+			// whole province uses. The editor opens (any admin may read the
+			// catalog) but publishing is the province's.
+			{"commune admin cannot publish", "gialam.quantri", "/quan-tri/thu-tuc/" + p.Code, form("body", editedJSON), 403, nil, procVersion(1)},
+			{"procedure edit is version 2", "tinh.quantri", "/quan-tri/thu-tuc/" + p.Code, form("body", editedJSON), 200, []string{"Đã xuất bản", edited.Name, "Ngô Thanh Tâm"}, func(t *testing.T) {
 				if got := e.procedure(p.Code); got.Version != 2 || got.Name != edited.Name {
 					t.Fatalf("after edit: v%d %q", got.Version, got.Name)
 				}
@@ -299,16 +303,31 @@ func TestAdminPages(t *testing.T) {
 			// Holiday calendar.
 			{"holidays of 2026", "huyen.quantri", "/quan-tri/lich?nam=2026", nil, 200, []string{"Tết Nguyên đán", "Quốc khánh"}, nil},
 			{"bad year", "huyen.quantri", "/quan-tri/lich?nam=abc", nil, 422, nil, nil},
-			{"make-up day on a weekday", "huyen.quantri", "/quan-tri/lich", form("date", "2026-03-04", "kind", "work", "name", "Làm bù"), 422, []string{"thứ Bảy hoặc Chủ nhật", `value="Làm bù"`}, announcements(0)},
-			{"impossible date", "huyen.quantri", "/quan-tri/lich", form("date", "2026-02-30", "kind", "off", "name", "Nghỉ"), 422, []string{"năm-tháng-ngày"}, announcements(0)},
-			{"no name", "gialam.quantri", "/quan-tri/lich", form("date", "2026-03-03", "kind", "off"), 422, []string{"vui lòng nhập tên"}, announcements(0)},
-			{"announce a day off", "huyen.quantri", "/quan-tri/lich", form("date", "2026-03-03", "kind", "off", "name", "Nghỉ do bão (UBND tỉnh)"), 200, []string{"Đã thêm thông báo", "Nghỉ do bão (UBND tỉnh)", "03/03/2026"}, func(t *testing.T) {
+			{"make-up day on a weekday", "tinh.quantri", "/quan-tri/lich", form("date", "2026-03-04", "kind", "work", "name", "Làm bù"), 422, []string{"thứ Bảy hoặc Chủ nhật", `value="Làm bù"`}, announcements(0)},
+			{"impossible date", "tinh.quantri", "/quan-tri/lich", form("date", "2026-02-30", "kind", "off", "name", "Nghỉ"), 422, []string{"năm-tháng-ngày"}, announcements(0)},
+			{"no name", "tinh.quantri", "/quan-tri/lich", form("date", "2026-03-03", "kind", "off"), 422, []string{"vui lòng nhập tên"}, announcements(0)},
+			// Issue 8, finding 1: a district's admin declared a day off for
+			// the whole province.
+			{"district admin cannot announce", "huyen.quantri", "/quan-tri/lich", form("date", "2026-03-03", "kind", "off", "name", "Nghỉ do bão"), 403, nil, announcements(0)},
+			{"commune admin sees no add form", "gialam.quantri", "/quan-tri/lich?nam=2026", nil, 200, []string{"Chỉ quản trị cấp tỉnh"}, nil},
+			{"announce a day off", "tinh.quantri", "/quan-tri/lich", form("date", "2026-03-03", "kind", "off", "name", "Nghỉ do bão (UBND tỉnh)"), 200, []string{"Đã thêm thông báo", "Nghỉ do bão (UBND tỉnh)", "03/03/2026"}, func(t *testing.T) {
 				found := false
 				for _, d := range e.app.Calendar.Current().Holidays(2026) {
 					found = found || d.Date == "2026-03-03"
 				}
 				if !found {
 					t.Fatal("the announced day is not a day off")
+				}
+			}},
+
+			{"the province admin sees a withdraw button", "tinh.quantri", "/quan-tri/lich?nam=2026", nil, 200, []string{`action="/quan-tri/lich/2026-03-03/thu-hoi"`}, nil},
+			{"district admin cannot withdraw", "huyen.quantri", "/quan-tri/lich/2026-03-03/thu-hoi", form(), 403, nil, announcements(1)},
+			{"withdraw the day off", "tinh.quantri", "/quan-tri/lich/2026-03-03/thu-hoi", form(), 200, []string{"Đã thu hồi thông báo"}, func(t *testing.T) {
+				announcements(0)(t)
+				for _, d := range e.app.Calendar.Current().Holidays(2026) {
+					if d.Date == "2026-03-03" {
+						t.Fatal("the withdrawn day is still a day off")
+					}
 				}
 			}},
 
@@ -486,5 +505,11 @@ func TestAdminPagesInEnglish(t *testing.T) {
 	status, body = b.post("/quan-tri/don-vi/000.03.07.H40/sap-nhap", form("into", "000.02.07.H40", "reason", "Decision 3"))
 	check("merge confirmation", status, body, 200)
 	status, body = b.post("/quan-tri/lich", form("date", "2026-03-04", "kind", "work", "name", "x"))
+	check("a district admin's announcement", status, body, 403)
+	tinh := e.admSignIn(t, "tinh.quantri")
+	tinh.lang = "en"
+	status, body = tinh.get("/quan-tri/lich?nam=2026")
+	check("the province's calendar", status, body, 200)
+	status, body = tinh.post("/quan-tri/lich", form("date", "2026-03-04", "kind", "work", "name", "x"))
 	check("bad announcement", status, body, 422)
 }

@@ -107,7 +107,7 @@ func TestPaymentRules(t *testing.T) {
 			errCode    string
 		}{
 			{"the citizen cannot ask", "congdan", map[string]any{}, 422, "payment_not_permitted"},
-			{"the district desk sees it but does not collect it", "huyen.tiepnhan", map[string]any{}, 422, "payment_not_permitted"},
+			{"the district desk does not even see it", "huyen.tiepnhan", map[string]any{}, 404, "dossier_not_found"},
 			{"a count out of range", "gialam.tiepnhan", map[string]any{"pages": 20000}, 422, "invalid_pages"},
 			{"a group the procedure does not exempt", "gialam.tiepnhan", map[string]any{"exempt": "Người cao tuổi"}, 422, "invalid_exempt"},
 			{"unknown field", "gialam.tiepnhan", map[string]any{"page": 3}, 422, "invalid_json"},

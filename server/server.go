@@ -105,7 +105,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	a := &App{DB: db, Events: event.New()}
 	subscribeUnitMerged(a.Events)
 	a.Units = unit.New(db, unit.Config{Now: cfg.Now, Bus: a.Events, OpenDossiers: dossier.OpenAt})
-	a.Catalog = catalog.NewStore(db, cfg.Now)
+	a.Catalog = catalog.New(db, catalog.Config{Now: cfg.Now, Bus: a.Events, Scope: a.Units})
 	key, err := secretKey(cfg)
 	if err != nil {
 		return nil, err
@@ -114,7 +114,8 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err := sealTOTPSecrets(ctx, a.Auth, key, cfg.Log); err != nil {
 		return nil, err
 	}
-	cal, err := calendar.NewStore(ctx, db, calendar.StoreConfig{Now: cfg.Now, Log: cfg.Log, Refresh: cfg.CalendarRefresh})
+	cal, err := calendar.NewStore(ctx, db, calendar.StoreConfig{Now: cfg.Now, Log: cfg.Log, Refresh: cfg.CalendarRefresh,
+		Bus: a.Events, Province: a.Units})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,90 @@
+package unit
+
+import (
+	"context"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/store"
+)
+
+// The tree half of the scope table (auth.Scopes): auth knows which role
+// reaches how far, the unit store knows which units lie above which.
+
+// Chain returns the ids of the unit and its ancestors, nearest first: the
+// argument auth.Actor.Can takes.
+func (s *Store) Chain(ctx context.Context, q store.Querier, id int64) ([]int64, error) {
+	units, err := s.Ancestors(ctx, q, id)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int64, len(units))
+	for i, u := range units {
+		out[i] = u.ID
+	}
+	return out, nil
+}
+
+// Entitled returns nil when a has right r at the unit with code (current
+// or former), and a 403 problem otherwise.
+func (s *Store) Entitled(ctx context.Context, a *auth.Actor, r auth.Right, code string) error {
+	u, err := s.byCode(ctx, s.db, code)
+	if err != nil {
+		return err
+	}
+	chain, err := s.Chain(ctx, s.db, u.ID)
+	if err != nil {
+		return err
+	}
+	if !a.Can(r, chain) {
+		return problem.Forbidden("not_your_unit")
+	}
+	return nil
+}
+
+// AtProvince returns nil when a has right r at a province: a unit of
+// province level with no parent (the top of the tree). Rights that change
+// what every unit lives by (the calendar, the shipped procedures) are held
+// there only.
+func (s *Store) AtProvince(ctx context.Context, a *auth.Actor, r auth.Right) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM units WHERE parent_id IS NULL AND level = ?`, Province)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	ok := false
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		ok = ok || a.Can(r, []int64{id})
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if !ok {
+		return problem.Forbidden("province_admin_only")
+	}
+	return nil
+}
+
+// Reach returns the ids of the units where a has right r: those where a
+// holds a role of the row's Own, and every unit below one where a holds a
+// role of its Below.
+func (s *Store) Reach(ctx context.Context, q store.Querier, a *auth.Actor, r auth.Right) ([]int64, error) {
+	own, below := a.Reach(r)
+	ids, err := Below(ctx, q, below)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[int64]bool{}
+	var out []int64
+	for _, id := range append(ids, own...) {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
