@@ -1,9 +1,9 @@
 package admin
 
-import "net/http"
+import "github.com/motcua/motcua/web"
 
 // Register adds the admin pages to mux.
-func (o *Admin) Register(mux *http.ServeMux) {
+func (o *Admin) Register(mux web.Mux) {
 	h := o.web.Wrap
 	mux.HandleFunc("GET /quan-tri", h(o.home))
 

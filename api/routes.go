@@ -1,6 +1,10 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/motcua/motcua/web"
+)
 
 // Routes lists every API route; the OpenAPI document must describe each
 // (a test checks it).
@@ -60,7 +64,7 @@ type Route struct {
 }
 
 // Register adds the API to mux.
-func (s *Server) Register(mux *http.ServeMux) {
+func (s *Server) Register(mux web.Mux) {
 	for _, rt := range s.Routes() {
 		mux.Handle(rt.Pattern, s.authenticate(s.wrap(rt.h)))
 	}

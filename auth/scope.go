@@ -16,6 +16,11 @@ const (
 	// a dossier is the lifecycle table's (dossier.Rules): a role held at
 	// the dossier's unit (or receiving unit) itself, never above it.
 	ReadDossier Right = "dossier.read"
+	// FileDossier: enter a dossier at a unit — at its counter (reception),
+	// or online on a citizen's behalf (the community digital team, which
+	// then sees only the dossiers it filed). Citizens file online at any
+	// unit for themselves; that is no unit's right.
+	FileDossier Right = "dossier.file"
 	// ManageUnits: add child units and departments, rename, merge.
 	ManageUnits Right = "unit.manage"
 	// ManageAccounts: create officers, grant and revoke roles, reset
@@ -49,6 +54,7 @@ type Scope struct {
 // see a child unit's dossiers only through the supervisor role.
 var Scopes = []Scope{
 	{Right: ReadDossier, Own: []string{Reception, Specialist, Leader, Clerk, Supervisor}, Below: []string{Supervisor}},
+	{Right: FileDossier, Own: []string{Reception, Community}},
 	{Right: ManageUnits, Own: []string{Admin}, Below: []string{Admin}},
 	{Right: ManageAccounts, Own: []string{Admin}, Below: []string{Admin}},
 	{Right: EditProcedure, Own: []string{Admin}, Below: []string{Admin}},

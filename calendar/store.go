@@ -156,6 +156,9 @@ func (s *Store) Withdraw(ctx context.Context, a *auth.Actor, date string) error 
 	if err := s.mayAnnounce(ctx, a); err != nil {
 		return err
 	}
+	if _, err := time.ParseInLocation(time.DateOnly, date, Zone); err != nil {
+		return problem.Invalid("date", "invalid_date", date)
+	}
 	return s.change(ctx, func(tx *store.Tx) error {
 		var ann Announcement
 		err := tx.QueryRowContext(ctx, `SELECT day, kind, name, replaces FROM calendar_announcements WHERE day = ?`, date).

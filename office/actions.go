@@ -99,6 +99,10 @@ func (o *Office) upload(w http.ResponseWriter, r *http.Request, a *auth.Actor) e
 		http.Redirect(w, r, dossierURL(code)+"?loi="+url.QueryEscape(reason)+anchor, http.StatusSeeOther)
 		return nil
 	}
+	// Scope first: a dossier a may not see is not found, whatever the body.
+	if _, err := o.dossiers.Get(r.Context(), a, code); err != nil {
+		return err
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, 2*maxUpload)
 	mr, err := r.MultipartReader()
 	if err != nil {

@@ -1,10 +1,10 @@
 package office
 
-import "net/http"
+import "github.com/motcua/motcua/web"
 
 // Register adds the back-office pages to mux. Every one of them is for
 // signed-in officers only (see officer).
-func (o *Office) Register(mux *http.ServeMux) {
+func (o *Office) Register(mux web.Mux) {
 	mux.HandleFunc("GET /can-bo", o.officer(o.dashboard))
 	mux.HandleFunc("GET /can-bo/thong-bao", o.officer(o.notices))
 	mux.HandleFunc("GET /can-bo/ho-so", o.officer(o.inbox))

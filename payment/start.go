@@ -114,12 +114,14 @@ type StartInput struct {
 // lines), or the fee the procedure fixes. An order still payable is handed
 // out again rather than duplicated; created says whether an order was made.
 func (s *Service) Start(ctx context.Context, a *auth.Actor, code string, in StartInput) (p *Payment, created bool, err error) {
-	if !s.Online() {
-		return nil, false, errUnavailable
-	}
+	// Scope before configuration: a dossier a may not see is not found,
+	// whether or not a gateway is connected.
 	f, err := s.Fees(ctx, a, code)
 	if err != nil {
 		return nil, false, err
+	}
+	if !s.Online() {
+		return nil, false, errUnavailable
 	}
 	if !a.IsCitizen() {
 		return nil, false, problem.New(problem.ErrNotPermitted, "payment_not_permitted.pay")

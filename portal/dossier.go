@@ -154,6 +154,10 @@ func (s *Portal) supplementUpload(w http.ResponseWriter, r *http.Request) error 
 	}
 	code, comp := r.PathValue("code"), r.PathValue("component")
 	back := "/ho-so/" + code
+	// Scope first: a dossier a may not see is not found, whatever the body.
+	if _, err := s.dossiers.Get(r.Context(), a, code); err != nil {
+		return err
+	}
 	part, err := s.filePart(w, r)
 	if err == nil {
 		_, err = s.dossiers.Upload(r.Context(), a, code, comp, part.FileName(), part)

@@ -1,9 +1,9 @@
 package portal
 
-import "net/http"
+import "github.com/motcua/motcua/web"
 
 // Register adds the citizens' pages to mux.
-func (p *Portal) Register(mux *http.ServeMux) {
+func (p *Portal) Register(mux web.Mux) {
 	h := p.web.Wrap
 	mux.HandleFunc("GET /{$}", h(p.home))
 	mux.HandleFunc("GET /thu-tuc/{code}", h(p.procedure))

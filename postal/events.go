@@ -154,6 +154,10 @@ func (s *Service) Refresh(ctx context.Context, a *auth.Actor, code string) (*Shi
 	if a == nil || a.IsCitizen() {
 		return nil, problem.Forbidden("postal_events")
 	}
+	// Whether a may see the dossier comes first (scope before state).
+	if _, err := s.dossiers.Get(ctx, a, code); err != nil {
+		return nil, err
+	}
 	if s.cfg.Client == nil {
 		return nil, problem.New(problem.ErrState, "postal_not_connected.events")
 	}

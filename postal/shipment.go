@@ -104,12 +104,14 @@ func (s *Service) active(ctx context.Context, q store.Querier, code string) (*Sh
 // code (see the package comment for the order of effects). Only an
 // officer who may deliver the dossier now may create its shipment.
 func (s *Service) Create(ctx context.Context, a *auth.Actor, code string, in CreateInput) (*Shipment, error) {
-	if s.cfg.Client == nil {
-		return nil, problem.New(problem.ErrState, "postal_not_connected")
-	}
+	// Whether a may see the dossier comes first: the answer must not
+	// differ between a hidden dossier and a missing connection.
 	d, err := s.dossiers.Get(ctx, a, code)
 	if err != nil {
 		return nil, err
+	}
+	if s.cfg.Client == nil {
+		return nil, problem.New(problem.ErrState, "postal_not_connected")
 	}
 	if d.Delivery != "post" {
 		return nil, problem.New(problem.ErrState, "not_by_post")

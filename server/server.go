@@ -90,6 +90,9 @@ type App struct {
 	Events  *event.Bus
 	Web     *web.Web
 	Handler http.Handler
+	// Routes lists every registered pattern ("GET /can-bo/ho-so/{code}"),
+	// for the scope matrix test.
+	Routes []string
 }
 
 // New builds the app on db, which the caller has migrated (schema.Migrate)
@@ -189,7 +192,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 			return out, err
 		})
 
-	mux := http.NewServeMux()
+	mux := &routeList{ServeMux: http.NewServeMux()}
 	(&api.Server{Auth: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Ratings: a.Ratings, Reports: a.Reports, Forms: a.Forms, Postal: a.Postal, Payments: a.Payments, Calendar: cal, Log: cfg.Log, Trust: cfg.Trust,
 		Audit: a.Audit}).Register(mux)
 	w.Register(mux)
@@ -209,6 +212,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		w.Write([]byte("ok\n"))
 	})
 	mux.Handle("GET /metrics", m.Handler())
+	a.Routes = mux.sorted()
 	// Cross-origin state changes are refused before anything else runs
 	// (Sec-Fetch-Site/Origin); the session layer adds a per-session CSRF token.
 	csrf := http.NewCrossOriginProtection()

@@ -19,7 +19,7 @@ type loginPage struct {
 
 // RegisterLogin serves the sign-in and sign-out pages (shared by citizens
 // and officers).
-func (w *Web) RegisterLogin(mux *http.ServeMux, t *template.Template) {
+func (w *Web) RegisterLogin(mux Mux, t *template.Template) {
 	mux.HandleFunc("GET /dang-nhap", w.Wrap(func(rw http.ResponseWriter, r *http.Request) error {
 		p := loginPage{Page: w.Page(r, "login.title"), Next: SafePath(r.URL.Query().Get("next")), Reset: r.URL.Query().Get("reset") == "1"}
 		return w.Render(rw, http.StatusOK, t, p)

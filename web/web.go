@@ -85,7 +85,7 @@ func (w *Web) Catalog() *Catalog { return w.catalog }
 func (w *Web) Sessions() *Sessions { return w.sessions }
 
 // Register serves the shared assets (content-hashed, cached for good).
-func (w *Web) Register(mux *http.ServeMux) {
+func (w *Web) Register(mux Mux) {
 	for url, a := range w.assets {
 		mux.HandleFunc("GET "+url, func(rw http.ResponseWriter, r *http.Request) {
 			rw.Header().Set("Content-Type", a.ct)

@@ -1,0 +1,195 @@
+package server_test
+
+import (
+	"net/url"
+	"strconv"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/demo"
+)
+
+// scopeRoutes says, for every route the app registers, who may use it in
+// terms of the scope table (auth.Scopes) and how TestScopeMatrix builds a
+// request for it. A new route must get a row here.
+var scopeRoutes = map[string]scopeRoute{
+	// The JSON API.
+	"/api/":                                        {skip: "the catch-all answers 404 no_route to everyone"},
+	"GET /api/v1/openapi.json":                     {who: public, path: fixed("/api/v1/openapi.json")},
+	"GET /api/v1/units":                            {who: public, path: fixed("/api/v1/units")},
+	"GET /api/v1/procedures":                       {who: public, path: fixed("/api/v1/procedures")},
+	"GET /api/v1/procedures/{code}":                {who: public, path: fixed("/api/v1/procedures/1.001193")},
+	"PUT /api/v1/procedures/{code}":                {who: scoped, right: auth.EditProcedure, targets: province, path: fixed("/api/v1/procedures/1.001193"), json: map[string]any{"code": "1.001193"}},
+	"GET /api/v1/calendar/holidays/{year}":         {who: public, path: fixed("/api/v1/calendar/holidays/2026")},
+	"GET /api/v1/calendar/announcements":           {who: public, path: fixed("/api/v1/calendar/announcements")},
+	"POST /api/v1/calendar/announcements":          {who: scoped, right: auth.Announce, targets: province, path: fixed("/api/v1/calendar/announcements"), json: map[string]any{"date": "2026-03-07", "kind": "nope", "name": "x"}},
+	"DELETE /api/v1/calendar/announcements/{date}": {who: scoped, right: auth.Announce, targets: province, path: fixed("/api/v1/calendar/announcements/not-a-date")},
+	"POST /api/v1/auth/token":                      {who: public, path: fixed("/api/v1/auth/token"), json: map[string]any{"username": "m.nguoila", "password": demo.Password}},
+	"DELETE /api/v1/auth/token":                    {skip: "ends the caller's own session: the auth tests cover it"},
+	"GET /api/v1/me":                               {who: account, path: fixed("/api/v1/me")},
+	"POST /api/v1/dossiers": {who: scoped, right: auth.FileDossier, citizens: true, path: fixed("/api/v1/dossiers"), jsonAt: func(tg *scopeTarget) any {
+		return map[string]any{"procedure": tg.procedure, "unit": tg.unit, "applicant": map[string]any{}}
+	}},
+	"GET /api/v1/dossiers":                          {who: account, path: fixed("/api/v1/dossiers")},
+	"GET /api/v1/dossiers/{code}":                   {who: scoped, right: auth.ReadDossier, path: apiDossier("")},
+	"POST /api/v1/dossiers/{code}/actions/{action}": {who: scoped, right: auth.ReadDossier, path: apiDossier("/actions/refuse"), json: map[string]any{}},
+	"GET /api/v1/dossiers/{code}/pauses":            {who: scoped, right: auth.ReadDossier, path: apiDossier("/pauses")},
+	"POST /api/v1/dossiers/{code}/files/{component}": {who: scoped, right: auth.ReadDossier, only: desk, path: func(tg *scopeTarget) string {
+		return "/api/v1/dossiers/" + tg.dossier + "/files/" + tg.component + "?name=x.pdf"
+	}},
+	"GET /api/v1/dossiers/{code}/files/{id}": {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string {
+		return "/api/v1/dossiers/" + tg.dossier + "/files/" + strconv.FormatInt(tg.file, 10)
+	}},
+	"POST /api/v1/dossiers/{code}/rating":           {who: applicant, path: apiDossier("/rating"), json: map[string]any{"score": "nope"}},
+	"GET /api/v1/ratings":                           {who: officers, path: fixed("/api/v1/ratings")},
+	"GET /api/v1/dossiers/{code}/forms/{form}":      {who: scoped, right: auth.ReadDossier, path: apiDossier("/forms/01")},
+	"GET /api/v1/dossiers/{code}/result.pdf":        {who: scoped, right: auth.ReadDossier, path: apiDossier("/result.pdf"), absent: []string{"no_result_template"}},
+	"GET /api/v1/units/{code}/tracking-book":        {who: scoped, right: auth.ReadDossier, noCitizens: true, path: func(tg *scopeTarget) string { return "/api/v1/units/" + tg.unit + "/tracking-book" }},
+	"GET /api/v1/dossiers/{code}/payments":          {who: scoped, right: auth.ReadDossier, path: apiDossier("/payments")},
+	"POST /api/v1/dossiers/{code}/payments":         {who: scoped, right: auth.ReadDossier, path: apiDossier("/payments"), json: map[string]any{}},
+	"POST /api/v1/dossiers/{code}/payment-requests": {who: scoped, right: auth.ReadDossier, path: apiDossier("/payment-requests"), json: map[string]any{"pages": -1}},
+	"GET /api/v1/payments/vnpay/ipn":                {who: public, path: fixed("/api/v1/payments/vnpay/ipn")},
+	"GET /api/v1/payments/{ref}":                    {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return "/api/v1/payments/" + tg.ref }},
+	"POST /api/v1/payments/{ref}/refund":            {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return "/api/v1/payments/" + tg.ref + "/refund" }, json: map[string]any{}},
+	"GET /api/v1/track/{code}":                      {who: public, path: func(tg *scopeTarget) string { return "/api/v1/track/" + tg.dossier }},
+	"GET /api/v1/postal/areas":                      {who: public, path: fixed("/api/v1/postal/areas")},
+	"GET /api/v1/dossiers/{code}/postal-address":    {who: scoped, right: auth.ReadDossier, path: apiDossier("/postal-address"), absent: []string{"address_not_found"}},
+	"PUT /api/v1/dossiers/{code}/postal-address":    {who: scoped, right: auth.ReadDossier, only: desk, path: apiDossier("/postal-address"), json: map[string]any{"province": "nope"}},
+	"POST /api/v1/dossiers/{code}/shipment":         {who: scoped, right: auth.ReadDossier, path: apiDossier("/shipment"), json: map[string]any{}},
+	"GET /api/v1/dossiers/{code}/shipment":          {who: scoped, right: auth.ReadDossier, path: apiDossier("/shipment"), absent: []string{"shipment_not_found"}},
+	"POST /api/v1/dossiers/{code}/shipment/refresh": {who: scoped, right: auth.ReadDossier, noCitizens: true, path: apiDossier("/shipment/refresh")},
+	"GET /api/v1/track/{code}/shipment":             {who: public, path: func(tg *scopeTarget) string { return "/api/v1/track/" + tg.dossier + "/shipment" }, absent: []string{"shipment_not_found"}},
+	"POST /api/v1/postal/webhook":                   {skip: "authenticated by the post's signature, not by an account: the postal tests cover it"},
+	"POST /api/v1/verify":                           {who: public, path: fixed("/api/v1/verify"), json: map[string]any{}},
+
+	// Shared pages.
+	"GET /dang-nhap":  {who: public, path: fixed("/dang-nhap")},
+	"POST /dang-nhap": {skip: "signs the caller in as someone: the sign-in tests cover it"},
+	"POST /dang-xuat": {skip: "ends the caller's own session: the sign-in tests cover it"},
+	"POST /ngon-ngu":  {who: public, path: fixed("/ngon-ngu"), form: url.Values{"lang": {"vi"}, "next": {"/"}}},
+	"GET /healthz":    {who: public, path: fixed("/healthz")},
+	"GET /metrics":    {who: public, path: fixed("/metrics")},
+
+	// The citizens' portal.
+	"GET /{$}":                                                {who: public, path: fixed("/")},
+	"GET /thu-tuc/{code}":                                     {who: public, path: fixed("/thu-tuc/1.001193")},
+	"GET /thu-tuc/{code}/mau/{key}":                           {who: public, path: fixed("/thu-tuc/1.000656/mau/to_khai")},
+	"GET /tra-cuu":                                            {who: public, path: fixed("/tra-cuu")},
+	"GET /tra-cuu/{code}":                                     {who: public, path: func(tg *scopeTarget) string { return "/tra-cuu/" + tg.dossier }},
+	"GET /xac-thuc":                                           {who: public, path: fixed("/xac-thuc")},
+	"POST /xac-thuc":                                          {who: public, path: fixed("/xac-thuc")},
+	"GET /nop-ho-so/{code}":                                   {who: filers, path: fixed("/nop-ho-so/1.001193")},
+	"POST /nop-ho-so/{code}":                                  {who: filers, path: fixed("/nop-ho-so/1.001193")},
+	"GET /nop-ho-so/{code}/{draft}":                           {who: drafts, path: draft("")},
+	"GET /nop-ho-so/{code}/{draft}/nguoi-nop":                 {who: drafts, path: draft("/nguoi-nop")},
+	"POST /nop-ho-so/{code}/{draft}/nguoi-nop":                {who: drafts, path: draft("/nguoi-nop"), form: url.Values{"id_number": {"x"}}},
+	"GET /nop-ho-so/{code}/{draft}/to-khai":                   {who: drafts, path: draft("/to-khai")},
+	"POST /nop-ho-so/{code}/{draft}/to-khai":                  {who: drafts, path: draft("/to-khai")},
+	"GET /nop-ho-so/{code}/{draft}/tai-lieu":                  {who: drafts, path: draft("/tai-lieu")},
+	"POST /nop-ho-so/{code}/{draft}/tai-lieu":                 {who: drafts, path: draft("/tai-lieu")},
+	"POST /nop-ho-so/{code}/{draft}/tai-lieu/{component}":     {who: drafts, path: draft("/tai-lieu/to_khai")},
+	"POST /nop-ho-so/{code}/{draft}/tai-lieu/{component}/xoa": {who: drafts, path: draft("/tai-lieu/to_khai/xoa"), form: url.Values{"sha": {"0"}}},
+	"GET /nop-ho-so/{code}/{draft}/tep/{sha}":                 {who: drafts, path: func(tg *scopeTarget) string { return draft("/tep/")(tg) + tg.sha }},
+	"GET /nop-ho-so/{code}/{draft}/xem-lai":                   {who: drafts, path: draft("/xem-lai")},
+	"POST /nop-ho-so/{code}/{draft}/nop":                      {who: drafts, path: draft("/nop")},
+	"POST /nop-ho-so/{code}/{draft}/xoa":                      {who: drafts, targets: []string{"C1"}, path: func(tg *scopeTarget) string { return "/nop-ho-so/" + tg.draftProc + "/" + tg.draft2 + "/xoa" }},
+	"GET /ho-so-cua-toi":                                      {who: account, path: fixed("/ho-so-cua-toi")},
+	"GET /ho-so/{code}":                                       {who: applicant, path: portal("")},
+	"GET /ho-so/{code}/bien-nhan":                             {who: scoped, right: auth.ReadDossier, path: portal("/bien-nhan")},
+	"GET /ho-so/{code}/tep/{id}":                              {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return portal("/tep/")(tg) + strconv.FormatInt(tg.file, 10) }},
+	"POST /ho-so/{code}/tai-lieu/{component}":                 {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return portal("/tai-lieu/")(tg) + tg.component }},
+	"POST /ho-so/{code}/bo-sung":                              {who: scoped, right: auth.ReadDossier, path: portal("/bo-sung")},
+	"GET /ho-so/{code}/rut":                                   {who: scoped, right: auth.ReadDossier, path: portal("/rut")},
+	"POST /ho-so/{code}/rut":                                  {who: scoped, right: auth.ReadDossier, path: portal("/rut"), form: url.Values{"version": {"0"}}},
+	"GET /ho-so/{code}/danh-gia":                              {who: scoped, right: auth.ReadDossier, path: portal("/danh-gia")},
+	"POST /ho-so/{code}/danh-gia":                             {who: applicant, path: portal("/danh-gia"), form: url.Values{"score": {"nope"}}},
+	"GET /ho-so/{code}/thanh-toan":                            {who: applicant, path: portal("/thanh-toan")},
+	"POST /ho-so/{code}/thanh-toan":                           {who: scoped, right: auth.ReadDossier, path: portal("/thanh-toan"), form: url.Values{"method": {"nope"}}},
+	"GET /ho-so/{code}/bien-lai/{ref}":                        {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return portal("/bien-lai/")(tg) + tg.ref }},
+	"GET /thanh-toan/ket-qua":                                 {who: public, path: fixed("/thanh-toan/ket-qua")},
+	"GET /thong-bao":                                          {who: account, path: fixed("/thong-bao")},
+	"GET /tai-khoan/thong-bao":                                {who: account, path: fixed("/tai-khoan/thong-bao")},
+	"POST /tai-khoan/thong-bao":                               {who: account, path: fixed("/tai-khoan/thong-bao")},
+
+	// The back office. The counter files at the desk's own units whatever
+	// the form names (office.pickUnit), so the target does not matter there.
+	"GET /can-bo":                                      {who: officers, path: fixed("/can-bo")},
+	"GET /can-bo/thong-bao":                            {who: officers, path: fixed("/can-bo/thong-bao")},
+	"GET /can-bo/ho-so":                                {who: officers, path: fixed("/can-bo/ho-so")},
+	"GET /can-bo/ho-so/{code}":                         {who: scoped, right: auth.ReadDossier, path: office("")},
+	"POST /can-bo/ho-so/{code}/thao-tac/{action}":      {who: scoped, right: auth.ReadDossier, path: office("/thao-tac/refuse")},
+	"POST /can-bo/ho-so/{code}/tai-len/{component}":    {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return office("/tai-len/")(tg) + tg.component }},
+	"GET /can-bo/ho-so/{code}/tep/{id}":                {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return office("/tep/")(tg) + strconv.FormatInt(tg.file, 10) }},
+	"GET /can-bo/ho-so/{code}/bien-nhan":               {who: scoped, right: auth.ReadDossier, path: office("/bien-nhan")},
+	"POST /can-bo/ho-so/{code}/van-don":                {who: scoped, right: auth.ReadDossier, path: office("/van-don")},
+	"POST /can-bo/ho-so/{code}/van-don/cap-nhat":       {who: scoped, right: auth.ReadDossier, path: office("/van-don/cap-nhat")},
+	"GET /can-bo/ho-so/{code}/thu-phi":                 {who: scoped, right: auth.ReadDossier, path: office("/thu-phi")},
+	"POST /can-bo/ho-so/{code}/thu-phi":                {who: scoped, right: auth.ReadDossier, path: office("/thu-phi"), form: url.Values{"pages": {"-1"}}},
+	"POST /can-bo/ho-so/{code}/thu-phi/{ref}/hoan-phi": {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return office("/thu-phi/")(tg) + tg.ref + "/hoan-phi" }},
+	"GET /can-bo/ho-so/{code}/bieu-mau/{form}":         {who: scoped, right: auth.ReadDossier, path: office("/bieu-mau/01")},
+	"GET /can-bo/don-vi/{unit}/so-theo-doi":            {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return "/can-bo/don-vi/" + tg.unit + "/so-theo-doi" }},
+	"GET /can-bo/tiep-nhan":                            {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan?don-vi=" + tg.unit }},
+	"GET /can-bo/tiep-nhan/{code}":                     {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan/" + tg.procedure + "?don-vi=" + tg.unit }},
+	"POST /can-bo/tiep-nhan/{code}":                    {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan/" + tg.procedure }},
+
+	// The administrators' pages.
+	"GET /quan-tri":                          {who: admins, path: fixed("/quan-tri")},
+	"GET /quan-tri/don-vi":                   {who: admins, path: fixed("/quan-tri/don-vi")},
+	"GET /quan-tri/don-vi/{code}":            {who: scoped, right: auth.ManageUnits, path: unitPage("")},
+	"POST /quan-tri/don-vi/{code}/them":      {who: scoped, right: auth.ManageUnits, path: unitPage("/them"), form: url.Values{"code": {"bad"}}},
+	"POST /quan-tri/don-vi/{code}/phong-ban": {who: scoped, right: auth.ManageUnits, path: unitPage("/phong-ban"), form: url.Values{"dept_code": {"?"}}},
+	"POST /quan-tri/don-vi/{code}/doi-ten":   {who: scoped, right: auth.ManageUnits, path: unitPage("/doi-ten")},
+	"POST /quan-tri/don-vi/{code}/sap-nhap":  {who: scoped, right: auth.ManageUnits, path: unitPage("/sap-nhap")},
+	"GET /quan-tri/nguoi-dung":               {who: admins, path: fixed("/quan-tri/nguoi-dung")},
+	"POST /quan-tri/nguoi-dung": {who: scoped, right: auth.ManageAccounts, path: fixed("/quan-tri/nguoi-dung"), formAt: func(tg *scopeTarget) url.Values {
+		return url.Values{"unit": {tg.unit}, "username": {"?"}, "role": {auth.Clerk}}
+	}},
+	"POST /quan-tri/nguoi-dung/vai-tro": {who: scoped, right: auth.ManageAccounts, path: fixed("/quan-tri/nguoi-dung/vai-tro"), formAt: func(tg *scopeTarget) url.Values {
+		return url.Values{"unit": {tg.unit}, "username": {tg.user}, "role": {"nope"}}
+	}},
+	"GET /quan-tri/nguoi-dung/{username}":             {who: scoped, right: auth.ManageAccounts, path: userPage("")},
+	"POST /quan-tri/nguoi-dung/{username}/thu-hoi":    {who: scoped, right: auth.ManageAccounts, path: userPage("/thu-hoi"), formAt: func(tg *scopeTarget) url.Values { return url.Values{"unit": {tg.unit}, "role": {"nope"}} }},
+	"POST /quan-tri/nguoi-dung/{username}/trang-thai": {who: scoped, right: auth.ManageAccounts, path: userPage("/trang-thai"), form: url.Values{"disabled": {"0"}}},
+	"POST /quan-tri/nguoi-dung/{username}/mat-khau":   {who: scoped, right: auth.ManageAccounts, path: userPage("/mat-khau"), form: url.Values{"password": {"x"}}},
+	"GET /quan-tri/thu-tuc":                           {who: admins, path: fixed("/quan-tri/thu-tuc")},
+	"GET /quan-tri/thu-tuc/{code}":                    {who: admins, path: fixed("/quan-tri/thu-tuc/1.001193")},
+	"POST /quan-tri/thu-tuc/{code}":                   {who: scoped, right: auth.EditProcedure, targets: province, path: fixed("/quan-tri/thu-tuc/1.001193"), form: url.Values{"body": {"{"}}},
+	"GET /quan-tri/thu-tuc/{code}/phien-ban":          {who: admins, path: fixed("/quan-tri/thu-tuc/1.001193/phien-ban")},
+	"GET /quan-tri/lich":                              {who: admins, path: fixed("/quan-tri/lich")},
+	"POST /quan-tri/lich":                             {who: scoped, right: auth.Announce, targets: province, path: fixed("/quan-tri/lich"), form: url.Values{"date": {"x"}}},
+	"POST /quan-tri/lich/{date}/thu-hoi":              {who: scoped, right: auth.Announce, targets: province, path: fixed("/quan-tri/lich/not-a-date/thu-hoi")},
+	"GET /tai-khoan/xac-thuc-2-lop":                   {who: officers, path: fixed("/tai-khoan/xac-thuc-2-lop")},
+	"POST /tai-khoan/xac-thuc-2-lop":                  {who: officers, path: fixed("/tai-khoan/xac-thuc-2-lop"), form: url.Values{"code": {"000000"}}},
+}
+
+var province = []string{"P"}
+
+// desk: of the officers who read a dossier, only the receiving desk may
+// add files to it or change its delivery address (besides the applicant),
+// and only the desk files at the counter.
+var desk = []string{auth.Reception}
+
+func fixed(p string) func(*scopeTarget) string { return func(*scopeTarget) string { return p } }
+
+func apiDossier(suffix string) func(*scopeTarget) string {
+	return func(tg *scopeTarget) string { return "/api/v1/dossiers/" + tg.dossier + suffix }
+}
+
+func portal(suffix string) func(*scopeTarget) string {
+	return func(tg *scopeTarget) string { return "/ho-so/" + tg.dossier + suffix }
+}
+
+func office(suffix string) func(*scopeTarget) string {
+	return func(tg *scopeTarget) string { return "/can-bo/ho-so/" + tg.dossier + suffix }
+}
+
+func draft(suffix string) func(*scopeTarget) string {
+	return func(tg *scopeTarget) string { return "/nop-ho-so/" + tg.draftProc + "/" + tg.draft + suffix }
+}
+
+func unitPage(suffix string) func(*scopeTarget) string {
+	return func(tg *scopeTarget) string { return "/quan-tri/don-vi/" + tg.unit + suffix }
+}
+
+func userPage(suffix string) func(*scopeTarget) string {
+	return func(tg *scopeTarget) string { return "/quan-tri/nguoi-dung/" + tg.user + suffix }
+}
