@@ -62,6 +62,34 @@ func TestProcedureEditIsANewVersion(t *testing.T) {
 	})
 }
 
+// TestProcedurePublishedForAUnit: a version the province publishes for
+// Gia Lâm (catalog.Procedure.Unit) may then be edited by Gia Lâm's admin
+// and the district's above it, but not moved out of their reach.
+func TestProcedurePublishedForAUnit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, storetest.Open(t, "sqlite"))
+	p := e.procedure("1.001193")
+	p.Version = 0
+	p.Unit = demo.GiaLamCode
+	if r := e.call("gialam.quantri", "PUT", "/api/v1/procedures/"+p.Code, p, nil); r.status != 403 {
+		t.Fatalf("a commune admin took the province's procedure: %d", r.status)
+	}
+	e.must(e.call("tinh.quantri", "PUT", "/api/v1/procedures/"+p.Code, p, nil), 200)
+	p.Name += " (xã Gia Lâm)"
+	e.must(e.call("gialam.quantri", "PUT", "/api/v1/procedures/"+p.Code, p, nil), 200)
+	e.must(e.call("huyen.quantri", "PUT", "/api/v1/procedures/"+p.Code, p, nil), 200)
+	for user, unit := range map[string]string{"gialam.quantri": demo.DistrictCode, "huyen.quantri": ""} {
+		moved := p
+		moved.Unit = unit
+		if r := e.call(user, "PUT", "/api/v1/procedures/"+p.Code, moved, nil); r.status != 403 {
+			t.Fatalf("%s moved the procedure to %q: %d", user, unit, r.status)
+		}
+	}
+	if got := e.procedure(p.Code); got.Version != 4 || got.Unit != demo.GiaLamCode {
+		t.Fatalf("after the edits: version %d of unit %q", got.Version, got.Unit)
+	}
+}
+
 // TestAnnouncementsMoveDeadlines: a day off the province's admin adds is
 // skipped by the next deadline and shows in the holiday list; withdrawn,
 // it counts no more. No other admin may add or withdraw one (issue 8,
