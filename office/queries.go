@@ -81,18 +81,15 @@ func (o *Office) summary(ctx context.Context, a *auth.Actor) (*summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	counts := map[dossier.State]int64{}
-	if len(units) > 0 {
-		e := o.dossiers.BandEdges()
-		var n []int64
-		counts, n, err = o.dossiers.Tally(ctx, dossier.Scope{Units: ids(units), CreatedBy: a.ID}, []dossier.DueRange{
-			{To: e.Now}, {From: e.Now, To: e.Day}, {From: e.Day, To: e.Soon}, {From: e.Soon}, {From: e.Now, To: e.Midnight},
-		})
-		if err != nil {
-			return nil, err
-		}
-		out.Overdue, out.Day, out.Soon, out.OK, out.DueToday = n[0], n[1], n[2], n[3], n[4]
+	// With no unit to read (the community team), the dossiers a filed still count.
+	e := o.dossiers.BandEdges()
+	counts, n, err := o.dossiers.Tally(ctx, dossier.Scope{Units: ids(units), CreatedBy: a.ID}, []dossier.DueRange{
+		{To: e.Now}, {From: e.Now, To: e.Day}, {From: e.Day, To: e.Soon}, {From: e.Soon}, {From: e.Now, To: e.Midnight},
+	})
+	if err != nil {
+		return nil, err
 	}
+	out.Overdue, out.Day, out.Soon, out.OK, out.DueToday = n[0], n[1], n[2], n[3], n[4]
 	for _, st := range dossier.States {
 		out.States = append(out.States, stateCount{State: st, Count: counts[st]})
 	}
