@@ -75,8 +75,8 @@ func ScopeOf(r Right) Scope {
 // chain[0] is the unit itself, then its parent, up to the root. A grant
 // at chain[0] counts when its role is in the row's Own; a grant higher up
 // the chain only when its role is in Below. For a ProvinceOnly right the
-// caller passes the province's chain (just the root). A nil actor can
-// nothing.
+// caller passes the province's chain (just the root). A nil actor has
+// no right.
 func (a *Actor) Can(r Right, chain []int64) bool {
 	if a == nil || len(chain) == 0 {
 		return false

@@ -45,8 +45,9 @@ type Province interface {
 // Lookups (Current, Due, WorkingBetween, AddWorking) only read memory: they
 // are called inside dossier write transactions, where a database read would
 // hold the writer (SQLite) or could fail the action. The copy in memory is
-// rebuilt when this instance adds an announcement and by Run, which the
-// caller starts (motcua serve does), for those added by other instances.
+// rebuilt when this instance adds or withdraws an announcement and by Run,
+// which the caller starts (motcua serve does), for those changed by other
+// instances.
 type Store struct {
 	db  *store.DB
 	cfg StoreConfig
