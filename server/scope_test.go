@@ -174,14 +174,16 @@ func snippet(b string) string {
 type who int
 
 const (
-	public    who = iota // anyone, signed in or not
-	account              // any signed-in account
-	officers             // any officer account; what they see is scoped by the data
-	admins               // an admin anywhere; the services scope what they touch
-	scoped               // auth.Right at the target unit (scopeRoute.right)
-	applicant            // the citizen who owns the target dossier
-	filers               // citizens and community team members (online filing)
-	drafts               // the owner of the draft
+	public        who = iota // anyone, signed in or not
+	account                  // any signed-in account
+	officers                 // any officer account; what they see is scoped by the data
+	admins                   // an admin anywhere; the services scope what they touch
+	scoped                   // auth.Right at the target unit (scopeRoute.right)
+	applicant                // the citizen who owns the target dossier
+	filers                   // citizens and community team members (online filing)
+	drafts                   // the owner of the draft
+	supervisors              // a supervisor anywhere; audit.Search scopes the rows
+	citizenAdmins            // an admin of the province (who manages citizen accounts)
 )
 
 // scopeRoute is one row of the route table.
@@ -222,6 +224,7 @@ type scopeTarget struct {
 	file                       int64
 	ref                        string
 	user                       string // an account holding one role at the unit
+	spare                      string // one no test client is signed in as
 	draft, draft2, draftProc   string // congdan's drafts (not tied to a unit)
 	sha                        string // of the file in draft
 }
@@ -273,6 +276,10 @@ func (w *scopeWorld) expect(pattern string, rt scopeRoute, x *scopeActor, tg str
 		return x.citizen || x.role == auth.Community
 	case drafts:
 		return x.owner
+	case supervisors:
+		return officer && x.role == auth.Supervisor
+	case citizenAdmins:
+		return officer && x.role == auth.Admin && x.unit == "P"
 	case scoped:
 		if rt.right == auth.ReadDossier && x.owner || rt.citizens && x.citizen {
 			return true
@@ -331,6 +338,15 @@ func newScopeWorld(t *testing.T, db *store.DB) *scopeWorld {
 				}
 				w.actors = append(w.actors, &scopeActor{name: name, role: role, unit: key})
 			}
+			// A specialist no test client signs in as: acts that end the
+			// account's sessions (turning its TOTP off) are tried on it.
+			nu, err := e.app.Auth.CreateUser(ctx, tx, auth.NewUser{User: auth.User{Username: "m.spare." + strings.ToLower(key), Kind: "officer"}, Password: demo.Password})
+			if err != nil {
+				return err
+			}
+			if err := e.app.Auth.Grant(ctx, tx, nu.ID, u.ID, auth.Specialist); err != nil {
+				return err
+			}
 		}
 		_, err := e.app.Auth.CreateUser(ctx, tx, newCitizen("m.nguoila"))
 		return err
@@ -354,10 +370,10 @@ func newScopeWorld(t *testing.T, db *store.DB) *scopeWorld {
 		desk := officer(auth.Reception, w.codes[key])
 		e.must(e.call(desk, "POST", "/api/v1/dossiers/"+d.Code+"/payment-requests", map[string]any{}, &pay), 201)
 		w.targets[key] = &scopeTarget{unit: w.codes[key], procedure: proc, component: full.Files[0].Component, dossier: d.Code,
-			file: full.Files[0].ID, ref: pay.Ref, user: "m.specialist." + strings.ToLower(key)}
+			file: full.Files[0].ID, ref: pay.Ref, user: "m.specialist." + strings.ToLower(key), spare: "m.spare." + strings.ToLower(key)}
 	}
-	w.targets["P"] = &scopeTarget{unit: demo.ProvinceCode, procedure: "1.001193", user: "m.specialist.p"}
-	w.targets["C2"] = &scopeTarget{unit: w.codes["C2"], user: "m.specialist.c2"}
+	w.targets["P"] = &scopeTarget{unit: demo.ProvinceCode, procedure: "1.001193", user: "m.specialist.p", spare: "m.spare.p"}
+	w.targets["C2"] = &scopeTarget{unit: w.codes["C2"], user: "m.specialist.c2", spare: "m.spare.c2"}
 	// congdan's drafts, the first with one file.
 	owner := w.actors[len(w.actors)-3]
 	newDraft := func() string {

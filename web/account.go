@@ -51,7 +51,7 @@ func (w *Web) AccountTemplates() (map[string]*template.Template, error) {
 // RegisterAccount serves /tai-khoan/mat-khau (change your own password),
 // /quen-mat-khau (ask for a recovery link) and /dat-lai-mat-khau (set a
 // new password from the link).
-func (w *Web) RegisterAccount(mux *http.ServeMux, ts map[string]*template.Template) {
+func (w *Web) RegisterAccount(mux Mux, ts map[string]*template.Template) {
 	au := w.sessions.auth
 	mux.HandleFunc("GET /tai-khoan/mat-khau", w.Wrap(func(rw http.ResponseWriter, r *http.Request) error {
 		if _, err := RequireActor(r); err != nil {
