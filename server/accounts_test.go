@@ -219,26 +219,6 @@ func TestTOTPPolicyPages(t *testing.T) {
 	})
 }
 
-// provinceAdmin adds an admin of the demo province (the demo has none).
-func provinceAdmin(t *testing.T, e *env) {
-	t.Helper()
-	ctx := context.Background()
-	err := e.app.DB.InTx(ctx, func(tx *store.Tx) error {
-		u, err := e.app.Auth.CreateUser(ctx, tx, auth.NewUser{User: auth.User{Username: "tinh.quantri", FullName: "Quản trị tỉnh", Kind: "officer"}, Password: demo.Password})
-		if err != nil {
-			return err
-		}
-		p, err := e.app.Units.ByCodeTx(ctx, tx, demo.ProvinceCode)
-		if err != nil {
-			return err
-		}
-		return e.app.Auth.Grant(ctx, tx, u.ID, p.ID, auth.Admin)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // Issue 8, finding 11: no way to disable a citizen account short of SQL.
 // A province-level admin does it on /quan-tri/cong-dan; a commune admin
 // cannot.
@@ -246,7 +226,6 @@ func TestCitizenAccountsPage(t *testing.T) {
 	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
-		provinceAdmin(t, e)
 		citizen := e.admSignIn(t, "congdan")
 
 		commune := e.admSignIn(t, "gialam.quantri")
