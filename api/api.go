@@ -56,7 +56,7 @@ func (s *Server) wrap(h handler) http.HandlerFunc {
 			return
 		}
 		code := problem.Status(err)
-		if code >= 500 {
+		if code >= 500 && code != http.StatusServiceUnavailable {
 			s.Log.ErrorContext(r.Context(), "api error", "method", r.Method, "path", r.URL.Path, "err", err)
 		}
 		pub := problem.Public(err)

@@ -46,7 +46,11 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, old, passwor
 	if !s.guesses.Peek(key) {
 		return errTooManyTries
 	}
-	if !CheckPassword(hash, old) {
+	match, err := s.checkPassword(ctx, hash, old)
+	if err != nil {
+		return err // busy: nothing was checked
+	}
+	if !match {
 		s.guesses.Allow(key)
 		return problem.Invalid("old_password", "wrong_password")
 	}
@@ -56,7 +60,7 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, old, passwor
 	if old == password {
 		return problem.Invalid("password", "same_password")
 	}
-	newHash, err := HashPassword(password, s.cfg.Params)
+	newHash, err := s.hashPassword(ctx, password)
 	if err != nil {
 		return err
 	}
@@ -188,7 +192,7 @@ func (s *Service) Recover(ctx context.Context, token, password string) error {
 	if err := checkNewPassword(password); err != nil {
 		return err
 	}
-	hash, err := HashPassword(password, s.cfg.Params)
+	hash, err := s.hashPassword(ctx, password)
 	if err != nil {
 		return err
 	}

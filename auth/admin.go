@@ -315,7 +315,7 @@ func (s *Service) resetPassword(ctx context.Context, a *Actor, id int64, usernam
 	if err := checkNewPassword(password); err != nil {
 		return err
 	}
-	hash, err := HashPassword(password, s.cfg.Params)
+	hash, err := s.hashPassword(ctx, password)
 	if err != nil {
 		return err
 	}

@@ -114,10 +114,9 @@ func (a *Actor) IsCitizen() bool { return a.Kind == "citizen" }
 type Config struct {
 	Params     Params
 	SessionTTL time.Duration
-	// MaxFailures failed logins lock an account for LockFor.
-	MaxFailures int
-	LockFor     time.Duration
-	Now         func() time.Time
+	// Login bounds login throttling and password hashing (login.go).
+	Login LoginLimits
+	Now   func() time.Time
 	// Units resolves the unit codes of grants (a *unit.Store: auth cannot
 	// import unit, which imports auth). Required to load an Actor.
 	Units UnitCodes
@@ -150,6 +149,8 @@ type Service struct {
 	// guesses slows wrong old passwords (per account) and recovery
 	// requests (per client address); see account.go.
 	guesses *throttle.Limiter
+	gate  *hashGate
+	guard *loginGuard
 }
 
 // NewService returns a Service; zero fields of cfg take safe defaults.
@@ -160,12 +161,7 @@ func NewService(db *store.DB, cfg Config) *Service {
 	if cfg.SessionTTL == 0 {
 		cfg.SessionTTL = 12 * time.Hour
 	}
-	if cfg.MaxFailures == 0 {
-		cfg.MaxFailures = 5
-	}
-	if cfg.LockFor == 0 {
-		cfg.LockFor = 15 * time.Minute
-	}
+	cfg.Login.defaults()
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -173,7 +169,8 @@ func NewService(db *store.DB, cfg Config) *Service {
 		cfg.RecoveryTTL = 30 * time.Minute
 	}
 	dummy, _ := HashPassword("motcua-dummy-password", cfg.Params)
-	s := &Service{db: db, cfg: cfg, dummy: dummy, guesses: throttle.New(throttle.Config{Burst: 5, Per: time.Minute, Now: cfg.Now})}
+	s := &Service{db: db, cfg: cfg, dummy: dummy, guesses: throttle.New(throttle.Config{Burst: 5, Per: time.Minute, Now: cfg.Now}),
+		gate: newHashGate(cfg.Login.HashMemory, cfg.Login.HashWait), guard: newLoginGuard(cfg.Login, cfg.Now)}
 	key := cfg.SecretKey
 	if len(key) == 0 {
 		key, s.ephemeral = make([]byte, KeySize), true
@@ -211,7 +208,7 @@ func (s *Service) CreateUser(ctx context.Context, tx *store.Tx, nu NewUser) (Use
 	if strings.TrimSpace(u.FullName) == "" {
 		u.FullName = u.Username
 	}
-	hash, err := HashPassword(nu.Password, s.cfg.Params)
+	hash, err := s.hashPassword(ctx, nu.Password)
 	if err != nil {
 		return User{}, err
 	}
@@ -236,57 +233,7 @@ func (s *Service) Grant(ctx context.Context, tx *store.Tx, userID, unitID int64,
 	return err
 }
 
-var errBadLogin = problem.New(problem.ErrUnauthorized, "bad_credentials")
-
-// Login checks a password and returns a new bearer token. Repeated failures
-// lock the account for a while; the reply does not say whether the user exists.
-func (s *Service) Login(ctx context.Context, username, password string) (token string, expires time.Time, err error) {
-	return s.LoginTOTP(ctx, username, password, "")
-}
-
-// LoginTOTP is Login with the second-factor code, required for accounts
-// that enabled it. A wrong code counts as a failed login.
-func (s *Service) LoginTOTP(ctx context.Context, username, password, code string) (token string, expires time.Time, err error) {
-	username = strings.ToLower(strings.TrimSpace(username))
-	var id, failures, lockedUntil, disabled int64
-	var hash, totp string
-	err = s.db.QueryRowContext(ctx, `SELECT id, password_hash, failed_logins, locked_until, disabled, totp_secret FROM users WHERE username = ?`, username).
-		Scan(&id, &hash, &failures, &lockedUntil, &disabled, &totp)
-	if errors.Is(err, sql.ErrNoRows) {
-		CheckPassword(s.dummy, password) // same cost either way: no user enumeration by timing
-		return "", time.Time{}, errBadLogin
-	}
-	if err != nil {
-		return "", time.Time{}, err
-	}
-	now := s.cfg.Now()
-	if lockedUntil > now.UnixMilli() {
-		return "", time.Time{}, problem.New(problem.ErrTooMany, "account_locked")
-	}
-	pwOK := disabled == 0 && CheckPassword(hash, password)
-	if pwOK && totp != "" && code == "" {
-		return "", time.Time{}, problem.Invalid("totp", "totp_required")
-	}
-	if !pwOK || (totp != "" && !s.UseTOTP(ctx, id, totp, code, now)) {
-		failures++
-		lock := int64(0)
-		if failures >= int64(s.cfg.MaxFailures) {
-			lock, failures = now.Add(s.cfg.LockFor).UnixMilli(), 0
-		}
-		if _, err := s.db.ExecContext(ctx, `UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?`, failures, lock, id); err != nil {
-			return "", time.Time{}, err
-		}
-		return "", time.Time{}, errBadLogin
-	}
-	token, expires, err = s.newSession(ctx, id)
-	if err != nil {
-		return "", time.Time{}, err
-	}
-	_, err = s.db.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?`, id)
-	return token, expires, err
-}
-
-func (s *Service) newSession(ctx context.Context, userID int64) (string, time.Time, error) {
+func (s *Service) newSession(ctx context.Context, tx *store.Tx, userID int64) (string, time.Time, error) {
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
 		return "", time.Time{}, err
@@ -294,7 +241,7 @@ func (s *Service) newSession(ctx context.Context, userID int64) (string, time.Ti
 	token := base64.RawURLEncoding.EncodeToString(raw[:])
 	now := s.cfg.Now()
 	exp := now.Add(s.cfg.SessionTTL)
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+	_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 		tokenHash(token), userID, now.UnixMilli(), exp.UnixMilli())
 	return token, exp, err
 }
@@ -408,13 +355,6 @@ func (s *Service) UserByName(ctx context.Context, username string) (*Actor, erro
 		return nil, err
 	}
 	return s.Actor(ctx, id)
-}
-
-// Revoke ends the session of token; later use of it fails.
-func (s *Service) Revoke(ctx context.Context, token string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL`,
-		s.cfg.Now().UnixMilli(), tokenHash(token))
-	return err
 }
 
 // HasAnywhere reports whether the actor holds role on any unit.

@@ -36,14 +36,11 @@ func HashPassword(password string, p Params) (string, error) {
 // CheckPassword reports whether password matches the PHC hash, using the
 // parameters stored in the hash (so old hashes keep working after a change).
 func CheckPassword(hash, password string) bool {
+	p, ok := hashParams(hash)
+	if !ok {
+		return false
+	}
 	parts := strings.Split(hash, "$")
-	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false
-	}
-	var p Params
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.MemKiB, &p.Time, &p.Threads); err != nil {
-		return false
-	}
 	b64 := base64.RawStdEncoding
 	salt, err1 := b64.DecodeString(parts[4])
 	want, err2 := b64.DecodeString(parts[5])
@@ -52,4 +49,18 @@ func CheckPassword(hash, password string) bool {
 	}
 	got := argon2.IDKey([]byte(password), salt, p.Time, p.MemKiB, p.Threads, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// hashParams reads the cost parameters of a PHC argon2id hash, so a check
+// knows how much memory it will take before it starts.
+func hashParams(hash string) (Params, bool) {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return Params{}, false
+	}
+	var p Params
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.MemKiB, &p.Time, &p.Threads); err != nil {
+		return Params{}, false
+	}
+	return p, true
 }

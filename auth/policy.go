@@ -57,7 +57,7 @@ var errEnrolTOTP = problem.New(problem.ErrForbidden, "totp_enrolment_required")
 // the TOTP code. An account that its unit obliges to use TOTP but that has
 // not enrolled gets no token (it must enrol on the web first).
 func (s *Service) Token(ctx context.Context, username, password, totp string) (string, time.Time, error) {
-	token, exp, err := s.LoginTOTP(ctx, username, password, totp)
+	token, exp, err := s.IssueToken(ctx, username, password, totp)
 	if err != nil {
 		return "", time.Time{}, err
 	}

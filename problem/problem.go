@@ -33,6 +33,9 @@ var (
 	ErrTooLarge = errors.New("too large")
 	// ErrTooMany is a throttled request (e.g. repeated failed logins).
 	ErrTooMany = errors.New("too many requests")
+	// ErrBusy is a request refused because a bounded resource (password
+	// hashing's memory) stayed full for as long as it may wait.
+	ErrBusy = errors.New("busy")
 )
 
 // Error is an error with a public face and no words of its own.
@@ -140,6 +143,7 @@ var status = []struct {
 	{ErrNotPermitted, http.StatusUnprocessableEntity},
 	{ErrTooLarge, http.StatusRequestEntityTooLarge},
 	{ErrTooMany, http.StatusTooManyRequests},
+	{ErrBusy, http.StatusServiceUnavailable},
 }
 
 // Status returns the HTTP status for err: its kind's, else 500.

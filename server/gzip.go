@@ -45,7 +45,10 @@ func (g *gzipWriter) WriteHeader(code int) {
 	if !g.decided {
 		g.decided = true
 		h := g.Header()
-		if code != http.StatusNoContent && code != http.StatusNotModified && h.Get("Content-Encoding") == "" &&
+		// Refusals (4xx, 5xx) are small and may come a thousand at once
+		// under attack: a gzip writer each (≈0.8 MB at this level) cost a
+		// storm of 1,000 refused logins 200 MB (BENCHMARKS.md).
+		if code < 400 && code != http.StatusNoContent && code != http.StatusNotModified && h.Get("Content-Encoding") == "" &&
 			h.Get("Content-Range") == "" && compressible(h.Get("Content-Type")) {
 			h.Set("Content-Encoding", "gzip")
 			h.Del("Content-Length")

@@ -42,6 +42,9 @@ type Config struct {
 	Log        *slog.Logger
 	AuthParams auth.Params // zero: production argon2id costs
 	Now        func() time.Time
+	// Login throttles logins and bounds password hashing's memory (motcua
+	// serve --login-memory); zero fields take auth's defaults.
+	Login auth.LoginLimits
 	// Trust is the trust list signatures are verified against (motcua
 	// serve --trust); nil means chains are shown but trust is not judged.
 	Trust *x509.CertPool
@@ -113,7 +116,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Auth = auth.NewService(db, auth.Config{Params: cfg.AuthParams, Now: cfg.Now, Units: a.Units, Bus: a.Events, SecretKey: key})
+	a.Auth = auth.NewService(db, auth.Config{Params: cfg.AuthParams, Login: cfg.Login, Now: cfg.Now, Units: a.Units, Bus: a.Events, SecretKey: key})
 	if err := sealTOTPSecrets(ctx, a.Auth, key, cfg.Log); err != nil {
 		return nil, err
 	}

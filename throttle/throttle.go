@@ -92,6 +92,19 @@ func (l *Limiter) Peek(key string) bool {
 	return b.tokens >= 1
 }
 
+// Refund gives back one token taken by Allow, up to Burst: a caller that
+// takes a token before it knows whether the request counts (a login
+// attempt before the password is checked) returns it when it does not.
+func (l *Limiter) Refund(key string) {
+	now := l.cfg.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if b := l.buckets[key]; b != nil {
+		l.refill(b, now)
+		b.tokens = math.Min(float64(l.cfg.Burst), b.tokens+1)
+	}
+}
+
 // Reset gives key a full bucket again (a successful login clears the
 // account's failures).
 func (l *Limiter) Reset(key string) {

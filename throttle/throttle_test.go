@@ -83,3 +83,29 @@ func TestMemoryBound(t *testing.T) {
 		t.Fatalf("%d keys kept, bound is 1000", n)
 	}
 }
+
+func TestRefund(t *testing.T) {
+	c := &clock{time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
+	l := throttle.New(throttle.Config{Burst: 2, Per: time.Minute, Now: c.now})
+	l.Allow("a")
+	l.Allow("a")
+	l.Refund("a")
+	if ok, _ := l.Allow("a"); !ok {
+		t.Fatal("refunded token not available")
+	}
+	if ok, _ := l.Allow("a"); ok {
+		t.Fatal("more than the refunded token available")
+	}
+	l.Refund("b") // unknown key: nothing to give back, nothing created
+	l.Refund("a")
+	l.Refund("a")
+	l.Refund("a")
+	for range 2 {
+		if ok, _ := l.Allow("a"); !ok {
+			t.Fatal("refund lost")
+		}
+	}
+	if ok, _ := l.Allow("a"); ok {
+		t.Fatal("refunds filled the bucket beyond Burst")
+	}
+}

@@ -33,6 +33,8 @@ func (w *Web) RegisterLogin(mux Mux, t *template.Template) {
 				return err
 			}
 			p.Error, p.NeedCode = w.Message(p.Page, err), pe.Code == "totp_required" || r.PostFormValue("code") != ""
+			// Throttled (429) or hashing busy (503): the page says when to retry.
+			problem.SetRetryAfter(rw.Header(), err)
 			return w.Render(rw, problem.Status(err), t, p)
 		}
 		next := p.Next

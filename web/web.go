@@ -138,9 +138,10 @@ func (w *Web) Wrap(h Handler) http.HandlerFunc {
 			http.Redirect(rw, r, "/dang-nhap?next="+r.URL.RequestURI(), http.StatusSeeOther)
 			return
 		}
-		if code >= 500 {
+		if code >= 500 && code != http.StatusServiceUnavailable {
 			w.log.ErrorContext(r.Context(), "page error", "path", r.URL.Path, "err", err)
 		}
+		problem.SetRetryAfter(rw.Header(), err)
 		p := w.Page(r, "error.title")
 		w.renderError(rw, r, code, ErrorPage{Page: p, Message: w.Message(p, err)})
 	}

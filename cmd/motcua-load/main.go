@@ -6,6 +6,10 @@
 //
 //	go run ./cmd/motcua serve --demo --data /tmp/load &
 //	go run ./cmd/motcua-load --url http://127.0.0.1:8080 --n 2000 --c 8
+//
+// With --logins N --pid PID it sends N wrong-password logins at once
+// instead and reports the server's resident memory, idle and at its peak
+// (BENCHMARKS.md, "Login memory").
 package main
 
 import (
@@ -40,6 +44,9 @@ type config struct {
 	unit      string
 	n, c      int
 	maxTime   time.Duration
+	// logins > 0 runs the login storm instead (logins.go) against the
+	// server process pid.
+	logins, pid int
 }
 
 func run(args []string, out io.Writer) error {
@@ -53,6 +60,8 @@ func run(args []string, out io.Writer) error {
 	fs.IntVar(&cfg.n, "n", 2000, "requests per operation")
 	fs.IntVar(&cfg.c, "c", 8, "concurrent clients")
 	fs.DurationVar(&cfg.maxTime, "max-time", 60*time.Second, "stop each operation after this long")
+	fs.IntVar(&cfg.logins, "logins", 0, "instead of the operations, send this many wrong-password logins at once and report the server's memory (needs --pid)")
+	fs.IntVar(&cfg.pid, "pid", 0, "process id of the server, whose memory --logins reports")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -62,6 +71,12 @@ func run(args []string, out io.Writer) error {
 	}
 	if ip := net.ParseIP(u.Hostname()); u.Hostname() != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		return errors.New("--url must be on this machine (127.0.0.0/8, ::1 or localhost)")
+	}
+	if cfg.logins > 0 {
+		if cfg.pid <= 0 {
+			return errors.New("--logins needs --pid, the server's process id")
+		}
+		return loginStorm(cfg, out)
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: cfg.c * 2}, Timeout: 30 * time.Second}
 	token, err := login(client, cfg)

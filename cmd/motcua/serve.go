@@ -28,6 +28,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	trustFile := fs.String("trust", "", "PEM bundle of trusted certificates for signature verification")
 	proxies := fs.String("trusted-proxies", "", "comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed")
+	loginMemory := fs.Int64("login-memory", 256, "MiB of memory password checks may hold at once (64 MiB each); beyond it logins queue, then get 503")
 	var nf notifyFlags
 	nf.register(fs)
 	var pf paymentFlags
@@ -63,7 +64,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
+	if *loginMemory <= 0 {
+		return errors.New("--login-memory must be positive")
+	}
 	cfg := server.Config{DataDir: dbf.data, SecretKey: dbf.key, Log: log, Trust: trust, TrustedProxies: trusted}
+	cfg.Login.HashMemory = *loginMemory << 20
 	stopSMS, err := nf.configure(&cfg, ln.Addr().String(), *loadDemo, log)
 	if err != nil {
 		return err
