@@ -18,7 +18,7 @@ type tokenAuth struct {
 	err error
 }
 
-func (f tokenAuth) IssueToken(context.Context, string, string, string) (string, time.Time, error) {
+func (f tokenAuth) Token(context.Context, string, string, string) (string, time.Time, error) {
 	return "", time.Time{}, f.err
 }
 

@@ -149,8 +149,8 @@ type Service struct {
 	// guesses slows wrong old passwords (per account) and recovery
 	// requests (per client address); see account.go.
 	guesses *throttle.Limiter
-	gate  *hashGate
-	guard *loginGuard
+	gate    *hashGate
+	guard   *loginGuard
 }
 
 // NewService returns a Service; zero fields of cfg take safe defaults.
