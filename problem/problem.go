@@ -36,6 +36,9 @@ var (
 	// ErrBusy is a request refused because a bounded resource (password
 	// hashing's memory) stayed full for as long as it may wait.
 	ErrBusy = errors.New("busy")
+	// ErrUnavailable is a service the request needs that is down for now
+	// (e.g. the virus scanner); the request may succeed when retried.
+	ErrUnavailable = errors.New("unavailable")
 )
 
 // Error is an error with a public face and no words of its own.
@@ -144,6 +147,7 @@ var status = []struct {
 	{ErrTooLarge, http.StatusRequestEntityTooLarge},
 	{ErrTooMany, http.StatusTooManyRequests},
 	{ErrBusy, http.StatusServiceUnavailable},
+	{ErrUnavailable, http.StatusServiceUnavailable},
 }
 
 // Status returns the HTTP status for err: its kind's, else 500.
