@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/problem"
@@ -21,17 +22,20 @@ import (
 func (s *Service) MaxFileBytes() int64 { return s.cfg.MaxFileBytes }
 
 // StoreBlob writes r to a temporary file while hashing it, checks size and
-// type (sniffed from the bytes, never the client's word), then moves it to
-// files/<ab>/<sha256>. Identical content shares one file. The returned File
-// has SHA256, Size and ContentType set and is attached to nothing: a draft
-// keeps it until the dossier exists (see AttachStored), an upload to a
-// dossier records it at once (Upload).
-func (s *Service) StoreBlob(r io.Reader) (*File, error) {
+// type (sniffed from the bytes, never the client's word), has the virus
+// scanner look at it when one is configured, then moves it to
+// files/<ab>/<sha256>. Identical content shares one file. Nothing is kept
+// of a refused file. The returned File has SHA256, Size, ContentType and
+// Flags set and is attached to nothing: a draft keeps it until the dossier
+// exists (see AttachStored), an upload to a dossier records it at once
+// (Upload). A blob nothing refers to is removed by CollectBlobs after a
+// grace period.
+func (s *Service) StoreBlob(ctx context.Context, r io.Reader) (*File, error) {
 	dir := filepath.Join(s.cfg.FilesDir, "tmp")
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	tmp, err := os.CreateTemp(dir, "upload-*")
+	tmp, err := os.CreateTemp(dir, "upload-*") // 0600
 	if err != nil {
 		return nil, err
 	}
@@ -58,18 +62,60 @@ func (s *Service) StoreBlob(r io.Reader) (*File, error) {
 	if _, ok := allowedTypes[ct]; !ok {
 		return nil, problem.Invalid("file", "file_type_not_allowed")
 	}
+	if err := s.scan(ctx, io.NewSectionReader(tmp, 0, n)); err != nil {
+		return nil, err
+	}
+	flags, err := riskFlags(ct, io.NewSectionReader(tmp, 0, n))
+	if err != nil {
+		return nil, err
+	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	final := s.blobPath(sum)
-	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
+	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
 		return nil, err
 	}
 	if err := tmp.Sync(); err != nil {
 		return nil, err
 	}
+	// Renaming over an existing blob of the same content also renews its
+	// modification time, which CollectBlobs's grace period counts from.
 	if err := os.Rename(tmp.Name(), final); err != nil {
 		return nil, err
 	}
-	return &File{ContentType: ct, Size: n, SHA256: sum}, nil
+	return &File{ContentType: ct, Size: n, SHA256: sum, Flags: flags}, nil
+}
+
+// errScannerUnavailable refuses an upload that could not be scanned: a
+// file nobody checked is not stored, even when clamd is down.
+var errScannerUnavailable = problem.New(problem.ErrUnavailable, "scanner_unavailable")
+
+// scan asks the configured scanner about r. Its problem errors (infected,
+// too large to scan) are the user's answer; any other failure means there
+// is no verdict, and the upload is refused as unavailable, keeping the
+// cause for the log.
+func (s *Service) scan(ctx context.Context, r io.Reader) error {
+	if s.cfg.Scanner == nil {
+		return nil
+	}
+	err := s.cfg.Scanner.Check(ctx, r)
+	var pe *problem.Error
+	if err == nil || errors.As(err, &pe) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", errScannerUnavailable, err)
+}
+
+// riskFlags reads a stored PDF and returns its flags (see pdfFlags);
+// scans and photos carry none.
+func riskFlags(contentType string, r io.Reader) ([]string, error) {
+	if contentType != "application/pdf" {
+		return nil, nil
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	return pdfFlags(b), nil
 }
 
 func errTooLarge(max int64) error {
@@ -93,16 +139,22 @@ func (s *Service) OpenBlob(sum string) (*os.File, error) {
 }
 
 // checkStored verifies that f names a blob StoreBlob kept: a well-formed
-// hash of an allowed type whose file exists with the recorded size.
-func (s *Service) checkStored(f File) error {
+// hash of an allowed type whose file exists with the recorded size. It
+// returns the blob's flags, judged from the blob itself rather than from
+// what a draft says.
+func (s *Service) checkStored(f File) ([]string, error) {
 	if _, ok := allowedTypes[f.ContentType]; !ok || !sha256RE.MatchString(f.SHA256) {
-		return problem.Invalid("file", "invalid_stored_file")
+		return nil, problem.Invalid("file", "invalid_stored_file")
 	}
-	st, err := os.Stat(s.blobPath(f.SHA256))
-	if err != nil || st.Size() != f.Size {
-		return problem.Invalid("file", "stored_file_missing", f.Name)
+	fh, err := os.Open(s.blobPath(f.SHA256))
+	if err != nil {
+		return nil, problem.Invalid("file", "stored_file_missing", f.Name)
 	}
-	return nil
+	defer fh.Close()
+	if st, err := fh.Stat(); err != nil || st.Size() != f.Size {
+		return nil, problem.Invalid("file", "stored_file_missing", f.Name)
+	}
+	return riskFlags(f.ContentType, fh)
 }
 
 // AttachStored records an already-stored blob (from StoreBlob) as a file
@@ -110,15 +162,23 @@ func (s *Service) checkStored(f File) error {
 // dossier takes files, only by its applicant, its receiving desk or whoever
 // filed it.
 func (s *Service) AttachStored(ctx context.Context, a *auth.Actor, code string, f File) (*File, error) {
-	d, kind, err := s.attachable(ctx, a, code, f.Component)
+	d, sl, err := s.attachable(ctx, a, code, f.Component)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkStored(f); err != nil {
+	if f.Flags, err = s.checkStored(f); err != nil {
 		return nil, err
 	}
-	f.ID, f.Kind, f.Name, f.UploadedAt = 0, kind, cleanName(f.Name), s.cfg.Now()
-	err = s.db.InTx(ctx, func(tx *store.Tx) error { return insertFile(ctx, tx, d.id, a.ID, &f) })
+	f.ID, f.Kind, f.Name, f.UploadedAt = 0, sl.kind, cleanName(f.Name), s.cfg.Now()
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := lockFiles(ctx, tx, d); err != nil {
+			return err
+		}
+		if err := s.checkQuota(ctx, tx, d, f.Component, sl, f.Size); err != nil {
+			return err
+		}
+		return insertFile(ctx, tx, d.id, a.ID, &f)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -126,41 +186,44 @@ func (s *Service) AttachStored(ctx context.Context, a *auth.Actor, code string, 
 }
 
 // attachable loads the dossier and says whether a may add a file to
-// component now, and of which kind ("component" or "result").
-func (s *Service) attachable(ctx context.Context, a *auth.Actor, code, component string) (*Dossier, string, error) {
+// component now, and into which slot: of which kind ("component" or
+// "result") and how many files it holds at most.
+func (s *Service) attachable(ctx context.Context, a *auth.Actor, code, component string) (*Dossier, slot, error) {
 	d, err := s.Get(ctx, a, code)
 	if err != nil {
-		return nil, "", err
+		return nil, slot{}, err
 	}
 	p, err := s.catalog.Version(ctx, s.db, d.Procedure, d.ProcedureVersion)
 	if err != nil {
-		return nil, "", err
+		return nil, slot{}, err
 	}
 	if component == "result" {
 		if a.IsCitizen() || d.Status != Processing || !(a.Has(auth.Specialist, d.unitID) || a.Has(auth.Leader, d.unitID) || a.Has(auth.Clerk, d.unitID)) {
-			return nil, "", problem.New(problem.ErrForbidden, "upload_not_permitted.result")
+			return nil, slot{}, problem.New(problem.ErrForbidden, "upload_not_permitted.result")
 		}
-		return d, "result", nil
+		return d, slot{kind: "result", name: component, limit: maxComponentFiles}, nil
 	}
-	found := false
+	sl := slot{kind: "component"}
 	for _, c := range p.Components {
-		found = found || c.Key == component
+		if c.Key == component {
+			sl.name, sl.limit = c.Name, componentLimit(c)
+		}
 	}
-	if !found {
-		return nil, "", problem.Invalid("component", "unknown_component", component)
+	if sl.limit == 0 {
+		return nil, slot{}, problem.Invalid("component", "unknown_component", component)
 	}
 	open := d.Status == Submitted || d.Status == Returned || d.Status == SupplementRequested
 	if !open {
-		return nil, "", problem.New(problem.ErrState, "upload_closed", problem.Key("state."+string(d.Status)))
+		return nil, slot{}, problem.New(problem.ErrState, "upload_closed", problem.Key("state."+string(d.Status)))
 	}
 	if !a.IsCitizen() && !a.Has(auth.Reception, d.receivingID) && d.createdByID != a.ID {
-		return nil, "", problem.New(problem.ErrForbidden, "upload_not_permitted")
+		return nil, slot{}, problem.New(problem.ErrForbidden, "upload_not_permitted")
 	}
-	return d, "component", nil
+	return d, sl, nil
 }
 
 func insertFile(ctx context.Context, tx *store.Tx, dossierID, by int64, f *File) error {
-	return tx.QueryRowContext(ctx, `INSERT INTO dossier_files (dossier_id, component, kind, name, content_type, size, sha256, uploaded_by, uploaded_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		dossierID, f.Component, f.Kind, f.Name, f.ContentType, f.Size, f.SHA256, by, f.UploadedAt.UnixMilli()).Scan(&f.ID)
+	return tx.QueryRowContext(ctx, `INSERT INTO dossier_files (dossier_id, component, kind, name, content_type, size, sha256, flags, uploaded_by, uploaded_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		dossierID, f.Component, f.Kind, f.Name, f.ContentType, f.Size, f.SHA256, strings.Join(f.Flags, ","), by, f.UploadedAt.UnixMilli()).Scan(&f.ID)
 }

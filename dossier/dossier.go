@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"io"
 	"time"
 
 	"github.com/motcua/motcua/auth"
@@ -24,6 +25,14 @@ type Calendar interface {
 	Due(received time.Time, unit string, value int) (time.Time, error)
 	WorkingBetween(a, b time.Time) time.Duration
 	AddWorking(start time.Time, d time.Duration) time.Time
+}
+
+// Scanner is a virus scanner (scan.Client). Check returns nil for a clean
+// stream, a *problem.Error for a verdict the user should read (infected,
+// too large to scan), and any other error when it could not decide; an
+// upload is then refused, never stored unscanned.
+type Scanner interface {
+	Check(ctx context.Context, r io.Reader) error
 }
 
 // Applicant is the person or business the dossier is for.
@@ -103,7 +112,13 @@ type Config struct {
 	FilesDir string
 	// MaxFileBytes caps one upload (default 20 MiB).
 	MaxFileBytes int64
-	Now          func() time.Time
+	// MaxDossierBytes caps the applicant's files of one dossier, and of a
+	// draft, together (default 100 MiB; each supplement allows as much again).
+	MaxDossierBytes int64
+	Now             func() time.Time
+	// Scanner checks every upload for malware before it is stored (package
+	// scan's clamd client); nil scans nothing.
+	Scanner Scanner
 	// Events receives a Transitioned for every state change, inside its
 	// transaction; nil publishes nothing.
 	Events *event.Bus
@@ -131,6 +146,9 @@ func NewService(db *store.DB, units *unit.Store, cat *catalog.Store, au *auth.Se
 	}
 	if cfg.MaxFileBytes == 0 {
 		cfg.MaxFileBytes = 20 << 20
+	}
+	if cfg.MaxDossierBytes == 0 {
+		cfg.MaxDossierBytes = 100 << 20
 	}
 	s := &Service{db: db, units: units, catalog: cat, auth: au, cal: cal, cfg: cfg}
 	s.initTrack()

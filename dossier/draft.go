@@ -66,6 +66,9 @@ func scanDraft(sc interface{ Scan(...any) error }) (*Draft, error) {
 	if err := json.Unmarshal([]byte(data), &d.Data); err != nil {
 		return nil, fmt.Errorf("dossier: draft %d: %w", d.ID, err)
 	}
+	for i := range d.Data.Files {
+		d.Data.Files[i].Name = cleanName(d.Data.Files[i].Name)
+	}
 	d.CreatedAt, d.UpdatedAt = fromMs(created), fromMs(updated)
 	return &d, nil
 }
@@ -101,7 +104,11 @@ func (s *Service) CreateDraft(ctx context.Context, a *auth.Actor, procedure stri
 	if err := needActor(a); err != nil {
 		return nil, err
 	}
-	if _, err := s.catalog.Get(ctx, procedure); err != nil {
+	p, err := s.catalog.Get(ctx, procedure)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkDraftQuota(p, nil, data.Files); err != nil {
 		return nil, err
 	}
 	body, err := draftJSON(data)
@@ -176,6 +183,17 @@ func (s *Service) SaveDraft(ctx context.Context, a *auth.Actor, d *Draft) error 
 	if err != nil {
 		return err
 	}
+	old, err := s.GetDraft(ctx, a, d.ID)
+	if err != nil {
+		return err
+	}
+	p, err := s.catalog.Get(ctx, old.Procedure)
+	if err != nil {
+		return err
+	}
+	if err := s.checkDraftQuota(p, old.Data.Files, d.Data.Files); err != nil {
+		return err
+	}
 	now := s.cfg.Now()
 	res, err := s.db.ExecContext(ctx, `UPDATE drafts SET data = ?, unit_code = ?, updated_at = ? WHERE id = ? AND user_id = ?`,
 		body, d.Data.Unit, now.UnixMilli(), d.ID, a.ID)
@@ -244,8 +262,9 @@ func (s *Service) SubmitDraft(ctx context.Context, a *auth.Actor, id int64) (*Do
 		}
 		return nil, false, problem.Invalid("component", "component_required", strings.Join(names, "; "))
 	}
-	for _, f := range dr.Data.Files {
-		if err := s.checkStored(File{Name: f.Name, ContentType: f.ContentType, Size: f.Size, SHA256: f.SHA256}); err != nil {
+	flags := make([][]string, len(dr.Data.Files))
+	for i, f := range dr.Data.Files {
+		if flags[i], err = s.checkStored(File{Name: f.Name, ContentType: f.ContentType, Size: f.Size, SHA256: f.SHA256}); err != nil {
 			return nil, false, err
 		}
 	}
@@ -270,9 +289,9 @@ func (s *Service) SubmitDraft(ctx context.Context, a *auth.Actor, id int64) (*Do
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return err
 		}
-		for _, df := range dr.Data.Files {
+		for i, df := range dr.Data.Files {
 			f := File{Component: df.Component, Kind: "component", Name: cleanName(df.Name), ContentType: df.ContentType,
-				Size: df.Size, SHA256: df.SHA256, UploadedAt: now}
+				Size: df.Size, SHA256: df.SHA256, Flags: flags[i], UploadedAt: now}
 			if err := insertFile(ctx, tx, d.id, a.ID, &f); err != nil {
 				return err
 			}

@@ -28,6 +28,7 @@ func (flatCalendar) WorkingBetween(a, b time.Time) time.Duration       { return 
 func (flatCalendar) AddWorking(t time.Time, d time.Duration) time.Time { return t.Add(d) }
 
 type world struct {
+	db                 *store.DB
 	ds                 *dossier.Service
 	units              *unit.Store
 	citizen, reception *auth.Actor
@@ -36,7 +37,10 @@ type world struct {
 }
 
 // newWorld is the demo world with a dossier service whose uploads are capped at 1 KiB.
-func newWorld(t *testing.T, db *store.DB) world {
+func newWorld(t *testing.T, db *store.DB) world { t.Helper(); return newWorldWith(t, db, nil) }
+
+// newWorldWith is newWorld with configure changing the service's Config.
+func newWorldWith(t *testing.T, db *store.DB, configure func(*dossier.Config)) world {
 	t.Helper()
 	ctx := t.Context()
 	units, cat := unit.NewStore(db, nil), catalog.NewStore(db, nil)
@@ -67,8 +71,12 @@ func newWorld(t *testing.T, db *store.DB) world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds := dossier.NewService(db, units, cat, au, flatCalendar{}, dossier.Config{FilesDir: t.TempDir(), MaxFileBytes: 1 << 10})
-	return world{ds: ds, units: units, citizen: actor(demo.Citizen.Username), reception: actor("gialam.tiepnhan"), other: actor("binh"), proc: p}
+	cfg := dossier.Config{FilesDir: t.TempDir(), MaxFileBytes: 1 << 10}
+	if configure != nil {
+		configure(&cfg)
+	}
+	ds := dossier.NewService(db, units, cat, au, flatCalendar{}, cfg)
+	return world{db: db, ds: ds, units: units, citizen: actor(demo.Citizen.Username), reception: actor("gialam.tiepnhan"), other: actor("binh"), proc: p}
 }
 
 var pdf = []byte("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
@@ -96,7 +104,7 @@ func TestStoreBlob(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			f, err := w.ds.StoreBlob(bytes.NewReader(c.body))
+			f, err := w.ds.StoreBlob(t.Context(), bytes.NewReader(c.body))
 			var pe *problem.Error
 			switch {
 			case c.kind == nil && err != nil:
@@ -141,7 +149,7 @@ func TestDraftToDossier(t *testing.T) {
 			t.Fatalf("submitting without the required documents: %v", err)
 		}
 		for _, c := range dossier.MissingComponents(w.proc, d.Data.Files) {
-			f, err := w.ds.StoreBlob(bytes.NewReader(pdf))
+			f, err := w.ds.StoreBlob(t.Context(), bytes.NewReader(pdf))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -191,7 +199,7 @@ func TestDraftToDossier(t *testing.T) {
 		}
 
 		// AttachStored: Upload's rules for a blob already stored.
-		blob, _ := w.ds.StoreBlob(bytes.NewReader(pdf))
+		blob, _ := w.ds.StoreBlob(t.Context(), bytes.NewReader(pdf))
 		blob.Component, blob.Name = "giay_to_can_ky", "bo sung.pdf"
 		if _, err := w.ds.AttachStored(ctx, w.other, codes[0], *blob); !errors.Is(err, problem.ErrNotFound) {
 			t.Fatalf("a stranger attaches: %v", err)

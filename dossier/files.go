@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/problem"
@@ -17,14 +19,17 @@ import (
 
 // File is one attachment of a dossier.
 type File struct {
-	ID          int64     `json:"id"`
-	Component   string    `json:"component"`
-	Kind        string    `json:"kind"` // "component" or "result"
-	Name        string    `json:"name"`
-	ContentType string    `json:"content_type"`
-	Size        int64     `json:"size"`
-	SHA256      string    `json:"sha256"`
-	UploadedAt  time.Time `json:"uploaded_at"`
+	ID          int64  `json:"id"`
+	Component   string `json:"component"`
+	Kind        string `json:"kind"` // "component" or "result"
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256"`
+	// Flags warn the officer about what the file carries (FlagJavaScript,
+	// FlagLaunch, FlagEmbeddedFile); empty for an ordinary file.
+	Flags      []string  `json:"flags,omitempty"`
+	UploadedAt time.Time `json:"uploaded_at"`
 }
 
 // allowedTypes are what a dossier may carry: scans and PDFs. The type is
@@ -38,17 +43,33 @@ var allowedTypes = map[string]string{
 // Upload stores one attachment for a component (a key of the procedure's
 // components) or, with component "result", the result document.
 func (s *Service) Upload(ctx context.Context, a *auth.Actor, code, component, name string, body io.Reader) (*File, error) {
-	d, kind, err := s.attachable(ctx, a, code, component)
+	d, sl, err := s.attachable(ctx, a, code, component)
 	if err != nil {
 		return nil, err
 	}
-	f, err := s.StoreBlob(body)
+	// A full component is refused before the bytes are read and scanned;
+	// the insert checks again, under the dossier's lock.
+	if err := s.checkQuota(ctx, s.db, d, component, sl, 0); err != nil {
+		return nil, err
+	}
+	f, err := s.StoreBlob(ctx, body)
 	if err != nil {
 		return nil, err
 	}
-	f.Component, f.Kind, f.Name, f.UploadedAt = component, kind, cleanName(name), s.cfg.Now()
-	err = s.db.InTx(ctx, func(tx *store.Tx) error { return insertFile(ctx, tx, d.id, a.ID, f) })
-	return f, err
+	f.Component, f.Kind, f.Name, f.UploadedAt = component, sl.kind, cleanName(name), s.cfg.Now()
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := lockFiles(ctx, tx, d); err != nil {
+			return err
+		}
+		if err := s.checkQuota(ctx, tx, d, component, sl, f.Size); err != nil {
+			return err
+		}
+		return insertFile(ctx, tx, d.id, a.ID, f)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 func (s *Service) blobPath(sum string) string {
@@ -78,7 +99,7 @@ func (s *Service) Open(ctx context.Context, a *auth.Actor, code string, fileID i
 }
 
 func (s *Service) files(ctx context.Context, id int64) ([]File, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, component, kind, name, content_type, size, sha256, uploaded_at
+	rows, err := s.db.QueryContext(ctx, `SELECT id, component, kind, name, content_type, size, sha256, flags, uploaded_at
 		FROM dossier_files WHERE dossier_id = ? ORDER BY id`, id)
 	if err != nil {
 		return nil, err
@@ -88,29 +109,50 @@ func (s *Service) files(ctx context.Context, id int64) ([]File, error) {
 	for rows.Next() {
 		var f File
 		var at int64
-		if err := rows.Scan(&f.ID, &f.Component, &f.Kind, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &at); err != nil {
+		var flags string
+		if err := rows.Scan(&f.ID, &f.Component, &f.Kind, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &flags, &at); err != nil {
 			return nil, err
 		}
+		if flags != "" {
+			f.Flags = strings.Split(flags, ",")
+		}
+		// Names stored before cleaning also removed bidi controls are
+		// cleaned again on the way out.
+		f.Name = cleanName(f.Name)
 		f.UploadedAt = fromMs(at)
 		out = append(out, f)
 	}
 	return out, rows.Err()
 }
 
-// cleanName keeps a display name without path parts or control characters.
+// maxNameBytes bounds a stored display name.
+const maxNameBytes = 200
+
+// cleanName keeps a display name without path parts, control characters
+// or Unicode format characters: the bidi overrides and isolates (U+202A–
+// U+202E, U+2066–U+2069) would let "hoa-don" + U+202E + "fdp.exe" read as
+// "hoa-donexe.pdf", and zero-width characters hide what a name says.
+// Invalid UTF-8 becomes U+FFFD and a long name is cut at a character
+// boundary. It runs when a name is stored and again when one is read, so
+// names stored before it are shown clean too.
 func cleanName(n string) string {
-	n = filepath.Base(strings.ReplaceAll(n, "\\", "/"))
+	n = strings.ToValidUTF8(n, "\uFFFD")
 	n = strings.Map(func(r rune) rune {
-		if r < 32 || r == 127 {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029' {
 			return -1
 		}
 		return r
 	}, n)
+	n = strings.TrimSpace(filepath.Base(strings.ReplaceAll(n, "\\", "/")))
 	if n == "." || n == "/" || n == "" {
 		return "tep-dinh-kem"
 	}
-	if len(n) > 200 {
-		n = n[:200]
+	if len(n) > maxNameBytes {
+		cut := maxNameBytes
+		for cut > 0 && !utf8.RuneStart(n[cut]) {
+			cut--
+		}
+		n = n[:cut]
 	}
 	return n
 }

@@ -19,7 +19,7 @@ func submitted(t *testing.T, w world) *dossier.Dossier {
 		t.Fatal(err)
 	}
 	for _, c := range dossier.MissingComponents(w.proc, d.Data.Files) {
-		f, err := w.ds.StoreBlob(bytes.NewReader(pdf))
+		f, err := w.ds.StoreBlob(t.Context(), bytes.NewReader(pdf))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -134,7 +134,7 @@ func (o *Office) upload(w http.ResponseWriter, r *http.Request, a *auth.Actor) e
 			if errors.As(err, &tooBig) {
 				return fail("file_too_large")
 			}
-			if _, ok := publicError(err); ok {
+			if _, ok := publicError(err); ok || errors.Is(err, problem.ErrUnavailable) {
 				return fail(problem.Public(err).Code)
 			}
 			return err

@@ -49,6 +49,9 @@ type preview struct {
 	SizeText     string
 	PreviewLabel string
 	PDF, Image   bool
+	// Warnings say what a flagged file carries (a PDF with JavaScript, a
+	// launch action, embedded files), in the reader's language.
+	Warnings []string
 }
 
 // uploadForm is one multipart upload form (a component's scan or the result).
@@ -200,8 +203,17 @@ func previewOf(p web.Page, code string, f dossier.File) preview {
 	if f.Size >= 1<<20 {
 		size = p.T("office.size.mb", float64(f.Size)/(1<<20))
 	}
-	return preview{File: f, URL: fileURL(code, f.ID), SizeText: size, PreviewLabel: p.T("office.dossier.preview", f.Name),
+	v := preview{File: f, URL: fileURL(code, f.ID), SizeText: size, PreviewLabel: p.T("office.dossier.preview", f.Name),
 		PDF: f.ContentType == "application/pdf", Image: strings.HasPrefix(f.ContentType, "image/")}
+	for _, flag := range f.Flags {
+		v.Warnings = append(v.Warnings, p.T(key("office.dossier.file_flag.", flag)))
+	}
+	if len(v.Warnings) > 0 {
+		// No inline preview: the page would open it in the officer's
+		// browser without being asked. The link still downloads it.
+		v.PDF = false
+	}
+	return v
 }
 
 // notice is the short success message after a redirect (?da=, ?tai-len=,
@@ -227,7 +239,8 @@ func notice(p web.Page, r *http.Request) string {
 
 // uploadErrors are the upload failures the page explains in its own words.
 var uploadErrors = []string{"file_type_not_allowed", "file_too_large", "empty_file", "upload_closed",
-	"upload_not_permitted", "unknown_component", "no_file"}
+	"upload_not_permitted", "unknown_component", "no_file", "file_infected", "file_too_large_to_scan",
+	"scanner_unavailable", "too_many_component_files", "dossier_files_too_large"}
 
 func uploadError(p web.Page, r *http.Request) string {
 	code := r.URL.Query().Get("loi")

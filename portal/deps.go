@@ -37,7 +37,7 @@ type Dossiers interface {
 	OpenBlob(sum string) (*os.File, error)
 	Popular(ctx context.Context, within time.Duration, limit int) ([]dossier.ProcedureCount, error)
 	SaveDraft(ctx context.Context, a *auth.Actor, d *dossier.Draft) error
-	StoreBlob(r io.Reader) (*dossier.File, error)
+	StoreBlob(ctx context.Context, r io.Reader) (*dossier.File, error)
 	SubmitDraft(ctx context.Context, a *auth.Actor, id int64) (*dossier.Dossier, bool, error)
 	Track(ctx context.Context, code string, proof dossier.TrackProof) (*dossier.Tracking, error)
 	Upload(ctx context.Context, a *auth.Actor, code, component, name string, body io.Reader) (*dossier.File, error)

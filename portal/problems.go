@@ -23,14 +23,14 @@ func (s *Portal) explain(pg web.Page, pe *problem.Error, args ...any) string {
 }
 
 // asProblem returns err's public face when it is an input or state
-// problem a page shows in place, and false for anything else (which the
-// error page handles).
+// problem, or the virus scanner being down, which a page shows in place;
+// false for anything else (which the error page handles).
 func asProblem(err error) (*problem.Error, bool) {
 	var pe *problem.Error
 	if !errors.As(err, &pe) {
 		return nil, false
 	}
-	for _, k := range []error{problem.ErrInvalid, problem.ErrTooLarge, problem.ErrState, problem.ErrConflict} {
+	for _, k := range []error{problem.ErrInvalid, problem.ErrTooLarge, problem.ErrState, problem.ErrConflict, problem.ErrUnavailable} {
 		if errors.Is(err, k) {
 			return pe, true
 		}

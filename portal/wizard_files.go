@@ -143,7 +143,7 @@ func (s *Portal) draftUpload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fail(err)
 	}
-	f, err := s.dossiers.StoreBlob(part)
+	f, err := s.dossiers.StoreBlob(r.Context(), part)
 	if err != nil {
 		return fail(err)
 	}

@@ -82,7 +82,8 @@ func New(addr string, timeout time.Duration) (*Client, error) {
 func (c *Client) String() string { return c.network + ":" + c.address }
 
 // Ping checks that clamd answers (PING → PONG); serve calls it at start so
-// a wrong --clamd fails loudly instead of at the first upload.
+// a wrong --clamd is logged as an error at once, not found at the first
+// upload.
 func (c *Client) Ping(ctx context.Context) error {
 	reply, err := c.command(ctx, "zPING\x00")
 	if err != nil {

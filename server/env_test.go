@@ -52,15 +52,22 @@ type env struct {
 // benchmarked.
 var testParams = auth.Params{Time: 1, MemKiB: 8, Threads: 1}
 
-func newEnv(t testing.TB, db *store.DB) *env {
+func newEnv(t testing.TB, db *store.DB) *env { t.Helper(); return newEnvWith(t, db, nil) }
+
+// newEnvWith is newEnv with configure changing the server's Config first.
+func newEnvWith(t testing.TB, db *store.DB, configure func(*server.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	// Monday 2 March 2026, 08:00 in Vietnam: an ordinary working morning.
 	c := &clock{t: time.Date(2026, 3, 2, 8, 0, 0, 0, ict)}
 	servertest.Prepare(t, db)
-	app, err := server.New(ctx, db, server.Config{
+	cfg := server.Config{
 		DataDir: t.TempDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), AuthParams: testParams, Now: c.Now,
-	})
+	}
+	if configure != nil {
+		configure(&cfg)
+	}
+	app, err := server.New(ctx, db, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

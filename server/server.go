@@ -61,6 +61,9 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (package clientip); none means the TCP peer is the client.
 	TrustedProxies []netip.Prefix
+	// Scanner checks every upload for malware (motcua serve --clamd: a
+	// scan.Client); nil scans nothing.
+	Scanner dossier.Scanner
 	// CalendarRefresh is how often Calendar.Run re-reads announcements
 	// added on other instances; zero means a minute.
 	CalendarRefresh time.Duration
@@ -135,7 +138,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	a.Audit = audit.New(db)
 	subscribeDossierTransitioned(a.Events, a.Notify, a.Audit)
 	a.Dossiers = dossier.NewService(db, a.Units, a.Catalog, a.Auth, cal, dossier.Config{
-		FilesDir: filepath.Join(cfg.DataDir, "files"), Now: cfg.Now, Events: a.Events,
+		FilesDir: filepath.Join(cfg.DataDir, "files"), Now: cfg.Now, Events: a.Events, Scanner: cfg.Scanner,
 	})
 	if a.Forms, err = forms.New(db, a.Dossiers, a.Units, cal, forms.Config{Now: cfg.Now}); err != nil {
 		return nil, err
