@@ -24,8 +24,9 @@ const usage = `motcua — hệ thống một cửa điện tử
 Usage:
   motcua serve [--addr 127.0.0.1:8080] [--data DIR | --db postgres://…] [--demo] [--trust PEM]
                [--smtp-addr HOST:PORT --smtp-from ADDR] [--sms-url URL] [--public-url URL]
-               [--vnpay-tmn-code C --vnpay-hash-secret S --vnpay-url URL]
+               [--vnpay-tmn-code C --vnpay-hash-secret S --vnpay-url URL] [--clamd unix:/run/clamav/clamd.ctl]
   motcua migrate [--data DIR | --db URL]
+  motcua gc [--grace 1h] [--data DIR | --db URL]
   motcua user add NAME --role ROLE --unit UNITCODE --password-stdin [--full-name "…"] [--data DIR | --db URL]
   motcua calendar holidays YEAR
   motcua calendar due --from RFC3339 (--days N | --hours N | --same-day)
@@ -65,6 +66,8 @@ func command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return runServe(ctx, args[1:], stdout, stderr)
 	case "migrate":
 		return runMigrate(ctx, args[1:], stdout)
+	case "gc":
+		return runGC(ctx, args[1:], stdout)
 	case "user":
 		return runUser(ctx, args[1:], stdin, stdout)
 	case "calendar":

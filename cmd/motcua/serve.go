@@ -27,6 +27,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	loadDemo := fs.Bool("demo", false, "load the demo world (Nho Quan district) on first start")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	trustFile := fs.String("trust", "", "PEM bundle of trusted certificates for signature verification")
+	clamd := fs.String("clamd", "", "clamd address (unix:/run/clamav/clamd.ctl or host:port): scan every upload; without it nothing is scanned")
 	proxies := fs.String("trusted-proxies", "", "comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	loginMemory := fs.Int64("login-memory", 256, "MiB of memory password checks may hold at once (64 MiB each); beyond it logins queue, then get 503")
 	var nf notifyFlags
@@ -69,6 +70,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	cfg := server.Config{DataDir: dbf.data, SecretKey: dbf.key, Log: log, Trust: trust, TrustedProxies: trusted}
 	cfg.Login.HashMemory = *loginMemory << 20
+	if err := configureScanner(ctx, &cfg, *clamd, log); err != nil {
+		return err
+	}
 	stopSMS, err := nf.configure(&cfg, ln.Addr().String(), *loadDemo, log)
 	if err != nil {
 		return err
@@ -137,6 +141,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	headsDone := make(chan struct{})
 	go func() { app.Audit.RunAnnouncer(workerCtx, log, time.Now, 10*time.Minute); close(headsDone) }()
 	defer func() { stopWorker(); <-headsDone }()
+	// Files nothing refers to any more (deleted drafts') go once a day.
+	gcDone := make(chan struct{})
+	go func() { collectDaily(workerCtx, app.Dossiers, log); close(gcDone) }()
+	defer func() { stopWorker(); <-gcDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
