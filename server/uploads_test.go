@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/scan"
 	"github.com/motcua/motcua/scan/scantest"
 	"github.com/motcua/motcua/server"
@@ -80,6 +82,26 @@ func TestUploadsScanned(t *testing.T) {
 		}
 		if got := len(e.get("congdan", d.Code).Files); got != before {
 			t.Fatalf("%d files after the refused uploads, want %d", got, before)
+		}
+
+		// The portal's submission wizard stores into a draft: same refusal.
+		citizen, err := e.app.Auth.UserByName(t.Context(), "congdan")
+		if err != nil {
+			t.Fatal(err)
+		}
+		dr, err := e.app.Dossiers.CreateDraft(t.Context(), citizen, signatureProc, dossier.DraftData{Unit: demo.GiaLamCode})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pb := e.portalVisitor(t, "")
+		pb.login("congdan")
+		files := pb.get(fmt.Sprintf("/nop-ho-so/%s/%d/tai-lieu", signatureProc, dr.ID))
+		res := pb.upload(files.action(t, "/tai-lieu/giay_to_tuy_than?"), "cccd.pdf", pdfWith(scantest.EICAR))
+		if res.url.Query().Get("loi") != "file_infected" || !res.has("Tệp chứa mã độc nên không được nhận.") {
+			t.Fatalf("infected file through the wizard: at %s", res.url)
+		}
+		if dr, err = e.app.Dossiers.GetDraft(t.Context(), citizen, dr.ID); err != nil || len(dr.Data.Files) != 0 {
+			t.Fatalf("draft after the refused upload: %+v %v", dr, err)
 		}
 		for name, content := range storedFiles(t, dataDir) {
 			if bytes.Contains(content, []byte(scantest.EICAR)) || bytes.Contains(content, []byte(scantest.Custom)) {
