@@ -32,20 +32,22 @@ type slot struct {
 
 // checkQuota refuses a file of size bytes for sl when the component
 // already holds its limit or the applicant's files would pass the
-// dossier's total. Every supplement the office asks for allows one more
-// set, since a supplement adds files and removes none. It runs in the
+// dossier's total. Every supplement the office asks for (at reception or
+// during processing) allows one more set, since a supplement adds files
+// and removes none. It runs in the
 // insert's transaction after lockFiles, so two concurrent uploads cannot
 // both take the last place.
 func (s *Service) checkQuota(ctx context.Context, q store.Querier, d *Dossier, component string, sl slot, size int64) error {
-	var n int
+	var n, asked int
 	var total int64
 	err := q.QueryRowContext(ctx, `SELECT COUNT(CASE WHEN component = ? AND kind = ? THEN 1 END),
-		COALESCE(SUM(CASE WHEN kind = 'component' THEN size ELSE 0 END), 0)
-		FROM dossier_files WHERE dossier_id = ?`, component, sl.kind, d.id).Scan(&n, &total)
+		COALESCE(SUM(CASE WHEN kind = 'component' THEN size ELSE 0 END), 0),
+		(SELECT COUNT(*) FROM dossier_events WHERE dossier_id = ? AND action = ?)
+		FROM dossier_files WHERE dossier_id = ?`, component, sl.kind, d.id, RequestSupplement, d.id).Scan(&n, &total, &asked)
 	if err != nil {
 		return err
 	}
-	sets := 1 + d.Supplements
+	sets := 1 + asked
 	if n >= sl.limit*sets {
 		return problem.Invalid("file", "too_many_component_files", sl.name, sl.limit*sets)
 	}

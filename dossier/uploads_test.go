@@ -36,7 +36,8 @@ func wantCode(t *testing.T, err error, kind error, code string) {
 // per-component or per-dossier quota". Before, a dossier took any number
 // of files of any total size. Now a component takes five files per copy
 // its quantity asks for (at most ten), and the applicant's files of a
-// dossier, or of a draft, at most MaxDossierBytes together.
+// dossier, or of a draft, at most MaxDossierBytes together; each
+// supplement request allows one more set.
 func TestUploadLimits(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
@@ -61,6 +62,13 @@ func TestUploadLimits(t *testing.T) {
 		got, err := w.ds.Get(ctx, w.citizen, d.Code)
 		if err != nil || len(got.Files) != 2+4+3 {
 			t.Fatalf("%d files, want 9 (%v)", len(got.Files), err)
+		}
+		// Asked for a supplement, the applicant may bring a new set.
+		if _, err := w.ds.Act(ctx, w.reception, d.Code, dossier.RequestSupplement, dossier.ActInput{Note: "Bản chụp mờ, đề nghị chụp lại."}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.ds.Upload(ctx, w.citizen, d.Code, "giay_to_tuy_than", "trang.pdf", bytes.NewReader(padded(100, "six"))); err != nil {
+			t.Fatalf("a new set after a supplement request: %v", err)
 		}
 
 		// A draft: the same limits when files are added; removing is always allowed.
