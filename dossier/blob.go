@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/problem"
@@ -153,6 +154,13 @@ func (s *Service) checkStored(f File) ([]string, error) {
 	defer fh.Close()
 	if st, err := fh.Stat(); err != nil || st.Size() != f.Size {
 		return nil, problem.Invalid("file", "stored_file_missing", f.Name)
+	}
+	// About to be referenced: renewing its time keeps CollectBlobs from
+	// deleting it in the moment before the row exists. File times are the
+	// file system's clock, not the service's.
+	now := time.Now()
+	if err := os.Chtimes(fh.Name(), now, now); err != nil {
+		return nil, err
 	}
 	return riskFlags(f.ContentType, fh)
 }

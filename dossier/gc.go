@@ -33,7 +33,8 @@ type BlobReport struct {
 // Only files last modified before cutoff are judged. StoreBlob writes a
 // blob before the row or draft that refers to it, so a blob younger than
 // the grace period may still be about to be referenced; storing an
-// existing blob again renews its time. Files are listed first and
+// existing blob again renews its time, and so does attaching a stored
+// blob (checkStored). Files are listed first and
 // references read after, so a reference made in between is seen. A blob
 // chosen for deletion is first renamed aside and its time checked again:
 // if an upload of the same content landed meanwhile, it is put back. The
@@ -120,26 +121,14 @@ func oldBlobs(filesDir string, cutoff time.Time, rep *BlobReport) ([]string, err
 	return out, nil
 }
 
-// blobRefs reads every blob a dossier file or a draft refers to.
+// blobRefs reads every blob a draft or a dossier file refers to. Drafts
+// are read first: submitting a draft deletes it and inserts its file rows
+// in one transaction, so a blob moving from one to the other is seen in
+// at least one of the two reads (PostgreSQL's statements each see their
+// own snapshot).
 func blobRefs(ctx context.Context, db *store.DB) (map[string]bool, error) {
 	refs := map[string]bool{}
-	rows, err := db.QueryContext(ctx, `SELECT DISTINCT sha256 FROM dossier_files`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var sum string
-		if err := rows.Scan(&sum); err != nil {
-			return nil, err
-		}
-		refs[sum] = true
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
-	rows, err = db.QueryContext(ctx, `SELECT id, data FROM drafts`)
+	rows, err := db.QueryContext(ctx, `SELECT id, data FROM drafts`)
 	if err != nil {
 		return nil, err
 	}
@@ -158,6 +147,22 @@ func blobRefs(ctx context.Context, db *store.DB) (map[string]bool, error) {
 		for _, f := range d.Files {
 			refs[f.SHA256] = true
 		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	rows, err = db.QueryContext(ctx, `SELECT DISTINCT sha256 FROM dossier_files`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sum string
+		if err := rows.Scan(&sum); err != nil {
+			return nil, err
+		}
+		refs[sum] = true
 	}
 	return refs, rows.Err()
 }

@@ -45,10 +45,17 @@ func TestCollectBlobs(t *testing.T) {
 
 		d := submitted(t, w) // its blobs are young; age them: a dossier's files are kept however old
 		attached := stored("attached", old)
+		blobPath := func(f dossier.DraftFile) string { return filepath.Join(dir, f.SHA256[:2], f.SHA256) }
 		if _, err := w.ds.AttachStored(ctx, w.citizen, d.Code, dossier.File{Component: attached.Component, Name: attached.Name,
 			SHA256: attached.SHA256, Size: attached.Size, ContentType: attached.ContentType}); err != nil {
 			t.Fatal(err)
 		}
+		// Attaching renews the blob's time (a collection running meanwhile
+		// puts it back); age it again: referenced blobs are kept however old.
+		if st, err := os.Stat(blobPath(attached)); err != nil || st.ModTime().Before(now.Add(-time.Minute)) {
+			t.Fatalf("attaching an old blob did not renew it: %v", err)
+		}
+		os.Chtimes(blobPath(attached), old, old)
 		inDraft := stored("in-draft", old)
 		draftWith(inDraft)
 		deleted := stored("deleted-draft", old)
