@@ -57,10 +57,10 @@ type Clamd struct {
 	exited chan struct{}
 }
 
-// Binary is clamd's path: $MOTCUA_CLAMD, clamd on PATH, or Debian's
+// Binary is clamd's path: $MOTCUA_CLAMD_BIN, clamd on PATH, or Debian's
 // /usr/sbin/clamd (not on an ordinary user's PATH). "" when absent.
 func Binary() string {
-	if p := os.Getenv("MOTCUA_CLAMD"); p != "" {
+	if p := os.Getenv("MOTCUA_CLAMD_BIN"); p != "" {
 		return p
 	}
 	if p, err := exec.LookPath("clamd"); err == nil {
