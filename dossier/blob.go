@@ -90,6 +90,10 @@ func (s *Service) StoreBlob(ctx context.Context, r io.Reader) (*File, error) {
 // file nobody checked is not stored, even when clamd is down.
 var errScannerUnavailable = problem.New(problem.ErrUnavailable, "scanner_unavailable")
 
+// scannerRetry is the Retry-After sent with scanner_unavailable: about
+// what clamd takes to restart or reload its database.
+const scannerRetry = time.Minute
+
 // scan asks the configured scanner about r. Its problem errors (infected,
 // too large to scan) are the user's answer; any other failure means there
 // is no verdict, and the upload is refused as unavailable, keeping the
@@ -103,7 +107,7 @@ func (s *Service) scan(ctx context.Context, r io.Reader) error {
 	if err == nil || errors.As(err, &pe) {
 		return err
 	}
-	return fmt.Errorf("%w: %w", errScannerUnavailable, err)
+	return fmt.Errorf("%w: %w", problem.WithRetry(errScannerUnavailable, scannerRetry), err)
 }
 
 // riskFlags reads a stored PDF and returns its flags (see pdfFlags);

@@ -128,7 +128,7 @@ func TestUploadsScanned(t *testing.T) {
 			t.Fatalf("%d files stored while clamd was down", got)
 		}
 		r := e.upload("congdan", d.Code, interLevel(t).Components[0].Key, "a.pdf", samplePDF)
-		if r.status != 503 || r.errCode() != "scanner_unavailable" {
+		if r.status != 503 || r.errCode() != "scanner_unavailable" || r.header.Get("Retry-After") != "60" {
 			t.Fatalf("clamd down: %d %s", r.status, r.body)
 		}
 		if files := storedFiles(t, dataDir); len(files) != 0 {
