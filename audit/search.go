@@ -150,12 +150,12 @@ func (l *Log) scope(ctx context.Context, a *auth.Actor) ([]int64, error) {
 	var roots []int64
 	top := false
 	if a != nil && !a.IsCitizen() {
-		for _, g := range a.Grants {
-			if g.Role != auth.Supervisor {
-				continue
-			}
-			roots = append(roots, g.UnitID)
-			u, err := unit.Get(ctx, l.db, g.UnitID)
+		// The scope table (auth.Scopes) says who reads the log; every role
+		// it names reaches below (ReadAudit), so Below is the whole answer.
+		_, below := a.Reach(auth.ReadAudit)
+		for _, id := range below {
+			roots = append(roots, id)
+			u, err := unit.Get(ctx, l.db, id)
 			if err != nil {
 				return nil, err
 			}

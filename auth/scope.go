@@ -36,6 +36,13 @@ const (
 	// province (a unit with no parent, of province level): a day off
 	// moves every deadline of every unit.
 	Announce Right = "calendar.announce"
+	// ReadAudit: read the audit log of a unit (and, for supervisors, of
+	// the units below it) — GET /api/v1/audit, /quan-tri/nhat-ky.
+	ReadAudit Right = "audit.read"
+	// ManageCitizens: disable, enable and reset citizen accounts. Citizens
+	// belong to no unit, so only an admin of an active province-level
+	// unit holds it (unit.Store.AdministersCitizens).
+	ManageCitizens Right = "citizen.manage"
 )
 
 // Scope is one row of the scope table: the roles whose holders have Right
@@ -59,6 +66,8 @@ var Scopes = []Scope{
 	{Right: ManageAccounts, Own: []string{Admin}, Below: []string{Admin}},
 	{Right: EditProcedure, Own: []string{Admin}, Below: []string{Admin}},
 	{Right: Announce, Own: []string{Admin}, ProvinceOnly: true},
+	{Right: ReadAudit, Own: []string{Supervisor}, Below: []string{Supervisor}},
+	{Right: ManageCitizens, Own: []string{Admin}, ProvinceOnly: true},
 }
 
 // ScopeOf returns the row of r; an unknown right has no roles.

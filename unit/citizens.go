@@ -2,6 +2,7 @@ package unit
 
 import (
 	"context"
+	"slices"
 
 	"github.com/motcua/motcua/auth"
 )
@@ -13,7 +14,7 @@ import (
 // province out.
 func (s *Store) AdministersCitizens(ctx context.Context, a *auth.Actor) (bool, error) {
 	for _, g := range a.Grants {
-		if g.Role != auth.Admin {
+		if !slices.Contains(auth.ScopeOf(auth.ManageCitizens).Own, g.Role) {
 			continue
 		}
 		u, err := Get(ctx, s.db, g.UnitID)
