@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/motcua/motcua/forms"
+	"github.com/motcua/motcua/web"
 )
 
 // The official PDF forms (package forms): whoever may see a dossier may
@@ -15,7 +16,7 @@ func (s *Server) dossierForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	doc, err := s.Forms.Dossier(r.Context(), a, r.PathValue("code"), r.PathValue("form"), forms.Origin(r))
+	doc, err := s.Forms.Dossier(r.Context(), a, r.PathValue("code"), r.PathValue("form"), web.Origin(r))
 	if err != nil {
 		return err
 	}
@@ -27,7 +28,7 @@ func (s *Server) dossierResult(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	doc, err := s.Forms.Result(r.Context(), a, r.PathValue("code"), forms.Origin(r))
+	doc, err := s.Forms.Result(r.Context(), a, r.PathValue("code"), web.Origin(r))
 	if err != nil {
 		return err
 	}
@@ -47,7 +48,7 @@ func (s *Server) trackingBook(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	doc, err := s.Forms.Book(r.Context(), a, r.PathValue("code"), from, to, forms.Origin(r))
+	doc, err := s.Forms.Book(r.Context(), a, r.PathValue("code"), from, to, web.Origin(r))
 	if err != nil {
 		return err
 	}

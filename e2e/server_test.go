@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/motcua/motcua/auth"
@@ -31,9 +30,10 @@ func startMotcua(t *testing.T) *motcua {
 	ctx := context.Background()
 	db := storetest.Open(t, "sqlite")
 	servertest.Prepare(t, db)
+	srv, public := servertest.Listen(t)
 	app, err := server.New(ctx, db, server.Config{
-		DataDir: t.TempDir(),
-		Log:     slog.New(slog.NewTextHandler(io.Discard, nil)),
+		DataDir: t.TempDir(), PublicURL: public,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		// argon2id at production cost would make the demo load slow.
 		AuthParams: auth.Params{Time: 1, MemKiB: 1024, Threads: 1},
 	})
@@ -43,8 +43,7 @@ func startMotcua(t *testing.T) *motcua {
 	if _, err := demo.Load(ctx, db, app.Units, app.Auth); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(app.Handler)
-	t.Cleanup(srv.Close)
+	servertest.Serve(t, srv, app.Handler)
 	return &motcua{App: app, URL: srv.URL}
 }
 

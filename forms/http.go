@@ -11,17 +11,6 @@ import (
 
 // The forms' face on HTTP, shared by the API and the back office.
 
-// Origin is the site's origin as the request reached it, for the QR code
-// of the tracking page (behind a TLS-terminating proxy, X-Forwarded-Proto
-// says https).
-func Origin(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
-
 // Write sends the PDF, to be shown in the browser (and printed from its
 // viewer) or, with download, saved under its file name. Forms hold
 // personal data: never cached by shared caches.

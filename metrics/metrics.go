@@ -5,6 +5,7 @@ package metrics
 
 import (
 	"context"
+	"crypto/subtle"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -105,4 +106,19 @@ func (c *countCollector) Collect(ch chan<- prometheus.Metric) {
 	for _, n := range counts {
 		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n.Value), n.Labels...)
 	}
+}
+
+// RequireToken serves next only to requests carrying "Authorization:
+// Bearer <token>": the metrics name routes, counts and the process's
+// memory, which are no one else's business.
+func RequireToken(token string, next http.Handler) http.Handler {
+	want := []byte("Bearer " + token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

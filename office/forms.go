@@ -6,6 +6,7 @@ import (
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/forms"
+	"github.com/motcua/motcua/web"
 )
 
 // The official PDF forms from the back office: the dossier page lists the
@@ -57,9 +58,9 @@ func (o *Office) formPDF(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 	var doc *forms.Document
 	var err error
 	if form == "ket-qua" {
-		doc, err = o.forms.Result(r.Context(), a, code, forms.Origin(r))
+		doc, err = o.forms.Result(r.Context(), a, code, web.Origin(r))
 	} else {
-		doc, err = o.forms.Dossier(r.Context(), a, code, form, forms.Origin(r))
+		doc, err = o.forms.Dossier(r.Context(), a, code, form, web.Origin(r))
 	}
 	if err != nil {
 		return err
@@ -77,7 +78,7 @@ func (o *Office) trackingBook(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	if err != nil {
 		return err
 	}
-	doc, err := o.forms.Book(r.Context(), a, r.PathValue("unit"), from, to, forms.Origin(r))
+	doc, err := o.forms.Book(r.Context(), a, r.PathValue("unit"), from, to, web.Origin(r))
 	if err != nil {
 		return err
 	}

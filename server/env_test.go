@@ -54,15 +54,18 @@ var testParams = auth.Params{Time: 1, MemKiB: 8, Threads: 1}
 
 func newEnv(t testing.TB, db *store.DB) *env { t.Helper(); return newEnvWith(t, db, nil) }
 
-// newEnvWith is newEnv with configure changing the server's Config first.
+// newEnvWith is newEnv with configure changing the server's Config first
+// (the public URL is the test server's own unless configure sets another).
 func newEnvWith(t testing.TB, db *store.DB, configure func(*server.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	// Monday 2 March 2026, 08:00 in Vietnam: an ordinary working morning.
 	c := &clock{t: time.Date(2026, 3, 2, 8, 0, 0, 0, ict)}
 	servertest.Prepare(t, db)
+	srv, public := servertest.Listen(t)
 	cfg := server.Config{
 		DataDir: t.TempDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), AuthParams: testParams, Now: c.Now,
+		PublicURL: public,
 	}
 	if configure != nil {
 		configure(&cfg)
@@ -74,8 +77,7 @@ func newEnvWith(t testing.TB, db *store.DB, configure func(*server.Config)) *env
 	if _, err := demo.Load(ctx, db, app.Units, app.Auth); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(app.Handler)
-	t.Cleanup(srv.Close)
+	servertest.Serve(t, srv, app.Handler)
 	return &env{t: t, app: app, srv: srv, clock: c, tokens: map[string]string{}}
 }
 

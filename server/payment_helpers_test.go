@@ -50,7 +50,8 @@ func newPayEnv(t *testing.T, db *store.DB) *payEnv {
 	gw := httptest.NewServer(sim.Handler())
 	t.Cleanup(gw.Close)
 	servertest.Prepare(t, db)
-	app, err := server.New(ctx, db, server.Config{DataDir: t.TempDir(), Log: quiet, AuthParams: testParams, Now: c.Now,
+	srv, public := servertest.Listen(t)
+	app, err := server.New(ctx, db, server.Config{DataDir: t.TempDir(), Log: quiet, AuthParams: testParams, Now: c.Now, PublicURL: public,
 		Payment: server.PaymentConfig{VNPay: payment.VNPayConfig{TmnCode: testTmn, HashSecret: testSecret,
 			URL: gw.URL + "/paymentv2/vpcpay.html"}}})
 	if err != nil {
@@ -66,8 +67,7 @@ func newPayEnv(t *testing.T, db *store.DB) *payEnv {
 		n.(*atomic.Int64).Add(1)
 		return nil
 	})
-	srv := httptest.NewServer(app.Handler)
-	t.Cleanup(srv.Close)
+	servertest.Serve(t, srv, app.Handler)
 	sim.SetIPNURL(srv.URL + "/api/v1/payments/vnpay/ipn")
 	return &payEnv{env: &env{t: t, app: app, srv: srv, clock: c, tokens: map[string]string{}}, sim: sim, gw: gw, paid: paid}
 }

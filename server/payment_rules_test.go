@@ -254,7 +254,7 @@ func TestSimulatorOnTheSameServer(t *testing.T) {
 	sim := vnpaysim.New(vnpaysim.Config{TmnCode: vnpaysim.DemoTmnCode, HashSecret: vnpaysim.DemoHashSecret,
 		IPNURL: "/api/v1/payments/vnpay/ipn", Now: c.Now, Log: quiet})
 	servertest.Prepare(t, db)
-	app, err := server.New(ctx, db, server.Config{DataDir: t.TempDir(), Log: quiet, AuthParams: testParams, Now: c.Now,
+	app, err := server.New(ctx, db, server.Config{DataDir: t.TempDir(), Log: quiet, AuthParams: testParams, Now: c.Now, PublicURL: base,
 		Payment: server.PaymentConfig{VNPaySimulator: sim, VNPay: payment.VNPayConfig{TmnCode: vnpaysim.DemoTmnCode,
 			HashSecret: vnpaysim.DemoHashSecret, URL: server.VNPaySimulatorPath + "/paymentv2/vpcpay.html",
 			APIURL: base + server.VNPaySimulatorPath + "/merchant_webapi/api/transaction"}}})

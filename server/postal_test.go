@@ -40,7 +40,8 @@ func newPostalEnv(t *testing.T, db *store.DB, connected bool) (*env, *postsim.Si
 		WebhookURL: "http://" + site.Listener.Addr().String() + "/api/v1/postal/webhook", Now: c.Now})
 	post := httptest.NewServer(sim)
 	t.Cleanup(post.Close)
-	cfg := server.Config{DataDir: t.TempDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), AuthParams: testParams, Now: c.Now}
+	cfg := server.Config{DataDir: t.TempDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), AuthParams: testParams, Now: c.Now,
+		PublicURL: "http://" + site.Listener.Addr().String()}
 	if connected {
 		cfg.Postal = server.PostalConfig{URL: post.URL, Token: "token-buu-dien", WebhookSecret: postalSecret}
 	}

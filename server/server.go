@@ -64,6 +64,10 @@ type Config struct {
 	// Scanner checks every upload for malware (motcua serve --clamd: a
 	// scan.Client); nil scans nothing.
 	Scanner dossier.Scanner
+	// MetricsToken, when set, puts /metrics on the main handler behind
+	// "Authorization: Bearer <token>"; otherwise /metrics is only App.Metrics,
+	// which motcua serve listens for on --metrics-addr.
+	MetricsToken string
 	// CalendarRefresh is how often Calendar.Run re-reads announcements
 	// added on other instances; zero means a minute.
 	CalendarRefresh time.Duration
@@ -99,6 +103,8 @@ type App struct {
 	// Routes lists every registered pattern ("GET /can-bo/ho-so/{code}"),
 	// for the scope matrix test.
 	Routes []string
+	// Metrics is the Prometheus exposition, for a separate listener.
+	Metrics http.Handler
 }
 
 // New builds the app on db, which the caller has migrated (schema.Migrate)
@@ -149,7 +155,16 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if a.Payments, err = newPayments(db, a, cfg); err != nil {
 		return nil, err
 	}
-	w, err := web.New(web.Config{Sessions: web.NewSessions(a.Auth), Log: cfg.Log})
+	// Commands that never serve (user, demo generate) give no public URL;
+	// motcua serve always does (see cmd/motcua/serve.go).
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://localhost"
+	}
+	public, err := web.NewSite(cfg.PublicURL)
+	if err != nil {
+		return nil, err
+	}
+	w, err := web.New(web.Config{Sessions: web.NewSessions(a.Auth, public), Log: cfg.Log})
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +232,10 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
 	})
-	mux.Handle("GET /metrics", m.Handler())
+	a.Metrics = m.Handler()
+	if cfg.MetricsToken != "" {
+		mux.Handle("GET /metrics", metrics.RequireToken(cfg.MetricsToken, a.Metrics))
+	}
 	a.Routes = mux.sorted()
 	// Cross-origin state changes are refused before anything else runs
 	// (Sec-Fetch-Site/Origin); the session layer adds a per-session CSRF token.
@@ -231,6 +249,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if cfg.Payment.VNPaySimulator != nil {
 		a.Handler = withVNPaySimulator(a.Handler, cfg.Payment.VNPaySimulator)
 	}
+	// The public address decides absolute URLs and transport headers for
+	// every response, the simulators' too.
+	a.Handler = public.Middleware(a.Handler)
 	return a, nil
 }
 

@@ -33,8 +33,10 @@ func newVerifyEnv(t *testing.T, trust *x509.CertPool) *env {
 	ctx := context.Background()
 	db := storetest.Open(t, "sqlite")
 	servertest.Prepare(t, db)
+	srv, public := servertest.Listen(t)
 	app, err := server.New(ctx, db, server.Config{
 		DataDir: t.TempDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), AuthParams: testParams, Trust: trust,
+		PublicURL: public,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -42,8 +44,7 @@ func newVerifyEnv(t *testing.T, trust *x509.CertPool) *env {
 	if _, err := demo.Load(ctx, db, app.Units, app.Auth); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(app.Handler)
-	t.Cleanup(srv.Close)
+	servertest.Serve(t, srv, app.Handler)
 	return &env{t: t, app: app, srv: srv, clock: &clock{t: time.Now()}, tokens: map[string]string{}}
 }
 

@@ -58,10 +58,15 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if cfg.Dir == "" {
 		cfg.Dir = "data"
 	}
-	if err := os.MkdirAll(cfg.Dir, 0o750); err != nil {
+	// The database holds a district's ID numbers and addresses: the
+	// directory and files are the service account's alone.
+	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("store: create data dir: %w", err)
 	}
 	path := filepath.Join(cfg.Dir, "motcua.db")
+	if err := privateFiles(path); err != nil {
+		return nil, err
+	}
 	// Every SQLite pragma motcua relies on is set here and nowhere else.
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)"
 	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
@@ -82,6 +87,23 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
 	return &DB{Dialect: SQLite, w: w, r: r, stmts: newStmtCache()}, nil
+}
+
+// privateFiles creates the database file 0600 before SQLite opens it
+// (SQLite creates its -wal and -shm files with the database's mode) and
+// tightens files an older version left readable to others.
+func privateFiles(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("store: create %s: %w", path, err)
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("store: %w", err)
+		}
+	}
+	return nil
 }
 
 // Close closes every connection.

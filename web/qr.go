@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"html/template"
-	"net/http"
 	"strings"
 
 	qrcode "github.com/skip2/go-qrcode"
@@ -39,15 +38,4 @@ func QRSVG(content, label, class string) (template.HTML, error) {
 	}
 	b.WriteString(`"/></svg>`)
 	return template.HTML(b.String()), nil
-}
-
-// AbsURL is path on the site the request reached, as an absolute URL (for
-// QR codes that leave the browser). Behind a TLS-terminating proxy,
-// X-Forwarded-Proto says https.
-func AbsURL(r *http.Request, path string) string {
-	scheme := "http"
-	if secure(r) {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + path
 }

@@ -19,10 +19,26 @@ const sessionCookie = "motcua_session"
 // carry an auth token (the same revocable, expiring sessions as the API).
 type Sessions struct {
 	auth *auth.Service
+	// cookie is the session cookie's name: on an https site it carries the
+	// __Host- prefix, so browsers accept it only Secure, for Path=/ and
+	// without Domain — a sibling subdomain or a plain-http page cannot
+	// plant or overwrite it.
+	cookie string
+	https  bool
 }
 
-// NewSessions returns a session manager on au.
-func NewSessions(au *auth.Service) *Sessions { return &Sessions{auth: au} }
+// NewSessions returns a session manager on au for site (nil: plain http).
+func NewSessions(au *auth.Service, site *Site) *Sessions {
+	s := &Sessions{auth: au, cookie: sessionCookie}
+	if site != nil && site.HTTPS() {
+		s.cookie, s.https = "__Host-"+sessionCookie, true
+	}
+	return s
+}
+
+// secure: the session cookie is Secure on an https site, and on any
+// request that arrived over TLS.
+func (s *Sessions) secure(r *http.Request) bool { return s.https || secure(r) }
 
 type actorKey struct{}
 
@@ -53,7 +69,7 @@ func secure(r *http.Request) bool {
 // also protects old phone browsers that send no Sec-Fetch-Site.)
 func (s *Sessions) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := r.Cookie(sessionCookie)
+		c, err := r.Cookie(s.cookie)
 		if err != nil || c.Value == "" || strings.HasPrefix(r.URL.Path, "/api/") {
 			next.ServeHTTP(w, r)
 			return
@@ -61,7 +77,7 @@ func (s *Sessions) Middleware(next http.Handler) http.Handler {
 		a, err := s.auth.Authenticate(r.Context(), c.Value)
 		if err != nil {
 			// Expired or revoked: forget the cookie and carry on anonymously.
-			http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/", MaxAge: -1, HttpOnly: true})
+			http.SetCookie(w, &http.Cookie{Name: s.cookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure(r)})
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -99,7 +115,7 @@ func csrfToken(session string) string {
 }
 
 func (s *Sessions) csrfFor(r *http.Request) string {
-	c, err := r.Cookie(sessionCookie)
+	c, err := r.Cookie(s.cookie)
 	if err != nil {
 		return ""
 	}
@@ -128,18 +144,18 @@ func (s *Sessions) Login(ctx context.Context, w http.ResponseWriter, r *http.Req
 	}
 	// MaxAge, not Expires: the browser's clock, not the server's, decides,
 	// and the two may disagree. The server still enforces expiry itself.
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", MaxAge: int(s.auth.SessionTTL().Seconds()),
-		HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: s.cookie, Value: token, Path: "/", MaxAge: int(s.auth.SessionTTL().Seconds()),
+		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode})
 	return s.auth.Authenticate(ctx, token)
 }
 
 // Logout revokes the session and clears the cookie.
 func (s *Sessions) Logout(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
-	if c, err := r.Cookie(sessionCookie); err == nil {
+	if c, err := r.Cookie(s.cookie); err == nil {
 		if err := s.auth.Revoke(ctx, c.Value); err != nil {
 			return err
 		}
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/", MaxAge: -1, Expires: time.Unix(0, 0), HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: s.cookie, Path: "/", MaxAge: -1, Expires: time.Unix(0, 0), HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode})
 	return nil
 }

@@ -23,7 +23,8 @@ const usage = `motcua — hệ thống một cửa điện tử
 
 Usage:
   motcua serve [--addr 127.0.0.1:8080] [--data DIR | --db postgres://…] [--demo] [--trust PEM]
-               [--smtp-addr HOST:PORT --smtp-from ADDR] [--sms-url URL] [--public-url URL]
+               [--smtp-addr HOST:PORT --smtp-from ADDR] [--sms-url URL] --public-url URL
+               [--metrics-addr ADDR | --metrics-token T] [--trusted-proxies LIST]
                [--vnpay-tmn-code C --vnpay-hash-secret S --vnpay-url URL] [--clamd unix:/run/clamav/clamd.ctl]
   motcua migrate [--data DIR | --db URL]
   motcua gc [--grace 1h] [--data DIR | --db URL]

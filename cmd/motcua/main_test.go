@@ -112,3 +112,27 @@ func TestServeDemoAndShutdown(t *testing.T) {
 		t.Fatal("serve did not shut down")
 	}
 }
+
+// TestServeNeedsPublicURL: outside --demo, serve refuses to start without
+// --public-url, which every absolute URL (QR codes, the payment return
+// address, links in messages) is built from (issue 8, finding 12).
+func TestServeNeedsPublicURL(t *testing.T) {
+	t.Setenv("MOTCUA_PUBLIC_URL", "")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "--public-url is required"},
+		{[]string{"--public-url", "https://motcua.example.vn/ho-so"}, "no path"},
+		{[]string{"--public-url", "ftp://motcua.example.vn"}, "http(s)://"},
+	} {
+		args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", t.TempDir()}, c.args...)
+		// A server that starts anyway is stopped after a while: that fails too.
+		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+		err := run(ctx, args, nil, io.Discard, io.Discard)
+		cancel()
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want an error saying %q", c.args, err, c.want)
+		}
+	}
+}

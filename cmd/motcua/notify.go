@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"log/slog"
 	"net"
@@ -21,13 +22,19 @@ func (n *notifyFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&n.smtpAddr, "smtp-addr", "", "SMTP relay host:port for e-mail notifications (none: e-mail waits in the outbox)")
 	fs.StringVar(&n.smtpFrom, "smtp-from", "motcua@localhost", "sender of e-mail notifications, e.g. \"Một cửa Nho Quan <motcua@nhoquan.gov.vn>\"")
 	fs.StringVar(&n.smsURL, "sms-url", "", "SMS gateway URL (POST JSON {to,text,ref}); none: SMS waits in the outbox (with --demo: a simulator that logs)")
-	fs.StringVar(&n.publicURL, "public-url", "", "the site's address as citizens reach it, for links in notifications (default http://ADDR)")
+	fs.StringVar(&n.publicURL, "public-url", "", "the site's address as citizens reach it (https://…), for QR codes, payment return and notification links; required except with --demo (default http://ADDR)")
 }
 
 // configure fills cfg's notification fields. With --demo and no gateway it
 // starts the SMS simulator on loopback, logging each SMS; stop ends it.
 func (n *notifyFlags) configure(cfg *server.Config, addr string, demo bool, log *slog.Logger) (stop func(), err error) {
 	cfg.PublicURL = n.publicURL
+	if cfg.PublicURL == "" && !demo {
+		// QR codes, the payment gateway's return address and links in
+		// messages are built from it; guessing from the listen address or
+		// a request's Host header would print wrong or attacker-chosen URLs.
+		return nil, errors.New("--public-url is required: the address citizens reach the site at, e.g. https://motcua.nhoquan.gov.vn (only --demo defaults it to http://ADDR)")
+	}
 	if cfg.PublicURL == "" {
 		host, port, _ := net.SplitHostPort(addr)
 		if host == "" || host == "0.0.0.0" || host == "::" {

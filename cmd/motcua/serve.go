@@ -30,6 +30,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	clamd := fs.String("clamd", "", "clamd address (unix:/run/clamav/clamd.ctl or host:port): scan every upload; without it nothing is scanned")
 	proxies := fs.String("trusted-proxies", "", "comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	loginMemory := fs.Int64("login-memory", 256, "MiB of memory password checks may hold at once (64 MiB each); beyond it logins queue, then get 503")
+	metricsAddr := fs.String("metrics-addr", "", "listen address for /metrics (Prometheus), apart from the public one, e.g. 127.0.0.1:9090")
+	metricsToken := fs.String("metrics-token", "", "serve /metrics on the main address too, to requests with \"Authorization: Bearer TOKEN\"")
 	var nf notifyFlags
 	nf.register(fs)
 	var pf paymentFlags
@@ -68,7 +70,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *loginMemory <= 0 {
 		return errors.New("--login-memory must be positive")
 	}
-	cfg := server.Config{DataDir: dbf.data, SecretKey: dbf.key, Log: log, Trust: trust, TrustedProxies: trusted}
+	cfg := server.Config{DataDir: dbf.data, SecretKey: dbf.key, Log: log, Trust: trust, TrustedProxies: trusted, MetricsToken: *metricsToken}
 	cfg.Login.HashMemory = *loginMemory << 20
 	if err := configureScanner(ctx, &cfg, *clamd, log); err != nil {
 		return err
@@ -145,7 +147,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	gcDone := make(chan struct{})
 	go func() { collectDaily(workerCtx, app.Dossiers, log); close(gcDone) }()
 	defer func() { stopWorker(); <-gcDone }()
-	errc := make(chan error, 1)
+		errc := make(chan error, 2)
+	if *metricsAddr != "" {
+		// Metrics get their own listener (for the monitoring network only).
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+		msrv := &http.Server{Handler: app.Metrics, ReadHeaderTimeout: 10 * time.Second}
+		defer msrv.Close()
+		go func() {
+			if err := msrv.Serve(mln); !errors.Is(err, http.ErrServerClosed) {
+				errc <- err
+			}
+		}()
+		fmt.Fprintf(stdout, "Metrics: http://%s/metrics\n", mln.Addr())
+	}
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:

@@ -4,6 +4,8 @@
 package servertest
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/motcua/motcua/catalog"
@@ -26,4 +28,20 @@ func Prepare(t testing.TB, db *store.DB) {
 	}); err != nil {
 		t.Fatalf("seed the catalog: %v", err)
 	}
+}
+
+// Listen returns an HTTP test server that is listening but not yet
+// serving, and its URL: the app is built with that URL as its public
+// address (--public-url), then served with Serve.
+func Listen(t testing.TB) (*httptest.Server, string) {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(nil)
+	return srv, "http://" + srv.Listener.Addr().String()
+}
+
+// Serve starts srv with h and closes it when the test ends.
+func Serve(t testing.TB, srv *httptest.Server, h http.Handler) {
+	srv.Config.Handler = h
+	srv.Start()
+	t.Cleanup(srv.Close)
 }
