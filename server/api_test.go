@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -168,7 +169,10 @@ func TestHealthAndMetrics(t *testing.T) {
 		t.Fatalf("healthz: %v %v", resp, err)
 	}
 	resp.Body.Close()
-	resp, err = http.Get(e.srv.URL + "/metrics")
+	// The metrics have their own listener (motcua serve --metrics-addr).
+	scrape := httptest.NewServer(e.app.Metrics)
+	defer scrape.Close()
+	resp, err = http.Get(scrape.URL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
