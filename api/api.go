@@ -9,6 +9,8 @@ import (
 	"crypto/x509"
 	"embed"
 	"encoding/json"
+	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -79,19 +81,37 @@ func writeJSON(w http.ResponseWriter, code int, v any) error {
 	return enc.Encode(v)
 }
 
+// maxBody is the largest JSON body the API reads (uploads are not JSON
+// and have their own limit): a dossier with every field at its maximum
+// fits many times over.
+const maxBody = 1 << 20
+
 // decode reads a JSON body strictly: unknown fields are an error, so a
-// client's typo is reported instead of silently ignored.
+// client's typo is reported instead of silently ignored; so is anything
+// after the JSON value but white space. A body over maxBody is 413, not
+// a malformed body.
 func decode(r *http.Request, v any) error {
-	r.Body = http.MaxBytesReader(nil, r.Body, 1<<20)
+	r.Body = http.MaxBytesReader(nil, r.Body, maxBody)
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		if strings.Contains(err.Error(), "unknown field") {
-			return problem.Invalid("body", "invalid_json.unknown_field", strings.TrimPrefix(err.Error(), "json: unknown field "))
+	err := dec.Decode(v)
+	trailing := false
+	if err == nil {
+		if _, err = dec.Token(); err == io.EOF {
+			return nil
 		}
-		return problem.Invalid("body", "invalid_json")
+		trailing = true
 	}
-	return nil
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return problem.New(problem.ErrTooLarge, "body_too_large.api", maxBody>>10)
+	case trailing:
+		return problem.Invalid("body", "invalid_json.trailing")
+	case strings.Contains(err.Error(), "unknown field"):
+		return problem.Invalid("body", "invalid_json.unknown_field", strings.TrimPrefix(err.Error(), "json: unknown field "))
+	}
+	return problem.Invalid("body", "invalid_json")
 }
 
 type ctxKey struct{}

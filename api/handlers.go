@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -34,6 +35,9 @@ func (s *Server) listUnits(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) searchProcedures(w http.ResponseWriter, r *http.Request) error {
 	q := catalog.Query{Text: r.URL.Query().Get("q"), Field: r.URL.Query().Get("field"), Level: r.URL.Query().Get("level")}
+	if err := oneOf("level", q.Level, catalog.LevelProvince, catalog.LevelDistrict, catalog.LevelCommune); err != nil {
+		return err
+	}
 	if code := r.URL.Query().Get("unit"); code != "" {
 		u, err := s.Units.ByCode(r.Context(), code)
 		if err != nil {
@@ -122,11 +126,20 @@ func (s *Server) listDossiers(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := dossier.Filter{
 		Status: dossier.State(q.Get("status")), Unit: q.Get("unit"), Procedure: q.Get("procedure"),
-		Channel: q.Get("channel"), Query: q.Get("q"), Mine: q.Get("mine") == "true",
+		Channel: q.Get("channel"), Query: q.Get("q"),
 	}
 	if f.Status != "" && !validState(f.Status) {
 		return problem.Invalid("status", "invalid_status")
 	}
+	// An unknown value is refused rather than ignored: ignoring it answers
+	// an unfiltered list the client takes for a filtered one.
+	if err := oneOf("channel", f.Channel, "online", "counter", "post"); err != nil {
+		return err
+	}
+	if err := oneOf("mine", q.Get("mine"), "true", "false"); err != nil {
+		return err
+	}
+	f.Mine = q.Get("mine") == "true"
 	if v := q.Get("overdue"); v != "" {
 		if f.Overdue, err = strconv.ParseBool(v); err != nil {
 			return problem.Invalid("overdue", "invalid_overdue")
@@ -146,6 +159,14 @@ func (s *Server) listDossiers(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"dossiers": ds})
+}
+
+// oneOf accepts "" (no filter) or one of the allowed values of a filter.
+func oneOf(name, v string, allowed ...string) error {
+	if v == "" || slices.Contains(allowed, v) {
+		return nil
+	}
+	return problem.Invalid(name, "invalid_filter", name, strings.Join(allowed, ", "))
 }
 
 func validState(s dossier.State) bool {

@@ -56,7 +56,7 @@ func (s *Server) startPayment(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Locale string `json:"locale"`
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<16))
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1)) // decode answers 413 beyond maxBody
 	if err != nil {
 		return err
 	}

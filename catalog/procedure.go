@@ -117,7 +117,14 @@ type FormField struct {
 	Options  []string `json:"options,omitempty"`
 	// Pattern is an optional RE2 regular expression the value must match.
 	Pattern string `json:"pattern,omitempty"`
-	Max     int    `json:"max,omitempty"`
+	// Max is the most characters of a text field; of a number field, the
+	// largest value (unset: a ceiling of 10^12).
+	Max int `json:"max,omitempty"`
+	// Min is a number field's smallest value (unset: 0; numbers on
+	// administrative forms are never negative).
+	Min int `json:"min,omitempty"`
+	// Integer refuses fractions in a number field (counts of pages, copies…).
+	Integer bool `json:"integer,omitempty"`
 }
 
 // Step is one processing step after reception.

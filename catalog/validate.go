@@ -216,6 +216,12 @@ func (c *checker) validateForm(fields []FormField) {
 		if f.Max < 0 {
 			c.addf(path+".max", "max âm (%d)", f.Max)
 		}
+		if f.Type != "number" && (f.Min != 0 || f.Integer) {
+			c.addf(path+".min", "chỉ trường số (number) mới có min, integer (kiểu đang là %q)", f.Type)
+		}
+		if f.Type == "number" && (f.Min < 0 || (f.Max > 0 && f.Max < f.Min)) {
+			c.addf(path+".min", "khoảng giá trị không hợp lệ: min %d, max %d", f.Min, f.Max)
+		}
 	}
 }
 

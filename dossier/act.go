@@ -31,7 +31,7 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, code string, action Ac
 		return nil, err
 	}
 	in.Note = strings.TrimSpace(in.Note)
-	if len([]rune(in.Note)) > 4000 {
+	if longerThan(in.Note, MaxNote) {
 		return nil, problem.Invalid("note", "note_too_long")
 	}
 	var out *Dossier

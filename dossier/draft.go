@@ -243,7 +243,8 @@ func draftKey(id int64) string { return fmt.Sprintf("draft-%d", id) }
 func (s *Service) SubmitDraft(ctx context.Context, a *auth.Actor, id int64) (*Dossier, bool, error) {
 	dr, err := s.GetDraft(ctx, a, id)
 	if errors.Is(err, problem.ErrNotFound) {
-		if d, err := s.byIdempotencyKey(ctx, a, draftKey(id)); err == nil {
+		// The draft is gone, so is its request: any earlier one matches.
+		if d, err := s.byIdempotencyKey(ctx, a, draftKey(id), ""); err == nil {
 			return d, true, nil
 		}
 		return nil, false, errNoDraft

@@ -2,7 +2,9 @@ package dossier
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/calendar"
@@ -45,11 +46,12 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, in SubmitInput) (*D
 	if a == nil {
 		return nil, false, problem.New(problem.ErrUnauthorized, "unauthorized.submit")
 	}
-	if len(in.IdempotencyKey) > 200 {
+	if len(in.IdempotencyKey) > maxIdempotencyKey {
 		return nil, false, problem.Invalid("Idempotency-Key", "invalid_idempotency_key")
 	}
+	reqHash := requestHash(in)
 	if in.IdempotencyKey != "" {
-		if d, err := s.byIdempotencyKey(ctx, a, in.IdempotencyKey); err == nil {
+		if d, err := s.byIdempotencyKey(ctx, a, in.IdempotencyKey, reqHash); err == nil {
 			return d, true, nil
 		} else if !errors.Is(err, problem.ErrNotFound) {
 			return nil, false, err
@@ -131,8 +133,8 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, in SubmitInput) (*D
 			return fmt.Errorf("dossier: insert: %w", err)
 		}
 		if in.IdempotencyKey != "" {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, key, dossier_id, created_at) VALUES (?, ?, ?, ?)`,
-				a.ID, in.IdempotencyKey, id, now.UnixMilli()); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, key, dossier_id, created_at, request_sha256) VALUES (?, ?, ?, ?, ?)`,
+				a.ID, in.IdempotencyKey, id, now.UnixMilli(), reqHash); err != nil {
 				return err
 			}
 		}
@@ -149,7 +151,7 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, in SubmitInput) (*D
 	})
 	if err != nil && in.IdempotencyKey != "" && store.IsUniqueViolation(err) {
 		// A concurrent retry with the same key won the race: return its dossier.
-		d, err := s.byIdempotencyKey(ctx, a, in.IdempotencyKey)
+		d, err := s.byIdempotencyKey(ctx, a, in.IdempotencyKey, reqHash)
 		return d, true, err
 	}
 	if err != nil {
@@ -158,17 +160,32 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, in SubmitInput) (*D
 	return d, false, s.decorate(ctx, s.db, d)
 }
 
-func (s *Service) byIdempotencyKey(ctx context.Context, a *auth.Actor, key string) (*Dossier, error) {
-	var code string
-	err := s.db.QueryRowContext(ctx, `SELECT d.code FROM idempotency_keys k JOIN dossiers d ON d.id = k.dossier_id
-		WHERE k.user_id = ? AND k.key = ?`, a.ID, key).Scan(&code)
+// byIdempotencyKey returns the dossier a's earlier request with key
+// created. The same key with another request (reqHash; "" matches any) is
+// refused: the client reused a key, and answering with the first dossier
+// would hide that its second request was never filed.
+func (s *Service) byIdempotencyKey(ctx context.Context, a *auth.Actor, key, reqHash string) (*Dossier, error) {
+	var code, stored string
+	err := s.db.QueryRowContext(ctx, `SELECT d.code, k.request_sha256 FROM idempotency_keys k JOIN dossiers d ON d.id = k.dossier_id
+		WHERE k.user_id = ? AND k.key = ?`, a.ID, key).Scan(&code, &stored)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errNoDossier
 	}
 	if err != nil {
 		return nil, err
 	}
+	if stored != "" && reqHash != "" && stored != reqHash {
+		return nil, problem.Invalid("Idempotency-Key", "idempotency_key_reused")
+	}
 	return s.Get(ctx, a, code)
+}
+
+// requestHash is the SHA-256 of a submission as decoded (the key itself
+// aside), so a retry that only reorders keys or spacing still matches.
+func requestHash(in SubmitInput) string {
+	b, _ := json.Marshal(in) // maps marshal in key order
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // nextCode allocates <agency code>-<yymmdd>-<NNNN> (Circular 01/2018 form,
@@ -192,8 +209,12 @@ func checkApplicant(a Applicant, delivery string) (Applicant, error) {
 	a.Email = strings.TrimSpace(a.Email)
 	a.Address = strings.TrimSpace(a.Address)
 	switch {
-	case a.Name == "" || utf8.RuneCountInString(a.Name) > 200:
+	case a.Name == "" || longerThan(a.Name, MaxApplicantName):
 		return a, problem.Invalid("applicant.name", "applicant_name_required")
+	case longerThan(a.Email, MaxEmail):
+		return a, tooLong("applicant.email", MaxEmail)
+	case longerThan(a.Address, MaxAddress):
+		return a, tooLong("applicant.address", MaxAddress)
 	case a.IDNumber != "" && !idNumberRE.MatchString(a.IDNumber):
 		return a, problem.Invalid("applicant.id_number", "invalid_id_number")
 	case a.Phone != "" && !phoneRE.MatchString(a.Phone):
@@ -264,10 +285,10 @@ func checkField(f catalog.FormField, v string) error {
 		return nil
 	}
 	max := f.Max
-	if max == 0 {
-		max = 2000
+	if max == 0 || f.Type == "number" { // a number's max is its largest value
+		max = MaxFormText
 	}
-	if utf8.RuneCountInString(v) > max {
+	if longerThan(v, max) {
 		return problem.Invalid(field, "form_field_too_long", f.Label, max)
 	}
 	switch f.Type {
@@ -276,8 +297,8 @@ func checkField(f catalog.FormField, v string) error {
 			return problem.Invalid(field, "invalid_date.form", f.Label)
 		}
 	case "number":
-		if _, err := strconv.ParseFloat(v, 64); err != nil {
-			return problem.Invalid(field, "invalid_number", f.Label)
+		if err := checkNumber(f, field, v); err != nil {
+			return err
 		}
 	case "select":
 		if !contains(f.Options, v) {

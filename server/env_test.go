@@ -197,7 +197,7 @@ func validForm(p catalog.Procedure) map[string]any {
 		case "date":
 			form[f.Key] = "2026-02-20"
 		case "number":
-			form[f.Key] = 2
+			form[f.Key] = max(2, f.Min) // within the field's range (a year's min is 1900)
 		case "select":
 			form[f.Key] = f.Options[0]
 		case "id_number":
