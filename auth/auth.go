@@ -205,6 +205,9 @@ func (s *Service) CreateUser(ctx context.Context, tx *store.Tx, nu NewUser) (Use
 	if u.Kind != "officer" && u.Kind != "citizen" {
 		return User{}, problem.Invalid("kind", "invalid_kind")
 	}
+	if field, max := tooLongField(u, nu.Password); field != "" {
+		return User{}, problem.Invalid(field, "text_too_long", max)
+	}
 	if strings.TrimSpace(u.FullName) == "" {
 		u.FullName = u.Username
 	}

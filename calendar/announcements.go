@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+	"unicode/utf8"
 )
 
 // Kinds of announcement entry.
@@ -91,6 +92,9 @@ func DecodeAnnouncements(data []byte) ([]Announcement, error) {
 // Validate reports whether the entry can be applied: a real date, a known
 // kind, a known holiday in Replaces, and make-up days only on weekends
 // (a "work" weekday would be a typo, as weekdays are working days anyway).
+// maxAnnouncementText is the longest name, source or note of an announcement.
+const maxAnnouncementText = 500
+
 func (a Announcement) Validate() error {
 	t, err := time.ParseInLocation(time.DateOnly, a.Date, Zone)
 	if err != nil {
@@ -110,6 +114,11 @@ func (a Announcement) Validate() error {
 	}
 	if a.Name == "" {
 		return fmt.Errorf("calendar: announcement %s: name is required", a.Date)
+	}
+	// Names and sources are printed on every deadline they move.
+	if utf8.RuneCountInString(a.Name) > maxAnnouncementText || utf8.RuneCountInString(a.Source) > maxAnnouncementText ||
+		utf8.RuneCountInString(a.Note) > maxAnnouncementText {
+		return fmt.Errorf("calendar: announcement %s: name, source and note have at most %d characters", a.Date, maxAnnouncementText)
 	}
 	return nil
 }

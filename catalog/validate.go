@@ -300,6 +300,10 @@ func (c *checker) validateResultTemplate(t ResultTemplate, form []FormField) {
 	c.validateText("result_template", reflect.ValueOf(t))
 }
 
+// MaxText is the longest string a procedure holds, in characters: every
+// one is printed on forms and pages (the longest shipped one has about 300).
+const MaxText = 5000
+
 // validateText walks every string of the procedure: text shown to citizens
 // and compared in search must be NFC (decomposed accents render and match
 // differently) and carry no stray surrounding spaces.
@@ -315,6 +319,9 @@ func (c *checker) validateText(path string, v reflect.Value) {
 		}
 		if strings.TrimSpace(s) != s {
 			c.addf(path, "có khoảng trắng ở đầu hoặc cuối chuỗi")
+		}
+		if n := utf8.RuneCountInString(s); n > MaxText {
+			c.addf(path, "dài %d ký tự, tối đa %d", n, MaxText)
 		}
 	case reflect.Struct:
 		t := v.Type()

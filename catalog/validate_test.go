@@ -118,6 +118,12 @@ func TestValidateRejects(t *testing.T) {
 		{"bad pattern", func(p *Procedure) { p.Form[2].Pattern = `^[0-9{12}$` }, "form[2].pattern:"},
 		{"lookahead is not RE2", func(p *Procedure) { p.Form[2].Pattern = `^(?=\d)\d+$` }, "form[2].pattern:"},
 		{"negative max", func(p *Procedure) { p.Form[0].Max = -1 }, "form[0].max:"},
+		// Issue 8 (input limits): ranges belong to number fields and make sense.
+		{"min on a text field", func(p *Procedure) { p.Form[0].Min = 1 }, "form[0].min: chỉ trường số"},
+		{"integer on a text field", func(p *Procedure) { p.Form[0].Integer = true }, "form[0].min: chỉ trường số"},
+		{"max below min", func(p *Procedure) { p.Form[0].Type, p.Form[0].Min, p.Form[0].Max = "number", 10, 5 }, "form[0].min: khoảng giá trị"},
+		{"negative min", func(p *Procedure) { p.Form[0].Type, p.Form[0].Min, p.Form[0].Max = "number", -5, 0 }, "form[0].min: khoảng giá trị"},
+		{"a string over MaxText", func(p *Procedure) { p.Requirements[0] = strings.Repeat("x", MaxText+1) }, "requirements[0]: dài 5001 ký tự"},
 		{"unknown online mode", func(p *Procedure) { p.Online = "level4" }, `online: giá trị "level4"`},
 		{"no legal basis", func(p *Procedure) { p.LegalBasis = nil }, "legal_basis: phải có"},
 		{"empty legal basis entry", func(p *Procedure) { p.LegalBasis = append(p.LegalBasis, "") }, "legal_basis[1]:"},

@@ -161,6 +161,9 @@ func (s *Store) AddChild(ctx context.Context, a *auth.Actor, parentCode string, 
 		if c.Name == "" {
 			return problem.Invalid("name", "name_required.unit")
 		}
+		if longerThan(c.Name, MaxName) || longerThan(c.ShortName, MaxName) {
+			return problem.Invalid("name", "text_too_long", MaxName)
+		}
 		if Rank(c.Level) == 0 || Rank(c.Level) <= Rank(parent.Level) {
 			return problem.Invalid("level", "invalid_level.child")
 		}
@@ -188,6 +191,9 @@ func (s *Store) AddDepartmentTo(ctx context.Context, a *auth.Actor, unitCode str
 		if d.Name == "" {
 			return problem.Invalid("dept_name", "name_required.department")
 		}
+		if longerThan(d.Name, MaxName) {
+			return problem.Invalid("dept_name", "text_too_long", MaxName)
+		}
 		err = s.AddDepartment(ctx, tx, u.ID, d)
 		if store.IsUniqueViolation(err) {
 			return problem.Conflict("department_exists")
@@ -198,7 +204,7 @@ func (s *Store) AddDepartmentTo(ctx context.Context, a *auth.Actor, unitCode str
 
 func checkReason(reason string) (string, error) {
 	reason = strings.TrimSpace(reason)
-	if reason == "" || len([]rune(reason)) > 500 {
+	if reason == "" || longerThan(reason, MaxReason) {
 		return "", problem.Invalid("reason", "reason_required")
 	}
 	return reason, nil
@@ -223,6 +229,9 @@ func (s *Store) RenameAs(ctx context.Context, a *auth.Actor, code, newCode, newN
 		}
 		if newName == "" {
 			newName = u.Name
+		}
+		if longerThan(newName, MaxName) {
+			return problem.Invalid("name", "text_too_long", MaxName)
 		}
 		if newCode == "" {
 			newCode = u.Code

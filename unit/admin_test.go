@@ -3,6 +3,7 @@ package unit_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/motcua/motcua/auth"
@@ -148,6 +149,8 @@ func TestAddChildAndDepartment(t *testing.T) {
 			})
 		}
 		wantKind(t, w.s.AddDepartmentTo(ctx, admin, c1Code, unit.Department{Code: "tư pháp", Name: "x"}), problem.ErrInvalid)
+		// Issue 8, input limits: a name over unit.MaxName is refused.
+		wantKind(t, w.s.AddDepartmentTo(ctx, admin, c1Code, unit.Department{Code: "DAI", Name: strings.Repeat("x", unit.MaxName+1)}), problem.ErrInvalid)
 		if err := w.s.AddDepartmentTo(ctx, admin, c1Code, unit.Department{Code: "tp", Name: "Tư pháp – Hộ tịch"}); err != nil {
 			t.Fatal(err)
 		}
@@ -167,6 +170,7 @@ func TestRenameKeepsTheOldCode(t *testing.T) {
 		admin := adminOf(w.district)
 		wantKind(t, w.s.RenameAs(ctx, admin, c1Code, "", "Xã Một Mới", " "), problem.ErrInvalid)
 		wantKind(t, w.s.RenameAs(ctx, admin, c1Code, "", "", "QĐ 1"), problem.ErrInvalid)
+		wantKind(t, w.s.RenameAs(ctx, admin, c1Code, "", strings.Repeat("x", unit.MaxName+1), "QĐ 1"), problem.ErrInvalid) // issue 8: input limits
 		wantKind(t, w.s.RenameAs(ctx, admin, c1Code, "BAD", "", "QĐ 1"), problem.ErrInvalid)
 		wantKind(t, w.s.RenameAs(ctx, admin, c1Code, c2Code, "", "QĐ 1"), problem.ErrConflict)
 		wantKind(t, w.s.RenameAs(ctx, adminOf(w.c2), c1Code, "", "Xã Khác", "QĐ 1"), problem.ErrForbidden)
