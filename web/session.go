@@ -114,7 +114,12 @@ func csrfToken(session string) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
+// csrfFor is the form token of the request's session ("" without one).
+// Pages built without sessions (handler tests) have a nil *Sessions.
 func (s *Sessions) csrfFor(r *http.Request) string {
+	if s == nil {
+		return ""
+	}
 	c, err := r.Cookie(s.cookie)
 	if err != nil {
 		return ""
