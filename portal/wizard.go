@@ -330,11 +330,11 @@ type applicantField struct {
 }
 
 var applicantFields = []applicantField{
-	{"applicant.name", "f-name", "name", "portal.applicant.name", "text", "", "name", 200, true},
+	{"applicant.name", "f-name", "name", "portal.applicant.name", "text", "", "name", dossier.MaxApplicantName, true},
 	{"applicant.id_number", "f-id_number", "id_number", "portal.applicant.id_number", "text", "numeric", "off", 12, false},
 	{"applicant.phone", "f-phone", "phone", "portal.applicant.phone", "tel", "tel", "tel", 12, false},
-	{"applicant.email", "f-email", "email", "portal.applicant.email", "email", "", "email", 254, false},
-	{"applicant.address", "f-address", "address", "portal.applicant.address", "text", "", "street-address", 500, false},
+	{"applicant.email", "f-email", "email", "portal.applicant.email", "email", "", "email", dossier.MaxEmail, false},
+	{"applicant.address", "f-address", "address", "portal.applicant.address", "text", "", "street-address", dossier.MaxAddress, false},
 }
 
 func applicantValue(a dossier.Applicant, name string) string {
@@ -436,7 +436,7 @@ func inputFor(f catalog.FormField, value string) formInput {
 	in := formInput{ID: "f-" + f.Key, Name: f.Key, Label: f.Label, Kind: "input", Type: "text", Value: value,
 		Required: f.Required, MaxLen: f.Max}
 	if in.MaxLen == 0 {
-		in.MaxLen = 2000 // dossier's default limit
+		in.MaxLen = dossier.MaxFormText
 	}
 	switch f.Type {
 	case "textarea":
@@ -446,7 +446,10 @@ func inputFor(f catalog.FormField, value string) formInput {
 	case "date":
 		in.Type, in.MaxLen = "date", 0
 	case "number":
-		in.InputMode = "decimal"
+		in.InputMode, in.MaxLen = "decimal", 20
+		if f.Integer {
+			in.InputMode = "numeric"
+		}
 	case "id_number":
 		in.InputMode, in.MaxLen, in.Autocomplete = "numeric", 12, "off"
 	case "phone":
