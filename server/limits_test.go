@@ -166,3 +166,24 @@ func TestIdempotencyKeyReuse(t *testing.T) {
 		}
 	})
 }
+
+// TestPageFormBodyLimit: a page's form post over the limit is 413, not a
+// form read in full (issue 8, finding 12).
+func TestPageFormBodyLimit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, storetest.Open(t, "sqlite"))
+	for _, c := range []struct {
+		size   int
+		status int
+	}{{2 << 20, 413}, {1 << 10, 200}} {
+		body := "username=congdan&password=" + demo.Password + "&x=" + strings.Repeat("a", c.size)
+		resp, err := http.Post(e.srv.URL+"/dang-nhap", "application/x-www-form-urlencoded", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != c.status {
+			t.Errorf("%d-byte login form: %d, want %d", len(body), resp.StatusCode, c.status)
+		}
+	}
+}

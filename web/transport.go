@@ -44,14 +44,27 @@ type siteKey struct{}
 // Subdomains are left out: a government domain's other hosts are not ours.
 const hstsMaxAge = "max-age=31536000"
 
+// MaxFormBody is the largest url-encoded form a page accepts: the longest
+// form (the counter's e-form) at every field's limit, percent-encoded, is
+// a fraction of it. Uploads are multipart and have their own limits.
+const MaxFormBody = 1 << 20
+
 // Middleware sets the headers every response carries (nosniff; HSTS on an
-// https site) and puts the site in the request context for AbsURL.
+// https site), refuses an oversized form post with 413 before anything
+// reads it, and puts the site in the request context for AbsURL.
 func (s *Site) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		if s.https {
 			h.Set("Strict-Transport-Security", hstsMaxAge)
+		}
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+			if r.ContentLength > MaxFormBody {
+				http.Error(w, "Nội dung gửi lên quá lớn. / The form is too large.", http.StatusRequestEntityTooLarge)
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, MaxFormBody)
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), siteKey{}, s)))
 	})
