@@ -147,7 +147,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	gcDone := make(chan struct{})
 	go func() { collectDaily(workerCtx, app.Dossiers, log); close(gcDone) }()
 	defer func() { stopWorker(); <-gcDone }()
-		errc := make(chan error, 2)
+	errc := make(chan error, 2)
 	if *metricsAddr != "" {
 		// Metrics get their own listener (for the monitoring network only).
 		mln, err := net.Listen("tcp", *metricsAddr)
