@@ -71,7 +71,6 @@ var scopeRoutes = map[string]scopeRoute{
 	"POST /dang-xuat": {skip: "ends the caller's own session: the sign-in tests cover it"},
 	"POST /ngon-ngu":  {who: public, path: fixed("/ngon-ngu"), form: url.Values{"lang": {"vi"}, "next": {"/"}}},
 	"GET /healthz":    {who: public, path: fixed("/healthz")},
-	"GET /metrics":    {who: public, path: fixed("/metrics")},
 
 	// The citizens' portal.
 	"GET /{$}":                                                {who: public, path: fixed("/")},
