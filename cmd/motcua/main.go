@@ -129,6 +129,13 @@ func (d *dbFlags) open(ctx context.Context) (*store.DB, error) {
 func parse(fs *flag.FlagSet, args []string) error {
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			// -h lists the flags (their defaults and environment names).
+			var b strings.Builder
+			fs.SetOutput(&b)
+			fs.PrintDefaults()
+			return fmt.Errorf("%s flags (each also MOTCUA_<FLAG> in the environment):\n%s", fs.Name(), b.String())
+		}
 		return err
 	}
 	set := map[string]bool{}
