@@ -92,8 +92,11 @@ type Dossier struct {
 
 // Event is one immutable history entry.
 type Event struct {
-	At         time.Time  `json:"at"`
-	Actor      string     `json:"actor"`
+	At    time.Time `json:"at"`
+	Actor string    `json:"actor"`
+	// ActorID is the acting user's id (0 for the system): documents look
+	// up the signer's position (auth.Title) from it.
+	ActorID    int64      `json:"-"`
 	Role       string     `json:"role"`
 	Action     Action     `json:"action"`
 	ActionName string     `json:"action_name"`

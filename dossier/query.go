@@ -42,7 +42,7 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, code string) (*Dossier
 
 // history lists d's events; d is decorated (its unit's name is known).
 func (s *Service) history(ctx context.Context, d *Dossier) ([]Event, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT at, actor_name, actor_role, action, from_status, to_status,
+	rows, err := s.db.QueryContext(ctx, `SELECT at, COALESCE(actor_id, 0), actor_name, actor_role, action, from_status, to_status,
 		from_step, to_step, COALESCE(to_unit_id, 0), due_at, note
 		FROM dossier_events WHERE dossier_id = ? ORDER BY id`, d.id)
 	if err != nil {
@@ -55,7 +55,7 @@ func (s *Service) history(ctx context.Context, d *Dossier) ([]Event, error) {
 		var e Event
 		var at, unitID int64
 		var due sql.NullInt64
-		if err := rows.Scan(&at, &e.Actor, &e.Role, &e.Action, &e.From, &e.To, &e.FromStep, &e.ToStep, &unitID, &due, &e.Note); err != nil {
+		if err := rows.Scan(&at, &e.ActorID, &e.Actor, &e.Role, &e.Action, &e.From, &e.To, &e.FromStep, &e.ToStep, &unitID, &due, &e.Note); err != nil {
 			return nil, err
 		}
 		e.At = fromMs(at)

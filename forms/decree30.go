@@ -95,6 +95,12 @@ type signer struct {
 
 const signHint = "(Ký, ghi rõ họ tên)"
 
+// signGap is the room for the signature and the seal between the
+// position (or its hint) and the name: five blank 13 pt lines, more than
+// the four an official expects on paper, and room for the signature
+// appearance of a digital signature.
+const signGap = 5 * 13 * 1.2
+
 // link is the QR code of a form: the page it opens and a caption.
 type link struct{ url, caption string }
 
@@ -116,7 +122,7 @@ func (d *doc) signatures(leftSig, rightSig *signer, recipients []string, qr link
 		if s == nil {
 			return 0
 		}
-		return float64(len(s.Position)+2)*13*1.2 + 18*mm
+		return float64(len(s.Position)+2)*13*1.2 + signGap
 	}
 	leftH := height(leftSig)
 	if leftSig == nil {
@@ -136,9 +142,9 @@ func (d *doc) signatures(leftSig, rightSig *signer, recipients []string, qr link
 		}
 		y := d.centred(x, w, y0, lines)
 		if s == rightSig {
-			d.spot = &Spot{Page: d.page, X: x, Y: d.h - y - 18*mm, W: w, H: 18 * mm}
+			d.spot = &Spot{Page: d.page, X: x, Y: d.h - y - signGap, W: w, H: signGap}
 		}
-		end = max(end, d.centred(x, w, y+18*mm, []styled{{text: s.Name, st: bold, size: 13}}))
+		end = max(end, d.centred(x, w, y+signGap, []styled{{text: s.Name, st: bold, size: 13}}))
 	}
 	if rightSig != nil {
 		block(rightSig, rx, rw)

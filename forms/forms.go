@@ -195,26 +195,6 @@ func (s *Service) parentName(ctx context.Context, u unit.Unit) (string, error) {
 	return p.Name, err
 }
 
-// issuer resolves the unit that made an event from the name the history
-// records, falling back to the receiving unit.
-func (s *Service) issuer(ctx context.Context, sh *sheet, name string) (unit.Unit, string, error) {
-	u := sh.desk
-	if name != "" && name != sh.desk.Name {
-		all, err := s.units.List(ctx)
-		if err != nil {
-			return unit.Unit{}, "", err
-		}
-		for _, x := range all {
-			if x.Name == name {
-				u = x
-				break
-			}
-		}
-	}
-	parent, err := s.parentName(ctx, u)
-	return u, parent, err
-}
-
 // lastEvent is the latest event of action a, or nil.
 func lastEvent(d *dossier.Dossier, a dossier.Action) *dossier.Event {
 	for i := len(d.History) - 1; i >= 0; i-- {

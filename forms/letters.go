@@ -8,26 +8,10 @@ import (
 	"unicode"
 
 	"github.com/motcua/motcua/dossier"
-	"github.com/motcua/motcua/unit"
 )
 
 // Forms 04 and 05 are letters of the agency resolving the dossier to the
 // applicant, signed on behalf of the agency and sealed.
-
-// agencyHeading is the heading of a letter issued by u.
-func agencyHeading(u unit.Unit, parent, number string, at time.Time, title string, sub ...string) heading {
-	return heading{Parent: parent, Issuer: u.Name, Number: number, Place: placeName(u.ShortName, u.Name), Date: at, Title: title, Sub: sub}
-}
-
-// onBehalf is the signature block's first line: "TM. ỦY BAN NHÂN DÂN"
-// for a People's Committee (Decree 30 writes the collective without its
-// place), "TM. <agency>" otherwise.
-func onBehalf(u unit.Unit) []string {
-	if issuerAbbrev(u.Name) == "UBND" {
-		return []string{"TM. Ủy ban nhân dân"}
-	}
-	return []string{"TM. " + u.Name}
-}
 
 const sealHint = "(Ký, ghi rõ họ tên, đóng dấu)"
 
@@ -41,16 +25,20 @@ func (s *Service) apology(ctx context.Context, sh *sheet) (*rendered, error) {
 	if e == nil {
 		return nil, errNotApplicable(Apology)
 	}
-	u, parent, err := s.issuer(ctx, sh, unitAt(sh.d, e))
+	ag, err := s.issuer(ctx, sh, unitAt(sh.d, e))
+	if err != nil {
+		return nil, err
+	}
+	l, err := s.leaderOf(ctx, sh.d, e)
 	if err != nil {
 		return nil, err
 	}
 	subject := sh.d.Code + "#" + strconv.Itoa(countEvents(sh.d, dossier.Apologize, e))
-	n, err := s.number(ctx, u.ID, Apology, subject, e.At)
+	n, err := s.number(ctx, ag.u.ID, Apology, subject, e.At)
 	if err != nil {
 		return nil, err
 	}
-	return s.renderApology(sh, e, u, parent, n)
+	return s.renderApology(sh, e, ag, l, n)
 }
 
 // dueBefore is the appointment in force just before event e.
@@ -67,11 +55,12 @@ func dueBefore(d *dossier.Dossier, e *dossier.Event) *time.Time {
 	return due
 }
 
-// renderApology lays out Mẫu 04 for the apology e, issued by u.
-func (s *Service) renderApology(sh *sheet, e *dossier.Event, u unit.Unit, parent string, n int) (*rendered, error) {
-	d := sh.d
+// renderApology lays out Mẫu 04 for the apology e, issued by ag and
+// signed by its leader l.
+func (s *Service) renderApology(sh *sheet, e *dossier.Event, ag agency, l leader, n int) (*rendered, error) {
+	d, u := sh.d, ag.u
 	doc := newDoc(s.fonts, false, meta{Title: Name(Apology) + " " + d.Code, Author: u.Name, Subject: d.ProcedureName, Created: e.At})
-	doc.head(agencyHeading(u, parent, symbol(n, series[Apology].symbol, false, ""), e.At,
+	doc.head(agencyHeading(ag, symbol(n, series[Apology].symbol, false, ""), e.At,
 		"PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", "(Xin lỗi và đề nghị gia hạn thời gian giải quyết hồ sơ)"))
 	addressee(doc, d.Applicant.Name)
 	received := d.SubmittedAt
@@ -92,7 +81,7 @@ func (s *Service) renderApology(sh *sheet, e *dossier.Event, u unit.Unit, parent
 	doc.paragraph("Sự chậm trễ này đã gây phiền hà, tốn kém chi phí đi lại của Ông/Bà. "+u.Name+
 		" thành thật xin lỗi Ông/Bà và hẹn trả kết quả giải quyết hồ sơ vào "+newDue+".", body)
 	doc.paragraph("Xin trân trọng cảm ơn sự hợp tác của Ông/Bà./.", body)
-	doc.signatures(nil, &signer{Position: onBehalf(u), Hint: sealHint, Name: e.Actor},
+	doc.signatures(nil, &signer{Position: signBlock(ag, l), Hint: sealHint, Name: l.name},
 		[]string{"- Như trên;", "- " + desk + " – " + sh.desk.Name + ";", "- Lưu: VT, hồ sơ " + d.Code + "."}, sh.link())
 	return doc.finish()
 }
@@ -102,23 +91,28 @@ func (s *Service) stopNotice(ctx context.Context, sh *sheet) (*rendered, error) 
 	if e == nil {
 		return nil, errNotApplicable(StopNotice)
 	}
-	u, parent, err := s.issuer(ctx, sh, unitAt(sh.d, e))
+	ag, err := s.issuer(ctx, sh, unitAt(sh.d, e))
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.number(ctx, u.ID, StopNotice, sh.d.Code, e.At)
+	l, err := s.leaderOf(ctx, sh.d, e)
 	if err != nil {
 		return nil, err
 	}
-	return s.renderStop(sh, e, u, parent, n)
+	n, err := s.number(ctx, ag.u.ID, StopNotice, sh.d.Code, e.At)
+	if err != nil {
+		return nil, err
+	}
+	return s.renderStop(sh, e, ag, l, n)
 }
 
-// renderStop lays out Mẫu 05, the notice that processing stopped (e).
-func (s *Service) renderStop(sh *sheet, e *dossier.Event, u unit.Unit, parent string, n int) (*rendered, error) {
-	d := sh.d
+// renderStop lays out Mẫu 05, the notice that processing stopped (e),
+// issued by ag and signed by its leader l.
+func (s *Service) renderStop(sh *sheet, e *dossier.Event, ag agency, l leader, n int) (*rendered, error) {
+	d, u := sh.d, ag.u
 	st := series[StopNotice]
 	doc := newDoc(s.fonts, false, meta{Title: Name(StopNotice) + " " + d.Code, Author: u.Name, Subject: d.ProcedureName, Created: e.At})
-	doc.head(agencyHeading(u, parent, symbol(n, st.symbol, st.agency, u.Name), e.At,
+	doc.head(agencyHeading(ag, symbol(n, st.symbol, st.agency, u.Name), e.At,
 		"THÔNG BÁO", "Về việc dừng giải quyết hồ sơ "+d.Code))
 	addressee(doc, d.Applicant.Name)
 	received := d.SubmittedAt
@@ -135,7 +129,7 @@ func (s *Service) renderStop(sh *sheet, e *dossier.Event, u unit.Unit, parent st
 		strings.TrimSuffix(e.Note, ".")+".", body)
 	doc.paragraph("Ông/Bà liên hệ "+desk+" – "+sh.desk.Name+" để nhận lại hồ sơ và được hướng dẫn thực hiện thủ tục (nếu có nhu cầu).", body)
 	doc.paragraph(u.Name+" thông báo để Ông/Bà được biết./.", body)
-	doc.signatures(nil, &signer{Position: onBehalf(u), Hint: sealHint, Name: e.Actor},
+	doc.signatures(nil, &signer{Position: signBlock(ag, l), Hint: sealHint, Name: l.name},
 		[]string{"- Như trên;", "- " + desk + " – " + sh.desk.Name + ";", "- Lưu: VT, hồ sơ " + d.Code + "."}, sh.link())
 	return doc.finish()
 }

@@ -59,16 +59,16 @@ func render(t *testing.T, s *Service, form string) []byte {
 	case Refusal:
 		out, err = s.renderRefusal(sh, e, 1)
 	case Apology:
-		out, err = s.renderApology(sh, e, giaLam, "UBND huyện Nho Quan", 12)
+		out, err = s.renderApology(sh, e, communeA, leader{name: "Đặng Văn Quân", title: "Chủ tịch UBND xã"}, 12)
 	case StopNotice:
-		out, err = s.renderStop(sh, e, giaLam, "UBND huyện Nho Quan", 2)
+		out, err = s.renderStop(sh, e, communeA, leader{name: "Đặng Văn Quân", title: "Chủ tịch UBND xã"}, 2)
 	case ControlSlip:
 		out, err = s.renderControl(sh, 15)
 	case TrackingBook:
 		out, err = s.renderBook(giaLam, "UBND huyện Nho Quan", "Nguyễn Thị Mai", at(1, 0, 0), at(31, 0, 0),
 			[]bookEntry{{n: 15, d: sh.d, lead: "UBND xã Gia Lâm", due: sh.d.DueAt}}, "https://motcua.example.vn/tra-cuu")
 	case "result":
-		out, err = s.renderResult(sh, giaLam, "UBND huyện Nho Quan", "07/CTCK-UBND", at(2, 14, 0), false)
+		out, err = s.renderResult(sh, communeA, leader{name: "Đặng Văn Quân", title: "Chủ tịch UBND xã"}, "07/CTCK-UBND", at(2, 14, 0), false)
 	}
 	if err != nil {
 		t.Fatalf("form %s: %v", form, err)
@@ -85,7 +85,7 @@ var clockRE = regexp.MustCompile(`\d{2} giờ \d{2} phút, ngày \d{2}`)
 func TestFormsRender(t *testing.T) {
 	formstest.Require(t)
 	s := testService(t)
-	common := []string{"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "UBND XÃ GIA LÂM"}
+	common := []string{"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "XÃ GIA LÂM"}
 	tests := []struct {
 		form string
 		want []string
@@ -101,7 +101,7 @@ func TestFormsRender(t *testing.T) {
 		{Refusal, []string{"PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", "Số: 01/TCHS", "thuộc trường hợp không được chứng thực chữ ký"}},
 		{Apology, []string{"PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", "Số: 12/PXL", "Kính gửi: Ông/Bà Nguyễn Văn An",
 			"17 giờ 00 phút, ngày 02 tháng 3 năm 2026", "10 giờ 00 phút, ngày 03 tháng 3 năm 2026",
-			"Người thực hiện chứng thực đi công tác đột xuất", "TM. ỦY BAN NHÂN DÂN", "UBND HUYỆN NHO QUAN", "Nơi nhận:"}},
+			"Người thực hiện chứng thực đi công tác đột xuất", "TM. ỦY BAN NHÂN DÂN", "ỦY BAN NHÂN DÂN XÃ GIA LÂM", "Đặng Văn Quân", "Nơi nhận:"}},
 		{StopNotice, []string{"THÔNG BÁO", "Số: 02/TB-UBND", "Về việc dừng giải quyết hồ sơ " + sampleCode,
 			"không có mặt để ký trước mặt người thực hiện chứng thực", "Đặng Văn Quân"}},
 		{ControlSlip, []string{"PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả số: 15/TNHS",
@@ -263,9 +263,9 @@ func TestSignatureSpot(t *testing.T) {
 		case Receipt:
 			out, err = s.renderReceipt(sh, 15)
 		case Apology:
-			out, err = s.renderApology(sh, e, giaLam, "UBND huyện Nho Quan", 12)
+			out, err = s.renderApology(sh, e, communeA, leader{name: "Đặng Văn Quân", title: "Chủ tịch UBND xã"}, 12)
 		default:
-			out, err = s.renderResult(sh, giaLam, "", "07/CTCK-UBND", at(2, 14, 0), false)
+			out, err = s.renderResult(sh, communeA, leader{name: "Đặng Văn Quân", title: "Chủ tịch UBND xã"}, "07/CTCK-UBND", at(2, 14, 0), false)
 		}
 		if err != nil {
 			t.Fatal(err)

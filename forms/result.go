@@ -10,7 +10,6 @@ import (
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/problem"
-	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/vntext"
 )
 
@@ -34,7 +33,12 @@ func (s *Service) Result(ctx context.Context, a *auth.Actor, code, base string) 
 		return nil, problem.New(problem.ErrState, "result_not_ready")
 	}
 	lead, _ := processingUnits(sh.d, sh.p, sh.desk.Name)
-	u, parent, err := s.issuer(ctx, sh, lead)
+	ag, err := s.issuer(ctx, sh, lead)
+	if err != nil {
+		return nil, err
+	}
+	u := ag.u
+	l, err := s.leaderOf(ctx, sh.d, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +51,7 @@ func (s *Service) Result(ctx context.Context, a *auth.Actor, code, base string) 
 		}
 		number = symbol(n, t.Symbol, true, u.Name)
 	}
-	out, err := s.renderResult(sh, u, parent, number, at, draft)
+	out, err := s.renderResult(sh, ag, l, number, at, draft)
 	if err != nil {
 		return nil, err
 	}
@@ -57,8 +61,12 @@ func (s *Service) Result(ctx context.Context, a *auth.Actor, code, base string) 
 	return &Document{Name: "ket-qua-" + sh.d.Code + ".pdf", Title: t.Title, PDF: out.pdf, Signature: out.spot}, nil
 }
 
-func (s *Service) renderResult(sh *sheet, u unit.Unit, parent, number string, at time.Time, draft bool) (*rendered, error) {
-	t, d := sh.p.ResultTemplate, sh.d
+// renderResult lays out the result document issued by ag: a template
+// whose signer acts for the body ("TM. …") is signed by the leader l who
+// approved, with the position their title gives; a template naming a
+// person's role ("Người thực hiện chứng thực") keeps it.
+func (s *Service) renderResult(sh *sheet, ag agency, l leader, number string, at time.Time, draft bool) (*rendered, error) {
+	t, d, u := sh.p.ResultTemplate, sh.d, ag.u
 	doc := newDoc(s.fonts, false, meta{Title: t.Title + " " + d.Code, Author: u.Name, Subject: d.ProcedureName, Created: at})
 	if draft {
 		doc.paragraph("DỰ THẢO – chưa có giá trị pháp lý", para{size: 11, st: boldItalic, align: right, after: 2})
@@ -67,15 +75,15 @@ func (s *Service) renderResult(sh *sheet, u unit.Unit, parent, number string, at
 	for _, line := range t.Subtitle {
 		sub = append(sub, fill(line, sh, at))
 	}
-	doc.head(agencyHeading(u, parent, number, at, upper(t.Title), sub...))
+	doc.head(agencyHeading(ag, number, at, upper(t.Title), sub...))
 	for _, p := range t.Body {
 		doc.paragraph(fill(p, sh, at), body)
 	}
-	signerName := ""
-	if e := lastEvent(d, dossier.Approve); e != nil {
-		signerName = e.Actor
+	position := t.Signer
+	if len(position) > 0 && strings.HasPrefix(strings.ToUpper(nfc(position[0])), "TM.") {
+		position = signBlock(ag, l)
 	}
-	doc.signatures(nil, &signer{Position: t.Signer, Hint: sealHint, Name: signerName},
+	doc.signatures(nil, &signer{Position: position, Hint: sealHint, Name: l.name},
 		[]string{"- " + d.Applicant.Name + ";", "- Lưu: VT, hồ sơ " + d.Code + "."}, sh.link())
 	return doc.finish()
 }

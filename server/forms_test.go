@@ -88,6 +88,9 @@ func TestFormsForDemoDossiers(t *testing.T) {
 		reception, specialist, leader := "gialam.tiepnhan", "gialam.chuyenvien", "gialam.lanhdao"
 		cp := e.procedure(certify)
 		common := []string{"Nguyễn Văn An", "UBND XÃ GIA LÂM"}
+		// Letters of the People's Committee (04, 05) are headed by it alone
+		// and signed by the leader who approved, by their account's title.
+		letter := []string{"Nguyễn Văn An", "ỦY BAN NHÂN DÂN XÃ GIA LÂM"}
 
 		// A: a signature certification received, processed, late, apologised for, delivered.
 		a := e.submit(certify, demo.GiaLamCode)
@@ -110,10 +113,10 @@ func TestFormsForDemoDossiers(t *testing.T) {
 		clear(e.tokens)
 		newDue := time.Date(2026, 3, 3, 10, 0, 0, 0, ict)
 		e.mustAct(reception, a.Code, "apologize", map[string]any{"note": "Chủ tịch UBND xã đi họp đột xuất, chưa ký được", "new_due": newDue})
-		checkPDF(t, "A-04", e.pdf("congdan", "/api/v1/dossiers/"+a.Code+"/forms/04"), append(common,
+		checkPDF(t, "A-04", e.pdf("congdan", "/api/v1/dossiers/"+a.Code+"/forms/04"), append(letter,
 			"PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", "Số: 01/PXL", "Kính gửi: Ông/Bà Nguyễn Văn An", "Mã hồ sơ: "+a.Code,
 			"Thời hẹn trả kết quả giải quyết hồ sơ: "+clockText(*a.DueAt), "Chủ tịch UBND xã đi họp đột xuất, chưa ký được",
-			"10 giờ 00 phút, ngày 03 tháng 3 năm 2026", "TM. ỦY BAN NHÂN DÂN", "Nơi nhận:")...)
+			"10 giờ 00 phút, ngày 03 tháng 3 năm 2026", "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH", "Đặng Văn Quân", "Nơi nhận:")...)
 		e.clock.Set(time.Date(2026, 3, 3, 9, 0, 0, 0, ict))
 		clear(e.tokens)
 		e.mustAct(reception, a.Code, "deliver", nil)
@@ -151,7 +154,7 @@ func TestFormsForDemoDossiers(t *testing.T) {
 		e.mustAct(specialist, c.Code, "forward", nil)
 		e.mustAct(leader, c.Code, "stop", map[string]any{"note": "Ngành, nghề đăng ký thuộc danh mục cấm kinh doanh"})
 		hp := e.procedure(household)
-		checkPDF(t, "C-05", e.pdf("congdan", "/api/v1/dossiers/"+c.Code+"/forms/05"), append(common, "THÔNG BÁO", "Số: 01/TB-UBND",
+		checkPDF(t, "C-05", e.pdf("congdan", "/api/v1/dossiers/"+c.Code+"/forms/05"), append(letter, "THÔNG BÁO", "Số: 01/TB-UBND",
 			"Về việc dừng giải quyết hồ sơ "+c.Code, "Ngành, nghề đăng ký thuộc danh mục cấm kinh doanh", lowerFirst(hp.Name), "Đặng Văn Quân")...)
 		checkPDF(t, "C-06", e.pdf(reception, "/api/v1/dossiers/"+c.Code+"/forms/06"), "Giấy tiếp nhận hồ sơ và hẹn trả kết quả số: 02/TNHS",
 			"Yêu cầu bổ sung", "Bổ sung biên bản họp thành viên hộ gia đình", "Dừng xử lý hồ sơ")

@@ -6,6 +6,7 @@ package formstest
 
 import (
 	"bytes"
+	"html"
 	"image"
 	"image/png"
 	"os"
@@ -150,4 +151,48 @@ func Pages(t testing.TB, pdf []byte) int {
 	t.Helper()
 	out := run(t, "pdftotext", "-layout", write(t, pdf), "-")
 	return strings.Count(strings.TrimRight(string(out), "\f\n"), "\f") + 1
+}
+
+// TextIn is Text of the area of page 1 whose top left is (x, y), w wide
+// and h high, in PDF points from the page's top left: one column of a
+// page laid out in two (the signature block beside the recipients).
+func TextIn(t testing.TB, pdf []byte, x, y, w, h int) string {
+	t.Helper()
+	out := run(t, "pdftotext", "-layout", "-enc", "UTF-8", "-f", "1", "-l", "1", "-r", "72",
+		"-x", strconv.Itoa(x), "-y", strconv.Itoa(y), "-W", strconv.Itoa(w), "-H", strconv.Itoa(h), write(t, pdf), "-")
+	return spaces.ReplaceAllString(string(out), " ")
+}
+
+// Word is one word `pdftotext -bbox` finds, with its box in PDF points
+// from the page's top left.
+type Word struct {
+	Page                   int
+	Text                   string
+	XMin, YMin, XMax, YMax float64
+}
+
+var wordRE = regexp.MustCompile(`<word xMin="([0-9.]+)" yMin="([0-9.]+)" xMax="([0-9.]+)" yMax="([0-9.]+)">([^<]*)</word>|<page `)
+
+// Words lists the words of the PDF with their boxes, page by page.
+func Words(t testing.TB, pdf []byte) []Word {
+	t.Helper()
+	out := run(t, "pdftotext", "-bbox", "-enc", "UTF-8", write(t, pdf), "-")
+	var words []Word
+	page := 0
+	for _, m := range wordRE.FindAllStringSubmatch(string(out), -1) {
+		if m[0] == "<page " {
+			page++
+			continue
+		}
+		w := Word{Page: page, Text: html.UnescapeString(m[5])}
+		for i, p := range []*float64{&w.XMin, &w.YMin, &w.XMax, &w.YMax} {
+			v, err := strconv.ParseFloat(m[i+1], 64)
+			if err != nil {
+				t.Fatalf("pdftotext -bbox: %v", err)
+			}
+			*p = v
+		}
+		words = append(words, w)
+	}
+	return words
 }
