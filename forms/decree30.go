@@ -101,6 +101,19 @@ const signHint = "(Ký, ghi rõ họ tên)"
 // appearance of a digital signature.
 const signGap = 5 * 13 * 1.2
 
+// personGap is the room on the desk's own slips (01–03, 07), signed by
+// a person without a seal: the blank of the templates, which keeps each
+// copy of a receipt on one page.
+const personGap = 18 * mm
+
+// gap is the blank under the block's position for the signature.
+func (s *signer) gap() float64 {
+	if s.Hint == sealHint {
+		return signGap
+	}
+	return personGap
+}
+
 // link is the QR code of a form: the page it opens and a caption.
 type link struct{ url, caption string }
 
@@ -122,7 +135,7 @@ func (d *doc) signatures(leftSig, rightSig *signer, recipients []string, qr link
 		if s == nil {
 			return 0
 		}
-		return float64(len(s.Position)+2)*13*1.2 + signGap
+		return float64(len(s.Position)+2)*13*1.2 + s.gap()
 	}
 	leftH := height(leftSig)
 	if leftSig == nil {
@@ -141,10 +154,10 @@ func (d *doc) signatures(leftSig, rightSig *signer, recipients []string, qr link
 			lines = append(lines, styled{text: s.Hint, st: italic, size: 13})
 		}
 		y := d.centred(x, w, y0, lines)
-		if s == rightSig {
-			d.spot = &Spot{Page: d.page, X: x, Y: d.h - y - signGap, W: w, H: signGap}
+		if s == rightSig && d.spot == nil {
+			d.spot = &Spot{Page: d.page, X: x, Y: d.h - y - s.gap(), W: w, H: s.gap()}
 		}
-		end = max(end, d.centred(x, w, y+signGap, []styled{{text: s.Name, st: bold, size: 13}}))
+		end = max(end, d.centred(x, w, y+s.gap(), []styled{{text: s.Name, st: bold, size: 13}}))
 	}
 	if rightSig != nil {
 		block(rightSig, rx, rw)

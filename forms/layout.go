@@ -45,7 +45,9 @@ type doc struct {
 	size   float64
 	err    error
 	repeat func() // redraws the header of the table being drawn after a page break
-	spot   *Spot  // the signature's place, set by signatures
+	spot   *Spot  // the signature's place, set by the first signatures
+	first  int    // the first page of the copy being laid out (1 unless copies)
+	mark   string // the copy mark (liên) printed in the top margin of its pages
 	fonts  *fontSet
 	added  [len(faces)]bool // faces embedded so far: only those used are
 }
@@ -67,7 +69,7 @@ type meta struct {
 }
 
 func newDoc(fs *fontSet, landscape bool, info meta) *doc {
-	d := &doc{m: portraitMargins}
+	d := &doc{m: portraitMargins, first: 1}
 	size := *gopdf.PageSizeA4
 	if landscape {
 		size, d.m = gopdf.Rect{W: size.H, H: size.W}, landscapeMargins
@@ -106,21 +108,53 @@ func (d *doc) bottom() float64 {
 }
 
 // addPage starts a page. Pages from the second on carry their number,
-// centred in the top margin (Decree 30: none on page 1).
+// centred in the top margin (Decree 30: none on page 1); each copy of a
+// document made in several (liên) is numbered on its own, and its mark
+// sits at the right of the top margin.
 func (d *doc) addPage() {
 	d.pdf.AddPage()
 	d.page++
 	d.y = d.m.top
-	if d.page > 1 {
-		st, size := d.st, d.size
+	st, size := d.st, d.size
+	d.drawMark()
+	if n := d.page - d.first + 1; n > 1 {
 		d.font(regular, 13)
-		n := strconv.Itoa(d.page)
-		d.textAt(d.m.left+(d.width()-d.measure(n))/2, d.m.top/2+4, n)
-		d.font(st, size)
+		s := strconv.Itoa(n)
+		d.textAt(d.m.left+(d.width()-d.measure(s))/2, d.m.top/2+4, s)
 		if d.repeat != nil {
 			d.repeat()
 		}
 	}
+	if size != 0 {
+		d.font(st, size)
+	}
+}
+
+// newCopy starts a copy (liên) of the document marked mark: the first on
+// the current page (call it before drawing anything), the next ones on a
+// new page, numbered from 1 again.
+func (d *doc) newCopy(mark string) {
+	first := d.mark == ""
+	d.mark, d.repeat = mark, nil
+	if first {
+		st, size := d.st, d.size
+		d.drawMark()
+		if size != 0 {
+			d.font(st, size)
+		}
+		return
+	}
+	d.first = d.page + 1
+	d.addPage()
+}
+
+// drawMark prints the copy mark at the right of the top margin.
+func (d *doc) drawMark() {
+	if d.mark == "" {
+		return
+	}
+	d.font(italic, 12)
+	d.textAt(d.m.left+d.width()-d.measure(d.mark), d.m.top/2+4, d.mark)
 }
 
 // need starts a new page unless h more points fit on this one.

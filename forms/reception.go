@@ -66,6 +66,23 @@ func (s *Service) renderReceipt(sh *sheet, n int) (*rendered, error) {
 		due = rec.DueAt // the appointment as made at reception, before any apology
 	}
 	doc := newDoc(s.fonts, false, meta{Title: Name(Receipt) + " " + d.Code, Author: sh.desk.Name, Subject: d.ProcedureName, Created: *d.ReceivedAt})
+	for _, mark := range receiptCopies {
+		doc.newCopy(mark)
+		s.receiptCopy(doc, sh, n, rec, due)
+	}
+	return doc.finish()
+}
+
+// receiptCopies are the copies (liên) Mẫu 01 is made in: one kept by the
+// desk with the dossier's control slip (Mẫu 06), one handed to the
+// applicant. The PDF holds both, each from a new page and marked in its
+// top margin (the mark says which is which, so no note is needed, and a
+// short dossier's copy stays on one page).
+var receiptCopies = []string{"Liên 1: Lưu tại " + desk, "Liên 2: Giao người nộp hồ sơ"}
+
+// receiptCopy lays out one copy of Mẫu 01.
+func (s *Service) receiptCopy(doc *doc, sh *sheet, n int, rec *dossier.Event, due *time.Time) {
+	d := sh.d
 	doc.head(deskHeading(sh, symbol(n, series[Receipt].symbol, false, ""), *d.ReceivedAt, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"))
 	particulars(doc, sh, desk+" – "+sh.desk.Name+" tiếp nhận hồ sơ của: ")
 
@@ -107,7 +124,6 @@ func (s *Service) renderReceipt(sh *sheet, n int) (*rendered, error) {
 	}
 	doc.signatures(&signer{Position: []string{"Người nộp hồ sơ"}, Hint: signHint, Name: d.Applicant.Name},
 		&signer{Position: []string{"Người tiếp nhận hồ sơ"}, Hint: signHint, Name: officer}, nil, sh.link())
-	return doc.finish()
 }
 
 func (s *Service) supplement(ctx context.Context, sh *sheet) (*rendered, error) {
