@@ -154,8 +154,14 @@ func TestFormsForDemoDossiers(t *testing.T) {
 		e.mustAct(specialist, c.Code, "forward", nil)
 		e.mustAct(leader, c.Code, "stop", map[string]any{"note": "Ngành, nghề đăng ký thuộc danh mục cấm kinh doanh"})
 		hp := e.procedure(household)
+		// The signature block follows the position on the signer's account
+		// (a Vice-Chairman signs "KT. CHỦ TỊCH"), read when the form is printed.
+		if _, err := e.app.DB.ExecContext(context.Background(), `UPDATE users SET title = ? WHERE username = ?`, "Phó Chủ tịch UBND xã", leader); err != nil {
+			t.Fatal(err)
+		}
 		checkPDF(t, "C-05", e.pdf("congdan", "/api/v1/dossiers/"+c.Code+"/forms/05"), append(letter, "THÔNG BÁO", "Số: 01/TB-UBND",
-			"Về việc dừng giải quyết hồ sơ "+c.Code, "Ngành, nghề đăng ký thuộc danh mục cấm kinh doanh", lowerFirst(hp.Name), "Đặng Văn Quân")...)
+			"Về việc dừng giải quyết hồ sơ "+c.Code, "Ngành, nghề đăng ký thuộc danh mục cấm kinh doanh", lowerFirst(hp.Name),
+			"TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH", "Đặng Văn Quân")...)
 		checkPDF(t, "C-06", e.pdf(reception, "/api/v1/dossiers/"+c.Code+"/forms/06"), "Giấy tiếp nhận hồ sơ và hẹn trả kết quả số: 02/TNHS",
 			"Yêu cầu bổ sung", "Bổ sung biên bản họp thành viên hộ gia đình", "Dừng xử lý hồ sơ")
 		checkPDF(t, "C-01", e.pdf("congdan", "/api/v1/dossiers/"+c.Code+"/forms/01"), "Số: 02/TNHS", "03 ngày làm việc", hp.Components[0].Name)
