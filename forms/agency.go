@@ -15,9 +15,9 @@ import (
 // leader (Art. 13, Appendix I §II.9).
 //
 // The heading depends on what kind of body the unit is, not on whether it
-// has a parent in the unit tree: a People's Committee at any level is a
-// body of State power's executive with no managing agency, so it prints
-// its own name only, "ỦY BAN NHÂN DÂN" over "XÃ GIA LÂM"; a specialised
+// has a parent in the unit tree: a People's Committee at any level is the
+// local State administration, with no managing agency above it in the
+// heading, so it prints its own name only, "ỦY BAN NHÂN DÂN" over "XÃ GIA LÂM"; a specialised
 // office (phòng, văn phòng, sở, ban…) prints its managing body above it,
 // "UBND HUYỆN NHO QUAN" over "PHÒNG TƯ PHÁP". Units are People's
 // Committees unless their name says otherwise.

@@ -157,7 +157,6 @@ type sheet struct {
 	d      *dossier.Dossier
 	p      catalog.Procedure
 	desk   unit.Unit // the receiving unit, whose one-stop desk issues 01–03
-	parent string    // its parent unit's name, "" for a root
 	pauses []dossier.Pause
 	track  string // the public tracking page
 	now    time.Time
@@ -176,9 +175,6 @@ func (s *Service) load(ctx context.Context, a *auth.Actor, code, base string) (*
 	}
 	sh := &sheet{d: d, p: p, track: base + d.TrackPath(), now: s.now()}
 	if sh.desk, err = s.units.ByCode(ctx, d.ReceivingUnit); err != nil {
-		return nil, err
-	}
-	if sh.parent, err = s.parentName(ctx, sh.desk); err != nil {
 		return nil, err
 	}
 	if sh.pauses, err = s.dossiers.Pauses(ctx, a, d.Code); err != nil {

@@ -77,5 +77,5 @@ func sampleSheet(t testing.TB) *sheet {
 				To: dossier.Delivered, FromStep: 2, ToStep: 2, Unit: commune},
 		},
 	}
-	return &sheet{d: d, p: p, desk: giaLam, parent: "UBND huyện Nho Quan", track: "https://motcua.example.vn/tra-cuu/" + sampleCode, now: at(3, 9, 0)}
+	return &sheet{d: d, p: p, desk: giaLam, track: "https://motcua.example.vn/tra-cuu/" + sampleCode, now: at(3, 9, 0)}
 }
