@@ -8,6 +8,7 @@ import (
 
 	"github.com/motcua/motcua/audit"
 	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/dossier"
@@ -25,6 +26,10 @@ func (flatCalendar) Due(t time.Time, _ string, days int) (time.Time, error) {
 }
 func (flatCalendar) WorkingBetween(a, b time.Time) time.Duration       { return b.Sub(a) }
 func (flatCalendar) AddWorking(t time.Time, d time.Duration) time.Time { return t.Add(d) }
+func (flatCalendar) Judge(due, finish time.Time) calendar.Timeliness {
+	return calendar.New(calendar.Options{}).Judge(due, finish)
+}
+func (flatCalendar) LateBefore(now time.Time) time.Time { return now }
 
 type world struct {
 	ds    *dossier.Service

@@ -53,6 +53,9 @@ type Options struct {
 	// NoOfficial leaves out the shipped announcements, leaving the
 	// statutory rule alone (used to test the rule against history).
 	NoOfficial bool
+	// DueEndOfDay makes a deadline end at the closing time of its last
+	// working day rather than at its minute (see DueMoment).
+	DueEndOfDay bool
 }
 
 // Validate reports the first problem with the options, so a caller with
@@ -94,6 +97,8 @@ type Calendar struct {
 	cutoff time.Duration
 	anns   map[int][]announced // by Gregorian year; read-only after New
 	years  sync.Map            // int → *yearInfo
+
+	dueEndOfDay bool
 }
 
 // New returns a calendar for opts. Invalid Hours or Cutoff are a
@@ -114,6 +119,8 @@ func New(opts Options) *Calendar {
 	c := &Calendar{
 		hours:  append([]Session(nil), opts.Hours...),
 		cutoff: opts.Cutoff,
+
+		dueEndOfDay: opts.DueEndOfDay,
 	}
 	if len(c.hours) == 0 {
 		c.hours = DefaultHours()

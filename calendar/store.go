@@ -78,12 +78,22 @@ func NewStore(ctx context.Context, db *store.DB, cfg StoreConfig) (*Store, error
 func (s *Store) Refresh(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	extra, err := announcements(ctx, s.db)
+	opts, err := options(ctx, s.db)
 	if err != nil {
 		return err
 	}
-	s.cur.Store(New(Options{Extra: extra}))
+	s.cur.Store(New(opts))
 	return nil
+}
+
+// options reads what an admin stored: the announcements and the lateness rule.
+func options(ctx context.Context, q store.Querier) (Options, error) {
+	extra, err := announcements(ctx, q)
+	if err != nil {
+		return Options{}, err
+	}
+	eod, err := dueEndOfDay(ctx, q)
+	return Options{Extra: extra, DueEndOfDay: eod}, err
 }
 
 // Run refreshes the calendar every StoreConfig.Refresh until ctx is done.
@@ -192,19 +202,19 @@ func (s *Store) mayAnnounce(ctx context.Context, a *auth.Actor) error {
 func (s *Store) change(ctx context.Context, write func(tx *store.Tx) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var extra []Announcement
+	var opts Options
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		if err := write(tx); err != nil {
 			return err
 		}
 		var err error
-		extra, err = announcements(ctx, tx)
+		opts, err = options(ctx, tx)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	s.cur.Store(New(Options{Extra: extra}))
+	s.cur.Store(New(opts))
 	return nil
 }
 
@@ -229,6 +239,12 @@ func (s *Store) Due(received time.Time, unit string, value int) (time.Time, erro
 func (s *Store) WorkingBetween(a, b time.Time) time.Duration {
 	return s.Current().WorkingBetween(a, b)
 }
+
+// Judge is Current().Judge: early, on time or late, by the rule in force.
+func (s *Store) Judge(due, finish time.Time) Timeliness { return s.Current().Judge(due, finish) }
+
+// LateBefore is Current().LateBefore.
+func (s *Store) LateBefore(now time.Time) time.Time { return s.Current().LateBefore(now) }
 
 // AddWorking is Current().AddWorking.
 func (s *Store) AddWorking(start time.Time, d time.Duration) time.Time {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
@@ -61,7 +62,7 @@ func (s *Service) check(ctx context.Context, q store.Querier, a *auth.Actor, cod
 	if rule == nil {
 		return nil, p, nil, problem.New(problem.ErrNotPermitted, "action_not_permitted", problem.Key("action."+string(action)))
 	}
-	if action == Deliver && d.DueAt != nil && s.cfg.Now().After(*d.DueAt) && !d.Apologized {
+	if action == Deliver && d.DueAt != nil && s.cal.Judge(*d.DueAt, s.cfg.Now()) == calendar.Late && !d.Apologized {
 		return nil, p, nil, problem.New(problem.ErrState, "apology_required")
 	}
 	return d, p, rule, nil

@@ -56,7 +56,7 @@ func (s *Service) Deadline(d *Dossier) Deadline {
 		dl.Late = s.cal.WorkingBetween(due, *d.PausedAt)
 	default:
 		now := s.cfg.Now()
-		if now.After(due) {
+		if s.cal.Judge(due, now) == calendar.Late {
 			dl.Band, dl.Late = BandOverdue, s.cal.WorkingBetween(due, now)
 			break
 		}
@@ -81,7 +81,9 @@ func bandOf(left time.Duration) Band {
 // working day left, before Soon less than three. Midnight ends today. A
 // screen counting bands compares due times with these in SQL (Tally), and
 // gets the bands Deadline gives one dossier at a time.
-type BandEdges struct{ Now, Day, Soon, Midnight time.Time }
+// Late is the overdue edge (calendar LateBefore): with the end-of-day
+// rule a dossier due earlier today is not yet overdue.
+type BandEdges struct{ Now, Late, Day, Soon, Midnight time.Time }
 
 // BandEdges returns the band edges now, on the service's calendar.
 func (s *Service) BandEdges() BandEdges {
@@ -89,6 +91,7 @@ func (s *Service) BandEdges() BandEdges {
 	y, m, day := now.In(calendar.Zone).Date()
 	return BandEdges{
 		Now:      now,
+		Late:     s.cal.LateBefore(now),
 		Day:      s.cal.AddWorking(now, WorkingDay),
 		Soon:     s.cal.AddWorking(now, 3*WorkingDay),
 		Midnight: time.Date(y, m, day+1, 0, 0, 0, 0, calendar.Zone),

@@ -25,6 +25,11 @@ type Calendar interface {
 	Due(received time.Time, unit string, value int) (time.Time, error)
 	WorkingBetween(a, b time.Time) time.Duration
 	AddWorking(start time.Time, d time.Duration) time.Time
+	// Judge is the one rule for lateness (calendar.Calendar.Judge);
+	// LateBefore is its edge for SQL: at now, exactly the dossiers due
+	// before it are late.
+	Judge(due, finish time.Time) calendar.Timeliness
+	LateBefore(now time.Time) time.Time
 }
 
 // Scanner is a virus scanner (scan.Client). Check returns nil for a clean
@@ -260,23 +265,25 @@ func (s *Service) decorateAll(ctx context.Context, q store.Querier, ds []*Dossie
 		if d.Status == Processing && d.Step < len(p.Steps) {
 			d.StepName, d.StepRole = p.Steps[d.Step].Name, p.Steps[d.Step].Role
 		}
-		d.Overdue = isOverdue(d, now)
+		d.Overdue = s.isOverdue(d, now)
 	}
 	return nil
 }
 
-// isOverdue: past due and not finished. A paused clock is judged at the pause.
-func isOverdue(d *Dossier, now time.Time) bool {
+// isOverdue: late by the calendar's rule (delivered late, or still open
+// past due). A paused clock is judged at the pause.
+func (s *Service) isOverdue(d *Dossier, now time.Time) bool {
 	if d.DueAt == nil || d.Status.Final() && d.DeliveredAt == nil {
 		return false
 	}
+	at := now
 	switch {
 	case d.DeliveredAt != nil:
-		return d.DeliveredAt.After(*d.DueAt)
+		at = *d.DeliveredAt
 	case d.PausedAt != nil:
-		return d.PausedAt.After(*d.DueAt)
+		at = *d.PausedAt
 	}
-	return now.After(*d.DueAt)
+	return s.cal.Judge(*d.DueAt, at) == calendar.Late
 }
 
 // fromMs turns a stored Unix-millisecond time into Vietnam time, so every

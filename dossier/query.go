@@ -147,7 +147,7 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 	}
 	if f.Overdue {
 		where = append(where, "d.status IN ('processing', 'result_ready') AND d.due_at < ?")
-		args = append(args, s.cfg.Now().UnixMilli())
+		args = append(args, s.cal.LateBefore(s.cfg.Now()).UnixMilli())
 	}
 	if f.Mine {
 		where = append(where, "d.assignee_id = ?")

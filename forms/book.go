@@ -134,11 +134,11 @@ func (s *Service) bookEntries(ctx context.Context, a *auth.Actor, u unit.Unit, f
 }
 
 // bookNote is the register's remark on a dossier: how it ended, or where it stands.
-func bookNote(e bookEntry) string {
+func bookNote(cal dossier.Calendar, e bookEntry) string {
 	d := e.d
 	note := d.StatusName
 	if d.Status == dossier.Delivered && d.DeliveredAt != nil && e.due != nil {
-		note = judge(*d.DeliveredAt, *e.due)
+		note = judge(cal, *d.DeliveredAt, *e.due)
 	}
 	if d.Apologized {
 		note += "; đã xin lỗi, hẹn lại"
@@ -168,7 +168,7 @@ func (s *Service) renderBook(u unit.Unit, parent, by string, from, to time.Time,
 		}
 		rows = append(rows, []string{two(e.n), d.Code, clip(d.ProcedureName, 160), "01", d.Applicant.Name, contact, e.lead,
 			dateTimeCell(d.ReceivedAt), dateTimeCell(e.due), dateTimeCell(transferred), dateTimeCell(d.ResultAt),
-			dateTimeCell(d.DeliveredAt), "", bookNote(e)})
+			dateTimeCell(d.DeliveredAt), "", bookNote(s.cal, e)})
 	}
 	if len(rows) == 0 {
 		rows = append(rows, []string{"", "", "Không có hồ sơ được tiếp nhận trong thời gian này."})

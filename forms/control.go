@@ -35,21 +35,17 @@ type handoff struct {
 	Result, Note            string
 }
 
-// judge compares a finish with its deadline by calendar day: after the
-// deadline is late, on the deadline's day on time, on an earlier day early.
-func judge(finish, deadline time.Time) string {
-	switch {
-	case finish.After(deadline):
+// judge says early, on time or late by the one rule of the calendar
+// (calendar.Calendar.Judge), the same answer the delivery check, the
+// dashboards and the reports give.
+func judge(cal dossier.Calendar, finish, deadline time.Time) string {
+	switch cal.Judge(deadline, finish) {
+	case calendar.Late:
 		return late
-	case sameDay(finish, deadline):
+	case calendar.OnTime:
 		return onTime
 	}
 	return early
-}
-
-func sameDay(a, b time.Time) bool {
-	a, b = a.In(calendar.Zone), b.In(calendar.Zone)
-	return a.Year() == b.Year() && a.YearDay() == b.YearDay()
 }
 
 // stepLabel names who does step i: the desk, or the role at its unit.
@@ -118,7 +114,7 @@ func handoffs(sh *sheet, cal dossier.Calendar) []handoff {
 				GiverName: e.Actor, ReceiverName: receiverAfter(i)}
 			if e.FromStep >= 0 && e.FromStep < len(p.Steps) && !stepStart.IsZero() {
 				allotted := time.Duration(p.Steps[e.FromStep].Hours)*time.Hour + pausedWithin(cal, sh.pauses, stepStart, e.At)
-				h.Result = judge(e.At, cal.AddWorking(stepStart, allotted))
+				h.Result = judge(cal, e.At, cal.AddWorking(stepStart, allotted))
 			}
 			if e.Action == dossier.SendBack {
 				notes = append(notes, "Trả lại bước trước: "+e.Note)
@@ -133,7 +129,7 @@ func handoffs(sh *sheet, cal dossier.Calendar) []handoff {
 			h := handoff{Giver: deskShort, Receiver: "Người nộp hồ sơ (trả kết quả)", At: e.At,
 				GiverName: e.Actor, ReceiverName: d.Applicant.Name, Note: joinNotes(append(notes, e.Note))}
 			if legalDue != nil {
-				h.Result = judge(e.At, *legalDue)
+				h.Result = judge(cal, e.At, *legalDue)
 			}
 			rows = append(rows, h)
 		case dossier.Supplement:

@@ -84,7 +84,7 @@ func (o *Office) summary(ctx context.Context, a *auth.Actor) (*summary, error) {
 	// With no unit to read (the community team), the dossiers a filed still count.
 	e := o.dossiers.BandEdges()
 	counts, n, err := o.dossiers.Tally(ctx, dossier.Scope{Units: ids(units), CreatedBy: a.ID}, []dossier.DueRange{
-		{To: e.Now}, {From: e.Now, To: e.Day}, {From: e.Day, To: e.Soon}, {From: e.Soon}, {From: e.Now, To: e.Midnight},
+		{To: e.Late}, {From: e.Late, To: e.Day}, {From: e.Day, To: e.Soon}, {From: e.Soon}, {From: e.Late, To: e.Midnight},
 	})
 	if err != nil {
 		return nil, err
