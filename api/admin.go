@@ -18,6 +18,42 @@ type Calendar interface {
 	Announcements(ctx context.Context) ([]calendar.Announcement, error)
 	Add(ctx context.Context, a *auth.Actor, ann calendar.Announcement) error
 	Withdraw(ctx context.Context, a *auth.Actor, date string) error
+	SetDueEndOfDay(ctx context.Context, a *auth.Actor, province int64, on bool) error
+}
+
+// latenessRule is the province's rule for when a deadline ends.
+type latenessRule struct {
+	Province    string `json:"province"`
+	DueEndOfDay bool   `json:"due_end_of_day"`
+}
+
+// getLatenessRule says which rule is in force.
+func (s *Server) getLatenessRule(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireActor(r); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, latenessRule{DueEndOfDay: s.Calendar.Current().DueEndOfDay()})
+}
+
+// putLatenessRule sets a province's lateness rule; the calendar store
+// checks that a is that province's admin and audits the change.
+func (s *Server) putLatenessRule(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAdmin(r)
+	if err != nil {
+		return err
+	}
+	var in latenessRule
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	u, err := s.Units.ByCode(r.Context(), in.Province)
+	if err != nil {
+		return err
+	}
+	if err := s.Calendar.SetDueEndOfDay(r.Context(), a, u.ID, in.DueEndOfDay); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, in)
 }
 
 func requireAdmin(r *http.Request) (*auth.Actor, error) {

@@ -19,6 +19,8 @@ func (s *Server) Routes() []Route {
 		{"GET /api/v1/calendar/announcements", s.listAnnouncements},
 		{"POST /api/v1/calendar/announcements", s.addAnnouncement},
 		{"DELETE /api/v1/calendar/announcements/{date}", s.withdrawAnnouncement},
+		{"GET /api/v1/calendar/lateness-rule", s.getLatenessRule},
+		{"PUT /api/v1/calendar/lateness-rule", s.putLatenessRule},
 		{"POST /api/v1/auth/token", s.createToken},
 		{"DELETE /api/v1/auth/token", s.revokeToken},
 		{"POST /api/v1/auth/password", s.changePassword},

@@ -169,6 +169,7 @@ type dossierView struct {
 	ReceivedAt    *time.Time `json:"received_at"`
 	DeliveredAt   *time.Time `json:"delivered_at"`
 	Supplements   int
+	Overdue       bool
 	TrackToken    string `json:"track_token"`
 	Actions       []string
 	History       []struct {
