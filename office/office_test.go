@@ -122,7 +122,7 @@ func (f *fakeDossiers) ReceiveChecked(_ context.Context, a *auth.Actor, code str
 
 func (f *fakeDossiers) BandEdges() dossier.BandEdges {
 	now := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
-	return dossier.BandEdges{Now: now, Day: now.Add(24 * time.Hour), Soon: now.Add(72 * time.Hour), Midnight: now.Add(16 * time.Hour)}
+	return dossier.BandEdges{Now: now, Late: now, Day: now.Add(24 * time.Hour), Soon: now.Add(72 * time.Hour), Midnight: now.Add(16 * time.Hour)}
 }
 
 func (f *fakeDossiers) Tally(_ context.Context, sc dossier.Scope, r []dossier.DueRange) (map[dossier.State]int64, []int64, error) {

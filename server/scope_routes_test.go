@@ -23,6 +23,8 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /api/v1/calendar/announcements":           {who: public, path: fixed("/api/v1/calendar/announcements")},
 	"POST /api/v1/calendar/announcements":          {who: scoped, right: auth.Announce, targets: province, path: fixed("/api/v1/calendar/announcements"), json: map[string]any{"date": "2026-03-07", "kind": "nope", "name": "x"}},
 	"DELETE /api/v1/calendar/announcements/{date}": {who: scoped, right: auth.Announce, targets: province, path: fixed("/api/v1/calendar/announcements/not-a-date")},
+	"GET /api/v1/calendar/lateness-rule":           {who: public, path: fixed("/api/v1/calendar/lateness-rule")},
+	"PUT /api/v1/calendar/lateness-rule":           {who: scoped, right: auth.Announce, targets: province, path: fixed("/api/v1/calendar/lateness-rule"), json: map[string]any{"province": demo.ProvinceCode, "due_end_of_day": false}},
 	"POST /api/v1/auth/token":                      {who: public, path: fixed("/api/v1/auth/token"), json: map[string]any{"username": "m.nguoila", "password": demo.Password}},
 	"DELETE /api/v1/auth/token":                    {skip: "ends the caller's own session: the auth tests cover it"},
 	"GET /api/v1/audit":                            {who: supervisors, path: fixed("/api/v1/audit")},
