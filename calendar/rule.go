@@ -58,7 +58,7 @@ func (s *Store) SetDueEndOfDay(ctx context.Context, a *auth.Actor, province int6
 			rule = "end_of_day"
 		}
 		return event.Publish(ctx, s.cfg.Bus, tx, event.Security{At: s.cfg.Now(), ActorID: a.ID, ActorName: a.Username,
-			ActorRole: auth.Admin, Action: "lateness_rule_changed", Object: "province:" + strconv.FormatInt(province, 10),
+			ActorRole: auth.Admin, UnitID: province, Action: "lateness_rule_changed", Object: "province:" + strconv.FormatInt(province, 10),
 			Details: `{"due":"` + rule + `"}`})
 	})
 }

@@ -1,10 +1,12 @@
 package server_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/motcua/motcua/audit"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/forms/formstest"
 	"github.com/motcua/motcua/store"
@@ -35,6 +37,16 @@ func testOneRuleForLateness(t *testing.T, e *env, endOfDay bool) {
 		t.Fatalf("a commune admin setting the province's rule: %d %s", r.status, r.body)
 	}
 	e.must(e.call("tinh.quantri", "PUT", "/api/v1/calendar/lateness-rule", rule, nil), 200)
+	prov, err := e.app.Units.ByCode(t.Context(), demo.ProvinceCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logged, err := e.app.Audit.List(t.Context(), audit.Filter{Object: "province:" + strconv.FormatInt(prov.ID, 10)})
+	// The engine's database is shared by both subtests: the last entry is this change.
+	if err != nil || len(logged) == 0 || logged[len(logged)-1].Action != "lateness_rule_changed" ||
+		strings.Contains(logged[len(logged)-1].Details, "end_of_day") != endOfDay {
+		t.Fatalf("the change is not in the audit log: %+v (%v)", logged, err)
+	}
 	var got struct {
 		DueEndOfDay bool `json:"due_end_of_day"`
 	}
