@@ -86,5 +86,15 @@ func limitReached(d *Dossier, a Action) error {
 	if a == RequestSupplement && d.Status == Processing && d.Supplements >= 1 {
 		return problem.New(problem.ErrState, "supplement_limit")
 	}
+	// One apology and new date per dossier (issue 10). Source: Decree
+	// 118/2025 on late dossiers, which replaces Decree 61/2018 arts. 18–22
+	// and turns the apology into an apology with a request for extension
+	// (Circular 03/2025, form 04). Our notes (shared domain regulations.md,
+	// §1 rule 5) mark the article [M], unchecked against the official
+	// text, and do not state the once-only rule for Decree 118: it is kept
+	// here, in one place, until the article is checked.
+	if a == Apologize && d.Apologized {
+		return problem.New(problem.ErrState, "apology_limit")
+	}
 	return nil
 }

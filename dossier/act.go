@@ -177,7 +177,22 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 		}
 		c.set("due_at", in.NewDue.UnixMilli())
 		c.set("apologized", 1)
+		// An apology is due before the due moment (Mẫu 04 asks for the new
+		// date in advance); one made after it is still recorded, as a late
+		// apology: the dossier was already late when it came.
+		if d.DueAt != nil && now.After(*d.DueAt) {
+			c.set("apology_late", 1)
+		}
 		eventDue = in.NewDue
+	case Refuse:
+		if to == ResultReady {
+			// The refusal is the result: back to the desk that received the
+			// dossier, as after the last processing step.
+			unitID, step = d.receivingID, lastWorkStep(p)+1
+			c.set("result_at", now.UnixMilli())
+			c.set("assignee_id", nil)
+			c.set("result_refused", 1)
+		}
 	case Deliver:
 		// A late delivery without apology was refused by check.
 		c.set("delivered_at", now.UnixMilli())

@@ -77,10 +77,15 @@ type Dossier struct {
 	DeliveredAt      *time.Time        `json:"delivered_at,omitempty"`
 	Overdue          bool              `json:"overdue"`
 	Apologized       bool              `json:"apologized"`
-	Supplements      int               `json:"supplements"`
-	Version          int64             `json:"version"`
-	History          []Event           `json:"history,omitempty"`
-	Files            []File            `json:"files,omitempty"`
+	// ResultRefused: the result is a refusal during processing (the request
+	// is not granted); its reasons are the refuse event's note.
+	ResultRefused bool `json:"result_refused,omitempty"`
+	// ApologyLate: the apology was made after the due moment had passed.
+	ApologyLate bool    `json:"apology_late,omitempty"`
+	Supplements int     `json:"supplements"`
+	Version     int64   `json:"version"`
+	History     []Event `json:"history,omitempty"`
+	Files       []File  `json:"files,omitempty"`
 	// Actions are what the asking actor may do now.
 	Actions []Action `json:"actions,omitempty"`
 
@@ -169,24 +174,25 @@ const selectDossier = `SELECT d.id, d.code, d.procedure_code, d.procedure_versio
 	d.receiving_unit_id, d.channel, d.status, d.step, COALESCE(d.assignee_id, 0),
 	COALESCE(d.owner_id, 0), COALESCE(d.created_by, 0), d.on_behalf, d.on_behalf_reason, d.track_token, d.applicant_name, d.applicant_id_number, d.applicant_phone, d.applicant_email,
 	d.applicant_address, d.form, d.delivery, d.submitted_at, d.received_at, d.due_at, d.paused_at, d.result_at,
-	d.delivered_at, d.apologized, d.supplements, d.version
+	d.delivered_at, d.apologized, d.supplements, d.version, d.result_refused, d.apology_late
 	FROM dossiers d`
 
 func scanDossier(sc interface{ Scan(...any) error }) (*Dossier, error) {
 	var d Dossier
 	var form string
-	var onBehalf, apologized int64
+	var onBehalf, apologized, refused, apologyLate int64
 	var submitted int64
 	var received, due, paused, result, delivered sql.NullInt64
 	err := sc.Scan(&d.id, &d.Code, &d.Procedure, &d.ProcedureVersion, &d.unitID,
 		&d.receivingID, &d.Channel, &d.Status, &d.Step, &d.assigneeID,
 		&d.ownerID, &d.createdByID, &onBehalf, &d.OnBehalfReason, &d.TrackToken, &d.Applicant.Name, &d.Applicant.IDNumber, &d.Applicant.Phone, &d.Applicant.Email,
 		&d.Applicant.Address, &form, &d.Delivery, &submitted, &received, &due, &paused, &result,
-		&delivered, &apologized, &d.Supplements, &d.Version)
+		&delivered, &apologized, &d.Supplements, &d.Version, &refused, &apologyLate)
 	if err != nil {
 		return nil, err
 	}
 	d.OnBehalf, d.Apologized = onBehalf == 1, apologized == 1
+	d.ResultRefused, d.ApologyLate = refused == 1, apologyLate == 1
 	d.SubmittedAt = fromMs(submitted)
 	d.ReceivedAt, d.DueAt, d.PausedAt = msPtr(received), msPtr(due), msPtr(paused)
 	d.ResultAt, d.DeliveredAt = msPtr(result), msPtr(delivered)

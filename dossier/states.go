@@ -119,6 +119,11 @@ var Rules = []Rule{
 	{From: Processing, Action: SendBack, Role: "specialist", To: Processing, Move: Back, OnStep: true, NeedsNote: true},
 	{From: Processing, Action: RequestSupplement, Role: "specialist", To: SupplementRequested, OnStep: true, NeedsNote: true},
 	{From: Processing, Action: Apologize, Role: "leader", To: Processing, NeedsNote: true},
+	// Refusal during processing: the dossier does not qualify, and the
+	// written refusal with reasons is its result — counted as resolved,
+	// returned to the one-stop desk and delivered like any result. It is
+	// not a stop (Mẫu 05), which ends processing without a result.
+	{From: Processing, Action: Refuse, Role: "leader", To: ResultReady, NeedsNote: true},
 	{From: Processing, Action: Stop, Role: "leader", To: Stopped, NeedsNote: true},
 	{From: Processing, Action: Withdraw, Role: ApplicantRole, To: Withdrawn},
 	{From: Processing, Action: Withdraw, Role: "reception", To: Withdrawn, AtReceiving: true, NeedsNote: true},

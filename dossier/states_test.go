@@ -85,3 +85,27 @@ func TestMaskName(t *testing.T) {
 		}
 	}
 }
+
+// TestLifecycleDecree118Rows pins the rows issue 10 adds to the table;
+// each was missing (or different) on the old code.
+func TestLifecycleDecree118Rows(t *testing.T) {
+	for _, c := range []struct {
+		from   State
+		action Action
+		role   string
+		to     State
+	}{
+		// Refusal during processing is a result, not a stop.
+		{Processing, Refuse, "leader", ResultReady},
+	} {
+		var got *Rule
+		for _, r := range RulesFor(c.from, c.action) {
+			if r.Role == c.role {
+				got = &r
+			}
+		}
+		if got == nil || got.To != c.to || !got.NeedsNote {
+			t.Errorf("%s %s by %s: rule %+v, want to %s with a written reason", c.from, c.action, c.role, got, c.to)
+		}
+	}
+}

@@ -1,0 +1,99 @@
+package server_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/store/storetest"
+)
+
+// lawView is what these tests read of a dossier beyond dossierView.
+type lawView struct {
+	Status        string
+	Apologized    bool
+	ApologyLate   bool `json:"apology_late"`
+	ResultRefused bool `json:"result_refused"`
+}
+
+func (e *env) law(user, code string) lawView {
+	e.t.Helper()
+	var v lawView
+	e.must(e.call(user, "GET", "/api/v1/dossiers/"+code, nil, &v), 200)
+	return v
+}
+
+// TestLifecycleDecree118 covers the lifecycle items of issue 10: refusal
+// during processing, the apology once and before the due moment.
+func TestLifecycleDecree118(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		t.Run("refusal during processing is a result", func(t *testing.T) { testRefuseInProcessing(t, newEnv(t, db)) })
+		t.Run("one apology, late when past the due moment", func(t *testing.T) { testApologyOnce(t, newEnv(t, db)) })
+	})
+}
+
+// The leader refuses a dossier in processing: it is not stopped (Mẫu 05)
+// but gets a result, back at the desk, delivered like any other.
+// On the old code "refuse" was not allowed in processing (409).
+func testRefuseInProcessing(t *testing.T, e *env) {
+	p := interLevel(t)
+	d := e.submit(p.Code, demo.GiaLamCode)
+	d = e.mustAct("gialam.tiepnhan", d.Code, "receive", nil)
+	leader := officer("leader", d.Unit)
+	if !slices.Contains(e.get(leader, d.Code).Actions, "refuse") {
+		t.Fatalf("refuse not offered to the leader in processing: %v", e.get(leader, d.Code).Actions)
+	}
+	if _, r := e.act(leader, d.Code, "refuse", map[string]any{}); r.status != 422 {
+		t.Fatalf("refusal without reasons: %d %s", r.status, r.body)
+	}
+	if _, r := e.act(officer("specialist", d.Unit), d.Code, "refuse", map[string]any{"note": "x"}); r.errCode() != "action_not_permitted" {
+		t.Fatalf("specialist refusing: %d %s", r.status, r.body)
+	}
+	d = e.mustAct(leader, d.Code, "refuse", map[string]any{"note": "Thửa đất không đủ điều kiện cấp giấy chứng nhận."})
+	if d.Status != "result_ready" || d.Unit != demo.GiaLamCode {
+		t.Fatalf("refused result should be ready at the receiving desk: %s at %s", d.Status, d.Unit)
+	}
+	if v := e.law("congdan", d.Code); !v.ResultRefused {
+		t.Fatalf("result not marked as a refusal: %+v", v)
+	}
+	h := e.get("congdan", d.Code).History
+	if last := h[len(h)-1]; last.Action != "refuse" || last.Note == "" {
+		t.Fatalf("refusal reasons not in the history: %+v", last)
+	}
+	d = e.mustAct("gialam.tiepnhan", d.Code, "deliver", nil)
+	if d.Status != "delivered" || d.DeliveredAt == nil {
+		t.Fatalf("refusal not delivered: %+v", d)
+	}
+}
+
+// An apology before the due moment is on time; a second one is refused;
+// one made after the due moment is recorded as late. On the old code a
+// second apology was accepted and nothing told late from on time.
+func testApologyOnce(t *testing.T, e *env) {
+	p := interLevel(t)
+	d := e.submit(p.Code, demo.GiaLamCode)
+	d = e.mustAct("gialam.tiepnhan", d.Code, "receive", nil)
+	leader := officer("leader", d.Unit)
+	note := map[string]any{"note": "Cần xác minh nguồn gốc đất", "new_due": d.DueAt.Add(72 * time.Hour)}
+	d = e.mustAct(leader, d.Code, "apologize", note)
+	if v := e.law("congdan", d.Code); !v.Apologized || v.ApologyLate {
+		t.Fatalf("apology before the due moment: %+v", v)
+	}
+	again := map[string]any{"note": "Lại chậm", "new_due": d.DueAt.Add(72 * time.Hour)}
+	if _, r := e.act(leader, d.Code, "apologize", again); r.status != 409 || r.errCode() != "apology_limit" {
+		t.Fatalf("second apology: %d %s", r.status, r.body)
+	}
+
+	// Past the due moment the apology still comes, recorded as late.
+	b := e.submit(p.Code, demo.GiaLamCode)
+	b = e.mustAct("gialam.tiepnhan", b.Code, "receive", nil)
+	e.advance(60 * 24 * time.Hour)
+	newDue := e.clock.Now().Add(48 * time.Hour)
+	e.mustAct(leader, b.Code, "apologize", map[string]any{"note": "Chậm do xác minh", "new_due": newDue})
+	if v := e.law("congdan", b.Code); !v.Apologized || !v.ApologyLate {
+		t.Fatalf("apology after the due moment not recorded as late: %+v", v)
+	}
+}
