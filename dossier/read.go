@@ -137,8 +137,9 @@ func (s *Service) OpenSteps(ctx context.Context, units []int64) ([]StepAt, error
 // Match selects the dossiers waiting for someone's work; a dossier matching
 // any of its parts is selected.
 type Match struct {
-	// AtDesk: submitted or result-ready dossiers received at these units
-	// (to check and receive, or to hand over).
+	// AtDesk: submitted, result-ready or withdrawal-requested dossiers
+	// received at these units (to check and receive, to hand over, or to
+	// acknowledge the withdrawal).
 	AtDesk []int64
 	// AtStep: dossiers being processed at exactly these steps.
 	AtStep []StepAt
@@ -152,7 +153,7 @@ func (s *Service) Find(ctx context.Context, m Match, limit int) ([]*Dossier, int
 	var conds []string
 	var args []any
 	if len(m.AtDesk) > 0 {
-		conds = append(conds, "(d.status IN ('submitted', 'result_ready') AND d.receiving_unit_id IN ("+store.Placeholders(len(m.AtDesk))+"))")
+		conds = append(conds, "(d.status IN ('submitted', 'result_ready', 'withdrawal_requested') AND d.receiving_unit_id IN ("+store.Placeholders(len(m.AtDesk))+"))")
 		for _, id := range m.AtDesk {
 			args = append(args, id)
 		}

@@ -23,14 +23,17 @@ const (
 	ResultReady State = "result_ready"
 	// The result was handed over at the counter or sent by post. Final.
 	Delivered State = "delivered"
-	// Withdrawn by the applicant. Final.
+	// The applicant asked to withdraw; the receiving desk has yet to
+	// acknowledge it. Not final: the request is not the withdrawal.
+	WithdrawalRequested State = "withdrawal_requested"
+	// Withdrawn at the applicant's request, acknowledged by the desk. Final.
 	Withdrawn State = "withdrawn"
 	// Processing stopped (Mẫu 05). Final.
 	Stopped State = "stopped"
 )
 
 // States lists every state in lifecycle order.
-var States = []State{Submitted, Returned, Refused, Processing, SupplementRequested, ResultReady, Delivered, Withdrawn, Stopped}
+var States = []State{Submitted, Returned, Refused, Processing, SupplementRequested, ResultReady, Delivered, WithdrawalRequested, Withdrawn, Stopped}
 
 // Name is the Vietnamese name of a state, from the catalog (package msg),
 // for what is Vietnamese only: the API's status_name and the PDF forms.
@@ -56,11 +59,14 @@ const (
 	Deliver           Action = "deliver"
 	Apologize         Action = "apologize"
 	Withdraw          Action = "withdraw"
-	Stop              Action = "stop"
+	// AcknowledgeWithdrawal is the desk's acknowledgement of the applicant's
+	// withdrawal request, which withdraws the dossier (with its notice).
+	AcknowledgeWithdrawal Action = "acknowledge-withdrawal"
+	Stop                  Action = "stop"
 )
 
 // Actions lists every action.
-var Actions = []Action{Receive, Refuse, RequestSupplement, Supplement, Forward, SendBack, Approve, Deliver, Apologize, Withdraw, Stop}
+var Actions = []Action{Receive, Refuse, RequestSupplement, Supplement, Forward, SendBack, Approve, Deliver, Apologize, Withdraw, AcknowledgeWithdrawal, Stop}
 
 // Name is the Vietnamese name of an action, from the catalog (see State.Name).
 func (a Action) Name() string { return msg.Action(string(a)) }
@@ -103,12 +109,15 @@ var Rules = []Rule{
 	{From: Submitted, Action: Receive, Role: "reception", To: Processing, AtReceiving: true},
 	{From: Submitted, Action: Refuse, Role: "reception", To: Refused, AtReceiving: true, NeedsNote: true},
 	{From: Submitted, Action: RequestSupplement, Role: "reception", To: Returned, AtReceiving: true, NeedsNote: true},
-	{From: Submitted, Action: Withdraw, Role: ApplicantRole, To: Withdrawn},
+	// The applicant's withdrawal is a request the receiving desk acknowledges
+	// (issue 10); the desk's own withdraw records a request made to it in
+	// person or in writing, so it is the acknowledgement itself.
+	{From: Submitted, Action: Withdraw, Role: ApplicantRole, To: WithdrawalRequested},
 	{From: Submitted, Action: Withdraw, Role: "reception", To: Withdrawn, AtReceiving: true, NeedsNote: true},
 
 	{From: Returned, Action: Supplement, Role: ApplicantRole, To: Submitted},
 	{From: Returned, Action: Supplement, Role: "reception", To: Submitted, AtReceiving: true},
-	{From: Returned, Action: Withdraw, Role: ApplicantRole, To: Withdrawn},
+	{From: Returned, Action: Withdraw, Role: ApplicantRole, To: WithdrawalRequested},
 	{From: Returned, Action: Withdraw, Role: "reception", To: Withdrawn, AtReceiving: true, NeedsNote: true},
 
 	{From: Processing, Action: Forward, Role: "specialist", To: Processing, Move: Advance, OnStep: true},
@@ -125,15 +134,17 @@ var Rules = []Rule{
 	// not a stop (Mẫu 05), which ends processing without a result.
 	{From: Processing, Action: Refuse, Role: "leader", To: ResultReady, NeedsNote: true},
 	{From: Processing, Action: Stop, Role: "leader", To: Stopped, NeedsNote: true},
-	{From: Processing, Action: Withdraw, Role: ApplicantRole, To: Withdrawn},
+	{From: Processing, Action: Withdraw, Role: ApplicantRole, To: WithdrawalRequested},
 	{From: Processing, Action: Withdraw, Role: "reception", To: Withdrawn, AtReceiving: true, NeedsNote: true},
 
 	{From: SupplementRequested, Action: Supplement, Role: ApplicantRole, To: Processing},
 	{From: SupplementRequested, Action: Supplement, Role: "reception", To: Processing, AtReceiving: true},
 	{From: SupplementRequested, Action: Apologize, Role: "leader", To: SupplementRequested, NeedsNote: true},
 	{From: SupplementRequested, Action: Stop, Role: "leader", To: Stopped, NeedsNote: true},
-	{From: SupplementRequested, Action: Withdraw, Role: ApplicantRole, To: Withdrawn},
+	{From: SupplementRequested, Action: Withdraw, Role: ApplicantRole, To: WithdrawalRequested},
 	{From: SupplementRequested, Action: Withdraw, Role: "reception", To: Withdrawn, AtReceiving: true, NeedsNote: true},
+
+	{From: WithdrawalRequested, Action: AcknowledgeWithdrawal, Role: "reception", To: Withdrawn, AtReceiving: true},
 
 	{From: ResultReady, Action: Deliver, Role: "reception", To: Delivered, AtReceiving: true},
 	{From: ResultReady, Action: Apologize, Role: "reception", To: ResultReady, AtReceiving: true, NeedsNote: true},

@@ -94,9 +94,15 @@ func TestLifecycleDecree118Rows(t *testing.T) {
 		action Action
 		role   string
 		to     State
+		note   bool
 	}{
 		// Refusal during processing is a result, not a stop.
-		{Processing, Refuse, "leader", ResultReady},
+		{Processing, Refuse, "leader", ResultReady, true},
+		// The applicant's withdrawal is a request the desk acknowledges.
+		{Submitted, Withdraw, ApplicantRole, WithdrawalRequested, false},
+		{Processing, Withdraw, ApplicantRole, WithdrawalRequested, false},
+		{SupplementRequested, Withdraw, ApplicantRole, WithdrawalRequested, false},
+		{WithdrawalRequested, AcknowledgeWithdrawal, "reception", Withdrawn, false},
 	} {
 		var got *Rule
 		for _, r := range RulesFor(c.from, c.action) {
@@ -104,8 +110,8 @@ func TestLifecycleDecree118Rows(t *testing.T) {
 				got = &r
 			}
 		}
-		if got == nil || got.To != c.to || !got.NeedsNote {
-			t.Errorf("%s %s by %s: rule %+v, want to %s with a written reason", c.from, c.action, c.role, got, c.to)
+		if got == nil || got.To != c.to || got.NeedsNote != c.note {
+			t.Errorf("%s %s by %s: rule %+v, want to %s (note required: %v)", c.from, c.action, c.role, got, c.to, c.note)
 		}
 	}
 }

@@ -26,6 +26,7 @@ func (s *Service) Subscribe(bus *event.Bus) {
 //	forward/approve past the last step → applicant: result ready
 //	deliver (at the counter)      → applicant: delivered, linking to the rating page
 //	apologize                     → applicant: apology, with the new date
+//	acknowledge-withdrawal, withdraw (desk) → applicant: withdrawn
 //	receive/forward/approve/send-back to a named officer → that officer: assigned
 //
 // Fee requests and results sent by post are not lifecycle actions: the
@@ -51,6 +52,13 @@ func (s *Service) Transitioned(ctx context.Context, tx *store.Tx, e dossier.Tran
 		err = applicant(Refused, "")
 	case dossier.Stop:
 		err = applicant(Stopped, "")
+	case dossier.AcknowledgeWithdrawal, dossier.Withdraw:
+		// The notice of withdrawal: the applicant's request alone tells
+		// nothing yet; the desk's acknowledgement (or its own withdraw at
+		// the counter) does.
+		if d.Status == dossier.Withdrawn {
+			err = applicant(Withdrawn, "")
+		}
 	case dossier.Apologize:
 		err = applicant(Apology, "")
 	case dossier.Deliver:

@@ -79,6 +79,7 @@ const (
 	Delivered    Kind = "delivered"     // the result was delivered: please rate the service
 	Apology      Kind = "apology"       // late: apology with the new date (Data.Due, Data.Note)
 	Stopped      Kind = "stopped"       // processing stopped (reason in Data.Note)
+	Withdrawn    Kind = "withdrawn"     // the desk acknowledged the withdrawal
 )
 
 // Officers' notifications.
@@ -90,7 +91,7 @@ const (
 
 // Kinds lists every kind about a dossier (templates exist for each in
 // every language).
-var Kinds = []Kind{Submitted, Received, Supplement, Refused, FeeRequested, ResultReady, ResultPosted, Delivered, Apology, Stopped,
+var Kinds = []Kind{Submitted, Received, Supplement, Refused, FeeRequested, ResultReady, ResultPosted, Delivered, Apology, Stopped, Withdrawn,
 	Assigned, DueSoon, Overdue}
 
 // PasswordRecovery carries a one-time link to set a new password

@@ -60,6 +60,10 @@ var texts = map[Kind]map[string]text{
 		"vi": {"Hồ sơ {{.Code}} dừng giải quyết", "Việc giải quyết hồ sơ {{.Code}} ({{.Procedure}}) đã dừng. Lý do: {{.Note}}", "Xem hồ sơ"},
 		"en": {"Dossier {{.Code}}: processing stopped", "Processing of dossier {{.Code}} ({{.Procedure}}) was stopped. Reason: {{.Note}}", "View the dossier"},
 	},
+	Withdrawn: {
+		"vi": {"Hồ sơ {{.Code}} đã được rút", "Bộ phận một cửa đã xác nhận việc rút hồ sơ {{.Code}} ({{.Procedure}}) theo đề nghị của ông/bà.{{if .Note}} Ghi chú: {{.Note}}{{end}}", "Xem hồ sơ"},
+		"en": {"Dossier {{.Code}} withdrawn", "The one-stop desk acknowledged the withdrawal of dossier {{.Code}} ({{.Procedure}}) you asked for.{{if .Note}} Note: {{.Note}}{{end}}", "View the dossier"},
+	},
 	Assigned: {
 		"vi": {"Hồ sơ {{.Code}} được giao cho đồng chí xử lý", "Hồ sơ {{.Code}} ({{.Procedure}}) được giao cho đồng chí xử lý{{if .Step}} ở bước “{{.Step}}”{{end}} tại {{.Unit}}.{{if .Due}} Hạn giải quyết: {{date .Due}}.{{end}}", "Mở hồ sơ"},
 		"en": {"Dossier {{.Code}} is assigned to you", "Dossier {{.Code}} ({{.Procedure}}) is assigned to you{{if .Step}} for the step “{{.Step}}”{{end}} at {{.Unit}}.{{if .Due}} It is due on {{date .Due}}.{{end}}", "Open the dossier"},

@@ -186,7 +186,15 @@ func testWithdrawStop(t *testing.T, e *env) {
 	p := interLevel(t)
 	a := e.submit(p.Code, demo.GiaLamCode)
 	e.mustAct("gialam.tiepnhan", a.Code, "receive", nil)
-	if d := e.mustAct("congdan", a.Code, "withdraw", nil); d.Status != "withdrawn" {
+	// The applicant's withdrawal is a request (issue 10): still open until
+	// the receiving desk acknowledges it, which withdraws it with a notice.
+	if d := e.mustAct("congdan", a.Code, "withdraw", nil); d.Status != "withdrawal_requested" {
+		t.Fatalf("withdrawal requested: %s", d.Status)
+	}
+	if _, r := e.act(officer("leader", e.get("gialam.tiepnhan", a.Code).Unit), a.Code, "acknowledge-withdrawal", nil); r.status == 200 {
+		t.Fatal("a leader acknowledged a withdrawal: the desk's act")
+	}
+	if d := e.mustAct("gialam.tiepnhan", a.Code, "acknowledge-withdrawal", nil); d.Status != "withdrawn" {
 		t.Fatalf("withdrawn: %s", d.Status)
 	}
 	b := e.submit(p.Code, demo.GiaLamCode)

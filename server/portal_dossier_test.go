@@ -182,7 +182,8 @@ func TestPortalWithdraw(t *testing.T) {
 		t.Fatalf("withdraw without CSRF: %d", r.status)
 	}
 	p = b.post("/ho-so/"+d.Code+"/rut", p.formWith(t, "note", "Nộp nhầm thủ tục"))
-	if !p.has("Đã rút hồ sơ.") || e.get("congdan", d.Code).Status != "withdrawn" || !p.has("Nộp nhầm thủ tục") {
+	// The applicant's withdrawal is a request the desk acknowledges (issue 10).
+	if !p.has("Đã gửi đề nghị rút hồ sơ") || e.get("congdan", d.Code).Status != "withdrawal_requested" || !p.has("Nộp nhầm thủ tục") {
 		t.Fatalf("withdrawn: %s", e.get("congdan", d.Code).Status)
 	}
 	if r := b.get("/ho-so/" + d.Code + "/rut"); r.status != 409 {
