@@ -22,7 +22,7 @@ func (s *Service) Subscribe(bus *event.Bus) {
 //	submit (online)               → applicant: submitted
 //	receive                       → applicant: received, with the due date
 //	request-supplement            → applicant: supplement, with the reason
-//	refuse, stop                  → applicant: refused, stopped, with the reason
+//	refuse, stop                  → applicant: refused (not granted, when in processing), stopped, with the reason
 //	forward/approve past the last step → applicant: result ready
 //	deliver (at the counter)      → applicant: delivered, linking to the rating page
 //	apologize                     → applicant: apology, with the new date
@@ -49,7 +49,11 @@ func (s *Service) Transitioned(ctx context.Context, tx *store.Tx, e dossier.Tran
 	case dossier.RequestSupplement:
 		err = applicant(Supplement, "")
 	case dossier.Refuse:
-		err = applicant(Refused, "")
+		if d.Status == dossier.ResultReady {
+			err = applicant(NotGranted, "") // refused during processing: a result
+		} else {
+			err = applicant(Refused, "")
+		}
 	case dossier.Stop:
 		err = applicant(Stopped, "")
 	case dossier.AcknowledgeWithdrawal, dossier.Withdraw:

@@ -80,6 +80,7 @@ const (
 	Apology      Kind = "apology"       // late: apology with the new date (Data.Due, Data.Note)
 	Stopped      Kind = "stopped"       // processing stopped (reason in Data.Note)
 	Withdrawn    Kind = "withdrawn"     // the desk acknowledged the withdrawal
+	NotGranted   Kind = "not_granted"   // refused during processing: the refusal is the result, to collect (reason in Data.Note)
 )
 
 // Officers' notifications.
@@ -91,7 +92,7 @@ const (
 
 // Kinds lists every kind about a dossier (templates exist for each in
 // every language).
-var Kinds = []Kind{Submitted, Received, Supplement, Refused, FeeRequested, ResultReady, ResultPosted, Delivered, Apology, Stopped, Withdrawn,
+var Kinds = []Kind{Submitted, Received, Supplement, Refused, FeeRequested, ResultReady, ResultPosted, Delivered, Apology, Stopped, Withdrawn, NotGranted,
 	Assigned, DueSoon, Overdue}
 
 // PasswordRecovery carries a one-time link to set a new password

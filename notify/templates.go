@@ -60,6 +60,10 @@ var texts = map[Kind]map[string]text{
 		"vi": {"Hồ sơ {{.Code}} dừng giải quyết", "Việc giải quyết hồ sơ {{.Code}} ({{.Procedure}}) đã dừng. Lý do: {{.Note}}", "Xem hồ sơ"},
 		"en": {"Dossier {{.Code}}: processing stopped", "Processing of dossier {{.Code}} ({{.Procedure}}) was stopped. Reason: {{.Note}}", "View the dossier"},
 	},
+	NotGranted: {
+		"vi": {"Hồ sơ {{.Code}} không được giải quyết", "Hồ sơ {{.Code}} ({{.Procedure}}) không đủ điều kiện giải quyết. Lý do: {{.Note}} Văn bản trả lời được trả như kết quả tại bộ phận một cửa.", "Xem hồ sơ"},
+		"en": {"Dossier {{.Code}}: request not granted", "The request of dossier {{.Code}} ({{.Procedure}}) is not granted. Reason: {{.Note}} The written answer is returned as the result at the one-stop desk.", "View the dossier"},
+	},
 	Withdrawn: {
 		"vi": {"Hồ sơ {{.Code}} đã được rút", "Bộ phận một cửa đã xác nhận việc rút hồ sơ {{.Code}} ({{.Procedure}}) theo đề nghị của ông/bà.{{if .Note}} Ghi chú: {{.Note}}{{end}}", "Xem hồ sơ"},
 		"en": {"Dossier {{.Code}} withdrawn", "The one-stop desk acknowledged the withdrawal of dossier {{.Code}} ({{.Procedure}}) you asked for.{{if .Note}} Note: {{.Note}}{{end}}", "View the dossier"},

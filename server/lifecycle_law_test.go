@@ -97,3 +97,29 @@ func testApologyOnce(t *testing.T, e *env) {
 		t.Fatalf("apology after the due moment not recorded as late: %+v", v)
 	}
 }
+
+// The notices of issue 10's lifecycle: a refusal during processing tells
+// the applicant the request is not granted (not "not accepted"), and the
+// desk's acknowledgement of a withdrawal tells the applicant it is done.
+func TestLifecycleDecree118Notices(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newNotifyEnv(t, db)
+		p := interLevel(t)
+		d := e.submit(p.Code, demo.GiaLamCode)
+		d = e.mustAct("gialam.tiepnhan", d.Code, "receive", nil)
+		e.mustAct(officer("leader", d.Unit), d.Code, "refuse", map[string]any{"note": "Không đủ điều kiện."})
+		if e.inApp("congdan", "not_granted") != 1 || e.inApp("congdan", "refused") != 0 {
+			t.Fatalf("refusal in processing: not_granted %d, refused %d", e.inApp("congdan", "not_granted"), e.inApp("congdan", "refused"))
+		}
+		w := e.submit(p.Code, demo.GiaLamCode)
+		e.mustAct("congdan", w.Code, "withdraw", nil)
+		if n := e.inApp("congdan", "withdrawn"); n != 0 {
+			t.Fatalf("withdrawn notice before the desk acknowledged: %d", n)
+		}
+		e.mustAct("gialam.tiepnhan", w.Code, "acknowledge-withdrawal", nil)
+		if n := e.inApp("congdan", "withdrawn"); n != 1 {
+			t.Fatalf("withdrawn notices after acknowledgement: %d", n)
+		}
+	})
+}
