@@ -96,6 +96,7 @@ type Payments interface {
 	Get(ctx context.Context, a *auth.Actor, ref string) (*payment.Payment, error)
 	HandleCallback(ctx context.Context, c payment.Callback) payment.Outcome
 	Refund(ctx context.Context, a *auth.Actor, ref, note string) (*payment.Payment, error)
+	PayAtDesk(ctx context.Context, a *auth.Actor, ref string, in payment.DeskInput) (*payment.Payment, error)
 	Request(ctx context.Context, a *auth.Actor, code string, in payment.RequestInput) (*payment.Payment, error)
 	Start(ctx context.Context, a *auth.Actor, code string, in payment.StartInput) (p *payment.Payment, created bool, err error)
 }

@@ -141,6 +141,29 @@ func (s *Server) refundPayment(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, p)
 }
 
+// deskPayment records a fee paid at the counter:
+// {"method": "cash"|"pos", "receipt_no": "…"}; the e-receipt is issued as
+// for an online payment.
+func (s *Server) deskPayment(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireActor(r)
+	if err != nil {
+		return err
+	}
+	ps, err := s.payments()
+	if err != nil {
+		return err
+	}
+	var in payment.DeskInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	p, err := ps.PayAtDesk(r.Context(), a, r.PathValue("ref"), in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, p)
+}
+
 // vnpayIPN is VNPAY's server-to-server result. It always answers 200 with
 // VNPAY's {"RspCode","Message"}: VNPAY reads the code, not the status.
 func (s *Server) vnpayIPN(w http.ResponseWriter, r *http.Request) error {

@@ -46,6 +46,7 @@ func (s *Server) Routes() []Route {
 		{"GET /api/v1/payments/vnpay/ipn", s.vnpayIPN},
 		{"GET /api/v1/payments/{ref}", s.getPayment},
 		{"POST /api/v1/payments/{ref}/refund", s.refundPayment},
+		{"POST /api/v1/payments/{ref}/desk", s.deskPayment},
 		{"GET /api/v1/track/{code}", s.track},
 		{"GET /api/v1/postal/areas", s.postalAreas},
 		{"GET /api/v1/dossiers/{code}/postal-address", s.getPostalAddress},

@@ -65,6 +65,14 @@ func (s *Service) check(ctx context.Context, q store.Querier, a *auth.Actor, cod
 	if action == Deliver && d.DueAt != nil && s.cal.Judge(*d.DueAt, s.cfg.Now()) == calendar.Late && !d.Apologized {
 		return nil, p, nil, problem.New(problem.ErrState, "apology_required")
 	}
+	if action == Deliver && s.cfg.Owed != nil {
+		// Fees before the result (Decree 118/2025): paid online or at the desk.
+		if owed, err := s.cfg.Owed(ctx, q, d.Code); err != nil {
+			return nil, p, nil, err
+		} else if owed {
+			return nil, p, nil, problem.New(problem.ErrState, "fee_unpaid")
+		}
+	}
 	return d, p, rule, nil
 }
 

@@ -139,6 +139,10 @@ type Config struct {
 	// lookup), TrackDigitLimit wrong phone digits per dossier code (see
 	// Track); zero takes the defaults in track.go.
 	TrackLimit, TrackDigitLimit throttle.Config
+	// Owed reports whether a dossier still owes a fee (payment.Owed, given
+	// at wiring: the dossier never reads payment's tables); while it does,
+	// the result is not delivered, at the counter or by post. Nil owes nothing.
+	Owed func(ctx context.Context, q store.Querier, code string) (bool, error)
 }
 
 // Service runs the dossier lifecycle.

@@ -82,5 +82,6 @@ type Postal interface {
 type Payments interface {
 	Fees(ctx context.Context, a *auth.Actor, code string) (*payment.Fees, error)
 	Refund(ctx context.Context, a *auth.Actor, ref, note string) (*payment.Payment, error)
+	PayAtDesk(ctx context.Context, a *auth.Actor, ref string, in payment.DeskInput) (*payment.Payment, error)
 	Request(ctx context.Context, a *auth.Actor, code string, in payment.RequestInput) (*payment.Payment, error)
 }

@@ -30,6 +30,7 @@ type feesPage struct {
 	Words             string
 	Note              string
 	CanRefund         bool
+	CanDesk           bool
 	Notice, Error     string
 }
 
@@ -53,7 +54,7 @@ func (o *Office) showFees(w http.ResponseWriter, r *http.Request, a *auth.Actor,
 		return err
 	}
 	p := feesPage{Page: o.page(r, "office.fees.title", f.Dossier.Code), D: f.Dossier, F: f, Note: note, Error: errText,
-		CanRefund: payment.MayRefund(a, f.Dossier)}
+		CanRefund: payment.MayRefund(a, f.Dossier), CanDesk: payment.MayTakeAtDesk(a, f.Dossier)}
 	p.Pages, p.Copies = payment.CountsFromForm(f.Dossier.Form) // what the applicant declared
 	p.Pages, p.Copies = max(p.Pages, 1), max(p.Copies, 1)
 	if f.Owed != nil {
@@ -81,6 +82,8 @@ func (o *Office) showFees(w http.ResponseWriter, r *http.Request, a *auth.Actor,
 		p.Notice = p.T("office.fees.requested")
 	case "hoan-phi":
 		p.Notice = p.T("office.fees.refunded")
+	case "tai-quay":
+		p.Notice = p.T("office.fees.desk_recorded")
 	}
 	return o.render(w, status, "fees", p)
 }
@@ -133,6 +136,25 @@ func (o *Office) refundFee(w http.ResponseWriter, r *http.Request, a *auth.Actor
 		return err
 	}
 	http.Redirect(w, r, dossierURL(code)+"/thu-phi?da=hoan-phi", http.StatusSeeOther)
+	return nil
+}
+
+// deskFee records the fee paid at the counter (cash or POS) with the
+// number of the desk's receipt; the e-receipt is then issued.
+func (o *Office) deskFee(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+	if o.payments == nil {
+		return errNoFees
+	}
+	code := r.PathValue("code")
+	in := payment.DeskInput{Method: r.PostFormValue("method"), ReceiptNo: r.PostFormValue("receipt_no")}
+	_, err := o.payments.PayAtDesk(r.Context(), a, r.PathValue("ref"), in)
+	if pe, ok := publicError(err); ok {
+		return o.showFees(w, r, a, problem.Status(err), "", "", "", "", o.web.Catalog().Error(web.Lang(r), pe))
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, dossierURL(code)+"/thu-phi?da=tai-quay", http.StatusSeeOther)
 	return nil
 }
 

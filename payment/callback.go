@@ -136,6 +136,10 @@ func gatewayName(g string) string {
 		return "VNPAY"
 	case "paygov":
 		return "PayGov"
+	case Cash:
+		return "Tiền mặt tại quầy"
+	case POS:
+		return "Thẻ qua POS tại quầy"
 	}
 	return g
 }

@@ -60,8 +60,8 @@ func (s *Service) Reconcile(ctx context.Context, day time.Time) (*Report, error)
 	d := day.In(calendar.Zone)
 	start := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, calendar.Zone)
 	rep := &Report{Day: start.Format("2006-01-02"), Gateway: s.cfg.Gateway.Name(), Mismatches: []Mismatch{}}
-	rows, err := s.db.QueryContext(ctx, selectPayment+` WHERE paid_at >= ? AND paid_at < ? AND state IN (?, ?) ORDER BY id`,
-		start.UnixMilli(), start.AddDate(0, 0, 1).UnixMilli(), string(Paid), string(Refunded))
+	rows, err := s.db.QueryContext(ctx, selectPayment+` WHERE paid_at >= ? AND paid_at < ? AND state IN (?, ?) AND gateway NOT IN (?, ?) ORDER BY id`,
+		start.UnixMilli(), start.AddDate(0, 0, 1).UnixMilli(), string(Paid), string(Refunded), Cash, POS) // money taken at the desk never went through the gateway
 	if err != nil {
 		return nil, err
 	}

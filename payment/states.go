@@ -54,6 +54,9 @@ const (
 	Expire Action = "expire"
 	// Refund: an officer records that the fee was paid back.
 	Refund Action = "refund"
+	// Desk: the receiving desk records the fee paid in cash or by POS card
+	// at the counter, with the number of its receipt slip.
+	Desk Action = "desk"
 )
 
 // Who takes an action.
@@ -88,6 +91,12 @@ var Transitions = []Transition{
 	// arrives just after the order expired here is still money received.
 	{From: Expired, Action: Confirm, To: Paid, By: ByGateway},
 	{From: Paid, Action: Refund, To: Refunded, By: ByOfficer},
+	// Paid at the counter: a demand nobody took online, or whose online
+	// order failed or expired. Not while an order is live at the gateway,
+	// or the fee could be taken twice.
+	{From: Requested, Action: Desk, To: Paid, By: ByOfficer},
+	{From: Failed, Action: Desk, To: Paid, By: ByOfficer},
+	{From: Expired, Action: Desk, To: Paid, By: ByOfficer},
 }
 
 // Next returns the state action leads to from from, if the table allows it.

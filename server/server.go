@@ -145,6 +145,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	subscribeDossierTransitioned(a.Events, a.Notify, a.Audit)
 	a.Dossiers = dossier.NewService(db, a.Units, a.Catalog, a.Auth, cal, dossier.Config{
 		FilesDir: filepath.Join(cfg.DataDir, "files"), Now: cfg.Now, Events: a.Events, Scanner: cfg.Scanner,
+		Owed: payment.Owed, // no delivery while a fee is owed
 	})
 	if a.Forms, err = forms.New(db, a.Dossiers, a.Units, cal, forms.Config{Now: cfg.Now}); err != nil {
 		return nil, err

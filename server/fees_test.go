@@ -1,0 +1,66 @@
+package server_test
+
+import (
+	"testing"
+
+	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/store/storetest"
+)
+
+// TestFeeBeforeResult (issue 10, "Fees before the result"): a dossier
+// whose fee is still owed is not delivered at the counter; the desk
+// records the fee paid in cash with its receipt number, the e-receipt is
+// issued as for an online payment, and the result is then delivered.
+func TestFeeBeforeResult(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newPayEnv(t, db)
+		code := e.receivedDossier("2.000815")
+		var p paymentView
+		e.must(e.call("gialam.tiepnhan", "POST", "/api/v1/dossiers/"+code+"/payment-requests", map[string]any{"pages": 5, "copies": 2}, &p), 201)
+		e.processToResult(code)
+
+		if _, r := e.act("gialam.tiepnhan", code, "deliver", nil); r.status != 409 || r.errCode() != "fee_unpaid" {
+			t.Fatalf("delivery with the fee owed: %d %s", r.status, r.body)
+		}
+		// Only the receiving desk takes money, and says how and under which number.
+		desk := "/api/v1/payments/" + p.Ref + "/desk"
+		if r := e.call("gialam.tiepnhan", "POST", desk, map[string]any{"method": "cheque", "receipt_no": "1"}, nil); r.status != 422 || r.errCode() != "invalid_payment_method" {
+			t.Fatalf("a cheque: %d %s", r.status, r.body)
+		}
+		if r := e.call("gialam.tiepnhan", "POST", desk, map[string]any{"method": "cash", "receipt_no": " "}, nil); r.status != 422 || r.errCode() != "invalid_desk_receipt" {
+			t.Fatalf("no receipt number: %d %s", r.status, r.body)
+		}
+		if r := e.call("congdan", "POST", desk, map[string]any{"method": "cash", "receipt_no": "0042"}, nil); r.errCode() != "payment_not_permitted" {
+			t.Fatalf("the citizen recording a desk payment: %d %s", r.status, r.body)
+		}
+		var paid paymentView
+		e.must(e.call("gialam.tiepnhan", "POST", desk, map[string]any{"method": "cash", "receipt_no": "0042"}, &paid), 200)
+		if paid.State != "paid" || paid.Gateway != "cash" || paid.GatewayTxn != "0042" || paid.ReceiptNo != "0000001" || paid.ReceiptSeries != "BL-26E" {
+			t.Fatalf("after the desk payment: %+v", paid)
+		}
+		if got := actions(paid); got != "request desk" {
+			t.Fatalf("history %q", got)
+		}
+		if r := e.call("gialam.tiepnhan", "POST", desk, map[string]any{"method": "pos", "receipt_no": "9"}, nil); r.status != 409 || r.errCode() != "invalid_transition" {
+			t.Fatalf("paying twice: %d %s", r.status, r.body)
+		}
+		// The same e-receipt as online, for the citizen.
+		citizen := e.portalVisitor(t, "")
+		citizen.login("congdan")
+		receipt := citizen.get("/ho-so/" + code + "/bien-lai/" + p.Ref)
+		for _, want := range []string{"Biên lai thu phí, lệ phí", "BL-26E", "0000001", "14.000 đ"} {
+			if !receipt.has(want) {
+				t.Errorf("receipt lacks %q", want)
+			}
+		}
+		// Audited: the payment_events row reached the audit log.
+		var n int
+		if err := db.QueryRowContext(t.Context(), `SELECT COUNT(*) FROM audit_entries WHERE action = 'payment_paid' AND object = ?`, "payment:"+p.Ref).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("audit entries for the desk payment: %d %v", n, err)
+		}
+		if d := e.mustAct("gialam.tiepnhan", code, "deliver", nil); d.Status != "delivered" {
+			t.Fatalf("delivery after payment: %s", d.Status)
+		}
+	})
+}
