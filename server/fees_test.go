@@ -3,6 +3,7 @@ package server_test
 import (
 	"testing"
 
+	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
 )
@@ -61,6 +62,34 @@ func TestFeeBeforeResult(t *testing.T) {
 		}
 		if d := e.mustAct("gialam.tiepnhan", code, "deliver", nil); d.Status != "delivered" {
 			t.Fatalf("delivery after payment: %s", d.Status)
+		}
+	})
+}
+
+// TestFeeBeforeShipment (issue 10, "Fees before the result"): the result
+// is not handed to the post while its fee is owed, and nothing is ordered
+// from the post; once the desk records the payment, the shipment goes.
+func TestFeeBeforeShipment(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e, sim := newPostalEnv(t, db, true)
+		d := e.submitByPost(t)
+		var p paymentView
+		e.must(e.call("gialam.tiepnhan", "POST", "/api/v1/dossiers/"+d.Code+"/payment-requests", map[string]any{}, &p), 201)
+		ship := map[string]any{"receiver_name": "Nguyễn Văn An", "receiver_phone": "0912345678", "service": "express",
+			"address": map[string]string{"province": demo.ProvinceCode, "commune": demo.GiaLamCode, "detail": "Thôn Tân Lập"}}
+		if r := e.call("gialam.tiepnhan", "POST", "/api/v1/dossiers/"+d.Code+"/shipment", ship, nil); r.status != 409 || r.errCode() != "fee_unpaid" {
+			t.Fatalf("shipment with the fee owed: %d %s", r.status, r.body)
+		}
+		if n := len(sim.Shipments()); n != 0 {
+			t.Fatalf("%d orders at the post for an unpaid result", n)
+		}
+		e.must(e.call("gialam.tiepnhan", "POST", "/api/v1/payments/"+p.Ref+"/desk", map[string]any{"method": "pos", "receipt_no": "POS-778"}, nil), 200)
+		if r := e.call("gialam.tiepnhan", "POST", "/api/v1/dossiers/"+d.Code+"/shipment", ship, nil); r.status != 201 && r.status != 200 {
+			t.Fatalf("shipment after payment: %d %s", r.status, r.body)
+		}
+		if got := e.get("gialam.tiepnhan", d.Code); got.Status != "delivered" {
+			t.Fatalf("after the hand-over: %s", got.Status)
 		}
 	})
 }
