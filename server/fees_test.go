@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/motcua/motcua/demo"
@@ -84,7 +86,16 @@ func TestFeeBeforeShipment(t *testing.T) {
 		if n := len(sim.Shipments()); n != 0 {
 			t.Fatalf("%d orders at the post for an unpaid result", n)
 		}
-		e.must(e.call("gialam.tiepnhan", "POST", "/api/v1/payments/"+p.Ref+"/desk", map[string]any{"method": "pos", "receipt_no": "POS-778"}, nil), 200)
+		// This time through the office fee page's form.
+		desk := e.officeLogin("gialam.tiepnhan")
+		form := "/can-bo/ho-so/" + d.Code + "/thu-phi/" + p.Ref + "/tai-quay"
+		if _, page, _ := desk.get("/can-bo/ho-so/" + d.Code + "/thu-phi"); !strings.Contains(page, `action="`+form+`"`) {
+			t.Fatal("the fee page offers no desk payment")
+		}
+		status, page, final := desk.post(form, url.Values{"method": {"pos"}, "receipt_no": {"POS-778"}})
+		if status != 200 || !strings.HasSuffix(final, "?da=tai-quay") || !strings.Contains(page, "Đã ghi nhận thu phí tại quầy") {
+			t.Fatalf("desk payment from the page: %d at %s", status, final)
+		}
 		if r := e.call("gialam.tiepnhan", "POST", "/api/v1/dossiers/"+d.Code+"/shipment", ship, nil); r.status != 201 && r.status != 200 {
 			t.Fatalf("shipment after payment: %d %s", r.status, r.body)
 		}
