@@ -31,21 +31,8 @@ func CountHolders(ctx context.Context, q store.Querier, unitID int64) (int, erro
 
 // Holders lists the enabled accounts holding role on the unit, by id.
 func Holders(ctx context.Context, q store.Querier, unitID int64, role string) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT r.user_id FROM user_roles r JOIN users u ON u.id = r.user_id
+	return store.Int64s(ctx, q, `SELECT r.user_id FROM user_roles r JOIN users u ON u.id = r.user_id
 		WHERE r.unit_id = ? AND r.role = ? AND u.disabled = 0 ORDER BY r.user_id`, unitID, role)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // Holder returns the id of the enabled account username if it holds role

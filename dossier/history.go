@@ -2,10 +2,7 @@ package dossier
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
-	"strconv"
 	"time"
 
 	"github.com/motcua/motcua/store"
@@ -47,24 +44,24 @@ func EventDigests(ctx context.Context, q store.Querier, ids []int64) (map[int64]
 				rows.Close()
 				return nil, err
 			}
-			var b netstrings
-			b.put("dossier_events-1")
-			b.num(id)
-			b.num(dossierID)
-			b.num(at)
-			b.null(actor)
-			b.put(name)
-			b.put(role)
-			b.put(action)
-			b.put(from)
-			b.put(to)
-			b.num(fromStep)
-			b.num(toStep)
-			b.null(fromUnit)
-			b.null(toUnit)
-			b.null(due)
-			b.put(note)
-			out[id] = b.digest()
+			var b store.Netstrings
+			b.Put("dossier_events-1")
+			b.Num(id)
+			b.Num(dossierID)
+			b.Num(at)
+			b.Null(actor)
+			b.Put(name)
+			b.Put(role)
+			b.Put(action)
+			b.Put(from)
+			b.Put(to)
+			b.Num(fromStep)
+			b.Num(toStep)
+			b.Null(fromUnit)
+			b.Null(toUnit)
+			b.Null(due)
+			b.Put(note)
+			out[id] = b.Digest()
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -77,21 +74,8 @@ func EventDigests(ctx context.Context, q store.Querier, ids []int64) (map[int64]
 // EventIDs returns the ids, ascending, of the dossier_events rows made in
 // [from, to) whose id is at least minID.
 func EventIDs(ctx context.Context, q store.Querier, minID int64, from, to time.Time) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id FROM dossier_events WHERE id >= ? AND at >= ? AND at < ? ORDER BY id`,
+	return store.Int64s(ctx, q, `SELECT id FROM dossier_events WHERE id >= ? AND at >= ? AND at < ? ORDER BY id`,
 		minID, from.UnixMilli(), to.UnixMilli())
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // Events is dossier_events as the audit log's verification reads it
@@ -104,29 +88,4 @@ func (Events) Digests(ctx context.Context, q store.Querier, ids []int64) (map[in
 
 func (Events) IDs(ctx context.Context, q store.Querier, minID int64, from, to time.Time) ([]int64, error) {
 	return EventIDs(ctx, q, minID, from, to)
-}
-
-// netstrings builds the unambiguous encoding a digest is taken over.
-type netstrings []byte
-
-func (b *netstrings) put(s string) {
-	*b = strconv.AppendInt(*b, int64(len(s)), 10)
-	*b = append(*b, ':')
-	*b = append(*b, s...)
-	*b = append(*b, ',')
-}
-
-func (b *netstrings) num(n int64) { b.put(strconv.FormatInt(n, 10)) }
-
-func (b *netstrings) null(n sql.NullInt64) {
-	if !n.Valid {
-		b.put("")
-		return
-	}
-	b.num(n.Int64)
-}
-
-func (b netstrings) digest() string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
 }

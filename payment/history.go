@@ -2,10 +2,7 @@ package payment
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
-	"strconv"
 	"time"
 
 	"github.com/motcua/motcua/store"
@@ -43,28 +40,18 @@ func EventDigests(ctx context.Context, q store.Querier, ids []int64) (map[int64]
 				rows.Close()
 				return nil, err
 			}
-			var b []byte
-			put := func(s string) {
-				b = strconv.AppendInt(b, int64(len(s)), 10)
-				b = append(append(append(b, ':'), s...), ',')
-			}
-			num := func(n int64) { put(strconv.FormatInt(n, 10)) }
-			put("payment_events-1")
-			num(id)
-			num(paymentID)
-			num(at)
-			if actor.Valid {
-				num(actor.Int64)
-			} else {
-				put("")
-			}
-			put(name)
-			put(action)
-			put(from)
-			put(to)
-			put(note)
-			sum := sha256.Sum256(b)
-			out[id] = hex.EncodeToString(sum[:])
+			var b store.Netstrings
+			b.Put("payment_events-1")
+			b.Num(id)
+			b.Num(paymentID)
+			b.Num(at)
+			b.Null(actor)
+			b.Put(name)
+			b.Put(action)
+			b.Put(from)
+			b.Put(to)
+			b.Put(note)
+			out[id] = b.Digest()
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -85,19 +72,6 @@ func (Events) Digests(ctx context.Context, q store.Querier, ids []int64) (map[in
 // IDs returns the ids, ascending, of the rows made in [from, to) whose id
 // is at least minID.
 func (Events) IDs(ctx context.Context, q store.Querier, minID int64, from, to time.Time) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id FROM payment_events WHERE id >= ? AND at >= ? AND at < ? ORDER BY id`,
+	return store.Int64s(ctx, q, `SELECT id FROM payment_events WHERE id >= ? AND at >= ? AND at < ? ORDER BY id`,
 		minID, from.UnixMilli(), to.UnixMilli())
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }

@@ -92,13 +92,7 @@ func auditVerify(t *testing.T, flags ...string) (string, error) {
 // which then fails (finding 10 of issue 8: an audit trail no one can
 // quietly edit).
 func TestAuditVerifySQLiteShell(t *testing.T) {
-	sqlite3, err := exec.LookPath("sqlite3")
-	if err != nil {
-		if ciRequired() {
-			t.Fatal("sqlite3 is required in CI (Debian package sqlite3)")
-		}
-		t.Skip("sqlite3 not installed")
-	}
+	sqlite3 := needSQLite3(t)
 	dir := t.TempDir()
 	logPath := filepath.Join(t.TempDir(), "serve.log")
 	rows, _ := auditWorld(t, store.Config{Dir: dir}, logPath)
@@ -130,13 +124,7 @@ func TestAuditVerifySQLiteShell(t *testing.T) {
 // leaves a consistent chain; the head serve wrote to its log output finds
 // it.
 func TestAuditVerifyAgainstLoggedHeads(t *testing.T) {
-	sqlite3, err := exec.LookPath("sqlite3")
-	if err != nil {
-		if ciRequired() {
-			t.Fatal("sqlite3 is required in CI (Debian package sqlite3)")
-		}
-		t.Skip("sqlite3 not installed")
-	}
+	sqlite3 := needSQLite3(t)
 	dir := t.TempDir()
 	logPath := filepath.Join(t.TempDir(), "serve.log")
 	auditWorld(t, store.Config{Dir: dir}, logPath)
@@ -180,3 +168,17 @@ func TestAuditVerifyPostgresPsql(t *testing.T) {
 }
 
 func ciRequired() bool { return os.Getenv("CI") == "true" }
+
+// needSQLite3 returns the sqlite3 shell's path; without it the test is
+// skipped, except in CI, where it fails (.ci/run installs it).
+func needSQLite3(t *testing.T) string {
+	t.Helper()
+	sqlite3, err := exec.LookPath("sqlite3")
+	if err != nil {
+		if ciRequired() {
+			t.Fatal("sqlite3 is required in CI (Debian package sqlite3)")
+		}
+		t.Skip("sqlite3 not installed")
+	}
+	return sqlite3
+}
