@@ -35,6 +35,9 @@ type Calendar interface {
 	Announcements(ctx context.Context) ([]calendar.Announcement, error)
 	Add(ctx context.Context, a *auth.Actor, ann calendar.Announcement) error
 	Withdraw(ctx context.Context, a *auth.Actor, date string) error
+	// SetDueEndOfDay and Served: the lateness rule of the province served.
+	SetDueEndOfDay(ctx context.Context, a *auth.Actor, province int64, on bool) error
+	Served() int64
 }
 
 // Admin holds what the admin pages need.

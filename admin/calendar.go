@@ -41,6 +41,11 @@ type calendarPage struct {
 	Notice           string
 	// CanAnnounce: the reader is a province admin, who may add and withdraw.
 	CanAnnounce bool
+	// DueEndOfDay is the lateness rule in force; RuleProvince names the
+	// province whose rule it is ("" when the tree has none or several,
+	// and the rule cannot be set).
+	DueEndOfDay  bool
+	RuleProvince string
 }
 
 func (o *Admin) calendarPage(w http.ResponseWriter, r *http.Request) error {
@@ -90,6 +95,14 @@ func (o *Admin) renderCalendar(w http.ResponseWriter, r *http.Request, pg web.Pa
 	}
 	if a, err := web.RequireActor(r); err == nil {
 		p.CanAnnounce = o.units.AtProvince(r.Context(), a, auth.Announce) == nil
+	}
+	p.DueEndOfDay = o.calendar.Current().DueEndOfDay()
+	if id := o.calendar.Served(); id != 0 {
+		u, err := o.units.ByID(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		p.RuleProvince = u.Name
 	}
 	for _, k := range []string{calendar.AnnounceOff, calendar.AnnounceWork} {
 		p.Kinds = append(p.Kinds, option{k, enumText(p.Page, "admin.cal.kind.", k)})
@@ -167,4 +180,36 @@ func (o *Admin) withdrawAnnouncement(w http.ResponseWriter, r *http.Request) err
 		year = year[:4]
 	}
 	return seeOther(w, r, "/quan-tri/lich?nam="+url.QueryEscape(year)+"&ok=withdrawn")
+}
+
+// setLatenessRule sets when a deadline ends for the province served:
+// "minute" (the working-hours arithmetic, the default) or "end_of_day"
+// (the close of its last working day, Civil Code 2015 arts. 147–148).
+// The calendar store checks the admin is that province's and audits it.
+func (o *Admin) setLatenessRule(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAdmin(r)
+	if err != nil {
+		return err
+	}
+	if err := o.units.AtProvince(r.Context(), a, auth.Announce); err != nil {
+		return err
+	}
+	var on bool
+	switch r.PostFormValue("rule") {
+	case "minute":
+	case "end_of_day":
+		on = true
+	default:
+		p := o.adminPage(r, "admin.cal.title")
+		return o.renderCalendar(w, r, p, http.StatusUnprocessableEntity, o.now().In(calendar.Zone).Year(),
+			calendar.Announcement{Kind: calendar.AnnounceOff}, invalid(p, "rule", "rule", "admin.cal.err.rule"))
+	}
+	id := o.calendar.Served()
+	if id == 0 {
+		return problem.New(problem.ErrState, "province_not_served")
+	}
+	if err := o.calendar.SetDueEndOfDay(r.Context(), a, id, on); err != nil {
+		return err
+	}
+	return seeOther(w, r, "/quan-tri/lich?ok=rule")
 }

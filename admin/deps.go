@@ -50,6 +50,7 @@ type Units interface {
 	AddDepartmentTo(ctx context.Context, a *auth.Actor, unitCode string, d unit.Department) error
 	AtProvince(ctx context.Context, a *auth.Actor, r auth.Right) error
 	ByCode(ctx context.Context, code string) (unit.Unit, error)
+	ByID(ctx context.Context, id int64) (unit.Unit, error)
 	Departments(ctx context.Context, unitID int64) ([]unit.Department, error)
 	History(ctx context.Context, unitID int64) ([]unit.Change, error)
 	Managed(ctx context.Context, a *auth.Actor, code string) (unit.Unit, error)

@@ -36,6 +36,7 @@ func (o *Admin) Register(mux web.Mux) {
 	mux.HandleFunc("GET /quan-tri/lich", h(o.calendarPage))
 	mux.HandleFunc("POST /quan-tri/lich", h(o.addAnnouncement))
 	mux.HandleFunc("POST /quan-tri/lich/{date}/thu-hoi", h(o.withdrawAnnouncement))
+	mux.HandleFunc("POST /quan-tri/lich/thoi-diem-het-han", h(o.setLatenessRule))
 
 	// Supervisors', not admins': the log's search checks the role.
 	mux.HandleFunc("GET /quan-tri/nhat-ky", h(o.auditLog))

@@ -19,6 +19,8 @@ type Calendar interface {
 	Add(ctx context.Context, a *auth.Actor, ann calendar.Announcement) error
 	Withdraw(ctx context.Context, a *auth.Actor, date string) error
 	SetDueEndOfDay(ctx context.Context, a *auth.Actor, province int64, on bool) error
+	// Served is the province whose lateness rule is in force, 0 for none.
+	Served() int64
 }
 
 // latenessRule is the province's rule for when a deadline ends.
@@ -29,7 +31,15 @@ type latenessRule struct {
 
 // getLatenessRule says which rule is in force; like the calendar, it is public.
 func (s *Server) getLatenessRule(w http.ResponseWriter, r *http.Request) error {
-	return writeJSON(w, http.StatusOK, latenessRule{DueEndOfDay: s.Calendar.Current().DueEndOfDay()})
+	out := latenessRule{DueEndOfDay: s.Calendar.Current().DueEndOfDay()}
+	if id := s.Calendar.Served(); id != 0 {
+		u, err := s.Units.ByID(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		out.Province = u.Code
+	}
+	return writeJSON(w, http.StatusOK, out)
 }
 
 // putLatenessRule sets a province's lateness rule; the calendar store

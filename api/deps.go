@@ -35,6 +35,7 @@ type Auth interface {
 // Units reads the administrative units (*unit.Store).
 type Units interface {
 	ByCode(ctx context.Context, code string) (unit.Unit, error)
+	ByID(ctx context.Context, id int64) (unit.Unit, error)
 	List(ctx context.Context) ([]unit.Unit, error)
 }
 

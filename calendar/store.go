@@ -34,9 +34,12 @@ type StoreConfig struct {
 	Province Province
 }
 
-// Province is the unit tree's answer to "does a hold r at the province".
+// Province is what the calendar asks the unit tree (a *unit.Store).
 type Province interface {
+	// AtProvince answers "does a hold r at the province".
 	AtProvince(ctx context.Context, a *auth.Actor, r auth.Right) error
+	// Provinces lists the active provinces at the top of the tree.
+	Provinces(ctx context.Context) ([]int64, error)
 }
 
 // Store keeps the announcements an admin added (table
@@ -52,6 +55,8 @@ type Store struct {
 	db  *store.DB
 	cfg StoreConfig
 	cur atomic.Pointer[Calendar]
+	// province is the province whose lateness rule cur counts with.
+	province atomic.Int64
 	// mu orders rebuilds: a slow periodic read must not overwrite the
 	// calendar an Add installed after it.
 	mu sync.Mutex
@@ -78,21 +83,31 @@ func NewStore(ctx context.Context, db *store.DB, cfg StoreConfig) (*Store, error
 func (s *Store) Refresh(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	opts, err := options(ctx, s.db)
+	province, err := s.served(ctx)
 	if err != nil {
 		return err
 	}
-	s.cur.Store(New(opts))
+	opts, err := options(ctx, s.db, province)
+	if err != nil {
+		return err
+	}
+	s.install(opts, province)
 	return nil
 }
 
-// options reads what an admin stored: the announcements and the lateness rule.
-func options(ctx context.Context, q store.Querier) (Options, error) {
+func (s *Store) install(opts Options, province int64) {
+	s.province.Store(province)
+	s.cur.Store(New(opts))
+}
+
+// options reads what an admin stored: the announcements and the lateness
+// rule of province.
+func options(ctx context.Context, q store.Querier, province int64) (Options, error) {
 	extra, err := announcements(ctx, q)
 	if err != nil {
 		return Options{}, err
 	}
-	eod, err := dueEndOfDay(ctx, q)
+	eod, err := dueEndOfDay(ctx, q, province)
 	return Options{Extra: extra, DueEndOfDay: eod}, err
 }
 
@@ -202,19 +217,25 @@ func (s *Store) mayAnnounce(ctx context.Context, a *auth.Actor) error {
 func (s *Store) change(ctx context.Context, write func(tx *store.Tx) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// Asked before the transaction: the unit tree reads on its own
+	// connection, which SQLite's single writer would otherwise wait on.
+	province, err := s.served(ctx)
+	if err != nil {
+		return err
+	}
 	var opts Options
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		if err := write(tx); err != nil {
 			return err
 		}
 		var err error
-		opts, err = options(ctx, tx)
+		opts, err = options(ctx, tx, province)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	s.cur.Store(New(opts))
+	s.install(opts, province)
 	return nil
 }
 

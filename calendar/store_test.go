@@ -35,6 +35,9 @@ func (p province) AtProvince(ctx context.Context, a *auth.Actor, r auth.Right) e
 	return problem.Forbidden("province_admin_only")
 }
 
+// Provinces: the tests' tree has one province, id 1.
+func (p province) Provinces(ctx context.Context) ([]int64, error) { return []int64{1}, nil }
+
 var (
 	tinh   = &auth.Actor{User: auth.User{ID: 1, Username: "tinh.quantri"}}
 	xa     = &auth.Actor{User: auth.User{ID: 2, Username: "xa.quantri"}}
@@ -219,4 +222,48 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestStoreLatenessRuleOfServedProvince (issue 10): the rule in force is
+// the one of the province the deployment serves; a rule for any other
+// province is refused instead of stored to no effect (before, the last
+// rule set for any province won), and with the end-of-day rule a
+// deadline in days is the close of its last working day, so form 01
+// shows the moment after which the dossier is late.
+func TestStoreLatenessRuleOfServedProvince(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s, err := calendar.NewStore(ctx, db, calendar.StoreConfig{Province: anyone})
+		if err != nil {
+			t.Fatal(err)
+		}
+		admin := &auth.Actor{User: tinh.User, Grants: []auth.Grant{{UnitID: 1, Role: auth.Admin}, {UnitID: 2, Role: auth.Admin}}}
+		if err := s.SetDueEndOfDay(ctx, admin, 2, true); !errors.Is(err, problem.ErrState) {
+			t.Fatalf("a rule for a province not served: %v", err)
+		}
+		if s.DueEndOfDay() {
+			t.Fatal("the refused rule is in force")
+		}
+		if err := s.SetDueEndOfDay(ctx, admin, 1, true); err != nil {
+			t.Fatal(err)
+		}
+		if !s.DueEndOfDay() || s.Served() != 1 {
+			t.Fatalf("rule in force %v for province %d", s.DueEndOfDay(), s.Served())
+		}
+		received := time.Date(2026, 3, 2, 10, 0, 0, 0, calendar.Zone) // Monday
+		due, err := s.Due(received, calendar.UnitDay, 3)
+		if want := time.Date(2026, 3, 5, 17, 0, 0, 0, calendar.Zone); err != nil || !due.Equal(want) {
+			t.Fatalf("3 days from Monday 10:00 under the end-of-day rule: %v %v, want %v", due, err, want)
+		}
+		other, err := calendar.NewStore(ctx, db, calendar.StoreConfig{Province: anyone})
+		if err != nil || !other.DueEndOfDay() {
+			t.Fatalf("another instance reads the rule: %v %v", other.DueEndOfDay(), err)
+		}
+		if err := s.SetDueEndOfDay(ctx, admin, 1, false); err != nil {
+			t.Fatal(err)
+		}
+		if due, _ := s.Due(received, calendar.UnitDay, 3); !due.Equal(time.Date(2026, 3, 5, 10, 0, 0, 0, calendar.Zone)) {
+			t.Fatalf("to the minute: %v", due)
+		}
+	})
 }

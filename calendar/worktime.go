@@ -100,7 +100,10 @@ func (c *Calendar) Due(received time.Time, unit string, value int) (time.Time, e
 	afterCutoff := !c.isWorking(jdn) || off >= c.cutoff
 	switch unit {
 	case UnitDay:
-		return c.AddWorking(received, time.Duration(value)*c.dayLen), nil
+		// Under the end-of-day rule the appointment is the close of the
+		// last working day, so form 01, tracking and the API show the
+		// moment after which the dossier is late (DueMoment).
+		return c.DueMoment(c.AddWorking(received, time.Duration(value)*c.dayLen)), nil
 	case UnitHour:
 		start := received
 		if afterCutoff {

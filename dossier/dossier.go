@@ -119,6 +119,10 @@ type Event struct {
 	Note       string     `json:"note,omitempty"`
 }
 
+// Key is the message key naming the event's action as it was taken
+// ("action.refuse_result" for a refusal in processing).
+func (e Event) Key() string { return "action." + e.Action.In(e.From) }
+
 // Config tunes the service.
 type Config struct {
 	// FilesDir is where attachments are stored, content-addressed.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/msg"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/vntext"
@@ -60,7 +61,7 @@ func (s *Service) history(ctx context.Context, d *Dossier) ([]Event, error) {
 		}
 		e.At = fromMs(at)
 		e.DueAt = msPtr(due)
-		e.ActionName = e.Action.Name()
+		e.ActionName = msg.Action(e.Action.In(e.From))
 		out = append(out, e)
 		units = append(units, unitID)
 	}

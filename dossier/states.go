@@ -71,6 +71,17 @@ var Actions = []Action{Receive, Refuse, RequestSupplement, Supplement, Forward, 
 // Name is the Vietnamese name of an action, from the catalog (see State.Name).
 func (a Action) Name() string { return msg.Action(string(a)) }
 
+// In names the action as taken in state from, for the message keys
+// "action.<…>" and "office.do.<…>": a refusal in processing is a decision
+// not to grant the request ("Từ chối giải quyết"), not a refusal to
+// receive the dossier ("Từ chối tiếp nhận", Mẫu 03).
+func (a Action) In(from State) string {
+	if a == Refuse && from == Processing {
+		return "refuse_result"
+	}
+	return string(a)
+}
+
 // Who acts. Officer roles are those of package auth; ApplicantRole is the
 // citizen who owns the dossier.
 const ApplicantRole = "applicant"

@@ -44,6 +44,8 @@ type TrackEvent struct {
 	Name   string    `json:"name"`
 	Status string    `json:"status"`
 	Unit   string    `json:"unit,omitempty"`
+	// Key is the message key naming the action as taken (Event.Key).
+	Key string `json:"-"`
 }
 
 // TrackProof is the second factor of public tracking. Codes are
@@ -174,7 +176,7 @@ func (s *Service) tracking(ctx context.Context, d *Dossier) (*Tracking, error) {
 		Paused: d.PausedAt != nil, Overdue: d.Overdue, Steps: make([]TrackEvent, 0, len(hist)),
 	}
 	for _, e := range hist {
-		t.Steps = append(t.Steps, TrackEvent{At: e.At, Action: string(e.Action), Name: e.ActionName, Status: e.To.Name(), Unit: e.Unit})
+		t.Steps = append(t.Steps, TrackEvent{At: e.At, Action: string(e.Action), Name: e.ActionName, Status: e.To.Name(), Unit: e.Unit, Key: e.Key()})
 	}
 	return t, nil
 }

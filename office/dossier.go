@@ -70,7 +70,9 @@ func uploadFor(p web.Page, code, key, name string) *uploadForm {
 
 // actionForm is the form of one action the officer may take now.
 type actionForm struct {
-	Action     dossier.Action
+	Action dossier.Action
+	// Label is the message key naming the action in the dossier's state.
+	Label      string
 	NoteNeeded bool
 	Note       string
 	Assignees  []dossier.Candidate
@@ -146,7 +148,7 @@ func (o *Office) showDossier(w http.ResponseWriter, r *http.Request, a *auth.Act
 		return err
 	}
 	for _, act := range d.Actions {
-		f := actionForm{Action: act, NoteNeeded: dossier.NoteRequired(d.Status, act), NewDue: act == dossier.Apologize,
+		f := actionForm{Action: act, Label: "office.do." + act.In(d.Status), NoteNeeded: dossier.NoteRequired(d.Status, act), NewDue: act == dossier.Apologize,
 			Receive: act == dossier.Receive, Danger: act == dossier.Refuse || act == dossier.Stop || act == dossier.Withdraw}
 		switch act {
 		case dossier.Receive, dossier.Forward, dossier.Approve, dossier.SendBack:
@@ -168,6 +170,9 @@ func (o *Office) showDossier(w http.ResponseWriter, r *http.Request, a *auth.Act
 		p.Error = st.Message
 	}
 	p.Notice = notice(p.Page, r)
+	if d.ResultRefused && r.URL.Query().Get("da") == string(dossier.Refuse) {
+		p.Notice = p.T("office.notice.done", p.T("office.do.refuse_result"))
+	}
 	if p.Error == "" {
 		p.Error = uploadError(p.Page, r)
 	}

@@ -88,7 +88,7 @@ func (s *Portal) dossierPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, e := range d.History {
-		h := historyItem{At: e.At, Action: "action." + string(e.Action), Unit: e.Unit}
+		h := historyItem{At: e.At, Action: e.Key(), Unit: e.Unit}
 		if slices.Contains(applicantNotes, e.Action) {
 			h.Note = e.Note
 		}

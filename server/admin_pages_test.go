@@ -178,6 +178,13 @@ func TestAdminPages(t *testing.T) {
 				}
 			}
 		}
+		endOfDay := func(on bool) func(t *testing.T) {
+			return func(t *testing.T) {
+				if got := e.app.Calendar.Current().DueEndOfDay(); got != on {
+					t.Fatalf("end-of-day rule in force %v, want %v", got, on)
+				}
+			}
+		}
 		edited := e.procedure(p.Code)
 		edited.Version = 0
 		edited.Name = p.Name + " (sửa đổi 2026)"
@@ -320,6 +327,12 @@ func TestAdminPages(t *testing.T) {
 				}
 			}},
 
+			// The lateness rule (issue 10): shown to every admin, set by the province's.
+			{"the rule in force is shown", "gialam.quantri", "/quan-tri/lich", nil, 200, []string{"Quy tắc đang áp dụng cho UBND tỉnh Ninh Bình: Hết hạn đúng giờ, phút"}, endOfDay(false)},
+			{"district admin cannot set the rule", "huyen.quantri", "/quan-tri/lich/thoi-diem-het-han", form("rule", "end_of_day"), 403, nil, endOfDay(false)},
+			{"no rule chosen", "tinh.quantri", "/quan-tri/lich/thoi-diem-het-han", form("rule", "noon"), 422, []string{"vui lòng chọn một trong hai quy tắc"}, endOfDay(false)},
+			{"end of the last working day", "tinh.quantri", "/quan-tri/lich/thoi-diem-het-han", form("rule", "end_of_day"), 200, []string{"Đã lưu quy tắc", "Quy tắc đang áp dụng cho UBND tỉnh Ninh Bình: Hết hạn vào cuối giờ làm việc"}, endOfDay(true)},
+			{"back to the minute", "tinh.quantri", "/quan-tri/lich/thoi-diem-het-han", form("rule", "minute"), 200, []string{"Hết hạn đúng giờ, phút"}, endOfDay(false)},
 			{"the province admin sees a withdraw button", "tinh.quantri", "/quan-tri/lich?nam=2026", nil, 200, []string{`action="/quan-tri/lich/2026-03-03/thu-hoi"`}, nil},
 			{"district admin cannot withdraw", "huyen.quantri", "/quan-tri/lich/2026-03-03/thu-hoi", form(), 403, nil, announcements(1)},
 			{"withdraw the day off", "tinh.quantri", "/quan-tri/lich/2026-03-03/thu-hoi", form(), 200, []string{"Đã thu hồi thông báo"}, func(t *testing.T) {

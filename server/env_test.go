@@ -175,6 +175,7 @@ type dossierView struct {
 	History       []struct {
 		Action, From, To, Note string
 		Role, Unit             string
+		ActionName             string `json:"action_name"`
 	}
 	Files []struct {
 		ID        int64

@@ -61,11 +61,23 @@ func testOneRuleForLateness(t *testing.T, e *env, endOfDay bool) {
 	e.advance(2 * time.Hour)
 	d = e.mustAct("gialam.tiepnhan", d.Code, "receive", nil)
 	due := d.DueAt.In(ict)
-	if h := due.Hour(); h < 8 || h >= 16 {
+	finish := due.Add(time.Hour)
+	if endOfDay {
+		// The appointment is the close of the last working day, on the
+		// API and on form 01 alike; an hour before it is on time.
+		if due.Hour() != 17 || due.Minute() != 0 {
+			t.Fatalf("appointment %v under the end-of-day rule: want 17:00", due)
+		}
+		receipt := formstest.Text(t, e.pdf("gialam.tiepnhan", "/api/v1/dossiers/"+d.Code+"/forms/01"))
+		if !strings.Contains(receipt, "17 giờ 00") {
+			t.Errorf("form 01 does not give the appointment at 17 giờ 00:\n%s", receipt)
+		}
+		finish = due.Add(-time.Hour)
+	} else if h := due.Hour(); h < 8 || h >= 16 {
 		t.Fatalf("due %v: want a due minute well before closing time", due)
 	}
 	d = e.processToResult(d.Code)
-	e.clock.Set(due.Add(time.Hour))
+	e.clock.Set(finish)
 	clear(e.tokens)
 
 	late := !endOfDay

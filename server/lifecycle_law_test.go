@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -46,6 +47,11 @@ func testRefuseInProcessing(t *testing.T, e *env) {
 	if !slices.Contains(e.get(leader, d.Code).Actions, "refuse") {
 		t.Fatalf("refuse not offered to the leader in processing: %v", e.get(leader, d.Code).Actions)
 	}
+	// In processing the button refuses the request, not the reception.
+	if _, body, _ := e.officeLogin(leader).get("/can-bo/ho-so/" + d.Code); !strings.Contains(body, ">Từ chối giải quyết</button>") ||
+		strings.Contains(body, "Từ chối tiếp nhận") {
+		t.Fatalf("the leader's refusal is not labelled “Từ chối giải quyết”:\n%s", body)
+	}
 	if _, r := e.act(leader, d.Code, "refuse", map[string]any{}); r.status != 422 {
 		t.Fatalf("refusal without reasons: %d %s", r.status, r.body)
 	}
@@ -62,6 +68,16 @@ func testRefuseInProcessing(t *testing.T, e *env) {
 	h := e.get("congdan", d.Code).History
 	if last := h[len(h)-1]; last.Action != "refuse" || last.Note == "" {
 		t.Fatalf("refusal reasons not in the history: %+v", last)
+	}
+	if last := h[len(h)-1]; last.ActionName != "Từ chối giải quyết" {
+		t.Fatalf("the refusal in the history is named %q", last.ActionName)
+	}
+	req, err := newGet(e.srv.URL + "/tra-cuu?ma=" + d.Code + "&t=" + e.get("congdan", d.Code).TrackToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, body := fetch(t, req); !strings.Contains(body, "Từ chối giải quyết") {
+		t.Fatalf("tracking does not name the refusal of the request:\n%s", body)
 	}
 	d = e.mustAct("gialam.tiepnhan", d.Code, "deliver", nil)
 	if d.Status != "delivered" || d.DeliveredAt == nil {

@@ -164,6 +164,7 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /quan-tri/lich":                                  {who: admins, path: fixed("/quan-tri/lich")},
 	"POST /quan-tri/lich":                                 {who: scoped, right: auth.Announce, targets: province, path: fixed("/quan-tri/lich"), form: url.Values{"date": {"x"}}},
 	"POST /quan-tri/lich/{date}/thu-hoi":                  {who: scoped, right: auth.Announce, targets: province, path: fixed("/quan-tri/lich/not-a-date/thu-hoi")},
+	"POST /quan-tri/lich/thoi-diem-het-han":               {who: scoped, right: auth.Announce, targets: province, path: fixed("/quan-tri/lich/thoi-diem-het-han"), form: url.Values{"rule": {"x"}}},
 	"GET /quan-tri/nhat-ky":                               {who: supervisors, path: fixed("/quan-tri/nhat-ky")},
 	"GET /quan-tri/cong-dan":                              {who: citizenAdmins, path: fixed("/quan-tri/cong-dan")},
 	"POST /quan-tri/cong-dan/{username}/trang-thai":       {who: citizenAdmins, path: fixed("/quan-tri/cong-dan/congdan/trang-thai"), form: url.Values{"disabled": {"0"}}},

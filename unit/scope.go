@@ -69,6 +69,26 @@ func (s *Store) AtProvince(ctx context.Context, a *auth.Actor, r auth.Right) err
 	return nil
 }
 
+// Provinces lists the active provinces at the top of the tree: one for a
+// provincial deployment (calendar.Store counts with its lateness rule).
+// Merged-away provinces are not among them.
+func (s *Store) Provinces(ctx context.Context) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM units WHERE parent_id IS NULL AND level = ? AND active = 1 AND merged_into IS NULL ORDER BY id`, Province)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
 // Reach returns the ids of the units where a has right r: those where a
 // holds a role of the row's Own, and every unit below one where a holds a
 // role of its Below.
