@@ -175,6 +175,10 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 		if in.NewDue == nil || !in.NewDue.After(now) || (d.DueAt != nil && !in.NewDue.After(*d.DueAt)) {
 			return problem.Invalid("new_due", "invalid_new_due")
 		}
+		if !s.workingMoment(*in.NewDue) {
+			// A new appointment on a Sunday or at night is one nobody can keep.
+			return problem.Invalid("new_due", "new_due_not_working_time")
+		}
 		c.set("due_at", in.NewDue.UnixMilli())
 		c.set("apologized", 1)
 		// An apology is due before the due moment (Mẫu 04 asks for the new
@@ -281,4 +285,10 @@ func appendEvent(ctx context.Context, tx *store.Tx, dossierID int64, at time.Tim
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		dossierID, at.UnixMilli(), a.ID, a.FullName, role, action, string(from), string(to), fromStep, toStep, fu, toUnit, nullMs(due), note).Scan(&id)
 	return id, err
+}
+
+// workingMoment reports whether t falls within office hours on a working
+// day (its bounds included), asked of the calendar in working time.
+func (s *Service) workingMoment(t time.Time) bool {
+	return s.cal.WorkingBetween(t.Add(-time.Minute), t) > 0 || s.cal.WorkingBetween(t, t.Add(time.Minute)) > 0
 }

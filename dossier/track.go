@@ -44,8 +44,16 @@ type TrackEvent struct {
 	Name   string    `json:"name"`
 	Status string    `json:"status"`
 	Unit   string    `json:"unit,omitempty"`
-	// Key is the message key naming the action as taken (Event.Key).
-	Key string `json:"-"`
+	// As names the action as taken (Action.In), "" when it is Action.
+	As string `json:"-"`
+}
+
+// Key is the message key naming the step's action as taken (Event.Key).
+func (e TrackEvent) Key() string {
+	if e.As != "" {
+		return "action." + e.As
+	}
+	return "action." + e.Action
 }
 
 // TrackProof is the second factor of public tracking. Codes are
@@ -176,7 +184,7 @@ func (s *Service) tracking(ctx context.Context, d *Dossier) (*Tracking, error) {
 		Paused: d.PausedAt != nil, Overdue: d.Overdue, Steps: make([]TrackEvent, 0, len(hist)),
 	}
 	for _, e := range hist {
-		t.Steps = append(t.Steps, TrackEvent{At: e.At, Action: string(e.Action), Name: e.ActionName, Status: e.To.Name(), Unit: e.Unit, Key: e.Key()})
+		t.Steps = append(t.Steps, TrackEvent{At: e.At, Action: string(e.Action), Name: e.ActionName, Status: e.To.Name(), Unit: e.Unit, As: e.Action.In(e.From)})
 	}
 	return t, nil
 }

@@ -2,6 +2,7 @@ package forms
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -84,12 +85,20 @@ func handoffs(sh *sheet, cal dossier.Calendar) []handoff {
 	var legalDue *time.Time
 	unitName := sh.desk.Name
 	var notes []string
-	// receiverAfter is who acted next on the dossier: the officer who took
-	// what was handed over.
+	// receiverAfter is the officer who took what event i handed over: the
+	// next to act at the step it handed to, or, for a hand-back to the
+	// desk, the officer who delivered. An apology, the applicant's acts or
+	// a withdrawal acknowledged at the desk are not the step's work.
 	receiverAfter := func(i int) string {
-		for _, e := range d.History[i+1:] {
-			if e.Role != dossier.ApplicantRole {
-				return e.Actor
+		e := d.History[i]
+		for _, n := range d.History[i+1:] {
+			switch {
+			case e.To == dossier.ResultReady:
+				if n.Action == dossier.Deliver {
+					return n.Actor
+				}
+			case n.FromStep == e.ToStep && slices.Contains(stepActs, n.Action) && n.Role != dossier.ApplicantRole:
+				return n.Actor
 			}
 		}
 		return ""
@@ -145,24 +154,58 @@ func handoffs(sh *sheet, cal dossier.Calendar) []handoff {
 			}
 		case dossier.Apologize:
 			notes = append(notes, "Xin lỗi, hẹn lại "+clockShort(*e.DueAt))
-		case dossier.Stop, dossier.Withdraw:
+		case dossier.Refuse:
+			if e.From != dossier.Processing {
+				continue // refused at reception: never handed over
+			}
+			// The refusal is the result: the leader hands it to the desk.
+			h := handoff{Giver: stepLabel(p, e.FromStep, prevUnit), Receiver: deskShort, At: e.At,
+				GiverName: e.Actor, ReceiverName: receiverAfter(i), Note: joinNotes(append(notes, e.ActionName+": "+e.Note))}
+			if e.FromStep >= 0 && e.FromStep < len(p.Steps) && !stepStart.IsZero() {
+				allotted := time.Duration(p.Steps[e.FromStep].Hours)*time.Hour + pausedWithin(cal, sh.pauses, stepStart, e.At)
+				h.Result = judge(cal, e.At, cal.AddWorking(stepStart, allotted))
+			}
+			rows = append(rows, h)
+			notes, stepStart = nil, e.At
+		case dossier.Withdraw, dossier.AcknowledgeWithdrawal, dossier.Stop:
 			if e.From == dossier.Submitted || e.From == dossier.Returned {
 				continue // never received: nothing was handed over
 			}
-			// The dossier goes back to the desk, to be returned to the applicant.
-			rows = append(rows, handoff{Giver: stepLabel(p, e.FromStep, prevUnit), Receiver: deskShort, At: e.At,
-				GiverName: e.Actor, Note: joinNotes(append(notes, e.ActionName+": "+e.Note))})
+			if e.To == dossier.WithdrawalRequested {
+				// Only a request: the dossier moves when the desk acknowledges it.
+				notes = append(notes, "Người nộp đề nghị rút hồ sơ "+clockShort(e.At)+": "+e.Note)
+				continue
+			}
+			// The dossier goes back to the desk, to be returned to the
+			// applicant. A stop is the leader's act; a withdrawal is taken
+			// back by the desk officer from whoever held the step.
+			act := e.ActionName
+			if e.Note != "" {
+				act += ": " + e.Note
+			}
+			h := handoff{Giver: stepLabel(p, e.FromStep, prevUnit), Receiver: deskShort, At: e.At,
+				GiverName: e.Actor, Note: joinNotes(append(notes, act))}
+			if e.Action != dossier.Stop {
+				h.GiverName, h.ReceiverName = "", e.Actor
+			}
+			rows = append(rows, h)
 			notes = nil
 		}
 	}
 	return rows
 }
 
-// joinNotes joins the non-empty notes of a row.
+// stepActs are the acts an officer takes at a processing step, which
+// show who received the step.
+var stepActs = []dossier.Action{dossier.Forward, dossier.Approve, dossier.SendBack, dossier.RequestSupplement,
+	dossier.Refuse, dossier.Stop}
+
+// joinNotes joins the non-empty notes of a row, each without its final
+// full stop ("…kinh doanh; Đã bổ sung…", not "…kinh doanh.; Đã…").
 func joinNotes(notes []string) string {
 	var out []string
 	for _, n := range notes {
-		if n = strings.TrimSpace(n); n != "" {
+		if n = strings.TrimSuffix(strings.TrimSpace(n), "."); n != "" {
 			out = append(out, n)
 		}
 	}
@@ -204,7 +247,7 @@ func (s *Service) renderControl(sh *sheet, receipt int) (*rendered, error) {
 	var rows [][]string
 	for i, h := range handoffs(sh, s.cal) {
 		who := strconv.Itoa(i+1) + ". Giao: " + h.Giver + "\nNhận: " + h.Receiver
-		when := clockShort(h.At) + "\nNgười giao: " + h.GiverName + "\nNgười nhận: " + or(h.ReceiverName, "……………")
+		when := clockShort(h.At) + "\nNgười giao: " + or(h.GiverName, "……………") + "\nNgười nhận: " + or(h.ReceiverName, "……………")
 		rows = append(rows, []string{who, when, h.Result, clip(h.Note, 300)})
 	}
 	doc.drawTable(table{size: 11, cols: []column{

@@ -81,6 +81,12 @@ func newEnvWith(t testing.TB, db *store.DB, configure func(*server.Config)) *env
 	return &env{t: t, app: app, srv: srv, clock: c, tokens: map[string]string{}}
 }
 
+// workingLater is the moment d of working time from now: a new
+// appointment the office can keep.
+func (e *env) workingLater(d time.Duration) time.Time {
+	return e.app.Calendar.Current().AddWorking(e.clock.Now(), d)
+}
+
 // advance moves the clock; sessions older than their lifetime expire, so
 // the test logs everyone in again.
 func (e *env) advance(d time.Duration) {

@@ -20,7 +20,7 @@ type httpCookie = http.Cookie
 
 func newGet(url string) (*http.Request, error) { return http.NewRequest("GET", url, nil) }
 
-func fetch(t *testing.T, req *http.Request) (int, string) {
+func fetch(t testing.TB, req *http.Request) (int, string) {
 	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

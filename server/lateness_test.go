@@ -102,7 +102,7 @@ func testOneRuleForLateness(t *testing.T, e *env, endOfDay bool) {
 		t.Fatalf("delivery refused for want of an apology: %v, want %v (%d %s)", refused, late, r.status, r.body)
 	}
 	if late {
-		e.mustAct("gialam.tiepnhan", d.Code, "apologize", map[string]any{"note": "Chậm do xác minh", "new_due": e.clock.Now().Add(time.Hour)})
+		e.mustAct("gialam.tiepnhan", d.Code, "apologize", map[string]any{"note": "Chậm do xác minh", "new_due": e.workingLater(time.Hour)})
 		e.mustAct("gialam.tiepnhan", d.Code, "deliver", nil)
 	}
 	slip := formstest.Text(t, e.pdf("gialam.tiepnhan", "/api/v1/dossiers/"+d.Code+"/forms/06"))

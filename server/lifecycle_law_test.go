@@ -107,7 +107,14 @@ func testApologyOnce(t *testing.T, e *env) {
 	b := e.submit(p.Code, demo.GiaLamCode)
 	b = e.mustAct("gialam.tiepnhan", b.Code, "receive", nil)
 	e.advance(60 * 24 * time.Hour)
-	newDue := e.clock.Now().Add(48 * time.Hour)
+	// A new appointment must be one the office can keep: not a Sunday,
+	// not at night (the old code accepted both).
+	for _, bad := range []time.Time{time.Date(2026, 5, 3, 10, 0, 0, 0, ict), time.Date(2026, 5, 5, 21, 0, 0, 0, ict)} {
+		if _, r := e.act(leader, b.Code, "apologize", map[string]any{"note": "Chậm", "new_due": bad}); r.status != 422 || r.errCode() != "new_due_not_working_time" {
+			t.Fatalf("new date %v: %d %s", bad, r.status, r.body)
+		}
+	}
+	newDue := time.Date(2026, 5, 5, 10, 0, 0, 0, ict)
 	e.mustAct(leader, b.Code, "apologize", map[string]any{"note": "Chậm do xác minh", "new_due": newDue})
 	if v := e.law("congdan", b.Code); !v.Apologized || !v.ApologyLate {
 		t.Fatalf("apology after the due moment not recorded as late: %+v", v)

@@ -218,7 +218,7 @@ func testLate(t *testing.T, e *env) {
 	if _, r := e.act("gialam.tiepnhan", d.Code, "deliver", nil); r.status != 409 || r.errCode() != "apology_required" {
 		t.Fatalf("late delivery without apology: %d %s", r.status, r.body)
 	}
-	newDue := e.clock.Now().Add(48 * time.Hour)
+	newDue := e.workingLater(16 * time.Hour)
 	if _, r := e.act("gialam.tiepnhan", d.Code, "apologize", map[string]any{"note": "Chậm do xác minh nguồn gốc đất", "new_due": d.DueAt}); r.status != 422 {
 		t.Fatalf("apology with the old date: %d", r.status)
 	}

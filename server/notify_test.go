@@ -132,7 +132,7 @@ func TestCitizenNotifications(t *testing.T) {
 				e.processToResult(code)
 			}, "result_ready", "Hồ sơ %s đã có kết quả", []string{"Mời Ông/Bà đến Bộ phận một cửa – UBND xã Gia Lâm để nhận kết quả"}},
 			{"apology with a new date", func() {
-				newDue := e.clock.Now().Add(48 * time.Hour)
+				newDue := e.workingLater(16 * time.Hour)
 				due = e.mustAct("gialam.tiepnhan", code, "apologize", map[string]any{"note": "Chậm do xác minh nguồn gốc đất", "new_due": newDue}).DueAt
 			}, "apology", "Xin lỗi về việc trễ hẹn trả kết quả hồ sơ %s", []string{"UBND xã Gia Lâm trân trọng xin lỗi Ông/Bà và hẹn lại ngày trả kết quả: {due}.",
 				"Lý do: Chậm do xác minh nguồn gốc đất"}},

@@ -293,8 +293,8 @@ func testApologyOnPages(t *testing.T, e *env) {
 	if status != 409 || !strings.Contains(body, "cần xin lỗi và hẹn lại ngày trả") {
 		t.Fatalf("late delivery without an apology: %d", status)
 	}
-	// The officer types 09:30 on a date two days ahead, in the office's wall clock.
-	newDue := e.clock.Now().In(ict).AddDate(0, 0, 2)
+	// The officer types 09:30 on a working day two days ahead, in the office's wall clock.
+	newDue := e.workingLater(16 * time.Hour).In(ict)
 	local := time.Date(newDue.Year(), newDue.Month(), newDue.Day(), 9, 30, 0, 0, ict)
 	form := url.Values{"note": {"Chờ ý kiến cơ quan thuế."}, "new_due": {local.Format("2006-01-02T15:04")}}
 	if status, body, _ := desk.act(code, "apologize", url.Values{"note": {"Thiếu ngày hẹn."}}); status != 422 || !strings.Contains(body, "Ngày hẹn trả mới phải sau") {

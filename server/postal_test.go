@@ -357,7 +357,7 @@ func testShipmentRefused(t *testing.T, db *store.DB) {
 	if n := len(sim.Shipments()); n != 0 {
 		t.Fatalf("%d orders placed with the post by refused attempts", n)
 	}
-	e.mustAct("gialam.tiepnhan", d.Code, "apologize", map[string]any{"note": "Chậm do xác minh", "new_due": e.clock.Now().Add(48 * time.Hour)})
+	e.mustAct("gialam.tiepnhan", d.Code, "apologize", map[string]any{"note": "Chậm do xác minh", "new_due": e.workingLater(16 * time.Hour)})
 	e.must(create("gialam.tiepnhan", d.Code), 201)
 	if got := e.get("congdan", d.Code); got.Status != "delivered" {
 		t.Fatalf("after apology and shipment: %s", got.Status)
