@@ -63,7 +63,42 @@ type ResultTemplate struct {
 	Body []string `json:"body"`
 	// Signer is the signature block's position lines, e.g. ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"].
 	Signer []string `json:"signer"`
+
+	// Layout is "" for an administrative document (Decree 30/2020) or
+	// CivilStatus for a civil-status paper (giấy tờ hộ tịch) laid out as
+	// the forms of Circular 04/2020/TT-BTP prescribe: labelled lines, the
+	// book's "Số: …, Quyển số: …", no recipients, and two signature
+	// blocks, the civil servant who entered the event (Clerk) beside
+	// the person who signs the paper (Signer, "Người ký Giấy khai sinh").
+	Layout string `json:"layout,omitempty"`
+	// Register is the civil-status book (sổ hộ tịch, one of Registers)
+	// a CivilStatus paper's event is entered in; the paper prints the
+	// entry's number and the book's number. Empty: the paper takes no
+	// entry of its own (a copy of an extract cites the original's).
+	Register string `json:"register,omitempty"`
+	// NoIssuer heads a CivilStatus paper with the national name and motto
+	// only, as the Ministry's printed blanks are (Giấy khai sinh, Giấy
+	// chứng nhận kết hôn); the issuer is named in its "Nơi đăng ký" line.
+	NoIssuer bool `json:"no_issuer,omitempty"`
+	// Clerk is the position lines of the civil servant's block of a
+	// CivilStatus paper, e.g. ["Người thực hiện"].
+	Clerk []string `json:"clerk,omitempty"`
 }
+
+// CivilStatus is the Layout of a civil-status paper.
+const CivilStatus = "civil_status"
+
+// Registers are the civil-status books a commune keeps (Circular
+// 04/2020/TT-BTP, Art. 10 and its list of books), each numbered from 1
+// in a new book every year.
+var Registers = []string{"Sổ đăng ký khai sinh", "Sổ đăng ký khai tử", "Sổ đăng ký kết hôn",
+	"Sổ đăng ký nhận cha, mẹ, con", "Sổ đăng ký giám hộ", "Sổ đăng ký thay đổi, cải chính, bổ sung thông tin hộ tịch, xác định lại dân tộc",
+	"Sổ cấp Giấy xác nhận tình trạng hôn nhân"}
+
+// Words is the suffix of a date placeholder written in words, as a
+// civil-status paper writes a date of birth beside its figures:
+// {{form.ngay_sinh.words}}, {{result_date.words}}.
+const Words = ".words"
 
 // ResultFields are the placeholders a result template may use besides
 // {{form.<key>}} for the procedure's own e-form fields.

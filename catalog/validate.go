@@ -275,7 +275,12 @@ func (c *checker) validateResultTemplate(t ResultTemplate, form []FormField) {
 	}
 	for _, f := range form {
 		known["form."+f.Key] = true
+		if f.Type == "date" {
+			known["form."+f.Key+Words] = true
+		}
 	}
+	known["result_date"+Words], known["received_date"+Words] = true, true
+	c.validateCivilStatus(t)
 	check := func(path, s string) {
 		c.required(path, s)
 		found := PlaceholderRE.FindAllStringSubmatch(s, -1)

@@ -43,6 +43,10 @@ func (d *doc) head(h heading) {
 	lx, lw := d.m.left, split-d.m.left
 	rx, rw := split, d.m.left+d.width()-split
 	y0 := d.y
+	if h.Issuer == "" {
+		d.stateHead(h)
+		return
+	}
 
 	var agency []styled
 	if h.Parent != "" {
@@ -73,6 +77,11 @@ func (d *doc) head(h heading) {
 		d.centred(rx, rw, y, []styled{{text: placeDate(h.Place, h.Date), st: italic, size: 13}})
 	}
 	d.y = y + 13*1.2 + 6*mm
+	d.titles(h)
+}
+
+// titles draws the title and the lines under it.
+func (d *doc) titles(h heading) {
 	if h.Title != "" {
 		d.y = d.centred(d.m.left, d.width(), d.y, []styled{{text: h.Title, st: bold, size: 14}})
 	}
@@ -86,11 +95,22 @@ func (d *doc) head(h heading) {
 	d.y = d.centred(d.m.left, d.width(), d.y, sub) + 4*mm
 }
 
+// stateHead draws the heading of a paper that names no issuer (the
+// Ministry's civil-status blanks): the national name and motto centred
+// over the title.
+func (d *doc) stateHead(h heading) {
+	d.y = d.centred(d.m.left, d.width(), d.y, []styled{{text: nationalName, st: bold, size: 13},
+		{text: motto, st: bold, size: 14, underline: true}}) + 8*mm
+	h.Issuer, h.Parent, h.Number, h.Place = "", "", "", ""
+	d.titles(h)
+}
+
 // signer is one signature block.
 type signer struct {
 	Position []string // upper case bold, e.g. "NGƯỜI TIẾP NHẬN HỒ SƠ" or "TM. ỦY BAN NHÂN DÂN"
 	Hint     string   // "(Ký, ghi rõ họ tên)"
 	Name     string
+	Seal     bool // signed for a body, with its seal: the larger gap (any hint)
 }
 
 const signHint = "(Ký, ghi rõ họ tên)"
@@ -108,7 +128,7 @@ const personGap = 18 * mm
 
 // gap is the blank under the block's position for the signature.
 func (s *signer) gap() float64 {
-	if s.Hint == sealHint {
+	if s.Hint == sealHint || s.Seal {
 		return signGap
 	}
 	return personGap

@@ -32,6 +32,9 @@ func (s *Service) Result(ctx context.Context, a *auth.Actor, code, base string) 
 		}
 		return nil, problem.New(problem.ErrState, "result_not_ready")
 	}
+	if t.Layout == catalog.CivilStatus {
+		return s.civilResult(ctx, a, sh)
+	}
 	lead, _ := processingUnits(sh.d, sh.p, sh.desk.Name)
 	ag, err := s.issuer(ctx, sh, lead)
 	if err != nil {
@@ -94,6 +97,9 @@ func fill(text string, sh *sheet, at time.Time) string {
 	d := sh.d
 	return catalog.PlaceholderRE.ReplaceAllStringFunc(text, func(m string) string {
 		name := catalog.PlaceholderRE.FindStringSubmatch(m)[1]
+		if base, ok := strings.CutSuffix(name, catalog.Words); ok {
+			return or(spelledValue(base, sh, at), "……………")
+		}
 		v := ""
 		switch name {
 		case "dossier.code":
