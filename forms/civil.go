@@ -122,7 +122,7 @@ func (s *Service) renderCivil(sh *sheet, ag agency, l leader, clerk, entry strin
 	}
 	doc.space(4 * mm)
 	doc.signatures(&signer{Position: t.Clerk, Hint: clerkHint, Name: clerk},
-		&signer{Position: t.Signer, Hint: signerHint, Name: l.name, Seal: true}, nil, sh.link())
+		&signer{Position: t.Signer, Hint: signerHint, Name: l.name, Title: l.title, Seal: true}, nil, sh.link())
 	return doc.finish()
 }
 

@@ -38,7 +38,7 @@ var (
 		"Dân tộc:", "Quốc tịch:", "Nơi cư trú:", "Giấy tờ tùy thân:", "Nơi đăng ký:", "Ngày, tháng, năm đăng ký:",
 		"Chồng (ký, ghi rõ họ, chữ đệm, tên)", "Vợ (ký, ghi rõ họ, chữ đệm, tên)", "NGƯỜI KÝ GIẤY CHỨNG NHẬN KẾT HÔN"}
 	everyPaper = []string{"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-		"NGƯỜI THỰC HIỆN", "CÔNG CHỨC TƯ PHÁP - HỘ TỊCH", clerkHint, signerHint, "Vũ Đức Long", "Đặng Văn Quân"}
+		"NGƯỜI THỰC HIỆN", "CÔNG CHỨC TƯ PHÁP - HỘ TỊCH", clerkHint, signerHint, "Vũ Đức Long", "Đặng Văn Quân Chủ tịch UBND xã"}
 	committeeHeading = []string{"ỦY BAN NHÂN DÂN", "XÃ GIA LÂM", "Gia Lâm, ngày 02 tháng 3 năm 2026"}
 )
 
@@ -200,5 +200,39 @@ func TestSpelled(t *testing.T) {
 	}
 	if got := spelledDate(time.Date(2026, 4, 1, 12, 0, 0, 0, time.UTC)); got != "ngày một, tháng tư, năm hai nghìn không trăm hai mươi sáu" {
 		t.Errorf("April: %q", got)
+	}
+}
+
+// TestCivilTemplateValidation: catalog.Validate refuses a civil-status
+// template whose book is not one a commune keeps, that names no civil
+// servant, or that writes in words a field that is not a date; and the
+// civil-status parts on an administrative document.
+func TestCivilTemplateValidation(t *testing.T) {
+	base := builtin(t, "1.001193")
+	tests := []struct {
+		name   string
+		mutate func(rt *catalog.ResultTemplate)
+		want   string
+	}{
+		{"unknown book", func(rt *catalog.ResultTemplate) { rt.Register = "Sổ khai sinh" }, "result_template.register: sổ hộ tịch"},
+		{"no clerk", func(rt *catalog.ResultTemplate) { rt.Clerk = nil }, "result_template.clerk"},
+		{"unknown layout", func(rt *catalog.ResultTemplate) { rt.Layout = "hotich" }, "result_template.layout: bố cục"},
+		{"book on a letter", func(rt *catalog.ResultTemplate) { rt.Layout = "" }, "result_template.layout: register, no_issuer và clerk"},
+		{"words of a name", func(rt *catalog.ResultTemplate) { rt.Body[0] = "{{form.ho_ten_tre.words}}" }, "trường {{form.ho_ten_tre.words}} không tồn tại"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := base
+			rt := *base.ResultTemplate
+			rt.Body = append([]string(nil), rt.Body...)
+			p.ResultTemplate = &rt
+			tt.mutate(&rt)
+			if err := p.Validate(); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+	if err := base.Validate(); err != nil {
+		t.Errorf("the shipped template is rejected: %v", err)
 	}
 }

@@ -110,7 +110,8 @@ type signer struct {
 	Position []string // upper case bold, e.g. "NGƯỜI TIẾP NHẬN HỒ SƠ" or "TM. ỦY BAN NHÂN DÂN"
 	Hint     string   // "(Ký, ghi rõ họ tên)"
 	Name     string
-	Seal     bool // signed for a body, with its seal: the larger gap (any hint)
+	Seal     bool   // signed for a body, with its seal: the larger gap (any hint)
+	Title    string // the signer's position under the name, as a civil-status paper asks ("chức vụ")
 }
 
 const signHint = "(Ký, ghi rõ họ tên)"
@@ -155,7 +156,11 @@ func (d *doc) signatures(leftSig, rightSig *signer, recipients []string, qr link
 		if s == nil {
 			return 0
 		}
-		return float64(len(s.Position)+2)*13*1.2 + s.gap()
+		lines := len(s.Position) + 2
+		if s.Title != "" {
+			lines += 2 // the title, and a hint long enough to wrap
+		}
+		return float64(lines)*13*1.2 + s.gap()
 	}
 	leftH := height(leftSig)
 	if leftSig == nil {
@@ -177,7 +182,11 @@ func (d *doc) signatures(leftSig, rightSig *signer, recipients []string, qr link
 		if s == rightSig && d.spot == nil {
 			d.spot = &Spot{Page: d.page, X: x, Y: d.h - y - s.gap(), W: w, H: s.gap()}
 		}
-		end = max(end, d.centred(x, w, y+s.gap(), []styled{{text: s.Name, st: bold, size: 13}}))
+		name := []styled{{text: s.Name, st: bold, size: 13}}
+		if s.Title != "" && s.Name != "" {
+			name = append(name, styled{text: s.Title, st: regular, size: 13})
+		}
+		end = max(end, d.centred(x, w, y+s.gap(), name))
 	}
 	if rightSig != nil {
 		block(rightSig, rx, rw)
