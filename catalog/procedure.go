@@ -47,6 +47,12 @@ type Procedure struct {
 	// ResultTemplate, when set, declares the result document as a template
 	// filled from the dossier's data (package forms renders it).
 	ResultTemplate *ResultTemplate `json:"result_template,omitempty"`
+	// ResultBlank, when set, says that the paper the applicant receives is
+	// printed on a controlled blank (phôi) issued by a ministry, by the body
+	// that keeps it (a land-use certificate is printed by the land
+	// registration office): motcua records that it was issued and never
+	// renders it. The commune's own decision, if any, is ResultTemplate.
+	ResultBlank string `json:"result_blank,omitempty"`
 }
 
 // ResultTemplate is a result document (a certificate, a decision, an
@@ -83,6 +89,28 @@ type ResultTemplate struct {
 	// Clerk is the position lines of the civil servant's block of a
 	// CivilStatus paper, e.g. ["Người thực hiện"].
 	Clerk []string `json:"clerk,omitempty"`
+	// Kind is "" for a document the unit issues under its heading, or
+	// "attestation" for a lời chứng (Decree 23/2015/NĐ-CP Art. 12): the
+	// certification text written on the certified paper itself, numbered
+	// in the certification book Book, with no heading of its own.
+	Kind string `json:"kind,omitempty"`
+	// Book is the symbol of the certification book (sổ chứng thực) an
+	// attestation is numbered in: "SCT/BS", "SCT/CK,ĐC" or "SCT/HĐ,GD".
+	Book string `json:"book,omitempty"`
+	// Office is the specialised office of the deciding People's Committee
+	// that issues the document under its own name ("Phòng Kinh tế"): the
+	// heading then prints the committee above it.
+	Office string `json:"office,omitempty"`
+	// Basis are the "Căn cứ …" lines of a decision, Articles its
+	// "Điều 1. …" paragraphs after "QUYẾT ĐỊNH:" (Decree 30/2020 Appendix
+	// I, form 1.4); a template with Articles is laid out as a decision.
+	Basis    []string `json:"basis,omitempty"`
+	Articles []string `json:"articles,omitempty"`
+	// Recipients are the "Nơi nhận:" lines besides the applicant and the archive.
+	Recipients []string `json:"recipients,omitempty"`
+	// Witness is the position of a second signer of an attestation: the
+	// desk officer before whom the paper was signed ("Người tiếp nhận hồ sơ").
+	Witness string `json:"witness,omitempty"`
 }
 
 // CivilStatus is the Layout of a civil-status paper.
@@ -100,10 +128,24 @@ var Registers = []string{"Sổ đăng ký khai sinh", "Sổ đăng ký khai tử
 // {{form.ngay_sinh.words}}, {{result_date.words}}.
 const Words = ".words"
 
+// Attestation is the Kind of a lời chứng written on the certified paper.
+const Attestation = "attestation"
+
+// Books are the certification books (Decree 23/2015/NĐ-CP Art. 13, as
+// amended): copies, signatures and fingerprints, contracts and wills.
+var Books = []string{"SCT/BS", "SCT/CK,ĐC", "SCT/HĐ,GD"}
+
 // ResultFields are the placeholders a result template may use besides
 // {{form.<key>}} for the procedure's own e-form fields.
 var ResultFields = []string{"dossier.code", "procedure.name", "unit.name", "applicant.name", "applicant.id_number",
 	"applicant.address", "applicant.phone", "applicant.email", "received_date", "result_date"}
+
+// AttestationFields are the placeholders an attestation may use besides
+// ResultFields: its entry and book, the certifying person and their
+// position with the body's name, the desk officer who received the
+// paper, the date in words and the certifying body.
+var AttestationFields = []string{"cert.number", "cert.book", "certifier.name", "certifier.position",
+	"receiver.name", "result_date_words", "cert.place"}
 
 // Duration is a statutory time: Value working days ("day"), Value working
 // hours ("hour"), or "same_day" (result the same working day; received

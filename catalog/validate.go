@@ -260,10 +260,20 @@ var symbolRE = regexp.MustCompile(`^[A-ZĐ]{1,12}$`)
 // on a certificate.
 func (c *checker) validateResultTemplate(t ResultTemplate, form []FormField) {
 	c.required("result_template.title", t.Title)
-	if !symbolRE.MatchString(t.Symbol) {
-		c.addf("result_template.symbol", "ký hiệu %q phải là chữ in hoa viết tắt (ví dụ GCN)", t.Symbol)
+	switch t.Kind {
+	case Attestation:
+		// A lời chứng carries the book's number, not a document symbol.
+		if !slices.Contains(Books, t.Book) {
+			c.addf("result_template.book", "sổ chứng thực %q phải là một trong: %s", t.Book, strings.Join(Books, ", "))
+		}
+	case "":
+		if !symbolRE.MatchString(t.Symbol) {
+			c.addf("result_template.symbol", "ký hiệu %q phải là chữ in hoa viết tắt (ví dụ GCN)", t.Symbol)
+		}
+	default:
+		c.addf("result_template.kind", "loại %q không hợp lệ (để trống hoặc %q)", t.Kind, Attestation)
 	}
-	if len(t.Body) == 0 {
+	if len(t.Body) == 0 && len(t.Articles) == 0 {
 		c.addf("result_template.body", "phải có ít nhất một đoạn nội dung")
 	}
 	if len(t.Signer) == 0 {
@@ -281,6 +291,11 @@ func (c *checker) validateResultTemplate(t ResultTemplate, form []FormField) {
 	}
 	known["result_date"+Words], known["received_date"+Words] = true, true
 	c.validateCivilStatus(t)
+	if t.Kind == Attestation {
+		for _, f := range AttestationFields {
+			known[f] = true
+		}
+	}
 	check := func(path, s string) {
 		c.required(path, s)
 		found := PlaceholderRE.FindAllStringSubmatch(s, -1)
@@ -298,6 +313,15 @@ func (c *checker) validateResultTemplate(t ResultTemplate, form []FormField) {
 	}
 	for i, s := range t.Body {
 		check(fmt.Sprintf("result_template.body[%d]", i), s)
+	}
+	for i, s := range t.Basis {
+		check(fmt.Sprintf("result_template.basis[%d]", i), s)
+	}
+	for i, s := range t.Articles {
+		check(fmt.Sprintf("result_template.articles[%d]", i), s)
+	}
+	for i, s := range t.Recipients {
+		check(fmt.Sprintf("result_template.recipients[%d]", i), s)
 	}
 	for i, s := range t.Signer {
 		c.required(fmt.Sprintf("result_template.signer[%d]", i), s)

@@ -65,9 +65,9 @@ func TestAgencyHeadingAndSignature(t *testing.T) {
 			case StopNotice:
 				out, err = s.renderStop(sh, e, tt.ag, tt.l, 2)
 			default:
-				// Household business registration: a result signed for the body.
-				sh.p = builtin(t, "1.001612")
-				out, err = s.renderResult(sh, tt.ag, tt.l, "07/GCN-UBND", at(2, 14, 0), false)
+				// A construction permit: a result signed for the body.
+				sh.p = builtin(t, "1.013225")
+				out, err = s.renderResult(sh, tt.ag, tt.l, "07/GPXD-UBND", at(2, 14, 0), false)
 			}
 			if err != nil {
 				t.Fatal(err)

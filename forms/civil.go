@@ -38,8 +38,7 @@ const (
 var civilLine = para{size: 13, align: left, after: 3}
 
 // civilResult numbers and renders the civil-status paper of sh.
-func (s *Service) civilResult(ctx context.Context, a *auth.Actor, sh *sheet) (*Document, error) {
-	t := sh.p.ResultTemplate
+func (s *Service) civilResult(ctx context.Context, sh *sheet) (*rendered, error) {
 	lead, _ := processingUnits(sh.d, sh.p, sh.desk.Name)
 	ag, err := s.issuer(ctx, sh, lead)
 	if err != nil {
@@ -49,14 +48,7 @@ func (s *Service) civilResult(ctx context.Context, a *auth.Actor, sh *sheet) (*D
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.civilPaper(ctx, sh, ag, l)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.dossiers.RecordRead(ctx, a, sh.d.UnitID(), "dossier:"+sh.d.Code, dossier.PrintForm, "ket-qua"); err != nil {
-		return nil, err
-	}
-	return &Document{Name: "ket-qua-" + sh.d.Code + ".pdf", Title: t.Title, PDF: out.pdf, Signature: out.spot}, nil
+	return s.civilPaper(ctx, sh, ag, l)
 }
 
 // civilPaper takes the dossier's entry in the template's book (none for

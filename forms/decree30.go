@@ -250,6 +250,9 @@ func (d *doc) qrBlock(qr link, x, y, w float64) float64 {
 // qr draws the QR code at the left margin with its caption and address
 // beside it (forms with no free column beside a signature).
 func (d *doc) qr(qr link) {
+	if qr.url == "" {
+		return
+	}
 	tx := d.m.left + qrSize + 4*mm
 	tw := d.m.left + d.width() - tx
 	d.font(italic, 10)

@@ -117,7 +117,9 @@ func Applicable(d *dossier.Dossier) []string {
 	if has(dossier.RequestSupplement) {
 		out = append(out, Supplement)
 	}
-	if has(dossier.Refuse) {
+	// Mẫu 03 is the desk's refusal at reception; a refusal during
+	// processing is answered by the result document instead.
+	if e := lastEvent(d, dossier.Refuse); e != nil && e.From != dossier.Processing {
 		out = append(out, Refusal)
 	}
 	if has(dossier.Apologize) {
@@ -132,10 +134,15 @@ func Applicable(d *dossier.Dossier) []string {
 	return out
 }
 
-// HasResult reports whether the dossier's result can be rendered from the
-// procedure's template now: the procedure declares one and processing has
-// produced (or, for officers, is producing) the result.
+// HasResult reports whether the dossier's result can be rendered now: the
+// written refusal of a dossier refused during processing, or the
+// procedure's template once processing has produced (or, for officers, is
+// producing) the result.
 func HasResult(d *dossier.Dossier, p catalog.Procedure, officer bool) bool {
+	if d.ResultRefused {
+		// The written refusal, whatever the procedure issues otherwise.
+		return d.Status == dossier.ResultReady || d.Status == dossier.Delivered
+	}
 	if p.ResultTemplate == nil {
 		return false
 	}
@@ -160,6 +167,7 @@ type sheet struct {
 	pauses []dossier.Pause
 	track  string // the public tracking page
 	now    time.Time
+	extra  map[string]string // placeholders a renderer adds (an attestation's book entry)
 }
 
 // load gathers a dossier's sheet as a sees it; base is the site's origin

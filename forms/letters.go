@@ -69,11 +69,19 @@ func (s *Service) renderApology(sh *sheet, e *dossier.Event, ag agency, l leader
 	}
 	doc.paragraph(upperFirst(dateVN(received))+", "+desk+" – "+sh.desk.Name+" tiếp nhận hồ sơ đề nghị "+
 		lowerFirst(d.ProcedureName)+" của Ông/Bà. Mã hồ sơ: "+d.Code+".", body)
-	if old := dueBefore(d, e); old != nil {
+	old := dueBefore(d, e)
+	if old != nil {
 		doc.paragraph("Thời hẹn trả kết quả giải quyết hồ sơ: "+clockVN(*old)+".", body)
 	}
-	doc.paragraph("Tuy nhiên, đến nay "+u.Name+" chưa thể trả kết quả giải quyết hồ sơ của Ông/Bà đúng hẹn, lý do: "+
-		strings.TrimSuffix(e.Note, ".")+".", body)
+	// An apology made after the due moment does not announce a delay: the
+	// dossier is already late (quá hạn) and the letter says so.
+	if late := d.ApologyLate || (old != nil && e.At.After(*old)); late {
+		doc.paragraph("Đến nay, hồ sơ của Ông/Bà đã quá hạn giải quyết mà "+u.Name+" chưa trả kết quả, lý do: "+
+			strings.TrimSuffix(e.Note, ".")+".", body)
+	} else {
+		doc.paragraph("Tuy nhiên, đến nay "+u.Name+" chưa thể trả kết quả giải quyết hồ sơ của Ông/Bà đúng hẹn, lý do: "+
+			strings.TrimSuffix(e.Note, ".")+".", body)
+	}
 	newDue := "ngày hẹn mới"
 	if e.DueAt != nil {
 		newDue = clockVN(*e.DueAt)

@@ -181,7 +181,7 @@ func (s *Service) renderSupplement(sh *sheet, e *dossier.Event, n int) (*rendere
 
 func (s *Service) refusal(ctx context.Context, sh *sheet) (*rendered, error) {
 	e := lastEvent(sh.d, dossier.Refuse)
-	if e == nil {
+	if e == nil || e.From == dossier.Processing {
 		return nil, errNotApplicable(Refusal)
 	}
 	n, err := s.number(ctx, sh.desk.ID, Refusal, sh.d.Code, e.At)

@@ -68,7 +68,8 @@ func render(t *testing.T, s *Service, form string) []byte {
 		out, err = s.renderBook(giaLam, "UBND huyện Nho Quan", "Nguyễn Thị Mai", at(1, 0, 0), at(31, 0, 0),
 			[]bookEntry{{n: 15, d: sh.d, lead: "UBND xã Gia Lâm", due: sh.d.DueAt}}, "https://motcua.example.vn/tra-cuu")
 	case "result":
-		out, err = s.renderResult(sh, communeA, leader{name: "Đặng Văn Quân", title: "Chủ tịch UBND xã"}, "07/CTCK-UBND", at(2, 14, 0), false)
+		// The sample is a signature certification: its result is the lời chứng.
+		out, err = s.renderAttestation(sh, communeA, leader{name: "Đặng Văn Quân", title: "Chủ tịch UBND xã"}, 7, at(2, 14, 0), false)
 	}
 	if err != nil {
 		t.Fatalf("form %s: %v", form, err)
@@ -109,14 +110,19 @@ func TestFormsRender(t *testing.T) {
 			"Người nhận: Vũ Đức Long", "Đúng hạn", "Người nộp hồ sơ (trả kết quả)"}},
 		{TrackingBook, []string{"SỔ THEO DÕI HỒ SƠ", "Từ ngày 01/03/2026 đến ngày 31/03/2026", "Ngày, tháng, năm", "Hẹn trả kết quả",
 			"Nguyễn Văn An", "0912345678", "Tổng số: 1 hồ sơ", "NGƯỜI LẬP SỔ"}},
-		{"result", []string{"LỜI CHỨNG CHỨNG THỰC CHỮ KÝ", "Số: 07/CTCK-UBND", "Đối với giấy tờ, văn bản: Giấy ủy quyền",
-			"Ông/bà Nguyễn Văn An, số định danh cá nhân 037085001234", "NGƯỜI THỰC HIỆN CHỨNG THỰC", "Đặng Văn Quân"}},
+		{"result", []string{"Tôi Đặng Văn Quân, là Chủ tịch Ủy ban nhân dân xã Gia Lâm", "Ông/bà Nguyễn Văn An, Giấy tờ tùy thân số 037085001234",
+			"(Giấy ủy quyền)", "trước mặt ông/bà Nguyễn Thị Mai là người tiếp nhận hồ sơ", "Số chứng thực 7 quyển số 01/2026-SCT/CK,ĐC",
+			"NGƯỜI THỰC HIỆN CHỨNG THỰC", "Đặng Văn Quân"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.form, func(t *testing.T) {
 			pdf := render(t, s, tt.form)
 			flat, raw := formstest.Flat(t, pdf), formstest.Raw(t, pdf)
-			for _, w := range append(common, tt.want...) {
+			base := common
+			if tt.form == "result" {
+				base = nil // a lời chứng is written on the certified paper: no heading
+			}
+			for _, w := range append(base, tt.want...) {
 				if !strings.Contains(flat, w) && !strings.Contains(raw, w) {
 					t.Errorf("text lacks %q:\n%s", w, formstest.Text(t, pdf))
 				}
@@ -265,7 +271,7 @@ func TestSignatureSpot(t *testing.T) {
 		case Apology:
 			out, err = s.renderApology(sh, e, communeA, leader{name: "Đặng Văn Quân", title: "Chủ tịch UBND xã"}, 12)
 		default:
-			out, err = s.renderResult(sh, communeA, leader{name: "Đặng Văn Quân", title: "Chủ tịch UBND xã"}, "07/CTCK-UBND", at(2, 14, 0), false)
+			out, err = s.renderAttestation(sh, communeA, leader{name: "Đặng Văn Quân", title: "Chủ tịch UBND xã"}, 7, at(2, 14, 0), false)
 		}
 		if err != nil {
 			t.Fatal(err)

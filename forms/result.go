@@ -10,6 +10,7 @@ import (
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/vntext"
 )
 
@@ -19,7 +20,11 @@ import (
 // decides. While the dossier is still being processed officers get a
 // draft, unnumbered and marked as such.
 
-// Result renders the result document of the dossier code as a sees it.
+// Result renders the result document of the dossier code as a sees it:
+// the written refusal for a dossier refused during processing, the lời
+// chứng for a certification, else the procedure's template. A procedure
+// whose paper is printed on a controlled blank elsewhere has nothing to
+// render (result_on_blank).
 func (s *Service) Result(ctx context.Context, a *auth.Actor, code, base string) (*Document, error) {
 	sh, err := s.load(ctx, a, code, base)
 	if err != nil {
@@ -27,19 +32,56 @@ func (s *Service) Result(ctx context.Context, a *auth.Actor, code, base string) 
 	}
 	t := sh.p.ResultTemplate
 	if !HasResult(sh.d, sh.p, !a.IsCitizen()) {
+		if t == nil && sh.p.ResultBlank != "" {
+			return nil, problem.NotFound("result_on_blank", sh.p.ResultBlank)
+		}
 		if t == nil {
 			return nil, problem.NotFound("no_result_template")
 		}
 		return nil, problem.New(problem.ErrState, "result_not_ready")
 	}
-	if t.Layout == catalog.CivilStatus {
-		return s.civilResult(ctx, a, sh)
+	title, out, err := s.resultOf(ctx, sh)
+	if err != nil {
+		return nil, err
 	}
+	if err := s.dossiers.RecordRead(ctx, a, sh.d.UnitID(), "dossier:"+sh.d.Code, dossier.PrintForm, "ket-qua"); err != nil {
+		return nil, err
+	}
+	return &Document{Name: "ket-qua-" + sh.d.Code + ".pdf", Title: title, PDF: out.pdf, Signature: out.spot}, nil
+}
+
+// resultOf numbers and renders the result of sh, whose dossier has one
+// (HasResult), with its title.
+func (s *Service) resultOf(ctx context.Context, sh *sheet) (string, *rendered, error) {
+	t := sh.p.ResultTemplate
+	switch {
+	case sh.d.ResultRefused:
+		out, err := s.refusalResult(ctx, sh)
+		return refusalTitle, out, err
+	case t == nil && sh.p.ResultBlank != "":
+		return "", nil, problem.NotFound("result_on_blank", sh.p.ResultBlank)
+	case t == nil:
+		return "", nil, problem.NotFound("no_result_template")
+	case t.Layout == catalog.CivilStatus:
+		out, err := s.civilResult(ctx, sh)
+		return t.Title, out, err
+	case t.Kind == catalog.Attestation:
+		out, err := s.attestation(ctx, sh)
+		return t.Title, out, err
+	}
+	out, err := s.document(ctx, sh)
+	return t.Title, out, err
+}
+
+// document numbers and renders the procedure's own result document.
+func (s *Service) document(ctx context.Context, sh *sheet) (*rendered, error) {
+	t := sh.p.ResultTemplate
 	lead, _ := processingUnits(sh.d, sh.p, sh.desk.Name)
 	ag, err := s.issuer(ctx, sh, lead)
 	if err != nil {
 		return nil, err
 	}
+	ag = ofOffice(ag, t)
 	u := ag.u
 	l, err := s.leaderOf(ctx, sh.d, nil)
 	if err != nil {
@@ -54,22 +96,20 @@ func (s *Service) Result(ctx context.Context, a *auth.Actor, code, base string) 
 		}
 		number = symbol(n, t.Symbol, true, u.Name)
 	}
-	out, err := s.renderResult(sh, ag, l, number, at, draft)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.dossiers.RecordRead(ctx, a, sh.d.UnitID(), "dossier:"+sh.d.Code, dossier.PrintForm, "ket-qua"); err != nil {
-		return nil, err
-	}
-	return &Document{Name: "ket-qua-" + sh.d.Code + ".pdf", Title: t.Title, PDF: out.pdf, Signature: out.spot}, nil
+	return s.renderResult(sh, ag, l, number, at, draft)
 }
 
 // renderResult lays out the result document issued by ag: a template
 // whose signer acts for the body ("TM. …") is signed by the leader l who
 // approved, with the position their title gives; a template naming a
-// person's role ("Người thực hiện chứng thực") keeps it.
+// position ("Chủ tịch", "Trưởng phòng") is signed in it, "KT." by a
+// deputy; one naming a person's role keeps it. A template with Office
+// is issued by that office of the committee ag; one with Articles is a
+// decision (Decree 30/2020 Appendix I, form 1.4).
 func (s *Service) renderResult(sh *sheet, ag agency, l leader, number string, at time.Time, draft bool) (*rendered, error) {
-	t, d, u := sh.p.ResultTemplate, sh.d, ag.u
+	t, d := sh.p.ResultTemplate, sh.d
+	ag = ofOffice(ag, t)
+	u := ag.u
 	doc := newDoc(s.fonts, false, meta{Title: t.Title + " " + d.Code, Author: u.Name, Subject: d.ProcedureName, Created: at})
 	if draft {
 		doc.paragraph("DỰ THẢO – chưa có giá trị pháp lý", para{size: 11, st: boldItalic, align: right, after: 2})
@@ -79,16 +119,72 @@ func (s *Service) renderResult(sh *sheet, ag agency, l leader, number string, at
 		sub = append(sub, fill(line, sh, at))
 	}
 	doc.head(agencyHeading(ag, number, at, upper(t.Title), sub...))
+	position := t.Signer
+	switch {
+	case len(position) > 0 && strings.HasPrefix(strings.ToUpper(nfc(position[0])), "TM."):
+		position = signBlock(ag, l)
+	case len(position) == 1:
+		position = personalBlock(position[0], l)
+	}
+	if len(t.Articles) > 0 {
+		doc.paragraph(upper(authority(ag, position)), para{size: 14, st: bold, align: center, after: 6})
+		for _, b := range t.Basis {
+			doc.paragraph(fill(b, sh, at), para{size: 14, st: italic, align: justify, indent: 10 * mm, after: 3})
+		}
+		doc.paragraph("QUYẾT ĐỊNH:", para{size: 14, st: bold, align: center, before: 6, after: 6})
+	}
 	for _, p := range t.Body {
 		doc.paragraph(fill(p, sh, at), body)
 	}
-	position := t.Signer
-	if len(position) > 0 && strings.HasPrefix(strings.ToUpper(nfc(position[0])), "TM.") {
-		position = signBlock(ag, l)
+	for _, p := range t.Articles {
+		doc.paragraph(fill(p, sh, at), body)
 	}
-	doc.signatures(nil, &signer{Position: position, Hint: sealHint, Name: l.name},
-		[]string{"- " + d.Applicant.Name + ";", "- Lưu: VT, hồ sơ " + d.Code + "."}, sh.link())
+	recipients := []string{"- " + d.Applicant.Name + ";"}
+	if len(t.Articles) > 0 {
+		recipients = []string{"- Như Điều 3;"}
+	}
+	for _, r := range t.Recipients {
+		recipients = append(recipients, "- "+fill(r, sh, at)+";")
+	}
+	recipients = append(recipients, "- Lưu: VT, hồ sơ "+d.Code+".")
+	doc.signatures(nil, &signer{Position: position, Hint: sealHint, Name: l.name}, recipients, sh.link())
 	return doc.finish()
+}
+
+// ofOffice is the issuer of t: the committee's office t names, numbered
+// in the committee's series (its unit id), or the committee itself.
+func ofOffice(ag agency, t *catalog.ResultTemplate) agency {
+	if t.Office != "" && ag.committee() {
+		return agency{u: unit.Unit{ID: ag.u.ID, Name: t.Office}, parent: ag.u}
+	}
+	return ag
+}
+
+// personalBlock is the block of a document signed in a position rather
+// than for the body: a deputy signs "KT. Chủ tịch / Phó Chủ tịch"
+// (Decree 30/2020 Art. 13); any other signer signs in the position.
+func personalBlock(pos string, l leader) []string {
+	head, deputy := position(pos)
+	if h, dep := position(l.title); !deputy && head != "" && dep && h == head {
+		return []string{"KT. " + head, "Phó " + head}
+	}
+	return []string{pos}
+}
+
+// authority is the line naming who decides, above the "Căn cứ" of a
+// decision: the committee for one signed on its behalf, else the head
+// of the issuer ("CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ GIA LÂM").
+func authority(ag agency, block []string) string {
+	_, issuer := ag.names()
+	issuer = strings.ReplaceAll(issuer, "\n", " ")
+	if len(block) == 0 || strings.HasPrefix(strings.ToUpper(nfc(block[0])), "TM.") {
+		return issuer
+	}
+	head, _ := position(block[len(block)-1])
+	if head == "" {
+		head = block[len(block)-1]
+	}
+	return head + " " + issuer
 }
 
 // fill replaces the placeholders of a template line with the dossier's
@@ -125,7 +221,9 @@ func fill(text string, sh *sheet, at time.Time) string {
 		case "result_date":
 			v = dateVN(at)
 		default:
-			if key, ok := strings.CutPrefix(name, "form."); ok {
+			if x, ok := sh.extra[name]; ok {
+				v = x
+			} else if key, ok := strings.CutPrefix(name, "form."); ok {
 				v = formValue(sh.p, key, d.Form[key])
 			}
 		}
