@@ -27,8 +27,8 @@ import (
 
 // Placeholders an attestation's template may name besides the dossier's.
 const (
-	certNumber   = "cert.number"   // the entry in the book: "15"
-	certBook     = "cert.book"     // the book: "01/2026-SCT/BS"
+	certNumber   = "cert.number" // the entry in the book: "15"
+	certBook     = "cert.book"   // the book: "01/2026-SCT/BS"
 	certifier    = "certifier.name"
 	certPosition = "certifier.position" // "Chủ tịch Ủy ban nhân dân xã Gia Lâm"
 	receiverName = "receiver.name"      // the desk officer before whom the paper was signed
