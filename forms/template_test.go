@@ -47,6 +47,35 @@ func TestResultTemplateValidation(t *testing.T) {
 	}
 }
 
+// TestAttestationTemplateValidation: a lời chứng names its certification
+// book, one of the three Decree 23/2015/NĐ-CP keeps, and may use the
+// book's placeholders, which no other template may.
+func TestAttestationTemplateValidation(t *testing.T) {
+	base := builtin(t, "2.000884")
+	if err := base.Validate(); err != nil {
+		t.Fatalf("the shipped lời chứng is rejected: %v", err)
+	}
+	for _, tt := range []struct {
+		name   string
+		mutate func(rt *catalog.ResultTemplate)
+		want   string
+	}{
+		{"unknown book", func(rt *catalog.ResultTemplate) { rt.Book = "SCT/XX" }, "result_template.book"},
+		{"unknown kind", func(rt *catalog.ResultTemplate) { rt.Kind = "stamp" }, "result_template.kind"},
+		{"book field outside an attestation", func(rt *catalog.ResultTemplate) { rt.Kind, rt.Symbol = "", "GCN" }, "{{cert.number}} không tồn tại"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := base
+			rt := *base.ResultTemplate
+			p.ResultTemplate = &rt
+			tt.mutate(&rt)
+			if err := p.Validate(); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
 func TestFill(t *testing.T) {
 	sh := sampleSheet(t)
 	sh.p = builtin(t, "1.001612")

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/forms/formstest"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
 )
@@ -79,6 +80,23 @@ func testRefuseInProcessing(t *testing.T, e *env) {
 	if _, body := fetch(t, req); !strings.Contains(body, "Từ chối giải quyết") {
 		t.Fatalf("tracking does not name the refusal of the request:\n%s", body)
 	}
+	// Its result document is the written refusal with the reasons, under
+	// the unit's heading and signed by the leader, never the procedure's
+	// own decision; Mẫu 03 (the desk's refusal at reception) does not apply.
+	// On the old code the result was the procedure's template.
+	refusal := formstest.Flat(t, e.pdf("congdan", "/api/v1/dossiers/"+d.Code+"/result.pdf"))
+	for _, w := range []string{"ỦY BAN NHÂN DÂN", "XÃ GIA LÂM", "THÔNG BÁO", "Về việc từ chối giải quyết hồ sơ " + d.Code,
+		"không giải quyết yêu cầu của Ông/Bà, lý do:", "Thửa đất không đủ điều kiện cấp giấy chứng nhận.", "TM. ỦY BAN NHÂN DÂN"} {
+		if !strings.Contains(refusal, w) {
+			t.Errorf("refusal result lacks %q:\n%s", w, refusal)
+		}
+	}
+	if strings.Contains(refusal, "QUYẾT ĐỊNH") {
+		t.Errorf("refusal result prints the procedure's decision:\n%s", refusal)
+	}
+	if r := e.call("congdan", "GET", "/api/v1/dossiers/"+d.Code+"/forms/03", nil, nil); r.status != 409 {
+		t.Errorf("form 03 for a refusal during processing: %d %s", r.status, r.body)
+	}
 	d = e.mustAct("gialam.tiepnhan", d.Code, "deliver", nil)
 	if d.Status != "delivered" || d.DeliveredAt == nil {
 		t.Fatalf("refusal not delivered: %+v", d)
@@ -118,6 +136,14 @@ func testApologyOnce(t *testing.T, e *env) {
 	e.mustAct(leader, b.Code, "apologize", map[string]any{"note": "Chậm do xác minh", "new_due": newDue})
 	if v := e.law("congdan", b.Code); !v.Apologized || !v.ApologyLate {
 		t.Fatalf("apology after the due moment not recorded as late: %+v", v)
+	}
+	// Mẫu 04 says so: the dossier is already late, not about to be.
+	// On the old code both letters apologised for a delay to come.
+	if late := formstest.Flat(t, e.pdf("congdan", "/api/v1/dossiers/"+b.Code+"/forms/04")); !strings.Contains(late, "đã quá hạn giải quyết") {
+		t.Errorf("late apology's Mẫu 04 does not say the dossier is late:\n%s", late)
+	}
+	if early := formstest.Flat(t, e.pdf("congdan", "/api/v1/dossiers/"+d.Code+"/forms/04")); strings.Contains(early, "quá hạn") {
+		t.Errorf("an apology before the due moment says the dossier is late:\n%s", early)
 	}
 }
 
