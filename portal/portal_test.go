@@ -168,6 +168,20 @@ func TestProcedurePage(t *testing.T) {
 	}
 }
 
+// TestProcedurePageSaysCertificateOnBlank: a land procedure tells the
+// citizen that the certificate is printed on the official blank by the
+// land registration office, not by the one-stop system (issue 10).
+func TestProcedurePageSaysCertificateOnBlank(t *testing.T) {
+	srv := newSite(t, fakeDossiers{})
+	code, body := get(t, srv, "/thu-tuc/1.012784")
+	if code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	if !strings.Contains(body, "được in trên phôi do Bộ Nông nghiệp và Môi trường") {
+		t.Errorf("page does not say the certificate is printed on the official blank")
+	}
+}
+
 func TestTrackPage(t *testing.T) {
 	at := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
 	srv := newSite(t, fakeDossiers{tracks: map[string]*dossier.Tracking{
