@@ -140,8 +140,9 @@ func (s *Service) renderResult(sh *sheet, ag agency, l leader, number string, at
 		doc.paragraph(fill(p, sh, at), body)
 	}
 	recipients := []string{"- " + d.Applicant.Name + ";"}
-	if len(t.Articles) > 0 {
-		recipients = []string{"- Như Điều 3;"}
+	if last := lastArticle(t.Articles); last != "" {
+		// The last article names who carries the decision out (Decree 30/2020 Appendix I, form 1.4).
+		recipients = []string{"- Như " + last + ";"}
 	}
 	for _, r := range t.Recipients {
 		recipients = append(recipients, "- "+fill(r, sh, at)+";")
@@ -149,6 +150,17 @@ func (s *Service) renderResult(sh *sheet, ag agency, l leader, number string, at
 	recipients = append(recipients, "- Lưu: VT, hồ sơ "+d.Code+".")
 	doc.signatures(nil, &signer{Position: position, Hint: sealHint, Name: l.name}, recipients, sh.link())
 	return doc.finish()
+}
+
+// lastArticle is the number of a decision's last article, "Điều 3", or "".
+func lastArticle(articles []string) string {
+	last := ""
+	for _, a := range articles {
+		if f := strings.Fields(a); len(f) > 1 && f[0] == "Điều" {
+			last = "Điều " + strings.TrimSuffix(f[1], ".")
+		}
+	}
+	return last
 }
 
 // ofOffice is the issuer of t: the committee's office t names, numbered

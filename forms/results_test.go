@@ -284,6 +284,23 @@ func TestLateApology(t *testing.T) {
 	}
 }
 
+func TestPersonalBlockAndArticles(t *testing.T) {
+	for _, tt := range []struct{ pos, title, want string }{
+		{"Chủ tịch", "Chủ tịch UBND xã", "Chủ tịch"},
+		{"Chủ tịch", "Phó Chủ tịch UBND xã", "KT. Chủ tịch|Phó Chủ tịch"},
+		{"Trưởng phòng", "Phó Trưởng phòng Kinh tế", "KT. Trưởng phòng|Phó Trưởng phòng"},
+		{"Trưởng phòng", "Phó Chủ tịch UBND xã", "Trưởng phòng"},
+		{"Người thực hiện chứng thực", "Phó Chủ tịch UBND xã", "Người thực hiện chứng thực"},
+	} {
+		if got := strings.Join(personalBlock(tt.pos, leader{title: tt.title}), "|"); got != tt.want {
+			t.Errorf("personalBlock(%q, %q) = %q, want %q", tt.pos, tt.title, got, tt.want)
+		}
+	}
+	if got := lastArticle([]string{"Điều 1. A", "Mức…", "Điều 2. B", "Điều 4. C"}); got != "Điều 4" {
+		t.Errorf("lastArticle = %q", got)
+	}
+}
+
 func TestDateInWords(t *testing.T) {
 	for n, want := range map[int]string{1: "một", 10: "mười", 15: "mười lăm", 21: "hai mươi mốt", 24: "hai mươi tư", 30: "ba mươi",
 		2005: "hai nghìn không trăm linh năm", 2026: "hai nghìn không trăm hai mươi sáu", 2000: "hai nghìn", 2110: "hai nghìn một trăm mười"} {
