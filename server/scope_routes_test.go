@@ -48,7 +48,7 @@ var scopeRoutes = map[string]scopeRoute{
 	"POST /api/v1/dossiers/{code}/rating":           {who: applicant, path: apiDossier("/rating"), json: map[string]any{"score": "nope"}},
 	"GET /api/v1/ratings":                           {who: officers, path: fixed("/api/v1/ratings")},
 	"GET /api/v1/dossiers/{code}/forms/{form}":      {who: scoped, right: auth.ReadDossier, path: apiDossier("/forms/01")},
-	"GET /api/v1/dossiers/{code}/result.pdf":        {who: scoped, right: auth.ReadDossier, path: apiDossier("/result.pdf"), absent: []string{"no_result_template"}},
+	"GET /api/v1/dossiers/{code}/result.pdf":        {who: scoped, right: auth.ReadDossier, path: apiDossier("/result.pdf"), absent: []string{"no_result_template", "result_on_blank"}},
 	"GET /api/v1/units/{code}/tracking-book":        {who: scoped, right: auth.ReadDossier, noCitizens: true, path: func(tg *scopeTarget) string { return "/api/v1/units/" + tg.unit + "/tracking-book" }},
 	"GET /api/v1/dossiers/{code}/payments":          {who: scoped, right: auth.ReadDossier, path: apiDossier("/payments")},
 	"POST /api/v1/dossiers/{code}/payments":         {who: scoped, right: auth.ReadDossier, path: apiDossier("/payments"), json: map[string]any{}},
