@@ -194,7 +194,8 @@ func TestFormsForDemoDossiers(t *testing.T) {
 			{reception, "/api/v1/units/" + demo.GiaLamCode + "/tracking-book?from=31/03/2026", 422, "invalid_date"},
 			{leader, "/api/v1/dossiers/" + c.Code + "/result.pdf", 409, "result_not_ready"},
 			// A land certificate is not rendered by motcua (every civil-status procedure now has its paper).
-			{"congdan", "/api/v1/dossiers/" + e.submit("1.012783", demo.GiaLamCode).Code + "/result.pdf", 404, "no_result_template"},
+			// A land certificate is printed on the ministry’s blank, not here.
+			{"congdan", "/api/v1/dossiers/" + e.submit("1.012783", demo.GiaLamCode).Code + "/result.pdf", 404, "result_on_blank"},
 			{"congdan", "/api/v1/dossiers/" + b.Code + "/result.pdf", 409, "result_not_ready"},
 		} {
 			if tt.user == "hangxom2" {
