@@ -38,8 +38,10 @@ type Procedure struct {
 	// Online is "full" (toàn trình), "partial" (một phần) or "none" (Decree 42/2022).
 	Online string `json:"online"`
 	// Result is what the applicant receives, e.g. "Giấy khai sinh".
-	Result     string   `json:"result"`
-	LegalBasis []string `json:"legal_basis"`
+	Result string `json:"result"`
+	// LegalBasis cites the documents the procedure rests on (see LegalDoc;
+	// versions stored before it was structured hold plain strings).
+	LegalBasis []LegalDoc `json:"legal_basis"`
 	// Steps is the processing workflow after reception, in order.
 	Steps []Step `json:"steps"`
 	// Requirements lists conditions the applicant must meet (may be empty).
@@ -53,6 +55,26 @@ type Procedure struct {
 	// registration office): motcua records that it was issued and never
 	// renders it. The commune's own decision, if any, is ResultTemplate.
 	ResultBlank string `json:"result_blank,omitempty"`
+
+	// Law-attached catalog data (issue 10), kept together for easy merging.
+
+	// FieldID is the field code (mã lĩnh vực, MaLinhVuc) of the national
+	// procedure database, e.g. "G03-GD10"; FieldCode stays the URL slug.
+	// Empty when the shipped catalog has not verified it.
+	FieldID string `json:"field_id,omitempty"`
+	// EffectiveFrom is the first day (YYYY-MM-DD, Vietnam time) on which
+	// this version is in force; empty means the day it was published.
+	EffectiveFrom string `json:"effective_from,omitempty"`
+	// EffectiveTo, when set, is the last day this version is in force
+	// (the procedure is abolished after it unless a later version follows).
+	// A version without it is in force until the next version's EffectiveFrom.
+	EffectiveTo string `json:"effective_to,omitempty"`
+	// ResultCode is the code of the result paper (giấy tờ kết quả) for
+	// digitisation (Circular 01/2023/TT-VPCP); see ResultCodeRE.
+	ResultCode string `json:"result_code,omitempty"`
+	// FeeConfirmation records who confirmed the typical fees of this
+	// version for the unit, and when; nil while any fee is typical.
+	FeeConfirmation *FeeConfirmation `json:"fee_confirmation,omitempty"`
 }
 
 // ResultTemplate is a result document (a certificate, a decision, an
@@ -169,6 +191,11 @@ type Fee struct {
 	// Exempt lists groups exempted, free text.
 	Exempt []string `json:"exempt,omitempty"`
 	Note   string   `json:"note,omitempty"`
+	// Typical marks an amount set by the provincial People's Council
+	// (HĐND tỉnh) that the shipped catalog can only give as indicative
+	// (mức thu tham khảo) until an admin of the unit confirms it
+	// (Store.ConfirmFees clears it in a new version).
+	Typical bool `json:"typical,omitempty"`
 }
 
 // Component is one document of the dossier (thành phần hồ sơ).
@@ -182,6 +209,10 @@ type Component struct {
 	Quantity int    `json:"quantity"`
 	// Template names the form template (mẫu đơn), e.g. "Tờ khai đăng ký khai sinh (Mẫu TT 04/2020/TT-BTP)".
 	Template string `json:"template,omitempty"`
+	// Code is the component's code for digitisation (mã thành phần hồ sơ,
+	// Circular 01/2023/TT-VPCP), unique within the procedure; it names the
+	// component in the national portal exchange (MaThanhPhanHoSo).
+	Code string `json:"code,omitempty"`
 }
 
 // FormField is one field of the e-form.

@@ -62,10 +62,24 @@ func New(db *store.DB, cfg Config) *Store {
 // only, one published for a unit also by that unit's admins and those
 // above it (auth.EditProcedure). Moving a procedure to a unit is an edit
 // of both.
+//
+// The version is in force from its EffectiveFrom day, today at the
+// earliest; one left at the date of the version it was copied from is
+// taken to start today. A later date schedules it.
 func (s *Store) Edit(ctx context.Context, a *auth.Actor, p Procedure) (Procedure, error) {
+	return s.edit(ctx, a, p, "procedure_version")
+}
+
+func (s *Store) edit(ctx context.Context, a *auth.Actor, p Procedure, action string) (Procedure, error) {
+	if a == nil {
+		return Procedure{}, problem.New(problem.ErrUnauthorized, "unauthorized")
+	}
 	cur, err := s.Get(ctx, p.Code)
 	if err != nil {
 		return Procedure{}, err
+	}
+	if p.EffectiveFrom == cur.EffectiveFrom && p.EffectiveFrom < Today(s.cfg.Now()) {
+		p.EffectiveFrom = ""
 	}
 	for _, u := range []string{cur.Unit, p.Unit} {
 		if err := s.mayEdit(ctx, a, u); err != nil {
@@ -75,12 +89,12 @@ func (s *Store) Edit(ctx context.Context, a *auth.Actor, p Procedure) (Procedure
 	var out Procedure
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		if out, err = s.Publish(ctx, tx, p, a.ID); err != nil {
+		if out, err = s.publish(ctx, tx, p, a.ID, true); err != nil {
 			return err
 		}
 		return event.Publish(ctx, s.cfg.Bus, tx, event.Security{At: s.cfg.Now(), ActorID: a.ID, ActorName: a.Username,
-			ActorRole: auth.Admin, Action: "procedure_version", Object: "procedure:" + out.Code,
-			Details: fmt.Sprintf(`{"version":%d,"unit":%q}`, out.Version, out.Unit)})
+			ActorRole: auth.Admin, Action: action, Object: "procedure:" + out.Code,
+			Details: fmt.Sprintf(`{"version":%d,"unit":%q,"effective_from":%q}`, out.Version, out.Unit, out.EffectiveFrom)})
 	})
 	return out, err
 }
@@ -120,10 +134,32 @@ type Summary struct {
 	Online    string   `json:"online"`
 }
 
-// Publish stores p as the next version of its code and makes it current.
+// Publish stores p as the next version of its code, in force from its
+// EffectiveFrom day (today when empty, and then written into p). It is
+// for seeding and tools: the dates are not checked against today. The
+// procedures row (search, listings) follows the latest version published.
 func (s *Store) Publish(ctx context.Context, tx *store.Tx, p Procedure, by int64) (Procedure, error) {
+	return s.publish(ctx, tx, p, by, false)
+}
+
+// publish is Publish; admin refuses a version starting before today.
+func (s *Store) publish(ctx context.Context, tx *store.Tx, p Procedure, by int64, admin bool) (Procedure, error) {
+	if err := s.dated(&p, admin); err != nil {
+		return Procedure{}, err
+	}
 	if err := p.Validate(); err != nil {
 		return Procedure{}, problem.Invalid("procedure", "invalid_procedure", err.Error())
+	}
+	sp, err := rangeOf(p)
+	if err != nil {
+		return Procedure{}, err
+	}
+	if err := checkOverlap(ctx, tx, p.Code, sp); err != nil {
+		return Procedure{}, err
+	}
+	var to any
+	if sp.to != 0 {
+		to = sp.to
 	}
 	var cur sql.NullInt64
 	if err := tx.QueryRowContext(ctx, `SELECT MAX(version) FROM procedure_versions WHERE code = ?`, p.Code).Scan(&cur); err != nil {
@@ -138,8 +174,9 @@ func (s *Store) Publish(ctx context.Context, tx *store.Tx, p Procedure, by int64
 	if by != 0 {
 		byArg = by
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO procedure_versions (code, version, body, created_at, created_by) VALUES (?, ?, ?, ?, ?)`,
-		p.Code, p.Version, string(body), s.cfg.Now().UnixMilli(), byArg); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO procedure_versions (code, version, body, created_at, created_by, effective_from, effective_to)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		p.Code, p.Version, string(body), s.cfg.Now().UnixMilli(), byArg, sp.from, to); err != nil {
 		if store.IsUniqueViolation(err) {
 			return Procedure{}, problem.Conflict("procedure_conflict")
 		}
@@ -181,17 +218,10 @@ func (s *Store) SeedBuiltin(ctx context.Context, tx *store.Tx) (int, error) {
 	return n, nil
 }
 
-// Get returns the current version of a procedure.
+// Get returns the version of a procedure in force now (InForce): the one
+// the catalog shows, a new dossier is filed under and an edit starts from.
 func (s *Store) Get(ctx context.Context, code string) (Procedure, error) {
-	var v int
-	err := s.db.QueryRowContext(ctx, `SELECT version FROM procedures WHERE code = ?`, code).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Procedure{}, problem.NotFound("procedure_not_found", code)
-	}
-	if err != nil {
-		return Procedure{}, err
-	}
-	return s.Version(ctx, s.db, code, v)
+	return s.InForce(ctx, s.db, code, s.cfg.Now())
 }
 
 // Version returns one version of a procedure.
@@ -201,7 +231,8 @@ func (s *Store) Version(ctx context.Context, q store.Querier, code string, versi
 		return p.(Procedure), nil
 	}
 	var body string
-	err := q.QueryRowContext(ctx, `SELECT body FROM procedure_versions WHERE code = ? AND version = ?`, code, version).Scan(&body)
+	var from int64
+	err := q.QueryRowContext(ctx, `SELECT body, effective_from FROM procedure_versions WHERE code = ? AND version = ?`, code, version).Scan(&body, &from)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Procedure{}, problem.NotFound("procedure_not_found", code)
 	}
@@ -211,6 +242,10 @@ func (s *Store) Version(ctx context.Context, q store.Querier, code string, versi
 	var p Procedure
 	if err := json.Unmarshal([]byte(body), &p); err != nil {
 		return Procedure{}, fmt.Errorf("catalog: stored %s: %w", key, err)
+	}
+	if p.EffectiveFrom == "" {
+		// Stored before versions had dates: in force from its publication.
+		p.EffectiveFrom = Today(time.UnixMilli(from))
 	}
 	s.cache.Store(key, p)
 	return p, nil

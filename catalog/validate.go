@@ -114,12 +114,8 @@ func (p *Procedure) Validate() error {
 	c.validateComponents(p.Components)
 	c.validateForm(p.Form)
 
-	if len(p.LegalBasis) == 0 {
-		c.addf("legal_basis", "phải có ít nhất một căn cứ pháp lý")
-	}
-	for i, s := range p.LegalBasis {
-		c.required(fmt.Sprintf("legal_basis[%d]", i), s)
-	}
+	c.validateLegalBasis(p.LegalBasis)
+	c.validateLawData(p)
 	for i, s := range p.Requirements {
 		c.required(fmt.Sprintf("requirements[%d]", i), s)
 	}

@@ -38,7 +38,7 @@ func validProcedure() Procedure {
 		},
 		Online:     "full",
 		Result:     "Giấy khai sinh",
-		LegalBasis: []string{"Luật Hộ tịch số 60/2014/QH13"},
+		LegalBasis: []LegalDoc{{Type: "Luật", Title: "Hộ tịch", Number: "60/2014/QH13", Date: "2014-11-20", Issuer: "Quốc hội", Articles: []string{"16"}}},
 		Steps: []Step{
 			{Name: "Thẩm định", Role: "specialist", Level: "commune", Hours: 8},
 			{Name: "Xử lý liên thông", Role: "specialist", Level: "district", Hours: 4},
@@ -126,7 +126,7 @@ func TestValidateRejects(t *testing.T) {
 		{"a string over MaxText", func(p *Procedure) { p.Requirements[0] = strings.Repeat("x", MaxText+1) }, "requirements[0]: dài 5001 ký tự"},
 		{"unknown online mode", func(p *Procedure) { p.Online = "level4" }, `online: giá trị "level4"`},
 		{"no legal basis", func(p *Procedure) { p.LegalBasis = nil }, "legal_basis: phải có"},
-		{"empty legal basis entry", func(p *Procedure) { p.LegalBasis = append(p.LegalBasis, "") }, "legal_basis[1]:"},
+		{"empty legal basis entry", func(p *Procedure) { p.LegalBasis = append(p.LegalBasis, LegalDoc{}) }, "legal_basis[1].text:"},
 		{"empty requirement", func(p *Procedure) { p.Requirements[0] = "" }, "requirements[0]:"},
 		{"no steps", func(p *Procedure) { p.Steps = nil }, "steps: phải có"},
 		{"empty step name", func(p *Procedure) { p.Steps[0].Name = "" }, "steps[0].name:"},

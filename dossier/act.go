@@ -132,6 +132,17 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 
 	switch r.Action {
 	case Receive:
+		// The law that applies is the one in force on the reception day,
+		// not the one the applicant saw when filing (a version scheduled in
+		// between may have come into force).
+		inForce, err := s.catalog.InForce(ctx, tx, d.Procedure, now)
+		if err != nil {
+			return err
+		}
+		if inForce.Version != p.Version {
+			p = inForce
+			c.set("procedure_version", p.Version)
+		}
 		due, err := s.cal.Due(now, p.Time.Unit, p.Time.Value)
 		if err != nil {
 			return fmt.Errorf("dossier: due for %s: %w", p.Code, err)
