@@ -96,10 +96,10 @@ func (s *Store) InForce(ctx context.Context, q store.Querier, code string, t tim
 	return s.Version(ctx, q, code, v)
 }
 
-// Upcoming returns the version scheduled to come into force after t that
-// is the nearest, and false when none is scheduled: the public catalog
-// announces it.
-func (s *Store) Upcoming(ctx context.Context, code string, t time.Time) (Procedure, bool, error) {
+// Upcoming returns the nearest version scheduled to come into force
+// after now, and false when none is: the public catalog announces it.
+func (s *Store) Upcoming(ctx context.Context, code string) (Procedure, bool, error) {
+	t := s.cfg.Now()
 	var v int
 	err := s.db.QueryRowContext(ctx, `SELECT version FROM procedure_versions WHERE code = ? AND effective_from > ?
 		ORDER BY effective_from, version DESC LIMIT 1`, code, t.UnixMilli()).Scan(&v)

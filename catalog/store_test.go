@@ -21,14 +21,14 @@ import (
 type anyone struct{}
 
 func (anyone) Entitled(context.Context, *auth.Actor, auth.Right, string) error { return nil }
-func (anyone) AtProvince(context.Context, *auth.Actor, auth.Right) error      { return nil }
+func (anyone) AtProvince(context.Context, *auth.Actor, auth.Right) error       { return nil }
 
 type testClock struct {
 	mu sync.Mutex
 	t  time.Time
 }
 
-func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *testClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *testClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 func day(s string, hour int) time.Time {
@@ -76,7 +76,7 @@ func TestVersionsInForce(t *testing.T) {
 		if got, _ := s.Get(ctx, "1.001193"); got.Version != 1 {
 			t.Errorf("before 1 April the catalog shows version %d, want 1", got.Version)
 		}
-		if up, ok, err := s.Upcoming(ctx, "1.001193", clk.Now()); err != nil || !ok || up.Version != 2 || up.EffectiveFrom != "2026-04-01" {
+		if up, ok, err := s.Upcoming(ctx, "1.001193"); err != nil || !ok || up.Version != 2 || up.EffectiveFrom != "2026-04-01" {
 			t.Errorf("Upcoming = v%d from %q, %v, %v; want v2 from 2026-04-01", up.Version, up.EffectiveFrom, ok, err)
 		}
 

@@ -47,6 +47,8 @@ type Dossiers interface {
 type Catalog interface {
 	Get(ctx context.Context, code string) (catalog.Procedure, error)
 	Search(ctx context.Context, q catalog.Query) ([]catalog.Summary, error)
+	// Upcoming is the version scheduled to come into force next, if any.
+	Upcoming(ctx context.Context, code string) (catalog.Procedure, bool, error)
 }
 
 // Units reads the administrative units (*unit.Store).

@@ -14,15 +14,40 @@ import (
 
 type procedurePage struct {
 	web.Page
-	P catalog.Procedure
+	// P is the version in force today; Next the one scheduled, if any.
+	P    catalog.Procedure
+	Next *catalog.Procedure
+	// AgencyCodes are the national database's codes of the procedure at
+	// each province of the system (procedure code + agency code).
+	AgencyCodes []agencyCode
 }
 
+type agencyCode struct{ Code, Unit string }
+
 func (s *Portal) procedure(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.catalog.Get(r.Context(), r.PathValue("code"))
+	ctx := r.Context()
+	p, err := s.catalog.Get(ctx, r.PathValue("code"))
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "procedure", procedurePage{Page: s.page(r, p.Name), P: p})
+	page := procedurePage{Page: s.page(r, p.Name), P: p}
+	next, ok, err := s.catalog.Upcoming(ctx, p.Code)
+	if err != nil {
+		return err
+	}
+	if ok {
+		page.Next = &next
+	}
+	units, err := s.units.List(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range units {
+		if c := p.AgencyCode(u.Code); u.Level == catalog.LevelProvince && u.Active && c != "" {
+			page.AgencyCodes = append(page.AgencyCodes, agencyCode{Code: c, Unit: u.Name})
+		}
+	}
+	return s.render(w, http.StatusOK, "procedure", page)
 }
 
 type templatePage struct {

@@ -163,6 +163,18 @@ func TestProcedurePage(t *testing.T) {
 			t.Errorf("page lacks component %q", c.Name)
 		}
 	}
+	// Issue 10: the data the law attaches to the procedure is on the page.
+	for _, want := range []string{
+		"Điều 16 Luật Hộ tịch số 60/2014/QH13 ngày 20/11/2014", // legal basis with its article
+		"mã lĩnh vực G15-TP07",                   // national field code
+		"mã giấy tờ 000.00.00.G15-KQ004389",      // the birth certificate's component code
+		"mức thu tham khảo, chờ đơn vị xác nhận", // the provincial fee is not confirmed yet
+		"có hiệu lực từ",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
 	if code, _ := get(t, srv, "/thu-tuc/9.999999"); code != 404 {
 		t.Errorf("unknown procedure: status %d, want 404", code)
 	}

@@ -41,6 +41,11 @@ func (m *Memory) Get(_ context.Context, code string) (catalog.Procedure, error) 
 	return p, nil
 }
 
+// Upcoming reports no scheduled version: the built-in catalog has none.
+func (m *Memory) Upcoming(context.Context, string) (catalog.Procedure, bool, error) {
+	return catalog.Procedure{}, false, nil
+}
+
 // Search lists the procedures matching q, by field then code.
 func (m *Memory) Search(_ context.Context, q catalog.Query) ([]catalog.Summary, error) {
 	out := []catalog.Summary{}
