@@ -42,6 +42,7 @@ type Catalog interface {
 	Get(ctx context.Context, code string) (catalog.Procedure, error)
 	Search(ctx context.Context, q catalog.Query) ([]catalog.Summary, error)
 	Versions(ctx context.Context, code string) ([]catalog.VersionInfo, error)
+	ConfirmFees(ctx context.Context, a *auth.Actor, code string, amounts map[int]int64) (catalog.Procedure, error)
 }
 
 // Units reads the administrative units (*unit.Store).

@@ -112,6 +112,49 @@ func (o *Admin) editProcedure(w http.ResponseWriter, r *http.Request) error {
 	return seeOther(w, r, "/quan-tri/thu-tuc/"+url.PathEscape(out.Code)+"/phien-ban?ok=published")
 }
 
+// confirmFees confirms the typical provincial fees at the amounts typed
+// (amount_<fee index>, in đồng), publishing a new version that records
+// who confirmed them.
+func (o *Admin) confirmFees(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAdmin(r)
+	if err != nil {
+		return err
+	}
+	code := r.PathValue("code")
+	if err := o.catalog.MayEdit(r.Context(), a, code); err != nil {
+		return err
+	}
+	pg := o.adminPage(r, "admin.proc.title", code)
+	cur, err := o.catalog.Get(r.Context(), code)
+	if err != nil {
+		return err
+	}
+	body, err := json.MarshalIndent(cur, "", "  ")
+	if err != nil {
+		return err
+	}
+	amounts := map[int]int64{}
+	for i, f := range cur.Fees {
+		v := strings.TrimSpace(strings.ReplaceAll(r.PostFormValue("amount_"+strconv.Itoa(i)), ".", ""))
+		if !f.Typical || v == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return o.renderProcedure(w, r, http.StatusUnprocessableEntity, string(body), invalid(pg, "fees", "amount_"+strconv.Itoa(i), "admin.proc.fee_amount"), nil)
+		}
+		amounts[i] = n
+	}
+	if _, err := o.catalog.ConfirmFees(r.Context(), a, code, amounts); err != nil {
+		al, status, err := o.refused(pg, "fees", err)
+		if err != nil {
+			return err
+		}
+		return o.renderProcedure(w, r, status, string(body), al, nil)
+	}
+	return seeOther(w, r, "/quan-tri/thu-tuc/"+url.PathEscape(code)+"/phien-ban?ok=fees_confirmed")
+}
+
 type versionRow struct {
 	catalog.VersionInfo
 	By      string
@@ -134,17 +177,21 @@ func (o *Admin) versions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	inForce := 0
+	if cur, err := o.catalog.Get(ctx, r.PathValue("code")); err == nil {
+		inForce = cur.Version
+	}
 	p := versionsPage{Page: o.adminPage(r, "admin.versions.title", r.PathValue("code")), Code: r.PathValue("code")}
 	p.Notice = o.notice(p.Page, r)
 	names := map[int64]string{0: p.T("admin.versions.shipped")}
-	for i, v := range vs {
+	for _, v := range vs {
 		if _, ok := names[v.CreatedBy]; !ok {
 			names[v.CreatedBy] = "#" + strconv.FormatInt(v.CreatedBy, 10)
 			if who, err := o.auth.Actor(ctx, v.CreatedBy); err == nil {
 				names[v.CreatedBy] = who.FullName
 			}
 		}
-		p.Versions = append(p.Versions, versionRow{VersionInfo: v, By: names[v.CreatedBy], Current: i == 0})
+		p.Versions = append(p.Versions, versionRow{VersionInfo: v, By: names[v.CreatedBy], Current: v.Version == inForce})
 	}
 	return o.render(w, http.StatusOK, "versions", p)
 }

@@ -32,6 +32,7 @@ func (o *Admin) Register(mux web.Mux) {
 	mux.HandleFunc("GET /quan-tri/thu-tuc/{code}", h(o.procedurePage))
 	mux.HandleFunc("POST /quan-tri/thu-tuc/{code}", h(o.editProcedure))
 	mux.HandleFunc("GET /quan-tri/thu-tuc/{code}/phien-ban", h(o.versions))
+	mux.HandleFunc("POST /quan-tri/thu-tuc/{code}/muc-thu", h(o.confirmFees))
 
 	mux.HandleFunc("GET /quan-tri/lich", h(o.calendarPage))
 	mux.HandleFunc("POST /quan-tri/lich", h(o.addAnnouncement))

@@ -103,6 +103,33 @@ func (s *Server) putProcedure(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, out)
 }
 
+// confirmFeesInput confirms the typical fees of a procedure: amounts by
+// the fee's index in the version in force.
+type confirmFeesInput struct {
+	Amounts map[int]int64 `json:"amounts"`
+}
+
+// confirmFees confirms the provincial fees the shipped catalog gives only
+// as typical, publishing a new version (catalog.Store.ConfirmFees).
+func (s *Server) confirmFees(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAdmin(r)
+	if err != nil {
+		return err
+	}
+	if err := s.Catalog.MayEdit(r.Context(), a, r.PathValue("code")); err != nil {
+		return err
+	}
+	var in confirmFeesInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Catalog.ConfirmFees(r.Context(), a, r.PathValue("code"), in.Amounts)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
 func (s *Server) holidays(w http.ResponseWriter, r *http.Request) error {
 	year, err := strconv.Atoi(r.PathValue("year"))
 	if err != nil || year < 1900 || year > 2100 {

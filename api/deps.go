@@ -45,6 +45,7 @@ type Catalog interface {
 	MayEdit(ctx context.Context, a *auth.Actor, code string) error
 	Get(ctx context.Context, code string) (catalog.Procedure, error)
 	Search(ctx context.Context, q catalog.Query) ([]catalog.Summary, error)
+	ConfirmFees(ctx context.Context, a *auth.Actor, code string, amounts map[int]int64) (catalog.Procedure, error)
 }
 
 // Dossiers is the part of the dossier service (*dossier.Service) the API uses.

@@ -15,6 +15,7 @@ func (s *Server) Routes() []Route {
 		{"GET /api/v1/procedures", s.searchProcedures},
 		{"GET /api/v1/procedures/{code}", s.getProcedure},
 		{"PUT /api/v1/procedures/{code}", s.putProcedure},
+		{"POST /api/v1/procedures/{code}/fees/confirm", s.confirmFees},
 		{"GET /api/v1/calendar/holidays/{year}", s.holidays},
 		{"GET /api/v1/calendar/announcements", s.listAnnouncements},
 		{"POST /api/v1/calendar/announcements", s.addAnnouncement},

@@ -42,6 +42,10 @@ func (s *Store) ConfirmFees(ctx context.Context, a *auth.Actor, code string, amo
 	if err != nil {
 		return Procedure{}, err
 	}
+	// The right first: whoever may not edit learns nothing of the fees.
+	if err := s.mayEdit(ctx, a, cur.Unit); err != nil {
+		return Procedure{}, err
+	}
 	if !cur.HasTypicalFees() {
 		return Procedure{}, problem.New(problem.ErrState, "fees_already_confirmed")
 	}

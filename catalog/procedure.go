@@ -63,7 +63,9 @@ type Procedure struct {
 	// Empty when the shipped catalog has not verified it.
 	FieldID string `json:"field_id,omitempty"`
 	// EffectiveFrom is the first day (YYYY-MM-DD, Vietnam time) on which
-	// this version is in force; empty means the day it was published.
+	// this version is in force; empty means the day it was published. The
+	// shipped files say 2025-07-01, the day Decree 118/2025/NĐ-CP (which
+	// every one of them applies) came into force.
 	EffectiveFrom string `json:"effective_from,omitempty"`
 	// EffectiveTo, when set, is the last day this version is in force
 	// (the procedure is abolished after it unless a later version follows).

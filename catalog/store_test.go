@@ -36,8 +36,9 @@ func day(s string, hour int) time.Time {
 	return t.Add(time.Duration(hour) * time.Hour)
 }
 
-// seeded is a Store over a fresh database holding the shipped catalog,
-// in force from 2 March 2026, with every Security event it publishes.
+// seeded is a Store over a fresh database holding the shipped catalog
+// (in force from 1 July 2025), its clock at 2 March 2026, and every
+// Security event it publishes.
 func seeded(t *testing.T, db *store.DB) (*catalog.Store, *testClock, *[]event.Security) {
 	t.Helper()
 	clk := &testClock{t: day("2026-03-02", 9)}
@@ -64,8 +65,8 @@ func TestVersionsInForce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if cur.EffectiveFrom != "2026-03-02" {
-			t.Fatalf("seeded version in force from %q, want the seeding day", cur.EffectiveFrom)
+		if cur.EffectiveFrom != "2025-07-01" {
+			t.Fatalf("shipped version in force from %q, want its file's date", cur.EffectiveFrom)
 		}
 		sched := cur
 		sched.Name += " (sửa đổi)"

@@ -20,7 +20,7 @@ import (
 func TestReceptionUsesVersionInForce(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
-		// newWorld seeds the shipped catalog in force from the real today.
+		// The clock starts today (the shipped catalog is in force since 2025).
 		w := newWorld(t, db)
 		y, m, day := time.Now().In(calendar.Zone).Date()
 		at := func(days, hour int) time.Time { return time.Date(y, m, day+days, hour, 0, 0, 0, calendar.Zone) }
@@ -29,8 +29,8 @@ func TestReceptionUsesVersionInForce(t *testing.T) {
 		au := auth.NewService(db, auth.Config{Params: auth.Params{Time: 1, MemKiB: 1024, Threads: 1}, Units: w.units})
 		w.ds = dossier.NewService(db, w.units, cat, au, flatCalendar{}, dossier.Config{FilesDir: t.TempDir(), Now: clk.Now})
 
-		// The shipped catalog was seeded (version 1, in force since it was
-		// loaded). Today the province schedules version 2 for ten days on.
+		// The shipped catalog was seeded (version 1, in force since July
+		// 2025). Today the province schedules version 2 for ten days on.
 		next := w.proc
 		next.Name += " (sửa đổi)"
 		next.EffectiveFrom = catalog.Today(at(10, 0))

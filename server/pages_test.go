@@ -38,7 +38,7 @@ func TestPublicPages(t *testing.T) {
 		{"home lists the catalog", "/", 200, []string{"Tra cứu thủ tục hành chính", p.Name, `lang="vi"`}, nil},
 		{"accent-free search", "/?q=" + urlq(vntext.Fold(p.Name)), 200, []string{p.Name}, nil},
 		{"search with no hit", "/?q=zzzz", 200, []string{"Không tìm thấy thủ tục phù hợp"}, []string{p.Name}},
-		{"procedure page", "/thu-tuc/" + p.Code, 200, []string{p.Name, p.Components[0].Name, p.LegalBasis[0], "Trình tự thực hiện"}, nil},
+		{"procedure page", "/thu-tuc/" + p.Code, 200, []string{p.Name, p.Components[0].Name, p.LegalBasis[0].String(), "Trình tự thực hiện"}, nil},
 		{"missing procedure", "/thu-tuc/0.000000", 404, []string{"Không tìm thấy thủ tục"}, nil},
 		{"tracking form", "/tra-cuu", 200, []string{"Mã hồ sơ"}, nil},
 		{"tracking a dossier by the phone's last digits", "/tra-cuu?ma=" + d.Code + "&sdt=5678", 200, []string{d.Code, "Nguyễn V. A.", "Chờ tiếp nhận"}, []string{"0912345678", "037085001234"}},
