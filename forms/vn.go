@@ -89,6 +89,14 @@ func kindName(kind string) string {
 
 // feeText is one fee as the receipt states it.
 func feeText(f catalog.Fee) string {
+	if f.Typical {
+		// A provincial fee the unit has not confirmed (catalog.Fee.Typical).
+		return feeAmount(f) + " (mức thu tham khảo, chờ đơn vị xác nhận)"
+	}
+	return feeAmount(f)
+}
+
+func feeAmount(f catalog.Fee) string {
 	switch {
 	case f.Amount == 0 && len([]rune(f.Note)) <= 120 && f.Note != "":
 		return f.Name + ": " + f.Note
