@@ -1,106 +1,55 @@
 package server_test
 
 import (
-	"net/url"
 	"strings"
 	"testing"
 
-	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/audit"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
 )
 
-// TestFeeBeforeResult (issue 10, "Fees before the result"): a dossier
-// whose fee is still owed is not delivered at the counter; the desk
-// records the fee paid in cash with its receipt number, the e-receipt is
-// issued as for an online payment, and the result is then delivered.
-func TestFeeBeforeResult(t *testing.T) {
+// TestConfirmTypicalFees (issue 10): the shipped catalog gives the late
+// birth-registration fee, which the provincial People's Council sets, as
+// indicative; the public page says so until the province's admin confirms
+// the amount in the admin pages. A commune's admin may not; the
+// confirmation is a new version naming who confirmed, with an audit row.
+func TestConfirmTypicalFees(t *testing.T) {
 	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
-		e := newPayEnv(t, db)
-		code := e.receivedDossier("2.000815")
-		var p paymentView
-		e.must(e.call("gialam.tiepnhan", "POST", "/api/v1/dossiers/"+code+"/payment-requests", map[string]any{"pages": 5, "copies": 2}, &p), 201)
-		e.processToResult(code)
-
-		if _, r := e.act("gialam.tiepnhan", code, "deliver", nil); r.status != 409 || r.errCode() != "fee_unpaid" {
-			t.Fatalf("delivery with the fee owed: %d %s", r.status, r.body)
-		}
-		// Only the receiving desk takes money, and says how and under which number.
-		desk := "/api/v1/payments/" + p.Ref + "/desk"
-		if r := e.call("gialam.tiepnhan", "POST", desk, map[string]any{"method": "cheque", "receipt_no": "1"}, nil); r.status != 422 || r.errCode() != "invalid_payment_method" {
-			t.Fatalf("a cheque: %d %s", r.status, r.body)
-		}
-		if r := e.call("gialam.tiepnhan", "POST", desk, map[string]any{"method": "cash", "receipt_no": " "}, nil); r.status != 422 || r.errCode() != "invalid_desk_receipt" {
-			t.Fatalf("no receipt number: %d %s", r.status, r.body)
-		}
-		if r := e.call("congdan", "POST", desk, map[string]any{"method": "cash", "receipt_no": "0042"}, nil); r.errCode() != "payment_not_permitted" {
-			t.Fatalf("the citizen recording a desk payment: %d %s", r.status, r.body)
-		}
-		var paid paymentView
-		e.must(e.call("gialam.tiepnhan", "POST", desk, map[string]any{"method": "cash", "receipt_no": "0042"}, &paid), 200)
-		if paid.State != "paid" || paid.Gateway != "cash" || paid.GatewayTxn != "0042" || paid.ReceiptNo != "0000001" || paid.ReceiptSeries != "BL-26E" {
-			t.Fatalf("after the desk payment: %+v", paid)
-		}
-		if got := actions(paid); got != "request desk" {
-			t.Fatalf("history %q", got)
-		}
-		if r := e.call("gialam.tiepnhan", "POST", desk, map[string]any{"method": "pos", "receipt_no": "9"}, nil); r.status != 409 || r.errCode() != "invalid_transition" {
-			t.Fatalf("paying twice: %d %s", r.status, r.body)
-		}
-		// The same e-receipt as online, for the citizen.
-		citizen := e.portalVisitor(t, "")
-		citizen.login("congdan")
-		receipt := citizen.get("/ho-so/" + code + "/bien-lai/" + p.Ref)
-		for _, want := range []string{"Biên lai thu phí, lệ phí", "BL-26E", "0000001", "14.000 đ"} {
-			if !receipt.has(want) {
-				t.Errorf("receipt lacks %q", want)
+		e := newEnv(t, db)
+		const code, mark = "1.001193", "mức thu tham khảo, chờ đơn vị xác nhận"
+		_, body, _ := page(t, e.srv.URL+"/thu-tuc/"+code)
+		for _, want := range []string{mark, "1.001193.000.00.00.H40", "Điều 16 Luật Hộ tịch số 60/2014/QH13"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("public page before confirming lacks %q", want)
 			}
 		}
-		// Audited: the payment_events row reached the audit log.
-		var n int
-		if err := db.QueryRowContext(t.Context(), `SELECT COUNT(*) FROM audit_entries WHERE action = 'payment_paid' AND object = ?`, "payment:"+p.Ref).Scan(&n); err != nil || n != 1 {
-			t.Fatalf("audit entries for the desk payment: %d %v", n, err)
-		}
-		if d := e.mustAct("gialam.tiepnhan", code, "deliver", nil); d.Status != "delivered" {
-			t.Fatalf("delivery after payment: %s", d.Status)
-		}
-	})
-}
 
-// TestFeeBeforeShipment (issue 10, "Fees before the result"): the result
-// is not handed to the post while its fee is owed, and nothing is ordered
-// from the post; once the desk records the payment, the shipment goes.
-func TestFeeBeforeShipment(t *testing.T) {
-	t.Parallel()
-	storetest.Engines(t, func(t *testing.T, db *store.DB) {
-		e, sim := newPostalEnv(t, db, true)
-		d := e.submitByPost(t)
-		var p paymentView
-		e.must(e.call("gialam.tiepnhan", "POST", "/api/v1/dossiers/"+d.Code+"/payment-requests", map[string]any{}, &p), 201)
-		ship := map[string]any{"receiver_name": "Nguyễn Văn An", "receiver_phone": "0912345678", "service": "express",
-			"address": map[string]string{"province": demo.ProvinceCode, "commune": demo.GiaLamCode, "detail": "Thôn Tân Lập"}}
-		if r := e.call("gialam.tiepnhan", "POST", "/api/v1/dossiers/"+d.Code+"/shipment", ship, nil); r.status != 409 || r.errCode() != "fee_unpaid" {
-			t.Fatalf("shipment with the fee owed: %d %s", r.status, r.body)
+		commune := e.admSignIn(t, "gialam.quantri")
+		commune.get("/quan-tri/thu-tuc/" + code) // any admin may read it; this picks up the form's CSRF token
+		if status, _ := commune.post("/quan-tri/thu-tuc/"+code+"/muc-thu", form("amount_0", "8000")); status != 403 {
+			t.Fatalf("a commune admin confirmed the province's fee: %d", status)
 		}
-		if n := len(sim.Shipments()); n != 0 {
-			t.Fatalf("%d orders at the post for an unpaid result", n)
+
+		province := e.admSignIn(t, "tinh.quantri")
+		if status, body := province.get("/quan-tri/thu-tuc/" + code); status != 200 || !strings.Contains(body, "Xác nhận mức thu") {
+			t.Fatalf("the admin page offers no fee confirmation: %d", status)
 		}
-		// This time through the office fee page's form.
-		desk := e.officeLogin("gialam.tiepnhan")
-		form := "/can-bo/ho-so/" + d.Code + "/thu-phi/" + p.Ref + "/tai-quay"
-		if _, page, _ := desk.get("/can-bo/ho-so/" + d.Code + "/thu-phi"); !strings.Contains(page, `action="`+form+`"`) {
-			t.Fatal("the fee page offers no desk payment")
+		status, body := province.post("/quan-tri/thu-tuc/"+code+"/muc-thu", form("amount_0", "8.000"))
+		if status != 200 || !strings.Contains(body, "Đã xác nhận mức thu") {
+			t.Fatalf("confirming: %d %s", status, body)
 		}
-		status, page, final := desk.post(form, url.Values{"method": {"pos"}, "receipt_no": {"POS-778"}})
-		if status != 200 || !strings.HasSuffix(final, "?da=tai-quay") || !strings.Contains(page, "Đã ghi nhận thu phí tại quầy") {
-			t.Fatalf("desk payment from the page: %d at %s", status, final)
+		p := e.procedure(code)
+		if p.Version != 2 || p.HasTypicalFees() || p.Fees[0].Amount != 8000 || p.FeeConfirmation == nil || p.FeeConfirmation.By != "tinh.quantri" {
+			t.Fatalf("after confirming: version %d fees %+v confirmation %+v", p.Version, p.Fees, p.FeeConfirmation)
 		}
-		if r := e.call("gialam.tiepnhan", "POST", "/api/v1/dossiers/"+d.Code+"/shipment", ship, nil); r.status != 201 && r.status != 200 {
-			t.Fatalf("shipment after payment: %d %s", r.status, r.body)
+		if logged, err := e.app.Audit.List(t.Context(), audit.Filter{Object: "procedure:" + code}); err != nil || len(logged) != 1 ||
+			logged[0].Action != "procedure_fees_confirmed" || logged[0].ActorName != "tinh.quantri" {
+			t.Fatalf("audit log of the confirmation: %+v (%v)", logged, err)
 		}
-		if got := e.get("gialam.tiepnhan", d.Code); got.Status != "delivered" {
-			t.Fatalf("after the hand-over: %s", got.Status)
+		if _, body, _ := page(t, e.srv.URL+"/thu-tuc/"+code); strings.Contains(body, mark) || !strings.Contains(body, "8.000") {
+			t.Errorf("public page after confirming still says %q or lacks the amount", mark)
 		}
 	})
 }
