@@ -197,12 +197,22 @@ func (s *Store) publish(ctx context.Context, tx *store.Tx, p Procedure, by int64
 // SeedBuiltin publishes every embedded procedure whose code is not in the
 // database yet; an edited procedure is never overwritten by the shipped one.
 func (s *Store) SeedBuiltin(ctx context.Context, tx *store.Tx) (int, error) {
+	return s.SeedBuiltinFrom(ctx, tx, "")
+}
+
+// SeedBuiltinFrom is SeedBuiltin with every shipped procedure in force
+// from day (YYYY-MM-DD) instead of its file's date, when day is set: the
+// demo generator simulates a year before the files' date.
+func (s *Store) SeedBuiltinFrom(ctx context.Context, tx *store.Tx, day string) (int, error) {
 	ps, err := Builtin()
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, p := range ps {
+		if day != "" {
+			p.EffectiveFrom = day
+		}
 		var c int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM procedures WHERE code = ?`, p.Code).Scan(&c); err != nil {
 			return n, err

@@ -180,7 +180,9 @@ func Generate(ctx context.Context, cfg GenerateConfig) (Stats, error) {
 	clock := &genClock{t: time.Date(cfg.Year, 1, 1, 0, 0, 0, 0, calendar.Zone)}
 	units := unit.NewStore(db, clock.Now)
 	cat := catalog.NewStore(db, clock.Now)
-	if err := db.InTx(ctx, func(tx *store.Tx) error { _, err := cat.SeedBuiltin(ctx, tx); return err }); err != nil {
+	// The simulated year may lie before the shipped catalog's date in force.
+	inForce := fmt.Sprintf("%04d-01-01", cfg.Year)
+	if err := db.InTx(ctx, func(tx *store.Tx) error { _, err := cat.SeedBuiltinFrom(ctx, tx, inForce); return err }); err != nil {
 		return Stats{}, err
 	}
 	au := auth.NewService(db, auth.Config{Params: DemoParams, Now: clock.Now, Units: units})
