@@ -78,7 +78,9 @@ func (s *Store) edit(ctx context.Context, a *auth.Actor, p Procedure, action str
 	if err != nil {
 		return Procedure{}, err
 	}
-	if p.EffectiveFrom == cur.EffectiveFrom && p.EffectiveFrom < Today(s.cfg.Now()) {
+	if p.EffectiveFrom != "" && p.EffectiveFrom <= cur.EffectiveFrom && p.EffectiveFrom < Today(s.cfg.Now()) {
+		// Copied from the version in force or an older one, not a date
+		// chosen: the new version starts today.
 		p.EffectiveFrom = ""
 	}
 	for _, u := range []string{cur.Unit, p.Unit} {

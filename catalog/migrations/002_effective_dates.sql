@@ -6,4 +6,3 @@
 ALTER TABLE procedure_versions ADD COLUMN effective_from BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE procedure_versions ADD COLUMN effective_to BIGINT;
 UPDATE procedure_versions SET effective_from = created_at;
-CREATE INDEX procedure_versions_in_force ON procedure_versions (code, effective_from);
