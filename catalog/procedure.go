@@ -77,6 +77,11 @@ type Procedure struct {
 	// FeeConfirmation records who confirmed the typical fees of this
 	// version for the unit, and when; nil while any fee is typical.
 	FeeConfirmation *FeeConfirmation `json:"fee_confirmation,omitempty"`
+	// SupplementDays is the time limit, in calendar days from the request,
+	// for the applicant to supplement the dossier (Mẫu 02), when the
+	// procedure's own law sets one; 0 leaves it to the unit's default
+	// (unit.SupplementDays). See dossier.SupplementDeadline.
+	SupplementDays int `json:"supplement_days,omitempty"`
 }
 
 // ResultTemplate is a result document (a certificate, a decision, an

@@ -124,6 +124,10 @@ func (p *Procedure) Validate() error {
 		c.validateResultTemplate(*p.ResultTemplate, p.Form)
 	}
 
+	if p.SupplementDays < 0 || p.SupplementDays > 365 {
+		c.addf("supplement_days", "thời hạn bổ sung %d ngày phải từ 0 (theo mặc định của đơn vị) đến 365", p.SupplementDays)
+	}
+
 	c.validateText("", reflect.ValueOf(*p))
 	return errors.Join(c.errs...)
 }

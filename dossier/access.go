@@ -59,6 +59,8 @@ func allows(a *auth.Actor, d *Dossier, r Rule, p catalog.Procedure) bool {
 		return false
 	}
 	switch {
+	case r.Role == SystemRole:
+		return false // only the sweep, which applies its rule itself
 	case r.Role == ApplicantRole:
 		return a.ID == d.ownerID
 	case r.AtReceiving:

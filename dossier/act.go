@@ -22,6 +22,10 @@ type ActInput struct {
 	Assignee string `json:"assignee,omitempty"`
 	// NewDue is the new appointment of an apology (RFC 3339).
 	NewDue *time.Time `json:"new_due,omitempty"`
+	// Items are what a supplement request asks for (request-supplement
+	// only): at least one, each a component of the procedure or a free
+	// text, with its reason. See checkItems.
+	Items []SupplementItem `json:"items,omitempty"`
 }
 
 // Act applies one action of the lifecycle table to a dossier, in one
@@ -91,6 +95,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 	var c change
 	to, step, unitID := r.To, d.Step, d.unitID
 	var eventDue *time.Time
+	var request *SupplementRequest
 
 	switch r.Move {
 	case Advance:
@@ -161,6 +166,11 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 		}
 		eventDue = &due
 	case RequestSupplement:
+		var err error
+		if request, err = s.supplementRequest(ctx, tx, d, p, in.Items, now); err != nil {
+			return err
+		}
+		c.set("supplement_due_at", request.Deadline.UnixMilli())
 		if d.Status == Processing {
 			c.set("supplements", d.Supplements+1)
 			c.set("paused_at", now.UnixMilli())
@@ -170,6 +180,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 			}
 		}
 	case Supplement:
+		c.set("supplement_due_at", nil)
 		if d.Status == SupplementRequested && d.PausedAt != nil && d.DueAt != nil {
 			// Time already used counts: the remaining working time resumes now.
 			remaining := s.cal.WorkingBetween(*d.PausedAt, *d.DueAt)
@@ -215,6 +226,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 	if to.Final() {
 		c.set("closed_at", now.UnixMilli())
 		c.set("paused_at", nil)
+		c.set("supplement_due_at", nil)
 	}
 	c.set("status", string(to))
 	c.set("step", step)
@@ -233,6 +245,11 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 	eventID, err := appendEvent(ctx, tx, d.id, now, a, r.Role, string(r.Action), d.Status, to, d.Step, step, d.unitID, unitID, eventDue, in.Note)
 	if err != nil {
 		return err
+	}
+	if request != nil {
+		if err := saveRequest(ctx, tx, eventID, d.id, request); err != nil {
+			return err
+		}
 	}
 	// Listeners write in this transaction: what they write exists if and only if the change does.
 	return s.publish(ctx, tx, d.Code, Transitioned{Action: r.Action, From: d.Status, FromUnitID: d.unitID, Note: in.Note, ActorRole: r.Role, At: now, EventID: eventID}, a)
@@ -286,15 +303,18 @@ func roleLabel(a *auth.Actor, channel string) string {
 
 func appendEvent(ctx context.Context, tx *store.Tx, dossierID int64, at time.Time, a *auth.Actor, role, action string,
 	from, to State, fromStep, toStep int, fromUnit, toUnit int64, due *time.Time, note string) (int64, error) {
-	var fu any
+	var fu, actor any
 	if fromUnit != 0 {
 		fu = fromUnit
+	}
+	if a.ID != 0 {
+		actor = a.ID // the system (the supplement sweep) is no user
 	}
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO dossier_events (dossier_id, at, actor_id, actor_name, actor_role, action,
 		from_status, to_status, from_step, to_step, from_unit_id, to_unit_id, due_at, note)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		dossierID, at.UnixMilli(), a.ID, a.FullName, role, action, string(from), string(to), fromStep, toStep, fu, toUnit, nullMs(due), note).Scan(&id)
+		dossierID, at.UnixMilli(), actor, a.FullName, role, action, string(from), string(to), fromStep, toStep, fu, toUnit, nullMs(due), note).Scan(&id)
 	return id, err
 }
 

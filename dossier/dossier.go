@@ -75,6 +75,9 @@ type Dossier struct {
 	PausedAt         *time.Time        `json:"paused_at,omitempty"`
 	ResultAt         *time.Time        `json:"result_at,omitempty"`
 	DeliveredAt      *time.Time        `json:"delivered_at,omitempty"`
+	// SupplementDue ends the applicant's time limit to supplement, while a
+	// supplement request is open (SupplementRequest.Deadline).
+	SupplementDue *time.Time `json:"supplement_due_at,omitempty"`
 	Overdue          bool              `json:"overdue"`
 	Apologized       bool              `json:"apologized"`
 	// ResultRefused: the result is a refusal during processing (the request
@@ -117,6 +120,9 @@ type Event struct {
 	Unit       string     `json:"unit,omitempty"`
 	DueAt      *time.Time `json:"due_at,omitempty"`
 	Note       string     `json:"note,omitempty"`
+	// Request is what a request-supplement event asked for, and by when;
+	// nil for other events and for requests made before issue 10.
+	Request *SupplementRequest `json:"request,omitempty"`
 }
 
 // Key is the message key naming the event's action as it was taken
@@ -182,7 +188,7 @@ const selectDossier = `SELECT d.id, d.code, d.procedure_code, d.procedure_versio
 	d.receiving_unit_id, d.channel, d.status, d.step, COALESCE(d.assignee_id, 0),
 	COALESCE(d.owner_id, 0), COALESCE(d.created_by, 0), d.on_behalf, d.on_behalf_reason, d.track_token, d.applicant_name, d.applicant_id_number, d.applicant_phone, d.applicant_email,
 	d.applicant_address, d.form, d.delivery, d.submitted_at, d.received_at, d.due_at, d.paused_at, d.result_at,
-	d.delivered_at, d.apologized, d.supplements, d.version, d.result_refused, d.apology_late
+	d.delivered_at, d.apologized, d.supplements, d.version, d.result_refused, d.apology_late, d.supplement_due_at
 	FROM dossiers d`
 
 func scanDossier(sc interface{ Scan(...any) error }) (*Dossier, error) {
@@ -190,12 +196,12 @@ func scanDossier(sc interface{ Scan(...any) error }) (*Dossier, error) {
 	var form string
 	var onBehalf, apologized, refused, apologyLate int64
 	var submitted int64
-	var received, due, paused, result, delivered sql.NullInt64
+	var received, due, paused, result, delivered, supplementDue sql.NullInt64
 	err := sc.Scan(&d.id, &d.Code, &d.Procedure, &d.ProcedureVersion, &d.unitID,
 		&d.receivingID, &d.Channel, &d.Status, &d.Step, &d.assigneeID,
 		&d.ownerID, &d.createdByID, &onBehalf, &d.OnBehalfReason, &d.TrackToken, &d.Applicant.Name, &d.Applicant.IDNumber, &d.Applicant.Phone, &d.Applicant.Email,
 		&d.Applicant.Address, &form, &d.Delivery, &submitted, &received, &due, &paused, &result,
-		&delivered, &apologized, &d.Supplements, &d.Version, &refused, &apologyLate)
+		&delivered, &apologized, &d.Supplements, &d.Version, &refused, &apologyLate, &supplementDue)
 	if err != nil {
 		return nil, err
 	}
@@ -204,6 +210,7 @@ func scanDossier(sc interface{ Scan(...any) error }) (*Dossier, error) {
 	d.SubmittedAt = fromMs(submitted)
 	d.ReceivedAt, d.DueAt, d.PausedAt = msPtr(received), msPtr(due), msPtr(paused)
 	d.ResultAt, d.DeliveredAt = msPtr(result), msPtr(delivered)
+	d.SupplementDue = msPtr(supplementDue)
 	d.StatusName = d.Status.Name()
 	if err := json.Unmarshal([]byte(form), &d.Form); err != nil {
 		return nil, err

@@ -43,7 +43,11 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, code string) (*Dossier
 
 // history lists d's events; d is decorated (its unit's name is known).
 func (s *Service) history(ctx context.Context, d *Dossier) ([]Event, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT at, COALESCE(actor_id, 0), actor_name, actor_role, action, from_status, to_status,
+	reqs, err := requests(ctx, s.db, d.id)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, at, COALESCE(actor_id, 0), actor_name, actor_role, action, from_status, to_status,
 		from_step, to_step, COALESCE(to_unit_id, 0), due_at, note
 		FROM dossier_events WHERE dossier_id = ? ORDER BY id`, d.id)
 	if err != nil {
@@ -54,14 +58,15 @@ func (s *Service) history(ctx context.Context, d *Dossier) ([]Event, error) {
 	var units []int64 // to_unit_id of each event, 0 for none
 	for rows.Next() {
 		var e Event
-		var at, unitID int64
+		var id, at, unitID int64
 		var due sql.NullInt64
-		if err := rows.Scan(&at, &e.ActorID, &e.Actor, &e.Role, &e.Action, &e.From, &e.To, &e.FromStep, &e.ToStep, &unitID, &due, &e.Note); err != nil {
+		if err := rows.Scan(&id, &at, &e.ActorID, &e.Actor, &e.Role, &e.Action, &e.From, &e.To, &e.FromStep, &e.ToStep, &unitID, &due, &e.Note); err != nil {
 			return nil, err
 		}
 		e.At = fromMs(at)
 		e.DueAt = msPtr(due)
 		e.ActionName = msg.Action(e.Action.In(e.From))
+		e.Request = reqs[id]
 		out = append(out, e)
 		units = append(units, unitID)
 	}

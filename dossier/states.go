@@ -63,10 +63,14 @@ const (
 	// withdrawal request, which withdraws the dossier (with its notice).
 	AcknowledgeWithdrawal Action = "acknowledge-withdrawal"
 	Stop                  Action = "stop"
+	// Lapse closes a dossier returned at reception whose applicant did not
+	// complete it within the time limit: it was never received (the
+	// system's act, by the supplement sweep).
+	Lapse Action = "lapse"
 )
 
 // Actions lists every action.
-var Actions = []Action{Receive, Refuse, RequestSupplement, Supplement, Forward, SendBack, Approve, Deliver, Apologize, Withdraw, AcknowledgeWithdrawal, Stop}
+var Actions = []Action{Receive, Refuse, RequestSupplement, Supplement, Forward, SendBack, Approve, Deliver, Apologize, Withdraw, AcknowledgeWithdrawal, Stop, Lapse}
 
 // Name is the Vietnamese name of an action, from the catalog (see State.Name).
 func (a Action) Name() string { return msg.Action(string(a)) }
@@ -85,6 +89,10 @@ func (a Action) In(from State) string {
 // Who acts. Officer roles are those of package auth; ApplicantRole is the
 // citizen who owns the dossier.
 const ApplicantRole = "applicant"
+
+// SystemRole is motcua itself acting on a time limit (the supplement
+// sweep, lapse.go); no user holds it.
+const SystemRole = "system"
 
 // Move says what a transition does to the step pointer.
 type Move int
@@ -159,6 +167,13 @@ var Rules = []Rule{
 
 	{From: ResultReady, Action: Deliver, Role: "reception", To: Delivered, AtReceiving: true},
 	{From: ResultReady, Action: Apologize, Role: "reception", To: ResultReady, AtReceiving: true, NeedsNote: true},
+
+	// Past the time limit to supplement (issue 10; see lapse.go): a request
+	// during processing stops the dossier with its notice (Mẫu 05); a
+	// dossier returned at reception was never received, so it closes as not
+	// received.
+	{From: SupplementRequested, Action: Stop, Role: SystemRole, To: Stopped, NeedsNote: true},
+	{From: Returned, Action: Lapse, Role: SystemRole, To: Refused, NeedsNote: true},
 }
 
 // RulesFor returns the rules for an action in a state.

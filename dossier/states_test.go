@@ -22,7 +22,7 @@ func TestLifecycleTable(t *testing.T) {
 		if r.From.Final() {
 			t.Errorf("final state %s has an outgoing rule %+v", r.From, r)
 		}
-		if r.Role != ApplicantRole && !auth.ValidRole(r.Role) {
+		if r.Role != ApplicantRole && r.Role != SystemRole && !auth.ValidRole(r.Role) {
 			t.Errorf("rule %+v names unknown role %q", r, r.Role)
 		}
 		if r.OnStep && r.AtReceiving {

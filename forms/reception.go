@@ -139,9 +139,11 @@ func (s *Service) supplement(ctx context.Context, sh *sheet) (*rendered, error) 
 	return s.renderSupplement(sh, e, n)
 }
 
-// renderSupplement lays out Mẫu 02 for the request e. The components
-// listed are the required ones the dossier still lacks; what else must be
-// completed is the officer's written reason.
+// renderSupplement lays out Mẫu 02 for the request e: the components the
+// officer marked as missing and the other items, each with its reason, and
+// the time limit to bring them (issue 10). A request made before the items
+// existed prints its written reason alone: guessing the list from the
+// uploads named what was only shown, or already brought on paper.
 func (s *Service) renderSupplement(sh *sheet, e *dossier.Event, n int) (*rendered, error) {
 	d := sh.d
 	doc := newDoc(s.fonts, false, meta{Title: Name(Supplement) + " " + d.Code, Author: sh.desk.Name, Subject: d.ProcedureName, Created: e.At})
@@ -153,15 +155,20 @@ func (s *Service) renderSupplement(sh *sheet, e *dossier.Event, n int) (*rendere
 	}
 	doc.paragraph(received+".", field)
 	var rows [][]string
-	for _, it := range dossier.Checklist(sh.p, d.Files, nil) {
-		if it.Component.Required && len(it.Files) == 0 {
-			rows = append(rows, []string{strconv.Itoa(len(rows) + 1), it.Component.Name, kindName(it.Component.Kind), two(it.Component.Quantity)})
+	if e.Request != nil {
+		for _, it := range e.Request.Items {
+			kind := "…………"
+			if it.Kind != "" {
+				kind = kindName(it.Kind)
+			}
+			rows = append(rows, []string{strconv.Itoa(len(rows) + 1), it.Name, kind, it.Reason})
 		}
 	}
 	if len(rows) > 0 {
 		doc.paragraph("Yêu cầu hoàn thiện hồ sơ gồm những nội dung sau:", section)
 		doc.drawTable(table{cols: []column{
-			{"STT", 12, center}, {"Thành phần hồ sơ cần bổ sung, hoàn thiện", 88, left}, {"Hình thức (bản chính, bản sao)", 40, center}, {"Số lượng", 25, center},
+			{"STT", 12, center}, {"Thành phần hồ sơ cần bổ sung, hoàn thiện", 63, left},
+			{"Hình thức (bản chính, bản sao chứng thực, bản chụp)", 38, center}, {"Lý do", 52, left},
 		}, rows: rows})
 		doc.space(2 * mm)
 	} else {
@@ -169,6 +176,10 @@ func (s *Service) renderSupplement(sh *sheet, e *dossier.Event, n int) (*rendere
 	}
 	doc.paragraph("Lý do:", section)
 	doc.paragraph(e.Note, body)
+	if e.Request != nil {
+		doc.paragraph("Hạn bổ sung: hết "+dateVN(e.Request.LastDay())+". Quá thời hạn này mà hồ sơ chưa được bổ sung, hoàn thiện thì "+
+			lapseOutcome(e)+".", para{size: 13, st: bold, align: justify, indent: 10 * mm, after: 2})
+	}
 	if e.From == dossier.Processing {
 		doc.paragraph("Thời gian giải quyết hồ sơ tạm dừng từ "+clockVN(e.At)+
 			" và tiếp tục được tính khi hồ sơ được bổ sung đầy đủ; thời gian đã giải quyết trước đó vẫn được tính.", body)
@@ -177,6 +188,14 @@ func (s *Service) renderSupplement(sh *sheet, e *dossier.Event, n int) (*rendere
 		") để được hướng dẫn. Ông/bà có thể tra cứu tình trạng hồ sơ trên Cổng dịch vụ công bằng mã hồ sơ và 4 số cuối số điện thoại của người nộp, hoặc quét mã QR dưới đây.", body)
 	doc.signatures(nil, &signer{Position: []string{"Người hướng dẫn"}, Hint: signHint, Name: e.Actor}, nil, sh.link())
 	return doc.finish()
+}
+
+// lapseOutcome is what happens past the time limit (dossier.LapseSupplements).
+func lapseOutcome(e *dossier.Event) string {
+	if e.From == dossier.Processing {
+		return "cơ quan giải quyết dừng giải quyết hồ sơ"
+	}
+	return "hồ sơ được coi là không được tiếp nhận"
 }
 
 func (s *Service) refusal(ctx context.Context, sh *sheet) (*rendered, error) {

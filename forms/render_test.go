@@ -25,7 +25,10 @@ func variant(t *testing.T, form string) (*sheet, *dossier.Event) {
 		d.History, d.ReceivedAt, d.Files = d.History[:1], nil, nil
 		d.Status = dossier.Returned
 		return sh, add(dossier.Event{At: at(2, 8, 20), Actor: "Nguyễn Thị Mai", Role: "reception", Action: dossier.RequestSupplement,
-			From: dossier.Submitted, To: dossier.Returned, Note: "Giấy ủy quyền chưa ghi rõ phạm vi ủy quyền; đề nghị bổ sung bản có chữ ký của bên nhận ủy quyền."})
+			From: dossier.Submitted, To: dossier.Returned, Note: "Giấy ủy quyền chưa ghi rõ phạm vi ủy quyền; đề nghị bổ sung bản có chữ ký của bên nhận ủy quyền.",
+			Request: &dossier.SupplementRequest{Deadline: at(2, 0, 0).AddDate(0, 1, 0), Days: 30, Source: "unit", Items: []dossier.SupplementItem{
+				{Component: "giay_to_can_ky", Name: "Giấy tờ, văn bản mà người yêu cầu chứng thực sẽ ký", Kind: "original", Reason: "Chưa ghi phạm vi ủy quyền"},
+				{Name: "Văn bản đồng ý của vợ hoặc chồng", Reason: "Tài sản chung của vợ chồng"}}}})
 	case Refusal:
 		d.History, d.ReceivedAt = d.History[:1], nil
 		d.Status = dossier.Refused
@@ -98,6 +101,8 @@ func TestFormsRender(t *testing.T) {
 			"Phí chứng thực chữ ký: 10.000 đồng", "Quyển số: 2026, Số thứ tự: 15", "NGƯỜI TIẾP NHẬN HỒ SƠ", "Nguyễn Thị Mai",
 			"https://motcua.example.vn/tra-cuu/" + sampleCode}},
 		{Supplement, []string{"PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "Số: 03/YCBS", "Giấy tờ, văn bản mà người yêu cầu chứng thực sẽ ký",
+			"Chưa ghi phạm vi ủy quyền", "Văn bản đồng ý của vợ hoặc chồng", "Tài sản chung của vợ chồng", "Lý do",
+			"Hạn bổ sung: hết ngày 01 tháng 4 năm 2026", "hồ sơ được coi là không được tiếp nhận",
 			"Giấy ủy quyền chưa ghi rõ phạm vi ủy quyền", "NGƯỜI HƯỚNG DẪN"}},
 		{Refusal, []string{"PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", "Số: 01/TCHS", "thuộc trường hợp không được chứng thực chữ ký"}},
 		{Apology, []string{"PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", "Số: 12/PXL", "Kính gửi: Ông/Bà Nguyễn Văn An",
@@ -126,6 +131,12 @@ func TestFormsRender(t *testing.T) {
 				if !strings.Contains(flat, w) && !strings.Contains(raw, w) {
 					t.Errorf("text lacks %q:\n%s", w, formstest.Text(t, pdf))
 				}
+			}
+			// Form 02 lists what the officer marked, never the ID card that
+			// is only shown (issue 10: the old form listed every required
+			// component without an upload).
+			if tt.form == Supplement && strings.Contains(flat, "giấy tờ tùy thân") {
+				t.Errorf("form 02 lists the ID card that is only shown:\n%s", formstest.Text(t, pdf))
 			}
 			if tt.form != TrackingBook && tt.form != Refusal && tt.form != Supplement && tt.form != "result" && !clockRE.MatchString(flat) {
 				t.Errorf("no time written as “… giờ … phút, ngày …”")

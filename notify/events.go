@@ -23,6 +23,7 @@ func (s *Service) Subscribe(bus *event.Bus) {
 //	receive                       → applicant: received, with the due date
 //	request-supplement            → applicant: supplement, with the reason
 //	refuse, stop                  → applicant: refused (not granted, when in processing), stopped, with the reason
+//	lapse (the supplement sweep)  → applicant: refused (not received), with the reason
 //	forward/approve past the last step → applicant: result ready
 //	deliver (at the counter)      → applicant: delivered, linking to the rating page
 //	apologize                     → applicant: apology, with the new date
@@ -56,6 +57,9 @@ func (s *Service) Transitioned(ctx context.Context, tx *store.Tx, e dossier.Tran
 		}
 	case dossier.Stop:
 		err = applicant(Stopped, "")
+	case dossier.Lapse:
+		// Past the time limit to supplement at reception: not received.
+		err = applicant(Refused, "")
 	case dossier.AcknowledgeWithdrawal, dossier.Withdraw:
 		// The notice of withdrawal: the applicant's request alone tells
 		// nothing yet; the desk's acknowledgement (or its own withdraw at

@@ -143,6 +143,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	headsDone := make(chan struct{})
 	go func() { app.Audit.RunAnnouncer(workerCtx, log, time.Now, 10*time.Minute); close(headsDone) }()
 	defer func() { stopWorker(); <-headsDone }()
+	// Dossiers whose applicant let the supplement time limit pass are
+	// closed by the system (dossier.LapseSupplements; safe on several instances).
+	lapseDone := make(chan struct{})
+	go func() { app.Dossiers.RunSupplementSweep(workerCtx, 10*time.Minute, log); close(lapseDone) }()
+	defer func() { stopWorker(); <-lapseDone }()
 	// Files nothing refers to any more (deleted drafts') go once a day.
 	gcDone := make(chan struct{})
 	go func() { collectDaily(workerCtx, app.Dossiers, log); close(gcDone) }()
