@@ -109,7 +109,7 @@ func TestEveryTransitionIsAuditedOnce(t *testing.T) {
 		d := w.submit(t, demo.Citizen.Username, "online")
 		steps := []step{
 			{"gialam.tiepnhan", dossier.Receive, dossier.ActInput{}, auth.Reception},
-			{"gialam.chuyenvien", dossier.RequestSupplement, dossier.ActInput{Note: "Thiếu bản chụp giấy tờ"}, auth.Specialist},
+			{"gialam.chuyenvien", dossier.RequestSupplement, dossier.ActInput{Note: "Thiếu bản chụp giấy tờ", Items: []dossier.SupplementItem{{Name: "Giấy tờ còn thiếu", Reason: "Thiếu"}}}, auth.Specialist},
 			{demo.Citizen.Username, dossier.Supplement, dossier.ActInput{}, dossier.ApplicantRole},
 			{"gialam.chuyenvien", dossier.Forward, dossier.ActInput{}, auth.Specialist},
 			{"gialam.lanhdao", dossier.SendBack, dossier.ActInput{Note: "Xem lại lời chứng"}, auth.Leader},

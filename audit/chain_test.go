@@ -161,7 +161,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 					t.Fatal(err)
 				}
 				w.now = w.now.Add(time.Hour)
-				if _, err := w.ds.Act(t.Context(), w.actor("gialam.chuyenvien"), d.Code, dossier.RequestSupplement, dossier.ActInput{Note: "thiếu"}); err != nil {
+				if _, err := w.ds.Act(t.Context(), w.actor("gialam.chuyenvien"), d.Code, dossier.RequestSupplement, dossier.ActInput{Note: "thiếu", Items: []dossier.SupplementItem{{Name: "Giấy tờ còn thiếu", Reason: "Thiếu"}}}); err != nil {
 					t.Fatal(err)
 				}
 				rows, err := w.log.List(t.Context(), audit.Filter{Object: "dossier:" + d.Code})

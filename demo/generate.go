@@ -239,7 +239,13 @@ func Generate(ctx context.Context, cfg GenerateConfig) (Stats, error) {
 			}
 			p.code = d.Code
 		} else {
-			if _, err := svc.Act(ctx, s.actor, p.code, s.action, dossier.ActInput{Note: s.note, NewDue: s.newDue}); err != nil {
+			in := dossier.ActInput{Note: s.note, NewDue: s.newDue}
+			if s.action == dossier.RequestSupplement {
+				// Mẫu 02 names what is missing (issue 10): a free line, as
+				// every procedure's components differ.
+				in.Items = []dossier.SupplementItem{{Name: "Bản sao giấy tờ còn thiếu", Reason: "Chưa nộp kèm hồ sơ"}}
+			}
+			if _, err := svc.Act(ctx, s.actor, p.code, s.action, in); err != nil {
 				return st, fmt.Errorf("demo: %s %s by %s at %s: %w", s.action, p.code, s.actor.Username, s.at.Format(time.RFC3339), err)
 			}
 		}

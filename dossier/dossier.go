@@ -78,8 +78,8 @@ type Dossier struct {
 	// SupplementDue ends the applicant's time limit to supplement, while a
 	// supplement request is open (SupplementRequest.Deadline).
 	SupplementDue *time.Time `json:"supplement_due_at,omitempty"`
-	Overdue          bool              `json:"overdue"`
-	Apologized       bool              `json:"apologized"`
+	Overdue       bool       `json:"overdue"`
+	Apologized    bool       `json:"apologized"`
 	// ResultRefused: the result is a refusal during processing (the request
 	// is not granted); its reasons are the refuse event's note.
 	ResultRefused bool `json:"result_refused,omitempty"`

@@ -35,6 +35,9 @@ type Tracking struct {
 	Paused        bool         `json:"paused"`
 	Overdue       bool         `json:"overdue"`
 	Steps         []TrackEvent `json:"steps"`
+	// Supplement is the open supplement request: what to bring, why, and
+	// by when (the applicant reads it on Mẫu 02 too).
+	Supplement *SupplementRequest `json:"supplement,omitempty"`
 }
 
 // TrackEvent is one public step of the history.
@@ -183,6 +186,8 @@ func (s *Service) tracking(ctx context.Context, d *Dossier) (*Tracking, error) {
 		ReceivedAt: d.ReceivedAt, DueAt: d.DueAt, ResultAt: d.ResultAt, DeliveredAt: d.DeliveredAt,
 		Paused: d.PausedAt != nil, Overdue: d.Overdue, Steps: make([]TrackEvent, 0, len(hist)),
 	}
+	d.History = hist
+	t.Supplement = d.OpenRequest()
 	for _, e := range hist {
 		t.Steps = append(t.Steps, TrackEvent{At: e.At, Action: string(e.Action), Name: e.ActionName, Status: e.To.Name(), Unit: e.Unit, As: e.Action.In(e.From)})
 	}

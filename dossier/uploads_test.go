@@ -64,7 +64,7 @@ func TestUploadLimits(t *testing.T) {
 			t.Fatalf("%d files, want 9 (%v)", len(got.Files), err)
 		}
 		// Asked for a supplement, the applicant may bring a new set.
-		if _, err := w.ds.Act(ctx, w.reception, d.Code, dossier.RequestSupplement, dossier.ActInput{Note: "Bản chụp mờ, đề nghị chụp lại."}); err != nil {
+		if _, err := w.ds.Act(ctx, w.reception, d.Code, dossier.RequestSupplement, dossier.ActInput{Note: "Bản chụp mờ, đề nghị chụp lại.", Items: []dossier.SupplementItem{{Name: "Giấy tờ còn thiếu", Reason: "Thiếu"}}}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := w.ds.Upload(ctx, w.citizen, d.Code, "giay_to_tuy_than", "trang.pdf", bytes.NewReader(padded(100, "six"))); err != nil {

@@ -46,6 +46,15 @@ func (o *Office) act(w http.ResponseWriter, r *http.Request, a *auth.Actor) erro
 		return o.showDossier(w, r, a, http.StatusConflict, st)
 	}
 	in.Version = v
+	if action == dossier.RequestSupplement {
+		in.Items = supplementItems(r)
+		st.Reasons = map[string]string{}
+		for _, it := range in.Items {
+			if it.Component != "" {
+				st.Reasons[it.Component] = it.Reason
+			}
+		}
+	}
 	if action == dossier.Apologize {
 		t, err := parseLocal(r.PostFormValue("new_due"))
 		if err != nil {
@@ -73,6 +82,27 @@ func (o *Office) act(w http.ResponseWriter, r *http.Request, a *auth.Actor) erro
 	}
 	http.Redirect(w, r, dossierURL(code)+"?da="+string(action), http.StatusSeeOther)
 	return nil
+}
+
+// supplementItems reads the request dialog: a ticked box "item" per
+// missing component with its reason "reason-<key>", and the "other" lines
+// (other_name, other_reason in pairs; blank pairs skipped).
+func supplementItems(r *http.Request) []dossier.SupplementItem {
+	var out []dossier.SupplementItem
+	for _, key := range r.PostForm["item"] {
+		out = append(out, dossier.SupplementItem{Component: key, Reason: r.PostFormValue("reason-" + key)})
+	}
+	names, reasons := r.PostForm["other_name"], r.PostForm["other_reason"]
+	for i, n := range names {
+		reason := ""
+		if i < len(reasons) {
+			reason = reasons[i]
+		}
+		if strings.TrimSpace(n) != "" || strings.TrimSpace(reason) != "" {
+			out = append(out, dossier.SupplementItem{Name: n, Reason: reason})
+		}
+	}
+	return out
 }
 
 // parseLocal reads a datetime-local input as Vietnam time (UTC+7).

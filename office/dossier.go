@@ -80,6 +80,17 @@ type actionForm struct {
 	Receive    bool
 	Danger     bool
 	Error      string
+	// Supplement lists, for a supplement request, the components the
+	// officer may mark as missing (never one only shown), and Others the
+	// blank "other" lines offered.
+	Supplement []supplementChoice
+	Others     []int
+}
+
+// supplementChoice is one component in the supplement request dialog.
+type supplementChoice struct {
+	Key, Name, Kind, Reason string
+	Checked                 bool
 }
 
 // actionState is what a failed action posted, to show it again with the error.
@@ -90,6 +101,9 @@ type actionState struct {
 	Note    string
 	Paper   []string
 	Field   string // the input the message is about, when it is one input
+	// Reasons are the components ticked in a failed supplement request,
+	// with the reasons typed, to show them again.
+	Reasons map[string]string
 }
 
 func (o *Office) dossierPage(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -154,6 +168,20 @@ func (o *Office) showDossier(w http.ResponseWriter, r *http.Request, a *auth.Act
 		case dossier.Receive, dossier.Forward, dossier.Approve, dossier.SendBack:
 			if f.Assignees, err = o.dossiers.Assignees(ctx, d, act); err != nil {
 				return err
+			}
+		}
+		if act == dossier.RequestSupplement {
+			f.Others = []int{1, 2, 3}
+			for _, c := range p.P.Components {
+				if c.Kind == "show" {
+					continue // shown for comparison, never missing
+				}
+				ch := supplementChoice{Key: c.Key, Name: c.Name, Kind: c.Kind}
+				if st != nil && st.Action == act {
+					ch.Reason = st.Reasons[c.Key]
+					_, ch.Checked = st.Reasons[c.Key]
+				}
+				f.Supplement = append(f.Supplement, ch)
 			}
 		}
 		if st != nil && st.Action == act {

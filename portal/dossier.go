@@ -18,9 +18,11 @@ import (
 // history and files, and what they can do now.
 type dossierPage struct {
 	web.Page
-	D             *dossier.Dossier
-	Asks          []ask
-	Request       string
+	D       *dossier.Dossier
+	Asks    []ask
+	Request string
+	// Open is the open supplement request: its items and time limit.
+	Open          *dossier.SupplementRequest
 	Comps         []compView
 	Results       []fileView
 	CanUpload     bool
@@ -100,6 +102,7 @@ func (s *Portal) dossierPage(w http.ResponseWriter, r *http.Request) error {
 	if d.Status != dossier.Returned && d.Status != dossier.SupplementRequested {
 		page.Request = ""
 	}
+	page.Open = d.OpenRequest()
 	// The components are those of the current version of the procedure;
 	// Upload checks them against the version the dossier was filed under.
 	p, err := s.catalog.Get(ctx, d.Procedure)

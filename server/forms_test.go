@@ -138,7 +138,8 @@ func TestFormsForDemoDossiers(t *testing.T) {
 
 		// B: returned for a missing component, then refused.
 		b := e.submitLacking(certify, demo.GiaLamCode, cp.Components[1].Key)
-		e.mustAct(reception, b.Code, "request-supplement", map[string]any{"note": "Thiếu giấy tờ cần chứng thực chữ ký; đề nghị nộp bản chính"})
+		e.mustAct(reception, b.Code, "request-supplement", map[string]any{"note": "Thiếu giấy tờ cần chứng thực chữ ký; đề nghị nộp bản chính",
+			"items": []map[string]any{{"component": cp.Components[1].Key, "reason": "Chưa nộp bản chính giấy tờ cần chứng thực"}}})
 		checkPDF(t, "B-02", e.pdf("congdan", "/api/v1/dossiers/"+b.Code+"/forms/02"), append(common,
 			"PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "Số: 01/YCBS", "Mã hồ sơ: "+b.Code, cp.Components[1].Name,
 			"Thiếu giấy tờ cần chứng thực chữ ký; đề nghị nộp bản chính", "NGƯỜI HƯỚNG DẪN", "Nguyễn Thị Mai")...)
@@ -153,7 +154,7 @@ func TestFormsForDemoDossiers(t *testing.T) {
 		c := e.submit(household, demo.GiaLamCode)
 		e.mustAct(reception, c.Code, "receive", nil)
 		e.advance(2 * time.Hour)
-		e.mustAct(specialist, c.Code, "request-supplement", map[string]any{"note": "Bổ sung biên bản họp thành viên hộ gia đình"})
+		e.mustAct(specialist, c.Code, "request-supplement", map[string]any{"note": "Bổ sung biên bản họp thành viên hộ gia đình", "items": []map[string]any{{"name": "Giấy tờ còn thiếu", "reason": "Chưa có biên bản họp"}}})
 		e.advance(24 * time.Hour)
 		e.mustAct("congdan", c.Code, "supplement", nil)
 		e.mustAct(specialist, c.Code, "forward", nil)

@@ -121,7 +121,7 @@ func testSupplement(t *testing.T, e *env) {
 		t.Fatalf("request without a written reason: %d %s", r.status, r.body)
 	}
 	e.advance(2 * time.Hour)
-	d = e.mustAct(who, d.Code, "request-supplement", map[string]any{"note": "Bổ sung bản vẽ tách thửa có xác nhận."})
+	d = e.mustAct(who, d.Code, "request-supplement", map[string]any{"note": "Bổ sung bản vẽ tách thửa có xác nhận.", "items": []map[string]any{{"name": "Giấy tờ còn thiếu", "reason": "Thiếu bản vẽ"}}})
 	if d.Status != "supplement_requested" || d.PausedAt == nil {
 		t.Fatalf("after request: %+v", d)
 	}
@@ -154,7 +154,7 @@ func testSupplement(t *testing.T, e *env) {
 	if contains(e.get(who, d.Code).Actions, "request-supplement") {
 		t.Fatal("a second supplement request is still offered")
 	}
-	if _, r := e.act(who, d.Code, "request-supplement", map[string]any{"note": "Lần hai"}); r.status != 409 || r.errCode() != "supplement_limit" {
+	if _, r := e.act(who, d.Code, "request-supplement", map[string]any{"note": "Lần hai", "items": []map[string]any{{"name": "Giấy tờ còn thiếu", "reason": "Lần hai"}}}); r.status != 409 || r.errCode() != "supplement_limit" {
 		t.Fatalf("second request: %d %s", r.status, r.body)
 	}
 }
@@ -162,7 +162,7 @@ func testSupplement(t *testing.T, e *env) {
 func testRefusal(t *testing.T, e *env) {
 	p := interLevel(t)
 	d := e.submit(p.Code, demo.GiaLamCode)
-	d = e.mustAct("gialam.tiepnhan", d.Code, "request-supplement", map[string]any{"note": "Thiếu bản sao giấy chứng nhận."})
+	d = e.mustAct("gialam.tiepnhan", d.Code, "request-supplement", map[string]any{"note": "Thiếu bản sao giấy chứng nhận.", "items": []map[string]any{{"name": "Giấy tờ còn thiếu", "reason": "Thiếu bản sao"}}})
 	if d.Status != "returned" {
 		t.Fatalf("returned for completion: %s", d.Status)
 	}

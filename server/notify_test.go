@@ -123,7 +123,7 @@ func TestCitizenNotifications(t *testing.T) {
 				for d.StepRole != "specialist" {
 					d = e.mustAct(officer(d.StepRole, d.Unit), code, "forward", nil)
 				}
-				e.mustAct(officer("specialist", d.Unit), code, "request-supplement", map[string]any{"note": "Bổ sung bản sao giấy chứng nhận quyền sử dụng đất"})
+				e.mustAct(officer("specialist", d.Unit), code, "request-supplement", map[string]any{"note": "Bổ sung bản sao giấy chứng nhận quyền sử dụng đất", "items": []map[string]any{{"name": "Giấy tờ còn thiếu", "reason": "Thiếu bản sao"}}})
 			}, "supplement", "Hồ sơ %s cần bổ sung, hoàn thiện", []string{"Nội dung yêu cầu: Bổ sung bản sao giấy chứng nhận quyền sử dụng đất",
 				"Bổ sung hồ sơ: " + site + "/ho-so/{code}"}},
 			{"result ready, months late", func() {

@@ -219,7 +219,7 @@ func TestOfficePagesInEnglish(t *testing.T) {
 	code := e.submit(p.Code, demo.GiaLamCode).Code
 	received := e.submit(p.Code, demo.GiaLamCode).Code
 	e.mustAct("gialam.tiepnhan", received, "receive", nil)
-	e.mustAct(officer("specialist", demo.DistrictCode), received, "request-supplement", map[string]any{"note": "Bổ sung bản vẽ."})
+	e.mustAct(officer("specialist", demo.DistrictCode), received, "request-supplement", map[string]any{"note": "Bổ sung bản vẽ.", "items": []map[string]any{{"name": "Giấy tờ còn thiếu", "reason": "Thiếu bản vẽ"}}})
 
 	pages := []struct {
 		user, path string

@@ -258,7 +258,7 @@ func testVersionConflict(t *testing.T, e *env) {
 	if versionRE.FindStringSubmatch(page2)[1] != v {
 		t.Fatal("the two officers see different versions")
 	}
-	form := func() url.Values { return url.Values{"version": {v}, "note": {"Thiếu giấy tờ."}} }
+	form := func() url.Values { return url.Values{"version": {v}, "note": {"Thiếu giấy tờ."}, "other_name": {"Giấy tờ còn thiếu"}, "other_reason": {"Thiếu"}} }
 	if status, _, _ := first.post("/can-bo/ho-so/"+code+"/thao-tac/request-supplement", form()); status != 200 {
 		t.Fatalf("first officer: %d", status)
 	}

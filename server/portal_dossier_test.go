@@ -31,7 +31,7 @@ func TestPortalMyDossiers(t *testing.T) {
 
 		// The desk returns it for completion: the citizen sees the request and supplements.
 		const request = "Bản chụp giấy tờ tùy thân bị mờ, đề nghị tải lại bản rõ nét."
-		e.mustAct("gialam.tiepnhan", d.Code, "request-supplement", map[string]any{"note": request})
+		e.mustAct("gialam.tiepnhan", d.Code, "request-supplement", map[string]any{"note": request, "items": []map[string]any{{"name": "Giấy tờ còn thiếu", "reason": "Bản chụp mờ"}}})
 		mine = b.get("/ho-so-cua-toi")
 		if !mine.has("Cần bổ sung, hoàn thiện hồ sơ") || !mine.has(`href="`+page+`#bo-sung"`) {
 			t.Fatalf("my dossiers, returned:\n%s", mainOf(mine.body))

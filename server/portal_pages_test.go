@@ -120,7 +120,7 @@ func TestPortalPagesInEnglish(t *testing.T) {
 	e.processToResult(delivered.Code)
 	e.mustAct("gialam.tiepnhan", delivered.Code, "deliver", nil)
 	returned := e.submit(signatureProc, demo.GiaLamCode)
-	e.mustAct("gialam.tiepnhan", returned.Code, "request-supplement", map[string]any{"note": "Thiếu bản chụp"})
+	e.mustAct("gialam.tiepnhan", returned.Code, "request-supplement", map[string]any{"note": "Thiếu bản chụp", "items": []map[string]any{{"name": "Giấy tờ còn thiếu", "reason": "Thiếu bản chụp"}}})
 
 	b := e.portalVisitor(t, "en")
 	b.login("congdan")
