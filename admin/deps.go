@@ -58,5 +58,7 @@ type Units interface {
 	MergeAs(ctx context.Context, a *auth.Actor, fromCode, intoCode, reason string) error
 	PlanMerge(ctx context.Context, a *auth.Actor, fromCode, intoCode string) (unit.MergePlan, error)
 	RenameAs(ctx context.Context, a *auth.Actor, code, newCode, newName, reason string) error
+	SetSupplementDaysAs(ctx context.Context, a *auth.Actor, code string, days int) error
+	SupplementDaysOf(ctx context.Context, id int64) (int, error)
 	Tree(ctx context.Context, a *auth.Actor) ([]unit.Node, error)
 }

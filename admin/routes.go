@@ -14,6 +14,7 @@ func (o *Admin) Register(mux web.Mux) {
 	mux.HandleFunc("POST /quan-tri/don-vi/{code}/doi-ten", h(o.rename))
 	mux.HandleFunc("POST /quan-tri/don-vi/{code}/sap-nhap", h(o.merge))
 	mux.HandleFunc("POST /quan-tri/don-vi/{code}/xac-thuc-2-lop", h(o.setTOTPPolicy))
+	mux.HandleFunc("POST /quan-tri/don-vi/{code}/han-bo-sung", h(o.setSupplementDays))
 
 	mux.HandleFunc("GET /quan-tri/nguoi-dung", h(o.users))
 	mux.HandleFunc("POST /quan-tri/nguoi-dung", h(o.createOfficer))

@@ -3,6 +3,7 @@ package admin
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -80,6 +81,9 @@ type unitDetailPage struct {
 	Notice       string
 	// TOTPRequired: the unit requires TOTP of its admins and leaders.
 	TOTPRequired bool
+	// SupplementDays is the unit's default time limit to supplement a
+	// dossier, for procedures that set none.
+	SupplementDays int
 }
 
 func (o *Admin) unitPage(w http.ResponseWriter, r *http.Request) error {
@@ -108,6 +112,9 @@ func (o *Admin) renderUnit(w http.ResponseWriter, r *http.Request, a *auth.Actor
 		return err
 	}
 	if p.TOTPRequired, err = o.auth.TOTPRequired(ctx, u.ID); err != nil {
+		return err
+	}
+	if p.SupplementDays, err = o.units.SupplementDaysOf(ctx, u.ID); err != nil {
 		return err
 	}
 	hist, err := o.units.History(ctx, u.ID)
@@ -208,6 +215,23 @@ func (o *Admin) rename(w http.ResponseWriter, r *http.Request) error {
 		code = r.PathValue("code")
 	}
 	return seeOther(w, r, unitURL(code, "renamed"))
+}
+
+// setSupplementDays changes the unit's default time limit to supplement
+// a dossier (issue 10), used when the procedure sets none.
+func (o *Admin) setSupplementDays(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAdmin(r)
+	if err != nil {
+		return err
+	}
+	days, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("supplement_days")))
+	if err != nil {
+		days = -1 // the range check below says what is wrong
+	}
+	if err := o.units.SetSupplementDaysAs(r.Context(), a, r.PathValue("code"), days); err != nil {
+		return o.unitFail(w, r, a, "supplement", unitForm{Level: unit.Commune}, err)
+	}
+	return seeOther(w, r, unitURL(r.PathValue("code"), "supplement_days"))
 }
 
 type mergePage struct {

@@ -142,7 +142,13 @@ func TestFormsForDemoDossiers(t *testing.T) {
 			"items": []map[string]any{{"component": cp.Components[1].Key, "reason": "Chưa nộp bản chính giấy tờ cần chứng thực"}}})
 		checkPDF(t, "B-02", e.pdf("congdan", "/api/v1/dossiers/"+b.Code+"/forms/02"), append(common,
 			"PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "Số: 01/YCBS", "Mã hồ sơ: "+b.Code, cp.Components[1].Name,
+			"Chưa nộp bản chính giấy tờ cần chứng thực", "Hạn bổ sung: hết ngày 02 tháng 4 năm 2026",
 			"Thiếu giấy tờ cần chứng thực chữ ký; đề nghị nộp bản chính", "NGƯỜI HƯỚNG DẪN", "Nguyễn Thị Mai")...)
+		// Only what the officer marked: never the ID card that is only shown.
+		if b02 := formstest.Flat(t, e.pdf("congdan", "/api/v1/dossiers/"+b.Code+"/forms/02")); cp.Components[0].Kind != "show" ||
+			strings.Contains(b02, cp.Components[0].Name[:40]) {
+			t.Errorf("B-02 lists the component only shown (%s):\n%s", cp.Components[0].Name, b02)
+		}
 		e.upload("congdan", b.Code, cp.Components[1].Key, "scan.pdf", samplePDF)
 		e.mustAct("congdan", b.Code, "supplement", nil)
 		e.mustAct(reception, b.Code, "refuse", map[string]any{"note": "Giấy tờ có nội dung trái pháp luật, không được chứng thực chữ ký"})

@@ -120,6 +120,20 @@ func testSupplement(t *testing.T, e *env) {
 	if _, r := e.act(who, d.Code, "request-supplement", nil); r.status != 422 || r.errCode() != "note_required" {
 		t.Fatalf("request without a written reason: %d %s", r.status, r.body)
 	}
+	// The request names what is missing (issue 10): a list, checked.
+	for _, c := range []struct {
+		items any
+		code  string
+	}{
+		{nil, "supplement_items_required"},
+		{[]map[string]any{{"component": "khong_co", "reason": "Thiếu"}}, "supplement_component_unknown"},
+		{[]map[string]any{{"name": "Bản vẽ", "reason": "Thiếu"}, {"name": "bản vẽ", "reason": "Mờ"}}, "supplement_item_duplicate"},
+		{[]map[string]any{{"name": "Bản vẽ", "reason": ""}}, "supplement_reason_required"},
+	} {
+		if _, r := e.act(who, d.Code, "request-supplement", map[string]any{"note": "Bổ sung.", "items": c.items}); r.status != 422 || r.errCode() != c.code {
+			t.Errorf("items %v: %d %s, want 422 %s", c.items, r.status, r.body, c.code)
+		}
+	}
 	e.advance(2 * time.Hour)
 	d = e.mustAct(who, d.Code, "request-supplement", map[string]any{"note": "Bổ sung bản vẽ tách thửa có xác nhận.", "items": []map[string]any{{"name": "Giấy tờ còn thiếu", "reason": "Thiếu bản vẽ"}}})
 	if d.Status != "supplement_requested" || d.PausedAt == nil {

@@ -172,6 +172,7 @@ var scopeRoutes = map[string]scopeRoute{
 	"POST /quan-tri/cong-dan/{username}/trang-thai":       {who: citizenAdmins, path: fixed("/quan-tri/cong-dan/congdan/trang-thai"), form: url.Values{"disabled": {"0"}}},
 	"POST /quan-tri/cong-dan/{username}/mat-khau":         {who: citizenAdmins, path: fixed("/quan-tri/cong-dan/congdan/mat-khau"), form: url.Values{"password": {"x"}}},
 	"POST /quan-tri/don-vi/{code}/xac-thuc-2-lop":         {who: scoped, right: auth.ManageUnits, path: unitPage("/xac-thuc-2-lop"), form: url.Values{"required": {"0"}}},
+	"POST /quan-tri/don-vi/{code}/han-bo-sung":            {who: scoped, right: auth.ManageUnits, path: unitPage("/han-bo-sung"), form: url.Values{"supplement_days": {"30"}}},
 	"POST /quan-tri/nguoi-dung/{username}/xac-thuc-2-lop": {who: scoped, right: auth.ManageAccounts, path: func(tg *scopeTarget) string { return "/quan-tri/nguoi-dung/" + tg.spare + "/xac-thuc-2-lop" }},
 	"GET /tai-khoan/mat-khau":                             {who: account, path: fixed("/tai-khoan/mat-khau")},
 	"POST /tai-khoan/mat-khau":                            {who: account, path: fixed("/tai-khoan/mat-khau"), form: url.Values{"old": {""}, "new": {"x"}}},

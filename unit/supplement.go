@@ -32,6 +32,11 @@ func SupplementDays(ctx context.Context, q store.Querier, id int64) (int, error)
 	return days, err
 }
 
+// SupplementDaysOf is SupplementDays on the store's database, for pages.
+func (s *Store) SupplementDaysOf(ctx context.Context, id int64) (int, error) {
+	return SupplementDays(ctx, s.db, id)
+}
+
 // SetSupplementDaysAs changes the default time limit for supplements of a
 // unit a administers, leaving a security event for the audit log.
 func (s *Store) SetSupplementDaysAs(ctx context.Context, a *auth.Actor, code string, days int) error {
