@@ -182,6 +182,11 @@ type dossierView struct {
 		Action, From, To, Note string
 		Role, Unit             string
 		ActionName             string `json:"action_name"`
+		// Request is a supplement request's items and time limit.
+		Request *struct {
+			Deadline time.Time
+			Items    []struct{ Component, Name, Reason string }
+		}
 	}
 	Files []struct {
 		ID        int64

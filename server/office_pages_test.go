@@ -23,6 +23,7 @@ func TestOfficePages(t *testing.T) {
 		{"a refusal needs a written reason", testRefusalNeedsReason},
 		{"two officers, one dossier: the second sees the conflict", testVersionConflict},
 		{"a late result: apology with a new date in Vietnam time", testApologyOnPages},
+		{"a supplement request ticks the missing components, each with its reason", testSupplementDialog},
 	})
 }
 
@@ -215,6 +216,41 @@ func testProcessingOnPages(t *testing.T, e *env) {
 	}
 }
 
+// testSupplementDialog (issue 10): the request dialog offers the
+// procedure's components (never one only shown) with a reason each and
+// "other" lines; what is ticked is what the request, and form 02, name.
+func testSupplementDialog(t *testing.T, e *env) {
+	p := e.procedure("2.000884")
+	shown, kept := p.Components[0], p.Components[1]
+	if shown.Kind != "show" {
+		t.Fatalf("component 0 of 2.000884 is %s, the test wants the ID card only shown", shown.Kind)
+	}
+	code := e.submit(p.Code, demo.GiaLamCode).Code
+	desk := e.officeLogin("gialam.tiepnhan")
+	_, page := desk.offered(code)
+	if !strings.Contains(page, `name="item" value="`+kept.Key+`"`) || !strings.Contains(page, `name="reason-`+kept.Key+`"`) ||
+		!strings.Contains(page, `name="other_name"`) || strings.Contains(page, `name="item" value="`+shown.Key+`"`) {
+		t.Fatalf("the dialog does not offer exactly the components that can be missing:\n%s", page)
+	}
+	// Ticked without a reason: the error, and the box stays ticked.
+	status, body, _ := desk.act(code, "request-supplement", url.Values{"note": {"Hồ sơ chưa đầy đủ."}, "item": {kept.Key}})
+	if status != 422 || !strings.Contains(body, "Vui lòng ghi lý do cho từng nội dung cần bổ sung") ||
+		!strings.Contains(body, `value="`+kept.Key+`" checked`) {
+		t.Fatalf("a tick without a reason: %d", status)
+	}
+	status, _, _ = desk.act(code, "request-supplement", url.Values{"note": {"Hồ sơ chưa đầy đủ."}, "item": {kept.Key},
+		"reason-" + kept.Key: {"Chưa có chữ ký"}, "other_name": {"Văn bản đồng ý của vợ/chồng", ""}, "other_reason": {"Tài sản chung", ""}})
+	if status != 200 {
+		t.Fatalf("the request: %d", status)
+	}
+	d := e.get("gialam.tiepnhan", code)
+	last := d.History[len(d.History)-1]
+	if d.Status != "returned" || last.Request == nil || len(last.Request.Items) != 2 ||
+		last.Request.Items[0].Component != kept.Key || last.Request.Items[1].Name != "Văn bản đồng ý của vợ/chồng" {
+		t.Fatalf("the request recorded %+v", last.Request)
+	}
+}
+
 func testRefusalNeedsReason(t *testing.T, e *env) {
 	p := interLevel(t)
 	code := e.submit(p.Code, demo.GiaLamCode).Code
@@ -258,7 +294,9 @@ func testVersionConflict(t *testing.T, e *env) {
 	if versionRE.FindStringSubmatch(page2)[1] != v {
 		t.Fatal("the two officers see different versions")
 	}
-	form := func() url.Values { return url.Values{"version": {v}, "note": {"Thiếu giấy tờ."}, "other_name": {"Giấy tờ còn thiếu"}, "other_reason": {"Thiếu"}} }
+	form := func() url.Values {
+		return url.Values{"version": {v}, "note": {"Thiếu giấy tờ."}, "other_name": {"Giấy tờ còn thiếu"}, "other_reason": {"Thiếu"}}
+	}
 	if status, _, _ := first.post("/can-bo/ho-so/"+code+"/thao-tac/request-supplement", form()); status != 200 {
 		t.Fatalf("first officer: %d", status)
 	}
