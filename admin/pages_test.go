@@ -67,6 +67,10 @@ func (f *fakeUnits) Departments(_ context.Context, id int64) ([]unit.Department,
 	return nil, nil
 }
 
+func (f *fakeUnits) SupplementDaysOf(context.Context, int64) (int, error) {
+	return unit.DefaultSupplementDays, nil
+}
+
 func (f *fakeUnits) History(context.Context, int64) ([]unit.Change, error) {
 	return []unit.Change{{Code: "X01", Name: "Xã Gia Thủy", Reason: "created", From: 1700000000000}}, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/problem"
@@ -129,6 +130,24 @@ func TestSupplementDefaults(t *testing.T) {
 		got, _ := w.ds.Get(ctx, w.citizen, d.Code)
 		if r := got.OpenRequest(); r == nil || r.Days != 10 || r.Source != "unit" {
 			t.Fatalf("request %+v, want the unit's 10 days", r)
+		}
+		// The procedure's own limit, once a version sets one, comes first.
+		np := w.proc
+		np.SupplementDays = 5
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := catalog.NewStore(db, nil).Publish(ctx, tx, np, admin.ID)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		d = submitted(t, w)
+		if _, err := w.ds.Act(ctx, w.reception, d.Code, dossier.RequestSupplement, dossier.ActInput{Note: "Thiếu.",
+			Items: []dossier.SupplementItem{item("giay_to_can_ky", "Chưa ký")}}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = w.ds.Get(ctx, w.citizen, d.Code)
+		if r := got.OpenRequest(); r == nil || r.Days != 5 || r.Source != "procedure" {
+			t.Fatalf("request %+v, want the procedure's 5 days", r)
 		}
 		if got := dossier.SupplementDeadline(flatCalendar{}, time.Date(2026, 3, 2, 16, 0, 0, 0, calendar.Zone), 10); !got.Equal(time.Date(2026, 3, 13, 0, 0, 0, 0, calendar.Zone)) {
 			t.Errorf("10 days from 02/03 end at %v, want the end of 12/03", got)

@@ -485,6 +485,11 @@ func (u *tab) act(t *testing.T, code, action, note string) string {
 	if note != "" {
 		u.fill(t, "note-"+action, note)
 	}
+	if action == "request-supplement" {
+		// A request names what is missing (issue 10): one "other" line.
+		u.fill(t, "other-name-1", "Giấy tờ còn thiếu")
+		u.fill(t, "other-reason-1", note)
+	}
 	label := u.text(t, form+" button[type=submit]")
 	return u.button(t, form, label, 200)
 }
