@@ -73,7 +73,8 @@ func lifecyclePaths() []lifecyclePath {
 		{"supplemented", func(e *env, code string) {
 			e.mustAct(desk, code, "receive", nil)
 			e.advance(2 * time.Hour)
-			e.mustAct(officer("specialist", demo.GiaLamCode), code, "request-supplement", note("Bổ sung bản sao hợp đồng thuê địa điểm kinh doanh."))
+			e.mustAct(officer("specialist", demo.GiaLamCode), code, "request-supplement", map[string]any{"note": "Bổ sung bản sao hợp đồng thuê địa điểm kinh doanh.",
+				"items": []map[string]any{{"name": "Bản sao hợp đồng thuê địa điểm kinh doanh", "reason": "Chưa nộp kèm hồ sơ"}}})
 			e.advance(24 * time.Hour)
 			e.mustAct("congdan", code, "supplement", nil)
 			e.advance(time.Hour)
