@@ -82,6 +82,9 @@ type Procedure struct {
 	// procedure's own law sets one; 0 leaves it to the unit's default
 	// (unit.SupplementDays). See dossier.SupplementDeadline.
 	SupplementDays int `json:"supplement_days,omitempty"`
+	// Pauses are the periods this procedure's law excludes from its
+	// processing time (catalog/pauses.go); none when empty.
+	Pauses []Pause `json:"pauses,omitempty"`
 }
 
 // ResultTemplate is a result document (a certificate, a decision, an

@@ -120,6 +120,7 @@ func (p *Procedure) Validate() error {
 		c.required(fmt.Sprintf("requirements[%d]", i), s)
 	}
 	c.validateSteps(p.Steps, p.Time, seenLevel)
+	c.validatePauses(p.Pauses)
 	if p.ResultTemplate != nil {
 		c.validateResultTemplate(*p.ResultTemplate, p.Form)
 	}

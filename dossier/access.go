@@ -74,6 +74,10 @@ func actionsFor(a *auth.Actor, d *Dossier, p catalog.Procedure) []Action {
 	var out []Action
 	seen := map[Action]bool{}
 	for _, r := range Rules {
+		// A pause is offered only where the procedure's law excludes a period.
+		if r.Action == PauseClock && len(p.Pauses) == 0 {
+			continue
+		}
 		if r.From == d.Status && !seen[r.Action] && allows(a, d, r, p) {
 			seen[r.Action] = true
 			out = append(out, r.Action)
@@ -85,6 +89,12 @@ func actionsFor(a *auth.Actor, d *Dossier, p catalog.Procedure) []Action {
 // limitReached refuses an action the law allows only once, when it has
 // been taken: the supplement request during processing (Decree 118).
 func limitReached(d *Dossier, a Action) error {
+	if !ClockAllows(d.Status, d.PausedAt != nil, a) {
+		if a == ResumeClock {
+			return problem.New(problem.ErrState, "clock_not_paused")
+		}
+		return problem.New(problem.ErrState, "clock_paused", problem.Key("action."+string(a)))
+	}
 	if a == RequestSupplement && d.Status == Processing && d.Supplements >= 1 {
 		return problem.New(problem.ErrState, "supplement_limit")
 	}

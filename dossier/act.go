@@ -26,6 +26,9 @@ type ActInput struct {
 	// only): at least one, each a component of the procedure or a free
 	// text, with its reason. See checkItems.
 	Items []SupplementItem `json:"items,omitempty"`
+	// Kind is the kind of period a pause excludes: one the procedure
+	// declares (catalog.Procedure.Pauses).
+	Kind string `json:"kind,omitempty"`
 }
 
 // Act applies one action of the lifecycle table to a dossier, in one
@@ -193,6 +196,16 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 				return err
 			}
 		}
+	case PauseClock:
+		if err := s.pauseClock(ctx, tx, &c, d, p, now, in); err != nil {
+			return err
+		}
+	case ResumeClock:
+		due, err := s.resumeClock(ctx, tx, &c, d, p, now, in.Note)
+		if err != nil {
+			return err
+		}
+		eventDue = due
 	case Apologize:
 		if in.NewDue == nil || !in.NewDue.After(now) || (d.DueAt != nil && !in.NewDue.After(*d.DueAt)) {
 			return problem.Invalid("new_due", "invalid_new_due")
@@ -227,6 +240,9 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 		c.set("closed_at", now.UnixMilli())
 		c.set("paused_at", nil)
 		c.set("supplement_due_at", nil)
+		if err := closePauses(ctx, tx, d, now); err != nil {
+			return err
+		}
 	}
 	c.set("status", string(to))
 	c.set("step", step)

@@ -9,6 +9,7 @@ import (
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/msg"
 	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/vntext"
 )
@@ -152,7 +153,8 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 		args = append(args, f.Channel)
 	}
 	if f.Overdue {
-		where = append(where, "d.status IN ('processing', 'result_ready') AND d.due_at < ?")
+		// A paused clock is judged at the pause (isOverdue).
+		where = append(where, "d.status IN ('processing', 'result_ready') AND d.due_at < ? AND (d.paused_at IS NULL OR d.due_at < d.paused_at)")
 		args = append(args, s.cal.LateBefore(s.cfg.Now()).UnixMilli())
 	}
 	if f.Mine {
@@ -209,11 +211,17 @@ func (s *Service) CountByStatus(ctx context.Context) (map[State]int64, error) {
 	return out, rows.Err()
 }
 
-// Pause is one stored clock pause.
+// Pause is one stored clock pause: the interval the clock did not count.
 type Pause struct {
-	Start  time.Time  `json:"start"`
-	End    *time.Time `json:"end,omitempty"`
-	Reason string     `json:"reason"`
+	Start time.Time  `json:"start"`
+	End   *time.Time `json:"end,omitempty"`
+	// Kind is PauseSupplement or one of the procedure's (catalog.PauseKinds);
+	// KindName is its Vietnamese name.
+	Kind     string `json:"kind"`
+	KindName string `json:"kind_name"`
+	// Reason is the note the pause began with, EndNote the one it ended with.
+	Reason  string `json:"reason"`
+	EndNote string `json:"end_note,omitempty"`
 }
 
 // Pauses lists a dossier's clock pauses (for audit of on-time results).
@@ -222,7 +230,11 @@ func (s *Service) Pauses(ctx context.Context, a *auth.Actor, code string) ([]Pau
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT started_at, ended_at, reason FROM dossier_pauses WHERE dossier_id = ? ORDER BY id`, d.id)
+	return s.pauses(ctx, s.db, d)
+}
+
+func (s *Service) pauses(ctx context.Context, q store.Querier, d *Dossier) ([]Pause, error) {
+	rows, err := q.QueryContext(ctx, `SELECT started_at, ended_at, reason, kind, end_note FROM dossier_pauses WHERE dossier_id = ? ORDER BY id`, d.id)
 	if err != nil {
 		return nil, err
 	}
@@ -232,10 +244,10 @@ func (s *Service) Pauses(ctx context.Context, a *auth.Actor, code string) ([]Pau
 		var st int64
 		var end sql.NullInt64
 		var p Pause
-		if err := rows.Scan(&st, &end, &p.Reason); err != nil {
+		if err := rows.Scan(&st, &end, &p.Reason, &p.Kind, &p.EndNote); err != nil {
 			return nil, err
 		}
-		p.Start, p.End = fromMs(st), msPtr(end)
+		p.Start, p.End, p.KindName = fromMs(st), msPtr(end), PauseKindName(p.Kind)
 		out = append(out, p)
 	}
 	return out, rows.Err()

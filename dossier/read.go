@@ -33,17 +33,26 @@ func (sc Scope) where() (string, []any) {
 }
 
 // DueRange is a span of due times [From, To); a zero end is unbounded.
-type DueRange struct{ From, To time.Time }
+// Paused selects instead the dossiers in processing whose clock an
+// officer's pause holds (their due time is not running: no band).
+type DueRange struct {
+	From, To time.Time
+	Paused   bool
+}
 
 // Tally counts the dossiers in sc by state and, for each of ranges, the
-// open ones (processing or result ready) whose due time falls in it.
-// One query answers both, so the counts agree with each other.
+// open ones (processing or result ready, clock running) whose due time
+// falls in it. One query answers both, so the counts agree with each other.
 func (s *Service) Tally(ctx context.Context, sc Scope, ranges []DueRange) (map[State]int64, []int64, error) {
-	const open = `d.status IN ('processing', 'result_ready') AND d.due_at IS NOT NULL`
+	const open = `d.status IN ('processing', 'result_ready') AND d.due_at IS NOT NULL AND d.paused_at IS NULL`
 	var cols []string
 	var args []any
 	for _, r := range ranges {
 		cond := open
+		if r.Paused {
+			cols = append(cols, `, SUM(CASE WHEN d.status = 'processing' AND d.paused_at IS NOT NULL THEN 1 ELSE 0 END)`)
+			continue
+		}
 		if !r.From.IsZero() {
 			cond += ` AND d.due_at >= ?`
 			args = append(args, r.From.UnixMilli())

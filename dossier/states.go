@@ -67,10 +67,16 @@ const (
 	// complete it within the time limit: it was never received (the
 	// system's act, by the supplement sweep).
 	Lapse Action = "lapse"
+	// PauseClock stops the clock of a dossier in processing for a period the
+	// procedure's law excludes (catalog.Pause: financial obligations,
+	// public posting, verification…); ResumeClock restarts it. The state stays
+	// Processing; ClockAllows says what else may happen meanwhile.
+	PauseClock  Action = "pause"
+	ResumeClock Action = "resume"
 )
 
 // Actions lists every action.
-var Actions = []Action{Receive, Refuse, RequestSupplement, Supplement, Forward, SendBack, Approve, Deliver, Apologize, Withdraw, AcknowledgeWithdrawal, Stop, Lapse}
+var Actions = []Action{Receive, Refuse, RequestSupplement, Supplement, Forward, SendBack, Approve, Deliver, Apologize, Withdraw, AcknowledgeWithdrawal, Stop, Lapse, PauseClock, ResumeClock}
 
 // Name is the Vietnamese name of an action, from the catalog (see State.Name).
 func (a Action) Name() string { return msg.Action(string(a)) }
@@ -174,6 +180,42 @@ var Rules = []Rule{
 	// received.
 	{From: SupplementRequested, Action: Stop, Role: SystemRole, To: Stopped, NeedsNote: true},
 	{From: Returned, Action: Lapse, Role: SystemRole, To: Refused, NeedsNote: true},
+	// Clock pauses besides the supplement (regulations §8, items 7 and 9):
+	// the officer holding the current step stops and restarts the clock,
+	// each with a written note; the dossier stays in processing.
+	{From: Processing, Action: PauseClock, Role: "specialist", To: Processing, OnStep: true, NeedsNote: true},
+	{From: Processing, Action: PauseClock, Role: "leader", To: Processing, OnStep: true, NeedsNote: true},
+	{From: Processing, Action: PauseClock, Role: "clerk", To: Processing, OnStep: true, NeedsNote: true},
+	{From: Processing, Action: PauseClock, Role: "reception", To: Processing, OnStep: true, NeedsNote: true},
+	{From: Processing, Action: ResumeClock, Role: "specialist", To: Processing, OnStep: true, NeedsNote: true},
+	{From: Processing, Action: ResumeClock, Role: "leader", To: Processing, OnStep: true, NeedsNote: true},
+	{From: Processing, Action: ResumeClock, Role: "clerk", To: Processing, OnStep: true, NeedsNote: true},
+	{From: Processing, Action: ResumeClock, Role: "reception", To: Processing, OnStep: true, NeedsNote: true},
+}
+
+// WhilePaused are the only actions of the Processing rows that apply while
+// an officer's pause holds the clock: the work waits for the excluded
+// period to end (ResumeClock, which records its end) before the dossier moves
+// on, but the leader may still stop it and the applicant withdraw it, which
+// end the pause with the dossier. PauseClock applies only while the clock runs.
+var WhilePaused = []Action{ResumeClock, Stop, Withdraw}
+
+// ClockAllows reports whether action a applies given the clock of a
+// dossier in state st: paused (paused is true) or running. Only Processing
+// has an officer's pause; the supplement pause is its own state.
+func ClockAllows(st State, paused bool, a Action) bool {
+	if st != Processing {
+		return true
+	}
+	if !paused {
+		return a != ResumeClock
+	}
+	for _, x := range WhilePaused {
+		if x == a {
+			return true
+		}
+	}
+	return false
 }
 
 // RulesFor returns the rules for an action in a state.

@@ -38,6 +38,18 @@ type Tracking struct {
 	// Supplement is the open supplement request: what to bring, why, and
 	// by when (the applicant reads it on Mẫu 02 too).
 	Supplement *SupplementRequest `json:"supplement,omitempty"`
+	// Pauses are the periods the clock did not count, with the note the
+	// officer wrote for the applicant when each began (regulations §8).
+	Pauses []TrackPause `json:"pauses"`
+}
+
+// TrackPause is one clock pause as the applicant sees it.
+type TrackPause struct {
+	Kind     string     `json:"kind"`
+	KindName string     `json:"kind_name"`
+	Start    time.Time  `json:"start"`
+	End      *time.Time `json:"end,omitempty"`
+	Note     string     `json:"note,omitempty"`
 }
 
 // TrackEvent is one public step of the history.

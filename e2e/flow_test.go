@@ -237,7 +237,7 @@ func TestSupplementInBrowser(t *testing.T) {
 		if status := specialist.officeStatus(t); !strings.HasPrefix(status, "Chờ bổ sung hồ sơ") {
 			t.Errorf("status after the request: %q", status)
 		}
-		specialist.wantText(t, `section[aria-labelledby="h-status"]`, "Tạm dừng chờ bổ sung", "đồng hồ dừng", "đang tạm dừng", reason)
+		specialist.wantText(t, `section[aria-labelledby="h-status"]`, "Tạm dừng tính thời gian", "đồng hồ dừng", "đang tạm dừng", reason)
 		specialist.wantText(t, `section[aria-labelledby="h-history"]`, "Yêu cầu bổ sung hồ sơ", reason)
 		specialist.page(t, "office-dossier-paused")
 	})
@@ -286,7 +286,7 @@ func TestSupplementInBrowser(t *testing.T) {
 			t.Errorf("after the supplement, status %q, want Đang xử lý", status)
 		}
 		sec := specialist.text(t, `section[aria-labelledby="h-status"]`)
-		for _, paused := range []string{"Tạm dừng chờ bổ sung", "đồng hồ dừng", "đang tạm dừng"} {
+		for _, paused := range []string{"Tạm dừng tính thời gian", "đồng hồ dừng", "đang tạm dừng"} {
 			if strings.Contains(sec, paused) {
 				t.Errorf("the clock still shows as stopped (%q):\n%s", paused, sec)
 			}

@@ -74,6 +74,16 @@ func pausedWithin(cal dossier.Calendar, pauses []dossier.Pause, a, b time.Time) 
 	return total
 }
 
+// pauseKindAt names the kind of the pause that began at t.
+func pauseKindAt(pauses []dossier.Pause, t time.Time) string {
+	for _, p := range pauses {
+		if p.Start.Equal(t) {
+			return p.KindName
+		}
+	}
+	return ""
+}
+
 // handoffs reads the slip's rows from the history. A step's deadline is
 // its start plus its allotted working hours plus any pause inside it; the
 // hand-off to the applicant is judged against the appointment as the law
@@ -151,6 +161,14 @@ func handoffs(sh *sheet, cal dossier.Calendar) []handoff {
 		case dossier.RequestSupplement:
 			if e.From == dossier.Processing {
 				notes = append(notes, "Yêu cầu bổ sung "+clockShort(e.At)+": "+e.Note)
+			}
+		case dossier.PauseClock:
+			notes = append(notes, "Tạm dừng tính thời gian: "+pauseKindAt(sh.pauses, e.At)+" từ "+clockShort(e.At)+" ("+e.Note+")")
+		case dossier.ResumeClock:
+			// The period the law excludes moved the appointment on (dossier.resumeClock).
+			if e.DueAt != nil {
+				legalDue = e.DueAt
+				notes = append(notes, "Tiếp tục tính thời gian "+clockShort(e.At)+", hẹn trả "+clockShort(*e.DueAt))
 			}
 		case dossier.Apologize:
 			notes = append(notes, "Xin lỗi, hẹn lại "+clockShort(*e.DueAt))

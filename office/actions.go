@@ -39,7 +39,7 @@ func (o *Office) act(w http.ResponseWriter, r *http.Request, a *auth.Actor) erro
 	p := o.page(r, "office.dossier.title", code)
 	note := r.PostFormValue("note") // parses the form, so PostForm holds every value
 	st := &actionState{Action: action, Note: note, Paper: r.PostForm["paper"]}
-	in := dossier.ActInput{Note: st.Note, Assignee: r.PostFormValue("assignee")}
+	in := dossier.ActInput{Note: st.Note, Assignee: r.PostFormValue("assignee"), Kind: r.PostFormValue("kind")}
 	v, err := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
 	if err != nil || v <= 0 {
 		st.Message = p.T("office.err.version_conflict")

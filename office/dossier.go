@@ -77,6 +77,9 @@ type actionForm struct {
 	Note       string
 	Assignees  []dossier.Candidate
 	NewDue     bool
+	// PauseKinds are the periods the procedure excludes, to choose one
+	// from when pausing the clock.
+	PauseKinds []option
 	Receive    bool
 	Danger     bool
 	Error      string
@@ -182,6 +185,11 @@ func (o *Office) showDossier(w http.ResponseWriter, r *http.Request, a *auth.Act
 					_, ch.Checked = st.Reasons[c.Key]
 				}
 				f.Supplement = append(f.Supplement, ch)
+			}
+		}
+		if act == dossier.PauseClock {
+			for _, x := range proc.Pauses {
+				f.PauseKinds = append(f.PauseKinds, option{Value: x.Kind, Label: p.T(key("pause.", x.Kind)) + " — " + x.LegalBasis})
 			}
 		}
 		if st != nil && st.Action == act {

@@ -127,7 +127,7 @@ func (f *fakeDossiers) BandEdges() dossier.BandEdges {
 
 func (f *fakeDossiers) Tally(_ context.Context, sc dossier.Scope, r []dossier.DueRange) (map[dossier.State]int64, []int64, error) {
 	f.scopes, f.ranges = append(f.scopes, sc), append(f.ranges, r)
-	return map[dossier.State]int64{dossier.Processing: 7, dossier.SupplementRequested: 2}, []int64{1, 2, 3, 4, 5}, nil
+	return map[dossier.State]int64{dossier.Processing: 7, dossier.SupplementRequested: 2}, []int64{1, 2, 3, 4, 5, 3}, nil
 }
 
 func (f *fakeDossiers) OpenSteps(_ context.Context, units []int64) ([]dossier.StepAt, error) {

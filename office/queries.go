@@ -68,7 +68,8 @@ type summary struct {
 	Overdue, Day, Soon, OK int64
 	// DueToday counts open dossiers not yet late that are due before midnight.
 	DueToday int64
-	// Paused counts dossiers waiting for a supplement (clock stopped).
+	// Paused counts dossiers whose clock is stopped: waiting for a
+	// supplement, or paused by an officer for a period the law excludes.
 	Paused int64
 }
 
@@ -84,7 +85,7 @@ func (o *Office) summary(ctx context.Context, a *auth.Actor) (*summary, error) {
 	// With no unit to read (the community team), the dossiers a filed still count.
 	e := o.dossiers.BandEdges()
 	counts, n, err := o.dossiers.Tally(ctx, dossier.Scope{Units: ids(units), CreatedBy: a.ID}, []dossier.DueRange{
-		{To: e.Late}, {From: e.Late, To: e.Day}, {From: e.Day, To: e.Soon}, {From: e.Soon}, {From: e.Late, To: e.Midnight},
+		{To: e.Late}, {From: e.Late, To: e.Day}, {From: e.Day, To: e.Soon}, {From: e.Soon}, {From: e.Late, To: e.Midnight}, {Paused: true},
 	})
 	if err != nil {
 		return nil, err
@@ -93,7 +94,9 @@ func (o *Office) summary(ctx context.Context, a *auth.Actor) (*summary, error) {
 	for _, st := range dossier.States {
 		out.States = append(out.States, stateCount{State: st, Count: counts[st]})
 	}
-	out.Paused = counts[dossier.SupplementRequested]
+	// Paused: waiting for a supplement, or for a period the law excludes
+	// (an officer's pause, the dossier still in processing).
+	out.Paused = counts[dossier.SupplementRequested] + n[5]
 	return out, nil
 }
 
