@@ -203,6 +203,14 @@ func (s *Service) tracking(ctx context.Context, d *Dossier) (*Tracking, error) {
 	for _, e := range hist {
 		t.Steps = append(t.Steps, TrackEvent{At: e.At, Action: string(e.Action), Name: e.ActionName, Status: e.To.Name(), Unit: e.Unit, As: e.Action.In(e.From)})
 	}
+	ps, err := s.pauses(ctx, s.db, d)
+	if err != nil {
+		return nil, err
+	}
+	t.Pauses = make([]TrackPause, 0, len(ps))
+	for _, p := range ps {
+		t.Pauses = append(t.Pauses, TrackPause{Kind: p.Kind, KindName: p.KindName, Start: p.Start, End: p.End, Note: p.Reason})
+	}
 	return t, nil
 }
 
