@@ -247,7 +247,26 @@ func testPostingCap(t *testing.T, e *env) {
 	d = e.mustAct(who, d.Code, "pause", map[string]any{"kind": "posting", "note": "Niêm yết thông báo mất Giấy chứng nhận tại trụ sở UBND xã."})
 	start := *d.PausedAt
 	e.advance(30 * 24 * time.Hour)
-	e.mustAct(who, d.Code, "resume", map[string]any{"note": "Hết thời gian niêm yết, không có tranh chấp."})
+	// Paused past the original due moment: not overdue while paused (the
+	// clock is judged at the pause), in the list as on the dossier.
+	overdue := func() bool {
+		var out struct{ Dossiers []dossierView }
+		e.must(e.call(who, "GET", "/api/v1/dossiers?overdue=true", nil, &out), 200)
+		for _, x := range out.Dossiers {
+			if x.Code == d.Code {
+				return true
+			}
+		}
+		return false
+	}
+	if v := e.get(who, d.Code); v.Overdue || overdue() {
+		t.Fatalf("a paused dossier is overdue: %v, in the overdue list %v", v.Overdue, overdue())
+	}
+	d = e.mustAct(who, d.Code, "resume", map[string]any{"note": "Hết thời gian niêm yết, không có tranh chấp."})
+	// 15 days counted off, not 30: the ten working days ran out meanwhile.
+	if !d.Overdue || !overdue() {
+		t.Fatalf("resumed 15 days after the posting ended, yet not overdue (due %v, now %v)", d.DueAt, e.clock.Now())
+	}
 	ps := e.pauses(who, d.Code)
 	if len(ps) != 1 || ps[0].End == nil || !ps[0].End.Equal(start.AddDate(0, 0, 15)) || ps[0].Kind != "posting" {
 		t.Fatalf("posting pause %+v, want it to end 15 days after %v", ps, start)
