@@ -43,7 +43,11 @@ func TestLifecycleGolden(t *testing.T) {
 			t.Parallel()
 			storetest.Engines(t, func(t *testing.T, db *store.DB) {
 				e := newEnv(t, db)
-				d := e.submit(household, demo.GiaLamCode)
+				proc := household
+				if x, ok := pathProcedure[p.name]; ok {
+					proc = x
+				}
+				d := e.submit(proc, demo.GiaLamCode)
 				e.advance(30 * time.Minute)
 				p.run(e, d.Code)
 				d = e.get("gialam.tiepnhan", d.Code)
@@ -53,6 +57,10 @@ func TestLifecycleGolden(t *testing.T) {
 		})
 	}
 }
+
+// pathProcedure is the procedure of the paths that need another than
+// household: financial obligations are excluded from land procedures.
+var pathProcedure = map[string]string{"paused-for-financial-obligations": landTransfer}
 
 func lifecyclePaths() []lifecyclePath {
 	note := func(s string) map[string]any { return map[string]any{"note": s} }
@@ -93,6 +101,22 @@ func lifecyclePaths() []lifecyclePath {
 			e.advance(time.Hour)
 			e.processToResult(code)
 			e.advance(time.Hour)
+			e.mustAct(desk, code, "deliver", nil)
+		}},
+		{"paused-for-financial-obligations", func(e *env, code string) {
+			e.mustAct(desk, code, "receive", nil)
+			d := e.toStep(e.get(desk, code), "specialist")
+			who := officer("specialist", d.Unit)
+			e.advance(2 * time.Hour)
+			e.mustAct(who, code, "pause", map[string]any{"kind": "financial_obligation",
+				"note": "Chờ người sử dụng đất nộp lệ phí trước bạ, thuế thu nhập cá nhân theo thông báo của cơ quan thuế."})
+			e.advance(3 * 24 * time.Hour)
+			e.mustAct(who, code, "resume", note("Đã nộp đủ nghĩa vụ tài chính."))
+			e.advance(time.Hour)
+			d = e.processToResult(code)
+			// On the moved due day, before its moment: on time, no apology.
+			e.clock.Set(d.DueAt.Add(-15 * time.Minute))
+			clear(e.tokens)
 			e.mustAct(desk, code, "deliver", nil)
 		}},
 		{"withdrawn", func(e *env, code string) {
