@@ -87,7 +87,9 @@ func actionsFor(a *auth.Actor, d *Dossier, p catalog.Procedure) []Action {
 }
 
 // limitReached refuses an action the law allows only once, when it has
-// been taken: the supplement request during processing (Decree 118).
+// been taken: the supplement request during processing (Decree 118); and
+// one the clock forbids (ClockAllows): work on a dossier whose clock an
+// officer paused, a pause of a paused clock, a resume of a running one.
 func limitReached(d *Dossier, a Action) error {
 	if !ClockAllows(d.Status, d.PausedAt != nil, a) {
 		if a == ResumeClock {
