@@ -55,6 +55,9 @@ type Dossiers interface {
 	List(ctx context.Context, a *auth.Actor, f dossier.Filter) ([]*dossier.Dossier, error)
 	Open(ctx context.Context, a *auth.Actor, code string, fileID int64) (*dossier.File, *os.File, error)
 	Pauses(ctx context.Context, a *auth.Actor, code string) ([]dossier.Pause, error)
+	Consultations(ctx context.Context, a *auth.Actor, code string) ([]dossier.Consultation, error)
+	PartnerAgencies(ctx context.Context, a *auth.Actor, province string, all bool) ([]dossier.PartnerAgency, error)
+	SavePartnerAgency(ctx context.Context, a *auth.Actor, id int64, in dossier.PartnerAgency) (dossier.PartnerAgency, error)
 	// Read is Get for showing the dossier: an officer's read is put on record.
 	Read(ctx context.Context, a *auth.Actor, code string) (*dossier.Dossier, error)
 	Submit(ctx context.Context, a *auth.Actor, in dossier.SubmitInput) (*dossier.Dossier, bool, error)

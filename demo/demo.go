@@ -8,8 +8,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/unit"
 )
@@ -66,6 +68,20 @@ var Accounts = []Account{
 	{"gialam.congnghe", "Phạm Minh Khoa", auth.Community, GiaLamCode, "Tổ công nghệ số cộng đồng thôn Tân Lập"},
 }
 
+// PartnerAgencies are the agencies outside the unit tree that the demo
+// province's dossiers are sent to for coordination (cơ quan phối hợp): the
+// tax office for a land dossier's financial obligations, the branch of the
+// Land Registration Office, the commune police for residence. The names
+// follow the 2025 reorganisation of the tax and land offices (the number
+// of the tax office is a lead to confirm); their electronic agency codes
+// are not known, and the addresses are the demo's own (example.vn). The
+// commune police has no address: its requests go on paper.
+var PartnerAgencies = []dossier.PartnerAgency{
+	{Name: "Thuế cơ sở 9 tỉnh Ninh Bình", Email: "thuecoso9.ninhbinh@example.vn", Active: true},
+	{Name: "Chi nhánh Văn phòng đăng ký đất đai huyện Nho Quan", Email: "vpdkdd.nhoquan@example.vn", Active: true},
+	{Name: "Công an xã Gia Lâm", Active: true},
+}
+
 // Citizen is the demo citizen account.
 var Citizen = auth.User{Username: "congdan", FullName: "Nguyễn Văn An", Kind: "citizen",
 	Email: "nguyenvanan@example.vn", Phone: "0912345678", IDNumber: "037085001234", Address: "Thôn Tân Lập, xã Gia Lâm, huyện Nho Quan, tỉnh Ninh Bình"}
@@ -77,8 +93,14 @@ func Load(ctx context.Context, db *store.DB, units *unit.Store, au *auth.Service
 		return false, nil
 	}
 	err := db.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := units.Create(ctx, tx, unit.Unit{Code: ProvinceCode, Name: "UBND tỉnh Ninh Bình", ShortName: "Ninh Bình", Level: unit.Province}, ""); err != nil {
+		province, err := units.Create(ctx, tx, unit.Unit{Code: ProvinceCode, Name: "UBND tỉnh Ninh Bình", ShortName: "Ninh Bình", Level: unit.Province}, "")
+		if err != nil {
 			return err
+		}
+		for _, p := range PartnerAgencies {
+			if _, err := dossier.AddPartnerAgency(ctx, tx, province.ID, p, time.Now()); err != nil {
+				return err
+			}
 		}
 		district, err := units.Create(ctx, tx, unit.Unit{Code: DistrictCode, Name: "UBND huyện Nho Quan", ShortName: "Nho Quan", Level: unit.District}, ProvinceCode)
 		if err != nil {

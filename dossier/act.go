@@ -29,6 +29,19 @@ type ActInput struct {
 	// Kind is the kind of period a pause excludes: one the procedure
 	// declares (catalog.Procedure.Pauses).
 	Kind string `json:"kind,omitempty"`
+
+	// Consult: the partner agency's id, the working days it has to answer
+	// and the ids of the dossier's files sent with the request.
+	Agency int64   `json:"agency,omitempty"`
+	Days   int     `json:"days,omitempty"`
+	Files  []int64 `json:"files,omitempty"`
+	// RecordAnswer: the request answered (may be omitted when only one is
+	// open), who at the agency answered, when (default now) and the
+	// dossier file holding the answer, if any.
+	Consultation int64      `json:"consultation,omitempty"`
+	AnsweredBy   string     `json:"answered_by,omitempty"`
+	AnsweredAt   *time.Time `json:"answered_at,omitempty"`
+	AnswerFile   int64      `json:"answer_file,omitempty"`
 }
 
 // Act applies one action of the lifecycle table to a dossier, in one
@@ -99,6 +112,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 	to, step, unitID := r.To, d.Step, d.unitID
 	var eventDue *time.Time
 	var request *SupplementRequest
+	var consultation *Consultation
 
 	switch r.Move {
 	case Advance:
@@ -235,6 +249,17 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 	case Deliver:
 		// A late delivery without apology was refused by check.
 		c.set("delivered_at", now.UnixMilli())
+	case Consult, RecordAnswer:
+		var err error
+		if r.Action == Consult {
+			consultation, err = s.consult(ctx, tx, a, d, in, now)
+		} else {
+			consultation, err = s.recordAnswer(ctx, tx, a, d, in, now)
+		}
+		if err != nil {
+			return err
+		}
+		eventDue = &consultation.DueAt
 	}
 	if to.Final() {
 		c.set("closed_at", now.UnixMilli())
@@ -268,7 +293,8 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 		}
 	}
 	// Listeners write in this transaction: what they write exists if and only if the change does.
-	return s.publish(ctx, tx, d.Code, Transitioned{Action: r.Action, From: d.Status, FromUnitID: d.unitID, Note: in.Note, ActorRole: r.Role, At: now, EventID: eventID}, a)
+	return s.publish(ctx, tx, d.Code, Transitioned{Action: r.Action, From: d.Status, FromUnitID: d.unitID, Note: in.Note, ActorRole: r.Role, At: now, EventID: eventID,
+		Consultation: consultation}, a)
 }
 
 // assign sets the assignee for the coming step: the named user, who must

@@ -91,6 +91,10 @@ type Dossier struct {
 	Files       []File  `json:"files,omitempty"`
 	// Actions are what the asking actor may do now.
 	Actions []Action `json:"actions,omitempty"`
+	// Consultations are the requests to partner agencies (Get only);
+	// WaitingPartner: one of them is still unanswered.
+	Consultations  []Consultation `json:"consultations,omitempty"`
+	WaitingPartner bool           `json:"waiting_partner,omitempty"`
 
 	// OnBehalfReason says why OnBehalf is set (OnBehalfStaff…) and FiledBy
 	// is the account that filed it then: shown to the officer at reception.
@@ -271,8 +275,19 @@ func (s *Service) decorateAll(ctx context.Context, q store.Querier, ds []*Dossie
 	if err != nil {
 		return err
 	}
+	var processing []int64
+	for _, d := range ds {
+		if d.Status == Processing {
+			processing = append(processing, d.id)
+		}
+	}
+	waiting, err := waitingPartner(ctx, q, processing)
+	if err != nil {
+		return err
+	}
 	now := s.cfg.Now()
 	for _, d := range ds {
+		d.WaitingPartner = waiting[d.id]
 		d.Unit, d.UnitName, d.ReceivingUnit = ls[d.unitID].Code, ls[d.unitID].Name, ls[d.receivingID].Code
 		d.Assignee = names[d.assigneeID]
 		if d.OnBehalf {

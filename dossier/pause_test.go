@@ -28,6 +28,8 @@ func TestClockAllows(t *testing.T) {
 		{Processing, true, Apologize, false},
 		{Processing, true, Stop, true},
 		{Processing, true, Withdraw, true},
+		{Processing, true, Consult, true},
+		{Processing, true, RecordAnswer, true},
 		{SupplementRequested, true, Supplement, true},
 		{ResultReady, false, Deliver, true},
 	}

@@ -34,6 +34,9 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, code string) (*Dossier
 	if d.Files, err = s.files(ctx, d.id); err != nil {
 		return nil, err
 	}
+	if d.Consultations, err = s.consultations(ctx, s.db, d.id, false); err != nil {
+		return nil, err
+	}
 	p, err := s.catalog.Version(ctx, s.db, d.Procedure, d.ProcedureVersion)
 	if err != nil {
 		return nil, err

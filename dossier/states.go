@@ -73,10 +73,16 @@ const (
 	// Processing; ClockAllows says what else may happen meanwhile.
 	PauseClock  Action = "pause"
 	ResumeClock Action = "resume"
+	// Consult sends a coordination request to a partner agency outside
+	// the unit tree (cơ quan phối hợp); RecordAnswer records its answer.
+	// Neither moves the dossier nor pauses its clock (consult.go).
+	Consult      Action = "consult"
+	RecordAnswer Action = "record-answer"
 )
 
 // Actions lists every action.
-var Actions = []Action{Receive, Refuse, RequestSupplement, Supplement, Forward, SendBack, Approve, Deliver, Apologize, Withdraw, AcknowledgeWithdrawal, Stop, Lapse, PauseClock, ResumeClock}
+var Actions = []Action{Receive, Refuse, RequestSupplement, Supplement, Forward, SendBack, Approve, Deliver, Apologize, Withdraw, AcknowledgeWithdrawal, Stop, Lapse, PauseClock, ResumeClock,
+	Consult, RecordAnswer}
 
 // Name is the Vietnamese name of an action, from the catalog (see State.Name).
 func (a Action) Name() string { return msg.Action(string(a)) }
@@ -191,14 +197,26 @@ var Rules = []Rule{
 	{From: Processing, Action: ResumeClock, Role: "leader", To: Processing, OnStep: true, NeedsNote: true},
 	{From: Processing, Action: ResumeClock, Role: "clerk", To: Processing, OnStep: true, NeedsNote: true},
 	{From: Processing, Action: ResumeClock, Role: "reception", To: Processing, OnStep: true, NeedsNote: true},
+	// Coordination with a partner agency (issue 10): the holder of the
+	// current step asks (the note is what is asked) and records the answer
+	// (the note is the answer); the dossier stays where it is.
+	{From: Processing, Action: Consult, Role: "specialist", To: Processing, OnStep: true, NeedsNote: true},
+	{From: Processing, Action: Consult, Role: "clerk", To: Processing, OnStep: true, NeedsNote: true},
+	{From: Processing, Action: Consult, Role: "leader", To: Processing, OnStep: true, NeedsNote: true},
+	{From: Processing, Action: RecordAnswer, Role: "specialist", To: Processing, OnStep: true, NeedsNote: true},
+	{From: Processing, Action: RecordAnswer, Role: "clerk", To: Processing, OnStep: true, NeedsNote: true},
+	{From: Processing, Action: RecordAnswer, Role: "leader", To: Processing, OnStep: true, NeedsNote: true},
 }
 
 // WhilePaused are the only actions of the Processing rows that apply while
 // an officer's pause holds the clock: the work waits for the excluded
 // period to end (ResumeClock, which records its end) before the dossier moves
 // on, but the leader may still stop it and the applicant withdraw it, which
-// end the pause with the dossier. PauseClock applies only while the clock runs.
-var WhilePaused = []Action{ResumeClock, Stop, Withdraw}
+// end the pause with the dossier. A partner agency may be asked, and its
+// answer recorded, while the clock waits (the tax office's notice is what
+// starts a financial-obligation pause). PauseClock applies only while the
+// clock runs.
+var WhilePaused = []Action{ResumeClock, Stop, Withdraw, Consult, RecordAnswer}
 
 // ClockAllows reports whether action a applies given the clock of a
 // dossier in state st: paused (paused is true) or running. Only Processing

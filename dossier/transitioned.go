@@ -42,6 +42,9 @@ type Transitioned struct {
 	// it so an edit of the history row is found.
 	EventID     int64
 	EventDigest string
+	// Consultation is the request to a partner agency a consult sent, or
+	// the one a record-answer answered; nil for every other action.
+	Consultation *Consultation
 }
 
 // SubmitAction is the pseudo-action of a new dossier, as recorded in its

@@ -95,6 +95,8 @@ func handoffs(sh *sheet, cal dossier.Calendar) []handoff {
 	var legalDue *time.Time
 	unitName := sh.desk.Name
 	var notes []string
+	consults := 0 // consult events seen: the n-th is the dossier's n-th request
+	answered := map[int64]bool{}
 	// receiverAfter is the officer who took what event i handed over: the
 	// next to act at the step it handed to, or, for a hand-back to the
 	// desk, the officer who delivered. An apology, the applicant's acts or
@@ -172,6 +174,13 @@ func handoffs(sh *sheet, cal dossier.Calendar) []handoff {
 			}
 		case dossier.Apologize:
 			notes = append(notes, "Xin lỗi, hẹn lại "+clockShort(*e.DueAt))
+		case dossier.Consult, dossier.RecordAnswer:
+			if h, ok := coordinationRow(sh, cal, e, stepLabel(p, e.FromStep, unitName), consults, answered); ok {
+				rows = append(rows, h)
+			}
+			if e.Action == dossier.Consult {
+				consults++
+			}
 		case dossier.Refuse:
 			if e.From != dossier.Processing {
 				continue // refused at reception: never handed over
@@ -213,10 +222,46 @@ func handoffs(sh *sheet, cal dossier.Calendar) []handoff {
 	return rows
 }
 
+// coordinationRow is the row of a hand-off to a partner agency (consult:
+// the n-th request, out) or back from it (record-answer: the request
+// answered at that moment with that due, not yet shown), judged against
+// the request's own due by the one rule of the calendar.
+func coordinationRow(sh *sheet, cal dossier.Calendar, e dossier.Event, step string, n int, shown map[int64]bool) (handoff, bool) {
+	cs := sh.d.Consultations
+	if e.Action == dossier.Consult {
+		if n >= len(cs) {
+			return handoff{}, false
+		}
+		c := cs[n]
+		return handoff{Giver: step, Receiver: c.Agency, At: e.At, GiverName: e.Actor,
+			Note: joinNotes([]string{"Đề nghị phối hợp: " + c.Question, "Hạn trả lời: " + clockShort(c.DueAt)})}, true
+	}
+	for _, c := range cs {
+		if c.RecordedAt != nil && c.AnsweredAt != nil && c.RecordedAt.Equal(e.At) && e.DueAt != nil && c.DueAt.Equal(*e.DueAt) && !shown[c.ID] {
+			shown[c.ID] = true
+			return handoff{Giver: c.Agency, Receiver: step, At: *c.AnsweredAt, GiverName: c.AnsweredBy, ReceiverName: c.RecordedBy,
+				Result: judge(cal, *c.AnsweredAt, c.DueAt), Note: joinNotes([]string{"Trả lời: " + c.Answer})}, true
+		}
+	}
+	return handoff{}, false
+}
+
+// partnerAgencies names the agencies outside the unit tree the dossier
+// was sent to, once each, in the order first asked.
+func partnerAgencies(d *dossier.Dossier) []string {
+	var out []string
+	for _, c := range d.Consultations {
+		if !contains(out, c.Agency) {
+			out = append(out, c.Agency)
+		}
+	}
+	return out
+}
+
 // stepActs are the acts an officer takes at a processing step, which
 // show who received the step.
 var stepActs = []dossier.Action{dossier.Forward, dossier.Approve, dossier.SendBack, dossier.RequestSupplement,
-	dossier.Refuse, dossier.Stop}
+	dossier.Refuse, dossier.Stop, dossier.Consult, dossier.RecordAnswer}
 
 // joinNotes joins the non-empty notes of a row, each without its final
 // full stop ("…kinh doanh; Đã bổ sung…", not "…kinh doanh.; Đã…").
@@ -258,6 +303,7 @@ func (s *Service) renderControl(sh *sheet, receipt int) (*rendered, error) {
 		doc.paragraph("Ngày hẹn trả kết quả mới (sau khi xin lỗi): "+clockVN(*d.DueAt), field)
 	}
 	lead, others := processingUnits(d, sh.p, sh.desk.Name)
+	others = append(others, partnerAgencies(d)...)
 	doc.paragraph("Cơ quan (bộ phận) giải quyết hồ sơ: "+lead, field)
 	doc.paragraph("Cơ quan phối hợp giải quyết hồ sơ: "+or(strings.Join(others, "; "), "Không"), field)
 	doc.qr(sh.link()) // on page 1, before a table that may run over several pages

@@ -29,6 +29,7 @@ func (s *Service) Subscribe(bus *event.Bus) {
 //	apologize                     → applicant: apology, with the new date
 //	acknowledge-withdrawal, withdraw (desk) → applicant: withdrawn
 //	receive/forward/approve/send-back to a named officer → that officer: assigned
+//	consult                       → the partner agency (by e-mail, if it has one): coordination
 //
 // Fee requests and results sent by post are not lifecycle actions: the
 // payment and postal services call Send with FeeRequested and ResultPosted.
@@ -83,6 +84,16 @@ func (s *Service) Transitioned(ctx context.Context, tx *store.Tx, e dossier.Tran
 	}
 	if err != nil {
 		return err
+	}
+	if c := e.Consultation; action == dossier.Consult && c != nil && c.AgencyEmail() != "" {
+		// Through the outbox like every outbound message; the agency has no
+		// account, so the request goes to its registry address.
+		due := c.DueAt
+		err := s.Send(ctx, tx, Notification{Kind: Coordination, To: Recipient{Name: c.Agency, Email: c.AgencyEmail()}, Dossier: d.Code,
+			Key: fmt.Sprintf("%s/consult/%d", d.Code, c.ID), Data: Data{Code: d.Code, Procedure: d.ProcedureName, Unit: d.UnitName, Due: &due, Note: c.Question}})
+		if err != nil {
+			return err
+		}
 	}
 	switch action {
 	case dossier.Receive, dossier.Forward, dossier.Approve, dossier.SendBack:

@@ -90,10 +90,19 @@ const (
 	Overdue  Kind = "overdue"  // past due
 )
 
+// Partner agencies' notifications.
+const (
+	// Coordination asks an agency outside the unit tree for an answer
+	// (Data.Note: what is asked, Data.Due: by when). It goes by e-mail to
+	// the address in the province's registry of partner agencies; the
+	// national document exchange (edXML) is a later issue.
+	Coordination Kind = "coordination"
+)
+
 // Kinds lists every kind about a dossier (templates exist for each in
 // every language).
 var Kinds = []Kind{Submitted, Received, Supplement, Refused, FeeRequested, ResultReady, ResultPosted, Delivered, Apology, Stopped, Withdrawn, NotGranted,
-	Assigned, DueSoon, Overdue}
+	Assigned, DueSoon, Overdue, Coordination}
 
 // PasswordRecovery carries a one-time link to set a new password
 // (Data.Account, Data.Due: when the link expires); see Recovery.

@@ -76,6 +76,10 @@ var texts = map[Kind]map[string]text{
 		"vi": {"Hồ sơ {{.Code}} sắp đến hạn", "Hồ sơ {{.Code}} ({{.Procedure}}) tại {{.Unit}} còn chưa đến 1 ngày làm việc trước hạn giải quyết: {{date .Due}}.", "Mở hồ sơ"},
 		"en": {"Dossier {{.Code}} is due soon", "Dossier {{.Code}} ({{.Procedure}}) at {{.Unit}} has less than one working day left: it is due on {{date .Due}}.", "Open the dossier"},
 	},
+	Coordination: {
+		"vi": {"Đề nghị phối hợp giải quyết hồ sơ {{.Code}}", "{{.Unit}} đề nghị quý cơ quan phối hợp giải quyết hồ sơ {{.Code}} ({{.Procedure}}). Nội dung đề nghị: {{.Note}}{{if .Due}} Thời hạn trả lời: {{date .Due}}.{{end}}", "Tra cứu hồ sơ"},
+		"en": {"Request for coordination on dossier {{.Code}}", "{{.Unit}} asks your agency to coordinate on dossier {{.Code}} ({{.Procedure}}). What is asked: {{.Note}}{{if .Due}} Please answer by {{date .Due}}.{{end}}", "Track the dossier"},
+	},
 	PasswordRecovery: {
 		"vi": {"Đặt lại mật khẩu tài khoản {{.Account}}", "Có yêu cầu đặt lại mật khẩu cho tài khoản {{.Account}}. Đường dẫn dưới đây chỉ dùng được một lần, đến {{date .Due}}. Nếu Ông/Bà không yêu cầu, hãy bỏ qua tin này: mật khẩu không thay đổi.", "Đặt mật khẩu mới"},
 		"en": {"Reset the password of account {{.Account}}", "Someone asked to reset the password of account {{.Account}}. The link below works once, until {{date .Due}}. If it was not you, ignore this message: the password stays as it is.", "Set a new password"},

@@ -40,6 +40,12 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /api/v1/dossiers/{code}":                   {who: scoped, right: auth.ReadDossier, path: apiDossier("")},
 	"POST /api/v1/dossiers/{code}/actions/{action}": {who: scoped, right: auth.ReadDossier, path: apiDossier("/actions/refuse"), json: map[string]any{}},
 	"GET /api/v1/dossiers/{code}/pauses":            {who: scoped, right: auth.ReadDossier, path: apiDossier("/pauses")},
+	"GET /api/v1/dossiers/{code}/consultations":     {who: scoped, right: auth.ReadDossier, path: apiDossier("/consultations")},
+	"GET /api/v1/partner-agencies":                  {who: officers, path: fixed("/api/v1/partner-agencies")},
+	"POST /api/v1/partner-agencies": {who: scoped, right: auth.ManageUnits, targets: province, path: fixed("/api/v1/partner-agencies"),
+		json: map[string]any{"province": demo.ProvinceCode, "name": ""}},
+	"PUT /api/v1/partner-agencies/{id}": {who: scoped, right: auth.ManageUnits, targets: province, path: fixed("/api/v1/partner-agencies/1"),
+		json: map[string]any{"province": demo.ProvinceCode, "name": ""}},
 	"POST /api/v1/dossiers/{code}/files/{component}": {who: scoped, right: auth.ReadDossier, only: desk, path: func(tg *scopeTarget) string {
 		return "/api/v1/dossiers/" + tg.dossier + "/files/" + tg.component + "?name=x.pdf"
 	}},
