@@ -48,6 +48,7 @@ type Admin struct {
 	catalog  Catalog
 	units    Units
 	calendar Calendar
+	partners Partners
 	audit    Audit
 	now      func() time.Time
 	pages    map[string]*template.Template
@@ -61,6 +62,8 @@ type Config struct {
 	Catalog  Catalog
 	Units    Units
 	Calendar Calendar
+	// Partners is the province's registry of partner agencies.
+	Partners Partners
 	// Audit is the audit log, for its supervisors' page.
 	Audit Audit
 	// Now is the clock that picks the year shown by default (nil means
@@ -78,7 +81,7 @@ func New(cfg Config) (*Admin, error) {
 		return nil, err
 	}
 	return &Admin{web: cfg.Web, auth: cfg.Auth, accounts: cfg.Accounts, catalog: cfg.Catalog, units: cfg.Units,
-		calendar: cfg.Calendar, audit: cfg.Audit, now: cfg.Now, pages: pages}, nil
+		calendar: cfg.Calendar, partners: cfg.Partners, audit: cfg.Audit, now: cfg.Now, pages: pages}, nil
 }
 
 func (o *Admin) render(w http.ResponseWriter, code int, page string, data any) error {

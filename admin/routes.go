@@ -40,6 +40,10 @@ func (o *Admin) Register(mux web.Mux) {
 	mux.HandleFunc("POST /quan-tri/lich/{date}/thu-hoi", h(o.withdrawAnnouncement))
 	mux.HandleFunc("POST /quan-tri/lich/thoi-diem-het-han", h(o.setLatenessRule))
 
+	mux.HandleFunc("GET /quan-tri/co-quan-phoi-hop", h(o.partnersPage))
+	mux.HandleFunc("POST /quan-tri/co-quan-phoi-hop", h(o.savePartner))
+	mux.HandleFunc("POST /quan-tri/co-quan-phoi-hop/{id}", h(o.savePartner))
+
 	// Supervisors', not admins': the log's search checks the role.
 	mux.HandleFunc("GET /quan-tri/nhat-ky", h(o.auditLog))
 

@@ -63,6 +63,12 @@ func (o *Office) act(w http.ResponseWriter, r *http.Request, a *auth.Actor) erro
 		}
 		in.NewDue = &t
 	}
+	if action == dossier.Consult || action == dossier.RecordAnswer {
+		if err := consultInput(r, &in); err != nil {
+			st.Message = p.T("office.err.invalid_consult")
+			return o.showDossier(w, r, a, http.StatusUnprocessableEntity, st)
+		}
+	}
 	if action == dossier.Receive {
 		_, err = o.dossiers.ReceiveChecked(r.Context(), a, code, in, st.Paper)
 	} else {
@@ -103,6 +109,45 @@ func supplementItems(r *http.Request) []dossier.SupplementItem {
 		}
 	}
 	return out
+}
+
+// consultInput reads a coordination request's or answer's own fields.
+func consultInput(r *http.Request, in *dossier.ActInput) error {
+	num := func(name string) (int64, error) {
+		v := strings.TrimSpace(r.PostFormValue(name))
+		if v == "" {
+			return 0, nil
+		}
+		return strconv.ParseInt(v, 10, 64)
+	}
+	var err error
+	if in.Agency, err = num("agency"); err != nil {
+		return err
+	}
+	days, err := num("days")
+	if err != nil {
+		return err
+	}
+	in.Days = int(days)
+	if in.Consultation, err = num("consultation"); err != nil {
+		return err
+	}
+	for _, v := range r.PostForm["files"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return err
+		}
+		in.Files = append(in.Files, id)
+	}
+	in.AnsweredBy = r.PostFormValue("answered_by")
+	if v := strings.TrimSpace(r.PostFormValue("answered_at")); v != "" {
+		t, err := parseLocal(v)
+		if err != nil {
+			return err
+		}
+		in.AnsweredAt = &t
+	}
+	return nil
 }
 
 // parseLocal reads a datetime-local input as Vietnam time (UTC+7).

@@ -32,6 +32,7 @@ type Dossiers interface {
 	Open(ctx context.Context, a *auth.Actor, code string, fileID int64) (*dossier.File, *os.File, error)
 	OpenSteps(ctx context.Context, units []int64) ([]dossier.StepAt, error)
 	Pauses(ctx context.Context, a *auth.Actor, code string) ([]dossier.Pause, error)
+	PartnerAgencies(ctx context.Context, a *auth.Actor, province string, all bool) ([]dossier.PartnerAgency, error)
 	ProcedureFor(ctx context.Context, d *dossier.Dossier) (catalog.Procedure, error)
 	// Read is Get for showing the dossier: the officer's read is put on record.
 	Read(ctx context.Context, a *auth.Actor, code string) (*dossier.Dossier, error)

@@ -1,6 +1,7 @@
 package office
 
 import (
+	"context"
 	"net/http"
 	"sort"
 	"strings"
@@ -80,9 +81,17 @@ type actionForm struct {
 	// PauseKinds are the periods the procedure excludes, to choose one
 	// from when pausing the clock.
 	PauseKinds []option
-	Receive    bool
-	Danger     bool
-	Error      string
+	// Agencies (consult) are the partner agencies to ask; Open
+	// (record-answer) the requests awaiting an answer.
+	Agencies []dossier.PartnerAgency
+	Open     []dossier.Consultation
+	Consult  bool
+	Answer   bool
+	// NoteLabel names the note when it is not a reason (what is asked, the answer).
+	NoteLabel string
+	Receive   bool
+	Danger    bool
+	Error     string
 	// Supplement lists, for a supplement request, the components the
 	// officer may mark as missing (never one only shown), and Others the
 	// blank "other" lines offered.
@@ -172,6 +181,18 @@ func (o *Office) showDossier(w http.ResponseWriter, r *http.Request, a *auth.Act
 			if f.Assignees, err = o.dossiers.Assignees(ctx, d, act); err != nil {
 				return err
 			}
+		case dossier.Consult:
+			f.Consult, f.NoteLabel = true, p.T("office.consult.question")
+			if f.Agencies, err = o.dossiers.PartnerAgencies(ctx, a, o.provinceOf(ctx, d), false); err != nil {
+				return err
+			}
+		case dossier.RecordAnswer:
+			f.Answer, f.NoteLabel = true, p.T("office.consult.answer")
+			for _, c := range d.Consultations {
+				if c.Open() {
+					f.Open = append(f.Open, c)
+				}
+			}
 		}
 		if act == dossier.RequestSupplement {
 			f.Others = []int{1, 2, 3}
@@ -260,6 +281,21 @@ func previewOf(p web.Page, code string, f dossier.File) preview {
 // notice is the short success message after a redirect (?da=, ?tai-len=,
 // ?moi=) or the reason an upload failed (?loi=). Only known values are
 // shown, so a crafted link cannot put text on the page.
+// provinceOf is the code of the province at the top of d's unit's tree,
+// whose registry of partner agencies d's steps may ask; "" (every
+// province's) when it cannot be read.
+func (o *Office) provinceOf(ctx context.Context, d *dossier.Dossier) string {
+	code := d.Unit
+	for range 8 {
+		u, err := o.units.ByCode(ctx, code)
+		if err != nil || u.ParentCode == "" {
+			return code
+		}
+		code = u.ParentCode
+	}
+	return ""
+}
+
 func notice(p web.Page, r *http.Request) string {
 	q := r.URL.Query()
 	if act := dossier.Action(q.Get("da")); act != "" {

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -191,6 +192,92 @@ func TestPartnerAgencyRegistry(t *testing.T) {
 		}
 		if audited != 2 {
 			t.Errorf("audit rows: %d, want 2", audited)
+		}
+	})
+}
+
+// TestCoordinationOfficePages: the step holder asks the tax office from
+// the dossier page (the agencies of the province's registry offered by
+// name), the page then shows the open request with its due, the inbox
+// marks the dossier as waiting for a partner agency, and the answer is
+// recorded from the page. On the old code the page offered neither form.
+func TestCoordinationOfficePages(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		d := e.submit(landProcedure, demo.GiaLamCode)
+		d = e.mustAct("gialam.tiepnhan", d.Code, "receive", nil)
+		holder := officer("specialist", d.Unit)
+		tax := e.agencies(holder)["Thuế cơ sở 9 tỉnh Ninh Bình"]
+		b := e.officeLogin(holder)
+		actions, body := b.offered(d.Code)
+		if !slices.Contains(actions, "consult") || !strings.Contains(body, "Thuế cơ sở 9 tỉnh Ninh Bình") || !strings.Contains(body, "Nội dung đề nghị phối hợp") {
+			t.Fatalf("consult form not offered with the registry's agencies: %v", actions)
+		}
+		if slices.Contains(actions, "record-answer") {
+			// Offered by the table, but the page says nothing awaits an answer.
+			if !strings.Contains(body, "Không có yêu cầu phối hợp nào đang chờ trả lời.") {
+				t.Errorf("record-answer offered without saying nothing is open")
+			}
+		}
+		status, _, _ := b.act(d.Code, "consult", url.Values{"agency": {itoa(tax.ID)}, "days": {"3"}, "note": {"Đề nghị xác định nghĩa vụ tài chính."}})
+		if status != 200 {
+			t.Fatalf("consult from the page: %d", status)
+		}
+		_, body = b.offered(d.Code)
+		for _, want := range []string{"Cơ quan phối hợp", "đang chờ trả lời", "hạn trả lời 08:00 05/03/2026"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("dossier page lacks %q", want)
+			}
+		}
+		_, inbox, _ := b.get("/can-bo/ho-so")
+		if !strings.Contains(inbox, "Chờ cơ quan phối hợp trả lời") {
+			t.Errorf("inbox does not mark the dossier as waiting for a partner agency")
+		}
+		if status, _, _ := b.act(d.Code, "record-answer", url.Values{"answered_by": {"Đội trưởng"}, "note": {"Đã xác định nghĩa vụ tài chính."}}); status != 200 {
+			t.Fatalf("record-answer from the page: %d", status)
+		}
+		_, body = b.offered(d.Code)
+		if !strings.Contains(body, "Đã xác định nghĩa vụ tài chính.") || !strings.Contains(body, "Trước hạn") {
+			t.Errorf("answer not shown with its judgement")
+		}
+	})
+}
+
+// TestPartnerAgencyAdminPage: the province's admin keeps the registry from
+// the admin pages (add, retire); a district's admin reads it without the
+// forms and may not post to it.
+func TestPartnerAgencyAdminPage(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		prov := e.officeLogin("tinh.quantri")
+		status, body, _ := prov.get("/quan-tri/co-quan-phoi-hop")
+		if status != 200 || !strings.Contains(body, "Thuế cơ sở 9 tỉnh Ninh Bình") || !strings.Contains(body, "Thêm cơ quan phối hợp") {
+			t.Fatalf("province admin's registry page: %d", status)
+		}
+		if status, body, _ = prov.post("/quan-tri/co-quan-phoi-hop", url.Values{"name": {"Công an xã Gia Sơn"}, "email": {"sai địa chỉ"}}); status != 422 || !strings.Contains(body, "Địa chỉ thư điện tử không hợp lệ") {
+			t.Errorf("bad e-mail: %d", status)
+		}
+		if status, body, _ = prov.post("/quan-tri/co-quan-phoi-hop", url.Values{"name": {"Công an xã Gia Sơn"}}); status != 200 || !strings.Contains(body, "Đã lưu cơ quan phối hợp.") {
+			t.Fatalf("adding: %d", status)
+		}
+		gs := e.agencies("gialam.chuyenvien")["Công an xã Gia Sơn"]
+		if gs.ID == 0 {
+			t.Fatalf("added agency not in the registry")
+		}
+		if status, _, _ = prov.post("/quan-tri/co-quan-phoi-hop/"+itoa(gs.ID), url.Values{"name": {"Công an xã Gia Sơn"}, "active": {"0"}}); status != 200 {
+			t.Fatalf("retiring: %d", status)
+		}
+		if _, ok := e.agencies("gialam.chuyenvien")["Công an xã Gia Sơn"]; ok {
+			t.Errorf("retired agency still offered")
+		}
+		district := e.officeLogin("huyen.quantri")
+		if status, body, _ = district.get("/quan-tri/co-quan-phoi-hop"); status != 200 || strings.Contains(body, "Thêm cơ quan phối hợp") {
+			t.Errorf("district admin's page: %d, with the form: %v", status, strings.Contains(body, "Thêm cơ quan phối hợp"))
+		}
+		if status, _, _ = district.post("/quan-tri/co-quan-phoi-hop", url.Values{"name": {"X"}}); status != 403 {
+			t.Errorf("district admin posting: %d", status)
 		}
 	})
 }

@@ -191,7 +191,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	adm, err := admin.New(admin.Config{Web: w, Auth: a.Auth, Accounts: auth.NewAccounts(a.Auth, a.Units), Catalog: a.Catalog, Units: a.Units, Calendar: cal, Now: cfg.Now,
-		Audit: a.Audit})
+		Audit: a.Audit, Partners: a.Dossiers})
 	if err != nil {
 		return nil, err
 	}
