@@ -35,7 +35,8 @@
 //     totp_disabled, totp_policy_changed.
 //   - Organisation and catalog: unit changes (package unit),
 //     procedure_version (package catalog), announcement_added and
-//     announcement_withdrawn (package calendar).
+//     announcement_withdrawn (package calendar), partner_agency_saved
+//     (package dossier: the province's registry of partner agencies).
 //
 // A module that publishes a new event.Security action adds it here.
 package audit
