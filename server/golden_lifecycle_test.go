@@ -119,6 +119,23 @@ func lifecyclePaths() []lifecyclePath {
 			clear(e.tokens)
 			e.mustAct(desk, code, "deliver", nil)
 		}},
+		{"coordinated", func(e *env, code string) {
+			// The step asks the tax office, which answers on its due day;
+			// the dossier's own clock runs throughout.
+			e.mustAct(desk, code, "receive", nil)
+			e.advance(time.Hour)
+			specialist := officer("specialist", demo.GiaLamCode)
+			tax := e.agencies(specialist)["Thuế cơ sở 9 tỉnh Ninh Bình"]
+			e.mustAct(specialist, code, "consult", map[string]any{"agency": tax.ID, "days": 1,
+				"note": "Đề nghị cho biết tình trạng đăng ký thuế của hộ kinh doanh."})
+			e.advance(23 * time.Hour)
+			e.mustAct(specialist, code, "record-answer", map[string]any{"answered_by": "Đội trưởng Đội Thuế",
+				"note": "Hộ kinh doanh chưa có mã số thuế; cấp mã khi đăng ký."})
+			e.advance(time.Hour)
+			e.processToResult(code)
+			e.advance(time.Hour)
+			e.mustAct(desk, code, "deliver", nil)
+		}},
 		{"withdrawn", func(e *env, code string) {
 			e.mustAct(desk, code, "receive", nil)
 			e.advance(4 * time.Hour)
