@@ -93,14 +93,8 @@ func Load(ctx context.Context, db *store.DB, units *unit.Store, au *auth.Service
 		return false, nil
 	}
 	err := db.InTx(ctx, func(tx *store.Tx) error {
-		province, err := units.Create(ctx, tx, unit.Unit{Code: ProvinceCode, Name: "UBND tỉnh Ninh Bình", ShortName: "Ninh Bình", Level: unit.Province}, "")
-		if err != nil {
+		if _, err := units.Create(ctx, tx, unit.Unit{Code: ProvinceCode, Name: "UBND tỉnh Ninh Bình", ShortName: "Ninh Bình", Level: unit.Province}, ""); err != nil {
 			return err
-		}
-		for _, p := range PartnerAgencies {
-			if _, err := dossier.AddPartnerAgency(ctx, tx, province.ID, p, time.Now()); err != nil {
-				return err
-			}
 		}
 		district, err := units.Create(ctx, tx, unit.Unit{Code: DistrictCode, Name: "UBND huyện Nho Quan", ShortName: "Nho Quan", Level: unit.District}, ProvinceCode)
 		if err != nil {
@@ -134,6 +128,33 @@ func Load(ctx context.Context, db *store.DB, units *unit.Store, au *auth.Service
 		return err
 	})
 	return err == nil, err
+}
+
+// LoadPartnerAgencies fills the demo province's registry of partner
+// agencies when it is empty (a demo world loaded before the registry
+// existed gets it too). It is apart from Load because the registry is
+// package dossier's, whose tables a database migrated only part of the way
+// (the migration tests' old schemas) does not have yet. It reports
+// whether it added anything.
+func LoadPartnerAgencies(ctx context.Context, db *store.DB, units *unit.Store) (bool, error) {
+	province, err := units.ByCode(ctx, ProvinceCode)
+	if err != nil {
+		return false, err
+	}
+	added := false
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		if n, err := dossier.PartnerAgencyCount(ctx, tx, province.ID); err != nil || n > 0 {
+			return err
+		}
+		for _, p := range PartnerAgencies {
+			if _, err := dossier.AddPartnerAgency(ctx, tx, province.ID, p, time.Now()); err != nil {
+				return err
+			}
+		}
+		added = true
+		return nil
+	})
+	return added, err
 }
 
 // lowerFirst turns "Xã Gia Lâm" into "xã Gia Lâm" for "UBND xã Gia Lâm".

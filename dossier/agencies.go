@@ -159,6 +159,14 @@ func AddPartnerAgency(ctx context.Context, tx *store.Tx, provinceID int64, p Par
 	return id, err
 }
 
+// PartnerAgencyCount is the number of agencies, retired ones included, in
+// the registry of the province unit with id provinceID.
+func PartnerAgencyCount(ctx context.Context, q store.Querier, provinceID int64) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM partner_agencies WHERE province_id = ?`, provinceID).Scan(&n)
+	return n, err
+}
+
 // agencyFor finds an active agency of the registry of d's province.
 func (s *Service) agencyFor(ctx context.Context, tx *store.Tx, d *Dossier, id int64) (PartnerAgency, error) {
 	var p PartnerAgency

@@ -77,6 +77,9 @@ func newEnvWith(t testing.TB, db *store.DB, configure func(*server.Config)) *env
 	if _, err := demo.Load(ctx, db, app.Units, app.Auth); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := demo.LoadPartnerAgencies(ctx, db, app.Units); err != nil {
+		t.Fatal(err)
+	}
 	servertest.Serve(t, srv, app.Handler)
 	return &env{t: t, app: app, srv: srv, clock: c, tokens: map[string]string{}}
 }

@@ -47,6 +47,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	} else if loaded {
 		fmt.Fprintln(stdout, "demo world loaded (Nho Quan district)")
 	}
+	if _, err := demo.LoadPartnerAgencies(ctx, db, app.Units); err != nil {
+		return fmt.Errorf("load demo partner agencies: %w", err)
+	}
 	d, c := demo.Targets(*scale)
 	fmt.Fprintf(stdout, "generating %d: %d dossiers (%d district, %d communes) on %s\n", *year, d+c, d, c, db.Dialect)
 	st, err := demo.Generate(ctx, demo.GenerateConfig{DB: db, DataDir: dbf.data, Year: *year, Scale: *scale, Seed: *seed, Progress: stdout})

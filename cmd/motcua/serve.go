@@ -100,6 +100,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return fmt.Errorf("load demo: %w", err)
 		}
+		if _, err := demo.LoadPartnerAgencies(ctx, db, app.Units); err != nil {
+			return fmt.Errorf("load demo partner agencies: %w", err)
+		}
 		log.Info("demo world", "loaded_now", loaded)
 	}
 	srv := &http.Server{
