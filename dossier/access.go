@@ -78,6 +78,10 @@ func actionsFor(a *auth.Actor, d *Dossier, p catalog.Procedure) []Action {
 		if r.Action == PauseClock && len(p.Pauses) == 0 {
 			continue
 		}
+		// An answer is offered only while a partner agency's request is open.
+		if r.Action == RecordAnswer && !d.WaitingPartner {
+			continue
+		}
 		if r.From == d.Status && !seen[r.Action] && allows(a, d, r, p) {
 			seen[r.Action] = true
 			out = append(out, r.Action)

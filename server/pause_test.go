@@ -82,9 +82,10 @@ func testFinancialPause(t *testing.T, e *env) {
 		t.Fatalf("after pause: status %s, paused at %v", d.Status, d.PausedAt)
 	}
 	pausedAt := *d.PausedAt
-	// While paused the work waits: resume only, no forwarding.
-	if got := e.get(who, d.Code).Actions; !sameSet(got, []string{"resume"}) {
-		t.Fatalf("actions while paused: %v, want [resume]", got)
+	// While paused the work waits: resume, or ask a partner agency (the
+	// tax office's notice may be what is awaited); no forwarding.
+	if got := e.get(who, d.Code).Actions; !sameSet(got, []string{"resume", "consult"}) {
+		t.Fatalf("actions while paused: %v, want [resume consult]", got)
 	}
 	if _, r := e.act(who, d.Code, "forward", nil); r.status != 409 || r.errCode() != "clock_paused" {
 		t.Fatalf("forward while paused: %d %s", r.status, r.body)
