@@ -85,6 +85,40 @@ type Procedure struct {
 	// Pauses are the periods this procedure's law excludes from its
 	// processing time (catalog/pauses.go); none when empty.
 	Pauses []Pause `json:"pauses,omitempty"`
+	// Boundless, when set, puts the procedure on the province's list of
+	// procedures received regardless of administrative boundaries (phi địa
+	// giới, see Boundless).
+	Boundless *Boundless `json:"boundless,omitempty"`
+}
+
+// Boundless is a procedure's entry on the province's list of procedures
+// carried out regardless of administrative boundaries (thực hiện TTHC
+// không phụ thuộc vào địa giới hành chính, Decree 118/2025/NĐ-CP): any
+// one-stop desk of the province receives the dossier for the competent
+// unit and transfers it there. Decree 118 leaves the list to the Chairman
+// of the provincial People's Committee, who publishes it; in motcua the
+// province's catalog is that publication, so the entry lives on the
+// procedure version the province publishes (auth.EditProcedure, audited
+// like any version).
+type Boundless struct {
+	// Transfer is the time the receiving desk has to hand the dossier to
+	// the competent unit, added to the appointment. Unset, it is the
+	// one-stop rule for hand-offs (Decree 61/2018 art. 19, carried into
+	// Decree 118/2025): the same working day, or the next one when
+	// received after 15:00 — calendar.UnitSameDay.
+	Transfer Duration `json:"transfer,omitempty"`
+	// Decision cites the province's act that put the procedure on the list
+	// (e.g. "Quyết định số …/QĐ-UBND"), printed on form 01.
+	Decision string `json:"decision,omitempty"`
+}
+
+// TransferTime is the time the receiving desk has to transfer a dossier
+// of a boundless procedure (see Boundless.Transfer).
+func (b Boundless) TransferTime() Duration {
+	if b.Transfer.Unit == "" {
+		return Duration{Unit: UnitSameDay}
+	}
+	return b.Transfer
 }
 
 // ResultTemplate is a result document (a certificate, a decision, an

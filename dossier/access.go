@@ -14,8 +14,8 @@ import (
 // canView applies the scope table's ReadDossier (auth.Scopes): a citizen
 // sees only their own dossiers; whoever filed a dossier (an officer at the
 // counter, a community digital team member) follows it; otherwise an
-// officer sees it through a reading role held at its unit or receiving
-// unit, or a supervising role held above one of them, or because they
+// officer sees it through a reading role held at its unit, receiving
+// unit or competent unit (phi địa giới), or a supervising role held above one of them, or because they
 // acted on it. Admins and the
 // community team hold no reading role: they see no one else's dossiers.
 func (s *Service) canView(ctx context.Context, q store.Querier, a *auth.Actor, d *Dossier) (bool, error) {
@@ -28,7 +28,10 @@ func (s *Service) canView(ctx context.Context, q store.Querier, a *auth.Actor, d
 	if d.createdByID == a.ID {
 		return true, nil
 	}
-	for _, id := range []int64{d.unitID, d.receivingID} {
+	for _, id := range []int64{d.unitID, d.receivingID, d.competentID} {
+		if id == 0 {
+			continue // no competent unit of its own
+		}
 		chain, err := s.units.Chain(ctx, q, id)
 		if err != nil {
 			return false, err
@@ -58,13 +61,16 @@ func allows(a *auth.Actor, d *Dossier, r Rule, p catalog.Procedure) bool {
 	if limitReached(d, r.Action) != nil {
 		return false
 	}
+	if r.Where != Anywhere && r.Where != d.where() {
+		return false
+	}
 	switch {
 	case r.Role == SystemRole:
 		return false // only the sweep, which applies its rule itself
 	case r.Role == ApplicantRole:
 		return a.ID == d.ownerID
 	case r.AtReceiving:
-		return a.Has(r.Role, d.receivingID)
+		return a.Has(r.Role, d.deskFor(r.From))
 	}
 	return a.Has(r.Role, d.unitID)
 }

@@ -119,11 +119,11 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 		next := d.Step + 1
 		if lastWorkStep(p) < next {
 			// Past the last processing step: the result goes back to the one-stop desk.
-			to, unitID = ResultReady, d.receivingID
+			to, unitID = ResultReady, d.returnDesk()
 			c.set("result_at", now.UnixMilli())
 			c.set("assignee_id", nil)
 		} else {
-			u, err := s.units.ForLevel(ctx, tx, d.receivingID, p.Steps[next].Level)
+			u, err := s.units.ForLevel(ctx, tx, d.root(), p.Steps[next].Level)
 			if err != nil {
 				return err
 			}
@@ -141,7 +141,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 			return problem.New(problem.ErrState, "no_previous_step")
 		}
 		step = d.Step - 1
-		u, err := s.units.ForLevel(ctx, tx, d.receivingID, p.Steps[step].Level)
+		u, err := s.units.ForLevel(ctx, tx, d.root(), p.Steps[step].Level)
 		if err != nil {
 			return err
 		}
@@ -165,12 +165,20 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 			p = inForce
 			c.set("procedure_version", p.Version)
 		}
+		if r.Where == Elsewhere {
+			due, err := s.receiveElsewhere(&c, p, now)
+			if err != nil {
+				return err
+			}
+			eventDue = &due
+			break
+		}
 		due, err := s.cal.Due(now, p.Time.Unit, p.Time.Value)
 		if err != nil {
 			return fmt.Errorf("dossier: due for %s: %w", p.Code, err)
 		}
 		step = firstWorkStep(p)
-		u, err := s.units.ForLevel(ctx, tx, d.receivingID, p.Steps[step].Level)
+		u, err := s.units.ForLevel(ctx, tx, d.root(), p.Steps[step].Level)
 		if err != nil {
 			return err
 		}
@@ -241,10 +249,15 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 		if to == ResultReady {
 			// The refusal is the result: back to the desk that received the
 			// dossier, as after the last processing step.
-			unitID, step = d.receivingID, lastWorkStep(p)+1
+			unitID, step = d.returnDesk(), lastWorkStep(p)+1
 			c.set("result_at", now.UnixMilli())
 			c.set("assignee_id", nil)
 			c.set("result_refused", 1)
+		}
+	case Transfer:
+		var err error
+		if step, unitID, err = s.transfer(ctx, tx, &c, d, p, in.Assignee, now); err != nil {
+			return err
 		}
 	case Deliver:
 		// A late delivery without apology was refused by check.

@@ -84,11 +84,22 @@ type Dossier struct {
 	// is not granted); its reasons are the refuse event's note.
 	ResultRefused bool `json:"result_refused,omitempty"`
 	// ApologyLate: the apology was made after the due moment had passed.
-	ApologyLate bool    `json:"apology_late,omitempty"`
-	Supplements int     `json:"supplements"`
-	Version     int64   `json:"version"`
-	History     []Event `json:"history,omitempty"`
-	Files       []File  `json:"files,omitempty"`
+	ApologyLate bool `json:"apology_late,omitempty"`
+	Supplements int  `json:"supplements"`
+	// CompetentUnit is the commune competent for a dossier another
+	// commune's desk received for it (phi địa giới); empty otherwise.
+	// ReturnAt says where the applicant collects the result, as chosen at
+	// reception: "receiving" (the desk that received it) or "competent".
+	// TransferDueAt is when the receiving desk must have transferred it;
+	// TransferredAt, when it did.
+	CompetentUnit     string     `json:"competent_unit,omitempty"`
+	CompetentUnitName string     `json:"competent_unit_name,omitempty"`
+	ReturnAt          string     `json:"return_at,omitempty"`
+	TransferDueAt     *time.Time `json:"transfer_due_at,omitempty"`
+	TransferredAt     *time.Time `json:"transferred_at,omitempty"`
+	Version           int64      `json:"version"`
+	History           []Event    `json:"history,omitempty"`
+	Files             []File     `json:"files,omitempty"`
 	// Actions are what the asking actor may do now.
 	Actions []Action `json:"actions,omitempty"`
 	// Consultations are the requests to partner agencies (Get only);
@@ -105,6 +116,8 @@ type Dossier struct {
 	TrackToken string `json:"track_token"`
 
 	id, unitID, receivingID, ownerID, assigneeID, createdByID int64
+	competentID                                               int64
+	returnCompetent                                           bool
 }
 
 // Event is one immutable history entry.
@@ -192,20 +205,22 @@ const selectDossier = `SELECT d.id, d.code, d.procedure_code, d.procedure_versio
 	d.receiving_unit_id, d.channel, d.status, d.step, COALESCE(d.assignee_id, 0),
 	COALESCE(d.owner_id, 0), COALESCE(d.created_by, 0), d.on_behalf, d.on_behalf_reason, d.track_token, d.applicant_name, d.applicant_id_number, d.applicant_phone, d.applicant_email,
 	d.applicant_address, d.form, d.delivery, d.submitted_at, d.received_at, d.due_at, d.paused_at, d.result_at,
-	d.delivered_at, d.apologized, d.supplements, d.version, d.result_refused, d.apology_late, d.supplement_due_at
+	d.delivered_at, d.apologized, d.supplements, d.version, d.result_refused, d.apology_late, d.supplement_due_at,
+	COALESCE(d.competent_unit_id, 0), d.return_competent, d.transfer_due_at, d.transferred_at
 	FROM dossiers d`
 
 func scanDossier(sc interface{ Scan(...any) error }) (*Dossier, error) {
 	var d Dossier
 	var form string
-	var onBehalf, apologized, refused, apologyLate int64
+	var onBehalf, apologized, refused, apologyLate, returnCompetent int64
 	var submitted int64
-	var received, due, paused, result, delivered, supplementDue sql.NullInt64
+	var received, due, paused, result, delivered, supplementDue, transferDue, transferred sql.NullInt64
 	err := sc.Scan(&d.id, &d.Code, &d.Procedure, &d.ProcedureVersion, &d.unitID,
 		&d.receivingID, &d.Channel, &d.Status, &d.Step, &d.assigneeID,
 		&d.ownerID, &d.createdByID, &onBehalf, &d.OnBehalfReason, &d.TrackToken, &d.Applicant.Name, &d.Applicant.IDNumber, &d.Applicant.Phone, &d.Applicant.Email,
 		&d.Applicant.Address, &form, &d.Delivery, &submitted, &received, &due, &paused, &result,
-		&delivered, &apologized, &d.Supplements, &d.Version, &refused, &apologyLate, &supplementDue)
+		&delivered, &apologized, &d.Supplements, &d.Version, &refused, &apologyLate, &supplementDue,
+		&d.competentID, &returnCompetent, &transferDue, &transferred)
 	if err != nil {
 		return nil, err
 	}
@@ -215,6 +230,14 @@ func scanDossier(sc interface{ Scan(...any) error }) (*Dossier, error) {
 	d.ReceivedAt, d.DueAt, d.PausedAt = msPtr(received), msPtr(due), msPtr(paused)
 	d.ResultAt, d.DeliveredAt = msPtr(result), msPtr(delivered)
 	d.SupplementDue = msPtr(supplementDue)
+	d.TransferDueAt, d.TransferredAt = msPtr(transferDue), msPtr(transferred)
+	d.returnCompetent = returnCompetent == 1
+	if d.competentID != 0 {
+		d.ReturnAt = ReturnReceiving
+		if d.returnCompetent {
+			d.ReturnAt = ReturnCompetent
+		}
+	}
 	d.StatusName = d.Status.Name()
 	if err := json.Unmarshal([]byte(form), &d.Form); err != nil {
 		return nil, err
@@ -260,6 +283,9 @@ func (s *Service) decorateAll(ctx context.Context, q store.Querier, ds []*Dossie
 	var units, users []int64
 	for _, d := range ds {
 		units = append(units, d.unitID, d.receivingID)
+		if d.competentID != 0 {
+			units = append(units, d.competentID)
+		}
 		if d.assigneeID != 0 {
 			users = append(users, d.assigneeID)
 		}
@@ -289,6 +315,9 @@ func (s *Service) decorateAll(ctx context.Context, q store.Querier, ds []*Dossie
 	for _, d := range ds {
 		d.WaitingPartner = waiting[d.id]
 		d.Unit, d.UnitName, d.ReceivingUnit = ls[d.unitID].Code, ls[d.unitID].Name, ls[d.receivingID].Code
+		if d.competentID != 0 {
+			d.CompetentUnit, d.CompetentUnitName = ls[d.competentID].Code, ls[d.competentID].Name
+		}
 		d.Assignee = names[d.assigneeID]
 		if d.OnBehalf {
 			d.FiledBy = names[d.createdByID]

@@ -24,12 +24,13 @@ func (sc Scope) where() (string, []any) {
 	for _, id := range sc.Units {
 		args = append(args, id)
 	}
-	args = append(append(args, args...), sc.CreatedBy)
+	n := len(args)
+	args = append(append(append(args, args[:n]...), args[:n]...), sc.CreatedBy)
 	if len(sc.Units) == 0 {
-		return "d.created_by = ?", args
+		return "d.created_by = ?", args[3*n:]
 	}
 	ph := store.Placeholders(len(sc.Units))
-	return "(d.unit_id IN (" + ph + ") OR d.receiving_unit_id IN (" + ph + ") OR d.created_by = ?)", args
+	return "(d.unit_id IN (" + ph + ") OR d.receiving_unit_id IN (" + ph + ") OR d.competent_unit_id IN (" + ph + ") OR d.created_by = ?)", args
 }
 
 // DueRange is a span of due times [From, To); a zero end is unbounded.
@@ -162,9 +163,16 @@ func (s *Service) Find(ctx context.Context, m Match, limit int) ([]*Dossier, int
 	var conds []string
 	var args []any
 	if len(m.AtDesk) > 0 {
-		conds = append(conds, "(d.status IN ('submitted', 'result_ready', 'withdrawal_requested') AND d.receiving_unit_id IN ("+store.Placeholders(len(m.AtDesk))+"))")
-		for _, id := range m.AtDesk {
-			args = append(args, id)
+		// A result waits at its return desk (unit_id at result_ready):
+		// the receiving desk, or the competent unit's for a dossier
+		// received elsewhere whose applicant chose to collect it there.
+		ph := store.Placeholders(len(m.AtDesk))
+		conds = append(conds, "(d.status IN ('submitted', 'transferring', 'withdrawal_requested') AND d.receiving_unit_id IN ("+ph+"))",
+			"(d.status = 'result_ready' AND d.unit_id IN ("+ph+"))")
+		for range 2 {
+			for _, id := range m.AtDesk {
+				args = append(args, id)
+			}
 		}
 	}
 	var steps []string

@@ -30,10 +30,13 @@ const (
 	Withdrawn State = "withdrawn"
 	// Processing stopped (Mẫu 05). Final.
 	Stopped State = "stopped"
+	// Received by a desk for another competent unit of the province (phi
+	// địa giới) and awaiting its transfer there; the clock runs.
+	Transferring State = "transferring"
 )
 
 // States lists every state in lifecycle order.
-var States = []State{Submitted, Returned, Refused, Processing, SupplementRequested, ResultReady, Delivered, WithdrawalRequested, Withdrawn, Stopped}
+var States = []State{Submitted, Returned, Refused, Processing, SupplementRequested, ResultReady, Delivered, WithdrawalRequested, Withdrawn, Stopped, Transferring}
 
 // Name is the Vietnamese name of a state, from the catalog (package msg),
 // for what is Vietnamese only: the API's status_name and the PDF forms.
@@ -78,11 +81,14 @@ const (
 	// Neither moves the dossier nor pauses its clock (consult.go).
 	Consult      Action = "consult"
 	RecordAnswer Action = "record-answer"
+	// Transfer hands a dossier received for another unit (phi địa giới)
+	// to the competent unit, within the transfer time.
+	Transfer Action = "transfer"
 )
 
 // Actions lists every action.
 var Actions = []Action{Receive, Refuse, RequestSupplement, Supplement, Forward, SendBack, Approve, Deliver, Apologize, Withdraw, AcknowledgeWithdrawal, Stop, Lapse, PauseClock, ResumeClock,
-	Consult, RecordAnswer}
+	Consult, RecordAnswer, Transfer}
 
 // Name is the Vietnamese name of an action, from the catalog (see State.Name).
 func (a Action) Name() string { return msg.Action(string(a)) }
@@ -133,11 +139,27 @@ type Rule struct {
 	// NeedsNote: the action must carry a written reason (refusals, requests,
 	// send-backs, apologies, stops are written acts under Decree 118).
 	NeedsNote bool
+	// Where limits the rule to dossiers received at their competent unit
+	// (Here) or received by another desk for it (Elsewhere, phi địa giới);
+	// Anywhere, the default, applies to both.
+	Where Where
 }
+
+// Where a dossier was received, relative to the unit competent for it.
+type Where int
+
+const (
+	Anywhere Where = iota
+	// Here: the receiving desk's own unit (or its parent) decides.
+	Here
+	// Elsewhere: another commune of the province decides; the desk
+	// receives on its behalf and transfers the dossier (Decree 118/2025).
+	Elsewhere
+)
 
 // Rules is the whole lifecycle. Nothing else in motcua changes a dossier's state.
 var Rules = []Rule{
-	{From: Submitted, Action: Receive, Role: "reception", To: Processing, AtReceiving: true},
+	{From: Submitted, Action: Receive, Role: "reception", To: Processing, AtReceiving: true, Where: Here},
 	{From: Submitted, Action: Refuse, Role: "reception", To: Refused, AtReceiving: true, NeedsNote: true},
 	{From: Submitted, Action: RequestSupplement, Role: "reception", To: Returned, AtReceiving: true, NeedsNote: true},
 	// The applicant's withdrawal is a request the receiving desk acknowledges
@@ -206,6 +228,16 @@ var Rules = []Rule{
 	{From: Processing, Action: RecordAnswer, Role: "specialist", To: Processing, OnStep: true, NeedsNote: true},
 	{From: Processing, Action: RecordAnswer, Role: "clerk", To: Processing, OnStep: true, NeedsNote: true},
 	{From: Processing, Action: RecordAnswer, Role: "leader", To: Processing, OnStep: true, NeedsNote: true},
+	// Reception regardless of administrative boundaries (phi địa giới,
+	// Decree 118/2025/NĐ-CP): the desk receives for the competent commune,
+	// the appointment counting the transfer time, then transfers the
+	// dossier, which the competent unit processes as its own. The desk
+	// stays the applicant's contact: supplements and withdrawals go
+	// through it as for any dossier it received.
+	{From: Submitted, Action: Receive, Role: "reception", To: Transferring, AtReceiving: true, Where: Elsewhere},
+	{From: Transferring, Action: Transfer, Role: "reception", To: Processing, AtReceiving: true, Where: Elsewhere},
+	{From: Transferring, Action: Withdraw, Role: ApplicantRole, To: WithdrawalRequested},
+	{From: Transferring, Action: Withdraw, Role: "reception", To: Withdrawn, AtReceiving: true, NeedsNote: true},
 }
 
 // WhilePaused are the only actions of the Processing rows that apply while

@@ -1,6 +1,7 @@
 package dossier
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/motcua/motcua/auth"
@@ -62,10 +63,10 @@ func TestLifecycleTable(t *testing.T) {
 			t.Errorf("state %s has no Vietnamese name", s)
 		}
 	}
-	// No two rules for the same (state, action, role): the table is a function.
-	seen := map[[3]string]bool{}
+	// No two rules for the same (state, action, role, where): the table is a function.
+	seen := map[[4]string]bool{}
 	for _, r := range Rules {
-		k := [3]string{string(r.From), string(r.Action), r.Role}
+		k := [4]string{string(r.From), string(r.Action), r.Role, fmt.Sprint(r.Where)}
 		if seen[k] {
 			t.Errorf("duplicate rule %v", k)
 		}

@@ -33,6 +33,12 @@ type SubmitInput struct {
 	// dossiers, or "online" when helping a citizen file (on behalf).
 	Channel        string `json:"channel,omitempty"`
 	IdempotencyKey string `json:"-"`
+	// CompetentUnit, when another commune of the province than Unit, asks
+	// Unit's desk to receive the dossier for it and transfer it there (phi
+	// địa giới, see transfer.go); ReturnAt is where the applicant will
+	// collect the result: "receiving" (default) or "competent".
+	CompetentUnit string `json:"competent_unit,omitempty"`
+	ReturnAt      string `json:"return_at,omitempty"`
 }
 
 var (
@@ -68,8 +74,20 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, in SubmitInput) (*D
 	if !u.Active {
 		return nil, false, problem.Invalid("unit", "unit_inactive", u.Name, u.MergedInto)
 	}
-	if !contains(p.Levels, u.Level) {
+	competent, returnCompetent, err := s.competentFor(ctx, p, u, in.CompetentUnit, in.ReturnAt)
+	if err != nil {
+		return nil, false, err
+	}
+	if competent.ID == 0 && !contains(p.Levels, u.Level) {
 		return nil, false, problem.Invalid("unit", "procedure_not_at_unit", u.Name)
+	}
+	var competentID any
+	if competent.ID != 0 {
+		competentID = competent.ID
+	}
+	var returnFlag int
+	if returnCompetent {
+		returnFlag = 1
 	}
 	if a.IsCitizen() {
 		if in.Channel != "" && in.Channel != "online" {
@@ -125,10 +143,10 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, in SubmitInput) (*D
 		var id int64
 		err = tx.QueryRowContext(ctx, `INSERT INTO dossiers (code, procedure_code, procedure_version, receiving_unit_id, unit_id,
 			channel, status, owner_id, created_by, on_behalf, on_behalf_reason, track_token, applicant_name, applicant_id_number, applicant_phone,
-			applicant_email, applicant_address, search, form, delivery, submitted_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			applicant_email, applicant_address, search, form, delivery, submitted_at, updated_at, competent_unit_id, return_competent)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			code, p.Code, p.Version, u.ID, u.ID, in.Channel, Submitted, owner, a.ID, onBehalf, reason, token, app.Name, app.IDNumber,
-			app.Phone, app.Email, app.Address, search, string(formJSON), in.Delivery, now.UnixMilli(), now.UnixMilli()).Scan(&id)
+			app.Phone, app.Email, app.Address, search, string(formJSON), in.Delivery, now.UnixMilli(), now.UnixMilli(), competentID, returnFlag).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("dossier: insert: %w", err)
 		}
