@@ -201,7 +201,12 @@ func (s *Service) tracking(ctx context.Context, d *Dossier) (*Tracking, error) {
 	d.History = hist
 	t.Supplement = d.OpenRequest()
 	for _, e := range hist {
-		t.Steps = append(t.Steps, TrackEvent{At: e.At, Action: string(e.Action), Name: e.ActionName, Status: e.To.Name(), Unit: e.Unit, As: e.Action.In(e.From)})
+		name := e.ActionName
+		if e.Action == Transfer {
+			// Phi địa giới: the applicant reads where their dossier went.
+			name = "Đã chuyển đến " + e.Unit
+		}
+		t.Steps = append(t.Steps, TrackEvent{At: e.At, Action: string(e.Action), Name: name, Status: e.To.Name(), Unit: e.Unit, As: e.Action.In(e.From)})
 	}
 	ps, err := s.pauses(ctx, s.db, d)
 	if err != nil {

@@ -123,13 +123,16 @@ func handoffs(sh *sheet, cal dossier.Calendar) []handoff {
 		switch e.Action {
 		case dossier.Receive:
 			legalDue = e.DueAt
+			if e.To == dossier.Transferring {
+				continue // received for another unit: the transfer is the hand-off
+			}
 			rows = append(rows, handoff{Giver: deskShort, Receiver: stepLabel(p, e.ToStep, unitName), At: e.At,
 				GiverName: e.Actor, ReceiverName: receiverAfter(i), Result: onTime, Note: e.Note})
 			stepStart = e.At
 		case dossier.Forward, dossier.Approve, dossier.SendBack:
 			receiver := stepLabel(p, e.ToStep, unitName)
 			if e.To == dossier.ResultReady {
-				receiver = deskShort
+				receiver = returnDesk(sh)
 			}
 			h := handoff{Giver: stepLabel(p, e.FromStep, prevUnit), Receiver: receiver, At: e.At,
 				GiverName: e.Actor, ReceiverName: receiverAfter(i)}
@@ -143,6 +146,18 @@ func handoffs(sh *sheet, cal dossier.Calendar) []handoff {
 				notes = append(notes, e.Note)
 			}
 			h.Note = joinNotes(notes)
+			notes = nil
+			rows = append(rows, h)
+			stepStart = e.At
+		case dossier.Transfer:
+			// Phi địa giới: the receiving desk hands the dossier to the
+			// competent unit, judged against the transfer time.
+			h := handoff{Giver: deskShort + " – " + sh.desk.Name + " (nơi tiếp nhận)", Receiver: stepLabel(p, e.ToStep, unitName), At: e.At,
+				GiverName: e.Actor, ReceiverName: receiverAfter(i),
+				Note: joinNotes(append(notes, "Chuyển hồ sơ tiếp nhận không phụ thuộc địa giới hành chính đến "+unitName, e.Note))}
+			if d.TransferDueAt != nil {
+				h.Result = judge(cal, e.At, *d.TransferDueAt)
+			}
 			notes = nil
 			rows = append(rows, h)
 			stepStart = e.At
@@ -186,7 +201,7 @@ func handoffs(sh *sheet, cal dossier.Calendar) []handoff {
 				continue // refused at reception: never handed over
 			}
 			// The refusal is the result: the leader hands it to the desk.
-			h := handoff{Giver: stepLabel(p, e.FromStep, prevUnit), Receiver: deskShort, At: e.At,
+			h := handoff{Giver: stepLabel(p, e.FromStep, prevUnit), Receiver: returnDesk(sh), At: e.At,
 				GiverName: e.Actor, ReceiverName: receiverAfter(i), Note: joinNotes(append(notes, e.ActionName+": "+e.Note))}
 			if e.FromStep >= 0 && e.FromStep < len(p.Steps) && !stepStart.IsZero() {
 				allotted := time.Duration(p.Steps[e.FromStep].Hours)*time.Hour + pausedWithin(cal, sh.pauses, stepStart, e.At)
@@ -256,6 +271,18 @@ func partnerAgencies(d *dossier.Dossier) []string {
 		}
 	}
 	return out
+}
+
+// returnDesk names the desk a result goes back to: the one-stop desk, and
+// for a dossier received elsewhere (phi địa giới) which unit's.
+func returnDesk(sh *sheet) string {
+	switch {
+	case sh.d.ReturnAt == dossier.ReturnCompetent:
+		return deskShort + " – " + sh.d.CompetentUnitName
+	case sh.d.CompetentUnit != "":
+		return deskShort + " – " + sh.desk.Name
+	}
+	return deskShort
 }
 
 // stepActs are the acts an officer takes at a processing step, which

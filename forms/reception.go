@@ -85,6 +85,16 @@ func (s *Service) receiptCopy(doc *doc, sh *sheet, n int, rec *dossier.Event, du
 	d := sh.d
 	doc.head(deskHeading(sh, symbol(n, series[Receipt].symbol, false, ""), *d.ReceivedAt, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"))
 	particulars(doc, sh, desk+" – "+sh.desk.Name+" tiếp nhận hồ sơ của: ")
+	if d.CompetentUnit != "" {
+		// Phi địa giới (Decree 118/2025): received on the competent unit's
+		// behalf, to be transferred there within the transfer time.
+		transfer := "Hồ sơ được tiếp nhận không phụ thuộc vào địa giới hành chính, thay cho " + d.CompetentUnitName +
+			" (cơ quan có thẩm quyền giải quyết), và được chuyển đến " + d.CompetentUnitName
+		if d.TransferDueAt != nil {
+			transfer += " chậm nhất " + clockVN(*d.TransferDueAt)
+		}
+		doc.paragraph(transfer+".", field)
+	}
 
 	doc.paragraph("1. Thành phần hồ sơ nộp gồm:", section)
 	var rows [][]string
@@ -100,12 +110,19 @@ func (s *Service) receiptCopy(doc *doc, sh *sheet, n int, rec *dossier.Event, du
 	}, rows: rows})
 	doc.space(2 * mm)
 	doc.paragraph("2. Số lượng hồ sơ: 01 (bộ).", field)
-	doc.paragraph("3. Thời gian giải quyết hồ sơ theo quy định: "+statutoryTime(sh.p.Time)+".", field)
+	statutory := statutoryTime(sh.p.Time)
+	if d.CompetentUnit != "" && sh.p.Boundless != nil {
+		statutory += "; cộng thời gian chuyển hồ sơ đến cơ quan có thẩm quyền: " + lowerFirst(statutoryTime(sh.p.Boundless.TransferTime()))
+	}
+	doc.paragraph("3. Thời gian giải quyết hồ sơ theo quy định: "+statutory+".", field)
 	doc.paragraph("4. Thời gian nhận hồ sơ: "+clockVN(*d.ReceivedAt)+".", field)
 	if due != nil {
 		doc.paragraph("5. Thời gian trả kết quả giải quyết hồ sơ: "+clockVN(*due)+".", field)
 	}
 	collect := desk + " – " + sh.desk.Name
+	if d.ReturnAt == dossier.ReturnCompetent {
+		collect = desk + " – " + d.CompetentUnitName
+	}
 	if d.Delivery == "post" {
 		collect = "Qua dịch vụ bưu chính công ích, địa chỉ: " + or(d.Applicant.Address, "……………")
 	}

@@ -164,6 +164,15 @@ func (r reply) errCode() string {
 	return b.Error.Code
 }
 
+// message is the API error's sentence (Vietnamese).
+func (r reply) message() string {
+	var b struct {
+		Error struct{ Code, Message string }
+	}
+	json.Unmarshal(r.body, &b)
+	return b.Error.Message
+}
+
 // dossierView is the part of the API's dossier the tests read.
 type dossierView struct {
 	Code          string
