@@ -89,6 +89,10 @@ type counterFormPage struct {
 	Key       string
 	Applicant dossier.Applicant
 	Delivery  string
+	// Competent lists the other communes the desk may receive for (phi
+	// địa giới); ReturnAt is where the applicant collects the result then.
+	Competent []option
+	ReturnAt  string
 	Fields    []formInput
 	Error     string
 	ErrorID   string
@@ -139,6 +143,10 @@ func (o *Office) showCounterForm(w http.ResponseWriter, r *http.Request, a *auth
 	}
 	if posted {
 		p.Applicant, p.Delivery = applicantFrom(r), r.PostFormValue("delivery")
+		p.ReturnAt = r.PostFormValue("return_at")
+	}
+	if p.Competent, err = o.competentOptions(ctx, proc, p.Unit, r.PostFormValue("competent_unit")); err != nil {
+		return err
 	}
 	for _, f := range proc.Form {
 		id := "f_" + f.Key
@@ -181,6 +189,7 @@ func (o *Office) counterSubmit(w http.ResponseWriter, r *http.Request, a *auth.A
 		Procedure: proc.Code, Unit: pickUnit(units, r.PostFormValue("unit")).Code,
 		Applicant: applicantFrom(r), Form: form, Delivery: r.PostFormValue("delivery"),
 		Channel: "counter", IdempotencyKey: "counter:" + key,
+		CompetentUnit: r.PostFormValue("competent_unit"), ReturnAt: r.PostFormValue("return_at"),
 	})
 	if err != nil {
 		pe, ok := publicError(err)
@@ -202,6 +211,10 @@ func inputID(field string) string {
 		return "f_" + strings.TrimPrefix(field, "form.")
 	case field == "delivery":
 		return "delivery-counter"
+	case field == "competent_unit":
+		return "competent_unit"
+	case field == "return_at":
+		return "return-receiving"
 	}
 	return ""
 }

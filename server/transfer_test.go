@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -82,6 +84,7 @@ func TestReceptionElsewhere(t *testing.T) {
 		{"received, transferred, processed, returned to the receiving desk", testTransferRoundTrip},
 		{"result collected at the competent unit", testTransferReturnCompetent},
 		{"refused receptions", testTransferRefusals},
+		{"at the counter", testTransferAtCounter},
 	})
 }
 
@@ -169,7 +172,9 @@ func testTransferRoundTrip(t *testing.T, e *env) {
 		}
 	}
 	// Tracking tells the applicant where the dossier went.
-	var tr struct{ Steps []struct{ Action, Name string } }
+	var tr struct {
+		Steps []struct{ Action, Name string }
+	}
 	e.must(e.call("", "GET", "/api/v1/track/"+code+"?phone_last4=5678", nil, &tr), 200)
 	found := false
 	for _, s := range tr.Steps {
@@ -255,5 +260,56 @@ func testTransferRefusals(t *testing.T, e *env) {
 				t.Errorf("no Vietnamese message: %q", msg)
 			}
 		})
+	}
+}
+
+// The counter form offers the province's other communes for a procedure
+// on the list, and none for one that is not; the dossier it creates is
+// received for the commune picked. On the old code the form had no such
+// choice.
+func testTransferAtCounter(t *testing.T, e *env) {
+	desk := e.officeLogin("gialam.tiepnhan")
+	_, body, _ := desk.get("/can-bo/tiep-nhan/1.001193")
+	if strings.Contains(body, `name="competent_unit"`) {
+		t.Errorf("birth registration, not on the list, offers a competent unit")
+	}
+	status, body, _ := desk.get("/can-bo/tiep-nhan/" + household)
+	key := regexp.MustCompile(`name="key" value="([0-9a-f]+)"`).FindStringSubmatch(body)
+	if status != 200 || key == nil || !strings.Contains(body, "Tiếp nhận không phụ thuộc địa giới hành chính") ||
+		!strings.Contains(body, `<option value="`+giaThuyCode+`">UBND xã Gia Thủy</option>`) ||
+		strings.Contains(body, `<option value="`+demo.GiaLamCode+`">`) {
+		t.Fatalf("counter form: %d, no choice of the competent commune:\n%s", status, body)
+	}
+	form := counterFormValues(e.procedure(household))
+	form.Set("key", key[1])
+	form.Set("unit", demo.GiaLamCode)
+	form.Set("delivery", "counter")
+	form.Set("applicant_name", "Trần Thị Bình")
+	form.Set("competent_unit", giaThuyCode)
+	form.Set("return_at", "competent")
+	status, _, final := desk.post("/can-bo/tiep-nhan/"+household, form)
+	m := dossierCodeRE.FindStringSubmatch(final)
+	if status != 200 || m == nil {
+		t.Fatalf("create: %d at %s", status, final)
+	}
+	if v := e.transferView("gialam.tiepnhan", m[1]); v.CompetentUnit != giaThuyCode || v.ReturnAt != "competent" {
+		t.Errorf("counter dossier: competent %q, return at %q", v.CompetentUnit, v.ReturnAt)
+	}
+	code := m[1]
+	for _, c := range e.procedure(household).Components {
+		if c.Required {
+			e.must(e.upload("gialam.tiepnhan", code, c.Key, "scan.pdf", samplePDF), 201)
+		}
+	}
+	e.mustAct("gialam.tiepnhan", code, "receive", nil)
+	// The desk's dossier page offers the transfer, with its Vietnamese name.
+	if acts, page := desk.offered(code); !slices.Contains(acts, "transfer") || !strings.Contains(page, "Chuyển hồ sơ đến cơ quan có thẩm quyền giải quyết") {
+		t.Fatalf("transfer not offered on the dossier page: %v", acts)
+	}
+	if status, _, _ := desk.act(code, "transfer", nil); status != 200 {
+		t.Fatalf("transfer from the dossier page: %d", status)
+	}
+	if v := e.transferView("gialam.tiepnhan", code); v.Status != "processing" || v.Unit != giaThuyCode {
+		t.Errorf("after the page's transfer: %s at %s", v.Status, v.Unit)
 	}
 }
