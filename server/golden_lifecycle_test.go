@@ -29,6 +29,9 @@ type lifecyclePath struct {
 	// citizen at Gia Lâm at 08:00 on Monday 2 March 2026, along the path
 	// and returns its code.
 	run func(e *env, code string)
+	// submit, when set, files the dossier instead (at the same moment)
+	// and returns its code.
+	submit func(e *env) string
 }
 
 // TestLifecycleGolden (issue 10) runs one dossier per lifecycle path and
@@ -43,14 +46,19 @@ func TestLifecycleGolden(t *testing.T) {
 			t.Parallel()
 			storetest.Engines(t, func(t *testing.T, db *store.DB) {
 				e := newEnv(t, db)
-				proc := household
-				if x, ok := pathProcedure[p.name]; ok {
-					proc = x
+				var code string
+				if p.submit != nil {
+					code = p.submit(e)
+				} else {
+					proc := household
+					if x, ok := pathProcedure[p.name]; ok {
+						proc = x
+					}
+					code = e.submit(proc, demo.GiaLamCode).Code
 				}
-				d := e.submit(proc, demo.GiaLamCode)
 				e.advance(30 * time.Minute)
-				p.run(e, d.Code)
-				d = e.get("gialam.tiepnhan", d.Code)
+				p.run(e, code)
+				d := e.get("gialam.tiepnhan", code)
 				golden(t, p.name+".form06.txt", e.form06(d.Code))
 				golden(t, p.name+".tracking.txt", e.trackingText(d.Code, d.TrackToken))
 			})
@@ -66,10 +74,10 @@ func lifecyclePaths() []lifecyclePath {
 	note := func(s string) map[string]any { return map[string]any{"note": s} }
 	const desk = "gialam.tiepnhan"
 	return []lifecyclePath{
-		{"refused-at-reception", func(e *env, code string) {
+		{name: "refused-at-reception", run: func(e *env, code string) {
 			e.mustAct(desk, code, "refuse", note("Hộ kinh doanh đã đăng ký tại xã khác; không thuộc thẩm quyền."))
 		}},
-		{"refused-in-processing", func(e *env, code string) {
+		{name: "refused-in-processing", run: func(e *env, code string) {
 			e.mustAct(desk, code, "receive", nil)
 			e.advance(3 * time.Hour)
 			e.mustAct(officer("specialist", demo.GiaLamCode), code, "forward", nil)
@@ -78,7 +86,7 @@ func lifecyclePaths() []lifecyclePath {
 			e.advance(time.Hour)
 			e.mustAct(desk, code, "deliver", nil)
 		}},
-		{"supplemented", func(e *env, code string) {
+		{name: "supplemented", run: func(e *env, code string) {
 			e.mustAct(desk, code, "receive", nil)
 			e.advance(2 * time.Hour)
 			e.mustAct(officer("specialist", demo.GiaLamCode), code, "request-supplement", map[string]any{"note": "Bổ sung bản sao hợp đồng thuê địa điểm kinh doanh.",
@@ -90,7 +98,7 @@ func lifecyclePaths() []lifecyclePath {
 			e.advance(time.Hour)
 			e.mustAct(desk, code, "deliver", nil)
 		}},
-		{"late-with-apology", func(e *env, code string) {
+		{name: "late-with-apology", run: func(e *env, code string) {
 			d := e.mustAct(desk, code, "receive", nil)
 			// Past the due moment: the apology is a late one, and its new
 			// date is kept.
@@ -103,7 +111,7 @@ func lifecyclePaths() []lifecyclePath {
 			e.advance(time.Hour)
 			e.mustAct(desk, code, "deliver", nil)
 		}},
-		{"paused-for-financial-obligations", func(e *env, code string) {
+		{name: "paused-for-financial-obligations", run: func(e *env, code string) {
 			e.mustAct(desk, code, "receive", nil)
 			d := e.toStep(e.get(desk, code), "specialist")
 			who := officer("specialist", d.Unit)
@@ -119,7 +127,7 @@ func lifecyclePaths() []lifecyclePath {
 			clear(e.tokens)
 			e.mustAct(desk, code, "deliver", nil)
 		}},
-		{"coordinated", func(e *env, code string) {
+		{name: "coordinated", run: func(e *env, code string) {
 			// The step asks the tax office, which answers on its due day;
 			// the dossier's own clock runs throughout.
 			e.mustAct(desk, code, "receive", nil)
@@ -136,7 +144,22 @@ func lifecyclePaths() []lifecyclePath {
 			e.advance(time.Hour)
 			e.mustAct(desk, code, "deliver", nil)
 		}},
-		{"withdrawn", func(e *env, code string) {
+		{name: "transferred-from-another-commune", submit: submitForGiaThuy, run: func(e *env, code string) {
+			// Gia Lâm's desk receives for Gia Thủy (phi địa giới),
+			// transfers it, Gia Thủy decides, the result comes back.
+			e.mustAct(desk, code, "receive", nil)
+			e.advance(time.Hour)
+			e.mustAct(desk, code, "transfer", nil)
+			e.advance(2 * time.Hour)
+			e.mustAct("giathuy.chuyenvien", code, "forward", nil)
+			e.advance(2 * time.Hour)
+			e.mustAct("giathuy.lanhdao", code, "approve", nil)
+			e.advance(time.Hour)
+			e.mustAct("giathuy.vanthu", code, "forward", nil)
+			e.advance(time.Hour)
+			e.mustAct(desk, code, "deliver", nil)
+		}},
+		{name: "withdrawn", run: func(e *env, code string) {
 			e.mustAct(desk, code, "receive", nil)
 			e.advance(4 * time.Hour)
 			e.mustAct("congdan", code, "withdraw", note("Không còn nhu cầu đăng ký."))
@@ -144,6 +167,23 @@ func lifecyclePaths() []lifecyclePath {
 			e.mustAct(desk, code, "acknowledge-withdrawal", nil)
 		}},
 	}
+}
+
+// submitForGiaThuy files, as the demo citizen, a dossier for Gia Thủy at
+// Gia Lâm's desk (phi địa giới), Gia Thủy staffed by withGiaThuy.
+func submitForGiaThuy(e *env) string {
+	withGiaThuy(e)
+	p := e.procedure(household)
+	in := submission(p, demo.GiaLamCode)
+	in["competent_unit"] = giaThuyCode
+	var d dossierView
+	e.must(e.call("congdan", "POST", "/api/v1/dossiers", in, &d), 201)
+	for _, c := range p.Components {
+		if c.Required {
+			e.upload("congdan", d.Code, c.Key, "scan.pdf", samplePDF)
+		}
+	}
+	return d.Code
 }
 
 // form06 is the text of the dossier's form 06, or a line saying why there
