@@ -35,6 +35,10 @@ type DraftData struct {
 	Form      map[string]string `json:"form"`
 	Delivery  string            `json:"delivery"`
 	Files     []DraftFile       `json:"files"`
+	// CompetentUnit and ReturnAt are SubmitInput's: a dossier filed at
+	// Unit for another commune of the province (phi địa giới).
+	CompetentUnit string `json:"competent_unit,omitempty"`
+	ReturnAt      string `json:"return_at,omitempty"`
 }
 
 // DraftFile is a blob stored with StoreBlob for one component of a draft.
@@ -274,7 +278,8 @@ func (s *Service) SubmitDraft(ctx context.Context, a *auth.Actor, id int64) (*Do
 		form[k] = v
 	}
 	d, replayed, err := s.Submit(ctx, a, SubmitInput{Procedure: dr.Procedure, Unit: dr.Data.Unit, Applicant: dr.Data.Applicant,
-		Form: form, Delivery: dr.Data.Delivery, Channel: "online", IdempotencyKey: draftKey(id)})
+		Form: form, Delivery: dr.Data.Delivery, Channel: "online", IdempotencyKey: draftKey(id),
+		CompetentUnit: dr.Data.CompetentUnit, ReturnAt: dr.Data.ReturnAt})
 	if err != nil {
 		return nil, false, err
 	}

@@ -36,6 +36,11 @@ type wizardPage struct {
 	// Step 1: receiving unit, applicant, delivery. Step 2: the e-form.
 	Units         []unitGroup
 	UnitError     string
+	// Competent offers, for a procedure on the province's phi địa giới
+	// list, another commune to decide the dossier filed at the unit, and
+	// ReturnAt where the result is then collected.
+	Competent []unitGroup
+	ReturnAt  string
 	Inputs        []formInput
 	Delivery      string
 	DeliveryError string
@@ -310,6 +315,11 @@ func readStep1(r *http.Request, d *dossier.DraftData) {
 		Address:  clip(r.PostFormValue("address"), 500),
 	}
 	d.Delivery = clip(r.PostFormValue("delivery"), 20)
+	d.CompetentUnit = clip(r.PostFormValue("competent_unit"), 40)
+	d.ReturnAt = ""
+	if d.CompetentUnit != "" {
+		d.ReturnAt = clip(r.PostFormValue("return_at"), 20)
+	}
 }
 
 func step1Problems(cands []unit.Unit, d dossier.DraftData) map[string]*problem.Error {
@@ -354,6 +364,9 @@ func applicantValue(a dossier.Applicant, name string) string {
 func (s *Portal) renderStep1(ctx context.Context, w http.ResponseWriter, status int, a *auth.Actor, page wizardPage, cands []unit.Unit,
 	d dossier.DraftData, probs map[string]*problem.Error) error {
 	page.Units = groupUnits(cands, d.Unit)
+	if page.P.Boundless != nil {
+		page.Competent, page.ReturnAt = groupUnits(cands, d.CompetentUnit), d.ReturnAt
+	}
 	page.Delivery = d.Delivery
 	page.OnBehalf = !a.IsCitizen()
 	if pe := probs["unit"]; pe != nil {

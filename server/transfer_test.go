@@ -11,6 +11,7 @@ import (
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/forms/formstest"
 	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/store/storetest"
 	"github.com/motcua/motcua/unit"
 )
 
@@ -312,4 +313,35 @@ func testTransferAtCounter(t *testing.T, e *env) {
 	if v := e.transferView("gialam.tiepnhan", code); v.Status != "processing" || v.Unit != giaThuyCode {
 		t.Errorf("after the page's transfer: %s at %s", v.Status, v.Unit)
 	}
+}
+
+// TestReceptionElsewhereOnline: the portal's wizard offers another
+// commune as the competent unit for a procedure on the province's list,
+// keeps the choice in the draft, and the dossier filed from it is received
+// for that commune. On the old code there was no such choice.
+func TestReceptionElsewhereOnline(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		b := e.portalVisitor(t, "")
+		b.login("congdan")
+		if p := b.get("/nop-ho-so/1.001193"); p.has(`name="competent_unit"`) {
+			t.Errorf("birth registration, not on the list, offers a competent unit")
+		}
+		p := b.get("/nop-ho-so/" + household)
+		if !p.has("Nộp hồ sơ không phụ thuộc địa giới hành chính") || !p.has(`<option value="`+giaThuyCode+`">UBND xã Gia Thủy</option>`) {
+			t.Fatalf("step 1 offers no competent commune:\n%s", mainOf(p.body))
+		}
+		p = b.post("/nop-ho-so/"+household, p.formWith(t, "unit", demo.GiaLamCode, "name", "Nguyễn Văn An", "id_number", "037085001234",
+			"phone", "0912345678", "email", "", "address", "Thôn Tân Lập, xã Gia Lâm", "delivery", "counter",
+			"competent_unit", giaThuyCode, "return_at", "competent"))
+		m := regexp.MustCompile(`^/nop-ho-so/` + regexp.QuoteMeta(household) + `/(\d+)/to-khai$`).FindStringSubmatch(p.url.Path)
+		if p.status != 200 || m == nil {
+			t.Fatalf("step 1 → %d at %s\n%s", p.status, p.url, mainOf(p.body))
+		}
+		draft := "/nop-ho-so/" + household + "/" + m[1]
+		if p := b.get(draft + "/nguoi-nop"); !p.has(`<option value="`+giaThuyCode+`" selected>`) || !p.has(`value="competent" checked`) {
+			t.Fatalf("step 1 lost the competent unit:\n%s", mainOf(p.body))
+		}
+	})
 }
