@@ -157,7 +157,7 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 	}
 	if f.Overdue {
 		// A paused clock is judged at the pause (isOverdue).
-		where = append(where, "d.status IN ('processing', 'result_ready') AND d.due_at < ? AND (d.paused_at IS NULL OR d.due_at < d.paused_at)")
+		where = append(where, "d.status IN ('transferring', 'processing', 'result_ready') AND d.due_at < ? AND (d.paused_at IS NULL OR d.due_at < d.paused_at)")
 		args = append(args, s.cal.LateBefore(s.cfg.Now()).UnixMilli())
 	}
 	if f.Mine {

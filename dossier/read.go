@@ -42,10 +42,11 @@ type DueRange struct {
 }
 
 // Tally counts the dossiers in sc by state and, for each of ranges, the
-// open ones (processing or result ready, clock running) whose due time
-// falls in it. One query answers both, so the counts agree with each other.
+// open ones (awaiting transfer, processing or result ready, clock running)
+// whose due time falls in it. One query answers both, so the counts agree
+// with each other.
 func (s *Service) Tally(ctx context.Context, sc Scope, ranges []DueRange) (map[State]int64, []int64, error) {
-	const open = `d.status IN ('processing', 'result_ready') AND d.due_at IS NOT NULL AND d.paused_at IS NULL`
+	const open = `d.status IN ('transferring', 'processing', 'result_ready') AND d.due_at IS NOT NULL AND d.paused_at IS NULL`
 	var cols []string
 	var args []any
 	for _, r := range ranges {

@@ -86,6 +86,7 @@ func TestReceptionElsewhere(t *testing.T) {
 		{"result collected at the competent unit", testTransferReturnCompetent},
 		{"refused receptions", testTransferRefusals},
 		{"at the counter", testTransferAtCounter},
+		{"never transferred: overdue", testTransferOverdue},
 	})
 }
 
@@ -344,4 +345,19 @@ func TestReceptionElsewhereOnline(t *testing.T) {
 			t.Fatalf("step 1 lost the competent unit:\n%s", mainOf(p.body))
 		}
 	})
+}
+
+// A dossier the desk never transfers runs late like any other: the
+// overdue filter lists it past its appointment. On the old code there was
+// no such state; before the filter knew it, it was never overdue.
+func testTransferOverdue(t *testing.T, e *env) {
+	_, code, r := e.fileAt(household, giaThuyCode, "")
+	e.must(r, 201)
+	e.mustAct("gialam.tiepnhan", code, "receive", nil)
+	e.advance(5 * 24 * time.Hour) // Saturday: past Thursday's appointment
+	var list struct{ Dossiers []dossierView }
+	e.must(e.call("gialam.tiepnhan", "GET", "/api/v1/dossiers?overdue=true", nil, &list), 200)
+	if len(list.Dossiers) != 1 || list.Dossiers[0].Code != code || !list.Dossiers[0].Overdue || list.Dossiers[0].Status != "transferring" {
+		t.Fatalf("overdue list: %+v", list.Dossiers)
+	}
 }
