@@ -14,14 +14,19 @@ import (
 // querier or transaction, so a change made for another module (a unit
 // merge) commits or rolls back with that module's own change.
 
-// MoveUnit moves the open dossiers held or received at unit from to unit
-// to (a unit merge). Closed dossiers keep pointing at from, so they still
+// MoveUnit moves the open dossiers held, received or decided at unit
+// from to unit to (a unit merge). Closed dossiers keep pointing at from, so they still
 // show the unit that handled them; history events are never rewritten.
 func MoveUnit(ctx context.Context, tx *store.Tx, from, to int64) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE dossiers SET unit_id = ? WHERE unit_id = ? AND closed_at IS NULL`, to, from); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE dossiers SET receiving_unit_id = ? WHERE receiving_unit_id = ? AND closed_at IS NULL`, to, from)
+	if _, err := tx.ExecContext(ctx, `UPDATE dossiers SET receiving_unit_id = ? WHERE receiving_unit_id = ? AND closed_at IS NULL`, to, from); err != nil {
+		return err
+	}
+	// A dossier received elsewhere for the merged unit (phi địa giới) is
+	// now the successor's to decide.
+	_, err := tx.ExecContext(ctx, `UPDATE dossiers SET competent_unit_id = ? WHERE competent_unit_id = ? AND closed_at IS NULL`, to, from)
 	return err
 }
 

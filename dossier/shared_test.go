@@ -13,8 +13,17 @@ import (
 // submitted files a dossier at Gia Lâm through a citizen's draft.
 func submitted(t *testing.T, w world) *dossier.Dossier {
 	t.Helper()
+	return submittedFor(t, w, "")
+}
+
+// submittedFor is submitted for the competent unit with code competent
+// (phi địa giới), or Gia Lâm's own with "".
+func submittedFor(t *testing.T, w world, competent string) *dossier.Dossier {
+	t.Helper()
 	ctx := t.Context()
-	d, err := w.ds.CreateDraft(ctx, w.citizen, w.proc.Code, filled(w))
+	data := filled(w)
+	data.CompetentUnit = competent
+	d, err := w.ds.CreateDraft(ctx, w.citizen, w.proc.Code, data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,6 +94,35 @@ func TestMoveUnitMovesOnlyOpenDossiers(t *testing.T) {
 			if n, err := dossier.OpenAt(ctx, db, unitID); err != nil || n != want {
 				t.Errorf("open at unit %d after: %d %v, want %d", unitID, n, err, want)
 			}
+		}
+	})
+}
+
+// TestMoveUnitMovesTheCompetentUnit (phi địa giới): an open dossier Gia
+// Lâm received for Gia Thủy follows Gia Thủy's successor when Gia Thủy is
+// merged, so the transfer goes to a unit that exists. On the old code
+// MoveUnit left the competent unit behind.
+func TestMoveUnitMovesTheCompetentUnit(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		w := newWorld(t, db)
+		d := submittedFor(t, w, "000.02.07.H40")
+		if d.CompetentUnit != "000.02.07.H40" {
+			t.Fatalf("competent unit %q", d.CompetentUnit)
+		}
+		from, err := w.units.ByCode(ctx, "000.02.07.H40")
+		if err != nil {
+			t.Fatal(err)
+		}
+		to, err := w.units.ByCode(ctx, "000.03.07.H40")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return dossier.MoveUnit(ctx, tx, from.ID, to.ID) }); err != nil {
+			t.Fatal(err)
+		}
+		if d, err = w.ds.Get(ctx, w.citizen, d.Code); err != nil || d.CompetentUnit != to.Code || d.ReceivingUnit != demo.GiaLamCode {
+			t.Fatalf("after the merge: competent %q, receiving %q (%v)", d.CompetentUnit, d.ReceivingUnit, err)
 		}
 	})
 }
