@@ -36,16 +36,16 @@ type wizardPage struct {
 	// Step 1: receiving unit, applicant, delivery. Step 2: the e-form.
 	Units         []unitGroup
 	UnitError     string
-	// Competent offers, for a procedure on the province's phi địa giới
-	// list, another commune to decide the dossier filed at the unit, and
-	// ReturnAt where the result is then collected.
-	Competent []unitGroup
-	ReturnAt  string
 	Inputs        []formInput
 	Delivery      string
 	DeliveryError string
 	OnBehalf      bool
 	Postal        *postalForm
+	// Competent offers, for a procedure on the province's phi địa giới
+	// list, another commune to decide the dossier filed at the unit, and
+	// ReturnAt where the result is then collected.
+	Competent []unitGroup
+	ReturnAt  string
 	// Step 3: one upload per component.
 	Comps []compView
 	MaxMB int64
