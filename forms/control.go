@@ -323,11 +323,17 @@ func (s *Service) renderControl(sh *sheet, receipt int) (*rendered, error) {
 	doc.paragraph("Người nộp hồ sơ: "+d.Applicant.Name, field)
 	doc.paragraph("Thủ tục: "+d.ProcedureName, field)
 	doc.paragraph("Ngày tiếp nhận hồ sơ: "+clockVN(*d.ReceivedAt), field)
-	if rec := lastEvent(d, dossier.Receive); rec != nil && rec.DueAt != nil {
+	rec := lastEvent(d, dossier.Receive)
+	if rec != nil && rec.DueAt != nil {
 		doc.paragraph("Ngày hẹn trả kết quả: "+clockVN(*rec.DueAt), field)
 	}
-	if d.DueAt != nil && d.Apologized {
+	switch {
+	case d.DueAt != nil && d.Apologized:
 		doc.paragraph("Ngày hẹn trả kết quả mới (sau khi xin lỗi): "+clockVN(*d.DueAt), field)
+	case d.DueAt != nil && rec != nil && rec.DueAt != nil && !d.DueAt.Equal(*rec.DueAt):
+		// A supplement or a pause the law excludes moved the appointment:
+		// the slip shows the one the rows are judged against.
+		doc.paragraph("Ngày hẹn trả kết quả (sau thời gian tạm dừng): "+clockVN(*d.DueAt), field)
 	}
 	lead, others := processingUnits(d, sh.p, sh.desk.Name)
 	others = append(others, partnerAgencies(d)...)
