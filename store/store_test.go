@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"regexp"
+	"slices"
 	"testing"
 
 	"github.com/motcua/motcua/schema"
@@ -47,6 +48,10 @@ func TestMigrateIsIdempotentAndTransactionsRollBack(t *testing.T) {
 // since the split (no Legacy version: a new module's) run on it as usual.
 var createTable = regexp.MustCompile(`(?i)CREATE\s+TABLE\s+([a-z_][a-z0-9_]*)`)
 
+// createIndex finds the indexes a later migration creates: dropped first,
+// since SQLite refuses to drop a column an index names.
+var createIndex = regexp.MustCompile(`(?i)CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?([a-z_][a-z0-9_]*)`)
+
 // addColumn finds the columns a later migration adds to an older table.
 var addColumn = regexp.MustCompile(`(?i)ALTER\s+TABLE\s+([a-z_][a-z0-9_]*)\s+ADD\s+COLUMN\s+([a-z_][a-z0-9_]*)`)
 
@@ -55,7 +60,7 @@ func TestMigrateAdoptsThePreSplitSequence(t *testing.T) {
 		ctx := context.Background()
 		// A pre-split database has none of the tables created since.
 		var since []store.Migration
-		drops := []string{`DROP TABLE schema_versions`}
+		var drops, indexes []string
 		created := map[string]bool{}
 		for _, m := range schema.Modules() {
 			ms, err := m.Migrations()
@@ -67,6 +72,9 @@ func TestMigrateAdoptsThePreSplitSequence(t *testing.T) {
 					continue
 				}
 				since = append(since, mg)
+				for _, c := range createIndex.FindAllStringSubmatch(mg.SQL, -1) {
+					indexes = append(indexes, `DROP INDEX `+c[1])
+				}
 				for _, c := range createTable.FindAllStringSubmatch(mg.SQL, -1) {
 					drops = append(drops, `DROP TABLE `+c[1])
 					created[c[1]] = true
@@ -79,6 +87,9 @@ func TestMigrateAdoptsThePreSplitSequence(t *testing.T) {
 				}
 			}
 		}
+		// Undone newest first: a table another refers to goes after it.
+		slices.Reverse(drops)
+		drops = append(append([]string{`DROP TABLE schema_versions`}, indexes...), drops...)
 		for _, q := range append(drops,
 			`CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`,
 		) {
