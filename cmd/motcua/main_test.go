@@ -102,6 +102,17 @@ func TestServeDemoAndShutdown(t *testing.T) {
 		t.Fatalf("demo login: %v %v", resp, err)
 	}
 	resp.Body.Close()
+	// The demo's province is the one whose lateness rule is in force from
+	// the start (before, only after the first refresh, a minute later).
+	resp, err = http.Get(url + "/api/v1/calendar/lateness-rule")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rule, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(rule), `"province":"000.00.00.H40"`) {
+		t.Fatalf("lateness rule at start: %s", rule)
+	}
 	cancel()
 	select {
 	case err := <-done:

@@ -104,6 +104,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("load demo partner agencies: %w", err)
 		}
 		log.Info("demo world", "loaded_now", loaded)
+		// The calendar was built before the demo's province existed: read
+		// it again so the province's lateness rule is in force at once,
+		// not at the first periodic refresh.
+		if err := app.Calendar.Refresh(ctx); err != nil {
+			return fmt.Errorf("calendar after the demo world: %w", err)
+		}
 	}
 	srv := &http.Server{
 		Handler:           app.Handler,
