@@ -39,12 +39,7 @@ const (
 // attestation numbers and renders the lời chứng of a certification.
 func (s *Service) attestation(ctx context.Context, sh *sheet) (*rendered, error) {
 	t := sh.p.ResultTemplate
-	lead, _ := processingUnits(sh.d, sh.p, sh.desk.Name)
-	ag, err := s.issuer(ctx, sh, lead)
-	if err != nil {
-		return nil, err
-	}
-	l, err := s.leaderOf(ctx, sh.d, nil)
+	ag, l, err := s.issuedBy(ctx, sh)
 	if err != nil {
 		return nil, err
 	}

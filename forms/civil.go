@@ -39,12 +39,7 @@ var civilLine = para{size: 13, align: left, after: 3}
 
 // civilResult numbers and renders the civil-status paper of sh.
 func (s *Service) civilResult(ctx context.Context, sh *sheet) (*rendered, error) {
-	lead, _ := processingUnits(sh.d, sh.p, sh.desk.Name)
-	ag, err := s.issuer(ctx, sh, lead)
-	if err != nil {
-		return nil, err
-	}
-	l, err := s.leaderOf(ctx, sh.d, nil)
+	ag, l, err := s.issuedBy(ctx, sh)
 	if err != nil {
 		return nil, err
 	}

@@ -76,17 +76,12 @@ func (s *Service) resultOf(ctx context.Context, sh *sheet) (string, *rendered, e
 // document numbers and renders the procedure's own result document.
 func (s *Service) document(ctx context.Context, sh *sheet) (*rendered, error) {
 	t := sh.p.ResultTemplate
-	lead, _ := processingUnits(sh.d, sh.p, sh.desk.Name)
-	ag, err := s.issuer(ctx, sh, lead)
+	ag, l, err := s.issuedBy(ctx, sh)
 	if err != nil {
 		return nil, err
 	}
 	ag = ofOffice(ag, t)
 	u := ag.u
-	l, err := s.leaderOf(ctx, sh.d, nil)
-	if err != nil {
-		return nil, err
-	}
 	at, number, draft := sh.now, "……/"+t.Symbol+"-"+issuerAbbrev(u.Name), sh.d.ResultAt == nil
 	if !draft {
 		at = *sh.d.ResultAt
@@ -262,4 +257,16 @@ func formValue(p catalog.Procedure, key, v string) string {
 		}
 	}
 	return v
+}
+
+// issuedBy is who issues sh's result: the unit that decides (the lead
+// of the processing units) and the leader who approved, who signs.
+func (s *Service) issuedBy(ctx context.Context, sh *sheet) (agency, leader, error) {
+	lead, _ := processingUnits(sh.d, sh.p, sh.desk.Name)
+	ag, err := s.issuer(ctx, sh, lead)
+	if err != nil {
+		return agency{}, leader{}, err
+	}
+	l, err := s.leaderOf(ctx, sh.d, nil)
+	return ag, l, err
 }
