@@ -12,13 +12,19 @@ import (
 // (a unit merge) commits or rolls back with that module's own change.
 
 // MoveRoles gives every officer holding a role on unit from the same role
-// on unit to (a unit merge: they keep working, now for the successor).
-// The roles on from stay, so the old unit's history still names them.
-func MoveRoles(ctx context.Context, tx *store.Tx, from, to int64) error {
+// on unit to (a unit merge: they keep working, now for the successor);
+// the desk roles (reception, community) go to desk, the successor's
+// one-stop desk (0: to itself). The roles on from stay, so the old unit's
+// history still names them.
+func MoveRoles(ctx context.Context, tx *store.Tx, from, to, desk int64) error {
+	if desk == 0 {
+		desk = to
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO user_roles (user_id, unit_id, role)
-		SELECT user_id, ?, role FROM user_roles r WHERE unit_id = ?
-		AND NOT EXISTS (SELECT 1 FROM user_roles x WHERE x.user_id = r.user_id AND x.unit_id = ? AND x.role = r.role)`,
-		to, from, to)
+		SELECT user_id, CASE WHEN role IN (?, ?) THEN CAST(? AS BIGINT) ELSE CAST(? AS BIGINT) END, role FROM user_roles r WHERE unit_id = ?
+		AND NOT EXISTS (SELECT 1 FROM user_roles x WHERE x.user_id = r.user_id
+			AND x.unit_id = CASE WHEN r.role IN (?, ?) THEN CAST(? AS BIGINT) ELSE CAST(? AS BIGINT) END AND x.role = r.role)`,
+		Reception, Community, desk, to, from, Reception, Community, desk, to)
 	return err
 }
 

@@ -287,6 +287,12 @@ type Step struct {
 	// Level is the administrative level whose unit performs it: "commune", "district" or "province";
 	// a step at a higher level than the receiving unit is an inter-level (liên thông) hand-off.
 	Level string `json:"level"`
+	// Kind, when set, names the kind of unit that performs the step
+	// (unit.Kinds): "land_branch" sends a registration step to the branch of
+	// the land registration office serving the commune. Where the chart in
+	// force has no unit of that kind, the step falls to the level's
+	// People's Committee (unit.Store.ForStep).
+	Kind string `json:"kind,omitempty"`
 	// Hours is the working time allotted to the step.
 	Hours int `json:"hours"`
 }

@@ -123,7 +123,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 			c.set("result_at", now.UnixMilli())
 			c.set("assignee_id", nil)
 		} else {
-			u, err := s.units.ForLevel(ctx, tx, d.root(), p.Steps[next].Level)
+			u, err := s.stepUnit(ctx, tx, d, p, next)
 			if err != nil {
 				return err
 			}
@@ -141,7 +141,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 			return problem.New(problem.ErrState, "no_previous_step")
 		}
 		step = d.Step - 1
-		u, err := s.units.ForLevel(ctx, tx, d.root(), p.Steps[step].Level)
+		u, err := s.stepUnit(ctx, tx, d, p, step)
 		if err != nil {
 			return err
 		}
@@ -178,7 +178,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 			return fmt.Errorf("dossier: due for %s: %w", p.Code, err)
 		}
 		step = firstWorkStep(p)
-		u, err := s.units.ForLevel(ctx, tx, d.root(), p.Steps[step].Level)
+		u, err := s.stepUnit(ctx, tx, d, p, step)
 		if err != nil {
 			return err
 		}

@@ -36,7 +36,7 @@ func (s *Service) Assignees(ctx context.Context, d *Dossier, action Action) ([]C
 	if step < 0 || step >= len(p.Steps) {
 		return nil, nil
 	}
-	u, err := s.units.ForLevel(ctx, s.db, d.root(), p.Steps[step].Level)
+	u, err := s.stepUnit(ctx, s.db, d, p, step)
 	if err != nil {
 		return nil, err
 	}

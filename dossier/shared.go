@@ -15,19 +15,32 @@ import (
 // merge) commits or rolls back with that module's own change.
 
 // MoveUnit moves the open dossiers held, received or decided at unit
-// from to unit to (a unit merge). Closed dossiers keep pointing at from, so they still
-// show the unit that handled them; history events are never rewritten.
-func MoveUnit(ctx context.Context, tx *store.Tx, from, to int64) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE dossiers SET unit_id = ? WHERE unit_id = ? AND closed_at IS NULL`, to, from); err != nil {
-		return err
+// from to unit to (a unit merge); those waiting at from's one-stop desk,
+// and the desk they return to, go to to's desk (unit.Merged.Desk). Closed
+// dossiers keep pointing at from, so they still show the unit that
+// handled them; history events are never rewritten, and no deadline moves.
+// Each moved dossier's version changes, so an officer's act prepared
+// before the move is refused rather than undoing it.
+func MoveUnit(ctx context.Context, tx *store.Tx, from, to, desk int64) error {
+	if desk == 0 {
+		desk = to
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE dossiers SET receiving_unit_id = ? WHERE receiving_unit_id = ? AND closed_at IS NULL`, to, from); err != nil {
-		return err
+	for _, st := range []struct {
+		q    string
+		args []any
+	}{
+		{`UPDATE dossiers SET unit_id = ?, version = version + 1 WHERE unit_id = ? AND receiving_unit_id = ? AND closed_at IS NULL`, []any{desk, from, from}},
+		{`UPDATE dossiers SET unit_id = ?, version = version + 1 WHERE unit_id = ? AND closed_at IS NULL`, []any{to, from}},
+		{`UPDATE dossiers SET receiving_unit_id = ?, version = version + 1 WHERE receiving_unit_id = ? AND closed_at IS NULL`, []any{desk, from}},
+		// A dossier received elsewhere for the merged unit (phi địa giới) is
+		// now the successor's to decide.
+		{`UPDATE dossiers SET competent_unit_id = ?, version = version + 1 WHERE competent_unit_id = ? AND closed_at IS NULL`, []any{to, from}},
+	} {
+		if _, err := tx.ExecContext(ctx, st.q, st.args...); err != nil {
+			return err
+		}
 	}
-	// A dossier received elsewhere for the merged unit (phi địa giới) is
-	// now the successor's to decide.
-	_, err := tx.ExecContext(ctx, `UPDATE dossiers SET competent_unit_id = ? WHERE competent_unit_id = ? AND closed_at IS NULL`, to, from)
-	return err
+	return nil
 }
 
 // OpenAt counts the open dossiers held or received at the unit.

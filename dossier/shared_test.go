@@ -70,7 +70,7 @@ func TestMoveUnitMovesOnlyOpenDossiers(t *testing.T) {
 		if n, err := dossier.OpenAt(ctx, db, from.ID); err != nil || n != 1 {
 			t.Fatalf("open at %s before: %d %v", from.Code, n, err)
 		}
-		if err := db.InTx(ctx, func(tx *store.Tx) error { return dossier.MoveUnit(ctx, tx, from.ID, to.ID) }); err != nil {
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return dossier.MoveUnit(ctx, tx, from.ID, to.ID, to.ID) }); err != nil {
 			t.Fatal(err)
 		}
 		cases := []struct {
@@ -118,7 +118,7 @@ func TestMoveUnitMovesTheCompetentUnit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := db.InTx(ctx, func(tx *store.Tx) error { return dossier.MoveUnit(ctx, tx, from.ID, to.ID) }); err != nil {
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return dossier.MoveUnit(ctx, tx, from.ID, to.ID, to.ID) }); err != nil {
 			t.Fatal(err)
 		}
 		if d, err = w.ds.Get(ctx, w.citizen, d.Code); err != nil || d.CompetentUnit != to.Code || d.ReceivingUnit != demo.GiaLamCode {

@@ -96,6 +96,14 @@ func (d *Dossier) root() int64 {
 	return d.receivingID
 }
 
+// stepUnit is the unit that does step i of p for d, as the organisation
+// stands now (unit.Store.ForStep): after a reorganisation an open dossier
+// continues at the unit the new chart makes competent.
+func (s *Service) stepUnit(ctx context.Context, q store.Querier, d *Dossier, p catalog.Procedure, i int) (unit.Unit, error) {
+	st := p.Steps[i]
+	return s.units.ForStep(ctx, q, d.root(), unit.Step{Level: st.Level, Kind: st.Kind, Procedure: p.Code}, s.cfg.Now())
+}
+
 // where says whether the dossier was received for another unit.
 func (d *Dossier) where() Where {
 	if d.competentID != 0 {
@@ -143,7 +151,7 @@ func (s *Service) receiveElsewhere(c *change, p catalog.Procedure, now time.Time
 // transfer hands the dossier to the competent unit's first processing step.
 func (s *Service) transfer(ctx context.Context, tx *store.Tx, c *change, d *Dossier, p catalog.Procedure, assignee string, now time.Time) (int, int64, error) {
 	step := firstWorkStep(p)
-	u, err := s.units.ForLevel(ctx, tx, d.root(), p.Steps[step].Level)
+	u, err := s.stepUnit(ctx, tx, d, p, step)
 	if err != nil {
 		return 0, 0, err
 	}

@@ -17,10 +17,24 @@ import (
 // keep the unit that handled them) and officers' roles.
 func subscribeUnitMerged(bus *event.Bus) {
 	event.Subscribe(bus, "dossier.MoveUnit", func(ctx context.Context, tx *store.Tx, e unit.Merged) error {
-		return dossier.MoveUnit(ctx, tx, e.From, e.Into)
+		return dossier.MoveUnit(ctx, tx, e.From, e.Into, e.Desk)
 	})
 	event.Subscribe(bus, "auth.MoveRoles", func(ctx context.Context, tx *store.Tx, e unit.Merged) error {
-		return auth.MoveRoles(ctx, tx, e.From, e.Into)
+		return auth.MoveRoles(ctx, tx, e.From, e.Into, e.Desk)
+	})
+}
+
+// subscribeUnitAbolished lets the owners of what an abolished unit held
+// send it on: each open dossier to the unit the new chart makes competent
+// for its step (dossier.Service.Reroute), the officers' roles to the
+// successor named for them.
+func subscribeUnitAbolished(bus *event.Bus, dossiers *dossier.Service) {
+	event.Subscribe(bus, "dossier.Reroute", dossiers.Reroute)
+	event.Subscribe(bus, "auth.MoveRoles", func(ctx context.Context, tx *store.Tx, e unit.Abolished) error {
+		if e.Successor == 0 {
+			return nil
+		}
+		return auth.MoveRoles(ctx, tx, e.ID, e.Successor, e.Desk)
 	})
 }
 

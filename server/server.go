@@ -147,6 +147,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		FilesDir: filepath.Join(cfg.DataDir, "files"), Now: cfg.Now, Events: a.Events, Scanner: cfg.Scanner,
 		Owed: payment.Owed, // no delivery while a fee is owed
 	})
+	subscribeUnitAbolished(a.Events, a.Dossiers)
 	if a.Forms, err = forms.New(db, a.Dossiers, a.Units, cal, forms.Config{Now: cfg.Now}); err != nil {
 		return nil, err
 	}

@@ -46,8 +46,7 @@ const subtree = `WITH RECURSIVE t(id, depth) AS (
 		SELECT id, 0 FROM units WHERE id = ?
 		UNION ALL
 		SELECT u.id, t.depth + 1 FROM units u JOIN t ON u.parent_id = t.id WHERE t.depth < 16)
-	SELECT u.id, u.code, u.name, u.short_name, u.level, COALESCE(u.parent_id, 0),
-		COALESCE(p.code, ''), COALESCE(m.code, ''), u.active, t.depth
+	SELECT ` + unitColumns + `, t.depth
 	FROM t JOIN units u ON u.id = t.id LEFT JOIN units p ON p.id = u.parent_id LEFT JOIN units m ON m.id = u.merged_into`
 
 // Tree returns the units a administers, each root followed by its
@@ -65,13 +64,12 @@ func (s *Store) Tree(ctx context.Context, a *auth.Actor) ([]Node, error) {
 		}
 		for rows.Next() {
 			var n Node
-			var active int64
-			if err := rows.Scan(&n.ID, &n.Code, &n.Name, &n.ShortName, &n.Level, &n.ParentID,
-				&n.ParentCode, &n.MergedInto, &active, &n.Depth); err != nil {
+			u, err := scanUnit(rows, &n.Depth)
+			if err != nil {
 				rows.Close()
 				return nil, err
 			}
-			n.Active = active == 1
+			n.Unit = u
 			byID[n.ID] = n
 		}
 		rows.Close()

@@ -27,7 +27,7 @@ func TestMergeTellsTheOwners(t *testing.T) {
 			return nil
 		})
 		event.Subscribe(bus, "auth.MoveRoles", func(ctx context.Context, tx *store.Tx, e unit.Merged) error {
-			return auth.MoveRoles(ctx, tx, e.From, e.Into)
+			return auth.MoveRoles(ctx, tx, e.From, e.Into, e.Desk)
 		})
 		refuse := true
 		event.Subscribe(bus, "refuse once", func(ctx context.Context, tx *store.Tx, e unit.Merged) error {

@@ -60,9 +60,21 @@ type Unit struct {
 	Level      string `json:"level"`
 	ParentID   int64  `json:"-"`
 	ParentCode string `json:"parent,omitempty"`
-	// MergedInto is the code of the unit this one was merged into, if any.
+	// MergedInto is the code of the unit this one was merged into, if any,
+	// or of the successor named when it was abolished.
 	MergedInto string `json:"merged_into,omitempty"`
 	Active     bool   `json:"active"`
+	// Kind is what sort of body the unit is (Kinds); a People's Committee
+	// when unset.
+	Kind string `json:"kind"`
+	// StatCode is the statistical code of an administrative unit (Decision
+	// 19/2025/QĐ-TTg), empty for bodies that are not one.
+	StatCode string `json:"stat_code,omitempty"`
+	// ValidFrom is the first instant the unit is in force (zero: since
+	// before motcua knew it); ValidTo the first instant it no longer is
+	// (zero while in force).
+	ValidFrom time.Time `json:"valid_from,omitzero"`
+	ValidTo   time.Time `json:"valid_to,omitzero"`
 }
 
 // Department is a specialised office inside a unit.
@@ -109,16 +121,36 @@ func New(db *store.DB, cfg Config) *Store {
 	return &Store{db: db, now: cfg.Now, cfg: cfg}
 }
 
-const selectUnit = `SELECT u.id, u.code, u.name, u.short_name, u.level, COALESCE(u.parent_id, 0),
-	COALESCE(p.code, ''), COALESCE(m.code, ''), u.active
+const unitColumns = `u.id, u.code, u.name, u.short_name, u.level, COALESCE(u.parent_id, 0),
+	COALESCE(p.code, ''), COALESCE(m.code, ''), u.active, u.kind, u.stat_code, u.valid_from, COALESCE(u.valid_to, 0)`
+
+const selectUnit = `SELECT ` + unitColumns + `
 	FROM units u LEFT JOIN units p ON p.id = u.parent_id LEFT JOIN units m ON m.id = u.merged_into`
 
-func scanUnit(sc interface{ Scan(...any) error }) (Unit, error) {
+func scanUnit(sc interface{ Scan(...any) error }, extra ...any) (Unit, error) {
 	var u Unit
-	var active int64
-	err := sc.Scan(&u.ID, &u.Code, &u.Name, &u.ShortName, &u.Level, &u.ParentID, &u.ParentCode, &u.MergedInto, &active)
+	var active, from, to int64
+	err := sc.Scan(append([]any{&u.ID, &u.Code, &u.Name, &u.ShortName, &u.Level, &u.ParentID, &u.ParentCode,
+		&u.MergedInto, &active, &u.Kind, &u.StatCode, &from, &to}, extra...)...)
 	u.Active = active == 1
+	u.ValidFrom, u.ValidTo = msTime(from), msTime(to)
 	return u, err
+}
+
+// msTime is the instant of Unix milliseconds ms, zero for 0.
+func msTime(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms)
+}
+
+// msOf is t in Unix milliseconds, 0 for the zero time.
+func msOf(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
 }
 
 // Create inserts a unit under parentCode ("" for a root) and opens its history.
@@ -128,6 +160,15 @@ func (s *Store) Create(ctx context.Context, tx *store.Tx, u Unit, parentCode str
 	}
 	if Rank(u.Level) == 0 {
 		return Unit{}, problem.Invalid("level", "invalid_level")
+	}
+	if u.Kind == "" {
+		u.Kind = Committee
+	}
+	if !ValidKind(u.Kind) {
+		return Unit{}, problem.Invalid("kind", "invalid_unit_kind")
+	}
+	if u.StatCode != "" && !statCodeRE.MatchString(u.StatCode) {
+		return Unit{}, problem.Invalid("stat_code", "invalid_stat_code")
 	}
 	var parent sql.NullInt64
 	if parentCode != "" {
@@ -139,18 +180,17 @@ func (s *Store) Create(ctx context.Context, tx *store.Tx, u Unit, parentCode str
 		u.ParentID, u.ParentCode = p.ID, p.Code
 	}
 	now := s.now().UnixMilli()
-	err := tx.QueryRowContext(ctx, `INSERT INTO units (code, name, short_name, level, parent_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, u.Code, u.Name, u.ShortName, u.Level, parent, now).Scan(&u.ID)
+	err := tx.QueryRowContext(ctx, `INSERT INTO units (code, name, short_name, level, parent_id, created_at, kind, stat_code, valid_from)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, u.Code, u.Name, u.ShortName, u.Level, parent, now,
+		u.Kind, u.StatCode, msOf(u.ValidFrom)).Scan(&u.ID)
 	if store.IsUniqueViolation(err) {
 		return Unit{}, problem.Conflict("unit_exists")
 	}
 	if err != nil {
 		return Unit{}, fmt.Errorf("unit: create %s: %w", u.Code, err)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO unit_history (unit_id, code, name, valid_from, reason) VALUES (?, ?, ?, ?, ?)`,
-		u.ID, u.Code, u.Name, now, "created")
 	u.Active = true
-	return u, err
+	return u, s.open(ctx, tx, u.ID, msOf(u.ValidFrom), "created")
 }
 
 // AddDepartment adds a department to a unit.
@@ -227,24 +267,6 @@ func (s *Store) Ancestors(ctx context.Context, q store.Querier, id int64) ([]Uni
 		id = u.ParentID
 	}
 	return out, nil
-}
-
-// ForLevel returns the unit that acts at level for a dossier received at
-// unit from: the nearest of from and its ancestors whose level is at or
-// above level. A commune's "district" step goes to its district; after the
-// 2025 reform, when no district exists, to the province.
-func (s *Store) ForLevel(ctx context.Context, q store.Querier, fromID int64, level string) (Unit, error) {
-	chain, err := s.Ancestors(ctx, q, fromID)
-	if err != nil {
-		return Unit{}, err
-	}
-	want := Rank(level)
-	for _, u := range chain {
-		if Rank(u.Level) <= want {
-			return u, nil
-		}
-	}
-	return chain[len(chain)-1], nil
 }
 
 // ByCodeTx is ByCode inside a transaction (sees rows the transaction wrote).
