@@ -123,6 +123,30 @@ func (s *Store) MergeAt(ctx context.Context, tx *store.Tx, fromCode, intoCode, r
 		return err
 	}
 	ms := at.UnixMilli()
+	intoDesk, err := s.Desk(ctx, tx, into.ID)
+	if err != nil {
+		return err
+	}
+	// A merged committee's service centre does not live on beside the
+	// successor's own: it folds into that desk (its dossiers and reception
+	// roles follow, through Merged), else Desk would answer whichever of the
+	// two centres is older.
+	if intoDesk != into.ID {
+		centres, err := store.Strings(ctx, tx, `SELECT code FROM units WHERE parent_id = ? AND active = 1 AND kind = ? ORDER BY id`,
+			from.ID, Centre)
+		if err != nil {
+			return err
+		}
+		deskUnit, err := Get(ctx, tx, intoDesk)
+		if err != nil {
+			return err
+		}
+		for _, c := range centres {
+			if err := s.MergeAt(ctx, tx, c, deskUnit.Code, reason, at); err != nil {
+				return err
+			}
+		}
+	}
 	children, err := store.Int64s(ctx, tx, `SELECT id FROM units WHERE parent_id = ? AND active = 1`, from.ID)
 	if err != nil {
 		return err
