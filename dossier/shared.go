@@ -15,8 +15,9 @@ import (
 // merge) commits or rolls back with that module's own change.
 
 // MoveUnit moves the open dossiers held, received or decided at unit
-// from to unit to (a unit merge); those waiting at from's one-stop desk,
-// and the desk they return to, go to to's desk (unit.Merged.Desk). Closed
+// from to unit to (a unit merge); those waiting at from's one-stop desk
+// (for reception, a transfer or their result), and the desk they return
+// to, go to to's desk (unit.Merged.Desk). Closed
 // dossiers keep pointing at from, so they still show the unit that
 // handled them; history events are never rewritten, and no deadline moves.
 // Each moved dossier's version changes, so an officer's act prepared
@@ -29,7 +30,12 @@ func MoveUnit(ctx context.Context, tx *store.Tx, from, to, desk int64) error {
 		q    string
 		args []any
 	}{
-		{`UPDATE dossiers SET unit_id = ?, version = version + 1 WHERE unit_id = ? AND receiving_unit_id = ? AND closed_at IS NULL`, []any{desk, from, from}},
+		// Waiting at the desk is a state, not "held where it was received": a
+		// commune without a service centre was its own desk, and its
+		// dossiers in processing there belong to the successor committee,
+		// whose officers decide them, not to the successor's centre.
+		{`UPDATE dossiers SET unit_id = ?, version = version + 1 WHERE unit_id = ? AND receiving_unit_id = ? AND closed_at IS NULL
+			AND status IN ('submitted', 'returned', 'result_ready', 'transferring')`, []any{desk, from, from}},
 		{`UPDATE dossiers SET unit_id = ?, version = version + 1 WHERE unit_id = ? AND closed_at IS NULL`, []any{to, from}},
 		{`UPDATE dossiers SET receiving_unit_id = ?, version = version + 1 WHERE receiving_unit_id = ? AND closed_at IS NULL`, []any{desk, from}},
 		// A dossier received elsewhere for the merged unit (phi địa giới) is
