@@ -37,6 +37,7 @@ type Units interface {
 	ByCode(ctx context.Context, code string) (unit.Unit, error)
 	ByID(ctx context.Context, id int64) (unit.Unit, error)
 	List(ctx context.Context) ([]unit.Unit, error)
+	TreeAt(ctx context.Context, at time.Time) ([]unit.Snapshot, error)
 }
 
 // Catalog reads the procedure catalog (*catalog.Store).

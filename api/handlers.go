@@ -26,6 +26,9 @@ func (s *Server) openapi(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listUnits(w http.ResponseWriter, r *http.Request) error {
+	if r.URL.Query().Has("at") {
+		return s.unitsAt(w, r)
+	}
 	us, err := s.Units.List(r.Context())
 	if err != nil {
 		return err
