@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"time"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/catalog"
@@ -48,6 +49,8 @@ type Catalog interface {
 // Units reads the administrative units (*unit.Store).
 type Units interface {
 	AddChild(ctx context.Context, a *auth.Actor, parentCode string, c unit.Unit) (unit.Unit, error)
+	// Area lists the communes a land registration branch serves.
+	Area(ctx context.Context, unitID int64) ([]string, error)
 	AddDepartmentTo(ctx context.Context, a *auth.Actor, unitCode string, d unit.Department) error
 	AtProvince(ctx context.Context, a *auth.Actor, r auth.Right) error
 	ByCode(ctx context.Context, code string) (unit.Unit, error)
@@ -56,9 +59,13 @@ type Units interface {
 	History(ctx context.Context, unitID int64) ([]unit.Change, error)
 	Managed(ctx context.Context, a *auth.Actor, code string) (unit.Unit, error)
 	MergeAs(ctx context.Context, a *auth.Actor, fromCode, intoCode, reason string) error
+	// Periods is a unit's history with parent, level and kind.
+	Periods(ctx context.Context, unitID int64) ([]unit.Period, error)
 	PlanMerge(ctx context.Context, a *auth.Actor, fromCode, intoCode string) (unit.MergePlan, error)
 	RenameAs(ctx context.Context, a *auth.Actor, code, newCode, newName, reason string) error
 	SetSupplementDaysAs(ctx context.Context, a *auth.Actor, code string, days int) error
 	SupplementDaysOf(ctx context.Context, id int64) (int, error)
 	Tree(ctx context.Context, a *auth.Actor) ([]unit.Node, error)
+	// TreeAt is the whole tree as it stood at an instant.
+	TreeAt(ctx context.Context, at time.Time) ([]unit.Snapshot, error)
 }

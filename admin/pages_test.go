@@ -79,7 +79,7 @@ func (f *fakeUnits) AddChild(_ context.Context, a *auth.Actor, parent string, c 
 	if f.addErr != nil {
 		return unit.Unit{}, f.addErr
 	}
-	f.added = append(f.added, a.Username+" "+parent+" "+c.Code+" "+c.Name+" "+c.Level)
+	f.added = append(f.added, a.Username+" "+parent+" "+c.Code+" "+c.Name+" "+c.Level+" "+c.Kind+" "+c.StatCode)
 	return c, nil
 }
 
@@ -173,7 +173,7 @@ func TestUnitTree(t *testing.T) {
 	if district < 0 || nested < district {
 		t.Errorf("the tree does not nest X01 under H01:\n%s", body)
 	}
-	if !strings.Contains(body, "X02 · Cấp xã · đã sáp nhập vào X01") {
+	if !strings.Contains(body, "X02 · Cấp xã · UBND · đã sáp nhập vào X01") {
 		t.Error("the merged commune is not marked as merged")
 	}
 }
@@ -195,12 +195,12 @@ func TestUnitPage(t *testing.T) {
 	}
 
 	t.Run("add a commune", func(t *testing.T) {
-		form := url.Values{"code": {"X03"}, "name": {"Xã Quỳnh Lưu"}, "level": {unit.Commune}}
+		form := url.Values{"code": {"X03"}, "name": {"Xã Quỳnh Lưu"}, "level": {unit.Commune}, "kind": {unit.Committee}, "stat_code": {" 14428 "}}
 		code, loc, _ := w.do(t, "POST", "/quan-tri/don-vi/H01/them", form)
 		if code != 303 || loc != "/quan-tri/don-vi/X03?ok=unit_added" {
 			t.Fatalf("got %d to %q", code, loc)
 		}
-		if len(w.units.added) != 1 || w.units.added[0] != "quantri H01 X03 Xã Quỳnh Lưu commune" {
+		if len(w.units.added) != 1 || w.units.added[0] != "quantri H01 X03 Xã Quỳnh Lưu commune committee 14428" {
 			t.Errorf("AddChild got %v", w.units.added)
 		}
 	})

@@ -16,13 +16,18 @@ import (
 // treeItem is one unit of the indented tree, with its texts translated
 // (the tree template recurses and cannot reach the page's T).
 type treeItem struct {
-	Code, Name, Level, Note string
-	Children                []*treeItem
+	Code, Name, Level, Kind, StatCode, Note string
+	Children                                []*treeItem
 }
 
 type unitTreePage struct {
 	web.Page
 	Roots []*treeItem
+	// Day is the date asked for in "Sơ đồ tổ chức tại ngày" (YYYY-MM-DD),
+	// empty for today's tree; At is that day as an instant, for the heading.
+	Day   string
+	At    time.Time
+	Alert Alert
 }
 
 func (o *Admin) unitTree(w http.ResponseWriter, r *http.Request) error {
@@ -30,14 +35,23 @@ func (o *Admin) unitTree(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p := unitTreePage{Page: o.adminPage(r, "admin.units.title"), Day: strings.TrimSpace(r.URL.Query().Get("ngay"))}
+	if p.Day != "" {
+		at, err := unit.Day(p.Day)
+		if err == nil {
+			p.At = at
+			return o.treeAt(w, r, a, p)
+		}
+		p.Alert = invalid(p.Page, "at", "ngay", "admin.units.at_invalid")
+	}
 	nodes, err := o.units.Tree(r.Context(), a)
 	if err != nil {
 		return err
 	}
-	p := unitTreePage{Page: o.adminPage(r, "admin.units.title")}
 	items := map[int64]*treeItem{}
 	for _, n := range nodes {
-		it := &treeItem{Code: n.Code, Name: n.Name, Level: enumText(p.Page, "level.", n.Level)}
+		it := &treeItem{Code: n.Code, Name: n.Name, Level: enumText(p.Page, "level.", n.Level),
+			Kind: kindText(p.Page, n.Kind), StatCode: n.StatCode}
 		if !n.Active {
 			it.Note = p.T("admin.units.merged_into", n.MergedInto)
 		}
@@ -48,20 +62,65 @@ func (o *Admin) unitTree(w http.ResponseWriter, r *http.Request) error {
 			p.Roots = append(p.Roots, it)
 		}
 	}
+	status := http.StatusOK
+	if p.Alert.Text != "" {
+		status = http.StatusUnprocessableEntity
+	}
+	return o.render(w, status, "units", p)
+}
+
+// treeAt shows the tree as it stood at the end of day p.At in Vietnam (as
+// GET /api/v1/units?at= does), cut to what the admin administers as it
+// stood then: the units where they hold the admin role and the units
+// that were below those. A unit outside that scope on the day is not shown.
+func (o *Admin) treeAt(w http.ResponseWriter, r *http.Request, a *auth.Actor, p unitTreePage) error {
+	snaps, err := o.units.TreeAt(r.Context(), p.At.AddDate(0, 0, 1).Add(-time.Millisecond))
+	if err != nil {
+		return err
+	}
+	items := map[int64]*treeItem{}
+	// TreeAt lists parents before their children, so one pass finds
+	// every unit below an administered one.
+	for _, n := range snaps {
+		parent, below := items[n.ParentID]
+		if !below && !a.Has(auth.Admin, n.ID) {
+			continue
+		}
+		it := &treeItem{Code: n.Code, Name: n.Name, Level: enumText(p.Page, "level.", n.Level),
+			Kind: kindText(p.Page, n.Kind), StatCode: n.StatCode}
+		items[n.ID] = it
+		if below {
+			parent.Children = append(parent.Children, it)
+		} else {
+			p.Roots = append(p.Roots, it)
+		}
+	}
 	return o.render(w, http.StatusOK, "units", p)
+}
+
+// kindText names a kind of unit; a unit recorded before kinds existed is
+// a People's Committee.
+func kindText(p web.Page, kind string) string {
+	if kind == "" {
+		kind = unit.Committee
+	}
+	return enumText(p, "admin.unit_kind.", kind)
 }
 
 type option struct{ Value, Label string }
 
 type historyRow struct {
-	Code, Name, Reason string
-	From, To           time.Time
-	Current            bool
+	Code, Name, Reason       string
+	Parent, Level, Kind      string
+	StatCode                 string
+	From, To                 time.Time
+	Current, SinceBeforeData bool
 }
 
 // unitForm keeps what was typed into the unit page's forms.
 type unitForm struct {
 	Code, Name, ShortName, Level string
+	Kind, StatCode               string
 	DeptCode, DeptName           string
 	NewName, NewCode, Reason     string
 	Into, MergeReason            string
@@ -69,12 +128,17 @@ type unitForm struct {
 
 type unitDetailPage struct {
 	web.Page
-	Unit         unit.Unit
-	Parent       string
-	Departments  []unit.Department
-	Children     []unit.Node
-	History      []historyRow
-	ChildLevels  []option
+	Unit        unit.Unit
+	Parent      string
+	Departments []unit.Department
+	Children    []unit.Node
+	History     []historyRow
+	ChildLevels []option
+	ChildKinds  []option
+	// Kind is the unit's kind in words; Area the communes a land
+	// registration branch serves.
+	Kind         string
+	Area         []unit.Unit
 	MergeTargets []unit.Node
 	Form         unitForm
 	Alert        Alert
@@ -92,7 +156,7 @@ func (o *Admin) unitPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := o.adminPage(r, "admin.unit.title")
-	return o.renderUnit(w, r, a, p, http.StatusOK, unitForm{Level: unit.Commune}, Alert{})
+	return o.renderUnit(w, r, a, p, http.StatusOK, unitForm{Level: unit.Commune, Kind: unit.Committee}, Alert{})
 }
 
 func (o *Admin) renderUnit(w http.ResponseWriter, r *http.Request, a *auth.Actor, pg web.Page, status int, f unitForm, al Alert) error {
@@ -117,7 +181,7 @@ func (o *Admin) renderUnit(w http.ResponseWriter, r *http.Request, a *auth.Actor
 	if p.SupplementDays, err = o.units.SupplementDaysOf(ctx, u.ID); err != nil {
 		return err
 	}
-	hist, err := o.units.History(ctx, u.ID)
+	hist, err := o.units.Periods(ctx, u.ID)
 	if err != nil {
 		return err
 	}
@@ -125,8 +189,28 @@ func (o *Admin) renderUnit(w http.ResponseWriter, r *http.Request, a *auth.Actor
 		if c.Reason == "created" { // what unit.Create records
 			c.Reason = p.T("admin.unit.created")
 		}
-		p.History = append(p.History, historyRow{Code: c.Code, Name: c.Name, Reason: c.Reason,
-			From: time.UnixMilli(c.From), To: time.UnixMilli(c.To), Current: c.To == 0})
+		parent := c.ParentName
+		if c.ParentCode != "" {
+			parent += " (" + c.ParentCode + ")"
+		}
+		p.History = append(p.History, historyRow{Code: c.Code, Name: c.Name, Reason: c.Reason, Parent: parent,
+			Level: enumText(p.Page, "level.", c.Level), Kind: kindText(p.Page, c.Kind), StatCode: c.StatCode,
+			From: c.From, To: c.To, Current: c.To.IsZero(), SinceBeforeData: c.From.IsZero()})
+	}
+	p.Kind = kindText(p.Page, u.Kind)
+	if u.Kind == unit.LandBranch {
+		codes, err := o.units.Area(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		for _, c := range codes {
+			if a, err := o.units.ByCode(ctx, c); err == nil {
+				p.Area = append(p.Area, a)
+			}
+		}
+	}
+	for _, k := range unit.Kinds {
+		p.ChildKinds = append(p.ChildKinds, option{k, kindText(p.Page, k)})
 	}
 	nodes, err := o.units.Tree(ctx, a)
 	if err != nil {
@@ -181,8 +265,10 @@ func (o *Admin) addChild(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := unitForm{Code: r.PostFormValue("code"), Name: r.PostFormValue("name"),
-		ShortName: r.PostFormValue("short_name"), Level: r.PostFormValue("level")}
-	c, err := o.units.AddChild(r.Context(), a, r.PathValue("code"), unit.Unit{Code: f.Code, Name: f.Name, ShortName: f.ShortName, Level: f.Level})
+		ShortName: r.PostFormValue("short_name"), Level: r.PostFormValue("level"),
+		Kind: r.PostFormValue("kind"), StatCode: strings.TrimSpace(r.PostFormValue("stat_code"))}
+	c, err := o.units.AddChild(r.Context(), a, r.PathValue("code"), unit.Unit{Code: f.Code, Name: f.Name, ShortName: f.ShortName,
+		Level: f.Level, Kind: f.Kind, StatCode: f.StatCode})
 	if err != nil {
 		return o.unitFail(w, r, a, "child", f, err)
 	}
