@@ -50,6 +50,7 @@ type Admin struct {
 	calendar Calendar
 	partners Partners
 	audit    Audit
+	reorg    Reorg
 	now      func() time.Time
 	pages    map[string]*template.Template
 }
@@ -66,6 +67,8 @@ type Config struct {
 	Partners Partners
 	// Audit is the audit log, for its supervisors' page.
 	Audit Audit
+	// Reorg checks, applies and reverts reorganisation plans.
+	Reorg Reorg
 	// Now is the clock that picks the year shown by default (nil means
 	// time.Now).
 	Now func() time.Time
@@ -81,7 +84,7 @@ func New(cfg Config) (*Admin, error) {
 		return nil, err
 	}
 	return &Admin{web: cfg.Web, auth: cfg.Auth, accounts: cfg.Accounts, catalog: cfg.Catalog, units: cfg.Units,
-		calendar: cfg.Calendar, partners: cfg.Partners, audit: cfg.Audit, now: cfg.Now, pages: pages}, nil
+		calendar: cfg.Calendar, partners: cfg.Partners, audit: cfg.Audit, reorg: cfg.Reorg, now: cfg.Now, pages: pages}, nil
 }
 
 func (o *Admin) render(w http.ResponseWriter, code int, page string, data any) error {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/reorg"
 	"github.com/motcua/motcua/unit"
 )
 
@@ -68,4 +69,14 @@ type Units interface {
 	Tree(ctx context.Context, a *auth.Actor) ([]unit.Node, error)
 	// TreeAt is the whole tree as it stood at an instant.
 	TreeAt(ctx context.Context, at time.Time) ([]unit.Snapshot, error)
+}
+
+// Reorg checks, applies and reverts reorganisation plans (*reorg.Service);
+// it checks that the admin administers every unit a plan names.
+type Reorg interface {
+	DryRun(ctx context.Context, a *auth.Actor, p reorg.Plan) (reorg.Report, error)
+	Apply(ctx context.Context, a *auth.Actor, p reorg.Plan) (reorg.Report, error)
+	Revert(ctx context.Context, a *auth.Actor, id string) error
+	List(ctx context.Context) ([]reorg.Record, error)
+	Get(ctx context.Context, id string) (reorg.Record, error)
 }

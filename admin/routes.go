@@ -16,6 +16,12 @@ func (o *Admin) Register(mux web.Mux) {
 	mux.HandleFunc("POST /quan-tri/don-vi/{code}/xac-thuc-2-lop", h(o.setTOTPPolicy))
 	mux.HandleFunc("POST /quan-tri/don-vi/{code}/han-bo-sung", h(o.setSupplementDays))
 
+	mux.HandleFunc("GET /quan-tri/sap-xep", h(o.plans))
+	mux.HandleFunc("POST /quan-tri/sap-xep", h(o.dryRun))
+	mux.HandleFunc("POST /quan-tri/sap-xep/ap-dung", h(o.apply))
+	mux.HandleFunc("GET /quan-tri/sap-xep/{id}", h(o.planPage))
+	mux.HandleFunc("POST /quan-tri/sap-xep/{id}/huy", h(o.revert))
+
 	mux.HandleFunc("GET /quan-tri/nguoi-dung", h(o.users))
 	mux.HandleFunc("POST /quan-tri/nguoi-dung", h(o.createOfficer))
 	mux.HandleFunc("POST /quan-tri/nguoi-dung/vai-tro", h(o.grant))

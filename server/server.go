@@ -197,7 +197,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	adm, err := admin.New(admin.Config{Web: w, Auth: a.Auth, Accounts: auth.NewAccounts(a.Auth, a.Units), Catalog: a.Catalog, Units: a.Units, Calendar: cal, Now: cfg.Now,
-		Audit: a.Audit, Partners: a.Dossiers})
+		Audit: a.Audit, Partners: a.Dossiers, Reorg: a.Reorg})
 	if err != nil {
 		return nil, err
 	}
