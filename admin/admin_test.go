@@ -7,6 +7,8 @@ import (
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/reorg"
+	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/web"
 )
 
@@ -26,13 +28,17 @@ func TestEnumeratedKeys(t *testing.T) {
 	}
 	add("admin.role.", auth.OfficerRoles...)
 	add("admin.cal.kind.", calendar.AnnounceOff, calendar.AnnounceWork)
+	add("admin.unit_kind.", unit.Kinds...)
+	add("admin.reorg.state.", reorg.Scheduled, reorg.Applied, reorg.Reverted, reorg.Failed, reorg.DryRun, reorg.Already, reorg.Refused)
+	add("admin.reorg.op.", "create", "rename", "move", "merge", "abolish", "competence")
+	add("admin.reorg.done.", reorg.Applied, reorg.Scheduled, reorg.Already)
 	add("admin.cal.day.", calendar.DayHoliday, calendar.DayCompensatory, calendar.DayAnnounced)
 	add("admin.cal.holiday.", holidayKeys...)
 	for d := range 7 {
 		add("admin.cal.weekday.", strconv.Itoa(d))
 	}
 	add("admin.ok.", "unit_added", "dept_added", "renamed", "merged", "created", "granted", "revoked",
-		"disabled", "enabled", "password", "published", "announced", "totp_on", "totp_off")
+		"disabled", "enabled", "password", "published", "announced", "totp_on", "totp_off", "reverted")
 	for _, lang := range web.Languages {
 		for _, k := range keys {
 			if !cat.Has(lang, k) {

@@ -91,6 +91,7 @@ func (fakeAuth) TOTPRequired(context.Context, int64) (bool, error) { return fals
 type world struct {
 	srv   *httptest.Server
 	units *fakeUnits
+	reorg *fakeReorg
 	as    *auth.Actor
 }
 
@@ -101,11 +102,12 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	fu := &fakeUnits{}
-	adm, err := New(Config{Web: w, Units: fu, Auth: fakeAuth{}})
+	fr := &fakeReorg{}
+	adm, err := New(Config{Web: w, Units: fu, Auth: fakeAuth{}, Reorg: fr})
 	if err != nil {
 		t.Fatal(err)
 	}
-	wd := &world{units: fu}
+	wd := &world{units: fu, reorg: fr}
 	mux := http.NewServeMux()
 	adm.Register(mux)
 	wd.srv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
