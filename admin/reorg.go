@@ -244,7 +244,7 @@ func (o *Admin) apply(w http.ResponseWriter, r *http.Request) error {
 		return o.planFail(w, r, a, text, err)
 	}
 	p := o.reportPage(o.adminPage(r, "admin.reorg.result_title", plan.Title), plan, &rep)
-	p.Notice = p.T("admin.reorg.done." + rep.State)
+	p.Notice = enumText(p.Page, "admin.reorg.done.", rep.State)
 	return o.render(w, http.StatusOK, "plan", p)
 }
 
@@ -303,10 +303,10 @@ func (o *Admin) reportPage(pg web.Page, plan reorg.Plan, rep *reorg.Report) plan
 		p.Units = append(p.Units, changeRow{Op: enumText(p.Page, "admin.reorg.op.", u.Op), Code: u.Code, Name: u.Name, To: u.To})
 	}
 	for _, s := range slices.Sorted(maps.Keys(rep.ByState)) {
-		p.ByState = append(p.ByState, stateCount{State: p.T("state." + s), N: rep.ByState[s]})
+		p.ByState = append(p.ByState, stateCount{State: enumText(p.Page, "state.", s), N: rep.ByState[s]})
 	}
 	for _, d := range rep.Dossiers {
-		p.Dossiers = append(p.Dossiers, dossierRow{Code: d.Code, State: p.T("state." + d.State), From: d.From, To: d.To,
+		p.Dossiers = append(p.Dossiers, dossierRow{Code: d.Code, State: enumText(p.Page, "state.", d.State), From: d.From, To: d.To,
 			ReceivingFrom: d.ReceivingFrom, ReceivingTo: d.ReceivingTo, Due: d.Due})
 	}
 	for _, x := range rep.Roles {
