@@ -17,6 +17,7 @@ import (
 	payment "github.com/motcua/motcua/payment/migrations"
 	postal "github.com/motcua/motcua/postal/migrations"
 	rating "github.com/motcua/motcua/rating/migrations"
+	reorg "github.com/motcua/motcua/reorg/migrations"
 	"github.com/motcua/motcua/store"
 	unit "github.com/motcua/motcua/unit/migrations"
 )
@@ -35,6 +36,7 @@ func Modules() []store.Module {
 		payment.Module,
 		postal.Module,
 		audit.Module,
+		reorg.Module,
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/event"
+	"github.com/motcua/motcua/forms"
 	"github.com/motcua/motcua/notify"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/unit"
@@ -22,6 +23,9 @@ func subscribeUnitMerged(bus *event.Bus) {
 	event.Subscribe(bus, "auth.MoveRoles", func(ctx context.Context, tx *store.Tx, e unit.Merged) error {
 		return auth.MoveRoles(ctx, tx, e.From, e.Into, e.Desk)
 	})
+	// The successor's numbering registers continue from the merged unit's,
+	// so no number repeats in the year.
+	event.Subscribe(bus, "forms.ContinueRegisters", forms.OnMerged)
 }
 
 // subscribeUnitAbolished lets the owners of what an abolished unit held

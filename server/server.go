@@ -30,6 +30,7 @@ import (
 	"github.com/motcua/motcua/portal"
 	"github.com/motcua/motcua/postal"
 	"github.com/motcua/motcua/rating"
+	"github.com/motcua/motcua/reorg"
 	"github.com/motcua/motcua/report"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/unit"
@@ -105,6 +106,9 @@ type App struct {
 	Routes []string
 	// Metrics is the Prometheus exposition, for a separate listener.
 	Metrics http.Handler
+	// Reorg checks, schedules and carries out reorganisation plans;
+	// motcua serve runs Reorg.RunDue for the scheduled ones.
+	Reorg *reorg.Service
 }
 
 // New builds the app on db, which the caller has migrated (schema.Migrate)
@@ -148,6 +152,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		Owed: payment.Owed, // no delivery while a fee is owed
 	})
 	subscribeUnitAbolished(a.Events, a.Dossiers)
+	a.Reorg = reorg.New(db, a.Units, reorg.Config{Now: cfg.Now, Bus: a.Events, Log: cfg.Log})
 	if a.Forms, err = forms.New(db, a.Dossiers, a.Units, cal, forms.Config{Now: cfg.Now}); err != nil {
 		return nil, err
 	}
