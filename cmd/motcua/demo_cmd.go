@@ -42,6 +42,13 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	// The year is generated at the units of 2022; a database in the
+	// two-tier world (serve --demo) has no district to file at.
+	if world, err := demo.WorldOf(ctx, app.Units); err != nil {
+		return err
+	} else if world != "" && world != demo.World2022 {
+		return demo.ErrNot2022
+	}
 	if loaded, err := demo.Load(ctx, db, app.Units, app.Auth); err != nil {
 		return fmt.Errorf("load demo: %w", err)
 	} else if loaded {
