@@ -11,6 +11,7 @@ import (
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/server"
 	"github.com/motcua/motcua/server/servertest"
 	"github.com/motcua/motcua/store"
@@ -257,5 +258,56 @@ func TestWorlds(t *testing.T) {
 	_, err = demo.Generate(context.Background(), demo.GenerateConfig{DB: db, DataDir: t.TempDir(), Year: 2022, Scale: 0.001})
 	if !errors.Is(err, demo.ErrNot2022) {
 		t.Fatalf("generate on the two-tier world: %v", err)
+	}
+}
+
+// TestTwoTierDesk: in the two-tier world the desk of xã Gia Lâm receives
+// at its service centre; a land transfer goes on to the land branch,
+// whose specialist takes it and passes it to the branch's leader, while
+// a certification stays at the commune.
+func TestTwoTierDesk(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	ctx := t.Context()
+	app := newApp(t, db)
+	if _, err := demo.LoadTwoTier(ctx, db, app.Units, app.Auth, app.Reorg); err != nil {
+		t.Fatal(err)
+	}
+	actor := func(name string) *auth.Actor {
+		a, err := app.Auth.UserByName(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	desk := actor("gialam.tiepnhan")
+	for _, c := range []struct {
+		procedure string
+		form      map[string]any
+		unit      string // where the step after reception is done
+		next      string // who takes it there
+	}{
+		{"1.013831", map[string]any{"loai_bien_dong": "Tặng cho", "so_thua": "12", "so_to_ban_do": "3", "dia_chi_thua_dat": "Thôn Tân Lập, xã Gia Lâm",
+			"so_phat_hanh_gcn": "CS 123456", "ben_chuyen_quyen": "Nguyễn Văn An", "ben_nhan_quyen": "Nguyễn Văn Bình",
+			"so_dinh_danh_ben_nhan": "037085001235", "so_dien_thoai": "0912345678"}, demo.LandBranchCode, "chinhanh.chuyenvien"},
+		{"2.000884", map[string]any{"ten_giay_to": "Giấy ủy quyền", "ho_ten_nguoi_ky": "Nguyễn Văn An", "so_dinh_danh": "037085001234",
+			"so_nguoi_ky": "1", "hinh_thuc": "Ký"}, demo.GiaLam2025Code, "gialam.chuyenvien"},
+	} {
+		d, _, err := app.Dossiers.Submit(ctx, desk, dossier.SubmitInput{Procedure: c.procedure, Unit: demo.GiaLamCentreCode, Delivery: "counter",
+			Channel: "counter", Applicant: dossier.Applicant{Name: "Nguyễn Văn An", Phone: "0912345678"}, Form: c.form})
+		if err != nil {
+			t.Fatalf("%s: submit at the centre: %v", c.procedure, err)
+		}
+		if d, err = app.Dossiers.Act(ctx, desk, d.Code, dossier.Receive, dossier.ActInput{}); err != nil {
+			t.Fatalf("%s: receive: %v", c.procedure, err)
+		}
+		if d.Unit != c.unit || d.StepRole != auth.Specialist {
+			t.Errorf("%s: after reception at %s as %s, want %s as specialist", c.procedure, d.Unit, d.StepRole, c.unit)
+		}
+		if d, err = app.Dossiers.Act(ctx, actor(c.next), d.Code, dossier.Forward, dossier.ActInput{}); err != nil {
+			t.Fatalf("%s: %s forwards: %v", c.procedure, c.next, err)
+		}
+		if c.procedure == "1.013831" && (d.Unit != demo.LandBranchCode || d.StepRole != auth.Leader) {
+			t.Errorf("land transfer after the branch's specialist: at %s as %s, want the branch's leader", d.Unit, d.StepRole)
+		}
 	}
 }
