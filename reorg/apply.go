@@ -86,24 +86,8 @@ func (s *Service) carryOut(ctx context.Context, tx *store.Tx, p Plan) (Report, e
 		}
 		rep.Units = append(rep.Units, UnitChange{Op: "move", Code: m.Unit, Name: name, To: m.Parent})
 	}
-	for i, m := range p.Merge {
-		for j, from := range m.From {
-			f := fmt.Sprintf("merge[%d].from[%d]", i, j)
-			name := s.name(ctx, tx, from)
-			if err := s.units.MergeAt(ctx, tx, from, m.Into, reason, at); err != nil {
-				return rep, located(err, f, "", [2]string{fmt.Sprintf("merge[%d].into", i), m.Into}, [2]string{f, from})
-			}
-			rep.Units = append(rep.Units, UnitChange{Op: "merge", Code: from, Name: name, To: m.Into})
-		}
-	}
-	for i, a := range p.Abolish {
-		f := fmt.Sprintf("abolish[%d]", i)
-		name := s.name(ctx, tx, a.Unit)
-		if err := s.units.Abolish(ctx, tx, a.Unit, a.Successor, reason, at); err != nil {
-			return rep, located(err, f, "unit", [2]string{f + ".unit", a.Unit}, [2]string{f + ".successor", a.Successor})
-		}
-		rep.Units = append(rep.Units, UnitChange{Op: "abolish", Code: a.Unit, Name: name, To: a.Successor})
-	}
+	// The competence rules come before the merges and abolitions: the
+	// dossiers of an abolished unit are routed by them.
 	for i, c := range p.Competence {
 		f := fmt.Sprintf("competence[%d]", i)
 		procs := c.Procedures
@@ -121,6 +105,24 @@ func (s *Service) carryOut(ctx context.Context, tx *store.Tx, p Plan) (Report, e
 			to += "/" + c.ToKind
 		}
 		rep.Units = append(rep.Units, UnitChange{Op: "competence", Code: c.FromLevel, Name: fmt.Sprint(c.Procedures), To: to})
+	}
+	for i, m := range p.Merge {
+		for j, from := range m.From {
+			f := fmt.Sprintf("merge[%d].from[%d]", i, j)
+			name := s.name(ctx, tx, from)
+			if err := s.units.MergeAt(ctx, tx, from, m.Into, reason, at); err != nil {
+				return rep, located(err, f, "", [2]string{fmt.Sprintf("merge[%d].into", i), m.Into}, [2]string{f, from})
+			}
+			rep.Units = append(rep.Units, UnitChange{Op: "merge", Code: from, Name: name, To: m.Into})
+		}
+	}
+	for i, a := range p.Abolish {
+		f := fmt.Sprintf("abolish[%d]", i)
+		name := s.name(ctx, tx, a.Unit)
+		if err := s.units.Abolish(ctx, tx, a.Unit, a.Successor, reason, at); err != nil {
+			return rep, located(err, f, "unit", [2]string{f + ".unit", a.Unit}, [2]string{f + ".successor", a.Successor})
+		}
+		rep.Units = append(rep.Units, UnitChange{Op: "abolish", Code: a.Unit, Name: name, To: a.Successor})
 	}
 	return rep, s.diff(ctx, tx, b, created, &rep)
 }

@@ -30,8 +30,9 @@ import (
 const MaxPlanSize = 1 << 20
 
 // Plan is one reorganisation, in the JSON format of docs/reorganisation.md.
-// Operations apply in the order of the fields: create, rename, move,
-// merge, abolish, competence, each at Effective (00:00 Vietnam time).
+// Operations apply in this order: create, rename, move,
+// competence (before the abolitions, whose dossiers it routes), merge,
+// abolish, each at Effective (00:00 Vietnam time).
 type Plan struct {
 	ID         string       `json:"id"`
 	Title      string       `json:"title"`

@@ -343,3 +343,24 @@ func refused(p Plan, err error) Report {
 	}
 	return rep
 }
+
+// Run carries out due plans at once and then every `every` until ctx
+// ends (motcua serve, hourly). Several instances may run it: a plan is
+// carried out by whichever marks it applied first; the others' attempts
+// roll back.
+func (s *Service) Run(ctx context.Context, every time.Duration) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		if n, err := s.RunDue(ctx); err != nil && ctx.Err() == nil {
+			s.cfg.Log.Error("reorg: running due plans", "err", err)
+		} else if n > 0 {
+			s.cfg.Log.Info("reorg: plans carried out", "n", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}

@@ -36,6 +36,7 @@ Usage:
   motcua verify [--trust PEM] FILE.pdf
   motcua audit verify [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--heads LOGFILE] [--data DIR | --db URL]
   motcua demo generate [--year 2022] [--scale 1.0] [--seed 1] [--data DIR | --db URL]
+  motcua reorg plan FILE --dry-run | reorg apply FILE | reorg revert ID | reorg list  [--data DIR | --db URL]
   motcua version
 
 Every flag may also be set as MOTCUA_<FLAG> (e.g. MOTCUA_DB, MOTCUA_ADDR, MOTCUA_DATA).
@@ -83,6 +84,8 @@ func command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return runDemo(ctx, args[1:], stdout, stderr)
 	case "verify":
 		return runVerify(args[1:], stdout, stderr)
+	case "reorg":
+		return runReorg(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "motcua", version())
 		return nil

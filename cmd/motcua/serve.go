@@ -155,6 +155,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	lapseDone := make(chan struct{})
 	go func() { app.Dossiers.RunSupplementSweep(workerCtx, 10*time.Minute, log); close(lapseDone) }()
 	defer func() { stopWorker(); <-lapseDone }()
+	// Reorganisation plans scheduled for a date are carried out when it
+	// comes: checked at start, then hourly.
+	reorgDone := make(chan struct{})
+	go func() { app.Reorg.Run(workerCtx, time.Hour); close(reorgDone) }()
+	defer func() { stopWorker(); <-reorgDone }()
 	// Files nothing refers to any more (deleted drafts') go once a day.
 	gcDone := make(chan struct{})
 	go func() { collectDaily(workerCtx, app.Dossiers, log); close(gcDone) }()
