@@ -44,7 +44,7 @@ var DemoParams = auth.Params{Time: 1, MemKiB: 1024, Threads: 1}
 // ErrNot2022 is Generate's answer on a database that holds another demo
 // world than the 2022 one.
 var ErrNot2022 = errors.New("demo: generating a year needs the 2022 demo world, and this database holds the two-tier world " +
-	"(serve --demo); use an empty database (another --data directory) or one started with serve --demo=2022")
+	"(serve --demo); generate on an empty database (another --data directory): the 2022 world is loaded first")
 
 // GenerateConfig says what year to generate and where.
 type GenerateConfig struct {
