@@ -33,7 +33,10 @@
 //     password_changed, password_reset, password_recovery_requested,
 //     account_created, account_disabled, account_enabled, totp_enabled,
 //     totp_disabled, totp_policy_changed.
-//   - Organisation and catalog: unit changes (package unit),
+//   - Organisation and catalog: unit changes by an administrator
+//     (package unit: unit_created, department_added, unit_renamed,
+//     unit_merged, unit_supplement_days), reorganisation plans (package
+//     reorg: reorg_applied, reorg_scheduled, reorg_reverted),
 //     procedure_version (package catalog), announcement_added and
 //     announcement_withdrawn (package calendar), partner_agency_saved
 //     (package dossier: the province's registry of partner agencies).

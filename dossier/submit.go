@@ -19,6 +19,7 @@ import (
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/vntext"
 )
 
@@ -73,6 +74,16 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, in SubmitInput) (*D
 	}
 	if !u.Active {
 		return nil, false, problem.Invalid("unit", "unit_inactive", u.Name, u.MergedInto)
+	}
+	// Since July 2025 a commune receives through its public administrative
+	// service centre: a dossier filed with the commune is the centre's to
+	// receive (unit.Store.Desk; a unit without a centre is its own desk).
+	if desk, err := s.units.Desk(ctx, s.db, u.ID); err != nil {
+		return nil, false, err
+	} else if desk != u.ID {
+		if u, err = unit.Get(ctx, s.db, desk); err != nil {
+			return nil, false, err
+		}
 	}
 	competent, returnCompetent, err := s.competentFor(ctx, p, u, in.CompetentUnit, in.ReturnAt)
 	if err != nil {

@@ -68,10 +68,12 @@ func (fakePostal) Track(context.Context, string) (*postal.Public, error) {
 }
 
 var units = []unit.Unit{
-	{ID: 1, Code: "T01", Name: "Tỉnh Ninh Bình", Level: "province", Active: true},
-	{ID: 2, Code: "H01", Name: "Huyện Nho Quan", Level: "district", ParentID: 1, Active: true},
-	{ID: 3, Code: "X01", Name: "Xã Gia Thủy", Level: "commune", ParentID: 2, Active: true},
-	{ID: 4, Code: "X02", Name: "Xã Đã Sáp Nhập", Level: "commune", ParentID: 2, MergedInto: "X01"},
+	{ID: 1, Code: "T01", Name: "Tỉnh Ninh Bình", Level: "province", Kind: unit.Committee, Active: true},
+	{ID: 2, Code: "H01", Name: "Huyện Nho Quan", Level: "district", Kind: unit.Committee, ParentID: 1, Active: true},
+	{ID: 3, Code: "X01", Name: "Xã Gia Thủy", Level: "commune", Kind: unit.Committee, ParentID: 2, Active: true},
+	{ID: 4, Code: "X02", Name: "Xã Đã Sáp Nhập", Level: "commune", Kind: unit.Committee, ParentID: 2, MergedInto: "X01"},
+	// A commune's service centre receives for it; citizens choose the commune.
+	{ID: 5, Code: "C01", Name: "Trung tâm Phục vụ hành chính công xã Gia Thủy", Level: "commune", Kind: unit.Centre, ParentID: 3, Active: true},
 }
 
 func newSite(t *testing.T, d fakeDossiers) *httptest.Server {
@@ -125,6 +127,9 @@ func TestHome(t *testing.T) {
 		}
 		if strings.Contains(body, "Xã Đã Sáp Nhập") {
 			t.Error("home page lists a merged (inactive) unit")
+		}
+		if strings.Contains(body, "Trung tâm Phục vụ") {
+			t.Error("home page lists a service centre beside its commune")
 		}
 	})
 	t.Run("popular follows the dossiers filed", func(t *testing.T) {

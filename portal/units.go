@@ -31,7 +31,9 @@ func (s *Portal) activeUnits(ctx context.Context, keep func(unit.Unit) bool) ([]
 	}
 	var out []unit.Unit
 	for _, u := range all {
-		if u.Active && (keep == nil || keep(u)) {
+		// Citizens file with a People's Committee; its service centre, if
+		// it has one, receives the dossier (dossier.Submit).
+		if u.Active && u.Kind == unit.Committee && (keep == nil || keep(u)) {
 			out = append(out, u)
 		}
 	}

@@ -2,11 +2,13 @@ package unit
 
 import (
 	"context"
+	"encoding/json"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 )
@@ -165,8 +167,11 @@ func (s *Store) AddChild(ctx context.Context, a *auth.Actor, parentCode string, 
 		if Rank(c.Level) == 0 || Rank(c.Level) <= Rank(parent.Level) {
 			return problem.Invalid("level", "invalid_level.child")
 		}
-		out, err = s.Create(ctx, tx, c, parent.Code)
-		return err
+		if out, err = s.Create(ctx, tx, c, parent.Code); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, out, "unit_created", map[string]any{"parent": parent.Code, "name": out.Name,
+			"level": out.Level, "kind": out.Kind, "stat_code": out.StatCode})
 	})
 	return out, err
 }
@@ -196,7 +201,10 @@ func (s *Store) AddDepartmentTo(ctx context.Context, a *auth.Actor, unitCode str
 		if store.IsUniqueViolation(err) {
 			return problem.Conflict("department_exists")
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, u, "department_added", map[string]any{"code": d.Code, "name": d.Name})
 	})
 }
 
@@ -237,7 +245,10 @@ func (s *Store) RenameAs(ctx context.Context, a *auth.Actor, code, newCode, newN
 		if newName == u.Name && newCode == u.Code {
 			return problem.Invalid("name", "nothing_to_change")
 		}
-		return s.Rename(ctx, tx, u.Code, newCode, newName, reason)
+		if err := s.Rename(ctx, tx, u.Code, newCode, newName, reason); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, u, "unit_renamed", map[string]any{"code": newCode, "name": newName, "reason": reason})
 	})
 }
 
@@ -322,8 +333,23 @@ func (s *Store) MergeAs(ctx context.Context, a *auth.Actor, fromCode, intoCode, 
 		if err != nil {
 			return err
 		}
-		return s.Merge(ctx, tx, p.From.Code, p.Into.Code, reason)
+		if err := s.Merge(ctx, tx, p.From.Code, p.Into.Code, reason); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, p.From, "unit_merged", map[string]any{"into": p.Into.Code, "reason": reason,
+			"open_dossiers": p.OpenDossiers, "officers": p.Officers})
 	})
+}
+
+// audit leaves a security event for an administrator's change to unit u
+// (the audit log's "unit changes").
+func (s *Store) audit(ctx context.Context, tx *store.Tx, a *auth.Actor, u Unit, action string, details map[string]any) error {
+	b, err := json.Marshal(details)
+	if err != nil {
+		return err
+	}
+	return event.Publish(ctx, s.cfg.Bus, tx, event.Security{At: s.now(), ActorID: a.ID, ActorName: a.Username,
+		ActorRole: auth.Admin, UnitID: u.ID, Action: action, Object: "unit:" + u.Code, Details: string(b)})
 }
 
 // Change is one entry of a unit's history: a code and name it had, and why.
