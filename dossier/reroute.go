@@ -85,7 +85,15 @@ func (s *Service) rerouteOne(ctx context.Context, tx *store.Tx, d *Dossier, e un
 			d.competentID = e.Successor
 		}
 	}
-	u, err := s.stepUnit(ctx, tx, d, p, d.Step)
+	// Routed by the chart the abolition opens: at its date, or now when it
+	// is carried out after it (a scheduled plan is checked by a dry run
+	// before its date, when its new units and rules are not yet in force).
+	at := s.cfg.Now()
+	if e.At.After(at) {
+		at = e.At
+	}
+	st := p.Steps[d.Step]
+	u, err := s.units.ForStep(ctx, tx, d.root(), unit.Step{Level: st.Level, Kind: st.Kind, Procedure: p.Code}, at)
 	var pe *problem.Error
 	switch {
 	case err == nil && u.ID != e.ID:

@@ -407,3 +407,39 @@ func TestActorMustAdminister(t *testing.T) {
 		}
 	})
 }
+
+// TestScheduledAbolition: a plan dated after today that ends the district
+// and creates the land registration branch is checked against the chart
+// it opens (not today's, where neither the branch nor its rules are in
+// force yet), scheduled, and carried out when its date comes.
+func TestScheduledAbolition(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		w := newWorld(t, db)
+		d := w.filed(land, c1, "xa1.tiepnhan")
+		p := abolishPlan("end-district-later", true)
+		p.Effective = "2025-09-01"
+		const newBranch = "000.00.91.H98"
+		p.Create = []reorg.Create{{Code: newBranch, Name: "Chi nhánh mới", Level: "district", Kind: "land_branch",
+			Parent: province, Serves: []string{c1}}}
+		// The old branch no longer serves commune 1: only the plan's can take its land work.
+		p.Abolish = append(p.Abolish, reorg.Abolish{Unit: branch})
+		rep, err := w.app.Reorg.Apply(ctx, nil, p)
+		if err != nil || rep.State != reorg.Scheduled {
+			t.Fatalf("apply: %s %v %+v", rep.State, err, rep.Refused)
+		}
+		if len(rep.Dossiers) != 1 || rep.Dossiers[0].To != newBranch {
+			t.Fatalf("the scheduled report moves %+v, want the dossier to the new branch", rep.Dossiers)
+		}
+		if got := w.get(d.Code).Unit; got != w.unitID(district) {
+			t.Fatal("scheduling moved the dossier")
+		}
+		w.clock.Set(w.clock.Now().AddDate(0, 1, 1))
+		if n, err := w.app.Reorg.RunDue(ctx); err != nil || n != 1 {
+			t.Fatalf("RunDue: %d %v", n, err)
+		}
+		if got := w.get(d.Code).Unit; got != w.unitID(newBranch) {
+			t.Fatalf("after the date the dossier is at %d, want the new branch", got)
+		}
+	})
+}

@@ -108,7 +108,8 @@ func (s *Service) Apply(ctx context.Context, actor *auth.Actor, p Plan) (Report,
 		}
 		rep.State = Scheduled
 		err = s.db.InTx(ctx, func(tx *store.Tx) error {
-			if err := s.save(ctx, tx, p, Scheduled, nil, actor, ""); err != nil {
+			// The dry run's report is kept: what the plan will move, as of now.
+			if err := s.save(ctx, tx, p, Scheduled, &rep, actor, ""); err != nil {
 				return err
 			}
 			return s.audit(ctx, tx, actor, "reorg_scheduled", p, rep)
@@ -276,7 +277,10 @@ func (s *Service) save(ctx context.Context, tx *store.Tx, p Plan, state string, 
 		if err != nil {
 			return err
 		}
-		report, applied = string(b), s.cfg.Now().UnixMilli()
+		report = string(b)
+	}
+	if state == Applied {
+		applied = s.cfg.Now().UnixMilli()
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM reorg_plans WHERE id = ? AND state IN (?, ?)`, p.ID, Reverted, Failed); err != nil {
 		return err
