@@ -69,6 +69,9 @@ var (
 	feeKinds    = []string{"fixed", "per_page", "per_copy"}
 	docKinds    = []string{"original", "copy", "certified_copy", "show"}
 	formTypes   = []string{"text", "textarea", "date", "number", "select", "id_number", "phone"}
+	// stepKinds are unit.Kinds, repeated because catalog does not depend
+	// on the unit tree: a misspelt kind would silently route by level.
+	stepKinds = []string{"committee", "agency", "centre", "land_branch", "outside"}
 )
 
 // Validate checks the procedure and returns nil, or an error joining one
@@ -240,6 +243,9 @@ func (c *checker) validateSteps(steps []Step, d Duration, procLevels map[string]
 		c.oneOf(path+".role", s.Role, roles)
 		if c.oneOf(path+".level", s.Level, levels) && !procLevels[s.Level] {
 			c.addf(path+".level", "cấp %q không nằm trong levels của thủ tục", s.Level)
+		}
+		if s.Kind != "" {
+			c.oneOf(path+".kind", s.Kind, stepKinds)
 		}
 		if s.Hours < 1 {
 			c.addf(path+".hours", "số giờ phải ít nhất 1 (đang là %d)", s.Hours)

@@ -10,6 +10,8 @@ import (
 	"testing/fstest"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/motcua/motcua/unit"
 )
 
 // validProcedure is the smallest procedure that passes Validate; each
@@ -132,6 +134,7 @@ func TestValidateRejects(t *testing.T) {
 		{"empty step name", func(p *Procedure) { p.Steps[0].Name = "" }, "steps[0].name:"},
 		{"unknown role", func(p *Procedure) { p.Steps[0].Role = "chairman" }, `steps[0].role: giá trị "chairman"`},
 		{"unknown step level", func(p *Procedure) { p.Steps[1].Level = "ministry" }, `steps[1].level: giá trị "ministry"`},
+		{"unknown step kind", func(p *Procedure) { p.Steps[1].Kind = "land_office" }, `steps[1].kind: giá trị "land_office"`},
 		{"step level outside levels", func(p *Procedure) { p.Steps[1].Level = "province" }, `steps[1].level: cấp "province" không nằm trong levels`},
 		{"zero-hour step", func(p *Procedure) { p.Steps[3].Hours = 0; p.Steps[0].Hours = 9 }, "steps[3].hours:"},
 		{"hours short of statutory time", func(p *Procedure) { p.Steps[0].Hours = 7 }, "steps: tổng số giờ các bước là 15, khác thời hạn luật định 16"},
@@ -333,5 +336,12 @@ func TestWorkingHours(t *testing.T) {
 		if got := tt.d.WorkingHours(); got != tt.want {
 			t.Errorf("%+v.WorkingHours() = %d, want %d", tt.d, got, tt.want)
 		}
+	}
+}
+
+// TestStepKindsAreUnitKinds: the kinds a step may name are the unit tree's.
+func TestStepKindsAreUnitKinds(t *testing.T) {
+	if !slices.Equal(stepKinds, unit.Kinds) {
+		t.Fatalf("catalog step kinds %v, unit kinds %v", stepKinds, unit.Kinds)
 	}
 }

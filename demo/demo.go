@@ -1,7 +1,11 @@
-// Package demo loads the demo world: Ninh Bình province, Nho Quan district
-// with its departments and 27 communes as they were in 2022 (the place of
-// the news article motcua grew from), an account for every role at the
-// district and at Gia Lâm commune, and the province's admin. Agency codes are illustrative.
+// Package demo loads the demo worlds. The 2022 world (Load) is Ninh Bình
+// province, Nho Quan district with its departments and 27 communes as they
+// were in 2022 (the place of the news article motcua grew from), an
+// account for every role at the district and at Gia Lâm commune, and the
+// province's admin. The two-tier world (LoadTwoTier) is the 2022 world
+// carried through the two real reorganisations of 2025 (plans/*.json) by
+// the reorganisation service, so its history is real. Agency codes are
+// illustrative; statistical codes are the real ones.
 package demo
 
 import (
@@ -27,12 +31,27 @@ const (
 	GiaLamCode   = "000.04.07.H40"
 )
 
+// communes are the 27 communes of Nho Quan in 2022; the demo's agency code
+// of the i-th is 000.{i+1}.07.H40.
 var communes = []string{
 	"Thị trấn Nho Quan", "Xã Gia Thủy", "Xã Gia Sơn", "Xã Gia Lâm", "Xã Gia Tường", "Xã Xích Thổ",
 	"Xã Cúc Phương", "Xã Kỳ Phú", "Xã Phú Long", "Xã Quảng Lạc", "Xã Thạch Bình", "Xã Sơn Hà",
 	"Xã Sơn Lai", "Xã Sơn Thành", "Xã Văn Phú", "Xã Văn Phương", "Xã Văn Phong", "Xã Lạng Phong",
 	"Xã Yên Quang", "Xã Đức Long", "Xã Đồng Phong", "Xã Phú Lộc", "Xã Thượng Hòa", "Xã Quỳnh Lưu",
 	"Xã Lạc Vân", "Xã Thanh Lạc", "Xã Phú Sơn",
+}
+
+// statCodes2022 are the statistical codes of 2022 (the GSO list under
+// Decision 124/2004/QĐ-TTg, as mirrored in github.com/daohoangson/dvhcvn
+// tag v20221001; see demo/plans/README.md).
+var statCodes2022 = map[string]string{
+	"Thị trấn Nho Quan": "14383", "Xã Xích Thổ": "14386", "Xã Gia Lâm": "14389", "Xã Gia Sơn": "14392",
+	"Xã Thạch Bình": "14395", "Xã Gia Thủy": "14398", "Xã Gia Tường": "14401", "Xã Cúc Phương": "14404",
+	"Xã Phú Sơn": "14407", "Xã Đức Long": "14410", "Xã Lạc Vân": "14413", "Xã Đồng Phong": "14416",
+	"Xã Yên Quang": "14419", "Xã Lạng Phong": "14422", "Xã Thượng Hòa": "14425", "Xã Văn Phong": "14428",
+	"Xã Văn Phương": "14431", "Xã Thanh Lạc": "14434", "Xã Sơn Lai": "14437", "Xã Sơn Thành": "14440",
+	"Xã Văn Phú": "14443", "Xã Phú Lộc": "14446", "Xã Kỳ Phú": "14449", "Xã Quỳnh Lưu": "14452",
+	"Xã Sơn Hà": "14455", "Xã Phú Long": "14458", "Xã Quảng Lạc": "14461",
 }
 
 var departments = []unit.Department{
@@ -86,17 +105,17 @@ var PartnerAgencies = []dossier.PartnerAgency{
 var Citizen = auth.User{Username: "congdan", FullName: "Nguyễn Văn An", Kind: "citizen",
 	Email: "nguyenvanan@example.vn", Phone: "0912345678", IDNumber: "037085001234", Address: "Thôn Tân Lập, xã Gia Lâm, huyện Nho Quan, tỉnh Ninh Bình"}
 
-// Load creates the demo world unless it is already there. It reports
-// whether it loaded anything.
+// Load creates the 2022 demo world unless a demo world is already there.
+// It reports whether it loaded anything.
 func Load(ctx context.Context, db *store.DB, units *unit.Store, au *auth.Service) (bool, error) {
 	if _, err := units.ByCode(ctx, ProvinceCode); err == nil {
 		return false, nil
 	}
 	err := db.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := units.Create(ctx, tx, unit.Unit{Code: ProvinceCode, Name: "UBND tỉnh Ninh Bình", ShortName: "Ninh Bình", Level: unit.Province}, ""); err != nil {
+		if _, err := units.Create(ctx, tx, unit.Unit{Code: ProvinceCode, Name: "UBND tỉnh Ninh Bình", ShortName: "Ninh Bình", Level: unit.Province, StatCode: "37"}, ""); err != nil {
 			return err
 		}
-		district, err := units.Create(ctx, tx, unit.Unit{Code: DistrictCode, Name: "UBND huyện Nho Quan", ShortName: "Nho Quan", Level: unit.District}, ProvinceCode)
+		district, err := units.Create(ctx, tx, unit.Unit{Code: DistrictCode, Name: "UBND huyện Nho Quan", ShortName: "Nho Quan", Level: unit.District, StatCode: "372"}, ProvinceCode)
 		if err != nil {
 			return err
 		}
@@ -107,20 +126,12 @@ func Load(ctx context.Context, db *store.DB, units *unit.Store, au *auth.Service
 		}
 		for i, name := range communes {
 			code := fmt.Sprintf("000.%02d.07.H40", i+1)
-			if _, err := units.Create(ctx, tx, unit.Unit{Code: code, Name: "UBND " + lowerFirst(name), ShortName: name, Level: unit.Commune}, DistrictCode); err != nil {
+			if _, err := units.Create(ctx, tx, unit.Unit{Code: code, Name: "UBND " + lowerFirst(name), ShortName: name, Level: unit.Commune, StatCode: statCodes2022[name]}, DistrictCode); err != nil {
 				return err
 			}
 		}
 		for _, acc := range Accounts {
-			u, err := au.CreateUser(ctx, tx, auth.NewUser{User: auth.User{Username: acc.Username, FullName: acc.FullName, Kind: "officer", Title: acc.Title}, Password: Password})
-			if err != nil {
-				return err
-			}
-			un, err := units.ByCodeTx(ctx, tx, acc.UnitCode)
-			if err != nil {
-				return err
-			}
-			if err := au.Grant(ctx, tx, u.ID, un.ID, acc.Role); err != nil {
+			if err := createAccount(ctx, tx, units, au, acc); err != nil {
 				return err
 			}
 		}

@@ -3,6 +3,7 @@ package demo
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -39,6 +40,11 @@ const CitizenPool = 200
 // production costs so that creating them is fast: these are demo accounts
 // with a published password, never real ones.
 var DemoParams = auth.Params{Time: 1, MemKiB: 1024, Threads: 1}
+
+// ErrNot2022 is Generate's answer on a database that holds another demo
+// world than the 2022 one.
+var ErrNot2022 = errors.New("demo: generating a year needs the 2022 demo world, and this database holds the two-tier world " +
+	"(serve --demo); generate on an empty database (another --data directory): the 2022 world is loaded first")
 
 // GenerateConfig says what year to generate and where.
 type GenerateConfig struct {
@@ -184,6 +190,13 @@ func Generate(ctx context.Context, cfg GenerateConfig) (Stats, error) {
 	inForce := fmt.Sprintf("%04d-01-01", cfg.Year)
 	if err := db.InTx(ctx, func(tx *store.Tx) error { _, err := cat.SeedBuiltinFrom(ctx, tx, inForce); return err }); err != nil {
 		return Stats{}, err
+	}
+	// The year is generated at the 2022 units: a database that has moved
+	// on (the two-tier world of serve --demo) has no district to file at.
+	if world, err := WorldOf(ctx, units); err != nil {
+		return Stats{}, err
+	} else if world != "" && world != World2022 {
+		return Stats{}, ErrNot2022
 	}
 	au := auth.NewService(db, auth.Config{Params: DemoParams, Now: clock.Now, Units: units})
 	if _, err := Load(ctx, db, units, au); err != nil {

@@ -112,7 +112,10 @@ func (g *gen) procedures(cat *catalog.Store) error {
 	for code := range communeMix {
 		p, err := cat.Get(g.ctx, code)
 		if err != nil {
-			return fmt.Errorf("demo: procedure %s: %w", code, err)
+			// A catalog seeded at its files' dates (by serve) has nothing in
+			// force in the simulated year; only an empty database is seeded
+			// from the year's first day.
+			return fmt.Errorf("demo: procedure %s: %w (generate on an empty database: its catalog is then seeded in force from the year's first day)", code, err)
 		}
 		g.procs[code] = p
 	}

@@ -4,7 +4,7 @@
 // concurrency, and prints throughput and latency with each operation's
 // ratio to the baseline measured in the same run.
 //
-//	go run ./cmd/motcua serve --demo --data /tmp/load &
+//	go run ./cmd/motcua serve --demo=2022 --data /tmp/load &   # the 2022 world: --unit defaults to its Gia Lâm
 //	go run ./cmd/motcua-load --url http://127.0.0.1:8080 --n 2000 --c 8
 //
 // With --logins N --pid PID it sends N wrong-password logins at once

@@ -7,9 +7,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
+	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/schema"
 	"github.com/motcua/motcua/server"
+	"github.com/motcua/motcua/store"
 )
 
 // runDemo is `motcua demo generate`: a year of demo dossiers (package demo).
@@ -34,13 +38,31 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer db.Close()
-	// The demo world is loaded first, as `serve --demo` does it.
-	if err := prepare(ctx, db); err != nil {
+	// The demo world is loaded first, as `serve --demo=2022` does it, with
+	// the shipped catalog in force from the generated year's first day:
+	// seeded at its files' dates (2025) first, as prepare does, no
+	// procedure would be in force in 2022 and the generator would stop at
+	// its first dossier.
+	if _, err := schema.Migrate(ctx, db); err != nil {
+		return err
+	}
+	cat := catalog.NewStore(db, time.Now)
+	if err := db.InTx(ctx, func(tx *store.Tx) error {
+		_, err := cat.SeedBuiltinFrom(ctx, tx, fmt.Sprintf("%04d-01-01", *year))
+		return err
+	}); err != nil {
 		return err
 	}
 	app, err := server.New(ctx, db, server.Config{DataDir: dbf.data, SecretKey: dbf.key, Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
 		return err
+	}
+	// The year is generated at the units of 2022; a database in the
+	// two-tier world (serve --demo) has no district to file at.
+	if world, err := demo.WorldOf(ctx, app.Units); err != nil {
+		return err
+	} else if world != "" && world != demo.World2022 {
+		return demo.ErrNot2022
 	}
 	if loaded, err := demo.Load(ctx, db, app.Units, app.Auth); err != nil {
 		return fmt.Errorf("load demo: %w", err)

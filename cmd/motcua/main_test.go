@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -66,61 +67,106 @@ func TestCommands(t *testing.T) {
 	}
 }
 
-// TestServeDemoAndShutdown starts the real server with the demo world, logs
-// in as a printed demo account, and stops it gracefully.
+// TestServeDemoAndShutdown starts the real server with each demo world,
+// logs in as a printed demo account, and stops it gracefully: --demo is
+// the two-tier world of today (the desk of xã Gia Lâm at its service
+// centre, the land branch's officers), --demo=2022 Nho Quan district.
 func TestServeDemoAndShutdown(t *testing.T) {
-	t.Setenv("MOTCUA_DATA", t.TempDir()) // flags also come from the environment
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--demo"}, nil, pw, io.Discard)
-		pw.Close()
-	}()
-	sc := bufio.NewScanner(pr)
-	var url string
-	var lines []string
-	for sc.Scan() {
-		lines = append(lines, sc.Text())
-		if u, ok := strings.CutPrefix(sc.Text(), "motcua is serving at "); ok {
-			url = strings.Fields(u)[0]
+	for _, c := range []struct {
+		flag        string
+		want, avoid []string
+	}{
+		{"--demo", []string{"gialam.tiepnhan      reception, 001.02.37.H40", "chinhanh.chuyenvien  specialist, 001.01.20.H40"}, []string{"000.04.07.H40"}},
+		{"--demo=2022", []string{"gialam.tiepnhan      reception, 000.04.07.H40", "huyen.tiepnhan       reception, 000.00.07.H40"}, []string{"chinhanh.", "37.H40"}},
+	} {
+		t.Run(c.flag, func(t *testing.T) {
+			t.Setenv("MOTCUA_DATA", t.TempDir()) // flags also come from the environment
+			ctx, cancel := context.WithCancel(context.Background())
+			pr, pw := io.Pipe()
+			done := make(chan error, 1)
+			go func() {
+				done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", c.flag}, nil, pw, io.Discard)
+				pw.Close()
+			}()
+			sc := bufio.NewScanner(pr)
+			var url string
+			var lines []string
+			for sc.Scan() {
+				lines = append(lines, sc.Text())
+				if u, ok := strings.CutPrefix(sc.Text(), "motcua is serving at "); ok {
+					url = strings.Fields(u)[0]
+				}
+				if strings.Contains(sc.Text(), "congdan") {
+					break
+				}
+			}
+			go io.Copy(io.Discard, pr)
+			if url == "" {
+				t.Fatalf("no URL printed: %q", lines)
+			}
+			printed := strings.Join(lines, "\n")
+			for _, w := range c.want {
+				if !strings.Contains(printed, w) {
+					t.Errorf("demo logins lack %q: %s", w, printed)
+				}
+			}
+			for _, w := range c.avoid {
+				if strings.Contains(printed, w) {
+					t.Errorf("demo logins show %q: %s", w, printed)
+				}
+			}
+			body := `{"username":"gialam.tiepnhan","password":"motcua-demo"}`
+			resp, err := http.Post(url+"/api/v1/auth/token", "application/json", strings.NewReader(body))
+			if err != nil || resp.StatusCode != 200 {
+				t.Fatalf("demo login: %v %v", resp, err)
+			}
+			resp.Body.Close()
+			// The demo's province is the one whose lateness rule is in force from
+			// the start (before, only after the first refresh, a minute later).
+			resp, err = http.Get(url + "/api/v1/calendar/lateness-rule")
+			if err != nil {
+				t.Fatal(err)
+			}
+			rule, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if !strings.Contains(string(rule), `"province":"000.00.00.H40"`) {
+				t.Fatalf("lateness rule at start: %s", rule)
+			}
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("serve returned %v", err)
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatal("serve did not shut down")
+			}
+		})
+	}
+}
+
+// TestDemoFlag: --demo is a boolean flag that also takes the world.
+func TestDemoFlag(t *testing.T) {
+	for _, c := range []struct {
+		args    []string
+		want    string
+		wantErr bool
+	}{
+		{nil, "", false},
+		{[]string{"--demo"}, "2025", false},
+		{[]string{"--demo=true"}, "2025", false},
+		{[]string{"--demo=2022"}, "2022", false},
+		{[]string{"--demo=false"}, "", false},
+		{[]string{"--demo=2019"}, "", true},
+	} {
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		var d demoFlag
+		fs.Var(&d, "demo", "")
+		err := fs.Parse(c.args)
+		if (err != nil) != c.wantErr || d.world != c.want {
+			t.Errorf("%v: world %q, err %v; want %q (error %v)", c.args, d.world, err, c.want, c.wantErr)
 		}
-		if strings.Contains(sc.Text(), "congdan") {
-			break
-		}
-	}
-	go io.Copy(io.Discard, pr)
-	if url == "" {
-		t.Fatalf("no URL printed: %q", lines)
-	}
-	if !strings.Contains(strings.Join(lines, "\n"), "gialam.tiepnhan") {
-		t.Fatalf("demo logins not printed: %q", lines)
-	}
-	body := `{"username":"gialam.tiepnhan","password":"motcua-demo"}`
-	resp, err := http.Post(url+"/api/v1/auth/token", "application/json", strings.NewReader(body))
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("demo login: %v %v", resp, err)
-	}
-	resp.Body.Close()
-	// The demo's province is the one whose lateness rule is in force from
-	// the start (before, only after the first refresh, a minute later).
-	resp, err = http.Get(url + "/api/v1/calendar/lateness-rule")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rule, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(rule), `"province":"000.00.00.H40"`) {
-		t.Fatalf("lateness rule at start: %s", rule)
-	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve returned %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not shut down")
 	}
 }
 

@@ -24,7 +24,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var dbf dbFlags
 	dbf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
-	loadDemo := fs.Bool("demo", false, "load the demo world (Nho Quan district) on first start")
+	var demoWorld demoFlag
+	fs.Var(&demoWorld, "demo", "load a demo world on first start: --demo the two-tier world of today (the communes that replaced Nho Quan district, Ninh Bình), --demo=2022 Nho Quan district in 2022")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	trustFile := fs.String("trust", "", "PEM bundle of trusted certificates for signature verification")
 	clamd := fs.String("clamd", "", "clamd address (unix:/run/clamav/clamd.ctl or host:port): scan every upload; without it nothing is scanned")
@@ -41,6 +42,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	loadDemo := demoWorld.world != ""
 	trust, err := loadTrust(*trustFile)
 	if err != nil {
 		return err
@@ -75,16 +77,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := configureScanner(ctx, &cfg, *clamd, log); err != nil {
 		return err
 	}
-	stopSMS, err := nf.configure(&cfg, ln.Addr().String(), *loadDemo, log)
+	stopSMS, err := nf.configure(&cfg, ln.Addr().String(), loadDemo, log)
 	if err != nil {
 		return err
 	}
 	defer stopSMS()
-	payNote, err := pf.configure(&cfg, *addr, *loadDemo, log)
+	payNote, err := pf.configure(&cfg, *addr, loadDemo, log)
 	if err != nil {
 		return err
 	}
-	postNote, err := post.configure(&cfg, ln.Addr().String(), *loadDemo)
+	postNote, err := post.configure(&cfg, ln.Addr().String(), loadDemo)
 	if err != nil {
 		return err
 	}
@@ -95,15 +97,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if *loadDemo {
-		loaded, err := demo.Load(ctx, db, app.Units, app.Auth)
-		if err != nil {
-			return fmt.Errorf("load demo: %w", err)
+	world := ""
+	if loadDemo {
+		if world, err = loadDemoWorld(ctx, db, app, demoWorld.world, stdout, log); err != nil {
+			return err
 		}
-		if _, err := demo.LoadPartnerAgencies(ctx, db, app.Units); err != nil {
-			return fmt.Errorf("load demo partner agencies: %w", err)
-		}
-		log.Info("demo world", "loaded_now", loaded)
 		// The calendar was built before the demo's province existed: read
 		// it again so the province's lateness rule is in force at once,
 		// not at the first periodic refresh.
@@ -122,12 +120,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "motcua is serving at %s (database: %s)\n", url, db.Dialect)
-	if *loadDemo {
+	if loadDemo {
 		fmt.Fprintf(stdout, "Demo logins (password %q):\n", demo.Password)
-		for _, a := range demo.Accounts {
-			fmt.Fprintf(stdout, "  %-18s %s, %s\n", a.Username, a.Role, a.UnitCode)
+		for _, a := range demo.Logins(world) {
+			fmt.Fprintf(stdout, "  %-20s %s, %s\n", a.Username, a.Role, a.UnitCode)
 		}
-		fmt.Fprintf(stdout, "  %-18s citizen\n", demo.Citizen.Username)
+		fmt.Fprintf(stdout, "  %-20s citizen\n", demo.Citizen.Username)
 	}
 	fmt.Fprintln(stdout, payNote)
 	fmt.Fprintln(stdout, postNote)

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/server"
+	"github.com/motcua/motcua/store"
+)
+
+// demoFlag is serve's --demo: alone (or =true, =2025) the two-tier world of
+// today, =2022 the Nho Quan district of 2022, =false none. It is a boolean
+// flag that also takes a value, so `--demo` keeps working as it did.
+type demoFlag struct{ world string }
+
+func (d *demoFlag) String() string   { return d.world }
+func (d *demoFlag) IsBoolFlag() bool { return true }
+
+func (d *demoFlag) Set(s string) error {
+	switch s {
+	case "true", "1", demo.WorldTwoTier:
+		d.world = demo.WorldTwoTier
+	case demo.World2022:
+		d.world = demo.World2022
+	case "false", "0", "":
+		d.world = ""
+	default:
+		return fmt.Errorf("--demo takes no value (the two-tier world of today) or =2022 (Nho Quan district in 2022), not %q", s)
+	}
+	return nil
+}
+
+// loadDemoWorld loads the world asked for on first start and returns the
+// world the database holds, whose logins are printed. A database that
+// holds the other world is served as it is, with a note saying so: the
+// 2022 world moves to the two-tier one only by `motcua reorg apply`, and
+// the two-tier world never goes back.
+func loadDemoWorld(ctx context.Context, db *store.DB, app *server.App, want string, stdout io.Writer, log *slog.Logger) (string, error) {
+	loaded := false
+	var err error
+	switch want {
+	case demo.World2022:
+		world, err := demo.WorldOf(ctx, app.Units)
+		if err != nil {
+			return "", err
+		}
+		if world != "" && world != demo.World2022 {
+			fmt.Fprintln(stdout, "Note: this database holds the two-tier demo world, not the 2022 one; for Nho Quan district in 2022 start on an empty database (another --data directory) with --demo=2022.")
+			return world, nil
+		}
+		loaded, err = demo.Load(ctx, db, app.Units, app.Auth)
+		if err != nil {
+			return "", fmt.Errorf("load demo: %w", err)
+		}
+	default:
+		loaded, err = demo.LoadTwoTier(ctx, db, app.Units, app.Auth, app.Reorg)
+		if errors.Is(err, demo.ErrWorld2022) {
+			fmt.Fprintln(stdout, "Note: this database holds the 2022 demo world (Nho Quan district), served as it is. To carry it into the two-tier world of today:")
+			for _, f := range demo.PlanFiles {
+				fmt.Fprintf(stdout, "  motcua reorg apply demo/%s\n", f)
+			}
+			fmt.Fprintln(stdout, "or start on an empty database (another --data directory).")
+		} else if err != nil {
+			return "", fmt.Errorf("load demo: %w", err)
+		}
+	}
+	if _, err := demo.LoadPartnerAgencies(ctx, db, app.Units); err != nil {
+		return "", fmt.Errorf("load demo partner agencies: %w", err)
+	}
+	world, err := demo.WorldOf(ctx, app.Units)
+	if err != nil {
+		return "", err
+	}
+	log.Info("demo world", "world", world, "loaded_now", loaded)
+	return world, nil
+}
