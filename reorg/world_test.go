@@ -30,7 +30,11 @@ const (
 )
 
 // Procedures: a certification (commune steps only), a land procedure with
-// district steps, and another land procedure with district steps.
+// district steps, and another land procedure with district steps. The
+// shipped land procedures name the land registration branch on their
+// district steps; the world publishes them as they stood before (the
+// district's steps naming no kind), so that the district, not the branch,
+// holds their dossiers until a plan's competence rules say otherwise.
 const (
 	certify = "2.000884"
 	land    = "1.012783"
@@ -101,6 +105,18 @@ func newWorld(t *testing.T, db *store.DB) *world {
 		}
 		for _, c := range []string{c1, c2, c3} {
 			if err := app.Units.Serve(ctx, tx, ids[branch], ids[c], time.Time{}); err != nil {
+				return err
+			}
+		}
+		for _, code := range []string{land, land2} {
+			p, err := app.Catalog.Get(ctx, code)
+			if err != nil {
+				return err
+			}
+			for i := range p.Steps {
+				p.Steps[i].Kind = ""
+			}
+			if _, err := app.Catalog.Publish(ctx, tx, p, 0); err != nil {
 				return err
 			}
 		}
