@@ -21,9 +21,18 @@ func ContinueRegisters(ctx context.Context, tx *store.Tx, from, into int64, year
 }
 
 // OnMerged is the listener on unit.Merged: the successor's registers for
-// the merge's year continue from the merged unit's.
+// the merge's year continue from the merged unit's — at the successor and
+// at its one-stop desk, which numbers the receipts (form 01) the merged
+// unit's desk used to.
 func OnMerged(ctx context.Context, tx *store.Tx, e unit.Merged) error {
-	return ContinueRegisters(ctx, tx, e.From, e.Into, e.At.In(unit.Vietnam).Year())
+	year := e.At.In(unit.Vietnam).Year()
+	if err := ContinueRegisters(ctx, tx, e.From, e.Into, year); err != nil {
+		return err
+	}
+	if e.Desk != 0 && e.Desk != e.Into {
+		return ContinueRegisters(ctx, tx, e.From, e.Desk, year)
+	}
+	return nil
 }
 
 // Counter is one numbering register: the last number given in a series
