@@ -96,13 +96,15 @@ func (s *Service) Areas(ctx context.Context) ([]Province, error) {
 	var out []Province
 	index := map[int64]int{}
 	for _, u := range all {
-		if u.Active && u.Level == unit.Province {
+		// Only People's Committees are places: a land registration branch
+		// sits at province level and a service centre at commune level.
+		if u.Active && u.Level == unit.Province && u.Kind == unit.Committee {
 			index[u.ID] = len(out)
 			out = append(out, Province{Code: u.Code, Name: listName(u)})
 		}
 	}
 	for _, u := range all {
-		if !u.Active || u.Level != unit.Commune {
+		if !u.Active || u.Level != unit.Commune || u.Kind != unit.Committee {
 			continue
 		}
 		district := ""
@@ -147,7 +149,7 @@ func (s *Service) Problems(ctx context.Context, a Address) (Address, map[string]
 	} else {
 		u, err := s.units.ByCode(ctx, a.ProvinceCode)
 		switch {
-		case errors.Is(err, problem.ErrNotFound) || err == nil && (u.Level != unit.Province || !u.Active):
+		case errors.Is(err, problem.ErrNotFound) || err == nil && (u.Level != unit.Province || u.Kind != unit.Committee || !u.Active):
 			probs[FieldProvince] = problem.Invalid(FieldProvince, "invalid_province")
 		case err != nil:
 			return a, nil, err
@@ -162,7 +164,7 @@ func (s *Service) Problems(ctx context.Context, a Address) (Address, map[string]
 		if err != nil && !errors.Is(err, problem.ErrNotFound) {
 			return a, nil, err
 		}
-		if err != nil || u.Level != unit.Commune || !u.Active {
+		if err != nil || u.Level != unit.Commune || u.Kind != unit.Committee || !u.Active {
 			probs[FieldCommune] = problem.Invalid(FieldCommune, "invalid_commune")
 		} else if prov.ID != 0 {
 			chain, err := s.units.Ancestors(ctx, s.db, u.ID)

@@ -114,7 +114,22 @@ func demoUnits(t *testing.T, db *store.DB) *unit.Store {
 func TestAddresses(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		svc := postal.NewService(db, nil, demoUnits(t, db), postal.Config{Now: func() time.Time { return time.Unix(0, 0) }})
+		units := demoUnits(t, db)
+		svc := postal.NewService(db, nil, units, postal.Config{Now: func() time.Time { return time.Unix(0, 0) }})
+		// Bodies that are not places: a land registration branch at province
+		// level and a commune's service centre are never an address.
+		const branchCode, centreCode = "001.01.20.H40", "001.04.07.H40"
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			if _, err := units.Create(ctx, tx, unit.Unit{Code: branchCode, Name: "Chi nhánh Văn phòng đăng ký đất đai", Level: unit.Province,
+				Kind: unit.LandBranch}, demo.ProvinceCode); err != nil {
+				return err
+			}
+			_, err := units.Create(ctx, tx, unit.Unit{Code: centreCode, Name: "Trung tâm Phục vụ hành chính công xã Gia Lâm", Level: unit.Commune,
+				Kind: unit.Centre}, demo.GiaLamCode)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
 
 		areas, err := svc.Areas(ctx)
 		if err != nil || len(areas) != 1 || areas[0].Name != "Tỉnh Ninh Bình" || len(areas[0].Districts) != 1 ||
@@ -134,6 +149,8 @@ func TestAddresses(t *testing.T) {
 			{"a district for a commune", postal.Address{ProvinceCode: demo.ProvinceCode, CommuneCode: demo.DistrictCode, Detail: "x"}, "", []string{postal.FieldCommune}},
 			{"a commune for a province", postal.Address{ProvinceCode: demo.GiaLamCode, CommuneCode: demo.GiaLamCode, Detail: "x"}, "", []string{postal.FieldProvince}},
 			{"an unknown code", postal.Address{ProvinceCode: demo.ProvinceCode, CommuneCode: "999.99.99.H99", Detail: "x"}, "", []string{postal.FieldCommune}},
+			{"a service centre for a commune", postal.Address{ProvinceCode: demo.ProvinceCode, CommuneCode: centreCode, Detail: "x"}, "", []string{postal.FieldCommune}},
+			{"a land branch for a province", postal.Address{ProvinceCode: branchCode, CommuneCode: demo.GiaLamCode, Detail: "x"}, "", []string{postal.FieldProvince}},
 		}
 		for _, c := range cases {
 			got, probs, err := svc.Problems(ctx, c.in)
