@@ -64,6 +64,11 @@ func (s *Service) competentFor(ctx context.Context, p catalog.Procedure, desk un
 	if !cu.Active {
 		return unit.Unit{}, false, problem.Invalid("competent_unit", "unit_inactive", cu.Name, cu.MergedInto)
 	}
+	if cu.Kind != unit.Committee {
+		// A service centre receives for its commune; a branch or agency
+		// decides no dossier filed with it: the competent unit is a committee.
+		return unit.Unit{}, false, problem.Invalid("competent_unit", "procedure_not_at_unit", cu.Name)
+	}
 	deskChain, err := s.units.Chain(ctx, s.db, desk.ID)
 	if err != nil {
 		return unit.Unit{}, false, err

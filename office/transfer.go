@@ -38,7 +38,7 @@ func (o *Office) competentOptions(ctx context.Context, proc catalog.Procedure, d
 	own := province(desk)
 	var out []option
 	for _, u := range all {
-		if u.Code == desk.Code || !u.Active || !slices.Contains(proc.Levels, u.Level) || province(u) != own {
+		if u.Code == desk.Code || !u.Active || u.Kind != unit.Committee || !slices.Contains(proc.Levels, u.Level) || province(u) != own {
 			continue
 		}
 		out = append(out, option{Value: u.Code, Label: u.Name, Selected: u.Code == selected})

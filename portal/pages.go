@@ -9,6 +9,7 @@ import (
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/postal"
 	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/web"
 )
 
@@ -43,7 +44,7 @@ func (s *Portal) procedure(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, u := range units {
-		if c := p.AgencyCode(u.Code); u.Level == catalog.LevelProvince && u.Active && c != "" {
+		if c := p.AgencyCode(u.Code); u.Level == catalog.LevelProvince && u.Kind == unit.Committee && u.Active && c != "" {
 			page.AgencyCodes = append(page.AgencyCodes, agencyCode{Code: c, Unit: u.Name})
 		}
 	}
