@@ -136,3 +136,27 @@ func TestTwoTierRouting(t *testing.T) {
 		}
 	})
 }
+
+// TestTwoTierFiling: a citizen files with the commune's People's
+// Committee and its service centre receives the dossier; the centre or
+// the land registration branch named as the competent unit of a dossier
+// filed elsewhere is refused, since neither decides a dossier filed with it.
+func TestTwoTierFiling(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		withTwoTier(t, e)
+		d := e.submit(household, ttCommune)
+		if d.ReceivingUnit != ttCentre || d.Unit != ttCentre {
+			t.Fatalf("filed with the commune: received at %s, held at %s; want the centre %s", d.ReceivingUnit, d.Unit, ttCentre)
+		}
+		e.mustAct("ttxa.tiepnhan", d.Code, "receive", nil)
+		for _, competent := range []string{ttCentre, ttBranch} {
+			in := submission(e.procedure(household), demo.GiaLamCode)
+			in["competent_unit"] = competent
+			r := e.call("congdan", "POST", "/api/v1/dossiers", in, nil)
+			if r.status != 422 || r.errCode() != "procedure_not_at_unit" {
+				t.Errorf("competent unit %s: %d %s, want 422 procedure_not_at_unit", competent, r.status, r.body)
+			}
+		}
+	})
+}
