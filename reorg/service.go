@@ -59,6 +59,11 @@ func (s *Service) DryRun(ctx context.Context, actor *auth.Actor, p Plan) (Report
 	if err := s.authorise(ctx, actor, p); err != nil {
 		return refused(p, err), err
 	}
+	// A plan already carried out (or scheduled) would find its own units
+	// in the way: say so rather than refuse it.
+	if rep, done, err := s.already(ctx, p); done || err != nil {
+		return rep, err
+	}
 	var rep Report
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
@@ -90,16 +95,8 @@ func (s *Service) Apply(ctx context.Context, actor *auth.Actor, p Plan) (Report,
 		return refused(p, err), err
 	}
 	at, _ := unit.Day(p.Effective)
-	if rec, err := s.Get(ctx, p.ID); err == nil {
-		if rec.Checksum != p.Checksum() {
-			return refused(p, problem.Conflict("plan_changed", p.ID)), problem.Conflict("plan_changed", p.ID)
-		}
-		if rec.State == Applied || rec.State == Scheduled {
-			rep := Report{Plan: p.ID, Title: p.Title, Effective: p.Effective, State: Already, At: s.cfg.Now()}
-			return rep, nil
-		}
-	} else if !errors.Is(err, problem.ErrNotFound) {
-		return Report{}, err
+	if rep, done, err := s.already(ctx, p); done || err != nil {
+		return rep, err
 	}
 	if at.After(s.cfg.Now()) {
 		rep, err := s.DryRun(ctx, actor, p)
@@ -135,6 +132,27 @@ func (s *Service) Apply(ctx context.Context, actor *auth.Actor, p Plan) (Report,
 		return refused(p, err), err
 	}
 	return rep, nil
+}
+
+// already answers for a plan stored before under p's id: the same content
+// applied or scheduled is done (State Already); other content is refused
+// (409 plan_changed); a reverted or failed plan may be tried again.
+func (s *Service) already(ctx context.Context, p Plan) (Report, bool, error) {
+	rec, err := s.Get(ctx, p.ID)
+	if errors.Is(err, problem.ErrNotFound) {
+		return Report{}, false, nil
+	}
+	if err != nil {
+		return Report{}, true, err
+	}
+	if rec.Checksum != p.Checksum() {
+		err := problem.Conflict("plan_changed", p.ID)
+		return refused(p, err), true, err
+	}
+	if rec.State == Applied || rec.State == Scheduled {
+		return Report{Plan: p.ID, Title: p.Title, Effective: p.Effective, State: Already, At: s.cfg.Now()}, true, nil
+	}
+	return Report{}, false, nil
 }
 
 // Revert cancels a scheduled plan before its date: nothing of it was

@@ -95,6 +95,9 @@ func TestReorganisationsOf2025(t *testing.T) {
 			if err != nil || again.State != reorg.Already || e.digest() != digest {
 				t.Fatalf("applying %s again: %s %v (changed: %v)", p.ID, again.State, err, e.digest() != digest)
 			}
+			if dry, err := e.app.Reorg.DryRun(ctx, nil, p); err != nil || dry.State != reorg.Already {
+				t.Fatalf("dry run of %s once applied: %s %v %+v", p.ID, dry.State, err, dry.Refused)
+			}
 			// The month before the date stays under the old units, and its
 			// figures are the same before and after the plan.
 			if got := e.counts(t, day.AddDate(0, -1, 0), day, false); !sameCounts(got, countsBefore) {
