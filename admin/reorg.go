@@ -201,9 +201,12 @@ func (o *Admin) planFail(w http.ResponseWriter, r *http.Request, a *auth.Actor, 
 	return o.renderPlans(w, r, a, p, problem.Status(err))
 }
 
-// dryRun is the upload: the plan is parsed and carried out inside a
-// transaction that is rolled back, and the page shows what would move.
-func (o *Admin) dryRun(w http.ResponseWriter, r *http.Request) error {
+// postedPlan reads and parses the plan of a dry-run or apply form and
+// hands it to act (the reorganisation service's call); a plan that cannot
+// be read, parsed or carried out is shown again in the form with the
+// reason, so nothing typed is lost. Otherwise show renders the report.
+func (o *Admin) postedPlan(w http.ResponseWriter, r *http.Request,
+	act func(*auth.Actor, reorg.Plan) (reorg.Report, error), show func(text string, plan reorg.Plan, rep *reorg.Report) error) error {
 	a, err := requireAdmin(r)
 	if err != nil {
 		return err
@@ -216,36 +219,34 @@ func (o *Admin) dryRun(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return o.planFail(w, r, a, text, err)
 	}
-	rep, err := o.reorg.DryRun(r.Context(), a, plan)
+	rep, err := act(a, plan)
 	if err != nil {
 		return o.planFail(w, r, a, text, err)
 	}
-	p := o.reportPage(o.adminPage(r, "admin.reorg.dry_run_title", plan.Title), plan, &rep)
-	p.Text, p.CanApply = text, len(rep.Refused) == 0
-	return o.render(w, http.StatusOK, "plan", p)
+	return show(text, plan, &rep)
+}
+
+// dryRun is the upload: the plan is parsed and carried out inside a
+// transaction that is rolled back, and the page shows what would move.
+func (o *Admin) dryRun(w http.ResponseWriter, r *http.Request) error {
+	act := func(a *auth.Actor, plan reorg.Plan) (reorg.Report, error) {
+		return o.reorg.DryRun(r.Context(), a, plan)
+	}
+	return o.postedPlan(w, r, act, func(text string, plan reorg.Plan, rep *reorg.Report) error {
+		p := o.reportPage(o.adminPage(r, "admin.reorg.dry_run_title", plan.Title), plan, rep)
+		p.Text, p.CanApply = text, len(rep.Refused) == 0 && rep.State == reorg.DryRun
+		return o.render(w, http.StatusOK, "plan", p)
+	})
 }
 
 // apply carries out (or schedules) the plan the dry run page sent back.
 func (o *Admin) apply(w http.ResponseWriter, r *http.Request) error {
-	a, err := requireAdmin(r)
-	if err != nil {
-		return err
-	}
-	text, err := readPlan(w, r)
-	if err != nil {
-		return o.planFail(w, r, a, text, err)
-	}
-	plan, err := reorg.Parse(strings.NewReader(text))
-	if err != nil {
-		return o.planFail(w, r, a, text, err)
-	}
-	rep, err := o.reorg.Apply(r.Context(), a, plan)
-	if err != nil {
-		return o.planFail(w, r, a, text, err)
-	}
-	p := o.reportPage(o.adminPage(r, "admin.reorg.result_title", plan.Title), plan, &rep)
-	p.Notice = enumText(p.Page, "admin.reorg.done.", rep.State)
-	return o.render(w, http.StatusOK, "plan", p)
+	act := func(a *auth.Actor, plan reorg.Plan) (reorg.Report, error) { return o.reorg.Apply(r.Context(), a, plan) }
+	return o.postedPlan(w, r, act, func(_ string, plan reorg.Plan, rep *reorg.Report) error {
+		p := o.reportPage(o.adminPage(r, "admin.reorg.result_title", plan.Title), plan, rep)
+		p.Notice = enumText(p.Page, "admin.reorg.done.", rep.State)
+		return o.render(w, http.StatusOK, "plan", p)
+	})
 }
 
 // planPage shows a stored plan: its state, and what it moved when applied.

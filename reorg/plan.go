@@ -119,7 +119,7 @@ func Parse(r io.Reader) (Plan, error) {
 		return Plan{}, problem.New(problem.ErrInvalid, "invalid_plan", jsonProblem(err))
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return Plan{}, problem.New(problem.ErrInvalid, "invalid_plan", "dữ liệu thừa sau kế hoạch")
+		return Plan{}, problem.New(problem.ErrInvalid, "invalid_plan.trailing")
 	}
 	return p, p.Validate()
 }
