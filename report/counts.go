@@ -71,6 +71,9 @@ type Count struct {
 	Name   string `json:"name"`
 	Level  string `json:"level"`
 	Kind   string `json:"kind"`
+	// Procedure is the procedure's code when CountOptions.ByProcedure
+	// splits a unit's figures by procedure; empty otherwise.
+	Procedure string `json:"procedure,omitempty"`
 
 	Carried    int64 `json:"carried"`     // Từ kỳ trước chuyển qua
 	NewOnline  int64 `json:"new_online"`  // Mới tiếp nhận trực tuyến
@@ -133,6 +136,16 @@ type CountOptions struct {
 	RollUp bool
 	// At is the instant RollUp rolls up to; zero means `to`.
 	At time.Time
+	// ByProcedure splits each unit's figures by the dossier's procedure
+	// (one row per unit and procedure), from which the report's views by
+	// field and by procedure are summed.
+	ByProcedure bool
+}
+
+// countKey is one row of Counts: a unit, and a procedure when split.
+type countKey struct {
+	unit      int64
+	procedure string
 }
 
 // Counts returns the figures of every unit that has any in [from, to),
@@ -150,16 +163,20 @@ func (s *Reader) Counts(ctx context.Context, from, to time.Time, opts CountOptio
 	if judge == nil {
 		judge = minuteJudge{}
 	}
-	byUnit := map[int64]*Count{}
+	byUnit := map[countKey]*Count{}
 	err = s.eachDossier(ctx, from, to, func(d dossierLife) {
 		c, unitID, ok := d.count(from, to, judge, units)
 		if !ok {
 			return
 		}
-		if byUnit[unitID] == nil {
-			byUnit[unitID] = &Count{UnitID: unitID}
+		k := countKey{unit: unitID}
+		if opts.ByProcedure {
+			k.procedure = d.procedure
 		}
-		byUnit[unitID].add(c)
+		if byUnit[k] == nil {
+			byUnit[k] = &Count{UnitID: unitID, Procedure: k.procedure}
+		}
+		byUnit[k].add(c)
 	})
 	if err != nil {
 		return nil, err
@@ -170,19 +187,19 @@ func (s *Reader) Counts(ctx context.Context, from, to time.Time, opts CountOptio
 		if at.IsZero() {
 			at = to
 		}
-		rolled := map[int64]*Count{}
-		for id, c := range byUnit {
-			to := units.successorAt(id, at)
+		rolled := map[countKey]*Count{}
+		for k, c := range byUnit {
+			to := countKey{unit: units.successorAt(k.unit, at), procedure: k.procedure}
 			if rolled[to] == nil {
-				rolled[to] = &Count{UnitID: to}
+				rolled[to] = &Count{UnitID: to.unit, Procedure: to.procedure}
 			}
 			rolled[to].add(*c)
 		}
 		byUnit, stood = rolled, at
 	}
 	out := make([]Count, 0, len(byUnit))
-	for id, c := range byUnit {
-		h := units.asStood(id, stood)
+	for k, c := range byUnit {
+		h := units.asStood(k.unit, stood)
 		c.Code, c.Name, c.Level, c.Kind = h.code, h.name, h.level, h.kind
 		out = append(out, *c)
 	}
@@ -190,7 +207,10 @@ func (s *Reader) Counts(ctx context.Context, from, to time.Time, opts CountOptio
 		if n := strings.Compare(a.Code, b.Code); n != 0 {
 			return n
 		}
-		return int(a.UnitID - b.UnitID)
+		if a.UnitID != b.UnitID {
+			return int(a.UnitID - b.UnitID)
+		}
+		return strings.Compare(a.Procedure, b.Procedure)
 	})
 	return out, nil
 }

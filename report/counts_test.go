@@ -69,8 +69,8 @@ func mkDossier(t *testing.T, db *store.DB, ids map[string]int64, n int, channel 
 		var id int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO dossiers (code, procedure_code, procedure_version, receiving_unit_id, unit_id,
 			channel, status, applicant_name, search, form, delivery, submitted_at, received_at, closed_at, updated_at)
-			VALUES (?, '1.000001', 1, ?, ?, ?, ?, 'Nguyễn Văn A', '', '{}', 'counter', ?, ?, ?, ?) RETURNING id`,
-			fmt.Sprintf("T-%04d", n), ids[first.toUnit], ids[last.toUnit], channel, last.to, ms(first.at), received, closed,
+			VALUES (?, ?, 1, ?, ?, ?, ?, 'Nguyễn Văn A', '', '{}', 'counter', ?, ?, ?, ?) RETURNING id`,
+			fmt.Sprintf("T-%04d", n), fmt.Sprintf("1.00000%d", 1+n%2), ids[first.toUnit], ids[last.toUnit], channel, last.to, ms(first.at), received, closed,
 			ms(last.at)).Scan(&id); err != nil {
 			return err
 		}
@@ -239,6 +239,34 @@ func TestCountsAcrossAMerge(t *testing.T) {
 					t.Errorf("total does not balance: %+v", tot)
 				}
 				byPeriod[c.name] = got
+				// Split by procedure, each unit's rows sum to its row.
+				opts := c.opts
+				opts.ByProcedure = true
+				split, err := r.Counts(ctx, c.from, c.to, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sums := map[string]report.Count{}
+				procs := map[string]bool{}
+				for _, s := range split {
+					if s.Procedure == "" {
+						t.Errorf("split row without a procedure: %+v", s)
+					}
+					procs[s.Procedure] = true
+					sum := sums[s.Code]
+					sum = report.Total([]report.Count{sum, s})
+					sums[s.Code] = sum
+				}
+				if len(procs) != 2 {
+					t.Errorf("procedures in the split: %v, want both", procs)
+				}
+				for _, g := range got {
+					s := sums[g.Code]
+					s.Code, s.Name, s.Level, s.Kind, s.UnitID = g.Code, g.Name, g.Level, g.Kind, g.UnitID
+					if s != g {
+						t.Errorf("%s split by procedure sums to %+v, want %+v", g.Code, s, g)
+					}
+				}
 			})
 		}
 		// What June leaves in progress is what July carries over.

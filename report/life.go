@@ -10,10 +10,11 @@ import (
 
 // A dossier's life as its history tells it, for Counts.
 type dossierLife struct {
-	id      int64
-	channel string
-	unitID  int64 // where it is now
-	events  []lifeEvent
+	id        int64
+	channel   string
+	procedure string
+	unitID    int64 // where it is now
+	events    []lifeEvent
 }
 
 type lifeEvent struct {
@@ -27,7 +28,7 @@ type lifeEvent struct {
 // finished before from (a finished dossier is closed no earlier than its
 // result, so one closed before from needs no reading), its events in order.
 func (s *Reader) eachDossier(ctx context.Context, from, to time.Time, fn func(dossierLife)) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT d.id, d.channel, d.unit_id, e.at, e.action, e.to_status,
+	rows, err := s.db.QueryContext(ctx, `SELECT d.id, d.channel, d.procedure_code, d.unit_id, e.at, e.action, e.to_status,
 		e.from_unit_id, e.to_unit_id, e.due_at
 		FROM dossiers d JOIN dossier_events e ON e.dossier_id = d.id
 		WHERE d.received_at IS NOT NULL AND d.received_at < ? AND (d.closed_at IS NULL OR d.closed_at >= ?)
@@ -39,10 +40,10 @@ func (s *Reader) eachDossier(ctx context.Context, from, to time.Time, fn func(do
 	var cur dossierLife
 	for rows.Next() {
 		var id, unitID int64
-		var channel string
+		var channel, procedure string
 		var e lifeEvent
 		var fu, tu, due sql.NullInt64
-		if err := rows.Scan(&id, &channel, &unitID, &e.at, &e.action, &e.toStatus, &fu, &tu, &due); err != nil {
+		if err := rows.Scan(&id, &channel, &procedure, &unitID, &e.at, &e.action, &e.toStatus, &fu, &tu, &due); err != nil {
 			return err
 		}
 		e.fromUnit, e.toUnit, e.due = nullMs(fu), nullMs(tu), nullMs(due)
@@ -50,7 +51,7 @@ func (s *Reader) eachDossier(ctx context.Context, from, to time.Time, fn func(do
 			if cur.id != 0 {
 				fn(cur)
 			}
-			cur = dossierLife{id: id, channel: channel, unitID: unitID}
+			cur = dossierLife{id: id, channel: channel, procedure: procedure, unitID: unitID}
 		}
 		cur.events = append(cur.events, e)
 	}
