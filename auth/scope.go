@@ -43,6 +43,12 @@ const (
 	// belong to no unit, so only an admin of an active province-level
 	// unit holds it (unit.Store.AdministersCitizens).
 	ManageCitizens Right = "citizen.manage"
+	// ReadReports: read a unit's statistics — the II.06a report, the
+	// Decision 766 scorecard, processing analytics and dashboards — for
+	// the unit and every unit below it: a province's leaders report on
+	// its communes. Figures only; a list of dossiers behind a figure
+	// shows each dossier only where ReadDossier also holds.
+	ReadReports Right = "report.read"
 )
 
 // Scope is one row of the scope table: the roles whose holders have Right
@@ -68,6 +74,7 @@ var Scopes = []Scope{
 	{Right: Announce, Own: []string{Admin}, ProvinceOnly: true},
 	{Right: ReadAudit, Own: []string{Supervisor}, Below: []string{Supervisor}},
 	{Right: ManageCitizens, Own: []string{Admin}, ProvinceOnly: true},
+	{Right: ReadReports, Own: []string{Leader, Supervisor}, Below: []string{Leader, Supervisor}},
 }
 
 // ScopeOf returns the row of r; an unknown right has no roles.

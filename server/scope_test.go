@@ -184,6 +184,7 @@ const (
 	drafts                   // the owner of the draft
 	supervisors              // a supervisor anywhere; audit.Search scopes the rows
 	citizenAdmins            // an admin of the province (who manages citizen accounts)
+	reporters                // a leader or supervisor anywhere (auth.ReadReports); each page scopes its units
 )
 
 // scopeRoute is one row of the route table.
@@ -280,6 +281,8 @@ func (w *scopeWorld) expect(pattern string, rt scopeRoute, x *scopeActor, tg str
 		return officer && x.role == auth.Supervisor
 	case citizenAdmins:
 		return officer && x.role == auth.Admin && x.unit == "P"
+	case reporters:
+		return officer && slices.Contains(auth.ScopeOf(auth.ReadReports).Own, x.role)
 	case scoped:
 		if rt.right == auth.ReadDossier && x.owner || rt.citizens && x.citizen {
 			return true

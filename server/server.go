@@ -32,6 +32,7 @@ import (
 	"github.com/motcua/motcua/rating"
 	"github.com/motcua/motcua/reorg"
 	"github.com/motcua/motcua/report"
+	"github.com/motcua/motcua/stats"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/web"
@@ -201,6 +202,10 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	st, err := stats.New(stats.Config{Web: w, Reports: a.Reports, Units: a.Units, Catalog: a.Catalog, Now: cfg.Now})
+	if err != nil {
+		return nil, err
+	}
 	m := metrics.New(cfg.Log)
 	m.Gauge("motcua_dossiers", "Dossiers by state.", []string{"state"}, func(ctx context.Context) ([]metrics.Count, error) {
 		counts, err := a.Dossiers.CountByStatus(ctx)
@@ -229,6 +234,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	site.Register(mux)
 	back.Register(mux)
 	adm.Register(mux)
+	st.Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()

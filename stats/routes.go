@@ -1,0 +1,8 @@
+package stats
+
+import "github.com/motcua/motcua/web"
+
+// Register adds the statistics pages to mux.
+func (s *Stats) Register(mux web.Mux) {
+	mux.HandleFunc("GET /can-bo/thong-ke", s.leader(s.index))
+}
