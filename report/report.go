@@ -5,7 +5,19 @@
 // which each remain the only writer and reader of their own tables.
 package report
 
-import "github.com/motcua/motcua/store"
+import (
+	"time"
+
+	"github.com/motcua/motcua/store"
+)
+
+// WorkCalendar is the calendar the reports count working time and judge
+// deadlines with (*calendar.Store): the one in force, so reports agree
+// with the dossiers' own deadlines.
+type WorkCalendar interface {
+	Judge
+	WorkingBetween(a, b time.Time) time.Duration
+}
 
 // Reader runs the reports' queries.
 type Reader struct{ db *store.DB }

@@ -202,7 +202,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := stats.New(stats.Config{Web: w, Reports: a.Reports, Units: a.Units, Catalog: a.Catalog, Now: cfg.Now})
+	st, err := stats.New(stats.Config{Web: w, Reports: a.Reports, Units: a.Units, Catalog: a.Catalog, Calendar: cal, Now: cfg.Now})
 	if err != nil {
 		return nil, err
 	}

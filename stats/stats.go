@@ -44,6 +44,7 @@ type Stats struct {
 	reports *report.Reader
 	units   Units
 	catalog Catalog
+	cal     report.WorkCalendar
 	now     func() time.Time
 	pages   map[string]*template.Template
 }
@@ -54,7 +55,9 @@ type Config struct {
 	Reports *report.Reader
 	Units   Units
 	Catalog Catalog
-	Now     func() time.Time
+	// Calendar judges deadlines and counts working time (*calendar.Store).
+	Calendar report.WorkCalendar
+	Now      func() time.Time
 }
 
 // New parses the templates and merges the messages into the shared catalog.
@@ -67,7 +70,7 @@ func New(cfg Config) (*Stats, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Stats{web: cfg.Web, reports: cfg.Reports, units: cfg.Units, catalog: cfg.Catalog, now: now, pages: pages}, nil
+	return &Stats{web: cfg.Web, reports: cfg.Reports, units: cfg.Units, catalog: cfg.Catalog, cal: cfg.Calendar, now: now, pages: pages}, nil
 }
 
 func (s *Stats) render(w http.ResponseWriter, code int, page string, data any) error {
