@@ -100,7 +100,7 @@ func TestII06aXLSX(t *testing.T) {
 	want := map[string]string{
 		"A1": "UBND TỈNH NINH BÌNH", "A2": "UBND HUYỆN NHO QUAN",
 		"G1": report.NationalName, "G2": report.Motto, "A3": report.II06aSymbol, "A4": report.II06aTitle,
-		"A5": "Kỳ báo cáo: Từ ngày 01/01/2022 đến ngày 31/12/2022",
+		"A5":         "Kỳ báo cáo: Từ ngày 01/01/2022 đến ngày 31/12/2022",
 		"A" + row(0): "STT", "B" + row(0): "Tên đơn vị", "C" + row(0): "Số hồ sơ nhận giải quyết", "G" + row(0): "Kết quả giải quyết",
 		"C" + row(1): "Tổng số", "D" + row(1): "Trong kỳ", "F" + row(1): "Từ kỳ trước chuyển qua",
 		"G" + row(1): "Số hồ sơ đã giải quyết", "K" + row(1): "Số hồ sơ đang giải quyết",
