@@ -89,3 +89,8 @@ func TestII06aAPI(t *testing.T) {
 		}
 	})
 }
+
+// ii06aAt is the report of March 2026 at the target unit, for the scope matrix.
+func ii06aAt(base string) func(*scopeTarget) string {
+	return func(tg *scopeTarget) string { return base + "?unit=" + tg.unit + "&from=2026-03-01&to=2026-03-31" }
+}
