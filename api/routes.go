@@ -62,6 +62,7 @@ func (s *Server) Routes() []Route {
 		{"GET /api/v1/track/{code}/shipment", s.trackShipment},
 		{"POST /api/v1/postal/webhook", s.postalWebhook},
 		{"POST /api/v1/verify", s.verify},
+		{"GET /api/v1/reports/ii06a", s.ii06a},
 	}
 }
 

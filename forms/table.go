@@ -23,6 +23,11 @@ type table struct {
 	// maxLines caps a cell so that one row always fits a page; longer
 	// text is cut with "…" (the full text is in the dossier's history).
 	maxLines int
+	// head, when set, replaces the titles and groups by cells spanning
+	// rows and columns (a statistical form's headings; statement.go).
+	head []HeadCell
+	// bold sets rows in bold (totals), by index; may be shorter than rows.
+	bold []bool
 }
 
 const (
@@ -49,6 +54,7 @@ func (d *doc) drawTable(t table) {
 	cells := make([][][]string, len(t.rows))
 	heights := make([]float64, len(t.rows))
 	for r, row := range t.rows {
+		d.font(t.rowStyle(r), t.size)
 		cells[r] = make([][]string, len(t.cols))
 		for i := range t.cols {
 			text := ""
@@ -78,7 +84,7 @@ func (d *doc) drawTable(t table) {
 		if d.y+h > d.bottom() {
 			d.addPage() // repeats the header
 		}
-		d.font(regular, t.size)
+		d.font(t.rowStyle(r), t.size)
 		for i, lines := range cells[r] {
 			w := xs[i+1] - xs[i] - 2*padX
 			y := d.y + padY
@@ -108,6 +114,10 @@ func (d *doc) box(xs []float64, y, h float64) {
 // headerHeight is the height of the header rows: a column not under a
 // group spans both rows.
 func (d *doc) headerHeight(t table, xs []float64) float64 {
+	if len(t.head) > 0 {
+		_, total := d.bands(t, xs)
+		return total
+	}
 	d.font(bold, t.size)
 	lh := d.lineHeight()
 	top, sub := 0.0, 0.0
@@ -127,6 +137,13 @@ func (d *doc) headerHeight(t table, xs []float64) float64 {
 	return top + sub
 }
 
+func (t table) rowStyle(r int) style {
+	if r < len(t.bold) && t.bold[r] {
+		return bold
+	}
+	return regular
+}
+
 func (t table) groupOf(col int) int {
 	for i, g := range t.groups {
 		if col >= g.from && col <= g.to {
@@ -138,6 +155,10 @@ func (t table) groupOf(col int) int {
 
 // tableHeader draws the header rows, bold and centred, at the current y.
 func (d *doc) tableHeader(t table, xs []float64) {
+	if len(t.head) > 0 {
+		d.spannedHeader(t, xs)
+		return
+	}
 	total := d.headerHeight(t, xs)
 	d.font(bold, t.size)
 	lh := d.lineHeight()

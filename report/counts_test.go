@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/url"
+	"slices"
 	"testing"
 	"time"
 
@@ -279,6 +281,35 @@ func TestCountsAcrossAMerge(t *testing.T) {
 		}
 		if _, err := r.Counts(ctx, july, june, report.CountOptions{}); err == nil {
 			t.Error("a period ending before it starts was counted")
+		}
+		// II.06a of the province: June under A and B as the tree stood then,
+		// July under C; each parent row sums its children.
+		for _, c := range []struct {
+			from, to string
+			rows     []string // no code name received
+		}{
+			{"2025-06-01", "2025-06-30", []string{"1 " + provCode + " UBND tỉnh Ninh Bình 6", "1.1 " + aCode + " UBND xã A 3", "1.2 " + bCode + " UBND xã B 3"}},
+			{"2025-07-01", "2025-07-31", []string{"1 " + provCode + " UBND tỉnh Ninh Bình 5", "1.1 " + cCode + " UBND xã C mới 5"}},
+			{"2025-06-01", "2025-07-31", []string{"1 " + provCode + " UBND tỉnh Ninh Bình 8", "1.1 " + cCode + " UBND xã C mới 8"}},
+		} {
+			q, err := report.ParseII06a(url.Values{"unit": {provCode}, "from": {c.from}, "to": {c.to}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := r.II06a(ctx, q, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, row := range rep.Rows {
+				got = append(got, fmt.Sprintf("%s %s %s %d", row.No, row.Code, row.Name, row.Received))
+			}
+			if !slices.Equal(got, c.rows) {
+				t.Errorf("II.06a %s–%s:\n got %q\nwant %q", c.from, c.to, got, c.rows)
+			}
+			if rep.Total != rep.Rows[0].Figures {
+				t.Errorf("II.06a %s–%s: total %+v, the province's row %+v", c.from, c.to, rep.Total, rep.Rows[0].Figures)
+			}
 		}
 	})
 }

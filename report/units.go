@@ -22,12 +22,13 @@ type unitTime struct {
 type unitPeriod struct {
 	from, to                int64
 	code, name, level, kind string
+	parent                  int64 // 0 for a root
 }
 
 func (s *Reader) unitTimes(ctx context.Context) (unitTimes, error) {
 	ut := unitTimes{units: map[int64]unitTime{}, history: map[int64][]unitPeriod{}}
 	rows, err := s.db.QueryContext(ctx, `SELECT id, code, name, level, kind, valid_from, COALESCE(valid_to, 0),
-		COALESCE(merged_into, 0) FROM units`)
+		COALESCE(merged_into, 0), COALESCE(parent_id, 0) FROM units`)
 	if err != nil {
 		return ut, err
 	}
@@ -35,7 +36,7 @@ func (s *Reader) unitTimes(ctx context.Context) (unitTimes, error) {
 		var id int64
 		var u unitTime
 		p := &u.current
-		if err := rows.Scan(&id, &p.code, &p.name, &p.level, &p.kind, &u.from, &u.to, &u.mergedInto); err != nil {
+		if err := rows.Scan(&id, &p.code, &p.name, &p.level, &p.kind, &u.from, &u.to, &u.mergedInto, &p.parent); err != nil {
 			rows.Close()
 			return ut, err
 		}
@@ -46,8 +47,8 @@ func (s *Reader) unitTimes(ctx context.Context) (unitTimes, error) {
 	if err := rows.Err(); err != nil {
 		return ut, err
 	}
-	rows, err = s.db.QueryContext(ctx, `SELECT unit_id, code, name, level, kind, valid_from, valid_to
-		FROM unit_history ORDER BY unit_id, valid_from, id`)
+	rows, err = s.db.QueryContext(ctx, `SELECT unit_id, code, name, level, kind, valid_from, valid_to,
+		COALESCE(parent_id, 0) FROM unit_history ORDER BY unit_id, valid_from, id`)
 	if err != nil {
 		return ut, err
 	}
@@ -56,7 +57,7 @@ func (s *Reader) unitTimes(ctx context.Context) (unitTimes, error) {
 		var id int64
 		var p unitPeriod
 		var to sql.NullInt64
-		if err := rows.Scan(&id, &p.code, &p.name, &p.level, &p.kind, &p.from, &to); err != nil {
+		if err := rows.Scan(&id, &p.code, &p.name, &p.level, &p.kind, &p.from, &to, &p.parent); err != nil {
 			return ut, err
 		}
 		p.to = nullMs(to)

@@ -74,6 +74,9 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /api/v1/track/{code}/shipment":             {who: public, once: true, path: func(tg *scopeTarget) string { return "/api/v1/track/" + tg.dossier + "/shipment?phone_last4=5678" }, absent: []string{"shipment_not_found"}},
 	"POST /api/v1/postal/webhook":                   {skip: "authenticated by the post's signature, not by an account: the postal tests cover it"},
 	"POST /api/v1/verify":                           {who: public, path: fixed("/api/v1/verify"), json: map[string]any{}},
+	"GET /api/v1/reports/ii06a": {who: scoped, right: auth.ReadReports, noCitizens: true, path: func(tg *scopeTarget) string {
+		return "/api/v1/reports/ii06a?unit=" + tg.unit + "&from=2026-03-01&to=2026-03-31"
+	}},
 
 	// Shared pages.
 	"GET /dang-nhap":  {who: public, path: fixed("/dang-nhap")},
@@ -127,6 +130,7 @@ var scopeRoutes = map[string]scopeRoute{
 	// the form names (office.pickUnit), so the target does not matter there.
 	"GET /can-bo":                                      {who: officers, path: fixed("/can-bo")},
 	"GET /can-bo/thong-ke":                             {who: reporters, path: fixed("/can-bo/thong-ke")},
+	"GET /can-bo/thong-ke/ii06a":                       {who: scoped, right: auth.ReadReports, path: ii06aAt("/can-bo/thong-ke/ii06a")},
 	"GET /can-bo/thong-bao":                            {who: officers, path: fixed("/can-bo/thong-bao")},
 	"GET /can-bo/ho-so":                                {who: officers, path: fixed("/can-bo/ho-so")},
 	"GET /can-bo/ho-so/{code}":                         {who: scoped, right: auth.ReadDossier, path: office("")},

@@ -37,6 +37,7 @@ Usage:
   motcua audit verify [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--heads LOGFILE] [--data DIR | --db URL]
   motcua demo generate [--year 2022] [--scale 1.0] [--seed 1] [--data DIR | --db URL]
   motcua reorg plan FILE --dry-run | reorg apply FILE | reorg revert ID | reorg list  [--data DIR | --db URL]
+  motcua report ii06a --unit CODE --from YYYY-MM-DD --to YYYY-MM-DD [--view unit|field|procedure] [--format json|xlsx|pdf] [--data DIR | --db URL] > out
   motcua version
 
 Every flag may also be set as MOTCUA_<FLAG> (e.g. MOTCUA_DB, MOTCUA_ADDR, MOTCUA_DATA).
@@ -86,6 +87,8 @@ func command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return runVerify(args[1:], stdout, stderr)
 	case "reorg":
 		return runReorg(ctx, args[1:], stdout, stderr)
+	case "report":
+		return runReport(ctx, args[1:], stdout)
 	case "version":
 		fmt.Fprintln(stdout, "motcua", version())
 		return nil

@@ -1,0 +1,76 @@
+package report_test
+
+import (
+	"context"
+	"net/url"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/report"
+	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/store/storetest"
+)
+
+// BenchmarkII06a: the province's II.06a for the whole generated year, in
+// each view and format, against the baseline of the same run: Counts
+// alone (the figures by unit, the part that reads the events). Scale
+// with MOTCUA_BENCH_SCALE (default 0.02, about 1,340 dossiers).
+func BenchmarkII06a(b *testing.B) {
+	scale := 0.02
+	if s := os.Getenv("MOTCUA_BENCH_SCALE"); s != "" {
+		if v, err := strconv.ParseFloat(s, 64); err == nil {
+			scale = v
+		}
+	}
+	for _, engine := range []string{"sqlite", "postgres"} {
+		b.Run(engine, func(b *testing.B) {
+			ctx := context.Background()
+			db := storetest.Open(b, engine)
+			if _, err := demo.Generate(ctx, demo.GenerateConfig{DB: db, DataDir: b.TempDir(), Year: 2022, Scale: scale, Seed: 1}); err != nil {
+				b.Fatal(err)
+			}
+			cal, err := calendar.NewStore(ctx, db, calendar.StoreConfig{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			benchII06a(b, db, cal)
+		})
+	}
+}
+
+func benchII06a(b *testing.B, db *store.DB, cal report.Judge) {
+	ctx := context.Background()
+	r := report.New(db)
+	from := time.Date(2022, 1, 1, 0, 0, 0, 0, calendar.Zone)
+	b.Run("baseline Counts", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := r.Counts(ctx, from, from.AddDate(1, 0, 0), report.CountOptions{Judge: cal}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	for _, c := range []struct{ view, format string }{
+		{"unit", "json"}, {"field", "json"}, {"procedure", "json"}, {"unit", "xlsx"}, {"unit", "pdf"},
+	} {
+		b.Run(c.view+" "+c.format, func(b *testing.B) {
+			q, err := report.ParseII06a(url.Values{"unit": {demo.ProvinceCode}, "from": {"2022-01-01"}, "to": {"2022-12-31"},
+				"view": {c.view}, "format": {c.format}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				rep, err := r.II06a(ctx, q, cal)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, _, err := rep.Encode(q.Format, time.Now()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
