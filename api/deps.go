@@ -38,6 +38,8 @@ type Units interface {
 	ByID(ctx context.Context, id int64) (unit.Unit, error)
 	List(ctx context.Context) ([]unit.Unit, error)
 	TreeAt(ctx context.Context, at time.Time) ([]unit.Snapshot, error)
+	// Entitled says whether a holds r at the unit with code (nil) or why not.
+	Entitled(ctx context.Context, a *auth.Actor, r auth.Right, code string) error
 }
 
 // Catalog reads the procedure catalog (*catalog.Store).
@@ -74,6 +76,9 @@ type Ratings interface {
 // Reports reads the cross-module tallies (*report.Reader) the API shows.
 type Reports interface {
 	RatingTallies(ctx context.Context, by string) ([]report.Tally, error)
+	Scorecard(ctx context.Context, unitCode string, from, to time.Time, cal report.WorkCalendar) (report.Scorecard, error)
+	ScoreDossiers(ctx context.Context, unitCode string, from, to time.Time, key string, cal report.WorkCalendar, f report.ScoreFilter) (report.ScoreDossierPage, error)
+	Processing(ctx context.Context, unitCode string, from, to time.Time, cal report.WorkCalendar) (report.Processing, error)
 }
 
 // Forms renders dossier documents as PDF (*forms.Service).

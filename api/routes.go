@@ -62,6 +62,9 @@ func (s *Server) Routes() []Route {
 		{"GET /api/v1/track/{code}/shipment", s.trackShipment},
 		{"POST /api/v1/postal/webhook", s.postalWebhook},
 		{"POST /api/v1/verify", s.verify},
+		{"GET /api/v1/reports/766", s.scorecard},
+		{"GET /api/v1/reports/766/{indicator}/dossiers", s.scoreDossiers},
+		{"GET /api/v1/reports/processing", s.processing},
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/problem"
 )
 
@@ -246,4 +247,23 @@ func checkPeriod(from, to time.Time) error {
 		return problem.Invalid("to", "invalid_period")
 	}
 	return nil
+}
+
+// ParsePeriodDays reads a reporting period from two days "YYYY-MM-DD"
+// (Vietnam time), both included: [from 00:00, the day after to 00:00).
+// The scorecard's and the analytics' API and pages take it so.
+func ParsePeriodDays(from, to string) (time.Time, time.Time, error) {
+	f, err := time.ParseInLocation(time.DateOnly, from, calendar.Zone)
+	if err != nil {
+		return time.Time{}, time.Time{}, problem.Invalid("from", "invalid_date", "from")
+	}
+	t, err := time.ParseInLocation(time.DateOnly, to, calendar.Zone)
+	if err != nil {
+		return time.Time{}, time.Time{}, problem.Invalid("to", "invalid_date", "to")
+	}
+	t = t.AddDate(0, 0, 1)
+	if !f.Before(t) {
+		return time.Time{}, time.Time{}, problem.Invalid("to", "invalid_period")
+	}
+	return f, t, nil
 }

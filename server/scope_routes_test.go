@@ -74,6 +74,15 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /api/v1/track/{code}/shipment":             {who: public, once: true, path: func(tg *scopeTarget) string { return "/api/v1/track/" + tg.dossier + "/shipment?phone_last4=5678" }, absent: []string{"shipment_not_found"}},
 	"POST /api/v1/postal/webhook":                   {skip: "authenticated by the post's signature, not by an account: the postal tests cover it"},
 	"POST /api/v1/verify":                           {who: public, path: fixed("/api/v1/verify"), json: map[string]any{}},
+	"GET /api/v1/reports/766": {who: scoped, right: auth.ReadReports, noCitizens: true, path: func(tg *scopeTarget) string {
+		return "/api/v1/reports/766?unit=" + tg.unit + "&from=2026-01-01&to=2026-01-31"
+	}},
+	"GET /api/v1/reports/766/{indicator}/dossiers": {who: scoped, right: auth.ReadReports, noCitizens: true, path: func(tg *scopeTarget) string {
+		return "/api/v1/reports/766/2.1/dossiers?unit=" + tg.unit + "&from=2026-01-01&to=2026-01-31"
+	}},
+	"GET /api/v1/reports/processing": {who: scoped, right: auth.ReadReports, noCitizens: true, path: func(tg *scopeTarget) string {
+		return "/api/v1/reports/processing?unit=" + tg.unit + "&from=2026-01-01&to=2026-01-31"
+	}},
 
 	// Shared pages.
 	"GET /dang-nhap":  {who: public, path: fixed("/dang-nhap")},
