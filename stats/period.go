@@ -67,6 +67,14 @@ func (s *Stats) pick(ctx context.Context, r *http.Request, p web.Page, a *auth.A
 		if !pk.from.Before(pk.to) {
 			bad = problem.Invalid("den", "invalid_period")
 		}
+		// Nothing happened after now: a period running into the future
+		// ends now, so the dossiers still open are judged as of now, not
+		// at the end of a day that has not come (the report's rule judges
+		// them at the end of the period).
+		// (An act at this very instant is in: the end is just after it.)
+		if now := s.now().Add(time.Millisecond); bad == nil && pk.from.Before(now) && now.Before(pk.to) {
+			pk.to = now
+		}
 	}
 	if bad != nil {
 		pk.Error = p.Error(bad)

@@ -67,7 +67,7 @@ func (s *Stats) indicatorView(p web.Page, pk picker, in report.Indicator) indica
 	v := indicatorView{Key: in.Key, Name: p.T("stats.766.ind." + in.Key), Formula: p.T("stats.766.formula." + in.Key),
 		Computable: in.Computable, Numerator: in.Numerator, Denominator: in.Denominator}
 	if in.Target > 0 {
-		v.Target = number(p.Lang, in.Target*100, 0) + "%"
+		v.Target = number(p.Lang, in.Target*100, 0) + "\u2060%" // a word joiner: "100" and "%" stay on one line
 	}
 	if !in.Computable {
 		reason := strings.TrimPrefix(in.Reason, "no_data_held:")
