@@ -77,6 +77,9 @@ type Ratings interface {
 type Reports interface {
 	RatingTallies(ctx context.Context, by string) ([]report.Tally, error)
 	II06a(ctx context.Context, q report.II06aQuery, judge report.Judge) (*report.II06a, error)
+	Scorecard(ctx context.Context, unitCode string, from, to time.Time, cal report.WorkCalendar) (report.Scorecard, error)
+	ScoreDossiers(ctx context.Context, unitCode string, from, to time.Time, key string, cal report.WorkCalendar, f report.ScoreFilter) (report.ScoreDossierPage, error)
+	Processing(ctx context.Context, unitCode string, from, to time.Time, cal report.WorkCalendar) (report.Processing, error)
 }
 
 // Forms renders dossier documents as PDF (*forms.Service).

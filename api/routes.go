@@ -63,6 +63,9 @@ func (s *Server) Routes() []Route {
 		{"POST /api/v1/postal/webhook", s.postalWebhook},
 		{"POST /api/v1/verify", s.verify},
 		{"GET /api/v1/reports/ii06a", s.ii06a},
+		{"GET /api/v1/reports/766", s.scorecard},
+		{"GET /api/v1/reports/766/{indicator}/dossiers", s.scoreDossiers},
+		{"GET /api/v1/reports/processing", s.processing},
 	}
 }
 

@@ -77,6 +77,15 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /api/v1/reports/ii06a": {who: scoped, right: auth.ReadReports, noCitizens: true, path: func(tg *scopeTarget) string {
 		return "/api/v1/reports/ii06a?unit=" + tg.unit + "&from=2026-03-01&to=2026-03-31"
 	}},
+	"GET /api/v1/reports/766": {who: scoped, right: auth.ReadReports, noCitizens: true, path: func(tg *scopeTarget) string {
+		return "/api/v1/reports/766?unit=" + tg.unit + "&from=2026-01-01&to=2026-01-31"
+	}},
+	"GET /api/v1/reports/766/{indicator}/dossiers": {who: scoped, right: auth.ReadReports, noCitizens: true, path: func(tg *scopeTarget) string {
+		return "/api/v1/reports/766/2.1/dossiers?unit=" + tg.unit + "&from=2026-01-01&to=2026-01-31"
+	}},
+	"GET /api/v1/reports/processing": {who: scoped, right: auth.ReadReports, noCitizens: true, path: func(tg *scopeTarget) string {
+		return "/api/v1/reports/processing?unit=" + tg.unit + "&from=2026-01-01&to=2026-01-31"
+	}},
 
 	// Shared pages.
 	"GET /dang-nhap":  {who: public, path: fixed("/dang-nhap")},
@@ -128,9 +137,18 @@ var scopeRoutes = map[string]scopeRoute{
 
 	// The back office. The counter files at the desk's own units whatever
 	// the form names (office.pickUnit), so the target does not matter there.
-	"GET /can-bo":                                      {who: officers, path: fixed("/can-bo")},
-	"GET /can-bo/thong-ke":                             {who: reporters, path: fixed("/can-bo/thong-ke")},
-	"GET /can-bo/thong-ke/ii06a":                       {who: scoped, right: auth.ReadReports, path: ii06aAt("/can-bo/thong-ke/ii06a")},
+	"GET /can-bo":                {who: officers, path: fixed("/can-bo")},
+	"GET /can-bo/thong-ke":       {who: reporters, path: fixed("/can-bo/thong-ke")},
+	"GET /can-bo/thong-ke/ii06a": {who: scoped, right: auth.ReadReports, path: ii06aAt("/can-bo/thong-ke/ii06a")},
+	"GET /can-bo/thong-ke/766": {who: scoped, right: auth.ReadReports, path: func(tg *scopeTarget) string {
+		return "/can-bo/thong-ke/766?don-vi=" + tg.unit
+	}},
+	"GET /can-bo/thong-ke/766/{indicator}": {who: scoped, right: auth.ReadReports, path: func(tg *scopeTarget) string {
+		return "/can-bo/thong-ke/766/2.1?don-vi=" + tg.unit + "&tu=2026-03-01&den=2026-03-02"
+	}},
+	"GET /can-bo/thong-ke/xu-ly": {who: scoped, right: auth.ReadReports, path: func(tg *scopeTarget) string {
+		return "/can-bo/thong-ke/xu-ly?don-vi=" + tg.unit + "&tu=2026-03-01&den=2026-03-31"
+	}},
 	"GET /can-bo/thong-bao":                            {who: officers, path: fixed("/can-bo/thong-bao")},
 	"GET /can-bo/ho-so":                                {who: officers, path: fixed("/can-bo/ho-so")},
 	"GET /can-bo/ho-so/{code}":                         {who: scoped, right: auth.ReadDossier, path: office("")},

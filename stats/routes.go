@@ -6,4 +6,7 @@ import "github.com/motcua/motcua/web"
 func (s *Stats) Register(mux web.Mux) {
 	mux.HandleFunc("GET /can-bo/thong-ke", s.leader(s.index))
 	mux.HandleFunc("GET /can-bo/thong-ke/ii06a", s.leader(s.ii06a))
+	mux.HandleFunc("GET /can-bo/thong-ke/766", s.leader(s.scorecard))
+	mux.HandleFunc("GET /can-bo/thong-ke/766/{indicator}", s.leader(s.scoreDossiers))
+	mux.HandleFunc("GET /can-bo/thong-ke/xu-ly", s.leader(s.processing))
 }
