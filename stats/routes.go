@@ -5,4 +5,5 @@ import "github.com/motcua/motcua/web"
 // Register adds the statistics pages to mux.
 func (s *Stats) Register(mux web.Mux) {
 	mux.HandleFunc("GET /can-bo/thong-ke", s.leader(s.index))
+	mux.HandleFunc("GET /can-bo/thong-ke/tong-quan", s.leader(s.dashboard))
 }
