@@ -128,6 +128,8 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /can-bo":                                      {who: officers, path: fixed("/can-bo")},
 	"GET /can-bo/thong-ke":                             {who: reporters, path: fixed("/can-bo/thong-ke")},
 	"GET /can-bo/thong-ke/tong-quan":                   {who: reporters, path: fixed("/can-bo/thong-ke/tong-quan")},
+	"GET /cong-khai":                                   {who: public, path: fixed("/cong-khai")},
+	"GET /cong-khai/{unit}":                            {who: public, path: fixed("/cong-khai/" + demo.DistrictCode)},
 	"GET /can-bo/thong-bao":                            {who: officers, path: fixed("/can-bo/thong-bao")},
 	"GET /can-bo/ho-so":                                {who: officers, path: fixed("/can-bo/ho-so")},
 	"GET /can-bo/ho-so/{code}":                         {who: scoped, right: auth.ReadDossier, path: office("")},

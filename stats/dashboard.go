@@ -12,7 +12,6 @@ import (
 	"github.com/motcua/motcua/chart"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/report"
-	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/web"
 )
 
@@ -84,7 +83,7 @@ func (s *Stats) dashboard(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 	if p.Unit == "" && len(p.Units) > 0 {
 		p.Unit = p.Units[0].Code
 	}
-	p.Period, err = readPeriod(q, now, pageLabel)
+	p.Period, err = readPeriod(q, now)
 	if err != nil {
 		return s.refuse(w, p, err, http.StatusUnprocessableEntity)
 	}
@@ -93,7 +92,7 @@ func (s *Stats) dashboard(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 		p.Alert = p.T("stats.dash.not_entitled", p.Unit)
 		return s.render(w, http.StatusForbidden, "dashboard", p)
 	}
-	sc, err := s.reports.ScopeAt(ctx, p.Unit, p.Period.to)
+	sc, err := s.reports.ScopeAt(ctx, p.Unit, p.Period.End)
 	if errors.Is(err, problem.ErrNotFound) {
 		return s.refuse(w, p, problem.Invalid("unit", "unit_not_found.code", p.Unit), http.StatusUnprocessableEntity)
 	}
@@ -124,7 +123,7 @@ func (s *Stats) refuse(w http.ResponseWriter, p dashboardPage, err error, code i
 // fill reads the figures and draws the charts.
 func (s *Stats) fill(r *http.Request, p *dashboardPage, sc report.Scope) error {
 	ctx := r.Context()
-	from, to := p.Period.from, p.Period.to
+	from, to := p.Period.Start, p.Period.End
 	months, err := s.reports.Trend(ctx, sc, from, to, s.cal)
 	if err != nil {
 		return err
@@ -162,35 +161,13 @@ func (s *Stats) fill(r *http.Request, p *dashboardPage, sc report.Scope) error {
 	p.Satisfied = pct(p.Ratings.SatisfiedRate())
 
 	t := p.Page
-	labels := make([]string, len(months))
-	recv, res, ontime := make([]float64, len(months)), make([]float64, len(months)), make([]float64, len(months))
-	for i, m := range months {
-		labels[i] = m.Start.In(unit.Vietnam).Format("01/2006")
-		recv[i] = float64(m.NewOnline + m.NewCounter)
-		res[i] = float64(m.Resolved)
-		ontime[i] = rate(m.OnTimeRate())
-	}
-	p.Trend = chart.Bars(chart.Chart{ID: "trend", Title: t.T("stats.dash.trend"), Desc: t.T("stats.dash.trend_desc", sc.Name),
-		Category: t.T("stats.dash.col.month"), TableLabel: t.T("stats.dash.chart_table"), Labels: labels,
-		Series: []chart.Series{{Name: t.T("stats.dash.col.received"), Values: recv}, {Name: t.T("stats.dash.col.resolved"), Values: res}}})
-	p.OnTimeTrend = chart.Line(chart.Chart{ID: "ontime-trend", Title: t.T("stats.dash.ontime_trend"), Desc: t.T("stats.dash.ontime_trend_desc", sc.Name),
-		Category: t.T("stats.dash.col.month"), TableLabel: t.T("stats.dash.chart_table"), Labels: labels, Suffix: "%", Max: 100, Decimals: 1,
-		Series: []chart.Series{{Name: t.T("stats.dash.col.ontime_rate"), Values: ontime}}})
-
-	names := make([]string, len(rows))
-	rates := make([]float64, len(rows))
-	for i, c := range rows {
-		names[i] = c.Name
-		rates[i] = rate(c.OnTimeRate())
-		link := "?unit=" + c.Code + "&from=" + p.Period.From + "&to=" + p.Period.To
+	p.Trend, p.OnTimeTrend = trendCharts(t, sc, months)
+	p.ByUnit, p.ByUnitRows = unitChart(t, sc, rows, func(c report.Count) string {
 		if c.UnitID == sc.Root || !p.entitledTo(c.Code) {
-			link = ""
+			return ""
 		}
-		p.ByUnitRows = append(p.ByUnitRows, unitRow{Count: c, OnTime: pct(c.OnTimeRate()), Online: pct(c.OnlineShare()), Link: link})
-	}
-	p.ByUnit = chart.HBars(chart.Chart{ID: "by-unit", Title: t.T("stats.dash.by_unit"), Desc: t.T("stats.dash.by_unit_desc", sc.Name),
-		Category: t.T("stats.dash.col.unit"), TableLabel: t.T("stats.dash.chart_table"), Labels: names, Suffix: "%", Max: 100, Decimals: 1,
-		Series: []chart.Series{{Name: t.T("stats.dash.col.ontime_rate"), Values: rates}}})
+		return "?unit=" + c.Code + "&from=" + p.Period.From + "&to=" + p.Period.To
+	})
 
 	top := steps[:min(len(steps), 8)]
 	stepNames := make([]string, len(top))

@@ -6,4 +6,6 @@ import "github.com/motcua/motcua/web"
 func (s *Stats) Register(mux web.Mux) {
 	mux.HandleFunc("GET /can-bo/thong-ke", s.leader(s.index))
 	mux.HandleFunc("GET /can-bo/thong-ke/tong-quan", s.leader(s.dashboard))
+	mux.HandleFunc("GET /cong-khai", s.web.Wrap(s.publicIndex))
+	mux.HandleFunc("GET /cong-khai/{unit}", s.web.Wrap(s.publicUnit))
 }
