@@ -74,6 +74,11 @@ type Ratings interface {
 // Reports reads the cross-module tallies (*report.Reader) the API shows.
 type Reports interface {
 	RatingTallies(ctx context.Context, by string) ([]report.Tally, error)
+	// The open data's reads (api/open.go).
+	ScopeAt(ctx context.Context, code string, at time.Time) (report.Scope, error)
+	Trend(ctx context.Context, sc report.Scope, from, to time.Time, judge report.Judge) ([]report.Month, error)
+	ByChild(ctx context.Context, sc report.Scope, from, to time.Time, judge report.Judge) ([]report.Count, error)
+	Satisfaction(ctx context.Context, sc report.Scope, from, to time.Time) (report.Tally, error)
 }
 
 // Forms renders dossier documents as PDF (*forms.Service).

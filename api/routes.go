@@ -62,6 +62,8 @@ func (s *Server) Routes() []Route {
 		{"GET /api/v1/track/{code}/shipment", s.trackShipment},
 		{"POST /api/v1/postal/webhook", s.postalWebhook},
 		{"POST /api/v1/verify", s.verify},
+		{"GET /api/v1/open/units/{unit}/stats", s.openUnitStats},
+		{"GET /api/v1/open/procedures", s.openProcedures},
 	}
 }
 

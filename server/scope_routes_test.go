@@ -74,6 +74,8 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /api/v1/track/{code}/shipment":             {who: public, once: true, path: func(tg *scopeTarget) string { return "/api/v1/track/" + tg.dossier + "/shipment?phone_last4=5678" }, absent: []string{"shipment_not_found"}},
 	"POST /api/v1/postal/webhook":                   {skip: "authenticated by the post's signature, not by an account: the postal tests cover it"},
 	"POST /api/v1/verify":                           {who: public, path: fixed("/api/v1/verify"), json: map[string]any{}},
+	"GET /api/v1/open/units/{unit}/stats":           {who: public, path: fixed("/api/v1/open/units/" + demo.DistrictCode + "/stats")},
+	"GET /api/v1/open/procedures":                   {who: public, path: fixed("/api/v1/open/procedures")},
 
 	// Shared pages.
 	"GET /dang-nhap":  {who: public, path: fixed("/dang-nhap")},
