@@ -15,7 +15,7 @@ import (
 	"github.com/motcua/motcua/unit"
 )
 
-// get fetches path anonymously: status, Cache-Control and body.
+// anonymous fetches path without signing in: status, Cache-Control and body.
 func (e *env) anonymous(path string) (int, http.Header, string) {
 	e.t.Helper()
 	resp, err := http.Get(e.srv.URL + path)
@@ -135,7 +135,9 @@ func testTransparency(t *testing.T, e *env) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var pj struct{ Procedures []struct{ Code, Name, Online string } }
+		var pj struct {
+			Procedures []struct{ Code, Name, Online string }
+		}
 		json.NewDecoder(bytes.NewReader([]byte(outputs["/api/v1/open/procedures"]))).Decode(&pj)
 		if len(pj.Procedures) == 0 || len(precs) != len(pj.Procedures)+1 {
 			t.Fatalf("%d CSV procedures, %d JSON", len(precs)-1, len(pj.Procedures))
@@ -159,7 +161,9 @@ func testTransparency(t *testing.T, e *env) {
 		}
 		for _, c := range cases {
 			status, h, body := e.anonymous(c.path)
-			var b struct{ Error struct{ Code, Message, Field string } }
+			var b struct {
+				Error struct{ Code, Message, Field string }
+			}
 			json.Unmarshal([]byte(body), &b)
 			if status < 400 || b.Error.Code != c.code || b.Error.Field != c.field || !strings.Contains(b.Error.Message, c.text) {
 				t.Errorf("%s: %d %+v, want %s (%s) %q", c.path, status, b.Error, c.code, c.field, c.text)
