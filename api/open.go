@@ -107,7 +107,11 @@ func (s *Server) openUnitStats(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := report.ReadPeriod(q.Get("from"), q.Get("to"), time.Now())
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
+	}
+	p, err := report.ReadPeriod(q.Get("from"), q.Get("to"), now())
 	if err != nil {
 		return err
 	}

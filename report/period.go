@@ -18,7 +18,7 @@ type Period struct {
 // now, an empty to the day of now. It refuses a malformed day
 // (invalid_date, the parameter's name in the sentence), an end before the
 // start (invalid_period) and more than MaxMonths months (period_too_long),
-// each with the field at fault.
+// each with the field at fault. A period reaching past now ends at now.
 func ReadPeriod(from, to string, now time.Time) (Period, error) {
 	today := now.In(vietnam)
 	p := Period{From: from, To: to}
@@ -37,6 +37,11 @@ func ReadPeriod(from, to string, now time.Time) (Period, error) {
 		return p, problem.Invalid("to", "invalid_date", "to")
 	}
 	p.End = last.AddDate(0, 0, 1)
+	if p.End.After(now) {
+		// Figures stop at now: a dossier in progress is judged against
+		// its deadline now, not at the end of a day still to come.
+		p.End = now
+	}
 	if !p.Start.Before(p.End) {
 		return p, problem.Invalid("to", "invalid_period")
 	}
