@@ -33,6 +33,7 @@ type figures struct {
 	Trend, OnTimeTrend  template.HTML
 	ByUnit              template.HTML
 	ByUnitRows          []unitRow
+	HasBelow            bool // some row is a unit below the scope's root
 	Procedures          []offeredRow
 	Offered, FullOnline int
 }
@@ -136,6 +137,9 @@ func (s *Stats) publicFigures(w http.ResponseWriter, r *http.Request, p publicPa
 		}
 		return "/cong-khai/" + c.Code + "?from=" + p.Period.From + "&to=" + p.Period.To
 	})
+	for _, c := range rows {
+		f.HasBelow = f.HasBelow || c.UnitID != sc.Root
+	}
 	if p.Unit != nil {
 		if err := s.offered(r, &f, p.Unit.Level, from, to); err != nil {
 			return err
