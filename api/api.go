@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/msg"
@@ -39,6 +40,8 @@ type Server struct {
 	Log      *slog.Logger
 	// Trust is the trust list signatures are verified against (nil: none).
 	Trust *x509.CertPool
+	// Now is the clock of the open data's default period; nil is time.Now.
+	Now func() time.Time
 }
 
 type handler func(w http.ResponseWriter, r *http.Request) error

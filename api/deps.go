@@ -80,6 +80,11 @@ type Reports interface {
 	Scorecard(ctx context.Context, unitCode string, from, to time.Time, cal report.WorkCalendar) (report.Scorecard, error)
 	ScoreDossiers(ctx context.Context, unitCode string, from, to time.Time, key string, cal report.WorkCalendar, f report.ScoreFilter) (report.ScoreDossierPage, error)
 	Processing(ctx context.Context, unitCode string, from, to time.Time, cal report.WorkCalendar) (report.Processing, error)
+	// The open data's reads (api/open.go).
+	ScopeAt(ctx context.Context, code string, at time.Time) (report.Scope, error)
+	Trend(ctx context.Context, sc report.Scope, from, to time.Time, judge report.Judge) ([]report.Month, error)
+	ByChild(ctx context.Context, sc report.Scope, from, to time.Time, judge report.Judge) ([]report.Count, error)
+	Satisfaction(ctx context.Context, sc report.Scope, from, to time.Time) (report.Tally, error)
 }
 
 // Forms renders dossier documents as PDF (*forms.Service).

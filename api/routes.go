@@ -66,6 +66,8 @@ func (s *Server) Routes() []Route {
 		{"GET /api/v1/reports/766", s.scorecard},
 		{"GET /api/v1/reports/766/{indicator}/dossiers", s.scoreDossiers},
 		{"GET /api/v1/reports/processing", s.processing},
+		{"GET /api/v1/open/units/{unit}/stats", s.openUnitStats},
+		{"GET /api/v1/open/procedures", s.openProcedures},
 	}
 }
 

@@ -86,6 +86,8 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /api/v1/reports/processing": {who: scoped, right: auth.ReadReports, noCitizens: true, path: func(tg *scopeTarget) string {
 		return "/api/v1/reports/processing?unit=" + tg.unit + "&from=2026-01-01&to=2026-01-31"
 	}},
+	"GET /api/v1/open/units/{unit}/stats": {who: public, path: fixed("/api/v1/open/units/" + demo.DistrictCode + "/stats")},
+	"GET /api/v1/open/procedures":         {who: public, path: fixed("/api/v1/open/procedures")},
 
 	// Shared pages.
 	"GET /dang-nhap":  {who: public, path: fixed("/dang-nhap")},
@@ -149,6 +151,9 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /can-bo/thong-ke/xu-ly": {who: scoped, right: auth.ReadReports, path: func(tg *scopeTarget) string {
 		return "/can-bo/thong-ke/xu-ly?don-vi=" + tg.unit + "&tu=2026-03-01&den=2026-03-31"
 	}},
+	"GET /can-bo/thong-ke/tong-quan":                   {who: reporters, path: fixed("/can-bo/thong-ke/tong-quan")},
+	"GET /cong-khai":                                   {who: public, path: fixed("/cong-khai")},
+	"GET /cong-khai/{unit}":                            {who: public, path: fixed("/cong-khai/" + demo.DistrictCode)},
 	"GET /can-bo/thong-bao":                            {who: officers, path: fixed("/can-bo/thong-bao")},
 	"GET /can-bo/ho-so":                                {who: officers, path: fixed("/can-bo/ho-so")},
 	"GET /can-bo/ho-so/{code}":                         {who: scoped, right: auth.ReadDossier, path: office("")},

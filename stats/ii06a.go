@@ -21,7 +21,7 @@ import (
 
 type ii06aPage struct {
 	web.Page
-	Units  []unitOption
+	Units  []ii06aUnitOption
 	Q      ii06aForm
 	Views  []option
 	Alert  alert
@@ -32,7 +32,7 @@ type ii06aPage struct {
 	PDF    string
 }
 
-type unitOption struct {
+type ii06aUnitOption struct {
 	Code, Name string
 	Indent     string // non-breaking spaces by depth
 	Selected   bool
@@ -157,7 +157,7 @@ var vnZone = time.FixedZone("ICT", 7*3600)
 
 // reportUnits lists the units in force the officer may report on, in the
 // tree's order: those where a holds auth.ReadReports and those below.
-func (s *Stats) reportUnits(r *http.Request, a *auth.Actor, now time.Time) ([]unitOption, error) {
+func (s *Stats) reportUnits(r *http.Request, a *auth.Actor, now time.Time) ([]ii06aUnitOption, error) {
 	tree, err := s.units.TreeAt(r.Context(), now)
 	if err != nil {
 		return nil, err
@@ -166,14 +166,14 @@ func (s *Stats) reportUnits(r *http.Request, a *auth.Actor, now time.Time) ([]un
 	for _, n := range tree {
 		parent[n.ID] = n.ParentID
 	}
-	var out []unitOption
+	var out []ii06aUnitOption
 	for _, n := range tree {
 		var chain []int64
 		for id := n.ID; id != 0 && len(chain) < 16; id = parent[id] {
 			chain = append(chain, id)
 		}
 		if a.Can(auth.ReadReports, chain) {
-			out = append(out, unitOption{Code: n.Code, Name: n.Name, Indent: strings.Repeat("\u00a0\u00a0", n.Depth)})
+			out = append(out, ii06aUnitOption{Code: n.Code, Name: n.Name, Indent: strings.Repeat("\u00a0\u00a0", n.Depth)})
 		}
 	}
 	return out, nil

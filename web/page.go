@@ -45,5 +45,15 @@ func (w *Web) Page(r *http.Request, titleKey string, args ...any) Page {
 	return p
 }
 
+// CanReadReports reports whether the signed-in officer may read some
+// unit's statistics (auth.ReadReports): the navigation shows them the way in.
+func (p Page) CanReadReports() bool {
+	if !p.IsOfficer() {
+		return false
+	}
+	own, below := p.User.Reach(auth.ReadReports)
+	return len(own)+len(below) > 0
+}
+
 // IsAdmin reports whether the signed-in user administers some unit.
 func (p Page) IsAdmin() bool { return p.User != nil && p.User.HasAnywhere(auth.Admin) }

@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -169,13 +170,32 @@ func (emptyFS) Open(string) (fs.File, error) { return nil, fs.ErrNotExist }
 // Render executes t with data into a buffer first, so a template error
 // never sends half a page, then writes it with the security headers.
 func (w *Web) Render(rw http.ResponseWriter, code int, t *template.Template, data any) error {
+	return w.render(rw, code, t, data, "no-store")
+}
+
+// RenderPublic is Render for a page that is the same for every anonymous
+// visitor (the transparency pages): browsers and shared caches may keep
+// it for maxAge, varying by the cookies that choose the language. A
+// signed-in visitor's page carries their name and token, and a response
+// that sets a cookie (a stale session forgotten) is someone's: those
+// stay no-store.
+func (w *Web) RenderPublic(rw http.ResponseWriter, r *http.Request, code int, t *template.Template, data any, maxAge time.Duration) error {
+	cache := "no-store"
+	if ActorFrom(r.Context()) == nil && len(rw.Header().Values("Set-Cookie")) == 0 && code == http.StatusOK {
+		cache = "public, max-age=" + strconv.Itoa(int(maxAge.Seconds()))
+		rw.Header().Add("Vary", "Cookie")
+	}
+	return w.render(rw, code, t, data, cache)
+}
+
+func (w *Web) render(rw http.ResponseWriter, code int, t *template.Template, data any, cache string) error {
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, data); err != nil {
 		return err
 	}
 	h := rw.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
+	h.Set("Cache-Control", cache)
 	SecurityHeaders(h)
 	rw.WriteHeader(code)
 	_, err := rw.Write(buf.Bytes())
