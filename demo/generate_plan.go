@@ -242,6 +242,13 @@ func (g *gen) life(p catalog.Procedure, u unit.Unit, online bool, t time.Time, f
 		}
 		return pl, outcome, nil
 	}
+	// After the clock stopped at stopped (a supplement, a pause), what was
+	// left of the allowed time counts from the restart: the steps from i
+	// on share 70% of it, so the result still comes within the deadline.
+	resumed := func(stopped time.Time, i int) time.Duration {
+		left := allowed - g.cal.WorkingBetween(received, stopped)
+		return min(per, max(minute, left*7/10/time.Duration(last-i+1)))
+	}
 	supplemented, refused := false, false
 	for i := first; i <= last; i++ {
 		s := p.Steps[i]
@@ -258,12 +265,16 @@ func (g *gen) life(p catalog.Procedure, u unit.Unit, online bool, t time.Time, f
 				days = x.MaxDays * 5 / 7
 			}
 			add(per/3, step{op: opAct, action: dossier.PauseClock, actor: by, kind: x.Kind, note: pauseNotes[x.Kind]})
+			stopped := t
 			act(time.Duration(days)*8*time.Hour, dossier.ResumeClock, by, "Đã hết thời gian không tính vào thời hạn giải quyết; tiếp tục giải quyết.")
+			per = resumed(stopped, i)
 		}
 		if outcome == outSupplement && !supplemented && s.Role == auth.Specialist {
 			add(per/2, step{op: opAct, action: dossier.RequestSupplement, actor: by, items: true,
 				note: "Hồ sơ cần bổ sung giấy tờ để có căn cứ giải quyết (Mẫu 02)."})
+			stopped := t
 			act(time.Duration(1+r.IntN(4))*8*time.Hour, dossier.Supplement, applicant, "")
+			per = resumed(stopped, i)
 			supplemented = true
 		}
 		if s.Role == auth.Leader && outcome == outStopped {

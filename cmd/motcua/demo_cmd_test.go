@@ -62,3 +62,22 @@ func TestDemoGenerateRefusesNonsense(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoActivityFlag: --demo-activity is a share between 0 and 10, and
+// only with --demo; serve refuses anything else before it listens.
+func TestDemoActivityFlag(t *testing.T) {
+	t.Setenv("MOTCUA_DATA", t.TempDir())
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--demo-activity", "0.5"}, "--demo-activity needs --demo"},
+		{[]string{"--demo", "--demo-activity", "-1"}, "between 0 (none) and 10"},
+		{[]string{"--demo", "--demo-activity", "11"}, "between 0 (none) and 10"},
+	} {
+		err := run(context.Background(), append([]string{"serve", "--addr", "127.0.0.1:0"}, c.args...), nil, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("serve %v: %v, want %q", c.args, err, c.want)
+		}
+	}
+}
