@@ -5,7 +5,9 @@ package demo
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -133,7 +135,11 @@ func (g *gen) assign(citizen int, role string, u unit.Unit, a *auth.Actor) {
 
 func (g *gen) procedures() error {
 	g.procs = map[string]catalog.Procedure{}
-	for code := range communeMix {
+	codes := slices.Concat(slices.Collect(maps.Keys(communeMix)), slices.Collect(maps.Keys(districtMix)))
+	for _, code := range codes {
+		if _, ok := g.procs[code]; ok {
+			continue
+		}
 		p, err := g.e.cat.Get(g.ctx, code)
 		if err != nil {
 			// A catalog seeded at its files' dates (by serve) has nothing in

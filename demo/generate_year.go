@@ -15,6 +15,11 @@ import (
 )
 
 // procedure mix: relative weights at the communes and at the district.
+// The land procedures whose result the district makes are filed at the
+// district's desk: II.06a counts a dossier where its result is made
+// (report.Counts), so the desks' counts and the report's are both the seed
+// district's (8,301 district, 58,819 commune). 1.013978 goes through the
+// land branch and comes back to the commune, which makes its result.
 var communeMix = map[string]float64{
 	"2.000815": 30, "2.000884": 8, "2.001035": 5, "2.001019": 0.3, // chứng thực
 	"1.001193": 10, "1.000656": 4, "1.000894": 4, "1.004873": 8, "2.000635": 6, "1.004859": 2, // hộ tịch
@@ -22,7 +27,7 @@ var communeMix = map[string]float64{
 	"1.001612": 1, "2.000720": 0.7, "1.001266": 0.4, "1.001570": 0.3, "2.000575": 0.2, // hộ kinh doanh
 	"1.001776": 2, "1.001731": 0.5, "1.001653": 0.3, "1.001699": 0.5, // bảo trợ xã hội
 	"1.013225": 1.5, "1.013226": 0.2, "1.013227": 0.2, "1.013228": 0.1, // xây dựng
-	"1.013831": 3, "1.012783": 1, "1.012784": 1, "1.012786": 0.5, "1.013949": 0.5, "1.013978": 1.5, // đất đai, liên thông
+	"1.013978": 1.5, // đất đai, liên thông: through the land branch and back to the commune
 }
 
 var districtMix = map[string]float64{

@@ -19,6 +19,7 @@ import (
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/schema"
 	"github.com/motcua/motcua/store"
@@ -174,9 +175,20 @@ func (g *gen) live(desks []unit.Unit, start, end time.Time, span time.Duration, 
 			back := time.Duration(r.Int64N(int64(min(span, 16*time.Hour))))
 			at := g.cal.AddWorking(start, span-back)
 			online, proc := q.name == "payment" || q.name == "withdrawal" || r.Float64() < OnlineShare2022, g.procs[weighted(r, codes, cum)]
-			if q.name == "payment" || q.name == "result" {
+			switch q.name {
+			case "payment", "result":
 				online = q.name == "payment"
 				proc = g.procs["2.000884"] // chứng thực chữ ký: a fee fixed by the procedure
+			case "approval":
+				// One the commune's leader approves (a land dossier's leader
+				// step is the branch's).
+				for try := 0; try < 50 && !hasStep(proc, auth.Leader, true); try++ {
+					proc = g.procs[weighted(r, codes, cum)]
+				}
+			case "supplement":
+				for try := 0; try < 50 && !hasStep(proc, auth.Specialist, false); try++ {
+					proc = g.procs[weighted(r, codes, cum)]
+				}
 			}
 			pl, _, err := g.dossier(proc, u, online, at, q.outcome)
 			if err != nil {
@@ -235,6 +247,14 @@ func cutFor(queue string, steps []step) int {
 		}
 	}
 	return -1
+}
+
+// hasStep reports whether p has a step of role, at the commune committee
+// when here is set.
+func hasStep(p catalog.Procedure, role string, here bool) bool {
+	return slices.ContainsFunc(p.Steps, func(s catalog.Step) bool {
+		return s.Role == role && (!here || s.Level == unit.Commune && (s.Kind == "" || s.Kind == unit.Committee))
+	})
 }
 
 func sumOf(m map[string]float64) float64 {
