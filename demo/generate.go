@@ -18,6 +18,7 @@ import (
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/payment"
+	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/schema"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/unit"
@@ -316,7 +317,13 @@ func (g *gen) take(p *plan, s step, st *Stats) error {
 		if s.items {
 			in.Items = []dossier.SupplementItem{{Name: "Bản sao giấy tờ còn thiếu", Reason: "Chưa nộp kèm hồ sơ"}}
 		}
-		if _, err := e.dossiers.Act(ctx, s.actor, p.code, s.action, in); err != nil {
+		_, err := e.dossiers.Act(ctx, s.actor, p.code, s.action, in)
+		if s.action == dossier.Deliver && apologyFirst(err) {
+			if err = g.apologize(p, s, st); err == nil {
+				_, err = e.dossiers.Act(ctx, s.actor, p.code, s.action, in)
+			}
+		}
+		if err != nil {
 			return fmt.Errorf("%s by %s at %s: %w", s.action, s.actor.Username, s.at.Format(time.RFC3339), err)
 		}
 	case opFee:
@@ -338,6 +345,11 @@ func (g *gen) take(p *plan, s step, st *Stats) error {
 		st.PaidDesk++
 	case opShip:
 		item, err := e.ship(ctx, s.actor, p.code, p.in.Applicant, p.addr)
+		if apologyFirst(err) {
+			if err = g.apologize(p, s, st); err == nil {
+				item, err = e.ship(ctx, s.actor, p.code, p.in.Applicant, p.addr)
+			}
+		}
 		if err != nil {
 			return fmt.Errorf("result by post: %w", err)
 		}
@@ -354,6 +366,27 @@ func (g *gen) take(p *plan, s step, st *Stats) error {
 		st.Rated++
 	}
 	return nil
+}
+
+// apologyFirst reports whether a hand-over was refused because the
+// result is late and the applicant has not been apologised to.
+func apologyFirst(err error) bool {
+	var pe *problem.Error
+	return errors.As(err, &pe) && pe.Code == "apology_required"
+}
+
+// apologize is the desk's apology (Mẫu 04) with a new date, for a result
+// the plan meant to hand over in time but that the calendar (a holiday, a
+// pause cut at its legal end) made late: what a real desk must do too.
+func (g *gen) apologize(p *plan, s step, st *Stats) error {
+	due := g.cal.AddWorking(s.at, 8*time.Hour)
+	_, err := g.e.dossiers.Act(g.ctx, s.actor, p.code, dossier.Apologize, dossier.ActInput{NewDue: &due,
+		Note: "Hồ sơ giải quyết quá hạn; UBND xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)."})
+	if err == nil {
+		st.Late++
+		st.Actions++
+	}
+	return err
 }
 
 type gen struct {

@@ -262,7 +262,12 @@ func (g *gen) life(p catalog.Procedure, u unit.Unit, online bool, t time.Time, f
 			if x.MaxWorkingDays > 0 {
 				days = 1 + r.IntN(x.MaxWorkingDays)
 			} else if x.MaxDays > 0 {
+				// Within the legal period in calendar days, holidays and all:
+				// past it the clock counts again.
 				days = x.MaxDays * 5 / 7
+				for days > 1 && w(t, time.Duration(days)*8*time.Hour).After(t.AddDate(0, 0, x.MaxDays-1)) {
+					days--
+				}
 			}
 			add(per/3, step{op: opAct, action: dossier.PauseClock, actor: by, kind: x.Kind, note: pauseNotes[x.Kind]})
 			stopped := t
