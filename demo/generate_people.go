@@ -5,7 +5,9 @@ package demo
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,14 +18,21 @@ import (
 	"github.com/motcua/motcua/unit"
 )
 
-// accounts finds or creates the officers of every unit and the citizen pool.
+// want is an account the generator needs: an officer holding role at
+// unit, or (citizen > 0) the citizen of that number in the pool.
+type want struct {
+	username, full, role string
+	unit                 unit.Unit
+	citizen              int
+}
+
+// accounts finds or creates the officers of every 2022 unit and the citizen pool.
 func (g *gen) accounts(st *Stats) error {
 	ctx := g.ctx
 	var err error
 	if g.district, err = g.units.ByCode(ctx, DistrictCode); err != nil {
 		return err
 	}
-	g.staff = map[int64]officers{}
 	g.staff[g.district.ID] = officers{}
 	for i := range communes {
 		u, err := g.units.ByCode(ctx, fmt.Sprintf("000.%02d.07.H40", i+1))
@@ -32,11 +41,8 @@ func (g *gen) accounts(st *Stats) error {
 		}
 		g.communes = append(g.communes, u)
 		g.staff[u.ID] = officers{}
-	}
-	type want struct {
-		username, full, role string
-		unit                 unit.Unit
-		citizen              int // >0: citizen number
+		g.postAreas[u.ID] = []string{u.Code}
+		g.postAreas[g.district.ID] = append(g.postAreas[g.district.ID], u.Code)
 	}
 	var wants []want
 	for _, role := range workRoles {
@@ -49,12 +55,20 @@ func (g *gen) accounts(st *Stats) error {
 				full: fmt.Sprintf("%s (%s)", auth.RoleName(role), u.ShortName)})
 		}
 	}
+	return g.ensure(append(wants, citizenPool()...), st)
+}
+
+func citizenPool() []want {
+	var out []want
 	for i := 1; i <= CitizenPool; i++ {
-		wants = append(wants, want{username: fmt.Sprintf("congdan%03d", i), citizen: i})
+		out = append(out, want{username: fmt.Sprintf("congdan%03d", i), citizen: i})
 	}
-	// Names are drawn from a generator of their own so the pool is the same
-	// whether or not it already exists.
-	nr := rand.New(rand.NewPCG(2022, 1))
+	return out
+}
+
+// ensure finds or creates every wanted account and files it in g.
+func (g *gen) ensure(wants []want, st *Stats) error {
+	ctx := g.ctx
 	var missing []want
 	for _, w := range wants {
 		a, err := g.au.UserByName(ctx, w.username)
@@ -65,11 +79,20 @@ func (g *gen) accounts(st *Stats) error {
 		missing = append(missing, w)
 	}
 	if len(missing) > 0 {
+		// Names are drawn from a generator of their own so the pool is the
+		// same whether or not part of it already exists.
+		nr := rand.New(rand.NewPCG(2022, 1))
+		names := map[int]dossier.Applicant{}
+		for _, w := range wants {
+			if w.citizen > 0 {
+				names[w.citizen] = person(nr, w.citizen)
+			}
+		}
 		err := g.db.InTx(ctx, func(tx *store.Tx) error {
 			for _, w := range missing {
 				nu := auth.NewUser{User: auth.User{Username: w.username, FullName: w.full, Kind: "officer", Title: w.full}, Password: Password}
 				if w.citizen > 0 {
-					p := person(nr, w.citizen)
+					p := names[w.citizen]
 					nu.User = auth.User{Username: w.username, FullName: p.Name, Kind: "citizen", Phone: p.Phone, IDNumber: p.IDNumber, Address: p.Address}
 				}
 				u, err := g.au.CreateUser(ctx, tx, nu)
@@ -94,7 +117,7 @@ func (g *gen) accounts(st *Stats) error {
 			}
 			g.assign(w.citizen, w.role, w.unit, a)
 		}
-		st.Users = len(missing)
+		st.Users += len(missing)
 	}
 	return nil
 }
@@ -104,13 +127,20 @@ func (g *gen) assign(citizen int, role string, u unit.Unit, a *auth.Actor) {
 		g.citizens = append(g.citizens, a)
 		return
 	}
+	if g.staff[u.ID] == nil {
+		g.staff[u.ID] = officers{}
+	}
 	g.staff[u.ID][role] = a
 }
 
-func (g *gen) procedures(cat *catalog.Store) error {
+func (g *gen) procedures() error {
 	g.procs = map[string]catalog.Procedure{}
-	for code := range communeMix {
-		p, err := cat.Get(g.ctx, code)
+	codes := slices.Concat(slices.Collect(maps.Keys(communeMix)), slices.Collect(maps.Keys(districtMix)))
+	for _, code := range codes {
+		if _, ok := g.procs[code]; ok {
+			continue
+		}
+		p, err := g.e.cat.Get(g.ctx, code)
 		if err != nil {
 			// A catalog seeded at its files' dates (by serve) has nothing in
 			// force in the simulated year; only an empty database is seeded

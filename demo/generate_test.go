@@ -53,6 +53,41 @@ func TestGenerateSmallYear(t *testing.T) {
 		t.Errorf("delivered = %d (stats %d) of %d", delivered, st.Delivered, total)
 	}
 
+	// What happens on the way, each through its service: fees paid at the
+	// VNPAY simulator (a verified IPN) and at the desk, results by post
+	// tracked to delivery by the simulated post's webhooks, supplements
+	// asked during processing, pauses, refusals, withdrawals, ratings.
+	covered := map[string]struct {
+		query string
+		stat  int
+	}{
+		"paid online":              {`SELECT COUNT(*) FROM payments WHERE state = 'paid' AND gateway = 'vnpay'`, st.PaidOnline},
+		"paid at the desk":         {`SELECT COUNT(*) FROM payments WHERE state = 'paid' AND gateway IN ('cash', 'pos')`, st.PaidDesk},
+		"posted":                   {`SELECT COUNT(*) FROM postal_shipments WHERE handed_over_at IS NOT NULL`, st.Posted},
+		"rated":                    {`SELECT COUNT(*) FROM ratings`, st.Rated},
+		"supplement in processing": {`SELECT COUNT(DISTINCT dossier_id) FROM dossier_pauses WHERE kind = 'supplement'`, st.SupplementedLater},
+		"paused":                   {`SELECT COUNT(DISTINCT dossier_id) FROM dossier_pauses WHERE kind <> 'supplement' AND ended_at IS NOT NULL`, st.Paused},
+		"refused":                  {`SELECT COUNT(*) FROM dossier_events WHERE action = 'refuse'`, st.Refused},
+		"withdrawn":                {`SELECT COUNT(*) FROM dossiers WHERE status = 'withdrawn'`, st.Withdrawn},
+	}
+	for what, c := range covered {
+		var n int
+		if err := db.QueryRowContext(ctx, c.query).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if n == 0 || n != c.stat {
+			t.Errorf("%s: %d in the database, %d in the stats; want the same, more than none", what, n, c.stat)
+		}
+	}
+	var delivered2 int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM postal_shipments s WHERE EXISTS
+		(SELECT 1 FROM postal_events e WHERE e.shipment_id = s.id AND e.status = 'delivered')`).Scan(&delivered2); err != nil {
+		t.Fatal(err)
+	}
+	if delivered2 != st.Posted {
+		t.Errorf("%d shipments tracked to delivery, want all %d", delivered2, st.Posted)
+	}
+
 	// Every history starts with submit; delivered ones end with deliver,
 	// late ones have an apology before it; every event is on a working day of 2022.
 	rows, err := db.QueryContext(ctx, `SELECT d.code, d.status, d.apologized, e.action, e.at
@@ -161,5 +196,59 @@ func TestGenerateDeterministic(t *testing.T) {
 	a, b := run(), run()
 	if len(a) == 0 || !slices.Equal(a, b) {
 		t.Errorf("two runs with one seed differ (%d and %d events)", len(a), len(b))
+	}
+}
+
+// TestGenerateYears generates two years back from 2022: each year has the
+// year's volume, every event in its year.
+func TestGenerateYears(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates two small years")
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := store.Open(ctx, store.Config{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const scale = 0.001
+	st, err := Generate(ctx, GenerateConfig{DB: db, DataDir: dir, Year: 2022, Years: 2, Scale: scale, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, c := Targets(scale)
+	if st.Dossiers != 2*(d+c) {
+		t.Errorf("stats: %d dossiers over two years, want %d", st.Dossiers, 2*(d+c))
+	}
+	rows, err := db.QueryContext(ctx, `SELECT MIN(e.at) FROM dossier_events e GROUP BY e.dossier_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	byYear := map[int]int{}
+	for rows.Next() {
+		var at int64
+		if err := rows.Scan(&at); err != nil {
+			t.Fatal(err)
+		}
+		byYear[time.UnixMilli(at).In(calendar.Zone).Year()]++
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(byYear) != 2 || byYear[2021] != d+c || byYear[2022] != d+c {
+		t.Errorf("dossiers by year of submission: %v, want %d in 2021 and in 2022", byYear, d+c)
+	}
+}
+
+func TestCheckYears(t *testing.T) {
+	for _, c := range []struct {
+		year, years int
+		ok          bool
+	}{{2022, 1, true}, {2022, 5, true}, {2022, 0, false}, {2022, -2, false}, {2022, MaxYears + 1, false}, {2003, 5, false}, {1999, 1, false}} {
+		if err := CheckYears(c.year, c.years); (err == nil) != c.ok {
+			t.Errorf("CheckYears(%d, %d) = %v, want ok %v", c.year, c.years, err, c.ok)
+		}
 	}
 }

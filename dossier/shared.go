@@ -57,6 +57,14 @@ func OpenAt(ctx context.Context, q store.Querier, unitID int64) (int, error) {
 	return n, err
 }
 
+// Any reports whether the database holds a dossier at all (the demo's
+// activity is generated only on a database that holds none).
+func Any(ctx context.Context, q store.Querier) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM dossiers LIMIT 1) x`).Scan(&n)
+	return n > 0, err
+}
+
 // IDOf returns the id of the dossier with code, 0 if there is none.
 func IDOf(ctx context.Context, q store.Querier, code string) (int64, error) {
 	var id int64

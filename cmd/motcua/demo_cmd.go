@@ -19,20 +19,25 @@ import (
 // runDemo is `motcua demo generate`: a year of demo dossiers (package demo).
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "generate" {
-		return errors.New("usage: motcua demo generate [--year 2022] [--scale 1.0] [--seed 1] [--data DIR | --db URL]")
+		return errors.New("usage: motcua demo generate [--year 2022] [--years 1] [--scale 1.0] [--seed 1] [--data DIR | --db URL]")
 	}
 	fs := flag.NewFlagSet("demo generate", flag.ContinueOnError)
 	var dbf dbFlags
 	dbf.register(fs)
-	year := fs.Int("year", 2022, "the year to generate")
+	year := fs.Int("year", 2022, "the (last) year to generate")
+	years := fs.Int("years", 1, "how many years to generate, counting back from --year (--year 2022 --years 3: 2020 to 2022)")
 	scale := fs.Float64("scale", 1, "share of Nho Quan's 2022 volume (67,120 dossiers at 1)")
 	seed := fs.Uint64("seed", 1, "random seed; the same seed on an empty database gives the same year")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	if *scale <= 0 || *year < 2000 || *year > 2100 {
-		return errors.New("--scale must be positive and --year between 2000 and 2100")
+	if *scale <= 0 || *scale > 1000 {
+		return fmt.Errorf("--scale must be positive and at most 1000, not %g", *scale)
 	}
+	if err := demo.CheckYears(*year, *years); err != nil {
+		return err
+	}
+	first := *year - *years + 1
 	db, err := dbf.open(ctx)
 	if err != nil {
 		return err
@@ -48,7 +53,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	cat := catalog.NewStore(db, time.Now)
 	if err := db.InTx(ctx, func(tx *store.Tx) error {
-		_, err := cat.SeedBuiltinFrom(ctx, tx, fmt.Sprintf("%04d-01-01", *year))
+		_, err := cat.SeedBuiltinFrom(ctx, tx, fmt.Sprintf("%04d-01-01", first))
 		return err
 	}); err != nil {
 		return err
@@ -73,13 +78,19 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("load demo partner agencies: %w", err)
 	}
 	d, c := demo.Targets(*scale)
-	fmt.Fprintf(stdout, "generating %d: %d dossiers (%d district, %d communes) on %s\n", *year, d+c, d, c, db.Dialect)
-	st, err := demo.Generate(ctx, demo.GenerateConfig{DB: db, DataDir: dbf.data, Year: *year, Scale: *scale, Seed: *seed, Progress: stdout})
+	if *years == 1 {
+		fmt.Fprintf(stdout, "generating %d: %d dossiers (%d district, %d communes) on %s\n", *year, d+c, d, c, db.Dialect)
+	} else {
+		fmt.Fprintf(stdout, "generating %d to %d: %d dossiers a year (%d district, %d communes) on %s\n", first, *year, d+c, d, c, db.Dialect)
+	}
+	st, err := demo.Generate(ctx, demo.GenerateConfig{DB: db, DataDir: dbf.data, Year: *year, Years: *years, Scale: *scale, Seed: *seed, Progress: stdout})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "received %d dossiers: %.1f%% online, %d district / %d commune, %d late (apologized), %d refused, %d supplemented\n",
-		st.Dossiers, 100*st.OnlineShare(), st.District, st.Commune, st.Late, st.Refused, st.Supplemented)
+		st.Dossiers, 100*st.OnlineShare(), st.District, st.Commune, st.Late, st.Refused, st.Supplemented+st.SupplementedLater)
+	fmt.Fprintf(stdout, "%d paused, %d withdrawn, %d stopped; fees paid %d online (VNPAY simulator) and %d at the desk; %d results by post (simulated post); %d ratings\n",
+		st.Paused, st.Withdrawn, st.Stopped, st.PaidOnline, st.PaidDesk, st.Posted, st.Rated)
 	fmt.Fprintf(stdout, "%d actions, %d demo accounts created (password %q), took %s\n", st.Actions, st.Users, demo.Password, st.Elapsed.Round(1e6))
 	return nil
 }

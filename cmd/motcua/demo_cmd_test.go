@@ -41,3 +41,43 @@ func TestDemoGenerateThenReorganise(t *testing.T) {
 		t.Fatalf("generate on the two-tier world: %v", err)
 	}
 }
+
+// TestDemoGenerateRefusesNonsense: a span of years or a scale that makes
+// no sense is refused with a sentence naming the flag, before any work.
+func TestDemoGenerateRefusesNonsense(t *testing.T) {
+	t.Setenv("MOTCUA_DATA", t.TempDir())
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--years", "0"}, "--years must be at least 1"},
+		{[]string{"--years", "50"}, "--years is at most"},
+		{[]string{"--year", "2003", "--years", "5"}, "before 2000"},
+		{[]string{"--year", "1990"}, "--year must be between"},
+		{[]string{"--scale", "-1"}, "--scale must be positive"},
+	} {
+		err := run(context.Background(), append([]string{"demo", "generate"}, c.args...), nil, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("demo generate %v: %v, want %q", c.args, err, c.want)
+		}
+	}
+}
+
+// TestDemoActivityFlag: --demo-activity is a share between 0 and 10, and
+// only with --demo; serve refuses anything else before it listens.
+func TestDemoActivityFlag(t *testing.T) {
+	t.Setenv("MOTCUA_DATA", t.TempDir())
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--demo-activity", "0.5"}, "--demo-activity needs --demo"},
+		{[]string{"--demo", "--demo-activity", "-1"}, "between 0 (none) and 10"},
+		{[]string{"--demo", "--demo-activity", "11"}, "between 0 (none) and 10"},
+	} {
+		err := run(context.Background(), append([]string{"serve", "--addr", "127.0.0.1:0"}, c.args...), nil, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("serve %v: %v, want %q", c.args, err, c.want)
+		}
+	}
+}

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/server"
@@ -77,4 +79,37 @@ func loadDemoWorld(ctx context.Context, db *store.DB, app *server.App, want stri
 	}
 	log.Info("demo world", "world", world, "loaded_now", loaded)
 	return world, nil
+}
+
+// checkActivity refuses a --demo-activity that makes no sense, or one
+// given without --demo.
+func checkActivity(fs *flag.FlagSet, share float64, loadDemo bool) error {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == "demo-activity" })
+	switch {
+	case set && !loadDemo:
+		return errors.New("--demo-activity needs --demo: it generates activity on the demo world")
+	case math.IsNaN(share) || share < 0 || share > 10:
+		return fmt.Errorf("--demo-activity is a share of the seed district's rate between 0 (none) and 10, not %g", share)
+	}
+	return nil
+}
+
+// liveDemo generates the last 60 days of activity on the two-tier world
+// at share of the seed district's rate, on first start only (an empty
+// database: demo.Live does nothing where a dossier exists).
+func liveDemo(ctx context.Context, db *store.DB, dataDir, world string, share float64, stdout io.Writer) error {
+	if world != demo.WorldTwoTier || share == 0 {
+		return nil
+	}
+	st, ran, err := demo.Live(ctx, demo.LiveConfig{DB: db, DataDir: dataDir, Share: share})
+	if err != nil {
+		return fmt.Errorf("demo activity: %w", err)
+	}
+	if ran {
+		fmt.Fprintf(stdout, "Demo activity: the last %d days, %d dossiers (%.0f%% online), %d acts; fees paid %d online and %d at the desk, "+
+			"%d results by post, %d ratings; open dossiers wait in every queue (took %s)\n",
+			demo.LiveDays, st.Dossiers, 100*st.OnlineShare(), st.Actions, st.PaidOnline, st.PaidDesk, st.Posted, st.Rated, st.Elapsed.Round(1e8))
+	}
+	return nil
 }

@@ -70,14 +70,17 @@ func TestCommands(t *testing.T) {
 // TestServeDemoAndShutdown starts the real server with each demo world,
 // logs in as a printed demo account, and stops it gracefully: --demo is
 // the two-tier world of today (the desk of xã Gia Lâm at its service
-// centre, the land branch's officers), --demo=2022 Nho Quan district.
+// centre, the land branch's officers) with its last 60 days of activity,
+// --demo=2022 Nho Quan district, without.
 func TestServeDemoAndShutdown(t *testing.T) {
 	for _, c := range []struct {
 		flag        string
 		want, avoid []string
 	}{
-		{"--demo", []string{"gialam.tiepnhan      reception, 001.02.37.H40", "chinhanh.chuyenvien  specialist, 001.01.20.H40"}, []string{"000.04.07.H40"}},
-		{"--demo=2022", []string{"gialam.tiepnhan      reception, 000.04.07.H40", "huyen.tiepnhan       reception, 000.00.07.H40"}, []string{"chinhanh.", "37.H40"}},
+		{"--demo", []string{"gialam.tiepnhan      reception, 001.02.37.H40", "chinhanh.chuyenvien  specialist, 001.01.20.H40",
+			"Demo activity: the last 60 days"}, []string{"000.04.07.H40"}},
+		{"--demo=2022", []string{"gialam.tiepnhan      reception, 000.04.07.H40", "huyen.tiepnhan       reception, 000.00.07.H40"},
+			[]string{"chinhanh.", "37.H40", "Demo activity"}},
 	} {
 		t.Run(c.flag, func(t *testing.T) {
 			t.Setenv("MOTCUA_DATA", t.TempDir()) // flags also come from the environment

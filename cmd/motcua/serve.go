@@ -26,6 +26,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	var demoWorld demoFlag
 	fs.Var(&demoWorld, "demo", "load a demo world on first start: --demo the two-tier world of today (the communes that replaced Nho Quan district, Ninh Bình), --demo=2022 Nho Quan district in 2022")
+	activity := fs.Float64("demo-activity", demo.DefaultActivity, "with --demo: on first start, the last 60 days of activity at this share of Nho Quan's rate (67,120 dossiers a year at 1); 0: none")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	trustFile := fs.String("trust", "", "PEM bundle of trusted certificates for signature verification")
 	clamd := fs.String("clamd", "", "clamd address (unix:/run/clamav/clamd.ctl or host:port): scan every upload; without it nothing is scanned")
@@ -43,6 +44,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	loadDemo := demoWorld.world != ""
+	if err := checkActivity(fs, *activity, loadDemo); err != nil {
+		return err
+	}
 	trust, err := loadTrust(*trustFile)
 	if err != nil {
 		return err
@@ -107,6 +111,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		// not at the first periodic refresh.
 		if err := app.Calendar.Refresh(ctx); err != nil {
 			return fmt.Errorf("calendar after the demo world: %w", err)
+		}
+		if err := liveDemo(ctx, db, dbf.data, world, *activity, stdout); err != nil {
+			return err
 		}
 	}
 	srv := &http.Server{
