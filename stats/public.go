@@ -55,8 +55,7 @@ type publicPage struct {
 	Units []unit.Snapshot // the overview's list of units
 	// Unit page only.
 	Unit      *unit.Snapshot
-	Scores    *Scores // nil: no scorecard published
-	NoScorer  bool
+	Scores    *Scores
 	ScoreNote string
 }
 
@@ -144,14 +143,8 @@ func (s *Stats) publicFigures(w http.ResponseWriter, r *http.Request, p publicPa
 		if err := s.offered(r, &f, p.Unit.Level, from, to); err != nil {
 			return err
 		}
-		if s.scorer == nil {
-			p.NoScorer = true
-		} else {
-			sc, err := s.scorer.Scores(ctx, code, from, to)
-			if err != nil {
-				return err
-			}
-			p.Scores = &sc
+		if p.Scores, err = s.publicScores(ctx, p.Page, code, from, to); err != nil {
+			return err
 		}
 	}
 	p.figures, p.Shown = f, true

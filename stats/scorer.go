@@ -3,40 +3,41 @@ package stats
 import (
 	"context"
 	"time"
+
+	"github.com/motcua/motcua/web"
 )
 
-// Scorer scores a unit by Decision 766/QĐ-TTg for the public page. The
-// scorecard itself is report's (Reader.Scorecard); this is the shape the
-// page shows, so that stats does not depend on the scorecard's internals:
-// server wires a ScorerFunc that turns the scorecard into Scores. Nil
-// (Config.Scorer unset) shows the section with a note that no scores are
-// published yet.
-type Scorer interface {
-	Scores(ctx context.Context, unitCode string, from, to time.Time) (Scores, error)
-}
-
-// ScorerFunc adapts a function to Scorer.
-type ScorerFunc func(ctx context.Context, unitCode string, from, to time.Time) (Scores, error)
-
-// Scores calls f.
-func (f ScorerFunc) Scores(ctx context.Context, unitCode string, from, to time.Time) (Scores, error) {
-	return f(ctx, unitCode, from, to)
-}
-
-// Scores is a unit's Decision 766 scorecard as the public page lists it.
+// Scores is a unit's Decision 766 scorecard as the public page lists it:
+// the leaders' scorecard (report.Reader.Scorecard) without the dossiers
+// behind it, formatted for the reader's language.
 type Scores struct {
-	Total, Max float64 // the sum of the computed indicators' scores and their maximum
-	Rows       []Score
+	Total, Computable, Max string // points earned, points of the computable indicators, 100
+	Rows                   []Score
 }
 
 // Score is one indicator. Computed is false for an indicator motcua holds
-// no data for yet: it is listed as such, not scored as zero.
+// no data for yet: it is listed with the reason, not scored as zero.
 type Score struct {
-	Group     string  `json:"group"`
-	Indicator string  `json:"indicator"`
-	Computed  bool    `json:"computed"`
-	Value     string  `json:"value,omitempty"`  // the measure, e.g. "92,5%"
-	Target    string  `json:"target,omitempty"` // e.g. "≥ 95%"
-	Score     float64 `json:"score"`
-	Max       float64 `json:"max"`
+	Group, Indicator      string
+	Computed              bool
+	Value, Target, Points string
+	Reason                string
+}
+
+// publicScores is the scorecard of the unit with code for [from, to).
+func (s *Stats) publicScores(ctx context.Context, p web.Page, code string, from, to time.Time) (*Scores, error) {
+	sc, err := s.reports.Scorecard(ctx, code, from, to, s.cal)
+	if err != nil {
+		return nil, err
+	}
+	out := &Scores{Total: number(p.Lang, sc.Score, 2), Computable: number(p.Lang, sc.Computable, 0), Max: number(p.Lang, sc.Max, 0)}
+	for _, g := range sc.Groups {
+		group := p.T("stats.766.group." + g.Key)
+		for _, in := range g.Indicators {
+			v := s.indicatorView(p, picker{}, in) // the public page links to no dossier
+			out.Rows = append(out.Rows, Score{Group: group, Indicator: in.Key + ". " + v.Name, Computed: in.Computable,
+				Value: v.Value, Target: v.Target, Points: v.Points, Reason: v.Reason})
+		}
+	}
+	return out, nil
 }

@@ -47,7 +47,6 @@ type Stats struct {
 	cal     report.WorkCalendar
 	now     func() time.Time
 	pages   map[string]*template.Template
-	scorer  Scorer
 }
 
 // Config is what the statistics pages are built from. Now defaults to time.Now.
@@ -59,9 +58,6 @@ type Config struct {
 	// Calendar judges deadlines and counts working time (*calendar.Store).
 	Calendar report.WorkCalendar
 	Now      func() time.Time
-	// Scorer gives the public pages a unit's Decision 766 scores; nil
-	// until the scorecard is wired.
-	Scorer Scorer
 }
 
 // New parses the templates and merges the messages into the shared catalog.
@@ -74,7 +70,7 @@ func New(cfg Config) (*Stats, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Stats{web: cfg.Web, reports: cfg.Reports, units: cfg.Units, catalog: cfg.Catalog, cal: cfg.Calendar, now: now, pages: pages, scorer: cfg.Scorer}, nil
+	return &Stats{web: cfg.Web, reports: cfg.Reports, units: cfg.Units, catalog: cfg.Catalog, cal: cfg.Calendar, now: now, pages: pages}, nil
 }
 
 func (s *Stats) render(w http.ResponseWriter, code int, page string, data any) error {
