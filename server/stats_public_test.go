@@ -83,8 +83,18 @@ func testTransparency(t *testing.T, e *env) {
 		if !strings.Contains(commune, `<a href="/thu-tuc/`+p.Code+`">`) || !strings.Contains(commune, "Dịch vụ công trực tuyến") {
 			t.Errorf("Gia Lâm's procedures do not list %s with its online level", p.Code)
 		}
-		if !strings.Contains(commune, "Điểm đánh giá theo Quyết định 766") || !strings.Contains(commune, "chưa được công bố") {
-			t.Error("the 766 section is missing or does not say the scores are not published")
+		// The scorecard of Decision 766: the online indicator (3.3) is
+		// computed from the one online dossier; the national portal's (1.4)
+		// is listed as not computable, not scored zero.
+		scores := commune[strings.Index(commune, `id="scores-766"`):]
+		if !strings.Contains(scores, "Điểm đánh giá theo Quyết định 766") || !strings.Contains(scores, "điểm của các chỉ số tính được") {
+			t.Error("the 766 section is missing or has no total")
+		}
+		if row := rowOf(scores, "3.3. "); !strings.Contains(row, "100") || strings.Contains(row, "Chưa có dữ liệu") {
+			t.Errorf("indicator 3.3 is not computed from the online dossier: %q", row)
+		}
+		if row := rowOf(scores, "1.4. "); !strings.Contains(row, "Chưa có dữ liệu để tính") {
+			t.Errorf("indicator 1.4 is not listed as lacking data: %q", row)
 		}
 		if strings.Count(commune, `role="img"`) != 2 || strings.Count(commune, `<details class="chart-data">`) != 2 {
 			t.Error("Gia Lâm's page has not its two charts with their tables")
@@ -194,4 +204,18 @@ func testTransparency(t *testing.T, e *env) {
 			t.Errorf("signed in: %d, Cache-Control %q", resp.StatusCode, cc)
 		}
 	})
+}
+
+// rowOf is the table row of html that holds needle, "" if none.
+func rowOf(html, needle string) string {
+	i := strings.Index(html, needle)
+	if i < 0 {
+		return ""
+	}
+	start := strings.LastIndex(html[:i], "<tr>")
+	end := strings.Index(html[i:], "</tr>")
+	if start < 0 || end < 0 {
+		return ""
+	}
+	return html[start : i+end]
 }
