@@ -87,4 +87,39 @@ func TestGenerated2022Counts(t *testing.T) {
 	if math.Round(100*share) != 100*demo.OnlineShare2022 {
 		t.Errorf("online share %.4f, want %.2f", share, demo.OnlineShare2022)
 	}
+
+	// The same year through the form: II.06a of the district, its
+	// communes rolled up into it, and the district's Decision 766 scorecard.
+	reader := report.New(db)
+	t2 := time.Now()
+	form, err := reader.II06a(ctx, report.II06aQuery{Unit: demo.DistrictCode, From: from, To: to, View: "unit", Format: "json"}, cal.Current())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("II.06a %s %s: %d received (%d online, %d at the desk or by post), %d resolved (%d early, %d on time, %d late) in %s",
+		form.UnitName, form.Period(), form.Total.Received, form.Total.NewOnline, form.Total.NewCounter,
+		form.Total.Resolved, form.Total.Early, form.Total.OnTime, form.Total.Late, time.Since(t2))
+	if form.Total.Received != all.Received || form.Total.NewOnline != all.NewOnline || form.Total.Resolved != all.Resolved {
+		t.Errorf("II.06a total %+v differs from Counts' %d received, %d online, %d resolved", form.Total, all.Received, all.NewOnline, all.Resolved)
+	}
+	t3 := time.Now()
+	sc, err := reader.Scorecard(ctx, demo.DistrictCode, from, to, cal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("Decision 766 scorecard of %s for 2022: %.2f points of the %.0f computable (of %.0f), in %s", sc.UnitName, sc.Score, sc.Computable, sc.Max, time.Since(t3))
+	for _, g := range sc.Groups {
+		for _, in := range g.Indicators {
+			if in.Computable && in.Unit == "hours" {
+				t.Logf("  %s  %.1f working hours on average (%d dossiers)", in.Key, in.Value, in.Denominator)
+			} else if in.Computable {
+				t.Logf("  %s  %6.2f%%  %5.2f/%-4.0f (%d/%d)", in.Key, 100*in.Value, in.Score, in.Max, in.Numerator, in.Denominator)
+			} else {
+				t.Logf("  %s  not computable: %s", in.Key, in.Reason)
+			}
+		}
+	}
+	if sc.Computable == 0 || sc.Score <= 0 || sc.Score > sc.Computable {
+		t.Errorf("scorecard %.2f of %.0f computable: nothing scored", sc.Score, sc.Computable)
+	}
 }
