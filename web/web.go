@@ -214,12 +214,13 @@ func SecurityHeaders(h http.Header) {
 }
 
 var funcs = template.FuncMap{
-	"date":     fmtTime("02/01/2006"),
-	"datetime": fmtTime("15:04 02/01/2006"),
-	"money":    vntext.Money,
-	"level":    unit.LevelName,
-	"inc":      func(i int) int { return i + 1 },
-	"join":     strings.Join,
+	"date":      fmtTime("02/01/2006"),
+	"datetime":  fmtTime("15:04 02/01/2006"),
+	"money":     vntext.Money,
+	"thousands": vntext.Thousands, // counts as Vietnamese write them: 67.120
+	"level":     unit.LevelName,
+	"inc":       func(i int) int { return i + 1 },
+	"join":      strings.Join,
 }
 
 func fmtTime(layout string) func(any) string {
