@@ -107,11 +107,7 @@ func (s *Server) openUnitStats(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now
-	if s.Now != nil {
-		now = s.Now
-	}
-	p, err := report.ReadPeriod(q.Get("from"), q.Get("to"), now())
+	p, err := report.ReadPeriod(q.Get("from"), q.Get("to"), s.now())
 	if err != nil {
 		return err
 	}
@@ -234,4 +230,12 @@ func openHeaders(w http.ResponseWriter, contentType string) {
 	h.Set("Cache-Control", "public, max-age="+strconv.Itoa(openMaxAge))
 	h.Set("Access-Control-Allow-Origin", "*")
 	w.WriteHeader(http.StatusOK)
+}
+
+// now is the app's clock (Server.Now), time.Now when unset.
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }

@@ -31,6 +31,7 @@ func (s *Server) ii06a(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
+	q.Now = s.now()
 	rep, err := s.Reports.II06a(r.Context(), q, s.Calendar.Current())
 	if err != nil {
 		return err

@@ -42,6 +42,15 @@ func TestScorecardInBrowser(t *testing.T) {
 		u.wantText(t, "main", "Kỳ báo cáo không hợp lệ: ngày bắt đầu phải trước ngày kết thúc.")
 		u.page(t, "scorecard-766-bad-period")
 	})
+	phase(t, "the II.06a form", func(t *testing.T) {
+		u.visit(t, "/can-bo/thong-ke")
+		u.follow(t, "main", "Báo cáo định kỳ Biểu II.06a/VPCP/KSTT")
+		// The dossier just received is in progress within its deadline: a
+		// period ending today is judged now, not at the end of the day.
+		u.wantText(t, "main", "Biểu số II.06a/VPCP/KSTT", "Số hồ sơ đã giải quyết",
+			"1\tUBND huyện Nho Quan\t1\t1\t0\t0\t0\t0\t0\t0\t1\t1\t0")
+		u.page(t, "ii06a")
+	})
 	phase(t, "the processing analytics", func(t *testing.T) {
 		u.visit(t, "/can-bo/thong-ke")
 		u.follow(t, "main", "Phân tích xử lý hồ sơ")

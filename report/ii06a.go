@@ -42,6 +42,11 @@ type II06aQuery struct {
 	From, To time.Time
 	View     string
 	Format   string
+	// Now, when set, ends the figures at that instant if the period runs
+	// past it: a dossier in progress is then judged against its deadline
+	// now, not at the end of a day still to come. The form still prints
+	// the days asked for.
+	Now time.Time
 }
 
 // MaxII06aYears bounds one report's period: enough for a multi-year

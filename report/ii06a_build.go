@@ -35,7 +35,11 @@ func (s *Reader) II06a(ctx context.Context, q II06aQuery, judge Judge) (*II06a, 
 	if !ok {
 		return nil, problem.NotFound("unit_not_found.code", q.Unit)
 	}
-	counts, err := s.Counts(ctx, q.From, q.To, CountOptions{Judge: judge, RollUp: true, At: last, ByProcedure: q.View != ViewUnit})
+	end := q.To
+	if !q.Now.IsZero() && end.After(q.Now) && q.From.Before(q.Now) {
+		end = q.Now
+	}
+	counts, err := s.Counts(ctx, q.From, end, CountOptions{Judge: judge, RollUp: true, At: last, ByProcedure: q.View != ViewUnit})
 	if err != nil {
 		return nil, err
 	}

@@ -108,6 +108,7 @@ func (s *Stats) ii06a(w http.ResponseWriter, r *http.Request, a *auth.Actor) err
 	}
 	var rep *report.II06a
 	if err == nil {
+		q.Now = now
 		rep, err = s.reports.II06a(ctx, q, s.cal)
 	}
 	if err != nil {

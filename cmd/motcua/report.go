@@ -48,6 +48,7 @@ func runReport(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	q.Now = time.Now()
 	rep, err := report.New(db).II06a(ctx, q, cal)
 	if err != nil {
 		return err
