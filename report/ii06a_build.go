@@ -36,8 +36,8 @@ func (s *Reader) II06a(ctx context.Context, q II06aQuery, judge Judge) (*II06a, 
 		return nil, problem.NotFound("unit_not_found.code", q.Unit)
 	}
 	end := q.To
-	if !q.Now.IsZero() && end.After(q.Now) && q.From.Before(q.Now) {
-		end = q.Now
+	if now := q.Now.Add(time.Millisecond); !q.Now.IsZero() && end.After(now) && q.From.Before(now) {
+		end = now // an act recorded at this very millisecond counts
 	}
 	counts, err := s.Counts(ctx, q.From, end, CountOptions{Judge: judge, RollUp: true, At: last, ByProcedure: q.View != ViewUnit})
 	if err != nil {
