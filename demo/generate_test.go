@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"math"
+	"os"
 	"slices"
 	"testing"
 	"time"
@@ -12,7 +13,8 @@ import (
 )
 
 func TestGenerateSmallYear(t *testing.T) {
-	if testing.Short() {
+	// -short leaves out the slow proof on a developer's machine; CI runs it always.
+	if testing.Short() && os.Getenv("CI") != "true" {
 		t.Skip("generates a few hundred dossiers")
 	}
 	ctx := context.Background()
@@ -163,7 +165,8 @@ func TestAllocate(t *testing.T) {
 }
 
 func TestGenerateDeterministic(t *testing.T) {
-	if testing.Short() {
+	// -short leaves out the slow proof on a developer's machine; CI runs it always.
+	if testing.Short() && os.Getenv("CI") != "true" {
 		t.Skip("generates dossiers twice")
 	}
 	ctx := context.Background()
@@ -202,7 +205,8 @@ func TestGenerateDeterministic(t *testing.T) {
 // TestGenerateYears generates two years back from 2022: each year has the
 // year's volume, every event in its year.
 func TestGenerateYears(t *testing.T) {
-	if testing.Short() {
+	// -short leaves out the slow proof on a developer's machine; CI runs it always.
+	if testing.Short() && os.Getenv("CI") != "true" {
 		t.Skip("generates two small years")
 	}
 	ctx := context.Background()
