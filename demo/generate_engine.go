@@ -25,12 +25,14 @@ import (
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/payment"
 	"github.com/motcua/motcua/payment/vnpaysim"
 	"github.com/motcua/motcua/postal"
 	"github.com/motcua/motcua/postal/postsim"
 	"github.com/motcua/motcua/rating"
 	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/tally"
 	"github.com/motcua/motcua/unit"
 )
 
@@ -58,7 +60,7 @@ type engine struct {
 }
 
 // newEngine wires the services on db with clock and starts the simulators.
-// No notifier: months of confirmations would fill the outbox with messages
+// No notifier (the bus has only the tally's listeners): months of confirmations would fill the outbox with messages
 // to demo addresses.
 func newEngine(ctx context.Context, db *store.DB, dataDir string, clock *genClock) (*engine, error) {
 	e := &engine{clock: clock, db: db}
@@ -70,8 +72,11 @@ func newEngine(ctx context.Context, db *store.DB, dataDir string, clock *genCloc
 		return nil, err
 	}
 	e.cal = scal.Current()
+	// The tally follows every act, as in the server: reports read it.
+	bus := event.New()
+	tally.New(db, scal).Subscribe(bus)
 	e.dossiers = dossier.NewService(db, e.units, e.cat, e.au, scal, dossier.Config{FilesDir: filepath.Join(dataDir, "files"),
-		Now: clock.Now, Owed: payment.Owed})
+		Now: clock.Now, Owed: payment.Owed, Events: bus})
 	e.ratings = rating.NewService(db, e.dossiers, clock.Now)
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

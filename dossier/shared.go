@@ -148,3 +148,35 @@ func DueBefore(ctx context.Context, q store.Querier, t time.Time) ([]Running, er
 	}
 	return out, rows.Err()
 }
+
+// Holders is the unit holding each of the dossiers ids now (their
+// unit_id), for a listener of a merger or an abolition that runs after
+// MoveUnit or Reroute and must learn where the dossiers went.
+func Holders(ctx context.Context, q store.Querier, ids []int64) (map[int64]int64, error) {
+	out := make(map[int64]int64, len(ids))
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := q.QueryContext(ctx, `SELECT id, unit_id FROM dossiers WHERE id IN (`+store.Placeholders(len(chunk))+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id, unit int64
+			if err := rows.Scan(&id, &unit); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = unit
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -45,6 +45,10 @@ type Transitioned struct {
 	// Consultation is the request to a partner agency a consult sent, or
 	// the one a record-answer answered; nil for every other action.
 	Consultation *Consultation
+	// EventDue is the appointment the history row records for the act
+	// (its due_at): the deadline a reception or an extension set, an
+	// apology's new date, a partner's due; nil when the act set none.
+	EventDue *time.Time
 }
 
 // SubmitAction is the pseudo-action of a new dossier, as recorded in its
@@ -72,6 +76,9 @@ func (s *Service) publish(ctx context.Context, tx *store.Tx, code string, e Tran
 	e.EventDigest = digests[e.EventID]
 	return event.Publish(ctx, s.cfg.Events, tx, e)
 }
+
+// ID is the dossier's row id, the key its listeners keep it under.
+func (d *Dossier) ID() int64 { return d.id }
 
 // OwnerID is the citizen account that filed the dossier online, or 0 for
 // a dossier entered at the counter or filed on a citizen's behalf.

@@ -140,6 +140,9 @@ type CountOptions struct {
 	// (one row per unit and procedure), from which the report's views by
 	// field and by procedure are summed.
 	ByProcedure bool
+	// Recount reads every event of the period even when the Reader has a
+	// ready tally (WithTally): the reference the tally is proven against.
+	Recount bool
 }
 
 // countKey is one row of Counts: a unit, and a procedure when split.
@@ -163,21 +166,12 @@ func (s *Reader) Counts(ctx context.Context, from, to time.Time, opts CountOptio
 	if judge == nil {
 		judge = minuteJudge{}
 	}
-	byUnit := map[countKey]*Count{}
-	err = s.eachDossier(ctx, from, to, func(d dossierLife) {
-		c, unitID, ok := d.count(from, to, judge, units)
-		if !ok {
-			return
-		}
-		k := countKey{unit: unitID}
-		if opts.ByProcedure {
-			k.procedure = d.procedure
-		}
-		if byUnit[k] == nil {
-			byUnit[k] = &Count{UnitID: unitID, Procedure: k.procedure}
-		}
-		byUnit[k].add(c)
-	})
+	var byUnit map[countKey]*Count
+	if s.tallied(ctx, opts) {
+		byUnit, err = s.countTally(ctx, from, to, judge, opts.ByProcedure)
+	} else {
+		byUnit, err = s.countEvents(ctx, from, to, judge, units, opts.ByProcedure)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -222,6 +216,27 @@ func Total(rows []Count) Count {
 		t.add(r)
 	}
 	return t
+}
+
+// countEvents is Counts' figures by unit (and procedure) recounted from
+// every event of every dossier alive in [from, to).
+func (s *Reader) countEvents(ctx context.Context, from, to time.Time, judge Judge, units unitTimes, byProcedure bool) (map[countKey]*Count, error) {
+	byUnit := map[countKey]*Count{}
+	err := s.eachDossier(ctx, from, to, func(d dossierLife) {
+		c, unitID, ok := d.count(from, to, judge, units)
+		if !ok {
+			return
+		}
+		k := countKey{unit: unitID}
+		if byProcedure {
+			k.procedure = d.procedure
+		}
+		if byUnit[k] == nil {
+			byUnit[k] = &Count{UnitID: unitID, Procedure: k.procedure}
+		}
+		byUnit[k].add(c)
+	})
+	return byUnit, err
 }
 
 // minuteJudge is calendar.Calendar.Judge with its default options: late

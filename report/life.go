@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/tally"
 )
 
 // A dossier's life as its history tells it, for Counts.
@@ -68,26 +69,9 @@ func (s *Reader) eachDossier(ctx context.Context, from, to time.Time, fn func(do
 // false when it has none (not received by to, or finished before from).
 func (d dossierLife) count(from, to time.Time, judge Judge, units unitTimes) (Count, int64, bool) {
 	f, t := from.UnixMilli(), to.UnixMilli()
-	recv := -1
-	for i, e := range d.events {
-		if e.action == "receive" {
-			recv = i
-			break
-		}
-	}
+	recv, end := d.bounds()
 	if recv < 0 || d.events[recv].at >= t {
 		return Count{}, 0, false
-	}
-	// The first end after reception: a result, or the end without one.
-	end := -1
-	for i := recv + 1; i < len(d.events); i++ {
-		switch d.events[i].toStatus {
-		case "result_ready", "withdrawn", "stopped", "refused":
-			end = i
-		}
-		if end >= 0 {
-			break
-		}
 	}
 	if end >= 0 && d.events[end].at < f {
 		return Count{}, 0, false
@@ -103,23 +87,19 @@ func (d dossierLife) count(from, to time.Time, judge Judge, units unitTimes) (Co
 	}
 	if end >= 0 && d.events[end].at < t {
 		e := d.events[end]
-		switch {
-		case e.toStatus == "withdrawn":
+		switch outcomeOf(e, d.dueBefore(end), judge) {
+		case tally.Withdrawn:
 			c.Withdrawn = 1
-		case e.toStatus == "stopped":
+		case tally.Stopped:
 			c.Stopped = 1
-		case e.toStatus == "refused" || e.action == "refuse":
+		case tally.Refused:
 			c.Refused = 1
+		case tally.Late:
+			c.Resolved, c.Late = 1, 1
+		case tally.OnTime:
+			c.Resolved, c.OnTime = 1, 1
 		default:
-			c.Resolved = 1
-			switch judge.Judge(msTime(d.dueBefore(end)), msTime(e.at)) {
-			case calendar.Late:
-				c.Late = 1
-			case calendar.OnTime:
-				c.OnTime = 1
-			default:
-				c.Early = 1
-			}
+			c.Resolved, c.Early = 1, 1
 		}
 		// The unit that held it when it was decided or ended.
 		return c, d.holder(end, e.at, true, units), true
@@ -140,6 +120,28 @@ func (d dossierLife) count(from, to time.Time, judge Judge, units unitTimes) (Co
 		c.Within = 1
 	}
 	return c, d.holder(last+1, t-1, false, units), true
+}
+
+// bounds are the indexes of the dossier's first reception and of the
+// first end after it (its result, or its end without one); -1 for none.
+func (d dossierLife) bounds() (recv, end int) {
+	recv, end = -1, -1
+	for i, e := range d.events {
+		if e.action == "receive" {
+			recv = i
+			break
+		}
+	}
+	if recv < 0 {
+		return recv, end
+	}
+	for i := recv + 1; i < len(d.events); i++ {
+		switch d.events[i].toStatus {
+		case "result_ready", "withdrawn", "stopped", "refused":
+			return recv, i
+		}
+	}
+	return recv, end
 }
 
 // dueBefore is the appointment in force before event n: the latest set by

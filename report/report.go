@@ -6,9 +6,11 @@
 package report
 
 import (
+	"sync/atomic"
 	"time"
 
 	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/tally"
 )
 
 // WorkCalendar is the calendar the reports count working time and judge
@@ -20,7 +22,11 @@ type WorkCalendar interface {
 }
 
 // Reader runs the reports' queries.
-type Reader struct{ db *store.DB }
+type Reader struct {
+	db         *store.DB
+	tally      *tally.Store // nil: Counts recounts the events
+	tallyReady atomic.Bool  // once ready, a tally stays so
+}
 
 // New returns a Reader on db.
 func New(db *store.DB) *Reader { return &Reader{db: db} }

@@ -19,6 +19,7 @@ import (
 	rating "github.com/motcua/motcua/rating/migrations"
 	reorg "github.com/motcua/motcua/reorg/migrations"
 	"github.com/motcua/motcua/store"
+	tally "github.com/motcua/motcua/tally/migrations"
 	unit "github.com/motcua/motcua/unit/migrations"
 )
 
@@ -37,6 +38,7 @@ func Modules() []store.Module {
 		postal.Module,
 		audit.Module,
 		reorg.Module,
+		tally.Module,
 	}
 }
 

@@ -2,6 +2,9 @@ package server
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
+	"time"
 
 	"github.com/motcua/motcua/audit"
 	"github.com/motcua/motcua/auth"
@@ -48,4 +51,20 @@ func subscribeUnitAbolished(bus *event.Bus, dossiers *dossier.Service) {
 func subscribeDossierTransitioned(bus *event.Bus, n *notify.Service, log *audit.Log) {
 	n.Subscribe(bus)
 	log.Subscribe(bus)
+}
+
+// buildTally fills the tally from the history on the first start of a
+// database it has never followed (an upgrade, a restore from before it
+// existed); on an empty database that is instant, and once built the
+// listeners keep it.
+func buildTally(ctx context.Context, a *App, log *slog.Logger) error {
+	if ready, err := a.Tally.Ready(ctx); err != nil || ready {
+		return err
+	}
+	start := time.Now()
+	if err := a.Reports.BuildTally(ctx, a.Tally, a.Calendar); err != nil {
+		return fmt.Errorf("tally: build from the history: %w", err)
+	}
+	log.Info("tally built from the dossiers' history", "took", time.Since(start).Round(time.Millisecond))
+	return nil
 }

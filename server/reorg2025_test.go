@@ -14,6 +14,7 @@ import (
 	"github.com/motcua/motcua/report"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
+	"github.com/motcua/motcua/tally/tallytest"
 	"github.com/motcua/motcua/unit"
 )
 
@@ -116,6 +117,10 @@ func TestReorganisationsOf2025(t *testing.T) {
 			}
 		}
 		e.checkTwoTier(t, open, between)
+		// The tally followed every act and both plans (which move open
+		// dossiers without one): its figures are the recount's, before,
+		// across and after the dates.
+		tallytest.Compare(t, e.app.Reports, e.app.Calendar, time.Date(2024, 11, 1, 0, 0, 0, 0, ict), e.clock.Now().Add(time.Hour), 120, 3)
 	})
 }
 

@@ -34,6 +34,7 @@ import (
 	"github.com/motcua/motcua/report"
 	"github.com/motcua/motcua/stats"
 	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/tally"
 	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/web"
 )
@@ -94,7 +95,9 @@ type App struct {
 	Notifier *notify.Worker
 	Ratings  *rating.Service
 	Reports  *report.Reader
-	Audit    *audit.Log
+	// Tally keeps the reports' figures as dossiers move (package tally).
+	Tally *tally.Store
+	Audit *audit.Log
 	// Calendar is refreshed when an admin adds an announcement here; motcua
 	// serve runs Calendar.Run for those added by other instances.
 	Calendar *calendar.Store
@@ -153,6 +156,10 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		Owed: payment.Owed, // no delivery while a fee is owed
 	})
 	subscribeUnitAbolished(a.Events, a.Dossiers)
+	// The tally follows every act, and every reorganisation after the
+	// dossier module's listeners have moved the dossiers it moves.
+	a.Tally = tally.New(db, cal)
+	a.Tally.Subscribe(a.Events)
 	a.Reorg = reorg.New(db, a.Units, reorg.Config{Now: cfg.Now, Bus: a.Events, Log: cfg.Log})
 	if a.Forms, err = forms.New(db, a.Dossiers, a.Units, cal, forms.Config{Now: cfg.Now}); err != nil {
 		return nil, err
@@ -186,7 +193,10 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.Ratings = rating.NewService(db, a.Dossiers, cfg.Now)
-	a.Reports = report.New(db)
+	a.Reports = report.New(db).WithTally(a.Tally)
+	if err := buildTally(ctx, a, cfg.Log); err != nil {
+		return nil, err
+	}
 	site, err := portal.New(portal.Config{Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers, Ratings: a.Ratings,
 		Trust: cfg.Trust, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments})
 	if err != nil {

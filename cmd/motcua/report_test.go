@@ -51,6 +51,16 @@ func TestReportII06a(t *testing.T) {
 	if own := rep.Total; communes.Received > own.Received || communes.Received == 0 {
 		t.Errorf("communes received %d, the district with them %d", communes.Received, own.Received)
 	}
+	// A rebuild of the tally changes no figure.
+	var rebuilt bytes.Buffer
+	if err := run(ctx, []string{"report", "rebuild"}, nil, &rebuilt, io.Discard); err != nil || !strings.Contains(rebuilt.String(), "tally rebuilt") {
+		t.Fatalf("report rebuild: %v %q", err, rebuilt.String())
+	}
+	before := out.String()
+	out.Reset()
+	if err := run(ctx, args(), nil, &out, io.Discard); err != nil || out.String() != before {
+		t.Errorf("II.06a after a rebuild (%v):\n%s\nwas\n%s", err, out.String(), before)
+	}
 	for format, magic := range map[string]string{"xlsx": "PK\x03\x04", "pdf": "%PDF-"} {
 		out.Reset()
 		if err := run(ctx, args("--view", "procedure", "--format", format), nil, &out, io.Discard); err != nil {

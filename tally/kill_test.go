@@ -1,0 +1,149 @@
+package tally_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/report"
+	"github.com/motcua/motcua/schema"
+	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/store/storetest"
+	"github.com/motcua/motcua/tally"
+	"github.com/motcua/motcua/tally/tallytest"
+)
+
+// childEnv carries the database a child process generates into.
+const childEnv = "MOTCUA_TALLY_KILL_CHILD"
+
+// TestTallyAfterKill kills a process with SIGKILL while it generates a
+// year through the services (thousands of acts, each with its listeners
+// in its transaction), then checks the tally against the recount of what
+// the database kept: an act is in both or in neither. On SQLite and on
+// PostgreSQL.
+func TestTallyAfterKill(t *testing.T) {
+	if dsn := os.Getenv(childEnv); dsn != "" {
+		generateUntilKilled(dsn)
+		return
+	}
+	// -short leaves out the slow proof on a developer's machine; CI runs it always.
+	if testing.Short() && os.Getenv("CI") != "true" {
+		t.Skip("kills a process generating a year")
+	}
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			cfg := store.Config{Dir: t.TempDir()}
+			dsn := "dir:" + cfg.Dir
+			if engine == "postgres" {
+				cfg = store.Config{URL: storetest.NewPostgresDB(t)}
+				dsn = cfg.URL
+			}
+			killMidway(t, dsn, cfg)
+		})
+	}
+}
+
+func killMidway(t *testing.T, dsn string, cfg store.Config) {
+	ctx := t.Context()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestTallyAfterKill$")
+	cmd.Env = append(os.Environ(), childEnv+"="+dsn)
+	out, err := os.CreateTemp(t.TempDir(), "child")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := openWhenThere(ctx, cfg)
+	if err != nil {
+		cmd.Process.Kill()
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// Let it act for a while, then kill it wherever it is.
+	deadline := time.Now().Add(3 * time.Minute)
+	var events int
+	for time.Now().Before(deadline) {
+		// Errors (tables not migrated yet) just mean: not yet.
+		db.QueryRowContext(ctx, `SELECT COUNT(*) FROM dossier_events`).Scan(&events)
+		if events >= 3000 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	if events < 3000 {
+		b, _ := os.ReadFile(out.Name())
+		t.Fatalf("the child made only %d events in 3 minutes:\n%s", events, b)
+	}
+	var after, dossiers int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT dossier_id) FROM dossier_events`).Scan(&after, &dossiers); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("killed after %d events of %d dossiers", after, dossiers)
+	cal, err := calendar.NewStore(ctx, db, calendar.StoreConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl := tally.New(db, cal)
+	if ready, err := tl.Ready(ctx); err != nil || !ready {
+		t.Fatalf("the tally is not ready after the kill: %v", err)
+	}
+	tallytest.Compare(t, report.New(db).WithTally(tl), cal, time.Date(2021, 12, 1, 0, 0, 0, 0, ict), time.Date(2023, 1, 31, 0, 0, 0, 0, ict), 120, 4)
+}
+
+// openWhenThere opens the database the child creates (SQLite's file
+// appears when the child opens it).
+func openWhenThere(ctx context.Context, cfg store.Config) (*store.DB, error) {
+	var err error
+	for range 200 {
+		var db *store.DB
+		if cfg.URL != "" || fileExists(cfg.Dir+"/motcua.db") {
+			if db, err = store.Open(ctx, cfg); err == nil {
+				return db, nil
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return nil, err
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// generateUntilKilled is the child: a ready tally, then a year generated
+// through the services until the parent kills it.
+func generateUntilKilled(dsn string) {
+	ctx := context.Background()
+	cfg := store.Config{URL: dsn}
+	if len(dsn) > 4 && dsn[:4] == "dir:" {
+		cfg = store.Config{Dir: dsn[4:]}
+	}
+	db, err := store.Open(ctx, cfg)
+	if err != nil {
+		panic(err)
+	}
+	if _, err := schema.Migrate(ctx, db); err != nil {
+		panic(err)
+	}
+	if err := tally.New(db, nil).Replace(ctx, func(func(tally.Fact) error) error { return nil }); err != nil {
+		panic(err)
+	}
+	dir, err := os.MkdirTemp("", "motcua-kill")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	if _, err := demo.Generate(ctx, demo.GenerateConfig{DB: db, DataDir: dir, Year: 2022, Scale: 0.2, Seed: 9}); err != nil {
+		panic(err)
+	}
+	panic("the year was generated before the kill: make it bigger")
+}

@@ -1,0 +1,149 @@
+package tally
+
+import (
+	"context"
+	"strings"
+
+	"github.com/motcua/motcua/store"
+)
+
+// Fact is one received dossier as a recount of its history derives it,
+// for Replace.
+type Fact struct {
+	DossierID int64
+	Procedure string
+	Online    bool
+	// Unit, Due and Stop are the state after its last act, which its next
+	// act starts from.
+	Unit, Due, Stop int64
+	Received        int64
+	// End is when it ended (Open while it has not), with its Outcome and
+	// the unit that ended it.
+	End     int64
+	Outcome string
+	EndUnit int64
+	// Spans cut its open life, in order, each starting where the last
+	// ends; the last ends at End.
+	Spans []Span
+}
+
+// Span is a stretch of a dossier's open life with one state.
+type Span struct {
+	From, To        int64
+	Unit, Due, Stop int64
+}
+
+// batch is how many rows one INSERT carries: well under SQLite's 32,766
+// bound parameters and PostgreSQL's 65,535 at 11 columns.
+const batch = 500
+
+// Replace empties the tally and fills it with every fact facts yields, in
+// one transaction that holds the tally's lock, so no act is lost or
+// counted twice while it runs; then the tally is Ready. A failure (or a
+// kill) leaves the tally as it was.
+func (s *Store) Replace(ctx context.Context, facts func(yield func(Fact) error) error) error {
+	return s.replace(ctx, facts, false)
+}
+
+// Build is Replace for a tally not yet Ready, and nothing for one that
+// is: the first start of a database the tally has never followed, safe
+// for several instances starting at once (the second finds it built).
+func (s *Store) Build(ctx context.Context, facts func(yield func(Fact) error) error) error {
+	return s.replace(ctx, facts, true)
+}
+
+func (s *Store) replace(ctx context.Context, facts func(yield func(Fact) error) error, unlessBuilt bool) error {
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		lock := `UPDATE tally_state SET value = value WHERE name = 'built'`
+		if _, err := tx.ExecContext(ctx, lock); err != nil {
+			return err
+		}
+		if unlessBuilt {
+			var built int64
+			if err := tx.QueryRowContext(ctx, `SELECT value FROM tally_state WHERE name = 'built'`).Scan(&built); err != nil || built == 1 {
+				return err
+			}
+		}
+		for _, t := range []string{"tally_dossiers", "tally_spans", "tally_days"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
+				return err
+			}
+		}
+		type dayKey struct {
+			day, unit int64
+			procedure string
+			online    int
+			outcome   string
+		}
+		days := map[dayKey]int64{}
+		lives := newInserter(tx, `INSERT INTO tally_dossiers (dossier_id, procedure_code, online, unit_id, due_at, stop_at, received_at,
+			end_at, span_class, outcome, end_unit_id) VALUES `, 11)
+		spans := newInserter(tx, `INSERT INTO tally_spans (dossier_id, from_at, to_at, unit_id, due_at, stop_at) VALUES `, 6)
+		err := facts(func(f Fact) error {
+			if err := lives.add(ctx, f.DossierID, f.Procedure, flag(f.Online), f.Unit, f.Due, f.Stop, f.Received, f.End,
+				spanClass(f.Received, f.End), f.Outcome, f.EndUnit); err != nil {
+				return err
+			}
+			for _, sp := range f.Spans {
+				if err := spans.add(ctx, f.DossierID, sp.From, sp.To, sp.Unit, sp.Due, sp.Stop); err != nil {
+					return err
+				}
+			}
+			if f.End != Open {
+				days[dayKey{vnDay(f.End), f.EndUnit, f.Procedure, flag(f.Online), f.Outcome}]++
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if err := lives.flush(ctx); err != nil {
+			return err
+		}
+		if err := spans.flush(ctx); err != nil {
+			return err
+		}
+		ins := newInserter(tx, `INSERT INTO tally_days (day, unit_id, procedure_code, online, outcome, n) VALUES `, 6)
+		for k, n := range days {
+			if err := ins.add(ctx, k.day, k.unit, k.procedure, k.online, k.outcome, n); err != nil {
+				return err
+			}
+		}
+		if err := ins.flush(ctx); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE tally_state SET value = 1 WHERE name = 'built'`)
+		return err
+	})
+}
+
+// inserter writes rows in multi-row INSERTs of batch rows.
+type inserter struct {
+	tx   *store.Tx
+	head string
+	cols int
+	args []any
+}
+
+func newInserter(tx *store.Tx, head string, cols int) *inserter {
+	return &inserter{tx: tx, head: head, cols: cols}
+}
+
+func (in *inserter) add(ctx context.Context, vals ...any) error {
+	in.args = append(in.args, vals...)
+	if len(in.args) >= batch*in.cols {
+		return in.flush(ctx)
+	}
+	return nil
+}
+
+func (in *inserter) flush(ctx context.Context) error {
+	n := len(in.args) / in.cols
+	if n == 0 {
+		return nil
+	}
+	row := "(" + store.Placeholders(in.cols) + ")"
+	_, err := in.tx.ExecContext(ctx, in.head+strings.TrimSuffix(strings.Repeat(row+",", n), ","), in.args...)
+	in.args = in.args[:0]
+	return err
+}
