@@ -306,7 +306,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 		}
 	}
 	// Listeners write in this transaction: what they write exists if and only if the change does.
-	return s.publish(ctx, tx, d.Code, Transitioned{Action: r.Action, From: d.Status, FromUnitID: d.unitID, Note: in.Note, ActorRole: r.Role, At: now, EventID: eventID,
+	return s.publish(ctx, tx, d.Code, Transitioned{Action: r.Action, From: d.Status, FromUnitID: d.unitID, FromStep: d.Step, Note: in.Note, ActorRole: r.Role, At: now, EventID: eventID,
 		Consultation: consultation, EventDue: eventDue}, a)
 }
 

@@ -25,8 +25,10 @@ type Transitioned struct {
 	// From is the state before the change ("" for a new dossier).
 	From State
 	// FromUnitID is the unit that held the dossier before the change (0
-	// for a new dossier): the unit the actor acted at.
+	// for a new dossier): the unit the actor acted at; FromStep the step
+	// it was at.
 	FromUnitID int64
+	FromStep   int
 	// Note is the action's written note.
 	Note string
 	// ActorID, ActorName and ActorRole are who acted, in the role the

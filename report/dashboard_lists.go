@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/motcua/motcua/tally"
 )
 
 // Late is one open dossier past its appointment: the overdue list.
@@ -145,6 +147,9 @@ type Bottleneck struct {
 // dossiers made late there, then by median time. A stay counts in the
 // period it ended in, under the unit the dossier was at.
 func (s *Reader) Bottlenecks(ctx context.Context, sc Scope, from, to time.Time, cal WorkCalendar) ([]Bottleneck, error) {
+	if cal != nil && s.tallied(ctx, CountOptions{Judge: cal}) {
+		return s.tallyBottlenecks(ctx, sc, from, to)
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT d.id, d.procedure_code, d.procedure_version, d.unit_id, e.at, e.from_step,
 		e.from_status, e.from_unit_id, e.due_at, e.action
 		FROM dossiers d JOIN dossier_events e ON e.dossier_id = d.id
@@ -215,6 +220,47 @@ func (s *Reader) Bottlenecks(ctx context.Context, sc Scope, from, to time.Time, 
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	return rankSteps(byStep, hours), nil
+}
+
+// tallyBottlenecks is Bottlenecks read from the tally's stays.
+func (s *Reader) tallyBottlenecks(ctx context.Context, sc Scope, from, to time.Time) ([]Bottleneck, error) {
+	byStep := map[string]*Bottleneck{}
+	hours := map[string][]float64{}
+	steps := stepNames{}
+	err := s.tally.Stays(ctx, from, to, func(st tally.Stay) error {
+		if !sc.Contains(st.Unit) {
+			return nil
+		}
+		p, err := steps.of(ctx, s, st.Procedure, int64(st.Version))
+		if err != nil {
+			return err
+		}
+		name := p.step(int64(st.Step))
+		if name == "" {
+			return nil
+		}
+		b := byStep[name]
+		if b == nil {
+			b = &Bottleneck{Step: name}
+			byStep[name] = b
+		}
+		b.Stays++
+		if st.Late {
+			b.Late++
+		}
+		hours[name] = append(hours[name], st.Work.Hours())
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rankSteps(byStep, hours), nil
+}
+
+// rankSteps puts the steps in Bottlenecks' order, with each one's median
+// and 90th percentile of working hours.
+func rankSteps(byStep map[string]*Bottleneck, hours map[string][]float64) []Bottleneck {
 	out := make([]Bottleneck, 0, len(byStep))
 	for name, b := range byStep {
 		h := hours[name]
@@ -237,7 +283,7 @@ func (s *Reader) Bottlenecks(ctx context.Context, sc Scope, from, to time.Time, 
 		}
 		return strings.Compare(a.Step, b.Step)
 	})
-	return out, nil
+	return out
 }
 
 // Satisfaction tallies the ratings given in [from, to) of dossiers the

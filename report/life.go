@@ -14,23 +14,25 @@ type dossierLife struct {
 	id        int64
 	channel   string
 	procedure string
+	version   int
 	unitID    int64 // where it is now
 	events    []lifeEvent
 }
 
 type lifeEvent struct {
-	at               int64
-	action, toStatus string
-	fromUnit, toUnit int64 // 0 when not recorded
-	due              int64 // 0 when the act set no appointment
+	at                           int64
+	action, fromStatus, toStatus string
+	fromStep                     int
+	fromUnit, toUnit             int64 // 0 when not recorded
+	due                          int64 // 0 when the act set no appointment
 }
 
 // eachDossier calls fn with every dossier received before to and not
 // finished before from (a finished dossier is closed no earlier than its
 // result, so one closed before from needs no reading), its events in order.
 func (s *Reader) eachDossier(ctx context.Context, from, to time.Time, fn func(dossierLife)) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT d.id, d.channel, d.procedure_code, d.unit_id, e.at, e.action, e.to_status,
-		e.from_unit_id, e.to_unit_id, e.due_at
+	rows, err := s.db.QueryContext(ctx, `SELECT d.id, d.channel, d.procedure_code, d.procedure_version, d.unit_id, e.at, e.action,
+		e.from_status, e.to_status, e.from_step, e.from_unit_id, e.to_unit_id, e.due_at
 		FROM dossiers d JOIN dossier_events e ON e.dossier_id = d.id
 		WHERE d.received_at IS NOT NULL AND d.received_at < ? AND (d.closed_at IS NULL OR d.closed_at >= ?)
 		ORDER BY d.id, e.at, e.id`, to.UnixMilli(), from.UnixMilli())
@@ -41,10 +43,12 @@ func (s *Reader) eachDossier(ctx context.Context, from, to time.Time, fn func(do
 	var cur dossierLife
 	for rows.Next() {
 		var id, unitID int64
+		var version int
 		var channel, procedure string
 		var e lifeEvent
 		var fu, tu, due sql.NullInt64
-		if err := rows.Scan(&id, &channel, &procedure, &unitID, &e.at, &e.action, &e.toStatus, &fu, &tu, &due); err != nil {
+		if err := rows.Scan(&id, &channel, &procedure, &version, &unitID, &e.at, &e.action, &e.fromStatus, &e.toStatus, &e.fromStep,
+			&fu, &tu, &due); err != nil {
 			return err
 		}
 		e.fromUnit, e.toUnit, e.due = nullMs(fu), nullMs(tu), nullMs(due)
@@ -52,7 +56,7 @@ func (s *Reader) eachDossier(ctx context.Context, from, to time.Time, fn func(do
 			if cur.id != 0 {
 				fn(cur)
 			}
-			cur = dossierLife{id: id, channel: channel, procedure: procedure, unitID: unitID}
+			cur = dossierLife{id: id, channel: channel, procedure: procedure, version: version, unitID: unitID}
 		}
 		cur.events = append(cur.events, e)
 	}

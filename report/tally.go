@@ -62,20 +62,17 @@ func (s *Reader) countTally(ctx context.Context, from, to time.Time, judge Judge
 // transaction: after a restore, a calendar change that re-judges past
 // deadlines, or on the first start of a database the tally has never
 // followed.
-func (s *Reader) RebuildTally(ctx context.Context, t *tally.Store, judge Judge) error {
-	return s.rebuildTally(ctx, t, judge, t.Replace)
+func (s *Reader) RebuildTally(ctx context.Context, t *tally.Store, cal WorkCalendar) error {
+	return s.rebuildTally(ctx, t, cal, t.Replace)
 }
 
 // BuildTally is RebuildTally for a tally that is not ready yet, and
 // nothing for one that is (tally.Store.Build).
-func (s *Reader) BuildTally(ctx context.Context, t *tally.Store, judge Judge) error {
-	return s.rebuildTally(ctx, t, judge, t.Build)
+func (s *Reader) BuildTally(ctx context.Context, t *tally.Store, cal WorkCalendar) error {
+	return s.rebuildTally(ctx, t, cal, t.Build)
 }
 
-func (s *Reader) rebuildTally(ctx context.Context, t *tally.Store, judge Judge, fill func(context.Context, func(func(tally.Fact) error) error) error) error {
-	if judge == nil {
-		judge = minuteJudge{}
-	}
+func (s *Reader) rebuildTally(ctx context.Context, t *tally.Store, cal WorkCalendar, fill func(context.Context, func(func(tally.Fact) error) error) error) error {
 	units, err := s.unitTimes(ctx)
 	if err != nil {
 		return err
@@ -87,7 +84,7 @@ func (s *Reader) rebuildTally(ctx context.Context, t *tally.Store, judge Judge, 
 			if failed != nil {
 				return
 			}
-			if f, ok := d.fact(judge, units, changes); ok {
+			if f, ok := d.fact(cal, units, changes); ok {
 				failed = yield(f)
 			}
 		})
@@ -119,14 +116,15 @@ func (ut unitTimes) changes() []int64 {
 
 // fact is the dossier as the tally keeps it, read by the recount's rules;
 // false when it was never received.
-func (d dossierLife) fact(judge Judge, units unitTimes, changes []int64) (tally.Fact, bool) {
+func (d dossierLife) fact(cal WorkCalendar, units unitTimes, changes []int64) (tally.Fact, bool) {
 	recv, end := d.bounds()
 	if recv < 0 {
 		return tally.Fact{}, false
 	}
 	n := len(d.events)
-	f := tally.Fact{DossierID: d.id, Procedure: d.procedure, Online: d.channel == "online",
-		Received: d.events[recv].at, End: tally.Open, Due: d.dueBefore(n), Stop: d.stopAfter(n - 1)}
+	f := tally.Fact{DossierID: d.id, Procedure: d.procedure, Version: d.version, Online: d.channel == "online",
+		Received: d.events[recv].at, End: tally.Open, Due: d.dueBefore(n), Stop: d.stopAfter(n - 1), LastAt: d.events[n-1].at,
+		Stays: d.stays(cal)}
 	for _, e := range d.events {
 		if e.toUnit != 0 {
 			f.Unit = e.toUnit
@@ -135,7 +133,7 @@ func (d dossierLife) fact(judge Judge, units unitTimes, changes []int64) (tally.
 	last := n - 1 // the last act of its open life
 	if end >= 0 {
 		e := d.events[end]
-		f.End, f.Outcome, f.EndUnit = e.at, outcomeOf(e, d.dueBefore(end), judge), d.holder(end, e.at, true, units)
+		f.End, f.Outcome, f.EndUnit = e.at, outcomeOf(e, d.dueBefore(end), cal), d.holder(end, e.at, true, units)
 		last = end - 1
 	}
 	for i := recv; i <= last; i++ {
@@ -161,6 +159,28 @@ func (d dossierLife) fact(judge Judge, units unitTimes, changes []int64) (tally.
 		}
 	}
 	return f, true
+}
+
+// stays are the dossier's stays at processing steps as Bottlenecks reads
+// them: each act from a processing step ends the stay begun by the act
+// before it, at the unit acted at, late when the deadline in force fell
+// within it.
+func (d dossierLife) stays(cal WorkCalendar) []tally.Stay {
+	var out []tally.Stay
+	for i := 1; i < len(d.events); i++ {
+		e := d.events[i]
+		if e.fromStatus != "processing" {
+			continue
+		}
+		started, due := d.events[i-1].at, d.dueBefore(i)
+		unit := e.fromUnit
+		if unit == 0 {
+			unit = d.unitID
+		}
+		out = append(out, tally.Stay{End: e.at, Unit: unit, Procedure: d.procedure, Version: d.version, Step: e.fromStep,
+			Work: cal.WorkingBetween(msTime(started), msTime(e.at)), Late: due != 0 && started <= due && due < e.at})
+	}
+	return out
 }
 
 // stopAfter is when the clock stopped, as of event i: its moment when it

@@ -120,7 +120,9 @@ func TestReorganisationsOf2025(t *testing.T) {
 		// The tally followed every act and both plans (which move open
 		// dossiers without one): its figures are the recount's, before,
 		// across and after the dates.
-		tallytest.Compare(t, e.app.Reports, e.app.Calendar, time.Date(2024, 11, 1, 0, 0, 0, 0, ict), e.clock.Now().Add(time.Hour), 120, 3)
+		since := time.Date(2024, 11, 1, 0, 0, 0, 0, ict)
+		tallytest.Compare(t, e.app.Reports, e.app.Calendar, since, e.clock.Now().Add(time.Hour), 120, 3)
+		tallytest.CompareBottlenecks(t, e.app.Reports, report.New(db), e.app.Calendar, demo.ProvinceCode, time.Date(2022, 1, 1, 0, 0, 0, 0, ict), e.clock.Now(), 30, 4)
 	})
 }
 

@@ -15,7 +15,9 @@ import (
 type life struct {
 	id              int64
 	procedure       string
+	version         int
 	online          bool
+	lastAt          int64 // the last act: where the next stay starts
 	unit, due, stop int64
 	received        int64 // 0 until received
 	end             int64 // Open until ended
@@ -33,10 +35,16 @@ func (s *Store) onTransitioned(ctx context.Context, tx *store.Tx, e dossier.Tran
 		return err
 	}
 	if !found {
-		l = life{id: d.ID(), procedure: d.Procedure, online: d.Channel == "online", unit: d.UnitID(), end: Open}
+		l = life{id: d.ID(), procedure: d.Procedure, version: d.ProcedureVersion, online: d.Channel == "online", unit: d.UnitID(), end: Open}
 	}
 	at := e.At.UnixMilli()
 	before := l
+	if e.From == dossier.Processing && l.lastAt != 0 {
+		if err := s.stay(ctx, tx, l, e, at); err != nil {
+			return err
+		}
+	}
+	l.lastAt = at
 	// The state after the act, as the recount reads it from the history:
 	// the unit it went to, the deadline it set (not an apology's or a
 	// partner's), the clock stopped while a supplement is awaited.
@@ -82,6 +90,21 @@ func (s *Store) onTransitioned(ctx context.Context, tx *store.Tx, e dossier.Tran
 		}
 	}
 	return saveLife(ctx, tx, l, found)
+}
+
+// stay records the stay at a processing step that the act e ends at `at`:
+// from the dossier's previous act, at the unit acted at; late when the
+// deadline in force fell within it.
+func (s *Store) stay(ctx context.Context, tx *store.Tx, l life, e dossier.Transitioned, at int64) error {
+	unit := e.FromUnitID
+	if unit == 0 {
+		unit = l.unit
+	}
+	late := l.due != 0 && l.lastAt <= l.due && l.due < at
+	work := s.judge.WorkingBetween(time.UnixMilli(l.lastAt), time.UnixMilli(at)).Milliseconds()
+	_, err := tx.ExecContext(ctx, `INSERT INTO tally_stays (dossier_id, end_at, unit_id, procedure_code, procedure_version, step, work_ms, late)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, l.id, at, unit, l.procedure, l.version, e.FromStep, work, flag(late))
+	return err
 }
 
 // onMoved follows the open dossiers a merger or an abolition moved off
@@ -170,8 +193,9 @@ func loadLife(ctx context.Context, tx *store.Tx, id int64) (life, bool, error) {
 	l := life{id: id}
 	var online int
 	var recv sql.NullInt64
-	err := tx.QueryRowContext(ctx, `SELECT procedure_code, online, unit_id, due_at, stop_at, received_at, end_at, outcome, end_unit_id
-		FROM tally_dossiers WHERE dossier_id = ?`, id).Scan(&l.procedure, &online, &l.unit, &l.due, &l.stop, &recv, &l.end, &l.outcome, &l.endUnit)
+	err := tx.QueryRowContext(ctx, `SELECT procedure_code, procedure_version, online, unit_id, due_at, stop_at, received_at, end_at, outcome,
+		end_unit_id, last_at FROM tally_dossiers WHERE dossier_id = ?`, id).Scan(&l.procedure, &l.version, &online, &l.unit, &l.due, &l.stop, &recv,
+		&l.end, &l.outcome, &l.endUnit, &l.lastAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return l, false, nil
 	}
@@ -187,13 +211,13 @@ func saveLife(ctx context.Context, tx *store.Tx, l life, exists bool) error {
 	class := spanClass(l.received, l.end)
 	if exists {
 		_, err := tx.ExecContext(ctx, `UPDATE tally_dossiers SET unit_id = ?, due_at = ?, stop_at = ?, received_at = ?, end_at = ?,
-			span_class = ?, outcome = ?, end_unit_id = ? WHERE dossier_id = ?`,
-			l.unit, l.due, l.stop, recv, l.end, class, l.outcome, l.endUnit, l.id)
+			span_class = ?, outcome = ?, end_unit_id = ?, last_at = ? WHERE dossier_id = ?`,
+			l.unit, l.due, l.stop, recv, l.end, class, l.outcome, l.endUnit, l.lastAt, l.id)
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO tally_dossiers (dossier_id, procedure_code, online, unit_id, due_at, stop_at, received_at,
-		end_at, span_class, outcome, end_unit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		l.id, l.procedure, flag(l.online), l.unit, l.due, l.stop, recv, l.end, class, l.outcome, l.endUnit)
+	_, err := tx.ExecContext(ctx, `INSERT INTO tally_dossiers (dossier_id, procedure_code, procedure_version, online, unit_id, due_at, stop_at,
+		received_at, end_at, span_class, outcome, end_unit_id, last_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		l.id, l.procedure, l.version, flag(l.online), l.unit, l.due, l.stop, recv, l.end, class, l.outcome, l.endUnit, l.lastAt)
 	return err
 }
 

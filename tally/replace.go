@@ -12,7 +12,10 @@ import (
 type Fact struct {
 	DossierID int64
 	Procedure string
+	Version   int
 	Online    bool
+	// LastAt is its last act, where a stay its next act ends starts.
+	LastAt int64
 	// Unit, Due and Stop are the state after its last act, which its next
 	// act starts from.
 	Unit, Due, Stop int64
@@ -25,6 +28,8 @@ type Fact struct {
 	// Spans cut its open life, in order, each starting where the last
 	// ends; the last ends at End.
 	Spans []Span
+	// Stays are its stays at processing steps, ended by an act.
+	Stays []Stay
 }
 
 // Span is a stretch of a dossier's open life with one state.
@@ -64,7 +69,7 @@ func (s *Store) replace(ctx context.Context, facts func(yield func(Fact) error) 
 				return err
 			}
 		}
-		for _, t := range []string{"tally_dossiers", "tally_spans", "tally_days"} {
+		for _, t := range []string{"tally_dossiers", "tally_spans", "tally_days", "tally_stays"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
 				return err
 			}
@@ -76,13 +81,19 @@ func (s *Store) replace(ctx context.Context, facts func(yield func(Fact) error) 
 			outcome   string
 		}
 		days := map[dayKey]int64{}
-		lives := newInserter(tx, `INSERT INTO tally_dossiers (dossier_id, procedure_code, online, unit_id, due_at, stop_at, received_at,
-			end_at, span_class, outcome, end_unit_id) VALUES `, 11)
+		lives := newInserter(tx, `INSERT INTO tally_dossiers (dossier_id, procedure_code, procedure_version, online, unit_id, due_at, stop_at,
+			received_at, end_at, span_class, outcome, end_unit_id, last_at) VALUES `, 13)
 		spans := newInserter(tx, `INSERT INTO tally_spans (dossier_id, from_at, to_at, unit_id, due_at, stop_at) VALUES `, 6)
+		stays := newInserter(tx, `INSERT INTO tally_stays (dossier_id, end_at, unit_id, procedure_code, procedure_version, step, work_ms, late) VALUES `, 8)
 		err := facts(func(f Fact) error {
-			if err := lives.add(ctx, f.DossierID, f.Procedure, flag(f.Online), f.Unit, f.Due, f.Stop, f.Received, f.End,
-				spanClass(f.Received, f.End), f.Outcome, f.EndUnit); err != nil {
+			if err := lives.add(ctx, f.DossierID, f.Procedure, f.Version, flag(f.Online), f.Unit, f.Due, f.Stop, f.Received, f.End,
+				spanClass(f.Received, f.End), f.Outcome, f.EndUnit, f.LastAt); err != nil {
 				return err
+			}
+			for _, st := range f.Stays {
+				if err := stays.add(ctx, f.DossierID, st.End, st.Unit, st.Procedure, st.Version, st.Step, st.Work.Milliseconds(), flag(st.Late)); err != nil {
+					return err
+				}
 			}
 			for _, sp := range f.Spans {
 				if err := spans.add(ctx, f.DossierID, sp.From, sp.To, sp.Unit, sp.Due, sp.Stop); err != nil {
@@ -101,6 +112,9 @@ func (s *Store) replace(ctx context.Context, facts func(yield func(Fact) error) 
 			return err
 		}
 		if err := spans.flush(ctx); err != nil {
+			return err
+		}
+		if err := stays.flush(ctx); err != nil {
 			return err
 		}
 		ins := newInserter(tx, `INSERT INTO tally_days (day, unit_id, procedure_code, online, outcome, n) VALUES `, 6)

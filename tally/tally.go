@@ -12,7 +12,9 @@
 //   - tally_dossiers: each dossier's reception, end and outcome, and the
 //     state its next act starts from;
 //   - tally_spans: each received dossier's open life, cut where its unit,
-//     deadline or stopped clock changed.
+//     deadline or stopped clock changed;
+//   - tally_stays: each stay at a processing step, with its working time,
+//     for the leaders' bottleneck list.
 //
 // Figures of [from, to) are then: the ended from the days (the partial days
 // at the edges from the dossiers), and two "open at instant x" readings,
@@ -68,18 +70,26 @@ type Judge interface {
 	Judge(due, finish time.Time) calendar.Timeliness
 }
 
+// Calendar judges deadlines and counts working time (*calendar.Store):
+// what the listeners fix when a dossier ends or leaves a step.
+type Calendar interface {
+	Judge
+	WorkingBetween(a, b time.Time) time.Duration
+}
+
 // Store reads and keeps the tally.
 type Store struct {
 	db    *store.DB
-	judge Judge
+	judge Calendar
 }
 
-// New returns the tally on db, judging ended dossiers with judge.
-func New(db *store.DB, judge Judge) *Store { return &Store{db: db, judge: judge} }
+// New returns the tally on db, judging ended dossiers and counting the
+// working time of stays with cal (nil for a Store that only Replaces).
+func New(db *store.DB, cal Calendar) *Store { return &Store{db: db, judge: cal} }
 
 // JudgesWith reports whether j is the judge the tally judges with, so
 // its outcomes are what j would say.
-func (s *Store) JudgesWith(j Judge) bool { return j == s.judge }
+func (s *Store) JudgesWith(j Judge) bool { return s.judge != nil && j == Judge(s.judge) }
 
 // Subscribe registers the listeners: every dossier act, and every merger
 // and abolition of a unit (after the dossier module's own listeners have

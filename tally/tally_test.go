@@ -102,6 +102,7 @@ func checkAll(t *testing.T, db *store.DB, app *server.App, start, now time.Time)
 	t.Helper()
 	tallied := report.New(db).WithTally(app.Tally)
 	tallytest.Compare(t, tallied, app.Calendar, start, now, 150, 1)
+	tallytest.CompareBottlenecks(t, tallied, report.New(db), app.Calendar, demo.ProvinceCode, start, now, 40, 3)
 	listened := tables(t, db)
 	if err := tallied.RebuildTally(t.Context(), app.Tally, app.Calendar); err != nil {
 		t.Fatal(err)
@@ -124,8 +125,10 @@ func tables(t *testing.T, db *store.DB) map[string][]string {
 		"tally_days": `SELECT day, unit_id, procedure_code, online, outcome, n FROM tally_days ORDER BY day, unit_id, procedure_code, online, outcome`,
 		// Dossiers never received are the listeners' alone (a rebuild
 		// starts them at their reception); their live state is not compared.
-		"tally_dossiers": `SELECT dossier_id, procedure_code, online, received_at, end_at, span_class, outcome, end_unit_id
-			FROM tally_dossiers WHERE received_at IS NOT NULL ORDER BY dossier_id`,
+		"tally_dossiers": `SELECT dossier_id, procedure_code, procedure_version, online, received_at, end_at, span_class, outcome,
+			end_unit_id, last_at FROM tally_dossiers WHERE received_at IS NOT NULL ORDER BY dossier_id`,
+		"tally_stays": `SELECT dossier_id, end_at, unit_id, procedure_code, procedure_version, step, work_ms, late FROM tally_stays
+			ORDER BY dossier_id, end_at, step`,
 	} {
 		rs, err := db.QueryContext(t.Context(), q)
 		if err != nil {

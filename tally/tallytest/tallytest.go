@@ -88,3 +88,41 @@ func rows(cs []report.Count) string {
 	}
 	return s
 }
+
+// CompareBottlenecks checks n random periods from start, ending by now:
+// the bottleneck steps of the unit with code (and its subtree, as it stood
+// at the period's end) read from the tally's stays against those read
+// from every event, by plain (a Reader without the tally).
+func CompareBottlenecks(t *testing.T, tallied, plain *report.Reader, cal report.WorkCalendar, code string, start, now time.Time, n int, seed uint64) {
+	t.Helper()
+	ctx := t.Context()
+	rng := rand.New(rand.NewPCG(seed, 13))
+	span := min(now.Sub(start), 420*24*time.Hour)
+	nonEmpty := 0
+	for range n {
+		from := start.Add(time.Duration(rng.Int64N(int64(span)))).Truncate(time.Millisecond)
+		to := from.Add(time.Duration(1 + rng.Int64N(int64(120*24*time.Hour)))).Truncate(time.Millisecond)
+		sc, err := tallied.ScopeAt(ctx, code, to.Add(-time.Millisecond))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fast, err := tallied.Bottlenecks(ctx, sc, from, to, cal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slow, err := plain.Bottlenecks(ctx, sc, from, to, cal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(slow) > 0 {
+			nonEmpty++
+		}
+		if !reflect.DeepEqual(fast, slow) {
+			t.Errorf("bottlenecks of [%s, %s):\n tally   %+v\n recount %+v", from.Format(time.RFC3339Nano), to.Format(time.RFC3339Nano), fast, slow)
+		}
+	}
+	if nonEmpty < n/2 {
+		t.Fatalf("only %d of %d periods had any stay", nonEmpty, n)
+	}
+	t.Logf("%d periods of bottlenecks compared, %d with stays", n, nonEmpty)
+}
