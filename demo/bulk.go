@@ -184,6 +184,7 @@ func Bulk(ctx context.Context, cfg BulkConfig) (BulkStats, error) {
 	if err := <-genErr; err != nil {
 		return st, err
 	}
+	fmt.Fprintf(progress, "bulk: building the indexes, %s\n", time.Since(start).Round(time.Second))
 	if err := loader.Finish(ctx); err != nil {
 		return st, err
 	}
