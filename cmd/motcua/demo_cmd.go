@@ -16,10 +16,17 @@ import (
 	"github.com/motcua/motcua/store"
 )
 
-// runDemo is `motcua demo generate`: a year of demo dossiers (package demo).
+const demoUsage = `usage: motcua demo generate [--year 2022] [--years 1] [--scale 1.0] [--seed 1] [--data DIR | --db URL]
+       motcua demo bulk --dossiers N [--years 1] [--year 2022] [--seed 1] [--batch 5000] [--data DIR | --db URL]`
+
+// runDemo is `motcua demo generate`: a year of demo dossiers (package
+// demo), and `motcua demo bulk`: millions of them for measuring.
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "bulk" {
+		return runDemoBulk(ctx, args[1:], stdout)
+	}
 	if len(args) == 0 || args[0] != "generate" {
-		return errors.New("usage: motcua demo generate [--year 2022] [--years 1] [--scale 1.0] [--seed 1] [--data DIR | --db URL]")
+		return errors.New(demoUsage)
 	}
 	fs := flag.NewFlagSet("demo generate", flag.ContinueOnError)
 	var dbf dbFlags
@@ -92,5 +99,46 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, "%d paused, %d withdrawn, %d stopped; fees paid %d online (VNPAY simulator) and %d at the desk; %d results by post (simulated post); %d ratings\n",
 		st.Paused, st.Withdrawn, st.Stopped, st.PaidOnline, st.PaidDesk, st.Posted, st.Rated)
 	fmt.Fprintf(stdout, "%d actions, %d demo accounts created (password %q), took %s\n", st.Actions, st.Users, demo.Password, st.Elapsed.Round(1e6))
+	return nil
+}
+
+// runDemoBulk is `motcua demo bulk`: dossiers of the 2022 world written
+// straight into an empty dossier table for load tests and benchmarks
+// (demo.Bulk), with a progress line and the rate at the end.
+func runDemoBulk(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("demo bulk", flag.ContinueOnError)
+	var dbf dbFlags
+	dbf.register(fs)
+	n := fs.Int("dossiers", 0, "how many dossiers to write (67,120 is the seed district's year)")
+	year := fs.Int("year", 2022, "the last year of the data")
+	years := fs.Int("years", 1, "over how many years, counting back from --year, the dossiers are spread evenly")
+	seed := fs.Uint64("seed", 1, "random seed; the same seed on an empty database gives the same data")
+	batch := fs.Int("batch", 5000, "dossiers written per transaction")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *n <= 0 {
+		return fmt.Errorf("--dossiers must be positive, not %d\n%s", *n, demoUsage)
+	}
+	if *batch <= 0 {
+		return fmt.Errorf("--batch must be positive, not %d", *batch)
+	}
+	if err := demo.CheckYears(*year, *years); err != nil {
+		return err
+	}
+	db, err := dbf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fmt.Fprintf(stdout, "bulk: %d dossiers over %d to %d on %s (benchmark data: no notification, audit entry or payment is made)\n",
+		*n, *year-*years+1, *year, db.Dialect)
+	st, err := demo.Bulk(ctx, demo.BulkConfig{DB: db, Dossiers: *n, Years: *years, Year: *year, Seed: *seed, Batch: *batch, Progress: stdout})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "bulk: wrote %d dossiers (%.1f%% online, %d not closed at the end, %d late) and %d events in %s: %.0f dossiers/s, %.0f rows/s\n",
+		st.Dossiers, 100*float64(st.Online)/float64(max(st.Dossiers, 1)), st.Open, st.Late, st.Events, st.Elapsed.Round(time.Second),
+		st.Rate(), float64(st.Dossiers+st.Events)/st.Elapsed.Seconds())
 	return nil
 }

@@ -81,3 +81,26 @@ func TestDemoActivityFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoBulk: `demo bulk` writes the dossiers asked for and says how
+// fast; on a database that already holds dossiers it refuses, saying why.
+func TestDemoBulk(t *testing.T) {
+	t.Setenv("MOTCUA_DATA", t.TempDir())
+	ctx := context.Background()
+	var out bytes.Buffer
+	if err := run(ctx, []string{"demo", "bulk", "--dossiers", "120", "--years", "2"}, nil, &out, io.Discard); err != nil {
+		t.Fatalf("bulk: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "wrote 120 dossiers") || !strings.Contains(out.String(), "dossiers/s") {
+		t.Fatalf("bulk printed %s", out.String())
+	}
+	err := run(ctx, []string{"demo", "bulk", "--dossiers", "10"}, nil, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "not empty") {
+		t.Errorf("bulk on a loaded database: %v, want a refusal", err)
+	}
+	for _, args := range [][]string{{"--dossiers", "0"}, {"--dossiers", "5", "--years", "0"}} {
+		if err := run(ctx, append([]string{"demo", "bulk"}, args...), nil, io.Discard, io.Discard); err == nil {
+			t.Errorf("demo bulk %v: no error", args)
+		}
+	}
+}

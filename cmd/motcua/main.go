@@ -35,7 +35,8 @@ Usage:
   motcua sign (--pkcs11-module LIB --token-label L --pin-stdin | --p12 FILE --password-stdin) [--seal] [--image PNG] IN.pdf OUT.pdf
   motcua verify [--trust PEM] FILE.pdf
   motcua audit verify [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--heads LOGFILE] [--data DIR | --db URL]
-  motcua demo generate [--year 2022] [--scale 1.0] [--seed 1] [--data DIR | --db URL]
+  motcua demo generate [--year 2022] [--years 1] [--scale 1.0] [--seed 1] [--data DIR | --db URL]
+  motcua demo bulk --dossiers N [--years 1] [--year 2022] [--seed 1] [--batch 5000] [--data DIR | --db URL]
   motcua reorg plan FILE --dry-run | reorg apply FILE | reorg revert ID | reorg list  [--data DIR | --db URL]
   motcua report ii06a --unit CODE --from YYYY-MM-DD --to YYYY-MM-DD [--view unit|field|procedure] [--format json|xlsx|pdf] [--data DIR | --db URL] > out
   motcua version
