@@ -122,7 +122,8 @@ func (s *Store) Figures(ctx context.Context, from, to time.Time, byProcedure boo
 }
 
 // ended calls add with the dossiers ended in [f, t), grouped: whole
-// Vietnam days from tally_days, the instants before the first and after
+// Vietnam days from tally_days (tally_unit_days unless split by
+// procedure), the instants before the first and after
 // the last whole day from tally_dossiers.
 func (s *Store) ended(ctx context.Context, f, t int64, byProcedure bool, add func(unit int64, procedure string, online bool, outcome string, n int64)) error {
 	proc, group := "''", ""
@@ -160,7 +161,11 @@ func (s *Store) ended(ctx context.Context, f, t int64, byProcedure bool, add fun
 	if err := fromDossiers(f, dayStart(d0)); err != nil {
 		return err
 	}
-	if err := scan(`SELECT unit_id, `+proc+`, online, outcome, SUM(n) FROM tally_days
+	days := "tally_days"
+	if !byProcedure {
+		days = "tally_unit_days"
+	}
+	if err := scan(`SELECT unit_id, `+proc+`, online, outcome, SUM(n) FROM `+days+`
 		WHERE day >= ? AND day < ? GROUP BY unit_id`+group+`, online, outcome`, d0, d1); err != nil {
 		return err
 	}

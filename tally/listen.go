@@ -84,6 +84,11 @@ func (s *Store) onTransitioned(ctx context.Context, tx *store.Tx, e dossier.Tran
 			vnDay(at), l.endUnit, l.procedure, flag(l.online), l.outcome); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO tally_unit_days (day, unit_id, online, outcome, n) VALUES (?, ?, ?, ?, 1)
+			ON CONFLICT (day, unit_id, online, outcome) DO UPDATE SET n = tally_unit_days.n + 1`,
+			vnDay(at), l.endUnit, flag(l.online), l.outcome); err != nil {
+			return err
+		}
 	case l.unit != before.unit || l.due != before.due || l.stop != before.stop:
 		if err := cutSpan(ctx, tx, l, at); err != nil {
 			return err

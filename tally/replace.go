@@ -69,7 +69,7 @@ func (s *Store) replace(ctx context.Context, facts func(yield func(Fact) error) 
 				return err
 			}
 		}
-		for _, t := range []string{"tally_dossiers", "tally_spans", "tally_days", "tally_stays"} {
+		for _, t := range []string{"tally_dossiers", "tally_spans", "tally_days", "tally_unit_days", "tally_stays"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
 				return err
 			}
@@ -120,6 +120,24 @@ func (s *Store) replace(ctx context.Context, facts func(yield func(Fact) error) 
 		ins := newInserter(tx, `INSERT INTO tally_days (day, unit_id, procedure_code, online, outcome, n) VALUES `, 6)
 		for k, n := range days {
 			if err := ins.add(ctx, k.day, k.unit, k.procedure, k.online, k.outcome, n); err != nil {
+				return err
+			}
+		}
+		if err := ins.flush(ctx); err != nil {
+			return err
+		}
+		type unitDay struct {
+			day, unit int64
+			online    int
+			outcome   string
+		}
+		units := map[unitDay]int64{}
+		for k, n := range days {
+			units[unitDay{k.day, k.unit, k.online, k.outcome}] += n
+		}
+		ins = newInserter(tx, `INSERT INTO tally_unit_days (day, unit_id, online, outcome, n) VALUES `, 5)
+		for k, n := range units {
+			if err := ins.add(ctx, k.day, k.unit, k.online, k.outcome, n); err != nil {
 				return err
 			}
 		}

@@ -18,3 +18,18 @@ CREATE INDEX tally_stays_end ON tally_stays(end_at, unit_id, procedure_code, pro
 -- When the dossier's last act was (the start of the stay the next one ends).
 ALTER TABLE tally_dossiers ADD COLUMN last_at BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE tally_dossiers ADD COLUMN procedure_version INTEGER NOT NULL DEFAULT 0;
+
+-- tally_days summed over procedures: what a report by unit (II.06a's
+-- default view, the dashboards) reads, a few rows per unit and day however
+-- many dossiers a province has.
+CREATE TABLE tally_unit_days (
+	day INTEGER NOT NULL,
+	unit_id BIGINT NOT NULL,
+	online SMALLINT NOT NULL,
+	outcome TEXT NOT NULL,
+	n BIGINT NOT NULL,
+	PRIMARY KEY (day, unit_id, online, outcome)
+);
+
+-- A tally built before these were kept has none: build it again.
+UPDATE tally_state SET value = 0 WHERE name = 'built';
