@@ -122,7 +122,7 @@ func tables(t *testing.T, db *store.DB) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
 	for name, q := range map[string]string{
-		"tally_days": `SELECT day, unit_id, procedure_code, online, outcome, n FROM tally_days ORDER BY day, unit_id, procedure_code, online, outcome`,
+		"tally_days":      `SELECT day, unit_id, procedure_code, online, outcome, n FROM tally_days ORDER BY day, unit_id, procedure_code, online, outcome`,
 		"tally_unit_days": `SELECT day, unit_id, online, outcome, n FROM tally_unit_days ORDER BY day, unit_id, online, outcome`,
 		// Dossiers never received are the listeners' alone (a rebuild
 		// starts them at their reception); their live state is not compared.
