@@ -41,6 +41,12 @@ func (s *Reader) countTally(ctx context.Context, from, to time.Time, judge Judge
 	if err != nil {
 		return nil, err
 	}
+	return countsOf(figs), nil
+}
+
+// countsOf is the tally's figures as Counts, leaving out units whose only
+// dossiers ended before the period began.
+func countsOf(figs map[tally.Key]*tally.Figure) map[countKey]*Count {
 	out := make(map[countKey]*Count, len(figs))
 	for k, f := range figs {
 		c := Count{UnitID: f.UnitID, Procedure: f.Procedure, Carried: f.Carried, NewOnline: f.NewOnline, NewCounter: f.NewCounter,
@@ -50,11 +56,27 @@ func (s *Reader) countTally(ctx context.Context, from, to time.Time, judge Judge
 		c.Resolved = c.Early + c.OnTime + c.Late
 		c.InProgress = c.Within + c.Overdue
 		if c == (Count{UnitID: c.UnitID, Procedure: c.Procedure}) {
-			continue // a unit whose only dossiers ended before the period began
+			continue
 		}
 		out[countKey{unit: k.Unit, procedure: k.Procedure}] = &c
 	}
-	return out, nil
+	return out
+}
+
+// trendTally is Trend read from the tally: the months as one series.
+func (s *Reader) trendTally(ctx context.Context, sc Scope, months []time.Time, to time.Time, judge Judge, units unitTimes, out []Month) error {
+	series, err := s.tally.Series(ctx, append(slices.Clone(months), to), false, judge)
+	if err != nil {
+		return err
+	}
+	for i, figs := range series {
+		for _, c := range countsOf(figs) {
+			if sc.Contains(units.successorAt(c.UnitID, to)) {
+				out[i].add(*c)
+			}
+		}
+	}
+	return nil
 }
 
 // RebuildTally refills t from every dossier's history, read as Counts'

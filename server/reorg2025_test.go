@@ -123,6 +123,7 @@ func TestReorganisationsOf2025(t *testing.T) {
 		since := time.Date(2024, 11, 1, 0, 0, 0, 0, ict)
 		tallytest.Compare(t, e.app.Reports, e.app.Calendar, since, e.clock.Now().Add(time.Hour), 120, 3)
 		tallytest.CompareBottlenecks(t, e.app.Reports, report.New(db), e.app.Calendar, demo.ProvinceCode, time.Date(2022, 1, 1, 0, 0, 0, 0, ict), e.clock.Now(), 30, 4)
+		tallytest.CompareTrend(t, e.app.Reports, report.New(db), e.app.Calendar, demo.ProvinceCode, since, e.clock.Now(), 20, 5)
 	})
 }
 

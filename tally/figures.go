@@ -34,91 +34,144 @@ type Key struct {
 // judge at to, or when the clock stopped for a supplement). byProcedure
 // splits each unit's figures by procedure.
 func (s *Store) Figures(ctx context.Context, from, to time.Time, byProcedure bool, judge Judge) (map[Key]*Figure, error) {
-	f, t := from.UnixMilli(), to.UnixMilli()
-	out := map[Key]*Figure{}
-	get := func(unit int64, procedure string) *Figure {
-		k := Key{Unit: unit}
-		if byProcedure {
-			k.Procedure = procedure
-		}
-		if out[k] == nil {
-			out[k] = &Figure{UnitID: unit, Procedure: k.Procedure}
-		}
-		return out[k]
+	out, err := s.Series(ctx, []time.Time{from, to}, byProcedure, judge)
+	if err != nil {
+		return nil, err
 	}
+	return out[0], nil
+}
+
+// Series is Figures of each of the consecutive periods [bounds[i],
+// bounds[i+1]) (a trend's months): the dossiers open at each inner bound
+// are read once, for the period it ends and the one it begins.
+func (s *Store) Series(ctx context.Context, bounds []time.Time, byProcedure bool, judge Judge) ([]map[Key]*Figure, error) {
+	ps := make([]*period, len(bounds)-1)
+	for i := range ps {
+		ps[i] = &period{f: bounds[i].UnixMilli(), t: bounds[i+1].UnixMilli(), byProcedure: byProcedure, judge: judge,
+			out: map[Key]*Figure{}, endedBy: map[Key]*[2]int64{}}
+		if err := s.ended(ctx, ps[i].f, ps[i].t, byProcedure, ps[i].addEnded); err != nil {
+			return nil, err
+		}
+	}
+	for i, b := range bounds {
+		var before, after *period // the periods b ends and begins
+		if i > 0 {
+			before = ps[i-1]
+		}
+		if i < len(ps) {
+			after = ps[i]
+		}
+		err := s.openAt(ctx, b.UnixMilli()-1, before != nil, func(o open) {
+			if after != nil {
+				after.carriedEnded(o)
+			}
+			if before != nil {
+				before.inProgress(o)
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := make([]map[Key]*Figure, len(ps))
+	for i, p := range ps {
+		out[i] = p.finish()
+	}
+	return out, nil
+}
+
+// period gathers one period's figures.
+type period struct {
+	f, t        int64
+	byProcedure bool
+	judge       Judge
+	out         map[Key]*Figure
 	// Ended in the period, by channel: New = ended + in progress − carried.
-	endedBy := map[Key]*[2]int64{}
-	channel := func(unit int64, procedure string) *[2]int64 {
-		k := Key{Unit: unit}
-		if byProcedure {
-			k.Procedure = procedure
-		}
-		if endedBy[k] == nil {
-			endedBy[k] = &[2]int64{}
-		}
-		return endedBy[k]
+	endedBy map[Key]*[2]int64
+}
+
+func (p *period) key(unit int64, procedure string) Key {
+	if p.byProcedure {
+		return Key{Unit: unit, Procedure: procedure}
 	}
-	addEnded := func(unit int64, procedure string, online bool, outcome string, n int64) {
-		g := get(unit, procedure)
-		switch outcome {
-		case Early:
-			g.Early += n
-		case OnTime:
-			g.OnTime += n
-		case Late:
-			g.Late += n
-		case Withdrawn:
-			g.Withdrawn += n
-		case Stopped:
-			g.Stopped += n
-		case Refused:
-			g.Refused += n
-		}
-		channel(unit, procedure)[flag(online)] += n
+	return Key{Unit: unit}
+}
+
+func (p *period) get(unit int64, procedure string) *Figure {
+	k := p.key(unit, procedure)
+	if p.out[k] == nil {
+		p.out[k] = &Figure{UnitID: unit, Procedure: k.Procedure}
 	}
-	if err := s.ended(ctx, f, t, byProcedure, addEnded); err != nil {
-		return nil, err
+	return p.out[k]
+}
+
+func (p *period) channel(unit int64, procedure string) *[2]int64 {
+	k := p.key(unit, procedure)
+	if p.endedBy[k] == nil {
+		p.endedBy[k] = &[2]int64{}
 	}
-	// Open when the period began and ended within it: carried over, and
-	// counted above as ended; the rest of the carried are in progress.
-	err := s.openAt(ctx, f-1, false, func(o open) {
-		if o.end < t {
-			get(o.endUnit, o.procedure).Carried++
-			channel(o.endUnit, o.procedure)[flag(o.online)]--
-		}
-	})
-	if err != nil {
-		return nil, err
+	return p.endedBy[k]
+}
+
+func (p *period) addEnded(unit int64, procedure string, online bool, outcome string, n int64) {
+	g := p.get(unit, procedure)
+	switch outcome {
+	case Early:
+		g.Early += n
+	case OnTime:
+		g.OnTime += n
+	case Late:
+		g.Late += n
+	case Withdrawn:
+		g.Withdrawn += n
+	case Stopped:
+		g.Stopped += n
+	case Refused:
+		g.Refused += n
 	}
-	err = s.openAt(ctx, t-1, true, func(o open) {
-		g := get(o.unit, o.procedure)
-		switch {
-		case o.received < f:
-			g.Carried++
-		case o.online:
-			g.NewOnline++
-		default:
-			g.NewCounter++
-		}
-		at := t
-		if o.stop != 0 {
-			at = o.stop // the clock stopped when the supplement was asked for
-		}
-		if judge.Judge(time.UnixMilli(o.due), time.UnixMilli(at)) == calendar.Late {
-			g.Overdue++
-		} else {
-			g.Within++
-		}
-	})
-	if err != nil {
-		return nil, err
+	p.channel(unit, procedure)[flag(online)] += n
+}
+
+// carriedEnded takes a dossier open when the period began: one that ended
+// within it is carried over, and was counted as ended; the rest of the
+// carried are in progress at its end (inProgress).
+func (p *period) carriedEnded(o open) {
+	if o.end < p.t {
+		p.get(o.endUnit, o.procedure).Carried++
+		p.channel(o.endUnit, o.procedure)[flag(o.online)]--
 	}
-	for k, n := range endedBy {
-		g := out[k]
+}
+
+// inProgress takes a dossier open when the period ended, at the unit its
+// span names then.
+func (p *period) inProgress(o open) {
+	g := p.get(o.unit, o.procedure)
+	switch {
+	case o.received < p.f:
+		g.Carried++
+	case o.online:
+		g.NewOnline++
+	default:
+		g.NewCounter++
+	}
+	at := p.t
+	if o.stop != 0 {
+		at = o.stop // the clock stopped when the supplement was asked for
+	}
+	if p.judge.Judge(time.UnixMilli(o.due), time.UnixMilli(at)) == calendar.Late {
+		g.Overdue++
+	} else {
+		g.Within++
+	}
+}
+
+func (p *period) finish() map[Key]*Figure {
+	for k, n := range p.endedBy {
+		g := p.out[k]
 		g.NewCounter += n[0]
 		g.NewOnline += n[1]
 	}
-	return out, nil
+	return p.out
 }
 
 // ended calls add with the dossiers ended in [f, t), grouped: whole

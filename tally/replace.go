@@ -144,8 +144,18 @@ func (s *Store) replace(ctx context.Context, facts func(yield func(Fact) error) 
 		if err := ins.flush(ctx); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE tally_state SET value = 1 WHERE name = 'built'`)
-		return err
+		if _, err := tx.ExecContext(ctx, `UPDATE tally_state SET value = 1 WHERE name = 'built'`); err != nil {
+			return err
+		}
+		// Fresh statistics, or the planner judges millions of new rows by
+		// an empty table's (measured on PostgreSQL: a stab of the spans
+		// took 0.6 s by a hash join over all of them, 0.1 s once analysed).
+		for _, t := range []string{"tally_dossiers", "tally_spans", "tally_days", "tally_unit_days", "tally_stays"} {
+			if _, err := tx.ExecContext(ctx, `ANALYZE `+t); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 

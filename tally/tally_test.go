@@ -103,6 +103,7 @@ func checkAll(t *testing.T, db *store.DB, app *server.App, start, now time.Time)
 	tallied := report.New(db).WithTally(app.Tally)
 	tallytest.Compare(t, tallied, app.Calendar, start, now, 150, 1)
 	tallytest.CompareBottlenecks(t, tallied, report.New(db), app.Calendar, demo.ProvinceCode, start, now, 40, 3)
+	tallytest.CompareTrend(t, tallied, report.New(db), app.Calendar, demo.ProvinceCode, start, now, 20, 4)
 	listened := tables(t, db)
 	if err := tallied.RebuildTally(t.Context(), app.Tally, app.Calendar); err != nil {
 		t.Fatal(err)

@@ -126,3 +126,49 @@ func CompareBottlenecks(t *testing.T, tallied, plain *report.Reader, cal report.
 	}
 	t.Logf("%d periods of bottlenecks compared, %d with stays", n, nonEmpty)
 }
+
+// CompareTrend checks n random runs of months from start, ending by now:
+// the month-by-month figures of the unit with code from the tally (one
+// series) against those plain (a Reader without the tally) recounts.
+func CompareTrend(t *testing.T, tallied, plain *report.Reader, judge report.Judge, code string, start, now time.Time, n int, seed uint64) {
+	t.Helper()
+	ctx := t.Context()
+	rng := rand.New(rand.NewPCG(seed, 14))
+	nonEmpty := 0
+	months := min(14, (now.Year()-start.Year())*12+int(now.Month()-start.Month())+1)
+	for range n {
+		from := time.Date(start.Year(), start.Month()+time.Month(rng.IntN(months)), 1, 0, 0, 0, 0, ict)
+		to := from.AddDate(0, 1+rng.IntN(12), 0)
+		if to.After(now) {
+			to = now
+		}
+		if !from.Before(to) {
+			continue
+		}
+		sc, err := tallied.ScopeAt(ctx, code, to.Add(-time.Millisecond))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fast, err := tallied.Trend(ctx, sc, from, to, judge)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slow, err := plain.Trend(ctx, sc, from, to, judge)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range slow {
+			if m.Received > 0 {
+				nonEmpty++
+				break
+			}
+		}
+		if !reflect.DeepEqual(fast, slow) {
+			t.Errorf("trend of [%s, %s):\n tally   %+v\n recount %+v", from.Format(time.DateOnly), to.Format(time.RFC3339Nano), fast, slow)
+		}
+	}
+	if nonEmpty < n/2 {
+		t.Fatalf("only %d of %d trends had any dossier", nonEmpty, n)
+	}
+	t.Logf("%d trends compared, %d with dossiers", n, nonEmpty)
+}
