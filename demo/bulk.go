@@ -21,6 +21,7 @@ import (
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/schema"
 	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/tally"
 	"github.com/motcua/motcua/unit"
 )
 
@@ -186,6 +187,11 @@ func Bulk(ctx context.Context, cfg BulkConfig) (BulkStats, error) {
 	}
 	fmt.Fprintf(progress, "bulk: building the indexes, %s\n", time.Since(start).Round(time.Second))
 	if err := loader.Finish(ctx); err != nil {
+		return st, err
+	}
+	// The listeners did not see these histories: the reports recount
+	// until the tally is built from them (next start, or report rebuild).
+	if err := tally.New(db, nil).Invalidate(ctx); err != nil {
 		return st, err
 	}
 	st.Late = b.late

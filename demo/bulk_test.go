@@ -12,6 +12,8 @@ import (
 	"github.com/motcua/motcua/report"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
+	"github.com/motcua/motcua/tally"
+	"github.com/motcua/motcua/tally/tallytest"
 )
 
 // TestBulkIsSane: a few hundred bulk dossiers over two years, on both
@@ -102,6 +104,23 @@ func TestBulkIsSane(t *testing.T) {
 				t.Errorf("%s–%s: received %d, resolved %d", p.from.Format(time.DateOnly), p.to.Format(time.DateOnly), tot.Received, tot.Resolved)
 			}
 		}
+
+		// The listeners saw none of it: the tally waits for a rebuild, and
+		// once rebuilt equals the recount.
+		cal, err := calendar.NewStore(ctx, db, calendar.StoreConfig{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tl := tally.New(db, cal)
+		if ready, err := tl.Ready(ctx); err != nil || ready {
+			t.Fatalf("the tally is ready after a bulk load (%v)", err)
+		}
+		if err := r.RebuildTally(ctx, tl, cal); err != nil {
+			t.Fatal(err)
+		}
+		tallied := report.New(db).WithTally(tl)
+		tallytest.Compare(t, tallied, cal, time.Date(2021, 1, 1, 0, 0, 0, 0, calendar.Zone), time.Date(2023, 2, 1, 0, 0, 0, 0, calendar.Zone), 60, 8)
+		tallytest.CompareBottlenecks(t, tallied, r, cal, demo.ProvinceCode, time.Date(2021, 1, 1, 0, 0, 0, 0, calendar.Zone), time.Date(2023, 1, 1, 0, 0, 0, 0, calendar.Zone), 20, 9)
 
 		// A second load is refused: bulk rows go into an empty table only.
 		if _, err := demo.Bulk(ctx, demo.BulkConfig{DB: db, Dossiers: 10}); !errors.Is(err, dossier.ErrBulkNotEmpty) {

@@ -112,6 +112,14 @@ func (s *Store) Ready(ctx context.Context) (bool, error) {
 	return v == 1, err
 }
 
+// Invalidate marks the tally as not ready, so reports recount and the
+// next start (or motcua report rebuild) builds it again: for a writer of
+// histories that bypasses the listeners (demo.Bulk's benchmark loads).
+func (s *Store) Invalidate(ctx context.Context) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE tally_state SET value = 0 WHERE name = 'built'`)
+	return err
+}
+
 // share takes the tally's lock in share mode for a listener on
 // PostgreSQL, so a Replace (which takes it exclusively) neither misses
 // nor doubles an act committed while it reads. SQLite has one writer at a
