@@ -251,8 +251,11 @@ func (s *Store) openAt(ctx context.Context, x int64, spans bool, fn func(open)) 
 	var parts []string
 	var args []any
 	for c := 0; c <= len(classDays); c++ {
+		// end_at + 0: the range is the receptions', by the class index;
+		// PostgreSQL's planner otherwise took the end_at index and read
+		// every dossier ended since x (measured: 0.77 s against ms).
 		q := "SELECT " + cols + " FROM tally_dossiers d" + join + " WHERE d.span_class = " + strconv.Itoa(c) +
-			" AND d.received_at <= ? AND d.end_at > ?"
+			" AND d.received_at <= ? AND d.end_at + 0 > ?"
 		args = append(args, joinArgs...)
 		args = append(args, x, x)
 		if c < len(classDays) {

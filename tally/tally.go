@@ -52,7 +52,10 @@ const day = 24 * time.Hour / time.Millisecond
 
 // Length classes (tally_dossiers.span_class): a dossier open at x that
 // stayed open at most classDays[c] days was received after x minus that.
-var classDays = [...]int64{31, 366}
+// Most dossiers close within a day or a week (in the bulk data 57% within
+// a day), so "open at x" reads each class's few days of receptions, not
+// a month of them.
+var classDays = [...]int64{1, 7, 31, 366}
 
 // spanClass is the class of a dossier received at recv and ended at end.
 func spanClass(recv, end int64) int {

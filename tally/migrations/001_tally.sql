@@ -5,8 +5,8 @@
 -- One row per dossier: what it was when it ended, and while open the
 -- state the next act starts from. end_at is 4611686018427387904 (2^62)
 -- while open; span_class sorts dossiers by how long they stayed open
--- (0: up to 31 days, 1: up to 366, 2: longer or still open) so "open at
--- instant x" reads only the dossiers received shortly before x.
+-- (tally.classDays: up to 1, 7, 31 or 366 days, or longer or still open)
+-- so "open at instant x" reads only the dossiers received shortly before x.
 CREATE TABLE tally_dossiers (
 	dossier_id BIGINT PRIMARY KEY,
 	procedure_code TEXT NOT NULL,
@@ -16,7 +16,7 @@ CREATE TABLE tally_dossiers (
 	stop_at BIGINT NOT NULL DEFAULT 0,
 	received_at BIGINT,
 	end_at BIGINT NOT NULL,
-	span_class SMALLINT NOT NULL DEFAULT 2,
+	span_class SMALLINT NOT NULL DEFAULT 4,
 	outcome TEXT NOT NULL DEFAULT '',
 	end_unit_id BIGINT NOT NULL DEFAULT 0
 );
