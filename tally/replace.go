@@ -59,8 +59,7 @@ func (s *Store) Build(ctx context.Context, facts func(yield func(Fact) error) er
 
 func (s *Store) replace(ctx context.Context, facts func(yield func(Fact) error) error, unlessBuilt bool) error {
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
-		lock := `UPDATE tally_state SET value = value WHERE name = 'built'`
-		if _, err := tx.ExecContext(ctx, lock); err != nil {
+		if err := s.exclusive(ctx, tx); err != nil {
 			return err
 		}
 		if unlessBuilt {

@@ -123,15 +123,32 @@ func (s *Store) Invalidate(ctx context.Context) error {
 	return err
 }
 
+// lockKey is the tally's transaction-level advisory lock on PostgreSQL.
+const lockKey = 0x7a11e
+
 // share takes the tally's lock in share mode for a listener on
 // PostgreSQL, so a Replace (which takes it exclusively) neither misses
-// nor doubles an act committed while it reads. SQLite has one writer at a
-// time: nothing to take.
+// nor doubles an act committed while it reads. An advisory lock, not a
+// row lock: every act would otherwise write a lock into one hot row.
+// SQLite has one writer at a time: nothing to take.
 func (s *Store) share(ctx context.Context, tx *store.Tx) error {
 	if s.db.Dialect != store.Postgres {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `SELECT value FROM tally_state WHERE name = 'built' FOR SHARE`)
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock_shared(?)`, lockKey)
+	return err
+}
+
+// exclusive takes the tally's lock for a Replace: on PostgreSQL the
+// advisory lock every listener shares; on SQLite the write lock, by
+// writing.
+func (s *Store) exclusive(ctx context.Context, tx *store.Tx) error {
+	if s.db.Dialect == store.Postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, lockKey); err != nil {
+			return err
+		}
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE tally_state SET value = value WHERE name = 'built'`)
 	return err
 }
 
