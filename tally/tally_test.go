@@ -38,6 +38,7 @@ func TestTallyEqualsRecount(t *testing.T) {
 	if testing.Short() && os.Getenv("CI") != "true" {
 		t.Skip("generates a year and two months through the services")
 	}
+	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
 		// Ready and empty before the first act, so what follows is the
@@ -73,6 +74,7 @@ func TestTallyOfLiveDays(t *testing.T) {
 	if testing.Short() && os.Getenv("CI") != "true" {
 		t.Skip("generates two months through the services")
 	}
+	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
 		ready(t, db)
