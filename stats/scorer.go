@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/motcua/motcua/report"
 	"github.com/motcua/motcua/web"
 )
 
@@ -26,7 +27,9 @@ type Score struct {
 
 // publicScores is the scorecard of the unit with code for [from, to).
 func (s *Stats) publicScores(ctx context.Context, p web.Page, code string, from, to time.Time) (*Scores, error) {
-	sc, err := s.reports.Scorecard(ctx, code, from, to, s.cal)
+	sc, err := s.scores.get(ctx, s.now(), code, from, to, func(ctx context.Context, to time.Time) (report.Scorecard, error) {
+		return s.reports.Scorecard(ctx, code, from, to, s.cal)
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -47,6 +47,7 @@ type Stats struct {
 	cal     report.WorkCalendar
 	now     func() time.Time
 	pages   map[string]*template.Template
+	scores  *scoreCache // the public pages' scorecards
 }
 
 // Config is what the statistics pages are built from. Now defaults to time.Now.
@@ -70,7 +71,8 @@ func New(cfg Config) (*Stats, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Stats{web: cfg.Web, reports: cfg.Reports, units: cfg.Units, catalog: cfg.Catalog, cal: cfg.Calendar, now: now, pages: pages}, nil
+	return &Stats{web: cfg.Web, reports: cfg.Reports, units: cfg.Units, catalog: cfg.Catalog, cal: cfg.Calendar, now: now, pages: pages,
+		scores: &scoreCache{}}, nil
 }
 
 func (s *Stats) render(w http.ResponseWriter, code int, page string, data any) error {
