@@ -60,7 +60,9 @@ func TestScoreCache(t *testing.T) {
 			t.Errorf("%s: %d computations, want %d", tc.name, n, tc.calls)
 		}
 	}
-	failing := func(context.Context, time.Time) (report.Scorecard, error) { return report.Scorecard{}, errors.New("down") }
+	failing := func(context.Context, time.Time) (report.Scorecard, error) {
+		return report.Scorecard{}, errors.New("down")
+	}
 	past := time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)
 	for range 2 {
 		if _, err := c.get(ctx, now, "000.03.37.H40", from.AddDate(-1, 0, 0), past, failing); err == nil {
