@@ -72,8 +72,9 @@ func runReport(ctx context.Context, args []string, stdout io.Writer) error {
 // runReportRebuild is `motcua report rebuild`: the tally refilled from
 // every dossier's history in one transaction, for after a calendar change
 // that re-judges past deadlines (the tally judged each dossier when it
-// ended) or a restore of the dossier tables alone. Serving instances may
-// keep running: their acts wait for it, none is lost.
+// ended) or a restore of the dossier tables alone. On PostgreSQL serving
+// instances may keep running: their acts wait for it, none is lost. On
+// SQLite it holds the one writer throughout (docs/reports.md).
 func runReportRebuild(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("report rebuild", flag.ContinueOnError)
 	var dbf dbFlags
