@@ -41,13 +41,12 @@ type scoreEntry struct {
 // at most scoreTTL ago.
 func (c *scoreCache) get(ctx context.Context, now time.Time, code string, from, to time.Time,
 	compute func(ctx context.Context, to time.Time) (report.Scorecard, error)) (report.Scorecard, error) {
-	if !to.Before(now) {
-		to = now.Truncate(scoreTTL) // up to now: up to the last round ten minutes
-		if !from.Before(to) {
-			to = now
-		}
-	}
 	k := scoreKey{code: code, from: from.UnixMilli(), to: to.UnixMilli()}
+	if !to.Before(now) {
+		// Up to now: one entry per ten minutes, counted up to the moment
+		// it was computed (like the rest of the page then).
+		k.to = now.Truncate(scoreTTL).UnixMilli()
+	}
 	c.mu.Lock()
 	if e, ok := c.entries[k]; ok && now.Sub(e.at) < scoreTTL {
 		c.mu.Unlock()
