@@ -60,8 +60,8 @@ type engine struct {
 }
 
 // newEngine wires the services on db with clock and starts the simulators.
-// No notifier (the bus has only the tally's listeners): months of confirmations would fill the outbox with messages
-// to demo addresses.
+// No notifier (the bus carries only the tally's listeners): months of
+// confirmations would fill the outbox with messages to demo addresses.
 func newEngine(ctx context.Context, db *store.DB, dataDir string, clock *genClock) (*engine, error) {
 	e := &engine{clock: clock, db: db}
 	e.units = unit.NewStore(db, clock.Now)
