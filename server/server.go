@@ -21,6 +21,7 @@ import (
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/clientip"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/dvcqg"
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/forms"
 	"github.com/motcua/motcua/metrics"
@@ -61,6 +62,8 @@ type Config struct {
 	Postal PostalConfig
 	// Payment is the gateway that takes fees online (package payment).
 	Payment PaymentConfig
+	// DVCQG is the connection to the National Public Service Portal.
+	DVCQG DVCQGConfig
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (package clientip); none means the TCP peer is the client.
 	TrustedProxies []netip.Prefix
@@ -110,6 +113,13 @@ type App struct {
 	Routes []string
 	// Metrics is the Prometheus exposition, for a separate listener.
 	Metrics http.Handler
+	// DVCQG keeps the national portal's outbox and sync state; motcua
+	// serve runs PortalSync (sending it) and PortalPull (bringing in the
+	// dossiers filed there), both nil when not connected (package dvcqg).
+	DVCQG        *dvcqg.Service
+	PortalClient *dvcqg.Client
+	PortalSync   *dvcqg.Worker
+	PortalPull   *dvcqg.Puller
 	// Reorg checks, schedules and carries out reorganisation plans;
 	// motcua serve runs Reorg.RunDue for the scheduled ones.
 	Reorg *reorg.Service
@@ -156,6 +166,10 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		Owed: payment.Owed, // no delivery while a fee is owed
 	})
 	subscribeUnitAbolished(a.Events, a.Dossiers)
+	if err := newDVCQG(db, a, cfg); err != nil {
+		return nil, err
+	}
+	subscribePortalSync(a.Events, a.DVCQG)
 	// The tally follows every act, and every reorganisation after the
 	// dossier module's listeners have moved the dossiers it moves.
 	a.Tally = tally.New(db, cal)
@@ -271,6 +285,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}
 	if cfg.Payment.VNPaySimulator != nil {
 		a.Handler = withVNPaySimulator(a.Handler, cfg.Payment.VNPaySimulator)
+	}
+	if cfg.DVCQG.Simulator != nil {
+		a.Handler = withDVCQGSimulator(a.Handler, cfg.DVCQG.Simulator)
 	}
 	// The public address decides absolute URLs and transport headers for
 	// every response, the simulators' too.
