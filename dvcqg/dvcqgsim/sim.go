@@ -75,6 +75,7 @@ type Sim struct {
 	faults    []Fault
 	downUntil time.Time
 	delay     time.Duration
+	linger    time.Duration
 	filed     []filing
 	files     [][]byte
 }
@@ -128,6 +129,14 @@ func (s *Sim) Up() {
 func (s *Sim) Delay(d time.Duration) {
 	s.mu.Lock()
 	s.delay = d
+	s.mu.Unlock()
+}
+
+// Linger makes every call wait d after it was kept, before the answer:
+// a caller killed meanwhile never learns the portal has it.
+func (s *Sim) Linger(d time.Duration) {
+	s.mu.Lock()
+	s.linger = d
 	s.mu.Unlock()
 }
 
@@ -230,7 +239,7 @@ func (s *Sim) api(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.calls++
 	down := time.Now().Before(s.downUntil)
-	delay := s.delay
+	delay, linger := s.delay, s.linger
 	var fault Fault
 	if !down && len(s.faults) > 0 {
 		fault, s.faults = s.faults[0], s.faults[1:]
@@ -256,6 +265,13 @@ func (s *Sim) api(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := s.serve(req)
+	if linger > 0 {
+		select {
+		case <-time.After(linger):
+		case <-r.Context().Done():
+			return
+		}
+	}
 	switch fault {
 	case LostAck:
 		reply(w, http.StatusBadGateway, dvcqg.Reply{ErrorCode: "502", Message: "bad gateway"})
