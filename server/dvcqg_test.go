@@ -39,8 +39,10 @@ type portalEnv struct {
 
 func newPortalEnv(t *testing.T, db *store.DB) *portalEnv {
 	t.Helper()
-	sim := dvcqgsim.New(dvcqgsim.Config{Token: portalToken, Hang: time.Second})
-	srv := httptest.NewServer(sim)
+	srv := httptest.NewUnstartedServer(nil) // its address is known before the simulator is built
+	sim := dvcqgsim.New(dvcqgsim.Config{Token: portalToken, Hang: time.Second, BaseURL: "http://" + srv.Listener.Addr().String()})
+	srv.Config.Handler = sim
+	srv.Start()
 	t.Cleanup(srv.Close)
 	e := newEnvWith(t, db, func(c *server.Config) {
 		c.DVCQG = server.DVCQGConfig{URL: srv.URL + "/api", Token: portalToken, Pull: true}

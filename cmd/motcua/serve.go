@@ -40,6 +40,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	pf.register(fs)
 	var post postalFlags
 	post.register(fs)
+	var portalSync dvcqgFlags
+	portalSync.register(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -94,6 +96,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	portalNote := portalSync.configure(&cfg, ln.Addr().String(), loadDemo)
 	if err := prepare(ctx, db); err != nil {
 		return err
 	}
@@ -136,6 +139,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintln(stdout, payNote)
 	fmt.Fprintln(stdout, postNote)
+	fmt.Fprintln(stdout, portalNote)
 	// The notification worker runs beside the server and stops with it,
 	// before the database closes; a send in flight is released for later.
 	workerCtx, stopWorker := context.WithCancel(ctx)
@@ -167,6 +171,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	reorgDone := make(chan struct{})
 	go func() { app.Reorg.Run(workerCtx, time.Hour); close(reorgDone) }()
 	defer func() { stopWorker(); <-reorgDone }()
+	// The national portal: the outbox is sent in each dossier's order, and
+	// dossiers filed there come into the reception queue (package dvcqg).
+	if app.PortalSync != nil {
+		syncDone := make(chan struct{})
+		go func() { app.PortalSync.Run(workerCtx); close(syncDone) }()
+		defer func() { stopWorker(); <-syncDone }()
+	}
+	if app.PortalPull != nil {
+		pullDone := make(chan struct{})
+		go func() { app.PortalPull.Run(workerCtx); close(pullDone) }()
+		defer func() { stopWorker(); <-pullDone }()
+	}
 	// Files nothing refers to any more (deleted drafts') go once a day.
 	gcDone := make(chan struct{})
 	go func() { collectDaily(workerCtx, app.Dossiers, log); close(gcDone) }()

@@ -168,6 +168,8 @@ func (s *Sim) Calls() int   { s.mu.Lock(); defer s.mu.Unlock(); return s.calls }
 type Paper struct {
 	Component, Name string
 	Data            []byte
+	// Inline sends it as Base64 even when the simulator offers files by URL.
+	Inline bool
 }
 
 // File files a dossier on the portal, as a citizen would there, for the
@@ -183,7 +185,7 @@ func (s *Sim) File(f dvcqg.Filed, papers ...Paper) string {
 	f.TaiLieuNop = nil
 	for _, p := range papers {
 		doc := dvcqg.Document{TenTepDinhKem: p.Name, MaThanhPhanHoSo: p.Component}
-		if s.cfg.BaseURL != "" {
+		if s.cfg.BaseURL != "" && !p.Inline {
 			s.files = append(s.files, p.Data)
 			doc.URL = fmt.Sprintf("%s/files/%d", strings.TrimSuffix(s.cfg.BaseURL, "/"), len(s.files)-1)
 		} else {
