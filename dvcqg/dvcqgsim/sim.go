@@ -140,6 +140,45 @@ func (s *Sim) Linger(d time.Duration) {
 	s.mu.Unlock()
 }
 
+// Forget drops the last n steps of maHoSo (all of it with n < 0), as if
+// the portal had lost them: what reconciliation must find and repair.
+func (s *Sim) Forget(maHoSo string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.dossiers[maHoSo]
+	if d == nil {
+		return
+	}
+	var lost []dvcqg.Step
+	if n < 0 || n >= len(d.Steps) {
+		lost, d.Steps = d.Steps, nil
+	} else {
+		lost, d.Steps = d.Steps[len(d.Steps)-n:], d.Steps[:len(d.Steps)-n]
+	}
+	gone := map[string]bool{}
+	for _, st := range lost {
+		gone[st.IdDongBo] = true
+	}
+	if n < 0 {
+		delete(s.dossiers, maHoSo)
+		for k := range s.keys {
+			if strings.HasPrefix(k, maHoSo+"/") {
+				gone[k] = true
+			}
+		}
+	}
+	kept := s.arrivals[:0]
+	for _, k := range s.arrivals {
+		if !gone[k] {
+			kept = append(kept, k)
+		}
+	}
+	s.arrivals = kept
+	for k := range gone {
+		delete(s.keys, k)
+	}
+}
+
 // Get returns a copy of what the portal holds of maHoSo.
 func (s *Sim) Get(maHoSo string) (Dossier, bool) {
 	s.mu.Lock()
