@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/store"
 )
 
@@ -38,7 +39,10 @@ func (s *Service) Unsent(ctx context.Context) (int64, error) {
 // OutOfSync is a dossier the portal does not hold entirely.
 type OutOfSync struct {
 	DossierID int64
-	MaHoSo    string
+	// Code is motcua's code; MaHoSo the portal's (the same, unless the
+	// dossier was filed on the portal).
+	Code   string
+	MaHoSo string
 	// Waiting is how many calls are not sent yet; Failed, how many of them
 	// were given up (they wait for reconcile).
 	Waiting, Failed int
@@ -82,7 +86,21 @@ func (s *Service) OutOfSync(ctx context.Context, units []int64, limit int) ([]Ou
 		}
 		out = append(out, o)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(out))
+	for i, o := range out {
+		ids[i] = o.DossierID
+	}
+	refs, err := dossier.Refs(ctx, s.db, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Code = refs[out[i].DossierID].Code
+	}
+	return out, nil
 }
 
 // Rate is Decision 766's synchronisation figure: of the dossiers known to
@@ -90,8 +108,9 @@ func (s *Service) OutOfSync(ctx context.Context, units []int64, limit int) ([]Ou
 type Rate struct{ Synced, Total int64 }
 
 // SyncRate counts the dossiers received in [from, to) (all when both are
-// zero) and those of them synchronised.
-func (s *Service) SyncRate(ctx context.Context, from, to time.Time) (Rate, error) {
+// zero) by the given units (all units when nil) and those of them
+// synchronised.
+func (s *Service) SyncRate(ctx context.Context, units []int64, from, to time.Time) (Rate, error) {
 	var r Rate
 	lo, hi := int64(0), int64(1)<<62
 	if !from.IsZero() {
@@ -100,7 +119,16 @@ func (s *Service) SyncRate(ctx context.Context, from, to time.Time) (Rate, error
 	if !to.IsZero() {
 		hi = to.UnixMilli()
 	}
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(synced), 0) FROM dvcqg_sync WHERE received_at >= ? AND received_at < ?`,
-		lo, hi).Scan(&r.Total, &r.Synced)
+	q, args := `SELECT COUNT(*), COALESCE(SUM(synced), 0) FROM dvcqg_sync WHERE received_at >= ? AND received_at < ?`, []any{lo, hi}
+	if units != nil {
+		if len(units) == 0 {
+			return r, nil
+		}
+		q += ` AND receiving_unit_id IN (` + store.Placeholders(len(units)) + `)`
+		for _, u := range units {
+			args = append(args, u)
+		}
+	}
+	err := s.db.QueryRowContext(ctx, q, args...).Scan(&r.Total, &r.Synced)
 	return r, err
 }

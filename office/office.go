@@ -4,11 +4,13 @@
 package office
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"html/template"
 	"net/http"
 
+	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/web"
 )
 
@@ -25,7 +27,13 @@ type Office struct {
 	notify   Notify
 	postal   Postal
 	payments Payments // fees (nil: off)
-	pages    map[string]*template.Template
+	// portal is the national portal sync (nil: off); reach names the units
+	// where an officer holds a right; portalConnected says whether calls
+	// are being sent.
+	portal          PortalSync
+	reach           func(ctx context.Context, a *auth.Actor, r auth.Right) ([]int64, error)
+	portalConnected bool
+	pages           map[string]*template.Template
 }
 
 // Config is what the back-office pages are built from. Payments may be
@@ -39,6 +47,11 @@ type Config struct {
 	Notify   Notify
 	Postal   Postal
 	Payments Payments
+	// PortalSync, Reach and PortalConnected feed the national portal sync
+	// page (/can-bo/dong-bo-cong-dvc); PortalSync nil: the page says it is off.
+	PortalSync      PortalSync
+	Reach           func(ctx context.Context, a *auth.Actor, r auth.Right) ([]int64, error)
+	PortalConnected bool
 }
 
 // New parses the templates and merges the messages into the shared catalog.
@@ -48,7 +61,8 @@ func New(cfg Config) (*Office, error) {
 		return nil, err
 	}
 	return &Office{web: cfg.Web, catalog: cfg.Catalog, units: cfg.Units, dossiers: cfg.Dossiers, forms: cfg.Forms,
-		notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, pages: pages}, nil
+		notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, pages: pages,
+		portal: cfg.PortalSync, reach: cfg.Reach, portalConnected: cfg.PortalConnected}, nil
 }
 
 func (o *Office) render(w http.ResponseWriter, code int, page string, data any) error {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/dvcqg"
 	"github.com/motcua/motcua/store"
 )
@@ -60,6 +61,12 @@ func newDVCQG(db *store.DB, a *App, cfg Config) error {
 			}})
 	}
 	return nil
+}
+
+// reach is where an officer holds a right (unit.Store.Reach), for the
+// back office's portal sync page.
+func (a *App) reach(ctx context.Context, actor *auth.Actor, r auth.Right) ([]int64, error) {
+	return a.Units.Reach(ctx, a.DB, actor, r)
 }
 
 // withDVCQGSimulator serves the portal simulator beside the application.

@@ -217,7 +217,7 @@ func testPortalPush(t *testing.T, p *portalEnv) {
 	if got, err := dvcqg.ParseTime(r.NgayTiepNhan); err != nil || got.Hour() != 9 {
 		t.Fatalf("NgayTiepNhan %q is not 09:00 Vietnam time: %v", r.NgayTiepNhan, err)
 	}
-	rate, err := p.app.DVCQG.SyncRate(ctx, time.Time{}, time.Time{})
+	rate, err := p.app.DVCQG.SyncRate(ctx, nil, time.Time{}, time.Time{})
 	if err != nil || rate.Total != 1 || rate.Synced != 1 {
 		t.Fatalf("sync rate %+v, %v", rate, err)
 	}
@@ -245,6 +245,16 @@ func testPortalOutage(t *testing.T, p *portalEnv) {
 	out, err := p.app.DVCQG.OutOfSync(t.Context(), []int64{p.unitID(demo.GiaLamCode)}, 10)
 	if err != nil || len(out) != 2 || out[0].LastError == "" || out[0].Waiting == 0 {
 		t.Fatalf("out of sync during the outage: %+v, %v", out, err)
+	}
+	// The desk sees them on its sync page, with the portal's answer; an
+	// officer of another commune does not.
+	status, body, _ := p.officeLogin("gialam.tiepnhan").get("/can-bo/dong-bo-cong-dvc")
+	if status != 200 || !strings.Contains(body, a) || !strings.Contains(body, b) || !strings.Contains(body, "HTTP 503") ||
+		!strings.Contains(body, "Đã đồng bộ 0 trên 2 hồ sơ") {
+		t.Fatalf("sync page: %d\n%s", status, body)
+	}
+	if _, body, _ := p.officeLogin("huyen.tiepnhan").get("/can-bo/dong-bo-cong-dvc"); strings.Contains(body, a) {
+		t.Fatalf("the district desk sees a Gia Lâm dossier it never handled:\n%s", body)
 	}
 	p.sim.Up()
 	p.sync(w, 20*time.Second)
@@ -337,7 +347,7 @@ func TestPortalReconcile(t *testing.T) {
 			!strings.Contains(out.String(), "Cổng chưa có hồ sơ") {
 			t.Fatalf("report: %q, %v", out.String(), err)
 		}
-		if r, _ := p.app.DVCQG.SyncRate(ctx, time.Time{}, time.Time{}); r.Synced != 1 || r.Total != 3 {
+		if r, _ := p.app.DVCQG.SyncRate(ctx, nil, time.Time{}, time.Time{}); r.Synced != 1 || r.Total != 3 {
 			t.Fatalf("sync rate after reconcile %+v, want 1 of 3", r)
 		}
 		p.sync(p.worker("w1"), 10*time.Second)

@@ -155,6 +155,7 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /cong-khai":                                   {who: public, path: fixed("/cong-khai")},
 	"GET /cong-khai/{unit}":                            {who: public, path: fixed("/cong-khai/" + demo.DistrictCode)},
 	"GET /can-bo/thong-bao":                            {who: officers, path: fixed("/can-bo/thong-bao")},
+	"GET /can-bo/dong-bo-cong-dvc":                     {who: officers, path: fixed("/can-bo/dong-bo-cong-dvc")},
 	"GET /can-bo/ho-so":                                {who: officers, path: fixed("/can-bo/ho-so")},
 	"GET /can-bo/ho-so/{code}":                         {who: scoped, right: auth.ReadDossier, path: office("")},
 	"POST /can-bo/ho-so/{code}/thao-tac/{action}":      {who: scoped, right: auth.ReadDossier, path: office("/thao-tac/refuse")},

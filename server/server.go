@@ -217,7 +217,8 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	back, err := office.New(office.Config{Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers,
-		Forms: a.Forms, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments})
+		Forms: a.Forms, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments,
+		PortalSync: a.DVCQG, Reach: a.reach, PortalConnected: a.PortalSync != nil})
 	if err != nil {
 		return nil, err
 	}
