@@ -249,6 +249,15 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 			}
 			return out, err
 		})
+	m.Gauge("motcua_dvcqg_calls", "Calls to the national public service portal in the outbox by status (pending, sending, sent, failed).",
+		[]string{"status"}, func(ctx context.Context) ([]metrics.Count, error) {
+			counts, err := a.DVCQG.Counts(ctx)
+			out := make([]metrics.Count, 0, len(counts))
+			for st, n := range counts {
+				out = append(out, metrics.Count{Labels: []string{st}, Value: n})
+			}
+			return out, err
+		})
 
 	mux := &routeList{ServeMux: http.NewServeMux()}
 	(&api.Server{Auth: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Ratings: a.Ratings, Reports: a.Reports, Forms: a.Forms, Postal: a.Postal, Payments: a.Payments, Calendar: cal, Log: cfg.Log, Trust: cfg.Trust,
