@@ -18,6 +18,7 @@ import (
 	postal "github.com/motcua/motcua/postal/migrations"
 	rating "github.com/motcua/motcua/rating/migrations"
 	reorg "github.com/motcua/motcua/reorg/migrations"
+	sohoa "github.com/motcua/motcua/sohoa/migrations"
 	"github.com/motcua/motcua/store"
 	tally "github.com/motcua/motcua/tally/migrations"
 	unit "github.com/motcua/motcua/unit/migrations"
@@ -39,6 +40,7 @@ func Modules() []store.Module {
 		audit.Module,
 		reorg.Module,
 		tally.Module,
+		sohoa.Module,
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/forms"
 	"github.com/motcua/motcua/notify"
+	"github.com/motcua/motcua/sohoa"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/unit"
 )
@@ -51,6 +52,12 @@ func subscribeUnitAbolished(bus *event.Bus, dossiers *dossier.Service) {
 func subscribeDossierTransitioned(bus *event.Bus, n *notify.Service, log *audit.Log) {
 	n.Subscribe(bus)
 	log.Subscribe(bus)
+}
+
+// subscribeDigitisation gives each result its result code and puts it in
+// the applicant's data store, in the transaction that makes the result.
+func subscribeDigitisation(bus *event.Bus, s *sohoa.Service) {
+	event.Subscribe(bus, "sohoa.ResultCodes", s.OnTransitioned)
 }
 
 // buildTally fills the tally from the history on the first start of a

@@ -52,6 +52,14 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /api/v1/dossiers/{code}/files/{id}": {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string {
 		return "/api/v1/dossiers/" + tg.dossier + "/files/" + strconv.FormatInt(tg.file, 10)
 	}},
+	"POST /api/v1/dossiers/{code}/files/{id}/digitise": {who: scoped, right: auth.ReadDossier, only: desk, noCitizens: true, path: func(tg *scopeTarget) string {
+		return "/api/v1/dossiers/" + tg.dossier + "/files/" + strconv.FormatInt(tg.file, 10) + "/digitise"
+	}},
+	"GET /api/v1/dossiers/{code}/digitised": {who: scoped, right: auth.ReadDossier, path: apiDossier("/digitised")},
+	"POST /api/v1/dossiers/{code}/reuse": {who: scoped, right: auth.ReadDossier, only: desk, path: apiDossier("/reuse"),
+		json: map[string]any{"paper": "TP.khong-co", "component": "x"}, absent: []string{"paper_not_found"}},
+	"GET /api/v1/digitised":                         {who: account, path: fixed("/api/v1/digitised?q=TP")},
+	"GET /api/v1/me/data-store":                     {who: account, path: fixed("/api/v1/me/data-store")},
 	"POST /api/v1/dossiers/{code}/rating":           {who: applicant, path: apiDossier("/rating"), json: map[string]any{"score": "nope"}},
 	"GET /api/v1/ratings":                           {who: officers, path: fixed("/api/v1/ratings")},
 	"GET /api/v1/dossiers/{code}/forms/{form}":      {who: scoped, right: auth.ReadDossier, path: apiDossier("/forms/01")},

@@ -32,6 +32,7 @@ import (
 	"github.com/motcua/motcua/rating"
 	"github.com/motcua/motcua/reorg"
 	"github.com/motcua/motcua/report"
+	"github.com/motcua/motcua/sohoa"
 	"github.com/motcua/motcua/stats"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/tally"
@@ -110,6 +111,9 @@ type App struct {
 	Routes []string
 	// Metrics is the Prometheus exposition, for a separate listener.
 	Metrics http.Handler
+	// Sohoa digitises papers and results and keeps the citizens' data
+	// stores (Circular 01/2023/TT-VPCP).
+	Sohoa *sohoa.Service
 	// Reorg checks, schedules and carries out reorganisation plans;
 	// motcua serve runs Reorg.RunDue for the scheduled ones.
 	Reorg *reorg.Service
@@ -156,6 +160,8 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		Owed: payment.Owed, // no delivery while a fee is owed
 	})
 	subscribeUnitAbolished(a.Events, a.Dossiers)
+	a.Sohoa = sohoa.New(db, a.Dossiers, a.Units, sohoa.Config{Now: cfg.Now})
+	subscribeDigitisation(a.Events, a.Sohoa)
 	// The tally follows every act, and every reorganisation after the
 	// dossier module's listeners have moved the dossiers it moves.
 	a.Tally = tally.New(db, cal)
@@ -237,7 +243,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 
 	mux := &routeList{ServeMux: http.NewServeMux()}
 	(&api.Server{Auth: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Ratings: a.Ratings, Reports: a.Reports, Forms: a.Forms, Postal: a.Postal, Payments: a.Payments, Calendar: cal, Log: cfg.Log, Trust: cfg.Trust,
-		Audit: a.Audit, Now: cfg.Now}).Register(mux)
+		Audit: a.Audit, Now: cfg.Now, Sohoa: a.Sohoa}).Register(mux)
 	w.Register(mux)
 	w.RegisterLogin(mux, login)
 	w.RegisterAccount(mux, accountPages)
