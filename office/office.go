@@ -25,6 +25,7 @@ type Office struct {
 	notify   Notify
 	postal   Postal
 	payments Payments // fees (nil: off)
+	sohoa    Digitiser
 	pages    map[string]*template.Template
 }
 
@@ -39,6 +40,8 @@ type Config struct {
 	Notify   Notify
 	Postal   Postal
 	Payments Payments
+	// Sohoa digitises papers at the desk (package sohoa).
+	Sohoa Digitiser
 }
 
 // New parses the templates and merges the messages into the shared catalog.
@@ -48,7 +51,7 @@ func New(cfg Config) (*Office, error) {
 		return nil, err
 	}
 	return &Office{web: cfg.Web, catalog: cfg.Catalog, units: cfg.Units, dossiers: cfg.Dossiers, forms: cfg.Forms,
-		notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, pages: pages}, nil
+		notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, sohoa: cfg.Sohoa, pages: pages}, nil
 }
 
 func (o *Office) render(w http.ResponseWriter, code int, page string, data any) error {

@@ -12,6 +12,8 @@ func (o *Office) Register(mux web.Mux) {
 	mux.HandleFunc("POST /can-bo/ho-so/{code}/thao-tac/{action}", o.officer(o.act))
 	mux.HandleFunc("POST /can-bo/ho-so/{code}/tai-len/{component}", o.officer(o.upload))
 	mux.HandleFunc("GET /can-bo/ho-so/{code}/tep/{id}", o.officer(o.file))
+	mux.HandleFunc("POST /can-bo/ho-so/{code}/so-hoa/{id}", o.officer(o.digitise))
+	mux.HandleFunc("GET /can-bo/so-hoa", o.officer(o.searchPapers))
 	mux.HandleFunc("GET /can-bo/ho-so/{code}/bien-nhan", o.officer(o.receipt))
 	mux.HandleFunc("POST /can-bo/ho-so/{code}/van-don", o.officer(o.createShipment))
 	mux.HandleFunc("POST /can-bo/ho-so/{code}/van-don/cap-nhat", o.officer(o.refreshShipment))

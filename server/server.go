@@ -204,12 +204,12 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	site, err := portal.New(portal.Config{Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers, Ratings: a.Ratings,
-		Trust: cfg.Trust, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments})
+		Trust: cfg.Trust, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Store: a.Sohoa})
 	if err != nil {
 		return nil, err
 	}
 	back, err := office.New(office.Config{Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers,
-		Forms: a.Forms, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments})
+		Forms: a.Forms, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Sohoa: a.Sohoa})
 	if err != nil {
 		return nil, err
 	}

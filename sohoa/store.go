@@ -191,7 +191,8 @@ func (s *Service) AttachFromStore(ctx context.Context, a *auth.Actor, code, comp
 	return r, nil
 }
 
-// mayReuse says whether a may attach p to dossier d (see AttachFromStore).
+// mayReuse says whether a may attach p to dossier d (see AttachFromStore);
+// d is nil for a draft, which only its citizen author fills from the store.
 func (s *Service) mayReuse(ctx context.Context, a *auth.Actor, p *Paper, d *dossier.Dossier) (bool, error) {
 	if a.IsCitizen() {
 		if p.holderID == a.ID {
@@ -201,6 +202,9 @@ func (s *Service) mayReuse(ctx context.Context, a *auth.Actor, p *Paper, d *doss
 			id := s.cfg.VerifiedIDNumber(a)
 			return id != "" && id == p.HolderIDNumber, nil
 		}
+		return false, nil
+	}
+	if d == nil {
 		return false, nil
 	}
 	if p.HolderIDNumber != "" && p.HolderIDNumber == d.Applicant.IDNumber {

@@ -56,3 +56,18 @@ CREATE TABLE sohoa_reuses (
 );
 CREATE INDEX sohoa_reuses_paper ON sohoa_reuses(paper_id);
 CREATE INDEX sohoa_reuses_dossier ON sohoa_reuses(dossier_id);
+
+-- A paper picked from the store for a draft of the online wizard: when
+-- the draft is filed, each pick still among the dossier's files becomes a
+-- reuse (sohoa_reuses) and the pick is deleted. Drafts are the dossier
+-- module's: no foreign key, a deleted draft leaves its picks unused.
+CREATE TABLE sohoa_draft_picks (
+	id AUTOID,
+	draft_id BIGINT NOT NULL,
+	paper_id BIGINT NOT NULL REFERENCES sohoa_papers(id),
+	component TEXT NOT NULL,
+	sha256 TEXT NOT NULL,
+	by_id BIGINT REFERENCES users(id),
+	at BIGINT NOT NULL
+);
+CREATE INDEX sohoa_draft_picks_draft ON sohoa_draft_picks(draft_id);
