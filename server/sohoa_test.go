@@ -14,7 +14,7 @@ import (
 // paperView is the part of the API's digitised paper the tests read.
 type paperView struct {
 	Code, Kind, Dossier, Component, Unit, SHA256 string
-	FileID                                       int64 `json:"file_id"`
+	FileID                                       int64  `json:"file_id"`
 	HolderIDNumber                               string `json:"holder_id_number"`
 	Reuses                                       []struct {
 		Paper, Dossier, Component, By string
