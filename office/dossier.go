@@ -41,6 +41,7 @@ type componentView struct {
 	dossier.CheckItem
 	Previews []preview
 	Upload   *uploadForm
+	Reuse    *reuseForm // a digitised paper instead of a scan (package sohoa)
 }
 
 // preview is a file with how the page shows it: PDFs in a frame, scans as images.
@@ -318,6 +319,8 @@ func notice(p web.Page, r *http.Request) string {
 		return p.T("office.notice.uploaded")
 	case q.Get("so-hoa") == "ok":
 		return p.T("office.notice.digitised")
+	case q.Get("dung-lai") == "ok":
+		return p.T("office.notice.reused")
 	}
 	return ""
 }
@@ -326,7 +329,7 @@ func notice(p web.Page, r *http.Request) string {
 var uploadErrors = []string{"file_type_not_allowed", "file_too_large", "empty_file", "upload_closed",
 	"upload_not_permitted", "unknown_component", "no_file", "file_infected", "file_too_large_to_scan",
 	"scanner_unavailable", "too_many_component_files", "dossier_files_too_large",
-	"already_digitised", "digitise_not_permitted", "digitise_not_component"}
+	"already_digitised", "digitise_not_permitted", "digitise_not_component", "paper_not_found"}
 
 func uploadError(p web.Page, r *http.Request) string {
 	code := r.URL.Query().Get("loi")

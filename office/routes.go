@@ -13,6 +13,7 @@ func (o *Office) Register(mux web.Mux) {
 	mux.HandleFunc("POST /can-bo/ho-so/{code}/tai-len/{component}", o.officer(o.upload))
 	mux.HandleFunc("GET /can-bo/ho-so/{code}/tep/{id}", o.officer(o.file))
 	mux.HandleFunc("POST /can-bo/ho-so/{code}/so-hoa/{id}", o.officer(o.digitise))
+	mux.HandleFunc("POST /can-bo/ho-so/{code}/dung-lai/{component}", o.officer(o.reuse))
 	mux.HandleFunc("GET /can-bo/so-hoa", o.officer(o.searchPapers))
 	mux.HandleFunc("GET /can-bo/ho-so/{code}/bien-nhan", o.officer(o.receipt))
 	mux.HandleFunc("POST /can-bo/ho-so/{code}/van-don", o.officer(o.createShipment))

@@ -20,6 +20,16 @@ type Digitiser interface {
 	Digitise(ctx context.Context, a *auth.Actor, code string, fileID int64) (*sohoa.Paper, error)
 	Papers(ctx context.Context, a *auth.Actor, code string) ([]sohoa.Paper, error)
 	Search(ctx context.Context, a *auth.Actor, q string) ([]sohoa.Paper, error)
+	AttachFromStore(ctx context.Context, a *auth.Actor, code, component, paper string) (*sohoa.Reuse, error)
+}
+
+// reuseForm offers the desk, for a component of a dossier still taking
+// files, a digitised paper instead of a new scan: the code typed, with
+// the papers of the same applicant (ID number) its units hold suggested.
+type reuseForm struct {
+	Action, CSRF, Label, Submit string
+	Key                         string
+	Suggest                     []string
 }
 
 // markDigitised shows each component file's digitisation code and each
@@ -38,6 +48,25 @@ func (o *Office) markDigitised(ctx context.Context, a *auth.Actor, d *dossier.Do
 		codes[pp.FileID] = pp.Code
 	}
 	desk := a.HoldsAt(d.ReceivingUnitID(), auth.Reception)
+	if p.CanUpload {
+		var suggest []string
+		if d.Applicant.IDNumber != "" {
+			found, err := o.sohoa.Search(ctx, a, d.Applicant.IDNumber)
+			if err != nil {
+				return err
+			}
+			for _, pp := range found {
+				if pp.HolderIDNumber == d.Applicant.IDNumber && pp.Dossier != d.Code {
+					suggest = append(suggest, pp.Code)
+				}
+			}
+		}
+		for i := range p.Components {
+			key := p.Components[i].Component.Key
+			p.Components[i].Reuse = &reuseForm{Action: "/can-bo/ho-so/" + d.Code + "/dung-lai/" + key, CSRF: p.CSRF, Key: key,
+				Label: p.T("office.reuse.label", p.Components[i].Component.Name), Submit: p.T("office.reuse.submit"), Suggest: suggest}
+		}
+	}
 	mark := func(v *preview) {
 		if c := codes[v.ID]; c != "" {
 			v.Paper = p.T("office.digitised.code", c)
@@ -96,4 +125,21 @@ func (o *Office) searchPapers(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		}
 	}
 	return o.render(w, http.StatusOK, "digitised", p)
+}
+
+// reuse attaches a digitised paper, by its code, to a component of the
+// dossier instead of a new scan (sohoa.Service.AttachFromStore logs it).
+func (o *Office) reuse(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+	code := r.PathValue("code")
+	_, err := o.sohoa.AttachFromStore(r.Context(), a, code, r.PathValue("component"), r.PostFormValue("paper"))
+	var pe *problem.Error
+	switch {
+	case err == nil:
+		http.Redirect(w, r, dossierURL(code)+"?dung-lai=ok#thanh-phan", http.StatusSeeOther)
+		return nil
+	case !errors.As(err, &pe) || errors.Is(err, problem.ErrForbidden) || pe.Code == "dossier_not_found":
+		return err
+	}
+	http.Redirect(w, r, dossierURL(code)+"?loi="+url.QueryEscape(pe.Code)+"#thanh-phan", http.StatusSeeOther)
+	return nil
 }

@@ -97,9 +97,27 @@ func TestDigitisationPages(t *testing.T) {
 		if p := b.get("/kho-du-lieu"); !p.has("trong hồ sơ " + rc[1] + ", bởi") {
 			t.Fatalf("the store page does not log the reuse in %s\n%s", rc[1], mainOf(p.body))
 		}
+
+		// At the counter: a new dossier for the same person; the desk is
+		// offered the paper by its applicant's ID number and reuses it.
+		in := submission(e.procedure(signatureProc), demo.GiaLamCode)
+		in["channel"] = "counter"
+		var c dossierView
+		e.must(e.call("gialam.tiepnhan", "POST", "/api/v1/dossiers", in, &c), 201)
+		_, body, _ = desk.get("/can-bo/ho-so/" + c.Code)
+		reuse := "/can-bo/ho-so/" + c.Code + "/dung-lai/" + first.Component
+		if !regexp.MustCompile(`action="`+regexp.QuoteMeta(reuse)+`"`).MatchString(body) || !regexp.MustCompile(`<option value="`+regexp.QuoteMeta(code)+`">`).MatchString(body) {
+			t.Fatal("the counter dossier's page does not offer the applicant's digitised paper")
+		}
+		if _, body, final := desk.post(reuse, url.Values{"paper": {"TP.khong-co"}}); final != "/can-bo/ho-so/"+c.Code+"?loi=paper_not_found" || !regexp.MustCompile(`Không tìm thấy giấy tờ số hóa với mã này`).MatchString(body) {
+			t.Fatalf("an unknown code at the counter: %s", final)
+		}
+		if _, _, final := desk.post(reuse, url.Values{"paper": {code}}); final != "/can-bo/ho-so/"+c.Code+"?dung-lai=ok" {
+			t.Fatalf("reuse at the counter: %s", final)
+		}
 		var store papersView
 		e.must(e.call("congdan", "GET", "/api/v1/me/data-store", nil, &store), 200)
-		if rs := store.Papers[0].Reuses; len(rs) != 1 || rs[0].Dossier != rc[1] || rs[0].FileID == 0 {
+		if rs := store.Papers[0].Reuses; len(rs) != 2 || rs[0].Dossier != rc[1] || rs[0].FileID == 0 || rs[1].Dossier != c.Code || rs[1].By == "" {
 			t.Fatalf("reuse log: %+v", store.Papers[0])
 		}
 	})
