@@ -45,9 +45,11 @@ func TestDigitisationPages(t *testing.T) {
 
 		b := e.portalVisitor(t, "")
 		b.login("congdan")
-		if p := b.get("/kho-du-lieu"); p.status != 200 || !p.has(code) || !p.has("Chưa được dùng lại.") {
-			t.Fatalf("store page: %d\n%s", p.status, mainOf(p.body))
+		sp := b.get("/kho-du-lieu")
+		if sp.status != 200 || !sp.has(code) || !sp.has("Chưa được dùng lại.") {
+			t.Fatalf("store page: %d\n%s", sp.status, mainOf(sp.body))
 		}
+		sp.wellFormed(t, "vi")
 
 		// The wizard: steps 1 and 2, then the paper from the store for the
 		// first component and an upload for the others.
@@ -64,6 +66,7 @@ func TestDigitisationPages(t *testing.T) {
 		if p.url.Path != draft+"/tai-lieu" {
 			t.Fatalf("step 2 → %s\n%s", p.url, mainOf(p.body))
 		}
+		p.wellFormed(t, "vi")
 		pick := draft + "/tai-lieu/" + first.Component + "/kho"
 		if !p.has(`action="`+pick+`"`) || !p.has(`<option value="`+code+`">`) {
 			t.Fatalf("the files step offers no paper from the store\n%s", mainOf(p.body))

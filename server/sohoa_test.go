@@ -187,6 +187,16 @@ func TestDigitisationAndDataStore(t *testing.T) {
 		if got := e.papers("c2.tiepnhan", "/api/v1/digitised?q=037085001234"); len(got) != 0 {
 			t.Fatalf("another commune's desk found %v", paperCodes(got))
 		}
+		// Nor may it reuse A's paper for someone else: the paper is neither
+		// that applicant's nor of a dossier the desk may read.
+		stranger := submission(p, "000.03.07.H40")
+		stranger["channel"] = "counter"
+		stranger["applicant"] = map[string]string{"name": "Trần Thị Bình", "id_number": "001190000001", "phone": "0987654321"}
+		var sd dossierView
+		e.must(e.call("c2.tiepnhan", "POST", "/api/v1/dossiers", stranger, &sd), 201)
+		if r := e.call("c2.tiepnhan", "POST", "/api/v1/dossiers/"+sd.Code+"/reuse", map[string]string{"paper": codes[0], "component": comp}, nil); r.status != 404 || r.errCode() != "paper_not_found" {
+			t.Fatalf("another commune reused A's paper: %d %s", r.status, r.body)
+		}
 		if got := paperCodes(e.papers("congdan", "/api/v1/digitised?q=KQ")); len(got) != 1 || got[0] != result.Code {
 			t.Fatalf("citizen's search: %v", got)
 		}
