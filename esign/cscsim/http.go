@@ -58,14 +58,14 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in struct {
-		UserID        string `json:"userID"`
-		CredentialID  string `json:"credentialID"`
-		Certificates  string `json:"certificates"`
-		NumSignatures int    `json:"numSignatures"`
+		UserID        string   `json:"userID"`
+		CredentialID  string   `json:"credentialID"`
+		Certificates  string   `json:"certificates"`
+		NumSignatures int      `json:"numSignatures"`
 		Hashes        []string `json:"hashes"`
-		HashAlgorithm string `json:"hashAlgorithmOID"`
-		SignAlgo      string `json:"signAlgo"`
-		SAD           string `json:"SAD"`
+		HashAlgorithm string   `json:"hashAlgorithmOID"`
+		SignAlgo      string   `json:"signAlgo"`
+		SAD           string   `json:"SAD"`
 		AuthData      []struct {
 			ID    string `json:"id"`
 			Value string `json:"value"`
