@@ -25,6 +25,7 @@ type Office struct {
 	notify   Notify
 	postal   Postal
 	payments Payments // fees (nil: off)
+	esign    ESign    // in-app signing links (nil: off)
 	pages    map[string]*template.Template
 }
 
@@ -39,6 +40,7 @@ type Config struct {
 	Notify   Notify
 	Postal   Postal
 	Payments Payments
+	ESign    ESign
 }
 
 // New parses the templates and merges the messages into the shared catalog.
@@ -48,7 +50,7 @@ func New(cfg Config) (*Office, error) {
 		return nil, err
 	}
 	return &Office{web: cfg.Web, catalog: cfg.Catalog, units: cfg.Units, dossiers: cfg.Dossiers, forms: cfg.Forms,
-		notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, pages: pages}, nil
+		notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, esign: cfg.ESign, pages: pages}, nil
 }
 
 func (o *Office) render(w http.ResponseWriter, code int, page string, data any) error {

@@ -29,6 +29,7 @@ type Portal struct {
 	notify   Notify
 	postal   Postal
 	payments Payments // fees and online payment (nil: off)
+	esign    ESign    // the signed e-result (nil: off)
 }
 
 // Config is what the citizens' pages are built from. Payments may be nil
@@ -44,6 +45,7 @@ type Config struct {
 	Notify   Notify
 	Postal   Postal
 	Payments Payments
+	ESign    ESign
 }
 
 // New parses the portal's templates and merges its messages into the
@@ -54,7 +56,7 @@ func New(cfg Config) (*Portal, error) {
 		return nil, err
 	}
 	return &Portal{web: cfg.Web, catalog: cfg.Catalog, units: cfg.Units, dossiers: cfg.Dossiers, ratings: cfg.Ratings, pages: pages,
-		trust: cfg.Trust, notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments}, nil
+		trust: cfg.Trust, notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, esign: cfg.ESign}, nil
 }
 
 func (p *Portal) render(w http.ResponseWriter, code int, page string, data any) error {

@@ -9,6 +9,7 @@ import (
 	"github.com/motcua/motcua/audit"
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/esign"
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/forms"
 	"github.com/motcua/motcua/notify"
@@ -51,6 +52,14 @@ func subscribeUnitAbolished(bus *event.Bus, dossiers *dossier.Service) {
 func subscribeDossierTransitioned(bus *event.Bus, n *notify.Service, log *audit.Log) {
 	n.Subscribe(bus)
 	log.Subscribe(bus)
+}
+
+// subscribeESign issues a result signed in the application in the
+// approval's transaction (package esign); nothing when signing is off.
+func subscribeESign(bus *event.Bus, s *esign.Service) {
+	if s != nil {
+		event.Subscribe(bus, "esign.Issue", s.OnTransitioned)
+	}
 }
 
 // buildTally fills the tally from the history on the first start of a
