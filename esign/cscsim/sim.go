@@ -274,3 +274,37 @@ func authKey(otp string, hashes []string) string {
 }
 
 var _ http.Handler = (*Sim)(nil)
+
+// DemoSeal issues a software key certified by the simulator's CA for
+// org: the demo's stand-in for the organisation's seal when no PKCS#11
+// token is given. Production seals live on a token or HSM.
+func (s *Sim) DemoSeal(org string) (crypto.Signer, []*x509.Certificate, error) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.mu.Lock()
+	s.serial++
+	serial := s.serial
+	s.mu.Unlock()
+	now := time.Now()
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(serial),
+		Subject:      pkix.Name{CommonName: org, Organization: []string{org}, Country: []string{"VN"}},
+		NotBefore:    now.AddDate(-1, 0, 0), NotAfter: now.AddDate(2, 0, 0),
+		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection},
+	}
+	if s.cfg.BaseURL != "" {
+		tmpl.CRLDistributionPoints = []string{s.cfg.BaseURL + "/crl"}
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, s.caCert, key.Public(), s.caKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, nil, err
+	}
+	return key, []*x509.Certificate{cert, s.caCert}, nil
+}
