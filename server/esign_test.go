@@ -3,9 +3,11 @@ package server_test
 import (
 	"bytes"
 	"crypto/x509"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,6 +30,9 @@ type esignWorld struct {
 	trust *x509.CertPool
 	seal  *sign.Key
 	tsa   *signtest.TSA
+	// beforeSignHash, when set, runs once as the simulator receives a
+	// signHash: a colleague acting while the leader signs.
+	beforeSignHash atomic.Pointer[func()]
 }
 
 func newESignWorld(t *testing.T) *esignWorld {
@@ -62,7 +67,15 @@ func (w *esignWorld) configure(t *testing.T) func(*server.Config) {
 		w.trust.AddCert(sim.CA())
 		w.trust.AddCert(w.ca.Cert)
 		cfg.Trust = w.trust
-		cfg.ESign = server.ESignConfig{Seal: w.seal, TSA: w.tsa.Client(), Simulator: sim}
+		hooked := http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/signatures/signHash") {
+				if f := w.beforeSignHash.Swap(nil); f != nil {
+					(*f)()
+				}
+			}
+			sim.ServeHTTP(rw, r)
+		})
+		cfg.ESign = server.ESignConfig{Seal: w.seal, TSA: w.tsa.Client(), Simulator: hooked}
 		cfg.ESign.CSC.BaseURL = cfg.PublicURL + server.CSCSimulatorPath + "/csc/v2"
 		cfg.ESign.CSC.ClientID, cfg.ESign.CSC.ClientSecret = "motcua", "bi-mat"
 	}
@@ -123,7 +136,31 @@ func TestApproveAndSign(t *testing.T) {
 		if now.Status != "processing" {
 			t.Fatalf("after a failed signature the dossier is %s", now.Status)
 		}
-		// The OTP was spent on the failed attempt: the leader asks for another.
+		// A colleague changes the dossier while the leader signs: the
+		// signatures are made, but the approval finds another version and
+		// fails, and nothing is issued.
+		b.post("/can-bo/ho-so/"+d.Code+"/ky-so/otp", url.Values{})
+		colleague := func() {
+			e.mustAct(leader, d.Code, "apologize", map[string]any{"note": "Họp đột xuất, hẹn lại", "new_due": e.workingLater(48 * time.Hour)})
+		}
+		w.beforeSignHash.Store(&colleague)
+		if status, page, _ = b.post("/can-bo/ho-so/"+d.Code+"/ky-so", url.Values{"otp": {w.sim.LastOTP(leader)}}); status != 409 {
+			t.Fatalf("approval after a concurrent change: %d\n%s", status, page)
+		}
+		e.must(e.call(leader, "GET", "/api/v1/dossiers/"+d.Code, nil, &now), 200)
+		if has, err := e.app.ESign.Has(t.Context(), d.Code); now.Status != "processing" || has || err != nil {
+			t.Fatalf("after the failed approval: %s, e-result issued %v %v", now.Status, has, err)
+		}
+		if r := e.call("congdan", "GET", "/api/v1/dossiers/"+d.Code, nil, nil); r.status != 200 {
+			t.Fatal(r.status)
+		}
+		if p := e.portalVisitor(t, ""); true {
+			p.login("congdan")
+			if dl := p.get("/ho-so/" + d.Code + "/ket-qua-dien-tu"); dl.status != 409 {
+				t.Fatalf("download before approval: %d", dl.status)
+			}
+		}
+		// The leader asks for another OTP and signs again.
 		b.post("/can-bo/ho-so/"+d.Code+"/ky-so/otp", url.Values{})
 		otp = w.sim.LastOTP(leader)
 		status, _, at := b.post("/can-bo/ho-so/"+d.Code+"/ky-so", url.Values{"otp": {otp}, "note": {"Đồng ý"}})
