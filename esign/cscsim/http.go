@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -29,6 +30,22 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Header().Set("Content-Type", "application/pkix-crl")
 		w.Write(der)
+		return
+	case path == "fail" && r.Method == http.MethodPost:
+		// The demo's way to make the next call of a method fail (tests
+		// call Fail directly).
+		status, err := strconv.Atoi(r.PostFormValue("status"))
+		method := r.PostFormValue("method")
+		if err != nil || status < 400 || status > 599 || method == "" {
+			http.Error(w, "method and status (400–599) are required", http.StatusBadRequest)
+			return
+		}
+		code := r.PostFormValue("code")
+		if code == "" {
+			code = "server_error"
+		}
+		s.Fail(method, status, code)
+		http.Redirect(w, r, "./", http.StatusSeeOther)
 		return
 	case r.Method != http.MethodPost:
 		cscError(w, http.StatusMethodNotAllowed, "invalid_request", "POST only")
@@ -289,6 +306,13 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
 {{range .}}<tr><td>{{.At.Format "2006-01-02 15:04:05"}}</td><td>{{.Name}} ({{.UserID}})</td><td>{{.Phone}}</td><td><strong class="otp">{{.OTP}}</strong></td></tr>
 {{else}}<tr><td colspan="4">Chưa gửi mã nào.</td></tr>{{end}}
 </tbody></table>
+<h2>Giả lập sự cố</h2>
+<form method="post" action="fail">
+<label>Phương thức <select name="method"><option>credentials/authorize</option><option>signatures/signHash</option><option>credentials/sendOTP</option><option>credentials/list</option><option>oauth2/token</option></select></label>
+<label>Mã HTTP <input name="status" value="503" size="4"></label>
+<label>Mã lỗi <input name="code" value="temporarily_unavailable"></label>
+<button type="submit">Lần gọi tới sẽ lỗi</button>
+</form>
 <p><a href="crl">CRL của CA mô phỏng</a></p>
 </body></html>`))
 
