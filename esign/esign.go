@@ -107,8 +107,9 @@ func New(db *store.DB, cfg Config) (*Service, error) {
 type Candidate struct {
 	Dossier *dossier.Dossier
 	// Credential is the leader's credential at the signing service, and
-	// Signer the name its certificate bears.
+	// Signer the name its certificate bears; Chain its certificates.
 	Credential, Signer string
+	Chain              []*x509.Certificate
 }
 
 // Check tells whether a may approve and sign code now: a leader on the
@@ -131,11 +132,11 @@ func (s *Service) Check(ctx context.Context, a *auth.Actor, code string) (*Candi
 			return nil, problem.New(problem.ErrState, "esign_not_last_step")
 		}
 	}
-	id, cert, err := s.credential(ctx, a)
+	chain, id, err := s.chain(ctx, a)
 	if err != nil {
 		return nil, err
 	}
-	return &Candidate{Dossier: d, Credential: id, Signer: cert.Subject.CommonName}, nil
+	return &Candidate{Dossier: d, Credential: id, Signer: chain[0].Subject.CommonName, Chain: chain}, nil
 }
 
 func hasAction(d *dossier.Dossier, act dossier.Action) bool {
@@ -147,15 +148,7 @@ func hasAction(d *dossier.Dossier, act dossier.Action) bool {
 	return false
 }
 
-// credential finds the leader's credential and its chain.
-func (s *Service) credential(ctx context.Context, a *auth.Actor) (string, *x509.Certificate, error) {
-	chain, id, err := s.chain(ctx, a)
-	if err != nil {
-		return "", nil, err
-	}
-	return id, chain[0], nil
-}
-
+// chain finds the leader's credential and its certificate chain.
 func (s *Service) chain(ctx context.Context, a *auth.Actor) ([]*x509.Certificate, string, error) {
 	ids, err := s.cfg.CSC.List(ctx, s.cfg.UserID(a))
 	if err != nil {
@@ -238,10 +231,7 @@ func (s *Service) ApproveAndSign(ctx context.Context, a *auth.Actor, code string
 	if in.Version != 0 && in.Version != d.Version {
 		return nil, problem.Conflict("version_conflict")
 	}
-	chain, credID, err := s.chain(ctx, a)
-	if err != nil {
-		return nil, err
-	}
+	chain, credID := c.Chain, c.Credential
 	now := s.cfg.Now()
 	doc, err := s.cfg.Results.ResultToSign(ctx, a, code, in.Base, now)
 	if err != nil {

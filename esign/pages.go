@@ -195,11 +195,11 @@ func (p *Pages) approve(w http.ResponseWriter, r *http.Request, a *auth.Actor, d
 	}
 	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
 	page.Note, page.Sent = r.PostFormValue("note"), true
-	if c, err := p.svc.Check(r.Context(), a, d.Code); err == nil {
-		page.Signer = c.Signer
-	}
 	_, err := p.svc.ApproveAndSign(r.Context(), a, d.Code, ApproveInput{OTP: r.PostFormValue("otp"), Note: page.Note, Version: version, Base: web.Origin(r)})
 	if err != nil {
+		if c, cerr := p.svc.Check(r.Context(), a, d.Code); cerr == nil {
+			page.Signer = c.Signer // the form again, for another try
+		}
 		return p.formError(w, page, err)
 	}
 	http.Redirect(w, r, dossierPath(d.Code), http.StatusSeeOther)
