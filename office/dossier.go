@@ -29,10 +29,12 @@ type dossierPage struct {
 	Actions       []actionForm
 	CanUpload     bool
 	ResultUpload  *uploadForm
-	Postal        *postalSection
-	Notice        string
-	Error         string
-	ErrorAt       string // the id of the form the error belongs to
+	// SignURL is the approve-and-sign page, EResultURL the signed e-result (package esign).
+	SignURL, EResultURL string
+	Postal              *postalSection
+	Notice              string
+	Error               string
+	ErrorAt             string // the id of the form the error belongs to
 }
 
 type formValue struct{ Label, Value string }
@@ -173,6 +175,9 @@ func (o *Office) showDossier(w http.ResponseWriter, r *http.Request, a *auth.Act
 	}
 	if d.Status == dossier.Processing && a.HoldsAt(d.UnitID(), auth.Specialist, auth.Leader, auth.Clerk) {
 		p.ResultUpload = uploadFor(p.Page, d.Code, "result", p.T("office.dossier.result_doc"))
+	}
+	if o.esign != nil {
+		p.SignURL, p.EResultURL = o.esign.Links(ctx, a, d)
 	}
 	if p.Postal, err = o.postalSection(ctx, r, d, p.Page, st); err != nil {
 		return err

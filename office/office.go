@@ -26,6 +26,7 @@ type Office struct {
 	postal   Postal
 	payments Payments // fees (nil: off)
 	sohoa    Digitiser
+	esign    ESign // in-app signing links (nil: off)
 	pages    map[string]*template.Template
 }
 
@@ -40,6 +41,7 @@ type Config struct {
 	Notify   Notify
 	Postal   Postal
 	Payments Payments
+	ESign    ESign
 	// Sohoa digitises papers at the desk (package sohoa).
 	Sohoa Digitiser
 }
@@ -51,7 +53,7 @@ func New(cfg Config) (*Office, error) {
 		return nil, err
 	}
 	return &Office{web: cfg.Web, catalog: cfg.Catalog, units: cfg.Units, dossiers: cfg.Dossiers, forms: cfg.Forms,
-		notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, sohoa: cfg.Sohoa, pages: pages}, nil
+		notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, esign: cfg.ESign, sohoa: cfg.Sohoa, pages: pages}, nil
 }
 
 func (o *Office) render(w http.ResponseWriter, code int, page string, data any) error {

@@ -12,6 +12,7 @@ import (
 	calendar "github.com/motcua/motcua/calendar/migrations"
 	catalog "github.com/motcua/motcua/catalog/migrations"
 	dossier "github.com/motcua/motcua/dossier/migrations"
+	esign "github.com/motcua/motcua/esign/migrations"
 	forms "github.com/motcua/motcua/forms/migrations"
 	notify "github.com/motcua/motcua/notify/migrations"
 	payment "github.com/motcua/motcua/payment/migrations"
@@ -41,6 +42,7 @@ func Modules() []store.Module {
 		reorg.Module,
 		tally.Module,
 		sohoa.Module,
+		esign.Module,
 	}
 }
 

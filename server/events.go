@@ -9,6 +9,7 @@ import (
 	"github.com/motcua/motcua/audit"
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/esign"
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/forms"
 	"github.com/motcua/motcua/notify"
@@ -58,6 +59,14 @@ func subscribeDossierTransitioned(bus *event.Bus, n *notify.Service, log *audit.
 // the applicant's data store, in the transaction that makes the result.
 func subscribeDigitisation(bus *event.Bus, s *sohoa.Service) {
 	event.Subscribe(bus, "sohoa.ResultCodes", s.OnTransitioned)
+}
+
+// subscribeESign issues a result signed in the application in the
+// approval's transaction (package esign); nothing when signing is off.
+func subscribeESign(bus *event.Bus, s *esign.Service) {
+	if s != nil {
+		event.Subscribe(bus, "esign.Issue", s.OnTransitioned)
+	}
 }
 
 // buildTally fills the tally from the history on the first start of a

@@ -133,6 +133,7 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /ho-so-cua-toi":                                      {who: account, path: fixed("/ho-so-cua-toi")},
 	"GET /ho-so/{code}":                                       {who: applicant, path: portal("")},
 	"GET /ho-so/{code}/bien-nhan":                             {who: scoped, right: auth.ReadDossier, path: portal("/bien-nhan")},
+	"GET /ho-so/{code}/ket-qua-dien-tu":                       {who: scoped, right: auth.ReadDossier, path: portal("/ket-qua-dien-tu")},
 	"GET /ho-so/{code}/tep/{id}":                              {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return portal("/tep/")(tg) + strconv.FormatInt(tg.file, 10) }},
 	"POST /ho-so/{code}/tai-lieu/{component}":                 {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return portal("/tai-lieu/")(tg) + tg.component }},
 	"POST /ho-so/{code}/bo-sung":                              {who: scoped, right: auth.ReadDossier, path: portal("/bo-sung")},
@@ -186,10 +187,16 @@ var scopeRoutes = map[string]scopeRoute{
 	"POST /can-bo/ho-so/{code}/thu-phi/{ref}/hoan-phi": {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return office("/thu-phi/")(tg) + tg.ref + "/hoan-phi" }},
 	"POST /can-bo/ho-so/{code}/thu-phi/{ref}/tai-quay": {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return office("/thu-phi/")(tg) + tg.ref + "/tai-quay" }},
 	"GET /can-bo/ho-so/{code}/bieu-mau/{form}":         {who: scoped, right: auth.ReadDossier, path: office("/bieu-mau/01")},
-	"GET /can-bo/don-vi/{unit}/so-theo-doi":            {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return "/can-bo/don-vi/" + tg.unit + "/so-theo-doi" }},
-	"GET /can-bo/tiep-nhan":                            {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan?don-vi=" + tg.unit }},
-	"GET /can-bo/tiep-nhan/{code}":                     {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan/" + tg.procedure + "?don-vi=" + tg.unit }},
-	"POST /can-bo/tiep-nhan/{code}":                    {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan/" + tg.procedure }},
+	// In-app signing (package esign): the matrix's world has no signing
+	// service, so an allowed caller gets the page saying so (409).
+	"GET /can-bo/ho-so/{code}/ky-so":           {who: scoped, right: auth.ReadDossier, path: office("/ky-so")},
+	"POST /can-bo/ho-so/{code}/ky-so":          {who: scoped, right: auth.ReadDossier, path: office("/ky-so"), form: url.Values{"otp": {"1"}}},
+	"POST /can-bo/ho-so/{code}/ky-so/otp":      {who: scoped, right: auth.ReadDossier, path: office("/ky-so/otp")},
+	"GET /can-bo/ho-so/{code}/ket-qua-dien-tu": {who: scoped, right: auth.ReadDossier, path: office("/ket-qua-dien-tu")},
+	"GET /can-bo/don-vi/{unit}/so-theo-doi":    {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return "/can-bo/don-vi/" + tg.unit + "/so-theo-doi" }},
+	"GET /can-bo/tiep-nhan":                    {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan?don-vi=" + tg.unit }},
+	"GET /can-bo/tiep-nhan/{code}":             {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan/" + tg.procedure + "?don-vi=" + tg.unit }},
+	"POST /can-bo/tiep-nhan/{code}":            {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan/" + tg.procedure }},
 
 	// The administrators' pages.
 	"GET /quan-tri":                          {who: admins, path: fixed("/quan-tri")},

@@ -21,6 +21,7 @@ import (
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/clientip"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/esign"
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/forms"
 	"github.com/motcua/motcua/metrics"
@@ -62,6 +63,8 @@ type Config struct {
 	Postal PostalConfig
 	// Payment is the gateway that takes fees online (package payment).
 	Payment PaymentConfig
+	// ESign signs results in the application (package esign).
+	ESign ESignConfig
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (package clientip); none means the TCP peer is the client.
 	TrustedProxies []netip.Prefix
@@ -91,7 +94,9 @@ type App struct {
 	Forms    *forms.Service
 	Postal   *postal.Service
 	Payments *payment.Service
-	Notify   *notify.Service
+	// ESign signs results when leaders approve; nil when not configured.
+	ESign  *esign.Service
+	Notify *notify.Service
 	// Notifier sends the outbox; motcua serve runs it beside the server.
 	Notifier *notify.Worker
 	Ratings  *rating.Service
@@ -170,6 +175,10 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if a.Forms, err = forms.New(db, a.Dossiers, a.Units, cal, forms.Config{Now: cfg.Now}); err != nil {
 		return nil, err
 	}
+	if a.ESign, err = newESign(db, a, cfg); err != nil {
+		return nil, err
+	}
+	subscribeESign(a.Events, a.ESign)
 	if a.Postal, err = newPostal(db, a, cfg); err != nil {
 		return nil, err
 	}
@@ -203,12 +212,16 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err := buildTally(ctx, a, cfg.Log); err != nil {
 		return nil, err
 	}
-	site, err := portal.New(portal.Config{Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers, Ratings: a.Ratings,
+	esignPages, err := esign.NewPages(w, a.ESign, a.Dossiers)
+	if err != nil {
+		return nil, err
+	}
+	site, err := portal.New(portal.Config{ESign: esignPages, Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers, Ratings: a.Ratings,
 		Trust: cfg.Trust, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Store: a.Sohoa})
 	if err != nil {
 		return nil, err
 	}
-	back, err := office.New(office.Config{Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers,
+	back, err := office.New(office.Config{ESign: esignPages, Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers,
 		Forms: a.Forms, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Sohoa: a.Sohoa})
 	if err != nil {
 		return nil, err
@@ -249,6 +262,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	w.RegisterAccount(mux, accountPages)
 	site.Register(mux)
 	back.Register(mux)
+	esignPages.Register(mux)
 	adm.Register(mux)
 	st.Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -277,6 +291,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}
 	if cfg.Payment.VNPaySimulator != nil {
 		a.Handler = withVNPaySimulator(a.Handler, cfg.Payment.VNPaySimulator)
+	}
+	if cfg.ESign.Simulator != nil {
+		a.Handler = withCSCSimulator(a.Handler, cfg.ESign.Simulator)
 	}
 	// The public address decides absolute URLs and transport headers for
 	// every response, the simulators' too.
