@@ -27,6 +27,8 @@ type Office struct {
 	notify   Notify
 	postal   Postal
 	payments Payments // fees (nil: off)
+	sohoa    Digitiser
+	esign    ESign // in-app signing links (nil: off)
 	// portal is the national portal sync (nil: off); reach names the units
 	// where an officer holds a right; portalConnected says whether calls
 	// are being sent.
@@ -47,6 +49,9 @@ type Config struct {
 	Notify   Notify
 	Postal   Postal
 	Payments Payments
+	ESign    ESign
+	// Sohoa digitises papers at the desk (package sohoa).
+	Sohoa Digitiser
 	// PortalSync, Reach and PortalConnected feed the national portal sync
 	// page (/can-bo/dong-bo-cong-dvc); PortalSync nil: the page says it is off.
 	PortalSync      PortalSync
@@ -61,7 +66,7 @@ func New(cfg Config) (*Office, error) {
 		return nil, err
 	}
 	return &Office{web: cfg.Web, catalog: cfg.Catalog, units: cfg.Units, dossiers: cfg.Dossiers, forms: cfg.Forms,
-		notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, pages: pages,
+		notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, esign: cfg.ESign, sohoa: cfg.Sohoa, pages: pages,
 		portal: cfg.PortalSync, reach: cfg.Reach, portalConnected: cfg.PortalConnected}, nil
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/motcua/motcua/clientip"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/dvcqg"
+	"github.com/motcua/motcua/esign"
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/forms"
 	"github.com/motcua/motcua/metrics"
@@ -33,6 +34,7 @@ import (
 	"github.com/motcua/motcua/rating"
 	"github.com/motcua/motcua/reorg"
 	"github.com/motcua/motcua/report"
+	"github.com/motcua/motcua/sohoa"
 	"github.com/motcua/motcua/stats"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/tally"
@@ -64,6 +66,8 @@ type Config struct {
 	Payment PaymentConfig
 	// DVCQG is the connection to the National Public Service Portal.
 	DVCQG DVCQGConfig
+	// ESign signs results in the application (package esign).
+	ESign ESignConfig
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (package clientip); none means the TCP peer is the client.
 	TrustedProxies []netip.Prefix
@@ -93,7 +97,9 @@ type App struct {
 	Forms    *forms.Service
 	Postal   *postal.Service
 	Payments *payment.Service
-	Notify   *notify.Service
+	// ESign signs results when leaders approve; nil when not configured.
+	ESign  *esign.Service
+	Notify *notify.Service
 	// Notifier sends the outbox; motcua serve runs it beside the server.
 	Notifier *notify.Worker
 	Ratings  *rating.Service
@@ -120,6 +126,9 @@ type App struct {
 	PortalClient *dvcqg.Client
 	PortalSync   *dvcqg.Worker
 	PortalPull   *dvcqg.Puller
+	// Sohoa digitises papers and results and keeps the citizens' data
+	// stores (Circular 01/2023/TT-VPCP).
+	Sohoa *sohoa.Service
 	// Reorg checks, schedules and carries out reorganisation plans;
 	// motcua serve runs Reorg.RunDue for the scheduled ones.
 	Reorg *reorg.Service
@@ -170,6 +179,8 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	subscribePortalSync(a.Events, a.DVCQG)
+	a.Sohoa = sohoa.New(db, a.Dossiers, a.Units, sohoa.Config{Now: cfg.Now})
+	subscribeDigitisation(a.Events, a.Sohoa)
 	// The tally follows every act, and every reorganisation after the
 	// dossier module's listeners have moved the dossiers it moves.
 	a.Tally = tally.New(db, cal)
@@ -178,6 +189,10 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if a.Forms, err = forms.New(db, a.Dossiers, a.Units, cal, forms.Config{Now: cfg.Now}); err != nil {
 		return nil, err
 	}
+	if a.ESign, err = newESign(db, a, cfg); err != nil {
+		return nil, err
+	}
+	subscribeESign(a.Events, a.ESign)
 	if a.Postal, err = newPostal(db, a, cfg); err != nil {
 		return nil, err
 	}
@@ -211,13 +226,17 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err := buildTally(ctx, a, cfg.Log); err != nil {
 		return nil, err
 	}
-	site, err := portal.New(portal.Config{Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers, Ratings: a.Ratings,
-		Trust: cfg.Trust, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments})
+	esignPages, err := esign.NewPages(w, a.ESign, a.Dossiers)
 	if err != nil {
 		return nil, err
 	}
-	back, err := office.New(office.Config{Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers,
-		Forms: a.Forms, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments,
+	site, err := portal.New(portal.Config{ESign: esignPages, Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers, Ratings: a.Ratings,
+		Trust: cfg.Trust, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Store: a.Sohoa})
+	if err != nil {
+		return nil, err
+	}
+	back, err := office.New(office.Config{ESign: esignPages, Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers,
+		Forms: a.Forms, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Sohoa: a.Sohoa,
 		PortalSync: a.DVCQG, Reach: a.reach, PortalConnected: a.PortalSync != nil})
 	if err != nil {
 		return nil, err
@@ -261,12 +280,13 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 
 	mux := &routeList{ServeMux: http.NewServeMux()}
 	(&api.Server{Auth: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Ratings: a.Ratings, Reports: a.Reports, Forms: a.Forms, Postal: a.Postal, Payments: a.Payments, Calendar: cal, Log: cfg.Log, Trust: cfg.Trust,
-		Audit: a.Audit, Now: cfg.Now}).Register(mux)
+		Audit: a.Audit, Now: cfg.Now, Sohoa: a.Sohoa}).Register(mux)
 	w.Register(mux)
 	w.RegisterLogin(mux, login)
 	w.RegisterAccount(mux, accountPages)
 	site.Register(mux)
 	back.Register(mux)
+	esignPages.Register(mux)
 	adm.Register(mux)
 	st.Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -298,6 +318,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}
 	if cfg.DVCQG.Simulator != nil {
 		a.Handler = withDVCQGSimulator(a.Handler, cfg.DVCQG.Simulator)
+	}
+	if cfg.ESign.Simulator != nil {
+		a.Handler = withCSCSimulator(a.Handler, cfg.ESign.Simulator)
 	}
 	// The public address decides absolute URLs and transport headers for
 	// every response, the simulators' too.

@@ -42,6 +42,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	post.register(fs)
 	var portalSync dvcqgFlags
 	portalSync.register(fs)
+	var ef esignFlags
+	ef.register(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -97,6 +99,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	portalNote := portalSync.configure(&cfg, ln.Addr().String(), loadDemo)
+	esignNote, closeSeal, err := ef.configure(&cfg, ln.Addr().String(), loadDemo, demoWorld.world)
+	if err != nil {
+		return err
+	}
+	defer closeSeal()
 	if err := prepare(ctx, db); err != nil {
 		return err
 	}
@@ -140,6 +147,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintln(stdout, payNote)
 	fmt.Fprintln(stdout, postNote)
 	fmt.Fprintln(stdout, portalNote)
+	fmt.Fprintln(stdout, esignNote)
 	// The notification worker runs beside the server and stops with it,
 	// before the database closes; a send in flight is released for later.
 	workerCtx, stopWorker := context.WithCancel(ctx)
