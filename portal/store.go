@@ -19,6 +19,7 @@ import (
 // digitised papers and coded results, reused instead of uploads.
 type Store interface {
 	Store(ctx context.Context, a *auth.Actor) ([]sohoa.Paper, error)
+	Search(ctx context.Context, a *auth.Actor, q string) ([]sohoa.Paper, error)
 	AttachFromStore(ctx context.Context, a *auth.Actor, code, component, paper string) (*sohoa.Reuse, error)
 	Pick(ctx context.Context, a *auth.Actor, draftID int64, component, paper string) (dossier.DraftFile, error)
 	DraftFiled(ctx context.Context, a *auth.Actor, draftID int64, code string) error
@@ -28,6 +29,9 @@ type Store interface {
 // and the dossiers still taking files, to attach a paper to.
 type storePage struct {
 	web.Page
+	// Q narrows the list to the papers matching every word (code, name,
+	// procedure, dossier code).
+	Q       string
 	Papers  []sohoa.Paper
 	Targets []storeTarget
 	Notice  string
@@ -44,8 +48,13 @@ func (s *Portal) dataStore(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	page := storePage{Page: s.web.Page(r, "portal.store.title")}
-	if page.Papers, err = s.store.Store(ctx, a); err != nil {
+	page := storePage{Page: s.web.Page(r, "portal.store.title"), Q: r.URL.Query().Get("q")}
+	if page.Q != "" && a.IsCitizen() {
+		page.Papers, err = s.store.Search(ctx, a, page.Q)
+	} else {
+		page.Papers, err = s.store.Store(ctx, a)
+	}
+	if err != nil {
 		return err
 	}
 	if a.IsCitizen() {
