@@ -24,6 +24,7 @@ func (o *Office) Register(mux web.Mux) {
 	mux.HandleFunc("POST /can-bo/ho-so/{code}/thu-phi/{ref}/tai-quay", o.officer(o.deskFee))
 	mux.HandleFunc("GET /can-bo/ho-so/{code}/bieu-mau/{form}", o.officer(o.formPDF))
 	mux.HandleFunc("GET /can-bo/don-vi/{unit}/so-theo-doi", o.officer(o.trackingBook))
+	mux.HandleFunc("GET /can-bo/dong-bo-cong-dvc", o.officer(o.portalSync))
 	mux.HandleFunc("GET /can-bo/tiep-nhan", o.officer(o.counter))
 	mux.HandleFunc("GET /can-bo/tiep-nhan/{code}", o.officer(o.counterForm))
 	mux.HandleFunc("POST /can-bo/tiep-nhan/{code}", o.officer(o.counterSubmit))

@@ -12,6 +12,7 @@ import (
 	calendar "github.com/motcua/motcua/calendar/migrations"
 	catalog "github.com/motcua/motcua/catalog/migrations"
 	dossier "github.com/motcua/motcua/dossier/migrations"
+	dvcqg "github.com/motcua/motcua/dvcqg/migrations"
 	esign "github.com/motcua/motcua/esign/migrations"
 	forms "github.com/motcua/motcua/forms/migrations"
 	notify "github.com/motcua/motcua/notify/migrations"
@@ -43,6 +44,7 @@ func Modules() []store.Module {
 		tally.Module,
 		sohoa.Module,
 		esign.Module,
+		dvcqg.Module,
 	}
 }
 

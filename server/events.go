@@ -9,6 +9,7 @@ import (
 	"github.com/motcua/motcua/audit"
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/dvcqg"
 	"github.com/motcua/motcua/esign"
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/forms"
@@ -53,6 +54,12 @@ func subscribeUnitAbolished(bus *event.Bus, dossiers *dossier.Service) {
 func subscribeDossierTransitioned(bus *event.Bus, n *notify.Service, log *audit.Log) {
 	n.Subscribe(bus)
 	log.Subscribe(bus)
+}
+
+// subscribePortalSync has every act reported to the national portal: the
+// dvcqg listener writes its outbox rows in the act's transaction.
+func subscribePortalSync(bus *event.Bus, svc *dvcqg.Service) {
+	svc.Subscribe(bus)
 }
 
 // subscribeDigitisation gives each result its result code and puts it in

@@ -179,6 +179,7 @@ var scopeRoutes = map[string]scopeRoute{
 	"POST /can-bo/ho-so/{code}/dung-lai/{component}": {who: scoped, right: auth.ReadDossier, only: desk, path: func(tg *scopeTarget) string {
 		return office("/dung-lai/")(tg) + tg.component
 	}, form: url.Values{"paper": {"TP.khong-co"}}},
+	"GET /can-bo/dong-bo-cong-dvc":                     {who: officers, path: fixed("/can-bo/dong-bo-cong-dvc")},
 	"GET /can-bo/ho-so/{code}/bien-nhan":               {who: scoped, right: auth.ReadDossier, path: office("/bien-nhan")},
 	"POST /can-bo/ho-so/{code}/van-don":                {who: scoped, right: auth.ReadDossier, path: office("/van-don")},
 	"POST /can-bo/ho-so/{code}/van-don/cap-nhat":       {who: scoped, right: auth.ReadDossier, path: office("/van-don/cap-nhat")},

@@ -21,6 +21,7 @@ import (
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/clientip"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/dvcqg"
 	"github.com/motcua/motcua/esign"
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/forms"
@@ -63,6 +64,8 @@ type Config struct {
 	Postal PostalConfig
 	// Payment is the gateway that takes fees online (package payment).
 	Payment PaymentConfig
+	// DVCQG is the connection to the National Public Service Portal.
+	DVCQG DVCQGConfig
 	// ESign signs results in the application (package esign).
 	ESign ESignConfig
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
@@ -116,6 +119,13 @@ type App struct {
 	Routes []string
 	// Metrics is the Prometheus exposition, for a separate listener.
 	Metrics http.Handler
+	// DVCQG keeps the national portal's outbox and sync state; motcua
+	// serve runs PortalSync (sending it) and PortalPull (bringing in the
+	// dossiers filed there), both nil when not connected (package dvcqg).
+	DVCQG        *dvcqg.Service
+	PortalClient *dvcqg.Client
+	PortalSync   *dvcqg.Worker
+	PortalPull   *dvcqg.Puller
 	// Sohoa digitises papers and results and keeps the citizens' data
 	// stores (Circular 01/2023/TT-VPCP).
 	Sohoa *sohoa.Service
@@ -165,6 +175,10 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		Owed: payment.Owed, // no delivery while a fee is owed
 	})
 	subscribeUnitAbolished(a.Events, a.Dossiers)
+	if err := newDVCQG(db, a, cfg); err != nil {
+		return nil, err
+	}
+	subscribePortalSync(a.Events, a.DVCQG)
 	a.Sohoa = sohoa.New(db, a.Dossiers, a.Units, sohoa.Config{Now: cfg.Now})
 	subscribeDigitisation(a.Events, a.Sohoa)
 	// The tally follows every act, and every reorganisation after the
@@ -222,7 +236,8 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	back, err := office.New(office.Config{ESign: esignPages, Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers,
-		Forms: a.Forms, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Sohoa: a.Sohoa})
+		Forms: a.Forms, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Sohoa: a.Sohoa,
+		PortalSync: a.DVCQG, Reach: a.reach, PortalConnected: a.PortalSync != nil})
 	if err != nil {
 		return nil, err
 	}
@@ -250,6 +265,15 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 			out := make([]metrics.Count, 0, len(counts))
 			for _, c := range counts {
 				out = append(out, metrics.Count{Labels: []string{c.Channel, c.Status}, Value: c.N})
+			}
+			return out, err
+		})
+	m.Gauge("motcua_dvcqg_calls", "Calls to the national public service portal in the outbox by status (pending, sending, sent, failed).",
+		[]string{"status"}, func(ctx context.Context) ([]metrics.Count, error) {
+			counts, err := a.DVCQG.Counts(ctx)
+			out := make([]metrics.Count, 0, len(counts))
+			for st, n := range counts {
+				out = append(out, metrics.Count{Labels: []string{st}, Value: n})
 			}
 			return out, err
 		})
@@ -291,6 +315,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}
 	if cfg.Payment.VNPaySimulator != nil {
 		a.Handler = withVNPaySimulator(a.Handler, cfg.Payment.VNPaySimulator)
+	}
+	if cfg.DVCQG.Simulator != nil {
+		a.Handler = withDVCQGSimulator(a.Handler, cfg.DVCQG.Simulator)
 	}
 	if cfg.ESign.Simulator != nil {
 		a.Handler = withCSCSimulator(a.Handler, cfg.ESign.Simulator)
