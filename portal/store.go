@@ -20,6 +20,7 @@ import (
 type Store interface {
 	Store(ctx context.Context, a *auth.Actor) ([]sohoa.Paper, error)
 	Search(ctx context.Context, a *auth.Actor, q string) ([]sohoa.Paper, error)
+	Papers(ctx context.Context, a *auth.Actor, code string) ([]sohoa.Paper, error)
 	AttachFromStore(ctx context.Context, a *auth.Actor, code, component, paper string) (*sohoa.Reuse, error)
 	Pick(ctx context.Context, a *auth.Actor, draftID int64, component, paper string) (dossier.DraftFile, error)
 	DraftFiled(ctx context.Context, a *auth.Actor, draftID int64, code string) error
@@ -156,4 +157,18 @@ func (s *Portal) storeOptions(ctx context.Context, a *auth.Actor) []storeTarget 
 		out = append(out, storeTarget{Value: p.Code, Label: p.Code + " — " + p.Name + " (" + p.ProcedureName + ", " + strconv.Itoa(p.At.Year()) + ")"})
 	}
 	return out
+}
+
+// paperCodes maps the files of the dossier with code to their
+// digitisation or result codes; empty without the store.
+func (s *Portal) paperCodes(ctx context.Context, a *auth.Actor, code string) (map[int64]string, error) {
+	out := map[int64]string{}
+	if s.store == nil {
+		return out, nil
+	}
+	ps, err := s.store.Papers(ctx, a, code)
+	for _, p := range ps {
+		out[p.FileID] = p.Code
+	}
+	return out, err
 }
