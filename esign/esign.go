@@ -252,20 +252,30 @@ func (s *Service) ApproveAndSign(ctx context.Context, a *auth.Actor, code string
 	sum := sha256.Sum256(signed)
 	res := &Result{DossierCode: code, FileName: doc.Name, PDF: signed, SHA256: hex.EncodeToString(sum[:]), LeaderSubject: chain[0].Subject.CommonName,
 		SealSubject: s.cfg.Seal.Chain[0].Subject.CommonName, Level: level, SignedAt: now}
+	var attempt int64
 	if err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		// An earlier attempt whose approval failed leaves a row for this
-		// version: this one replaces it.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM esign_results WHERE dossier_code = ? AND status = 'signed'`, code); err != nil {
+		// Rows signed for an older version can never be issued (the
+		// approval they waited for found another version): drop them.
+		// Rows of this version may be a colleague's attempt in flight,
+		// and stay: each attempt issues its own row only.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM esign_results WHERE dossier_code = ? AND status = 'signed' AND dossier_version < ?`, code, d.Version); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO esign_results (dossier_code, dossier_version, status, file_name, pdf, sha256, leader_id,
-			leader_subject, seal_subject, level, signed_at) VALUES (?, ?, 'signed', ?, ?, ?, ?, ?, ?, ?, ?)`,
-			code, d.Version, res.FileName, signed, res.SHA256, a.ID, res.LeaderSubject, res.SealSubject, level, now.UnixMilli())
-		return err
+		return tx.QueryRowContext(ctx, `INSERT INTO esign_results (dossier_code, dossier_version, status, file_name, pdf, sha256, leader_id,
+			leader_subject, seal_subject, level, signed_at) VALUES (?, ?, 'signed', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			code, d.Version, res.FileName, signed, res.SHA256, a.ID, res.LeaderSubject, res.SealSubject, level, now.UnixMilli()).Scan(&attempt)
 	}); err != nil {
 		return nil, err
 	}
-	if _, err := s.cfg.Dossiers.Act(ctx, a, code, dossier.Approve, dossier.ActInput{Version: d.Version, Note: in.Note}); err != nil {
+	// The approval carries the attempt to OnTransitioned, which issues
+	// this row and no other: not a colleague's, not a leftover of a
+	// failed attempt.
+	if _, err := s.cfg.Dossiers.Act(context.WithValue(ctx, attemptKey{}, attempt), a, code, dossier.Approve, dossier.ActInput{Version: d.Version, Note: in.Note}); err != nil {
+		// Never issued: the signed copy of a result that was not approved
+		// is not kept.
+		if _, derr := s.db.ExecContext(context.WithoutCancel(ctx), `DELETE FROM esign_results WHERE id = ? AND status = 'signed'`, attempt); derr != nil {
+			s.cfg.Log.WarnContext(ctx, "e-result of a failed approval not removed", "dossier", code, "err", derr)
+		}
 		return nil, err
 	}
 	return s.Issued(ctx, code)
@@ -364,14 +374,34 @@ func (s *Service) Has(ctx context.Context, code string) (bool, error) {
 	return n > 0, err
 }
 
+// attemptKey is the context key under which ApproveAndSign passes the
+// row it signed to OnTransitioned, through dossier.Act.
+type attemptKey struct{}
+
 // OnTransitioned issues the signed result in the approval's transaction:
-// the row signed for the version the approval found becomes 'issued'.
-// Subscribed in server/events.go.
+// the row the approving attempt signed (attemptKey), for the version the
+// approval found, becomes 'issued'. An approval made without in-app
+// signing (the API, the plain approve button) issues nothing, even when
+// an earlier attempt left a signed row. Subscribed in server/events.go.
 func (s *Service) OnTransitioned(ctx context.Context, tx *store.Tx, e dossier.Transitioned) error {
-	if e.Action != dossier.Approve || e.Dossier == nil || e.Dossier.Status != dossier.ResultReady {
+	attempt, ok := ctx.Value(attemptKey{}).(int64)
+	if !ok || e.Action != dossier.Approve || e.Dossier == nil {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE esign_results SET status = 'issued', issued_at = ? WHERE dossier_code = ? AND status = 'signed' AND dossier_version = ?`,
-		e.At.UnixMilli(), e.Dossier.Code, e.Dossier.Version-1)
+	if e.Dossier.Status != dossier.ResultReady {
+		return fmt.Errorf("esign: approving %s did not make its result ready (%s): nothing to issue", e.Dossier.Code, e.Dossier.Status)
+	}
+	r, err := tx.ExecContext(ctx, `UPDATE esign_results SET status = 'issued', issued_at = ? WHERE id = ? AND dossier_code = ? AND status = 'signed' AND dossier_version = ?`,
+		e.At.UnixMilli(), attempt, e.Dossier.Code, e.Dossier.Version-1)
+	if err != nil {
+		return err
+	}
+	if n, err := r.RowsAffected(); err != nil || n != 1 {
+		// The signed file is gone or was for another version: the
+		// approval must not commit without its e-result.
+		return fmt.Errorf("esign: the signed result of %s (attempt %d) is not there to issue (%d rows, %v)", e.Dossier.Code, attempt, n, err)
+	}
+	// Colleagues' attempts for the same version can no longer be approved.
+	_, err = tx.ExecContext(ctx, `DELETE FROM esign_results WHERE dossier_code = ? AND status = 'signed'`, e.Dossier.Code)
 	return err
 }

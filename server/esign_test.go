@@ -30,6 +30,8 @@ type esignWorld struct {
 	trust *x509.CertPool
 	seal  *sign.Key
 	tsa   *signtest.TSA
+	// cscURL is the simulator's CSC API base, as the app reaches it.
+	cscURL string
 	// beforeSignHash, when set, runs once as the simulator receives a
 	// signHash: a colleague acting while the leader signs.
 	beforeSignHash atomic.Pointer[func()]
@@ -78,6 +80,7 @@ func (w *esignWorld) configure(t *testing.T) func(*server.Config) {
 		cfg.ESign = server.ESignConfig{Seal: w.seal, TSA: w.tsa.Client(), Simulator: hooked}
 		cfg.ESign.CSC.BaseURL = cfg.PublicURL + server.CSCSimulatorPath + "/csc/v2"
 		cfg.ESign.CSC.ClientID, cfg.ESign.CSC.ClientSecret = "motcua", "bi-mat"
+		w.cscURL = cfg.ESign.CSC.BaseURL
 	}
 }
 

@@ -1,0 +1,111 @@
+package server_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/esign"
+	"github.com/motcua/motcua/esign/csc"
+	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/store/storetest"
+)
+
+// hookedDossiers is the dossier service with Act replaceable: what
+// happens, in a test, at the moment an approval is about to commit.
+type hookedDossiers struct {
+	esign.Dossiers
+	act func(ctx context.Context, a *auth.Actor, code string, action dossier.Action, in dossier.ActInput) (*dossier.Dossier, error)
+}
+
+func (h *hookedDossiers) Act(ctx context.Context, a *auth.Actor, code string, action dossier.Action, in dossier.ActInput) (*dossier.Dossier, error) {
+	if f := h.act; f != nil {
+		return f(ctx, a, code, action, in)
+	}
+	return h.Dossiers.Act(ctx, a, code, action, in)
+}
+
+// TestApproveAndSignAttempts: an approval issues the file its own
+// attempt signed, never another's. A signed copy left by an approval
+// that failed is not issued by a later approval made without signing
+// (the plain approve of the API); and when a second attempt signs the
+// same version while the first approval is about to commit, and loses,
+// the first approval issues the first attempt's file.
+func TestApproveAndSignAttempts(t *testing.T) {
+	w := newESignWorld(t) // SoftHSM sets SOFTHSM2_CONF: not parallel
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnvWith(t, db, w.configure(t))
+		ctx := t.Context()
+		const leaderName = "gialam.lanhdao"
+		leader, err := e.app.Auth.UserByName(ctx, leaderName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		client, err := csc.New(csc.Config{BaseURL: w.cscURL, ClientID: "motcua", ClientSecret: "bi-mat"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hooked := &hookedDossiers{Dossiers: e.app.Dossiers}
+		svc, err := esign.New(db, esign.Config{Dossiers: hooked, Results: e.app.Forms, CSC: client, Seal: w.seal,
+			NoLongTerm: true, Trust: w.trust, Now: e.clock.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ready := func() string {
+			d := e.submit(certify, demo.GiaLamCode)
+			e.mustAct("gialam.tiepnhan", d.Code, "receive", nil)
+			e.mustAct("gialam.chuyenvien", d.Code, "forward", nil)
+			return d.Code
+		}
+		sign := func(code string) (*esign.Result, error) {
+			if err := svc.SendOTP(ctx, leader, code); err != nil {
+				t.Fatal(err)
+			}
+			return svc.ApproveAndSign(ctx, leader, code, esign.ApproveInput{OTP: w.sim.LastOTP(leaderName), Base: "https://motcua.example"})
+		}
+
+		// The approval fails after both signatures were made.
+		code := ready()
+		hooked.act = func(context.Context, *auth.Actor, string, dossier.Action, dossier.ActInput) (*dossier.Dossier, error) {
+			return nil, errors.New("the database went away")
+		}
+		if _, err := sign(code); err == nil {
+			t.Fatal("approve-and-sign succeeded though the approval failed")
+		}
+		hooked.act = nil
+		e.mustAct(leaderName, code, "approve", nil)
+		if has, err := e.app.ESign.Has(ctx, code); has || err != nil {
+			t.Errorf("an approval made without signing issued the copy a failed attempt signed (%v)", err)
+		}
+
+		// Two attempts on one version.
+		code = ready()
+		first := e.clock.Now()
+		var second error
+		hooked.act = func(ctx context.Context, a *auth.Actor, code string, action dossier.Action, in dossier.ActInput) (*dossier.Dossier, error) {
+			hooked.act = func(context.Context, *auth.Actor, string, dossier.Action, dossier.ActInput) (*dossier.Dossier, error) {
+				return nil, problem.Conflict("version_conflict") // the first approval commits before it
+			}
+			e.advance(time.Minute)
+			_, second = sign(code)
+			hooked.act = nil
+			return e.app.Dossiers.Act(ctx, a, code, action, in)
+		}
+		res, err := sign(code)
+		if err != nil || second == nil {
+			t.Fatalf("first attempt: %v; second attempt: %v", err, second)
+		}
+		if res.SignedAt.UnixMilli() != first.UnixMilli() {
+			t.Errorf("the approval issued the file signed at %v, want its own of %v", res.SignedAt, first)
+		}
+		issued, err := e.app.ESign.Issued(ctx, code)
+		if err != nil || issued.SHA256 != res.SHA256 {
+			t.Fatalf("issued %v: %v", issued, err)
+		}
+	})
+}
