@@ -23,6 +23,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/motcua/motcua/auth"
@@ -67,8 +68,14 @@ type Config struct {
 	// Trust, when set, is the trust list the signed result is checked
 	// against before it is issued.
 	Trust *x509.CertPool
-	Now   func() time.Time
-	Log   *slog.Logger
+	// OTPInterval is the least time between two OTPs sent for one
+	// leader's credential; zero: one minute. Each is an SMS the province
+	// pays for and a buzz on the leader's phone, and the button is one
+	// click: without a floor, a stuck key or a script sends hundreds.
+	// The count is per motcua process.
+	OTPInterval time.Duration
+	Now         func() time.Time
+	Log         *slog.Logger
 }
 
 // Service signs and keeps the e-results.
@@ -76,6 +83,10 @@ type Service struct {
 	db   *store.DB
 	cfg  Config
 	font []byte
+
+	mu sync.Mutex
+	// otpSent is when an OTP was last sent for each credential.
+	otpSent map[string]time.Time
 }
 
 // New makes the service. CSC and Seal are required: without them the
@@ -93,6 +104,9 @@ func New(db *store.DB, cfg Config) (*Service, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.OTPInterval == 0 {
+		cfg.OTPInterval = time.Minute
+	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
@@ -100,7 +114,7 @@ func New(db *store.DB, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{db: db, cfg: cfg, font: font}, nil
+	return &Service{db: db, cfg: cfg, font: font, otpSent: map[string]time.Time{}}, nil
 }
 
 // Candidate is a dossier the leader may approve and sign now.
@@ -179,13 +193,33 @@ func (s *Service) unavailable(ctx context.Context, method string, err error) err
 	return problem.New(problem.ErrUnavailable, "esign_unavailable")
 }
 
-// SendOTP asks the signing service to send a's one-time password.
+// SendOTP asks the signing service to send a's one-time password, at
+// most once per OTPInterval for one credential.
 func (s *Service) SendOTP(ctx context.Context, a *auth.Actor, code string) error {
 	c, err := s.Check(ctx, a, code)
 	if err != nil {
 		return err
 	}
+	now := s.cfg.Now()
+	s.mu.Lock()
+	last, sent := s.otpSent[c.Credential]
+	if wait := last.Add(s.cfg.OTPInterval).Sub(now); sent && wait > 0 {
+		s.mu.Unlock()
+		return problem.WithRetry(problem.New(problem.ErrTooMany, "esign_otp_too_soon", int((wait+time.Second-1)/time.Second)), wait)
+	}
+	s.otpSent[c.Credential] = now
+	s.mu.Unlock()
 	if err := s.cfg.CSC.SendOTP(ctx, c.Credential); err != nil {
+		// Nothing was sent (as far as motcua knows): the leader may retry now.
+		s.mu.Lock()
+		if s.otpSent[c.Credential].Equal(now) {
+			if sent {
+				s.otpSent[c.Credential] = last
+			} else {
+				delete(s.otpSent, c.Credential)
+			}
+		}
+		s.mu.Unlock()
 		return s.unavailable(ctx, "credentials/sendOTP", err)
 	}
 	return nil

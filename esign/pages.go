@@ -167,7 +167,8 @@ func (p *Pages) formError(w http.ResponseWriter, page signPage, err error) error
 	}
 	status := problem.Status(err)
 	switch status {
-	case http.StatusUnprocessableEntity, http.StatusConflict, http.StatusServiceUnavailable:
+	case http.StatusUnprocessableEntity, http.StatusConflict, http.StatusServiceUnavailable, http.StatusTooManyRequests:
+		problem.SetRetryAfter(w.Header(), err)
 		page.Error = page.Page.Error(err)
 		return p.render(w, status, "sign", page)
 	}

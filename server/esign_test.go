@@ -117,6 +117,13 @@ func TestApproveAndSign(t *testing.T) {
 		if otp == "" {
 			t.Fatal("the simulator sent no OTP")
 		}
+		// A second press at once sends nothing: one SMS a minute.
+		if status, page, _ := b.post("/can-bo/ho-so/"+d.Code+"/ky-so/otp", url.Values{}); status != 429 || !strings.Contains(page, "Đề nghị chờ 60 giây") {
+			t.Fatalf("second OTP at once: %d\n%s", status, page)
+		}
+		if n := len(w.sim.Sent()); n != 1 || w.sim.LastOTP(leader) != otp {
+			t.Fatalf("%d OTPs sent, want 1", n)
+		}
 		wrong := "000000"
 		if otp == wrong {
 			wrong = "999999"
@@ -142,6 +149,7 @@ func TestApproveAndSign(t *testing.T) {
 		// A colleague changes the dossier while the leader signs: the
 		// signatures are made, but the approval finds another version and
 		// fails, and nothing is issued.
+		e.advance(time.Minute)
 		b.post("/can-bo/ho-so/"+d.Code+"/ky-so/otp", url.Values{})
 		colleague := func() {
 			e.mustAct(leader, d.Code, "apologize", map[string]any{"note": "Họp đột xuất, hẹn lại", "new_due": e.workingLater(48 * time.Hour)})
@@ -164,6 +172,7 @@ func TestApproveAndSign(t *testing.T) {
 			}
 		}
 		// The leader asks for another OTP and signs again.
+		e.advance(time.Minute)
 		b.post("/can-bo/ho-so/"+d.Code+"/ky-so/otp", url.Values{})
 		otp = w.sim.LastOTP(leader)
 		status, _, at := b.post("/can-bo/ho-so/"+d.Code+"/ky-so", url.Values{"otp": {otp}, "note": {"Đồng ý"}})
