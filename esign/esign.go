@@ -18,6 +18,7 @@ import (
 	"crypto/x509"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -30,6 +31,7 @@ import (
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/esign/csc"
+	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/forms"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/sign"
@@ -68,6 +70,9 @@ type Config struct {
 	// Trust, when set, is the trust list the signed result is checked
 	// against before it is issued.
 	Trust *x509.CertPool
+	// Events is the bus the issuance is published on (event.Security
+	// "result_signed", recorded by the audit log); nil: not published.
+	Events *event.Bus
 	// OTPInterval is the least time between two OTPs sent for one
 	// leader's credential; zero: one minute. Each is an SMS the province
 	// pays for and a buzz on the leader's phone, and the button is one
@@ -436,6 +441,31 @@ func (s *Service) OnTransitioned(ctx context.Context, tx *store.Tx, e dossier.Tr
 		return fmt.Errorf("esign: the signed result of %s (attempt %d) is not there to issue (%d rows, %v)", e.Dossier.Code, attempt, n, err)
 	}
 	// Colleagues' attempts for the same version can no longer be approved.
-	_, err = tx.ExecContext(ctx, `DELETE FROM esign_results WHERE dossier_code = ? AND status = 'signed'`, e.Dossier.Code)
-	return err
+	if _, err = tx.ExecContext(ctx, `DELETE FROM esign_results WHERE dossier_code = ? AND status = 'signed'`, e.Dossier.Code); err != nil {
+		return err
+	}
+	return s.recordIssued(ctx, tx, e, attempt)
 }
+
+// recordIssued puts the issuance on the audit log: who signed which file
+// (its SHA-256, so the copy a citizen shows can be matched to the record).
+func (s *Service) recordIssued(ctx context.Context, tx *store.Tx, e dossier.Transitioned, attempt int64) error {
+	var sum, leader, seal, level string
+	if err := tx.QueryRowContext(ctx, `SELECT sha256, leader_subject, seal_subject, level FROM esign_results WHERE id = ?`, attempt).
+		Scan(&sum, &leader, &seal, &level); err != nil {
+		return err
+	}
+	details, err := json.Marshal(map[string]string{"sha256": sum, "leader": leader, "seal": seal, "level": level})
+	if err != nil {
+		return err
+	}
+	unit := e.FromUnitID
+	if unit == 0 {
+		unit = e.Dossier.UnitID()
+	}
+	return event.Publish(ctx, s.cfg.Events, tx, event.Security{At: e.At, ActorID: e.ActorID, ActorName: e.ActorName, ActorRole: e.ActorRole,
+		UnitID: unit, Action: ResultSigned, Object: "dossier:" + e.Dossier.Code, Details: string(details)})
+}
+
+// ResultSigned is the audit log's name of an e-result's issuance.
+const ResultSigned = "result_signed"

@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"crypto/x509"
 	"net/http"
 	"net/url"
@@ -11,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/motcua/motcua/audit"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/esign/cscsim"
 	"github.com/motcua/motcua/server"
@@ -200,6 +203,19 @@ func TestApproveAndSign(t *testing.T) {
 			t.Fatalf("citizen download: %d %.20q", dl.status, dl.body)
 		}
 		pdf := []byte(dl.body)
+		// The issuance is on the audit log with the file's digest, and the
+		// officer's download is a recorded read (the citizen's is not).
+		var log audit.Page
+		e.must(e.call("huyen.giamsat", "GET", "/api/v1/audit?action=result_signed", nil, &log), 200)
+		sum := sha256.Sum256(pdf)
+		if log.Total != 1 || log.Entries[0].Object != "dossier:"+d.Code || log.Entries[0].ActorID == 0 ||
+			!strings.Contains(log.Entries[0].Details, hex.EncodeToString(sum[:])) {
+			t.Errorf("audit of the issuance: %+v", log)
+		}
+		e.must(e.call("huyen.giamsat", "GET", "/api/v1/audit?action=file_downloaded", nil, &log), 200)
+		if log.Total != 1 || !strings.Contains(log.Entries[0].Details, "ket-qua-dien-tu-"+d.Code) {
+			t.Errorf("audit of the office's download: %+v", log)
+		}
 		if !bytes.Contains(pdf, []byte("/DSS")) {
 			t.Error("no document security store (B-LT)")
 		}
