@@ -3,8 +3,8 @@ package server_test
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/hex"
 	"crypto/x509"
+	"encoding/hex"
 	"net/http"
 	"net/url"
 	"os"
