@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -281,6 +282,14 @@ func (s *Service) ApproveAndSign(ctx context.Context, a *auth.Actor, code string
 		return nil, err
 	}
 	sigs, err := sign.Verify(signed, s.cfg.Trust)
+	for _, sig := range sigs {
+		if slices.Contains(sig.Problems, sign.ProblemRevoked) {
+			// The CA's own CRL, just fetched, revokes the leader's or the
+			// seal's certificate: nothing is issued.
+			s.cfg.Log.WarnContext(ctx, "e-result not issued: a revoked certificate", "dossier", code, "signer", sig.Signer)
+			return nil, problem.New(problem.ErrState, "esign_revoked", sig.Signer)
+		}
+	}
 	if err != nil || len(sigs) != 2 || !sign.AllValid(sigs) {
 		return nil, fmt.Errorf("esign: the signed result of %s does not verify: %v %+v", code, err, sigs)
 	}

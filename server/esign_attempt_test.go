@@ -3,6 +3,8 @@ package server_test
 import (
 	"context"
 	"errors"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -107,6 +109,32 @@ func TestApproveAndSignAttempts(t *testing.T) {
 		issued, err := e.app.ESign.Issued(ctx, code)
 		if err != nil || issued.SHA256 != res.SHA256 {
 			t.Fatalf("issued %v: %v", issued, err)
+		}
+	})
+}
+
+// TestApproveAndSignRevoked: the seal's CA has revoked the seal's
+// certificate. The CRL fetched for B-LT says so, the leader is told, and
+// nothing is issued or approved.
+func TestApproveAndSignRevoked(t *testing.T) {
+	w := newESignWorld(t) // SoftHSM sets SOFTHSM2_CONF: not parallel
+	w.ca.Revoke(w.seal.Chain[0])
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnvWith(t, db, w.configure(t))
+		const leader = "gialam.lanhdao"
+		d := e.submit(certify, demo.GiaLamCode)
+		e.mustAct("gialam.tiepnhan", d.Code, "receive", nil)
+		e.mustAct("gialam.chuyenvien", d.Code, "forward", nil)
+		b := e.officeLogin(leader)
+		b.post("/can-bo/ho-so/"+d.Code+"/ky-so/otp", url.Values{})
+		status, page, _ := b.post("/can-bo/ho-so/"+d.Code+"/ky-so", url.Values{"otp": {w.sim.LastOTP(leader)}})
+		if status != 409 || !strings.Contains(page, "UBND xã Gia Lâm” đã bị thu hồi") {
+			t.Fatalf("approve and sign with a revoked seal: %d\n%s", status, page)
+		}
+		var now dossierView
+		e.must(e.call(leader, "GET", "/api/v1/dossiers/"+d.Code, nil, &now), 200)
+		if has, err := e.app.ESign.Has(t.Context(), d.Code); now.Status != "processing" || has || err != nil {
+			t.Fatalf("after the refusal: %s, e-result issued %v %v", now.Status, has, err)
 		}
 	})
 }

@@ -239,7 +239,10 @@ func readStore(r *pdf.Reader, cat pdf.Dict) ([]*x509.RevocationList, error) {
 // markLongTerm sets ValidationData on the signatures whose signer's
 // issuer has a CRL in the store (the newest one signed by that issuer)
 // that does not list the signer, and raises a time-stamped one to PAdES
-// B-LT.
+// B-LT. A signer the CRL lists as revoked before the signature's
+// time-stamp — or at all, when there is no time-stamp to prove the
+// signature came first — makes the signature invalid (ProblemRevoked):
+// the document's own store says its key was no longer to be trusted.
 func markLongTerm(r *pdf.Reader, cat pdf.Dict, sigs []SignatureInfo) {
 	crls, err := readStore(r, cat)
 	if err != nil || len(crls) == 0 {
@@ -262,8 +265,13 @@ func markLongTerm(r *pdf.Reader, cat pdf.Dict, sigs []SignatureInfo) {
 		}
 		s.ValidationData = true
 		for _, e := range newest.RevokedCertificateEntries {
-			if e.SerialNumber.Cmp(s.cert.SerialNumber) == 0 {
-				s.ValidationData = false
+			if e.SerialNumber.Cmp(s.cert.SerialNumber) != 0 {
+				continue
+			}
+			s.ValidationData = false
+			if s.TimeStamp == nil || !e.RevocationTime.After(*s.TimeStamp) {
+				s.Valid = false
+				s.Problems = append(s.Problems, ProblemRevoked)
 			}
 		}
 		if s.ValidationData && s.Level == "PAdES B-T" {
