@@ -279,13 +279,20 @@ func b64(ds [][]byte) []string {
 
 // call POSTs in to method and decodes the answer into out. Every call
 // is retried once on a transport error or a 5xx: the methods that change
-// something (sendOTP aside) are idempotent at the service.
+// something (sendOTP aside) are idempotent at the service. A 401 (the
+// service dropped motcua's token before its announced expiry) is
+// retried with a new token, sendOTP too: the service refused the call,
+// so no SMS went out.
 func (c *Client) call(ctx context.Context, method string, in, out any, auth bool) error {
 	var err error
 	for attempt := 0; attempt < 2; attempt++ {
 		var retry bool
 		retry, err = c.once(ctx, method, in, out, auth)
-		if err == nil || !retry || method == "credentials/sendOTP" || ctx.Err() != nil {
+		if err == nil || !retry || ctx.Err() != nil {
+			return err
+		}
+		var ce *Error
+		if method == "credentials/sendOTP" && !(errors.As(err, &ce) && ce.Status == http.StatusUnauthorized) {
 			return err
 		}
 	}
