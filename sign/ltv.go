@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/motcua/motcua/sign/internal/cms"
 	"github.com/motcua/motcua/sign/internal/pdf"
@@ -33,8 +34,14 @@ type Validation struct {
 // Empty reports whether there is nothing to store.
 func (v *Validation) Empty() bool { return v == nil || len(v.CRLs)+len(v.OCSPs) == 0 }
 
-// maxCRLBytes bounds what a CRL download may bring.
-const maxCRLBytes = 10 << 20
+// maxCRLBytes bounds what a CRL download may bring; maxCRLs how many
+// distribution points one document may make motcua fetch (the URLs come
+// from certificates: a chain naming hundreds would hold the leader's
+// request for minutes).
+const (
+	maxCRLBytes = 10 << 20
+	maxCRLs     = 16
+)
 
 // CollectValidation gathers, for every signature of doc and for the
 // time-stamp authority of each, the certificate chain the signature
@@ -46,7 +53,10 @@ const maxCRLBytes = 10 << 20
 // distribution point contribute their chain only.
 func CollectValidation(ctx context.Context, doc []byte, client *http.Client) (*Validation, error) {
 	if client == nil {
-		client = http.DefaultClient
+		// Not http.DefaultClient: it has no timeout, and a CA's server
+		// that accepts the connection and never answers would hang the
+		// caller as long as ctx allows.
+		client = &http.Client{Timeout: 10 * time.Second}
 	}
 	r, err := pdf.Open(doc)
 	if err != nil {
@@ -89,6 +99,9 @@ func CollectValidation(ctx context.Context, doc []byte, client *http.Client) (*V
 					continue
 				}
 				seenURL[u] = true
+				if len(seenURL) > maxCRLs {
+					return nil, fmt.Errorf("sign: the certificates name more than %d CRL distribution points", maxCRLs)
+				}
 				crl, err := fetchCRL(ctx, client, u, chain[i+1])
 				if err != nil {
 					return nil, err
