@@ -138,3 +138,38 @@ func TestApproveAndSignRevoked(t *testing.T) {
 		}
 	})
 }
+
+// TestApproveAndSignScope: with signing on, only the leader holding the
+// dossier at its last step may ask for an OTP or sign. The specialist of
+// the same commune and the district's leader (who may read the commune's
+// dossiers, and has a credential at the service) are refused before
+// motcua calls the service: no OTP is sent, nothing is signed.
+func TestApproveAndSignScope(t *testing.T) {
+	w := newESignWorld(t) // SoftHSM sets SOFTHSM2_CONF: not parallel
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnvWith(t, db, w.configure(t))
+		if _, err := w.sim.Enroll("huyen.lanhdao", "Lê Trần Hương", "UBND huyện", "0900000000"); err != nil {
+			t.Fatal(err)
+		}
+		d := e.submit(certify, demo.GiaLamCode)
+		e.mustAct("gialam.tiepnhan", d.Code, "receive", nil)
+		e.mustAct("gialam.chuyenvien", d.Code, "forward", nil)
+		for _, who := range []string{"gialam.chuyenvien", "huyen.lanhdao"} {
+			b := e.officeLogin(who)
+			for _, path := range []string{"/ky-so/otp", "/ky-so"} {
+				status, page, _ := b.post("/can-bo/ho-so/"+d.Code+path, url.Values{"otp": {"123456"}})
+				if status != 404 && status != 409 {
+					t.Errorf("%s POST %s: %d\n%s", who, path, status, page)
+				}
+			}
+		}
+		if n := len(w.sim.Sent()); n != 0 || w.sim.Signatures() != 0 {
+			t.Errorf("%d OTPs sent, %d hashes signed for officers who may not approve", n, w.sim.Signatures())
+		}
+		var now dossierView
+		e.must(e.call("gialam.lanhdao", "GET", "/api/v1/dossiers/"+d.Code, nil, &now), 200)
+		if now.Status != "processing" {
+			t.Fatalf("the dossier is %s", now.Status)
+		}
+	})
+}
