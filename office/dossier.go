@@ -43,6 +43,7 @@ type componentView struct {
 	dossier.CheckItem
 	Previews []preview
 	Upload   *uploadForm
+	Reuse    *reuseForm // a digitised paper instead of a scan (package sohoa)
 }
 
 // preview is a file with how the page shows it: PDFs in a frame, scans as images.
@@ -55,6 +56,9 @@ type preview struct {
 	// Warnings say what a flagged file carries (a PDF with JavaScript, a
 	// launch action, embedded files), in the reader's language.
 	Warnings []string
+	// Paper names its digitisation or result code (package sohoa); else
+	// Digitise is where the desk's "digitise" form posts, if it may.
+	Paper, Digitise, DigitiseLabel, CSRF string
 }
 
 // uploadForm is one multipart upload form (a component's scan or the result).
@@ -165,6 +169,9 @@ func (o *Office) showDossier(w http.ResponseWriter, r *http.Request, a *auth.Act
 		if f.Kind == "result" {
 			p.Results = append(p.Results, previewOf(p.Page, d.Code, f))
 		}
+	}
+	if err := o.markDigitised(ctx, a, d, &p); err != nil {
+		return err
 	}
 	if d.Status == dossier.Processing && a.HoldsAt(d.UnitID(), auth.Specialist, auth.Leader, auth.Clerk) {
 		p.ResultUpload = uploadFor(p.Page, d.Code, "result", p.T("office.dossier.result_doc"))
@@ -315,6 +322,10 @@ func notice(p web.Page, r *http.Request) string {
 		return p.T("office.notice.created")
 	case q.Get("tai-len") == "ok":
 		return p.T("office.notice.uploaded")
+	case q.Get("so-hoa") == "ok":
+		return p.T("office.notice.digitised")
+	case q.Get("dung-lai") == "ok":
+		return p.T("office.notice.reused")
 	}
 	return ""
 }
@@ -322,7 +333,8 @@ func notice(p web.Page, r *http.Request) string {
 // uploadErrors are the upload failures the page explains in its own words.
 var uploadErrors = []string{"file_type_not_allowed", "file_too_large", "empty_file", "upload_closed",
 	"upload_not_permitted", "unknown_component", "no_file", "file_infected", "file_too_large_to_scan",
-	"scanner_unavailable", "too_many_component_files", "dossier_files_too_large"}
+	"scanner_unavailable", "too_many_component_files", "dossier_files_too_large",
+	"already_digitised", "digitise_not_permitted", "digitise_not_component", "paper_not_found"}
 
 func uploadError(p web.Page, r *http.Request) string {
 	code := r.URL.Query().Get("loi")

@@ -4,11 +4,13 @@
 package office
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"html/template"
 	"net/http"
 
+	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/web"
 )
 
@@ -25,8 +27,15 @@ type Office struct {
 	notify   Notify
 	postal   Postal
 	payments Payments // fees (nil: off)
-	esign    ESign    // in-app signing links (nil: off)
-	pages    map[string]*template.Template
+	sohoa    Digitiser
+	esign    ESign // in-app signing links (nil: off)
+	// portal is the national portal sync (nil: off); reach names the units
+	// where an officer holds a right; portalConnected says whether calls
+	// are being sent.
+	portal          PortalSync
+	reach           func(ctx context.Context, a *auth.Actor, r auth.Right) ([]int64, error)
+	portalConnected bool
+	pages           map[string]*template.Template
 }
 
 // Config is what the back-office pages are built from. Payments may be
@@ -41,6 +50,13 @@ type Config struct {
 	Postal   Postal
 	Payments Payments
 	ESign    ESign
+	// Sohoa digitises papers at the desk (package sohoa).
+	Sohoa Digitiser
+	// PortalSync, Reach and PortalConnected feed the national portal sync
+	// page (/can-bo/dong-bo-cong-dvc); PortalSync nil: the page says it is off.
+	PortalSync      PortalSync
+	Reach           func(ctx context.Context, a *auth.Actor, r auth.Right) ([]int64, error)
+	PortalConnected bool
 }
 
 // New parses the templates and merges the messages into the shared catalog.
@@ -50,7 +66,8 @@ func New(cfg Config) (*Office, error) {
 		return nil, err
 	}
 	return &Office{web: cfg.Web, catalog: cfg.Catalog, units: cfg.Units, dossiers: cfg.Dossiers, forms: cfg.Forms,
-		notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, esign: cfg.ESign, pages: pages}, nil
+		notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, esign: cfg.ESign, sohoa: cfg.Sohoa, pages: pages,
+		portal: cfg.PortalSync, reach: cfg.Reach, portalConnected: cfg.PortalConnected}, nil
 }
 
 func (o *Office) render(w http.ResponseWriter, code int, page string, data any) error {

@@ -30,6 +30,7 @@ type Portal struct {
 	postal   Postal
 	payments Payments // fees and online payment (nil: off)
 	esign    ESign    // the signed e-result (nil: off)
+	store    Store    // the personal data store (nil: off)
 }
 
 // Config is what the citizens' pages are built from. Payments may be nil
@@ -46,6 +47,9 @@ type Config struct {
 	Postal   Postal
 	Payments Payments
 	ESign    ESign
+	// Store is the citizens' personal data store (package sohoa); nil
+	// leaves it out of the wizard and its page.
+	Store Store
 }
 
 // New parses the portal's templates and merges its messages into the
@@ -56,7 +60,7 @@ func New(cfg Config) (*Portal, error) {
 		return nil, err
 	}
 	return &Portal{web: cfg.Web, catalog: cfg.Catalog, units: cfg.Units, dossiers: cfg.Dossiers, ratings: cfg.Ratings, pages: pages,
-		trust: cfg.Trust, notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, esign: cfg.ESign}, nil
+		trust: cfg.Trust, notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, esign: cfg.ESign, store: cfg.Store}, nil
 }
 
 func (p *Portal) render(w http.ResponseWriter, code int, page string, data any) error {

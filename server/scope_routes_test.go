@@ -52,6 +52,14 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /api/v1/dossiers/{code}/files/{id}": {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string {
 		return "/api/v1/dossiers/" + tg.dossier + "/files/" + strconv.FormatInt(tg.file, 10)
 	}},
+	"POST /api/v1/dossiers/{code}/files/{id}/digitise": {who: scoped, right: auth.ReadDossier, only: desk, noCitizens: true, path: func(tg *scopeTarget) string {
+		return "/api/v1/dossiers/" + tg.dossier + "/files/" + strconv.FormatInt(tg.file, 10) + "/digitise"
+	}},
+	"GET /api/v1/dossiers/{code}/digitised": {who: scoped, right: auth.ReadDossier, path: apiDossier("/digitised")},
+	"POST /api/v1/dossiers/{code}/reuse": {who: scoped, right: auth.ReadDossier, only: desk, path: apiDossier("/reuse"),
+		json: map[string]any{"paper": "TP.khong-co", "component": "x"}, absent: []string{"paper_not_found"}},
+	"GET /api/v1/digitised":                         {who: account, path: fixed("/api/v1/digitised?q=TP")},
+	"GET /api/v1/me/data-store":                     {who: account, path: fixed("/api/v1/me/data-store")},
 	"POST /api/v1/dossiers/{code}/rating":           {who: applicant, path: apiDossier("/rating"), json: map[string]any{"score": "nope"}},
 	"GET /api/v1/ratings":                           {who: officers, path: fixed("/api/v1/ratings")},
 	"GET /api/v1/dossiers/{code}/forms/{form}":      {who: scoped, right: auth.ReadDossier, path: apiDossier("/forms/01")},
@@ -115,6 +123,9 @@ var scopeRoutes = map[string]scopeRoute{
 	"POST /nop-ho-so/{code}/{draft}/tai-lieu":                 {who: drafts, path: draft("/tai-lieu")},
 	"POST /nop-ho-so/{code}/{draft}/tai-lieu/{component}":     {who: drafts, path: draft("/tai-lieu/to_khai")},
 	"POST /nop-ho-so/{code}/{draft}/tai-lieu/{component}/xoa": {who: drafts, path: draft("/tai-lieu/to_khai/xoa"), form: url.Values{"sha": {"0"}}},
+	"POST /nop-ho-so/{code}/{draft}/tai-lieu/{component}/kho": {who: drafts, path: draft("/tai-lieu/to_khai/kho"), form: url.Values{"paper": {"TP.khong-co"}}},
+	"GET /kho-du-lieu":                                        {who: account, path: fixed("/kho-du-lieu")},
+	"POST /kho-du-lieu/dung-lai":                              {who: account, path: fixed("/kho-du-lieu/dung-lai"), form: url.Values{"paper": {"TP.khong-co"}, "target": {"x|y"}}},
 	"GET /nop-ho-so/{code}/{draft}/tep/{sha}":                 {who: drafts, path: func(tg *scopeTarget) string { return draft("/tep/")(tg) + tg.sha }},
 	"GET /nop-ho-so/{code}/{draft}/xem-lai":                   {who: drafts, path: draft("/xem-lai")},
 	"POST /nop-ho-so/{code}/{draft}/nop":                      {who: drafts, path: draft("/nop")},
@@ -152,15 +163,23 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /can-bo/thong-ke/xu-ly": {who: scoped, right: auth.ReadReports, path: func(tg *scopeTarget) string {
 		return "/can-bo/thong-ke/xu-ly?don-vi=" + tg.unit + "&tu=2026-03-01&den=2026-03-31"
 	}},
-	"GET /can-bo/thong-ke/tong-quan":                   {who: reporters, path: fixed("/can-bo/thong-ke/tong-quan")},
-	"GET /cong-khai":                                   {who: public, path: fixed("/cong-khai")},
-	"GET /cong-khai/{unit}":                            {who: public, path: fixed("/cong-khai/" + demo.DistrictCode)},
-	"GET /can-bo/thong-bao":                            {who: officers, path: fixed("/can-bo/thong-bao")},
-	"GET /can-bo/ho-so":                                {who: officers, path: fixed("/can-bo/ho-so")},
-	"GET /can-bo/ho-so/{code}":                         {who: scoped, right: auth.ReadDossier, path: office("")},
-	"POST /can-bo/ho-so/{code}/thao-tac/{action}":      {who: scoped, right: auth.ReadDossier, path: office("/thao-tac/refuse")},
-	"POST /can-bo/ho-so/{code}/tai-len/{component}":    {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return office("/tai-len/")(tg) + tg.component }},
-	"GET /can-bo/ho-so/{code}/tep/{id}":                {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return office("/tep/")(tg) + strconv.FormatInt(tg.file, 10) }},
+	"GET /can-bo/thong-ke/tong-quan":                {who: reporters, path: fixed("/can-bo/thong-ke/tong-quan")},
+	"GET /cong-khai":                                {who: public, path: fixed("/cong-khai")},
+	"GET /cong-khai/{unit}":                         {who: public, path: fixed("/cong-khai/" + demo.DistrictCode)},
+	"GET /can-bo/thong-bao":                         {who: officers, path: fixed("/can-bo/thong-bao")},
+	"GET /can-bo/ho-so":                             {who: officers, path: fixed("/can-bo/ho-so")},
+	"GET /can-bo/ho-so/{code}":                      {who: scoped, right: auth.ReadDossier, path: office("")},
+	"POST /can-bo/ho-so/{code}/thao-tac/{action}":   {who: scoped, right: auth.ReadDossier, path: office("/thao-tac/refuse")},
+	"POST /can-bo/ho-so/{code}/tai-len/{component}": {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return office("/tai-len/")(tg) + tg.component }},
+	"GET /can-bo/ho-so/{code}/tep/{id}":             {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return office("/tep/")(tg) + strconv.FormatInt(tg.file, 10) }},
+	"POST /can-bo/ho-so/{code}/so-hoa/{id}": {who: scoped, right: auth.ReadDossier, only: desk, path: func(tg *scopeTarget) string {
+		return office("/so-hoa/")(tg) + strconv.FormatInt(tg.file, 10)
+	}},
+	"GET /can-bo/so-hoa": {who: officers, path: fixed("/can-bo/so-hoa?q=TP")},
+	"POST /can-bo/ho-so/{code}/dung-lai/{component}": {who: scoped, right: auth.ReadDossier, only: desk, path: func(tg *scopeTarget) string {
+		return office("/dung-lai/")(tg) + tg.component
+	}, form: url.Values{"paper": {"TP.khong-co"}}},
+	"GET /can-bo/dong-bo-cong-dvc":                     {who: officers, path: fixed("/can-bo/dong-bo-cong-dvc")},
 	"GET /can-bo/ho-so/{code}/bien-nhan":               {who: scoped, right: auth.ReadDossier, path: office("/bien-nhan")},
 	"POST /can-bo/ho-so/{code}/van-don":                {who: scoped, right: auth.ReadDossier, path: office("/van-don")},
 	"POST /can-bo/ho-so/{code}/van-don/cap-nhat":       {who: scoped, right: auth.ReadDossier, path: office("/van-don/cap-nhat")},

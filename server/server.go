@@ -21,6 +21,7 @@ import (
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/clientip"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/dvcqg"
 	"github.com/motcua/motcua/esign"
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/forms"
@@ -33,6 +34,7 @@ import (
 	"github.com/motcua/motcua/rating"
 	"github.com/motcua/motcua/reorg"
 	"github.com/motcua/motcua/report"
+	"github.com/motcua/motcua/sohoa"
 	"github.com/motcua/motcua/stats"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/tally"
@@ -62,6 +64,8 @@ type Config struct {
 	Postal PostalConfig
 	// Payment is the gateway that takes fees online (package payment).
 	Payment PaymentConfig
+	// DVCQG is the connection to the National Public Service Portal.
+	DVCQG DVCQGConfig
 	// ESign signs results in the application (package esign).
 	ESign ESignConfig
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
@@ -115,6 +119,16 @@ type App struct {
 	Routes []string
 	// Metrics is the Prometheus exposition, for a separate listener.
 	Metrics http.Handler
+	// DVCQG keeps the national portal's outbox and sync state; motcua
+	// serve runs PortalSync (sending it) and PortalPull (bringing in the
+	// dossiers filed there), both nil when not connected (package dvcqg).
+	DVCQG        *dvcqg.Service
+	PortalClient *dvcqg.Client
+	PortalSync   *dvcqg.Worker
+	PortalPull   *dvcqg.Puller
+	// Sohoa digitises papers and results and keeps the citizens' data
+	// stores (Circular 01/2023/TT-VPCP).
+	Sohoa *sohoa.Service
 	// Reorg checks, schedules and carries out reorganisation plans;
 	// motcua serve runs Reorg.RunDue for the scheduled ones.
 	Reorg *reorg.Service
@@ -161,6 +175,12 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		Owed: payment.Owed, // no delivery while a fee is owed
 	})
 	subscribeUnitAbolished(a.Events, a.Dossiers)
+	if err := newDVCQG(db, a, cfg); err != nil {
+		return nil, err
+	}
+	subscribePortalSync(a.Events, a.DVCQG)
+	a.Sohoa = sohoa.New(db, a.Dossiers, a.Units, sohoa.Config{Now: cfg.Now})
+	subscribeDigitisation(a.Events, a.Sohoa)
 	// The tally follows every act, and every reorganisation after the
 	// dossier module's listeners have moved the dossiers it moves.
 	a.Tally = tally.New(db, cal)
@@ -211,12 +231,13 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	site, err := portal.New(portal.Config{ESign: esignPages, Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers, Ratings: a.Ratings,
-		Trust: cfg.Trust, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments})
+		Trust: cfg.Trust, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Store: a.Sohoa})
 	if err != nil {
 		return nil, err
 	}
 	back, err := office.New(office.Config{ESign: esignPages, Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers,
-		Forms: a.Forms, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments})
+		Forms: a.Forms, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Sohoa: a.Sohoa,
+		PortalSync: a.DVCQG, Reach: a.reach, PortalConnected: a.PortalSync != nil})
 	if err != nil {
 		return nil, err
 	}
@@ -247,10 +268,19 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 			}
 			return out, err
 		})
+	m.Gauge("motcua_dvcqg_calls", "Calls to the national public service portal in the outbox by status (pending, sending, sent, failed).",
+		[]string{"status"}, func(ctx context.Context) ([]metrics.Count, error) {
+			counts, err := a.DVCQG.Counts(ctx)
+			out := make([]metrics.Count, 0, len(counts))
+			for st, n := range counts {
+				out = append(out, metrics.Count{Labels: []string{st}, Value: n})
+			}
+			return out, err
+		})
 
 	mux := &routeList{ServeMux: http.NewServeMux()}
 	(&api.Server{Auth: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Ratings: a.Ratings, Reports: a.Reports, Forms: a.Forms, Postal: a.Postal, Payments: a.Payments, Calendar: cal, Log: cfg.Log, Trust: cfg.Trust,
-		Audit: a.Audit, Now: cfg.Now}).Register(mux)
+		Audit: a.Audit, Now: cfg.Now, Sohoa: a.Sohoa}).Register(mux)
 	w.Register(mux)
 	w.RegisterLogin(mux, login)
 	w.RegisterAccount(mux, accountPages)
@@ -285,6 +315,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}
 	if cfg.Payment.VNPaySimulator != nil {
 		a.Handler = withVNPaySimulator(a.Handler, cfg.Payment.VNPaySimulator)
+	}
+	if cfg.DVCQG.Simulator != nil {
+		a.Handler = withDVCQGSimulator(a.Handler, cfg.DVCQG.Simulator)
 	}
 	if cfg.ESign.Simulator != nil {
 		a.Handler = withCSCSimulator(a.Handler, cfg.ESign.Simulator)
