@@ -47,6 +47,10 @@ type Applicant struct {
 	Phone    string `json:"phone,omitempty"`
 	Email    string `json:"email,omitempty"`
 	Address  string `json:"address,omitempty"`
+	// BirthDate (YYYY-MM-DD) is kept with a draft, filled from the
+	// verified identity or the population database; not stored with the
+	// dossier (its applicant columns predate it).
+	BirthDate string `json:"birth_date,omitempty"`
 }
 
 // Dossier is a dossier as the API returns it.

@@ -61,6 +61,8 @@ type Config struct {
 	Postal PostalConfig
 	// Payment is the gateway that takes fees online (package payment).
 	Payment PaymentConfig
+	// VNeID is the national SSO citizens may sign in with (server/vneid.go).
+	VNeID VNeIDConfig
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (package clientip); none means the TCP peer is the client.
 	TrustedProxies []netip.Prefix
@@ -179,7 +181,11 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, err := web.New(web.Config{Sessions: web.NewSessions(a.Auth, public), Log: cfg.Log})
+	fed, err := newFederation(cfg)
+	if err != nil {
+		return nil, err
+	}
+	w, err := web.New(web.Config{Sessions: web.NewSessions(a.Auth, public), Log: cfg.Log, Federation: fed})
 	if err != nil {
 		return nil, err
 	}
@@ -271,6 +277,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}
 	if cfg.Payment.VNPaySimulator != nil {
 		a.Handler = withVNPaySimulator(a.Handler, cfg.Payment.VNPaySimulator)
+	}
+	if cfg.VNeID.Simulator != nil {
+		a.Handler = withVNeIDSimulator(a.Handler, cfg.VNeID.Simulator)
 	}
 	// The public address decides absolute URLs and transport headers for
 	// every response, the simulators' too.
