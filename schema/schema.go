@@ -11,6 +11,7 @@ import (
 	auth "github.com/motcua/motcua/auth/migrations"
 	calendar "github.com/motcua/motcua/calendar/migrations"
 	catalog "github.com/motcua/motcua/catalog/migrations"
+	dancu "github.com/motcua/motcua/dancu/migrations"
 	dossier "github.com/motcua/motcua/dossier/migrations"
 	forms "github.com/motcua/motcua/forms/migrations"
 	notify "github.com/motcua/motcua/notify/migrations"
@@ -39,6 +40,7 @@ func Modules() []store.Module {
 		audit.Module,
 		reorg.Module,
 		tally.Module,
+		dancu.Module,
 	}
 }
 

@@ -40,6 +40,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	pf.register(fs)
 	var post postalFlags
 	post.register(fs)
+	var sso vneidFlags
+	sso.register(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -94,6 +96,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	ssoNote, err := sso.configure(&cfg, loadDemo, log)
+	if err != nil {
+		return err
+	}
 	if err := prepare(ctx, db); err != nil {
 		return err
 	}
@@ -136,6 +142,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintln(stdout, payNote)
 	fmt.Fprintln(stdout, postNote)
+	fmt.Fprintln(stdout, ssoNote)
 	// The notification worker runs beside the server and stops with it,
 	// before the database closes; a send in flight is released for later.
 	workerCtx, stopWorker := context.WithCancel(ctx)
