@@ -25,6 +25,7 @@ type Office struct {
 	notify   Notify
 	postal   Postal
 	payments Payments // fees (nil: off)
+	people   Population
 	pages    map[string]*template.Template
 }
 
@@ -39,6 +40,9 @@ type Config struct {
 	Notify   Notify
 	Postal   Postal
 	Payments Payments
+	// Population checks applicants against the population database
+	// (population.go); nil or disabled: no such check.
+	Population Population
 }
 
 // New parses the templates and merges the messages into the shared catalog.
@@ -48,7 +52,7 @@ func New(cfg Config) (*Office, error) {
 		return nil, err
 	}
 	return &Office{web: cfg.Web, catalog: cfg.Catalog, units: cfg.Units, dossiers: cfg.Dossiers, forms: cfg.Forms,
-		notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, pages: pages}, nil
+		notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, people: cfg.Population, pages: pages}, nil
 }
 
 func (o *Office) render(w http.ResponseWriter, code int, page string, data any) error {

@@ -29,6 +29,7 @@ type Portal struct {
 	notify   Notify
 	postal   Postal
 	payments Payments // fees and online payment (nil: off)
+	people   Population
 }
 
 // Config is what the citizens' pages are built from. Payments may be nil
@@ -44,6 +45,9 @@ type Config struct {
 	Notify   Notify
 	Postal   Postal
 	Payments Payments
+	// Population looks the citizen up in the population database to fill
+	// the applicant (population.go); nil or disabled: no such offer.
+	Population Population
 }
 
 // New parses the portal's templates and merges its messages into the
@@ -54,7 +58,7 @@ func New(cfg Config) (*Portal, error) {
 		return nil, err
 	}
 	return &Portal{web: cfg.Web, catalog: cfg.Catalog, units: cfg.Units, dossiers: cfg.Dossiers, ratings: cfg.Ratings, pages: pages,
-		trust: cfg.Trust, notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments}, nil
+		trust: cfg.Trust, notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, people: cfg.Population}, nil
 }
 
 func (p *Portal) render(w http.ResponseWriter, code int, page string, data any) error {

@@ -46,6 +46,11 @@ type wizardPage struct {
 	// behalf (dossier.OnBehalfOtherPerson).
 	Verified *auth.Verified
 	ForOther bool
+	// PopulationAction is where the population database lookup posts
+	// step 1 (population.go), "" when it is not offered; the Note or Error
+	// says how the last one went.
+	PopulationAction                string
+	PopulationNote, PopulationError string
 	// Competent offers, for a procedure on the province's phi địa giới
 	// list, another commune to decide the dossier filed at the unit, and
 	// ReturnAt where the result is then collected.
@@ -392,6 +397,12 @@ func (s *Portal) renderStep1(ctx context.Context, w http.ResponseWriter, status 
 	page.Delivery = d.Delivery
 	page.OnBehalf = !a.IsCitizen()
 	page.Verified, page.ForOther = a.Verified, forOther(a, d.Applicant)
+	if s.populationOffer(a) {
+		page.PopulationAction = "/nop-ho-so/" + page.P.Code + "/dan-cu"
+		if page.DraftID != 0 {
+			page.PopulationAction = fmt.Sprintf("/nop-ho-so/%s/%d/dan-cu", page.P.Code, page.DraftID)
+		}
+	}
 	if pe := probs["unit"]; pe != nil {
 		page.UnitError = s.explain(page.Page, pe)
 		page.Problems = append(page.Problems, problemLink{"#unit", page.UnitError})

@@ -20,6 +20,7 @@ import (
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/clientip"
+	"github.com/motcua/motcua/dancu"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/forms"
@@ -63,6 +64,8 @@ type Config struct {
 	Payment PaymentConfig
 	// VNeID is the national SSO citizens may sign in with (server/vneid.go).
 	VNeID VNeIDConfig
+	// Dancu is the population database's lookup service (server/dancu.go).
+	Dancu DancuConfig
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (package clientip); none means the TCP peer is the client.
 	TrustedProxies []netip.Prefix
@@ -112,6 +115,9 @@ type App struct {
 	Routes []string
 	// Metrics is the Prometheus exposition, for a separate listener.
 	Metrics http.Handler
+	// Population looks people up in the population database under a
+	// recorded consent (package dancu).
+	Population *dancu.Service
 	// Reorg checks, schedules and carries out reorganisation plans;
 	// motcua serve runs Reorg.RunDue for the scheduled ones.
 	Reorg *reorg.Service
@@ -172,6 +178,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if a.Payments, err = newPayments(db, a, cfg); err != nil {
 		return nil, err
 	}
+	if a.Population, err = newPopulation(db, a, cfg); err != nil {
+		return nil, err
+	}
 	// Commands that never serve (user, demo generate) give no public URL;
 	// motcua serve always does (see cmd/motcua/serve.go).
 	if cfg.PublicURL == "" {
@@ -204,12 +213,12 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	site, err := portal.New(portal.Config{Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers, Ratings: a.Ratings,
-		Trust: cfg.Trust, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments})
+		Trust: cfg.Trust, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Population: a.Population})
 	if err != nil {
 		return nil, err
 	}
 	back, err := office.New(office.Config{Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers,
-		Forms: a.Forms, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments})
+		Forms: a.Forms, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Population: a.Population})
 	if err != nil {
 		return nil, err
 	}
@@ -280,6 +289,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}
 	if cfg.VNeID.Simulator != nil {
 		a.Handler = withVNeIDSimulator(a.Handler, cfg.VNeID.Simulator)
+	}
+	if cfg.Dancu.Simulator != nil {
+		a.Handler = withDancuSimulator(a.Handler, cfg.Dancu.Simulator)
 	}
 	// The public address decides absolute URLs and transport headers for
 	// every response, the simulators' too.
