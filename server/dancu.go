@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/motcua/motcua/dancu"
 	"github.com/motcua/motcua/dancu/dancusim"
@@ -14,6 +15,8 @@ import (
 // officers type the applicant's data.
 type DancuConfig struct {
 	URL, Token, Agency string
+	// Timeout bounds one lookup (zero: package dancu's default).
+	Timeout time.Duration
 	// Simulator, when set, is served under /_sim/dancu/ (package
 	// dancusim), outside the session layer like the other simulators.
 	Simulator *dancusim.Sim
@@ -23,7 +26,7 @@ type DancuConfig struct {
 const DancuSimulatorPath = "/_sim/dancu"
 
 func newPopulation(db *store.DB, a *App, cfg Config) (*dancu.Service, error) {
-	dc := dancu.Config{Dossiers: a.Dossiers, Now: cfg.Now, Bus: a.Events}
+	dc := dancu.Config{Dossiers: a.Dossiers, Now: cfg.Now, Bus: a.Events, Timeout: cfg.Dancu.Timeout}
 	if cfg.Dancu.URL != "" {
 		c, err := dancu.NewClient(dancu.ClientConfig{URL: cfg.Dancu.URL, Token: cfg.Dancu.Token, Agency: cfg.Dancu.Agency})
 		if err != nil {
