@@ -42,6 +42,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	post.register(fs)
 	var sso vneidFlags
 	sso.register(fs)
+	var dc dancuFlags
+	dc.register(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -100,6 +102,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	dancuNote := dc.configure(&cfg, loadDemo)
 	if err := prepare(ctx, db); err != nil {
 		return err
 	}
@@ -143,6 +146,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintln(stdout, payNote)
 	fmt.Fprintln(stdout, postNote)
 	fmt.Fprintln(stdout, ssoNote)
+	fmt.Fprintln(stdout, dancuNote)
 	// The notification worker runs beside the server and stops with it,
 	// before the database closes; a send in flight is released for later.
 	workerCtx, stopWorker := context.WithCancel(ctx)

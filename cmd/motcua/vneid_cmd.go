@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/motcua/motcua/dancu"
+	"github.com/motcua/motcua/dancu/dancusim"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/server"
 	"github.com/motcua/motcua/vneid"
@@ -50,4 +52,36 @@ func (v *vneidFlags) configure(cfg *server.Config, isDemo bool, log *slog.Logger
 	}
 	cfg.VNeID = server.VNeIDConfig{Issuer: v.issuer, ClientID: v.clientID, ClientSecret: v.clientSecret}
 	return fmt.Sprintf("VNeID sign-in: issuer %s, client %s, redirect URL %s (register it with the provider).", v.issuer, v.clientID, redirect), nil
+}
+
+// dancuFlags are the population database's flags: the province's LGSP
+// and what it issued to motcua (docs/vneid.md).
+type dancuFlags struct {
+	url, token, agency string
+}
+
+func (d *dancuFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&d.url, "dancu-url", "", "population database lookup through the province's LGSP (base URL); none: applicants' data is typed (with --demo: the simulator at /_sim/dancu/)")
+	fs.StringVar(&d.token, "dancu-token", "", "bearer token the LGSP issued to motcua")
+	fs.StringVar(&d.agency, "dancu-agency", "", "the requesting agency's code sent with each lookup (the province's)")
+}
+
+// configure fills cfg.Dancu; with demo and no URL the simulator is
+// mounted under /_sim/dancu/ with the demo world's people.
+func (d *dancuFlags) configure(cfg *server.Config, isDemo bool) string {
+	if d.url == "" && isDemo {
+		var people []dancu.Person
+		for _, p := range demo.People() {
+			people = append(people, dancu.Person{IDNumber: p.IDNumber, FullName: p.Name, BirthDate: p.BirthDate, Sex: p.Sex,
+				Permanent: p.Permanent, Current: p.Current})
+		}
+		cfg.Dancu = server.DancuConfig{URL: cfg.PublicURL + server.DancuSimulatorPath, Token: dancusim.DemoToken, Agency: demo.ProvinceCode,
+			Simulator: dancusim.New(dancusim.DemoToken, people)}
+		return fmt.Sprintf("Population database: simulator at %s%s/ (%d demo people).", cfg.PublicURL, server.DancuSimulatorPath, len(people))
+	}
+	if d.url == "" {
+		return "Population database: off; applicants' data is typed (set --dancu-url, --dancu-token, --dancu-agency)."
+	}
+	cfg.Dancu = server.DancuConfig{URL: d.url, Token: d.token, Agency: d.agency}
+	return fmt.Sprintf("Population database: lookups through %s.", d.url)
 }
