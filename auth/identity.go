@@ -41,14 +41,15 @@ var idNumberRE = regexp.MustCompile(`^[0-9]{12}$`)
 
 // SignInIdentity signs in the citizen account of a verified identity and
 // returns a new session token, like Login. The account is, in order: the
-// one already linked to (issuer, subject); the single active citizen
-// account whose ID number is the identity's; a new citizen account
-// (username the ID number, no usable password). The account's name and ID
+// one already linked to (issuer, subject); the single citizen account
+// whose ID number is the identity's (refused if disabled: a new account
+// must not get round that); a new citizen account (username the ID
+// number, no usable password). The account's name and ID
 // number become the verified ones. Audited as "login" with details
 // "vneid" (and "account_created"/"identity_linked" the first time).
 func (s *Service) SignInIdentity(ctx context.Context, id Identity) (token string, expires time.Time, err error) {
 	id.IDNumber, id.FullName = strings.TrimSpace(id.IDNumber), strings.TrimSpace(id.FullName)
-	if id.Issuer == "" || id.Subject == "" || !idNumberRE.MatchString(id.IDNumber) || id.FullName == "" {
+	if id.Issuer == "" || id.Subject == "" || len(id.Issuer) > 500 || len(id.Subject) > 255 || !idNumberRE.MatchString(id.IDNumber) || id.FullName == "" {
 		return "", time.Time{}, problem.Invalid("identity", "identity_incomplete")
 	}
 	if id.Provider == "" {
