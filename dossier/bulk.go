@@ -215,6 +215,9 @@ func (l *BulkLoader) Rows(ds []BulkDossier) *BulkRows {
 
 // Write writes rows in one transaction.
 func (l *BulkLoader) Write(ctx context.Context, r *BulkRows) error {
+	if l.db.Dialect == store.Postgres {
+		return l.copyRows(ctx, r)
+	}
 	return l.db.InTx(ctx, func(tx *store.Tx) error {
 		if l.db.Dialect == store.Postgres && l.replica {
 			// The foreign-key checks are triggers, which a replica session
