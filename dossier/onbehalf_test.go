@@ -46,7 +46,7 @@ func TestOnBehalf(t *testing.T) {
 			{"a citizen under their own name, another ID number", w.citizen, dossier.Applicant{Name: "Nguyễn Văn An", IDNumber: "001190000001"}, dossier.OnBehalfOtherID},
 			{"a citizen giving no ID number", w.citizen, dossier.Applicant{Name: "Lê Thị Hoa"}, dossier.OnBehalfUnverified},
 			{"an account with no verified ID number", w.other, dossier.Applicant{Name: "Trần Thị Bình", IDNumber: "001190000002"}, dossier.OnBehalfUnverified},
-			{"a VNeID citizen for themself", &vn, dossier.Applicant{Name: "Nguyễn Văn An", IDNumber: own}, ""},
+			{"a VNeID citizen for themself", &vn, dossier.Applicant{Name: "Nguyễn Văn An", IDNumber: own, BirthDate: "1985-03-12"}, ""},
 			{"a VNeID citizen for another person", &vn, dossier.Applicant{Name: "Nguyễn Thị Lan", IDNumber: "037190004321"}, dossier.OnBehalfOtherPerson},
 			{"a VNeID citizen giving no ID number", &vn, dossier.Applicant{Name: "Nguyễn Thị Lan"}, dossier.OnBehalfOtherPerson},
 			{"the desk at the counter", w.reception, dossier.Applicant{Name: "Nguyễn Văn An", IDNumber: own}, dossier.OnBehalfStaff},
@@ -59,6 +59,9 @@ func TestOnBehalf(t *testing.T) {
 				got, err := w.ds.Get(ctx, w.reception, d.Code)
 				if err != nil {
 					t.Fatal(err)
+				}
+				if got.Applicant.BirthDate != tt.app.BirthDate {
+					t.Errorf("date of birth %q, want %q", got.Applicant.BirthDate, tt.app.BirthDate)
 				}
 				for _, x := range []*dossier.Dossier{d, got} {
 					wantBy := ""
