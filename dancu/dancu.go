@@ -107,7 +107,7 @@ var idNumberRE = regexp.MustCompile(`^[0-9]{12}$`)
 // Lookup records the consent, asks the register under it and records the
 // lookup with its outcome. A citizen may look up only the identity VNeID
 // verified for them; an officer only the applicant of a dossier they may
-// read. Not found is problem "dancu_not_found"; a failure or a timeout
+// read, at its receiving unit's reception. Not found is problem "dancu_not_found"; a failure or a timeout
 // "dancu_unavailable" (the page then asks to type the data).
 func (s *Service) Lookup(ctx context.Context, a *auth.Actor, r Request) (*Person, error) {
 	if !s.Enabled() {
@@ -135,6 +135,9 @@ func (s *Service) Lookup(ctx context.Context, a *auth.Actor, r Request) (*Person
 		}
 		if d.Applicant.IDNumber != r.IDNumber {
 			return nil, problem.Forbidden("dancu_dossier_only")
+		}
+		if !a.HoldsAt(d.ReceivingUnitID(), auth.Reception) {
+			return nil, problem.Forbidden("dancu_reception_only")
 		}
 		r.Purpose, r.DraftID = PurposeVerify, 0
 	}

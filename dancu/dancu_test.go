@@ -23,7 +23,7 @@ var an = dancu.Person{IDNumber: "037085001234", FullName: "Nguyễn Văn An", Bi
 type dossiers struct{}
 
 func (dossiers) Get(_ context.Context, a *auth.Actor, code string) (*dossier.Dossier, error) {
-	if code != "D-1" || a.Username != "xa1.tiepnhan" {
+	if code != "D-1" || (a.Username != "xa1.tiepnhan" && a.Username != "xa1.chuyenvien") {
 		return nil, problem.NotFound("dossier_not_found")
 	}
 	return &dossier.Dossier{Code: code, Applicant: dossier.Applicant{Name: "Nguyễn Văn Ân", IDNumber: an.IDNumber}}, nil
@@ -49,7 +49,9 @@ func TestLookup(t *testing.T) {
 		citizen := &auth.Actor{User: auth.User{ID: 7, Username: "congdan", Kind: "citizen", IDNumber: an.IDNumber},
 			Verified: &auth.Verified{Provider: "vneid", IDNumber: an.IDNumber, FullName: an.FullName}}
 		unverified := &auth.Actor{User: auth.User{ID: 8, Username: "congdan2", Kind: "citizen", IDNumber: an.IDNumber}}
-		officer := &auth.Actor{User: auth.User{ID: 20, Username: "xa1.tiepnhan", Kind: "officer"}}
+		// The fake's dossier was received at unit 0 (its receiving unit id is unset).
+		officer := &auth.Actor{User: auth.User{ID: 20, Username: "xa1.tiepnhan", Kind: "officer"}, Grants: []auth.Grant{{UnitID: 0, Role: auth.Reception}}}
+		specialist := &auth.Actor{User: auth.User{ID: 22, Username: "xa1.chuyenvien", Kind: "officer"}, Grants: []auth.Grant{{UnitID: 0, Role: auth.Specialist}}}
 		other := &auth.Actor{User: auth.User{ID: 21, Username: "xa2.tiepnhan", Kind: "officer"}}
 
 		refusals := []struct {
@@ -64,6 +66,7 @@ func TestLookup(t *testing.T) {
 			{"an identity VNeID did not verify", unverified, dancu.Request{IDNumber: an.IDNumber, DraftID: 1, Consent: true}, "forbidden"},
 			{"an officer without a dossier", officer, dancu.Request{IDNumber: an.IDNumber, Consent: true}, "forbidden"},
 			{"an officer, not the dossier's applicant", officer, dancu.Request{IDNumber: "037190004321", DossierCode: "D-1", Consent: true}, "forbidden"},
+			{"an officer who reads the dossier, not at its reception", specialist, dancu.Request{IDNumber: an.IDNumber, DossierCode: "D-1", Consent: true}, "forbidden"},
 			{"an officer who cannot read the dossier", other, dancu.Request{IDNumber: an.IDNumber, DossierCode: "D-1", Consent: true}, "dossier_not_found"},
 		}
 		for _, tt := range refusals {

@@ -71,6 +71,9 @@ func (o *Office) verifyApplicant(w http.ResponseWriter, r *http.Request, a *auth
 	if err != nil {
 		return err
 	}
+	if !a.HoldsAt(d.ReceivingUnitID(), auth.Reception) {
+		return problem.Forbidden("dancu_reception_only")
+	}
 	if o.people == nil || !o.people.Enabled() {
 		return o.showDossier(w, r, a, http.StatusOK, &actionState{Lookup: &lookupOutcome{err: problem.New(problem.ErrUnavailable, "dancu_off")}})
 	}

@@ -173,7 +173,7 @@ var scopeRoutes = map[string]scopeRoute{
 	"POST /can-bo/ho-so/{code}/thu-phi/{ref}/hoan-phi": {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return office("/thu-phi/")(tg) + tg.ref + "/hoan-phi" }},
 	"POST /can-bo/ho-so/{code}/thu-phi/{ref}/tai-quay": {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return office("/thu-phi/")(tg) + tg.ref + "/tai-quay" }},
 	"GET /can-bo/ho-so/{code}/bieu-mau/{form}":         {who: scoped, right: auth.ReadDossier, path: office("/bieu-mau/01")},
-	"POST /can-bo/ho-so/{code}/dan-cu":                 {who: scoped, right: auth.ReadDossier, path: office("/dan-cu")},
+	"POST /can-bo/ho-so/{code}/dan-cu":                 {who: scoped, right: auth.ReadDossier, only: desk, path: office("/dan-cu")},
 	"GET /can-bo/don-vi/{unit}/so-theo-doi":            {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return "/can-bo/don-vi/" + tg.unit + "/so-theo-doi" }},
 	"GET /can-bo/tiep-nhan":                            {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan?don-vi=" + tg.unit }},
 	"GET /can-bo/tiep-nhan/{code}":                     {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan/" + tg.procedure + "?don-vi=" + tg.unit }},

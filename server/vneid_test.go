@@ -3,10 +3,8 @@ package server_test
 import (
 	"errors"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/motcua/motcua/audit"
@@ -241,25 +239,6 @@ func TestVNeIDRefusals(t *testing.T) {
 			b, _ := e.vneidBrowser(t)
 			refused(t, b, vneidPick(t, b, binh), 401, "VNeID không xác nhận được lần đăng nhập này")
 		})
-		t.Run("provider down", func(t *testing.T) {
-			sim.SetDown(true)
-			defer sim.SetDown(false)
-			b, _ := e.vneidBrowser(t)
-			// The discovery document was read before; the token endpoint is down.
-			jar, _ := cookiejar.New(nil)
-			b.c.Jar = jar
-			p := b.get("/dang-nhap/vneid")
-			if p.status != 302 && !strings.Contains(p.url.Path, "/_sim/") {
-				t.Logf("start: %d at %s", p.status, p.url)
-			}
-			if p.status != 503 || !p.has("Không kết nối được với hệ thống định danh VNeID") {
-				// Discovery is cached, so the start works and the provider's
-				// own page is what is down.
-				if p.status != 503 || !strings.HasPrefix(p.url.Path, server.VNeIDSimulatorPath) {
-					t.Fatalf("provider down at start: %d at %s", p.status, p.url)
-				}
-			}
-		})
 		t.Run("provider down at the token exchange", func(t *testing.T) {
 			b, calls := e.vneidBrowser(t)
 			b.c.CheckRedirect = func(r *http.Request, via []*http.Request) error {
@@ -275,8 +254,18 @@ func TestVNeIDRefusals(t *testing.T) {
 			defer sim.SetDown(false)
 			refused(t, b, b.get(cb.RequestURI()), 503, "Không kết nối được với hệ thống định danh VNeID")
 		})
-		if n := len(auditActions(t, e, "login_failed")); n < 5 {
-			t.Fatalf("%d failed VNeID sign-ins audited, want at least 5", n)
+		if n := len(auditActions(t, e, "login_failed")); n != 5 {
+			t.Fatalf("%d failed VNeID sign-ins audited, want 5", n)
+		}
+
+		// An issuer that cannot be reached: the button apologises.
+		down := newEnvWith(t, db, func(cfg *server.Config) {
+			cfg.VNeID = server.VNeIDConfig{Issuer: "http://127.0.0.1:1/vneid", ClientID: "motcua", ClientSecret: "x"}
+		})
+		b2 := down.portalVisitor(t, "")
+		p := b2.get("/dang-nhap/vneid")
+		if p.status != 503 || p.url.Path != "/dang-nhap/vneid" || !p.has("Không kết nối được với hệ thống định danh VNeID") || !p.has(`id="login-error"`) {
+			t.Fatalf("issuer unreachable: %d at %s\n%s", p.status, p.url, mainOf(p.body))
 		}
 	})
 }
