@@ -37,7 +37,9 @@ type Server struct {
 	Payments Payments
 	Calendar Calendar
 	Audit    Audit
-	Log      *slog.Logger
+	// Sohoa digitises papers and keeps the citizens' data stores.
+	Sohoa Sohoa
+	Log   *slog.Logger
 	// Trust is the trust list signatures are verified against (nil: none).
 	Trust *x509.CertPool
 	// Now is the clock of the open data's default period; nil is time.Now.

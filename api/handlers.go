@@ -136,7 +136,7 @@ func (s *Server) listDossiers(w http.ResponseWriter, r *http.Request) error {
 	}
 	// An unknown value is refused rather than ignored: ignoring it answers
 	// an unfiltered list the client takes for a filtered one.
-	if err := oneOf("channel", f.Channel, "online", "counter", "post"); err != nil {
+	if err := oneOf("channel", f.Channel, "online", "counter", "post", dossier.ChannelNationalPortal); err != nil {
 		return err
 	}
 	if err := oneOf("mine", q.Get("mine"), "true", "false"); err != nil {

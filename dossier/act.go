@@ -352,6 +352,8 @@ func roleLabel(a *auth.Actor, channel string) string {
 		return ApplicantRole
 	case channel == "online":
 		return auth.Community // filed online by an officer: on a citizen's behalf
+	case channel == ChannelNationalPortal:
+		return SystemRole // brought in from the national portal (national.go)
 	}
 	return auth.Reception
 }

@@ -235,7 +235,11 @@ func (s *Service) attachable(ctx context.Context, a *auth.Actor, code, component
 }
 
 func insertFile(ctx context.Context, tx *store.Tx, dossierID, by int64, f *File) error {
+	var uploader any
+	if by != 0 {
+		uploader = by // 0: the system (a file filed on the national portal)
+	}
 	return tx.QueryRowContext(ctx, `INSERT INTO dossier_files (dossier_id, component, kind, name, content_type, size, sha256, flags, uploaded_by, uploaded_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		dossierID, f.Component, f.Kind, f.Name, f.ContentType, f.Size, f.SHA256, strings.Join(f.Flags, ","), by, f.UploadedAt.UnixMilli()).Scan(&f.ID)
+		dossierID, f.Component, f.Kind, f.Name, f.ContentType, f.Size, f.SHA256, strings.Join(f.Flags, ","), uploader, f.UploadedAt.UnixMilli()).Scan(&f.ID)
 }

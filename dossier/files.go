@@ -98,8 +98,13 @@ func (s *Service) Open(ctx context.Context, a *auth.Actor, code string, fileID i
 	return nil, nil, problem.NotFound("file_not_found")
 }
 
-func (s *Service) files(ctx context.Context, id int64) ([]File, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, component, kind, name, content_type, size, sha256, flags, uploaded_at
+func (s *Service) files(ctx context.Context, id int64) ([]File, error) { return FilesOf(ctx, s.db, id) }
+
+// FilesOf lists the files of the dossier with row id (Dossier.ID), read
+// through q: a listener of Transitioned reads the files the change left
+// (a result's file) in the publisher's transaction. It checks no access.
+func FilesOf(ctx context.Context, q store.Querier, id int64) ([]File, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, component, kind, name, content_type, size, sha256, flags, uploaded_at
 		FROM dossier_files WHERE dossier_id = ? ORDER BY id`, id)
 	if err != nil {
 		return nil, err

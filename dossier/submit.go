@@ -50,6 +50,12 @@ var (
 // Submit creates a dossier. A retry with the same idempotency key by the
 // same actor returns the first dossier and replayed=true.
 func (s *Service) Submit(ctx context.Context, a *auth.Actor, in SubmitInput) (*Dossier, bool, error) {
+	return s.submit(ctx, a, in, nil)
+}
+
+// submit is Submit, or with portal set SubmitFromPortal: the system files
+// a dossier filed on the national portal, with its files.
+func (s *Service) submit(ctx context.Context, a *auth.Actor, in SubmitInput, portal *portalFiling) (*Dossier, bool, error) {
 	if a == nil {
 		return nil, false, problem.New(problem.ErrUnauthorized, "unauthorized.submit")
 	}
@@ -100,7 +106,9 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, in SubmitInput) (*D
 	if returnCompetent {
 		returnFlag = 1
 	}
-	if a.IsCitizen() {
+	if portal != nil {
+		in.Channel = ChannelNationalPortal
+	} else if a.IsCitizen() {
 		if in.Channel != "" && in.Channel != "online" {
 			return nil, false, problem.Invalid("channel", "invalid_channel.citizen")
 		}
@@ -119,7 +127,7 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, in SubmitInput) (*D
 	} else if in.Channel == "" {
 		in.Channel = "counter"
 	}
-	if in.Channel != "online" && in.Channel != "counter" && in.Channel != "post" {
+	if in.Channel != "online" && in.Channel != "counter" && in.Channel != "post" && portal == nil {
 		return nil, false, problem.Invalid("channel", "invalid_channel")
 	}
 	app, err := checkApplicant(in.Applicant, in.Delivery)
@@ -138,11 +146,17 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, in SubmitInput) (*D
 		if err != nil {
 			return err
 		}
-		var owner any
+		var owner, createdBy any
 		if a.IsCitizen() {
 			owner = a.ID
 		}
+		if a.ID != 0 {
+			createdBy = a.ID // the system (a portal filing) is no user
+		}
 		reason, onBehalf := onBehalfReason(a, app), 0
+		if portal != nil {
+			reason = "" // the citizen filed it on the portal, signed in there
+		}
 		if reason != "" {
 			onBehalf = 1
 		}
@@ -156,7 +170,7 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, in SubmitInput) (*D
 			channel, status, owner_id, created_by, on_behalf, on_behalf_reason, track_token, applicant_name, applicant_id_number, applicant_phone,
 			applicant_email, applicant_address, applicant_birth_date, search, form, delivery, submitted_at, updated_at, competent_unit_id, return_competent)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			code, p.Code, p.Version, u.ID, u.ID, in.Channel, Submitted, owner, a.ID, onBehalf, reason, token, app.Name, app.IDNumber,
+			code, p.Code, p.Version, u.ID, u.ID, in.Channel, Submitted, owner, createdBy, onBehalf, reason, token, app.Name, app.IDNumber,
 			app.Phone, app.Email, app.Address, app.BirthDate, search, string(formJSON), in.Delivery, now.UnixMilli(), now.UnixMilli(), competentID, returnFlag).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("dossier: insert: %w", err)
@@ -170,6 +184,11 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, in SubmitInput) (*D
 		eventID, err := appendEvent(ctx, tx, id, now, a, roleLabel(a, in.Channel), "submit", "", Submitted, 0, 0, 0, u.ID, nil, "")
 		if err != nil {
 			return err
+		}
+		if portal != nil {
+			if err := portal.attach(ctx, tx, p, id, now); err != nil {
+				return err
+			}
 		}
 		// The applicant's confirmation is written in this same transaction.
 		if err := s.publish(ctx, tx, code, Transitioned{Action: SubmitAction, ActorRole: roleLabel(a, in.Channel), At: now, EventID: eventID}, a); err != nil {

@@ -20,6 +20,12 @@ import (
 // services themselves, so its handlers can be tested against fakes; the
 // services satisfy them.
 
+// ESign gives a dossier's in-app signing links (package esign): the
+// approve-and-sign page, the signed e-result; empty when there is none.
+type ESign interface {
+	Links(ctx context.Context, a *auth.Actor, d *dossier.Dossier) (sign, download string)
+}
+
 // Dossiers is the part of the dossier service (*dossier.Service) the back office uses.
 type Dossiers interface {
 	Act(ctx context.Context, a *auth.Actor, code string, action dossier.Action, in dossier.ActInput) (*dossier.Dossier, error)

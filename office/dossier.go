@@ -29,11 +29,13 @@ type dossierPage struct {
 	Actions       []actionForm
 	CanUpload     bool
 	ResultUpload  *uploadForm
-	Postal        *postalSection
-	Population    *populationView
-	Notice        string
-	Error         string
-	ErrorAt       string // the id of the form the error belongs to
+	// SignURL is the approve-and-sign page, EResultURL the signed e-result (package esign).
+	SignURL, EResultURL string
+	Postal              *postalSection
+	Population          *populationView
+	Notice              string
+	Error               string
+	ErrorAt             string // the id of the form the error belongs to
 }
 
 type formValue struct{ Label, Value string }
@@ -42,6 +44,7 @@ type componentView struct {
 	dossier.CheckItem
 	Previews []preview
 	Upload   *uploadForm
+	Reuse    *reuseForm // a digitised paper instead of a scan (package sohoa)
 }
 
 // preview is a file with how the page shows it: PDFs in a frame, scans as images.
@@ -54,6 +57,9 @@ type preview struct {
 	// Warnings say what a flagged file carries (a PDF with JavaScript, a
 	// launch action, embedded files), in the reader's language.
 	Warnings []string
+	// Paper names its digitisation or result code (package sohoa); else
+	// Digitise is where the desk's "digitise" form posts, if it may.
+	Paper, Digitise, DigitiseLabel, CSRF string
 }
 
 // uploadForm is one multipart upload form (a component's scan or the result).
@@ -167,8 +173,14 @@ func (o *Office) showDossier(w http.ResponseWriter, r *http.Request, a *auth.Act
 			p.Results = append(p.Results, previewOf(p.Page, d.Code, f))
 		}
 	}
+	if err := o.markDigitised(ctx, a, d, &p); err != nil {
+		return err
+	}
 	if d.Status == dossier.Processing && a.HoldsAt(d.UnitID(), auth.Specialist, auth.Leader, auth.Clerk) {
 		p.ResultUpload = uploadFor(p.Page, d.Code, "result", p.T("office.dossier.result_doc"))
+	}
+	if o.esign != nil {
+		p.SignURL, p.EResultURL = o.esign.Links(ctx, a, d)
 	}
 	if p.Postal, err = o.postalSection(ctx, r, d, p.Page, st); err != nil {
 		return err
@@ -318,6 +330,10 @@ func notice(p web.Page, r *http.Request) string {
 		return p.T("office.notice.created")
 	case q.Get("tai-len") == "ok":
 		return p.T("office.notice.uploaded")
+	case q.Get("so-hoa") == "ok":
+		return p.T("office.notice.digitised")
+	case q.Get("dung-lai") == "ok":
+		return p.T("office.notice.reused")
 	}
 	return ""
 }
@@ -325,7 +341,8 @@ func notice(p web.Page, r *http.Request) string {
 // uploadErrors are the upload failures the page explains in its own words.
 var uploadErrors = []string{"file_type_not_allowed", "file_too_large", "empty_file", "upload_closed",
 	"upload_not_permitted", "unknown_component", "no_file", "file_infected", "file_too_large_to_scan",
-	"scanner_unavailable", "too_many_component_files", "dossier_files_too_large"}
+	"scanner_unavailable", "too_many_component_files", "dossier_files_too_large",
+	"already_digitised", "digitise_not_permitted", "digitise_not_component", "paper_not_found"}
 
 func uploadError(p web.Page, r *http.Request) string {
 	code := r.URL.Query().Get("loi")

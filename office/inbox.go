@@ -16,7 +16,7 @@ import (
 const pageSize = 20
 
 // channels a dossier can arrive by.
-var channels = []string{"online", "counter", "post"}
+var channels = []string{"online", "counter", "post", dossier.ChannelNationalPortal}
 
 type inboxPage struct {
 	web.Page

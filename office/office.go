@@ -4,11 +4,13 @@
 package office
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"html/template"
 	"net/http"
 
+	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/web"
 )
 
@@ -25,8 +27,16 @@ type Office struct {
 	notify   Notify
 	postal   Postal
 	payments Payments // fees (nil: off)
-	people   Population
-	pages    map[string]*template.Template
+	sohoa    Digitiser
+	esign    ESign // in-app signing links (nil: off)
+	// portal is the national portal sync (nil: off); reach names the units
+	// where an officer holds a right; portalConnected says whether calls
+	// are being sent.
+	portal          PortalSync
+	reach           func(ctx context.Context, a *auth.Actor, r auth.Right) ([]int64, error)
+	portalConnected bool
+	people          Population
+	pages           map[string]*template.Template
 }
 
 // Config is what the back-office pages are built from. Payments may be
@@ -40,6 +50,14 @@ type Config struct {
 	Notify   Notify
 	Postal   Postal
 	Payments Payments
+	ESign    ESign
+	// Sohoa digitises papers at the desk (package sohoa).
+	Sohoa Digitiser
+	// PortalSync, Reach and PortalConnected feed the national portal sync
+	// page (/can-bo/dong-bo-cong-dvc); PortalSync nil: the page says it is off.
+	PortalSync      PortalSync
+	Reach           func(ctx context.Context, a *auth.Actor, r auth.Right) ([]int64, error)
+	PortalConnected bool
 	// Population checks applicants against the population database
 	// (population.go); nil or disabled: no such check.
 	Population Population
@@ -52,7 +70,8 @@ func New(cfg Config) (*Office, error) {
 		return nil, err
 	}
 	return &Office{web: cfg.Web, catalog: cfg.Catalog, units: cfg.Units, dossiers: cfg.Dossiers, forms: cfg.Forms,
-		notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, people: cfg.Population, pages: pages}, nil
+		notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, esign: cfg.ESign, sohoa: cfg.Sohoa, pages: pages,
+		portal: cfg.PortalSync, reach: cfg.Reach, portalConnected: cfg.PortalConnected, people: cfg.Population}, nil
 }
 
 func (o *Office) render(w http.ResponseWriter, code int, page string, data any) error {

@@ -87,6 +87,12 @@ type Postal interface {
 	Track(ctx context.Context, code string) (*postal.Public, error)
 }
 
+// ESign gives the link to a dossier's signed e-result (package esign),
+// empty when there is none.
+type ESign interface {
+	Links(ctx context.Context, a *auth.Actor, d *dossier.Dossier) (sign, download string)
+}
+
 // Payments is the part of the payment service (*payment.Service) the portal uses.
 type Payments interface {
 	Fees(ctx context.Context, a *auth.Actor, code string) (*payment.Fees, error)

@@ -22,9 +22,11 @@ type dossierPage struct {
 	Asks    []ask
 	Request string
 	// Open is the open supplement request: its items and time limit.
-	Open          *dossier.SupplementRequest
-	Comps         []compView
-	Results       []fileView
+	Open    *dossier.SupplementRequest
+	Comps   []compView
+	Results []fileView
+	// EResultURL is the result signed in the application (package esign).
+	EResultURL    string
 	CanUpload     bool
 	CanSupplement bool
 	CanWithdraw   bool
@@ -86,6 +88,9 @@ func (s *Portal) dossierPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	page.Asks = asksOf(page.Page, d, page.Rating != nil, owed[d.Code])
+	if s.esign != nil {
+		_, page.EResultURL = s.esign.Links(ctx, a, d)
+	}
 	if page.Postal, err = s.postalView(ctx, d); err != nil {
 		return err
 	}

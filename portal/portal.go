@@ -29,6 +29,8 @@ type Portal struct {
 	notify   Notify
 	postal   Postal
 	payments Payments // fees and online payment (nil: off)
+	esign    ESign    // the signed e-result (nil: off)
+	store    Store    // the personal data store (nil: off)
 	people   Population
 }
 
@@ -45,6 +47,10 @@ type Config struct {
 	Notify   Notify
 	Postal   Postal
 	Payments Payments
+	ESign    ESign
+	// Store is the citizens' personal data store (package sohoa); nil
+	// leaves it out of the wizard and its page.
+	Store Store
 	// Population looks the citizen up in the population database to fill
 	// the applicant (population.go); nil or disabled: no such offer.
 	Population Population
@@ -58,7 +64,7 @@ func New(cfg Config) (*Portal, error) {
 		return nil, err
 	}
 	return &Portal{web: cfg.Web, catalog: cfg.Catalog, units: cfg.Units, dossiers: cfg.Dossiers, ratings: cfg.Ratings, pages: pages,
-		trust: cfg.Trust, notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, people: cfg.Population}, nil
+		trust: cfg.Trust, notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, esign: cfg.ESign, store: cfg.Store, people: cfg.Population}, nil
 }
 
 func (p *Portal) render(w http.ResponseWriter, code int, page string, data any) error {

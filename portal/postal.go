@@ -141,6 +141,13 @@ func (s *Portal) submitWithAddress(ctx context.Context, a *auth.Actor, id int64)
 		}
 	}
 	d, replayed, err := s.dossiers.SubmitDraft(ctx, a, id)
+	if err == nil && !replayed && s.store != nil {
+		// The papers taken from the data store are logged as reused. Should
+		// this fail, the dossier stands with its files, without the log.
+		if err := s.store.DraftFiled(ctx, a, id, d.Code); err != nil {
+			return d, err
+		}
+	}
 	if err != nil || replayed || !found || d.Delivery != "post" {
 		return d, err
 	}

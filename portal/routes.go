@@ -26,6 +26,7 @@ func (p *Portal) Register(mux web.Mux) {
 	mux.HandleFunc("POST /nop-ho-so/{code}/{draft}/tai-lieu", h(p.filesDone))
 	mux.HandleFunc("POST /nop-ho-so/{code}/{draft}/tai-lieu/{component}", h(p.draftUpload))
 	mux.HandleFunc("POST /nop-ho-so/{code}/{draft}/tai-lieu/{component}/xoa", h(p.draftRemoveFile))
+	mux.HandleFunc("POST /nop-ho-so/{code}/{draft}/tai-lieu/{component}/kho", h(p.draftPick))
 	mux.HandleFunc("GET /nop-ho-so/{code}/{draft}/tep/{sha}", h(p.draftFile))
 	mux.HandleFunc("GET /nop-ho-so/{code}/{draft}/xem-lai", h(p.stepReview))
 	mux.HandleFunc("POST /nop-ho-so/{code}/{draft}/nop", h(p.submitDraft))
@@ -49,6 +50,10 @@ func (p *Portal) Register(mux web.Mux) {
 	mux.HandleFunc("POST /ho-so/{code}/thanh-toan", h(p.startPay))
 	mux.HandleFunc("GET /ho-so/{code}/bien-lai/{ref}", h(p.feeReceipt))
 	mux.HandleFunc("GET /thanh-toan/ket-qua", h(p.payReturn))
+
+	// The personal data store (package sohoa): papers reused instead of uploads.
+	mux.HandleFunc("GET /kho-du-lieu", h(p.dataStore))
+	mux.HandleFunc("POST /kho-du-lieu/dung-lai", h(p.reuseFromStore))
 
 	// Notices (package notify) and how the account wants them.
 	mux.HandleFunc("GET /thong-bao", h(p.notices))

@@ -56,10 +56,12 @@ type wizardPage struct {
 	// ReturnAt where the result is then collected.
 	Competent []unitGroup
 	ReturnAt  string
-	// Step 3: one upload per component.
-	Comps []compView
-	MaxMB int64
-	Max   int64
+	// Step 3: one upload per component, and the papers of the citizen's
+	// data store that can stand in for one (package sohoa).
+	Comps     []compView
+	FromStore []storeTarget
+	MaxMB     int64
+	Max       int64
 	// Step 4: everything, to check before submitting.
 	Review *review
 }

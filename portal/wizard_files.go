@@ -82,11 +82,12 @@ func hasComponent(p catalog.Procedure, key string) bool {
 }
 
 func (s *Portal) stepFiles(w http.ResponseWriter, r *http.Request) error {
-	_, p, d, err := s.loadDraft(r)
+	a, p, d, err := s.loadDraft(r)
 	if err != nil {
 		return err
 	}
 	page := s.filesPage(r, p, d)
+	page.FromStore = s.storeOptions(r.Context(), a)
 	if r.URL.Query().Get("thieu") != "" {
 		s.markMissing(&page, dossier.MissingComponents(p, d.Data.Files))
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/tally"
 )
 
@@ -84,7 +85,7 @@ func (d dossierLife) count(from, to time.Time, judge Judge, units unitTimes) (Co
 	switch {
 	case d.events[recv].at < f:
 		c.Carried = 1
-	case d.channel == "online":
+	case dossier.Online(d.channel):
 		c.NewOnline = 1
 	default:
 		c.NewCounter = 1

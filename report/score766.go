@@ -18,7 +18,7 @@ import (
 // An indicator is computed only from what motcua holds: dossiers and
 // their history, the catalog, payments and ratings. One that needs data
 // motcua does not hold (the national portal's synchronisation figures,
-// the digitisation codes of Circular 01/2023, the population database,
+// the population database,
 // complaint handling) is listed with Computable false and the reason,
 // never scored zero; so is one whose denominator is empty in the period.
 // Scorecard.Computable is then the points the computable indicators could
@@ -115,9 +115,19 @@ var indicators = []indicatorDef{
 
 	{key: "4.1", group: "4", max: 6, target: 1, formula: "dossiers resolved with an electronic result file / dossiers resolved",
 		dossier: func(f *scoreFact) (bool, bool) { return f.c.Resolved == 1, f.resultFile }},
-	{key: "4.2", group: "4", max: 4, target: 0.8, formula: "dossiers digitised (component and result codes, Circular 01/2023) / dossiers received", held: "no_data_held:digitisation_codes"},
-	{key: "4.3", group: "4", max: 4, target: 0.8, formula: "dossiers reusing digitised data / dossiers received", held: "no_data_held:digitisation_codes"},
-	{key: "4.4", group: "4", max: 4, target: 1, formula: "use of the personal electronic data store", held: "no_data_held:personal_data_store"},
+	// 4.2–4.4 read package sohoa's tables (docs/digitisation.md).
+	{key: "4.2", group: "4", max: 4, target: 0.8, formula: "dossiers received with digitised components (Circular 01/2023 codes) and, if resolved in the period, a result code / dossiers received",
+		dossier: func(f *scoreFact) (bool, bool) {
+			recv := f.c.NewOnline+f.c.NewCounter == 1
+			return recv, recv && f.digitised && (f.c.Resolved == 0 || f.resultCode)
+		}},
+	{key: "4.3", group: "4", max: 4, target: 0.8, formula: "dossiers received that reused a digitised paper or result / dossiers received",
+		dossier: func(f *scoreFact) (bool, bool) {
+			recv := f.c.NewOnline+f.c.NewCounter == 1
+			return recv, recv && f.reused
+		}},
+	{key: "4.4", group: "4", max: 4, target: 1, formula: "dossiers resolved whose coded result went to the applicant's personal data store / dossiers resolved",
+		dossier: func(f *scoreFact) (bool, bool) { return f.c.Resolved == 1, f.c.Resolved == 1 && f.stored }},
 	{key: "4.5", group: "4", max: 4, target: 1, formula: "procedures connected to and dossiers using the National Population Database", held: "no_data_held:population_database"},
 
 	{key: "5.1", group: "5", max: 4, target: 1, formula: "procedures whose fee data is synchronised to the national payment platform / procedures with fees", held: "no_data_held:payment_platform_sync"},

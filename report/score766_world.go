@@ -37,6 +37,11 @@ type scoreFact struct {
 	// paidDesk: a fee above zero was paid through a gateway, at the desk;
 	// disliked: its applicant rated it "not satisfied".
 	resultFile, paidOnline, paidDesk, disliked bool
+	// digitised: a component carries a digitisation code; resultCode: its
+	// result file carries a result code, and stored: one the applicant's
+	// data store holds; reused: a paper of a data store was attached to it
+	// instead of an upload (package sohoa's tables).
+	digitised, resultCode, stored, reused bool
 }
 
 // procFact is one procedure within the subtree's competence.
@@ -272,9 +277,34 @@ func (s *Reader) scoreExtras(ctx context.Context, facts []scoreFact) error {
 	}); err != nil {
 		return err
 	}
-	return mark(`SELECT dossier_id, score FROM ratings WHERE score = 'not_satisfied'`, func(f *scoreFact, _ string) {
+	if err := mark(`SELECT dossier_id, score FROM ratings WHERE score = 'not_satisfied'`, func(f *scoreFact, _ string) {
 		f.disliked = true
-	})
+	}); err != nil {
+		return err
+	}
+	return s.scoreDigitisation(ctx, mark)
+}
+
+// scoreDigitisation marks each fact with its digitisation codes, its
+// result in a data store and its reuse of stored papers. A result is in a
+// store when its paper names a holder: the citizen account that filed the
+// dossier, or an ID number a verified identity finds it by.
+func (s *Reader) scoreDigitisation(ctx context.Context, mark func(q string, fn func(f *scoreFact, v string)) error) error {
+	if err := mark(`SELECT dossier_id, kind FROM sohoa_papers`, func(f *scoreFact, kind string) {
+		switch kind {
+		case "component":
+			f.digitised = true
+		case "result":
+			f.resultCode = true
+		}
+	}); err != nil {
+		return err
+	}
+	if err := mark(`SELECT dossier_id, kind FROM sohoa_papers WHERE kind = 'result' AND (holder_user_id IS NOT NULL OR holder_id_number <> '')`,
+		func(f *scoreFact, _ string) { f.stored = true }); err != nil {
+		return err
+	}
+	return mark(`SELECT dossier_id, component FROM sohoa_reuses`, func(f *scoreFact, _ string) { f.reused = true })
 }
 
 // scoreProcedures lists the procedures within the competence of the

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/tally"
 )
 
@@ -144,7 +145,7 @@ func (d dossierLife) fact(cal WorkCalendar, units unitTimes, changes []int64) (t
 		return tally.Fact{}, false
 	}
 	n := len(d.events)
-	f := tally.Fact{DossierID: d.id, Procedure: d.procedure, Version: d.version, Online: d.channel == "online",
+	f := tally.Fact{DossierID: d.id, Procedure: d.procedure, Version: d.version, Online: dossier.Online(d.channel),
 		Received: d.events[recv].at, End: tally.Open, Due: d.dueBefore(n), Stop: d.stopAfter(n - 1), LastAt: d.events[n-1].at,
 		Stays: d.stays(cal)}
 	for _, e := range d.events {

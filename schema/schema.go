@@ -13,12 +13,15 @@ import (
 	catalog "github.com/motcua/motcua/catalog/migrations"
 	dancu "github.com/motcua/motcua/dancu/migrations"
 	dossier "github.com/motcua/motcua/dossier/migrations"
+	dvcqg "github.com/motcua/motcua/dvcqg/migrations"
+	esign "github.com/motcua/motcua/esign/migrations"
 	forms "github.com/motcua/motcua/forms/migrations"
 	notify "github.com/motcua/motcua/notify/migrations"
 	payment "github.com/motcua/motcua/payment/migrations"
 	postal "github.com/motcua/motcua/postal/migrations"
 	rating "github.com/motcua/motcua/rating/migrations"
 	reorg "github.com/motcua/motcua/reorg/migrations"
+	sohoa "github.com/motcua/motcua/sohoa/migrations"
 	"github.com/motcua/motcua/store"
 	tally "github.com/motcua/motcua/tally/migrations"
 	unit "github.com/motcua/motcua/unit/migrations"
@@ -40,6 +43,9 @@ func Modules() []store.Module {
 		audit.Module,
 		reorg.Module,
 		tally.Module,
+		sohoa.Module,
+		esign.Module,
+		dvcqg.Module,
 		dancu.Module,
 	}
 }

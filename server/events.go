@@ -9,9 +9,12 @@ import (
 	"github.com/motcua/motcua/audit"
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/dvcqg"
+	"github.com/motcua/motcua/esign"
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/forms"
 	"github.com/motcua/motcua/notify"
+	"github.com/motcua/motcua/sohoa"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/unit"
 )
@@ -51,6 +54,26 @@ func subscribeUnitAbolished(bus *event.Bus, dossiers *dossier.Service) {
 func subscribeDossierTransitioned(bus *event.Bus, n *notify.Service, log *audit.Log) {
 	n.Subscribe(bus)
 	log.Subscribe(bus)
+}
+
+// subscribePortalSync has every act reported to the national portal: the
+// dvcqg listener writes its outbox rows in the act's transaction.
+func subscribePortalSync(bus *event.Bus, svc *dvcqg.Service) {
+	svc.Subscribe(bus)
+}
+
+// subscribeDigitisation gives each result its result code and puts it in
+// the applicant's data store, in the transaction that makes the result.
+func subscribeDigitisation(bus *event.Bus, s *sohoa.Service) {
+	event.Subscribe(bus, "sohoa.ResultCodes", s.OnTransitioned)
+}
+
+// subscribeESign issues a result signed in the application in the
+// approval's transaction (package esign); nothing when signing is off.
+func subscribeESign(bus *event.Bus, s *esign.Service) {
+	if s != nil {
+		event.Subscribe(bus, "esign.Issue", s.OnTransitioned)
+	}
 }
 
 // buildTally fills the tally from the history on the first start of a

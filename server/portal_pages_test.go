@@ -141,7 +141,7 @@ func TestPortalPagesInEnglish(t *testing.T) {
 	for _, path := range []string{"/", "/?cap=commune", "/?don-vi=" + demo.GiaLamCode, "/thu-tuc/1.001193", "/thu-tuc/1.001193/mau/to_khai",
 		"/nop-ho-so/" + signatureProc, "/ho-so-cua-toi", "/ho-so/" + returned.Code, "/ho-so/" + returned.Code + "/rut",
 		"/ho-so/" + delivered.Code, "/ho-so/" + delivered.Code + "/danh-gia", "/ho-so/" + returned.Code + "/bien-nhan",
-		"/ho-so/" + returned.Code + "?tep=giay_to_tuy_than&loi=file_type_not_allowed"} {
+		"/ho-so/" + returned.Code + "?tep=giay_to_tuy_than&loi=file_type_not_allowed", "/kho-du-lieu"} {
 		check(b.get(path), 200)
 	}
 	p := b.get("/nop-ho-so/" + signatureProc)

@@ -103,7 +103,7 @@ func TestReports766API(t *testing.T) {
 			{"a period ending before it starts", "huyen.lanhdao", "/api/v1/reports/766?unit=" + demo.DistrictCode + "&from=2026-03-31&to=2026-03-01", 422, "invalid_period"},
 			{"an unknown indicator", "huyen.lanhdao", "/api/v1/reports/766/9.9/dossiers?unit=" + demo.DistrictCode + period, 404, "indicator_not_found"},
 			{"an indicator over procedures", "huyen.lanhdao", "/api/v1/reports/766/3.1/dossiers?unit=" + demo.DistrictCode + period, 422, "indicator_no_dossiers"},
-			{"an indicator motcua cannot compute", "huyen.lanhdao", "/api/v1/reports/766/4.2/dossiers?unit=" + demo.DistrictCode + period, 422, "indicator_no_dossiers"},
+			{"an indicator motcua cannot compute", "huyen.lanhdao", "/api/v1/reports/766/4.5/dossiers?unit=" + demo.DistrictCode + period, 422, "indicator_no_dossiers"},
 			{"a bad limit", "huyen.lanhdao", "/api/v1/reports/766/2.1/dossiers?limit=-1&unit=" + demo.DistrictCode + period, 422, "invalid_limit"},
 			{"a bad filter", "huyen.lanhdao", "/api/v1/reports/766/2.1/dossiers?counted=yes&unit=" + demo.DistrictCode + period, 422, "invalid_filter"},
 		} {

@@ -52,6 +52,14 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /api/v1/dossiers/{code}/files/{id}": {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string {
 		return "/api/v1/dossiers/" + tg.dossier + "/files/" + strconv.FormatInt(tg.file, 10)
 	}},
+	"POST /api/v1/dossiers/{code}/files/{id}/digitise": {who: scoped, right: auth.ReadDossier, only: desk, noCitizens: true, path: func(tg *scopeTarget) string {
+		return "/api/v1/dossiers/" + tg.dossier + "/files/" + strconv.FormatInt(tg.file, 10) + "/digitise"
+	}},
+	"GET /api/v1/dossiers/{code}/digitised": {who: scoped, right: auth.ReadDossier, path: apiDossier("/digitised")},
+	"POST /api/v1/dossiers/{code}/reuse": {who: scoped, right: auth.ReadDossier, only: desk, path: apiDossier("/reuse"),
+		json: map[string]any{"paper": "TP.khong-co", "component": "x"}, absent: []string{"paper_not_found"}},
+	"GET /api/v1/digitised":                         {who: account, path: fixed("/api/v1/digitised?q=TP")},
+	"GET /api/v1/me/data-store":                     {who: account, path: fixed("/api/v1/me/data-store")},
 	"POST /api/v1/dossiers/{code}/rating":           {who: applicant, path: apiDossier("/rating"), json: map[string]any{"score": "nope"}},
 	"GET /api/v1/ratings":                           {who: officers, path: fixed("/api/v1/ratings")},
 	"GET /api/v1/dossiers/{code}/forms/{form}":      {who: scoped, right: auth.ReadDossier, path: apiDossier("/forms/01")},
@@ -119,6 +127,9 @@ var scopeRoutes = map[string]scopeRoute{
 	"POST /nop-ho-so/{code}/{draft}/tai-lieu":                 {who: drafts, path: draft("/tai-lieu")},
 	"POST /nop-ho-so/{code}/{draft}/tai-lieu/{component}":     {who: drafts, path: draft("/tai-lieu/to_khai")},
 	"POST /nop-ho-so/{code}/{draft}/tai-lieu/{component}/xoa": {who: drafts, path: draft("/tai-lieu/to_khai/xoa"), form: url.Values{"sha": {"0"}}},
+	"POST /nop-ho-so/{code}/{draft}/tai-lieu/{component}/kho": {who: drafts, path: draft("/tai-lieu/to_khai/kho"), form: url.Values{"paper": {"TP.khong-co"}}},
+	"GET /kho-du-lieu":                                        {who: account, path: fixed("/kho-du-lieu")},
+	"POST /kho-du-lieu/dung-lai":                              {who: account, path: fixed("/kho-du-lieu/dung-lai"), form: url.Values{"paper": {"TP.khong-co"}, "target": {"x|y"}}},
 	"GET /nop-ho-so/{code}/{draft}/tep/{sha}":                 {who: drafts, path: func(tg *scopeTarget) string { return draft("/tep/")(tg) + tg.sha }},
 	"GET /nop-ho-so/{code}/{draft}/xem-lai":                   {who: drafts, path: draft("/xem-lai")},
 	"POST /nop-ho-so/{code}/{draft}/nop":                      {who: drafts, path: draft("/nop")},
@@ -126,6 +137,7 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /ho-so-cua-toi":                                      {who: account, path: fixed("/ho-so-cua-toi")},
 	"GET /ho-so/{code}":                                       {who: applicant, path: portal("")},
 	"GET /ho-so/{code}/bien-nhan":                             {who: scoped, right: auth.ReadDossier, path: portal("/bien-nhan")},
+	"GET /ho-so/{code}/ket-qua-dien-tu":                       {who: scoped, right: auth.ReadDossier, path: portal("/ket-qua-dien-tu")},
 	"GET /ho-so/{code}/tep/{id}":                              {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return portal("/tep/")(tg) + strconv.FormatInt(tg.file, 10) }},
 	"POST /ho-so/{code}/tai-lieu/{component}":                 {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return portal("/tai-lieu/")(tg) + tg.component }},
 	"POST /ho-so/{code}/bo-sung":                              {who: scoped, right: auth.ReadDossier, path: portal("/bo-sung")},
@@ -156,15 +168,23 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /can-bo/thong-ke/xu-ly": {who: scoped, right: auth.ReadReports, path: func(tg *scopeTarget) string {
 		return "/can-bo/thong-ke/xu-ly?don-vi=" + tg.unit + "&tu=2026-03-01&den=2026-03-31"
 	}},
-	"GET /can-bo/thong-ke/tong-quan":                   {who: reporters, path: fixed("/can-bo/thong-ke/tong-quan")},
-	"GET /cong-khai":                                   {who: public, path: fixed("/cong-khai")},
-	"GET /cong-khai/{unit}":                            {who: public, path: fixed("/cong-khai/" + demo.DistrictCode)},
-	"GET /can-bo/thong-bao":                            {who: officers, path: fixed("/can-bo/thong-bao")},
-	"GET /can-bo/ho-so":                                {who: officers, path: fixed("/can-bo/ho-so")},
-	"GET /can-bo/ho-so/{code}":                         {who: scoped, right: auth.ReadDossier, path: office("")},
-	"POST /can-bo/ho-so/{code}/thao-tac/{action}":      {who: scoped, right: auth.ReadDossier, path: office("/thao-tac/refuse")},
-	"POST /can-bo/ho-so/{code}/tai-len/{component}":    {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return office("/tai-len/")(tg) + tg.component }},
-	"GET /can-bo/ho-so/{code}/tep/{id}":                {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return office("/tep/")(tg) + strconv.FormatInt(tg.file, 10) }},
+	"GET /can-bo/thong-ke/tong-quan":                {who: reporters, path: fixed("/can-bo/thong-ke/tong-quan")},
+	"GET /cong-khai":                                {who: public, path: fixed("/cong-khai")},
+	"GET /cong-khai/{unit}":                         {who: public, path: fixed("/cong-khai/" + demo.DistrictCode)},
+	"GET /can-bo/thong-bao":                         {who: officers, path: fixed("/can-bo/thong-bao")},
+	"GET /can-bo/ho-so":                             {who: officers, path: fixed("/can-bo/ho-so")},
+	"GET /can-bo/ho-so/{code}":                      {who: scoped, right: auth.ReadDossier, path: office("")},
+	"POST /can-bo/ho-so/{code}/thao-tac/{action}":   {who: scoped, right: auth.ReadDossier, path: office("/thao-tac/refuse")},
+	"POST /can-bo/ho-so/{code}/tai-len/{component}": {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return office("/tai-len/")(tg) + tg.component }},
+	"GET /can-bo/ho-so/{code}/tep/{id}":             {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return office("/tep/")(tg) + strconv.FormatInt(tg.file, 10) }},
+	"POST /can-bo/ho-so/{code}/so-hoa/{id}": {who: scoped, right: auth.ReadDossier, only: desk, path: func(tg *scopeTarget) string {
+		return office("/so-hoa/")(tg) + strconv.FormatInt(tg.file, 10)
+	}},
+	"GET /can-bo/so-hoa": {who: officers, path: fixed("/can-bo/so-hoa?q=TP")},
+	"POST /can-bo/ho-so/{code}/dung-lai/{component}": {who: scoped, right: auth.ReadDossier, only: desk, path: func(tg *scopeTarget) string {
+		return office("/dung-lai/")(tg) + tg.component
+	}, form: url.Values{"paper": {"TP.khong-co"}}},
+	"GET /can-bo/dong-bo-cong-dvc":                     {who: officers, path: fixed("/can-bo/dong-bo-cong-dvc")},
 	"GET /can-bo/ho-so/{code}/bien-nhan":               {who: scoped, right: auth.ReadDossier, path: office("/bien-nhan")},
 	"POST /can-bo/ho-so/{code}/van-don":                {who: scoped, right: auth.ReadDossier, path: office("/van-don")},
 	"POST /can-bo/ho-so/{code}/van-don/cap-nhat":       {who: scoped, right: auth.ReadDossier, path: office("/van-don/cap-nhat")},
@@ -173,11 +193,17 @@ var scopeRoutes = map[string]scopeRoute{
 	"POST /can-bo/ho-so/{code}/thu-phi/{ref}/hoan-phi": {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return office("/thu-phi/")(tg) + tg.ref + "/hoan-phi" }},
 	"POST /can-bo/ho-so/{code}/thu-phi/{ref}/tai-quay": {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return office("/thu-phi/")(tg) + tg.ref + "/tai-quay" }},
 	"GET /can-bo/ho-so/{code}/bieu-mau/{form}":         {who: scoped, right: auth.ReadDossier, path: office("/bieu-mau/01")},
-	"POST /can-bo/ho-so/{code}/dan-cu":                 {who: scoped, right: auth.ReadDossier, only: desk, path: office("/dan-cu")},
-	"GET /can-bo/don-vi/{unit}/so-theo-doi":            {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return "/can-bo/don-vi/" + tg.unit + "/so-theo-doi" }},
-	"GET /can-bo/tiep-nhan":                            {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan?don-vi=" + tg.unit }},
-	"GET /can-bo/tiep-nhan/{code}":                     {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan/" + tg.procedure + "?don-vi=" + tg.unit }},
-	"POST /can-bo/tiep-nhan/{code}":                    {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan/" + tg.procedure }},
+	// In-app signing (package esign): the matrix's world has no signing
+	// service, so an allowed caller gets the page saying so (409).
+	"GET /can-bo/ho-so/{code}/ky-so":           {who: scoped, right: auth.ReadDossier, path: office("/ky-so")},
+	"POST /can-bo/ho-so/{code}/ky-so":          {who: scoped, right: auth.ReadDossier, path: office("/ky-so"), form: url.Values{"otp": {"1"}}},
+	"POST /can-bo/ho-so/{code}/ky-so/otp":      {who: scoped, right: auth.ReadDossier, path: office("/ky-so/otp")},
+	"GET /can-bo/ho-so/{code}/ket-qua-dien-tu": {who: scoped, right: auth.ReadDossier, path: office("/ket-qua-dien-tu")},
+	"POST /can-bo/ho-so/{code}/dan-cu":         {who: scoped, right: auth.ReadDossier, only: desk, path: office("/dan-cu")},
+	"GET /can-bo/don-vi/{unit}/so-theo-doi":    {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return "/can-bo/don-vi/" + tg.unit + "/so-theo-doi" }},
+	"GET /can-bo/tiep-nhan":                    {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan?don-vi=" + tg.unit }},
+	"GET /can-bo/tiep-nhan/{code}":             {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan/" + tg.procedure + "?don-vi=" + tg.unit }},
+	"POST /can-bo/tiep-nhan/{code}":            {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan/" + tg.procedure }},
 
 	// The administrators' pages.
 	"GET /quan-tri":                          {who: admins, path: fixed("/quan-tri")},

@@ -22,6 +22,8 @@ import (
 	"github.com/motcua/motcua/clientip"
 	"github.com/motcua/motcua/dancu"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/dvcqg"
+	"github.com/motcua/motcua/esign"
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/forms"
 	"github.com/motcua/motcua/metrics"
@@ -33,6 +35,7 @@ import (
 	"github.com/motcua/motcua/rating"
 	"github.com/motcua/motcua/reorg"
 	"github.com/motcua/motcua/report"
+	"github.com/motcua/motcua/sohoa"
 	"github.com/motcua/motcua/stats"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/tally"
@@ -62,6 +65,10 @@ type Config struct {
 	Postal PostalConfig
 	// Payment is the gateway that takes fees online (package payment).
 	Payment PaymentConfig
+	// DVCQG is the connection to the National Public Service Portal.
+	DVCQG DVCQGConfig
+	// ESign signs results in the application (package esign).
+	ESign ESignConfig
 	// VNeID is the national SSO citizens may sign in with (server/vneid.go).
 	VNeID VNeIDConfig
 	// Dancu is the population database's lookup service (server/dancu.go).
@@ -95,7 +102,9 @@ type App struct {
 	Forms    *forms.Service
 	Postal   *postal.Service
 	Payments *payment.Service
-	Notify   *notify.Service
+	// ESign signs results when leaders approve; nil when not configured.
+	ESign  *esign.Service
+	Notify *notify.Service
 	// Notifier sends the outbox; motcua serve runs it beside the server.
 	Notifier *notify.Worker
 	Ratings  *rating.Service
@@ -115,6 +124,16 @@ type App struct {
 	Routes []string
 	// Metrics is the Prometheus exposition, for a separate listener.
 	Metrics http.Handler
+	// DVCQG keeps the national portal's outbox and sync state; motcua
+	// serve runs PortalSync (sending it) and PortalPull (bringing in the
+	// dossiers filed there), both nil when not connected (package dvcqg).
+	DVCQG        *dvcqg.Service
+	PortalClient *dvcqg.Client
+	PortalSync   *dvcqg.Worker
+	PortalPull   *dvcqg.Puller
+	// Sohoa digitises papers and results and keeps the citizens' data
+	// stores (Circular 01/2023/TT-VPCP).
+	Sohoa *sohoa.Service
 	// Population looks people up in the population database under a
 	// recorded consent (package dancu).
 	Population *dancu.Service
@@ -164,6 +183,12 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		Owed: payment.Owed, // no delivery while a fee is owed
 	})
 	subscribeUnitAbolished(a.Events, a.Dossiers)
+	if err := newDVCQG(db, a, cfg); err != nil {
+		return nil, err
+	}
+	subscribePortalSync(a.Events, a.DVCQG)
+	a.Sohoa = sohoa.New(db, a.Dossiers, a.Units, sohoa.Config{Now: cfg.Now})
+	subscribeDigitisation(a.Events, a.Sohoa)
 	// The tally follows every act, and every reorganisation after the
 	// dossier module's listeners have moved the dossiers it moves.
 	a.Tally = tally.New(db, cal)
@@ -172,6 +197,10 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if a.Forms, err = forms.New(db, a.Dossiers, a.Units, cal, forms.Config{Now: cfg.Now}); err != nil {
 		return nil, err
 	}
+	if a.ESign, err = newESign(db, a, cfg); err != nil {
+		return nil, err
+	}
+	subscribeESign(a.Events, a.ESign)
 	if a.Postal, err = newPostal(db, a, cfg); err != nil {
 		return nil, err
 	}
@@ -212,13 +241,18 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err := buildTally(ctx, a, cfg.Log); err != nil {
 		return nil, err
 	}
-	site, err := portal.New(portal.Config{Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers, Ratings: a.Ratings,
-		Trust: cfg.Trust, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Population: a.Population})
+	esignPages, err := esign.NewPages(w, a.ESign, a.Dossiers)
 	if err != nil {
 		return nil, err
 	}
-	back, err := office.New(office.Config{Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers,
-		Forms: a.Forms, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Population: a.Population})
+	site, err := portal.New(portal.Config{ESign: esignPages, Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers, Ratings: a.Ratings,
+		Trust: cfg.Trust, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Store: a.Sohoa, Population: a.Population})
+	if err != nil {
+		return nil, err
+	}
+	back, err := office.New(office.Config{ESign: esignPages, Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers,
+		Forms: a.Forms, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Sohoa: a.Sohoa,
+		PortalSync: a.DVCQG, Reach: a.reach, PortalConnected: a.PortalSync != nil, Population: a.Population})
 	if err != nil {
 		return nil, err
 	}
@@ -249,15 +283,25 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 			}
 			return out, err
 		})
+	m.Gauge("motcua_dvcqg_calls", "Calls to the national public service portal in the outbox by status (pending, sending, sent, failed).",
+		[]string{"status"}, func(ctx context.Context) ([]metrics.Count, error) {
+			counts, err := a.DVCQG.Counts(ctx)
+			out := make([]metrics.Count, 0, len(counts))
+			for st, n := range counts {
+				out = append(out, metrics.Count{Labels: []string{st}, Value: n})
+			}
+			return out, err
+		})
 
 	mux := &routeList{ServeMux: http.NewServeMux()}
 	(&api.Server{Auth: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Ratings: a.Ratings, Reports: a.Reports, Forms: a.Forms, Postal: a.Postal, Payments: a.Payments, Calendar: cal, Log: cfg.Log, Trust: cfg.Trust,
-		Audit: a.Audit, Now: cfg.Now}).Register(mux)
+		Audit: a.Audit, Now: cfg.Now, Sohoa: a.Sohoa}).Register(mux)
 	w.Register(mux)
 	w.RegisterLogin(mux, login)
 	w.RegisterAccount(mux, accountPages)
 	site.Register(mux)
 	back.Register(mux)
+	esignPages.Register(mux)
 	adm.Register(mux)
 	st.Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -286,6 +330,12 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}
 	if cfg.Payment.VNPaySimulator != nil {
 		a.Handler = withVNPaySimulator(a.Handler, cfg.Payment.VNPaySimulator)
+	}
+	if cfg.DVCQG.Simulator != nil {
+		a.Handler = withDVCQGSimulator(a.Handler, cfg.DVCQG.Simulator)
+	}
+	if cfg.ESign.Simulator != nil {
+		a.Handler = withCSCSimulator(a.Handler, cfg.ESign.Simulator)
 	}
 	if cfg.VNeID.Simulator != nil {
 		a.Handler = withVNeIDSimulator(a.Handler, cfg.VNeID.Simulator)

@@ -30,8 +30,10 @@ func TestScorecardPages(t *testing.T) {
 				`id="ind-2.1"`, "100,00%", "20,00/20", "(2/2)",
 				"chưa tính được: hệ thống chưa đồng bộ hồ sơ lên Cổng Dịch vụ công quốc gia",
 				`href="/can-bo/thong-ke/766/2.1?den=2026-03-02&amp;don-vi=` + demo.DistrictCode + `&amp;tu=2026-03-01"`,
-				// No fee was paid: 5.2 is not computable, so 44 of the 100 points are.
-				"điểm trên 44 điểm của các chỉ số tính được (tối đa 100 điểm)"}},
+				// No fee was paid: 5.2 is not computable; the digitisation
+				// indicators 4.2–4.4 are (none digitised: 0/2, 0/2, 0/1), so
+				// 44 + 12 = 56 of the 100 points are.
+				"điểm trên 56 điểm của các chỉ số tính được (tối đa 100 điểm)", "(0/2)", "(0/1)"}},
 			{"this month to today by default", "/can-bo/thong-ke/766", 200,
 				[]string{`name="tu" value="2026-03-01"`, `name="den" value="2026-03-02"`, `id="ind-6.2"`}},
 			{"a day that is no day", "/can-bo/thong-ke/766?tu=2026-13-01&den=2026-03-02", 422,

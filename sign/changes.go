@@ -14,7 +14,9 @@ import (
 // font, image, page box, or a deleted object) is a modification of the
 // signed document. This is the check PDF readers make for approval
 // signatures; it needs no trust in whoever made the later revisions.
-func changedSince(doc []byte, rev int) bool {
+// With dssOnly, only a new or grown document security store is allowed:
+// what may follow the last signature (validation data, PAdES B-LT).
+func changedSince(doc []byte, rev int, dssOnly bool) bool {
 	before, err := pdf.Open(doc[:rev])
 	if err != nil {
 		return true
@@ -59,7 +61,7 @@ func changedSince(doc []byte, rev int) bool {
 		if reflect.DeepEqual(old, now) {
 			continue
 		}
-		if a, ok := old.(pdf.Array); ok && lists[num] {
+		if a, ok := old.(pdf.Array); ok && lists[num] && !dssOnly {
 			if b, ok := now.(pdf.Array); !ok || !contains(b, a) {
 				return true
 			}
@@ -71,6 +73,14 @@ func changedSince(doc []byte, rev int) bool {
 			return true
 		}
 		switch {
+		case dssOnly && num == catRef.Num:
+			if !equalExcept(o, n, "DSS") {
+				return true
+			}
+		case dssOnly:
+			if ref, ok := cat["DSS"].(pdf.Ref); !ok || ref.Num != num {
+				return true // only the store itself may change
+			}
 		case num == catRef.Num:
 			if !equalExcept(o, n, "AcroForm", "DSS") {
 				return true

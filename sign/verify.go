@@ -62,6 +62,12 @@ type SignatureInfo struct {
 	Valid bool `json:"valid"`
 	// Problems are machine codes (see ProblemText) for what is wrong.
 	Problems []string `json:"problems,omitempty"`
+	// ValidationData is true when the document's security store holds a
+	// CRL of the signer's CA that does not list the signer (PAdES B-LT
+	// when the signature is also time-stamped).
+	ValidationData bool `json:"validation_data,omitempty"`
+
+	cert, issuer *x509.Certificate // the signer's and its issuer's, for markLongTerm
 }
 
 // CertInfo describes one certificate.
@@ -140,9 +146,31 @@ func Verify(doc []byte, trust *x509.CertPool) ([]SignatureInfo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNotPDF, err)
 	}
+	var out []SignatureInfo
+	eachSignature(r, cat, func(name string, v pdf.Dict) {
+		out = append(out, verifyOne(doc, name, v, trust))
+	})
+	slices.SortStableFunc(out, func(a, b SignatureInfo) int { return a.Revision - b.Revision })
+	for i := range out {
+		s := &out[i]
+		// The last signature must cover the file; an earlier one, the
+		// file less what later signing adds (see changedSince).
+		// The last may be followed by validation data only (a DSS, PAdES B-LT).
+		if s.Revision > 0 && !s.CoversDocument && (i == len(out)-1 && changedSince(doc, s.Revision, true) || i < len(out)-1 && changedSince(doc, s.Revision, false)) {
+			s.ModifiedAfter = true
+			s.Problems = append(s.Problems, ProblemModified)
+		}
+		s.Valid = s.Intact && !s.ModifiedAfter && (!s.TrustChecked || s.Trusted) && !slices.Contains(s.Problems, ProblemTimeStamp)
+	}
+	markLongTerm(r, cat, out)
+	return out, nil
+}
+
+// eachSignature calls fn for every filled signature field of the form,
+// with its fully qualified name and its signature dictionary.
+func eachSignature(r *pdf.Reader, cat pdf.Dict, fn func(name string, v pdf.Dict)) {
 	acro, _ := r.Dict(cat["AcroForm"])
 	fields, _ := r.Array(acro["Fields"])
-	var out []SignatureInfo
 	seen := map[pdf.Ref]bool{}
 	var walk func(fields pdf.Array, prefix string, depth int)
 	walk = func(fields pdf.Array, prefix string, depth int) {
@@ -171,22 +199,10 @@ func Verify(doc []byte, trust *x509.CertPool) ([]SignatureInfo, error) {
 			if !ok {
 				continue // an empty signature field
 			}
-			out = append(out, verifyOne(doc, name, v, trust))
+			fn(name, v)
 		}
 	}
 	walk(fields, "", 0)
-	slices.SortStableFunc(out, func(a, b SignatureInfo) int { return a.Revision - b.Revision })
-	for i := range out {
-		s := &out[i]
-		// The last signature must cover the file; an earlier one, the
-		// file less what later signing adds (see changedSince).
-		if s.Revision > 0 && !s.CoversDocument && (i == len(out)-1 || changedSince(doc, s.Revision)) {
-			s.ModifiedAfter = true
-			s.Problems = append(s.Problems, ProblemModified)
-		}
-		s.Valid = s.Intact && !s.ModifiedAfter && (!s.TrustChecked || s.Trusted) && !slices.Contains(s.Problems, ProblemTimeStamp)
-	}
-	return out, nil
 }
 
 // AllValid reports whether there is at least one signature and every one
@@ -255,7 +271,12 @@ func verifyOne(doc []byte, field string, v pdf.Dict, trust *x509.CertPool) Signa
 	}
 	s.Signer, s.Organization = commonName(cert), strings.Join(cert.Subject.Organization, ", ")
 	s.Algorithm = si.AlgorithmName(cert)
-	s.Chain = certInfos(OrderChain(cert, sd.Certificates))
+	ordered := OrderChain(cert, sd.Certificates)
+	s.Chain = certInfos(ordered)
+	s.cert = cert
+	if len(ordered) > 1 {
+		s.issuer = ordered[1]
+	}
 	switch s.SubFilter {
 	case "ETSI.CAdES.detached", "adbe.pkcs7.detached":
 		err = si.Verify(cert, digest(si.Hash))

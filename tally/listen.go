@@ -35,7 +35,7 @@ func (s *Store) onTransitioned(ctx context.Context, tx *store.Tx, e dossier.Tran
 		return err
 	}
 	if !found {
-		l = life{id: d.ID(), procedure: d.Procedure, version: d.ProcedureVersion, online: d.Channel == "online", unit: d.UnitID(), end: Open}
+		l = life{id: d.ID(), procedure: d.Procedure, version: d.ProcedureVersion, online: dossier.Online(d.Channel), unit: d.UnitID(), end: Open}
 	}
 	at := e.At.UnixMilli()
 	before := l

@@ -26,6 +26,7 @@ Usage:
                [--smtp-addr HOST:PORT --smtp-from ADDR] [--sms-url URL] --public-url URL
                [--metrics-addr ADDR | --metrics-token T] [--trusted-proxies LIST]
                [--vnpay-tmn-code C --vnpay-hash-secret S --vnpay-url URL] [--clamd unix:/run/clamav/clamd.ctl]
+               [--dvcqg-url URL --dvcqg-token T [--dvcqg-pull=false]]
                [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret S] [--dancu-url URL --dancu-token T --dancu-agency CODE]
   motcua migrate [--data DIR | --db URL]
   motcua gc [--grace 1h] [--data DIR | --db URL]
@@ -33,6 +34,7 @@ Usage:
   motcua calendar holidays YEAR
   motcua calendar due --from RFC3339 (--days N | --hours N | --same-day)
   motcua payments reconcile [--date YYYY-MM-DD] [--demo | --vnpay-tmn-code C --vnpay-hash-secret S --vnpay-url URL] [--data DIR | --db URL]
+  motcua portal reconcile [--date YYYY-MM-DD] --dvcqg-url URL [--dvcqg-token T] [--data DIR | --db URL]
   motcua sign (--pkcs11-module LIB --token-label L --pin-stdin | --p12 FILE --password-stdin) [--seal] [--image PNG] IN.pdf OUT.pdf
   motcua verify [--trust PEM] FILE.pdf
   motcua audit verify [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--heads LOGFILE] [--data DIR | --db URL]
@@ -79,6 +81,8 @@ func command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return runCalendar(args[1:], stdout, stderr)
 	case "payments":
 		return runPayments(ctx, args[1:], stdout)
+	case "portal":
+		return runPortal(ctx, args[1:], stdout)
 	case "sign":
 		return runSign(ctx, args[1:], stdin, stdout, stderr)
 	case "audit":

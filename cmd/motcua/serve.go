@@ -40,6 +40,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	pf.register(fs)
 	var post postalFlags
 	post.register(fs)
+	var portalSync dvcqgFlags
+	portalSync.register(fs)
+	var ef esignFlags
+	ef.register(fs)
 	var sso vneidFlags
 	sso.register(fs)
 	var dc dancuFlags
@@ -98,6 +102,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	portalNote := portalSync.configure(&cfg, ln.Addr().String(), loadDemo)
+	esignNote, closeSeal, err := ef.configure(&cfg, ln.Addr().String(), loadDemo, demoWorld.world)
+	if err != nil {
+		return err
+	}
+	defer closeSeal()
 	ssoNote, err := sso.configure(&cfg, loadDemo, log)
 	if err != nil {
 		return err
@@ -145,6 +155,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintln(stdout, payNote)
 	fmt.Fprintln(stdout, postNote)
+	fmt.Fprintln(stdout, portalNote)
+	fmt.Fprintln(stdout, esignNote)
 	fmt.Fprintln(stdout, ssoNote)
 	fmt.Fprintln(stdout, dancuNote)
 	// The notification worker runs beside the server and stops with it,
@@ -178,6 +190,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	reorgDone := make(chan struct{})
 	go func() { app.Reorg.Run(workerCtx, time.Hour); close(reorgDone) }()
 	defer func() { stopWorker(); <-reorgDone }()
+	// The national portal: the outbox is sent in each dossier's order, and
+	// dossiers filed there come into the reception queue (package dvcqg).
+	if app.PortalSync != nil {
+		syncDone := make(chan struct{})
+		go func() { app.PortalSync.Run(workerCtx); close(syncDone) }()
+		defer func() { stopWorker(); <-syncDone }()
+	}
+	if app.PortalPull != nil {
+		pullDone := make(chan struct{})
+		go func() { app.PortalPull.Run(workerCtx); close(pullDone) }()
+		defer func() { stopWorker(); <-pullDone }()
+	}
 	// Files nothing refers to any more (deleted drafts') go once a day.
 	gcDone := make(chan struct{})
 	go func() { collectDaily(workerCtx, app.Dossiers, log); close(gcDone) }()

@@ -34,6 +34,10 @@ type CA struct {
 	Key  crypto.Signer
 	mu   sync.Mutex
 	next int64
+	// crlURL, once PublishCRL ran, is put in every certificate issued.
+	crlURL  string
+	revoked []*big.Int
+	fetches int
 }
 
 // NewCA makes a root named name (ECDSA P-256, valid from yesterday for ten years).
@@ -85,6 +89,11 @@ func (ca *CA) Issue(t testing.TB, pub crypto.PublicKey, cn, org string, usage ..
 		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
 		ExtKeyUsage: usage,
 	}
+	ca.mu.Lock()
+	if ca.crlURL != "" {
+		tmpl.CRLDistributionPoints = []string{ca.crlURL}
+	}
+	ca.mu.Unlock()
 	if len(usage) == 1 && usage[0] == x509.ExtKeyUsageTimeStamping {
 		// RFC 3161 §2.3: the time-stamping usage is the only one, critical.
 		val, _ := asn1.Marshal([]asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 8}})

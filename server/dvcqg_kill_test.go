@@ -1,0 +1,127 @@
+package server_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/dvcqg"
+	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/store/storetest"
+)
+
+// killChildEnv carries "<database>|<portal URL>" to the child process
+// that sends the outbox until it is killed.
+const killChildEnv = "MOTCUA_DVCQG_KILL_CHILD"
+
+// TestPortalSyncAfterKill kills, with SIGKILL, a process in the middle of
+// sending a batch of calls to the portal (the simulated portal keeps each
+// call, then lingers before answering, so the kill lands between "the
+// portal has it" and "motcua knows"); after a restart — a new worker, once
+// the dead one's leases have expired — the portal holds every step of
+// every dossier exactly once, in order. On SQLite and on PostgreSQL.
+func TestPortalSyncAfterKill(t *testing.T) {
+	if v := os.Getenv(killChildEnv); v != "" {
+		sendUntilKilled(v)
+		return
+	}
+	if testing.Short() && os.Getenv("CI") != "true" {
+		t.Skip("kills a process sending to the portal")
+	}
+	t.Parallel()
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			cfg := store.Config{Dir: t.TempDir()}
+			dsn := "dir:" + cfg.Dir
+			if engine == "postgres" {
+				cfg = store.Config{URL: storetest.NewPostgresDB(t)}
+				dsn = cfg.URL
+			}
+			db, err := store.Open(t.Context(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			killMidBatch(t, newPortalEnv(t, db), dsn)
+		})
+	}
+}
+
+func killMidBatch(t *testing.T, p *portalEnv, dsn string) {
+	codes := map[string][]int{}
+	for range 5 {
+		code, want := p.processed()
+		codes[code] = want
+	}
+	total, err := p.app.DVCQG.Unsent(t.Context())
+	if err != nil || total < 30 {
+		t.Fatalf("%d calls to send (%v)", total, err)
+	}
+	p.sim.Linger(40 * time.Millisecond)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestPortalSyncAfterKill$")
+	cmd.Env = append(os.Environ(), killChildEnv+"="+dsn+"|"+p.url)
+	out, err := os.CreateTemp(t.TempDir(), "child")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Kill it once it has sent some, with more to send.
+	deadline := time.Now().Add(2 * time.Minute)
+	for len(p.sim.Arrivals()) < int(total)/3 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	kept := len(p.sim.Arrivals())
+	if kept < int(total)/3 || kept >= int(total) {
+		b, _ := os.ReadFile(out.Name())
+		t.Fatalf("the child was killed after the portal kept %d of %d calls, not midway:\n%s", kept, total, b)
+	}
+	counts, _ := p.app.DVCQG.Counts(t.Context())
+	t.Logf("killed after the portal kept %d of %d calls; outbox %v", kept, total, counts)
+	// The restart: another worker, after the dead one's leases expired.
+	p.sim.Linger(0)
+	c, err := dvcqg.NewClient(dvcqg.ClientConfig{URL: p.url, Token: portalToken, HTTP: &http.Client{Timeout: time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := dvcqg.NewWorker(p.app.DB, c, dvcqg.WorkerConfig{ID: "restarted", Backoff: 10 * time.Millisecond,
+		Now: func() time.Time { return time.Now().Add(time.Hour) }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	p.sync(w, time.Minute)
+	for code, want := range codes {
+		p.inOrder(code, want)
+	}
+	t.Logf("repeats dropped by the portal: %d", p.sim.Repeats())
+}
+
+// sendUntilKilled is the child: a worker sending the outbox of the
+// database to the portal, until the parent kills it.
+func sendUntilKilled(v string) {
+	dsn, url, _ := strings.Cut(v, "|")
+	cfg := store.Config{URL: dsn}
+	if strings.HasPrefix(dsn, "dir:") {
+		cfg = store.Config{Dir: strings.TrimPrefix(dsn, "dir:")}
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, cfg)
+	if err != nil {
+		panic(err)
+	}
+	c, err := dvcqg.NewClient(dvcqg.ClientConfig{URL: url, Token: portalToken})
+	if err != nil {
+		panic(err)
+	}
+	dvcqg.NewWorker(db, c, dvcqg.WorkerConfig{ID: "child", Batch: 10, Poll: 10 * time.Millisecond}).Run(ctx)
+}

@@ -1,0 +1,218 @@
+package sohoa
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/unit"
+	"github.com/motcua/motcua/vntext"
+)
+
+// MaxResults bounds a search or a store listing.
+const MaxResults = 200
+
+// Store lists the papers in a citizen's personal data store, newest
+// first, each with its reuses: those of the dossiers the account filed
+// and, with a verified ID number (Config.VerifiedIDNumber), those filed
+// for that ID number at the counter. An officer holds no store.
+func (s *Service) Store(ctx context.Context, a *auth.Actor) ([]Paper, error) {
+	if a == nil {
+		return nil, errUnauthorized
+	}
+	if !a.IsCitizen() {
+		return []Paper{}, nil
+	}
+	where, args := s.holderClause(a)
+	return s.papers(ctx, where, args)
+}
+
+// holderClause selects the papers held by citizen a.
+func (s *Service) holderClause(a *auth.Actor) (string, []any) {
+	if s.cfg.VerifiedIDNumber != nil {
+		if id := s.cfg.VerifiedIDNumber(a); id != "" {
+			return `(holder_user_id = ? OR holder_id_number = ?)`, []any{a.ID, id}
+		}
+	}
+	return `holder_user_id = ?`, []any{a.ID}
+}
+
+// Search finds papers by code, ID number, applicant's name, procedure or
+// dossier code (every word of q, accents and case ignored). A citizen
+// searches their own store; an officer the papers digitised or issued at
+// the units where they hold dossier.read (auth.Scopes), the units below
+// included for the roles that reach them.
+func (s *Service) Search(ctx context.Context, a *auth.Actor, q string) ([]Paper, error) {
+	if a == nil {
+		return nil, errUnauthorized
+	}
+	var where []string
+	var args []any
+	if a.IsCitizen() {
+		w, wa := s.holderClause(a)
+		where, args = append(where, w), append(args, wa...)
+	} else {
+		units, err := s.units.Reach(ctx, s.db, a, auth.ReadDossier)
+		if err != nil {
+			return nil, err
+		}
+		if len(units) == 0 {
+			return []Paper{}, nil
+		}
+		where = append(where, `unit_id IN (`+store.Placeholders(len(units))+`)`)
+		for _, u := range units {
+			args = append(args, u)
+		}
+	}
+	for _, t := range vntext.Terms(q) {
+		where = append(where, `search LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+likeEscape(t)+"%")
+	}
+	return s.papers(ctx, strings.Join(where, " AND "), args)
+}
+
+// Papers lists the digitised papers and results of a dossier, for whoever
+// may see the dossier: the units handling it see the codes given at the
+// desk and reuse the papers (the once-only principle).
+func (s *Service) Papers(ctx context.Context, a *auth.Actor, code string) ([]Paper, error) {
+	d, err := s.dossiers.Get(ctx, a, code)
+	if err != nil {
+		return nil, err
+	}
+	return s.papers(ctx, `dossier_id = ?`, []any{d.ID()})
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// papers reads the papers matching where, newest first, with their units'
+// codes and their reuses.
+func (s *Service) papers(ctx context.Context, where string, args []any) ([]Paper, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+paperColumns+` FROM sohoa_papers WHERE `+where+` ORDER BY at DESC, id DESC LIMIT `+strconv.Itoa(MaxResults), args...)
+	if err != nil {
+		return nil, err
+	}
+	out := []Paper{}
+	var units []int64
+	byID := map[int64]int{}
+	for rows.Next() {
+		p, err := scanPaper(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		byID[p.id] = len(out)
+		units = append(units, p.unitID)
+		out = append(out, *p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	ls, err := unit.Labels(ctx, s.db, units...)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]any, 0, len(out))
+	for i := range out {
+		out[i].Unit = ls[out[i].unitID].Code
+		ids = append(ids, out[i].id)
+	}
+	rr, err := s.db.QueryContext(ctx, `SELECT paper_id, dossier_code, component, file_id, by_name, at FROM sohoa_reuses
+		WHERE paper_id IN (`+store.Placeholders(len(ids))+`) ORDER BY id`, ids...)
+	if err != nil {
+		return nil, err
+	}
+	defer rr.Close()
+	for rr.Next() {
+		var pid, at int64
+		var r Reuse
+		if err := rr.Scan(&pid, &r.Dossier, &r.Component, &r.FileID, &r.By, &at); err != nil {
+			return nil, err
+		}
+		p := &out[byID[pid]]
+		r.Paper, r.At = p.Code, fromMs(at)
+		p.Reuses = append(p.Reuses, r)
+	}
+	return out, rr.Err()
+}
+
+// AttachFromStore attaches paper (by its code) to the component of the
+// dossier with code instead of an upload: the same blob, recorded as the
+// dossier's file by dossier.Service.AttachStored with the dossier's own
+// rules (only while it takes files, by its applicant or its desk), and
+// logs the reuse. Who may reuse a paper: the citizen whose store holds it;
+// an officer when the paper is the target dossier's applicant's (same ID
+// number) or belongs to a dossier the officer may read (a unit handling
+// it). Anyone else is told the paper does not exist.
+//
+// The attachment and the log are two transactions (AttachStored keeps its
+// own); should the log fail after the attachment, the error is returned
+// and the file stays attached without its log row.
+func (s *Service) AttachFromStore(ctx context.Context, a *auth.Actor, code, component, paperCode string) (*Reuse, error) {
+	if a == nil {
+		return nil, errUnauthorized
+	}
+	d, err := s.dossiers.Get(ctx, a, code)
+	if err != nil {
+		return nil, err
+	}
+	if !a.IsCitizen() && !a.Has(auth.Reception, d.ReceivingUnitID()) {
+		return nil, problem.New(problem.ErrForbidden, "upload_not_permitted")
+	}
+	p, err := scanPaper(s.db.QueryRowContext(ctx, `SELECT `+paperColumns+` FROM sohoa_papers WHERE code = ?`, strings.TrimSpace(paperCode)))
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := s.mayReuse(ctx, a, p, d); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, errNoPaper
+	}
+	f, err := s.dossiers.AttachStored(ctx, a, d.Code, dossier.File{Component: component, Name: p.Name,
+		ContentType: p.ContentType, Size: p.Size, SHA256: p.SHA256})
+	if err != nil {
+		return nil, err
+	}
+	r := &Reuse{Paper: p.Code, Dossier: d.Code, Component: f.Component, FileID: f.ID, By: a.FullName, At: s.cfg.Now()}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO sohoa_reuses (paper_id, dossier_id, dossier_code, component, file_id, by_id, by_name, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.id, d.ID(), d.Code, r.Component, r.FileID, a.ID, r.By, r.At.UnixMilli())
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// mayReuse says whether a may attach p to dossier d (see AttachFromStore);
+// d is nil for a draft, which only its citizen author fills from the store.
+func (s *Service) mayReuse(ctx context.Context, a *auth.Actor, p *Paper, d *dossier.Dossier) (bool, error) {
+	if a.IsCitizen() {
+		if p.holderID == a.ID {
+			return true, nil
+		}
+		if s.cfg.VerifiedIDNumber != nil {
+			id := s.cfg.VerifiedIDNumber(a)
+			return id != "" && id == p.HolderIDNumber, nil
+		}
+		return false, nil
+	}
+	if d == nil {
+		return false, nil
+	}
+	if p.HolderIDNumber != "" && p.HolderIDNumber == d.Applicant.IDNumber {
+		return true, nil
+	}
+	_, err := s.dossiers.Get(ctx, a, p.Dossier)
+	if problem.Status(err) == 404 {
+		return false, nil
+	}
+	return err == nil, err
+}
