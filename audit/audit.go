@@ -24,6 +24,10 @@
 //     dossier_read (the dossier's page, receipt or JSON), file_downloaded,
 //     form_printed (a form or the result document),
 //     tracking_book_printed (a unit's register, object "unit:<code>").
+//   - Results signed in the application (package esign): result_signed,
+//     in the approval's transaction, with the file's SHA-256, the
+//     leader's and the seal's certificate names and the PAdES level.
+//     An officer's download of the e-result is a file_downloaded read.
 //   - Payments (package payment), one row per payment_events row,
 //     anchoring it: payment_requested, payment_pending (sent to the
 //     gateway), payment_paid, payment_failed, payment_expired,

@@ -174,27 +174,54 @@ func (s *Service) checkStored(f File) ([]string, error) {
 // dossier takes files, only by its applicant, its receiving desk or whoever
 // filed it.
 func (s *Service) AttachStored(ctx context.Context, a *auth.Actor, code string, f File) (*File, error) {
-	d, sl, err := s.attachable(ctx, a, code, f.Component)
+	d, sl, err := s.prepareStored(ctx, a, code, &f)
 	if err != nil {
 		return nil, err
 	}
-	if f.Flags, err = s.checkStored(f); err != nil {
-		return nil, err
-	}
-	f.ID, f.Kind, f.Name, f.UploadedAt = 0, sl.kind, cleanName(f.Name), s.cfg.Now()
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		if err := lockFiles(ctx, tx, d); err != nil {
-			return err
-		}
-		if err := s.checkQuota(ctx, tx, d, f.Component, sl, f.Size); err != nil {
-			return err
-		}
-		return insertFile(ctx, tx, d.id, a.ID, &f)
-	})
-	if err != nil {
+	if err := s.db.InTx(ctx, func(tx *store.Tx) error { return s.insertStored(ctx, tx, a, d, sl, &f) }); err != nil {
 		return nil, err
 	}
 	return &f, nil
+}
+
+// AttachStoredIn is AttachStored in the caller's transaction, for a module
+// that records something of its own with the attachment (package sohoa's
+// reuse log): both exist, or neither. Its checks read outside tx, as
+// AttachStored's do.
+func (s *Service) AttachStoredIn(ctx context.Context, tx *store.Tx, a *auth.Actor, code string, f File) (*File, error) {
+	d, sl, err := s.prepareStored(ctx, a, code, &f)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.insertStored(ctx, tx, a, d, sl, &f); err != nil {
+		return nil, err
+	}
+	return &f, nil
+}
+
+// prepareStored checks that a may attach the stored blob f to the
+// dossier's component and fills f's kind, clean name, flags and time.
+func (s *Service) prepareStored(ctx context.Context, a *auth.Actor, code string, f *File) (*Dossier, slot, error) {
+	d, sl, err := s.attachable(ctx, a, code, f.Component)
+	if err != nil {
+		return nil, slot{}, err
+	}
+	if f.Flags, err = s.checkStored(*f); err != nil {
+		return nil, slot{}, err
+	}
+	f.ID, f.Kind, f.Name, f.UploadedAt = 0, sl.kind, cleanName(f.Name), s.cfg.Now()
+	return d, sl, nil
+}
+
+// insertStored records f under the dossier's lock, within the quota.
+func (s *Service) insertStored(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dossier, sl slot, f *File) error {
+	if err := lockFiles(ctx, tx, d); err != nil {
+		return err
+	}
+	if err := s.checkQuota(ctx, tx, d, f.Component, sl, f.Size); err != nil {
+		return err
+	}
+	return insertFile(ctx, tx, d.id, a.ID, f)
 }
 
 // attachable loads the dossier and says whether a may add a file to

@@ -18,17 +18,21 @@ import (
 	"crypto/x509"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/esign/csc"
+	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/forms"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/sign"
@@ -67,8 +71,17 @@ type Config struct {
 	// Trust, when set, is the trust list the signed result is checked
 	// against before it is issued.
 	Trust *x509.CertPool
-	Now   func() time.Time
-	Log   *slog.Logger
+	// Events is the bus the issuance is published on (event.Security
+	// "result_signed", recorded by the audit log); nil: not published.
+	Events *event.Bus
+	// OTPInterval is the least time between two OTPs sent for one
+	// leader's credential; zero: one minute. Each is an SMS the province
+	// pays for and a buzz on the leader's phone, and the button is one
+	// click: without a floor, a stuck key or a script sends hundreds.
+	// The count is per motcua process.
+	OTPInterval time.Duration
+	Now         func() time.Time
+	Log         *slog.Logger
 }
 
 // Service signs and keeps the e-results.
@@ -76,6 +89,10 @@ type Service struct {
 	db   *store.DB
 	cfg  Config
 	font []byte
+
+	mu sync.Mutex
+	// otpSent is when an OTP was last sent for each credential.
+	otpSent map[string]time.Time
 }
 
 // New makes the service. CSC and Seal are required: without them the
@@ -93,6 +110,9 @@ func New(db *store.DB, cfg Config) (*Service, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.OTPInterval == 0 {
+		cfg.OTPInterval = time.Minute
+	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
@@ -100,7 +120,7 @@ func New(db *store.DB, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{db: db, cfg: cfg, font: font}, nil
+	return &Service{db: db, cfg: cfg, font: font, otpSent: map[string]time.Time{}}, nil
 }
 
 // Candidate is a dossier the leader may approve and sign now.
@@ -179,13 +199,33 @@ func (s *Service) unavailable(ctx context.Context, method string, err error) err
 	return problem.New(problem.ErrUnavailable, "esign_unavailable")
 }
 
-// SendOTP asks the signing service to send a's one-time password.
+// SendOTP asks the signing service to send a's one-time password, at
+// most once per OTPInterval for one credential.
 func (s *Service) SendOTP(ctx context.Context, a *auth.Actor, code string) error {
 	c, err := s.Check(ctx, a, code)
 	if err != nil {
 		return err
 	}
+	now := s.cfg.Now()
+	s.mu.Lock()
+	last, sent := s.otpSent[c.Credential]
+	if wait := last.Add(s.cfg.OTPInterval).Sub(now); sent && wait > 0 {
+		s.mu.Unlock()
+		return problem.WithRetry(problem.New(problem.ErrTooMany, "esign_otp_too_soon", int((wait+time.Second-1)/time.Second)), wait)
+	}
+	s.otpSent[c.Credential] = now
+	s.mu.Unlock()
 	if err := s.cfg.CSC.SendOTP(ctx, c.Credential); err != nil {
+		// Nothing was sent (as far as motcua knows): the leader may retry now.
+		s.mu.Lock()
+		if s.otpSent[c.Credential].Equal(now) {
+			if sent {
+				s.otpSent[c.Credential] = last
+			} else {
+				delete(s.otpSent, c.Credential)
+			}
+		}
+		s.mu.Unlock()
 		return s.unavailable(ctx, "credentials/sendOTP", err)
 	}
 	return nil
@@ -242,6 +282,14 @@ func (s *Service) ApproveAndSign(ctx context.Context, a *auth.Actor, code string
 		return nil, err
 	}
 	sigs, err := sign.Verify(signed, s.cfg.Trust)
+	for _, sig := range sigs {
+		if slices.Contains(sig.Problems, sign.ProblemRevoked) {
+			// The CA's own CRL, just fetched, revokes the leader's or the
+			// seal's certificate: nothing is issued.
+			s.cfg.Log.WarnContext(ctx, "e-result not issued: a revoked certificate", "dossier", code, "signer", sig.Signer)
+			return nil, problem.New(problem.ErrState, "esign_revoked", sig.Signer)
+		}
+	}
 	if err != nil || len(sigs) != 2 || !sign.AllValid(sigs) {
 		return nil, fmt.Errorf("esign: the signed result of %s does not verify: %v %+v", code, err, sigs)
 	}
@@ -252,20 +300,30 @@ func (s *Service) ApproveAndSign(ctx context.Context, a *auth.Actor, code string
 	sum := sha256.Sum256(signed)
 	res := &Result{DossierCode: code, FileName: doc.Name, PDF: signed, SHA256: hex.EncodeToString(sum[:]), LeaderSubject: chain[0].Subject.CommonName,
 		SealSubject: s.cfg.Seal.Chain[0].Subject.CommonName, Level: level, SignedAt: now}
+	var attempt int64
 	if err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		// An earlier attempt whose approval failed leaves a row for this
-		// version: this one replaces it.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM esign_results WHERE dossier_code = ? AND status = 'signed'`, code); err != nil {
+		// Rows signed for an older version can never be issued (the
+		// approval they waited for found another version): drop them.
+		// Rows of this version may be a colleague's attempt in flight,
+		// and stay: each attempt issues its own row only.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM esign_results WHERE dossier_code = ? AND status = 'signed' AND dossier_version < ?`, code, d.Version); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO esign_results (dossier_code, dossier_version, status, file_name, pdf, sha256, leader_id,
-			leader_subject, seal_subject, level, signed_at) VALUES (?, ?, 'signed', ?, ?, ?, ?, ?, ?, ?, ?)`,
-			code, d.Version, res.FileName, signed, res.SHA256, a.ID, res.LeaderSubject, res.SealSubject, level, now.UnixMilli())
-		return err
+		return tx.QueryRowContext(ctx, `INSERT INTO esign_results (dossier_code, dossier_version, status, file_name, pdf, sha256, leader_id,
+			leader_subject, seal_subject, level, signed_at) VALUES (?, ?, 'signed', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			code, d.Version, res.FileName, signed, res.SHA256, a.ID, res.LeaderSubject, res.SealSubject, level, now.UnixMilli()).Scan(&attempt)
 	}); err != nil {
 		return nil, err
 	}
-	if _, err := s.cfg.Dossiers.Act(ctx, a, code, dossier.Approve, dossier.ActInput{Version: d.Version, Note: in.Note}); err != nil {
+	// The approval carries the attempt to OnTransitioned, which issues
+	// this row and no other: not a colleague's, not a leftover of a
+	// failed attempt.
+	if _, err := s.cfg.Dossiers.Act(context.WithValue(ctx, attemptKey{}, attempt), a, code, dossier.Approve, dossier.ActInput{Version: d.Version, Note: in.Note}); err != nil {
+		// Never issued: the signed copy of a result that was not approved
+		// is not kept.
+		if _, derr := s.db.ExecContext(context.WithoutCancel(ctx), `DELETE FROM esign_results WHERE id = ? AND status = 'signed'`, attempt); derr != nil {
+			s.cfg.Log.WarnContext(ctx, "e-result of a failed approval not removed", "dossier", code, "err", derr)
+		}
 		return nil, err
 	}
 	return s.Issued(ctx, code)
@@ -364,14 +422,59 @@ func (s *Service) Has(ctx context.Context, code string) (bool, error) {
 	return n > 0, err
 }
 
+// attemptKey is the context key under which ApproveAndSign passes the
+// row it signed to OnTransitioned, through dossier.Act.
+type attemptKey struct{}
+
 // OnTransitioned issues the signed result in the approval's transaction:
-// the row signed for the version the approval found becomes 'issued'.
-// Subscribed in server/events.go.
+// the row the approving attempt signed (attemptKey), for the version the
+// approval found, becomes 'issued'. An approval made without in-app
+// signing (the API, the plain approve button) issues nothing, even when
+// an earlier attempt left a signed row. Subscribed in server/events.go.
 func (s *Service) OnTransitioned(ctx context.Context, tx *store.Tx, e dossier.Transitioned) error {
-	if e.Action != dossier.Approve || e.Dossier == nil || e.Dossier.Status != dossier.ResultReady {
+	attempt, ok := ctx.Value(attemptKey{}).(int64)
+	if !ok || e.Action != dossier.Approve || e.Dossier == nil {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE esign_results SET status = 'issued', issued_at = ? WHERE dossier_code = ? AND status = 'signed' AND dossier_version = ?`,
-		e.At.UnixMilli(), e.Dossier.Code, e.Dossier.Version-1)
-	return err
+	if e.Dossier.Status != dossier.ResultReady {
+		return fmt.Errorf("esign: approving %s did not make its result ready (%s): nothing to issue", e.Dossier.Code, e.Dossier.Status)
+	}
+	r, err := tx.ExecContext(ctx, `UPDATE esign_results SET status = 'issued', issued_at = ? WHERE id = ? AND dossier_code = ? AND status = 'signed' AND dossier_version = ?`,
+		e.At.UnixMilli(), attempt, e.Dossier.Code, e.Dossier.Version-1)
+	if err != nil {
+		return err
+	}
+	if n, err := r.RowsAffected(); err != nil || n != 1 {
+		// The signed file is gone or was for another version: the
+		// approval must not commit without its e-result.
+		return fmt.Errorf("esign: the signed result of %s (attempt %d) is not there to issue (%d rows, %v)", e.Dossier.Code, attempt, n, err)
+	}
+	// Colleagues' attempts for the same version can no longer be approved.
+	if _, err = tx.ExecContext(ctx, `DELETE FROM esign_results WHERE dossier_code = ? AND status = 'signed'`, e.Dossier.Code); err != nil {
+		return err
+	}
+	return s.recordIssued(ctx, tx, e, attempt)
 }
+
+// recordIssued puts the issuance on the audit log: who signed which file
+// (its SHA-256, so the copy a citizen shows can be matched to the record).
+func (s *Service) recordIssued(ctx context.Context, tx *store.Tx, e dossier.Transitioned, attempt int64) error {
+	var sum, leader, seal, level string
+	if err := tx.QueryRowContext(ctx, `SELECT sha256, leader_subject, seal_subject, level FROM esign_results WHERE id = ?`, attempt).
+		Scan(&sum, &leader, &seal, &level); err != nil {
+		return err
+	}
+	details, err := json.Marshal(map[string]string{"sha256": sum, "leader": leader, "seal": seal, "level": level})
+	if err != nil {
+		return err
+	}
+	unit := e.FromUnitID
+	if unit == 0 {
+		unit = e.Dossier.UnitID()
+	}
+	return event.Publish(ctx, s.cfg.Events, tx, event.Security{At: e.At, ActorID: e.ActorID, ActorName: e.ActorName, ActorRole: e.ActorRole,
+		UnitID: unit, Action: ResultSigned, Object: "dossier:" + e.Dossier.Code, Details: string(details)})
+}
+
+// ResultSigned is the audit log's name of an e-result's issuance.
+const ResultSigned = "result_signed"

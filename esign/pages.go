@@ -19,9 +19,11 @@ import (
 //go:embed templates/*.html messages.*.json
 var files embed.FS
 
-// Getter reads a dossier as an actor may see it (dossier.Service.Get).
+// Getter reads a dossier as an actor may see it (dossier.Service.Get)
+// and records an officer's read of it (RecordRead).
 type Getter interface {
 	Get(ctx context.Context, a *auth.Actor, code string) (*dossier.Dossier, error)
+	RecordRead(ctx context.Context, a *auth.Actor, unitID int64, object, action, detail string) error
 }
 
 // Pages are the leader's approve-and-sign page and the downloads of the
@@ -167,7 +169,8 @@ func (p *Pages) formError(w http.ResponseWriter, page signPage, err error) error
 	}
 	status := problem.Status(err)
 	switch status {
-	case http.StatusUnprocessableEntity, http.StatusConflict, http.StatusServiceUnavailable:
+	case http.StatusUnprocessableEntity, http.StatusConflict, http.StatusServiceUnavailable, http.StatusTooManyRequests:
+		problem.SetRetryAfter(w.Header(), err)
 		page.Error = page.Page.Error(err)
 		return p.render(w, status, "sign", page)
 	}
@@ -215,6 +218,11 @@ func (p *Pages) download(w http.ResponseWriter, r *http.Request, a *auth.Actor, 
 		if problem.Status(err) == http.StatusNotFound {
 			return problem.New(problem.ErrState, "esign_no_result")
 		}
+		return err
+	}
+	// An officer's download is a read of personal data, on record before
+	// the file is sent (a citizen's of their own is not recorded).
+	if err := p.dossiers.RecordRead(r.Context(), a, d.UnitID(), "dossier:"+d.Code, dossier.DownloadFile, downloadName(d.Code)); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/pdf")

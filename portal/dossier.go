@@ -115,11 +115,16 @@ func (s *Portal) dossierPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	base := "/ho-so/" + d.Code
+	codes, err := s.paperCodes(ctx, a, d.Code)
+	if err != nil {
+		return err
+	}
 	for _, c := range p.Components {
 		cv := compView{Component: c, Action: base + "/tai-lieu/" + c.Key}
 		for _, f := range d.Files {
 			if f.Kind == "component" && f.Component == c.Key {
-				cv.Files = append(cv.Files, fileView{Name: f.Name, Size: sizeText(page.Lang, f.Size), URL: base + "/tep/" + strconv.FormatInt(f.ID, 10)})
+				cv.Files = append(cv.Files, fileView{Name: f.Name, Size: sizeText(page.Lang, f.Size), URL: base + "/tep/" + strconv.FormatInt(f.ID, 10),
+					Code: codes[f.ID]})
 			}
 		}
 		if r.URL.Query().Get("tep") == c.Key {
@@ -129,7 +134,8 @@ func (s *Portal) dossierPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, f := range d.Files {
 		if f.Kind == "result" {
-			page.Results = append(page.Results, fileView{Name: f.Name, Size: sizeText(page.Lang, f.Size), URL: base + "/tep/" + strconv.FormatInt(f.ID, 10)})
+			page.Results = append(page.Results, fileView{Name: f.Name, Size: sizeText(page.Lang, f.Size), URL: base + "/tep/" + strconv.FormatInt(f.ID, 10),
+				Code: codes[f.ID]})
 		}
 	}
 	return s.render(w, http.StatusOK, "dossier", page)

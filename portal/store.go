@@ -19,6 +19,8 @@ import (
 // digitised papers and coded results, reused instead of uploads.
 type Store interface {
 	Store(ctx context.Context, a *auth.Actor) ([]sohoa.Paper, error)
+	Search(ctx context.Context, a *auth.Actor, q string) ([]sohoa.Paper, error)
+	Papers(ctx context.Context, a *auth.Actor, code string) ([]sohoa.Paper, error)
 	AttachFromStore(ctx context.Context, a *auth.Actor, code, component, paper string) (*sohoa.Reuse, error)
 	Pick(ctx context.Context, a *auth.Actor, draftID int64, component, paper string) (dossier.DraftFile, error)
 	DraftFiled(ctx context.Context, a *auth.Actor, draftID int64, code string) error
@@ -28,6 +30,9 @@ type Store interface {
 // and the dossiers still taking files, to attach a paper to.
 type storePage struct {
 	web.Page
+	// Q narrows the list to the papers matching every word (code, name,
+	// procedure, dossier code).
+	Q       string
 	Papers  []sohoa.Paper
 	Targets []storeTarget
 	Notice  string
@@ -44,8 +49,13 @@ func (s *Portal) dataStore(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	page := storePage{Page: s.web.Page(r, "portal.store.title")}
-	if page.Papers, err = s.store.Store(ctx, a); err != nil {
+	page := storePage{Page: s.web.Page(r, "portal.store.title"), Q: r.URL.Query().Get("q")}
+	if page.Q != "" && a.IsCitizen() {
+		page.Papers, err = s.store.Search(ctx, a, page.Q)
+	} else {
+		page.Papers, err = s.store.Store(ctx, a)
+	}
+	if err != nil {
 		return err
 	}
 	if a.IsCitizen() {
@@ -147,4 +157,18 @@ func (s *Portal) storeOptions(ctx context.Context, a *auth.Actor) []storeTarget 
 		out = append(out, storeTarget{Value: p.Code, Label: p.Code + " — " + p.Name + " (" + p.ProcedureName + ", " + strconv.Itoa(p.At.Year()) + ")"})
 	}
 	return out
+}
+
+// paperCodes maps the files of the dossier with code to their
+// digitisation or result codes; empty without the store.
+func (s *Portal) paperCodes(ctx context.Context, a *auth.Actor, code string) (map[int64]string, error) {
+	out := map[int64]string{}
+	if s.store == nil {
+		return out, nil
+	}
+	ps, err := s.store.Papers(ctx, a, code)
+	for _, p := range ps {
+		out[p.FileID] = p.Code
+	}
+	return out, err
 }

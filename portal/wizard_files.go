@@ -27,6 +27,8 @@ type compView struct {
 type fileView struct {
 	Name, Size, URL string
 	SHA256          string
+	// Code is the file's digitisation or result code (package sohoa).
+	Code string
 	// Remove is the URL that removes the file from a draft ("" elsewhere).
 	Remove string
 }

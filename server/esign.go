@@ -39,7 +39,7 @@ func newESign(db *store.DB, a *App, cfg Config) (*esign.Service, error) {
 		return nil, err
 	}
 	return esign.New(db, esign.Config{Dossiers: a.Dossiers, Results: a.Forms, CSC: client, Seal: ec.Seal, TSA: ec.TSA,
-		CRLClient: ec.CRLClient, Trust: cfg.Trust, Now: cfg.Now, Log: cfg.Log})
+		CRLClient: ec.CRLClient, Trust: cfg.Trust, Events: a.Events, Now: cfg.Now, Log: cfg.Log})
 }
 
 // withCSCSimulator serves the signing service simulator beside the application.

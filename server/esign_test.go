@@ -2,7 +2,9 @@ package server_test
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/hex"
 	"net/http"
 	"net/url"
 	"os"
@@ -11,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/motcua/motcua/audit"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/esign/cscsim"
 	"github.com/motcua/motcua/server"
@@ -30,6 +33,8 @@ type esignWorld struct {
 	trust *x509.CertPool
 	seal  *sign.Key
 	tsa   *signtest.TSA
+	// cscURL is the simulator's CSC API base, as the app reaches it.
+	cscURL string
 	// beforeSignHash, when set, runs once as the simulator receives a
 	// signHash: a colleague acting while the leader signs.
 	beforeSignHash atomic.Pointer[func()]
@@ -78,6 +83,7 @@ func (w *esignWorld) configure(t *testing.T) func(*server.Config) {
 		cfg.ESign = server.ESignConfig{Seal: w.seal, TSA: w.tsa.Client(), Simulator: hooked}
 		cfg.ESign.CSC.BaseURL = cfg.PublicURL + server.CSCSimulatorPath + "/csc/v2"
 		cfg.ESign.CSC.ClientID, cfg.ESign.CSC.ClientSecret = "motcua", "bi-mat"
+		w.cscURL = cfg.ESign.CSC.BaseURL
 	}
 }
 
@@ -114,6 +120,13 @@ func TestApproveAndSign(t *testing.T) {
 		if otp == "" {
 			t.Fatal("the simulator sent no OTP")
 		}
+		// A second press at once sends nothing: one SMS a minute.
+		if status, page, _ := b.post("/can-bo/ho-so/"+d.Code+"/ky-so/otp", url.Values{}); status != 429 || !strings.Contains(page, "Đề nghị chờ 60 giây") {
+			t.Fatalf("second OTP at once: %d\n%s", status, page)
+		}
+		if n := len(w.sim.Sent()); n != 1 || w.sim.LastOTP(leader) != otp {
+			t.Fatalf("%d OTPs sent, want 1", n)
+		}
 		wrong := "000000"
 		if otp == wrong {
 			wrong = "999999"
@@ -139,6 +152,7 @@ func TestApproveAndSign(t *testing.T) {
 		// A colleague changes the dossier while the leader signs: the
 		// signatures are made, but the approval finds another version and
 		// fails, and nothing is issued.
+		e.advance(time.Minute)
 		b.post("/can-bo/ho-so/"+d.Code+"/ky-so/otp", url.Values{})
 		colleague := func() {
 			e.mustAct(leader, d.Code, "apologize", map[string]any{"note": "Họp đột xuất, hẹn lại", "new_due": e.workingLater(48 * time.Hour)})
@@ -161,6 +175,7 @@ func TestApproveAndSign(t *testing.T) {
 			}
 		}
 		// The leader asks for another OTP and signs again.
+		e.advance(time.Minute)
 		b.post("/can-bo/ho-so/"+d.Code+"/ky-so/otp", url.Values{})
 		otp = w.sim.LastOTP(leader)
 		status, _, at := b.post("/can-bo/ho-so/"+d.Code+"/ky-so", url.Values{"otp": {otp}, "note": {"Đồng ý"}})
@@ -188,6 +203,19 @@ func TestApproveAndSign(t *testing.T) {
 			t.Fatalf("citizen download: %d %.20q", dl.status, dl.body)
 		}
 		pdf := []byte(dl.body)
+		// The issuance is on the audit log with the file's digest, and the
+		// officer's download is a recorded read (the citizen's is not).
+		var log audit.Page
+		e.must(e.call("huyen.giamsat", "GET", "/api/v1/audit?action=result_signed", nil, &log), 200)
+		sum := sha256.Sum256(pdf)
+		if log.Total != 1 || log.Entries[0].Object != "dossier:"+d.Code || log.Entries[0].ActorID == 0 ||
+			!strings.Contains(log.Entries[0].Details, hex.EncodeToString(sum[:])) {
+			t.Errorf("audit of the issuance: %+v", log)
+		}
+		e.must(e.call("huyen.giamsat", "GET", "/api/v1/audit?action=file_downloaded", nil, &log), 200)
+		if log.Total != 1 || !strings.Contains(log.Entries[0].Details, "ket-qua-dien-tu-"+d.Code) {
+			t.Errorf("audit of the office's download: %+v", log)
+		}
 		if !bytes.Contains(pdf, []byte("/DSS")) {
 			t.Error("no document security store (B-LT)")
 		}

@@ -50,6 +50,15 @@ func TestDigitisationPages(t *testing.T) {
 			t.Fatalf("store page: %d\n%s", sp.status, mainOf(sp.body))
 		}
 		sp.wellFormed(t, "vi")
+		if dp := b.get("/ho-so/" + d.Code); !dp.has("mã số hóa " + code) {
+			t.Fatalf("the citizen's dossier page does not show the code\n%s", mainOf(dp.body))
+		}
+		if sp := b.get("/kho-du-lieu?q=" + url.QueryEscape("khong co")); !sp.has("Không có giấy tờ nào khớp.") || sp.has(code) {
+			t.Fatal("the store's search matched what it should not")
+		}
+		if sp := b.get("/kho-du-lieu?q=" + url.QueryEscape(code)); !sp.has(code) {
+			t.Fatal("the store's search by code does not find the paper")
+		}
 
 		// The wizard: steps 1 and 2, then the paper from the store for the
 		// first component and an upload for the others.

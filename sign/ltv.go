@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/motcua/motcua/sign/internal/cms"
 	"github.com/motcua/motcua/sign/internal/pdf"
@@ -33,8 +34,14 @@ type Validation struct {
 // Empty reports whether there is nothing to store.
 func (v *Validation) Empty() bool { return v == nil || len(v.CRLs)+len(v.OCSPs) == 0 }
 
-// maxCRLBytes bounds what a CRL download may bring.
-const maxCRLBytes = 10 << 20
+// maxCRLBytes bounds what a CRL download may bring; maxCRLs how many
+// distribution points one document may make motcua fetch (the URLs come
+// from certificates: a chain naming hundreds would hold the leader's
+// request for minutes).
+const (
+	maxCRLBytes = 10 << 20
+	maxCRLs     = 16
+)
 
 // CollectValidation gathers, for every signature of doc and for the
 // time-stamp authority of each, the certificate chain the signature
@@ -46,7 +53,10 @@ const maxCRLBytes = 10 << 20
 // distribution point contribute their chain only.
 func CollectValidation(ctx context.Context, doc []byte, client *http.Client) (*Validation, error) {
 	if client == nil {
-		client = http.DefaultClient
+		// Not http.DefaultClient: it has no timeout, and a CA's server
+		// that accepts the connection and never answers would hang the
+		// caller as long as ctx allows.
+		client = &http.Client{Timeout: 10 * time.Second}
 	}
 	r, err := pdf.Open(doc)
 	if err != nil {
@@ -89,6 +99,9 @@ func CollectValidation(ctx context.Context, doc []byte, client *http.Client) (*V
 					continue
 				}
 				seenURL[u] = true
+				if len(seenURL) > maxCRLs {
+					return nil, fmt.Errorf("sign: the certificates name more than %d CRL distribution points", maxCRLs)
+				}
 				crl, err := fetchCRL(ctx, client, u, chain[i+1])
 				if err != nil {
 					return nil, err
@@ -239,7 +252,10 @@ func readStore(r *pdf.Reader, cat pdf.Dict) ([]*x509.RevocationList, error) {
 // markLongTerm sets ValidationData on the signatures whose signer's
 // issuer has a CRL in the store (the newest one signed by that issuer)
 // that does not list the signer, and raises a time-stamped one to PAdES
-// B-LT.
+// B-LT. A signer the CRL lists as revoked before the signature's
+// time-stamp — or at all, when there is no time-stamp to prove the
+// signature came first — makes the signature invalid (ProblemRevoked):
+// the document's own store says its key was no longer to be trusted.
 func markLongTerm(r *pdf.Reader, cat pdf.Dict, sigs []SignatureInfo) {
 	crls, err := readStore(r, cat)
 	if err != nil || len(crls) == 0 {
@@ -262,8 +278,13 @@ func markLongTerm(r *pdf.Reader, cat pdf.Dict, sigs []SignatureInfo) {
 		}
 		s.ValidationData = true
 		for _, e := range newest.RevokedCertificateEntries {
-			if e.SerialNumber.Cmp(s.cert.SerialNumber) == 0 {
-				s.ValidationData = false
+			if e.SerialNumber.Cmp(s.cert.SerialNumber) != 0 {
+				continue
+			}
+			s.ValidationData = false
+			if s.TimeStamp == nil || !e.RevocationTime.After(*s.TimeStamp) {
+				s.Valid = false
+				s.Problems = append(s.Problems, ProblemRevoked)
 			}
 		}
 		if s.ValidationData && s.Level == "PAdES B-T" {

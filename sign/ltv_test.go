@@ -8,6 +8,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -105,6 +106,11 @@ func TestExternalSignerAndLongTerm(t *testing.T) {
 	sigs, _ = sign.Verify(again, ca.Pool())
 	if len(sigs) != 2 || sigs[0].ValidationData || sigs[0].Level == "PAdES B-LT" || !sigs[1].ValidationData {
 		t.Errorf("after revoking the leader: %+v", sigs)
+	}
+	// Revoked before its time-stamp: the document's own CRL says the key
+	// was not to be trusted any more, so the signature is not valid.
+	if len(sigs) != 2 || sigs[0].Valid || !slices.Contains(sigs[0].Problems, sign.ProblemRevoked) || !sigs[1].Valid {
+		t.Errorf("a signer revoked before the time-stamp: %+v", sigs)
 	}
 
 	// A remote signer answering with a wrong value is refused before embedding.

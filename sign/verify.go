@@ -93,12 +93,13 @@ const (
 	ProblemUnsupported   = "unsupported"
 	ProblemNotPAdES      = "not_pades"
 	ProblemUntrustedTime = "untrusted_time_stamp_authority"
+	ProblemRevoked       = "revoked"
 )
 
 // ProblemCodes lists every problem code, for callers that translate them.
 func ProblemCodes() []string {
 	return []string{ProblemMalformed, ProblemByteRange, ProblemDigest, ProblemSignature, ProblemSigningCert, ProblemModified,
-		ProblemUntrusted, ProblemTimeStamp, ProblemUnsupported, ProblemNotPAdES, ProblemUntrustedTime}
+		ProblemUntrusted, ProblemTimeStamp, ProblemUnsupported, ProblemNotPAdES, ProblemUntrustedTime, ProblemRevoked}
 }
 
 // ProblemText explains a problem code in English (the portal has both
@@ -127,6 +128,8 @@ func ProblemText(code string) string {
 		return "not a PAdES signature (no signing-certificate-v2)"
 	case ProblemUntrustedTime:
 		return "the time-stamp authority's chain does not reach the trust list"
+	case ProblemRevoked:
+		return "the signer's certificate was revoked before the signature's time-stamp (or it has none)"
 	}
 	return code
 }

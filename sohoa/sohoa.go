@@ -72,10 +72,10 @@ type Reuse struct {
 
 // Dossiers is what sohoa needs of the dossier service (*dossier.Service):
 // reading a dossier as the actor may, and attaching a stored blob to a
-// dossier's component with the dossier's own rules.
+// dossier's component with the dossier's own rules, in sohoa's transaction.
 type Dossiers interface {
 	Get(ctx context.Context, a *auth.Actor, code string) (*dossier.Dossier, error)
-	AttachStored(ctx context.Context, a *auth.Actor, code string, f dossier.File) (*dossier.File, error)
+	AttachStoredIn(ctx context.Context, tx *store.Tx, a *auth.Actor, code string, f dossier.File) (*dossier.File, error)
 }
 
 // Units says which units an officer's right reaches (*unit.Store).

@@ -152,11 +152,8 @@ func (s *Service) papers(ctx context.Context, where string, args []any) ([]Paper
 // logs the reuse. Who may reuse a paper: the citizen whose store holds it;
 // an officer when the paper is the target dossier's applicant's (same ID
 // number) or belongs to a dossier the officer may read (a unit handling
-// it). Anyone else is told the paper does not exist.
-//
-// The attachment and the log are two transactions (AttachStored keeps its
-// own); should the log fail after the attachment, the error is returned
-// and the file stays attached without its log row.
+// it). Anyone else is told the paper does not exist. The attachment and
+// its log row are one transaction: both exist, or neither.
 func (s *Service) AttachFromStore(ctx context.Context, a *auth.Actor, code, component, paperCode string) (*Reuse, error) {
 	if a == nil {
 		return nil, errUnauthorized
@@ -177,14 +174,18 @@ func (s *Service) AttachFromStore(ctx context.Context, a *auth.Actor, code, comp
 	} else if !ok {
 		return nil, errNoPaper
 	}
-	f, err := s.dossiers.AttachStored(ctx, a, d.Code, dossier.File{Component: component, Name: p.Name,
-		ContentType: p.ContentType, Size: p.Size, SHA256: p.SHA256})
-	if err != nil {
-		return nil, err
-	}
-	r := &Reuse{Paper: p.Code, Dossier: d.Code, Component: f.Component, FileID: f.ID, By: a.FullName, At: s.cfg.Now()}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO sohoa_reuses (paper_id, dossier_id, dossier_code, component, file_id, by_id, by_name, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.id, d.ID(), d.Code, r.Component, r.FileID, a.ID, r.By, r.At.UnixMilli())
+	var r *Reuse
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		f, err := s.dossiers.AttachStoredIn(ctx, tx, a, d.Code, dossier.File{Component: component, Name: p.Name,
+			ContentType: p.ContentType, Size: p.Size, SHA256: p.SHA256})
+		if err != nil {
+			return err
+		}
+		r = &Reuse{Paper: p.Code, Dossier: d.Code, Component: f.Component, FileID: f.ID, By: a.FullName, At: s.cfg.Now()}
+		_, err = tx.ExecContext(ctx, `INSERT INTO sohoa_reuses (paper_id, dossier_id, dossier_code, component, file_id, by_id, by_name, at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.id, d.ID(), d.Code, r.Component, r.FileID, a.ID, r.By, r.At.UnixMilli())
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -66,11 +67,13 @@ type Client struct {
 	expires time.Time
 }
 
-// New checks cfg and makes a client.
+// New checks cfg and makes a client. The service must be reached over
+// https: motcua's client secret, the leaders' OTPs and the SADs cross
+// that connection. Plain http is accepted for a loopback address only
+// (the simulator beside motcua, tests).
 func New(cfg Config) (*Client, error) {
-	u, err := url.Parse(cfg.BaseURL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, fmt.Errorf("csc: base URL %q is not an http(s) URL", cfg.BaseURL)
+	if err := checkURL("base", cfg.BaseURL); err != nil {
+		return nil, err
 	}
 	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
 	if cfg.Timeout == 0 {
@@ -79,11 +82,30 @@ func New(cfg Config) (*Client, error) {
 	if cfg.TokenURL == "" {
 		cfg.TokenURL = strings.TrimSuffix(strings.TrimSuffix(cfg.BaseURL, "/v2"), "/csc") + "/oauth2/token"
 	}
+	if err := checkURL("token", cfg.TokenURL); err != nil {
+		return nil, err
+	}
 	h := cfg.HTTP
 	if h == nil {
 		h = &http.Client{}
 	}
 	return &Client{cfg: cfg, http: h}, nil
+}
+
+// checkURL accepts an https URL, or an http one to a loopback address.
+func checkURL(what, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("csc: %s URL %q is not an http(s) URL", what, raw)
+	}
+	if u.Scheme == "http" {
+		host := u.Hostname()
+		ip, err := netip.ParseAddr(host)
+		if host != "localhost" && (err != nil || !ip.IsLoopback()) {
+			return fmt.Errorf("csc: %s URL %q is not https: the client secret and the leaders' OTPs would cross the network in clear", what, raw)
+		}
+	}
+	return nil
 }
 
 // Error is an error the service answered (CSC: {"error", "error_description"}).
@@ -279,13 +301,20 @@ func b64(ds [][]byte) []string {
 
 // call POSTs in to method and decodes the answer into out. Every call
 // is retried once on a transport error or a 5xx: the methods that change
-// something (sendOTP aside) are idempotent at the service.
+// something (sendOTP aside) are idempotent at the service. A 401 (the
+// service dropped motcua's token before its announced expiry) is
+// retried with a new token, sendOTP too: the service refused the call,
+// so no SMS went out.
 func (c *Client) call(ctx context.Context, method string, in, out any, auth bool) error {
 	var err error
 	for attempt := 0; attempt < 2; attempt++ {
 		var retry bool
 		retry, err = c.once(ctx, method, in, out, auth)
-		if err == nil || !retry || method == "credentials/sendOTP" || ctx.Err() != nil {
+		if err == nil || !retry || ctx.Err() != nil {
+			return err
+		}
+		var ce *Error
+		if method == "credentials/sendOTP" && !(errors.As(err, &ce) && ce.Status == http.StatusUnauthorized) {
 			return err
 		}
 	}

@@ -121,6 +121,55 @@ func TestClientAgainstSimulator(t *testing.T) {
 	}
 }
 
+// TestClientTokenDropped: the service forgets motcua's token before its
+// announced expiry. The next call, sendOTP included, gets a new token and
+// goes through once: one OTP is sent.
+func TestClientTokenDropped(t *testing.T) {
+	sim, c, _ := service(t)
+	ids, err := c.List(t.Context(), "quan.dv")
+	if err != nil || len(ids) != 1 {
+		t.Fatalf("list: %v %v", ids, err)
+	}
+	sim.Fail("credentials/sendOTP", http.StatusUnauthorized, "invalid_token")
+	if err := c.SendOTP(t.Context(), ids[0]); err != nil {
+		t.Fatal("sendOTP after the token was dropped:", err)
+	}
+	if n := len(sim.Sent()); n != 1 {
+		t.Fatalf("%d OTPs sent, want 1", n)
+	}
+	// A 5xx is not retried for sendOTP: the SMS may have gone out.
+	sim.Fail("credentials/sendOTP", http.StatusServiceUnavailable, "temporarily_unavailable")
+	if err := c.SendOTP(t.Context(), ids[0]); err == nil {
+		t.Fatal("a failed sendOTP was retried")
+	}
+	if n := len(sim.Sent()); n != 1 {
+		t.Fatalf("%d OTPs sent, want 1", n)
+	}
+}
+
+// TestClientNeedsHTTPS: the secret and the OTPs never go over plain
+// http, except to the simulator on a loopback address.
+func TestClientNeedsHTTPS(t *testing.T) {
+	for _, tt := range []struct {
+		base, token string
+		ok          bool
+	}{
+		{"https://rs.example.vn/csc/v2", "", true},
+		{"http://127.0.0.1:8080/_sim/csc/csc/v2", "", true},
+		{"http://localhost:8080/_sim/csc/csc/v2", "", true},
+		{"http://[::1]:8080/csc/v2", "", true},
+		{"http://rs.example.vn/csc/v2", "", false},
+		{"http://10.0.0.5/csc/v2", "", false},
+		{"https://rs.example.vn/csc/v2", "http://id.example.vn/oauth2/token", false},
+		{"ftp://rs.example.vn/csc/v2", "", false},
+	} {
+		_, err := csc.New(csc.Config{BaseURL: tt.base, TokenURL: tt.token, ClientID: "motcua", ClientSecret: "s3cret"})
+		if (err == nil) != tt.ok {
+			t.Errorf("%s %s: %v, want ok %v", tt.base, tt.token, err, tt.ok)
+		}
+	}
+}
+
 func TestClientCredentialsRefused(t *testing.T) {
 	_, c, url := service(t)
 	bad, _ := csc.New(csc.Config{BaseURL: url + "/rs/csc/v2", ClientID: "motcua", ClientSecret: "wrong"})

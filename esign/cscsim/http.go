@@ -218,11 +218,11 @@ func (s *Sim) authorize(w http.ResponseWriter, id, code string, n int, hashes []
 		cscError(w, http.StatusBadRequest, "invalid_request", "numSignatures does not match hashes (SCAL2)")
 		return
 	}
-	if sad, ok := c.authorized[authKey(code, hashes)]; ok && s.sads[sad] != nil {
-		writeJSON(w, map[string]any{"SAD": sad, "expiresIn": int(time.Until(s.sads[sad].expires).Seconds())})
+	now := s.cfg.Now()
+	if sad, ok := c.authorized[authKey(code, hashes)]; ok && s.sads[sad] != nil && now.Before(s.sads[sad].expires) {
+		writeJSON(w, map[string]any{"SAD": sad, "expiresIn": int(s.sads[sad].expires.Sub(now).Seconds())})
 		return
 	}
-	now := s.cfg.Now()
 	switch {
 	case c.otp == "":
 		cscError(w, http.StatusBadRequest, "invalid_otp", "No OTP was sent or it was already used")
