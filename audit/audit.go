@@ -36,7 +36,12 @@
 //     token_issued, token_revoked, role_granted, role_revoked,
 //     password_changed, password_reset, password_recovery_requested,
 //     account_created, account_disabled, account_enabled, totp_enabled,
-//     totp_disabled, totp_policy_changed.
+//     totp_disabled, totp_policy_changed; through VNeID (package auth,
+//     identity.go): login with details "vneid", identity_linked,
+//     account_created with details "vneid", login_failed with object
+//     "sso:vneid" and the refusal's code as details.
+//   - Once-only data (package dancu): population_lookup, object the draft
+//     or dossier, details the purpose and the outcome.
 //   - Organisation and catalog: unit changes by an administrator
 //     (package unit: unit_created, department_added, unit_renamed,
 //     unit_merged, unit_supplement_days), reorganisation plans (package

@@ -87,6 +87,9 @@ type Actor struct {
 	// TOTPDue: a unit's policy obliges the account to use TOTP and it has
 	// not enrolled; it may reach nothing but the enrolment page.
 	TOTPDue bool `json:"totp_enrolment_due,omitempty"`
+	// Verified is the identity the national SSO last verified for a
+	// citizen account (identity.go); nil when it never signed in there.
+	Verified *Verified `json:"-"`
 }
 
 // Has reports whether the actor holds role on unitID.
@@ -294,6 +297,11 @@ func (s *Service) Actor(ctx context.Context, userID int64) (*Actor, error) {
 	}
 	if a.Grants, err = s.grants(ctx, s.db, userID); err != nil {
 		return nil, err
+	}
+	if a.IsCitizen() {
+		if a.Verified, err = s.verified(ctx, s.db, userID); err != nil {
+			return nil, err
+		}
 	}
 	return a, nil
 }

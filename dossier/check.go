@@ -61,6 +61,8 @@ func ApplicantProblems(a Applicant, delivery string) map[string]*problem.Error {
 			a.Email = ""
 		case "applicant.address":
 			a.Address = "-"
+		case "applicant.birth_date":
+			a.BirthDate = ""
 		case "delivery":
 			delivery = "counter"
 		default:

@@ -55,8 +55,9 @@ func TestApplicantProblemsReportsEveryField(t *testing.T) {
 		want     []string
 	}{
 		{"good", Applicant{Name: "Nguyễn Văn An", Phone: "0912345678"}, "counter", nil},
-		{"everything wrong", Applicant{IDNumber: "12", Phone: "1", Email: "x@"}, "post",
-			[]string{"applicant.name", "applicant.id_number", "applicant.phone", "applicant.email", "applicant.address"}},
+		{"good, with a date of birth", Applicant{Name: "Nguyễn Văn An", BirthDate: "1985-03-12"}, "counter", nil},
+		{"everything wrong", Applicant{IDNumber: "12", Phone: "1", Email: "x@", BirthDate: "1985-02-30"}, "post",
+			[]string{"applicant.name", "applicant.id_number", "applicant.phone", "applicant.email", "applicant.address", "applicant.birth_date"}},
 		{"unknown delivery", Applicant{Name: "An"}, "drone", []string{"delivery"}},
 	}
 	for _, c := range cases {

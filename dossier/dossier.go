@@ -47,6 +47,9 @@ type Applicant struct {
 	Phone    string `json:"phone,omitempty"`
 	Email    string `json:"email,omitempty"`
 	Address  string `json:"address,omitempty"`
+	// BirthDate (YYYY-MM-DD), filled from the identity VNeID verified or
+	// from the population database.
+	BirthDate string `json:"birth_date,omitempty"`
 }
 
 // Dossier is a dossier as the API returns it.
@@ -204,7 +207,7 @@ func NewService(db *store.DB, units *unit.Store, cat *catalog.Store, au *auth.Se
 const selectDossier = `SELECT d.id, d.code, d.procedure_code, d.procedure_version, d.unit_id,
 	d.receiving_unit_id, d.channel, d.status, d.step, COALESCE(d.assignee_id, 0),
 	COALESCE(d.owner_id, 0), COALESCE(d.created_by, 0), d.on_behalf, d.on_behalf_reason, d.track_token, d.applicant_name, d.applicant_id_number, d.applicant_phone, d.applicant_email,
-	d.applicant_address, d.form, d.delivery, d.submitted_at, d.received_at, d.due_at, d.paused_at, d.result_at,
+	d.applicant_address, d.applicant_birth_date, d.form, d.delivery, d.submitted_at, d.received_at, d.due_at, d.paused_at, d.result_at,
 	d.delivered_at, d.apologized, d.supplements, d.version, d.result_refused, d.apology_late, d.supplement_due_at,
 	COALESCE(d.competent_unit_id, 0), d.return_competent, d.transfer_due_at, d.transferred_at
 	FROM dossiers d`
@@ -218,7 +221,7 @@ func scanDossier(sc interface{ Scan(...any) error }) (*Dossier, error) {
 	err := sc.Scan(&d.id, &d.Code, &d.Procedure, &d.ProcedureVersion, &d.unitID,
 		&d.receivingID, &d.Channel, &d.Status, &d.Step, &d.assigneeID,
 		&d.ownerID, &d.createdByID, &onBehalf, &d.OnBehalfReason, &d.TrackToken, &d.Applicant.Name, &d.Applicant.IDNumber, &d.Applicant.Phone, &d.Applicant.Email,
-		&d.Applicant.Address, &form, &d.Delivery, &submitted, &received, &due, &paused, &result,
+		&d.Applicant.Address, &d.Applicant.BirthDate, &form, &d.Delivery, &submitted, &received, &due, &paused, &result,
 		&delivered, &apologized, &d.Supplements, &d.Version, &refused, &apologyLate, &supplementDue,
 		&d.competentID, &returnCompetent, &transferDue, &transferred)
 	if err != nil {

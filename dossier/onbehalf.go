@@ -13,6 +13,10 @@ const (
 	// no verified ID number or the applicant gave none, so nothing shows
 	// that the applicant is the account holder.
 	OnBehalfUnverified = "unverified"
+	// OnBehalfOtherPerson: a citizen whose identity the national SSO
+	// (VNeID) verified filed it for an applicant who is not that person:
+	// another ID number, or none given.
+	OnBehalfOtherPerson = "other_person"
 )
 
 // onBehalfReason says whether a dossier for app filed by a is filed on
@@ -24,6 +28,10 @@ func onBehalfReason(a *auth.Actor, app Applicant) string {
 	switch {
 	case !a.IsCitizen():
 		return OnBehalfStaff
+	case a.Verified != nil && app.IDNumber != a.Verified.IDNumber:
+		return OnBehalfOtherPerson
+	case a.Verified != nil:
+		return ""
 	case a.IDNumber == "" || app.IDNumber == "":
 		return OnBehalfUnverified
 	case a.IDNumber != app.IDNumber:

@@ -31,6 +31,10 @@ func TestOnBehalf(t *testing.T) {
 		if own == "" {
 			t.Fatal("the demo citizen has no ID number")
 		}
+		// The same citizen after signing in with VNeID: the identity it
+		// verified decides, so giving no ID number is filing for someone else.
+		vn := *w.citizen
+		vn.Verified = &auth.Verified{Provider: "vneid", IDNumber: own, FullName: "Nguyễn Văn An", BirthDate: "1985-03-12"}
 		tests := []struct {
 			name   string
 			by     *auth.Actor
@@ -42,6 +46,9 @@ func TestOnBehalf(t *testing.T) {
 			{"a citizen under their own name, another ID number", w.citizen, dossier.Applicant{Name: "Nguyễn Văn An", IDNumber: "001190000001"}, dossier.OnBehalfOtherID},
 			{"a citizen giving no ID number", w.citizen, dossier.Applicant{Name: "Lê Thị Hoa"}, dossier.OnBehalfUnverified},
 			{"an account with no verified ID number", w.other, dossier.Applicant{Name: "Trần Thị Bình", IDNumber: "001190000002"}, dossier.OnBehalfUnverified},
+			{"a VNeID citizen for themself", &vn, dossier.Applicant{Name: "Nguyễn Văn An", IDNumber: own, BirthDate: "1985-03-12"}, ""},
+			{"a VNeID citizen for another person", &vn, dossier.Applicant{Name: "Nguyễn Thị Lan", IDNumber: "037190004321"}, dossier.OnBehalfOtherPerson},
+			{"a VNeID citizen giving no ID number", &vn, dossier.Applicant{Name: "Nguyễn Thị Lan"}, dossier.OnBehalfOtherPerson},
 			{"the desk at the counter", w.reception, dossier.Applicant{Name: "Nguyễn Văn An", IDNumber: own}, dossier.OnBehalfStaff},
 			{"the community digital team", actor("gialam.congnghe"), dossier.Applicant{Name: "Nguyễn Văn An", IDNumber: own}, dossier.OnBehalfStaff},
 		}
@@ -52,6 +59,9 @@ func TestOnBehalf(t *testing.T) {
 				got, err := w.ds.Get(ctx, w.reception, d.Code)
 				if err != nil {
 					t.Fatal(err)
+				}
+				if got.Applicant.BirthDate != tt.app.BirthDate {
+					t.Errorf("date of birth %q, want %q", got.Applicant.BirthDate, tt.app.BirthDate)
 				}
 				for _, x := range []*dossier.Dossier{d, got} {
 					wantBy := ""

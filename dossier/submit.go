@@ -168,10 +168,10 @@ func (s *Service) submit(ctx context.Context, a *auth.Actor, in SubmitInput, por
 		var id int64
 		err = tx.QueryRowContext(ctx, `INSERT INTO dossiers (code, procedure_code, procedure_version, receiving_unit_id, unit_id,
 			channel, status, owner_id, created_by, on_behalf, on_behalf_reason, track_token, applicant_name, applicant_id_number, applicant_phone,
-			applicant_email, applicant_address, search, form, delivery, submitted_at, updated_at, competent_unit_id, return_competent)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			applicant_email, applicant_address, applicant_birth_date, search, form, delivery, submitted_at, updated_at, competent_unit_id, return_competent)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			code, p.Code, p.Version, u.ID, u.ID, in.Channel, Submitted, owner, createdBy, onBehalf, reason, token, app.Name, app.IDNumber,
-			app.Phone, app.Email, app.Address, search, string(formJSON), in.Delivery, now.UnixMilli(), now.UnixMilli(), competentID, returnFlag).Scan(&id)
+			app.Phone, app.Email, app.Address, app.BirthDate, search, string(formJSON), in.Delivery, now.UnixMilli(), now.UnixMilli(), competentID, returnFlag).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("dossier: insert: %w", err)
 		}
@@ -256,6 +256,7 @@ func checkApplicant(a Applicant, delivery string) (Applicant, error) {
 	a.Phone = strings.ReplaceAll(strings.TrimSpace(a.Phone), " ", "")
 	a.Email = strings.TrimSpace(a.Email)
 	a.Address = strings.TrimSpace(a.Address)
+	a.BirthDate = strings.TrimSpace(a.BirthDate)
 	switch {
 	case a.Name == "" || longerThan(a.Name, MaxApplicantName):
 		return a, problem.Invalid("applicant.name", "applicant_name_required")
@@ -265,6 +266,8 @@ func checkApplicant(a Applicant, delivery string) (Applicant, error) {
 		return a, tooLong("applicant.address", MaxAddress)
 	case a.IDNumber != "" && !idNumberRE.MatchString(a.IDNumber):
 		return a, problem.Invalid("applicant.id_number", "invalid_id_number")
+	case a.BirthDate != "" && !validBirthDate(a.BirthDate):
+		return a, problem.Invalid("applicant.birth_date", "invalid_birth_date")
 	case a.Phone != "" && !phoneRE.MatchString(a.Phone):
 		return a, problem.Invalid("applicant.phone", "invalid_phone")
 	case a.Email != "" && !validEmail(a.Email):
@@ -275,6 +278,12 @@ func checkApplicant(a Applicant, delivery string) (Applicant, error) {
 		return a, problem.Invalid("applicant.address", "address_required")
 	}
 	return a, nil
+}
+
+// validBirthDate: a calendar date, YYYY-MM-DD, after 1900.
+func validBirthDate(s string) bool {
+	t, err := time.Parse(time.DateOnly, s)
+	return err == nil && t.Year() > 1900
 }
 
 func validEmail(s string) bool {

@@ -25,18 +25,26 @@ type motcua struct {
 // the database, then server.New) and loads the demo world. SQLite only:
 // the browser tests are about pages, and the store is tested on both
 // engines elsewhere.
-func startMotcua(t *testing.T) *motcua {
+func startMotcua(t *testing.T) *motcua { t.Helper(); return startMotcuaWith(t, nil) }
+
+// startMotcuaWith is startMotcua with configure changing the Config
+// first (its PublicURL is the server's own).
+func startMotcuaWith(t *testing.T, configure func(*server.Config)) *motcua {
 	t.Helper()
 	ctx := context.Background()
 	db := storetest.Open(t, "sqlite")
 	servertest.Prepare(t, db)
 	srv, public := servertest.Listen(t)
-	app, err := server.New(ctx, db, server.Config{
+	cfg := server.Config{
 		DataDir: t.TempDir(), PublicURL: public,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		// argon2id at production cost would make the demo load slow.
 		AuthParams: auth.Params{Time: 1, MemKiB: 1024, Threads: 1},
-	})
+	}
+	if configure != nil {
+		configure(&cfg)
+	}
+	app, err := server.New(ctx, db, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,6 +32,7 @@ type dossierPage struct {
 	// SignURL is the approve-and-sign page, EResultURL the signed e-result (package esign).
 	SignURL, EResultURL string
 	Postal              *postalSection
+	Population          *populationView
 	Notice              string
 	Error               string
 	ErrorAt             string // the id of the form the error belongs to
@@ -122,6 +123,8 @@ type actionState struct {
 	// Reasons are the components ticked in a failed supplement request,
 	// with the reasons typed, to show them again.
 	Reasons map[string]string
+	// Lookup is a population database lookup just made (population.go).
+	Lookup *lookupOutcome
 }
 
 func (o *Office) dossierPage(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -239,6 +242,11 @@ func (o *Office) showDossier(w http.ResponseWriter, r *http.Request, a *auth.Act
 		p.Error = st.Message
 	}
 	p.Notice = notice(p.Page, r)
+	var lo *lookupOutcome
+	if st != nil {
+		lo = st.Lookup
+	}
+	p.Population = o.populationBox(p.Page, a, d, lo)
 	if d.ResultRefused && r.URL.Query().Get("da") == string(dossier.Refuse) {
 		p.Notice = p.T("office.notice.done", p.T("office.do.refuse_result"))
 	}

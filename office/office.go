@@ -35,6 +35,7 @@ type Office struct {
 	portal          PortalSync
 	reach           func(ctx context.Context, a *auth.Actor, r auth.Right) ([]int64, error)
 	portalConnected bool
+	people          Population
 	pages           map[string]*template.Template
 }
 
@@ -57,6 +58,9 @@ type Config struct {
 	PortalSync      PortalSync
 	Reach           func(ctx context.Context, a *auth.Actor, r auth.Right) ([]int64, error)
 	PortalConnected bool
+	// Population checks applicants against the population database
+	// (population.go); nil or disabled: no such check.
+	Population Population
 }
 
 // New parses the templates and merges the messages into the shared catalog.
@@ -67,7 +71,7 @@ func New(cfg Config) (*Office, error) {
 	}
 	return &Office{web: cfg.Web, catalog: cfg.Catalog, units: cfg.Units, dossiers: cfg.Dossiers, forms: cfg.Forms,
 		notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, esign: cfg.ESign, sohoa: cfg.Sohoa, pages: pages,
-		portal: cfg.PortalSync, reach: cfg.Reach, portalConnected: cfg.PortalConnected}, nil
+		portal: cfg.PortalSync, reach: cfg.Reach, portalConnected: cfg.PortalConnected, people: cfg.Population}, nil
 }
 
 func (o *Office) render(w http.ResponseWriter, code int, page string, data any) error {

@@ -23,6 +23,7 @@ func (o *Office) Register(mux web.Mux) {
 	mux.HandleFunc("POST /can-bo/ho-so/{code}/thu-phi/{ref}/hoan-phi", o.officer(o.refundFee))
 	mux.HandleFunc("POST /can-bo/ho-so/{code}/thu-phi/{ref}/tai-quay", o.officer(o.deskFee))
 	mux.HandleFunc("GET /can-bo/ho-so/{code}/bieu-mau/{form}", o.officer(o.formPDF))
+	mux.HandleFunc("POST /can-bo/ho-so/{code}/dan-cu", o.officer(o.verifyApplicant))
 	mux.HandleFunc("GET /can-bo/don-vi/{unit}/so-theo-doi", o.officer(o.trackingBook))
 	mux.HandleFunc("GET /can-bo/dong-bo-cong-dvc", o.officer(o.portalSync))
 	mux.HandleFunc("GET /can-bo/tiep-nhan", o.officer(o.counter))

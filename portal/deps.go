@@ -9,6 +9,7 @@ import (
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/dancu"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/notify"
 	"github.com/motcua/motcua/payment"
@@ -100,4 +101,11 @@ type Payments interface {
 	Receipt(ctx context.Context, a *auth.Actor, code, ref string) (*payment.Receipt, error)
 	Return(ctx context.Context, q url.Values) (*payment.Returned, error)
 	Start(ctx context.Context, a *auth.Actor, code string, in payment.StartInput) (p *payment.Payment, created bool, err error)
+}
+
+// Population is the population database's once-only data (*dancu.Service).
+type Population interface {
+	Enabled() bool
+	Lookup(ctx context.Context, a *auth.Actor, r dancu.Request) (*dancu.Person, error)
+	About(ctx context.Context, a *auth.Actor) ([]dancu.Record, error)
 }

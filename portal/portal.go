@@ -31,6 +31,7 @@ type Portal struct {
 	payments Payments // fees and online payment (nil: off)
 	esign    ESign    // the signed e-result (nil: off)
 	store    Store    // the personal data store (nil: off)
+	people   Population
 }
 
 // Config is what the citizens' pages are built from. Payments may be nil
@@ -50,6 +51,9 @@ type Config struct {
 	// Store is the citizens' personal data store (package sohoa); nil
 	// leaves it out of the wizard and its page.
 	Store Store
+	// Population looks the citizen up in the population database to fill
+	// the applicant (population.go); nil or disabled: no such offer.
+	Population Population
 }
 
 // New parses the portal's templates and merges its messages into the
@@ -60,7 +64,7 @@ func New(cfg Config) (*Portal, error) {
 		return nil, err
 	}
 	return &Portal{web: cfg.Web, catalog: cfg.Catalog, units: cfg.Units, dossiers: cfg.Dossiers, ratings: cfg.Ratings, pages: pages,
-		trust: cfg.Trust, notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, esign: cfg.ESign, store: cfg.Store}, nil
+		trust: cfg.Trust, notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, esign: cfg.ESign, store: cfg.Store, people: cfg.Population}, nil
 }
 
 func (p *Portal) render(w http.ResponseWriter, code int, page string, data any) error {

@@ -16,6 +16,7 @@ func (p *Portal) Register(mux web.Mux) {
 	// Online submission: every step is a plain form post that saves the draft.
 	mux.HandleFunc("GET /nop-ho-so/{code}", h(p.wizardStart))
 	mux.HandleFunc("POST /nop-ho-so/{code}", h(p.wizardCreate))
+	mux.HandleFunc("POST /nop-ho-so/{code}/dan-cu", h(p.populationFillNew))
 	mux.HandleFunc("GET /nop-ho-so/{code}/{draft}", h(p.wizardResume))
 	mux.HandleFunc("GET /nop-ho-so/{code}/{draft}/nguoi-nop", h(p.stepApplicant))
 	mux.HandleFunc("POST /nop-ho-so/{code}/{draft}/nguoi-nop", h(p.saveApplicant))
@@ -30,6 +31,7 @@ func (p *Portal) Register(mux web.Mux) {
 	mux.HandleFunc("GET /nop-ho-so/{code}/{draft}/xem-lai", h(p.stepReview))
 	mux.HandleFunc("POST /nop-ho-so/{code}/{draft}/nop", h(p.submitDraft))
 	mux.HandleFunc("POST /nop-ho-so/{code}/{draft}/xoa", h(p.deleteDraft))
+	mux.HandleFunc("POST /nop-ho-so/{code}/{draft}/dan-cu", h(p.populationFill))
 
 	// The applicant's dossiers.
 	mux.HandleFunc("GET /ho-so-cua-toi", h(p.mine))
@@ -57,4 +59,5 @@ func (p *Portal) Register(mux web.Mux) {
 	mux.HandleFunc("GET /thong-bao", h(p.notices))
 	mux.HandleFunc("GET /tai-khoan/thong-bao", h(p.notifyPrefs))
 	mux.HandleFunc("POST /tai-khoan/thong-bao", h(p.saveNotifyPrefs))
+	mux.HandleFunc("GET /tai-khoan/du-lieu-da-tra-cuu", h(p.lookedUp))
 }

@@ -41,6 +41,16 @@ type wizardPage struct {
 	DeliveryError string
 	OnBehalf      bool
 	Postal        *postalForm
+	// Verified is the identity VNeID verified for the citizen; ForOther:
+	// the applicant is someone else, so the dossier is filed on their
+	// behalf (dossier.OnBehalfOtherPerson).
+	Verified *auth.Verified
+	ForOther bool
+	// PopulationAction is where the population database lookup posts
+	// step 1 (population.go), "" when it is not offered; the Note or Error
+	// says how the last one went.
+	PopulationAction                string
+	PopulationNote, PopulationError string
 	// Competent offers, for a procedure on the province's phi địa giới
 	// list, another commune to decide the dossier filed at the unit, and
 	// ReturnAt where the result is then collected.
@@ -122,6 +132,11 @@ func prefill(a *auth.Actor, cands []unit.Unit) dossier.DraftData {
 	d := dossier.DraftData{Delivery: "counter", Form: map[string]string{}}
 	if a.IsCitizen() {
 		d.Applicant = dossier.Applicant{Name: a.FullName, IDNumber: a.IDNumber, Phone: a.Phone, Email: a.Email, Address: a.Address}
+		if v := a.Verified; v != nil {
+			// The identity VNeID verified: the applicant unless the citizen
+			// changes it (the dossier is then filed on someone's behalf).
+			d.Applicant.Name, d.Applicant.IDNumber, d.Applicant.BirthDate = v.FullName, v.IDNumber, v.BirthDate
+		}
 		d.Unit = guessUnit(cands, a.Address)
 	} else {
 		d.Unit = cands[0].Code
@@ -164,6 +179,9 @@ func (s *Portal) wizard(r *http.Request, p catalog.Procedure, d *dossier.Draft, 
 	if d != nil {
 		w.DraftID = d.ID
 		w.Action = draftURL(p.Code, d.ID, step)
+		if a := web.ActorFrom(r.Context()); a != nil {
+			w.ForOther = forOther(a, d.Data.Applicant)
+		}
 	}
 	return w
 }
@@ -307,14 +325,20 @@ func (s *Portal) afterStep1(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	return nil
 }
 
+// forOther: a citizen with a verified identity files for someone else.
+func forOther(a *auth.Actor, app dossier.Applicant) bool {
+	return a.IsCitizen() && a.Verified != nil && app.IDNumber != a.Verified.IDNumber
+}
+
 func readStep1(r *http.Request, d *dossier.DraftData) {
 	d.Unit = clip(r.PostFormValue("unit"), 40)
 	d.Applicant = dossier.Applicant{
-		Name:     clip(r.PostFormValue("name"), 300),
-		IDNumber: clip(r.PostFormValue("id_number"), 40),
-		Phone:    clip(r.PostFormValue("phone"), 40),
-		Email:    clip(r.PostFormValue("email"), 300),
-		Address:  clip(r.PostFormValue("address"), 500),
+		Name:      clip(r.PostFormValue("name"), 300),
+		IDNumber:  clip(r.PostFormValue("id_number"), 40),
+		Phone:     clip(r.PostFormValue("phone"), 40),
+		Email:     clip(r.PostFormValue("email"), 300),
+		Address:   clip(r.PostFormValue("address"), 500),
+		BirthDate: clip(r.PostFormValue("birth_date"), 10),
 	}
 	d.Delivery = clip(r.PostFormValue("delivery"), 20)
 	d.CompetentUnit = clip(r.PostFormValue("competent_unit"), 40)
@@ -344,6 +368,7 @@ type applicantField struct {
 var applicantFields = []applicantField{
 	{"applicant.name", "f-name", "name", "portal.applicant.name", "text", "", "name", dossier.MaxApplicantName, true},
 	{"applicant.id_number", "f-id_number", "id_number", "portal.applicant.id_number", "text", "numeric", "off", 12, false},
+	{"applicant.birth_date", "f-birth_date", "birth_date", "portal.applicant.birth_date", "date", "", "bday", 10, false},
 	{"applicant.phone", "f-phone", "phone", "portal.applicant.phone", "tel", "tel", "tel", 12, false},
 	{"applicant.email", "f-email", "email", "portal.applicant.email", "email", "", "email", dossier.MaxEmail, false},
 	{"applicant.address", "f-address", "address", "portal.applicant.address", "text", "", "street-address", dossier.MaxAddress, false},
@@ -359,6 +384,8 @@ func applicantValue(a dossier.Applicant, name string) string {
 		return a.Phone
 	case "email":
 		return a.Email
+	case "birth_date":
+		return a.BirthDate
 	}
 	return a.Address
 }
@@ -371,6 +398,13 @@ func (s *Portal) renderStep1(ctx context.Context, w http.ResponseWriter, status 
 	}
 	page.Delivery = d.Delivery
 	page.OnBehalf = !a.IsCitizen()
+	page.Verified, page.ForOther = a.Verified, forOther(a, d.Applicant)
+	if s.populationOffer(a) {
+		page.PopulationAction = "/nop-ho-so/" + page.P.Code + "/dan-cu"
+		if page.DraftID != 0 {
+			page.PopulationAction = fmt.Sprintf("/nop-ho-so/%s/%d/dan-cu", page.P.Code, page.DraftID)
+		}
+	}
 	if pe := probs["unit"]; pe != nil {
 		page.UnitError = s.explain(page.Page, pe)
 		page.Problems = append(page.Problems, problemLink{"#unit", page.UnitError})

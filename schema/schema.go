@@ -11,6 +11,7 @@ import (
 	auth "github.com/motcua/motcua/auth/migrations"
 	calendar "github.com/motcua/motcua/calendar/migrations"
 	catalog "github.com/motcua/motcua/catalog/migrations"
+	dancu "github.com/motcua/motcua/dancu/migrations"
 	dossier "github.com/motcua/motcua/dossier/migrations"
 	dvcqg "github.com/motcua/motcua/dvcqg/migrations"
 	esign "github.com/motcua/motcua/esign/migrations"
@@ -45,6 +46,7 @@ func Modules() []store.Module {
 		sohoa.Module,
 		esign.Module,
 		dvcqg.Module,
+		dancu.Module,
 	}
 }
 

@@ -98,11 +98,13 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /api/v1/open/procedures":         {who: public, path: fixed("/api/v1/open/procedures")},
 
 	// Shared pages.
-	"GET /dang-nhap":  {who: public, path: fixed("/dang-nhap")},
-	"POST /dang-nhap": {skip: "signs the caller in as someone: the sign-in tests cover it"},
-	"POST /dang-xuat": {skip: "ends the caller's own session: the sign-in tests cover it"},
-	"POST /ngon-ngu":  {who: public, path: fixed("/ngon-ngu"), form: url.Values{"lang": {"vi"}, "next": {"/"}}},
-	"GET /healthz":    {who: public, path: fixed("/healthz")},
+	"GET /dang-nhap":          {who: public, path: fixed("/dang-nhap")},
+	"POST /dang-nhap":         {skip: "signs the caller in as someone: the sign-in tests cover it"},
+	"POST /dang-xuat":         {skip: "ends the caller's own session: the sign-in tests cover it"},
+	"GET /dang-nhap/vneid":    {skip: "starts a sign-in at the national SSO (off here): TestVNeIDSignIn covers it"},
+	"GET /dang-nhap/vneid/ve": {skip: "the national SSO's callback signs the caller in as someone: TestVNeIDSignIn and TestVNeIDRefusals cover it"},
+	"POST /ngon-ngu":          {who: public, path: fixed("/ngon-ngu"), form: url.Values{"lang": {"vi"}, "next": {"/"}}},
+	"GET /healthz":            {who: public, path: fixed("/healthz")},
 
 	// The citizens' portal.
 	"GET /{$}":                                                {who: public, path: fixed("/")},
@@ -114,6 +116,8 @@ var scopeRoutes = map[string]scopeRoute{
 	"POST /xac-thuc":                                          {who: public, path: fixed("/xac-thuc")},
 	"GET /nop-ho-so/{code}":                                   {who: filers, path: fixed("/nop-ho-so/1.001193")},
 	"POST /nop-ho-so/{code}":                                  {who: filers, path: fixed("/nop-ho-so/1.001193")},
+	"POST /nop-ho-so/{code}/dan-cu":                           {who: filers, path: fixed("/nop-ho-so/1.001193/dan-cu")},
+	"POST /nop-ho-so/{code}/{draft}/dan-cu":                   {who: drafts, path: draft("/dan-cu")},
 	"GET /nop-ho-so/{code}/{draft}":                           {who: drafts, path: draft("")},
 	"GET /nop-ho-so/{code}/{draft}/nguoi-nop":                 {who: drafts, path: draft("/nguoi-nop")},
 	"POST /nop-ho-so/{code}/{draft}/nguoi-nop":                {who: drafts, path: draft("/nguoi-nop"), form: url.Values{"id_number": {"x"}}},
@@ -148,6 +152,7 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /thong-bao":                                          {who: account, path: fixed("/thong-bao")},
 	"GET /tai-khoan/thong-bao":                                {who: account, path: fixed("/tai-khoan/thong-bao")},
 	"POST /tai-khoan/thong-bao":                               {who: account, path: fixed("/tai-khoan/thong-bao")},
+	"GET /tai-khoan/du-lieu-da-tra-cuu":                       {who: account, path: fixed("/tai-khoan/du-lieu-da-tra-cuu")},
 
 	// The back office. The counter files at the desk's own units whatever
 	// the form names (office.pickUnit), so the target does not matter there.
@@ -194,6 +199,7 @@ var scopeRoutes = map[string]scopeRoute{
 	"POST /can-bo/ho-so/{code}/ky-so":          {who: scoped, right: auth.ReadDossier, path: office("/ky-so"), form: url.Values{"otp": {"1"}}},
 	"POST /can-bo/ho-so/{code}/ky-so/otp":      {who: scoped, right: auth.ReadDossier, path: office("/ky-so/otp")},
 	"GET /can-bo/ho-so/{code}/ket-qua-dien-tu": {who: scoped, right: auth.ReadDossier, path: office("/ket-qua-dien-tu")},
+	"POST /can-bo/ho-so/{code}/dan-cu":         {who: scoped, right: auth.ReadDossier, only: desk, path: office("/dan-cu")},
 	"GET /can-bo/don-vi/{unit}/so-theo-doi":    {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return "/can-bo/don-vi/" + tg.unit + "/so-theo-doi" }},
 	"GET /can-bo/tiep-nhan":                    {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan?don-vi=" + tg.unit }},
 	"GET /can-bo/tiep-nhan/{code}":             {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan/" + tg.procedure + "?don-vi=" + tg.unit }},

@@ -20,6 +20,7 @@ import (
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/clientip"
+	"github.com/motcua/motcua/dancu"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/dvcqg"
 	"github.com/motcua/motcua/esign"
@@ -68,6 +69,10 @@ type Config struct {
 	DVCQG DVCQGConfig
 	// ESign signs results in the application (package esign).
 	ESign ESignConfig
+	// VNeID is the national SSO citizens may sign in with (server/vneid.go).
+	VNeID VNeIDConfig
+	// Dancu is the population database's lookup service (server/dancu.go).
+	Dancu DancuConfig
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (package clientip); none means the TCP peer is the client.
 	TrustedProxies []netip.Prefix
@@ -129,6 +134,9 @@ type App struct {
 	// Sohoa digitises papers and results and keeps the citizens' data
 	// stores (Circular 01/2023/TT-VPCP).
 	Sohoa *sohoa.Service
+	// Population looks people up in the population database under a
+	// recorded consent (package dancu).
+	Population *dancu.Service
 	// Reorg checks, schedules and carries out reorganisation plans;
 	// motcua serve runs Reorg.RunDue for the scheduled ones.
 	Reorg *reorg.Service
@@ -199,6 +207,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if a.Payments, err = newPayments(db, a, cfg); err != nil {
 		return nil, err
 	}
+	if a.Population, err = newPopulation(db, a, cfg); err != nil {
+		return nil, err
+	}
 	// Commands that never serve (user, demo generate) give no public URL;
 	// motcua serve always does (see cmd/motcua/serve.go).
 	if cfg.PublicURL == "" {
@@ -208,7 +219,11 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, err := web.New(web.Config{Sessions: web.NewSessions(a.Auth, public), Log: cfg.Log})
+	fed, err := newFederation(cfg)
+	if err != nil {
+		return nil, err
+	}
+	w, err := web.New(web.Config{Sessions: web.NewSessions(a.Auth, public), Log: cfg.Log, Federation: fed})
 	if err != nil {
 		return nil, err
 	}
@@ -231,13 +246,13 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	site, err := portal.New(portal.Config{ESign: esignPages, Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers, Ratings: a.Ratings,
-		Trust: cfg.Trust, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Store: a.Sohoa})
+		Trust: cfg.Trust, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Store: a.Sohoa, Population: a.Population})
 	if err != nil {
 		return nil, err
 	}
 	back, err := office.New(office.Config{ESign: esignPages, Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers,
 		Forms: a.Forms, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Sohoa: a.Sohoa,
-		PortalSync: a.DVCQG, Reach: a.reach, PortalConnected: a.PortalSync != nil})
+		PortalSync: a.DVCQG, Reach: a.reach, PortalConnected: a.PortalSync != nil, Population: a.Population})
 	if err != nil {
 		return nil, err
 	}
@@ -321,6 +336,12 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}
 	if cfg.ESign.Simulator != nil {
 		a.Handler = withCSCSimulator(a.Handler, cfg.ESign.Simulator)
+	}
+	if cfg.VNeID.Simulator != nil {
+		a.Handler = withVNeIDSimulator(a.Handler, cfg.VNeID.Simulator)
+	}
+	if cfg.Dancu.Simulator != nil {
+		a.Handler = withDancuSimulator(a.Handler, cfg.Dancu.Simulator)
 	}
 	// The public address decides absolute URLs and transport headers for
 	// every response, the simulators' too.

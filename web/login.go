@@ -15,17 +15,19 @@ type loginPage struct {
 	NeedCode              bool
 	// Reset: arrived from setting a new password by a recovery link.
 	Reset bool
+	// VNeID: citizens may sign in through the national SSO (vneid.go).
+	VNeID bool
 }
 
 // RegisterLogin serves the sign-in and sign-out pages (shared by citizens
 // and officers).
 func (w *Web) RegisterLogin(mux Mux, t *template.Template) {
 	mux.HandleFunc("GET /dang-nhap", w.Wrap(func(rw http.ResponseWriter, r *http.Request) error {
-		p := loginPage{Page: w.Page(r, "login.title"), Next: SafePath(r.URL.Query().Get("next")), Reset: r.URL.Query().Get("reset") == "1"}
+		p := loginPage{Page: w.Page(r, "login.title"), Next: SafePath(r.URL.Query().Get("next")), Reset: r.URL.Query().Get("reset") == "1", VNeID: w.fed != nil}
 		return w.Render(rw, http.StatusOK, t, p)
 	}))
 	mux.HandleFunc("POST /dang-nhap", w.Wrap(func(rw http.ResponseWriter, r *http.Request) error {
-		p := loginPage{Page: w.Page(r, "login.title"), Next: SafePath(r.PostFormValue("next")), Username: r.PostFormValue("username")}
+		p := loginPage{Page: w.Page(r, "login.title"), Next: SafePath(r.PostFormValue("next")), Username: r.PostFormValue("username"), VNeID: w.fed != nil}
 		a, err := w.sessions.Login(r.Context(), rw, r, p.Username, r.PostFormValue("password"), r.PostFormValue("code"))
 		if err != nil {
 			var pe *problem.Error
@@ -54,6 +56,7 @@ func (w *Web) RegisterLogin(mux Mux, t *template.Template) {
 		http.Redirect(rw, r, "/", http.StatusSeeOther)
 		return nil
 	}))
+	w.registerVNeID(mux, t)
 }
 
 // LoginTemplates parses the login page.

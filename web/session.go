@@ -147,6 +147,11 @@ func (s *Sessions) Login(ctx context.Context, w http.ResponseWriter, r *http.Req
 	if err != nil {
 		return nil, err
 	}
+	return s.start(ctx, w, r, token)
+}
+
+// start sets the session cookie of a new session token.
+func (s *Sessions) start(ctx context.Context, w http.ResponseWriter, r *http.Request, token string) (*auth.Actor, error) {
 	// MaxAge, not Expires: the browser's clock, not the server's, decides,
 	// and the two may disagree. The server still enforces expiry itself.
 	http.SetCookie(w, &http.Cookie{Name: s.cookie, Value: token, Path: "/", MaxAge: int(s.auth.SessionTTL().Seconds()),

@@ -32,6 +32,9 @@ var files embed.FS
 type Config struct {
 	Sessions *Sessions
 	Log      *slog.Logger
+	// Federation signs citizens in through the national SSO (VNeID; a
+	// *vneid.Client); nil: the login page offers passwords only.
+	Federation Federation
 }
 
 // Web renders pages; one per server, shared by portal and office.
@@ -42,6 +45,7 @@ type Web struct {
 	assets   map[string]asset // URL → content
 	assetURL map[string]string
 	errorT   *template.Template
+	fed      Federation
 }
 
 type asset struct {
@@ -59,7 +63,7 @@ func New(cfg Config) (*Web, error) {
 	if err := cat.Merge(own); err != nil {
 		return nil, err
 	}
-	w := &Web{sessions: cfg.Sessions, log: cfg.Log, catalog: cat, assets: map[string]asset{}, assetURL: map[string]string{}}
+	w := &Web{sessions: cfg.Sessions, log: cfg.Log, fed: cfg.Federation, catalog: cat, assets: map[string]asset{}, assetURL: map[string]string{}}
 	for name, ct := range map[string]string{"site.css": "text/css; charset=utf-8", "site.js": "text/javascript; charset=utf-8"} {
 		b, err := files.ReadFile("static/" + name)
 		if err != nil {

@@ -27,6 +27,7 @@ Usage:
                [--metrics-addr ADDR | --metrics-token T] [--trusted-proxies LIST]
                [--vnpay-tmn-code C --vnpay-hash-secret S --vnpay-url URL] [--clamd unix:/run/clamav/clamd.ctl]
                [--dvcqg-url URL --dvcqg-token T [--dvcqg-pull=false]]
+               [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret S] [--dancu-url URL --dancu-token T --dancu-agency CODE]
   motcua migrate [--data DIR | --db URL]
   motcua gc [--grace 1h] [--data DIR | --db URL]
   motcua user add NAME --role ROLE --unit UNITCODE --password-stdin [--full-name "…"] [--data DIR | --db URL]

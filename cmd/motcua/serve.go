@@ -44,6 +44,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	portalSync.register(fs)
 	var ef esignFlags
 	ef.register(fs)
+	var sso vneidFlags
+	sso.register(fs)
+	var dc dancuFlags
+	dc.register(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -104,6 +108,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer closeSeal()
+	ssoNote, err := sso.configure(&cfg, loadDemo, log)
+	if err != nil {
+		return err
+	}
+	dancuNote := dc.configure(&cfg, loadDemo)
 	if err := prepare(ctx, db); err != nil {
 		return err
 	}
@@ -148,6 +157,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintln(stdout, postNote)
 	fmt.Fprintln(stdout, portalNote)
 	fmt.Fprintln(stdout, esignNote)
+	fmt.Fprintln(stdout, ssoNote)
+	fmt.Fprintln(stdout, dancuNote)
 	// The notification worker runs beside the server and stops with it,
 	// before the database closes; a send in flight is released for later.
 	workerCtx, stopWorker := context.WithCancel(ctx)
