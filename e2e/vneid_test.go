@@ -17,7 +17,8 @@ import (
 // code flow with PKCE through real redirects and cookies), lands back on
 // the application signed in, and finds the applicant filled with the
 // verified name, ID number and date of birth; then ticks consent and
-// fills the permanent residence from the population database.
+// fills the permanent residence from the population database, and finds
+// the lookup on their list. Each page passes axe.
 func TestVNeIDInBrowser(t *testing.T) {
 	browser := newBrowser(t)
 	people := demo.People()
@@ -58,10 +59,16 @@ func TestVNeIDInBrowser(t *testing.T) {
 		}
 	}
 	u.wantText(t, "#vneid-verified", an.Name, an.IDNumber)
+	u.page(t, "vneid-wizard")
 	u.click(t, "#dancu-consent")
 	u.press(t, q("#dancu-fill"), 200, "Tra cứu và điền thông tin")
 	u.wantText(t, "#dancu-note", "Cơ sở dữ liệu quốc gia về dân cư")
 	if got := u.value(t, "f-address"); got != an.Permanent {
 		t.Errorf("address %q, want the permanent residence %q", got, an.Permanent)
 	}
+	u.page(t, "dancu-filled")
+	// The lookup is on the citizen's list of lookups of their data.
+	u.visit(t, "/tai-khoan/du-lieu-da-tra-cuu")
+	u.wantText(t, "#looked-up", "Điền hồ sơ trực tuyến", "Đã tra cứu được")
+	u.page(t, "dancu-looked-up")
 }
