@@ -33,7 +33,7 @@ const (
 // vneidAttempt is what the browser keeps between leaving for the provider
 // and coming back: compared with the callback's state, sent as the PKCE
 // verifier, compared with the ID token's nonce. It lives in an HttpOnly
-// cookie scoped to the callback, for ten minutes, and is used once.
+// cookie (attemptCookie) for ten minutes and is used once.
 type vneidAttempt struct {
 	State    string `json:"s"`
 	Nonce    string `json:"n"`
@@ -59,7 +59,8 @@ func (w *Web) registerVNeID(mux Mux, t *template.Template) {
 			return w.vneidFailed(rw, r, t, p, err)
 		}
 		b, _ := json.Marshal(at)
-		http.SetCookie(rw, &http.Cookie{Name: vneidCookie, Value: base64.RawURLEncoding.EncodeToString(b), Path: vneidCallback,
+		name, path := w.sessions.attemptCookie()
+		http.SetCookie(rw, &http.Cookie{Name: name, Value: base64.RawURLEncoding.EncodeToString(b), Path: path,
 			MaxAge: 600, HttpOnly: true, Secure: w.sessions.secure(r), SameSite: http.SameSiteLaxMode})
 		http.Redirect(rw, r, u, http.StatusFound)
 		return nil
@@ -71,9 +72,10 @@ func (w *Web) registerVNeID(mux Mux, t *template.Template) {
 		}
 		// The attempt is spent whatever happens next: a replayed callback
 		// finds no cookie.
-		http.SetCookie(rw, &http.Cookie{Name: vneidCookie, Path: vneidCallback, MaxAge: -1, HttpOnly: true,
+		name, path := w.sessions.attemptCookie()
+		http.SetCookie(rw, &http.Cookie{Name: name, Path: path, MaxAge: -1, HttpOnly: true,
 			Secure: w.sessions.secure(r), SameSite: http.SameSiteLaxMode})
-		at, ok := readAttempt(r)
+		at, ok := readAttempt(r, name)
 		q := r.URL.Query()
 		switch {
 		case !ok || q.Get("state") == "" || subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(at.State)) != 1:
@@ -104,9 +106,20 @@ func (w *Web) registerVNeID(mux Mux, t *template.Template) {
 	}))
 }
 
-func readAttempt(r *http.Request) (vneidAttempt, bool) {
+// attemptCookie is the attempt cookie's name and path: on an https site
+// it carries the __Host- prefix (so, as the session cookie, no sibling
+// subdomain can plant one to sign the browser in as someone else), which
+// requires Path=/; otherwise it is scoped to the callback.
+func (s *Sessions) attemptCookie() (name, path string) {
+	if s.https {
+		return "__Host-" + vneidCookie, "/"
+	}
+	return vneidCookie, vneidCallback
+}
+
+func readAttempt(r *http.Request, name string) (vneidAttempt, bool) {
 	var at vneidAttempt
-	c, err := r.Cookie(vneidCookie)
+	c, err := r.Cookie(name)
 	if err != nil {
 		return at, false
 	}
