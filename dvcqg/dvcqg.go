@@ -145,10 +145,14 @@ func (s *Service) register(ctx context.Context, tx *store.Tx, d *dossier.Dossier
 	return syncRow{maHoSo: code}, nil
 }
 
-func readSync(ctx context.Context, q store.Querier, dossierID int64) (syncRow, error) {
+// readSync reads the dossier's sync state through an UPDATE, so that on
+// PostgreSQL the row stays locked until the act commits: two acts on one
+// dossier that do not both change its row (a consultation and another)
+// then take their sequence numbers one after the other.
+func readSync(ctx context.Context, tx *store.Tx, dossierID int64) (syncRow, error) {
 	var r syncRow
-	err := q.QueryRowContext(ctx, `SELECT ma_ho_so, last_seq, record_hash FROM dvcqg_sync WHERE dossier_id = ?`, dossierID).
-		Scan(&r.maHoSo, &r.lastSeq, &r.recordHash)
+	err := tx.QueryRowContext(ctx, `UPDATE dvcqg_sync SET last_seq = last_seq WHERE dossier_id = ? RETURNING ma_ho_so, last_seq, record_hash`,
+		dossierID).Scan(&r.maHoSo, &r.lastSeq, &r.recordHash)
 	return r, err
 }
 

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"os"
 
 	"github.com/motcua/motcua/dossier"
 )
@@ -34,18 +35,71 @@ type Mapping struct {
 
 // DefaultMapping is the embedded mapping.json. It fails only if the file
 // shipped is broken, which a test checks.
-func DefaultMapping() (*Mapping, error) {
+func DefaultMapping() (*Mapping, error) { return parseMapping("mapping.json", mappingJSON) }
+
+// LoadMapping reads an operator's copy of mapping.json (motcua serve
+// --dvcqg-mapping), for when the province confirms other codes than the
+// ones assumed: what it sets replaces the embedded file's entries, what it
+// leaves out keeps them.
+func LoadMapping(path string) (*Mapping, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("dvcqg: %w", err)
+	}
+	var base map[string]json.RawMessage
+	if err := json.Unmarshal(mappingJSON, &base); err != nil {
+		return nil, err
+	}
+	var over map[string]json.RawMessage
+	if err := json.Unmarshal(b, &over); err != nil {
+		return nil, fmt.Errorf("dvcqg: %s: %w", path, err)
+	}
+	for k, v := range over {
+		if k == "states" || k == "actions" || k == "services" || k == "delivery" || k == "delivery_text" {
+			merged, err := mergeObjects(base[k], v)
+			if err != nil {
+				return nil, fmt.Errorf("dvcqg: %s: %s: %w", path, k, err)
+			}
+			v = merged
+		}
+		base[k] = v
+	}
+	out, _ := json.Marshal(base)
+	return parseMapping(path, out)
+}
+
+// mergeObjects is a with b's keys set over it.
+func mergeObjects(a, b json.RawMessage) (json.RawMessage, error) {
+	var x, y map[string]json.RawMessage
+	if err := json.Unmarshal(a, &x); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, &y); err != nil {
+		return nil, err
+	}
+	for k, v := range y {
+		x[k] = v
+	}
+	return json.Marshal(x)
+}
+
+func parseMapping(name string, b []byte) (*Mapping, error) {
 	var m Mapping
-	if err := json.Unmarshal(mappingJSON, &m); err != nil {
-		return nil, fmt.Errorf("dvcqg: mapping.json: %w", err)
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("dvcqg: %s: %w", name, err)
 	}
 	for _, s := range dossier.States {
 		if c := m.States[s]; c < 1 || c > 10 {
-			return nil, fmt.Errorf("dvcqg: mapping.json: state %s has no portal code 1..10", s)
+			return nil, fmt.Errorf("dvcqg: %s: state %s has no portal code 1..10", name, s)
+		}
+	}
+	for a, c := range m.Actions {
+		if c < 1 || c > 10 {
+			return nil, fmt.Errorf("dvcqg: %s: action %s has no portal code 1..10", name, a)
 		}
 	}
 	if m.Services.PushRecord == "" || m.Services.PushStep == "" || m.Services.Lookup == "" || m.Services.ListFiled == "" {
-		return nil, fmt.Errorf("dvcqg: mapping.json: a service name is missing")
+		return nil, fmt.Errorf("dvcqg: %s: a service name is missing", name)
 	}
 	return &m, nil
 }

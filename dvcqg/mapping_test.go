@@ -1,6 +1,8 @@
 package dvcqg_test
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -54,5 +56,41 @@ func TestPortalTime(t *testing.T) {
 	}
 	if _, err := dvcqg.ParseTime("2026-03-02"); err == nil {
 		t.Fatal("ParseTime took another layout")
+	}
+}
+
+// An operator's mapping file replaces the entries it sets and keeps the
+// others; a code outside 1..10 or a broken file is refused.
+func TestLoadMapping(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	m, err := dvcqg.LoadMapping(write("ok.json", `{"states": {"returned": 1}, "actions": {"pause": 4}, "services": {"list_filed": "LayDanhSachHoSo"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.States[dossier.Returned] != 1 || m.States[dossier.Delivered] != 10 || m.Actions[dossier.PauseClock] != 4 || m.Actions[dossier.Receive] != 2 {
+		t.Fatalf("merged codes: %+v %+v", m.States, m.Actions)
+	}
+	if m.Services.ListFiled != "LayDanhSachHoSo" || m.Services.PushStep != "CapNhatTienDoHoSoMC" {
+		t.Fatalf("merged services: %+v", m.Services)
+	}
+	for name, text := range map[string]string{
+		"range.json":   `{"states": {"stopped": 11}}`,
+		"action.json":  `{"actions": {"receive": 0}}`,
+		"broken.json":  `{"states": `,
+		"service.json": `{"services": {"lookup": ""}}`,
+	} {
+		if _, err := dvcqg.LoadMapping(write(name, text)); err == nil {
+			t.Errorf("%s: %s was taken", name, text)
+		}
+	}
+	if _, err := dvcqg.LoadMapping(filepath.Join(dir, "missing.json")); err == nil {
+		t.Error("a missing file was taken")
 	}
 }

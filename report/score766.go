@@ -95,7 +95,15 @@ var indicators = []indicatorDef{
 	{key: "1.1", group: "1", max: 4, target: 1, formula: "procedures announced on time / procedures announced", held: "no_data_held:announcements"},
 	{key: "1.2", group: "1", max: 4, target: 1, formula: "procedures published on time in the National TTHC Database / procedures", held: "no_data_held:national_database"},
 	{key: "1.3", group: "1", max: 4, target: 1, formula: "procedures with all components complete in the National TTHC Database / procedures", held: "no_data_held:national_database"},
-	{key: "1.4", group: "1", max: 6, target: 1, formula: "dossiers synchronised to the national portal / max(dossiers on the provincial portal, dossiers on the national portal)", held: "no_data_held:national_portal_sync"},
+	// 1.4 reads package dvcqg's sync state: a dossier counts once the
+	// national portal holds every call motcua made about it (docs/dvcqg.md).
+	// The portal's own count of the unit's dossiers is not held, so the
+	// denominator is motcua's: the dossiers received.
+	{key: "1.4", group: "1", max: 6, target: 1, formula: "dossiers received that the national portal holds entirely / dossiers received (the portal's own count taken as motcua's)",
+		dossier: func(f *scoreFact) (bool, bool) {
+			recv := f.c.NewOnline+f.c.NewCounter == 1
+			return recv, recv && f.synced
+		}},
 
 	{key: "2.1", group: "2", max: 20, target: 1, formula: "(resolved early + resolved on time + in progress within the deadline) / (resolved + in progress)",
 		dossier: func(f *scoreFact) (bool, bool) {

@@ -42,6 +42,8 @@ type scoreFact struct {
 	// data store holds; reused: a paper of a data store was attached to it
 	// instead of an upload (package sohoa's tables).
 	digitised, resultCode, stored, reused bool
+	// synced: the national portal holds every call about it (package dvcqg).
+	synced bool
 }
 
 // procFact is one procedure within the subtree's competence.
@@ -280,6 +282,9 @@ func (s *Reader) scoreExtras(ctx context.Context, facts []scoreFact) error {
 	if err := mark(`SELECT dossier_id, score FROM ratings WHERE score = 'not_satisfied'`, func(f *scoreFact, _ string) {
 		f.disliked = true
 	}); err != nil {
+		return err
+	}
+	if err := mark(`SELECT dossier_id, ma_ho_so FROM dvcqg_sync WHERE synced = 1`, func(f *scoreFact, _ string) { f.synced = true }); err != nil {
 		return err
 	}
 	return s.scoreDigitisation(ctx, mark)

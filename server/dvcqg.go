@@ -21,6 +21,9 @@ type DVCQGConfig struct {
 	Pull bool
 	// PullEvery is the time between pulls (a minute).
 	PullEvery time.Duration
+	// Mapping replaces the embedded mapping.json (motcua serve
+	// --dvcqg-mapping); nil: the embedded one.
+	Mapping *dvcqg.Mapping
 	// Simulator, when set, is served under /_sim/dvcqg/ (package
 	// dvcqgsim), outside the session layer like the other simulators.
 	Simulator http.Handler
@@ -33,7 +36,7 @@ const DVCQGSimulatorPath = "/_sim/dvcqg"
 // newDVCQG builds the portal sync: the service whose listener writes the
 // outbox, and, when connected, the worker sending it and the puller.
 func newDVCQG(db *store.DB, a *App, cfg Config) error {
-	svc, err := dvcqg.New(db, dvcqg.Config{Now: cfg.Now})
+	svc, err := dvcqg.New(db, dvcqg.Config{Now: cfg.Now, Mapping: cfg.DVCQG.Mapping})
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/dvcqg"
 	"github.com/motcua/motcua/dvcqg/dvcqgsim"
+	"github.com/motcua/motcua/report"
 	"github.com/motcua/motcua/server"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
@@ -220,6 +221,17 @@ func testPortalPush(t *testing.T, p *portalEnv) {
 	rate, err := p.app.DVCQG.SyncRate(ctx, nil, time.Time{}, time.Time{})
 	if err != nil || rate.Total != 1 || rate.Synced != 1 {
 		t.Fatalf("sync rate %+v, %v", rate, err)
+	}
+	// Decision 766's indicator 1.4 counts it: received, and the portal holds it.
+	var sc report.Scorecard
+	today := p.clock.Now().Format(time.DateOnly)
+	p.must(p.call("huyen.lanhdao", "GET", "/api/v1/reports/766?unit="+demo.DistrictCode+"&from=2026-03-01&to="+today, nil, &sc), 200)
+	for _, g := range sc.Groups {
+		for _, in := range g.Indicators {
+			if in.Key == "1.4" && (!in.Computable || in.Numerator != 1 || in.Denominator != 1 || in.Score != 6) {
+				t.Fatalf("1.4: %+v", in)
+			}
+		}
 	}
 	// Nothing repeated, nothing left.
 	if p.sim.Repeats() != 0 {

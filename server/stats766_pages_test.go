@@ -28,12 +28,13 @@ func TestScorecardPages(t *testing.T) {
 				[]string{`href="/can-bo/thong-ke/766"`, `href="/can-bo/thong-ke/xu-ly"`}},
 			{"the scorecard", "/can-bo/thong-ke/766" + q, 200, []string{
 				`id="ind-2.1"`, "100,00%", "20,00/20", "(2/2)",
-				"chưa tính được: hệ thống chưa đồng bộ hồ sơ lên Cổng Dịch vụ công quốc gia",
+				"chưa tính được: hệ thống chưa lưu thời điểm công bố, công khai thủ tục",
 				`href="/can-bo/thong-ke/766/2.1?den=2026-03-02&amp;don-vi=` + demo.DistrictCode + `&amp;tu=2026-03-01"`,
 				// No fee was paid: 5.2 is not computable; the digitisation
-				// indicators 4.2–4.4 are (none digitised: 0/2, 0/2, 0/1), so
-				// 44 + 12 = 56 of the 100 points are.
-				"điểm trên 56 điểm của các chỉ số tính được (tối đa 100 điểm)", "(0/2)", "(0/1)"}},
+				// indicators 4.2–4.4 are (none digitised: 0/2, 0/2, 0/1), and
+				// 1.4 (none synchronised to the national portal: 0/2), so
+				// 44 + 12 + 6 = 62 of the 100 points are.
+				"điểm trên 62 điểm của các chỉ số tính được (tối đa 100 điểm)", "(0/2)", "(0/1)"}},
 			{"this month to today by default", "/can-bo/thong-ke/766", 200,
 				[]string{`name="tu" value="2026-03-01"`, `name="den" value="2026-03-02"`, `id="ind-6.2"`}},
 			{"a day that is no day", "/can-bo/thong-ke/766?tu=2026-13-01&den=2026-03-02", 422,
@@ -72,7 +73,7 @@ func TestScorecardPages(t *testing.T) {
 		}
 		// In English, the same page in English words.
 		status, body, _ := e.officeLogin("huyen.lanhdao", "en").get("/can-bo/thong-ke/766" + q)
-		if status != 200 || !strings.Contains(body, "not computable: the system does not yet synchronise dossiers") {
+		if status != 200 || !strings.Contains(body, "not computable: the system does not record when procedures were announced") {
 			t.Errorf("English scorecard: %d %s", status, snippet(body))
 		}
 	})

@@ -18,31 +18,45 @@ import (
 // the province's LGSP or the NDXP (MOTCUA_DVCQG_URL, MOTCUA_DVCQG_TOKEN,
 // MOTCUA_DVCQG_PULL); see docs/dvcqg.md.
 type dvcqgFlags struct {
-	url, token string
-	pull       bool
+	url, token, mapping string
+	pull                bool
 }
 
 func (p *dvcqgFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.url, "dvcqg-url", "", "the national portal's endpoint at the LGSP/NDXP, every call POSTed there (with --demo and none: the simulator at /_sim/dvcqg/)")
 	fs.StringVar(&p.token, "dvcqg-token", "", "access token the LGSP/NDXP issued, sent as a bearer token")
+	fs.StringVar(&p.mapping, "dvcqg-mapping", "", "a JSON file of status codes and service names replacing those of dvcqg/mapping.json (docs/dvcqg.md)")
 	fs.BoolVar(&p.pull, "dvcqg-pull", true, "bring dossiers filed on the national portal for this province's units into the reception queue")
 }
 
 // configure fills cfg.DVCQG. self is the address this server listens on:
 // with demo and no --dvcqg-url, the simulated portal is mounted on this
 // server and motcua calls it there. The text says what was set up.
-func (p *dvcqgFlags) configure(cfg *server.Config, self string, demo bool) string {
+func (p *dvcqgFlags) configure(cfg *server.Config, self string, demo bool) (string, error) {
+	var m *dvcqg.Mapping
+	if p.mapping != "" {
+		var err error
+		if m, err = dvcqg.LoadMapping(p.mapping); err != nil {
+			return "", fmt.Errorf("--dvcqg-mapping: %w", err)
+		}
+	}
+	note, err := p.connect(cfg, self, demo)
+	cfg.DVCQG.Mapping = m
+	return note, err
+}
+
+func (p *dvcqgFlags) connect(cfg *server.Config, self string, demo bool) (string, error) {
 	if p.url == "" && demo {
 		base := "http://" + loopback(self) + server.DVCQGSimulatorPath
 		sim := dvcqgsim.New(dvcqgsim.Config{Token: p.token, BaseURL: base})
 		cfg.DVCQG = server.DVCQGConfig{URL: base + "/api", Token: p.token, Pull: p.pull, Simulator: sim}
-		return fmt.Sprintf("National portal: simulated at http://%s%s/ (file a dossier there; motcua pulls it within a minute).", publicHost(self), server.DVCQGSimulatorPath)
+		return fmt.Sprintf("National portal: simulated at http://%s%s/ (file a dossier there; motcua pulls it within a minute).", publicHost(self), server.DVCQGSimulatorPath), nil
 	}
 	if p.url == "" {
-		return "National portal: not connected; calls wait in the outbox (set --dvcqg-url, --dvcqg-token)."
+		return "National portal: not connected; calls wait in the outbox (set --dvcqg-url, --dvcqg-token).", nil
 	}
 	cfg.DVCQG = server.DVCQGConfig{URL: p.url, Token: p.token, Pull: p.pull}
-	return "National portal: " + p.url + "."
+	return "National portal: " + p.url + ".", nil
 }
 
 // runPortal is `motcua portal reconcile --date YYYY-MM-DD`.
@@ -72,7 +86,9 @@ func runPortal(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	pf.pull = false
 	cfg := server.Config{DataDir: dbf.data, SecretKey: dbf.key, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	pf.configure(&cfg, "", false)
+	if _, err := pf.configure(&cfg, "", false); err != nil {
+		return err
+	}
 	db, err := dbf.open(ctx)
 	if err != nil {
 		return err

@@ -102,7 +102,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	portalNote := portalSync.configure(&cfg, ln.Addr().String(), loadDemo)
+	portalNote, err := portalSync.configure(&cfg, ln.Addr().String(), loadDemo)
+	if err != nil {
+		return err
+	}
 	esignNote, closeSeal, err := ef.configure(&cfg, ln.Addr().String(), loadDemo, demoWorld.world)
 	if err != nil {
 		return err
