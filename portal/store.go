@@ -32,16 +32,23 @@ type storePage struct {
 	web.Page
 	// Q narrows the list to the papers matching every word (code, name,
 	// procedure, dossier code).
-	Q       string
-	Papers  []sohoa.Paper
+	Q      string
+	Papers []storeItem
+	Notice string
+	Error  string
+}
+
+// storeItem is one paper with the components it can be attached to: those
+// of the citizen's dossiers still taking files, but its own.
+type storeItem struct {
+	sohoa.Paper
 	Targets []storeTarget
-	Notice  string
-	Error   string
 }
 
 // storeTarget is one component of an open dossier a paper can go to;
-// Value is "<dossier code>|<component key>".
-type storeTarget struct{ Value, Label string }
+// Value is "<dossier code>|<component key>". Dossier is the code, so a
+// paper is not offered to its own dossier.
+type storeTarget struct{ Value, Label, Dossier string }
 
 func (s *Portal) dataStore(w http.ResponseWriter, r *http.Request) error {
 	a, err := web.RequireActor(r)
@@ -50,15 +57,17 @@ func (s *Portal) dataStore(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	page := storePage{Page: s.web.Page(r, "portal.store.title"), Q: r.URL.Query().Get("q")}
+	var papers []sohoa.Paper
 	if page.Q != "" && a.IsCitizen() {
-		page.Papers, err = s.store.Search(ctx, a, page.Q)
+		papers, err = s.store.Search(ctx, a, page.Q)
 	} else {
-		page.Papers, err = s.store.Store(ctx, a)
+		papers, err = s.store.Store(ctx, a)
 	}
 	if err != nil {
 		return err
 	}
-	if a.IsCitizen() {
+	var targets []storeTarget
+	if a.IsCitizen() && len(papers) > 0 {
 		ds, err := s.dossiers.List(ctx, a, dossier.Filter{Limit: 200})
 		if err != nil {
 			return err
@@ -72,9 +81,18 @@ func (s *Portal) dataStore(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 			for _, c := range p.Components {
-				page.Targets = append(page.Targets, storeTarget{Value: d.Code + "|" + c.Key, Label: d.Code + " — " + c.Name})
+				targets = append(targets, storeTarget{Value: d.Code + "|" + c.Key, Label: d.Code + " — " + c.Name, Dossier: d.Code})
 			}
 		}
+	}
+	for _, p := range papers {
+		it := storeItem{Paper: p}
+		for _, tg := range targets {
+			if tg.Dossier != p.Dossier {
+				it.Targets = append(it.Targets, tg)
+			}
+		}
+		page.Papers = append(page.Papers, it)
 	}
 	if r.URL.Query().Get("da") == "dung-lai" {
 		page.Notice = page.T("portal.store.reused", r.URL.Query().Get("ho-so"))

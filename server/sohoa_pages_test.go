@@ -110,6 +110,22 @@ func TestDigitisationPages(t *testing.T) {
 			t.Fatalf("the store page does not log the reuse in %s\n%s", rc[1], mainOf(p.body))
 		}
 
+		// From the store page: the same paper for another component of the
+		// dossier just filed (its own dossier is not offered).
+		sp = b.get("/kho-du-lieu")
+		if sp.has(`<option value="`+d.Code+`|`) || !sp.has(`<option value="`+rc[1]+`|`) {
+			t.Fatalf("store page targets\n%s", mainOf(sp.body))
+		}
+		var other string
+		for _, c := range e.procedure(signatureProc).Components {
+			if c.Key != first.Component {
+				other = c.Key
+			}
+		}
+		if r := b.post("/kho-du-lieu/dung-lai", sp.formWith(t, "paper", code, "target", rc[1]+"|"+other)); !r.has("Đã dùng lại giấy tờ cho hồ sơ " + rc[1] + ".") {
+			t.Fatalf("reuse from the store page: %s\n%s", r.url, mainOf(r.body))
+		}
+
 		// At the counter: a new dossier for the same person; the desk is
 		// offered the paper by its applicant's ID number and reuses it.
 		in := submission(e.procedure(signatureProc), demo.GiaLamCode)
@@ -129,7 +145,8 @@ func TestDigitisationPages(t *testing.T) {
 		}
 		var store papersView
 		e.must(e.call("congdan", "GET", "/api/v1/me/data-store", nil, &store), 200)
-		if rs := store.Papers[0].Reuses; len(rs) != 2 || rs[0].Dossier != rc[1] || rs[0].FileID == 0 || rs[1].Dossier != c.Code || rs[1].By == "" {
+		if rs := store.Papers[0].Reuses; len(rs) != 3 || rs[0].Dossier != rc[1] || rs[0].FileID == 0 ||
+			rs[1].Dossier != rc[1] || rs[1].Component != other || rs[2].Dossier != c.Code || rs[2].By == "" {
 			t.Fatalf("reuse log: %+v", store.Papers[0])
 		}
 	})

@@ -1,10 +1,12 @@
 package server_test
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/store"
@@ -129,6 +131,21 @@ func TestDigitisationAndDataStore(t *testing.T) {
 		store := e.papers("congdan", "/api/v1/me/data-store")
 		if got := paperCodes(store); len(got) != 2 || got[0] != result.Code || got[1] != pb.Code {
 			t.Fatalf("congdan's store: %v, want [%s %s]", got, result.Code, pb.Code)
+		}
+
+		// Once congdan signs in through VNeID, the verified ID number also
+		// opens A's papers, filed for it at the counter.
+		tok, _, err := e.app.Auth.SignInIdentity(t.Context(), auth.Identity{Issuer: "https://vneid.test", Subject: "congdan-1",
+			IDNumber: "037085001234", FullName: "Nguyễn Văn An"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var verified papersView
+		if r := e.bearerCall(tok, "GET", "/api/v1/me/data-store", nil); r.status != 200 || json.Unmarshal(r.body, &verified) != nil {
+			t.Fatalf("verified store: %d %s", r.status, r.body)
+		}
+		if got := paperCodes(verified.Papers); len(got) != 2+len(codes) {
+			t.Fatalf("the verified store: %v, want B's two papers and A's %v", got, codes)
 		}
 
 		// C: a new dossier attaches the result from the store instead of

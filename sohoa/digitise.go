@@ -116,7 +116,7 @@ func paperOf(d *dossier.Dossier, f dossier.File, kind string) *Paper {
 
 // insertPaper allocates p's code at its unit and records it, held in the
 // store of the citizen who filed d online (none for a counter dossier:
-// its applicant's verified ID number finds it, see Config).
+// its applicant's verified ID number finds it, see verifiedIDNumber).
 func insertPaper(ctx context.Context, tx *store.Tx, d *dossier.Dossier, p *Paper, by int64) error {
 	var err error
 	if p.Code, err = nextCode(ctx, tx, p.Kind, p.Unit, p.At); err != nil {

@@ -86,13 +86,6 @@ type Units interface {
 // Config is what a Service is built from.
 type Config struct {
 	Now func() time.Time
-	// VerifiedIDNumber returns the ID number of a citizen account when it
-	// was verified by an identity provider (VNeID), else "". With it, a
-	// citizen's store also holds the papers of dossiers filed for that ID
-	// number at the counter; nil (no verified identities) holds only the
-	// dossiers the account filed itself: an ID number typed at sign-up
-	// proves nothing.
-	VerifiedIDNumber func(a *auth.Actor) string
 }
 
 // Service digitises papers and keeps the personal data store.
@@ -112,3 +105,14 @@ func New(db *store.DB, ds Dossiers, units Units, cfg Config) *Service {
 }
 
 func fromMs(ms int64) time.Time { return time.UnixMilli(ms).In(calendar.Zone) }
+
+// verifiedIDNumber is the ID number the national SSO (VNeID) verified for
+// citizen a, "" when it never did. With it, a's store also holds the
+// papers of dossiers filed for that ID number at the counter; an ID
+// number typed at sign-up proves nothing, so it never opens a store.
+func verifiedIDNumber(a *auth.Actor) string {
+	if a == nil || !a.IsCitizen() || a.Verified == nil {
+		return ""
+	}
+	return a.Verified.IDNumber
+}

@@ -18,8 +18,8 @@ const MaxResults = 200
 
 // Store lists the papers in a citizen's personal data store, newest
 // first, each with its reuses: those of the dossiers the account filed
-// and, with a verified ID number (Config.VerifiedIDNumber), those filed
-// for that ID number at the counter. An officer holds no store.
+// and, with an ID number verified by VNeID (auth.Actor.Verified), those
+// filed for that ID number at the counter. An officer holds no store.
 func (s *Service) Store(ctx context.Context, a *auth.Actor) ([]Paper, error) {
 	if a == nil {
 		return nil, errUnauthorized
@@ -33,10 +33,8 @@ func (s *Service) Store(ctx context.Context, a *auth.Actor) ([]Paper, error) {
 
 // holderClause selects the papers held by citizen a.
 func (s *Service) holderClause(a *auth.Actor) (string, []any) {
-	if s.cfg.VerifiedIDNumber != nil {
-		if id := s.cfg.VerifiedIDNumber(a); id != "" {
-			return `(holder_user_id = ? OR holder_id_number = ?)`, []any{a.ID, id}
-		}
+	if id := verifiedIDNumber(a); id != "" {
+		return `(holder_user_id = ? OR holder_id_number = ?)`, []any{a.ID, id}
 	}
 	return `holder_user_id = ?`, []any{a.ID}
 }
@@ -196,14 +194,8 @@ func (s *Service) AttachFromStore(ctx context.Context, a *auth.Actor, code, comp
 // d is nil for a draft, which only its citizen author fills from the store.
 func (s *Service) mayReuse(ctx context.Context, a *auth.Actor, p *Paper, d *dossier.Dossier) (bool, error) {
 	if a.IsCitizen() {
-		if p.holderID == a.ID {
-			return true, nil
-		}
-		if s.cfg.VerifiedIDNumber != nil {
-			id := s.cfg.VerifiedIDNumber(a)
-			return id != "" && id == p.HolderIDNumber, nil
-		}
-		return false, nil
+		id := verifiedIDNumber(a)
+		return p.holderID == a.ID || id != "" && id == p.HolderIDNumber, nil
 	}
 	if d == nil {
 		return false, nil
