@@ -27,7 +27,7 @@ func TestScorecardInBrowser(t *testing.T) {
 		u.visit(t, "/can-bo/thong-ke")
 		u.follow(t, "main", "Bộ chỉ số 766")
 		u.wantText(t, "main", "Bộ chỉ số phục vụ người dân, doanh nghiệp", "Tiến độ, kết quả giải quyết",
-			"chưa tính được: hệ thống chưa đồng bộ hồ sơ lên Cổng Dịch vụ công quốc gia")
+			"chưa tính được: hệ thống chưa lưu thời điểm công bố, công khai thủ tục")
 		u.page(t, "scorecard-766")
 	})
 	phase(t, "the dossiers behind on time", func(t *testing.T) {

@@ -84,8 +84,9 @@ func testTransparency(t *testing.T, e *env) {
 			t.Errorf("Gia Lâm's procedures do not list %s with its online level", p.Code)
 		}
 		// The scorecard of Decision 766: the online indicator (3.3) is
-		// computed from the one online dossier; the national portal's (1.4)
-		// is listed as not computable, not scored zero.
+		// computed from the one online dossier, so is the national portal's
+		// (1.4: not connected, nothing synchronised); the announcements'
+		// (1.1) is listed as not computable, not scored zero.
 		scores := commune[strings.Index(commune, `id="scores-766"`):]
 		if !strings.Contains(scores, "Điểm đánh giá theo Quyết định 766") || !strings.Contains(scores, "điểm của các chỉ số tính được") {
 			t.Error("the 766 section is missing or has no total")
@@ -93,8 +94,11 @@ func testTransparency(t *testing.T, e *env) {
 		if row := rowOf(scores, "3.3. "); !strings.Contains(row, "100") || strings.Contains(row, "Chưa có dữ liệu") {
 			t.Errorf("indicator 3.3 is not computed from the online dossier: %q", row)
 		}
-		if row := rowOf(scores, "1.4. "); !strings.Contains(row, "Chưa có dữ liệu để tính") {
-			t.Errorf("indicator 1.4 is not listed as lacking data: %q", row)
+		if row := rowOf(scores, "1.4. "); !strings.Contains(row, "0,00%") || !strings.Contains(row, "0,00/6") {
+			t.Errorf("indicator 1.4 is not computed as nothing synchronised: %q", row)
+		}
+		if row := rowOf(scores, "1.1. "); !strings.Contains(row, "Chưa có dữ liệu để tính") {
+			t.Errorf("indicator 1.1 is not listed as lacking data: %q", row)
 		}
 		if strings.Count(commune, `role="img"`) != 2 || strings.Count(commune, `<details class="chart-data">`) != 2 {
 			t.Error("Gia Lâm's page has not its two charts with their tables")
