@@ -98,9 +98,13 @@ func (s *Portal) dataStore(w http.ResponseWriter, r *http.Request) error {
 		page.Notice = page.T("portal.store.reused", r.URL.Query().Get("ho-so"))
 	}
 	if code := r.URL.Query().Get("loi"); code != "" {
-		page.Error = page.T("portal.store.reuse_failed")
-		if code == "paper_not_found" || code == "upload_not_permitted" {
-			page.Error = page.T("err." + code)
+		switch code {
+		case "paper_not_found":
+			page.Error = page.T("portal.err.paper_not_found")
+		case "upload_not_permitted":
+			page.Error = page.T("err.upload_not_permitted")
+		default:
+			page.Error = page.T("portal.store.reuse_failed")
 		}
 	}
 	return s.render(w, http.StatusOK, "store", page)

@@ -122,6 +122,9 @@ func TestDigitisationPages(t *testing.T) {
 				other = c.Key
 			}
 		}
+		if r := b.post("/kho-du-lieu/dung-lai", sp.formWith(t, "paper", "TP.khong-co", "target", rc[1]+"|"+other)); !r.has("Không tìm thấy giấy tờ này trong kho dữ liệu của bạn.") {
+			t.Fatalf("an unknown paper from the store page: %s\n%s", r.url, mainOf(r.body))
+		}
 		if r := b.post("/kho-du-lieu/dung-lai", sp.formWith(t, "paper", code, "target", rc[1]+"|"+other)); !r.has("Đã dùng lại giấy tờ cho hồ sơ " + rc[1] + ".") {
 			t.Fatalf("reuse from the store page: %s\n%s", r.url, mainOf(r.body))
 		}
