@@ -13,12 +13,14 @@
 package esign
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -42,6 +44,8 @@ type Dossiers interface {
 	Get(ctx context.Context, a *auth.Actor, code string) (*dossier.Dossier, error)
 	ProcedureFor(ctx context.Context, d *dossier.Dossier) (catalog.Procedure, error)
 	Act(ctx context.Context, a *auth.Actor, code string, action dossier.Action, in dossier.ActInput) (*dossier.Dossier, error)
+	StoreBlob(ctx context.Context, r io.Reader) (*dossier.File, error)
+	AttachStoredIn(ctx context.Context, tx *store.Tx, a *auth.Actor, code string, f dossier.File) (*dossier.File, error)
 }
 
 // Results renders the result document to sign (forms.Service).
@@ -298,6 +302,15 @@ func (s *Service) ApproveAndSign(ctx context.Context, a *auth.Actor, code string
 	sum := sha256.Sum256(signed)
 	res := &Result{DossierCode: code, FileName: doc.Name, PDF: signed, SHA256: hex.EncodeToString(sum[:]), LeaderSubject: chain[0].Subject.CommonName,
 		SealSubject: s.cfg.Seal.Chain[0].Subject.CommonName, Level: level, SignedAt: now}
+	// The signed file is also the dossier's result file (stored now,
+	// attached in the approval's transaction by OnTransitioned): the
+	// citizen finds it among the dossier's results, and the digitisation
+	// listener gives it its result code and puts it in the data store.
+	blob, err := s.cfg.Dossiers.StoreBlob(ctx, bytes.NewReader(signed))
+	if err != nil {
+		return nil, err
+	}
+	blob.Component, blob.Name = "result", doc.Name
 	var attempt int64
 	if err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		// Rows signed for an older version can never be issued (the
@@ -316,7 +329,7 @@ func (s *Service) ApproveAndSign(ctx context.Context, a *auth.Actor, code string
 	// The approval carries the attempt to OnTransitioned, which issues
 	// this row and no other: not a colleague's, not a leftover of a
 	// failed attempt.
-	if _, err := s.cfg.Dossiers.Act(context.WithValue(ctx, attemptKey{}, attempt), a, code, dossier.Approve, dossier.ActInput{Version: d.Version, Note: in.Note}); err != nil {
+	if _, err := s.cfg.Dossiers.Act(context.WithValue(ctx, attemptKey{}, issue{attempt, a, *blob}), a, code, dossier.Approve, dossier.ActInput{Version: d.Version, Note: in.Note}); err != nil {
 		// Never issued: the signed copy of a result that was not approved
 		// is not kept.
 		if _, derr := s.db.ExecContext(context.WithoutCancel(ctx), `DELETE FROM esign_results WHERE id = ? AND status = 'signed'`, attempt); derr != nil {

@@ -61,13 +61,22 @@ func (s *Service) Has(ctx context.Context, code string) (bool, error) {
 // row it signed to OnTransitioned, through dossier.Act.
 type attemptKey struct{}
 
+// issue is what ApproveAndSign passes: the row it signed, who approves,
+// and the signed file as a stored blob to attach as the dossier's result.
+type issue struct {
+	attempt int64
+	actor   *auth.Actor
+	file    dossier.File
+}
+
 // OnTransitioned issues the signed result in the approval's transaction:
 // the row the approving attempt signed (attemptKey), for the version the
 // approval found, becomes 'issued'. An approval made without in-app
 // signing (the API, the plain approve button) issues nothing, even when
 // an earlier attempt left a signed row. Subscribed in server/events.go.
 func (s *Service) OnTransitioned(ctx context.Context, tx *store.Tx, e dossier.Transitioned) error {
-	attempt, ok := ctx.Value(attemptKey{}).(int64)
+	is, ok := ctx.Value(attemptKey{}).(issue)
+	attempt := is.attempt
 	if !ok || e.Action != dossier.Approve || e.Dossier == nil {
 		return nil
 	}
@@ -83,6 +92,12 @@ func (s *Service) OnTransitioned(ctx context.Context, tx *store.Tx, e dossier.Tr
 		// The signed file is gone or was for another version: the
 		// approval must not commit without its e-result.
 		return fmt.Errorf("esign: the signed result of %s (attempt %d) is not there to issue (%d rows, %v)", e.Dossier.Code, attempt, n, err)
+	}
+	// The dossier's own record of its result: checked as the leader's
+	// upload would be (the dossier is still processing until this
+	// transaction commits).
+	if _, err := s.cfg.Dossiers.AttachStoredIn(ctx, tx, is.actor, e.Dossier.Code, is.file); err != nil {
+		return fmt.Errorf("esign: attach the e-result to %s: %w", e.Dossier.Code, err)
 	}
 	// Colleagues' attempts for the same version can no longer be approved.
 	if _, err = tx.ExecContext(ctx, `DELETE FROM esign_results WHERE dossier_code = ? AND status = 'signed'`, e.Dossier.Code); err != nil {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
+	"github.com/motcua/motcua/sohoa"
 	"net/http"
 	"net/url"
 	"os"
@@ -203,6 +204,15 @@ func TestApproveAndSign(t *testing.T) {
 			t.Fatalf("citizen download: %d %.20q", dl.status, dl.body)
 		}
 		pdf := []byte(dl.body)
+		// The e-result is also the dossier's result file, with its result
+		// code (package sohoa's listener, after esign's).
+		sum0 := sha256.Sum256(pdf)
+		var papers struct{ Papers []sohoa.Paper }
+		e.must(e.call("congdan", "GET", "/api/v1/dossiers/"+d.Code+"/digitised", nil, &papers), 200)
+		if len(papers.Papers) != 1 || papers.Papers[0].Kind != "result" || !strings.HasPrefix(papers.Papers[0].Code, "KQ.") ||
+			papers.Papers[0].SHA256 != hex.EncodeToString(sum0[:]) {
+			t.Errorf("the e-result as the dossier's coded result: %+v", papers.Papers)
+		}
 		// The issuance is on the audit log with the file's digest, and the
 		// officer's download is a recorded read (the citizen's is not).
 		var log audit.Page

@@ -188,7 +188,6 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}
 	subscribePortalSync(a.Events, a.DVCQG)
 	a.Sohoa = sohoa.New(db, a.Dossiers, a.Units, sohoa.Config{Now: cfg.Now})
-	subscribeDigitisation(a.Events, a.Sohoa)
 	// The tally follows every act, and every reorganisation after the
 	// dossier module's listeners have moved the dossiers it moves.
 	a.Tally = tally.New(db, cal)
@@ -201,6 +200,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	subscribeESign(a.Events, a.ESign)
+	// After esign: a result signed in the app is attached by esign's
+	// listener, and gets its result code here.
+	subscribeDigitisation(a.Events, a.Sohoa)
 	if a.Postal, err = newPostal(db, a, cfg); err != nil {
 		return nil, err
 	}
