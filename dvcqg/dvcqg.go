@@ -36,6 +36,16 @@ type Config struct {
 	Now func() time.Time
 	// Mapping is the portal's codes; nil: the embedded mapping.json.
 	Mapping *Mapping
+	// Catalog, ResultCodes and Blobs fill the record's field, fees,
+	// papers and results (lists.go); nil: those stay empty.
+	Catalog     Catalog
+	ResultCodes ResultCodes
+	Blobs       Blobs
+	// PublicURL is motcua's public address, for the result's link
+	// (DuongDanTepTinKetQua).
+	PublicURL string
+	// InlineMax is the largest paper sent inline (DefaultInlineMax).
+	InlineMax int64
 }
 
 // Service writes the outbox and reads the sync state.
@@ -101,11 +111,18 @@ func (s *Service) Transitioned(ctx context.Context, tx *store.Tx, e dossier.Tran
 	now := s.cfg.Now()
 	status := s.m.Status(d, e.Action)
 	rec := s.record(d, row.maHoSo, status)
-	hash := recordHash(rec)
+	sums, inline, err := s.lists(ctx, tx, d, &rec)
+	if err != nil {
+		return err
+	}
+	hash := recordHash(rec, sums)
 	seq := row.lastSeq
 	if hash != row.recordHash {
 		seq++
 		rec.IdDongBo = key(row.maHoSo, seq)
+		if err := s.inline(&rec, inline); err != nil {
+			return err
+		}
 		if err := enqueue(ctx, tx, d.ID(), seq, s.m.Services.PushRecord, rec, now); err != nil {
 			return err
 		}
@@ -199,10 +216,14 @@ func (s *Service) record(d *dossier.Dossier, maHoSo string, status int) Record {
 }
 
 // recordHash identifies what matters of a record: everything but its
-// status (each step carries that) and its dedupe key.
-func recordHash(r Record) string {
+// status (each step carries that) and its dedupe key; and the content of
+// its papers (sums), which it carries only once it is to be sent.
+func recordHash(r Record, sums fileSums) string {
 	r.TrangThaiHoSo, r.IdDongBo = "", ""
-	b, _ := json.Marshal(r)
+	b, _ := json.Marshal(struct {
+		R    Record
+		Sums fileSums `json:",omitempty"`
+	}{r, sums})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/dvcqg"
+	"github.com/motcua/motcua/sohoa"
 	"github.com/motcua/motcua/store"
 )
 
@@ -36,7 +37,12 @@ const DVCQGSimulatorPath = "/_sim/dvcqg"
 // newDVCQG builds the portal sync: the service whose listener writes the
 // outbox, and, when connected, the worker sending it and the puller.
 func newDVCQG(db *store.DB, a *App, cfg Config) error {
-	svc, err := dvcqg.New(db, dvcqg.Config{Now: cfg.Now, Mapping: cfg.DVCQG.Mapping})
+	public := cfg.PublicURL
+	if public == "" {
+		public = "http://localhost" // as server.New defaults it later
+	}
+	svc, err := dvcqg.New(db, dvcqg.Config{Now: cfg.Now, Mapping: cfg.DVCQG.Mapping,
+		Catalog: a.Catalog, ResultCodes: sohoa.CodesOf, Blobs: a.Dossiers, PublicURL: public})
 	if err != nil {
 		return err
 	}

@@ -186,7 +186,6 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err := newDVCQG(db, a, cfg); err != nil {
 		return nil, err
 	}
-	subscribePortalSync(a.Events, a.DVCQG)
 	a.Sohoa = sohoa.New(db, a.Dossiers, a.Units, sohoa.Config{Now: cfg.Now})
 	// The tally follows every act, and every reorganisation after the
 	// dossier module's listeners have moved the dossiers it moves.
@@ -203,6 +202,11 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	// After esign: a result signed in the app is attached by esign's
 	// listener, and gets its result code here.
 	subscribeDigitisation(a.Events, a.Sohoa)
+	// After sohoa: the record the portal receives lists the results with
+	// the result codes sohoa's listener gave them in this transaction;
+	// subscribed earlier, dvcqg would report an approved result without
+	// them, and the record would not change again until the next act.
+	subscribePortalSync(a.Events, a.DVCQG)
 	if a.Postal, err = newPostal(db, a, cfg); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,93 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/store/storetest"
+)
+
+// TestPortalRecordLists: the record the portal holds carries the
+// procedure's field and fees from the catalog, the papers filed (inline,
+// byte for byte) and, once the leader approves, the result with the
+// result code sohoa gave it in the approval's transaction. The dossier is
+// left at result_ready, so the record checked is the one pushed by the
+// approval itself: had dvcqg's listener run before sohoa's, it would hold
+// no result (nothing else changes it until the delivery).
+func TestPortalRecordLists(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		p := newPortalEnv(t, db)
+		pr := interLevel(t)
+		d := p.submit(pr.Code, demo.GiaLamCode)
+		p.advance(time.Hour)
+		d = p.mustAct("gialam.tiepnhan", d.Code, "receive", nil)
+		maker := officer(d.StepRole, d.Unit)
+		p.must(p.upload(maker, d.Code, "result", "ket-qua.pdf", pdfWith("ket qua "+d.Code)), 201)
+		p.processToResult(d.Code)
+		p.sync(p.worker("w1"), 10*time.Second)
+		held, ok := p.sim.Get(d.Code)
+		if !ok {
+			t.Fatal("the portal does not hold the dossier")
+		}
+		r := held.Record
+		if r.TrangThaiHoSo != "9" {
+			t.Fatalf("status %q, want 9 (result ready)", r.TrangThaiHoSo)
+		}
+		if r.MaLinhVuc != pr.FieldID || r.TenLinhVuc != pr.Field || r.TenLinhVuc == "" {
+			t.Fatalf("field %q %q, want %q %q", r.MaLinhVuc, r.TenLinhVuc, pr.FieldID, pr.Field)
+		}
+		if len(r.DanhSachLePhi) != len(pr.Fees) || len(pr.Fees) == 0 {
+			t.Fatalf("fees %+v, want those of %+v", r.DanhSachLePhi, pr.Fees)
+		}
+		for i, f := range pr.Fees {
+			got := r.DanhSachLePhi[i]
+			kind := map[bool]string{true: "1", false: "2"}[strings.HasPrefix(strings.ToLower(f.Name), "lệ phí")]
+			if got.TenPhiLePhi != f.Name || got.Gia != strconv.FormatInt(f.Amount, 10) || got.MaPhiLePhi != pr.Code+"-"+strconv.Itoa(i+1) ||
+				got.LoaiPhiLePhi != kind || got.HinhThucThu != "2" { // filed online
+				t.Fatalf("fee %d: %+v, want %+v", i, got, f)
+			}
+		}
+		// The papers filed: one per required component, the content inline.
+		want := map[string]bool{}
+		for _, c := range pr.Components {
+			if c.Required {
+				want[map[bool]string{true: c.Code, false: c.Key}[c.Code != ""]] = true
+			}
+		}
+		if len(r.TaiLieuNop) != len(want) {
+			t.Fatalf("TaiLieuNop %d papers, want %d", len(r.TaiLieuNop), len(want))
+		}
+		for _, doc := range r.TaiLieuNop {
+			b, err := base64.StdEncoding.DecodeString(doc.Base64)
+			if !want[doc.MaThanhPhanHoSo] || doc.TenTepDinhKem != "scan.pdf" || err != nil || !bytes.Equal(b, samplePDF) {
+				t.Fatalf("paper %s %q: %d bytes, %v", doc.MaThanhPhanHoSo, doc.TenTepDinhKem, len(b), err)
+			}
+		}
+		// The result, with the code sohoa gave it.
+		var code string
+		var fileID int64
+		for _, pv := range p.papers("congdan", "/api/v1/dossiers/"+d.Code+"/digitised") {
+			if pv.Kind == "result" {
+				code, fileID = pv.Code, pv.FileID
+			}
+		}
+		if code == "" {
+			t.Fatal("no result code given")
+		}
+		if len(r.DanhSachGiayToKetQua) != 1 {
+			t.Fatalf("results %+v, want the one approved", r.DanhSachGiayToKetQua)
+		}
+		res := r.DanhSachGiayToKetQua[0]
+		if res.GiayToId != code || res.TenGiayTo != pr.Result || res.MaThanhPhanHoSo != pr.ResultCode ||
+			!strings.HasSuffix(res.DuongDanTepTinKetQua, "/ho-so/"+d.Code+"/tep/"+strconv.FormatInt(fileID, 10)) {
+			t.Fatalf("result %+v, want code %s, file %d", res, code, fileID)
+		}
+	})
+}
