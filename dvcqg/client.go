@@ -27,12 +27,18 @@ type ClientConfig struct {
 	HTTP *http.Client
 	// Mapping names the services; nil: the embedded mapping.json.
 	Mapping *Mapping
+	// FileHosts are the hosts ("host" or "host:port"), besides URL's own,
+	// that a filed dossier's file URLs may name [M]: the portal's file
+	// server if the province says it is elsewhere. Fetch refuses any other.
+	FileHosts []string
 }
 
 // Client speaks the portal's exchange format over HTTP.
 type Client struct {
-	cfg ClientConfig
-	m   *Mapping
+	cfg   ClientConfig
+	m     *Mapping
+	base  *url.URL
+	hosts map[string]bool
 }
 
 // NewClient checks cfg and returns a client.
@@ -49,7 +55,23 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 			return nil, err
 		}
 	}
-	return &Client{cfg: cfg, m: cfg.Mapping}, nil
+	hosts := map[string]bool{strings.ToLower(u.Host): true}
+	for _, h := range cfg.FileHosts {
+		hosts[strings.ToLower(h)] = true
+	}
+	return &Client{cfg: cfg, m: cfg.Mapping, base: u, hosts: hosts}, nil
+}
+
+// fileURL checks a file URL from the portal's answer before anything is
+// sent to it: the answer is not trusted to name where motcua's token goes
+// (a URL elsewhere would receive it) nor which of motcua's neighbours it
+// reaches (an internal address). Only the portal's scheme and hosts pass.
+func (c *Client) fileURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != c.base.Scheme || u.User != nil || !c.hosts[strings.ToLower(u.Host)] {
+		return nil, fmt.Errorf("dvcqg: a file URL outside the portal refused: %q", clip(raw, 200))
+	}
+	return u, nil
 }
 
 // Push sends one DongBoHoSoMC or CapNhatTienDoHoSoMC call. The portal's
@@ -112,12 +134,25 @@ func (c *Client) ListFiled(ctx context.Context, q ListQuery) ([]Filed, error) {
 // Fetch reads a file a filed dossier names by URL (TaiLieuNop.URL), with
 // the same credentials; at most max bytes.
 func (c *Client) Fetch(ctx context.Context, rawURL string, max int64) (io.ReadCloser, error) {
-	req, err := http.NewRequestWithContext(ctx, "GET", rawURL, nil)
+	u, err := c.fileURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, "GET", u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
 	c.auth(req)
-	resp, err := c.cfg.HTTP.Do(req)
+	// A redirect could lead the token elsewhere too: followed only to the
+	// portal's own hosts.
+	hc := *c.cfg.HTTP
+	hc.CheckRedirect = func(r *http.Request, via []*http.Request) error {
+		if _, err := c.fileURL(r.URL.String()); err != nil || len(via) >= 5 {
+			return http.ErrUseLastResponse
+		}
+		return nil
+	}
+	resp, err := hc.Do(req)
 	if err != nil {
 		return nil, err
 	}

@@ -101,9 +101,21 @@ func (p *Puller) RunOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	asked := map[string]bool{}
+	for _, u := range units {
+		asked[u] = true
+	}
 	n := 0
 	var errs []error
 	for _, f := range list {
+		// The answer is the portal's word, not to be trusted blindly: a
+		// dossier for a unit not asked for (not this province's, or not
+		// active) or with a malformed code is not filed.
+		if err := checkFiled(f, asked, p.cfg.Units != nil); err != nil {
+			p.cfg.Log.Warn("dvcqg: a portal dossier refused", "MaHoSo", clip(f.MaHoSo, 100), "err", err)
+			errs = append(errs, err)
+			continue
+		}
 		done, err := p.pulled(ctx, f.MaHoSo)
 		if err != nil {
 			return n, err
@@ -122,6 +134,20 @@ func (p *Puller) RunOnce(ctx context.Context) (int, error) {
 		}
 	}
 	return n, errors.Join(errs...)
+}
+
+// maxMaHoSo bounds the portal's dossier code: it becomes motcua's key of
+// the dossier at the portal and the prefix of every call's IdDongBo.
+const maxMaHoSo = 64
+
+func checkFiled(f Filed, asked map[string]bool, checkUnit bool) error {
+	if f.MaHoSo == "" || len(f.MaHoSo) > maxMaHoSo || strings.ContainsFunc(f.MaHoSo, func(r rune) bool { return r <= ' ' || r == 0x7f || r > 0x7e }) {
+		return fmt.Errorf("dvcqg: a portal dossier with a malformed MaHoSo %q", clip(f.MaHoSo, 100))
+	}
+	if checkUnit && !asked[f.MaDonVi] {
+		return fmt.Errorf("dvcqg: portal dossier %s is for unit %q, not one asked for", f.MaHoSo, clip(f.MaDonVi, 100))
+	}
+	return nil
 }
 
 func (p *Puller) pulled(ctx context.Context, maHoSo string) (bool, error) {
@@ -150,12 +176,16 @@ func (p *Puller) file(ctx context.Context, f Filed) error {
 			if err != nil {
 				return err
 			}
-			defer rc.Close()
 			r = rc
 		default:
 			continue
 		}
+		// StoreBlob holds the paper to the dossier's limits: size, type
+		// sniffed from the bytes, the virus scan.
 		stored, err := p.filer.StoreBlob(ctx, r)
+		if c, ok := r.(io.Closer); ok {
+			c.Close()
+		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", doc.TenTepDinhKem, err)
 		}
