@@ -62,15 +62,19 @@ func TestFetchOnlyFromThePortal(t *testing.T) {
 
 type fakePortal struct{ list []dvcqg.Filed }
 
-func (f *fakePortal) ListFiled(context.Context, dvcqg.ListQuery) ([]dvcqg.Filed, error) { return f.list, nil }
+func (f *fakePortal) ListFiled(context.Context, dvcqg.ListQuery) ([]dvcqg.Filed, error) {
+	return f.list, nil
+}
 func (f *fakePortal) Fetch(context.Context, string, int64) (io.ReadCloser, error) {
 	return nil, io.ErrUnexpectedEOF
 }
 
 type fakeFiler struct{ units []string }
 
-func (f *fakeFiler) StoreBlob(context.Context, io.Reader) (*dossier.File, error) { return &dossier.File{}, nil }
-func (f *fakeFiler) MaxFileBytes() int64                                         { return 1 << 20 }
+func (f *fakeFiler) StoreBlob(context.Context, io.Reader) (*dossier.File, error) {
+	return &dossier.File{}, nil
+}
+func (f *fakeFiler) MaxFileBytes() int64 { return 1 << 20 }
 func (f *fakeFiler) SubmitFromPortal(_ context.Context, in dossier.SubmitInput, _ []dossier.File) (*dossier.Dossier, error) {
 	f.units = append(f.units, in.Unit)
 	return nil, nil
