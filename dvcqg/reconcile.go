@@ -38,7 +38,7 @@ type ReconcileReport struct {
 }
 
 // Reconcile compares, for every dossier that had a call to the portal
-// written on day (Vietnam time), the portal's copy (TraCuuHoSo) with the
+// written on day (Vietnam time) or has a failed call, the portal's copy (TraCuuHoSo) with the
 // outbox, and re-enqueues what the portal lacks: failed calls, and every
 // call from the first step missing there on. Calls still waiting are
 // reported, not touched: the worker sends them.
@@ -46,8 +46,12 @@ func (s *Service) Reconcile(ctx context.Context, portal Looker, day time.Time) (
 	from := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, day.Location())
 	to := from.AddDate(0, 0, 1)
 	rep := ReconcileReport{Day: from.Format(time.DateOnly)}
+	// Also every dossier holding a failed call, whatever the day: a failed
+	// call holds back its dossier's later calls until a reconcile puts it
+	// back, and an operator running the daily reconcile must not have to
+	// know the day it was written on.
 	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT s.dossier_id, s.ma_ho_so FROM dvcqg_outbox o JOIN dvcqg_sync s ON s.dossier_id = o.dossier_id
-		WHERE o.created_at >= ? AND o.created_at < ? ORDER BY s.ma_ho_so`, from.UnixMilli(), to.UnixMilli())
+		WHERE (o.created_at >= ? AND o.created_at < ?) OR o.status = 'failed' ORDER BY s.ma_ho_so`, from.UnixMilli(), to.UnixMilli())
 	if err != nil {
 		return rep, err
 	}
