@@ -52,7 +52,7 @@ type WorkerConfig struct {
 	ID          string        // lease owner; default host-pid-random
 	Batch       int           // rows per claim (10)
 	Poll        time.Duration // between claims when idle (2s)
-	Lease       time.Duration // how long a claim holds its rows (10m); must exceed Batch × SendTimeout
+	Lease       time.Duration // how long a claim holds its rows (10m); a call that could outlast it goes back unsent
 	SendTimeout time.Duration // one call (30s)
 	MaxAttempts int           // then the row fails and waits for reconcile (30)
 	Backoff     time.Duration // first retry delay (30s), doubling, with jitter
@@ -130,7 +130,7 @@ func (w *Worker) Run(ctx context.Context) {
 // next of each), sends them and records each outcome. It returns how many
 // it claimed.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
-	calls, err := w.claim(ctx)
+	calls, leaseEnd, err := w.claim(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -138,6 +138,13 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 		if ctx.Err() != nil {
 			w.release(calls[i:])
 			return len(calls), ctx.Err()
+		}
+		// A call whose lease could end before its answer is not sent: once
+		// the lease ends another instance may send it, and then the
+		// dossier's next call, while this one is still on its way.
+		if w.cfg.Now().Add(w.cfg.SendTimeout).After(leaseEnd) {
+			w.release(calls[i:])
+			return len(calls), nil
 		}
 		var sendErr error
 		if c.attempts > w.cfg.MaxAttempts {
@@ -176,15 +183,17 @@ func claimSQL(d store.Dialect) string {
 		RETURNING id, dossier_id, seq, service, dedupe_key, payload, attempts`
 }
 
-func (w *Worker) claim(ctx context.Context) ([]Call, error) {
-	now := w.cfg.Now().UnixMilli()
+// claim returns the calls claimed and when their lease ends.
+func (w *Worker) claim(ctx context.Context) ([]Call, time.Time, error) {
+	at := w.cfg.Now()
+	now := at.UnixMilli()
 	// Most polls find nothing: ask the read pool first, so an idle worker
 	// does not take SQLite's single writer every few seconds.
 	var due int
 	err := w.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM dvcqg_outbox WHERE status IN ('pending', 'sending')
 		AND next_attempt_at <= ? AND locked_until <= ? LIMIT 1) due`, now, now).Scan(&due)
 	if err != nil || due == 0 {
-		return nil, err
+		return nil, at, err
 	}
 	var out []Call
 	err = w.db.InTx(ctx, func(tx *store.Tx) error {
@@ -206,9 +215,9 @@ func (w *Worker) claim(ctx context.Context) ([]Call, error) {
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, fmt.Errorf("dvcqg: claim: %w", err)
+		return nil, at, fmt.Errorf("dvcqg: claim: %w", err)
 	}
-	return out, nil
+	return out, time.UnixMilli(now + w.cfg.Lease.Milliseconds()), nil
 }
 
 // record stores a call's outcome, if this worker still holds the lease,

@@ -66,3 +66,40 @@ func TestPortalFailedCallHoldsItsDossier(t *testing.T) {
 		p.inOrder(a, wantA)
 	})
 }
+
+// TestPortalWorkerKeepsToItsLease: a batch whose sending outlasts its
+// lease stops before the call that could end after the lease; the rest go
+// back to the outbox, for this worker or another, instead of being sent
+// while another instance may already have taken them.
+func TestPortalWorkerKeepsToItsLease(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		p := newPortalEnv(t, db)
+		ctx := t.Context()
+		for range 3 {
+			p.processed()
+		}
+		c, err := dvcqg.NewClient(dvcqg.ClientConfig{URL: p.url, Token: portalToken})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Each reading of the worker's clock is 6 minutes after the last:
+		// claimed at +6 (lease to +16), the first call is sent at +12, its
+		// outcome recorded at +18; the second would be sent at +24, past
+		// the lease.
+		now := time.Now()
+		clock := func() time.Time { now = now.Add(6 * time.Minute); return now }
+		w := dvcqg.NewWorker(p.app.DB, c, dvcqg.WorkerConfig{ID: "slow", Lease: 10 * time.Minute, SendTimeout: time.Minute, Now: clock,
+			Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		n, err := w.RunOnce(ctx)
+		if err != nil || n != 3 {
+			t.Fatalf("claimed %d, %v; want the first call of each of 3 dossiers", n, err)
+		}
+		if got := len(p.sim.Arrivals()); got != 1 {
+			t.Fatalf("%d calls sent, want the one sent within the lease", got)
+		}
+		if cs, _ := p.app.DVCQG.Counts(ctx); cs["sending"] != 0 || cs["sent"] != 1 {
+			t.Fatalf("outbox %v: the calls not sent were not handed back", cs)
+		}
+	})
+}
