@@ -29,7 +29,7 @@ type portalFiling struct {
 // on the national portal: channel ChannelNationalPortal, waiting for the
 // reception check like any other, with files (each stored by StoreBlob,
 // its Component a key of the procedure's components) attached in the same
-// transaction. The dvcqg listener of Transitioned records the portal's
+// transaction (a Component may also be the component's code). The dvcqg listener of Transitioned records the portal's
 // reference in that transaction too, so the same portal dossier can never
 // become two.
 func (s *Service) SubmitFromPortal(ctx context.Context, in SubmitInput, files []File) (*Dossier, error) {
@@ -40,15 +40,22 @@ func (s *Service) SubmitFromPortal(ctx context.Context, in SubmitInput, files []
 
 // attach records the portal's files of dossier id.
 func (f *portalFiling) attach(ctx context.Context, tx *store.Tx, p catalog.Procedure, id int64, now time.Time) error {
-	known := map[string]bool{}
+	// The portal names a component by its code (MaThanhPhanHoSo, as
+	// motcua sends it) or, where the catalog gives it none, by its key.
+	known := map[string]string{}
 	for _, c := range p.Components {
-		known[c.Key] = true
+		known[c.Key] = c.Key
+		if c.Code != "" {
+			known[c.Code] = c.Key
+		}
 	}
 	for i := range f.files {
 		fl := f.files[i]
-		if !known[fl.Component] {
+		key, ok := known[fl.Component]
+		if !ok {
 			return problem.Invalid("component", "unknown_component", fl.Component)
 		}
+		fl.Component = key
 		fl.ID, fl.Kind, fl.Name, fl.UploadedAt = 0, "component", cleanName(fl.Name), now
 		if err := insertFile(ctx, tx, id, 0, &fl); err != nil {
 			return err

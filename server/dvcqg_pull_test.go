@@ -102,3 +102,48 @@ func testPortalPull(t *testing.T, p *portalEnv) {
 		t.Fatal("the portal got the dossier under motcua's code as well")
 	}
 }
+
+// TestPortalPullByComponentCode: the portal names a paper's component by
+// its code (MaThanhPhanHoSo, what motcua itself sends), or by the key
+// where the catalog gives none; either lands on the right component.
+func TestPortalPullByComponentCode(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		p := newPortalEnv(t, db)
+		pr := p.procedure("1.001193")
+		form, _ := json.Marshal(validForm(pr))
+		var papers []dvcqgsim.Paper
+		want := map[string]bool{}
+		for _, c := range pr.Components {
+			if c.Required {
+				name := c.Key
+				if c.Code != "" {
+					name = c.Code
+				}
+				papers = append(papers, dvcqgsim.Paper{Component: name, Name: c.Key + ".pdf", Data: samplePDF, Inline: true})
+				want[c.Key] = true
+			}
+		}
+		p.sim.File(dvcqg.Filed{MaDonVi: demo.GiaLamCode, MaTTHC: pr.Code, ChuHoSo: "Trần Thị Bình", MaDoiTuong: "037190004321",
+			SoDienThoai: "0987654321", ThongTinKhac: string(form), HinhThuc: "0"}, papers...)
+		if n, err := p.app.PortalPull.RunOnce(t.Context()); err != nil || n != 1 {
+			t.Fatalf("pull filed %d (%v), want 1", n, err)
+		}
+		var list struct{ Dossiers []dossierView }
+		p.must(p.call("gialam.tiepnhan", "GET", "/api/v1/dossiers?channel=dvcqg", nil, &list), 200)
+		if len(list.Dossiers) != 1 {
+			t.Fatalf("reception queue: %+v", list)
+		}
+		var full struct{ Files []struct{ Component string } }
+		p.must(p.call("gialam.tiepnhan", "GET", "/api/v1/dossiers/"+list.Dossiers[0].Code, nil, &full), 200)
+		for _, f := range full.Files {
+			if !want[f.Component] {
+				t.Fatalf("a paper filed under %q, want one of %v", f.Component, want)
+			}
+			delete(want, f.Component)
+		}
+		if len(want) != 0 {
+			t.Fatalf("components without their paper: %v", want)
+		}
+	})
+}
