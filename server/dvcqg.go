@@ -17,6 +17,9 @@ import (
 // nothing is pulled.
 type DVCQGConfig struct {
 	URL, Token string
+	// FileHosts are other hosts the portal's file URLs may name
+	// (dvcqg.ClientConfig.FileHosts); files anywhere else are refused.
+	FileHosts []string
 	// Pull brings dossiers filed on the portal for the units into the
 	// reception queue.
 	Pull bool
@@ -50,7 +53,7 @@ func newDVCQG(db *store.DB, a *App, cfg Config) error {
 	if cfg.DVCQG.URL == "" {
 		return nil
 	}
-	client, err := dvcqg.NewClient(dvcqg.ClientConfig{URL: cfg.DVCQG.URL, Token: cfg.DVCQG.Token, Mapping: svc.Mapping()})
+	client, err := dvcqg.NewClient(dvcqg.ClientConfig{URL: cfg.DVCQG.URL, Token: cfg.DVCQG.Token, FileHosts: cfg.DVCQG.FileHosts, Mapping: svc.Mapping()})
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua/calendar"
@@ -18,14 +19,15 @@ import (
 // the province's LGSP or the NDXP (MOTCUA_DVCQG_URL, MOTCUA_DVCQG_TOKEN,
 // MOTCUA_DVCQG_PULL); see docs/dvcqg.md.
 type dvcqgFlags struct {
-	url, token, mapping string
-	pull                bool
+	url, token, mapping, fileHosts string
+	pull                           bool
 }
 
 func (p *dvcqgFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.url, "dvcqg-url", "", "the national portal's endpoint at the LGSP/NDXP, every call POSTed there (with --demo and none: the simulator at /_sim/dvcqg/)")
 	fs.StringVar(&p.token, "dvcqg-token", "", "access token the LGSP/NDXP issued, sent as a bearer token")
 	fs.StringVar(&p.mapping, "dvcqg-mapping", "", "a JSON file of status codes and service names replacing those of dvcqg/mapping.json (docs/dvcqg.md)")
+	fs.StringVar(&p.fileHosts, "dvcqg-file-hosts", "", "comma-separated hosts besides --dvcqg-url's that the portal's file URLs may name (any other is refused)")
 	fs.BoolVar(&p.pull, "dvcqg-pull", true, "bring dossiers filed on the national portal for this province's units into the reception queue")
 }
 
@@ -56,6 +58,11 @@ func (p *dvcqgFlags) connect(cfg *server.Config, self string, demo bool) (string
 		return "National portal: not connected; calls wait in the outbox (set --dvcqg-url, --dvcqg-token).", nil
 	}
 	cfg.DVCQG = server.DVCQGConfig{URL: p.url, Token: p.token, Pull: p.pull}
+	for _, h := range strings.Split(p.fileHosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			cfg.DVCQG.FileHosts = append(cfg.DVCQG.FileHosts, h)
+		}
+	}
 	return "National portal: " + p.url + ".", nil
 }
 

@@ -26,7 +26,7 @@ Usage:
                [--smtp-addr HOST:PORT --smtp-from ADDR] [--sms-url URL] --public-url URL
                [--metrics-addr ADDR | --metrics-token T] [--trusted-proxies LIST]
                [--vnpay-tmn-code C --vnpay-hash-secret S --vnpay-url URL] [--clamd unix:/run/clamav/clamd.ctl]
-               [--dvcqg-url URL --dvcqg-token T [--dvcqg-pull=false] [--dvcqg-mapping FILE]]
+               [--dvcqg-url URL --dvcqg-token T [--dvcqg-pull=false] [--dvcqg-mapping FILE] [--dvcqg-file-hosts H,…]]
                [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret S] [--dancu-url URL --dancu-token T --dancu-agency CODE]
   motcua migrate [--data DIR | --db URL]
   motcua gc [--grace 1h] [--data DIR | --db URL]
