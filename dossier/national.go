@@ -63,3 +63,70 @@ func (f *portalFiling) attach(ctx context.Context, tx *store.Tx, p catalog.Proce
 	}
 	return nil
 }
+
+// SupplementAsked is one supplement request of a dossier and how it ended, for
+// a reader outside this module (dvcqg reports them to the national portal).
+type SupplementAsked struct {
+	EventID  int64
+	At       time.Time
+	By       string
+	Note     string
+	Deadline time.Time
+	Items    []SupplementItem
+	// EndedAt, EndedBy and EndAction are the act that left the state the
+	// request put the dossier in (Supplement: the applicant supplemented;
+	// another: it lapsed, was withdrawn…); EndedAt nil while it is open.
+	EndedAt   *time.Time
+	EndedBy   string
+	EndAction Action
+}
+
+// SupplementsOf reads the supplement requests of dossier id, oldest first,
+// with q (the caller's transaction when it must see the act being made).
+func SupplementsOf(ctx context.Context, q store.Querier, id int64) ([]SupplementAsked, error) {
+	reqs, err := requests(ctx, q, id)
+	if err != nil || len(reqs) == 0 {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT e.id, e.at, e.actor_name, e.note, e.to_status,
+		(SELECT MIN(n.id) FROM dossier_events n WHERE n.dossier_id = e.dossier_id AND n.id > e.id AND n.from_status = e.to_status)
+		FROM dossier_events e JOIN dossier_supplement_requests r ON r.event_id = e.id WHERE r.dossier_id = ? ORDER BY e.id`, id)
+	if err != nil {
+		return nil, err
+	}
+	var out []SupplementAsked
+	var ends []*int64
+	for rows.Next() {
+		var s SupplementAsked
+		var at int64
+		var to string
+		var end *int64
+		if err := rows.Scan(&s.EventID, &at, &s.By, &s.Note, &to, &end); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		s.At = fromMs(at)
+		if r := reqs[s.EventID]; r != nil {
+			s.Deadline, s.Items = r.Deadline, r.Items
+		}
+		out = append(out, s)
+		ends = append(ends, end)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i, end := range ends {
+		if end == nil {
+			continue
+		}
+		var at int64
+		if err := q.QueryRowContext(ctx, `SELECT at, actor_name, action FROM dossier_events WHERE id = ?`, *end).
+			Scan(&at, &out[i].EndedBy, &out[i].EndAction); err != nil {
+			return nil, err
+		}
+		t := fromMs(at)
+		out[i].EndedAt = &t
+	}
+	return out, nil
+}

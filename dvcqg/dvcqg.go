@@ -207,7 +207,7 @@ func (s *Service) record(d *dossier.Dossier, maHoSo string, status int) Record {
 		TrangThaiHoSo: strconv.Itoa(status), NgayTra: formatPtr(d.DeliveredAt),
 		HinhThuc:        strconv.Itoa(s.m.Delivery[d.Delivery]),
 		NgayKetThucXuLy: formatPtr(d.ResultAt), DonViXuLy: d.UnitName, MaDonVi: d.ReceivingUnit,
-		DanhSachLePhi: []Fee{}, TaiLieuNop: []Document{}, DanhSachGiayToKetQua: []Result{}, DanhSachHoSoBoSung: []struct{}{},
+		DanhSachLePhi: []Fee{}, TaiLieuNop: []Document{}, DanhSachGiayToKetQua: []Result{}, DanhSachHoSoBoSung: []Supplement{},
 	}
 	if d.DeliveredAt != nil {
 		r.ThongTinTra = s.m.DeliveryText[d.Delivery]

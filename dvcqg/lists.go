@@ -52,6 +52,14 @@ const (
 	collectOnline  = "2"
 )
 
+// TrangThaiBoSung [M]: 1 waiting for the applicant, 2 supplemented, 3
+// ended otherwise (lapsed, withdrawn, stopped).
+const (
+	supplementOpen  = "1"
+	supplementDone  = "2"
+	supplementEnded = "3"
+)
+
 // fileSums is what the record hash must see of the papers besides what
 // the record shows before their content is inlined: their content.
 type fileSums []string
@@ -131,7 +139,35 @@ func (s *Service) lists(ctx context.Context, tx *store.Tx, d *dossier.Dossier, r
 			sums = append(sums, f.SHA256)
 		}
 	}
+	sups, err := dossier.SupplementsOf(ctx, tx, d.ID())
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, sp := range sups {
+		rec.DanhSachHoSoBoSung = append(rec.DanhSachHoSoBoSung, supplement(rec.MaHoSo, sp))
+	}
 	return sums, inline, nil
+}
+
+func supplement(maHoSo string, sp dossier.SupplementAsked) Supplement {
+	var what []string
+	for _, it := range sp.Items {
+		what = append(what, strings.TrimSpace(it.Name+": "+it.Reason))
+	}
+	if sp.Note != "" {
+		what = append(what, sp.Note)
+	}
+	out := Supplement{HoSoBoSungId: maHoSo + "/BS" + strconv.FormatInt(sp.EventID, 10), NguoiYeuCauBoSung: sp.By,
+		NoiDungBoSung: strings.Join(what, "; "), NgayBoSung: FormatTime(sp.At), TrangThaiBoSung: supplementOpen,
+		DanhSachGiayToBoSung: []Document{}, DanhSachLePhiBoSung: []Fee{}}
+	if sp.EndedAt != nil {
+		out.TrangThaiBoSung = supplementEnded
+		if sp.EndAction == dossier.Supplement {
+			out.TrangThaiBoSung = supplementDone
+			out.NguoiTiepNhanBoSung, out.NgayTiepNhanBoSung = sp.EndedBy, FormatTime(*sp.EndedAt)
+		}
+	}
+	return out
 }
 
 // fileURL is where the applicant downloads a file of their dossier on

@@ -68,7 +68,7 @@ type Record struct {
 	DanhSachLePhi        []Fee      `json:"DanhSachLePhi"`
 	TaiLieuNop           []Document `json:"TaiLieuNop"`
 	DanhSachGiayToKetQua []Result   `json:"DanhSachGiayToKetQua"`
-	DanhSachHoSoBoSung   []struct{} `json:"DanhSachHoSoBoSung"`
+	DanhSachHoSoBoSung   []Supplement `json:"DanhSachHoSoBoSung"`
 }
 
 // Fee is one fee of DanhSachLePhi.
@@ -87,6 +87,24 @@ type Document struct {
 	Base64          string `json:"Base64,omitempty"`
 	URL             string `json:"URL,omitempty"`
 	MaThanhPhanHoSo string `json:"MaThanhPhanHoSo,omitempty"`
+}
+
+// Supplement is one supplement request of DanhSachHoSoBoSung. The papers
+// brought and the new appointment are not itemised: the papers are in
+// TaiLieuNop, the appointment in the record's NgayHenTra.
+type Supplement struct {
+	HoSoBoSungId         string     `json:"HoSoBoSungId"`
+	NguoiYeuCauBoSung    string     `json:"NguoiYeuCauBoSung"`
+	NoiDungBoSung        string     `json:"NoiDungBoSung"`
+	NgayBoSung           string     `json:"NgayBoSung"`
+	NguoiTiepNhanBoSung  string     `json:"NguoiTiepNhanBoSung"`
+	ThongTinTiepNhan     string     `json:"ThongTinTiepNhan"`
+	NgayTiepNhanBoSung   string     `json:"NgayTiepNhanBoSung"`
+	TrangThaiBoSung      string     `json:"TrangThaiBoSung"`
+	DanhSachGiayToBoSung []Document `json:"DanhSachGiayToBoSung"`
+	DanhSachLePhiBoSung  []Fee      `json:"DanhSachLePhiBoSung"`
+	NgayHenTraTruoc      string     `json:"NgayHenTraTruoc"`
+	NgayHenTraMoi        string     `json:"NgayHenTraMoi"`
 }
 
 // Result is one result paper of DanhSachGiayToKetQua.

@@ -97,3 +97,40 @@ func TestPortalRecordLists(t *testing.T) {
 		}
 	})
 }
+
+// TestPortalRecordSupplements: a supplement request during processing is
+// in the record's DanhSachHoSoBoSung from the request on (waiting), and
+// once the applicant supplements, as answered, with who and when.
+func TestPortalRecordSupplements(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		p := newPortalEnv(t, db)
+		pr := interLevel(t)
+		d := p.submit(pr.Code, demo.GiaLamCode)
+		d = p.mustAct("gialam.tiepnhan", d.Code, "receive", nil)
+		for d.StepRole != "specialist" {
+			d = p.mustAct(officer(d.StepRole, d.Unit), d.Code, "forward", nil)
+		}
+		p.advance(time.Hour)
+		d = p.mustAct(officer("specialist", d.Unit), d.Code, "request-supplement", map[string]any{"note": "Bổ sung bản vẽ.",
+			"items": []map[string]any{{"name": "Bản vẽ tách thửa", "reason": "Thiếu bản vẽ"}}})
+		w := p.worker("w1")
+		p.sync(w, 10*time.Second)
+		held, _ := p.sim.Get(d.Code)
+		sup := held.Record.DanhSachHoSoBoSung
+		if len(sup) != 1 || sup[0].TrangThaiBoSung != "1" || sup[0].NguoiYeuCauBoSung == "" || sup[0].NgayBoSung == "" ||
+			!strings.Contains(sup[0].NoiDungBoSung, "Bản vẽ tách thửa: Thiếu bản vẽ") || sup[0].NgayTiepNhanBoSung != "" {
+			t.Fatalf("after the request: %+v", sup)
+		}
+		p.advance(24 * time.Hour)
+		p.upload("congdan", d.Code, pr.Components[0].Key, "bo-sung.pdf", samplePDF)
+		p.mustAct("congdan", d.Code, "supplement", nil)
+		p.sync(w, 10*time.Second)
+		held, _ = p.sim.Get(d.Code)
+		got := held.Record.DanhSachHoSoBoSung
+		if len(got) != 1 || got[0].TrangThaiBoSung != "2" || got[0].HoSoBoSungId != sup[0].HoSoBoSungId || got[0].NgayTiepNhanBoSung == "" ||
+			got[0].NguoiTiepNhanBoSung == "" {
+			t.Fatalf("after the supplement: %+v", got)
+		}
+	})
+}
