@@ -64,10 +64,10 @@ type Record struct {
 	DiaChi string `json:"DiaChi,omitempty"`
 	// MaDonVi is the receiving agency's code [M]: the key by which the
 	// portal lists a unit's dossiers.
-	MaDonVi              string     `json:"MaDonVi,omitempty"`
-	DanhSachLePhi        []Fee      `json:"DanhSachLePhi"`
-	TaiLieuNop           []Document `json:"TaiLieuNop"`
-	DanhSachGiayToKetQua []Result   `json:"DanhSachGiayToKetQua"`
+	MaDonVi              string       `json:"MaDonVi,omitempty"`
+	DanhSachLePhi        []Fee        `json:"DanhSachLePhi"`
+	TaiLieuNop           []Document   `json:"TaiLieuNop"`
+	DanhSachGiayToKetQua []Result     `json:"DanhSachGiayToKetQua"`
 	DanhSachHoSoBoSung   []Supplement `json:"DanhSachHoSoBoSung"`
 }
 
