@@ -120,9 +120,7 @@ func (s *Service) Transitioned(ctx context.Context, tx *store.Tx, e dossier.Tran
 	if hash != row.recordHash {
 		seq++
 		rec.IdDongBo = key(row.maHoSo, seq)
-		if err := s.inline(&rec, inline); err != nil {
-			return err
-		}
+		s.inline(&rec, inline)
 		if err := enqueue(ctx, tx, d.ID(), seq, s.m.Services.PushRecord, rec, now); err != nil {
 			return err
 		}

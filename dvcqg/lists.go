@@ -190,24 +190,26 @@ func (s *Service) inlineMax() int64 {
 
 // inline puts the content of the papers small enough (sums[i] not empty)
 // into rec.TaiLieuNop, Base64: done only for a record about to be sent.
-func (s *Service) inline(rec *Record, sums []string) error {
+func (s *Service) inline(rec *Record, sums []string) {
 	if s.cfg.Blobs == nil {
-		return nil
+		return
 	}
 	for i, sum := range sums {
 		if sum == "" || i >= len(rec.TaiLieuNop) {
 			continue
 		}
+		// This runs in an officer's act: a paper that cannot be read (its
+		// blob lost on disk) is sent by name only rather than failing the
+		// act it reports.
 		f, err := s.cfg.Blobs.OpenBlob(sum)
 		if err != nil {
-			return fmt.Errorf("dvcqg: paper %s: %w", rec.TaiLieuNop[i].TenTepDinhKem, err)
+			continue
 		}
 		b, err := io.ReadAll(io.LimitReader(f, s.inlineMax()+1))
 		f.Close()
-		if err != nil {
-			return err
+		if err != nil || int64(len(b)) > s.inlineMax() {
+			continue
 		}
 		rec.TaiLieuNop[i].Base64 = base64.StdEncoding.EncodeToString(b)
 	}
-	return nil
 }
