@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/motcua/motcua/dvcqg/dvcqgsim"
+	"github.com/motcua/motcua/server"
 )
 
 // TestPortalReconcileCommand runs `motcua portal reconcile` against a
@@ -34,5 +35,29 @@ func TestPortalReconcileCommand(t *testing.T) {
 	}
 	if _, err := reconcile("--dvcqg-url", "ftp://x"); err == nil {
 		t.Fatal("a non-HTTP portal URL was taken")
+	}
+}
+
+// TestPortalSimulatorOnlyInDemo: the simulated portal (its /_sim/dvcqg/
+// pages let anyone file dossiers and read what was sent) is mounted only
+// by --demo without --dvcqg-url; a real connection never mounts it, and
+// the file hosts given reach the client's configuration.
+func TestPortalSimulatorOnlyInDemo(t *testing.T) {
+	for _, c := range []struct {
+		url  string
+		demo bool
+		sim  bool
+	}{{"", true, true}, {"", false, false}, {"https://lgsp.example.gov.vn/dvcqg", true, false}, {"https://lgsp.example.gov.vn/dvcqg", false, false}} {
+		p := dvcqgFlags{url: c.url, token: "t", pull: true, fileHosts: " files.example.gov.vn , ,cdn.example.gov.vn:8443"}
+		var cfg server.Config
+		if _, err := p.configure(&cfg, "127.0.0.1:8080", c.demo); err != nil {
+			t.Fatal(err)
+		}
+		if (cfg.DVCQG.Simulator != nil) != c.sim {
+			t.Fatalf("url %q demo %v: simulator mounted %v, want %v", c.url, c.demo, cfg.DVCQG.Simulator != nil, c.sim)
+		}
+		if c.url != "" && strings.Join(cfg.DVCQG.FileHosts, "|") != "files.example.gov.vn|cdn.example.gov.vn:8443" {
+			t.Fatalf("file hosts %q", cfg.DVCQG.FileHosts)
+		}
 	}
 }
