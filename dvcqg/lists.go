@@ -42,6 +42,11 @@ type Blobs interface {
 // no way to fetch motcua's files without a citizen's session [M].
 const DefaultInlineMax = 2 << 20
 
+// inlineTotal bounds what one record carries inline, all papers together:
+// gateways (LGSPs) commonly refuse requests beyond some 10 to 20 MB, and
+// Base64 adds a third. The papers past it are listed by name only.
+const inlineTotal = 8 << 20
+
 // Fee codes [M]: the portal's LoaiPhiLePhi (1 lệ phí, 2 phí) and
 // HinhThucThu (1 at the counter, 2 online) as assumed, until the province
 // confirms them (docs/dvcqg.md).
@@ -194,6 +199,7 @@ func (s *Service) inline(rec *Record, sums []string) {
 	if s.cfg.Blobs == nil {
 		return
 	}
+	total := 0
 	for i, sum := range sums {
 		if sum == "" || i >= len(rec.TaiLieuNop) {
 			continue
@@ -207,9 +213,10 @@ func (s *Service) inline(rec *Record, sums []string) {
 		}
 		b, err := io.ReadAll(io.LimitReader(f, s.inlineMax()+1))
 		f.Close()
-		if err != nil || int64(len(b)) > s.inlineMax() {
+		if err != nil || int64(len(b)) > s.inlineMax() || total+len(b) > inlineTotal {
 			continue
 		}
+		total += len(b)
 		rec.TaiLieuNop[i].Base64 = base64.StdEncoding.EncodeToString(b)
 	}
 }
