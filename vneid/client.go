@@ -146,6 +146,13 @@ func (c *Client) Identify(ctx context.Context, code, verifier, nonce string) (au
 	if err := idt.Claims(&claims); err != nil {
 		return id, fmt.Errorf("%w (claims: %v)", ErrRejected, err)
 	}
+	// go-oidc checks that the audience includes this client, not who the
+	// token was issued to: a token for another client that merely lists
+	// this one must not sign anyone in (OpenID Connect Core 3.1.3.7).
+	azp, _ := claims["azp"].(string)
+	if (len(idt.Audience) > 1 || azp != "") && azp != c.cfg.ClientID {
+		return id, fmt.Errorf("%w (azp %q)", ErrRejected, azp)
+	}
 	id = auth.Identity{Issuer: idt.Issuer, Subject: idt.Subject, Provider: "vneid"}
 	fill(&id, claims)
 	if id.IDNumber == "" || id.FullName == "" {
