@@ -296,3 +296,37 @@ func TestVNeIDRefusals(t *testing.T) {
 		}
 	})
 }
+
+// TestVNeIDLinkNeedsTheSession: an account joins a VNeID identity only if
+// the browser is still signed in to it when VNeID sends it back. A
+// citizen who starts from their password session and signs out before
+// picking (a kiosk handed over mid-way) gets no link; the identity makes
+// its own account.
+func TestVNeIDLinkNeedsTheSession(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e, _ := vneidEnv(t, db)
+		an := demo.People()[0]
+		b, _ := e.vneidBrowser(t)
+		home := b.login(demo.Citizen.Username)
+		pick := b.get("/dang-nhap/vneid")
+		m := pickIDRE.FindStringSubmatch(pick.body)
+		if m == nil {
+			t.Fatalf("VNeID start: %d at %s", pick.status, pick.url)
+		}
+		if p := b.post("/dang-xuat", home.formWith(t)); signedIn(t, b) {
+			t.Fatalf("still signed in after signing out: %d at %s", p.status, p.url)
+		}
+		p := b.post(server.VNeIDSimulatorPath+"/chon", url.Values{"id": {m[1]}, "subject": {vneidsim.Person{IDNumber: an.IDNumber}.Subject()}})
+		if p.url.Path != "/ho-so-cua-toi" {
+			t.Fatalf("after VNeID: %d at %s", p.status, p.url)
+		}
+		cd, err := e.app.Auth.UserByName(t.Context(), demo.Citizen.Username)
+		if err != nil || cd.Verified != nil {
+			t.Fatalf("the signed-out account was linked: %+v, %v", cd.Verified, err)
+		}
+		if n, err := e.app.Auth.UserByName(t.Context(), an.IDNumber); err != nil || n.Verified == nil || n.Verified.IDNumber != an.IDNumber {
+			t.Fatalf("no account of its own for the identity: %v", err)
+		}
+	})
+}
