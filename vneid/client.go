@@ -98,7 +98,7 @@ func (c *Client) provider(ctx context.Context) (*oidc.Provider, error) {
 
 func (c *Client) oauth(p *oidc.Provider) *oauth2.Config {
 	return &oauth2.Config{ClientID: c.cfg.ClientID, ClientSecret: c.cfg.ClientSecret, RedirectURL: c.cfg.RedirectURL,
-		Endpoint: p.Endpoint(), Scopes: Scopes}
+		Endpoint: p.Endpoint(), Scopes: Scopes()}
 }
 
 // AuthURL is where to send the browser to sign in: state and nonce are
