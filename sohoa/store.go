@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/dossier"
@@ -13,8 +14,13 @@ import (
 	"github.com/motcua/motcua/vntext"
 )
 
-// MaxResults bounds a search or a store listing.
+// MaxResults bounds a search or a store listing (newest first; there is
+// no paging: a narrower query finds older papers).
 const MaxResults = 200
+
+// MaxQuery bounds a search's text in characters: each of its words is a
+// LIKE over the papers in reach.
+const MaxQuery = 200
 
 // Store lists the papers in a citizen's personal data store, newest
 // first, each with its reuses: those of the dossiers the account filed
@@ -47,6 +53,9 @@ func (s *Service) holderClause(a *auth.Actor) (string, []any) {
 func (s *Service) Search(ctx context.Context, a *auth.Actor, q string) ([]Paper, error) {
 	if a == nil {
 		return nil, errUnauthorized
+	}
+	if utf8.RuneCountInString(q) > MaxQuery {
+		return nil, problem.Invalid("q", "text_too_long", MaxQuery)
 	}
 	var where []string
 	var args []any
@@ -180,9 +189,7 @@ func (s *Service) AttachFromStore(ctx context.Context, a *auth.Actor, code, comp
 			return err
 		}
 		r = &Reuse{Paper: p.Code, Dossier: d.Code, Component: f.Component, FileID: f.ID, By: a.FullName, At: s.cfg.Now()}
-		_, err = tx.ExecContext(ctx, `INSERT INTO sohoa_reuses (paper_id, dossier_id, dossier_code, component, file_id, by_id, by_name, at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.id, d.ID(), d.Code, r.Component, r.FileID, a.ID, r.By, r.At.UnixMilli())
-		return err
+		return s.logReuse(ctx, tx, p.id, d, *r, a.ID, a.Username)
 	})
 	if err != nil {
 		return nil, err
