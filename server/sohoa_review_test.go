@@ -186,3 +186,63 @@ func TestDigitisedPapersFollowMerge(t *testing.T) {
 		}
 	})
 }
+
+// TestDeskReusesOnlyTheApplicantsPapers: the desk attaches to a dossier
+// only papers of its applicant. An ID number typed online by someone else
+// does not make a person's papers theirs (the filer would download them
+// from their dossier), nor does the desk's reach make another person's
+// paper reusable; an online filer's ID number counts once VNeID verified
+// it for the filing account, and the account's own papers always do.
+func TestDeskReusesOnlyTheApplicantsPapers(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		p := interLevel(t)
+		comp := p.Components[0].Key
+		const desk = "gialam.tiepnhan"
+		reuse := func(code, paper string) reply {
+			return e.call(desk, "POST", "/api/v1/dossiers/"+code+"/reuse", map[string]string{"paper": paper, "component": comp}, nil)
+		}
+		own := e.digitiseFirst(desk, e.submit(p.Code, demo.GiaLamCode).Code) // congdan's, filed online
+		in := submission(p, demo.GiaLamCode)
+		in["channel"] = "counter"
+		var counter dossierView
+		e.must(e.call(desk, "POST", "/api/v1/dossiers", in, &counter), 201)
+		e.fileComponents(desk, counter.Code, p, "")
+		atCounter := e.digitiseFirst(desk, counter.Code) // held under the ID number only
+
+		// Someone files online under congdan's ID number.
+		e.addCitizen("kexau")
+		var forged dossierView
+		e.must(e.call("kexau", "POST", "/api/v1/dossiers", submission(p, demo.GiaLamCode), &forged), 201)
+		for _, paper := range []string{own.Code, atCounter.Code} {
+			if r := reuse(forged.Code, paper); r.status != 404 || r.errCode() != "paper_not_found" {
+				t.Fatalf("the desk attached %s to a dossier filed under a typed ID number: %d %s", paper, r.status, r.body)
+			}
+		}
+		// A counter dossier of another person: the desk may read congdan's
+		// dossier, but the paper is not this applicant's.
+		other := submission(p, demo.GiaLamCode)
+		other["channel"] = "counter"
+		other["applicant"] = map[string]string{"name": "Trần Thị Bình", "id_number": "001190000001", "phone": "0987654321"}
+		var od dossierView
+		e.must(e.call(desk, "POST", "/api/v1/dossiers", other, &od), 201)
+		if r := reuse(od.Code, own.Code); r.status != 404 {
+			t.Fatalf("the desk attached congdan's paper to another person's dossier: %d %s", r.status, r.body)
+		}
+
+		// congdan's own online dossier: the account's paper goes in; the
+		// counter paper only once VNeID verified the account's ID number.
+		var mine dossierView
+		e.must(e.call("congdan", "POST", "/api/v1/dossiers", submission(p, demo.GiaLamCode), &mine), 201)
+		e.must(reuse(mine.Code, own.Code), 201)
+		if r := reuse(mine.Code, atCounter.Code); r.status != 404 {
+			t.Fatalf("a counter paper attached on an unverified ID number: %d %s", r.status, r.body)
+		}
+		if _, _, err := e.app.Auth.SignInIdentity(t.Context(), auth.Identity{Issuer: "https://vneid.test", Subject: "congdan-1",
+			IDNumber: "037085001234", FullName: "Nguyễn Văn An"}); err != nil {
+			t.Fatal(err)
+		}
+		e.must(reuse(mine.Code, atCounter.Code), 201)
+	})
+}

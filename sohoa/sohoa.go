@@ -91,6 +91,15 @@ type Config struct {
 	// Bus receives the audit rows (event.Security) of digitisations and
 	// reuses, in their transactions; nil publishes nothing.
 	Bus *event.Bus
+	// Accounts reads the account that filed a dossier online, with the
+	// identity VNeID verified for it (*auth.Service); nil trusts no
+	// online filer's ID number (see applicantHolds).
+	Accounts Accounts
+}
+
+// Accounts reads an account (*auth.Service).
+type Accounts interface {
+	Actor(ctx context.Context, userID int64) (*auth.Actor, error)
 }
 
 // Service digitises papers and keeps the personal data store.
