@@ -42,6 +42,12 @@
 //     "sso:vneid" and the refusal's code as details.
 //   - Once-only data (package dancu): population_lookup, object the draft
 //     or dossier, details the purpose and the outcome.
+//   - Digitisation and the personal data store (package sohoa):
+//     paper_digitised (a component's code given at the desk) and
+//     paper_reused (a stored paper attached to a dossier, from the API,
+//     the store page or a filed draft), object "paper:<code>", details
+//     the dossier and component. A result's code is given in the
+//     approval's transaction, whose row records it.
 //   - Organisation and catalog: unit changes by an administrator
 //     (package unit: unit_created, department_added, unit_renamed,
 //     unit_merged, unit_supplement_days), reorganisation plans (package

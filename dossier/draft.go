@@ -11,6 +11,7 @@ import (
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 )
@@ -295,14 +296,20 @@ func (s *Service) SubmitDraft(ctx context.Context, a *auth.Actor, id int64) (*Do
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return err
 		}
+		files := make([]File, 0, len(dr.Data.Files))
 		for i, df := range dr.Data.Files {
 			f := File{Component: df.Component, Kind: "component", Name: cleanName(df.Name), ContentType: df.ContentType,
 				Size: df.Size, SHA256: df.SHA256, Flags: flags[i], UploadedAt: now}
 			if err := insertFile(ctx, tx, d.id, a.ID, &f); err != nil {
 				return err
 			}
+			files = append(files, f)
 		}
-		return nil
+		// Listeners (package sohoa's reuse log) record what comes with the
+		// files in this transaction: a crash leaves the draft, its files
+		// unattached and its log unwritten, and the retry does all three.
+		return event.Publish(ctx, s.cfg.Events, tx, DraftFiled{DraftID: id, Dossier: d, Files: files, ActorID: a.ID, ActorName: a.FullName,
+			ActorUsername: a.Username, At: now})
 	})
 	if err != nil {
 		return nil, false, err

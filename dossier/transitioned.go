@@ -53,6 +53,22 @@ type Transitioned struct {
 	EventDue *time.Time
 }
 
+// DraftFiled is published when a draft of the online wizard becomes a
+// dossier's files (SubmitDraft), in the transaction that deletes the draft
+// and attaches them: once per draft, never on a replay.
+type DraftFiled struct {
+	DraftID int64
+	// Dossier is the dossier filed (its Files not yet read back); Files
+	// are the draft's files as attached, with their ids.
+	Dossier *Dossier
+	Files   []File
+	// ActorName is the applicant account's full name, ActorUsername its
+	// username.
+	ActorID                  int64
+	ActorName, ActorUsername string
+	At                       time.Time
+}
+
 // SubmitAction is the pseudo-action of a new dossier, as recorded in its
 // history and published in Transitioned.
 const SubmitAction Action = "submit"

@@ -140,14 +140,9 @@ func (s *Portal) submitWithAddress(ctx context.Context, a *auth.Actor, id int64)
 			return nil, err
 		}
 	}
+	// The papers taken from the data store are logged as reused in the
+	// transaction that attaches the draft's files (sohoa.OnDraftFiled).
 	d, replayed, err := s.dossiers.SubmitDraft(ctx, a, id)
-	if err == nil && !replayed && s.store != nil {
-		// The papers taken from the data store are logged as reused. Should
-		// this fail, the dossier stands with its files, without the log.
-		if err := s.store.DraftFiled(ctx, a, id, d.Code); err != nil {
-			return d, err
-		}
-	}
 	if err != nil || replayed || !found || d.Delivery != "post" {
 		return d, err
 	}

@@ -23,7 +23,6 @@ type Store interface {
 	Papers(ctx context.Context, a *auth.Actor, code string) ([]sohoa.Paper, error)
 	AttachFromStore(ctx context.Context, a *auth.Actor, code, component, paper string) (*sohoa.Reuse, error)
 	Pick(ctx context.Context, a *auth.Actor, draftID int64, component, paper string) (dossier.DraftFile, error)
-	DraftFiled(ctx context.Context, a *auth.Actor, draftID int64, code string) error
 }
 
 // storePage is "Kho dữ liệu của tôi": the papers, each with its reuses,

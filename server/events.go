@@ -63,9 +63,15 @@ func subscribePortalSync(bus *event.Bus, svc *dvcqg.Service) {
 }
 
 // subscribeDigitisation gives each result its result code and puts it in
-// the applicant's data store, in the transaction that makes the result.
+// the applicant's data store, in the transaction that makes the result;
+// logs the papers a draft took from the store in the transaction that
+// files them; and hands a merged or abolished unit's papers to its
+// successor in the reorganisation's transaction.
 func subscribeDigitisation(bus *event.Bus, s *sohoa.Service) {
 	event.Subscribe(bus, "sohoa.ResultCodes", s.OnTransitioned)
+	event.Subscribe(bus, "sohoa.DraftReuses", s.OnDraftFiled)
+	event.Subscribe(bus, "sohoa.MovePapers", s.OnUnitMerged)
+	event.Subscribe(bus, "sohoa.MovePapers", s.OnUnitAbolished)
 }
 
 // subscribeESign issues a result signed in the application in the

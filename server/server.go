@@ -186,7 +186,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err := newDVCQG(db, a, cfg); err != nil {
 		return nil, err
 	}
-	a.Sohoa = sohoa.New(db, a.Dossiers, a.Units, sohoa.Config{Now: cfg.Now})
+	a.Sohoa = sohoa.New(db, a.Dossiers, a.Units, sohoa.Config{Now: cfg.Now, Bus: a.Events, Accounts: a.Auth})
 	// The tally follows every act, and every reorganisation after the
 	// dossier module's listeners have moved the dossiers it moves.
 	a.Tally = tally.New(db, cal)

@@ -29,8 +29,11 @@ const (
 )
 
 // nextCode allocates the next code of kind for agency in now's year. The
-// upsert is atomic on both engines, so concurrent digitisations at one desk
-// never share a number.
+// upsert is atomic on both engines (on PostgreSQL it locks the sequence
+// row until tx ends), so concurrent digitisations, from one instance or
+// several on one database, never share a number. A unit recoded by a
+// reorganisation numbers under its new identifier, a new prefix: the
+// codes it gave before stay unique and valid.
 func nextCode(ctx context.Context, tx *store.Tx, kind, agency string, now time.Time) (string, error) {
 	p := componentPrefix
 	if kind == Result {

@@ -54,7 +54,10 @@ func (s *Service) Digitise(ctx context.Context, a *auth.Actor, code string, file
 	p := paperOf(d, *f, Component)
 	p.unitID, p.Unit, p.By, p.At = d.ReceivingUnitID(), d.ReceivingUnit, a.FullName, s.cfg.Now()
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		return insertPaper(ctx, tx, d, p, a.ID)
+		if err := insertPaper(ctx, tx, d, p, a.ID); err != nil {
+			return err
+		}
+		return s.auditDigitised(ctx, tx, a, p)
 	})
 	if store.IsUniqueViolation(err) {
 		return nil, errDigitised

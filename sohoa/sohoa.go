@@ -12,7 +12,8 @@
 // and reusable: AttachFromStore attaches the same blob to a new dossier's
 // component instead of an upload and logs the reuse (sohoa_reuses).
 //
-// It owns the tables sohoa_papers, sohoa_reuses and sohoa_sequences; the
+// It owns the tables sohoa_papers, sohoa_reuses, sohoa_sequences and
+// sohoa_draft_picks; the
 // dossier module's tables are reached only through its methods.
 package sohoa
 
@@ -23,6 +24,7 @@ import (
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/store"
 )
 
@@ -86,6 +88,18 @@ type Units interface {
 // Config is what a Service is built from.
 type Config struct {
 	Now func() time.Time
+	// Bus receives the audit rows (event.Security) of digitisations and
+	// reuses, in their transactions; nil publishes nothing.
+	Bus *event.Bus
+	// Accounts reads the account that filed a dossier online, with the
+	// identity VNeID verified for it (*auth.Service); nil trusts no
+	// online filer's ID number (see applicantHolds).
+	Accounts Accounts
+}
+
+// Accounts reads an account (*auth.Service).
+type Accounts interface {
+	Actor(ctx context.Context, userID int64) (*auth.Actor, error)
 }
 
 // Service digitises papers and keeps the personal data store.

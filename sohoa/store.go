@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/dossier"
@@ -13,8 +14,13 @@ import (
 	"github.com/motcua/motcua/vntext"
 )
 
-// MaxResults bounds a search or a store listing.
+// MaxResults bounds a search or a store listing (newest first; there is
+// no paging: a narrower query finds older papers).
 const MaxResults = 200
+
+// MaxQuery bounds a search's text in characters: each of its words is a
+// LIKE over the papers in reach.
+const MaxQuery = 200
 
 // Store lists the papers in a citizen's personal data store, newest
 // first, each with its reuses: those of the dossiers the account filed
@@ -47,6 +53,9 @@ func (s *Service) holderClause(a *auth.Actor) (string, []any) {
 func (s *Service) Search(ctx context.Context, a *auth.Actor, q string) ([]Paper, error) {
 	if a == nil {
 		return nil, errUnauthorized
+	}
+	if utf8.RuneCountInString(q) > MaxQuery {
+		return nil, problem.Invalid("q", "text_too_long", MaxQuery)
 	}
 	var where []string
 	var args []any
@@ -148,9 +157,8 @@ func (s *Service) papers(ctx context.Context, where string, args []any) ([]Paper
 // dossier's file by dossier.Service.AttachStored with the dossier's own
 // rules (only while it takes files, by its applicant or its desk), and
 // logs the reuse. Who may reuse a paper: the citizen whose store holds it;
-// an officer when the paper is the target dossier's applicant's (same ID
-// number) or belongs to a dossier the officer may read (a unit handling
-// it). Anyone else is told the paper does not exist. The attachment and
+// the dossier's desk when the paper is the dossier's applicant's
+// (applicantHolds). Anyone else is told the paper does not exist. The attachment and
 // its log row are one transaction: both exist, or neither.
 func (s *Service) AttachFromStore(ctx context.Context, a *auth.Actor, code, component, paperCode string) (*Reuse, error) {
 	if a == nil {
@@ -180,9 +188,7 @@ func (s *Service) AttachFromStore(ctx context.Context, a *auth.Actor, code, comp
 			return err
 		}
 		r = &Reuse{Paper: p.Code, Dossier: d.Code, Component: f.Component, FileID: f.ID, By: a.FullName, At: s.cfg.Now()}
-		_, err = tx.ExecContext(ctx, `INSERT INTO sohoa_reuses (paper_id, dossier_id, dossier_code, component, file_id, by_id, by_name, at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.id, d.ID(), d.Code, r.Component, r.FileID, a.ID, r.By, r.At.UnixMilli())
-		return err
+		return s.logReuse(ctx, tx, p.id, d, *r, a.ID, a.Username)
 	})
 	if err != nil {
 		return nil, err
@@ -200,12 +206,36 @@ func (s *Service) mayReuse(ctx context.Context, a *auth.Actor, p *Paper, d *doss
 	if d == nil {
 		return false, nil
 	}
-	if p.HolderIDNumber != "" && p.HolderIDNumber == d.Applicant.IDNumber {
+	return s.applicantHolds(ctx, d, p)
+}
+
+// applicantHolds says whether paper p is dossier d's applicant's, the
+// only papers the desk attaches to d: held by the account that filed d
+// online, or held under d's applicant's ID number when that number is
+// vouched for — on the ID card the desk checks for a dossier with no
+// filing account (filed at the counter, or received from the national
+// portal), by VNeID for the account that filed d online. An ID number
+// typed in the wizard proves nothing: trusting it would let anyone file
+// under someone else's number and ask the desk for that person's papers,
+// which the filer then downloads from their dossier. For the same reason
+// a paper the officer may read but of another person is not attached.
+func (s *Service) applicantHolds(ctx context.Context, d *dossier.Dossier, p *Paper) (bool, error) {
+	owner := d.OwnerID()
+	if owner != 0 && p.holderID == owner {
 		return true, nil
 	}
-	_, err := s.dossiers.Get(ctx, a, p.Dossier)
-	if problem.Status(err) == 404 {
+	if p.HolderIDNumber == "" || p.HolderIDNumber != d.Applicant.IDNumber {
 		return false, nil
 	}
-	return err == nil, err
+	if owner == 0 {
+		return true, nil
+	}
+	if s.cfg.Accounts == nil {
+		return false, nil
+	}
+	acc, err := s.cfg.Accounts.Actor(ctx, owner)
+	if err != nil {
+		return false, err
+	}
+	return verifiedIDNumber(acc) == p.HolderIDNumber, nil
 }

@@ -42,7 +42,7 @@ func (v *vneidFlags) configure(cfg *server.Config, isDemo bool, log *slog.Logger
 			return "", err
 		}
 		cfg.VNeID = server.VNeIDConfig{Issuer: issuer, ClientID: vneidsim.DemoClientID, ClientSecret: vneidsim.DemoClientSecret, Simulator: sim}
-		return fmt.Sprintf("VNeID sign-in: simulator at %s/ (pick one of %d demo identities; no real identity).", issuer, len(people)), nil
+		return fmt.Sprintf("VNeID sign-in: an OpenID provider simulated at %s/ (press «Đăng nhập bằng VNeID» on /dang-nhap and pick one of %d demo identities; no real identity).", issuer, len(people)), nil
 	}
 	if v.issuer == "" && v.clientID == "" && v.clientSecret == "" {
 		return "VNeID sign-in: off (set --oidc-issuer, --oidc-client-id, --oidc-client-secret).", nil
@@ -77,7 +77,7 @@ func (d *dancuFlags) configure(cfg *server.Config, isDemo bool) string {
 		}
 		cfg.Dancu = server.DancuConfig{URL: cfg.PublicURL + server.DancuSimulatorPath, Token: dancusim.DemoToken, Agency: demo.ProvinceCode,
 			Simulator: dancusim.New(dancusim.DemoToken, people)}
-		return fmt.Sprintf("Population database: simulator at %s%s/ (%d demo people).", cfg.PublicURL, server.DancuSimulatorPath, len(people))
+		return fmt.Sprintf("Population database: an API simulated at %s%s/ (%d demo people; the wizard's step 1 fills the applicant from it after a VNeID sign-in, with consent).", cfg.PublicURL, server.DancuSimulatorPath, len(people))
 	}
 	if d.url == "" {
 		return "Population database: off; applicants' data is typed (set --dancu-url, --dancu-token, --dancu-agency)."
