@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/problem"
@@ -26,6 +28,10 @@ type Identity struct {
 	BirthDate          string
 	// Provider names the provider in the audit log ("vneid").
 	Provider string
+	// Owner is the citizen account the browser was signed in to (with
+	// its password) when this sign-in began and still is: a first
+	// sign-in of the identity links to it. Zero: a new account.
+	Owner int64
 }
 
 // Verified is what an account's verified identity says: set on an Actor
@@ -41,16 +47,26 @@ var idNumberRE = regexp.MustCompile(`^[0-9]{12}$`)
 
 // SignInIdentity signs in the citizen account of a verified identity and
 // returns a new session token, like Login. The account is, in order: the
-// one already linked to (issuer, subject); the single citizen account
-// whose ID number is the identity's (refused if disabled: a new account
-// must not get round that); a new citizen account (username the ID
-// number, no usable password). The account's name and ID
+// one already linked to (issuer, subject); id.Owner, the account its
+// owner proved by signing in with its password first; a new citizen
+// account (username the ID number when free, no usable password).
+//
+// An account that merely claims the same ID number is never linked: that
+// number was typed at registration by whoever registered, and linking it
+// would hand the verified person's sessions, dossiers and population
+// lookups to that account's password holder. The verified identity wins;
+// such an account stays as it is, unlinked. The account's name and ID
 // number become the verified ones. Audited as "login" with details
 // "vneid" (and "account_created"/"identity_linked" the first time).
 func (s *Service) SignInIdentity(ctx context.Context, id Identity) (token string, expires time.Time, err error) {
 	id.IDNumber, id.FullName = strings.TrimSpace(id.IDNumber), strings.TrimSpace(id.FullName)
-	if id.Issuer == "" || id.Subject == "" || len(id.Issuer) > 500 || len(id.Subject) > 255 || !idNumberRE.MatchString(id.IDNumber) || id.FullName == "" {
+	if id.Issuer == "" || id.Subject == "" || len(id.Issuer) > 500 || len(id.Subject) > 255 || !idNumberRE.MatchString(id.IDNumber) || !plainName(id.FullName) {
 		return "", time.Time{}, problem.Invalid("identity", "identity_incomplete")
+	}
+	if !validDate(id.BirthDate) {
+		// A malformed date is not a verified one: kept as unknown rather
+		// than shown or copied into an application.
+		id.BirthDate = ""
 	}
 	if id.Provider == "" {
 		id.Provider = "vneid"
@@ -108,32 +124,23 @@ func (s *Service) identityUser(ctx context.Context, tx *store.Tx, id Identity) (
 	if !errors.Is(err, sql.ErrNoRows) {
 		return 0, false, err
 	}
-	// An account registered before with the same ID number is the
-	// person's; two would be ambiguous, and an admin must sort them out.
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM users WHERE kind = 'citizen' AND id_number = ? ORDER BY id LIMIT 2`, id.IDNumber)
-	if err != nil {
+	if id.Owner == 0 {
+		return s.createIdentityUser(ctx, tx, id)
+	}
+	// The signed-in account joins the identity unless it is not a
+	// citizen's or already holds another identity of this provider.
+	var kind string
+	var others int64
+	if err := tx.QueryRowContext(ctx, `SELECT kind FROM users WHERE id = ?`, id.Owner).Scan(&kind); err != nil {
 		return 0, false, err
 	}
-	var ids []int64
-	for rows.Next() {
-		var x int64
-		if err := rows.Scan(&x); err != nil {
-			rows.Close()
-			return 0, false, err
-		}
-		ids = append(ids, x)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM citizen_identities WHERE user_id = ? AND issuer = ?`, id.Owner, id.Issuer).Scan(&others); err != nil {
 		return 0, false, err
 	}
-	switch len(ids) {
-	case 1:
-		return ids[0], false, nil
-	case 2:
-		return 0, false, problem.Conflict("identity_ambiguous")
+	if kind != "citizen" || others != 0 {
+		return 0, false, problem.Conflict("identity_account_linked")
 	}
-	return s.createIdentityUser(ctx, tx, id)
+	return id.Owner, false, nil
 }
 
 // createIdentityUser makes the citizen account of a first sign-in. Its
@@ -181,6 +188,25 @@ func (s *Service) verified(ctx context.Context, q store.Querier, userID int64) (
 		return nil, nil
 	}
 	return v, err
+}
+
+// plainName: a full name of at most 300 characters without control or
+// format characters (a provider's newline or bidi override would reach
+// pages and documents).
+func plainName(s string) bool {
+	if s == "" || utf8.RuneCountInString(s) > 300 || !utf8.ValidString(s) {
+		return false
+	}
+	return !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) })
+}
+
+// validDate: "" or a real YYYY-MM-DD date.
+func validDate(s string) bool {
+	if s == "" {
+		return true
+	}
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
 }
 
 func cutRunes(s string, n int) string {

@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/motcua/motcua/auth"
@@ -10,31 +11,33 @@ import (
 )
 
 // TestSignInIdentity: a verified identity signs in the account linked to
-// it, else the one citizen account with its ID number, else a new one
-// (named by the ID number, or another name when that one is taken);
-// an incomplete identity, a disabled account and two accounts with one ID
-// number are refused with nothing created.
+// it, else the account its owner signed in to with a password first, else
+// a new one (named by the ID number, or another name when that one is
+// taken). An account that only claims the ID number is never linked: the
+// verified identity gets its own account, and the claimant's password
+// does not reach it. An incomplete identity, a disabled linked account
+// and a signed-in account already holding another identity are refused.
 func TestSignInIdentity(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
 		w := newLoginWorld(t, db, auth.LoginLimits{})
-		citizen := func(name, idn string) {
+		citizen := func(name, idn string) int64 {
 			t.Helper()
+			var uid int64
 			err := db.InTx(ctx, func(tx *store.Tx) error {
-				_, err := w.svc.CreateUser(ctx, tx, auth.NewUser{User: auth.User{Username: name, Kind: "citizen", IDNumber: idn, FullName: name}, Password: pw})
+				u, err := w.svc.CreateUser(ctx, tx, auth.NewUser{User: auth.User{Username: name, Kind: "citizen", IDNumber: idn, FullName: name}, Password: pw})
+				uid = u.ID
 				return err
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
+			return uid
 		}
-		citizen("lan", "037190000001")
-		citizen("hai.a", "037190000002")
-		citizen("hai.b", "037190000002")
-		citizen("khoa", "037190000003")
-		if err := w.svc.SetDisabledAsOperator(ctx, "khoa", true); err != nil {
-			t.Fatal(err)
-		}
+		// "mallory" registered with Lan's ID number, which no one checked.
+		mallory := citizen("mallory", "037190000001")
+		hai := citizen("hai", "037190000002")
+		khoa := citizen("khoa", "037190000003")
 		// An officer holds the username a new account would take.
 		citizen("037190000004", "")
 		id := func(sub, idn string) auth.Identity {
@@ -49,21 +52,42 @@ func TestSignInIdentity(t *testing.T) {
 			return w.svc.Authenticate(ctx, tok)
 		}
 
-		a, err := signIn(t, id("s1", "037190000001"))
-		if err != nil || a.Username != "lan" || a.FullName != "Người s1" || a.Verified == nil || a.Verified.BirthDate != "1990-01-02" {
-			t.Fatalf("linked by ID number: %+v, %v", a, err)
+		lan, err := signIn(t, id("s1", "037190000001"))
+		if err != nil || lan.ID == mallory || lan.Username != "037190000001" || lan.FullName != "Người s1" || lan.Verified == nil || lan.Verified.BirthDate != "1990-01-02" {
+			t.Fatalf("Lan's first sign-in: %+v, %v (mallory is %d)", lan, err, mallory)
+		}
+		if m, _, err := w.svc.Login(ctx, "mallory", pw); err != nil {
+			t.Fatal(err)
+		} else if a, _ := w.svc.Authenticate(ctx, m); a.ID != mallory || a.Verified != nil {
+			t.Fatalf("mallory's password now opens %+v", a)
 		}
 		// The link, not the ID number, decides next time.
-		if a, err := signIn(t, id("s1", "037190000001")); err != nil || a.Username != "lan" {
+		if a, err := signIn(t, id("s1", "037190000001")); err != nil || a.ID != lan.ID {
 			t.Fatalf("again: %+v, %v", a, err)
 		}
-		a, err = signIn(t, id("s5", "037190000005"))
-		if err != nil || a.Username != "037190000005" || !a.IsCitizen() || a.IDNumber != "037190000005" {
-			t.Fatalf("new account: %+v, %v", a, err)
+		// Hai signed in with his password first: his account joins the identity.
+		x := id("s2", "037190000002")
+		x.Owner = hai
+		if a, err := signIn(t, x); err != nil || a.ID != hai || a.Verified == nil || a.Verified.IDNumber != "037190000002" {
+			t.Fatalf("linked to the signed-in account: %+v, %v", a, err)
 		}
-		a, err = signIn(t, id("s4", "037190000004"))
+		a, err := signIn(t, id("s4", "037190000004"))
 		if err != nil || a.Username == "037190000004" || a.IDNumber != "037190000004" {
 			t.Fatalf("new account beside a taken username: %+v, %v", a, err)
+		}
+		// Malformed birth dates are dropped, not kept as verified.
+		bad := id("s7", "037190000007")
+		bad.BirthDate = "02/01/1990"
+		if a, err := signIn(t, bad); err != nil || a.Verified == nil || a.Verified.BirthDate != "" {
+			t.Fatalf("malformed birth date: %+v, %v", a, err)
+		}
+		x = id("s3", "037190000003")
+		x.Owner = khoa
+		if _, err := signIn(t, x); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.svc.SetDisabledAsOperator(ctx, "khoa", true); err != nil {
+			t.Fatal(err)
 		}
 		refusals := []struct {
 			name string
@@ -72,24 +96,27 @@ func TestSignInIdentity(t *testing.T) {
 		}{
 			{"no ID number", id("s6", ""), "identity_incomplete"},
 			{"not 12 digits", id("s6", "12345"), "identity_incomplete"},
-			{"two accounts with the ID number", id("s2", "037190000002"), "identity_ambiguous"},
-			{"a disabled account", id("s3", "037190000003"), "forbidden"},
+			{"a newline in the name", auth.Identity{Issuer: "https://sso.example", Subject: "s6", IDNumber: "037190000006", FullName: "A\nB"}, "identity_incomplete"},
+			{"a bidi override in the name", auth.Identity{Issuer: "https://sso.example", Subject: "s6", IDNumber: "037190000006", FullName: "A\u202eB"}, "identity_incomplete"},
+			{"a name of 301 characters", auth.Identity{Issuer: "https://sso.example", Subject: "s6", IDNumber: "037190000006", FullName: strings.Repeat("ơ", 301)}, "identity_incomplete"},
+			{"a disabled linked account", id("s3", "037190000003"), "forbidden"},
+			{"a signed-in account with another identity", auth.Identity{Issuer: "https://sso.example", Subject: "s6", IDNumber: "037190000006", FullName: "Sáu", Owner: hai}, "identity_account_linked"},
 		}
 		for _, tt := range refusals {
 			t.Run(tt.name, func(t *testing.T) {
 				if _, err := signIn(t, tt.x); problem.Public(err).Code != tt.code {
 					t.Fatalf("got %v, want %s", err, tt.code)
 				}
-				if _, err := w.svc.UserByName(ctx, tt.x.IDNumber); tt.x.IDNumber != "" && err == nil {
+				if _, err := w.svc.UserByName(ctx, "037190000006"); err == nil {
 					t.Fatal("an account was created")
 				}
 			})
 		}
-		if n := len(w.actions("identity_linked")); n != 3 {
-			t.Fatalf("%d identity_linked events, want 3", n)
+		if n := len(w.actions("identity_linked")); n != 5 {
+			t.Fatalf("%d identity_linked events, want 5", n)
 		}
-		if n := len(w.actions("account_created")); n != 2 {
-			t.Fatalf("%d account_created events, want 2", n)
+		if n := len(w.actions("account_created")); n != 3 {
+			t.Fatalf("%d account_created events, want 3", n)
 		}
 	})
 }

@@ -87,7 +87,12 @@ func (c *Client) Find(ctx context.Context, q Query) (Person, error) {
 	case resp.StatusCode != http.StatusOK || rep.Result != wireFound || rep.Person == nil:
 		return Person{}, fmt.Errorf("%w: HTTP %d, result %q %s", errUnavailable, resp.StatusCode, rep.Result, rep.Message)
 	}
-	return fromWire(*rep.Person)
+	p, err := fromWire(*rep.Person)
+	if err == nil && p.IDNumber != q.IDNumber {
+		// Someone else's record must never fill this person's form.
+		return Person{}, fmt.Errorf("%w: answered about another ID number", errUnavailable)
+	}
+	return p, err
 }
 
 func fromWire(w WirePerson) (Person, error) {

@@ -80,6 +80,10 @@ type Config struct {
 	// Timeout bounds one lookup (default 4 s): the citizen is waiting,
 	// and typing is always possible.
 	Timeout time.Duration
+	// PerHour caps the lookups one account asks for in an hour (default
+	// 30): a receptionist could otherwise walk through ID numbers by
+	// registering dossiers for them. A real desk needs a handful.
+	PerHour int
 }
 
 // Service records consents and lookups and asks the register.
@@ -95,6 +99,9 @@ func New(db *store.DB, cfg Config) *Service {
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 4 * time.Second
+	}
+	if cfg.PerHour == 0 {
+		cfg.PerHour = 30
 	}
 	return &Service{db: db, cfg: cfg}
 }
@@ -145,6 +152,16 @@ func (s *Service) Lookup(ctx context.Context, a *auth.Actor, r Request) (*Person
 	// exists without one, even if motcua stops in between.
 	var consent int64
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		// Consents, not lookups, are counted: one is written for every
+		// attempt that reaches the register, answered or not.
+		var recent int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM dancu_consents WHERE user_id = ? AND given_at > ?`,
+			a.ID, s.cfg.Now().Add(-time.Hour).UnixMilli()).Scan(&recent); err != nil {
+			return err
+		}
+		if recent >= s.cfg.PerHour {
+			return problem.New(problem.ErrTooMany, "dancu_too_many")
+		}
 		return tx.QueryRowContext(ctx, `INSERT INTO dancu_consents (user_id, user_name, user_kind, id_number, purpose, draft_id, dossier_code, given_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, a.ID, a.Username, a.Kind, r.IDNumber, r.Purpose, r.DraftID, r.DossierCode,
 			s.cfg.Now().UnixMilli()).Scan(&consent)
@@ -164,8 +181,9 @@ func (s *Service) Lookup(ctx context.Context, a *auth.Actor, r Request) (*Person
 	}
 	// Recorded even when the request was cancelled: the register may have
 	// answered.
-	err = s.db.InTx(context.WithoutCancel(ctx), func(tx *store.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO dancu_lookups (consent_id, actor_id, actor_name, actor_kind, id_number, purpose, draft_id, dossier_code, outcome, at)
+	wctx := context.WithoutCancel(ctx)
+	err = s.db.InTx(wctx, func(tx *store.Tx) error {
+		if _, err := tx.ExecContext(wctx, `INSERT INTO dancu_lookups (consent_id, actor_id, actor_name, actor_kind, id_number, purpose, draft_id, dossier_code, outcome, at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, consent, a.ID, a.Username, a.Kind, r.IDNumber, r.Purpose, r.DraftID, r.DossierCode,
 			outcome, s.cfg.Now().UnixMilli()); err != nil {
 			return err
@@ -174,7 +192,7 @@ func (s *Service) Lookup(ctx context.Context, a *auth.Actor, r Request) (*Person
 		if r.DossierCode != "" {
 			obj = "dossier:" + r.DossierCode
 		}
-		return event.Publish(ctx, s.cfg.Bus, tx, event.Security{At: s.cfg.Now(), ActorID: a.ID, ActorName: a.Username,
+		return event.Publish(wctx, s.cfg.Bus, tx, event.Security{At: s.cfg.Now(), ActorID: a.ID, ActorName: a.Username,
 			Action: "population_lookup", Object: obj, Details: r.Purpose + " " + outcome})
 	})
 	if err != nil {

@@ -2,7 +2,9 @@ package dancu_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -169,4 +171,76 @@ func TestCompare(t *testing.T) {
 	if fs := dancu.Compare(dossier.Applicant{Name: "Nguyễn Văn Ân", IDNumber: an.IDNumber}, &an); fs[0].Match {
 		t.Error("Ân matched An")
 	}
+}
+
+// registerFunc is a Register made of a function.
+type registerFunc func(ctx context.Context, q dancu.Query) (dancu.Person, error)
+
+func (f registerFunc) Find(ctx context.Context, q dancu.Query) (dancu.Person, error) {
+	return f(ctx, q)
+}
+
+// TestLookupGuards: one account asks at most PerHour lookups an hour (a
+// receptionist cannot walk through ID numbers), the next hour it may
+// again; a lookup whose request was cancelled while the register was
+// asked is still recorded for the person; a register answering about
+// someone else fills nothing.
+func TestLookupGuards(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		now := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+		asked := 0
+		found := registerFunc(func(context.Context, dancu.Query) (dancu.Person, error) { asked++; return an, nil })
+		s := dancu.New(db, dancu.Config{Register: found, Dossiers: dossiers{}, Now: func() time.Time { return now }, PerHour: 2})
+		officer := &auth.Actor{User: auth.User{ID: 20, Username: "xa1.tiepnhan", Kind: "officer"}, Grants: []auth.Grant{{UnitID: 0, Role: auth.Reception}}}
+		req := dancu.Request{IDNumber: an.IDNumber, DossierCode: "D-1", Consent: true}
+		for i := range 2 {
+			if _, err := s.Lookup(ctx, officer, req); err != nil {
+				t.Fatalf("lookup %d: %v", i+1, err)
+			}
+		}
+		if _, err := s.Lookup(ctx, officer, req); !errors.Is(err, problem.ErrTooMany) || problem.Public(err).Code != "dancu_too_many" || asked != 2 {
+			t.Fatalf("third lookup in the hour: %v (register asked %d times)", err, asked)
+		}
+		now = now.Add(time.Hour)
+		if _, err := s.Lookup(ctx, officer, req); err != nil || asked != 3 {
+			t.Fatalf("the next hour: %v (register asked %d times)", err, asked)
+		}
+
+		// The citizen closes the page while the register is being asked.
+		citizen := &auth.Actor{User: auth.User{ID: 7, Username: "congdan", Kind: "citizen"},
+			Verified: &auth.Verified{Provider: "vneid", IDNumber: an.IDNumber, FullName: an.FullName}}
+		cctx, cancel := context.WithCancel(ctx)
+		gone := registerFunc(func(ctx context.Context, _ dancu.Query) (dancu.Person, error) { cancel(); return an, nil })
+		s = dancu.New(db, dancu.Config{Register: gone, Dossiers: dossiers{}, Now: func() time.Time { return now }})
+		_, _ = s.Lookup(cctx, citizen, dancu.Request{IDNumber: an.IDNumber, DraftID: 9, Consent: true})
+		rs, err := s.About(ctx, citizen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		drafts := 0
+		for _, r := range rs {
+			if r.DraftID == 9 {
+				drafts++
+			}
+		}
+		if drafts != 1 {
+			t.Fatalf("the cancelled lookup was recorded %d times: %+v", drafts, rs)
+		}
+
+		// A register that answers with another person's record.
+		other := an
+		other.IDNumber = "037190004321"
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			json.NewEncoder(w).Encode(dancu.Reply(&other))
+		}))
+		t.Cleanup(srv.Close)
+		c, err := dancu.NewClient(dancu.ClientConfig{URL: srv.URL})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p, err := c.Find(ctx, dancu.Query{IDNumber: an.IDNumber, Purpose: dancu.PurposePrefill}); err == nil {
+			t.Fatalf("another person's record was taken: %+v", p)
+		}
+	})
 }

@@ -5,7 +5,7 @@
 // types the one-time password the service sent), then sealed by the
 // organisation's key on a PKCS#11 token or HSM, time-stamped when a TSA
 // is configured, and given its validation data (PAdES B-LT) when the
-// CAs publish CRLs. The approval is committed only after both
+// CAs publish OCSP responders or CRLs. The approval is committed only after both
 // signatures exist, with the signed file, in one transaction: there is
 // never an approved dossier with a half-signed result, nor a signed
 // result of a dossier that was not approved. docs/signatures.md tells
@@ -66,8 +66,8 @@ type Config struct {
 	Seal *sign.Key
 	// TSA time-stamps both signatures (PAdES B-T), when set.
 	TSA *sign.TSA
-	// CRLClient fetches the CAs' CRLs for B-LT; nil: a client with a
-	// 10-second timeout. NoLongTerm turns B-LT off.
+	// CRLClient fetches the CAs' OCSP responses and CRLs for B-LT; nil:
+	// a client with a 10-second timeout. NoLongTerm turns B-LT off.
 	CRLClient  *http.Client
 	NoLongTerm bool
 	// Trust, when set, is the trust list the signed result is checked
@@ -286,7 +286,7 @@ func (s *Service) ApproveAndSign(ctx context.Context, a *auth.Actor, code string
 	sigs, err := sign.Verify(signed, s.cfg.Trust)
 	for _, sig := range sigs {
 		if slices.Contains(sig.Problems, sign.ProblemRevoked) {
-			// The CA's own CRL, just fetched, revokes the leader's or the
+			// The CA's own OCSP answer or CRL, just fetched, revokes the leader's or the
 			// seal's certificate: nothing is issued.
 			s.cfg.Log.WarnContext(ctx, "e-result not issued: a revoked certificate", "dossier", code, "signer", sig.Signer)
 			return nil, problem.New(problem.ErrState, "esign_revoked", sig.Signer)

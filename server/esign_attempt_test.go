@@ -114,7 +114,7 @@ func TestApproveAndSignAttempts(t *testing.T) {
 }
 
 // TestApproveAndSignRevoked: the seal's CA has revoked the seal's
-// certificate. The CRL fetched for B-LT says so, the leader is told, and
+// certificate. Its OCSP responder, asked for B-LT, says so, the leader is told, and
 // nothing is issued or approved.
 func TestApproveAndSignRevoked(t *testing.T) {
 	w := newESignWorld(t) // SoftHSM sets SOFTHSM2_CONF: not parallel

@@ -27,7 +27,8 @@ import (
 // esignWorld is what in-app signing runs against in the tests: the CSC
 // simulator mounted on the app at /_sim/csc (its CA publishes a CRL
 // there), the organisation's seal on a SoftHSM token certified by a
-// second CA that publishes its CRL over HTTP, and a time-stamp authority.
+// second CA that publishes its CRL and an OCSP responder over HTTP, and a
+// time-stamp authority.
 type esignWorld struct {
 	sim   *cscsim.Sim
 	ca    *signtest.CA
@@ -44,7 +45,11 @@ type esignWorld struct {
 func newESignWorld(t *testing.T) *esignWorld {
 	t.Helper()
 	ca := signtest.NewCA(t, "motcua Test Seal CA")
+	// Like Vietnamese CAs, the seal's CA publishes a CRL and an OCSP
+	// responder: B-LT holds its OCSP answer about the seal, and the CRL
+	// of the signing service's CA about the leader.
 	ca.PublishCRL(t)
+	ca.PublishOCSP(t)
 	tok := signtest.SoftHSM(t, "motcua-seal")
 	key := signtest.RSAKey(t, 1)
 	cert := ca.Issue(t, key.Public(), "UBND xã Gia Lâm", "UBND xã Gia Lâm", x509.ExtKeyUsageEmailProtection)
@@ -226,8 +231,8 @@ func TestApproveAndSign(t *testing.T) {
 		if log.Total != 1 || !strings.Contains(log.Entries[0].Details, "ket-qua-dien-tu-"+d.Code) {
 			t.Errorf("audit of the office's download: %+v", log)
 		}
-		if !bytes.Contains(pdf, []byte("/DSS")) {
-			t.Error("no document security store (B-LT)")
+		if !bytes.Contains(pdf, []byte("/DSS")) || !bytes.Contains(pdf, []byte("/OCSPs")) || !bytes.Contains(pdf, []byte("/CRLs")) {
+			t.Error("no document security store (B-LT) with the seal CA's OCSP answer and the signing service CA's CRL")
 		}
 		sigs, err := sign.Verify(pdf, w.trust)
 		if err != nil || len(sigs) != 2 || !sign.AllValid(sigs) {

@@ -92,8 +92,10 @@ func TestNationalEndToEnd(t *testing.T) {
 			t.Fatalf("digitised: %+v", digitised)
 		}
 
-		// The citizen signs in with VNeID: the paper is in their store.
+		// The citizen signs in with VNeID from their password session (which
+		// links the identity to that account): the paper is in their store.
 		b, _ := e.vneidBrowser(t)
+		b.login(demo.Citizen.Username)
 		if pg := vneidPick(t, b, an); pg.url.Path != "/ho-so-cua-toi" {
 			t.Fatalf("VNeID sign-in: at %s", pg.url)
 		}

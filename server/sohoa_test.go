@@ -135,8 +135,12 @@ func TestDigitisationAndDataStore(t *testing.T) {
 
 		// Once congdan signs in through VNeID, the verified ID number also
 		// opens A's papers, filed for it at the counter.
+		cd, err := e.app.Auth.UserByName(t.Context(), "congdan")
+		if err != nil {
+			t.Fatal(err)
+		}
 		tok, _, err := e.app.Auth.SignInIdentity(t.Context(), auth.Identity{Issuer: "https://vneid.test", Subject: "congdan-1",
-			IDNumber: "037085001234", FullName: "Nguyễn Văn An"})
+			IDNumber: "037085001234", FullName: "Nguyễn Văn An", Owner: cd.ID})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/motcua/motcua/audit"
+	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/server"
@@ -91,10 +92,12 @@ func auditActions(t *testing.T, e *env, action string) []audit.Entry {
 
 // TestVNeIDSignIn: a citizen presses the VNeID button, picks their
 // identity at the provider (a real OpenID provider, code flow with PKCE)
-// and lands signed in: the demo citizen's existing account is linked
-// by its ID number, a person without an account gets one (once), the
-// wizard's applicant is the verified identity, and every sign-in is in
-// the audit log.
+// and lands signed in: the demo citizen, signed in with the password
+// first, has the identity linked to that account; a person without an
+// account gets one (once), even when someone else registered an account
+// claiming their ID number (that account is not linked: its password
+// must not open the verified person's account); the wizard's applicant
+// is the verified identity, and every sign-in is in the audit log.
 func TestVNeIDSignIn(t *testing.T) {
 	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
@@ -106,6 +109,13 @@ func TestVNeIDSignIn(t *testing.T) {
 		if p := b.get("/dang-nhap"); !p.has(`id="vneid-login"`) || !p.has("Đăng nhập bằng VNeID") {
 			t.Fatal("the login page has no VNeID button")
 		}
+		b.login(demo.Citizen.Username)
+		var before string
+		for _, c := range b.c.Jar.Cookies(b.base) {
+			if c.Name == "motcua_session" {
+				before = c.Value
+			}
+		}
 		p := vneidPick(t, b, an)
 		if p.status != 200 || p.url.Path != "/ho-so-cua-toi" {
 			t.Fatalf("after VNeID: %d at %s", p.status, p.url)
@@ -116,6 +126,10 @@ func TestVNeIDSignIn(t *testing.T) {
 		}
 		if a.Verified == nil || a.Verified.IDNumber != an.IDNumber || a.Verified.BirthDate != an.BirthDate {
 			t.Fatalf("the demo citizen's account was not linked: %+v", a.Verified)
+		}
+		// The password session ended with the new sign-in.
+		if _, err := e.app.Auth.Authenticate(t.Context(), before); before == "" || err == nil {
+			t.Fatalf("the session before the VNeID sign-in (%q) still works", before)
 		}
 		// The wizard's applicant is the verified identity.
 		w := b.get("/nop-ho-so/" + signatureProc)
@@ -134,7 +148,17 @@ func TestVNeIDSignIn(t *testing.T) {
 			t.Fatalf("step 1 for another person: %d at %s, for-other shown %v", w.status, w.url, w.has(`id="for-other"`))
 		}
 
-		// A person with no account: one is made, and signing in again finds it.
+		// Mallory registered with Bình's ID number, which nobody checked.
+		err = db.InTx(t.Context(), func(tx *store.Tx) error {
+			_, err := e.app.Auth.CreateUser(t.Context(), tx, auth.NewUser{User: auth.User{Username: "mallory", Kind: "citizen",
+				FullName: "Mallory", IDNumber: binh.IDNumber}, Password: demo.Password})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A person with no account of their own: one is made, and signing
+		// in again finds it.
 		for range 2 {
 			b2, _ := e.vneidBrowser(t)
 			if p := vneidPick(t, b2, binh); p.url.Path != "/ho-so-cua-toi" {
@@ -147,6 +171,9 @@ func TestVNeIDSignIn(t *testing.T) {
 		}
 		if !nb.IsCitizen() || nb.FullName != binh.Name || nb.IDNumber != binh.IDNumber || nb.Verified == nil {
 			t.Fatalf("new account %+v", nb.User)
+		}
+		if m, err := e.app.Auth.UserByName(t.Context(), "mallory"); err != nil || m.Verified != nil || m.ID == nb.ID {
+			t.Fatalf("mallory's account took %s's identity: %+v, %v", binh.Name, m.Verified, err)
 		}
 		// Its made-up password opens nothing.
 		if _, _, err := e.app.Auth.Login(t.Context(), binh.IDNumber, ""); err == nil {
@@ -266,6 +293,40 @@ func TestVNeIDRefusals(t *testing.T) {
 		p := b2.get("/dang-nhap/vneid")
 		if p.status != 503 || p.url.Path != "/dang-nhap/vneid" || !p.has("Không kết nối được với hệ thống định danh VNeID") || !p.has(`id="login-error"`) {
 			t.Fatalf("issuer unreachable: %d at %s\n%s", p.status, p.url, mainOf(p.body))
+		}
+	})
+}
+
+// TestVNeIDLinkNeedsTheSession: an account joins a VNeID identity only if
+// the browser is still signed in to it when VNeID sends it back. A
+// citizen who starts from their password session and signs out before
+// picking (a kiosk handed over mid-way) gets no link; the identity makes
+// its own account.
+func TestVNeIDLinkNeedsTheSession(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e, _ := vneidEnv(t, db)
+		an := demo.People()[0]
+		b, _ := e.vneidBrowser(t)
+		home := b.login(demo.Citizen.Username)
+		pick := b.get("/dang-nhap/vneid")
+		m := pickIDRE.FindStringSubmatch(pick.body)
+		if m == nil {
+			t.Fatalf("VNeID start: %d at %s", pick.status, pick.url)
+		}
+		if p := b.post("/dang-xuat", home.formWith(t)); signedIn(t, b) {
+			t.Fatalf("still signed in after signing out: %d at %s", p.status, p.url)
+		}
+		p := b.post(server.VNeIDSimulatorPath+"/chon", url.Values{"id": {m[1]}, "subject": {vneidsim.Person{IDNumber: an.IDNumber}.Subject()}})
+		if p.url.Path != "/ho-so-cua-toi" {
+			t.Fatalf("after VNeID: %d at %s", p.status, p.url)
+		}
+		cd, err := e.app.Auth.UserByName(t.Context(), demo.Citizen.Username)
+		if err != nil || cd.Verified != nil {
+			t.Fatalf("the signed-out account was linked: %+v, %v", cd.Verified, err)
+		}
+		if n, err := e.app.Auth.UserByName(t.Context(), an.IDNumber); err != nil || n.Verified == nil || n.Verified.IDNumber != an.IDNumber {
+			t.Fatalf("no account of its own for the identity: %v", err)
 		}
 	})
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/crypto/ocsp"
+
 	"github.com/motcua/motcua/sign/internal/cms"
 	"github.com/motcua/motcua/sign/internal/pdf"
 )
@@ -45,12 +47,20 @@ const (
 
 // CollectValidation gathers, for every signature of doc and for the
 // time-stamp authority of each, the certificate chain the signature
-// carries and the CRLs its CAs publish at the distribution points named
-// in the certificates (http only, as RFC 5280 §4.2.1.13 advises for
-// CRLs). A CRL that cannot be fetched, parsed, or whose signature does
-// not check against the issuer is an error: a B-LT document with a
-// missing CRL would claim what it does not hold. Certificates naming no
-// distribution point contribute their chain only.
+// carries and revocation data for each certificate below the root:
+//   - an OCSP response (RFC 6960) from the responder the certificate
+//     names (authority information access, http or https), checked
+//     against the issuer (see checkOCSP), with a delegated responder's
+//     certificate added to the chains; else, when no responder answers
+//     good or revoked with a response that checks,
+//   - the CRLs at the distribution points the certificate names (http
+//     only, as RFC 5280 §4.2.1.13 advises for CRLs).
+//
+// A CRL that cannot be fetched, parsed, or whose signature does not
+// check against the issuer is an error, as is a certificate whose
+// responder fails and that names no CRL: a B-LT document with missing
+// revocation data would claim what it does not hold. Certificates naming
+// neither contribute their chain only.
 func CollectValidation(ctx context.Context, doc []byte, client *http.Client) (*Validation, error) {
 	if client == nil {
 		// Not http.DefaultClient: it has no timeout, and a CA's server
@@ -85,17 +95,49 @@ func CollectValidation(ctx context.Context, doc []byte, client *http.Client) (*V
 	})
 	out := &Validation{}
 	seenCert, seenURL := map[string]bool{}, map[string]bool{}
+	// answered: certificates whose OCSP response is in out (a signer
+	// may sign twice); asked: those already sent to their responders.
+	answered, asked := map[string]bool{}, map[string]bool{}
+	addCert := func(c *x509.Certificate) {
+		if !seenCert[string(c.Raw)] {
+			seenCert[string(c.Raw)] = true
+			out.Certs = append(out.Certs, c)
+		}
+	}
+	sent := 0
 	for _, chain := range chains {
 		for i, c := range chain {
-			if !seenCert[string(c.Raw)] {
-				seenCert[string(c.Raw)] = true
-				out.Certs = append(out.Certs, c)
-			}
+			addCert(c)
 			if i+1 >= len(chain) || bytes.Equal(c.RawIssuer, c.RawSubject) {
 				continue // a root: nobody revokes it
 			}
+			// OCSP first: one small response about this certificate.
+			// Only when no responder gives a good or revoked answer that
+			// checks does the CA's CRL stand in for it.
+			if answered[string(c.Raw)] {
+				continue
+			}
+			var ocspErr error
+			if len(c.OCSPServer) > 0 && !asked[string(c.Raw)] {
+				asked[string(c.Raw)] = true
+				der, resp, err := fetchOCSP(ctx, client, c, chain[i+1], &sent)
+				if err == nil {
+					out.OCSPs = append(out.OCSPs, der)
+					answered[string(c.Raw)] = true
+					if resp.Certificate != nil {
+						addCert(resp.Certificate) // the delegated responder
+					}
+					continue
+				}
+				ocspErr = err
+			}
+			crls := 0
 			for _, u := range c.CRLDistributionPoints {
-				if !strings.HasPrefix(u, "http://") || seenURL[u] {
+				if !strings.HasPrefix(u, "http://") {
+					continue
+				}
+				crls++
+				if seenURL[u] {
 					continue
 				}
 				seenURL[u] = true
@@ -107,6 +149,11 @@ func CollectValidation(ctx context.Context, doc []byte, client *http.Client) (*V
 					return nil, err
 				}
 				out.CRLs = append(out.CRLs, crl)
+			}
+			if ocspErr != nil && crls == 0 {
+				// The certificate names a responder that did not answer
+				// and no CRL: the store would lack its revocation data.
+				return nil, ocspErr
 			}
 		}
 	}
@@ -202,7 +249,7 @@ func AddValidation(doc []byte, v *Validation) ([]byte, error) {
 
 // LongTerm collects the validation data of doc's signatures and adds it
 // (PAdES B-LT for time-stamped signatures). When no CA of theirs
-// publishes a CRL, doc is returned unchanged.
+// publishes a CRL or an OCSP responder, doc is returned unchanged.
 func LongTerm(ctx context.Context, doc []byte, client *http.Client) ([]byte, error) {
 	v, err := CollectValidation(ctx, doc, client)
 	if err != nil {
@@ -217,14 +264,26 @@ func LongTerm(ctx context.Context, doc []byte, client *http.Client) ([]byte, err
 // errNoStore is returned by readStore for a document without a DSS.
 var errNoStore = errors.New("no document security store")
 
-// readStore reads the CRLs of doc's document security store.
-func readStore(r *pdf.Reader, cat pdf.Dict) ([]*x509.RevocationList, error) {
+// readStore reads the CRLs and the OCSP responses (DER, checked per
+// signature by markLongTerm) of doc's document security store.
+func readStore(r *pdf.Reader, cat pdf.Dict) ([]*x509.RevocationList, [][]byte, error) {
 	dss, ok := r.Dict(cat["DSS"])
 	if !ok {
-		return nil, errNoStore
+		return nil, nil, errNoStore
 	}
-	arr, _ := r.Array(dss["CRLs"])
-	var out []*x509.RevocationList
+	var crls []*x509.RevocationList
+	for _, der := range storeItems(r, dss["CRLs"]) {
+		if crl, err := x509.ParseRevocationList(der); err == nil {
+			crls = append(crls, crl)
+		}
+	}
+	return crls, storeItems(r, dss["OCSPs"]), nil
+}
+
+// storeItems decodes the streams of a DSS array, skipping what is not one.
+func storeItems(r *pdf.Reader, v pdf.Object) [][]byte {
+	arr, _ := r.Array(v)
+	var out [][]byte
 	for _, o := range arr {
 		ref, ok := o.(pdf.Ref)
 		if !ok {
@@ -238,27 +297,27 @@ func readStore(r *pdf.Reader, cat pdf.Dict) ([]*x509.RevocationList, error) {
 		if !ok {
 			continue
 		}
-		der, err := r.Decode(s)
-		if err != nil {
-			continue
-		}
-		if crl, err := x509.ParseRevocationList(der); err == nil {
-			out = append(out, crl)
+		if der, err := r.Decode(s); err == nil {
+			out = append(out, der)
 		}
 	}
-	return out, nil
+	return out
 }
 
-// markLongTerm sets ValidationData on the signatures whose signer's
-// issuer has a CRL in the store (the newest one signed by that issuer)
-// that does not list the signer, and raises a time-stamped one to PAdES
-// B-LT. A signer the CRL lists as revoked before the signature's
-// time-stamp — or at all, when there is no time-stamp to prove the
-// signature came first — makes the signature invalid (ProblemRevoked):
-// the document's own store says its key was no longer to be trusted.
+// markLongTerm sets ValidationData on the signatures for which the store
+// says the signer was not revoked, and raises a time-stamped one to
+// PAdES B-LT. The store says so with the newest CRL signed by the
+// signer's issuer not listing it, or with the newest OCSP response about
+// it (checked as checkOCSP does) saying good and not already stale at
+// the signature's time (nextUpdate absent, or not before the time-stamp,
+// else the signing time). A signer that either lists as revoked before
+// the signature's time-stamp — or at all, when there is no time-stamp to
+// prove the signature came first — makes the signature invalid
+// (ProblemRevoked): the document's own store says its key was no longer
+// to be trusted. A response that does not check is ignored, as if absent.
 func markLongTerm(r *pdf.Reader, cat pdf.Dict, sigs []SignatureInfo) {
-	crls, err := readStore(r, cat)
-	if err != nil || len(crls) == 0 {
+	crls, ocsps, err := readStore(r, cat)
+	if err != nil || len(crls)+len(ocsps) == 0 {
 		return
 	}
 	for i := range sigs {
@@ -266,29 +325,68 @@ func markLongTerm(r *pdf.Reader, cat pdf.Dict, sigs []SignatureInfo) {
 		if s.cert == nil || s.issuer == nil {
 			continue
 		}
-		var newest *x509.RevocationList
-		for _, crl := range crls {
-			if bytes.Equal(crl.RawIssuer, s.cert.RawIssuer) && crl.CheckSignatureFrom(s.issuer) == nil &&
-				(newest == nil || crl.ThisUpdate.After(newest.ThisUpdate) || crl.Number != nil && newest.Number != nil && crl.Number.Cmp(newest.Number) > 0) {
-				newest = crl
+		good := false
+		var revokedAt []time.Time
+		if crl := newestCRL(crls, s.cert, s.issuer); crl != nil {
+			good = true
+			for _, e := range crl.RevokedCertificateEntries {
+				if e.SerialNumber.Cmp(s.cert.SerialNumber) == 0 {
+					good = false
+					revokedAt = append(revokedAt, e.RevocationTime)
+				}
 			}
 		}
-		if newest == nil {
-			continue
-		}
-		s.ValidationData = true
-		for _, e := range newest.RevokedCertificateEntries {
-			if e.SerialNumber.Cmp(s.cert.SerialNumber) != 0 {
-				continue
+		if resp := newestOCSP(ocsps, s.cert, s.issuer); resp != nil {
+			at := s.TimeStamp
+			if at == nil {
+				at = s.SigningTime
 			}
-			s.ValidationData = false
-			if s.TimeStamp == nil || !e.RevocationTime.After(*s.TimeStamp) {
+			switch {
+			case resp.Status == ocsp.Revoked:
+				revokedAt = append(revokedAt, resp.RevokedAt)
+			case resp.Status == ocsp.Good && (resp.NextUpdate.IsZero() || at == nil || !resp.NextUpdate.Before(*at)):
+				good = true
+			}
+		}
+		s.ValidationData = good && len(revokedAt) == 0
+		for _, t := range revokedAt {
+			if s.TimeStamp == nil || !t.After(*s.TimeStamp) {
 				s.Valid = false
 				s.Problems = append(s.Problems, ProblemRevoked)
+				break
 			}
 		}
 		if s.ValidationData && s.Level == "PAdES B-T" {
 			s.Level = "PAdES B-LT"
 		}
 	}
+}
+
+// newestCRL is the newest CRL signed by cert's issuer, or nil.
+func newestCRL(crls []*x509.RevocationList, cert, issuer *x509.Certificate) *x509.RevocationList {
+	var newest *x509.RevocationList
+	for _, crl := range crls {
+		if bytes.Equal(crl.RawIssuer, cert.RawIssuer) && crl.CheckSignatureFrom(issuer) == nil &&
+			(newest == nil || crl.ThisUpdate.After(newest.ThisUpdate) || crl.Number != nil && newest.Number != nil && crl.Number.Cmp(newest.Number) > 0) {
+			newest = crl
+		}
+	}
+	return newest
+}
+
+// newestOCSP is the OCSP response about cert that checks and was
+// produced last, or nil. On a tie the later in the store wins: a later
+// LongTerm appends the fresher answer.
+func newestOCSP(ders [][]byte, cert, issuer *x509.Certificate) *ocsp.Response {
+	var newest *ocsp.Response
+	for _, der := range ders {
+		resp, err := checkOCSP(der, cert, issuer)
+		if err != nil {
+			continue
+		}
+		if newest == nil || resp.ProducedAt.After(newest.ProducedAt) || resp.ProducedAt.Equal(newest.ProducedAt) && !resp.ThisUpdate.Before(newest.ThisUpdate) {
+			newest = resp
+		}
+	}
+	return newest
 }

@@ -63,8 +63,9 @@ type SignatureInfo struct {
 	// Problems are machine codes (see ProblemText) for what is wrong.
 	Problems []string `json:"problems,omitempty"`
 	// ValidationData is true when the document's security store holds a
-	// CRL of the signer's CA that does not list the signer (PAdES B-LT
-	// when the signature is also time-stamped).
+	// CRL of the signer's CA that does not list the signer, or a good OCSP
+	// response about the signer, and nothing there says it was revoked
+	// (PAdES B-LT when the signature is also time-stamped).
 	ValidationData bool `json:"validation_data,omitempty"`
 
 	cert, issuer *x509.Certificate // the signer's and its issuer's, for markLongTerm

@@ -17,8 +17,9 @@ const (
 )
 
 // Scopes are the scopes motcua asks for: "openid" and the standard
-// "profile", plus ScopeCitizen for the ID number. [M]
-var Scopes = []string{"openid", "profile", ScopeCitizen}
+// "profile", plus ScopeCitizen for the ID number. [M] A function, so no
+// caller can change what every sign-in asks for.
+func Scopes() []string { return []string{"openid", "profile", ScopeCitizen} }
 
 // ScopeCitizen asks for ClaimIDNumber. [M]
 const ScopeCitizen = "citizen"

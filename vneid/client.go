@@ -98,7 +98,7 @@ func (c *Client) provider(ctx context.Context) (*oidc.Provider, error) {
 
 func (c *Client) oauth(p *oidc.Provider) *oauth2.Config {
 	return &oauth2.Config{ClientID: c.cfg.ClientID, ClientSecret: c.cfg.ClientSecret, RedirectURL: c.cfg.RedirectURL,
-		Endpoint: p.Endpoint(), Scopes: Scopes}
+		Endpoint: p.Endpoint(), Scopes: Scopes()}
 }
 
 // AuthURL is where to send the browser to sign in: state and nonce are
@@ -145,6 +145,13 @@ func (c *Client) Identify(ctx context.Context, code, verifier, nonce string) (au
 	claims := map[string]any{}
 	if err := idt.Claims(&claims); err != nil {
 		return id, fmt.Errorf("%w (claims: %v)", ErrRejected, err)
+	}
+	// go-oidc checks that the audience includes this client, not who the
+	// token was issued to: a token for another client that merely lists
+	// this one must not sign anyone in (OpenID Connect Core 3.1.3.7).
+	azp, _ := claims["azp"].(string)
+	if (len(idt.Audience) > 1 || azp != "") && azp != c.cfg.ClientID {
+		return id, fmt.Errorf("%w (azp %q)", ErrRejected, azp)
 	}
 	id = auth.Identity{Issuer: idt.Issuer, Subject: idt.Subject, Provider: "vneid"}
 	fill(&id, claims)

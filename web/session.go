@@ -152,6 +152,13 @@ func (s *Sessions) Login(ctx context.Context, w http.ResponseWriter, r *http.Req
 
 // start sets the session cookie of a new session token.
 func (s *Sessions) start(ctx context.Context, w http.ResponseWriter, r *http.Request, token string) (*auth.Actor, error) {
+	// The session the browser held before signing in ends: signing in as
+	// someone else must not leave the other account's session alive.
+	if c, err := r.Cookie(s.cookie); err == nil && c.Value != "" && c.Value != token {
+		if err := s.auth.Revoke(ctx, c.Value); err != nil {
+			return nil, err
+		}
+	}
 	// MaxAge, not Expires: the browser's clock, not the server's, decides,
 	// and the two may disagree. The server still enforces expiry itself.
 	http.SetCookie(w, &http.Cookie{Name: s.cookie, Value: token, Path: "/", MaxAge: int(s.auth.SessionTTL().Seconds()),

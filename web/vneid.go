@@ -39,6 +39,10 @@ type vneidAttempt struct {
 	Nonce    string `json:"n"`
 	Verifier string `json:"v"`
 	Next     string `json:"next"`
+	// Link is the citizen account signed in (by password) when the
+	// attempt began: the identity joins it if the same session is still
+	// signed in on return (auth.Identity.Owner).
+	Link int64 `json:"l,omitempty"`
 }
 
 func random() string {
@@ -54,6 +58,9 @@ func (w *Web) registerVNeID(mux Mux, t *template.Template) {
 			return w.vneidFailed(rw, r, t, p, problem.NotFound("vneid_off"))
 		}
 		at := vneidAttempt{State: random(), Nonce: random(), Verifier: random() + random()[:11], Next: p.Next}
+		if a := ActorFrom(r.Context()); a != nil && a.IsCitizen() {
+			at.Link = a.ID
+		}
 		u, err := w.fed.AuthURL(r.Context(), at.State, at.Nonce, at.Verifier)
 		if err != nil {
 			return w.vneidFailed(rw, r, t, p, err)
@@ -89,6 +96,9 @@ func (w *Web) registerVNeID(mux Mux, t *template.Template) {
 		id, err := w.fed.Identify(r.Context(), q.Get("code"), at.Verifier, at.Nonce)
 		if err != nil {
 			return w.vneidFailed(rw, r, t, p, err)
+		}
+		if a := ActorFrom(r.Context()); at.Link != 0 && a != nil && a.ID == at.Link {
+			id.Owner = at.Link
 		}
 		token, _, err := w.sessions.auth.SignInIdentity(r.Context(), id)
 		if err != nil {

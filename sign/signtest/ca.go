@@ -35,7 +35,10 @@ type CA struct {
 	mu   sync.Mutex
 	next int64
 	// crlURL, once PublishCRL ran, is put in every certificate issued.
-	crlURL  string
+	crlURL string
+	// ocspURL, once PublishOCSP ran, is put in every certificate issued
+	// (authority information access).
+	ocspURL string
 	revoked []*big.Int
 	fetches int
 }
@@ -92,6 +95,9 @@ func (ca *CA) Issue(t testing.TB, pub crypto.PublicKey, cn, org string, usage ..
 	ca.mu.Lock()
 	if ca.crlURL != "" {
 		tmpl.CRLDistributionPoints = []string{ca.crlURL}
+	}
+	if ca.ocspURL != "" {
+		tmpl.OCSPServer = []string{ca.ocspURL}
 	}
 	ca.mu.Unlock()
 	if len(usage) == 1 && usage[0] == x509.ExtKeyUsageTimeStamping {

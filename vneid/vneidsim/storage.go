@@ -198,7 +198,7 @@ func (s *storage) SetUserinfoFromToken(_ context.Context, ui *oidc.UserInfo, tok
 	if !ok || time.Now().After(t.expires) {
 		return errors.New("vneidsim: token expired")
 	}
-	return s.userinfo(ui, t.subject, vneid.Scopes)
+	return s.userinfo(ui, t.subject, vneid.Scopes())
 }
 
 func (s *storage) userinfo(ui *oidc.UserInfo, subject string, scopes []string) error {
