@@ -247,8 +247,14 @@ func TestDeskReusesOnlyTheApplicantsPapers(t *testing.T) {
 		if _, body, _ := ob.get("/can-bo/ho-so/" + mine.Code); !strings.Contains(body, `<option value="`+own.Code+`">`) || strings.Contains(body, atCounter.Code) {
 			t.Fatal("congdan's dossier page: want the account's paper suggested, not the counter one")
 		}
+		acc, err := e.app.Auth.UserByName(t.Context(), "congdan")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// congdan, signed in with the password, signs in through VNeID: the
+		// identity links to the account (auth.Identity.Owner).
 		if _, _, err := e.app.Auth.SignInIdentity(t.Context(), auth.Identity{Issuer: "https://vneid.test", Subject: "congdan-1",
-			IDNumber: "037085001234", FullName: "Nguyễn Văn An"}); err != nil {
+			IDNumber: "037085001234", FullName: "Nguyễn Văn An", Owner: acc.ID}); err != nil {
 			t.Fatal(err)
 		}
 		if _, body, _ := ob.get("/can-bo/ho-so/" + mine.Code); !strings.Contains(body, `<option value="`+atCounter.Code+`">`) {
