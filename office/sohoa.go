@@ -21,11 +21,13 @@ type Digitiser interface {
 	Papers(ctx context.Context, a *auth.Actor, code string) ([]sohoa.Paper, error)
 	Search(ctx context.Context, a *auth.Actor, q string) ([]sohoa.Paper, error)
 	AttachFromStore(ctx context.Context, a *auth.Actor, code, component, paper string) (*sohoa.Reuse, error)
+	Suggest(ctx context.Context, a *auth.Actor, d *dossier.Dossier) ([]sohoa.Paper, error)
 }
 
 // reuseForm offers the desk, for a component of a dossier still taking
 // files, a digitised paper instead of a new scan: the code typed, with
-// the papers of the same applicant (ID number) its units hold suggested.
+// the papers of the same applicant its units hold, that the desk may
+// attach (sohoa.Service.Suggest), suggested.
 type reuseForm struct {
 	Action, CSRF, Label, Submit string
 	Key                         string
@@ -50,16 +52,12 @@ func (o *Office) markDigitised(ctx context.Context, a *auth.Actor, d *dossier.Do
 	desk := a.HoldsAt(d.ReceivingUnitID(), auth.Reception)
 	if p.CanUpload {
 		var suggest []string
-		if d.Applicant.IDNumber != "" {
-			found, err := o.sohoa.Search(ctx, a, d.Applicant.IDNumber)
-			if err != nil {
-				return err
-			}
-			for _, pp := range found {
-				if pp.HolderIDNumber == d.Applicant.IDNumber && pp.Dossier != d.Code {
-					suggest = append(suggest, pp.Code)
-				}
-			}
+		found, err := o.sohoa.Suggest(ctx, a, d)
+		if err != nil {
+			return err
+		}
+		for _, pp := range found {
+			suggest = append(suggest, pp.Code)
 		}
 		for i := range p.Components {
 			key := p.Components[i].Component.Key

@@ -220,6 +220,11 @@ func TestDeskReusesOnlyTheApplicantsPapers(t *testing.T) {
 				t.Fatalf("the desk attached %s to a dossier filed under a typed ID number: %d %s", paper, r.status, r.body)
 			}
 		}
+		// Nor does its page suggest them.
+		ob := e.officeLogin(desk)
+		if _, body, _ := ob.get("/can-bo/ho-so/" + forged.Code); !strings.Contains(body, "/dung-lai/") || strings.Contains(body, own.Code) || strings.Contains(body, atCounter.Code) {
+			t.Fatalf("the forged dossier's page offers congdan's papers (or no reuse form)")
+		}
 		// A counter dossier of another person: the desk may read congdan's
 		// dossier, but the paper is not this applicant's.
 		other := submission(p, demo.GiaLamCode)
@@ -239,9 +244,21 @@ func TestDeskReusesOnlyTheApplicantsPapers(t *testing.T) {
 		if r := reuse(mine.Code, atCounter.Code); r.status != 404 {
 			t.Fatalf("a counter paper attached on an unverified ID number: %d %s", r.status, r.body)
 		}
-		if _, _, err := e.app.Auth.SignInIdentity(t.Context(), auth.Identity{Issuer: "https://vneid.test", Subject: "congdan-1",
-			IDNumber: "037085001234", FullName: "Nguyễn Văn An"}); err != nil {
+		if _, body, _ := ob.get("/can-bo/ho-so/" + mine.Code); !strings.Contains(body, `<option value="`+own.Code+`">`) || strings.Contains(body, atCounter.Code) {
+			t.Fatal("congdan's dossier page: want the account's paper suggested, not the counter one")
+		}
+		acc, err := e.app.Auth.UserByName(t.Context(), "congdan")
+		if err != nil {
 			t.Fatal(err)
+		}
+		// congdan, signed in with the password, signs in through VNeID: the
+		// identity links to the account (auth.Identity.Owner).
+		if _, _, err := e.app.Auth.SignInIdentity(t.Context(), auth.Identity{Issuer: "https://vneid.test", Subject: "congdan-1",
+			IDNumber: "037085001234", FullName: "Nguyễn Văn An", Owner: acc.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if _, body, _ := ob.get("/can-bo/ho-so/" + mine.Code); !strings.Contains(body, `<option value="`+atCounter.Code+`">`) {
+			t.Fatal("once verified, the counter paper is not suggested")
 		}
 		e.must(reuse(mine.Code, atCounter.Code), 201)
 	})

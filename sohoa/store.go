@@ -206,36 +206,86 @@ func (s *Service) mayReuse(ctx context.Context, a *auth.Actor, p *Paper, d *doss
 	if d == nil {
 		return false, nil
 	}
-	return s.applicantHolds(ctx, d, p)
+	vouched, err := s.vouchedIDNumber(ctx, d)
+	if err != nil {
+		return false, err
+	}
+	return applicantHolds(d, p, vouched), nil
+}
+
+// Suggest lists the papers the officer's units hold (as Search) that the
+// desk may attach to dossier d (applicantHolds), but d's own: those held
+// by the account that filed d or under its applicant's ID number.
+func (s *Service) Suggest(ctx context.Context, a *auth.Actor, d *dossier.Dossier) ([]Paper, error) {
+	if a == nil || a.IsCitizen() {
+		return []Paper{}, nil
+	}
+	var who []string
+	var args []any
+	if d.OwnerID() != 0 {
+		who, args = append(who, `holder_user_id = ?`), append(args, d.OwnerID())
+	}
+	if d.Applicant.IDNumber != "" {
+		who, args = append(who, `holder_id_number = ?`), append(args, d.Applicant.IDNumber)
+	}
+	units, err := s.units.Reach(ctx, s.db, a, auth.ReadDossier)
+	if err != nil || len(who) == 0 || len(units) == 0 {
+		return []Paper{}, err
+	}
+	for _, u := range units {
+		args = append(args, u)
+	}
+	args = append(args, d.ID())
+	ps, err := s.papers(ctx, `(`+strings.Join(who, " OR ")+`) AND unit_id IN (`+store.Placeholders(len(units))+`) AND dossier_id <> ?`, args)
+	if err != nil {
+		return nil, err
+	}
+	vouched, err := s.vouchedIDNumber(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	out := ps[:0]
+	for i := range ps {
+		if applicantHolds(d, &ps[i], vouched) {
+			out = append(out, ps[i])
+		}
+	}
+	return out, nil
 }
 
 // applicantHolds says whether paper p is dossier d's applicant's, the
 // only papers the desk attaches to d: held by the account that filed d
 // online, or held under d's applicant's ID number when that number is
-// vouched for — on the ID card the desk checks for a dossier with no
+// vouched for (vouchedIDNumber) — on the ID card the desk checks for a dossier with no
 // filing account (filed at the counter, or received from the national
 // portal), by VNeID for the account that filed d online. An ID number
 // typed in the wizard proves nothing: trusting it would let anyone file
 // under someone else's number and ask the desk for that person's papers,
 // which the filer then downloads from their dossier. For the same reason
 // a paper the officer may read but of another person is not attached.
-func (s *Service) applicantHolds(ctx context.Context, d *dossier.Dossier, p *Paper) (bool, error) {
-	owner := d.OwnerID()
-	if owner != 0 && p.holderID == owner {
-		return true, nil
+func applicantHolds(d *dossier.Dossier, p *Paper, vouched string) bool {
+	if d.OwnerID() != 0 && p.holderID == d.OwnerID() {
+		return true
 	}
-	if p.HolderIDNumber == "" || p.HolderIDNumber != d.Applicant.IDNumber {
-		return false, nil
-	}
-	if owner == 0 {
-		return true, nil
+	return p.HolderIDNumber != "" && p.HolderIDNumber == vouched
+}
+
+// vouchedIDNumber is d's applicant's ID number when it is vouched for (see
+// applicantHolds), else "".
+func (s *Service) vouchedIDNumber(ctx context.Context, d *dossier.Dossier) (string, error) {
+	id := d.Applicant.IDNumber
+	if id == "" || d.OwnerID() == 0 {
+		return id, nil
 	}
 	if s.cfg.Accounts == nil {
-		return false, nil
+		return "", nil
 	}
-	acc, err := s.cfg.Accounts.Actor(ctx, owner)
+	acc, err := s.cfg.Accounts.Actor(ctx, d.OwnerID())
 	if err != nil {
-		return false, err
+		return "", err
 	}
-	return verifiedIDNumber(acc) == p.HolderIDNumber, nil
+	if verifiedIDNumber(acc) != id {
+		return "", nil
+	}
+	return id, nil
 }
