@@ -47,7 +47,9 @@
 //     paper_reused (a stored paper attached to a dossier, from the API,
 //     the store page or a filed draft), object "paper:<code>", details
 //     the dossier and component. A result's code is given in the
-//     approval's transaction, whose row records it.
+//     approval's transaction, whose row records it. An officer's search
+//     of the papers with a text: papers_searched, object
+//     "search:digitised", details the text and the count found.
 //   - Organisation and catalog: unit changes by an administrator
 //     (package unit: unit_created, department_added, unit_renamed,
 //     unit_merged, unit_supplement_days), reorganisation plans (package

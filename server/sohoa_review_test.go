@@ -162,6 +162,10 @@ func TestDigitisedPapersFollowMerge(t *testing.T) {
 			t.Fatalf("the successor's search for %s: %+v", paper.Code, got)
 		}
 
+		if acts := e.audited("search:digitised"); len(acts) != 2 || acts[0] != "papers_searched" {
+			t.Fatalf("the officers' searches on record: %v", acts)
+		}
+
 		// The successor's desk reuses it for the same person at the counter.
 		in := submission(p, recoded)
 		in["channel"] = "counter"

@@ -2,12 +2,14 @@ package sohoa
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/unit"
@@ -79,7 +81,21 @@ func (s *Service) Search(ctx context.Context, a *auth.Actor, q string) ([]Paper,
 		where = append(where, `search LIKE ? ESCAPE '\'`)
 		args = append(args, "%"+likeEscape(t)+"%")
 	}
-	return s.papers(ctx, strings.Join(where, " AND "), args)
+	ps, err := s.papers(ctx, strings.Join(where, " AND "), args)
+	if err != nil || a.IsCitizen() || strings.TrimSpace(q) == "" {
+		return ps, err
+	}
+	// An officer's search by a person's name or ID number reads personal
+	// data across dossiers: on record before it is shown, like a
+	// dossier_read.
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		return event.Publish(ctx, s.cfg.Bus, tx, event.Security{At: s.cfg.Now(), ActorID: a.ID, ActorName: a.Username,
+			Action: "papers_searched", Object: "search:digitised", Details: fmt.Sprintf("%q, %d found", q, len(ps))})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ps, nil
 }
 
 // Papers lists the digitised papers and results of a dossier, for whoever
