@@ -2,6 +2,7 @@ package dossier
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua/catalog"
@@ -129,4 +130,35 @@ func SupplementsOf(ctx context.Context, q store.Querier, id int64) ([]Supplement
 		out[i].EndedAt = &t
 	}
 	return out, nil
+}
+
+// portalForm keeps, of a form filed on the national portal that checkForm
+// refused, the values motcua's form accepts; the others are named in the
+// submission's note (portalFormNote) for the reception officer, who may
+// ask once for a supplement.
+func portalForm(p catalog.Procedure, in map[string]any) map[string]string {
+	out := map[string]string{}
+	for _, f := range p.Form {
+		v, err := checkForm(catalog.Procedure{Form: []catalog.FormField{f}}, map[string]any{f.Key: in[f.Key]})
+		if err == nil && v[f.Key] != "" {
+			out[f.Key] = v[f.Key]
+		}
+	}
+	return out
+}
+
+// portalFormNote names the fields of the procedure's form that the
+// portal's form leaves empty or gives a value motcua's refuses; "" when
+// there are none.
+func portalFormNote(p catalog.Procedure, in map[string]any) string {
+	var bad []string
+	for _, f := range p.Form {
+		if _, err := checkForm(catalog.Procedure{Form: []catalog.FormField{f}}, map[string]any{f.Key: in[f.Key]}); err != nil {
+			bad = append(bad, f.Label)
+		}
+	}
+	if len(bad) == 0 {
+		return ""
+	}
+	return "Tờ khai nhận từ Cổng Dịch vụ công quốc gia thiếu hoặc sai: " + strings.Join(bad, "; ") + ". Đề nghị kiểm tra khi tiếp nhận."
 }

@@ -135,7 +135,13 @@ func (s *Service) submit(ctx context.Context, a *auth.Actor, in SubmitInput, por
 		return nil, false, err
 	}
 	form, err := checkForm(p, in.Form)
-	if err != nil {
+	var formNote string
+	if err != nil && portal != nil && errors.Is(err, problem.ErrInvalid) {
+		// The portal checked the form against its own e-form; a value
+		// motcua's would refuse must not keep the citizen's dossier out
+		// of the reception queue, where the officer judges completeness.
+		form, formNote = portalForm(p, in.Form), portalFormNote(p, in.Form)
+	} else if err != nil {
 		return nil, false, err
 	}
 	formJSON, _ := json.Marshal(form)
@@ -181,7 +187,7 @@ func (s *Service) submit(ctx context.Context, a *auth.Actor, in SubmitInput, por
 				return err
 			}
 		}
-		eventID, err := appendEvent(ctx, tx, id, now, a, roleLabel(a, in.Channel), "submit", "", Submitted, 0, 0, 0, u.ID, nil, "")
+		eventID, err := appendEvent(ctx, tx, id, now, a, roleLabel(a, in.Channel), "submit", "", Submitted, 0, 0, 0, u.ID, nil, formNote)
 		if err != nil {
 			return err
 		}

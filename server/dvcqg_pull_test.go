@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -145,5 +146,53 @@ func TestPortalPullByComponentCode(t *testing.T) {
 		if len(want) != 0 {
 			t.Fatalf("components without their paper: %v", want)
 		}
+	})
+}
+
+// TestPortalPullIncompleteForm: a dossier whose form the portal accepted
+// but motcua's would refuse (a required field empty, a date malformed)
+// still reaches the reception queue — the citizen filed it, and judging
+// completeness is reception's — with the values that pass kept and the
+// others named in the submission's note.
+func TestPortalPullIncompleteForm(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		p := newPortalEnv(t, db)
+		pr := p.procedure(signatureProc)
+		form := validForm(pr)
+		var dropped string
+		for _, f := range pr.Form {
+			if f.Required {
+				delete(form, f.Key)
+				dropped = f.Label
+				break
+			}
+		}
+		if dropped == "" {
+			t.Fatalf("%s has no required form field", pr.Code)
+		}
+		raw, _ := json.Marshal(form)
+		p.sim.File(dvcqg.Filed{MaDonVi: demo.GiaLamCode, MaTTHC: pr.Code, ChuHoSo: "Trần Thị Bình", MaDoiTuong: "037190004321",
+			ThongTinKhac: string(raw), HinhThuc: "0"})
+		if n, err := p.app.PortalPull.RunOnce(t.Context()); err != nil || n != 1 {
+			t.Fatalf("pull filed %d (%v), want 1", n, err)
+		}
+		var list struct{ Dossiers []dossierView }
+		p.must(p.call("gialam.tiepnhan", "GET", "/api/v1/dossiers?channel=dvcqg", nil, &list), 200)
+		if len(list.Dossiers) != 1 {
+			t.Fatalf("reception queue: %+v", list)
+		}
+		d := p.get("gialam.tiepnhan", list.Dossiers[0].Code)
+		if len(d.History) == 0 || d.History[0].Action != "submit" || !strings.Contains(d.History[0].Note, dropped) ||
+			!strings.Contains(d.History[0].Note, "Cổng Dịch vụ công quốc gia") {
+			t.Fatalf("the submission does not name the missing field %q: %+v", dropped, d.History)
+		}
+		var full struct{ Form map[string]string }
+		p.must(p.call("gialam.tiepnhan", "GET", "/api/v1/dossiers/"+d.Code, nil, &full), 200)
+		if len(full.Form) != len(form) {
+			t.Fatalf("form kept %v, want the %d valid values of %v", full.Form, len(form), form)
+		}
+		// Reception decides; here it receives the dossier as filed.
+		p.mustAct("gialam.tiepnhan", d.Code, "receive", nil)
 	})
 }
