@@ -26,7 +26,9 @@ var openapiFS embed.FS
 
 // Server holds what the handlers need.
 type Server struct {
-	Auth     Auth
+	Auth Auth
+	// Clients issues system accounts' tokens (oauth.go); nil: none.
+	Clients  ClientTokens
 	Units    Units
 	Catalog  Catalog
 	Dossiers Dossiers

@@ -23,6 +23,7 @@ func (s *Server) Routes() []Route {
 		{"GET /api/v1/calendar/lateness-rule", s.getLatenessRule},
 		{"PUT /api/v1/calendar/lateness-rule", s.putLatenessRule},
 		{"POST /api/v1/auth/token", s.createToken},
+		{tokenRoute, s.oauthToken},
 		{"DELETE /api/v1/auth/token", s.revokeToken},
 		{"POST /api/v1/auth/password", s.changePassword},
 		{"POST /api/v1/auth/recovery", s.requestRecovery},
@@ -85,7 +86,12 @@ type Route struct {
 // Register adds the API to mux.
 func (s *Server) Register(mux web.Mux) {
 	for _, rt := range s.Routes() {
-		mux.Handle(rt.Pattern, s.authenticate(s.wrap(rt.h)))
+		if rt.Pattern == tokenRoute {
+			// Its client authenticates with HTTP Basic, not a bearer token.
+			mux.Handle(rt.Pattern, s.wrap(rt.h))
+			continue
+		}
+		mux.Handle(rt.Pattern, s.authenticate(s.clientGate(rt.Pattern, s.wrap(rt.h))))
 	}
 	mux.Handle("/api/", s.authenticate(s.wrap(func(w http.ResponseWriter, r *http.Request) error {
 		return errNoRoute

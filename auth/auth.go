@@ -90,6 +90,9 @@ type Actor struct {
 	// Verified is the identity the national SSO last verified for a
 	// citizen account (identity.go); nil when it never signed in there.
 	Verified *Verified `json:"-"`
+	// Client is set for a system account (clients.go): its rights at
+	// units and the operations its token may call.
+	Client *ClientAccess `json:"client,omitempty"`
 }
 
 // Has reports whether the actor holds role on unitID.
@@ -154,6 +157,7 @@ type Service struct {
 	guesses *throttle.Limiter
 	gate    *hashGate
 	guard   *loginGuard
+	limits  clientLimits
 }
 
 // NewService returns a Service; zero fields of cfg take safe defaults.
@@ -263,6 +267,9 @@ var errNoSession = problem.New(problem.ErrUnauthorized, "invalid_token")
 func (s *Service) Authenticate(ctx context.Context, token string) (*Actor, error) {
 	if token == "" {
 		return nil, errNoSession
+	}
+	if IsClientToken(token) {
+		return s.authenticateClient(ctx, token)
 	}
 	var uid int64
 	err := s.db.QueryRowContext(ctx, `SELECT s.user_id FROM sessions s JOIN users u ON u.id = s.user_id

@@ -106,6 +106,13 @@ func (a *Actor) Can(r Right, chain []int64) bool {
 			return true
 		}
 	}
+	if a.Client != nil {
+		for _, g := range a.Client.Rights {
+			if i := slices.Index(chain, g.UnitID); g.Right == r && (i == 0 || i > 0 && g.Below) {
+				return true
+			}
+		}
+	}
 	return false
 }
 
@@ -123,6 +130,16 @@ func (a *Actor) Reach(r Right) (own, below []int64) {
 			below = append(below, g.UnitID)
 		case slices.Contains(s.Own, g.Role):
 			own = append(own, g.UnitID)
+		}
+	}
+	if a.Client != nil {
+		for _, g := range a.Client.Rights {
+			switch {
+			case g.Right == r && g.Below:
+				below = append(below, g.UnitID)
+			case g.Right == r:
+				own = append(own, g.UnitID)
+			}
 		}
 	}
 	return own, below
