@@ -82,12 +82,12 @@ func (s *Server) oauthToken(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-// clientOp is the operation scope a route needs when a system account
+// ClientOp is the operation scope a route needs when a system account
 // calls it: "" with ok for the public reads anyone may make, !ok for the
 // routes no system account may call (people's accounts, administration,
 // gateways' callbacks). A route not named here is closed to clients, so a
 // new route is opened to them only on purpose.
-func clientOp(pattern string) (op string, ok bool) {
+func ClientOp(pattern string) (op string, ok bool) {
 	method, path, _ := strings.Cut(pattern, " ")
 	read := method == http.MethodGet
 	pick := func(r, w string) (string, bool) {
@@ -120,7 +120,7 @@ func clientOp(pattern string) (op string, ok bool) {
 // clientGate refuses a system account's token on a route its operations
 // do not cover (403 client_scope); people's tokens pass untouched.
 func (s *Server) clientGate(pattern string, next http.Handler) http.Handler {
-	op, ok := clientOp(pattern)
+	op, ok := ClientOp(pattern)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a := actor(r.Context()); a != nil && a.Client != nil && (!ok || op != "" && !a.Client.Allows(op)) {
 			s.wrap(func(http.ResponseWriter, *http.Request) error {

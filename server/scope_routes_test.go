@@ -27,6 +27,7 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /api/v1/calendar/lateness-rule":           {who: public, path: fixed("/api/v1/calendar/lateness-rule")},
 	"PUT /api/v1/calendar/lateness-rule":           {who: scoped, right: auth.Announce, targets: province, path: fixed("/api/v1/calendar/lateness-rule"), json: map[string]any{"province": demo.ProvinceCode, "due_end_of_day": false}},
 	"POST /api/v1/auth/token":                      {who: public, path: fixed("/api/v1/auth/token"), json: map[string]any{"username": "m.nguoila", "password": demo.Password}},
+	"POST /api/v1/oauth/token":                     {who: public, path: fixed("/api/v1/oauth/token"), form: url.Values{"grant_type": {"password"}}},
 	"DELETE /api/v1/auth/token":                    {skip: "ends the caller's own session: the auth tests cover it"},
 	"GET /api/v1/audit":                            {who: supervisors, path: fixed("/api/v1/audit")},
 	"POST /api/v1/auth/password":                   {who: account, path: fixed("/api/v1/auth/password"), json: map[string]any{}},

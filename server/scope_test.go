@@ -18,6 +18,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/motcua/motcua/api"
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/store"
@@ -236,9 +237,12 @@ type scopeActor struct {
 	unit    string // "P", "D", "C1", "C2"
 	citizen bool
 	owner   bool // owns the target dossiers and the draft
-	token   string
-	csrf    string
-	c       *http.Client
+	// ops are a system account's operation scopes; it holds dossier.read
+	// at unit and signs in to the API only (through /api/v1/oauth/token).
+	ops   []string
+	token string
+	csrf  string
+	c     *http.Client
 }
 
 type scopeWorld struct {
@@ -247,10 +251,14 @@ type scopeWorld struct {
 	parent  map[string]string
 	targets map[string]*scopeTarget
 	actors  []*scopeActor
+	clients []*scopeActor
 }
 
 // expect is the scope table read for one case.
 func (w *scopeWorld) expect(pattern string, rt scopeRoute, x *scopeActor, tg string) bool {
+	if x.ops != nil {
+		return w.expectClient(pattern, rt, x, tg)
+	}
 	anon := x.name == ""
 	officer := !anon && !x.citizen
 	if _, path, _ := strings.Cut(pattern, " "); strings.HasPrefix(path, "/can-bo") {
@@ -300,6 +308,26 @@ func (w *scopeWorld) expect(pattern string, rt scopeRoute, x *scopeActor, tg str
 		case w.below(tg, x.unit):
 			return slices.Contains(s.Below, x.role)
 		}
+	}
+	return false
+}
+
+// expectClient is the scope table read for a system account: on pages it
+// is nobody; on the API its operations open a route (api.ClientOp), then
+// its one right, dossier.read at its unit, decides like an officer's role.
+func (w *scopeWorld) expectClient(pattern string, rt scopeRoute, x *scopeActor, tg string) bool {
+	if _, path, _ := strings.Cut(pattern, " "); !strings.HasPrefix(path, "/api/") {
+		return rt.who == public
+	}
+	op, ok := api.ClientOp(pattern)
+	if !ok || op != "" && !slices.Contains(x.ops, op) {
+		return false
+	}
+	switch rt.who {
+	case public, account:
+		return true
+	case scoped:
+		return rt.right == auth.ReadDossier && rt.only == nil && x.unit == tg
 	}
 	return false
 }
@@ -357,11 +385,32 @@ func newScopeWorld(t *testing.T, db *store.DB) *scopeWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Two system accounts, each reading the dossiers of one commune: C1's
+	// and C2's (which must read neither C1's nor the district's).
+	for _, key := range []string{"C1", "C2"} {
+		u, err := e.app.Units.ByCode(ctx, w.codes[key])
+		if err != nil {
+			t.Fatal(err)
+		}
+		ops := []string{auth.OpDossiersRead, auth.OpDossiersWrite, auth.OpPaymentsRead, auth.OpReportsRead}
+		id, secret, err := e.app.Auth.AddClientAsOperator(ctx, auth.NewClient{Name: "Hệ thống " + key, Ops: ops, RatePerMinute: 100_000,
+			Rights: []auth.ClientRight{{UnitID: u.ID, Right: auth.ReadDossier}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.clients = append(w.clients, &scopeActor{name: id, unit: key, ops: ops, token: clientToken(t, e, id, secret)})
+	}
 	w.actors = append(w.actors, &scopeActor{name: "congdan", citizen: true, owner: true},
 		&scopeActor{name: "m.nguoila", citizen: true}, &scopeActor{name: ""})
 	for _, x := range w.actors {
 		w.signIn(t, x)
 	}
+	for _, x := range w.clients {
+		jar, _ := cookiejar.New(nil)
+		x.c = &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	// The clients go first, so the anonymous actor stays last.
+	w.actors = append(w.clients, w.actors...)
 
 	// A dossier at each target, filed online by congdan with its files,
 	// and a fee asked by the receiving desk.
@@ -379,6 +428,9 @@ func newScopeWorld(t *testing.T, db *store.DB) *scopeWorld {
 	w.targets["C2"] = &scopeTarget{unit: w.codes["C2"], user: "m.specialist.c2", spare: "m.spare.c2"}
 	// congdan's drafts, the first with one file.
 	owner := w.actors[len(w.actors)-3]
+	if owner.name != "congdan" {
+		t.Fatalf("the owner is %q", owner.name)
+	}
 	newDraft := func() string {
 		status, loc, body := w.do(t, owner, "POST", "/nop-ho-so/1.001193", url.Values{"unit": {demo.GiaLamCode}, "name": {"Nguyễn Văn An"},
 			"id_number": {"037085001234"}, "phone": {"0912345678"}, "email": {"an@example.vn"}, "address": {"Thôn Tân Lập"}, "delivery": {"counter"}}, nil)
