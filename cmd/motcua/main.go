@@ -31,6 +31,8 @@ Usage:
   motcua migrate [--data DIR | --db URL]
   motcua gc [--grace 1h] [--data DIR | --db URL]
   motcua user add NAME --role ROLE --unit UNITCODE --password-stdin [--full-name "…"] [--data DIR | --db URL]
+  motcua client add NAME --scopes dossiers:read,… --right dossier.read@UNITCODE[+below] … [--rate 600] [--data DIR | --db URL]
+  motcua client rotate CLIENT_ID [--grace 24h] | client revoke CLIENT_ID | client list  [--data DIR | --db URL]
   motcua calendar holidays YEAR
   motcua calendar due --from RFC3339 (--days N | --hours N | --same-day)
   motcua payments reconcile [--date YYYY-MM-DD] [--demo | --vnpay-tmn-code C --vnpay-hash-secret S --vnpay-url URL] [--data DIR | --db URL]
@@ -77,6 +79,8 @@ func command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return runGC(ctx, args[1:], stdout)
 	case "user":
 		return runUser(ctx, args[1:], stdin, stdout)
+	case "client":
+		return runClient(ctx, args[1:], stdout)
 	case "calendar":
 		return runCalendar(args[1:], stdout, stderr)
 	case "payments":
