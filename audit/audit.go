@@ -39,7 +39,11 @@
 //     totp_disabled, totp_policy_changed; through VNeID (package auth,
 //     identity.go): login with details "vneid", identity_linked,
 //     account_created with details "vneid", login_failed with object
-//     "sso:vneid" and the refusal's code as details.
+//     "sso:vneid" and the refusal's code as details. System accounts
+//     (auth, clients.go; object "client:<client_id>"): client_created,
+//     client_rotated, client_revoked (by an admin or the command line),
+//     client_token_issued (by the client), client_auth_failed; what a
+//     client then does is recorded like an officer's, the client its actor.
 //   - Once-only data (package dancu): population_lookup, object the draft
 //     or dossier, details the purpose and the outcome.
 //   - Digitisation and the personal data store (package sohoa):
