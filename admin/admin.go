@@ -45,6 +45,7 @@ type Admin struct {
 	web      *web.Web
 	auth     Auth
 	accounts Accounts
+	clients  Clients
 	catalog  Catalog
 	units    Units
 	calendar Calendar
@@ -60,6 +61,8 @@ type Config struct {
 	Web      *web.Web
 	Auth     Auth
 	Accounts Accounts
+	// Clients manages system accounts (the connected systems' page).
+	Clients  Clients
 	Catalog  Catalog
 	Units    Units
 	Calendar Calendar
@@ -83,7 +86,7 @@ func New(cfg Config) (*Admin, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Admin{web: cfg.Web, auth: cfg.Auth, accounts: cfg.Accounts, catalog: cfg.Catalog, units: cfg.Units,
+	return &Admin{web: cfg.Web, auth: cfg.Auth, accounts: cfg.Accounts, clients: cfg.Clients, catalog: cfg.Catalog, units: cfg.Units,
 		calendar: cfg.Calendar, partners: cfg.Partners, audit: cfg.Audit, reorg: cfg.Reorg, now: cfg.Now, pages: pages}, nil
 }
 

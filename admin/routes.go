@@ -31,6 +31,11 @@ func (o *Admin) Register(mux web.Mux) {
 	mux.HandleFunc("POST /quan-tri/nguoi-dung/{username}/mat-khau", h(o.resetPassword))
 	mux.HandleFunc("POST /quan-tri/nguoi-dung/{username}/xac-thuc-2-lop", h(o.clearTOTP))
 
+	mux.HandleFunc("GET /quan-tri/he-thong-ket-noi", h(o.clientsPage))
+	mux.HandleFunc("POST /quan-tri/he-thong-ket-noi", h(o.addClient))
+	mux.HandleFunc("POST /quan-tri/he-thong-ket-noi/{id}/khoa-moi", h(o.rotateClient))
+	mux.HandleFunc("POST /quan-tri/he-thong-ket-noi/{id}/thu-hoi", h(o.revokeClient))
+
 	mux.HandleFunc("GET /quan-tri/cong-dan", h(o.citizens))
 	mux.HandleFunc("POST /quan-tri/cong-dan/{username}/trang-thai", h(o.setCitizenDisabled))
 	mux.HandleFunc("POST /quan-tri/cong-dan/{username}/mat-khau", h(o.resetCitizenPassword))

@@ -215,6 +215,15 @@ var scopeRoutes = map[string]scopeRoute{
 	"POST /quan-tri/don-vi/{code}/doi-ten":   {who: scoped, right: auth.ManageUnits, path: unitPage("/doi-ten")},
 	"POST /quan-tri/don-vi/{code}/sap-nhap":  {who: scoped, right: auth.ManageUnits, path: unitPage("/sap-nhap")},
 	"GET /quan-tri/nguoi-dung":               {who: admins, path: fixed("/quan-tri/nguoi-dung")},
+	// System accounts: any admin reaches the page; auth.Accounts lists,
+	// adds, rotates and revokes only clients whose rights lie in the
+	// admin's units (TestClientScopeOfAdmins, TestAdminClientPages).
+	"GET /quan-tri/he-thong-ket-noi": {who: admins, path: fixed("/quan-tri/he-thong-ket-noi")},
+	"POST /quan-tri/he-thong-ket-noi": {who: scoped, right: auth.ManageAccounts, path: fixed("/quan-tri/he-thong-ket-noi"), formAt: func(tg *scopeTarget) url.Values {
+		return url.Values{"unit": {tg.unit}, "right": {string(auth.ReadDossier)}, "name": {""}, "scope": {auth.OpDossiersRead}}
+	}},
+	"POST /quan-tri/he-thong-ket-noi/{id}/khoa-moi": {who: admins, path: fixed("/quan-tri/he-thong-ket-noi/mc-khong-co/khoa-moi")},
+	"POST /quan-tri/he-thong-ket-noi/{id}/thu-hoi":  {who: admins, path: fixed("/quan-tri/he-thong-ket-noi/mc-khong-co/thu-hoi")},
 	// Reorganisation plans: any admin reaches the pages; reorg.Service
 	// refuses a plan naming a unit they do not administer (TestReorgPages).
 	"GET /quan-tri/sap-xep":           {who: admins, path: fixed("/quan-tri/sap-xep")},

@@ -262,7 +262,8 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	adm, err := admin.New(admin.Config{Web: w, Auth: a.Auth, Accounts: auth.NewAccounts(a.Auth, a.Units), Catalog: a.Catalog, Units: a.Units, Calendar: cal, Now: cfg.Now,
+	accounts := auth.NewAccounts(a.Auth, a.Units)
+	adm, err := admin.New(admin.Config{Web: w, Auth: a.Auth, Accounts: accounts, Clients: accounts, Catalog: a.Catalog, Units: a.Units, Calendar: cal, Now: cfg.Now,
 		Audit: a.Audit, Partners: a.Dossiers, Reorg: a.Reorg})
 	if err != nil {
 		return nil, err
