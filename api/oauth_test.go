@@ -1,6 +1,9 @@
 package api
 
 import (
+	"encoding/json"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/motcua/motcua/auth"
@@ -32,6 +35,45 @@ func TestClientOps(t *testing.T) {
 	for _, p := range closed {
 		if got, ok := ClientOp(p); ok {
 			t.Errorf("%s is open to clients (%q)", p, got)
+		}
+	}
+}
+
+// The document says which operations a system account may call, and with
+// which scope, exactly as ClientOp decides: an operation a client reaches
+// with a scope lists {"oauth2": [scope]} beside the bearer token.
+func TestOpenAPIClientScopes(t *testing.T) {
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Security []map[string][]string `json:"security"`
+		} `json:"paths"`
+	}
+	b, err := openapiFS.ReadFile("openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, rt := range (&Server{}).Routes() {
+		method, path, _ := strings.Cut(rt.Pattern, " ")
+		o, ok := doc.Paths[path][strings.ToLower(method)]
+		if !ok {
+			continue // the route coverage test reports it
+		}
+		var got []string
+		for _, req := range o.Security {
+			if s, ok := req["oauth2"]; ok {
+				got = append(got, s...)
+			}
+		}
+		op, open := ClientOp(rt.Pattern)
+		var want []string
+		if open && op != "" {
+			want = []string{op}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: oauth2 scopes %v in the document, %v by ClientOp", rt.Pattern, got, want)
 		}
 	}
 }
