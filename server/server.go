@@ -312,6 +312,16 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 			return out, err
 		})
 
+	m.Gauge("motcua_webhook_deliveries", "Webhook deliveries in the outbox by status (pending, sending, sent, failed).",
+		[]string{"status"}, func(ctx context.Context) ([]metrics.Count, error) {
+			counts, err := a.Webhooks.Counts(ctx)
+			out := make([]metrics.Count, 0, len(counts))
+			for st, n := range counts {
+				out = append(out, metrics.Count{Labels: []string{st}, Value: n})
+			}
+			return out, err
+		})
+
 	mux := &routeList{ServeMux: http.NewServeMux()}
 	(&api.Server{Auth: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Ratings: a.Ratings, Reports: a.Reports, Forms: a.Forms, Postal: a.Postal, Payments: a.Payments, Calendar: cal, Log: cfg.Log, Trust: cfg.Trust,
 		Audit: a.Audit, Now: cfg.Now, Sohoa: a.Sohoa, Events: a.Webhooks}).Register(mux)

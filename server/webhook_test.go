@@ -400,3 +400,30 @@ func TestWebhookSubscribeRefusals(t *testing.T) {
 		t.Fatalf("deliveries %v", n)
 	}
 }
+
+// TestWebhookFeePaid: a fee paid at the gateway is an event of its
+// dossier (payment.paid), after the dossier's own, in the feed.
+func TestWebhookFeePaid(t *testing.T) {
+	t.Parallel()
+	e := newPayEnv(t, storetest.Open(t, "sqlite"))
+	code := e.receivedDossier("2.000884")
+	p := e.start(code)
+	e.payAtGateway(p.PaymentURL, true)
+	if e.payment(p.Ref).State != "paid" {
+		t.Fatalf("payment %+v", e.payment(p.Ref))
+	}
+	var page struct{ Events []webhook.Event }
+	e.must(e.call("gialam.tiepnhan", "GET", "/api/v1/events", nil, &page), 200)
+	var types []string
+	for _, ev := range page.Events {
+		if ev.Data.Dossier == code {
+			types = append(types, ev.Type)
+			if ev.Type == "payment.paid" && (ev.Data.Payment != p.Ref || ev.Data.Amount != 10000 || ev.Data.Unit != demo.GiaLamCode) {
+				t.Fatalf("payment event %+v", ev)
+			}
+		}
+	}
+	if strings.Join(types, " ") != "dossier.submitted dossier.received payment.paid" {
+		t.Fatalf("events %v", types)
+	}
+}
