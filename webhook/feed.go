@@ -103,9 +103,8 @@ func (s *Service) Subscriptions(ctx context.Context, a *auth.Actor) ([]Subscript
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows.Close()
 	for i := range out {
-		out[i].Unit = strconv.FormatInt(unitIDs[i], 10)
+		out[i].UnitID = unitIDs[i]
 	}
 	return out, nil
 }

@@ -221,10 +221,12 @@ func (s *Service) record(ctx context.Context, tx *store.Tx, typ string, at time.
 
 // Subscription is one integrator's subscription, without its secret.
 type Subscription struct {
-	ID        int64     `json:"id"`
-	URL       string    `json:"url"`
-	Types     []string  `json:"types"`
-	Unit      string    `json:"unit"`
+	ID    int64    `json:"id"`
+	URL   string   `json:"url"`
+	Types []string `json:"types"`
+	// Unit is the unit's code (set by Create); UnitID its id.
+	Unit      string    `json:"unit,omitempty"`
+	UnitID    int64     `json:"-"`
 	Active    bool      `json:"active"`
 	CreatedAt time.Time `json:"created_at"`
 	// Pending, Failed and Sent count its deliveries.
@@ -268,7 +270,7 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, in NewSubscription)
 	if err != nil {
 		return Subscription{}, "", err
 	}
-	return Subscription{ID: id, URL: in.URL, Types: in.Types, Unit: u.Code, Active: true, CreatedAt: now}, secret, nil
+	return Subscription{ID: id, URL: in.URL, Types: in.Types, Unit: u.Code, UnitID: u.ID, Active: true, CreatedAt: now}, secret, nil
 }
 
 // managed is the unit code names if a manages it.
