@@ -264,6 +264,14 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusCreated, f)
 }
 
+// uploadLegacy serves the deprecated POST /api/v1/dossiers/{code}/files/{id},
+// where the last segment names the component (as it did before the upload got
+// a path of its own, distinct from the download's template).
+func (s *Server) uploadLegacy(w http.ResponseWriter, r *http.Request) error {
+	r.SetPathValue("component", r.PathValue("id"))
+	return s.upload(w, r)
+}
+
 func (s *Server) download(w http.ResponseWriter, r *http.Request) error {
 	a, err := requireActor(r)
 	if err != nil {

@@ -37,7 +37,10 @@ func (s *Server) Routes() []Route {
 		{"GET /api/v1/partner-agencies", s.listPartnerAgencies},
 		{"POST /api/v1/partner-agencies", s.addPartnerAgency},
 		{"PUT /api/v1/partner-agencies/{id}", s.putPartnerAgency},
-		{"POST /api/v1/dossiers/{code}/files/{component}", s.upload},
+		{"POST /api/v1/dossiers/{code}/components/{component}/files", s.upload},
+		// The upload's first path, kept for clients generated from the first
+		// document: its template is the download's, so it is documented there.
+		{"POST /api/v1/dossiers/{code}/files/{id}", s.uploadLegacy},
 		{"GET /api/v1/dossiers/{code}/files/{id}", s.download},
 		{"POST /api/v1/dossiers/{code}/files/{id}/digitise", s.digitise},
 		{"GET /api/v1/dossiers/{code}/digitised", s.dossierPapers},

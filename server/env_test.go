@@ -273,7 +273,7 @@ var samplePDF = []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0
 
 func (e *env) upload(user, code, component, name string, data []byte) reply {
 	e.t.Helper()
-	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/dossiers/"+code+"/files/"+component+"?name="+url.QueryEscape(name), bytes.NewReader(data))
+	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/dossiers/"+code+"/components/"+component+"/files?name="+url.QueryEscape(name), bytes.NewReader(data))
 	req.Header.Set("Authorization", "Bearer "+e.token(user))
 	req.Header.Set("Content-Type", "application/octet-stream")
 	resp, err := http.DefaultClient.Do(req)

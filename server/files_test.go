@@ -46,7 +46,8 @@ func TestAttachments(t *testing.T) {
 			})
 		}
 
-		// Multipart, as a browser form sends it.
+		// Multipart, as a browser form sends it, through the upload's first
+		// (deprecated) path, which clients generated from it still call.
 		var buf bytes.Buffer
 		mw := multipart.NewWriter(&buf)
 		fw, _ := mw.CreateFormFile("file", `C:\Users\an\Giấy chứng nhận.pdf`)

@@ -46,7 +46,10 @@ var scopeRoutes = map[string]scopeRoute{
 		json: map[string]any{"province": demo.ProvinceCode, "name": ""}},
 	"PUT /api/v1/partner-agencies/{id}": {who: scoped, right: auth.ManageUnits, targets: province, path: fixed("/api/v1/partner-agencies/1"),
 		json: map[string]any{"province": demo.ProvinceCode, "name": ""}},
-	"POST /api/v1/dossiers/{code}/files/{component}": {who: scoped, right: auth.ReadDossier, only: desk, path: func(tg *scopeTarget) string {
+	"POST /api/v1/dossiers/{code}/components/{component}/files": {who: scoped, right: auth.ReadDossier, only: desk, path: func(tg *scopeTarget) string {
+		return "/api/v1/dossiers/" + tg.dossier + "/components/" + tg.component + "/files?name=x.pdf"
+	}},
+	"POST /api/v1/dossiers/{code}/files/{id}": {who: scoped, right: auth.ReadDossier, only: desk, path: func(tg *scopeTarget) string {
 		return "/api/v1/dossiers/" + tg.dossier + "/files/" + tg.component + "?name=x.pdf"
 	}},
 	"GET /api/v1/dossiers/{code}/files/{id}": {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string {
