@@ -51,6 +51,7 @@ type Admin struct {
 	partners Partners
 	audit    Audit
 	reorg    Reorg
+	webhooks Webhooks
 	now      func() time.Time
 	pages    map[string]*template.Template
 }
@@ -69,6 +70,8 @@ type Config struct {
 	Audit Audit
 	// Reorg checks, applies and reverts reorganisation plans.
 	Reorg Reorg
+	// Webhooks keeps the integrators' subscriptions (package webhook).
+	Webhooks Webhooks
 	// Now is the clock that picks the year shown by default (nil means
 	// time.Now).
 	Now func() time.Time
@@ -84,7 +87,7 @@ func New(cfg Config) (*Admin, error) {
 		return nil, err
 	}
 	return &Admin{web: cfg.Web, auth: cfg.Auth, accounts: cfg.Accounts, catalog: cfg.Catalog, units: cfg.Units,
-		calendar: cfg.Calendar, partners: cfg.Partners, audit: cfg.Audit, reorg: cfg.Reorg, now: cfg.Now, pages: pages}, nil
+		calendar: cfg.Calendar, partners: cfg.Partners, audit: cfg.Audit, reorg: cfg.Reorg, webhooks: cfg.Webhooks, now: cfg.Now, pages: pages}, nil
 }
 
 func (o *Admin) render(w http.ResponseWriter, code int, page string, data any) error {

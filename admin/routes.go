@@ -50,6 +50,10 @@ func (o *Admin) Register(mux web.Mux) {
 	mux.HandleFunc("POST /quan-tri/co-quan-phoi-hop", h(o.savePartner))
 	mux.HandleFunc("POST /quan-tri/co-quan-phoi-hop/{id}", h(o.savePartner))
 
+	mux.HandleFunc("GET /quan-tri/webhook", h(o.webhooksPage))
+	mux.HandleFunc("POST /quan-tri/webhook", h(o.addWebhook))
+	mux.HandleFunc("POST /quan-tri/webhook/{id}/gui-lai", h(o.replayWebhook))
+
 	// Supervisors', not admins': the log's search checks the role.
 	mux.HandleFunc("GET /quan-tri/nhat-ky", h(o.auditLog))
 

@@ -39,7 +39,9 @@ type Server struct {
 	Audit    Audit
 	// Sohoa digitises papers and keeps the citizens' data stores.
 	Sohoa Sohoa
-	Log   *slog.Logger
+	// Events is the events feed (package webhook).
+	Events Events
+	Log    *slog.Logger
 	// Trust is the trust list signatures are verified against (nil: none).
 	Trust *x509.CertPool
 	// Now is the clock of the open data's default period; nil is time.Now.

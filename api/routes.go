@@ -76,6 +76,7 @@ func (s *Server) Routes() []Route {
 		{"GET /api/v1/reports/processing", s.processing},
 		{"GET /api/v1/open/units/{unit}/stats", s.openUnitStats},
 		{"GET /api/v1/open/procedures", s.openProcedures},
+		{"GET /api/v1/events", s.listEvents},
 	}
 }
 

@@ -6,6 +6,7 @@ package schema
 
 import (
 	"context"
+	webhook "github.com/motcua/motcua/webhook/migrations"
 
 	audit "github.com/motcua/motcua/audit/migrations"
 	auth "github.com/motcua/motcua/auth/migrations"
@@ -47,6 +48,7 @@ func Modules() []store.Module {
 		esign.Module,
 		dvcqg.Module,
 		dancu.Module,
+		webhook.Module,
 	}
 }
 

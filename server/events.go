@@ -17,6 +17,7 @@ import (
 	"github.com/motcua/motcua/sohoa"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/unit"
+	"github.com/motcua/motcua/webhook"
 )
 
 // subscribeUnitMerged lets the owners of what a merged unit held move it
@@ -60,6 +61,13 @@ func subscribeDossierTransitioned(bus *event.Bus, n *notify.Service, log *audit.
 // dvcqg listener writes its outbox rows in the act's transaction.
 func subscribePortalSync(bus *event.Bus, svc *dvcqg.Service) {
 	svc.Subscribe(bus)
+}
+
+// subscribeWebhooks records every act on a dossier and every fee paid as
+// an event, with a delivery for each matching subscription, in the act's
+// transaction (package webhook; docs/webhooks.md).
+func subscribeWebhooks(bus *event.Bus, s *webhook.Service) {
+	s.Subscribe(bus)
 }
 
 // subscribeDigitisation gives each result its result code and puts it in

@@ -41,6 +41,7 @@ import (
 	"github.com/motcua/motcua/tally"
 	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/web"
+	"github.com/motcua/motcua/webhook"
 )
 
 // Config is everything the assembled server needs besides the database.
@@ -67,6 +68,8 @@ type Config struct {
 	Payment PaymentConfig
 	// DVCQG is the connection to the National Public Service Portal.
 	DVCQG DVCQGConfig
+	// Webhooks configures the integrators' subscriptions (package webhook).
+	Webhooks WebhooksConfig
 	// ESign signs results in the application (package esign).
 	ESign ESignConfig
 	// VNeID is the national SSO citizens may sign in with (server/vneid.go).
@@ -131,6 +134,10 @@ type App struct {
 	PortalClient *dvcqg.Client
 	PortalSync   *dvcqg.Worker
 	PortalPull   *dvcqg.Puller
+	// Webhooks keeps the integrators' subscriptions, the events and the
+	// deliveries' outbox; motcua serve runs WebhookSender (package webhook).
+	Webhooks      *webhook.Service
+	WebhookSender *webhook.Worker
 	// Sohoa digitises papers and results and keeps the citizens' data
 	// stores (Circular 01/2023/TT-VPCP).
 	Sohoa *sohoa.Service
@@ -207,6 +214,12 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	// subscribed earlier, dvcqg would report an approved result without
 	// them, and the record would not change again until the next act.
 	subscribePortalSync(a.Events, a.DVCQG)
+	// Last: the event is recorded once every other listener has accepted
+	// the act (an error in one rolls the event back with it).
+	guard := &webhook.Guard{Allow: cfg.Webhooks.AllowHosts}
+	a.Webhooks = webhook.New(db, webhook.Config{Now: cfg.Now, Units: a.Units, Guard: guard})
+	a.WebhookSender = webhook.NewWorker(db, webhook.WorkerConfig{Guard: guard, Log: cfg.Log})
+	subscribeWebhooks(a.Events, a.Webhooks)
 	if a.Postal, err = newPostal(db, a, cfg); err != nil {
 		return nil, err
 	}
@@ -263,7 +276,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	adm, err := admin.New(admin.Config{Web: w, Auth: a.Auth, Accounts: auth.NewAccounts(a.Auth, a.Units), Catalog: a.Catalog, Units: a.Units, Calendar: cal, Now: cfg.Now,
-		Audit: a.Audit, Partners: a.Dossiers, Reorg: a.Reorg})
+		Audit: a.Audit, Partners: a.Dossiers, Reorg: a.Reorg, Webhooks: a.Webhooks})
 	if err != nil {
 		return nil, err
 	}
@@ -299,9 +312,19 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 			return out, err
 		})
 
+	m.Gauge("motcua_webhook_deliveries", "Webhook deliveries in the outbox by status (pending, sending, sent, failed).",
+		[]string{"status"}, func(ctx context.Context) ([]metrics.Count, error) {
+			counts, err := a.Webhooks.Counts(ctx)
+			out := make([]metrics.Count, 0, len(counts))
+			for st, n := range counts {
+				out = append(out, metrics.Count{Labels: []string{st}, Value: n})
+			}
+			return out, err
+		})
+
 	mux := &routeList{ServeMux: http.NewServeMux()}
 	(&api.Server{Auth: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Ratings: a.Ratings, Reports: a.Reports, Forms: a.Forms, Postal: a.Postal, Payments: a.Payments, Calendar: cal, Log: cfg.Log, Trust: cfg.Trust,
-		Audit: a.Audit, Now: cfg.Now, Sohoa: a.Sohoa}).Register(mux)
+		Audit: a.Audit, Now: cfg.Now, Sohoa: a.Sohoa, Events: a.Webhooks}).Register(mux)
 	w.Register(mux)
 	w.RegisterLogin(mux, login)
 	w.RegisterAccount(mux, accountPages)

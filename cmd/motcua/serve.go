@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua/catalog"
@@ -33,6 +34,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	proxies := fs.String("trusted-proxies", "", "comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	loginMemory := fs.Int64("login-memory", 256, "MiB of memory password checks may hold at once (64 MiB each); beyond it logins queue, then get 503")
 	metricsAddr := fs.String("metrics-addr", "", "listen address for /metrics (Prometheus), apart from the public one, e.g. 127.0.0.1:9090")
+	webhookHosts := fs.String("webhook-allow-hosts", "", "comma-separated host names and IP prefixes (10.1.0.0/16) webhook subscriptions may name although private or loopback; any other private address is refused")
 	metricsToken := fs.String("metrics-token", "", "serve /metrics on the main address too, to requests with \"Authorization: Bearer TOKEN\"")
 	var nf notifyFlags
 	nf.register(fs)
@@ -86,6 +88,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	cfg := server.Config{DataDir: dbf.data, SecretKey: dbf.key, Log: log, Trust: trust, TrustedProxies: trusted, MetricsToken: *metricsToken}
 	cfg.Login.HashMemory = *loginMemory << 20
+	for _, h := range strings.Split(*webhookHosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			cfg.Webhooks.AllowHosts = append(cfg.Webhooks.AllowHosts, h)
+		}
+	}
 	if err := configureScanner(ctx, &cfg, *clamd, log); err != nil {
 		return err
 	}
@@ -205,6 +212,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		go func() { app.PortalPull.Run(workerCtx); close(pullDone) }()
 		defer func() { stopWorker(); <-pullDone }()
 	}
+	// The integrators' webhooks: each subscription's events of a dossier
+	// in order, retried for a day (package webhook).
+	hooksDone := make(chan struct{})
+	go func() { app.WebhookSender.Run(workerCtx); close(hooksDone) }()
+	defer func() { stopWorker(); <-hooksDone }()
 	// Files nothing refers to any more (deleted drafts') go once a day.
 	gcDone := make(chan struct{})
 	go func() { collectDaily(workerCtx, app.Dossiers, log); close(gcDone) }()
