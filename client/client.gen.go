@@ -2139,6 +2139,15 @@ type ReuseDigitisedPaperJSONBody struct {
 	Paper string `json:"paper"`
 }
 
+// ListEventsParams defines parameters for ListEvents.
+type ListEventsParams struct {
+	// After The next cursor of the previous page (an event number); absent: from the first event
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit Page size (default 100, at most 500)
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // ListOpenProceduresParams defines parameters for ListOpenProcedures.
 type ListOpenProceduresParams struct {
 	// Format json (default) or csv (UTF-8 with a byte order mark, header row = the JSON names). Anything else is 422 invalid_format (field format).
@@ -2884,6 +2893,11 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/v1/dossiers/{code}/shipment/refresh (the `RefreshDossierShipment` operationId).
 	RefreshDossierShipment(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListEvents The events of the caller's units (where they read dossiers or manage the unit), oldest first, after a cursor: the same stream the webhooks deliver (docs/webhooks.md)
+	//
+	// Corresponds with GET /api/v1/events (the `ListEvents` operationId).
+	ListEvents(ctx context.Context, params *ListEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetMe The authenticated account and its roles
 	//
@@ -3892,6 +3906,21 @@ func (c *Client) CreateDossierShipment(ctx context.Context, code string, body Cr
 // Corresponds with POST /api/v1/dossiers/{code}/shipment/refresh (the `RefreshDossierShipment` operationId).
 func (c *Client) RefreshDossierShipment(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRefreshDossierShipmentRequest(c.Server, code)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListEvents The events of the caller's units (where they read dossiers or manage the unit), oldest first, after a cursor: the same stream the webhooks deliver (docs/webhooks.md)
+//
+// Corresponds with GET /api/v1/events (the `ListEvents` operationId).
+func (c *Client) ListEvents(ctx context.Context, params *ListEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListEventsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6205,6 +6234,72 @@ func NewRefreshDossierShipmentRequest(server string, code string) (*http.Request
 	return req, nil
 }
 
+// NewListEventsRequest constructs an http.Request for the ListEvents method
+func NewListEventsRequest(server string, params *ListEventsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/events")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.After != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetMeRequest constructs an http.Request for the GetMe method
 func NewGetMeRequest(server string) (*http.Request, error) {
 	var err error
@@ -8180,6 +8275,13 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/v1/dossiers/{code}/shipment/refresh (the `RefreshDossierShipment` operationId).
 	RefreshDossierShipmentWithResponse(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*RefreshDossierShipmentResponse, error)
+
+	// ListEventsWithResponse The events of the caller's units (where they read dossiers or manage the unit), oldest first, after a cursor: the same stream the webhooks deliver (docs/webhooks.md)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/events (the `ListEvents` operationId).
+	ListEventsWithResponse(ctx context.Context, params *ListEventsParams, reqEditors ...RequestEditorFn) (*ListEventsResponse, error)
 
 	// GetMeWithResponse The authenticated account and its roles
 	//
@@ -10341,6 +10443,100 @@ func (r RefreshDossierShipmentResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RefreshDossierShipmentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListEventsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Events []struct {
+			Data struct {
+				Action        *string    `json:"action,omitempty"`
+				Amount        *int       `json:"amount,omitempty"`
+				Dossier       *string    `json:"dossier,omitempty"`
+				DueAt         *time.Time `json:"due_at,omitempty"`
+				Payment       *string    `json:"payment,omitempty"`
+				Procedure     *string    `json:"procedure,omitempty"`
+				ReceivingUnit *string    `json:"receiving_unit,omitempty"`
+				Status        *string    `json:"status,omitempty"`
+				Step          *int       `json:"step,omitempty"`
+				Unit          *string    `json:"unit,omitempty"`
+			} `json:"data"`
+
+			// Id Example: evt_42
+			Id        string    `json:"id"`
+			Timestamp time.Time `json:"timestamp"`
+
+			// Type Example: dossier.received
+			Type string `json:"type"`
+		} `json:"events"`
+		Next *string `json:"next,omitempty"`
+	}
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListEventsResponse) GetJSON200() *struct {
+	Events []struct {
+		Data struct {
+			Action        *string    `json:"action,omitempty"`
+			Amount        *int       `json:"amount,omitempty"`
+			Dossier       *string    `json:"dossier,omitempty"`
+			DueAt         *time.Time `json:"due_at,omitempty"`
+			Payment       *string    `json:"payment,omitempty"`
+			Procedure     *string    `json:"procedure,omitempty"`
+			ReceivingUnit *string    `json:"receiving_unit,omitempty"`
+			Status        *string    `json:"status,omitempty"`
+			Step          *int       `json:"step,omitempty"`
+			Unit          *string    `json:"unit,omitempty"`
+		} `json:"data"`
+
+		// Id Example: evt_42
+		Id        string    `json:"id"`
+		Timestamp time.Time `json:"timestamp"`
+
+		// Type Example: dossier.received
+		Type string `json:"type"`
+	} `json:"events"`
+	Next *string `json:"next,omitempty"`
+} {
+	return r.JSON200
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ListEventsResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ListEventsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListEventsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListEventsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListEventsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -12808,6 +13004,19 @@ func (c *ClientWithResponses) RefreshDossierShipmentWithResponse(ctx context.Con
 	return ParseRefreshDossierShipmentResponse(rsp)
 }
 
+// ListEventsWithResponse The events of the caller's units (where they read dossiers or manage the unit), oldest first, after a cursor: the same stream the webhooks deliver (docs/webhooks.md)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/events (the `ListEvents` operationId).
+func (c *ClientWithResponses) ListEventsWithResponse(ctx context.Context, params *ListEventsParams, reqEditors ...RequestEditorFn) (*ListEventsResponse, error) {
+	rsp, err := c.ListEvents(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListEventsResponse(rsp)
+}
+
 // GetMeWithResponse The authenticated account and its roles
 //
 // Returns a wrapper object for the known response body format(s).
@@ -14572,6 +14781,62 @@ func ParseRefreshDossierShipmentResponse(rsp *http.Response) (*RefreshDossierShi
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest Shipment
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListEventsResponse parses an HTTP response from a ListEventsWithResponse call
+func ParseListEventsResponse(rsp *http.Response) (*ListEventsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListEventsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Events []struct {
+				Data struct {
+					Action        *string    `json:"action,omitempty"`
+					Amount        *int       `json:"amount,omitempty"`
+					Dossier       *string    `json:"dossier,omitempty"`
+					DueAt         *time.Time `json:"due_at,omitempty"`
+					Payment       *string    `json:"payment,omitempty"`
+					Procedure     *string    `json:"procedure,omitempty"`
+					ReceivingUnit *string    `json:"receiving_unit,omitempty"`
+					Status        *string    `json:"status,omitempty"`
+					Step          *int       `json:"step,omitempty"`
+					Unit          *string    `json:"unit,omitempty"`
+				} `json:"data"`
+
+				// Id Example: evt_42
+				Id        string    `json:"id"`
+				Timestamp time.Time `json:"timestamp"`
+
+				// Type Example: dossier.received
+				Type string `json:"type"`
+			} `json:"events"`
+			Next *string `json:"next,omitempty"`
+		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
