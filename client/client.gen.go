@@ -885,6 +885,126 @@ func (e GetDossierResultPDFParamsDownload) Valid() bool {
 	}
 }
 
+// Defines values for IssueClientTokenFormdataBodyGrantType.
+const (
+	ClientCredentials IssueClientTokenFormdataBodyGrantType = "client_credentials"
+)
+
+// Valid indicates whether the value is a known member of the IssueClientTokenFormdataBodyGrantType enum.
+func (e IssueClientTokenFormdataBodyGrantType) Valid() bool {
+	switch e {
+	case ClientCredentials:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for IssueClientToken200JSONResponseBodyTokenType.
+const (
+	Bearer IssueClientToken200JSONResponseBodyTokenType = "Bearer"
+)
+
+// Valid indicates whether the value is a known member of the IssueClientToken200JSONResponseBodyTokenType enum.
+func (e IssueClientToken200JSONResponseBodyTokenType) Valid() bool {
+	switch e {
+	case Bearer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for IssueClientToken400JSONResponseBodyError.
+const (
+	IssueClientToken400JSONResponseBodyErrorInvalidClient        IssueClientToken400JSONResponseBodyError = "invalid_client"
+	IssueClientToken400JSONResponseBodyErrorInvalidRequest       IssueClientToken400JSONResponseBodyError = "invalid_request"
+	IssueClientToken400JSONResponseBodyErrorInvalidScope         IssueClientToken400JSONResponseBodyError = "invalid_scope"
+	IssueClientToken400JSONResponseBodyErrorRateLimited          IssueClientToken400JSONResponseBodyError = "rate_limited"
+	IssueClientToken400JSONResponseBodyErrorUnauthorizedClient   IssueClientToken400JSONResponseBodyError = "unauthorized_client"
+	IssueClientToken400JSONResponseBodyErrorUnsupportedGrantType IssueClientToken400JSONResponseBodyError = "unsupported_grant_type"
+)
+
+// Valid indicates whether the value is a known member of the IssueClientToken400JSONResponseBodyError enum.
+func (e IssueClientToken400JSONResponseBodyError) Valid() bool {
+	switch e {
+	case IssueClientToken400JSONResponseBodyErrorInvalidClient:
+		return true
+	case IssueClientToken400JSONResponseBodyErrorInvalidRequest:
+		return true
+	case IssueClientToken400JSONResponseBodyErrorInvalidScope:
+		return true
+	case IssueClientToken400JSONResponseBodyErrorRateLimited:
+		return true
+	case IssueClientToken400JSONResponseBodyErrorUnauthorizedClient:
+		return true
+	case IssueClientToken400JSONResponseBodyErrorUnsupportedGrantType:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for IssueClientToken401JSONResponseBodyError.
+const (
+	IssueClientToken401JSONResponseBodyErrorInvalidClient        IssueClientToken401JSONResponseBodyError = "invalid_client"
+	IssueClientToken401JSONResponseBodyErrorInvalidRequest       IssueClientToken401JSONResponseBodyError = "invalid_request"
+	IssueClientToken401JSONResponseBodyErrorInvalidScope         IssueClientToken401JSONResponseBodyError = "invalid_scope"
+	IssueClientToken401JSONResponseBodyErrorRateLimited          IssueClientToken401JSONResponseBodyError = "rate_limited"
+	IssueClientToken401JSONResponseBodyErrorUnauthorizedClient   IssueClientToken401JSONResponseBodyError = "unauthorized_client"
+	IssueClientToken401JSONResponseBodyErrorUnsupportedGrantType IssueClientToken401JSONResponseBodyError = "unsupported_grant_type"
+)
+
+// Valid indicates whether the value is a known member of the IssueClientToken401JSONResponseBodyError enum.
+func (e IssueClientToken401JSONResponseBodyError) Valid() bool {
+	switch e {
+	case IssueClientToken401JSONResponseBodyErrorInvalidClient:
+		return true
+	case IssueClientToken401JSONResponseBodyErrorInvalidRequest:
+		return true
+	case IssueClientToken401JSONResponseBodyErrorInvalidScope:
+		return true
+	case IssueClientToken401JSONResponseBodyErrorRateLimited:
+		return true
+	case IssueClientToken401JSONResponseBodyErrorUnauthorizedClient:
+		return true
+	case IssueClientToken401JSONResponseBodyErrorUnsupportedGrantType:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for IssueClientToken429JSONResponseBodyError.
+const (
+	IssueClientToken429JSONResponseBodyErrorInvalidClient        IssueClientToken429JSONResponseBodyError = "invalid_client"
+	IssueClientToken429JSONResponseBodyErrorInvalidRequest       IssueClientToken429JSONResponseBodyError = "invalid_request"
+	IssueClientToken429JSONResponseBodyErrorInvalidScope         IssueClientToken429JSONResponseBodyError = "invalid_scope"
+	IssueClientToken429JSONResponseBodyErrorRateLimited          IssueClientToken429JSONResponseBodyError = "rate_limited"
+	IssueClientToken429JSONResponseBodyErrorUnauthorizedClient   IssueClientToken429JSONResponseBodyError = "unauthorized_client"
+	IssueClientToken429JSONResponseBodyErrorUnsupportedGrantType IssueClientToken429JSONResponseBodyError = "unsupported_grant_type"
+)
+
+// Valid indicates whether the value is a known member of the IssueClientToken429JSONResponseBodyError enum.
+func (e IssueClientToken429JSONResponseBodyError) Valid() bool {
+	switch e {
+	case IssueClientToken429JSONResponseBodyErrorInvalidClient:
+		return true
+	case IssueClientToken429JSONResponseBodyErrorInvalidRequest:
+		return true
+	case IssueClientToken429JSONResponseBodyErrorInvalidScope:
+		return true
+	case IssueClientToken429JSONResponseBodyErrorRateLimited:
+		return true
+	case IssueClientToken429JSONResponseBodyErrorUnauthorizedClient:
+		return true
+	case IssueClientToken429JSONResponseBodyErrorUnsupportedGrantType:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListOpenProceduresParamsFormat.
 const (
 	ListOpenProceduresParamsFormatCsv  ListOpenProceduresParamsFormat = "csv"
@@ -2148,6 +2268,36 @@ type ListEventsParams struct {
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// IssueClientTokenFormdataBody defines parameters for IssueClientToken.
+type IssueClientTokenFormdataBody struct {
+	// ClientId When not sent by HTTP Basic
+	ClientId *string `form:"client_id,omitempty" json:"client_id,omitempty"`
+
+	// ClientSecret When not sent by HTTP Basic
+	ClientSecret *string                               `form:"client_secret,omitempty" json:"client_secret,omitempty"`
+	GrantType    IssueClientTokenFormdataBodyGrantType `form:"grant_type" json:"grant_type"`
+
+	// Scope Space-separated operation scopes, a subset of the client's; empty: all of them
+	//
+	// Example: dossiers:read events:read
+	Scope *string `form:"scope,omitempty" json:"scope,omitempty"`
+}
+
+// IssueClientTokenFormdataBodyGrantType defines parameters for IssueClientToken.
+type IssueClientTokenFormdataBodyGrantType string
+
+// IssueClientToken200JSONResponseBodyTokenType defines parameters for IssueClientToken.
+type IssueClientToken200JSONResponseBodyTokenType string
+
+// IssueClientToken400JSONResponseBodyError defines parameters for IssueClientToken.
+type IssueClientToken400JSONResponseBodyError string
+
+// IssueClientToken401JSONResponseBodyError defines parameters for IssueClientToken.
+type IssueClientToken401JSONResponseBodyError string
+
+// IssueClientToken429JSONResponseBodyError defines parameters for IssueClientToken.
+type IssueClientToken429JSONResponseBodyError string
+
 // ListOpenProceduresParams defines parameters for ListOpenProcedures.
 type ListOpenProceduresParams struct {
 	// Format json (default) or csv (UTF-8 with a byte order mark, header row = the JSON names). Anything else is 422 invalid_format (field format).
@@ -2421,6 +2571,9 @@ type ReuseDigitisedPaperJSONRequestBody ReuseDigitisedPaperJSONBody
 
 // CreateDossierShipmentJSONRequestBody defines body for CreateDossierShipment for application/json ContentType.
 type CreateDossierShipmentJSONRequestBody = ShipmentInput
+
+// IssueClientTokenFormdataRequestBody defines body for IssueClientToken for application/x-www-form-urlencoded ContentType.
+type IssueClientTokenFormdataRequestBody IssueClientTokenFormdataBody
 
 // AddPartnerAgencyJSONRequestBody defines body for AddPartnerAgency for application/json ContentType.
 type AddPartnerAgencyJSONRequestBody = PartnerAgency
@@ -2908,6 +3061,24 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /api/v1/me/data-store (the `GetMyDataStore` operationId).
 	GetMyDataStore(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// IssueClientTokenWithBody System accounts: exchange a client id and secret for a short-lived bearer token (OAuth 2.0 client credentials, RFC 6749 §4.4)
+	//
+	// The client authenticates by HTTP Basic (id and secret form-encoded, RFC 6749 §2.3.1) or by client_id and client_secret in the form, not both. The token lives 15 minutes and reaches only the routes of its scopes (dossiers:read, dossiers:write, payments:read, payments:write, events:read, reports:read), and there only the units where the client holds rights; elsewhere the API answers 403 forbidden. Errors have RFC 6749 §5.2's shape. See docs/api-clients.md.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v1/oauth/token (the `IssueClientToken` operationId).
+	IssueClientTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// IssueClientTokenWithFormdataBody System accounts: exchange a client id and secret for a short-lived bearer token (OAuth 2.0 client credentials, RFC 6749 §4.4)
+	//
+	// The client authenticates by HTTP Basic (id and secret form-encoded, RFC 6749 §2.3.1) or by client_id and client_secret in the form, not both. The token lives 15 minutes and reaches only the routes of its scopes (dossiers:read, dossiers:write, payments:read, payments:write, events:read, reports:read), and there only the units where the client holds rights; elsewhere the API answers 403 forbidden. Errors have RFC 6749 §5.2's shape. See docs/api-clients.md.
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type.
+	//
+	// Corresponds with POST /api/v1/oauth/token (the `IssueClientToken` operationId).
+	IssueClientTokenWithFormdataBody(ctx context.Context, body IssueClientTokenFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListOpenProcedures Open data: the procedure catalog in force, each procedure with its field, levels and online level (full, partial, none). Anonymous; cacheable (Cache-Control: public, max-age=300)
 	//
@@ -3951,6 +4122,44 @@ func (c *Client) GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*htt
 // Corresponds with GET /api/v1/me/data-store (the `GetMyDataStore` operationId).
 func (c *Client) GetMyDataStore(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetMyDataStoreRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// IssueClientTokenWithBody System accounts: exchange a client id and secret for a short-lived bearer token (OAuth 2.0 client credentials, RFC 6749 §4.4)
+//
+// The client authenticates by HTTP Basic (id and secret form-encoded, RFC 6749 §2.3.1) or by client_id and client_secret in the form, not both. The token lives 15 minutes and reaches only the routes of its scopes (dossiers:read, dossiers:write, payments:read, payments:write, events:read, reports:read), and there only the units where the client holds rights; elsewhere the API answers 403 forbidden. Errors have RFC 6749 §5.2's shape. See docs/api-clients.md.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v1/oauth/token (the `IssueClientToken` operationId).
+func (c *Client) IssueClientTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewIssueClientTokenRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// IssueClientTokenWithFormdataBody System accounts: exchange a client id and secret for a short-lived bearer token (OAuth 2.0 client credentials, RFC 6749 §4.4)
+//
+// The client authenticates by HTTP Basic (id and secret form-encoded, RFC 6749 §2.3.1) or by client_id and client_secret in the form, not both. The token lives 15 minutes and reaches only the routes of its scopes (dossiers:read, dossiers:write, payments:read, payments:write, events:read, reports:read), and there only the units where the client holds rights; elsewhere the API answers 403 forbidden. Errors have RFC 6749 §5.2's shape. See docs/api-clients.md.
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type.
+//
+// Corresponds with POST /api/v1/oauth/token (the `IssueClientToken` operationId).
+func (c *Client) IssueClientTokenWithFormdataBody(ctx context.Context, body IssueClientTokenFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewIssueClientTokenRequestWithFormdataBody(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6354,6 +6563,46 @@ func NewGetMyDataStoreRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewIssueClientTokenRequestWithFormdataBody calls the generic IssueClientToken builder with application/x-www-form-urlencoded body
+func NewIssueClientTokenRequestWithFormdataBody(server string, body IssueClientTokenFormdataRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	bodyStr, err := runtime.MarshalForm(body, nil)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = strings.NewReader(bodyStr.Encode())
+	return NewIssueClientTokenRequestWithBody(server, "application/x-www-form-urlencoded", bodyReader)
+}
+
+// NewIssueClientTokenRequestWithBody constructs an http.Request for the IssueClientToken method, with any body, and a specified content type
+func NewIssueClientTokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/oauth/token")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListOpenProceduresRequest constructs an http.Request for the ListOpenProcedures method
 func NewListOpenProceduresRequest(server string, params *ListOpenProceduresParams) (*http.Request, error) {
 	var err error
@@ -8296,6 +8545,24 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /api/v1/me/data-store (the `GetMyDataStore` operationId).
 	GetMyDataStoreWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMyDataStoreResponse, error)
+
+	// IssueClientTokenWithBodyWithResponse System accounts: exchange a client id and secret for a short-lived bearer token (OAuth 2.0 client credentials, RFC 6749 §4.4)
+	//
+	// The client authenticates by HTTP Basic (id and secret form-encoded, RFC 6749 §2.3.1) or by client_id and client_secret in the form, not both. The token lives 15 minutes and reaches only the routes of its scopes (dossiers:read, dossiers:write, payments:read, payments:write, events:read, reports:read), and there only the units where the client holds rights; elsewhere the API answers 403 forbidden. Errors have RFC 6749 §5.2's shape. See docs/api-clients.md.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/oauth/token (the `IssueClientToken` operationId).
+	IssueClientTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*IssueClientTokenResponse, error)
+
+	// IssueClientTokenWithFormdataBodyWithResponse System accounts: exchange a client id and secret for a short-lived bearer token (OAuth 2.0 client credentials, RFC 6749 §4.4)
+	//
+	// The client authenticates by HTTP Basic (id and secret form-encoded, RFC 6749 §2.3.1) or by client_id and client_secret in the form, not both. The token lives 15 minutes and reaches only the routes of its scopes (dossiers:read, dossiers:write, payments:read, payments:write, events:read, reports:read), and there only the units where the client holds rights; elsewhere the API answers 403 forbidden. Errors have RFC 6749 §5.2's shape. See docs/api-clients.md.
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/oauth/token (the `IssueClientToken` operationId).
+	IssueClientTokenWithFormdataBodyWithResponse(ctx context.Context, body IssueClientTokenFormdataRequestBody, reqEditors ...RequestEditorFn) (*IssueClientTokenResponse, error)
 
 	// ListOpenProceduresWithResponse Open data: the procedure catalog in force, each procedure with its field, levels and online level (full, partial, none). Anonymous; cacheable (Cache-Control: public, max-age=300)
 	//
@@ -10637,6 +10904,101 @@ func (r GetMyDataStoreResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetMyDataStoreResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// IssueClientTokenResponse429Headers the declared response headers of an HTTP 429 response for IssueClientToken
+type IssueClientTokenResponse429Headers struct {
+	RetryAfter *int
+}
+
+type IssueClientTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		AccessToken string `json:"access_token"`
+
+		// ExpiresIn Example: 900
+		ExpiresIn int                                          `json:"expires_in"`
+		Scope     string                                       `json:"scope"`
+		TokenType IssueClientToken200JSONResponseBodyTokenType `json:"token_type"`
+	}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *struct {
+		Error IssueClientToken400JSONResponseBodyError `json:"error"`
+	}
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *struct {
+		Error IssueClientToken401JSONResponseBodyError `json:"error"`
+	}
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *struct {
+		Error IssueClientToken429JSONResponseBodyError `json:"error"`
+	}
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *IssueClientTokenResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r IssueClientTokenResponse) GetJSON200() *struct {
+	AccessToken string `json:"access_token"`
+
+	// ExpiresIn Example: 900
+	ExpiresIn int                                          `json:"expires_in"`
+	Scope     string                                       `json:"scope"`
+	TokenType IssueClientToken200JSONResponseBodyTokenType `json:"token_type"`
+} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r IssueClientTokenResponse) GetJSON400() *struct {
+	Error IssueClientToken400JSONResponseBodyError `json:"error"`
+} {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r IssueClientTokenResponse) GetJSON401() *struct {
+	Error IssueClientToken401JSONResponseBodyError `json:"error"`
+} {
+	return r.JSON401
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r IssueClientTokenResponse) GetJSON429() *struct {
+	Error IssueClientToken429JSONResponseBodyError `json:"error"`
+} {
+	return r.JSON429
+}
+
+// GetBody returns the raw response body bytes
+func (r IssueClientTokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r IssueClientTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r IssueClientTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r IssueClientTokenResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -13043,6 +13405,36 @@ func (c *ClientWithResponses) GetMyDataStoreWithResponse(ctx context.Context, re
 	return ParseGetMyDataStoreResponse(rsp)
 }
 
+// IssueClientTokenWithBodyWithResponse System accounts: exchange a client id and secret for a short-lived bearer token (OAuth 2.0 client credentials, RFC 6749 §4.4)
+//
+// The client authenticates by HTTP Basic (id and secret form-encoded, RFC 6749 §2.3.1) or by client_id and client_secret in the form, not both. The token lives 15 minutes and reaches only the routes of its scopes (dossiers:read, dossiers:write, payments:read, payments:write, events:read, reports:read), and there only the units where the client holds rights; elsewhere the API answers 403 forbidden. Errors have RFC 6749 §5.2's shape. See docs/api-clients.md.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/oauth/token (the `IssueClientToken` operationId).
+func (c *ClientWithResponses) IssueClientTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*IssueClientTokenResponse, error) {
+	rsp, err := c.IssueClientTokenWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseIssueClientTokenResponse(rsp)
+}
+
+// IssueClientTokenWithFormdataBodyWithResponse System accounts: exchange a client id and secret for a short-lived bearer token (OAuth 2.0 client credentials, RFC 6749 §4.4)
+//
+// The client authenticates by HTTP Basic (id and secret form-encoded, RFC 6749 §2.3.1) or by client_id and client_secret in the form, not both. The token lives 15 minutes and reaches only the routes of its scopes (dossiers:read, dossiers:write, payments:read, payments:write, events:read, reports:read), and there only the units where the client holds rights; elsewhere the API answers 403 forbidden. Errors have RFC 6749 §5.2's shape. See docs/api-clients.md.
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/oauth/token (the `IssueClientToken` operationId).
+func (c *ClientWithResponses) IssueClientTokenWithFormdataBodyWithResponse(ctx context.Context, body IssueClientTokenFormdataRequestBody, reqEditors ...RequestEditorFn) (*IssueClientTokenResponse, error) {
+	rsp, err := c.IssueClientTokenWithFormdataBody(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseIssueClientTokenResponse(rsp)
+}
+
 // ListOpenProceduresWithResponse Open data: the procedure catalog in force, each procedure with its field, levels and online level (full, partial, none). Anonymous; cacheable (Cache-Control: public, max-age=300)
 //
 // Returns a wrapper object for the known response body format(s).
@@ -14917,6 +15309,79 @@ func ParseGetMyDataStoreResponse(rsp *http.Response) (*GetMyDataStoreResponse, e
 		}
 		response.JSON4XX = &dest
 
+	}
+
+	return response, nil
+}
+
+// ParseIssueClientTokenResponse parses an HTTP response from a IssueClientTokenWithResponse call
+func ParseIssueClientTokenResponse(rsp *http.Response) (*IssueClientTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &IssueClientTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			AccessToken string `json:"access_token"`
+
+			// ExpiresIn Example: 900
+			ExpiresIn int                                          `json:"expires_in"`
+			Scope     string                                       `json:"scope"`
+			TokenType IssueClientToken200JSONResponseBodyTokenType `json:"token_type"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest struct {
+			Error IssueClientToken400JSONResponseBodyError `json:"error"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest struct {
+			Error IssueClientToken401JSONResponseBodyError `json:"error"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest struct {
+			Error IssueClientToken429JSONResponseBodyError `json:"error"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers IssueClientTokenResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil
