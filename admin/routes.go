@@ -58,6 +58,7 @@ func (o *Admin) Register(mux web.Mux) {
 	mux.HandleFunc("GET /quan-tri/webhook", h(o.webhooksPage))
 	mux.HandleFunc("POST /quan-tri/webhook", h(o.addWebhook))
 	mux.HandleFunc("POST /quan-tri/webhook/{id}/gui-lai", h(o.replayWebhook))
+	mux.HandleFunc("POST /quan-tri/webhook/{id}/ngung", h(o.stopWebhook))
 
 	// Supervisors', not admins': the log's search checks the role.
 	mux.HandleFunc("GET /quan-tri/nhat-ky", h(o.auditLog))

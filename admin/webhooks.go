@@ -22,6 +22,7 @@ type Webhooks interface {
 	Create(ctx context.Context, a *auth.Actor, in webhook.NewSubscription) (webhook.Subscription, string, error)
 	Deliveries(ctx context.Context, a *auth.Actor, sub int64, limit int) ([]webhook.Delivery, error)
 	Replay(ctx context.Context, a *auth.Actor, sub, event int64) error
+	Stop(ctx context.Context, a *auth.Actor, sub int64) error
 }
 
 type webhooksPage struct {
@@ -103,4 +104,20 @@ func (o *Admin) replayWebhook(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return seeOther(w, r, "/quan-tri/webhook?ok=webhook_replayed&sub="+strconv.FormatInt(sub, 10))
+}
+
+// stopWebhook ends a subscription.
+func (o *Admin) stopWebhook(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireAdmin(r)
+	if err != nil {
+		return err
+	}
+	sub, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return problem.NotFound("unknown_subscription")
+	}
+	if err := o.webhooks.Stop(r.Context(), a, sub); err != nil {
+		return err
+	}
+	return seeOther(w, r, "/quan-tri/webhook?ok=webhook_stopped")
 }

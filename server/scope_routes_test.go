@@ -261,6 +261,7 @@ var scopeRoutes = map[string]scopeRoute{
 	"POST /quan-tri/webhook": {who: scoped, right: auth.ManageUnits, path: fixed("/quan-tri/webhook"), formAt: func(tg *scopeTarget) url.Values {
 		return url.Values{"unit": {tg.unit}, "url": {"nope"}, "type": {"dossier.received"}}
 	}},
+	"POST /quan-tri/webhook/{id}/ngung":                   {skip: "acts on one subscription, which the matrix has none of: TestWebhooks has another commune's admin refused (404) and the owner's admin stop it"},
 	"POST /quan-tri/webhook/{id}/gui-lai":                 {who: admins, path: fixed("/quan-tri/webhook/1/gui-lai"), form: url.Values{"event": {""}}},
 	"GET /quan-tri/nhat-ky":                               {who: supervisors, path: fixed("/quan-tri/nhat-ky")},
 	"GET /quan-tri/cong-dan":                              {who: citizenAdmins, path: fixed("/quan-tri/cong-dan")},

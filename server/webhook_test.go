@@ -364,6 +364,28 @@ func TestWebhooks(t *testing.T) {
 			t.Fatalf("last error %q", lastErr)
 		}
 		e.deliver(e.hookWorker("w2", "127.0.0.1"), 10*time.Second)
+
+		// Stopping: only the unit's admins may; then nothing more is queued
+		// for it and it cannot be replayed.
+		path := fmt.Sprintf("/quan-tri/webhook/%d/ngung", sub)
+		if status, _ := c2.post(path, nil); status != 404 {
+			t.Fatalf("another commune's admin stops the subscription: %d", status)
+		}
+		b.get("/quan-tri/webhook")
+		if status, body := b.post(path, nil); status != 200 || !strings.Contains(body, "Đã ngừng") {
+			t.Fatalf("stop: %d", status)
+		}
+		var queued int
+		db.QueryRowContext(ctx, `SELECT COUNT(*) FROM webhook_deliveries WHERE subscription_id = ?`, sub).Scan(&queued)
+		e.submit(pr.Code, demo.GiaLamCode)
+		var later int
+		db.QueryRowContext(ctx, `SELECT COUNT(*) FROM webhook_deliveries WHERE subscription_id = ?`, sub).Scan(&later)
+		if later != queued {
+			t.Fatalf("a stopped subscription got %d new deliveries", later-queued)
+		}
+		if status, _ := b.post(fmt.Sprintf("/quan-tri/webhook/%d/gui-lai", sub), url.Values{"event": {first.ID}}); status != 409 {
+			t.Fatalf("replay on a stopped subscription: %d", status)
+		}
 	})
 }
 

@@ -158,6 +158,13 @@ func (s *Service) Replay(ctx context.Context, a *auth.Actor, sub, eventID int64)
 	if err != nil {
 		return err
 	}
+	var active int
+	if err := s.db.QueryRowContext(ctx, `SELECT active FROM webhook_subscriptions WHERE id = ?`, sub).Scan(&active); err != nil {
+		return err
+	}
+	if active != 1 {
+		return problem.Conflict("subscription_stopped")
+	}
 	now := s.cfg.Now().UnixMilli()
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, created_at = ?,
@@ -194,6 +201,23 @@ func (s *Service) Replay(ctx context.Context, a *auth.Actor, sub, eventID int64)
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (subscription_id, event_id, dossier_code, status, next_attempt_at, created_at)
 			VALUES (?, ?, ?, 'pending', ?, ?)`, sub, eventID, code, now, now)
+		return err
+	})
+}
+
+// Stop ends subscription sub: no event is queued for it any more, and
+// its deliveries not yet sent are marked failed (kept for the record).
+// A system that wants the events again subscribes anew, with a new secret.
+func (s *Service) Stop(ctx context.Context, a *auth.Actor, sub int64) error {
+	if _, err := s.subscription(ctx, a, sub); err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE webhook_subscriptions SET active = 0 WHERE id = ?`, sub); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = 'failed', last_error = 'subscription stopped', locked_by = '', locked_until = 0
+			WHERE subscription_id = ? AND status IN ('pending', 'sending')`, sub)
 		return err
 	})
 }
