@@ -333,10 +333,25 @@ func (s *Service) clientRights(ctx context.Context, q store.Querier, id int64) (
 	return out, nil
 }
 
-// clientLimits keeps one token bucket per client, sized by its rate.
+// clientLimits keeps one token bucket per client, sized by its rate (so
+// the map grows only with real clients), and one bounded limiter for
+// failed token requests by client id, whatever id is tried.
 type clientLimits struct {
-	mu sync.Mutex
-	by map[string]*throttle.Limiter
+	mu    sync.Mutex
+	by    map[string]*throttle.Limiter
+	fails *throttle.Limiter
+}
+
+// allowFailure slows a client id's failed token requests (10 a minute),
+// which also bounds the audit rows they write.
+func (s *Service) allowFailure(clientID string) (bool, time.Duration) {
+	s.limits.mu.Lock()
+	if s.limits.fails == nil {
+		s.limits.fails = throttle.New(throttle.Config{Burst: 10, Per: 6 * time.Second, Now: s.cfg.Now})
+	}
+	l := s.limits.fails
+	s.limits.mu.Unlock()
+	return l.Allow(clientID)
 }
 
 func (s *Service) allowClient(clientID string, perMinute int) (bool, time.Duration) {

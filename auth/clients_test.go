@@ -164,5 +164,12 @@ func TestClientRateLimit(t *testing.T) {
 		w.now = w.now.Add(13 * time.Second)
 		_, err = w.svc.Authenticate(ctx, tok)
 		is(t, "after a while", err, nil)
+		// Wrong secrets are slowed per client id (and so are their audit rows).
+		for i := 0; i < 10; i++ {
+			_, _, _, err = w.svc.ClientToken(ctx, other, "sai", "")
+			is(t, "a wrong secret", err, problem.ErrUnauthorized)
+		}
+		_, _, _, err = w.svc.ClientToken(ctx, other, "sai", "")
+		is(t, "the eleventh wrong secret", err, problem.ErrTooMany)
 	})
 }

@@ -29,7 +29,7 @@ func (s *Service) ClientToken(ctx context.Context, clientID, secret, scope strin
 		WHERE c.client_id = ? AND x.secret_hash = ? AND c.revoked_at IS NULL AND (x.expires_at IS NULL OR x.expires_at > ?)`,
 		clientID, tokenHash(secret), now.UnixMilli()).Scan(&id, &uid, &scopes, &rate)
 	if errors.Is(err, sql.ErrNoRows) {
-		if ok, wait := s.allowClient("fail/"+clientID, 10); !ok {
+		if ok, wait := s.allowFailure(clientID); !ok {
 			return "", time.Time{}, nil, problem.WithRetry(problem.New(problem.ErrTooMany, "client_rate_limited"), wait)
 		}
 		if perr := s.db.InTx(ctx, func(tx *store.Tx) error {
