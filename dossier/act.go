@@ -350,6 +350,8 @@ func roleLabel(a *auth.Actor, channel string) string {
 	switch {
 	case a.IsCitizen():
 		return ApplicantRole
+	case a.Client != nil:
+		return SystemRole // a system account's submission (docs/api-clients.md)
 	case channel == "online":
 		return auth.Community // filed online by an officer: on a citizen's behalf
 	case channel == ChannelNationalPortal:

@@ -116,6 +116,16 @@ func (s *Service) submit(ctx context.Context, a *auth.Actor, in SubmitInput, por
 		if p.Online == "none" {
 			return nil, false, problem.Invalid("procedure", "not_online")
 		}
+	} else if a.Client != nil {
+		// A system account (docs/api-clients.md) files online, on an
+		// applicant's behalf, where it holds dossier.file.
+		if !a.Can(auth.FileDossier, []int64{u.ID}) {
+			return nil, false, problem.Forbidden("counter_filing", u.Name)
+		}
+		if in.Channel != "" && in.Channel != "online" {
+			return nil, false, problem.Invalid("channel", "invalid_channel")
+		}
+		in.Channel = "online"
 	} else if a.Has(auth.Community, u.ID) && !a.Has(auth.Reception, u.ID) {
 		// A community digital team member files online, on the citizen's behalf.
 		if in.Channel != "" && in.Channel != "online" {

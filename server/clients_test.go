@@ -163,3 +163,38 @@ func TestSystemAccountAPI(t *testing.T) {
 		e.must(e.call(slow, "GET", "/api/v1/dossiers/"+here.Code, nil, nil), 200)
 	})
 }
+
+// A system account holding dossier.file at a commune submits a dossier
+// there (online, on the applicant's behalf) and reads it back; it may not
+// file at another unit, nor without dossiers:write.
+func TestSystemAccountFiles(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		u, err := e.app.Units.ByCode(ctx, demo.GiaLamCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		add := func(ops ...string) string {
+			id, secret, err := e.app.Auth.AddClientAsOperator(ctx, auth.NewClient{Name: "Ứng dụng công dân", Ops: ops,
+				Rights: []auth.ClientRight{{UnitID: u.ID, Right: auth.FileDossier}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.tokens[id] = clientToken(t, e, id, secret)
+			return id
+		}
+		filer, reader := add(auth.OpDossiersRead, auth.OpDossiersWrite), add(auth.OpDossiersRead)
+		p := e.procedure("1.013978")
+		var d dossierView
+		e.must(e.call(filer, "POST", "/api/v1/dossiers", submission(p, demo.GiaLamCode), &d), 201)
+		e.must(e.call(filer, "GET", "/api/v1/dossiers/"+d.Code, nil, nil), 200)
+		if r := e.call(reader, "POST", "/api/v1/dossiers", submission(p, demo.GiaLamCode), nil); r.status != 403 {
+			t.Fatalf("filed without dossiers:write: %d %s", r.status, r.body)
+		}
+		q := e.procedure("1.012786")
+		if r := e.call(filer, "POST", "/api/v1/dossiers", submission(q, demo.DistrictCode), nil); r.status != 403 {
+			t.Fatalf("filed at the district: %d %s", r.status, r.body)
+		}
+	})
+}
