@@ -148,20 +148,33 @@ func (s *Server) listDossiers(w http.ResponseWriter, r *http.Request) error {
 			return problem.Invalid("overdue", "invalid_overdue")
 		}
 	}
-	for name, dst := range map[string]*int{"limit": &f.Limit, "offset": &f.Offset} {
-		if v := q.Get(name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				return problem.Invalid(name, "invalid_"+name, name)
-			}
-			*dst = n
+	limit, err := pageLimit(q)
+	if err != nil {
+		return err
+	}
+	if v := q.Get("offset"); v != "" {
+		if f.Offset, err = strconv.Atoi(v); err != nil || f.Offset < 0 {
+			return problem.Invalid("offset", "invalid_offset", "offset")
 		}
 	}
+	if v := q.Get("cursor"); v != "" {
+		if f.After, err = dossier.ParseCursor(v); err != nil {
+			return err
+		}
+	}
+	// One more than the page tells whether a next page exists, so the last
+	// page carries no next.
+	f.Limit = limit + 1
 	ds, err := s.Dossiers.List(r.Context(), a, f)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"dossiers": ds})
+	out := map[string]any{"dossiers": ds}
+	if len(ds) > limit {
+		ds = ds[:limit]
+		out["dossiers"], out["next"] = ds, dossier.Cursor(ds[limit-1])
+	}
+	return writeJSON(w, http.StatusOK, out)
 }
 
 // oneOf accepts "" (no filter) or one of the allowed values of a filter.

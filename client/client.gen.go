@@ -2076,6 +2076,12 @@ type VerifyResult struct {
 	Valid bool `json:"valid"`
 }
 
+// Cursor defines model for Cursor.
+type Cursor = string
+
+// Limit defines model for Limit.
+type Limit = int
+
 // ListAuditLogParams defines parameters for ListAuditLog.
 type ListAuditLogParams struct {
 	// From First day, YYYY-MM-DD
@@ -2153,9 +2159,16 @@ type ListDossiersParams struct {
 	Mine *bool `form:"mine,omitempty" json:"mine,omitempty"`
 
 	// Q Code, applicant name, ID number or phone, accent-insensitive
-	Q      *string `form:"q,omitempty" json:"q,omitempty"`
-	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
-	Offset *int    `form:"offset,omitempty" json:"offset,omitempty"`
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Limit Page size: absent or 0 is 50, larger than 200 is cut to 200; not a non-negative integer is 422 invalid_limit (docs/api.md, Listings)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Older paging by position; prefer cursor, which neither repeats nor skips a dossier filed meanwhile
+	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Cursor The next value of the previous page, unchanged (opaque); absent: the first page. Anything else is 422 invalid_page_cursor
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // ListDossiersParamsChannel defines parameters for ListDossiers.
@@ -5391,6 +5404,18 @@ func NewListDossiersRequest(server string, params *ListDossiersParams) (*http.Re
 		if params.Offset != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9532,6 +9557,9 @@ type ListDossiersResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
 		Dossiers *[]Dossier `json:"dossiers,omitempty"`
+
+		// Next Cursor of the next page; absent on the last page
+		Next *string `json:"next,omitempty"`
 	}
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *Error
@@ -9540,6 +9568,9 @@ type ListDossiersResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListDossiersResponse) GetJSON200() *struct {
 	Dossiers *[]Dossier `json:"dossiers,omitempty"`
+
+	// Next Cursor of the next page; absent on the last page
+	Next *string `json:"next,omitempty"`
 } {
 	return r.JSON200
 }
@@ -14384,6 +14415,9 @@ func ParseListDossiersResponse(rsp *http.Response) (*ListDossiersResponse, error
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
 			Dossiers *[]Dossier `json:"dossiers,omitempty"`
+
+			// Next Cursor of the next page; absent on the last page
+			Next *string `json:"next,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err

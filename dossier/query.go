@@ -113,6 +113,8 @@ type Filter struct {
 	Query     string
 	Limit     int
 	Offset    int
+	// After resumes after a page's last dossier (keyset; see ListKey).
+	After *ListKey
 }
 
 // List returns the dossiers a may see that match f, most urgent first.
@@ -168,12 +170,19 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 		where = append(where, "d.search LIKE ?")
 		args = append(args, "%"+strings.NewReplacer("%", "", "_", "").Replace(t)+"%")
 	}
-	if f.Limit <= 0 || f.Limit > 200 {
+	if f.After != nil {
+		w, wargs := f.After.where()
+		where = append(where, w)
+		args = append(args, wargs...)
+	}
+	// The API caps its pages at 200 and asks one more to know whether a
+	// next page exists; internal callers page by 200.
+	if f.Limit <= 0 || f.Limit > 201 {
 		f.Limit = 50
 	}
 	args = append(args, f.Limit, max(f.Offset, 0))
 	rows, err := s.db.QueryContext(ctx, selectDossier+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY CASE WHEN d.due_at IS NULL THEN 1 ELSE 0 END, d.due_at, d.id LIMIT ? OFFSET ?`, args...)
+		` ORDER BY CASE WHEN d.due_at IS NULL THEN 1 ELSE 0 END, d.due_at, d.code LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, err
 	}
