@@ -28,7 +28,13 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) error {
 			return problem.Invalid("limit", "invalid_limit", "limit")
 		}
 	}
-	p, err := s.Events.Feed(r.Context(), a, r.URL.Query().Get("after"), limit)
+	// cursor is the listing convention's name (docs/api.md, Listings);
+	// after, the feed's first, keeps working.
+	after := r.URL.Query().Get("after")
+	if after == "" {
+		after = r.URL.Query().Get("cursor")
+	}
+	p, err := s.Events.Feed(r.Context(), a, after, limit)
 	if err != nil {
 		return err
 	}

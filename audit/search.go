@@ -2,6 +2,8 @@ package audit
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -25,6 +27,9 @@ type Query struct {
 	// Offset and Limit page the result, newest first; Limit defaults to
 	// 50 and is at most 200.
 	Offset, Limit int
+	// Before resumes the newest-first list below an entry id: the keyset
+	// cursor of the API's listing convention (docs/api.md, Listings).
+	Before int64
 }
 
 // Page is one page of a search.
@@ -34,6 +39,8 @@ type Page struct {
 	Total  int `json:"total"`
 	Offset int `json:"offset"`
 	Limit  int `json:"limit"`
+	// Next is the cursor of the following page, absent on the last one.
+	Next string `json:"next,omitempty"`
 	// Units names the units of the entries (code and name by id).
 	Units map[int64]unit.Label `json:"-"`
 }
@@ -41,7 +48,7 @@ type Page struct {
 var actionRE = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,63}$`)
 
 // ParseQuery reads a Query from the parameters from, to, action,
-// actor_id, actor, offset and limit (of the API and of the page); a value
+// actor_id, actor, offset, limit and cursor (of the API and of the page); a value
 // that cannot be understood is an error, never ignored.
 func ParseQuery(v url.Values) (Query, error) {
 	q := Query{From: v.Get("from"), To: v.Get("to"), Action: strings.TrimSpace(v.Get("action")), Actor: strings.TrimSpace(v.Get("actor"))}
@@ -75,7 +82,38 @@ func ParseQuery(v url.Values) (Query, error) {
 			*dst = n
 		}
 	}
+	if s := v.Get("cursor"); s != "" {
+		id, err := parseCursor(s)
+		if err != nil {
+			return q, err
+		}
+		q.Before = id
+	}
 	return q, nil
+}
+
+// cursor is the opaque next cursor after entry id: base64url of {"before":id}.
+func cursor(id int64) string {
+	b, _ := json.Marshal(struct {
+		Before int64 `json:"before"`
+	}{id}) // an int always marshals
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// parseCursor reads what cursor made; anything else is 422
+// invalid_page_cursor, never a silent first page.
+func parseCursor(s string) (int64, error) {
+	var k struct {
+		Before int64 `json:"before"`
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		err = json.Unmarshal(b, &k)
+	}
+	if err != nil || k.Before <= 0 {
+		return 0, problem.Invalid("cursor", "invalid_page_cursor")
+	}
+	return k.Before, nil
 }
 
 // Search returns the entries q selects that a may see: those at the units
@@ -118,10 +156,16 @@ func (l *Log) Search(ctx context.Context, a *auth.Actor, q Query) (*Page, error)
 	}
 	where := " WHERE " + strings.Join(conds, " AND ")
 	p := &Page{Offset: q.Offset, Limit: q.Limit, Entries: []Entry{}}
+	// Total counts the whole selection, whatever page the cursor is at.
 	if err := l.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_entries`+where, args...).Scan(&p.Total); err != nil {
 		return nil, err
 	}
-	rows, err := l.db.QueryContext(ctx, selectEntry+where+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, q.Limit, q.Offset)...)
+	if q.Before > 0 {
+		where += " AND id < ?"
+		args = append(args, q.Before)
+	}
+	// One more row than the page tells whether a next page exists.
+	rows, err := l.db.QueryContext(ctx, selectEntry+where+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, q.Limit+1, q.Offset)...)
 	if err != nil {
 		return nil, err
 	}
@@ -137,6 +181,10 @@ func (l *Log) Search(ctx context.Context, a *auth.Actor, q Query) (*Page, error)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	if len(p.Entries) > q.Limit {
+		p.Entries, ids = p.Entries[:q.Limit], ids[:q.Limit]
+		p.Next = cursor(p.Entries[q.Limit-1].ID)
 	}
 	if p.Units, err = unit.Labels(ctx, l.db, ids...); err != nil {
 		return nil, err

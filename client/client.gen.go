@@ -2104,6 +2104,9 @@ type ListAuditLogParams struct {
 
 	// Limit Page size (default 50)
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The next value of the previous page, unchanged (opaque); absent: the first page. Anything else is 422 invalid_page_cursor
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // ChangePasswordJSONBody defines parameters for ChangePassword.
@@ -2276,6 +2279,9 @@ type ReuseDigitisedPaperJSONBody struct {
 type ListEventsParams struct {
 	// After The next cursor of the previous page (an event number); absent: from the first event
 	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Cursor The listing convention's name for after (docs/api.md, Listings); used when after is absent
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 
 	// Limit Page size (default 100, at most 500)
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
@@ -4820,6 +4826,18 @@ func NewListAuditLogRequest(server string, params *ListAuditLogParams) (*http.Re
 
 		}
 
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -6499,6 +6517,18 @@ func NewListEventsRequest(server string, params *ListEventsParams) (*http.Reques
 		if params.After != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8847,9 +8877,12 @@ type ListAuditLogResponse struct {
 			To           *string    `json:"to,omitempty"`
 			UnitId       *int       `json:"unit_id,omitempty"`
 		} `json:"entries,omitempty"`
-		Limit  *int `json:"limit,omitempty"`
-		Offset *int `json:"offset,omitempty"`
-		Total  *int `json:"total,omitempty"`
+		Limit *int `json:"limit,omitempty"`
+
+		// Next Cursor of the next page; absent on the last page
+		Next   *string `json:"next,omitempty"`
+		Offset *int    `json:"offset,omitempty"`
+		Total  *int    `json:"total,omitempty"`
 	}
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *Error
@@ -8878,9 +8911,12 @@ func (r ListAuditLogResponse) GetJSON200() *struct {
 		To           *string    `json:"to,omitempty"`
 		UnitId       *int       `json:"unit_id,omitempty"`
 	} `json:"entries,omitempty"`
-	Limit  *int `json:"limit,omitempty"`
-	Offset *int `json:"offset,omitempty"`
-	Total  *int `json:"total,omitempty"`
+	Limit *int `json:"limit,omitempty"`
+
+	// Next Cursor of the next page; absent on the last page
+	Next   *string `json:"next,omitempty"`
+	Offset *int    `json:"offset,omitempty"`
+	Total  *int    `json:"total,omitempty"`
 } {
 	return r.JSON200
 }
@@ -13932,9 +13968,12 @@ func ParseListAuditLogResponse(rsp *http.Response) (*ListAuditLogResponse, error
 				To           *string    `json:"to,omitempty"`
 				UnitId       *int       `json:"unit_id,omitempty"`
 			} `json:"entries,omitempty"`
-			Limit  *int `json:"limit,omitempty"`
-			Offset *int `json:"offset,omitempty"`
-			Total  *int `json:"total,omitempty"`
+			Limit *int `json:"limit,omitempty"`
+
+			// Next Cursor of the next page; absent on the last page
+			Next   *string `json:"next,omitempty"`
+			Offset *int    `json:"offset,omitempty"`
+			Total  *int    `json:"total,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/motcua/motcua/audit"
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/store"
@@ -122,5 +123,128 @@ func TestListPages(t *testing.T) {
 		}
 		// Above the maximum is cut to it, as before (not refused).
 		e.must(e.call("gialam.tiepnhan", "GET", "/api/v1/dossiers?limit=1000", nil, nil), 200)
+	})
+}
+
+// TestListPagesAudit: the audit log pages by the same convention, newest
+// first: a cursor walk with limit 1 and 2 gives exactly the entries of one
+// large page, each once, in order, within the supervisor's scope; the
+// last page has no next, total stays the whole selection, a bad cursor is
+// 422 invalid_page_cursor.
+func TestListPagesAudit(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		for range 3 {
+			d := e.submit(certify, demo.GiaLamCode)
+			e.mustAct("gialam.tiepnhan", d.Code, "receive", nil)
+			e.get("gialam.chuyenvien", d.Code) // an officer's read: on record
+		}
+		var all audit.Page
+		e.must(e.call("huyen.giamsat", "GET", "/api/v1/audit?limit=200", nil, &all), 200)
+		if all.Next != "" || len(all.Entries) < 9 {
+			t.Fatalf("one large page: %d entries, next %q", len(all.Entries), all.Next)
+		}
+		var want []int64
+		for _, en := range all.Entries {
+			want = append(want, en.ID)
+		}
+		for _, limit := range []int{1, 2} {
+			var got []int64
+			cursor := ""
+			for pages := 0; ; pages++ {
+				if pages > 100 {
+					t.Fatal("paging does not end")
+				}
+				var p audit.Page
+				e.must(e.call("huyen.giamsat", "GET", fmt.Sprintf("/api/v1/audit?limit=%d&cursor=%s", limit, cursor), nil, &p), 200)
+				if p.Total != all.Total || len(p.Entries) > limit {
+					t.Fatalf("page of %d, total %d (want at most %d, total %d)", len(p.Entries), p.Total, limit, all.Total)
+				}
+				for _, en := range p.Entries {
+					got = append(got, en.ID)
+				}
+				if p.Next == "" {
+					break
+				}
+				cursor = url.QueryEscape(p.Next)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("limit %d: paged %v, want %v", limit, got, want)
+			}
+		}
+		// A filter holds across pages.
+		var reads []int64
+		cursor := ""
+		for {
+			var p audit.Page
+			e.must(e.call("huyen.giamsat", "GET", "/api/v1/audit?action=dossier_read&limit=1&cursor="+cursor, nil, &p), 200)
+			for _, en := range p.Entries {
+				if en.Action != "dossier_read" {
+					t.Errorf("filtered page holds %+v", en)
+				}
+				reads = append(reads, en.ID)
+			}
+			if p.Next == "" {
+				break
+			}
+			cursor = url.QueryEscape(p.Next)
+		}
+		if len(reads) != 3 {
+			t.Errorf("paged %d dossier reads, want 3", len(reads))
+		}
+		for _, c := range []string{"cursor=%21", "cursor=e30", "cursor=eyJiZWZvcmUiOi0xfQ"} { // !, {}, {"before":-1}
+			if r := e.call("huyen.giamsat", "GET", "/api/v1/audit?"+c, nil, nil); r.status != 422 || r.errCode() != "invalid_page_cursor" {
+				t.Errorf("%s: %d %q, want 422 invalid_page_cursor", c, r.status, r.errCode())
+			}
+		}
+	})
+}
+
+// TestListPagesEvents: the events feed also takes the convention's
+// cursor (its own after keeps working): both walks give the same events,
+// each once, and the last page has no next.
+func TestListPagesEvents(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		for range 2 {
+			d := e.submit(certify, demo.GiaLamCode)
+			e.mustAct("gialam.tiepnhan", d.Code, "receive", nil)
+		}
+		walk := func(param string) []string {
+			t.Helper()
+			var ids []string
+			next := ""
+			for pages := 0; ; pages++ {
+				if pages > 50 {
+					t.Fatal("the feed does not end")
+				}
+				var p struct {
+					Events []struct{ ID string }
+					Next   string
+				}
+				e.must(e.call("gialam.tiepnhan", "GET", "/api/v1/events?limit=1&"+param+"="+url.QueryEscape(next), nil, &p), 200)
+				for _, ev := range p.Events {
+					ids = append(ids, ev.ID)
+				}
+				if p.Next == "" {
+					return ids
+				}
+				next = p.Next
+			}
+		}
+		byAfter, byCursor := walk("after"), walk("cursor")
+		if len(byAfter) < 4 || !slices.Equal(byAfter, byCursor) {
+			t.Fatalf("after walk %v, cursor walk %v (want the same, two submissions and two receipts at least)", byAfter, byCursor)
+		}
+		seen := map[string]bool{}
+		for _, id := range byCursor {
+			if seen[id] {
+				t.Fatalf("event %s twice in %v", id, byCursor)
+			}
+			seen[id] = true
+		}
+		e.must(e.call("gialam.tiepnhan", "GET", "/api/v1/events?cursor=x", nil, nil), 422)
 	})
 }
