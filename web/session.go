@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -63,6 +64,8 @@ func secure(r *http.Request) bool {
 	return r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"
 }
 
+var errClientCookie = errors.New("web: a system account's token as a session cookie")
+
 // Middleware resolves the session cookie and, on every state-changing
 // request that carries one, checks the form's CSRF token. (Cross-origin
 // requests are refused earlier by http.CrossOriginProtection; the token
@@ -75,6 +78,11 @@ func (s *Sessions) Middleware(next http.Handler) http.Handler {
 			return
 		}
 		a, err := s.auth.Authenticate(r.Context(), c.Value)
+		if err == nil && a.Client != nil {
+			// A system account's token is for the API, whose client gate
+			// holds it to its operations; the pages have no such gate.
+			err = errClientCookie
+		}
 		if err != nil {
 			// Expired or revoked: forget the cookie and carry on anonymously.
 			http.SetCookie(w, &http.Cookie{Name: s.cookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure(r)})

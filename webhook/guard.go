@@ -57,10 +57,27 @@ func (g *Guard) allowed(host string, ip netip.Addr) bool {
 			return true
 		}
 	}
-	return ip.IsGlobalUnicast() && !ip.IsPrivate() && !cgnat.Contains(ip) && !ip.IsLoopback()
+	return ip.IsGlobalUnicast() && !ip.IsPrivate() && !ip.IsLoopback() &&
+		!slices.ContainsFunc(refused, func(p netip.Prefix) bool { return p.Contains(ip) })
 }
 
-var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+// refused are ranges that look global to net/netip but are not a public
+// host: shared (CGNAT), reserved and benchmarking IPv4 space, and the IPv6
+// forms that carry an IPv4 address inside (IPv4-compatible, NAT64, 6to4,
+// Teredo) — through a NAT64 or 6to4 gateway "64:ff9b::a00:5" is 10.0.0.5 —
+// and the old site-local range.
+var refused = []netip.Prefix{
+	netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("192.0.0.0/24"),
+	netip.MustParsePrefix("198.18.0.0/15"),
+	netip.MustParsePrefix("240.0.0.0/4"),
+	netip.MustParsePrefix("::/96"),
+	netip.MustParsePrefix("64:ff9b::/96"),
+	netip.MustParsePrefix("64:ff9b:1::/48"),
+	netip.MustParsePrefix("2002::/16"),
+	netip.MustParsePrefix("2001::/32"),
+	netip.MustParsePrefix("fec0::/10"),
+}
 
 // CheckURL refuses a URL a subscription may not name.
 func (g *Guard) CheckURL(ctx context.Context, raw string) error {

@@ -51,6 +51,15 @@ func TestCheckURL(t *testing.T) {
 		{g, "https://[fd00::1]/hook", "webhook_url_private"},
 		{g, "https://[::ffff:10.0.0.1]/hook", "webhook_url_private"},
 		{g, "https://localhost/hook", "webhook_url_private"},
+		{g, "https://[::7f00:1]/hook", "webhook_url_private"},             // IPv4-compatible 127.0.0.1
+		{g, "https://[64:ff9b::a00:5]/hook", "webhook_url_private"},       // NAT64 of 10.0.0.5
+		{g, "https://[64:ff9b:1::a9fe:a9fe]/hook", "webhook_url_private"}, // local-use NAT64
+		{g, "https://[2002:a9fe:a9fe::1]/hook", "webhook_url_private"},    // 6to4 of 169.254.169.254
+		{g, "https://[2001:0:a00:5::1]/hook", "webhook_url_private"},      // Teredo
+		{g, "https://[fec0::1]/hook", "webhook_url_private"},              // site-local
+		{g, "https://198.18.0.1/hook", "webhook_url_private"},             // benchmarking
+		{g, "https://240.0.0.1/hook", "webhook_url_private"},              // reserved
+		{g, "https://[2606:4700:4700::1111]/hook", ""},
 		{allowed, "http://127.0.0.1:8080/hook", ""},
 		{allowed, "https://10.9.3.4/hook", ""},
 		{allowed, "https://10.8.3.4/hook", "webhook_url_private"},
