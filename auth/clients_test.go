@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -171,5 +172,27 @@ func TestClientRateLimit(t *testing.T) {
 		}
 		_, _, _, err = w.svc.ClientToken(ctx, other, "sai", "")
 		is(t, "the eleventh wrong secret", err, problem.ErrTooMany)
+	})
+}
+
+// Client ids no client has share one bucket of failures: an attacker
+// sending a new made-up id each time does not get ten free tries (and ten
+// audit rows) per id, and a real client with a wrong secret keeps its own.
+func TestClientUnknownIDsThrottledTogether(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		w := newAccountsWorld(t, db)
+		ctx := context.Background()
+		id, secret, _ := w.acc.AddClient(ctx, w.c1Admin, commune1Reader(w))
+		var err error
+		for i := 0; i < 10; i++ {
+			_, _, _, err = w.svc.ClientToken(ctx, "mc-bia-"+strconv.Itoa(i), "sai", "")
+			is(t, "an unknown id", err, problem.ErrUnauthorized)
+		}
+		_, _, _, err = w.svc.ClientToken(ctx, "mc-bia-moi", "sai", "")
+		is(t, "the eleventh unknown id", err, problem.ErrTooMany)
+		_, _, _, err = w.svc.ClientToken(ctx, id, "sai", "")
+		is(t, "a real client's wrong secret", err, problem.ErrUnauthorized)
+		_, _, _, err = w.svc.ClientToken(ctx, id, secret, "")
+		is(t, "a real client's secret", err, nil)
 	})
 }

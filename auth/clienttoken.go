@@ -29,7 +29,17 @@ func (s *Service) ClientToken(ctx context.Context, clientID, secret, scope strin
 		WHERE c.client_id = ? AND x.secret_hash = ? AND c.revoked_at IS NULL AND (x.expires_at IS NULL OR x.expires_at > ?)`,
 		clientID, tokenHash(secret), now.UnixMilli()).Scan(&id, &uid, &scopes, &rate)
 	if errors.Is(err, sql.ErrNoRows) {
-		if ok, wait := s.allowFailure(clientID); !ok {
+		// Ids no client has share one bucket: else each made-up id would
+		// bring ten more tries and ten more audit rows.
+		key := clientID
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM oauth_clients WHERE client_id = ?`, clientID).Scan(&n); err != nil {
+			return "", time.Time{}, nil, err
+		}
+		if n == 0 {
+			key = "\x00unknown"
+		}
+		if ok, wait := s.allowFailure(key); !ok {
 			return "", time.Time{}, nil, problem.WithRetry(problem.New(problem.ErrTooMany, "client_rate_limited"), wait)
 		}
 		if perr := s.db.InTx(ctx, func(tx *store.Tx) error {
