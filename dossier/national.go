@@ -2,6 +2,8 @@ package dossier
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -157,8 +159,27 @@ func portalFormNote(p catalog.Procedure, in map[string]any) string {
 			bad = append(bad, f.Label)
 		}
 	}
-	if len(bad) == 0 {
+	known := map[string]bool{}
+	for _, f := range p.Form {
+		known[f.Key] = true
+	}
+	var extra []string
+	for k, v := range in {
+		if !known[k] {
+			extra = append(extra, fmt.Sprintf("%.100s: %.200v", k, v))
+		}
+	}
+	slices.Sort(extra)
+	var note []string
+	if len(bad) > 0 {
+		note = append(note, "Tờ khai nhận từ Cổng Dịch vụ công quốc gia thiếu hoặc sai: "+strings.Join(bad, "; ")+".")
+	}
+	if len(extra) > 0 {
+		// Kept here, since the dossier's form holds only its own fields.
+		note = append(note, "Thông tin khác trên tờ khai của Cổng: "+strings.Join(extra, "; ")+".")
+	}
+	if len(note) == 0 {
 		return ""
 	}
-	return "Tờ khai nhận từ Cổng Dịch vụ công quốc gia thiếu hoặc sai: " + strings.Join(bad, "; ") + ". Đề nghị kiểm tra khi tiếp nhận."
+	return strings.Join(note, " ") + " Đề nghị kiểm tra khi tiếp nhận."
 }

@@ -153,7 +153,7 @@ func TestPortalPullByComponentCode(t *testing.T) {
 // but motcua's would refuse (a required field empty, a date malformed)
 // still reaches the reception queue — the citizen filed it, and judging
 // completeness is reception's — with the values that pass kept and the
-// others named in the submission's note.
+// others, and any field motcua's form lacks, named in the submission's note.
 func TestPortalPullIncompleteForm(t *testing.T) {
 	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
@@ -171,7 +171,11 @@ func TestPortalPullIncompleteForm(t *testing.T) {
 		if dropped == "" {
 			t.Fatalf("%s has no required form field", pr.Code)
 		}
-		raw, _ := json.Marshal(form)
+		withExtra := map[string]any{"ma_vach_cong": "QG-12345"}
+		for k, v := range form {
+			withExtra[k] = v
+		}
+		raw, _ := json.Marshal(withExtra)
 		p.sim.File(dvcqg.Filed{MaDonVi: demo.GiaLamCode, MaTTHC: pr.Code, ChuHoSo: "Trần Thị Bình", MaDoiTuong: "037190004321",
 			ThongTinKhac: string(raw), HinhThuc: "0"})
 		if n, err := p.app.PortalPull.RunOnce(t.Context()); err != nil || n != 1 {
@@ -184,7 +188,7 @@ func TestPortalPullIncompleteForm(t *testing.T) {
 		}
 		d := p.get("gialam.tiepnhan", list.Dossiers[0].Code)
 		if len(d.History) == 0 || d.History[0].Action != "submit" || !strings.Contains(d.History[0].Note, dropped) ||
-			!strings.Contains(d.History[0].Note, "Cổng Dịch vụ công quốc gia") {
+			!strings.Contains(d.History[0].Note, "Cổng Dịch vụ công quốc gia") || !strings.Contains(d.History[0].Note, "ma_vach_cong: QG-12345") {
 			t.Fatalf("the submission does not name the missing field %q: %+v", dropped, d.History)
 		}
 		var full struct{ Form map[string]string }
