@@ -103,18 +103,20 @@ func TestRenderDecision(t *testing.T) {
 	r := render(t, decision(0))
 	// The head is two columns: the agency's on the left, the nation's on
 	// the right, each read on its own.
-	split := 0
+	// The head ends where the type name ("QUYẾT ĐỊNH") starts.
+	split, head := 0, 0.0
 	for _, w := range formstest.Words(t, r.PDF) {
-		if w.Text == "CỘNG" {
+		if w.Text == "CỘNG" && split == 0 {
 			split = int(w.XMin) - 2
-			break
+		}
+		if w.Text == "QUYẾT" && head == 0 {
+			head = w.YMin
 		}
 	}
-	if split == 0 {
-		t.Fatal("no national name on the page")
+	if split == 0 || head == 0 {
+		t.Fatal("no national name or no type name on the page")
 	}
 	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
-	head := 45 * 72 / 25.4 // the top 45 mm
 	inOrder(t, flat(formstest.TextIn(t, r.PDF, 0, 0, split, int(head))),
 		"UBND HUYỆN GIA LÂM", "ỦY BAN NHÂN DÂN XÃ ĐÔNG DƯ", "Số: 15/QĐ-UBND")
 	inOrder(t, flat(formstest.TextIn(t, r.PDF, split, 0, int(r.PageW)-split, int(head))),
