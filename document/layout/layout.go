@@ -45,6 +45,9 @@ type Document struct {
 	// a công văn, whose subject is then written "V/v …" under the number.
 	TypeName string
 	Subject  string
+	// Addressees are a công văn's "Kính gửi:" (one on its line, several
+	// as a list under each other); a document with a type name has none.
+	Addressees []string
 	// Body holds the paragraphs. One written wholly in capitals and ending
 	// in ":" ("QUYẾT ĐỊNH:") is centred in bold, as the decree's samples set it.
 	Body   []string
@@ -122,6 +125,7 @@ func Render(d Document) (*Rendered, error) {
 	}
 	p := newPage(title, d.Issuer.Name)
 	p.header(d)
+	p.addressees(d.Addressees)
 	p.body(d.Body)
 	spot := p.signature(d)
 	out, err := p.finish()

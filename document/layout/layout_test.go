@@ -209,8 +209,10 @@ func TestOfficialLetter(t *testing.T) {
 	d.TypeName, d.Number, d.Symbol = "", 7, layout.SymbolOf("", "UBND", "VX")
 	d.Subject = "triển khai thu phí không dùng tiền mặt"
 	d.Date = time.Date(2026, 11, 3, 8, 0, 0, 0, ict)
+	d.Addressees = []string{"Các thôn trên địa bàn xã", "Bưu điện văn hóa xã Đông Dư;"}
 	text := formstest.Flat(t, render(t, d).PDF)
-	inOrder(t, text, "Số: 07/UBND-VX", "ngày 03 tháng 11 năm 2026", "V/v triển khai thu phí không dùng tiền mặt", "Căn cứ")
+	inOrder(t, text, "Số: 07/UBND-VX", "ngày 03 tháng 11 năm 2026", "V/v triển khai thu phí",
+		"Kính gửi: - Các thôn trên địa bàn xã; - Bưu điện văn hóa xã Đông Dư.", "Căn cứ")
 	if strings.Contains(text, "QUYẾT ĐỊNH Về việc") {
 		t.Errorf("a công văn shows a type title:\n%s", text)
 	}
