@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/signintech/gopdf"
@@ -75,10 +76,13 @@ type page struct {
 	err   error
 }
 
-func newPage(title, author string) *page {
+// newPage starts a document. Its information dictionary is dated with the
+// document's date, not the clock, so the same document renders to the
+// same bytes (what is signed can be rendered again and compared).
+func newPage(title, author string, date time.Time) *page {
 	p := &page{w: gopdf.PageSizeA4.W, h: gopdf.PageSizeA4.H}
 	p.pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4, Unit: gopdf.UnitPT})
-	p.pdf.SetInfo(gopdf.PdfInfo{Title: nfc(title), Author: nfc(author), Creator: "motcua", Producer: "motcua (gopdf)"})
+	p.pdf.SetInfo(gopdf.PdfInfo{Title: nfc(title), Author: nfc(author), Creator: "motcua", Producer: "motcua (gopdf)", CreationDate: date})
 	p.pdf.SetCompressLevel(1)
 	p.pdf.SetLineWidth(0.6)
 	p.addPage()

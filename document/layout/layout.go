@@ -123,7 +123,7 @@ func Render(d Document) (*Rendered, error) {
 	if d.TypeName != "" {
 		title = d.TypeName + " " + d.Subject
 	}
-	p := newPage(title, d.Issuer.Name)
+	p := newPage(title, d.Issuer.Name, d.Date.In(vietnam()))
 	p.header(d)
 	p.addressees(d.Addressees)
 	p.body(d.Body)

@@ -1,6 +1,7 @@
 package layout_test
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -257,6 +258,19 @@ func TestNumberSymbol(t *testing.T) {
 	}
 	if !regexp.MustCompile(`^\d{2,}/\S+$`).MatchString(layout.NumberSymbol(3, "QĐ-UBND")) {
 		t.Error("a number and symbol holds a space")
+	}
+}
+
+// TestRenderIsStable: the same document renders to the same bytes, so a
+// document rendered again after signing can be compared with what was
+// signed; the PDF is dated with the document's date, not the clock.
+func TestRenderIsStable(t *testing.T) {
+	a, b := render(t, decision(3)), render(t, decision(3))
+	if !bytes.Equal(a.PDF, b.PDF) {
+		t.Error("two renderings of one document differ")
+	}
+	if !bytes.Contains(a.PDF, []byte("/CreationDate(D:20260205093000+07'00')")) {
+		t.Error("the PDF is not dated with the document's date, 5 February 2026 09:30 in Vietnam")
 	}
 }
 
