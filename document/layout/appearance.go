@@ -40,3 +40,14 @@ func AttachmentSeal(numberSymbol string) (sign.Appearance, error) {
 	}
 	return sign.Appearance{Kind: sign.SealText, Page: 1, Lines: []string{"Số: " + numberSymbol}, Font: font}, nil
 }
+
+// Boxes are where, on the spot's page of a rendered document, the person's
+// signature image and the organisation's seal will show once signed with
+// Personal and Seal (package sign computes them as it draws them).
+func (r *Rendered) Boxes(signature, seal []byte) (*sign.Boxes, error) {
+	personal, err := r.Signature.Personal(signature)
+	if err != nil {
+		return nil, err
+	}
+	return sign.Place(personal, r.Signature.Seal(seal), sign.Rect{W: r.PageW, H: r.PageH})
+}

@@ -68,6 +68,35 @@ func inside(in, out sign.Rect, slack float64) bool {
 	return in.X >= out.X-slack && in.Y >= out.Y-slack && in.X+in.W <= out.X+out.W+slack && in.Y+in.H <= out.Y+out.H+slack
 }
 
+// TestBoxes: on a rendered decision the signature image lies in the blank
+// under the position, inside the page and its margins, and the seal covers
+// the image's left third, level with it.
+func TestBoxes(t *testing.T) {
+	r, err := layout.Render(decision(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := r.Boxes(signtest.SignatureImage(), signtest.SealImage())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const mm = 72 / 25.4
+	text := sign.Rect{X: 30 * mm, Y: 20 * mm, W: r.PageW - 45*mm, H: r.PageH - 40*mm}
+	if !inside(r.Signature.Rect(), text, 0.01) || !inside(b.Image, r.Signature.Rect(), 0.01) {
+		t.Errorf("the blank %+v is not within the margins %+v, or the image %+v not within the blank", r.Signature.Rect(), text, b.Image)
+	}
+	im, s := b.Image, b.Seal
+	if s.X >= im.X || s.X+s.W < im.X+im.W/4 || s.X+s.W > im.X+im.W*0.4 {
+		t.Errorf("seal %+v does not cover about the left third of the image %+v", s, im)
+	}
+	if c, ic := s.Y+s.H/2, im.Y+im.H/2; c < ic-1 || c > ic+1 {
+		t.Errorf("seal centred at y=%.1f, the image at %.1f", c, ic)
+	}
+	if !inside(s, sign.Rect{W: r.PageW, H: r.PageH}, 0) {
+		t.Errorf("seal %+v runs off the page", s)
+	}
+}
+
 // TestSignRendered signs a rendered two-page decision as the decree has
 // it: the vice-chairman's signature image between his position and his
 // name on the last page, then the commune's seal over the left third of
@@ -153,6 +182,14 @@ func TestSignRendered(t *testing.T) {
 	}
 	if !inside(red, page, 0) {
 		t.Errorf("seal %+v runs off the page", red)
+	}
+	// What shows is where Boxes said it would.
+	b, err := r.Boxes(signtest.SignatureImage(), signtest.SealImage())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !inside(blue, b.Image, 1.5) || !inside(red, b.Seal, 1.5) {
+		t.Errorf("shown: image %+v, seal %+v; Boxes: image %+v, seal %+v", blue, red, b.Image, b.Seal)
 	}
 	if !strings.Contains(formstest.Flat(t, doc), "Đặng Văn Quân") {
 		t.Error("the signed document lost its text")
