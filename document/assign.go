@@ -33,38 +33,40 @@ type AssignInput struct {
 // trail keeps both), and the lead unit names the specialist again.
 func (s *Service) Assign(ctx context.Context, a *auth.Actor, id int64, in AssignInput) (*Document, error) {
 	in.Instruction = strings.TrimSpace(in.Instruction)
-	if in.Instruction == "" {
-		return nil, problem.Invalid("instruction", "document_instruction_required")
-	}
-	if utf8.RuneCountInString(in.Instruction) > 1000 {
-		return nil, problem.Invalid("instruction", "document_text_too_long", 1000)
-	}
-	if err := checkDate("deadline", in.Deadline); err != nil {
-		return nil, err
-	}
-	lead, err := s.units.ByCode(ctx, in.LeadUnit)
-	if err != nil {
-		return nil, problem.Invalid("lead_unit", "document_unit_unknown", in.LeadUnit)
-	}
-	var coords []int64
-	for _, c := range in.Coordinators {
-		u, err := s.units.ByCode(ctx, c)
-		if err != nil {
-			return nil, problem.Invalid("coordinating_units", "document_unit_unknown", c)
-		}
-		if u.ID != lead.ID && !slices.Contains(coords, u.ID) {
-			coords = append(coords, u.ID)
-		}
-	}
 	return s.do(ctx, a, id, step{action: ActionAssign, version: in.Version, note: in.Instruction,
 		apply: func(ctx context.Context, tx *store.Tx, d *row, _ State) error {
+			// Checked only now: who may not see or assign the document
+			// learns nothing from a message about its input.
+			if in.Instruction == "" {
+				return problem.Invalid("instruction", "document_instruction_required")
+			}
+			if utf8.RuneCountInString(in.Instruction) > 1000 {
+				return problem.Invalid("instruction", "document_text_too_long", 1000)
+			}
+			if err := checkDate("deadline", in.Deadline); err != nil {
+				return err
+			}
+			lead, err := s.units.ByCode(ctx, in.LeadUnit)
+			if err != nil {
+				return problem.Invalid("lead_unit", "document_unit_unknown", in.LeadUnit)
+			}
+			var coords []int64
+			for _, c := range in.Coordinators {
+				u, err := s.units.ByCode(ctx, c)
+				if err != nil {
+					return problem.Invalid("coordinating_units", "document_unit_unknown", c)
+				}
+				if u.ID != lead.ID && !slices.Contains(coords, u.ID) {
+					coords = append(coords, u.ID)
+				}
+			}
 			for _, u := range append([]int64{lead.ID}, coords...) {
 				if err := s.within(ctx, tx, u, d.unitID); err != nil {
 					return err
 				}
 			}
 			var aid int64
-			err := tx.QueryRowContext(ctx, `INSERT INTO document_assignments (document_id, instruction, lead_unit_id, deadline, by_id, by_name, at)
+			err = tx.QueryRowContext(ctx, `INSERT INTO document_assignments (document_id, instruction, lead_unit_id, deadline, by_id, by_name, at)
 				VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, d.ID, in.Instruction, lead.ID, in.Deadline, actorID(a), a.FullName,
 				s.cfg.Now().UnixMilli()).Scan(&aid)
 			if err != nil {
@@ -139,10 +141,8 @@ type NoteInput struct {
 // unit on a document being dealt with.
 func (s *Service) Process(ctx context.Context, a *auth.Actor, id int64, in NoteInput) (*Document, error) {
 	note := strings.TrimSpace(in.Note)
-	if note == "" {
-		return nil, problem.Invalid("note", "document_note_required")
-	}
 	return s.do(ctx, a, id, step{action: ActionProcess, version: in.Version, note: note,
+		apply: func(context.Context, *store.Tx, *row, State) error { return noteRequired(note) },
 		publish: func(ctx context.Context, tx *store.Tx, act Act) error {
 			return event.Publish(ctx, s.cfg.Bus, tx, Processed{act})
 		}})
@@ -155,4 +155,12 @@ func (s *Service) Complete(ctx context.Context, a *auth.Actor, id int64, in Note
 		publish: func(ctx context.Context, tx *store.Tx, act Act) error {
 			return event.Publish(ctx, s.cfg.Bus, tx, Completed{act})
 		}})
+}
+
+// noteRequired refuses an empty note.
+func noteRequired(note string) error {
+	if note == "" {
+		return problem.Invalid("note", "document_note_required")
+	}
+	return nil
 }

@@ -121,6 +121,7 @@ type Document struct {
 	Recipients []Recipient  `json:"recipients,omitempty"`
 
 	unitID, registerID, drafterID, draftingUnitID int64
+	issueYear, issueSeq                           int64
 }
 
 // Signature statuses of an incoming document.

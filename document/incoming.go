@@ -17,6 +17,7 @@ import (
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/sign"
 	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/unit"
 )
 
 // FileInput is a file given with an act.
@@ -61,7 +62,7 @@ type Incoming struct {
 // document_duplicate (a warning: AllowDuplicate registers it anyway and
 // records which one it repeats).
 func (s *Service) RegisterIncoming(ctx context.Context, a *auth.Actor, in Incoming) (*Document, error) {
-	u, err := s.units.ByCode(ctx, in.Unit)
+	u, err := s.entitled(ctx, a, auth.RegisterDocument, in.Unit, "document_register")
 	if err != nil {
 		return nil, err
 	}
@@ -75,13 +76,6 @@ func (s *Service) RegisterIncoming(ctx context.Context, a *auth.Actor, in Incomi
 	now := s.cfg.Now()
 	var out *Document
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		chain, err := s.units.Chain(ctx, tx, u.ID)
-		if err != nil {
-			return err
-		}
-		if !a.Can(auth.RegisterDocument, chain) {
-			return problem.Forbidden("document_register", u.Code)
-		}
 		reg, err := register(ctx, tx, u.ID, RegisterIncoming, now)
 		if err != nil {
 			return err
@@ -140,6 +134,24 @@ func (s *Service) RegisterIncoming(ctx context.Context, a *auth.Actor, in Incomi
 		return event.Publish(ctx, s.cfg.Bus, tx, Registered{act})
 	})
 	return out, err
+}
+
+// entitled resolves the unit with code and checks that a holds r there,
+// before any input is judged: who may not act at the unit learns nothing
+// from a message about their input. reason is the forbidden sentence.
+func (s *Service) entitled(ctx context.Context, a *auth.Actor, r auth.Right, code, reason string) (unit.Unit, error) {
+	u, err := s.units.ByCode(ctx, code)
+	if err != nil {
+		return unit.Unit{}, err
+	}
+	chain, err := s.units.Chain(ctx, s.db, u.ID)
+	if err != nil {
+		return unit.Unit{}, err
+	}
+	if !a.Can(r, chain) {
+		return unit.Unit{}, problem.Forbidden(reason, u.Code)
+	}
+	return u, nil
 }
 
 // checkMetadata validates and tidies the metadata shared by both directions.

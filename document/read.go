@@ -112,8 +112,8 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) (*Page, err
 	}
 	r1 := in(read)
 	args = append(args, a.ID, a.ID)
-	r2, r3 := in(read), in(read)
-	where = append(where, `(d.unit_id IN `+r1+` OR d.drafter_id = ? OR x.specialist_id = ? OR x.lead_unit_id IN `+r2+
+	r2, r3, r4 := in(read), in(read), in(read)
+	where = append(where, `(d.unit_id IN `+r1+` OR d.drafter_id = ? OR x.specialist_id = ? OR x.lead_unit_id IN `+r2+` OR d.drafting_unit_id IN `+r4+
 		` OR EXISTS (SELECT 1 FROM document_coordinators c WHERE c.assignment_id = x.id AND c.unit_id IN `+r3+`))`)
 	if f.Mine {
 		q, err := s.queue(ctx, a, in, &args)

@@ -20,6 +20,11 @@ import (
 // district's or Gia Lâm's documents.
 const otherCommune = "000.05.07.H40"
 
+// officeCode is the district's office (Văn phòng), an agency below the
+// district made by newWorld: it drafts the district's outgoing documents,
+// its head (vp.truongphong) reviews them.
+const officeCode = "001.00.07.H40"
+
 // clock is the injected clock, moved by the tests.
 type clock struct {
 	mu sync.Mutex
@@ -74,12 +79,22 @@ func newWorld(t *testing.T, db *store.DB, configure func(*document.Config)) *wor
 		t.Fatal(err)
 	}
 	if err := db.InTx(ctx, func(tx *store.Tx) error {
-		for _, x := range []struct{ name, role string }{{"khac.lanhdao", auth.Leader}, {"khac.vanthu", auth.Clerk}, {"khac.chuyenvien", auth.Specialist}} {
-			u, err := au.CreateUser(ctx, tx, auth.NewUser{User: auth.User{Username: x.name, FullName: x.name, Kind: "officer"}, Password: demo.Password})
+		office, err := units.Create(ctx, tx, unit.Unit{Code: officeCode, Name: "Văn phòng HĐND và UBND huyện", Level: unit.District, Kind: unit.Agency}, demo.DistrictCode)
+		if err != nil {
+			return err
+		}
+		for _, x := range []struct {
+			name, role, title string
+			unit              int64
+		}{
+			{"khac.lanhdao", auth.Leader, "Chủ tịch", other.ID}, {"khac.vanthu", auth.Clerk, "Văn thư", other.ID}, {"khac.chuyenvien", auth.Specialist, "Công chức", other.ID},
+			{"vp.truongphong", auth.Leader, "Chánh Văn phòng", office.ID}, {"vp.chuyenvien", auth.Specialist, "Chuyên viên", office.ID},
+		} {
+			u, err := au.CreateUser(ctx, tx, auth.NewUser{User: auth.User{Username: x.name, FullName: x.name, Kind: "officer", Title: x.title}, Password: demo.Password})
 			if err != nil {
 				return err
 			}
-			if err := au.Grant(ctx, tx, u.ID, other.ID, x.role); err != nil {
+			if err := au.Grant(ctx, tx, u.ID, x.unit, x.role); err != nil {
 				return err
 			}
 		}
@@ -106,7 +121,8 @@ func newWorld(t *testing.T, db *store.DB, configure func(*document.Config)) *wor
 	}
 	w := &world{db: db, docs: document.New(db, units, cfg), units: units, clock: c, events: rec, actors: map[string]*auth.Actor{}}
 	for _, name := range []string{"huyen.vanthu", "huyen.lanhdao", "huyen.chuyenvien", "huyen.giamsat", "huyen.tiepnhan", "huyen.quantri",
-		"gialam.vanthu", "gialam.lanhdao", "gialam.chuyenvien", "gialam.tiepnhan", "khac.lanhdao", "khac.vanthu", "khac.chuyenvien"} {
+		"gialam.vanthu", "gialam.lanhdao", "gialam.chuyenvien", "gialam.tiepnhan", "khac.lanhdao", "khac.vanthu", "khac.chuyenvien",
+		"vp.truongphong", "vp.chuyenvien"} {
 		a, err := au.UserByName(ctx, name)
 		if err != nil {
 			t.Fatal(err)
