@@ -43,7 +43,9 @@ type Server struct {
 	Sohoa Sohoa
 	// Events is the events feed (package webhook).
 	Events Events
-	Log    *slog.Logger
+	// Documents keeps the incoming and outgoing documents (package document).
+	Documents Documents
+	Log       *slog.Logger
 	// Trust is the trust list signatures are verified against (nil: none).
 	Trust *x509.CertPool
 	// Now is the clock of the open data's default period; nil is time.Now.
@@ -99,8 +101,12 @@ const maxBody = 1 << 20
 // client's typo is reported instead of silently ignored; so is anything
 // after the JSON value but white space. A body over maxBody is 413, not
 // a malformed body.
-func decode(r *http.Request, v any) error {
-	r.Body = http.MaxBytesReader(nil, r.Body, maxBody)
+func decode(r *http.Request, v any) error { return decodeLimit(r, v, maxBody) }
+
+// decodeLimit is decode with a limit of its own: bodies that carry a
+// file in base64 (documents) are larger than maxBody.
+func decodeLimit(r *http.Request, v any, limit int64) error {
+	r.Body = http.MaxBytesReader(nil, r.Body, limit)
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
@@ -114,7 +120,7 @@ func decode(r *http.Request, v any) error {
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		return problem.New(problem.ErrTooLarge, "body_too_large.api", maxBody>>10)
+		return problem.New(problem.ErrTooLarge, "body_too_large.api", limit>>10)
 	case trailing:
 		return problem.Invalid("body", "invalid_json.trailing")
 	case strings.Contains(err.Error(), "unknown field"):

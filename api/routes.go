@@ -78,6 +78,14 @@ func (s *Server) Routes() []Route {
 		{"GET /api/v1/open/units/{unit}/stats", s.openUnitStats},
 		{"GET /api/v1/open/procedures", s.openProcedures},
 		{"GET /api/v1/events", s.listEvents},
+		{"GET /api/v1/documents", s.listDocuments},
+		{"POST /api/v1/documents/incoming", s.registerIncomingDocument},
+		{"POST /api/v1/documents/drafts", s.createDocumentDraft},
+		{"GET /api/v1/documents/{id}", s.getDocument},
+		{"GET /api/v1/documents/{id}/files/{file}", s.downloadDocumentFile},
+		{"POST /api/v1/documents/{id}/versions", s.addDocumentVersion},
+		{"POST /api/v1/documents/{id}/comments", s.commentOnDocument},
+		{"POST /api/v1/documents/{id}/actions/{action}", s.actOnDocument},
 	}
 }
 

@@ -81,6 +81,45 @@ func (e ConsultationTimeliness) Valid() bool {
 	}
 }
 
+// Defines values for DocumentState.
+const (
+	DocumentStateApproved   DocumentState = "approved"
+	DocumentStateApproving  DocumentState = "approving"
+	DocumentStateAssigned   DocumentState = "assigned"
+	DocumentStateCompleted  DocumentState = "completed"
+	DocumentStateDrafting   DocumentState = "drafting"
+	DocumentStateIssued     DocumentState = "issued"
+	DocumentStateProcessing DocumentState = "processing"
+	DocumentStateRegistered DocumentState = "registered"
+	DocumentStateReviewing  DocumentState = "reviewing"
+)
+
+// Valid indicates whether the value is a known member of the DocumentState enum.
+func (e DocumentState) Valid() bool {
+	switch e {
+	case DocumentStateApproved:
+		return true
+	case DocumentStateApproving:
+		return true
+	case DocumentStateAssigned:
+		return true
+	case DocumentStateCompleted:
+		return true
+	case DocumentStateDrafting:
+		return true
+	case DocumentStateIssued:
+		return true
+	case DocumentStateProcessing:
+		return true
+	case DocumentStateRegistered:
+		return true
+	case DocumentStateReviewing:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DossierOnBehalfReason.
 const (
 	OtherId     DossierOnBehalfReason = "other_id"
@@ -1363,6 +1402,216 @@ type Consultation struct {
 // ConsultationTimeliness The answer against due_at by the one lateness rule; late for an open request past due
 type ConsultationTimeliness string
 
+// Document An incoming or outgoing document with its Decree 30 (Appendix VI) metadata; GET /api/v1/documents/{id} adds files, trail, versions, comments, approvals and recipients
+type Document struct {
+	// Actions What the caller may do now
+	Actions   []string `json:"actions"`
+	Approvals *[]struct {
+		At *time.Time `json:"at,omitempty"`
+		By *string    `json:"by,omitempty"`
+
+		// Decision approved, returned
+		Decision *string `json:"decision,omitempty"`
+		Note     *string `json:"note,omitempty"`
+
+		// Step review, approve
+		Step    *string `json:"step,omitempty"`
+		Version *int    `json:"version,omitempty"`
+	} `json:"approvals,omitempty"`
+	ArrivalAt *time.Time `json:"arrival_at,omitempty"`
+
+	// ArrivalNumber Incoming: the arrival number in the unit's yearly sequence
+	ArrivalNumber *int `json:"arrival_number,omitempty"`
+	Assignment    *struct {
+		At                *time.Time          `json:"at,omitempty"`
+		By                *string             `json:"by,omitempty"`
+		CoordinatingUnits *[]string           `json:"coordinating_units,omitempty"`
+		Deadline          *openapi_types.Date `json:"deadline,omitempty"`
+		Instruction       *string             `json:"instruction,omitempty"`
+		LeadUnit          *string             `json:"lead_unit,omitempty"`
+		Specialist        *string             `json:"specialist,omitempty"`
+	} `json:"assignment,omitempty"`
+
+	// CodeNotation CodeNotation, e.g. QĐ-UBND
+	CodeNotation *string `json:"code_notation,omitempty"`
+
+	// CodeNumber CodeNumber, e.g. 05
+	CodeNumber *string `json:"code_number,omitempty"`
+	Comments   *[]struct {
+		At      *time.Time `json:"at,omitempty"`
+		Body    *string    `json:"body,omitempty"`
+		By      *string    `json:"by,omitempty"`
+		Version *int       `json:"version,omitempty"`
+	} `json:"comments,omitempty"`
+	CompletedAt *time.Time `json:"completed_at,omitempty"`
+	CreatedAt   *time.Time `json:"created_at,omitempty"`
+
+	// Deadline The assignment's deadline, else the due date
+	Deadline    *openapi_types.Date `json:"deadline,omitempty"`
+	Description *string             `json:"description,omitempty"`
+
+	// Direction in, out
+	Direction    string              `json:"direction"`
+	Drafter      *string             `json:"drafter,omitempty"`
+	DraftingUnit *string             `json:"drafting_unit,omitempty"`
+	DueDate      *openapi_types.Date `json:"due_date,omitempty"`
+
+	// DuplicateOf The document registered before with the same number, symbol and issuer
+	DuplicateOf *int `json:"duplicate_of,omitempty"`
+
+	// Field An official letter's field in its symbol (VX in 12/UBND-VX)
+	Field *string `json:"field,omitempty"`
+	Files *[]struct {
+		At          *time.Time `json:"at,omitempty"`
+		ContentType *string    `json:"content_type,omitempty"`
+		Id          *int       `json:"id,omitempty"`
+
+		// Kind original, scan, draft, signed, issued, filing
+		Kind   *string `json:"kind,omitempty"`
+		Name   *string `json:"name,omitempty"`
+		Sha256 *string `json:"sha256,omitempty"`
+		Size   *int    `json:"size,omitempty"`
+	} `json:"files,omitempty"`
+	Id         int                 `json:"id"`
+	IssuedAt   *time.Time          `json:"issued_at,omitempty"`
+	IssuedDate *openapi_types.Date `json:"issued_date,omitempty"`
+
+	// Medium paper, electronic
+	Medium *string `json:"medium,omitempty"`
+
+	// NumberSymbol Both as written, e.g. 05/QĐ-UBND; an outgoing document has it once issued
+	NumberSymbol *string `json:"number_symbol,omitempty"`
+
+	// Overdue Open and past its deadline (Vietnam's calendar)
+	Overdue    *bool `json:"overdue,omitempty"`
+	PageAmount *int  `json:"page_amount,omitempty"`
+	Priority   *int  `json:"priority,omitempty"`
+	Recipients *[]struct {
+		// Organ An agency: its electronic agency code (OrganId, 13 characters, Decision 20/2020/QĐ-TTg) and name
+		Organ *DocumentOrgan `json:"organ,omitempty"`
+		Unit  *string        `json:"unit,omitempty"`
+	} `json:"recipients,omitempty"`
+
+	// Register incoming, decisions, letters or secret
+	Register *string `json:"register,omitempty"`
+	Secrecy  *int    `json:"secrecy,omitempty"`
+
+	// Sender An agency: its electronic agency code (OrganId, 13 characters, Decision 20/2020/QĐ-TTg) and name
+	Sender *DocumentOrgan `json:"sender,omitempty"`
+
+	// SignatureStatus An incoming document's signatures checked on arrival: unsigned, valid, invalid, paper
+	SignatureStatus *string          `json:"signature_status,omitempty"`
+	Signatures      *[]SignatureInfo `json:"signatures,omitempty"`
+
+	// Signer SignerInfo (Decree 30, Appendix VI)
+	Signer *DocumentSigner `json:"signer,omitempty"`
+
+	// State Incoming: registered → assigned → processing → completed. Outgoing: drafting → reviewing → approving → approved → issued (docs/documents.md)
+	State   DocumentState `json:"state"`
+	Subject string        `json:"subject"`
+
+	// Trail TraceHeaderList: every act, oldest first
+	Trail *[]struct {
+		Action *string    `json:"action,omitempty"`
+		At     *time.Time `json:"at,omitempty"`
+		By     *string    `json:"by,omitempty"`
+		From   *string    `json:"from,omitempty"`
+		Note   *string    `json:"note,omitempty"`
+		Role   *string    `json:"role,omitempty"`
+		To     *string    `json:"to,omitempty"`
+		Unit   *string    `json:"unit,omitempty"`
+	} `json:"trail,omitempty"`
+
+	// Type Decree 30 Appendix III type (QD, CV, KH…)
+	Type     string  `json:"type"`
+	TypeName *string `json:"type_name,omitempty"`
+
+	// Unit The organ whose register holds it (agency code)
+	Unit      string     `json:"unit"`
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+
+	// Version Optimistic locking: send it back (or as If-Match) with an action
+	Version  int `json:"version"`
+	Versions *[]struct {
+		At     *time.Time `json:"at,omitempty"`
+		By     *string    `json:"by,omitempty"`
+		FileId *int       `json:"file_id,omitempty"`
+		N      *int       `json:"n,omitempty"`
+		Note   *string    `json:"note,omitempty"`
+	} `json:"versions,omitempty"`
+}
+
+// DocumentActInput Each action reads its own fields: assign (instruction, lead_unit, coordinating_units, deadline), assign-specialist (specialist, note), process, complete, submit, approve, return (note; return needs one), issue (recipients replaces the distribution list, note)
+type DocumentActInput struct {
+	CoordinatingUnits *[]string                 `json:"coordinating_units,omitempty"`
+	Deadline          *openapi_types.Date       `json:"deadline,omitempty"`
+	Instruction       *string                   `json:"instruction,omitempty"`
+	LeadUnit          *string                   `json:"lead_unit,omitempty"`
+	Note              *string                   `json:"note,omitempty"`
+	Recipients        *[]DocumentRecipientInput `json:"recipients,omitempty"`
+
+	// Specialist Username of a specialist of the lead unit
+	Specialist *string `json:"specialist,omitempty"`
+
+	// Version The version the caller saw (0 or absent: not checked)
+	Version *int `json:"version,omitempty"`
+}
+
+// DocumentDraftInput defines model for DocumentDraftInput.
+type DocumentDraftInput struct {
+	Description *string `json:"description,omitempty"`
+
+	// DraftingUnit The drafting unit's code (the organ or a unit below); absent: the organ
+	DraftingUnit *string             `json:"drafting_unit,omitempty"`
+	DueDate      *openapi_types.Date `json:"due_date,omitempty"`
+	Field        *string             `json:"field,omitempty"`
+
+	// File A file carried in the JSON body
+	File       *DocumentFileInput        `json:"file,omitempty"`
+	Note       *string                   `json:"note,omitempty"`
+	PageAmount *int                      `json:"page_amount,omitempty"`
+	Priority   *int                      `json:"priority,omitempty"`
+	Recipients *[]DocumentRecipientInput `json:"recipients,omitempty"`
+	Secrecy    *int                      `json:"secrecy,omitempty"`
+	Subject    string                    `json:"subject"`
+	Type       string                    `json:"type"`
+
+	// Unit The issuing organ's code
+	Unit string `json:"unit"`
+}
+
+// DocumentFileInput A file carried in the JSON body
+type DocumentFileInput struct {
+	// Content The bytes, base64 (standard alphabet, padded)
+	Content []byte `json:"content"`
+
+	// ContentType application/pdf
+	ContentType *string `json:"content_type,omitempty"`
+	Name        *string `json:"name,omitempty"`
+}
+
+// DocumentOrgan An agency: its electronic agency code (OrganId, 13 characters, Decision 20/2020/QĐ-TTg) and name
+type DocumentOrgan struct {
+	Name    string  `json:"name"`
+	OrganId *string `json:"organ_id,omitempty"`
+}
+
+// DocumentRecipientInput An addressee: an internal unit by its code, or an external agency by its electronic agency code and name
+type DocumentRecipientInput struct {
+	Name    *string `json:"name,omitempty"`
+	OrganId *string `json:"organ_id,omitempty"`
+	Unit    *string `json:"unit,omitempty"`
+}
+
+// DocumentSigner SignerInfo (Decree 30, Appendix VI)
+type DocumentSigner struct {
+	FullName *string `json:"full_name,omitempty"`
+	Position *string `json:"position,omitempty"`
+}
+
+// DocumentState Incoming: registered → assigned → processing → completed. Outgoing: drafting → reviewing → approving → approved → issued (docs/documents.md)
+type DocumentState string
+
 // Dossier defines model for Dossier.
 type Dossier struct {
 	Actions    *[]string  `json:"actions,omitempty"`
@@ -1506,6 +1755,37 @@ type File struct {
 
 // FileFlags defines model for File.Flags.
 type FileFlags string
+
+// IncomingDocumentInput defines model for IncomingDocumentInput.
+type IncomingDocumentInput struct {
+	// AllowDuplicate Register although 409 document_duplicate warned of the same number, symbol and issuer this year
+	AllowDuplicate *bool               `json:"allow_duplicate,omitempty"`
+	CodeNotation   *string             `json:"code_notation,omitempty"`
+	CodeNumber     *string             `json:"code_number,omitempty"`
+	Description    *string             `json:"description,omitempty"`
+	DueDate        *openapi_types.Date `json:"due_date,omitempty"`
+
+	// File A file carried in the JSON body
+	File       *DocumentFileInput  `json:"file,omitempty"`
+	IssuedDate *openapi_types.Date `json:"issued_date,omitempty"`
+
+	// Medium paper, electronic
+	Medium     string `json:"medium"`
+	PageAmount *int   `json:"page_amount,omitempty"`
+	Priority   *int   `json:"priority,omitempty"`
+	Secrecy    *int   `json:"secrecy,omitempty"`
+
+	// Sender An agency: its electronic agency code (OrganId, 13 characters, Decision 20/2020/QĐ-TTg) and name
+	Sender DocumentOrgan `json:"sender"`
+
+	// Signer SignerInfo (Decree 30, Appendix VI)
+	Signer  *DocumentSigner `json:"signer,omitempty"`
+	Subject string          `json:"subject"`
+	Type    string          `json:"type"`
+
+	// Unit The receiving organ's code
+	Unit string `json:"unit"`
+}
 
 // Paper A digitised paper (kind component) or a result's electronic copy (kind result)
 type Paper struct {
@@ -2156,6 +2436,57 @@ type SearchDigitisedPapersParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// ListDocumentsParams defines parameters for ListDocuments.
+type ListDocumentsParams struct {
+	// Direction in or out
+	Direction *string        `form:"direction,omitempty" json:"direction,omitempty"`
+	State     *DocumentState `form:"state,omitempty" json:"state,omitempty"`
+
+	// Unit The organ's code
+	Unit *string `form:"unit,omitempty" json:"unit,omitempty"`
+
+	// Mine true: only the caller's queue (true or false)
+	Mine *string `form:"mine,omitempty" json:"mine,omitempty"`
+
+	// Limit Page size: absent or 0 is 50, larger than 200 is cut to 200; not a non-negative integer is 422 invalid_limit (docs/api.md, Listings)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The next value of the previous page, unchanged (opaque); absent: the first page. Anything else is 422 invalid_page_cursor
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ActOnDocumentParams defines parameters for ActOnDocument.
+type ActOnDocumentParams struct {
+	// IfMatch Expected document version (same as body 'version')
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// CommentOnDocumentJSONBody defines parameters for CommentOnDocument.
+type CommentOnDocumentJSONBody struct {
+	Body    string `json:"body"`
+	Version *int   `json:"version,omitempty"`
+}
+
+// CommentOnDocumentParams defines parameters for CommentOnDocument.
+type CommentOnDocumentParams struct {
+	// IfMatch Expected document version (same as body 'version')
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// AddDocumentVersionJSONBody defines parameters for AddDocumentVersion.
+type AddDocumentVersionJSONBody struct {
+	// File A file carried in the JSON body
+	File    DocumentFileInput `json:"file"`
+	Note    *string           `json:"note,omitempty"`
+	Version *int              `json:"version,omitempty"`
+}
+
+// AddDocumentVersionParams defines parameters for AddDocumentVersion.
+type AddDocumentVersionParams struct {
+	// IfMatch Expected document version (same as body 'version')
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
 // ListDossiersParams defines parameters for ListDossiers.
 type ListDossiersParams struct {
 	Status    *State                     `form:"status,omitempty" json:"status,omitempty"`
@@ -2589,6 +2920,21 @@ type AddAnnouncementJSONRequestBody = Announcement
 // SetLatenessRuleJSONRequestBody defines body for SetLatenessRule for application/json ContentType.
 type SetLatenessRuleJSONRequestBody SetLatenessRuleJSONBody
 
+// CreateDocumentDraftJSONRequestBody defines body for CreateDocumentDraft for application/json ContentType.
+type CreateDocumentDraftJSONRequestBody = DocumentDraftInput
+
+// RegisterIncomingDocumentJSONRequestBody defines body for RegisterIncomingDocument for application/json ContentType.
+type RegisterIncomingDocumentJSONRequestBody = IncomingDocumentInput
+
+// ActOnDocumentJSONRequestBody defines body for ActOnDocument for application/json ContentType.
+type ActOnDocumentJSONRequestBody = DocumentActInput
+
+// CommentOnDocumentJSONRequestBody defines body for CommentOnDocument for application/json ContentType.
+type CommentOnDocumentJSONRequestBody CommentOnDocumentJSONBody
+
+// AddDocumentVersionJSONRequestBody defines body for AddDocumentVersion for application/json ContentType.
+type AddDocumentVersionJSONRequestBody AddDocumentVersionJSONBody
+
 // SubmitDossierJSONRequestBody defines body for SubmitDossier for application/json ContentType.
 type SubmitDossierJSONRequestBody = SubmitInput
 
@@ -2906,6 +3252,91 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /api/v1/digitised (the `SearchDigitisedPapers` operationId).
 	SearchDigitisedPapers(ctx context.Context, params *SearchDigitisedPapersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListDocuments Documents the caller may see (their organ's, their lead or coordinating unit's, those they draft or deal with), newest first; mine=true: the caller's queue (whose next act is theirs), with deadlines and overdue flags
+	//
+	// Corresponds with GET /api/v1/documents (the `ListDocuments` operationId).
+	ListDocuments(ctx context.Context, params *ListDocumentsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateDocumentDraftWithBody Specialists and leaders (document.draft at the drafting unit): start an outgoing draft, with its first version when a file is given
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v1/documents/drafts (the `CreateDocumentDraft` operationId).
+	CreateDocumentDraftWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateDocumentDraft Specialists and leaders (document.draft at the drafting unit): start an outgoing draft, with its first version when a file is given
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v1/documents/drafts (the `CreateDocumentDraft` operationId).
+	CreateDocumentDraft(ctx context.Context, body CreateDocumentDraftJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RegisterIncomingDocumentWithBody Clerks (document.register): register an incoming document, paper (optional scan) or electronic (a signed PDF, verified on arrival), with the next arrival number of the year
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v1/documents/incoming (the `RegisterIncomingDocument` operationId).
+	RegisterIncomingDocumentWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RegisterIncomingDocument Clerks (document.register): register an incoming document, paper (optional scan) or electronic (a signed PDF, verified on arrival), with the next arrival number of the year
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v1/documents/incoming (the `RegisterIncomingDocument` operationId).
+	RegisterIncomingDocument(ctx context.Context, body RegisterIncomingDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetDocument One document with its files, trail, assignment, versions, comments, approvals, recipients and the caller's actions
+	//
+	// Corresponds with GET /api/v1/documents/{id} (the `GetDocument` operationId).
+	GetDocument(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ActOnDocumentWithBody Apply a lifecycle action (document.Rules): assign, assign-specialist, process, complete (incoming); submit, approve (the leader's approval signs), return, issue (the clerk numbers, seals and issues) (outgoing)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v1/documents/{id}/actions/{action} (the `ActOnDocument` operationId).
+	ActOnDocumentWithBody(ctx context.Context, id int, action string, params *ActOnDocumentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ActOnDocument Apply a lifecycle action (document.Rules): assign, assign-specialist, process, complete (incoming); submit, approve (the leader's approval signs), return, issue (the clerk numbers, seals and issues) (outgoing)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v1/documents/{id}/actions/{action} (the `ActOnDocument` operationId).
+	ActOnDocument(ctx context.Context, id int, action string, params *ActOnDocumentParams, body ActOnDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CommentOnDocumentWithBody Comment on a draft's latest version (the drafter while drafting, the head while reviewing, the leader while approving)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v1/documents/{id}/comments (the `CommentOnDocument` operationId).
+	CommentOnDocumentWithBody(ctx context.Context, id int, params *CommentOnDocumentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CommentOnDocument Comment on a draft's latest version (the drafter while drafting, the head while reviewing, the leader while approving)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v1/documents/{id}/comments (the `CommentOnDocument` operationId).
+	CommentOnDocument(ctx context.Context, id int, params *CommentOnDocumentParams, body CommentOnDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DownloadDocumentFile A file of a document
+	//
+	// Corresponds with GET /api/v1/documents/{id}/files/{file} (the `DownloadDocumentFile` operationId).
+	DownloadDocumentFile(ctx context.Context, id int, file int, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddDocumentVersionWithBody The drafter: add a version (its file) to a draft being drafted
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v1/documents/{id}/versions (the `AddDocumentVersion` operationId).
+	AddDocumentVersionWithBody(ctx context.Context, id int, params *AddDocumentVersionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddDocumentVersion The drafter: add a version (its file) to a draft being drafted
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v1/documents/{id}/versions (the `AddDocumentVersion` operationId).
+	AddDocumentVersion(ctx context.Context, id int, params *AddDocumentVersionParams, body AddDocumentVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListDossiers Officer's inbox / citizen's own dossiers
 	//
@@ -3654,6 +4085,221 @@ func (c *Client) SetLatenessRule(ctx context.Context, body SetLatenessRuleJSONRe
 // Corresponds with GET /api/v1/digitised (the `SearchDigitisedPapers` operationId).
 func (c *Client) SearchDigitisedPapers(ctx context.Context, params *SearchDigitisedPapersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSearchDigitisedPapersRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListDocuments Documents the caller may see (their organ's, their lead or coordinating unit's, those they draft or deal with), newest first; mine=true: the caller's queue (whose next act is theirs), with deadlines and overdue flags
+//
+// Corresponds with GET /api/v1/documents (the `ListDocuments` operationId).
+func (c *Client) ListDocuments(ctx context.Context, params *ListDocumentsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListDocumentsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateDocumentDraftWithBody Specialists and leaders (document.draft at the drafting unit): start an outgoing draft, with its first version when a file is given
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v1/documents/drafts (the `CreateDocumentDraft` operationId).
+func (c *Client) CreateDocumentDraftWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateDocumentDraftRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateDocumentDraft Specialists and leaders (document.draft at the drafting unit): start an outgoing draft, with its first version when a file is given
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v1/documents/drafts (the `CreateDocumentDraft` operationId).
+func (c *Client) CreateDocumentDraft(ctx context.Context, body CreateDocumentDraftJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateDocumentDraftRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RegisterIncomingDocumentWithBody Clerks (document.register): register an incoming document, paper (optional scan) or electronic (a signed PDF, verified on arrival), with the next arrival number of the year
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v1/documents/incoming (the `RegisterIncomingDocument` operationId).
+func (c *Client) RegisterIncomingDocumentWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRegisterIncomingDocumentRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RegisterIncomingDocument Clerks (document.register): register an incoming document, paper (optional scan) or electronic (a signed PDF, verified on arrival), with the next arrival number of the year
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v1/documents/incoming (the `RegisterIncomingDocument` operationId).
+func (c *Client) RegisterIncomingDocument(ctx context.Context, body RegisterIncomingDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRegisterIncomingDocumentRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetDocument One document with its files, trail, assignment, versions, comments, approvals, recipients and the caller's actions
+//
+// Corresponds with GET /api/v1/documents/{id} (the `GetDocument` operationId).
+func (c *Client) GetDocument(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetDocumentRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ActOnDocumentWithBody Apply a lifecycle action (document.Rules): assign, assign-specialist, process, complete (incoming); submit, approve (the leader's approval signs), return, issue (the clerk numbers, seals and issues) (outgoing)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v1/documents/{id}/actions/{action} (the `ActOnDocument` operationId).
+func (c *Client) ActOnDocumentWithBody(ctx context.Context, id int, action string, params *ActOnDocumentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewActOnDocumentRequestWithBody(c.Server, id, action, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ActOnDocument Apply a lifecycle action (document.Rules): assign, assign-specialist, process, complete (incoming); submit, approve (the leader's approval signs), return, issue (the clerk numbers, seals and issues) (outgoing)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v1/documents/{id}/actions/{action} (the `ActOnDocument` operationId).
+func (c *Client) ActOnDocument(ctx context.Context, id int, action string, params *ActOnDocumentParams, body ActOnDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewActOnDocumentRequest(c.Server, id, action, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CommentOnDocumentWithBody Comment on a draft's latest version (the drafter while drafting, the head while reviewing, the leader while approving)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v1/documents/{id}/comments (the `CommentOnDocument` operationId).
+func (c *Client) CommentOnDocumentWithBody(ctx context.Context, id int, params *CommentOnDocumentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCommentOnDocumentRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CommentOnDocument Comment on a draft's latest version (the drafter while drafting, the head while reviewing, the leader while approving)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v1/documents/{id}/comments (the `CommentOnDocument` operationId).
+func (c *Client) CommentOnDocument(ctx context.Context, id int, params *CommentOnDocumentParams, body CommentOnDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCommentOnDocumentRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DownloadDocumentFile A file of a document
+//
+// Corresponds with GET /api/v1/documents/{id}/files/{file} (the `DownloadDocumentFile` operationId).
+func (c *Client) DownloadDocumentFile(ctx context.Context, id int, file int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDownloadDocumentFileRequest(c.Server, id, file)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddDocumentVersionWithBody The drafter: add a version (its file) to a draft being drafted
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v1/documents/{id}/versions (the `AddDocumentVersion` operationId).
+func (c *Client) AddDocumentVersionWithBody(ctx context.Context, id int, params *AddDocumentVersionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddDocumentVersionRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddDocumentVersion The drafter: add a version (its file) to a draft being drafted
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v1/documents/{id}/versions (the `AddDocumentVersion` operationId).
+func (c *Client) AddDocumentVersion(ctx context.Context, id int, params *AddDocumentVersionParams, body AddDocumentVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddDocumentVersionRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5396,6 +6042,468 @@ func NewSearchDigitisedPapersRequest(server string, params *SearchDigitisedPaper
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListDocumentsRequest constructs an http.Request for the ListDocuments method
+func NewListDocumentsRequest(server string, params *ListDocumentsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/documents")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Direction != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "direction", *params.Direction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.State != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "state", *params.State, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Unit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "unit", *params.Unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Mine != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "mine", *params.Mine, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateDocumentDraftRequest calls the generic CreateDocumentDraft builder with application/json body
+func NewCreateDocumentDraftRequest(server string, body CreateDocumentDraftJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateDocumentDraftRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateDocumentDraftRequestWithBody constructs an http.Request for the CreateDocumentDraft method, with any body, and a specified content type
+func NewCreateDocumentDraftRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/documents/drafts")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRegisterIncomingDocumentRequest calls the generic RegisterIncomingDocument builder with application/json body
+func NewRegisterIncomingDocumentRequest(server string, body RegisterIncomingDocumentJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRegisterIncomingDocumentRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewRegisterIncomingDocumentRequestWithBody constructs an http.Request for the RegisterIncomingDocument method, with any body, and a specified content type
+func NewRegisterIncomingDocumentRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/documents/incoming")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetDocumentRequest constructs an http.Request for the GetDocument method
+func NewGetDocumentRequest(server string, id int) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/documents/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewActOnDocumentRequest calls the generic ActOnDocument builder with application/json body
+func NewActOnDocumentRequest(server string, id int, action string, params *ActOnDocumentParams, body ActOnDocumentJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewActOnDocumentRequestWithBody(server, id, action, params, "application/json", bodyReader)
+}
+
+// NewActOnDocumentRequestWithBody constructs an http.Request for the ActOnDocument method, with any body, and a specified content type
+func NewActOnDocumentRequestWithBody(server string, id int, action string, params *ActOnDocumentParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "action", action, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/documents/%s/actions/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewCommentOnDocumentRequest calls the generic CommentOnDocument builder with application/json body
+func NewCommentOnDocumentRequest(server string, id int, params *CommentOnDocumentParams, body CommentOnDocumentJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCommentOnDocumentRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewCommentOnDocumentRequestWithBody constructs an http.Request for the CommentOnDocument method, with any body, and a specified content type
+func NewCommentOnDocumentRequestWithBody(server string, id int, params *CommentOnDocumentParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/documents/%s/comments", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewDownloadDocumentFileRequest constructs an http.Request for the DownloadDocumentFile method
+func NewDownloadDocumentFileRequest(server string, id int, file int) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "file", file, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/documents/%s/files/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAddDocumentVersionRequest calls the generic AddDocumentVersion builder with application/json body
+func NewAddDocumentVersionRequest(server string, id int, params *AddDocumentVersionParams, body AddDocumentVersionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddDocumentVersionRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewAddDocumentVersionRequestWithBody constructs an http.Request for the AddDocumentVersion method, with any body, and a specified content type
+func NewAddDocumentVersionRequestWithBody(server string, id int, params *AddDocumentVersionParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/documents/%s/versions", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -8570,6 +9678,97 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/v1/digitised (the `SearchDigitisedPapers` operationId).
 	SearchDigitisedPapersWithResponse(ctx context.Context, params *SearchDigitisedPapersParams, reqEditors ...RequestEditorFn) (*SearchDigitisedPapersResponse, error)
 
+	// ListDocumentsWithResponse Documents the caller may see (their organ's, their lead or coordinating unit's, those they draft or deal with), newest first; mine=true: the caller's queue (whose next act is theirs), with deadlines and overdue flags
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/documents (the `ListDocuments` operationId).
+	ListDocumentsWithResponse(ctx context.Context, params *ListDocumentsParams, reqEditors ...RequestEditorFn) (*ListDocumentsResponse, error)
+
+	// CreateDocumentDraftWithBodyWithResponse Specialists and leaders (document.draft at the drafting unit): start an outgoing draft, with its first version when a file is given
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/documents/drafts (the `CreateDocumentDraft` operationId).
+	CreateDocumentDraftWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDocumentDraftResponse, error)
+
+	// CreateDocumentDraftWithResponse Specialists and leaders (document.draft at the drafting unit): start an outgoing draft, with its first version when a file is given
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/documents/drafts (the `CreateDocumentDraft` operationId).
+	CreateDocumentDraftWithResponse(ctx context.Context, body CreateDocumentDraftJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDocumentDraftResponse, error)
+
+	// RegisterIncomingDocumentWithBodyWithResponse Clerks (document.register): register an incoming document, paper (optional scan) or electronic (a signed PDF, verified on arrival), with the next arrival number of the year
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/documents/incoming (the `RegisterIncomingDocument` operationId).
+	RegisterIncomingDocumentWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RegisterIncomingDocumentResponse, error)
+
+	// RegisterIncomingDocumentWithResponse Clerks (document.register): register an incoming document, paper (optional scan) or electronic (a signed PDF, verified on arrival), with the next arrival number of the year
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/documents/incoming (the `RegisterIncomingDocument` operationId).
+	RegisterIncomingDocumentWithResponse(ctx context.Context, body RegisterIncomingDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*RegisterIncomingDocumentResponse, error)
+
+	// GetDocumentWithResponse One document with its files, trail, assignment, versions, comments, approvals, recipients and the caller's actions
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/documents/{id} (the `GetDocument` operationId).
+	GetDocumentWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetDocumentResponse, error)
+
+	// ActOnDocumentWithBodyWithResponse Apply a lifecycle action (document.Rules): assign, assign-specialist, process, complete (incoming); submit, approve (the leader's approval signs), return, issue (the clerk numbers, seals and issues) (outgoing)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/documents/{id}/actions/{action} (the `ActOnDocument` operationId).
+	ActOnDocumentWithBodyWithResponse(ctx context.Context, id int, action string, params *ActOnDocumentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ActOnDocumentResponse, error)
+
+	// ActOnDocumentWithResponse Apply a lifecycle action (document.Rules): assign, assign-specialist, process, complete (incoming); submit, approve (the leader's approval signs), return, issue (the clerk numbers, seals and issues) (outgoing)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/documents/{id}/actions/{action} (the `ActOnDocument` operationId).
+	ActOnDocumentWithResponse(ctx context.Context, id int, action string, params *ActOnDocumentParams, body ActOnDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*ActOnDocumentResponse, error)
+
+	// CommentOnDocumentWithBodyWithResponse Comment on a draft's latest version (the drafter while drafting, the head while reviewing, the leader while approving)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/documents/{id}/comments (the `CommentOnDocument` operationId).
+	CommentOnDocumentWithBodyWithResponse(ctx context.Context, id int, params *CommentOnDocumentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CommentOnDocumentResponse, error)
+
+	// CommentOnDocumentWithResponse Comment on a draft's latest version (the drafter while drafting, the head while reviewing, the leader while approving)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/documents/{id}/comments (the `CommentOnDocument` operationId).
+	CommentOnDocumentWithResponse(ctx context.Context, id int, params *CommentOnDocumentParams, body CommentOnDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*CommentOnDocumentResponse, error)
+
+	// DownloadDocumentFileWithResponse A file of a document
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/documents/{id}/files/{file} (the `DownloadDocumentFile` operationId).
+	DownloadDocumentFileWithResponse(ctx context.Context, id int, file int, reqEditors ...RequestEditorFn) (*DownloadDocumentFileResponse, error)
+
+	// AddDocumentVersionWithBodyWithResponse The drafter: add a version (its file) to a draft being drafted
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/documents/{id}/versions (the `AddDocumentVersion` operationId).
+	AddDocumentVersionWithBodyWithResponse(ctx context.Context, id int, params *AddDocumentVersionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddDocumentVersionResponse, error)
+
+	// AddDocumentVersionWithResponse The drafter: add a version (its file) to a draft being drafted
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/documents/{id}/versions (the `AddDocumentVersion` operationId).
+	AddDocumentVersionWithResponse(ctx context.Context, id int, params *AddDocumentVersionParams, body AddDocumentVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*AddDocumentVersionResponse, error)
+
 	// ListDossiersWithResponse Officer's inbox / citizen's own dossiers
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -9816,6 +11015,428 @@ func (r SearchDigitisedPapersResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r SearchDigitisedPapersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListDocumentsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Documents *[]Document `json:"documents,omitempty"`
+
+		// Next Cursor of the next page; absent on the last page
+		Next *string `json:"next,omitempty"`
+	}
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListDocumentsResponse) GetJSON200() *struct {
+	Documents *[]Document `json:"documents,omitempty"`
+
+	// Next Cursor of the next page; absent on the last page
+	Next *string `json:"next,omitempty"`
+} {
+	return r.JSON200
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ListDocumentsResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ListDocumentsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListDocumentsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListDocumentsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListDocumentsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateDocumentDraftResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Document
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateDocumentDraftResponse) GetJSON201() *Document {
+	return r.JSON201
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r CreateDocumentDraftResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateDocumentDraftResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateDocumentDraftResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateDocumentDraftResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateDocumentDraftResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RegisterIncomingDocumentResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Document
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r RegisterIncomingDocumentResponse) GetJSON201() *Document {
+	return r.JSON201
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RegisterIncomingDocumentResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r RegisterIncomingDocumentResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r RegisterIncomingDocumentResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RegisterIncomingDocumentResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RegisterIncomingDocumentResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RegisterIncomingDocumentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetDocumentResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Document
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetDocumentResponse) GetJSON200() *Document {
+	return r.JSON200
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r GetDocumentResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r GetDocumentResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetDocumentResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetDocumentResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetDocumentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ActOnDocumentResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Document
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *Error
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ActOnDocumentResponse) GetJSON200() *Document {
+	return r.JSON200
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ActOnDocumentResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ActOnDocumentResponse) GetJSON422() *Error {
+	return r.JSON422
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActOnDocumentResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ActOnDocumentResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ActOnDocumentResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ActOnDocumentResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ActOnDocumentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CommentOnDocumentResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Document
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CommentOnDocumentResponse) GetJSON200() *Document {
+	return r.JSON200
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CommentOnDocumentResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r CommentOnDocumentResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r CommentOnDocumentResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CommentOnDocumentResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CommentOnDocumentResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CommentOnDocumentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DownloadDocumentFileResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r DownloadDocumentFileResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r DownloadDocumentFileResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DownloadDocumentFileResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DownloadDocumentFileResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DownloadDocumentFileResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddDocumentVersionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Document
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddDocumentVersionResponse) GetJSON200() *Document {
+	return r.JSON200
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r AddDocumentVersionResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r AddDocumentVersionResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r AddDocumentVersionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddDocumentVersionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddDocumentVersionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddDocumentVersionResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -13287,6 +14908,175 @@ func (c *ClientWithResponses) SearchDigitisedPapersWithResponse(ctx context.Cont
 	return ParseSearchDigitisedPapersResponse(rsp)
 }
 
+// ListDocumentsWithResponse Documents the caller may see (their organ's, their lead or coordinating unit's, those they draft or deal with), newest first; mine=true: the caller's queue (whose next act is theirs), with deadlines and overdue flags
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/documents (the `ListDocuments` operationId).
+func (c *ClientWithResponses) ListDocumentsWithResponse(ctx context.Context, params *ListDocumentsParams, reqEditors ...RequestEditorFn) (*ListDocumentsResponse, error) {
+	rsp, err := c.ListDocuments(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListDocumentsResponse(rsp)
+}
+
+// CreateDocumentDraftWithBodyWithResponse Specialists and leaders (document.draft at the drafting unit): start an outgoing draft, with its first version when a file is given
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/documents/drafts (the `CreateDocumentDraft` operationId).
+func (c *ClientWithResponses) CreateDocumentDraftWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDocumentDraftResponse, error) {
+	rsp, err := c.CreateDocumentDraftWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateDocumentDraftResponse(rsp)
+}
+
+// CreateDocumentDraftWithResponse Specialists and leaders (document.draft at the drafting unit): start an outgoing draft, with its first version when a file is given
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/documents/drafts (the `CreateDocumentDraft` operationId).
+func (c *ClientWithResponses) CreateDocumentDraftWithResponse(ctx context.Context, body CreateDocumentDraftJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDocumentDraftResponse, error) {
+	rsp, err := c.CreateDocumentDraft(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateDocumentDraftResponse(rsp)
+}
+
+// RegisterIncomingDocumentWithBodyWithResponse Clerks (document.register): register an incoming document, paper (optional scan) or electronic (a signed PDF, verified on arrival), with the next arrival number of the year
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/documents/incoming (the `RegisterIncomingDocument` operationId).
+func (c *ClientWithResponses) RegisterIncomingDocumentWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RegisterIncomingDocumentResponse, error) {
+	rsp, err := c.RegisterIncomingDocumentWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRegisterIncomingDocumentResponse(rsp)
+}
+
+// RegisterIncomingDocumentWithResponse Clerks (document.register): register an incoming document, paper (optional scan) or electronic (a signed PDF, verified on arrival), with the next arrival number of the year
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/documents/incoming (the `RegisterIncomingDocument` operationId).
+func (c *ClientWithResponses) RegisterIncomingDocumentWithResponse(ctx context.Context, body RegisterIncomingDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*RegisterIncomingDocumentResponse, error) {
+	rsp, err := c.RegisterIncomingDocument(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRegisterIncomingDocumentResponse(rsp)
+}
+
+// GetDocumentWithResponse One document with its files, trail, assignment, versions, comments, approvals, recipients and the caller's actions
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/documents/{id} (the `GetDocument` operationId).
+func (c *ClientWithResponses) GetDocumentWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetDocumentResponse, error) {
+	rsp, err := c.GetDocument(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetDocumentResponse(rsp)
+}
+
+// ActOnDocumentWithBodyWithResponse Apply a lifecycle action (document.Rules): assign, assign-specialist, process, complete (incoming); submit, approve (the leader's approval signs), return, issue (the clerk numbers, seals and issues) (outgoing)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/documents/{id}/actions/{action} (the `ActOnDocument` operationId).
+func (c *ClientWithResponses) ActOnDocumentWithBodyWithResponse(ctx context.Context, id int, action string, params *ActOnDocumentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ActOnDocumentResponse, error) {
+	rsp, err := c.ActOnDocumentWithBody(ctx, id, action, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseActOnDocumentResponse(rsp)
+}
+
+// ActOnDocumentWithResponse Apply a lifecycle action (document.Rules): assign, assign-specialist, process, complete (incoming); submit, approve (the leader's approval signs), return, issue (the clerk numbers, seals and issues) (outgoing)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/documents/{id}/actions/{action} (the `ActOnDocument` operationId).
+func (c *ClientWithResponses) ActOnDocumentWithResponse(ctx context.Context, id int, action string, params *ActOnDocumentParams, body ActOnDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*ActOnDocumentResponse, error) {
+	rsp, err := c.ActOnDocument(ctx, id, action, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseActOnDocumentResponse(rsp)
+}
+
+// CommentOnDocumentWithBodyWithResponse Comment on a draft's latest version (the drafter while drafting, the head while reviewing, the leader while approving)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/documents/{id}/comments (the `CommentOnDocument` operationId).
+func (c *ClientWithResponses) CommentOnDocumentWithBodyWithResponse(ctx context.Context, id int, params *CommentOnDocumentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CommentOnDocumentResponse, error) {
+	rsp, err := c.CommentOnDocumentWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCommentOnDocumentResponse(rsp)
+}
+
+// CommentOnDocumentWithResponse Comment on a draft's latest version (the drafter while drafting, the head while reviewing, the leader while approving)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/documents/{id}/comments (the `CommentOnDocument` operationId).
+func (c *ClientWithResponses) CommentOnDocumentWithResponse(ctx context.Context, id int, params *CommentOnDocumentParams, body CommentOnDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*CommentOnDocumentResponse, error) {
+	rsp, err := c.CommentOnDocument(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCommentOnDocumentResponse(rsp)
+}
+
+// DownloadDocumentFileWithResponse A file of a document
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/documents/{id}/files/{file} (the `DownloadDocumentFile` operationId).
+func (c *ClientWithResponses) DownloadDocumentFileWithResponse(ctx context.Context, id int, file int, reqEditors ...RequestEditorFn) (*DownloadDocumentFileResponse, error) {
+	rsp, err := c.DownloadDocumentFile(ctx, id, file, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDownloadDocumentFileResponse(rsp)
+}
+
+// AddDocumentVersionWithBodyWithResponse The drafter: add a version (its file) to a draft being drafted
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/documents/{id}/versions (the `AddDocumentVersion` operationId).
+func (c *ClientWithResponses) AddDocumentVersionWithBodyWithResponse(ctx context.Context, id int, params *AddDocumentVersionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddDocumentVersionResponse, error) {
+	rsp, err := c.AddDocumentVersionWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddDocumentVersionResponse(rsp)
+}
+
+// AddDocumentVersionWithResponse The drafter: add a version (its file) to a draft being drafted
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/documents/{id}/versions (the `AddDocumentVersion` operationId).
+func (c *ClientWithResponses) AddDocumentVersionWithResponse(ctx context.Context, id int, params *AddDocumentVersionParams, body AddDocumentVersionJSONRequestBody, reqEditors ...RequestEditorFn) (*AddDocumentVersionResponse, error) {
+	rsp, err := c.AddDocumentVersion(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddDocumentVersionResponse(rsp)
+}
+
 // ListDossiersWithResponse Officer's inbox / citizen's own dossiers
 //
 // Returns a wrapper object for the known response body format(s).
@@ -14707,6 +16497,303 @@ func ParseSearchDigitisedPapersResponse(rsp *http.Response) (*SearchDigitisedPap
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListDocumentsResponse parses an HTTP response from a ListDocumentsWithResponse call
+func ParseListDocumentsResponse(rsp *http.Response) (*ListDocumentsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListDocumentsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Documents *[]Document `json:"documents,omitempty"`
+
+			// Next Cursor of the next page; absent on the last page
+			Next *string `json:"next,omitempty"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateDocumentDraftResponse parses an HTTP response from a CreateDocumentDraftWithResponse call
+func ParseCreateDocumentDraftResponse(rsp *http.Response) (*CreateDocumentDraftResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateDocumentDraftResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Document
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRegisterIncomingDocumentResponse parses an HTTP response from a RegisterIncomingDocumentWithResponse call
+func ParseRegisterIncomingDocumentResponse(rsp *http.Response) (*RegisterIncomingDocumentResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RegisterIncomingDocumentResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Document
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetDocumentResponse parses an HTTP response from a GetDocumentWithResponse call
+func ParseGetDocumentResponse(rsp *http.Response) (*GetDocumentResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetDocumentResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Document
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseActOnDocumentResponse parses an HTTP response from a ActOnDocumentWithResponse call
+func ParseActOnDocumentResponse(rsp *http.Response) (*ActOnDocumentResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ActOnDocumentResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Document
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCommentOnDocumentResponse parses an HTTP response from a CommentOnDocumentWithResponse call
+func ParseCommentOnDocumentResponse(rsp *http.Response) (*CommentOnDocumentResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CommentOnDocumentResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Document
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDownloadDocumentFileResponse parses an HTTP response from a DownloadDocumentFileWithResponse call
+func ParseDownloadDocumentFileResponse(rsp *http.Response) (*DownloadDocumentFileResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DownloadDocumentFileResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddDocumentVersionResponse parses an HTTP response from a AddDocumentVersionWithResponse call
+func ParseAddDocumentVersionResponse(rsp *http.Response) (*AddDocumentVersionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddDocumentVersionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Document
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest Error

@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"bytes"
+	"encoding/base64"
 	"testing"
 
 	"github.com/motcua/motcua/audit"
@@ -41,6 +43,124 @@ func TestDocumentActsAudited(t *testing.T) {
 			if len(p.Entries) != 1 || p.Entries[0].ActorName != c.by || p.Entries[0].Object != "document:"+itoa(d.ID) {
 				t.Fatalf("%s: %+v", c.action, p.Entries)
 			}
+		}
+	})
+}
+
+// docView is the part of the API's document the tests read.
+type docView struct {
+	ID            int64
+	State         string
+	Version       int64
+	ArrivalNumber int64  `json:"arrival_number"`
+	NumberSymbol  string `json:"number_symbol"`
+	Actions       []string
+	Files         []struct {
+		ID   int64
+		Kind string
+	}
+	Trail []struct{ Action, To string }
+}
+
+// TestDocumentsAPI drives both paths over HTTP: a clerk registers an
+// incoming document with its scan in base64, is warned of a duplicate and
+// confirms it; the leader assigns, the specialist is named and completes;
+// the listing pages with its cursor and filters; an outgoing letter is
+// drafted with its file, submitted, approved twice and issued with its
+// number (no keys configured here: issued unsigned). Errors keep their codes.
+func TestDocumentsAPI(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		scan := map[string]any{"name": "scan.pdf", "content_type": "application/pdf", "content": base64.StdEncoding.EncodeToString(samplePDF)}
+		incoming := map[string]any{"unit": demo.DistrictCode, "medium": "paper", "sender": map[string]any{"organ_id": demo.ProvinceCode, "name": "UBND tỉnh Ninh Bình"},
+			"code_number": "25", "code_notation": "UBND-VX", "type": "CV", "subject": "V/v chuyển đổi số", "file": scan}
+		var d docView
+		e.must(e.call("huyen.vanthu", "POST", "/api/v1/documents/incoming", incoming, &d), 201)
+		if d.State != "registered" || d.ArrivalNumber != 1 || d.NumberSymbol != "25/UBND-VX" {
+			t.Fatalf("registered: %+v", d)
+		}
+		if r := e.call("huyen.vanthu", "POST", "/api/v1/documents/incoming", incoming, nil); r.status != 409 || r.errCode() != "document_duplicate" || r.message() == "" {
+			t.Fatalf("duplicate: %d %s", r.status, r.body)
+		}
+		incoming["allow_duplicate"] = true
+		var dup docView
+		e.must(e.call("huyen.vanthu", "POST", "/api/v1/documents/incoming", incoming, &dup), 201)
+		path := "/api/v1/documents/" + itoa(d.ID)
+		for _, c := range []struct {
+			user, action string
+			body         map[string]any
+			status       int
+			code, state  string
+		}{
+			{"gialam.lanhdao", "assign", map[string]any{}, 404, "document_not_found", ""},
+			{"huyen.chuyenvien", "assign", map[string]any{"instruction": "x", "lead_unit": demo.DistrictCode}, 422, "document_not_permitted", ""},
+			{"huyen.lanhdao", "assign", map[string]any{"version": 9, "instruction": "x", "lead_unit": demo.DistrictCode}, 409, "document_version_conflict", ""},
+			{"huyen.lanhdao", "assign", map[string]any{"version": 1, "instruction": "Giao Phòng xử lý.", "lead_unit": demo.DistrictCode, "deadline": "2026-03-10"}, 200, "", "assigned"},
+			{"huyen.lanhdao", "assign-specialist", map[string]any{"specialist": "huyen.chuyenvien"}, 200, "", "processing"},
+			{"huyen.chuyenvien", "complete", map[string]any{"note": "Đã xử lý."}, 200, "", "completed"},
+			{"huyen.chuyenvien", "complete", map[string]any{}, 409, "document_wrong_state", ""},
+			{"huyen.chuyenvien", "nope", map[string]any{}, 404, "document_action_unknown", ""},
+		} {
+			var got docView
+			r := e.call(c.user, "POST", path+"/actions/"+c.action, c.body, &got)
+			if r.status != c.status || c.code != "" && r.errCode() != c.code || c.state != "" && got.State != c.state {
+				t.Fatalf("%s %s: %d %s", c.user, c.action, r.status, r.body)
+			}
+		}
+		var full docView
+		e.must(e.call("huyen.giamsat", "GET", path, nil, &full), 200)
+		if len(full.Trail) != 4 || len(full.Files) != 1 {
+			t.Fatalf("trail %+v files %+v", full.Trail, full.Files)
+		}
+		if r := e.call("huyen.giamsat", "GET", path+"/files/"+itoa(full.Files[0].ID), nil, nil); r.status != 200 || !bytes.Equal(r.body, samplePDF) {
+			t.Fatalf("download: %d", r.status)
+		}
+
+		var draft docView
+		e.must(e.call("huyen.chuyenvien", "POST", "/api/v1/documents/drafts", map[string]any{"unit": demo.DistrictCode, "type": "CV", "field": "VX",
+			"subject": "V/v báo cáo chuyển đổi số", "recipients": []any{map[string]any{"unit": demo.GiaLamCode}}, "file": scan}, &draft), 201)
+		dpath := "/api/v1/documents/" + itoa(draft.ID)
+		for _, c := range []struct{ user, action, state string }{
+			{"huyen.chuyenvien", "submit", "reviewing"}, {"huyen.lanhdao", "approve", "approving"}, {"huyen.lanhdao", "approve", "approved"}, {"huyen.vanthu", "issue", "issued"},
+		} {
+			var got docView
+			e.must(e.call(c.user, "POST", dpath+"/actions/"+c.action, nil, &got), 200)
+			if got.State != c.state {
+				t.Fatalf("%s: %s", c.action, got.State)
+			}
+			if c.action == "issue" && got.NumberSymbol != "01/UBND-VX" {
+				t.Fatalf("issued as %q", got.NumberSymbol)
+			}
+		}
+
+		var page struct {
+			Documents []docView
+			Next      string
+		}
+		e.must(e.call("huyen.vanthu", "GET", "/api/v1/documents?limit=2", nil, &page), 200)
+		if len(page.Documents) != 2 || page.Next == "" || page.Documents[0].ID != draft.ID {
+			t.Fatalf("first page: %+v", page)
+		}
+		var rest struct {
+			Documents []docView
+			Next      string
+		}
+		e.must(e.call("huyen.vanthu", "GET", "/api/v1/documents?limit=2&cursor="+page.Next, nil, &rest), 200)
+		if len(rest.Documents) != 1 || rest.Next != "" || rest.Documents[0].ID != d.ID {
+			t.Fatalf("second page: %+v", rest)
+		}
+		e.must(e.call("huyen.vanthu", "GET", "/api/v1/documents?direction=in&state=completed", nil, &page), 200)
+		if len(page.Documents) != 1 || page.Documents[0].ID != d.ID {
+			t.Fatalf("filtered: %+v", page)
+		}
+		for q, code := range map[string]string{"direction=sideways": "invalid_filter", "state=lost": "invalid_filter", "cursor=xyz": "invalid_page_cursor",
+			"limit=-1": "invalid_limit", "mine=yes": "invalid_filter"} {
+			if r := e.call("huyen.vanthu", "GET", "/api/v1/documents?"+q, nil, nil); r.status != 422 || r.errCode() != code {
+				t.Errorf("%s: %d %s", q, r.status, r.body)
+			}
+		}
+		if r := e.call("congdan", "GET", "/api/v1/documents", nil, nil); r.status != 403 {
+			t.Errorf("a citizen lists documents: %d", r.status)
 		}
 	})
 }

@@ -101,6 +101,22 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /api/v1/open/units/{unit}/stats": {who: public, path: fixed("/api/v1/open/units/" + demo.DistrictCode + "/stats")},
 	"GET /api/v1/events":                  {who: account, path: fixed("/api/v1/events?limit=5")},
 	"GET /api/v1/open/procedures":         {who: public, path: fixed("/api/v1/open/procedures")},
+	// Documents (package document): reading is document.read at the
+	// document's organ (its units' and drafters' wider reach has its own
+	// tests); acting is the lifecycle table's, so the actions answer 422
+	// or 409 to every reader and 404 to anyone else.
+	"GET /api/v1/documents": {who: officers, path: fixed("/api/v1/documents")},
+	"POST /api/v1/documents/incoming": {who: scoped, right: auth.RegisterDocument, noCitizens: true, path: fixed("/api/v1/documents/incoming"),
+		jsonAt: func(tg *scopeTarget) any { return map[string]any{"unit": tg.unit} }},
+	"POST /api/v1/documents/drafts": {who: scoped, right: auth.DraftDocument, noCitizens: true, path: fixed("/api/v1/documents/drafts"),
+		jsonAt: func(tg *scopeTarget) any { return map[string]any{"unit": tg.unit} }},
+	"GET /api/v1/documents/{id}": {who: scoped, right: auth.ReadDocument, noCitizens: true, path: apiDocument("")},
+	"GET /api/v1/documents/{id}/files/{file}": {who: scoped, right: auth.ReadDocument, noCitizens: true, path: func(tg *scopeTarget) string {
+		return "/api/v1/documents/" + strconv.FormatInt(tg.document, 10) + "/files/" + strconv.FormatInt(tg.documentFile, 10)
+	}},
+	"POST /api/v1/documents/{id}/versions":         {who: scoped, right: auth.ReadDocument, noCitizens: true, path: apiDocument("/versions"), json: map[string]any{}},
+	"POST /api/v1/documents/{id}/comments":         {who: scoped, right: auth.ReadDocument, noCitizens: true, path: apiDocument("/comments"), json: map[string]any{}},
+	"POST /api/v1/documents/{id}/actions/{action}": {who: scoped, right: auth.ReadDocument, noCitizens: true, path: apiDocument("/actions/assign"), json: map[string]any{}},
 
 	// Shared pages.
 	"GET /dang-nhap":          {who: public, path: fixed("/dang-nhap")},
@@ -291,6 +307,12 @@ func fixed(p string) func(*scopeTarget) string { return func(*scopeTarget) strin
 
 func apiDossier(suffix string) func(*scopeTarget) string {
 	return func(tg *scopeTarget) string { return "/api/v1/dossiers/" + tg.dossier + suffix }
+}
+
+func apiDocument(suffix string) func(*scopeTarget) string {
+	return func(tg *scopeTarget) string {
+		return "/api/v1/documents/" + strconv.FormatInt(tg.document, 10) + suffix
+	}
 }
 
 func portal(suffix string) func(*scopeTarget) string {

@@ -21,6 +21,7 @@ import (
 	"github.com/motcua/motcua/api"
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/document"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
 )
@@ -229,6 +230,9 @@ type scopeTarget struct {
 	spare                      string // one no test client is signed in as
 	draft, draft2, draftProc   string // congdan's drafts (not tied to a unit)
 	sha                        string // of the file in draft
+	// document is an incoming document registered at the unit (C1, D),
+	// documentFile its scan.
+	document, documentFile int64
 }
 
 type scopeActor struct {
@@ -423,6 +427,25 @@ func newScopeWorld(t *testing.T, db *store.DB) *scopeWorld {
 		e.must(e.call(desk, "POST", "/api/v1/dossiers/"+d.Code+"/payment-requests", map[string]any{}, &pay), 201)
 		w.targets[key] = &scopeTarget{unit: w.codes[key], procedure: proc, component: full.Files[0].Component, dossier: d.Code,
 			file: full.Files[0].ID, ref: pay.Ref, user: "m.specialist." + strings.ToLower(key), spare: "m.spare." + strings.ToLower(key)}
+	}
+	// An incoming paper document at each target, with its scan,
+	// registered by the unit's demo clerk.
+	for key, clerk := range map[string]string{"C1": "gialam.vanthu", "D": "huyen.vanthu"} {
+		a, err := e.app.Auth.UserByName(ctx, clerk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := e.app.Documents.RegisterIncoming(ctx, a, document.Incoming{Unit: w.codes[key], Medium: document.Paper,
+			Sender: document.Organ{OrganID: demo.ProvinceCode, Name: "UBND tỉnh Ninh Bình"}, CodeNumber: "15", CodeNotation: "UBND-VX",
+			Type: "CV", Subject: "V/v chuyển đổi số", File: &document.FileInput{Name: "scan.pdf", Content: samplePDF}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		full, err := e.app.Documents.Get(ctx, a, d.ID)
+		if err != nil || len(full.Files) != 1 {
+			t.Fatalf("the scope world's document: %v", err)
+		}
+		w.targets[key].document, w.targets[key].documentFile = d.ID, full.Files[0].ID
 	}
 	w.targets["P"] = &scopeTarget{unit: demo.ProvinceCode, procedure: "1.001193", user: "m.specialist.p", spare: "m.spare.p"}
 	w.targets["C2"] = &scopeTarget{unit: w.codes["C2"], user: "m.specialist.c2", spare: "m.spare.c2"}
