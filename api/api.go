@@ -43,7 +43,9 @@ type Server struct {
 	Sohoa Sohoa
 	// Events is the events feed (package webhook).
 	Events Events
-	Log    *slog.Logger
+	// Webhooks are the subscriptions their owners manage (package webhook).
+	Webhooks Webhooks
+	Log      *slog.Logger
 	// Trust is the trust list signatures are verified against (nil: none).
 	Trust *x509.CertPool
 	// Now is the clock of the open data's default period; nil is time.Now.

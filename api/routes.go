@@ -78,6 +78,12 @@ func (s *Server) Routes() []Route {
 		{"GET /api/v1/open/units/{unit}/stats", s.openUnitStats},
 		{"GET /api/v1/open/procedures", s.openProcedures},
 		{"GET /api/v1/events", s.listEvents},
+		{"POST /api/v1/webhooks", s.createWebhook},
+		{"GET /api/v1/webhooks", s.listWebhooks},
+		{"GET /api/v1/webhooks/{id}", s.getWebhook},
+		{"DELETE /api/v1/webhooks/{id}", s.deleteWebhook},
+		{"POST /api/v1/webhooks/{id}/rotate-secret", s.rotateWebhookSecret},
+		{"POST /api/v1/webhooks/{id}/replay", s.replayWebhook},
 	}
 }
 
