@@ -1,5 +1,6 @@
 // Package webhook tells integrating systems what happened: it owns the
-// subscriptions (webhook_subscriptions), the events (webhook_events, with a
+// subscriptions (webhook_subscriptions, and webhook_subscription_units for
+// the units of those made through the API, own.go), the events (webhook_events, with a
 // public id that only grows, per webhook_sequence) and the outbox of
 // deliveries (webhook_deliveries).
 //
