@@ -48,6 +48,7 @@ type Catalog interface {
 	MayEdit(ctx context.Context, a *auth.Actor, code string) error
 	Get(ctx context.Context, code string) (catalog.Procedure, error)
 	Search(ctx context.Context, q catalog.Query) ([]catalog.Summary, error)
+	SearchPage(ctx context.Context, q catalog.Query, limit int, after string) ([]catalog.Summary, string, error)
 	ConfirmFees(ctx context.Context, a *auth.Actor, code string, amounts map[int]int64) (catalog.Procedure, error)
 }
 
@@ -59,7 +60,7 @@ type Dossiers interface {
 	Open(ctx context.Context, a *auth.Actor, code string, fileID int64) (*dossier.File, *os.File, error)
 	Pauses(ctx context.Context, a *auth.Actor, code string) ([]dossier.Pause, error)
 	Consultations(ctx context.Context, a *auth.Actor, code string) ([]dossier.Consultation, error)
-	PartnerAgencies(ctx context.Context, a *auth.Actor, province string, all bool) ([]dossier.PartnerAgency, error)
+	PartnerAgencyPage(ctx context.Context, a *auth.Actor, province string, all bool, limit int, after string) ([]dossier.PartnerAgency, string, error)
 	SavePartnerAgency(ctx context.Context, a *auth.Actor, id int64, in dossier.PartnerAgency) (dossier.PartnerAgency, error)
 	// Read is Get for showing the dossier: an officer's read is put on record.
 	Read(ctx context.Context, a *auth.Actor, code string) (*dossier.Dossier, error)

@@ -48,11 +48,15 @@ func (s *Server) searchProcedures(w http.ResponseWriter, r *http.Request) error 
 		}
 		q.Level = u.Level
 	}
-	ps, err := s.Catalog.Search(r.Context(), q)
+	limit, after, err := pageParams(r.URL.Query())
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"procedures": ps})
+	ps, next, err := s.Catalog.SearchPage(r.Context(), q, limit, after)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, page("procedures", ps, next))
 }
 
 func (s *Server) getProcedure(w http.ResponseWriter, r *http.Request) error {

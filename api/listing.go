@@ -32,3 +32,20 @@ func pageLimit(q url.Values) (int, error) {
 	}
 	return min(n, maxPage), nil
 }
+
+// pageParams reads the convention's ?limit and ?cursor; the cursor is
+// handed unread to the module that owns the list, which alone made it.
+func pageParams(q url.Values) (limit int, cursor string, err error) {
+	limit, err = pageLimit(q)
+	return limit, q.Get("cursor"), err
+}
+
+// page is a list's answer: its items under their plural name and, when
+// another page follows, next (absent on the last page).
+func page(name string, items any, next string) map[string]any {
+	out := map[string]any{name: items}
+	if next != "" {
+		out["next"] = next
+	}
+	return out
+}

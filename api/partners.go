@@ -31,11 +31,15 @@ func (s *Server) listPartnerAgencies(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	q := r.URL.Query()
-	ps, err := s.Dossiers.PartnerAgencies(r.Context(), a, q.Get("province"), q.Get("all") == "true")
+	limit, after, err := pageParams(q)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"agencies": ps})
+	ps, next, err := s.Dossiers.PartnerAgencyPage(r.Context(), a, q.Get("province"), q.Get("all") == "true", limit, after)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, page("agencies", ps, next))
 }
 
 func (s *Server) addPartnerAgency(w http.ResponseWriter, r *http.Request) error {

@@ -48,7 +48,7 @@ func (s *Server) scorecard(w http.ResponseWriter, r *http.Request) error {
 }
 
 // scoreDossiers lists the dossiers behind one indicator of the scorecard,
-// ?offset=&limit= (at most 500), ?counted=1 or 0 for the numerator's
+// ?cursor= (its next) or ?offset=, ?limit= (at most 500), ?counted=1 or 0 for the numerator's
 // dossiers or the others only.
 func (s *Server) scoreDossiers(w http.ResponseWriter, r *http.Request) error {
 	unit, from, to, err := s.reportScope(r)
@@ -69,6 +69,7 @@ func (s *Server) scoreDossiers(w http.ResponseWriter, r *http.Request) error {
 			*p.to = n
 		}
 	}
+	f.After = q.Get("cursor")
 	switch q.Get("counted") {
 	case "":
 	case "1":

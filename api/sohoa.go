@@ -14,8 +14,8 @@ import (
 type Sohoa interface {
 	Digitise(ctx context.Context, a *auth.Actor, code string, fileID int64) (*sohoa.Paper, error)
 	Papers(ctx context.Context, a *auth.Actor, code string) ([]sohoa.Paper, error)
-	Search(ctx context.Context, a *auth.Actor, q string) ([]sohoa.Paper, error)
-	Store(ctx context.Context, a *auth.Actor) ([]sohoa.Paper, error)
+	SearchPage(ctx context.Context, a *auth.Actor, q string, limit int, after string) ([]sohoa.Paper, string, error)
+	StorePage(ctx context.Context, a *auth.Actor, limit int, after string) ([]sohoa.Paper, string, error)
 	AttachFromStore(ctx context.Context, a *auth.Actor, code, component, paper string) (*sohoa.Reuse, error)
 }
 
@@ -78,11 +78,15 @@ func (s *Server) searchPapers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ps, err := s.Sohoa.Search(r.Context(), a, r.URL.Query().Get("q"))
+	limit, after, err := pageParams(r.URL.Query())
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"papers": ps})
+	ps, next, err := s.Sohoa.SearchPage(r.Context(), a, r.URL.Query().Get("q"), limit, after)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, page("papers", ps, next))
 }
 
 // myDataStore lists the signed-in citizen's personal data store with the
@@ -92,9 +96,13 @@ func (s *Server) myDataStore(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ps, err := s.Sohoa.Store(r.Context(), a)
+	limit, after, err := pageParams(r.URL.Query())
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"papers": ps})
+	ps, next, err := s.Sohoa.StorePage(r.Context(), a, limit, after)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, page("papers", ps, next))
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -272,8 +273,18 @@ type Query struct {
 
 // Search lists current procedures matching q, by field then code.
 func (s *Store) Search(ctx context.Context, q Query) ([]Summary, error) {
+	return s.search(ctx, q, nil, 0)
+}
+
+// search lists current procedures matching q by field then code, after
+// the key after (nil: from the first), at most limit of them (0: all).
+func (s *Store) search(ctx context.Context, q Query, after *searchKey, limit int) ([]Summary, error) {
 	sqlText := `SELECT code, version, name, field, field_code, levels, online FROM procedures WHERE 1=1`
 	var args []any
+	if after != nil {
+		sqlText += ` AND (field > ? OR (field = ? AND code > ?))`
+		args = append(args, after.Field, after.Field, after.Code)
+	}
 	for _, t := range vntext.Terms(q.Text) {
 		sqlText += ` AND search LIKE ?`
 		args = append(args, "%"+likeEscape(t)+"%")
@@ -286,7 +297,11 @@ func (s *Store) Search(ctx context.Context, q Query) ([]Summary, error) {
 		sqlText += ` AND field_code = ?`
 		args = append(args, q.Field)
 	}
-	rows, err := s.db.QueryContext(ctx, sqlText+` ORDER BY field, code`, args...)
+	sqlText += ` ORDER BY field, code`
+	if limit > 0 {
+		sqlText += ` LIMIT ` + strconv.Itoa(limit)
+	}
+	rows, err := s.db.QueryContext(ctx, sqlText, args...)
 	if err != nil {
 		return nil, err
 	}

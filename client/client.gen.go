@@ -2148,6 +2148,12 @@ type SetLatenessRuleJSONBody struct {
 type SearchDigitisedPapersParams struct {
 	// Q Words, all of which must match (accents and case ignored)
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Limit Page size: absent or 0 is 50, larger than 200 is cut to 200; not a non-negative integer is 422 invalid_limit (docs/api.md, Listings)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The next value of the previous page, unchanged (opaque); absent: the first page. Anything else is 422 invalid_page_cursor
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // ListDossiersParams defines parameters for ListDossiers.
@@ -2287,6 +2293,15 @@ type ListEventsParams struct {
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// GetMyDataStoreParams defines parameters for GetMyDataStore.
+type GetMyDataStoreParams struct {
+	// Limit Page size: absent or 0 is 50, larger than 200 is cut to 200; not a non-negative integer is 422 invalid_limit (docs/api.md, Listings)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The next value of the previous page, unchanged (opaque); absent: the first page. Anything else is 422 invalid_page_cursor
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
 // IssueClientTokenFormdataBody defines parameters for IssueClientToken.
 type IssueClientTokenFormdataBody struct {
 	// ClientId When not sent by HTTP Basic
@@ -2354,6 +2369,12 @@ type ListPartnerAgenciesParams struct {
 
 	// All Include retired agencies
 	All *ListPartnerAgenciesParamsAll `form:"all,omitempty" json:"all,omitempty"`
+
+	// Limit Page size: absent or 0 is 50, larger than 200 is cut to 200; not a non-negative integer is 422 invalid_limit (docs/api.md, Listings)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The next value of the previous page, unchanged (opaque); absent: the first page. Anything else is 422 invalid_page_cursor
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // ListPartnerAgenciesParamsAll defines parameters for ListPartnerAgencies.
@@ -2401,6 +2422,12 @@ type SearchProceduresParams struct {
 
 	// Field Field slug, e.g. ho-tich
 	Field *string `form:"field,omitempty" json:"field,omitempty"`
+
+	// Limit Page size: absent or 0 is 50, larger than 200 is cut to 200; not a non-negative integer is 422 invalid_limit (docs/api.md, Listings)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The next value of the previous page, unchanged (opaque); absent: the first page. Anything else is 422 invalid_page_cursor
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // SearchProceduresParamsLevel defines parameters for SearchProcedures.
@@ -2450,6 +2477,9 @@ type ListReport766DossiersParams struct {
 
 	// Counted 1: chỉ hồ sơ thuộc tử số; 0: chỉ hồ sơ còn lại
 	Counted *ListReport766DossiersParamsCounted `form:"counted,omitempty" json:"counted,omitempty"`
+
+	// Cursor The next value of the previous page, unchanged (opaque); absent: the first page. Anything else is 422 invalid_page_cursor
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // ListReport766DossiersParamsCounted defines parameters for ListReport766Dossiers.
@@ -2822,6 +2852,8 @@ type ClientInterface interface {
 
 	// ListAnnouncements Announcements added by admins (on top of the shipped official ones)
 	//
+	// Not paged: the whole list in one answer, bounded by the calendar's announcements (docs/api.md, Listings).
+	//
 	// Corresponds with GET /api/v1/calendar/announcements (the `ListAnnouncements` operationId).
 	ListAnnouncements(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -2869,6 +2901,8 @@ type ClientInterface interface {
 	SetLatenessRule(ctx context.Context, body SetLatenessRuleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SearchDigitisedPapers Search digitised papers and results by code, ID number, applicant's name, procedure or dossier code: a citizen their own store, an officer those of the units where they hold dossier.read
+	//
+	// Paged by the listing convention (docs/api.md, Listings): papers newest first (time recorded, then id).
 	//
 	// Corresponds with GET /api/v1/digitised (the `SearchDigitisedPapers` operationId).
 	SearchDigitisedPapers(ctx context.Context, params *SearchDigitisedPapersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2920,10 +2954,14 @@ type ClientInterface interface {
 
 	// ListDossierConsultations Coordination requests to partner agencies (cơ quan phối hợp) and their answers; send with action consult, record with record-answer
 	//
+	// Not paged: the whole list in one answer, bounded by one dossier's requests to partner agencies (docs/api.md, Listings).
+	//
 	// Corresponds with GET /api/v1/dossiers/{code}/consultations (the `ListDossierConsultations` operationId).
 	ListDossierConsultations(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListDossierDigitisedPapers A dossier's digitised papers and coded results (whoever may see the dossier)
+	//
+	// Not paged: the whole list in one answer, bounded by one dossier's papers (docs/api.md, Listings).
 	//
 	// Corresponds with GET /api/v1/dossiers/{code}/digitised (the `ListDossierDigitisedPapers` operationId).
 	ListDossierDigitisedPapers(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2954,6 +2992,8 @@ type ClientInterface interface {
 
 	// ListDossierPauses Stored clock pauses: supplements during processing and the periods the procedure's law excludes (action pause/resume)
 	//
+	// Not paged: the whole list in one answer, bounded by one dossier's pauses (docs/api.md, Listings).
+	//
 	// Corresponds with GET /api/v1/dossiers/{code}/pauses (the `ListDossierPauses` operationId).
 	ListDossierPauses(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -2972,6 +3012,8 @@ type ClientInterface interface {
 	RequestDossierPayment(ctx context.Context, code string, body RequestDossierPaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListDossierPayments The dossier's fees: its payments (newest first), the fee it owes, the fee the procedure alone fixes (payable before anyone asks), and whether the caller may pay or ask for a fee now. Stale orders are marked expired on read.
+	//
+	// Not paged: the whole list in one answer, bounded by one dossier's payments (docs/api.md, Listings).
 	//
 	// Corresponds with GET /api/v1/dossiers/{code}/payments (the `ListDossierPayments` operationId).
 	ListDossierPayments(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3078,8 +3120,10 @@ type ClientInterface interface {
 
 	// GetMyDataStore The signed-in citizen's personal data store (kho dữ liệu cá nhân): their digitised papers and results with each reuse; empty for an officer
 	//
+	// Paged by the listing convention (docs/api.md, Listings): papers newest first (time recorded, then id).
+	//
 	// Corresponds with GET /api/v1/me/data-store (the `GetMyDataStore` operationId).
-	GetMyDataStore(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetMyDataStore(ctx context.Context, params *GetMyDataStoreParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// IssueClientTokenWithBody System accounts: exchange a client id and secret for a short-lived bearer token (OAuth 2.0 client credentials, RFC 6749 §4.4)
 	//
@@ -3101,6 +3145,8 @@ type ClientInterface interface {
 
 	// ListOpenProcedures Open data: the procedure catalog in force, each procedure with its field, levels and online level (full, partial, none). Anonymous; cacheable (Cache-Control: public, max-age=300)
 	//
+	// Not paged: the whole list in one answer, bounded by the catalog in force (an open-data download, also as CSV) (docs/api.md, Listings).
+	//
 	// Corresponds with GET /api/v1/open/procedures (the `ListOpenProcedures` operationId).
 	ListOpenProcedures(ctx context.Context, params *ListOpenProceduresParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -3115,6 +3161,8 @@ type ClientInterface interface {
 	GetOpenAPIDocument(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListPartnerAgencies The registry of partner agencies outside the unit tree (officers only)
+	//
+	// Paged by the listing convention (docs/api.md, Listings): agencies by province, name, then id.
 	//
 	// Corresponds with GET /api/v1/partner-agencies (the `ListPartnerAgencies` operationId).
 	ListPartnerAgencies(ctx context.Context, params *ListPartnerAgenciesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3187,6 +3235,8 @@ type ClientInterface interface {
 
 	// ListPostalAreas Province → commune lists for a postal address (active units; communes grouped by district where the province has districts)
 	//
+	// Not paged: the whole list in one answer, bounded by the post's areas (reference data) (docs/api.md, Listings).
+	//
 	// Corresponds with GET /api/v1/postal/areas (the `ListPostalAreas` operationId).
 	ListPostalAreas(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -3205,6 +3255,8 @@ type ClientInterface interface {
 	ReceivePostalEvents(ctx context.Context, params *ReceivePostalEventsParams, body ReceivePostalEventsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SearchProcedures Search the procedure catalog (accent-insensitive)
+	//
+	// Paged by the listing convention (docs/api.md, Listings): procedures by field, then code.
 	//
 	// Corresponds with GET /api/v1/procedures (the `SearchProcedures` operationId).
 	SearchProcedures(ctx context.Context, params *SearchProceduresParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3254,6 +3306,8 @@ type ClientInterface interface {
 
 	// ListReport766Dossiers Leaders and supervisors: the dossiers behind one indicator of the scorecard (its denominator, each marked counted when in the numerator), by reception.
 	//
+	// Paged by the listing convention (docs/api.md, Listings): dossiers by submission (dossier id).
+	//
 	// Corresponds with GET /api/v1/reports/766/{indicator}/dossiers (the `ListReport766Dossiers` operationId).
 	ListReport766Dossiers(ctx context.Context, indicator string, params *ListReport766DossiersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -3278,6 +3332,8 @@ type ClientInterface interface {
 	TrackDossierShipment(ctx context.Context, code string, params *TrackDossierShipmentParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListUnits Administrative units: today's, or the tree as it stood on a date (?at=YYYY-MM-DD)
+	//
+	// Not paged: the whole list in one answer, bounded by the unit tree (docs/api.md, Listings).
 	//
 	// Corresponds with GET /api/v1/units (the `ListUnits` operationId).
 	ListUnits(ctx context.Context, params *ListUnitsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3463,6 +3519,8 @@ func (c *Client) CreateToken(ctx context.Context, body CreateTokenJSONRequestBod
 
 // ListAnnouncements Announcements added by admins (on top of the shipped official ones)
 //
+// Not paged: the whole list in one answer, bounded by the calendar's announcements (docs/api.md, Listings).
+//
 // Corresponds with GET /api/v1/calendar/announcements (the `ListAnnouncements` operationId).
 func (c *Client) ListAnnouncements(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListAnnouncementsRequest(c.Server)
@@ -3590,6 +3648,8 @@ func (c *Client) SetLatenessRule(ctx context.Context, body SetLatenessRuleJSONRe
 }
 
 // SearchDigitisedPapers Search digitised papers and results by code, ID number, applicant's name, procedure or dossier code: a citizen their own store, an officer those of the units where they hold dossier.read
+//
+// Paged by the listing convention (docs/api.md, Listings): papers newest first (time recorded, then id).
 //
 // Corresponds with GET /api/v1/digitised (the `SearchDigitisedPapers` operationId).
 func (c *Client) SearchDigitisedPapers(ctx context.Context, params *SearchDigitisedPapersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3721,6 +3781,8 @@ func (c *Client) UploadDossierFileWithBody(ctx context.Context, code string, com
 
 // ListDossierConsultations Coordination requests to partner agencies (cơ quan phối hợp) and their answers; send with action consult, record with record-answer
 //
+// Not paged: the whole list in one answer, bounded by one dossier's requests to partner agencies (docs/api.md, Listings).
+//
 // Corresponds with GET /api/v1/dossiers/{code}/consultations (the `ListDossierConsultations` operationId).
 func (c *Client) ListDossierConsultations(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListDossierConsultationsRequest(c.Server, code)
@@ -3735,6 +3797,8 @@ func (c *Client) ListDossierConsultations(ctx context.Context, code string, reqE
 }
 
 // ListDossierDigitisedPapers A dossier's digitised papers and coded results (whoever may see the dossier)
+//
+// Not paged: the whole list in one answer, bounded by one dossier's papers (docs/api.md, Listings).
 //
 // Corresponds with GET /api/v1/dossiers/{code}/digitised (the `ListDossierDigitisedPapers` operationId).
 func (c *Client) ListDossierDigitisedPapers(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3814,6 +3878,8 @@ func (c *Client) GetDossierForm(ctx context.Context, code string, form GetDossie
 
 // ListDossierPauses Stored clock pauses: supplements during processing and the periods the procedure's law excludes (action pause/resume)
 //
+// Not paged: the whole list in one answer, bounded by one dossier's pauses (docs/api.md, Listings).
+//
 // Corresponds with GET /api/v1/dossiers/{code}/pauses (the `ListDossierPauses` operationId).
 func (c *Client) ListDossierPauses(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListDossierPausesRequest(c.Server, code)
@@ -3862,6 +3928,8 @@ func (c *Client) RequestDossierPayment(ctx context.Context, code string, body Re
 }
 
 // ListDossierPayments The dossier's fees: its payments (newest first), the fee it owes, the fee the procedure alone fixes (payable before anyone asks), and whether the caller may pay or ask for a fee now. Stale orders are marked expired on read.
+//
+// Not paged: the whole list in one answer, bounded by one dossier's payments (docs/api.md, Listings).
 //
 // Corresponds with GET /api/v1/dossiers/{code}/payments (the `ListDossierPayments` operationId).
 func (c *Client) ListDossierPayments(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4138,9 +4206,11 @@ func (c *Client) GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*htt
 
 // GetMyDataStore The signed-in citizen's personal data store (kho dữ liệu cá nhân): their digitised papers and results with each reuse; empty for an officer
 //
+// Paged by the listing convention (docs/api.md, Listings): papers newest first (time recorded, then id).
+//
 // Corresponds with GET /api/v1/me/data-store (the `GetMyDataStore` operationId).
-func (c *Client) GetMyDataStore(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetMyDataStoreRequest(c.Server)
+func (c *Client) GetMyDataStore(ctx context.Context, params *GetMyDataStoreParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMyDataStoreRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -4191,6 +4261,8 @@ func (c *Client) IssueClientTokenWithFormdataBody(ctx context.Context, body Issu
 
 // ListOpenProcedures Open data: the procedure catalog in force, each procedure with its field, levels and online level (full, partial, none). Anonymous; cacheable (Cache-Control: public, max-age=300)
 //
+// Not paged: the whole list in one answer, bounded by the catalog in force (an open-data download, also as CSV) (docs/api.md, Listings).
+//
 // Corresponds with GET /api/v1/open/procedures (the `ListOpenProcedures` operationId).
 func (c *Client) ListOpenProcedures(ctx context.Context, params *ListOpenProceduresParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListOpenProceduresRequest(c.Server, params)
@@ -4235,6 +4307,8 @@ func (c *Client) GetOpenAPIDocument(ctx context.Context, reqEditors ...RequestEd
 }
 
 // ListPartnerAgencies The registry of partner agencies outside the unit tree (officers only)
+//
+// Paged by the listing convention (docs/api.md, Listings): agencies by province, name, then id.
 //
 // Corresponds with GET /api/v1/partner-agencies (the `ListPartnerAgencies` operationId).
 func (c *Client) ListPartnerAgencies(ctx context.Context, params *ListPartnerAgenciesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4417,6 +4491,8 @@ func (c *Client) RecordPaymentRefund(ctx context.Context, ref string, body Recor
 
 // ListPostalAreas Province → commune lists for a postal address (active units; communes grouped by district where the province has districts)
 //
+// Not paged: the whole list in one answer, bounded by the post's areas (reference data) (docs/api.md, Listings).
+//
 // Corresponds with GET /api/v1/postal/areas (the `ListPostalAreas` operationId).
 func (c *Client) ListPostalAreas(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListPostalAreasRequest(c.Server)
@@ -4465,6 +4541,8 @@ func (c *Client) ReceivePostalEvents(ctx context.Context, params *ReceivePostalE
 }
 
 // SearchProcedures Search the procedure catalog (accent-insensitive)
+//
+// Paged by the listing convention (docs/api.md, Listings): procedures by field, then code.
 //
 // Corresponds with GET /api/v1/procedures (the `SearchProcedures` operationId).
 func (c *Client) SearchProcedures(ctx context.Context, params *SearchProceduresParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4594,6 +4672,8 @@ func (c *Client) GetReport766(ctx context.Context, params *GetReport766Params, r
 
 // ListReport766Dossiers Leaders and supervisors: the dossiers behind one indicator of the scorecard (its denominator, each marked counted when in the numerator), by reception.
 //
+// Paged by the listing convention (docs/api.md, Listings): dossiers by submission (dossier id).
+//
 // Corresponds with GET /api/v1/reports/766/{indicator}/dossiers (the `ListReport766Dossiers` operationId).
 func (c *Client) ListReport766Dossiers(ctx context.Context, indicator string, params *ListReport766DossiersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListReport766DossiersRequest(c.Server, indicator, params)
@@ -4668,6 +4748,8 @@ func (c *Client) TrackDossierShipment(ctx context.Context, code string, params *
 }
 
 // ListUnits Administrative units: today's, or the tree as it stood on a date (?at=YYYY-MM-DD)
+//
+// Not paged: the whole list in one answer, bounded by the unit tree (docs/api.md, Listings).
 //
 // Corresponds with GET /api/v1/units (the `ListUnits` operationId).
 func (c *Client) ListUnits(ctx context.Context, params *ListUnitsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5272,6 +5354,30 @@ func NewSearchDigitisedPapersRequest(server string, params *SearchDigitisedPaper
 		if params.Q != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -6592,7 +6698,7 @@ func NewGetMeRequest(server string) (*http.Request, error) {
 }
 
 // NewGetMyDataStoreRequest constructs an http.Request for the GetMyDataStore method
-func NewGetMyDataStoreRequest(server string) (*http.Request, error) {
+func NewGetMyDataStoreRequest(server string, params *GetMyDataStoreParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -6608,6 +6714,45 @@ func NewGetMyDataStoreRequest(server string) (*http.Request, error) {
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -6867,6 +7012,30 @@ func NewListPartnerAgenciesRequest(server string, params *ListPartnerAgenciesPar
 		if params.All != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "all", *params.All, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -7343,6 +7512,30 @@ func NewSearchProceduresRequest(server string, params *SearchProceduresParams) (
 
 		}
 
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -7691,6 +7884,18 @@ func NewListReport766DossiersRequest(server string, indicator string, params *Li
 		if params.Counted != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "counted", *params.Counted, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8300,6 +8505,8 @@ type ClientWithResponsesInterface interface {
 
 	// ListAnnouncementsWithResponse Announcements added by admins (on top of the shipped official ones)
 	//
+	// Not paged: the whole list in one answer, bounded by the calendar's announcements (docs/api.md, Listings).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/calendar/announcements (the `ListAnnouncements` operationId).
@@ -8355,6 +8562,8 @@ type ClientWithResponsesInterface interface {
 	SetLatenessRuleWithResponse(ctx context.Context, body SetLatenessRuleJSONRequestBody, reqEditors ...RequestEditorFn) (*SetLatenessRuleResponse, error)
 
 	// SearchDigitisedPapersWithResponse Search digitised papers and results by code, ID number, applicant's name, procedure or dossier code: a citizen their own store, an officer those of the units where they hold dossier.read
+	//
+	// Paged by the listing convention (docs/api.md, Listings): papers newest first (time recorded, then id).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -8412,12 +8621,16 @@ type ClientWithResponsesInterface interface {
 
 	// ListDossierConsultationsWithResponse Coordination requests to partner agencies (cơ quan phối hợp) and their answers; send with action consult, record with record-answer
 	//
+	// Not paged: the whole list in one answer, bounded by one dossier's requests to partner agencies (docs/api.md, Listings).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/dossiers/{code}/consultations (the `ListDossierConsultations` operationId).
 	ListDossierConsultationsWithResponse(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*ListDossierConsultationsResponse, error)
 
 	// ListDossierDigitisedPapersWithResponse A dossier's digitised papers and coded results (whoever may see the dossier)
+	//
+	// Not paged: the whole list in one answer, bounded by one dossier's papers (docs/api.md, Listings).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -8456,6 +8669,8 @@ type ClientWithResponsesInterface interface {
 
 	// ListDossierPausesWithResponse Stored clock pauses: supplements during processing and the periods the procedure's law excludes (action pause/resume)
 	//
+	// Not paged: the whole list in one answer, bounded by one dossier's pauses (docs/api.md, Listings).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/dossiers/{code}/pauses (the `ListDossierPauses` operationId).
@@ -8476,6 +8691,8 @@ type ClientWithResponsesInterface interface {
 	RequestDossierPaymentWithResponse(ctx context.Context, code string, body RequestDossierPaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*RequestDossierPaymentResponse, error)
 
 	// ListDossierPaymentsWithResponse The dossier's fees: its payments (newest first), the fee it owes, the fee the procedure alone fixes (payable before anyone asks), and whether the caller may pay or ask for a fee now. Stale orders are marked expired on read.
+	//
+	// Not paged: the whole list in one answer, bounded by one dossier's payments (docs/api.md, Listings).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -8596,10 +8813,12 @@ type ClientWithResponsesInterface interface {
 
 	// GetMyDataStoreWithResponse The signed-in citizen's personal data store (kho dữ liệu cá nhân): their digitised papers and results with each reuse; empty for an officer
 	//
+	// Paged by the listing convention (docs/api.md, Listings): papers newest first (time recorded, then id).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/me/data-store (the `GetMyDataStore` operationId).
-	GetMyDataStoreWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMyDataStoreResponse, error)
+	GetMyDataStoreWithResponse(ctx context.Context, params *GetMyDataStoreParams, reqEditors ...RequestEditorFn) (*GetMyDataStoreResponse, error)
 
 	// IssueClientTokenWithBodyWithResponse System accounts: exchange a client id and secret for a short-lived bearer token (OAuth 2.0 client credentials, RFC 6749 §4.4)
 	//
@@ -8621,6 +8840,8 @@ type ClientWithResponsesInterface interface {
 
 	// ListOpenProceduresWithResponse Open data: the procedure catalog in force, each procedure with its field, levels and online level (full, partial, none). Anonymous; cacheable (Cache-Control: public, max-age=300)
 	//
+	// Not paged: the whole list in one answer, bounded by the catalog in force (an open-data download, also as CSV) (docs/api.md, Listings).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/open/procedures (the `ListOpenProcedures` operationId).
@@ -8641,6 +8862,8 @@ type ClientWithResponsesInterface interface {
 	GetOpenAPIDocumentWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenAPIDocumentResponse, error)
 
 	// ListPartnerAgenciesWithResponse The registry of partner agencies outside the unit tree (officers only)
+	//
+	// Paged by the listing convention (docs/api.md, Listings): agencies by province, name, then id.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -8719,6 +8942,8 @@ type ClientWithResponsesInterface interface {
 
 	// ListPostalAreasWithResponse Province → commune lists for a postal address (active units; communes grouped by district where the province has districts)
 	//
+	// Not paged: the whole list in one answer, bounded by the post's areas (reference data) (docs/api.md, Listings).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/postal/areas (the `ListPostalAreas` operationId).
@@ -8739,6 +8964,8 @@ type ClientWithResponsesInterface interface {
 	ReceivePostalEventsWithResponse(ctx context.Context, params *ReceivePostalEventsParams, body ReceivePostalEventsJSONRequestBody, reqEditors ...RequestEditorFn) (*ReceivePostalEventsResponse, error)
 
 	// SearchProceduresWithResponse Search the procedure catalog (accent-insensitive)
+	//
+	// Paged by the listing convention (docs/api.md, Listings): procedures by field, then code.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -8796,6 +9023,8 @@ type ClientWithResponsesInterface interface {
 
 	// ListReport766DossiersWithResponse Leaders and supervisors: the dossiers behind one indicator of the scorecard (its denominator, each marked counted when in the numerator), by reception.
 	//
+	// Paged by the listing convention (docs/api.md, Listings): dossiers by submission (dossier id).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/reports/766/{indicator}/dossiers (the `ListReport766Dossiers` operationId).
@@ -8830,6 +9059,8 @@ type ClientWithResponsesInterface interface {
 	TrackDossierShipmentWithResponse(ctx context.Context, code string, params *TrackDossierShipmentParams, reqEditors ...RequestEditorFn) (*TrackDossierShipmentResponse, error)
 
 	// ListUnitsWithResponse Administrative units: today's, or the tree as it stood on a date (?at=YYYY-MM-DD)
+	//
+	// Not paged: the whole list in one answer, bounded by the unit tree (docs/api.md, Listings).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9540,6 +9771,8 @@ type SearchDigitisedPapersResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
+		// Next Cursor of the next page; absent on the last page
+		Next   *string  `json:"next,omitempty"`
 		Papers *[]Paper `json:"papers,omitempty"`
 	}
 	// JSON4XX the response for an HTTP 4XX `application/json` response
@@ -9548,6 +9781,8 @@ type SearchDigitisedPapersResponse struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r SearchDigitisedPapersResponse) GetJSON200() *struct {
+	// Next Cursor of the next page; absent on the last page
+	Next   *string  `json:"next,omitempty"`
 	Papers *[]Paper `json:"papers,omitempty"`
 } {
 	return r.JSON200
@@ -10930,6 +11165,8 @@ type GetMyDataStoreResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
+		// Next Cursor of the next page; absent on the last page
+		Next   *string  `json:"next,omitempty"`
 		Papers *[]Paper `json:"papers,omitempty"`
 	}
 	// JSON4XX the response for an HTTP 4XX `application/json` response
@@ -10938,6 +11175,8 @@ type GetMyDataStoreResponse struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetMyDataStoreResponse) GetJSON200() *struct {
+	// Next Cursor of the next page; absent on the last page
+	Next   *string  `json:"next,omitempty"`
 	Papers *[]Paper `json:"papers,omitempty"`
 } {
 	return r.JSON200
@@ -11323,6 +11562,9 @@ type ListPartnerAgenciesResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
 		Agencies *[]PartnerAgency `json:"agencies,omitempty"`
+
+		// Next Cursor of the next page; absent on the last page
+		Next *string `json:"next,omitempty"`
 	}
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *Error
@@ -11331,6 +11573,9 @@ type ListPartnerAgenciesResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListPartnerAgenciesResponse) GetJSON200() *struct {
 	Agencies *[]PartnerAgency `json:"agencies,omitempty"`
+
+	// Next Cursor of the next page; absent on the last page
+	Next *string `json:"next,omitempty"`
 } {
 	return r.JSON200
 }
@@ -11774,6 +12019,8 @@ type SearchProceduresResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
+		// Next Cursor of the next page; absent on the last page
+		Next       *string             `json:"next,omitempty"`
 		Procedures *[]ProcedureSummary `json:"procedures,omitempty"`
 	}
 	// JSON4XX the response for an HTTP 4XX `application/json` response
@@ -11782,6 +12029,8 @@ type SearchProceduresResponse struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r SearchProceduresResponse) GetJSON200() *struct {
+	// Next Cursor of the next page; absent on the last page
+	Next       *string             `json:"next,omitempty"`
 	Procedures *[]ProcedureSummary `json:"procedures,omitempty"`
 } {
 	return r.JSON200
@@ -12168,6 +12417,9 @@ type ListReport766DossiersResponse struct {
 		} `json:"dossiers,omitempty"`
 		Indicator *string `json:"indicator,omitempty"`
 		Limit     *int    `json:"limit,omitempty"`
+
+		// Next Cursor of the next page; absent on the last page
+		Next      *string `json:"next,omitempty"`
 		Numerator *int    `json:"numerator,omitempty"`
 		Offset    *int    `json:"offset,omitempty"`
 	}
@@ -12191,6 +12443,9 @@ func (r ListReport766DossiersResponse) GetJSON200() *struct {
 	} `json:"dossiers,omitempty"`
 	Indicator *string `json:"indicator,omitempty"`
 	Limit     *int    `json:"limit,omitempty"`
+
+	// Next Cursor of the next page; absent on the last page
+	Next      *string `json:"next,omitempty"`
 	Numerator *int    `json:"numerator,omitempty"`
 	Offset    *int    `json:"offset,omitempty"`
 } {
@@ -12913,6 +13168,8 @@ func (c *ClientWithResponses) CreateTokenWithResponse(ctx context.Context, body 
 
 // ListAnnouncementsWithResponse Announcements added by admins (on top of the shipped official ones)
 //
+// Not paged: the whole list in one answer, bounded by the calendar's announcements (docs/api.md, Listings).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/calendar/announcements (the `ListAnnouncements` operationId).
@@ -13016,6 +13273,8 @@ func (c *ClientWithResponses) SetLatenessRuleWithResponse(ctx context.Context, b
 }
 
 // SearchDigitisedPapersWithResponse Search digitised papers and results by code, ID number, applicant's name, procedure or dossier code: a citizen their own store, an officer those of the units where they hold dossier.read
+//
+// Paged by the listing convention (docs/api.md, Listings): papers newest first (time recorded, then id).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -13121,6 +13380,8 @@ func (c *ClientWithResponses) UploadDossierFileWithBodyWithResponse(ctx context.
 
 // ListDossierConsultationsWithResponse Coordination requests to partner agencies (cơ quan phối hợp) and their answers; send with action consult, record with record-answer
 //
+// Not paged: the whole list in one answer, bounded by one dossier's requests to partner agencies (docs/api.md, Listings).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/dossiers/{code}/consultations (the `ListDossierConsultations` operationId).
@@ -13133,6 +13394,8 @@ func (c *ClientWithResponses) ListDossierConsultationsWithResponse(ctx context.C
 }
 
 // ListDossierDigitisedPapersWithResponse A dossier's digitised papers and coded results (whoever may see the dossier)
+//
+// Not paged: the whole list in one answer, bounded by one dossier's papers (docs/api.md, Listings).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -13201,6 +13464,8 @@ func (c *ClientWithResponses) GetDossierFormWithResponse(ctx context.Context, co
 
 // ListDossierPausesWithResponse Stored clock pauses: supplements during processing and the periods the procedure's law excludes (action pause/resume)
 //
+// Not paged: the whole list in one answer, bounded by one dossier's pauses (docs/api.md, Listings).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/dossiers/{code}/pauses (the `ListDossierPauses` operationId).
@@ -13239,6 +13504,8 @@ func (c *ClientWithResponses) RequestDossierPaymentWithResponse(ctx context.Cont
 }
 
 // ListDossierPaymentsWithResponse The dossier's fees: its payments (newest first), the fee it owes, the fee the procedure alone fixes (payable before anyone asks), and whether the caller may pay or ask for a fee now. Stale orders are marked expired on read.
+//
+// Not paged: the whole list in one answer, bounded by one dossier's payments (docs/api.md, Listings).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -13461,11 +13728,13 @@ func (c *ClientWithResponses) GetMeWithResponse(ctx context.Context, reqEditors 
 
 // GetMyDataStoreWithResponse The signed-in citizen's personal data store (kho dữ liệu cá nhân): their digitised papers and results with each reuse; empty for an officer
 //
+// Paged by the listing convention (docs/api.md, Listings): papers newest first (time recorded, then id).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/me/data-store (the `GetMyDataStore` operationId).
-func (c *ClientWithResponses) GetMyDataStoreWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMyDataStoreResponse, error) {
-	rsp, err := c.GetMyDataStore(ctx, reqEditors...)
+func (c *ClientWithResponses) GetMyDataStoreWithResponse(ctx context.Context, params *GetMyDataStoreParams, reqEditors ...RequestEditorFn) (*GetMyDataStoreResponse, error) {
+	rsp, err := c.GetMyDataStore(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -13503,6 +13772,8 @@ func (c *ClientWithResponses) IssueClientTokenWithFormdataBodyWithResponse(ctx c
 }
 
 // ListOpenProceduresWithResponse Open data: the procedure catalog in force, each procedure with its field, levels and online level (full, partial, none). Anonymous; cacheable (Cache-Control: public, max-age=300)
+//
+// Not paged: the whole list in one answer, bounded by the catalog in force (an open-data download, also as CSV) (docs/api.md, Listings).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -13542,6 +13813,8 @@ func (c *ClientWithResponses) GetOpenAPIDocumentWithResponse(ctx context.Context
 }
 
 // ListPartnerAgenciesWithResponse The registry of partner agencies outside the unit tree (officers only)
+//
+// Paged by the listing convention (docs/api.md, Listings): agencies by province, name, then id.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -13686,6 +13959,8 @@ func (c *ClientWithResponses) RecordPaymentRefundWithResponse(ctx context.Contex
 
 // ListPostalAreasWithResponse Province → commune lists for a postal address (active units; communes grouped by district where the province has districts)
 //
+// Not paged: the whole list in one answer, bounded by the post's areas (reference data) (docs/api.md, Listings).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/postal/areas (the `ListPostalAreas` operationId).
@@ -13724,6 +13999,8 @@ func (c *ClientWithResponses) ReceivePostalEventsWithResponse(ctx context.Contex
 }
 
 // SearchProceduresWithResponse Search the procedure catalog (accent-insensitive)
+//
+// Paged by the listing convention (docs/api.md, Listings): procedures by field, then code.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -13829,6 +14106,8 @@ func (c *ClientWithResponses) GetReport766WithResponse(ctx context.Context, para
 
 // ListReport766DossiersWithResponse Leaders and supervisors: the dossiers behind one indicator of the scorecard (its denominator, each marked counted when in the numerator), by reception.
 //
+// Paged by the listing convention (docs/api.md, Listings): dossiers by submission (dossier id).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/reports/766/{indicator}/dossiers (the `ListReport766Dossiers` operationId).
@@ -13893,6 +14172,8 @@ func (c *ClientWithResponses) TrackDossierShipmentWithResponse(ctx context.Conte
 }
 
 // ListUnitsWithResponse Administrative units: today's, or the tree as it stood on a date (?at=YYYY-MM-DD)
+//
+// Not paged: the whole list in one answer, bounded by the unit tree (docs/api.md, Listings).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -14418,6 +14699,8 @@ func ParseSearchDigitisedPapersResponse(rsp *http.Response) (*SearchDigitisedPap
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
+			// Next Cursor of the next page; absent on the last page
+			Next   *string  `json:"next,omitempty"`
 			Papers *[]Paper `json:"papers,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -15368,6 +15651,8 @@ func ParseGetMyDataStoreResponse(rsp *http.Response) (*GetMyDataStoreResponse, e
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
+			// Next Cursor of the next page; absent on the last page
+			Next   *string  `json:"next,omitempty"`
 			Papers *[]Paper `json:"papers,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -15629,6 +15914,9 @@ func ParseListPartnerAgenciesResponse(rsp *http.Response) (*ListPartnerAgenciesR
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
 			Agencies *[]PartnerAgency `json:"agencies,omitempty"`
+
+			// Next Cursor of the next page; absent on the last page
+			Next *string `json:"next,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
@@ -15935,6 +16223,8 @@ func ParseSearchProceduresResponse(rsp *http.Response) (*SearchProceduresRespons
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
+			// Next Cursor of the next page; absent on the last page
+			Next       *string             `json:"next,omitempty"`
 			Procedures *[]ProcedureSummary `json:"procedures,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -16193,6 +16483,9 @@ func ParseListReport766DossiersResponse(rsp *http.Response) (*ListReport766Dossi
 			} `json:"dossiers,omitempty"`
 			Indicator *string `json:"indicator,omitempty"`
 			Limit     *int    `json:"limit,omitempty"`
+
+			// Next Cursor of the next page; absent on the last page
+			Next      *string `json:"next,omitempty"`
 			Numerator *int    `json:"numerator,omitempty"`
 			Offset    *int    `json:"offset,omitempty"`
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,15 +45,27 @@ var agencyCodeRE = regexp.MustCompile(`^[A-Z0-9][A-Z0-9.]*$`)
 // reads it — the names and addresses of public agencies are not secret —
 // but no citizen.
 func (s *Service) PartnerAgencies(ctx context.Context, a *auth.Actor, province string, all bool) ([]PartnerAgency, error) {
+	out, _, err := s.partnerAgencies(ctx, a, province, all, 0, nil)
+	return out, err
+}
+
+// partnerAgencies is PartnerAgencies, by province, name and id, at most
+// limit of them (0: all) after k (nil: from the first), with each one's
+// province id (the page's sort key).
+func (s *Service) partnerAgencies(ctx context.Context, a *auth.Actor, province string, all bool, limit int, k *agencyKey) ([]PartnerAgency, []int64, error) {
 	if a == nil || a.IsCitizen() {
-		return nil, problem.Forbidden("officers_only")
+		return nil, nil, problem.Forbidden("officers_only")
 	}
 	q := `SELECT id, name, code, email, province_id, active FROM partner_agencies WHERE 1 = 1`
 	var args []any
+	if k != nil {
+		q += ` AND (province_id > ? OR (province_id = ? AND (name > ? OR (name = ? AND id > ?))))`
+		args = append(args, k.Province, k.Province, k.Name, k.Name, k.ID)
+	}
 	if province != "" {
 		u, err := s.units.ByCode(ctx, province)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		q += ` AND province_id = ?`
 		args = append(args, u.ID)
@@ -60,9 +73,13 @@ func (s *Service) PartnerAgencies(ctx context.Context, a *auth.Actor, province s
 	if !all {
 		q += ` AND active = 1`
 	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY province_id, name`, args...)
+	q += ` ORDER BY province_id, name, id`
+	if limit > 0 {
+		q += ` LIMIT ` + strconv.Itoa(limit)
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
 	out := []PartnerAgency{}
@@ -71,20 +88,20 @@ func (s *Service) PartnerAgencies(ctx context.Context, a *auth.Actor, province s
 		var p PartnerAgency
 		var active, prov int64
 		if err := rows.Scan(&p.ID, &p.Name, &p.Code, &p.Email, &prov, &active); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		p.Active = active == 1
 		out = append(out, p)
 		provinces = append(provinces, prov)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	codes, err := unit.Codes(ctx, s.db, provinces)
 	for i := range out {
 		out[i].Province = codes[provinces[i]]
 	}
-	return out, err
+	return out, provinces, err
 }
 
 // SavePartnerAgency adds an agency to a province's registry (id 0) or

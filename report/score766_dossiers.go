@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/motcua/motcua/cursor"
 	"github.com/motcua/motcua/problem"
 )
 
@@ -31,6 +32,9 @@ type ScoreDossierPage struct {
 	Offset      int            `json:"offset"`
 	Limit       int            `json:"limit"`
 	Dossiers    []ScoreDossier `json:"dossiers"`
+	// Next is the cursor of the following page (docs/api.md, Listings),
+	// absent on the last.
+	Next string `json:"next,omitempty"`
 }
 
 // ScoreFilter pages ScoreDossiers. Limit 0 means 50; at most 500.
@@ -39,6 +43,15 @@ type ScoreDossierPage struct {
 type ScoreFilter struct {
 	Offset, Limit int
 	Only          *bool
+	// After is the previous page's Next: the list resumes after the
+	// dossier it names (keyset; Offset then counts from there).
+	After string
+}
+
+// scoreKey is where a page resumes: after the dossier with this id. The
+// list is in dossier id order (submission), which is total.
+type scoreKey struct {
+	ID int64 `json:"id"`
 }
 
 // ScoreDossiers lists the dossiers in the denominator of a dossier-based
@@ -61,6 +74,10 @@ func (s *Reader) ScoreDossiers(ctx context.Context, unitCode string, from, to ti
 		f.Limit = 50
 	}
 	f.Limit = min(f.Limit, 500)
+	var k scoreKey
+	if _, err := cursor.Decode(f.After, &k, func() bool { return k.ID > 0 }); err != nil {
+		return ScoreDossierPage{}, err
+	}
 	w, err := s.scoreWorld(ctx, unitCode, from, to, cal)
 	if err != nil {
 		return ScoreDossierPage{}, err
@@ -78,7 +95,7 @@ func (s *Reader) ScoreDossiers(ctx context.Context, unitCode string, from, to ti
 		if num {
 			page.Numerator++
 		}
-		if f.Only != nil && *f.Only != num {
+		if f.Only != nil && *f.Only != num || x.id <= k.ID {
 			continue
 		}
 		picked = append(picked, x)
@@ -86,6 +103,9 @@ func (s *Reader) ScoreDossiers(ctx context.Context, unitCode string, from, to ti
 	}
 	// Facts come in dossier id order, which is the order of submission.
 	lo, hi := min(f.Offset, len(picked)), min(f.Offset+f.Limit, len(picked))
+	if hi < len(picked) {
+		page.Next = cursor.Encode(scoreKey{ID: picked[hi-1].id})
+	}
 	picked, counted = picked[lo:hi], counted[lo:hi]
 	if len(picked) == 0 {
 		return page, nil

@@ -3,6 +3,7 @@ package sohoa
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -39,6 +40,25 @@ func (s *Service) Store(ctx context.Context, a *auth.Actor) ([]Paper, error) {
 	return s.papers(ctx, where, args)
 }
 
+// StorePage is one page of Store for the API's listing convention
+// (docs/api.md, Listings): at most limit papers after the cursor (empty:
+// the first), newest first, and the next page's cursor, empty on the last.
+// Unlike Store it reaches papers beyond MaxResults.
+func (s *Service) StorePage(ctx context.Context, a *auth.Actor, limit int, after string) ([]Paper, string, error) {
+	if a == nil {
+		return nil, "", errUnauthorized
+	}
+	k, err := parsePaperKey(after)
+	if err != nil {
+		return nil, "", err
+	}
+	if !a.IsCitizen() {
+		return []Paper{}, "", nil
+	}
+	where, args := s.holderClause(a)
+	return s.papersPage(ctx, where, args, limit, k)
+}
+
 // holderClause selects the papers held by citizen a.
 func (s *Service) holderClause(a *auth.Actor) (string, []any) {
 	if id := verifiedIDNumber(a); id != "" {
@@ -53,11 +73,30 @@ func (s *Service) holderClause(a *auth.Actor) (string, []any) {
 // the units where they hold dossier.read (auth.Scopes), the units below
 // included for the roles that reach them.
 func (s *Service) Search(ctx context.Context, a *auth.Actor, q string) ([]Paper, error) {
+	ps, _, err := s.search(ctx, a, q, MaxResults, nil)
+	return ps, err
+}
+
+// SearchPage is one page of Search for the API's listing convention
+// (docs/api.md, Listings): at most limit papers after the cursor (empty:
+// the first), newest first, and the next page's cursor, empty on the
+// last. Each page an officer reads by a name or ID number is on record.
+func (s *Service) SearchPage(ctx context.Context, a *auth.Actor, q string, limit int, after string) ([]Paper, string, error) {
+	k, err := parsePaperKey(after)
+	if err != nil {
+		return nil, "", err
+	}
+	return s.search(ctx, a, q, limit, k)
+}
+
+// search is Search's at most limit papers after k (nil: from the newest),
+// with the cursor of the page after them when there is one.
+func (s *Service) search(ctx context.Context, a *auth.Actor, q string, limit int, k *paperKey) ([]Paper, string, error) {
 	if a == nil {
-		return nil, errUnauthorized
+		return nil, "", errUnauthorized
 	}
 	if utf8.RuneCountInString(q) > MaxQuery {
-		return nil, problem.Invalid("q", "text_too_long", MaxQuery)
+		return nil, "", problem.Invalid("q", "text_too_long", MaxQuery)
 	}
 	var where []string
 	var args []any
@@ -67,10 +106,10 @@ func (s *Service) Search(ctx context.Context, a *auth.Actor, q string) ([]Paper,
 	} else {
 		units, err := s.units.Reach(ctx, s.db, a, auth.ReadDossier)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		if len(units) == 0 {
-			return []Paper{}, nil
+			return []Paper{}, "", nil
 		}
 		where = append(where, `unit_id IN (`+store.Placeholders(len(units))+`)`)
 		for _, u := range units {
@@ -81,9 +120,9 @@ func (s *Service) Search(ctx context.Context, a *auth.Actor, q string) ([]Paper,
 		where = append(where, `search LIKE ? ESCAPE '\'`)
 		args = append(args, "%"+likeEscape(t)+"%")
 	}
-	ps, err := s.papers(ctx, strings.Join(where, " AND "), args)
+	ps, next, err := s.papersPage(ctx, strings.Join(where, " AND "), args, limit, k)
 	if err != nil || a.IsCitizen() || strings.TrimSpace(q) == "" {
-		return ps, err
+		return ps, next, err
 	}
 	// An officer's search by a person's name or ID number reads personal
 	// data across dossiers: on record before it is shown, like a
@@ -93,9 +132,9 @@ func (s *Service) Search(ctx context.Context, a *auth.Actor, q string) ([]Paper,
 			Action: "papers_searched", Object: "search:digitised", Details: fmt.Sprintf("%q, %d found", q, len(ps))})
 	})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return ps, nil
+	return ps, next, nil
 }
 
 // Papers lists the digitised papers and results of a dossier, for whoever
@@ -116,7 +155,17 @@ func likeEscape(s string) string {
 // papers reads the papers matching where, newest first, with their units'
 // codes and their reuses.
 func (s *Service) papers(ctx context.Context, where string, args []any) ([]Paper, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+paperColumns+` FROM sohoa_papers WHERE `+where+` ORDER BY at DESC, id DESC LIMIT `+strconv.Itoa(MaxResults), args...)
+	return s.papersAfter(ctx, where, args, MaxResults, nil)
+}
+
+// papersAfter is papers, at most limit of them, after k (nil: from the
+// newest).
+func (s *Service) papersAfter(ctx context.Context, where string, args []any, limit int, k *paperKey) ([]Paper, error) {
+	if k != nil {
+		where = `(` + where + `) AND (at < ? OR (at = ? AND id < ?))`
+		args = append(slices.Clip(args), k.At, k.At, k.ID)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+paperColumns+` FROM sohoa_papers WHERE `+where+` ORDER BY at DESC, id DESC LIMIT `+strconv.Itoa(limit), args...)
 	if err != nil {
 		return nil, err
 	}
