@@ -123,7 +123,7 @@ func decodeMessage(mh, trace *elem) (*Message, error) {
 	m.PromulgationInfo.Date, n.err = parseDate(pathMessage+"/PromulgationInfo/PromulgationDate", pi.str("PromulgationDate"))
 	dt := mh.child("DocumentType")
 	m.DocumentType = DocumentType{
-		Type:       n.int(pathMessage+"/DocumentType/Type", dt.str("Type")),
+		Type:       n.required(pathMessage+"/DocumentType/Type", dt.str("Type")),
 		TypeDetail: n.int(pathMessage+"/DocumentType/TypeDetail", dt.str("TypeDetail")),
 		TypeName:   dt.str("TypeName"),
 	}
@@ -165,7 +165,7 @@ func decodeMessage(mh, trace *elem) (*Message, error) {
 	if b := trace.child("Bussiness"); b != nil {
 		p := pathTrace + "/Bussiness/"
 		m.Business = Business{
-			DocType:   BusinessType(n.int(p+"BussinessDocType", b.str("BussinessDocType"))),
+			DocType:   BusinessType(n.required(p+"BussinessDocType", b.str("BussinessDocType"))),
 			DocReason: b.str("BussinessDocReason"),
 			Paper:     n.int(p+"Paper", b.str("Paper")),
 		}
@@ -269,6 +269,14 @@ func (n *numbers) int(path, s string) int {
 		return 0
 	}
 	return v
+}
+
+// required is int for an element that must hold a number: empty is missing.
+func (n *numbers) required(path, s string) int {
+	if strings.TrimSpace(s) == "" && n.err == nil {
+		n.err = errMissing(path)
+	}
+	return n.int(path, s)
 }
 
 func (n *numbers) bool(path, s string) bool {

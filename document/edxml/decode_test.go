@@ -62,6 +62,10 @@ func TestDecodeRefuses(t *testing.T) {
 		}, code: "edxml_bad_date"},
 		{name: "bad timestamp", in: func(t *testing.T) []byte { return tamper(t, st, "2026/03/05 14:05:09", "2026/03/05 25:05:09") }, code: "edxml_bad_date", field: sh + "/Timestamp"},
 		{name: "bad number", in: func(t *testing.T) []byte { return tamper(t, doc, "<PageAmount>3<", "<PageAmount>ba<") }, code: "edxml_bad_number", field: mh + "/OtherInfo/PageAmount"},
+		{name: "empty document type", in: func(t *testing.T) []byte { return tamper(t, doc, "<Type>1</Type>", "<Type></Type>") }, code: "edxml_missing_element", field: mh + "/DocumentType/Type"},
+		{name: "empty business type", in: func(t *testing.T) []byte {
+			return tamper(t, doc, "<BussinessDocType>0<", "<BussinessDocType> <")
+		}, code: "edxml_missing_element", field: "edXML/edXMLEnvelope/edXMLHeader/TraceHeaderList/Bussiness/BussinessDocType"},
 		{name: "negative number", in: func(t *testing.T) []byte { return tamper(t, doc, "<Priority>2<", "<Priority>-2<") }, code: "edxml_bad_number"},
 		{name: "unknown business type", in: func(t *testing.T) []byte {
 			return tamper(t, doc, "<BussinessDocType>0<", "<BussinessDocType>7<")
