@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua/document/edxml"
 	"github.com/motcua/motcua/problem"
@@ -76,10 +77,7 @@ func TestTwoInstancesExchange(t *testing.T) {
 	province := start(t, map[string]string{"commune-system": "commune-secret"}, edxml.Limits{})
 	toCommune := &edxml.Client{HTTP: province.srv.Client(), SystemID: "province-system", SecretKey: "province-secret"}
 	province.onDocument = func(ctx context.Context, m *edxml.Message) error {
-		s := sampleStatus()
-		s.StatusCode = edxml.StatusReceived
-		s.ResponseFor = edxml.ResponseFor{OrganID: m.From.OrganID, Code: m.Code.String(), PromulgationDate: m.PromulgationInfo.Date, DocumentID: m.DocumentID}
-		s.From = m.To[0]
+		s := edxml.StatusFor(m, edxml.StatusReceived, m.To[0], time.Date(2026, time.March, 5, 10, 0, 0, 0, time.UTC))
 		return toCommune.SendStatus(ctx, commune.srv.URL, s)
 	}
 	toProvince := &edxml.Client{HTTP: commune.srv.Client(), SystemID: "commune-system", SecretKey: "commune-secret"}
@@ -98,8 +96,12 @@ func TestTwoInstancesExchange(t *testing.T) {
 		t.Fatalf("the commune received %d statuses; want 1", len(commune.statuses))
 	}
 	got := commune.statuses[0]
-	if got.StatusCode != edxml.StatusReceived || got.ResponseFor.Code != "15/QĐ-UBND" || got.ResponseFor.OrganID != sent.From.OrganID || got.ResponseFor.DocumentID != sent.DocumentID {
-		t.Errorf("the status is %+v; want 01 for 15/QĐ-UBND of %s", got, sent.From.OrganID)
+	want := edxml.ResponseFor{OrganID: "000.01.24.H35", Code: "15/QĐ-UBND", PromulgationDate: sent.PromulgationInfo.Date, DocumentID: sent.DocumentID}
+	if got.StatusCode != edxml.StatusReceived || got.ResponseFor != want || got.From.OrganID != "000.00.00.H35" {
+		t.Errorf("the status is %+v; want 01 from 000.00.00.H35 for %+v", got, want)
+	}
+	if h, m, _ := got.Timestamp.Clock(); h != 17 || m != 0 || got.Timestamp.Location().String() != "ICT" {
+		t.Errorf("the status's time is %v; want 17:00 ICT (10:00 UTC)", got.Timestamp)
 	}
 	for _, b := range append(append([][]byte{}, province.bodies...), commune.bodies...) {
 		if err := edxml.Check(bytes.NewReader(b)); err != nil {

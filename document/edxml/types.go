@@ -205,3 +205,21 @@ func (d Date) String() string { return fmt.Sprintf("%04d/%02d/%02d", d.Year, int
 // Zone is Vietnam's time zone (UTC+7, no daylight saving). edXML
 // timestamps carry no offset [V2]; they are read and written in this zone.
 func Zone() *time.Location { return time.FixedZone("ICT", 7*3600) }
+
+// StatusFor is the status message that reports code for m, sent by from at
+// the time at (the caller's clock): its ResponseFor names m by its
+// sender, number and symbol, date and DocumentId, which is how the sender
+// finds the document the status is about.
+func StatusFor(m *Message, code StatusCode, from Organization, at time.Time) *Status {
+	return &Status{
+		ResponseFor: ResponseFor{
+			OrganID:          m.From.OrganID,
+			Code:             m.Code.String(),
+			PromulgationDate: m.PromulgationInfo.Date,
+			DocumentID:       m.DocumentID,
+		},
+		From:       from,
+		StatusCode: code,
+		Timestamp:  at.In(Zone()).Truncate(time.Second),
+	}
+}
