@@ -49,6 +49,26 @@ const (
 	// its communes. Figures only; a list of dossiers behind a figure
 	// shows each dossier only where ReadDossier also holds.
 	ReadReports Right = "report.read"
+	// ReadDocument: see an incoming or outgoing document of a unit's
+	// registers (package document) — its metadata, files, trail, drafts.
+	// Officers of the lead and coordinating units of an assignment, the
+	// specialist named and a draft's drafter also see it (document.canView).
+	ReadDocument Right = "document.read"
+	// RegisterDocument: enter an incoming document in a unit's incoming
+	// register (văn thư).
+	RegisterDocument Right = "document.register"
+	// AssignDocument: assign an incoming document of the unit (instruction,
+	// lead and coordinating units, deadline), and, at a lead unit, name the
+	// specialist.
+	AssignDocument Right = "document.assign"
+	// DraftDocument: draft an outgoing document at a unit.
+	DraftDocument Right = "document.draft"
+	// ApproveDocument: review a draft of the unit (its head) or approve,
+	// and sign, an outgoing document of the organ (its leader).
+	ApproveDocument Right = "document.approve"
+	// IssueDocument: number, seal and issue an approved outgoing document
+	// of the unit (văn thư).
+	IssueDocument Right = "document.issue"
 )
 
 // Scope is one row of the scope table: the roles whose holders have Right
@@ -75,6 +95,12 @@ var Scopes = []Scope{
 	{Right: ReadAudit, Own: []string{Supervisor}, Below: []string{Supervisor}},
 	{Right: ManageCitizens, Own: []string{Admin}, ProvinceOnly: true},
 	{Right: ReadReports, Own: []string{Leader, Supervisor}, Below: []string{Leader, Supervisor}},
+	{Right: ReadDocument, Own: []string{Clerk, Specialist, Leader, Supervisor}, Below: []string{Supervisor}},
+	{Right: RegisterDocument, Own: []string{Clerk}},
+	{Right: AssignDocument, Own: []string{Leader}},
+	{Right: DraftDocument, Own: []string{Specialist, Leader}},
+	{Right: ApproveDocument, Own: []string{Leader}},
+	{Right: IssueDocument, Own: []string{Clerk}},
 }
 
 // ScopeOf returns the row of r; an unknown right has no roles.

@@ -13,6 +13,7 @@ import (
 	calendar "github.com/motcua/motcua/calendar/migrations"
 	catalog "github.com/motcua/motcua/catalog/migrations"
 	dancu "github.com/motcua/motcua/dancu/migrations"
+	document "github.com/motcua/motcua/document/migrations"
 	dossier "github.com/motcua/motcua/dossier/migrations"
 	dvcqg "github.com/motcua/motcua/dvcqg/migrations"
 	esign "github.com/motcua/motcua/esign/migrations"
@@ -49,6 +50,7 @@ func Modules() []store.Module {
 		dvcqg.Module,
 		dancu.Module,
 		webhook.Module,
+		document.Module,
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/motcua/motcua/audit"
 	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/document"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/dvcqg"
 	"github.com/motcua/motcua/esign"
@@ -88,6 +89,30 @@ func subscribeESign(bus *event.Bus, s *esign.Service) {
 	if s != nil {
 		event.Subscribe(bus, "esign.Issue", s.OnTransitioned)
 	}
+}
+
+// subscribeDocuments has the audit log record every act on a document
+// (package document), in the act's transaction. Later listeners (the
+// outgoing register of one-stop results, the edXML exchange, the work
+// files) subscribe here after it.
+func subscribeDocuments(bus *event.Bus, log *audit.Log) {
+	auditDocument[document.Registered](bus, log)
+	auditDocument[document.Assigned](bus, log)
+	auditDocument[document.SpecialistAssigned](bus, log)
+	auditDocument[document.Processed](bus, log)
+	auditDocument[document.Completed](bus, log)
+	auditDocument[document.Drafted](bus, log)
+	auditDocument[document.Submitted](bus, log)
+	auditDocument[document.Approved](bus, log)
+	auditDocument[document.Returned](bus, log)
+	auditDocument[document.Issued](bus, log)
+}
+
+// auditDocument records events of type E as audit rows.
+func auditDocument[E document.Auditable](bus *event.Bus, log *audit.Log) {
+	event.Subscribe(bus, "audit", func(ctx context.Context, tx *store.Tx, e E) error {
+		return log.Security(ctx, tx, e.Security())
+	})
 }
 
 // buildTally fills the tally from the history on the first start of a

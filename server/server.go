@@ -21,6 +21,7 @@ import (
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/clientip"
 	"github.com/motcua/motcua/dancu"
+	"github.com/motcua/motcua/document"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/dvcqg"
 	"github.com/motcua/motcua/esign"
@@ -144,6 +145,9 @@ type App struct {
 	// Population looks people up in the population database under a
 	// recorded consent (package dancu).
 	Population *dancu.Service
+	// Documents keeps the registers and the incoming and outgoing
+	// documents (package document, docs/documents.md).
+	Documents *document.Service
 	// Reorg checks, schedules and carries out reorganisation plans;
 	// motcua serve runs Reorg.RunDue for the scheduled ones.
 	Reorg *reorg.Service
@@ -220,6 +224,8 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	a.Webhooks = webhook.New(db, webhook.Config{Now: cfg.Now, Units: a.Units, Guard: guard, Bus: a.Events})
 	a.WebhookSender = webhook.NewWorker(db, webhook.WorkerConfig{Guard: guard, Log: cfg.Log})
 	subscribeWebhooks(a.Events, a.Webhooks)
+	a.Documents = document.New(db, a.Units, document.Config{Now: cfg.Now, Bus: a.Events, Trust: cfg.Trust})
+	subscribeDocuments(a.Events, a.Audit)
 	if a.Postal, err = newPostal(db, a, cfg); err != nil {
 		return nil, err
 	}

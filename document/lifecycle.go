@@ -1,0 +1,147 @@
+package document
+
+// State is where a document is in its path.
+type State string
+
+// Incoming documents: registered by the clerk, assigned by the leader to
+// a lead unit, handed by the lead unit to a specialist (processing),
+// completed.
+const (
+	StateRegistered State = "registered"
+	StateAssigned   State = "assigned"
+	StateProcessing State = "processing"
+	StateCompleted  State = "completed"
+)
+
+// Outgoing documents: drafted, reviewed by the drafting unit's head,
+// approved (and, when keys are configured, signed) by the organ's leader,
+// issued by the clerk with its number and the organisation's seal.
+const (
+	StateDrafting  State = "drafting"
+	StateReviewing State = "reviewing"
+	StateApproving State = "approving"
+	StateApproved  State = "approved"
+	StateIssued    State = "issued"
+)
+
+// Action is something done to a document.
+type Action string
+
+const (
+	ActionRegister         Action = "register"
+	ActionAssign           Action = "assign"
+	ActionAssignSpecialist Action = "assign_specialist"
+	ActionProcess          Action = "process"
+	ActionComplete         Action = "complete"
+	ActionDraft            Action = "draft"
+	ActionAddVersion       Action = "add_version"
+	ActionComment          Action = "comment"
+	ActionSubmit           Action = "submit"
+	ActionApprove          Action = "approve"
+	ActionReturn           Action = "return"
+	ActionIssue            Action = "issue"
+)
+
+// Roles an actor plays on one document, derived from their grants and the
+// document (rolesOn): not auth roles, though each rests on one.
+const (
+	// RoleClerk: clerk (văn thư) of the document's organ — document.register
+	// at its unit for incoming, document.issue for outgoing.
+	RoleClerk = "clerk"
+	// RoleLeader: leader of the document's organ (document.assign /
+	// document.approve at its unit).
+	RoleLeader = "leader"
+	// RoleLead: leader of the lead unit of the current assignment
+	// (document.assign there).
+	RoleLead = "lead"
+	// RoleSpecialist: the specialist the lead unit named.
+	RoleSpecialist = "specialist"
+	// RoleCoordinator: a specialist or leader of a coordinating unit
+	// (document.draft or document.assign there); its clerk only reads.
+	RoleCoordinator = "coordinator"
+	// RoleDrafter: the officer who created the draft, while they hold
+	// document.draft at the drafting unit.
+	RoleDrafter = "drafter"
+	// RoleHead: the drafting unit's leader (document.approve there), who
+	// reviews a draft before the organ's leader.
+	RoleHead = "head"
+)
+
+// Rule is one row of the lifecycle: in state From, an actor playing Role
+// may do Action, and the document goes to To.
+type Rule struct {
+	From   State
+	Action Action
+	Role   string
+	To     State
+}
+
+// Rules is the whole lifecycle of both directions; CanAct is the check
+// behind every act. Registering (incoming) and drafting (outgoing) create
+// the document and have no row: their rights are checked by RegisterIncoming and
+// CreateDraft (document.register, document.draft at the unit).
+var Rules = []Rule{
+	// Incoming (Arts. 20–24): the leader records the instruction, the lead
+	// and coordinating units and the deadline; may reassign until done.
+	{StateRegistered, ActionAssign, RoleLeader, StateAssigned},
+	{StateAssigned, ActionAssign, RoleLeader, StateAssigned},
+	{StateProcessing, ActionAssign, RoleLeader, StateAssigned},
+	{StateAssigned, ActionAssignSpecialist, RoleLead, StateProcessing},
+	{StateProcessing, ActionAssignSpecialist, RoleLead, StateProcessing},
+	{StateProcessing, ActionProcess, RoleSpecialist, StateProcessing},
+	{StateProcessing, ActionProcess, RoleCoordinator, StateProcessing},
+	{StateProcessing, ActionComplete, RoleSpecialist, StateCompleted},
+	{StateProcessing, ActionComplete, RoleLead, StateCompleted},
+
+	// Outgoing: versions and comments while drafting; the chain drafter →
+	// head of the drafting unit → leader of the organ; either may return
+	// the draft; the clerk numbers, seals and issues.
+	{StateDrafting, ActionAddVersion, RoleDrafter, StateDrafting},
+	{StateDrafting, ActionComment, RoleDrafter, StateDrafting},
+	{StateReviewing, ActionComment, RoleHead, StateReviewing},
+	{StateApproving, ActionComment, RoleLeader, StateApproving},
+	{StateDrafting, ActionSubmit, RoleDrafter, StateReviewing},
+	{StateReviewing, ActionApprove, RoleHead, StateApproving},
+	{StateReviewing, ActionReturn, RoleHead, StateDrafting},
+	{StateApproving, ActionApprove, RoleLeader, StateApproved},
+	{StateApproving, ActionReturn, RoleLeader, StateDrafting},
+	{StateApproved, ActionIssue, RoleClerk, StateIssued},
+}
+
+// Next returns the state after action by one of roles in state from, and
+// the role the rule matched; ok is false when no rule allows it.
+func Next(from State, action Action, roles []string) (to State, role string, ok bool) {
+	for _, r := range Rules {
+		if r.From != from || r.Action != action {
+			continue
+		}
+		for _, x := range roles {
+			if x == r.Role {
+				return r.To, r.Role, true
+			}
+		}
+	}
+	return "", "", false
+}
+
+// Actions lists what roles may do in state, each once, in table order.
+func Actions(state State, roles []string) []Action {
+	var out []Action
+	seen := map[Action]bool{}
+	for _, r := range Rules {
+		if r.From != state || seen[r.Action] {
+			continue
+		}
+		for _, x := range roles {
+			if x == r.Role {
+				seen[r.Action] = true
+				out = append(out, r.Action)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// Open reports whether a document is still being worked on.
+func (s State) Open() bool { return s != StateCompleted && s != StateIssued }
