@@ -43,6 +43,8 @@ type Server struct {
 	Sohoa Sohoa
 	// Events is the events feed (package webhook).
 	Events Events
+	// Webhooks are the subscriptions their owners manage (package webhook).
+	Webhooks Webhooks
 	// Documents keeps the incoming and outgoing documents (package document).
 	Documents Documents
 	Log       *slog.Logger

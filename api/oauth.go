@@ -106,8 +106,10 @@ func ClientOp(pattern string) (op string, ok bool) {
 		return pick(auth.OpPaymentsRead, auth.OpPaymentsWrite)
 	case has("/api/v1/dossiers"), has("/api/v1/digitised"), path == "/api/v1/units/{code}/tracking-book":
 		return pick(auth.OpDossiersRead, auth.OpDossiersWrite)
-	case has("/api/v1/events"), has("/api/v1/webhooks"):
+	case has("/api/v1/events"):
 		return auth.OpEventsRead, true
+	case has("/api/v1/webhooks"):
+		return auth.OpWebhooksManage, true
 	case has("/api/v1/reports"):
 		if read {
 			return auth.OpReportsRead, true

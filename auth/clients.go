@@ -41,10 +41,14 @@ const (
 	OpPaymentsWrite = "payments:write"
 	OpEventsRead    = "events:read"
 	OpReportsRead   = "reports:read"
+	// OpWebhooksManage: subscribe webhooks and manage the client's own
+	// subscriptions (POST/GET /api/v1/webhooks…), for the units where it
+	// reads dossiers.
+	OpWebhooksManage = "webhooks:manage"
 )
 
 // ClientOps lists the operation scopes, in display order.
-var ClientOps = []string{OpDossiersRead, OpDossiersWrite, OpPaymentsRead, OpPaymentsWrite, OpEventsRead, OpReportsRead}
+var ClientOps = []string{OpDossiersRead, OpDossiersWrite, OpPaymentsRead, OpPaymentsWrite, OpEventsRead, OpReportsRead, OpWebhooksManage}
 
 // ClientRights are the rights a system account may hold: reading and
 // filing dossiers, reading reports. Managing accounts, units, procedures

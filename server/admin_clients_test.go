@@ -24,8 +24,9 @@ func TestAdminClientPages(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		b := e.admSignIn(t, "gialam.quantri")
-		if status, body := b.get("/quan-tri/he-thong-ket-noi"); status != 200 || !strings.Contains(body, "Hệ thống kết nối") {
-			t.Fatalf("page: %d", status)
+		if status, body := b.get("/quan-tri/he-thong-ket-noi"); status != 200 || !strings.Contains(body, "Hệ thống kết nối") ||
+			!strings.Contains(body, `value="webhooks:manage"`) {
+			t.Fatalf("page: %d (with the scope webhooks:manage offered)", status)
 		}
 		status, body := b.post("/quan-tri/he-thong-ket-noi", url.Values{"name": {""}, "unit": {demo.GiaLamCode}, "right": {"dossier.read"}, "scope": {"dossiers:read"}})
 		if status != 422 || !strings.Contains(body, `role="alert"`) {
@@ -36,7 +37,7 @@ func TestAdminClientPages(t *testing.T) {
 			t.Fatalf("a commune admin grants at the district: %d", status)
 		}
 		status, body = b.post("/quan-tri/he-thong-ket-noi", url.Values{"name": {"Phần mềm một cửa cũ"}, "unit": {demo.GiaLamCode},
-			"right": {"dossier.read"}, "scope": {"dossiers:read", "events:read"}, "rate": {"100"}})
+			"right": {"dossier.read"}, "scope": {"dossiers:read", "events:read", "webhooks:manage"}, "rate": {"100"}})
 		m := admSecret.FindStringSubmatch(body)
 		if status != 200 || m == nil {
 			t.Fatalf("add: %d %s", status, snippet(body))
@@ -44,6 +45,7 @@ func TestAdminClientPages(t *testing.T) {
 		id, secret := m[1], m[2]
 		e.tokens[id] = clientToken(t, e, id, secret)
 		e.must(e.call(id, "GET", "/api/v1/dossiers", nil, nil), 200)
+		e.must(e.call(id, "GET", "/api/v1/webhooks", nil, nil), 200) // webhooks:manage given on the page
 
 		status, body = b.post("/quan-tri/he-thong-ket-noi/"+id+"/khoa-moi", nil)
 		m2 := admSecret.FindStringSubmatch(body)

@@ -100,7 +100,18 @@ var scopeRoutes = map[string]scopeRoute{
 	}},
 	"GET /api/v1/open/units/{unit}/stats": {who: public, path: fixed("/api/v1/open/units/" + demo.DistrictCode + "/stats")},
 	"GET /api/v1/events":                  {who: account, path: fixed("/api/v1/events?limit=5")},
-	"GET /api/v1/open/procedures":         {who: public, path: fixed("/api/v1/open/procedures")},
+	// A system account subscribes where it reads dossiers, a person where it
+	// manages the unit; the types are left empty, so an allowed caller gets
+	// 422 (after the units were judged) and no subscription is made.
+	"POST /api/v1/webhooks": {who: scoped, right: auth.ManageUnits, clientRight: auth.ReadDossier, jsonAt: func(tg *scopeTarget) any {
+		return map[string]any{"url": "http://127.0.0.1:9/hook", "types": []string{}, "units": []string{tg.unit}}
+	}, path: fixed("/api/v1/webhooks")},
+	"GET /api/v1/webhooks":                     {who: account, path: fixed("/api/v1/webhooks")},
+	"GET /api/v1/webhooks/{id}":                {who: hookOwner, path: hookPath("")},
+	"DELETE /api/v1/webhooks/{id}":             {who: hookOwner, path: hookPath("")},
+	"POST /api/v1/webhooks/{id}/rotate-secret": {who: hookOwner, path: hookPath("/rotate-secret")},
+	"POST /api/v1/webhooks/{id}/replay":        {who: hookOwner, path: hookPath("/replay"), json: map[string]any{"from": "evt_1"}},
+	"GET /api/v1/open/procedures":              {who: public, path: fixed("/api/v1/open/procedures")},
 	// Documents (package document): reading is document.read at the
 	// document's organ (its units' and drafters' wider reach has its own
 	// tests); acting is the lifecycle table's, so the actions answer 422
@@ -333,4 +344,9 @@ func unitPage(suffix string) func(*scopeTarget) string {
 
 func userPage(suffix string) func(*scopeTarget) string {
 	return func(tg *scopeTarget) string { return "/quan-tri/nguoi-dung/" + tg.user + suffix }
+}
+
+// hookPath is the path of the target's webhook subscription, then suffix.
+func hookPath(suffix string) func(*scopeTarget) string {
+	return func(tg *scopeTarget) string { return "/api/v1/webhooks/" + strconv.FormatInt(tg.hook, 10) + suffix }
 }

@@ -187,6 +187,7 @@ const (
 	supervisors              // a supervisor anywhere; audit.Search scopes the rows
 	citizenAdmins            // an admin of the province (who manages citizen accounts)
 	reporters                // a leader or supervisor anywhere (auth.ReadReports); each page scopes its units
+	hookOwner                // the system account of C1, which made the target subscription (scopeTarget.hook)
 )
 
 // scopeRoute is one row of the route table.
@@ -213,6 +214,10 @@ type scopeRoute struct {
 	// absent are API error codes a 404 may carry for an allowed caller:
 	// the dossier is visible, the thing asked for does not exist yet.
 	absent []string
+	// clientRight, when set, is the right a system account needs at the
+	// target instead of right (a person subscribes webhooks where it
+	// manages the unit, a system account where it reads the dossiers).
+	clientRight auth.Right
 	// skip says why a route is listed but not requested; once, that a
 	// public route throttled per client address is tried anonymously only
 	// (every test request comes from one address).
@@ -230,6 +235,7 @@ type scopeTarget struct {
 	spare                      string // one no test client is signed in as
 	draft, draft2, draftProc   string // congdan's drafts (not tied to a unit)
 	sha                        string // of the file in draft
+	hook                       int64  // a webhook subscription C1's system account made
 	// document is an incoming document registered at the unit (C1, D),
 	// documentFile its scan.
 	document, documentFile int64
@@ -295,6 +301,8 @@ func (w *scopeWorld) expect(pattern string, rt scopeRoute, x *scopeActor, tg str
 		return officer && x.role == auth.Admin && x.unit == "P"
 	case reporters:
 		return officer && slices.Contains(auth.ScopeOf(auth.ReadReports).Own, x.role)
+	case hookOwner:
+		return false
 	case scoped:
 		if rt.right == auth.ReadDossier && x.owner || rt.citizens && x.citizen {
 			return true
@@ -327,11 +335,17 @@ func (w *scopeWorld) expectClient(pattern string, rt scopeRoute, x *scopeActor, 
 	if !ok || op != "" && !slices.Contains(x.ops, op) {
 		return false
 	}
+	right := rt.right
+	if rt.clientRight != "" {
+		right = rt.clientRight
+	}
 	switch rt.who {
 	case public, account:
 		return true
 	case scoped:
-		return rt.right == auth.ReadDossier && rt.only == nil && x.unit == tg
+		return right == auth.ReadDossier && rt.only == nil && x.unit == tg
+	case hookOwner:
+		return x.unit == "C1"
 	}
 	return false
 }
@@ -349,7 +363,7 @@ func (w *scopeWorld) below(u, above string) bool {
 var scopeCSRF = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 func newScopeWorld(t *testing.T, db *store.DB) *scopeWorld {
-	e := newEnv(t, db)
+	e := newWebhookEnv(t, db) // its webhooks may name 127.0.0.1
 	ctx := context.Background()
 	w := &scopeWorld{e: e,
 		codes:  map[string]string{"P": demo.ProvinceCode, "D": demo.DistrictCode, "C1": demo.GiaLamCode, "C2": "000.03.07.H40"},
@@ -396,7 +410,7 @@ func newScopeWorld(t *testing.T, db *store.DB) *scopeWorld {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ops := []string{auth.OpDossiersRead, auth.OpDossiersWrite, auth.OpPaymentsRead, auth.OpReportsRead}
+		ops := []string{auth.OpDossiersRead, auth.OpDossiersWrite, auth.OpPaymentsRead, auth.OpReportsRead, auth.OpWebhooksManage}
 		id, secret, err := e.app.Auth.AddClientAsOperator(ctx, auth.NewClient{Name: "Hệ thống " + key, Ops: ops, RatePerMinute: 100_000,
 			Rights: []auth.ClientRight{{UnitID: u.ID, Right: auth.ReadDossier}}})
 		if err != nil {
@@ -477,8 +491,17 @@ func newScopeWorld(t *testing.T, db *store.DB) *scopeWorld {
 	}
 	resp.Body.Close()
 	sum := sha256.Sum256(samplePDF)
+	// A webhook subscription of C1's system account, for C1: no one else
+	// sees it, stops it, rotates its secret or replays it.
+	hookBody := map[string]any{"url": "http://127.0.0.1:9/hook", "types": []string{"dossier.received"}, "units": []string{w.codes["C1"]}}
+	status, _, body := w.do(t, w.clients[0], "POST", "/api/v1/webhooks", nil, hookBody)
+	var hook struct{ ID int64 }
+	if json.Unmarshal([]byte(body), &hook); status != http.StatusCreated || w.clients[0].unit != "C1" || hook.ID == 0 {
+		t.Fatalf("C1's system account subscribes: %d %s", status, body)
+	}
 	for _, tg := range w.targets {
 		tg.draftProc, tg.draft, tg.draft2, tg.sha = "1.001193", first, second, hex.EncodeToString(sum[:])
+		tg.hook = hook.ID
 	}
 	return w
 }

@@ -221,7 +221,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	// Last: the event is recorded once every other listener has accepted
 	// the act (an error in one rolls the event back with it).
 	guard := &webhook.Guard{Allow: cfg.Webhooks.AllowHosts}
-	a.Webhooks = webhook.New(db, webhook.Config{Now: cfg.Now, Units: a.Units, Guard: guard})
+	a.Webhooks = webhook.New(db, webhook.Config{Now: cfg.Now, Units: a.Units, Guard: guard, Bus: a.Events})
 	a.WebhookSender = webhook.NewWorker(db, webhook.WorkerConfig{Guard: guard, Log: cfg.Log})
 	subscribeWebhooks(a.Events, a.Webhooks)
 	a.Documents = document.New(db, a.Units, document.Config{Now: cfg.Now, Bus: a.Events, Trust: cfg.Trust})
@@ -331,7 +331,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 
 	mux := &routeList{ServeMux: http.NewServeMux()}
 	(&api.Server{Auth: a.Auth, Clients: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Ratings: a.Ratings, Reports: a.Reports, Forms: a.Forms, Postal: a.Postal, Payments: a.Payments, Calendar: cal, Log: cfg.Log, Trust: cfg.Trust,
-		Audit: a.Audit, Now: cfg.Now, Sohoa: a.Sohoa, Events: a.Webhooks, Documents: a.Documents}).Register(mux)
+		Audit: a.Audit, Now: cfg.Now, Sohoa: a.Sohoa, Events: a.Webhooks, Webhooks: a.Webhooks, Documents: a.Documents}).Register(mux)
 	w.Register(mux)
 	w.RegisterLogin(mux, login)
 	w.RegisterAccount(mux, accountPages)

@@ -3,6 +3,7 @@ package webhook
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -154,10 +155,14 @@ func (s *Service) Deliveries(ctx context.Context, a *auth.Actor, sub int64, limi
 // subscription's unit's scope. The delivery carries the event's own id, so
 // a receiver that kept it can drop the repeat.
 func (s *Service) Replay(ctx context.Context, a *auth.Actor, sub, eventID int64) error {
-	unitID, err := s.subscription(ctx, a, sub)
-	if err != nil {
+	if _, err := s.subscription(ctx, a, sub); err != nil {
 		return err
 	}
+	return s.replay(ctx, sub, eventID)
+}
+
+// replay is Replay once the caller's right to sub is checked.
+func (s *Service) replay(ctx context.Context, sub, eventID int64) error {
 	var active int
 	if err := s.db.QueryRowContext(ctx, `SELECT active FROM webhook_subscriptions WHERE id = ?`, sub).Scan(&active); err != nil {
 		return err
@@ -167,6 +172,10 @@ func (s *Service) Replay(ctx context.Context, a *auth.Actor, sub, eventID int64)
 	}
 	now := s.cfg.Now().UnixMilli()
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		units, err := s.subUnits(ctx, tx, sub)
+		if err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, created_at = ?,
 			last_error = '', locked_by = '', locked_until = 0 WHERE subscription_id = ? AND event_id = ? AND status IN ('sent', 'failed')`,
 			now, now, sub, eventID)
@@ -189,7 +198,7 @@ func (s *Service) Replay(ctx context.Context, a *auth.Actor, sub, eventID int64)
 				return err
 			}
 			for _, c := range chain {
-				in = in || c == unitID
+				in = in || slices.Contains(units, c)
 			}
 		}
 		if !in {
@@ -212,14 +221,17 @@ func (s *Service) Stop(ctx context.Context, a *auth.Actor, sub int64) error {
 	if _, err := s.subscription(ctx, a, sub); err != nil {
 		return err
 	}
-	return s.db.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE webhook_subscriptions SET active = 0 WHERE id = ?`, sub); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = 'failed', last_error = 'subscription stopped', locked_by = '', locked_until = 0
-			WHERE subscription_id = ? AND status IN ('pending', 'sending')`, sub)
+	return s.db.InTx(ctx, func(tx *store.Tx) error { return stop(ctx, tx, sub) })
+}
+
+// stop ends subscription sub in tx.
+func stop(ctx context.Context, tx *store.Tx, sub int64) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE webhook_subscriptions SET active = 0 WHERE id = ?`, sub); err != nil {
 		return err
-	})
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = 'failed', last_error = 'subscription stopped', locked_by = '', locked_until = 0
+		WHERE subscription_id = ? AND status IN ('pending', 'sending')`, sub)
+	return err
 }
 
 // Counts returns the deliveries by status (for metrics and tests).

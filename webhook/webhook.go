@@ -1,5 +1,6 @@
 // Package webhook tells integrating systems what happened: it owns the
-// subscriptions (webhook_subscriptions), the events (webhook_events, with a
+// subscriptions (webhook_subscriptions, and webhook_subscription_units for
+// the units of those made through the API, own.go), the events (webhook_events, with a
 // public id that only grows, per webhook_sequence) and the outbox of
 // deliveries (webhook_deliveries).
 //
@@ -14,9 +15,7 @@ package webhook
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -48,6 +47,9 @@ type Config struct {
 	// Guard decides which addresses a subscription may name; nil: the
 	// default guard (no private address allowed).
 	Guard *Guard
+	// Bus carries the audit rows (event.Security) of the subscriptions
+	// made, rotated and stopped through the API.
+	Bus *event.Bus
 }
 
 // Service keeps subscriptions and events.
@@ -188,8 +190,11 @@ func (s *Service) record(ctx context.Context, tx *store.Tx, typ string, at time.
 	for i, u := range scope {
 		args[i] = u
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, types FROM webhook_subscriptions WHERE active = 1 AND unit_id IN (`+
-		store.Placeholders(len(scope))+`) ORDER BY id`, args...)
+	// A subscription made through the API may cover several units
+	// (webhook_subscription_units).
+	in := store.Placeholders(len(scope))
+	rows, err := tx.QueryContext(ctx, `SELECT id, types FROM webhook_subscriptions WHERE active = 1 AND (unit_id IN (`+in+`)
+		OR id IN (SELECT subscription_id FROM webhook_subscription_units WHERE unit_id IN (`+in+`))) ORDER BY id`, append(args, args...)...)
 	if err != nil {
 		return err
 	}
@@ -229,8 +234,16 @@ type Subscription struct {
 	UnitID    int64     `json:"-"`
 	Active    bool      `json:"active"`
 	CreatedAt time.Time `json:"created_at"`
+	// Units are the codes of every unit it covers (the API's; the admin
+	// page's subscriptions have Unit only).
+	Units []string `json:"units,omitempty"`
+	// OldSecretUntil: a rotated-out secret signs beside the new one until
+	// then (RotateSecret); absent outside a rotation's grace.
+	OldSecretUntil *time.Time `json:"old_secret_until,omitempty"`
 	// Pending, Failed and Sent count its deliveries.
-	Pending, Failed, Sent int
+	Pending int `json:"pending"`
+	Failed  int `json:"failed"`
+	Sent    int `json:"sent"`
 }
 
 // NewSubscription is what an owner asks for.
@@ -258,9 +271,7 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, in NewSubscription)
 			return Subscription{}, "", problem.Invalid("types", "webhook_types_invalid")
 		}
 	}
-	var key [24]byte
-	rand.Read(key[:])
-	secret := "whsec_" + base64.StdEncoding.EncodeToString(key[:])
+	secret := newSecret()
 	now := s.cfg.Now()
 	var id int64
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua/store"
@@ -107,6 +108,8 @@ type claimed struct {
 	attempts       int
 	created        int64
 	url, secret    string
+	oldSecret      string
+	oldUntil       int64
 	body           []byte
 }
 
@@ -187,9 +190,9 @@ func (w *Worker) claim(ctx context.Context) ([]claimed, time.Time, error) {
 		for _, id := range ids {
 			var c claimed
 			var body string
-			if err := tx.QueryRowContext(ctx, `SELECT d.id, d.subscription_id, d.event_id, d.attempts, d.created_at, s.url, s.secret, e.payload
+			if err := tx.QueryRowContext(ctx, `SELECT d.id, d.subscription_id, d.event_id, d.attempts, d.created_at, s.url, s.secret, s.old_secret, s.old_secret_until, e.payload
 				FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id JOIN webhook_events e ON e.id = d.event_id
-				WHERE d.id = ?`, id).Scan(&c.id, &c.sub, &c.event, &c.attempts, &c.created, &c.url, &c.secret, &body); err != nil {
+				WHERE d.id = ?`, id).Scan(&c.id, &c.sub, &c.event, &c.attempts, &c.created, &c.url, &c.secret, &c.oldSecret, &c.oldUntil, &body); err != nil {
 				return err
 			}
 			c.body = []byte(body)
@@ -206,11 +209,19 @@ func (w *Worker) claim(ctx context.Context) ([]claimed, time.Time, error) {
 // send POSTs one delivery with the Standard Webhooks headers.
 func (w *Worker) send(ctx context.Context, d claimed) error {
 	id := EventID(d.event)
-	ts := w.cfg.Now().Unix()
-	sig, err := Sign(d.secret, id, ts, d.body)
-	if err != nil {
-		return err
+	now := w.cfg.Now()
+	ts := now.Unix()
+	// Within a rotation's grace, one signature per secret, space-separated
+	// (Standard Webhooks): a receiver verifying with either accepts it.
+	var sigs []string
+	for _, secret := range secrets(d.secret, d.oldSecret, d.oldUntil, now) {
+		sig, err := Sign(secret, id, ts, d.body)
+		if err != nil {
+			return err
+		}
+		sigs = append(sigs, sig)
 	}
+	sig := strings.Join(sigs, " ")
 	ctx, cancel := context.WithTimeout(ctx, w.cfg.SendTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.url, bytes.NewReader(d.body))

@@ -41,7 +41,7 @@ func TestClientCommand(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	out, err := cmd("client", "add", "Cổng tỉnh", "--scopes", "dossiers:read,events:read", "--right", "dossier.read@"+code)
+	out, err := cmd("client", "add", "Cổng tỉnh", "--scopes", "dossiers:read,events:read,webhooks:manage", "--right", "dossier.read@"+code)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestClientCommand(t *testing.T) {
 		t.Fatalf("the printed secret: %v", err)
 	}
 	out, err = cmd("client", "list")
-	if err != nil || !strings.Contains(out, id+"\tCổng tỉnh\tdossiers:read,events:read\tdossier.read@"+code) || !strings.Contains(out, "active") {
+	if err != nil || !strings.Contains(out, id+"\tCổng tỉnh\tdossiers:read,events:read,webhooks:manage\tdossier.read@"+code) || !strings.Contains(out, "active") {
 		t.Fatalf("list: %q %v", out, err)
 	}
 	out, err = cmd("client", "rotate", id)
