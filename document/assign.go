@@ -60,8 +60,11 @@ func (s *Service) Assign(ctx context.Context, a *auth.Actor, id int64, in Assign
 					coords = append(coords, u.ID)
 				}
 			}
-			for _, u := range append([]int64{lead.ID}, coords...) {
-				if err := s.within(ctx, tx, u, d.unitID); err != nil {
+			if err := s.within(ctx, tx, lead.ID, d.unitID, "lead_unit"); err != nil {
+				return err
+			}
+			for _, u := range coords {
+				if err := s.within(ctx, tx, u, d.unitID, "coordinating_units"); err != nil {
 					return err
 				}
 			}
@@ -85,8 +88,8 @@ func (s *Service) Assign(ctx context.Context, a *auth.Actor, id int64, in Assign
 		}})
 }
 
-// within checks that unit u is the organ or below it.
-func (s *Service) within(ctx context.Context, q store.Querier, u, organ int64) error {
+// within checks that unit u is the organ or below it; field names the input.
+func (s *Service) within(ctx context.Context, q store.Querier, u, organ int64, field string) error {
 	chain, err := s.units.Chain(ctx, q, u)
 	if err != nil {
 		return err
@@ -96,7 +99,7 @@ func (s *Service) within(ctx context.Context, q store.Querier, u, organ int64) e
 		if err != nil {
 			return err
 		}
-		return problem.Invalid("lead_unit", "document_unit_outside", codes[u])
+		return problem.Invalid(field, "document_unit_outside", codes[u])
 	}
 	return nil
 }

@@ -58,7 +58,7 @@ func (s *Service) CreateDraft(ctx context.Context, a *auth.Actor, in DraftInput)
 	if _, err := s.entitled(ctx, a, auth.DraftDocument, drafting.Code, "document_draft"); err != nil {
 		return nil, err
 	}
-	if err := s.within(ctx, s.db, drafting.ID, organ.ID); err != nil {
+	if err := s.within(ctx, s.db, drafting.ID, organ.ID, "drafting_unit"); err != nil {
 		return nil, err
 	}
 	meta := Incoming{Medium: Electronic, Sender: Organ{Name: organ.Name}, Type: in.Type, Subject: in.Subject, Priority: in.Priority,

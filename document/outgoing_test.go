@@ -272,3 +272,55 @@ func TestIssueNumbersConcurrentAndNewYear(t *testing.T) {
 		}
 	})
 }
+
+// TestDraftRegisters: a draft's type and secrecy choose the register that
+// will number it; a drafting unit outside the organ is refused; a return
+// needs its reason; a draft without a version cannot be submitted.
+func TestDraftRegisters(t *testing.T) {
+	w := newWorld(t, storetest.Open(t, "sqlite"), nil)
+	ctx := t.Context()
+	drafter := w.actor(t, "vp.chuyenvien")
+	for _, c := range []struct {
+		typ     string
+		secrecy int
+		want    string
+	}{
+		{"QD", 0, document.RegisterDecisions}, {"KH", 0, document.RegisterDecisions}, {"CV", 0, document.RegisterLetters},
+		{"QD", 1, document.RegisterSecret}, {"CV", 2, document.RegisterSecret},
+	} {
+		d, err := w.docs.CreateDraft(ctx, drafter, document.DraftInput{Unit: demo.DistrictCode, DraftingUnit: officeCode, Type: c.typ, Secrecy: c.secrecy, Subject: "x"})
+		if err != nil || d.Register != c.want {
+			t.Errorf("%s secrecy %d: %v %v, want %s", c.typ, c.secrecy, d, err, c.want)
+		}
+	}
+	_, err := w.docs.CreateDraft(ctx, w.actor(t, "huyen.chuyenvien"), document.DraftInput{Unit: demo.GiaLamCode, DraftingUnit: demo.DistrictCode, Type: "CV", Subject: "x"})
+	var pe *problem.Error
+	if !errors.As(err, &pe) || pe.Code != "document_unit_outside" || pe.Field != "drafting_unit" {
+		t.Fatalf("drafting for the commune below: %v", err)
+	}
+	d, err := w.docs.CreateDraft(ctx, drafter, document.DraftInput{Unit: demo.DistrictCode, DraftingUnit: officeCode, Type: "CV", Subject: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.docs.Submit(ctx, drafter, d.ID, document.NoteInput{}); !errors.As(err, &pe) || pe.Code != "document_no_version" {
+		t.Fatalf("submit without a version: %v", err)
+	}
+	if _, err := w.docs.AddVersion(ctx, drafter, d.ID, document.VersionInput{File: draftFile()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.docs.Submit(ctx, drafter, d.ID, document.NoteInput{}); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]bool{"vp.truongphong": true, "vp.chuyenvien": false, "huyen.lanhdao": false} {
+		p, err := w.docs.List(ctx, w.actor(t, name), document.Filter{Mine: true, Direction: document.Out})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(p.Documents) == 1 && p.Documents[0].ID == d.ID; got != want {
+			t.Errorf("%s's queue of drafts under review: %+v", name, p.Documents)
+		}
+	}
+	if _, err := w.docs.Return(ctx, w.actor(t, "vp.truongphong"), d.ID, document.NoteInput{}); !errors.As(err, &pe) || pe.Code != "document_note_required" {
+		t.Fatalf("return without a reason: %v", err)
+	}
+}
