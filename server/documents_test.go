@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"testing"
 
@@ -9,6 +10,9 @@ import (
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/document"
+	"github.com/motcua/motcua/server"
+	"github.com/motcua/motcua/sign"
+	"github.com/motcua/motcua/sign/signtest"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
 )
@@ -161,6 +165,47 @@ func TestDocumentsAPI(t *testing.T) {
 		}
 		if r := e.call("congdan", "GET", "/api/v1/documents", nil, nil); r.status != 403 {
 			t.Errorf("a citizen lists documents: %d", r.status)
+		}
+	})
+}
+
+// docKeys are software keys for the server's document signing.
+type docKeys struct{ leader, seal *sign.Key }
+
+func (k docKeys) Personal(context.Context, *auth.Actor) (*sign.Key, error) { return k.leader, nil }
+func (k docKeys) Seal(context.Context, int64) (*sign.Key, error)           { return k.seal, nil }
+
+// TestDocumentsSignedOverAPI: with keys configured (server.Config.Documents)
+// the leader's approval signs and the clerk's issue seals; the issued
+// file, downloaded over the API, carries both signatures, valid, the
+// seal's naming the number.
+func TestDocumentsSignedOverAPI(t *testing.T) {
+	ca := signtest.NewCA(t, "Test CA")
+	keys := docKeys{leader: ca.Signer(t, 0, "Lê Trần Hương", "UBND huyện Nho Quan"), seal: ca.Signer(t, 1, "UBND huyện Nho Quan", "UBND huyện Nho Quan")}
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnvWith(t, db, func(c *server.Config) { c.Documents.Keys = keys })
+		file := map[string]any{"name": "du-thao.pdf", "content": base64.StdEncoding.EncodeToString(signtest.PDF(signtest.PDFOptions{}))}
+		var d docView
+		e.must(e.call("huyen.chuyenvien", "POST", "/api/v1/documents/drafts", map[string]any{"unit": demo.DistrictCode, "type": "QD",
+			"subject": "Quyết định thành lập Tổ công nghệ số cộng đồng", "file": file}, &d), 201)
+		path := "/api/v1/documents/" + itoa(d.ID)
+		for _, c := range []struct{ user, action string }{{"huyen.chuyenvien", "submit"}, {"huyen.lanhdao", "approve"}, {"huyen.lanhdao", "approve"}, {"huyen.vanthu", "issue"}} {
+			e.must(e.call(c.user, "POST", path+"/actions/"+c.action, nil, &d), 200)
+		}
+		if d.State != "issued" || d.NumberSymbol != "01/QĐ-UBND" {
+			t.Fatalf("issued: %+v", d)
+		}
+		e.must(e.call("huyen.vanthu", "GET", path, nil, &d), 200)
+		var issued int64
+		for _, f := range d.Files {
+			if f.Kind == "issued" {
+				issued = f.ID
+			}
+		}
+		r := e.must(e.call("huyen.vanthu", "GET", path+"/files/"+itoa(issued), nil, nil), 200)
+		sigs, err := sign.Verify(r.body, ca.Pool())
+		if err != nil || len(sigs) != 2 || !sign.AllValid(sigs) || sigs[1].Reason != "Số: 01/QĐ-UBND" {
+			t.Fatalf("signatures: %v %+v", err, sigs)
 		}
 	})
 }

@@ -73,6 +73,10 @@ type Config struct {
 	Webhooks WebhooksConfig
 	// ESign signs results in the application (package esign).
 	ESign ESignConfig
+	// Documents signs outgoing documents (package document): the leaders'
+	// keys and the organisation's seal, the appearances' images and a
+	// time-stamp authority. Zero: documents are issued unsigned.
+	Documents DocumentsConfig
 	// VNeID is the national SSO citizens may sign in with (server/vneid.go).
 	VNeID VNeIDConfig
 	// Dancu is the population database's lookup service (server/dancu.go).
@@ -224,7 +228,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	a.Webhooks = webhook.New(db, webhook.Config{Now: cfg.Now, Units: a.Units, Guard: guard, Bus: a.Events})
 	a.WebhookSender = webhook.NewWorker(db, webhook.WorkerConfig{Guard: guard, Log: cfg.Log})
 	subscribeWebhooks(a.Events, a.Webhooks)
-	a.Documents = document.New(db, a.Units, document.Config{Now: cfg.Now, Bus: a.Events, Trust: cfg.Trust})
+	if a.Documents, err = newDocuments(db, a, cfg); err != nil {
+		return nil, err
+	}
 	subscribeDocuments(a.Events, a.Audit)
 	if a.Postal, err = newPostal(db, a, cfg); err != nil {
 		return nil, err
