@@ -46,7 +46,9 @@ func TestWorkFilesAPI(t *testing.T) {
 		if f.DocTotal != 1 || f.PageTotal != 3 || len(f.Items) != 1 || f.Items[0].DocOrdinal != 1 {
 			t.Fatalf("filed: %+v", f)
 		}
-		var list struct{ WorkFiles []document.WorkFile `json:"work_files"` }
+		var list struct {
+			WorkFiles []document.WorkFile `json:"work_files"`
+		}
 		e.must(e.call("huyen.giamsat", "GET", "/api/v1/work-files?unit="+demo.DistrictCode, nil, &list), 200)
 		if len(list.WorkFiles) != 1 || list.WorkFiles[0].FileCode != demo.DistrictCode+".2026.03.VP" {
 			t.Fatalf("list: %+v", list)
