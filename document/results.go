@@ -55,6 +55,12 @@ func (s *Service) OnTransitioned(ctx context.Context, tx *store.Tx, e dossier.Tr
 	if organ == 0 {
 		organ = d.UnitID()
 	}
+	// An e-result (a file) went out electronically; without one the
+	// result was made on paper.
+	medium := Paper
+	if resultFile != 0 {
+		medium = Electronic
+	}
 	now := s.cfg.Now()
 	reg, err := register(ctx, tx, organ, RegisterDecisions, now)
 	if err != nil {
@@ -74,7 +80,7 @@ func (s *Service) OnTransitioned(ctx context.Context, tx *store.Tx, e dossier.Tr
 		issue_year, issue_seq, issued_date, type_code, subject, signer_name, description, search, dossier_code, result_file_id,
 		created_by, created_at, updated_at, issued_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		organ, Out, reg.id, StateIssued, Electronic, number, notation, year, seq, today(now), ResultType, subject, e.ActorName,
+		organ, Out, reg.id, StateIssued, medium, number, notation, year, seq, today(now), ResultType, subject, e.ActorName,
 		"Thủ tục "+d.Procedure, searchText(subject, number, notation, d.Code), d.Code, resultFile,
 		actorID(actor), now.UnixMilli(), now.UnixMilli(), now.UnixMilli()).Scan(&id)
 	if err != nil {
