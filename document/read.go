@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/motcua/motcua/auth"
@@ -115,6 +116,11 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) (*Page, err
 	r2, r3, r4 := in(read), in(read), in(read)
 	where = append(where, `(d.unit_id IN `+r1+` OR d.drafter_id = ? OR x.specialist_id = ? OR x.lead_unit_id IN `+r2+` OR d.drafting_unit_id IN `+r4+
 		` OR EXISTS (SELECT 1 FROM document_coordinators c WHERE c.assignment_id = x.id AND c.unit_id IN `+r3+`))`)
+	secret, err := s.secretCondition(ctx, a, in, &args)
+	if err != nil {
+		return nil, err
+	}
+	where = append(where, `(d.secrecy = 0 OR `+secret+`)`)
 	if f.Mine {
 		q, err := s.queue(ctx, a, in, &args)
 		if err != nil {
@@ -182,6 +188,28 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) (*Page, err
 		page.Documents = append(page.Documents, r.Document)
 	}
 	return page, nil
+}
+
+// secretCondition is actsOnSecret in SQL: the secret documents a lists
+// are those where a is the drafter, the named specialist, the organ's
+// clerk or leader, the lead unit's leader or the drafting unit's head.
+func (s *Service) secretCondition(ctx context.Context, a *auth.Actor, in func([]int64) string, args *[]any) (string, error) {
+	reach := map[auth.Right][]int64{}
+	for _, r := range []auth.Right{auth.RegisterDocument, auth.AssignDocument, auth.IssueDocument, auth.ApproveDocument} {
+		ids, err := s.units.Reach(ctx, s.db, a, r)
+		if err != nil {
+			return "", err
+		}
+		reach[r] = ids
+	}
+	*args = append(*args, a.ID, a.ID)
+	var b strings.Builder
+	b.WriteString(`(d.drafter_id = ? OR x.specialist_id = ?`)
+	b.WriteString(` OR d.direction = 'in' AND d.unit_id IN ` + in(slices.Concat(reach[auth.RegisterDocument], reach[auth.AssignDocument])))
+	b.WriteString(` OR d.direction = 'out' AND d.unit_id IN ` + in(slices.Concat(reach[auth.IssueDocument], reach[auth.ApproveDocument])))
+	b.WriteString(` OR x.lead_unit_id IN ` + in(reach[auth.AssignDocument]))
+	b.WriteString(` OR d.direction = 'out' AND d.drafting_unit_id IN ` + in(reach[auth.ApproveDocument]) + `)`)
+	return b.String(), nil
 }
 
 // queue is the condition of the reader's queue: the documents whose next

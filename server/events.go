@@ -114,6 +114,7 @@ func subscribeDocuments(bus *event.Bus, log *audit.Log, hooks *webhook.Service) 
 	auditDocument[document.Approved](bus, log)
 	auditDocument[document.Returned](bus, log)
 	auditDocument[document.Issued](bus, log)
+	auditDocument[document.FileChanged](bus, log)
 	// After the audit log: integrators hear of an issued document
 	// (document.issued) once the rest of the act is accepted.
 	hooks.SubscribeDocuments(bus)
