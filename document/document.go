@@ -16,7 +16,8 @@
 // It owns the tables document_registers, document_sequences, documents,
 // document_files, document_assignments, document_coordinators,
 // document_trace, document_versions, document_comments,
-// document_approvals and document_recipients.
+// document_approvals and document_recipients, and the work files
+// (hồ sơ công việc) document_work_files and document_work_file_items.
 package document
 
 import (

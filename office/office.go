@@ -36,6 +36,7 @@ type Office struct {
 	reach           func(ctx context.Context, a *auth.Actor, r auth.Right) ([]int64, error)
 	portalConnected bool
 	people          Population
+	documents       Documents // the document pages (nil: off)
 	pages           map[string]*template.Template
 }
 
@@ -61,6 +62,9 @@ type Config struct {
 	// Population checks applicants against the population database
 	// (population.go); nil or disabled: no such check.
 	Population Population
+	// Documents serves the document pages (registers, queue, document
+	// page); nil leaves them out.
+	Documents Documents
 }
 
 // New parses the templates and merges the messages into the shared catalog.
@@ -71,7 +75,7 @@ func New(cfg Config) (*Office, error) {
 	}
 	return &Office{web: cfg.Web, catalog: cfg.Catalog, units: cfg.Units, dossiers: cfg.Dossiers, forms: cfg.Forms,
 		notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, esign: cfg.ESign, sohoa: cfg.Sohoa, pages: pages,
-		portal: cfg.PortalSync, reach: cfg.Reach, portalConnected: cfg.PortalConnected, people: cfg.Population}, nil
+		portal: cfg.PortalSync, reach: cfg.Reach, portalConnected: cfg.PortalConnected, people: cfg.Population, documents: cfg.Documents}, nil
 }
 
 func (o *Office) render(w http.ResponseWriter, code int, page string, data any) error {

@@ -29,4 +29,19 @@ func (o *Office) Register(mux web.Mux) {
 	mux.HandleFunc("GET /can-bo/tiep-nhan", o.officer(o.counter))
 	mux.HandleFunc("GET /can-bo/tiep-nhan/{code}", o.officer(o.counterForm))
 	mux.HandleFunc("POST /can-bo/tiep-nhan/{code}", o.officer(o.counterSubmit))
+	if o.documents == nil {
+		return
+	}
+	mux.HandleFunc("GET /can-bo/van-ban", o.officer(o.docQueue("mine")))
+	mux.HandleFunc("GET /can-bo/van-ban/cho-duyet", o.officer(o.docQueue("approve")))
+	mux.HandleFunc("GET /can-bo/van-ban-den", o.officer(o.listDocuments("in")))
+	mux.HandleFunc("GET /can-bo/van-ban-di", o.officer(o.listDocuments("out")))
+	mux.HandleFunc("GET /can-bo/van-ban/in-so", o.officer(o.printRegister))
+	mux.HandleFunc("GET /can-bo/van-ban-den/vao-so", o.officer(o.incomingForm))
+	mux.HandleFunc("POST /can-bo/van-ban-den/vao-so", o.officer(o.registerIncoming))
+	mux.HandleFunc("GET /can-bo/van-ban/du-thao-moi", o.officer(o.draftForm))
+	mux.HandleFunc("POST /can-bo/van-ban/du-thao-moi", o.officer(o.createDraft))
+	mux.HandleFunc("GET /can-bo/van-ban/{id}", o.officer(o.documentPage))
+	mux.HandleFunc("POST /can-bo/van-ban/{id}/thao-tac/{action}", o.officer(o.docAct))
+	mux.HandleFunc("GET /can-bo/van-ban/{id}/tep/{file}", o.officer(o.docFile))
 }

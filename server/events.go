@@ -106,6 +106,7 @@ func subscribeDocuments(bus *event.Bus, log *audit.Log) {
 	auditDocument[document.Approved](bus, log)
 	auditDocument[document.Returned](bus, log)
 	auditDocument[document.Issued](bus, log)
+	auditDocument[document.FileChanged](bus, log)
 }
 
 // auditDocument records events of type E as audit rows.

@@ -233,9 +233,34 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /can-bo/ho-so/{code}/ket-qua-dien-tu": {who: scoped, right: auth.ReadDossier, path: office("/ket-qua-dien-tu")},
 	"POST /can-bo/ho-so/{code}/dan-cu":         {who: scoped, right: auth.ReadDossier, only: desk, path: office("/dan-cu")},
 	"GET /can-bo/don-vi/{unit}/so-theo-doi":    {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return "/can-bo/don-vi/" + tg.unit + "/so-theo-doi" }},
-	"GET /can-bo/tiep-nhan":                    {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan?don-vi=" + tg.unit }},
-	"GET /can-bo/tiep-nhan/{code}":             {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan/" + tg.procedure + "?don-vi=" + tg.unit }},
-	"POST /can-bo/tiep-nhan/{code}":            {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan/" + tg.procedure }},
+	// The document pages (office/documents.go): the lists are any
+	// officer's, their rows scoped by the document service; the forms that
+	// make a document need the right at the unit named; the document page
+	// and its acts are document.read's at the document's organ (acting is
+	// the lifecycle table's: an empty form is refused as a stale page, 409).
+	"GET /can-bo/van-ban":           {who: officers, path: fixed("/can-bo/van-ban")},
+	"GET /can-bo/van-ban/cho-duyet": {who: officers, path: fixed("/can-bo/van-ban/cho-duyet")},
+	"GET /can-bo/van-ban-den":       {who: officers, path: fixed("/can-bo/van-ban-den")},
+	"GET /can-bo/van-ban-di":        {who: officers, path: fixed("/can-bo/van-ban-di")},
+	"GET /can-bo/van-ban/in-so":     {who: officers, path: fixed("/can-bo/van-ban/in-so?so=den&tu=2026-01-01&den=2026-12-31")},
+	"GET /can-bo/van-ban-den/vao-so": {who: scoped, right: auth.RegisterDocument, path: func(tg *scopeTarget) string {
+		return "/can-bo/van-ban-den/vao-so?don-vi=" + tg.unit
+	}},
+	"POST /can-bo/van-ban-den/vao-so": {who: scoped, right: auth.RegisterDocument, path: fixed("/can-bo/van-ban-den/vao-so"),
+		formAt: func(tg *scopeTarget) url.Values { return url.Values{"unit": {tg.unit}} }},
+	"GET /can-bo/van-ban/du-thao-moi": {who: scoped, right: auth.DraftDocument, path: func(tg *scopeTarget) string {
+		return "/can-bo/van-ban/du-thao-moi?don-vi=" + tg.unit
+	}},
+	"POST /can-bo/van-ban/du-thao-moi": {who: scoped, right: auth.DraftDocument, path: fixed("/can-bo/van-ban/du-thao-moi"),
+		formAt: func(tg *scopeTarget) url.Values { return url.Values{"unit": {tg.unit}} }},
+	"GET /can-bo/van-ban/{id}":                    {who: scoped, right: auth.ReadDocument, path: pageDocument("")},
+	"POST /can-bo/van-ban/{id}/thao-tac/{action}": {who: scoped, right: auth.ReadDocument, path: pageDocument("/thao-tac/assign")},
+	"GET /can-bo/van-ban/{id}/tep/{file}": {who: scoped, right: auth.ReadDocument, path: func(tg *scopeTarget) string {
+		return pageDocument("/tep/")(tg) + strconv.FormatInt(tg.documentFile, 10)
+	}},
+	"GET /can-bo/tiep-nhan":         {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan?don-vi=" + tg.unit }},
+	"GET /can-bo/tiep-nhan/{code}":  {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan/" + tg.procedure + "?don-vi=" + tg.unit }},
+	"POST /can-bo/tiep-nhan/{code}": {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan/" + tg.procedure }},
 
 	// The administrators' pages.
 	"GET /quan-tri":                          {who: admins, path: fixed("/quan-tri")},
@@ -323,6 +348,12 @@ func apiDossier(suffix string) func(*scopeTarget) string {
 func apiDocument(suffix string) func(*scopeTarget) string {
 	return func(tg *scopeTarget) string {
 		return "/api/v1/documents/" + strconv.FormatInt(tg.document, 10) + suffix
+	}
+}
+
+func pageDocument(suffix string) func(*scopeTarget) string {
+	return func(tg *scopeTarget) string {
+		return "/can-bo/van-ban/" + strconv.FormatInt(tg.document, 10) + suffix
 	}
 }
 

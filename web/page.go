@@ -57,3 +57,14 @@ func (p Page) CanReadReports() bool {
 
 // IsAdmin reports whether the signed-in user administers some unit.
 func (p Page) IsAdmin() bool { return p.User != nil && p.User.HasAnywhere(auth.Admin) }
+
+// CanReadDocuments reports whether the signed-in officer holds a document
+// right somewhere (document.read covers every role that acts on
+// documents): the navigation shows them the document pages.
+func (p Page) CanReadDocuments() bool {
+	if !p.IsOfficer() {
+		return false
+	}
+	own, below := p.User.Reach(auth.ReadDocument)
+	return len(own)+len(below) > 0
+}
