@@ -30,6 +30,7 @@ func TestDocumentRegisterInBrowser(t *testing.T) {
 		sctx, cancel := step(clerk.ctx)
 		fatalIf(t, chromedp.Do(sctx, chromedp.SetUploadFiles(chromedp.ID("file"), []string{scan})), "choose the scan")
 		cancel()
+		clerk.page(t, "document-register-form")
 		clerk.button(t, "main form", "Vào sổ", 200)
 		clerk.wantText(t, "main", "Đã vào sổ văn bản.", subject, "25/UBND-VX", "cong-van-25.pdf", "Đã vào sổ")
 		if got := clerk.text(t, "#so-den"); got != "1" {
@@ -46,7 +47,11 @@ func TestDocumentRegisterInBrowser(t *testing.T) {
 		leader.page(t, "document-queue")
 		leader.follow(t, "#danh-sach", subject)
 		if !leader.has(t, "#form-assign") {
-			t.Errorf("the leader is not offered the assignment form:\n%s", leader.mainText(t))
+			t.Fatalf("the leader is not offered the assignment form:\n%s", leader.mainText(t))
 		}
+		leader.fillLabelled(t, "Ý kiến chỉ đạo", "Giao Văn phòng chủ trì, báo cáo trước ngày 20.")
+		leader.page(t, "document-assign")
+		leader.button(t, "#form-assign", "Phân công xử lý", 200)
+		leader.wantText(t, "main", "Đã phân công văn bản.", "Giao Văn phòng chủ trì, báo cáo trước ngày 20.")
 	})
 }

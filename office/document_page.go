@@ -33,6 +33,15 @@ type docPage struct {
 	LeadUnits []option
 	Coords    []option
 	MaxMB     int
+	names     map[string]string
+}
+
+// UnitName is the name of the unit with code, or the code when unknown.
+func (p docPage) UnitName(code string) string {
+	if n, ok := p.names[code]; ok {
+		return n
+	}
+	return code
 }
 
 // docInput is what an action form carries.
@@ -92,6 +101,14 @@ func (o *Office) showDocument(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	if done, ok := strings.CutPrefix(st.Action, "done:"); ok {
 		p.Notice = p.T("office.doc.done", p.T(key("document.action.", done)))
 		p.St = docInput{}
+	}
+	all, err := o.units.List(ctx)
+	if err != nil {
+		return err
+	}
+	p.names = map[string]string{}
+	for _, u := range all {
+		p.names[u.Code] = u.Name
 	}
 	if p.Can(string(document.ActionAssign)) {
 		units, err := o.unitsUnder(ctx, d.Unit)
