@@ -1292,6 +1292,7 @@ func (e GetUnitTrackingBookParamsDownload) Valid() bool {
 
 // Defines values for CreateWebhookJSONBodyTypes.
 const (
+	DocumentIssued             CreateWebhookJSONBodyTypes = "document.issued"
 	DossierAnswerRecorded      CreateWebhookJSONBodyTypes = "dossier.answer_recorded"
 	DossierApologized          CreateWebhookJSONBodyTypes = "dossier.apologized"
 	DossierConsulted           CreateWebhookJSONBodyTypes = "dossier.consulted"
@@ -1316,6 +1317,8 @@ const (
 // Valid indicates whether the value is a known member of the CreateWebhookJSONBodyTypes enum.
 func (e CreateWebhookJSONBodyTypes) Valid() bool {
 	switch e {
+	case DocumentIssued:
+		return true
 	case DossierAnswerRecorded:
 		return true
 	case DossierApologized:
@@ -1520,7 +1523,10 @@ type Document struct {
 	Description *string             `json:"description,omitempty"`
 
 	// Direction in, out
-	Direction    string              `json:"direction"`
+	Direction string `json:"direction"`
+
+	// Dossier A one-stop result registered in the outgoing register: its dossier's code
+	Dossier      *string             `json:"dossier,omitempty"`
 	Drafter      *string             `json:"drafter,omitempty"`
 	DraftingUnit *string             `json:"drafting_unit,omitempty"`
 	DueDate      *openapi_types.Date `json:"due_date,omitempty"`
@@ -1563,7 +1569,10 @@ type Document struct {
 
 	// Register incoming, decisions, letters or secret
 	Register *string `json:"register,omitempty"`
-	Secrecy  *int    `json:"secrecy,omitempty"`
+
+	// ResultFile A one-stop result: the dossier file of the result (GET /api/v1/dossiers/{code}/files/{id}); 0 for a paper result
+	ResultFile *int `json:"result_file,omitempty"`
+	Secrecy    *int `json:"secrecy,omitempty"`
 
 	// Sender An agency: its electronic agency code (OrganId, 13 characters, Decision 20/2020/QĐ-TTg) and name
 	Sender *DocumentOrgan `json:"sender,omitempty"`
@@ -13263,8 +13272,25 @@ type ListEventsResponse struct {
 	JSON200 *struct {
 		Events []struct {
 			Data struct {
-				Action        *string    `json:"action,omitempty"`
-				Amount        *int       `json:"amount,omitempty"`
+				Action *string `json:"action,omitempty"`
+				Amount *int    `json:"amount,omitempty"`
+
+				// Document document.issued: the issued document's registry entry (never its file); dossier is set when it is a dossier's result
+				Document *struct {
+					CodeNotation *string             `json:"code_notation,omitempty"`
+					CodeNumber   *string             `json:"code_number,omitempty"`
+					Id           *int                `json:"id,omitempty"`
+					IssuedDate   *openapi_types.Date `json:"issued_date,omitempty"`
+
+					// NumberSymbol Example: 05/QĐ-UBND
+					NumberSymbol *string `json:"number_symbol,omitempty"`
+
+					// Organ The issuing organ's unit code
+					Organ    *string `json:"organ,omitempty"`
+					Subject  *string `json:"subject,omitempty"`
+					Type     *string `json:"type,omitempty"`
+					TypeName *string `json:"type_name,omitempty"`
+				} `json:"document,omitempty"`
 				Dossier       *string    `json:"dossier,omitempty"`
 				DueAt         *time.Time `json:"due_at,omitempty"`
 				Payment       *string    `json:"payment,omitempty"`
@@ -13292,8 +13318,25 @@ type ListEventsResponse struct {
 func (r ListEventsResponse) GetJSON200() *struct {
 	Events []struct {
 		Data struct {
-			Action        *string    `json:"action,omitempty"`
-			Amount        *int       `json:"amount,omitempty"`
+			Action *string `json:"action,omitempty"`
+			Amount *int    `json:"amount,omitempty"`
+
+			// Document document.issued: the issued document's registry entry (never its file); dossier is set when it is a dossier's result
+			Document *struct {
+				CodeNotation *string             `json:"code_notation,omitempty"`
+				CodeNumber   *string             `json:"code_number,omitempty"`
+				Id           *int                `json:"id,omitempty"`
+				IssuedDate   *openapi_types.Date `json:"issued_date,omitempty"`
+
+				// NumberSymbol Example: 05/QĐ-UBND
+				NumberSymbol *string `json:"number_symbol,omitempty"`
+
+				// Organ The issuing organ's unit code
+				Organ    *string `json:"organ,omitempty"`
+				Subject  *string `json:"subject,omitempty"`
+				Type     *string `json:"type,omitempty"`
+				TypeName *string `json:"type_name,omitempty"`
+			} `json:"document,omitempty"`
 			Dossier       *string    `json:"dossier,omitempty"`
 			DueAt         *time.Time `json:"due_at,omitempty"`
 			Payment       *string    `json:"payment,omitempty"`
@@ -18734,8 +18777,25 @@ func ParseListEventsResponse(rsp *http.Response) (*ListEventsResponse, error) {
 		var dest struct {
 			Events []struct {
 				Data struct {
-					Action        *string    `json:"action,omitempty"`
-					Amount        *int       `json:"amount,omitempty"`
+					Action *string `json:"action,omitempty"`
+					Amount *int    `json:"amount,omitempty"`
+
+					// Document document.issued: the issued document's registry entry (never its file); dossier is set when it is a dossier's result
+					Document *struct {
+						CodeNotation *string             `json:"code_notation,omitempty"`
+						CodeNumber   *string             `json:"code_number,omitempty"`
+						Id           *int                `json:"id,omitempty"`
+						IssuedDate   *openapi_types.Date `json:"issued_date,omitempty"`
+
+						// NumberSymbol Example: 05/QĐ-UBND
+						NumberSymbol *string `json:"number_symbol,omitempty"`
+
+						// Organ The issuing organ's unit code
+						Organ    *string `json:"organ,omitempty"`
+						Subject  *string `json:"subject,omitempty"`
+						Type     *string `json:"type,omitempty"`
+						TypeName *string `json:"type_name,omitempty"`
+					} `json:"document,omitempty"`
 					Dossier       *string    `json:"dossier,omitempty"`
 					DueAt         *time.Time `json:"due_at,omitempty"`
 					Payment       *string    `json:"payment,omitempty"`

@@ -16,6 +16,7 @@ import (
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/document"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/payment"
 	"github.com/motcua/motcua/problem"
@@ -89,7 +90,11 @@ type Stats struct {
 	Rated      int
 	Actions    int
 	Users      int // accounts created
-	Elapsed    time.Duration
+	// Documents written (GenerateDocuments) and those handled entirely
+	// online.
+	Documents       int
+	DocumentsOnline int
+	Elapsed         time.Duration
 }
 
 // count records a planned dossier's outcome.
@@ -257,6 +262,16 @@ func Generate(ctx context.Context, cfg GenerateConfig) (Stats, error) {
 		if err := g.run(plans, time.Time{}, &st, progress, start); err != nil {
 			return st, err
 		}
+		// The year's documents, through document's bulk path.
+		docs := document.New(db, units, document.Config{Now: clock.Now})
+		ds, err := GenerateDocuments(ctx, docs, y, cfg.Scale, cfg.Seed+uint64(y))
+		if err != nil {
+			return st, err
+		}
+		st.Documents += ds.Documents()
+		st.DocumentsOnline += ds.Online
+		fmt.Fprintf(progress, "demo: %d: %d documents (%d incoming, %d outgoing), %.1f%% handled entirely online\n",
+			y, ds.Documents(), ds.Incoming, ds.Outgoing, 100*ds.OnlineShare())
 	}
 	st.Elapsed = time.Since(start)
 	return st, nil

@@ -112,6 +112,11 @@ type Document struct {
 	UpdatedAt   time.Time `json:"updated_at"`
 	CompletedAt time.Time `json:"completed_at,omitzero"`
 	IssuedAt    time.Time `json:"issued_at,omitzero"`
+	// Dossier and ResultFile: an outgoing document that is a one-stop
+	// result (OnTransitioned) names its dossier's code and the dossier
+	// file of the result (GET /api/v1/dossiers/{code}/files/{id}).
+	Dossier    string `json:"dossier,omitempty"`
+	ResultFile int64  `json:"result_file,omitempty"`
 	// Actions are what the reader may do now.
 	Actions    []Action     `json:"actions"`
 	Files      []File       `json:"files,omitempty"`

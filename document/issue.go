@@ -107,10 +107,17 @@ func (s *Service) Issue(ctx context.Context, a *auth.Actor, id int64, in IssueIn
 					return err
 				}
 			}
+			// Medium records how it went out: sealed electronically, or
+			// (no keys) printed and stamped — what Online counts.
+			d.Medium = Paper
 			if s.cfg.Keys != nil {
 				if content, err = s.seal(ctx, d, content, now); err != nil {
 					return err
 				}
+				d.Medium = Electronic
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE documents SET medium = ? WHERE id = ?`, d.Medium, d.ID); err != nil {
+				return err
 			}
 			name := strings.ReplaceAll(d.CodeNumber+"-"+d.CodeNotation, "/", "-") + ".pdf"
 			for _, kind := range []string{FileIssued, FileFiling} {

@@ -15,7 +15,8 @@ const selectDocument = `SELECT d.id, d.unit_id, d.direction, COALESCE(d.register
 	COALESCE(d.arrival_number, 0), COALESCE(d.arrival_at, 0), d.sender_organ_id, d.sender_name, d.code_number, d.code_notation,
 	d.issued_date, d.type_code, d.subject, d.priority, d.secrecy, d.page_amount, d.due_date, d.signer_position, d.signer_name,
 	d.description, COALESCE(d.drafter_id, 0), COALESCE(d.drafting_unit_id, 0), d.field, d.signature_status,
-	COALESCE(d.duplicate_of, 0), d.assignment_id, COALESCE(d.issue_year, 0), COALESCE(d.issue_seq, 0), d.created_at, d.updated_at, COALESCE(d.completed_at, 0), COALESCE(d.issued_at, 0)
+	COALESCE(d.duplicate_of, 0), d.assignment_id, COALESCE(d.issue_year, 0), COALESCE(d.issue_seq, 0), d.created_at, d.updated_at, COALESCE(d.completed_at, 0), COALESCE(d.issued_at, 0),
+	d.dossier_code, d.result_file_id
 	FROM documents d`
 
 // row is a document as stored, before the codes and names are looked up.
@@ -33,7 +34,8 @@ func scanDocument(sc interface{ Scan(...any) error }) (*row, error) {
 		&d.ArrivalNumber, &arrival, &senderID, &senderName, &d.CodeNumber, &d.CodeNotation,
 		&d.IssuedDate, &d.Type, &d.Subject, &d.Priority, &d.Secrecy, &d.PageAmount, &d.DueDate, &d.Signer.Position, &d.Signer.FullName,
 		&d.Description, &d.drafterID, &d.draftingUnitID, &d.Field, &d.SignatureStatus,
-		&d.DuplicateOf, &r.assignmentID, &d.issueYear, &d.issueSeq, &created, &updated, &completed, &issued)
+		&d.DuplicateOf, &r.assignmentID, &d.issueYear, &d.issueSeq, &created, &updated, &completed, &issued,
+		&d.Dossier, &d.ResultFile)
 	if err != nil {
 		return nil, err
 	}

@@ -91,11 +91,19 @@ func subscribeESign(bus *event.Bus, s *esign.Service) {
 	}
 }
 
+// subscribeResultsRegister registers each one-stop result a unit issues
+// in its outgoing register (document.Service.OnTransitioned), in the
+// approval's transaction: after esign, whose listener attaches the
+// e-result the document links, and sohoa; before webhooks, the last.
+func subscribeResultsRegister(bus *event.Bus, docs *document.Service) {
+	event.Subscribe(bus, "document.RegisterResult", docs.OnTransitioned)
+}
+
 // subscribeDocuments has the audit log record every act on a document
 // (package document), in the act's transaction. Later listeners (the
 // outgoing register of one-stop results, the edXML exchange, the work
 // files) subscribe here after it.
-func subscribeDocuments(bus *event.Bus, log *audit.Log) {
+func subscribeDocuments(bus *event.Bus, log *audit.Log, hooks *webhook.Service) {
 	auditDocument[document.Registered](bus, log)
 	auditDocument[document.Assigned](bus, log)
 	auditDocument[document.SpecialistAssigned](bus, log)
@@ -107,6 +115,9 @@ func subscribeDocuments(bus *event.Bus, log *audit.Log) {
 	auditDocument[document.Returned](bus, log)
 	auditDocument[document.Issued](bus, log)
 	auditDocument[document.FileChanged](bus, log)
+	// After the audit log: integrators hear of an issued document
+	// (document.issued) once the rest of the act is accepted.
+	hooks.SubscribeDocuments(bus)
 }
 
 // auditDocument records events of type E as audit rows.

@@ -222,16 +222,19 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	// subscribed earlier, dvcqg would report an approved result without
 	// them, and the record would not change again until the next act.
 	subscribePortalSync(a.Events, a.DVCQG)
+	if a.Documents, err = newDocuments(db, a, cfg); err != nil {
+		return nil, err
+	}
+	// After esign and sohoa: the result registered in the outgoing
+	// register links the e-result esign attached.
+	subscribeResultsRegister(a.Events, a.Documents)
 	// Last: the event is recorded once every other listener has accepted
 	// the act (an error in one rolls the event back with it).
 	guard := &webhook.Guard{Allow: cfg.Webhooks.AllowHosts}
 	a.Webhooks = webhook.New(db, webhook.Config{Now: cfg.Now, Units: a.Units, Guard: guard, Bus: a.Events})
 	a.WebhookSender = webhook.NewWorker(db, webhook.WorkerConfig{Guard: guard, Log: cfg.Log})
 	subscribeWebhooks(a.Events, a.Webhooks)
-	if a.Documents, err = newDocuments(db, a, cfg); err != nil {
-		return nil, err
-	}
-	subscribeDocuments(a.Events, a.Audit)
+	subscribeDocuments(a.Events, a.Audit, a.Webhooks)
 	if a.Postal, err = newPostal(db, a, cfg); err != nil {
 		return nil, err
 	}

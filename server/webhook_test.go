@@ -55,6 +55,8 @@ type receiver struct {
 type arrival struct {
 	ID, Type, Dossier string
 	N                 int64
+	// Document is a document.issued event's document.
+	Document *webhook.DocumentData
 }
 
 func newReceiver(t testing.TB) *receiver {
@@ -110,7 +112,7 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	if ev.ID != req.Header.Get("webhook-id") {
 		r.bad = append(r.bad, "body id "+ev.ID+" ≠ header "+req.Header.Get("webhook-id"))
 	}
-	r.got = append(r.got, arrival{ID: ev.ID, Type: ev.Type, Dossier: ev.Data.Dossier, N: n})
+	r.got = append(r.got, arrival{ID: ev.ID, Type: ev.Type, Dossier: ev.Data.Dossier, N: n, Document: ev.Data.Document})
 	linger := r.linger
 	r.mu.Unlock()
 	time.Sleep(linger)

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/document"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/payment"
@@ -75,7 +76,7 @@ var Types = []string{
 	"dossier.supplement_requested", "dossier.supplemented", "dossier.result_ready", "dossier.refused",
 	"dossier.delivered", "dossier.withdrawn", "dossier.stopped", "dossier.paused", "dossier.resumed",
 	"dossier.consulted", "dossier.answer_recorded", "dossier.transferred", "dossier.apologized",
-	"dossier.updated", "payment.paid",
+	"dossier.updated", "payment.paid", "document.issued",
 }
 
 // actionTypes maps the lifecycle's actions to event types; an action not
@@ -106,11 +107,19 @@ func (s *Service) Subscribe(bus *event.Bus) {
 	event.Subscribe(bus, "webhook.FeePaid", s.OnFeePaid)
 }
 
+// SubscribeDocuments registers the listener of issued documents on bus;
+// server/events.go calls it after the audit log's (subscribeDocuments).
+func (s *Service) SubscribeDocuments(bus *event.Bus) {
+	event.Subscribe(bus, "webhook.DocumentIssued", s.OnDocumentIssued)
+}
+
 // Data is an event's content: codes and states, never the applicant's
 // name, number or form (an integrator that needs them reads the dossier
 // through the API, under its own rights).
 type Data struct {
-	Dossier       string `json:"dossier"`
+	// Dossier is set on every dossier and payment event, and on a
+	// document event when the document is a dossier's result.
+	Dossier       string `json:"dossier,omitempty"`
 	Procedure     string `json:"procedure,omitempty"`
 	Unit          string `json:"unit"`
 	ReceivingUnit string `json:"receiving_unit,omitempty"`
@@ -120,6 +129,23 @@ type Data struct {
 	DueAt         string `json:"due_at,omitempty"`
 	Payment       string `json:"payment,omitempty"`
 	Amount        int64  `json:"amount,omitempty"`
+	// Document is the document of a document.issued event.
+	Document *DocumentData `json:"document,omitempty"`
+}
+
+// DocumentData is an issued document's registry entry as integrators see
+// it: its id (GET /api/v1/documents/{id}), number and symbol, type,
+// subject, organ and issued date — never its file.
+type DocumentData struct {
+	ID           int64  `json:"id"`
+	NumberSymbol string `json:"number_symbol"`
+	CodeNumber   string `json:"code_number"`
+	CodeNotation string `json:"code_notation"`
+	Type         string `json:"type"`
+	TypeName     string `json:"type_name,omitempty"`
+	Subject      string `json:"subject"`
+	Organ        string `json:"organ"`
+	IssuedDate   string `json:"issued_date"`
 }
 
 // Event is one event as delivered and as listed by the feed.
@@ -149,6 +175,16 @@ func (s *Service) OnFeePaid(ctx context.Context, tx *store.Tx, e payment.FeePaid
 	return s.record(ctx, tx, "payment.paid", e.At, Data{Dossier: e.Dossier, Unit: e.Unit, Payment: e.Ref, Amount: e.Amount})
 }
 
+// OnDocumentIssued records an outgoing document issued (by the clerk, or
+// a one-stop result registered in the outgoing register) for the
+// subscriptions of its organ and the units above it.
+func (s *Service) OnDocumentIssued(ctx context.Context, tx *store.Tx, e document.Issued) error {
+	d := e.Document
+	return s.record(ctx, tx, "document.issued", e.At, Data{Dossier: d.Dossier, Unit: d.Unit, Action: string(e.Action),
+		Status: string(d.State), Document: &DocumentData{ID: d.ID, NumberSymbol: d.NumberSymbol, CodeNumber: d.CodeNumber,
+			CodeNotation: d.CodeNotation, Type: d.Type, TypeName: d.TypeName, Subject: d.Subject, Organ: d.Unit, IssuedDate: d.IssuedDate}})
+}
+
 // record writes the event and its deliveries in tx.
 func (s *Service) record(ctx context.Context, tx *store.Tx, typ string, at time.Time, data Data) error {
 	held, err := s.cfg.Units.ByCodeTx(ctx, tx, data.Unit)
@@ -171,8 +207,14 @@ func (s *Service) record(ctx context.Context, tx *store.Tx, typ string, at time.
 	if err != nil {
 		return err
 	}
+	// The worker delivers the events of one key in order: a dossier's,
+	// or an issued document's that belongs to no dossier.
+	key := data.Dossier
+	if key == "" && data.Document != nil {
+		key = "document:" + strconv.FormatInt(data.Document.ID, 10)
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_events (id, type, dossier_code, unit_id, receiving_unit_id, at, payload)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, id, typ, data.Dossier, held.ID, receiving.ID, at.UnixMilli(), string(body)); err != nil {
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, id, typ, key, held.ID, receiving.ID, at.UnixMilli(), string(body)); err != nil {
 		return err
 	}
 	// Subscribed at the unit or at one above it.
@@ -217,7 +259,7 @@ func (s *Service) record(ctx context.Context, tx *store.Tx, typ string, at time.
 	now := s.cfg.Now().UnixMilli()
 	for _, sub := range subs {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (subscription_id, event_id, dossier_code, status, next_attempt_at, created_at)
-			VALUES (?, ?, ?, 'pending', ?, ?)`, sub, id, data.Dossier, now, now); err != nil {
+			VALUES (?, ?, ?, 'pending', ?, ?)`, sub, id, key, now, now); err != nil {
 			return err
 		}
 	}

@@ -98,6 +98,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		st.Dossiers, 100*st.OnlineShare(), st.District, st.Commune, st.Late, st.Refused, st.Supplemented+st.SupplementedLater)
 	fmt.Fprintf(stdout, "%d paused, %d withdrawn, %d stopped; fees paid %d online (VNPAY simulator) and %d at the desk; %d results by post (simulated post); %d ratings\n",
 		st.Paused, st.Withdrawn, st.Stopped, st.PaidOnline, st.PaidDesk, st.Posted, st.Rated)
+	if st.Documents > 0 {
+		fmt.Fprintf(stdout, "%d documents in the registers, %.1f%% handled entirely online\n", st.Documents, 100*float64(st.DocumentsOnline)/float64(st.Documents))
+	}
 	fmt.Fprintf(stdout, "%d actions, %d demo accounts created (password %q), took %s\n", st.Actions, st.Users, demo.Password, st.Elapsed.Round(1e6))
 	return nil
 }

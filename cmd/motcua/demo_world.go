@@ -77,6 +77,11 @@ func loadDemoWorld(ctx context.Context, db *store.DB, app *server.App, want stri
 	if err != nil {
 		return "", err
 	}
+	// Documents in every state in the registers of the units whose clerk,
+	// leader and specialist log in (a unit that has some is left alone).
+	if _, err := demo.LoadDocuments(ctx, app.Documents, app.Auth, world); err != nil {
+		return "", fmt.Errorf("load demo documents: %w", err)
+	}
 	log.Info("demo world", "world", world, "loaded_now", loaded)
 	return world, nil
 }

@@ -1,0 +1,200 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/document"
+)
+
+// Actors is what LoadDocuments needs of the accounts (*auth.Service).
+type Actors interface {
+	UserByName(ctx context.Context, username string) (*auth.Actor, error)
+}
+
+// samplePDF is the demo documents' file: a minimal well-formed PDF.
+var samplePDF = []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n" +
+	"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+// desk is an organ whose clerk, leader and specialist are demo logins.
+type desk struct {
+	unit                   string
+	clerk, leader, spec    *auth.Actor
+	clerkN, leaderN, specN string
+}
+
+// docDesks are the units of world where a clerk, a leader and a
+// specialist log in: each gets its registers filled.
+func docDesks(ctx context.Context, au Actors, world string) ([]desk, error) {
+	byUnit := map[string]*desk{}
+	var order []string
+	for _, a := range Logins(world) {
+		d := byUnit[a.UnitCode]
+		if d == nil {
+			d = &desk{unit: a.UnitCode}
+			byUnit[a.UnitCode] = d
+			order = append(order, a.UnitCode)
+		}
+		switch a.Role {
+		case auth.Clerk:
+			d.clerkN = a.Username
+		case auth.Leader:
+			d.leaderN = a.Username
+		case auth.Specialist:
+			d.specN = a.Username
+		}
+	}
+	var out []desk
+	for _, code := range order {
+		d := byUnit[code]
+		if d.clerkN == "" || d.leaderN == "" || d.specN == "" {
+			continue
+		}
+		var err error
+		if d.clerk, err = au.UserByName(ctx, d.clerkN); err != nil {
+			return nil, err
+		}
+		if d.leader, err = au.UserByName(ctx, d.leaderN); err != nil {
+			return nil, err
+		}
+		if d.spec, err = au.UserByName(ctx, d.specN); err != nil {
+			return nil, err
+		}
+		out = append(out, *d)
+	}
+	return out, nil
+}
+
+// LoadDocuments fills the registers of every unit of world where a
+// clerk, a leader and a specialist log in (the district and Gia Lâm in
+// 2022; their successors in the two-tier world) with documents in every
+// state, through the service's own acts so each has its trail: incoming
+// registered, assigned, processing and completed; outgoing drafting,
+// reviewing, approving, approved and issued. A unit that already holds a
+// document is left alone, so a restart adds nothing; it reports whether
+// it added any.
+func LoadDocuments(ctx context.Context, docs *document.Service, au Actors, world string) (bool, error) {
+	desks, err := docDesks(ctx, au, world)
+	if err != nil {
+		return false, err
+	}
+	added := false
+	for _, d := range desks {
+		p, err := docs.List(ctx, d.clerk, document.Filter{Unit: d.unit, Limit: 1})
+		if err != nil {
+			return added, err
+		}
+		if len(p.Documents) > 0 {
+			continue
+		}
+		if err := deskDocuments(ctx, docs, d); err != nil {
+			return added, fmt.Errorf("demo documents at %s: %w", d.unit, err)
+		}
+		added = true
+	}
+	return added, nil
+}
+
+// incomingSeeds are the demo's incoming documents, each left in a state.
+var incomingSeeds = []struct {
+	state                  document.State
+	number, notation, typ  string
+	sender, senderID, subj string
+	medium                 string
+	priority               int
+}{
+	{document.StateRegistered, "125", "UBND-VX", "CV", "UBND tỉnh Ninh Bình", ProvinceCode,
+		"V/v đẩy mạnh cung cấp dịch vụ công trực tuyến toàn trình năm 2022", document.Electronic, 1},
+	{document.StateAssigned, "38", "KH-UBND", "KH", "UBND tỉnh Ninh Bình", ProvinceCode,
+		"Kế hoạch chuyển đổi số tỉnh Ninh Bình năm 2022", document.Electronic, 0},
+	{document.StateProcessing, "412", "STNMT-QLĐĐ", "CV", "Sở Tài nguyên và Môi trường", "",
+		"V/v rà soát hồ sơ cấp giấy chứng nhận quyền sử dụng đất tồn đọng", document.Paper, 0},
+	{document.StateCompleted, "21", "TB-STTTT", "TB", "Sở Thông tin và Truyền thông", "",
+		"Thông báo lịch bảo trì hệ thống quản lý văn bản và điều hành", document.Electronic, 0},
+}
+
+// outgoingSeeds are the demo's outgoing drafts, each left in a state.
+var outgoingSeeds = []struct {
+	state      document.State
+	typ, subj  string
+	field      string
+	recipients []document.RecipientInput
+}{
+	{document.StateDrafting, "CV", "V/v hướng dẫn nộp hồ sơ trực tuyến qua Cổng Dịch vụ công", "VP", nil},
+	{document.StateReviewing, "BC", "Báo cáo kết quả giải quyết thủ tục hành chính quý III năm 2022", "", nil},
+	{document.StateApproving, "KH", "Kế hoạch tuyên truyền chuyển đổi số năm 2023", "", nil},
+	{document.StateApproved, "TB", "Thông báo lịch tiếp công dân tháng 12", "", nil},
+	{document.StateIssued, "QD", "Quyết định thành lập Tổ công nghệ số cộng đồng", "",
+		[]document.RecipientInput{{OrganID: ProvinceCode, Name: "UBND tỉnh Ninh Bình"}}},
+}
+
+// deskDocuments makes one document in each state at d.
+func deskDocuments(ctx context.Context, docs *document.Service, d desk) error {
+	file := func(name string) *document.FileInput {
+		return &document.FileInput{Name: name, ContentType: "application/pdf", Content: samplePDF}
+	}
+	for i, s := range incomingSeeds {
+		in := document.Incoming{Unit: d.unit, Medium: s.medium, Sender: document.Organ{OrganID: s.senderID, Name: s.sender},
+			CodeNumber: s.number, CodeNotation: s.notation, Type: s.typ, Subject: s.subj, Priority: s.priority,
+			File: file(fmt.Sprintf("den-%d.pdf", i+1))}
+		doc, err := docs.RegisterIncoming(ctx, d.clerk, in)
+		if err != nil {
+			return err
+		}
+		if s.state == document.StateRegistered {
+			continue
+		}
+		if doc, err = docs.Assign(ctx, d.leader, doc.ID, document.AssignInput{Version: doc.Version,
+			Instruction: "Giao chuyên viên tham mưu, báo cáo kết quả.", LeadUnit: d.unit}); err != nil {
+			return err
+		}
+		if s.state == document.StateAssigned {
+			continue
+		}
+		if doc, err = docs.AssignSpecialist(ctx, d.leader, doc.ID, document.SpecialistInput{Version: doc.Version, Specialist: d.specN}); err != nil {
+			return err
+		}
+		spec := d.spec
+		if doc, err = docs.Process(ctx, spec, doc.ID, document.NoteInput{Version: doc.Version, Note: "Đang rà soát, tổng hợp."}); err != nil {
+			return err
+		}
+		if s.state == document.StateProcessing {
+			continue
+		}
+		if _, err = docs.Complete(ctx, spec, doc.ID, document.NoteInput{Version: doc.Version, Note: "Đã xử lý xong."}); err != nil {
+			return err
+		}
+	}
+	spec := d.spec
+	for i, s := range outgoingSeeds {
+		doc, err := docs.CreateDraft(ctx, spec, document.DraftInput{Unit: d.unit, Type: s.typ, Subject: s.subj, Field: s.field,
+			Recipients: s.recipients, Note: "Dự thảo lần 1", File: file(fmt.Sprintf("du-thao-%d.pdf", i+1))})
+		if err != nil {
+			return err
+		}
+		if s.state == document.StateDrafting {
+			continue
+		}
+		if doc, err = docs.Submit(ctx, spec, doc.ID, document.NoteInput{Version: doc.Version}); err != nil {
+			return err
+		}
+		// The drafting unit is the organ itself: its head is the leader,
+		// who reviews, then approves as the organ's leader.
+		for _, stop := range []document.State{document.StateReviewing, document.StateApproving} {
+			if s.state == stop {
+				break
+			}
+			if doc, err = docs.Approve(ctx, d.leader, doc.ID, document.NoteInput{Version: doc.Version}); err != nil {
+				return err
+			}
+		}
+		if s.state != document.StateIssued {
+			continue
+		}
+		if _, err = docs.Issue(ctx, d.clerk, doc.ID, document.IssueInput{Version: doc.Version}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
