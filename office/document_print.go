@@ -24,11 +24,11 @@ type printPage struct {
 	dayFmt
 	Book, From, To, Unit string
 	// Organ is the name of the organ whose register it is, when one is chosen.
-	Organ string
-	Units                []option
-	Docs                 []document.Document
-	Truncated            bool
-	Message              string
+	Organ     string
+	Units     []option
+	Docs      []document.Document
+	Truncated bool
+	Message   string
 }
 
 func (o *Office) printRegister(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
