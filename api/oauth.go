@@ -106,6 +106,8 @@ func ClientOp(pattern string) (op string, ok bool) {
 		return pick(auth.OpPaymentsRead, auth.OpPaymentsWrite)
 	case has("/api/v1/dossiers"), has("/api/v1/digitised"), path == "/api/v1/units/{code}/tracking-book":
 		return pick(auth.OpDossiersRead, auth.OpDossiersWrite)
+	case has("/api/v1/documents"):
+		return pick(auth.OpDocumentsRead, auth.OpDocumentsWrite)
 	case has("/api/v1/events"):
 		return auth.OpEventsRead, true
 	case has("/api/v1/webhooks"):

@@ -45,15 +45,25 @@ const (
 	// subscriptions (POST/GET /api/v1/webhooks…), for the units where it
 	// reads dossiers.
 	OpWebhooksManage = "webhooks:manage"
+	// OpDocumentsRead lists and reads documents (GET /api/v1/documents…)
+	// of the units where the client holds document.read; OpDocumentsWrite
+	// registers incoming documents where it holds document.register (the
+	// document system or the LGSP delivering what arrived). The
+	// documents' other acts need a role a client never holds.
+	OpDocumentsRead  = "documents:read"
+	OpDocumentsWrite = "documents:write"
 )
 
 // ClientOps lists the operation scopes, in display order.
-var ClientOps = []string{OpDossiersRead, OpDossiersWrite, OpPaymentsRead, OpPaymentsWrite, OpEventsRead, OpReportsRead, OpWebhooksManage}
+var ClientOps = []string{OpDossiersRead, OpDossiersWrite, OpPaymentsRead, OpPaymentsWrite, OpEventsRead, OpReportsRead, OpWebhooksManage,
+	OpDocumentsRead, OpDocumentsWrite}
 
 // ClientRights are the rights a system account may hold: reading and
-// filing dossiers, reading reports. Managing accounts, units, procedures
-// or the calendar stays with people.
-var ClientRights = []Right{ReadDossier, FileDossier, ReadReports}
+// filing dossiers, reading reports, reading documents and registering
+// incoming ones. Managing accounts, units, procedures or the calendar,
+// and the documents' lifecycle (assigning, drafting, approving,
+// issuing), stay with people.
+var ClientRights = []Right{ReadDossier, FileDossier, ReadReports, ReadDocument, RegisterDocument}
 
 // ClientTokenTTL is how long a client's access token lives: short, since
 // a client asks for a new one whenever it needs.

@@ -130,8 +130,13 @@ func (s *Service) canView(ctx context.Context, q store.Querier, a *auth.Actor, d
 // it): a role on it other than coordinator — the organ's clerk or leader,
 // the lead unit's leader, the drafting unit's head (the drafter and the
 // named specialist were let in by canView). document.read alone, a
-// supervisor's reach or a coordinating unit is not enough.
+// supervisor's reach or a coordinating unit is not enough. A system
+// account never: a secret document does not travel through an
+// integration, whatever rights the client holds.
 func (s *Service) actsOnSecret(ctx context.Context, q store.Querier, a *auth.Actor, d *row) (bool, error) {
+	if a.Client != nil {
+		return false, nil
+	}
 	roles, err := s.rolesOn(ctx, q, a, d)
 	if err != nil {
 		return false, err

@@ -247,8 +247,8 @@ type scopeActor struct {
 	unit    string // "P", "D", "C1", "C2"
 	citizen bool
 	owner   bool // owns the target dossiers and the draft
-	// ops are a system account's operation scopes; it holds dossier.read
-	// at unit and signs in to the API only (through /api/v1/oauth/token).
+	// ops are a system account's operation scopes; it holds
+	// scopeClientRights at unit and signs in to the API only (through /api/v1/oauth/token).
 	ops   []string
 	token string
 	csrf  string
@@ -324,9 +324,14 @@ func (w *scopeWorld) expect(pattern string, rt scopeRoute, x *scopeActor, tg str
 	return false
 }
 
+// scopeClientRights are the rights each test system account holds at its
+// one unit (C1 or C2).
+var scopeClientRights = []auth.Right{auth.ReadDossier, auth.ReadDocument, auth.RegisterDocument}
+
 // expectClient is the scope table read for a system account: on pages it
 // is nobody; on the API its operations open a route (api.ClientOp), then
-// its one right, dossier.read at its unit, decides like an officer's role.
+// its rights at its unit (scopeClientRights) decide like an officer's
+// role; a listing for officers is open to it (the data is scoped).
 func (w *scopeWorld) expectClient(pattern string, rt scopeRoute, x *scopeActor, tg string) bool {
 	if _, path, _ := strings.Cut(pattern, " "); !strings.HasPrefix(path, "/api/") {
 		return rt.who == public
@@ -342,8 +347,10 @@ func (w *scopeWorld) expectClient(pattern string, rt scopeRoute, x *scopeActor, 
 	switch rt.who {
 	case public, account:
 		return true
+	case officers:
+		return op != ""
 	case scoped:
-		return right == auth.ReadDossier && rt.only == nil && x.unit == tg
+		return slices.Contains(scopeClientRights, right) && rt.only == nil && x.unit == tg
 	case hookOwner:
 		return x.unit == "C1"
 	}
@@ -410,9 +417,13 @@ func newScopeWorld(t *testing.T, db *store.DB) *scopeWorld {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ops := []string{auth.OpDossiersRead, auth.OpDossiersWrite, auth.OpPaymentsRead, auth.OpReportsRead, auth.OpWebhooksManage}
-		id, secret, err := e.app.Auth.AddClientAsOperator(ctx, auth.NewClient{Name: "Hệ thống " + key, Ops: ops, RatePerMinute: 100_000,
-			Rights: []auth.ClientRight{{UnitID: u.ID, Right: auth.ReadDossier}}})
+		ops := []string{auth.OpDossiersRead, auth.OpDossiersWrite, auth.OpPaymentsRead, auth.OpReportsRead, auth.OpWebhooksManage,
+			auth.OpDocumentsRead, auth.OpDocumentsWrite}
+		var rights []auth.ClientRight
+		for _, r := range scopeClientRights {
+			rights = append(rights, auth.ClientRight{UnitID: u.ID, Right: r})
+		}
+		id, secret, err := e.app.Auth.AddClientAsOperator(ctx, auth.NewClient{Name: "Hệ thống " + key, Ops: ops, RatePerMinute: 100_000, Rights: rights})
 		if err != nil {
 			t.Fatal(err)
 		}
