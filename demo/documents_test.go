@@ -25,55 +25,71 @@ var everyState = map[string][]document.State{
 // /api/v1/documents answers); loading again adds nothing.
 func TestDemoDocuments(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
-		ctx := t.Context()
-		app := newApp(t, db)
-		if _, err := demo.Load(ctx, db, app.Units, app.Auth); err != nil {
+		checkDemoDocuments(t, db, demo.World2022, map[string]string{"huyen.vanthu": demo.DistrictCode, "gialam.vanthu": demo.GiaLamCode})
+	})
+	t.Run("two-tier", func(t *testing.T) {
+		checkDemoDocuments(t, storetest.Open(t, "sqlite"), demo.WorldTwoTier, map[string]string{"gialam.vanthu": demo.GiaLam2025Code})
+	})
+}
+
+// checkDemoDocuments loads world and its documents, and checks every
+// clerk's register (clerks: username → unit code) shows every state.
+func checkDemoDocuments(t *testing.T, db *store.DB, world string, clerks map[string]string) {
+	ctx := t.Context()
+	app := newApp(t, db)
+	var err error
+	if world == demo.WorldTwoTier {
+		_, err = demo.LoadTwoTier(ctx, db, app.Units, app.Auth, app.Reorg)
+	} else {
+		_, err = demo.Load(ctx, db, app.Units, app.Auth)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	added, err := demo.LoadDocuments(ctx, app.Documents, app.Auth, world)
+	if err != nil || !added {
+		t.Fatalf("LoadDocuments: %v %v", added, err)
+	}
+	seen := 0
+	for user, code := range clerks {
+		clerk := struct{ user, unit string }{user, code}
+		a, err := app.Auth.UserByName(ctx, clerk.user)
+		if err != nil {
 			t.Fatal(err)
 		}
-		added, err := demo.LoadDocuments(ctx, app.Documents, app.Auth, demo.World2022)
-		if err != nil || !added {
-			t.Fatalf("LoadDocuments: %v %v", added, err)
-		}
-		seen := 0
-		for _, clerk := range []struct{ user, unit string }{{"huyen.vanthu", demo.DistrictCode}, {"gialam.vanthu", demo.GiaLamCode}} {
-			a, err := app.Auth.UserByName(ctx, clerk.user)
+		got := map[string][]document.State{}
+		n := 0
+		for cursor := ""; ; {
+			p, err := app.Documents.List(ctx, a, document.Filter{Unit: clerk.unit, Cursor: cursor, Limit: 5})
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := map[string][]document.State{}
-			n := 0
-			for cursor := ""; ; {
-				p, err := app.Documents.List(ctx, a, document.Filter{Unit: clerk.unit, Cursor: cursor, Limit: 5})
-				if err != nil {
-					t.Fatal(err)
+			for _, d := range p.Documents {
+				got[d.Direction] = append(got[d.Direction], d.State)
+				if d.State == document.StateIssued && d.NumberSymbol == "" {
+					t.Errorf("%s: issued without a number: %+v", clerk.unit, d)
 				}
-				for _, d := range p.Documents {
-					got[d.Direction] = append(got[d.Direction], d.State)
-					if d.State == document.StateIssued && d.NumberSymbol == "" {
-						t.Errorf("%s: issued without a number: %+v", clerk.unit, d)
-					}
-					n++
-				}
-				if cursor = p.Next; cursor == "" {
-					break
+				n++
+			}
+			if cursor = p.Next; cursor == "" {
+				break
+			}
+		}
+		for dir, states := range everyState {
+			for _, s := range states {
+				if !slices.Contains(got[dir], s) {
+					t.Errorf("%s (%s): no %s document %s; got %v", clerk.unit, clerk.user, dir, s, got[dir])
 				}
 			}
-			for dir, states := range everyState {
-				for _, s := range states {
-					if !slices.Contains(got[dir], s) {
-						t.Errorf("%s (%s): no %s document %s; got %v", clerk.unit, clerk.user, dir, s, got[dir])
-					}
-				}
-			}
-			seen += n
 		}
-		if seen == 0 {
-			t.Fatal("no demo documents listed")
-		}
-		if added, err := demo.LoadDocuments(ctx, app.Documents, app.Auth, demo.World2022); err != nil || added {
-			t.Fatalf("loading again: %v %v", added, err)
-		}
-	})
+		seen += n
+	}
+	if seen == 0 {
+		t.Fatal("no demo documents listed")
+	}
+	if added, err := demo.LoadDocuments(ctx, app.Documents, app.Auth, world); err != nil || added {
+		t.Fatalf("loading again: %v %v", added, err)
+	}
 }
 
 // TestGenerateDocuments: a generated year of documents at a tenth of the

@@ -37,6 +37,11 @@ func TestDocumentRegisterInBrowser(t *testing.T) {
 			t.Errorf("arrival number %q, want 1", got)
 		}
 		clerk.page(t, "document-registered")
+		clerk.follow(t, "header nav", "Sổ văn bản đến")
+		clerk.follow(t, "main", "In sổ")
+		clerk.wantText(t, "h1", "Sổ đăng ký văn bản đến")
+		clerk.wantText(t, "#so", subject, "UBND tỉnh Ninh Bình", "25/UBND-VX")
+		clerk.page(t, "document-print")
 	})
 
 	phase(t, "queue", func(t *testing.T) {

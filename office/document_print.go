@@ -23,10 +23,12 @@ type printPage struct {
 	web.Page
 	dayFmt
 	Book, From, To, Unit string
-	Units                []option
-	Docs                 []document.Document
-	Truncated            bool
-	Message              string
+	// Organ is the name of the organ whose register it is, when one is chosen.
+	Organ     string
+	Units     []option
+	Docs      []document.Document
+	Truncated bool
+	Message   string
 }
 
 func (o *Office) printRegister(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -45,7 +47,7 @@ func (o *Office) printRegister(w http.ResponseWriter, r *http.Request, a *auth.A
 	for _, u := range units {
 		sel := u.Code == q.Get("don-vi")
 		if sel {
-			f.Unit, p.Unit = u.Code, u.Code
+			f.Unit, p.Unit, p.Organ = u.Code, u.Code, u.Name
 		}
 		p.Units = append(p.Units, option{Value: u.Code, Label: u.Name, Selected: sel})
 	}

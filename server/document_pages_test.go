@@ -116,6 +116,18 @@ func TestDocumentPages(t *testing.T) {
 		if s, _, final = clerk.multipart("/can-bo/van-ban-den/vao-so", in, "", nil); s != 200 || docPathRE.FindStringSubmatch(final) == nil {
 			t.Fatalf("confirmed duplicate: %d at %s", s, final)
 		}
+		// An electronic document needs its PDF; its signatures are checked
+		// and the result shown (this one carries none).
+		el := url.Values{"unit": {demo.DistrictCode}, "medium": {"electronic"}, "sender_name": {"Sở Nội vụ"}, "code_number": {"7"},
+			"code_notation": {"SNV-TCBM"}, "type": {"CV"}, "subject": {"V/v tuyển dụng công chức"}}
+		if s, body, _ = clerk.multipart("/can-bo/van-ban-den/vao-so", el, "", nil); s != 422 {
+			t.Fatalf("electronic without its file: %d", s)
+		}
+		wantIn(t, "electronic refused", body, `role="alert"`, `value="electronic" checked`, "V/v tuyển dụng công chức")
+		if s, body, final = clerk.multipart("/can-bo/van-ban-den/vao-so", el, "goc.pdf", samplePDF); s != 200 || docPathRE.FindStringSubmatch(final) == nil {
+			t.Fatalf("electronic: %d at %s", s, final)
+		}
+		wantIn(t, "electronic registered", body, `id="kiem-tra-chu-ky"`, "Không có chữ ký số", "bản điện tử gốc")
 		_, body, _ = clerk.get("/can-bo/van-ban-den")
 		wantIn(t, "incoming register", body, "<caption>", "V/v triển khai chuyển đổi số năm 2026", "UBND tỉnh Ninh Bình", "Đã vào sổ")
 
