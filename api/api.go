@@ -47,6 +47,8 @@ type Server struct {
 	Webhooks Webhooks
 	// Documents keeps the incoming and outgoing documents (package document).
 	Documents Documents
+	// WorkFiles keeps the work files (hồ sơ công việc, package document).
+	WorkFiles WorkFiles
 	Log       *slog.Logger
 	// Trust is the trust list signatures are verified against (nil: none).
 	Trust *x509.CertPool

@@ -81,6 +81,8 @@ type Reports interface {
 	Scorecard(ctx context.Context, unitCode string, from, to time.Time, cal report.WorkCalendar) (report.Scorecard, error)
 	ScoreDossiers(ctx context.Context, unitCode string, from, to time.Time, key string, cal report.WorkCalendar, f report.ScoreFilter) (report.ScoreDossierPage, error)
 	Processing(ctx context.Context, unitCode string, from, to time.Time, cal report.WorkCalendar) (report.Processing, error)
+	// Documents is the documents report (report/documents.go).
+	Documents(ctx context.Context, rootID int64, p report.Period, now time.Time) (*report.DocumentsReport, error)
 	// The open data's reads (api/open.go).
 	ScopeAt(ctx context.Context, code string, at time.Time) (report.Scope, error)
 	Trend(ctx context.Context, sc report.Scope, from, to time.Time, judge report.Judge) ([]report.Month, error)

@@ -92,6 +92,14 @@ func (s *Server) Routes() []Route {
 		{"POST /api/v1/documents/{id}/versions", s.addDocumentVersion},
 		{"POST /api/v1/documents/{id}/comments", s.commentOnDocument},
 		{"POST /api/v1/documents/{id}/actions/{action}", s.actOnDocument},
+		{"GET /api/v1/work-files", s.listWorkFiles},
+		{"POST /api/v1/work-files", s.createWorkFile},
+		{"GET /api/v1/work-files/{id}", s.getWorkFile},
+		{"POST /api/v1/work-files/{id}/documents", s.addToWorkFile},
+		{"DELETE /api/v1/work-files/{id}/documents/{document}", s.removeFromWorkFile},
+		{"POST /api/v1/work-files/{id}/actions/{action}", s.actOnWorkFile},
+		{"GET /api/v1/work-files/{id}/export", s.exportWorkFile},
+		{"GET /api/v1/reports/documents", s.documentsReport},
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"net/http"
@@ -738,6 +739,27 @@ func (e VNPayIPNReplyRspCode) Valid() bool {
 	}
 }
 
+// Defines values for WorkFileState.
+const (
+	WorkFileStateArchived WorkFileState = "archived"
+	WorkFileStateClosed   WorkFileState = "closed"
+	WorkFileStateOpen     WorkFileState = "open"
+)
+
+// Valid indicates whether the value is a known member of the WorkFileState enum.
+func (e WorkFileState) Valid() bool {
+	switch e {
+	case WorkFileStateArchived:
+		return true
+	case WorkFileStateClosed:
+		return true
+	case WorkFileStateOpen:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListDossiersParamsChannel.
 const (
 	ListDossiersParamsChannelCounter ListDossiersParamsChannel = "counter"
@@ -1124,13 +1146,13 @@ func (e GetOpenUnitStats200JSONResponseBodyRowsRow) Valid() bool {
 
 // Defines values for ListPartnerAgenciesParamsAll.
 const (
-	True ListPartnerAgenciesParamsAll = "true"
+	ListPartnerAgenciesParamsAllTrue ListPartnerAgenciesParamsAll = "true"
 )
 
 // Valid indicates whether the value is a known member of the ListPartnerAgenciesParamsAll enum.
 func (e ListPartnerAgenciesParamsAll) Valid() bool {
 	switch e {
-	case True:
+	case ListPartnerAgenciesParamsAllTrue:
 		return true
 	default:
 		return false
@@ -1356,6 +1378,81 @@ func (e CreateWebhookJSONBodyTypes) Valid() bool {
 	case DossierWithdrawn:
 		return true
 	case PaymentPaid:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListWorkFilesParamsState.
+const (
+	ListWorkFilesParamsStateArchived ListWorkFilesParamsState = "archived"
+	ListWorkFilesParamsStateClosed   ListWorkFilesParamsState = "closed"
+	ListWorkFilesParamsStateOpen     ListWorkFilesParamsState = "open"
+)
+
+// Valid indicates whether the value is a known member of the ListWorkFilesParamsState enum.
+func (e ListWorkFilesParamsState) Valid() bool {
+	switch e {
+	case ListWorkFilesParamsStateArchived:
+		return true
+	case ListWorkFilesParamsStateClosed:
+		return true
+	case ListWorkFilesParamsStateOpen:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListWorkFilesParamsWarning.
+const (
+	ListWorkFilesParamsWarningFalse ListWorkFilesParamsWarning = "false"
+	ListWorkFilesParamsWarningTrue  ListWorkFilesParamsWarning = "true"
+)
+
+// Valid indicates whether the value is a known member of the ListWorkFilesParamsWarning enum.
+func (e ListWorkFilesParamsWarning) Valid() bool {
+	switch e {
+	case ListWorkFilesParamsWarningFalse:
+		return true
+	case ListWorkFilesParamsWarningTrue:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ActOnWorkFileParamsAction.
+const (
+	Archive ActOnWorkFileParamsAction = "archive"
+	Close   ActOnWorkFileParamsAction = "close"
+)
+
+// Valid indicates whether the value is a known member of the ActOnWorkFileParamsAction enum.
+func (e ActOnWorkFileParamsAction) Valid() bool {
+	switch e {
+	case Archive:
+		return true
+	case Close:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportWorkFileParamsFormat.
+const (
+	ExportWorkFileParamsFormatPdf ExportWorkFileParamsFormat = "pdf"
+	ExportWorkFileParamsFormatXml ExportWorkFileParamsFormat = "xml"
+)
+
+// Valid indicates whether the value is a known member of the ExportWorkFileParamsFormat enum.
+func (e ExportWorkFileParamsFormat) Valid() bool {
+	switch e {
+	case ExportWorkFileParamsFormatPdf:
+		return true
+	case ExportWorkFileParamsFormatXml:
 		return true
 	default:
 		return false
@@ -1689,6 +1786,47 @@ type DocumentSigner struct {
 
 // DocumentState Incoming: registered → assigned → processing → completed. Outgoing: drafting → reviewing → approving → approved → issued (docs/documents.md)
 type DocumentState string
+
+// DocumentsReport defines model for DocumentsReport.
+type DocumentsReport struct {
+	From    openapi_types.Date `json:"from"`
+	Overdue []struct {
+		DaysLate     int                `json:"days_late"`
+		Deadline     openapi_types.Date `json:"deadline"`
+		Direction    string             `json:"direction"`
+		Id           int                `json:"id"`
+		NumberSymbol *string            `json:"number_symbol,omitempty"`
+		State        string             `json:"state"`
+		Subject      string             `json:"subject"`
+		Unit         string             `json:"unit"`
+	} `json:"overdue"`
+	To    openapi_types.Date    `json:"to"`
+	Today openapi_types.Date    `json:"today"`
+	Total DocumentsReportLine   `json:"total"`
+	Unit  string                `json:"unit"`
+	Units []DocumentsReportLine `json:"units"`
+}
+
+// DocumentsReportLine defines model for DocumentsReportLine.
+type DocumentsReportLine struct {
+	// ByState The period's documents by their state now
+	ByState map[string]int `json:"by_state"`
+
+	// Finished Incoming completed and outgoing issued in the period
+	Finished int     `json:"finished"`
+	Incoming *int    `json:"incoming,omitempty"`
+	Name     *string `json:"name,omitempty"`
+
+	// Online Of the finished, handled entirely online (docs/documents.md)
+	Online int `json:"online"`
+
+	// OnlineShare online ÷ finished, percent, one decimal
+	OnlineShare float32 `json:"online_share"`
+	Outgoing    *int    `json:"outgoing,omitempty"`
+	Overdue     int     `json:"overdue"`
+	Total       int     `json:"total"`
+	Unit        string  `json:"unit"`
+}
 
 // Dossier defines model for Dossier.
 type Dossier struct {
@@ -2460,6 +2598,72 @@ type Webhook struct {
 	Url string `json:"url"`
 }
 
+// WorkFile A work file (hồ sơ công việc) with the file-level metadata of Decree 30 Appendix VI; FileCode = OrganId.FileCatalog.FileNotation
+type WorkFile struct {
+	// ArchiveDue Last day to hand the closed file to the archive (end date + 1 year)
+	ArchiveDue *openapi_types.Date `json:"archive_due,omitempty"`
+
+	// ArchiveWarning Closed and due for the archive within 30 days, or past due
+	ArchiveWarning bool                `json:"archive_warning"`
+	ClosedAt       *time.Time          `json:"closed_at,omitempty"`
+	CreatedAt      *time.Time          `json:"created_at,omitempty"`
+	Creator        string              `json:"creator"`
+	Description    *string             `json:"description,omitempty"`
+	DocTotal       int                 `json:"doc_total"`
+	EndDate        *openapi_types.Date `json:"end_date,omitempty"`
+
+	// FileCatalog The year the file was formed
+	FileCatalog  int             `json:"file_catalog"`
+	FileCode     string          `json:"file_code"`
+	FileNotation string          `json:"file_notation"`
+	Id           int             `json:"id"`
+	Items        *[]WorkFileItem `json:"items,omitempty"`
+	Keeper       *string         `json:"keeper,omitempty"`
+	Language     string          `json:"language"`
+
+	// Maintenance Retention period
+	Maintenance string             `json:"maintenance"`
+	PageTotal   int                `json:"page_total"`
+	Rights      *string            `json:"rights,omitempty"`
+	StartDate   openapi_types.Date `json:"start_date"`
+	State       WorkFileState      `json:"state"`
+	Title       string             `json:"title"`
+
+	// Unit The organ (agency code)
+	Unit      string     `json:"unit"`
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	Version   int        `json:"version"`
+
+	// WarnFrom 30 days before archive_due
+	WarnFrom *openapi_types.Date `json:"warn_from,omitempty"`
+}
+
+// WorkFileState defines model for WorkFile.State.
+type WorkFileState string
+
+// WorkFileItem A document of a work file, in DocOrdinal order, with the Decree 30 document-level metadata
+type WorkFileItem struct {
+	AddedAt      *time.Time `json:"added_at,omitempty"`
+	CodeNotation *string    `json:"code_notation,omitempty"`
+	CodeNumber   *string    `json:"code_number,omitempty"`
+	Description  *string    `json:"description,omitempty"`
+
+	// Direction in, out
+	Direction string `json:"direction"`
+
+	// DocOrdinal DocOrdinal: 1…n by the documents' dates
+	DocOrdinal int                 `json:"doc_ordinal"`
+	DocumentId int                 `json:"document_id"`
+	IssuedDate *openapi_types.Date `json:"issued_date,omitempty"`
+	Language   *string             `json:"language,omitempty"`
+
+	// OrganName The issuer
+	OrganName  *string `json:"organ_name,omitempty"`
+	PageAmount *int    `json:"page_amount,omitempty"`
+	Subject    string  `json:"subject"`
+	TypeName   *string `json:"type_name,omitempty"`
+}
+
 // Cursor defines model for Cursor.
 type Cursor = string
 
@@ -2920,6 +3124,18 @@ type ListReport766DossiersParams struct {
 // ListReport766DossiersParamsCounted defines parameters for ListReport766Dossiers.
 type ListReport766DossiersParamsCounted string
 
+// GetDocumentsReportParams defines parameters for GetDocumentsReport.
+type GetDocumentsReportParams struct {
+	// Unit The unit's code
+	Unit string `form:"unit" json:"unit"`
+
+	// From First day (default 1 January of this year)
+	From *openapi_types.Date `form:"from,omitempty" json:"from,omitempty"`
+
+	// To Last day, included (default today)
+	To *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
+}
+
 // GetReportII06aParams defines parameters for GetReportII06a.
 type GetReportII06aParams struct {
 	// Unit Mã định danh đơn vị báo cáo (mã hiện hành hoặc mã cũ), ví dụ 000.00.07.H40
@@ -3035,6 +3251,75 @@ type ReplayWebhookJSONBody struct {
 	From string `json:"from"`
 }
 
+// ListWorkFilesParams defines parameters for ListWorkFiles.
+type ListWorkFilesParams struct {
+	// Unit An organ's code
+	Unit  *string                   `form:"unit,omitempty" json:"unit,omitempty"`
+	State *ListWorkFilesParamsState `form:"state,omitempty" json:"state,omitempty"`
+
+	// Warning true: only closed files due for the archive within 30 days or past due
+	Warning *ListWorkFilesParamsWarning `form:"warning,omitempty" json:"warning,omitempty"`
+}
+
+// ListWorkFilesParamsState defines parameters for ListWorkFiles.
+type ListWorkFilesParamsState string
+
+// ListWorkFilesParamsWarning defines parameters for ListWorkFiles.
+type ListWorkFilesParamsWarning string
+
+// CreateWorkFileJSONBody defines parameters for CreateWorkFile.
+type CreateWorkFileJSONBody struct {
+	Description  *string             `json:"description,omitempty"`
+	FileNotation string              `json:"file_notation"`
+	Language     *string             `json:"language,omitempty"`
+	Maintenance  string              `json:"maintenance"`
+	Rights       *string             `json:"rights,omitempty"`
+	StartDate    *openapi_types.Date `json:"start_date,omitempty"`
+	Title        string              `json:"title"`
+	Unit         string              `json:"unit"`
+}
+
+// ActOnWorkFileJSONBody defines parameters for ActOnWorkFile.
+type ActOnWorkFileJSONBody struct {
+	EndDate *openapi_types.Date `json:"end_date,omitempty"`
+	Version *int                `json:"version,omitempty"`
+}
+
+// ActOnWorkFileParams defines parameters for ActOnWorkFile.
+type ActOnWorkFileParams struct {
+	// IfMatch Expected work file version (same as body 'version')
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// ActOnWorkFileParamsAction defines parameters for ActOnWorkFile.
+type ActOnWorkFileParamsAction string
+
+// AddDocumentToWorkFileJSONBody defines parameters for AddDocumentToWorkFile.
+type AddDocumentToWorkFileJSONBody struct {
+	DocumentId int  `json:"document_id"`
+	Version    *int `json:"version,omitempty"`
+}
+
+// AddDocumentToWorkFileParams defines parameters for AddDocumentToWorkFile.
+type AddDocumentToWorkFileParams struct {
+	// IfMatch Expected work file version (same as body 'version')
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// RemoveDocumentFromWorkFileParams defines parameters for RemoveDocumentFromWorkFile.
+type RemoveDocumentFromWorkFileParams struct {
+	// IfMatch Expected work file version (same as body 'version')
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// ExportWorkFileParams defines parameters for ExportWorkFile.
+type ExportWorkFileParams struct {
+	Format *ExportWorkFileParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// ExportWorkFileParamsFormat defines parameters for ExportWorkFile.
+type ExportWorkFileParamsFormat string
+
 // ChangePasswordJSONRequestBody defines body for ChangePassword for application/json ContentType.
 type ChangePasswordJSONRequestBody ChangePasswordJSONBody
 
@@ -3132,6 +3417,15 @@ type CreateWebhookJSONRequestBody CreateWebhookJSONBody
 
 // ReplayWebhookJSONRequestBody defines body for ReplayWebhook for application/json ContentType.
 type ReplayWebhookJSONRequestBody ReplayWebhookJSONBody
+
+// CreateWorkFileJSONRequestBody defines body for CreateWorkFile for application/json ContentType.
+type CreateWorkFileJSONRequestBody CreateWorkFileJSONBody
+
+// ActOnWorkFileJSONRequestBody defines body for ActOnWorkFile for application/json ContentType.
+type ActOnWorkFileJSONRequestBody ActOnWorkFileJSONBody
+
+// AddDocumentToWorkFileJSONRequestBody defines body for AddDocumentToWorkFile for application/json ContentType.
+type AddDocumentToWorkFileJSONRequestBody AddDocumentToWorkFileJSONBody
 
 // AsUnit returns the union data inside the ListUnits200JSONResponseBody_Units_Item as a Unit
 func (t ListUnits200JSONResponseBody_Units_Item) AsUnit() (Unit, error) {
@@ -3881,6 +4175,11 @@ type ClientInterface interface {
 	// Corresponds with GET /api/v1/reports/766/{indicator}/dossiers (the `ListReport766Dossiers` operationId).
 	ListReport766Dossiers(ctx context.Context, indicator string, params *ListReport766DossiersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetDocumentsReport The documents report of a unit and the units below it for a period: by state and organ, overdue open documents, the share handled entirely online (docs/documents.md "Reports"). Leaders and supervisors (report.read)
+	//
+	// Corresponds with GET /api/v1/reports/documents (the `GetDocumentsReport` operationId).
+	GetDocumentsReport(ctx context.Context, params *GetDocumentsReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetReportII06a Biểu II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP): tình hình, kết quả giải quyết TTHC của đơn vị trong kỳ [from, to] — theo đơn vị (đơn vị và các đơn vị trực thuộc như cây đơn vị vào cuối kỳ, dòng cha cộng các dòng con), theo lĩnh vực hoặc theo thủ tục. JSON, XLSX (đúng bố cục biểu) hoặc PDF (A4 ngang). Chỉ lãnh đạo, giám sát của đơn vị hoặc đơn vị cấp trên (quyền report.read). Cách đếm từng cột: docs/reports.md.
 	//
 	// Corresponds with GET /api/v1/reports/ii06a (the `GetReportII06a` operationId).
@@ -3967,6 +4266,68 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/v1/webhooks/{id}/rotate-secret (the `RotateWebhookSecret` operationId).
 	RotateWebhookSecret(ctx context.Context, id int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListWorkFiles The work files of the organs whose documents the caller reads (document.read), newest first (at most 500)
+	//
+	// Corresponds with GET /api/v1/work-files (the `ListWorkFiles` operationId).
+	ListWorkFiles(ctx context.Context, params *ListWorkFilesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateWorkFileWithBody Open a work file at an organ (its clerks, specialists and leaders: document.register or document.draft there)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v1/work-files (the `CreateWorkFile` operationId).
+	CreateWorkFileWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateWorkFile Open a work file at an organ (its clerks, specialists and leaders: document.register or document.draft there)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v1/work-files (the `CreateWorkFile` operationId).
+	CreateWorkFile(ctx context.Context, body CreateWorkFileJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetWorkFile A work file with its documents in DocOrdinal order
+	//
+	// Corresponds with GET /api/v1/work-files/{id} (the `GetWorkFile` operationId).
+	GetWorkFile(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ActOnWorkFileWithBody close (the work ended: end_date, default today; due for the archive a year later) or archive (handed to the organ's archive)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v1/work-files/{id}/actions/{action} (the `ActOnWorkFile` operationId).
+	ActOnWorkFileWithBody(ctx context.Context, id int, action ActOnWorkFileParamsAction, params *ActOnWorkFileParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ActOnWorkFile close (the work ended: end_date, default today; due for the archive a year later) or archive (handed to the organ's archive)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v1/work-files/{id}/actions/{action} (the `ActOnWorkFile` operationId).
+	ActOnWorkFile(ctx context.Context, id int, action ActOnWorkFileParamsAction, params *ActOnWorkFileParams, body ActOnWorkFileJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddDocumentToWorkFileWithBody Add a document of the file's organ to an open work file (the ordinals follow the documents' dates)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v1/work-files/{id}/documents (the `AddDocumentToWorkFile` operationId).
+	AddDocumentToWorkFileWithBody(ctx context.Context, id int, params *AddDocumentToWorkFileParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddDocumentToWorkFile Add a document of the file's organ to an open work file (the ordinals follow the documents' dates)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v1/work-files/{id}/documents (the `AddDocumentToWorkFile` operationId).
+	AddDocumentToWorkFile(ctx context.Context, id int, params *AddDocumentToWorkFileParams, body AddDocumentToWorkFileJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemoveDocumentFromWorkFile Take a document out of an open work file (the ordinals close up)
+	//
+	// Corresponds with DELETE /api/v1/work-files/{id}/documents/{document} (the `RemoveDocumentFromWorkFile` operationId).
+	RemoveDocumentFromWorkFile(ctx context.Context, id int, document int, params *RemoveDocumentFromWorkFileParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExportWorkFile A work file exported: PDF (cover and list of documents) or XML (Decree 30 Appendix VI element names)
+	//
+	// Corresponds with GET /api/v1/work-files/{id}/export (the `ExportWorkFile` operationId).
+	ExportWorkFile(ctx context.Context, id int, params *ExportWorkFileParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListAuditLog Supervisors: the audit log of the units where they hold the supervisor role and the units below, newest first (actions: see package audit)
@@ -5520,6 +5881,21 @@ func (c *Client) ListReport766Dossiers(ctx context.Context, indicator string, pa
 	return c.Client.Do(req)
 }
 
+// GetDocumentsReport The documents report of a unit and the units below it for a period: by state and organ, overdue open documents, the share handled entirely online (docs/documents.md "Reports"). Leaders and supervisors (report.read)
+//
+// Corresponds with GET /api/v1/reports/documents (the `GetDocumentsReport` operationId).
+func (c *Client) GetDocumentsReport(ctx context.Context, params *GetDocumentsReportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetDocumentsReportRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetReportII06a Biểu II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP): tình hình, kết quả giải quyết TTHC của đơn vị trong kỳ [from, to] — theo đơn vị (đơn vị và các đơn vị trực thuộc như cây đơn vị vào cuối kỳ, dòng cha cộng các dòng con), theo lĩnh vực hoặc theo thủ tục. JSON, XLSX (đúng bố cục biểu) hoặc PDF (A4 ngang). Chỉ lãnh đạo, giám sát của đơn vị hoặc đơn vị cấp trên (quyền report.read). Cách đếm từng cột: docs/reports.md.
 //
 // Corresponds with GET /api/v1/reports/ii06a (the `GetReportII06a` operationId).
@@ -5747,6 +6123,168 @@ func (c *Client) ReplayWebhook(ctx context.Context, id int64, body ReplayWebhook
 // Corresponds with POST /api/v1/webhooks/{id}/rotate-secret (the `RotateWebhookSecret` operationId).
 func (c *Client) RotateWebhookSecret(ctx context.Context, id int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRotateWebhookSecretRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListWorkFiles The work files of the organs whose documents the caller reads (document.read), newest first (at most 500)
+//
+// Corresponds with GET /api/v1/work-files (the `ListWorkFiles` operationId).
+func (c *Client) ListWorkFiles(ctx context.Context, params *ListWorkFilesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListWorkFilesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateWorkFileWithBody Open a work file at an organ (its clerks, specialists and leaders: document.register or document.draft there)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v1/work-files (the `CreateWorkFile` operationId).
+func (c *Client) CreateWorkFileWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateWorkFileRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateWorkFile Open a work file at an organ (its clerks, specialists and leaders: document.register or document.draft there)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v1/work-files (the `CreateWorkFile` operationId).
+func (c *Client) CreateWorkFile(ctx context.Context, body CreateWorkFileJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateWorkFileRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetWorkFile A work file with its documents in DocOrdinal order
+//
+// Corresponds with GET /api/v1/work-files/{id} (the `GetWorkFile` operationId).
+func (c *Client) GetWorkFile(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetWorkFileRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ActOnWorkFileWithBody close (the work ended: end_date, default today; due for the archive a year later) or archive (handed to the organ's archive)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v1/work-files/{id}/actions/{action} (the `ActOnWorkFile` operationId).
+func (c *Client) ActOnWorkFileWithBody(ctx context.Context, id int, action ActOnWorkFileParamsAction, params *ActOnWorkFileParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewActOnWorkFileRequestWithBody(c.Server, id, action, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ActOnWorkFile close (the work ended: end_date, default today; due for the archive a year later) or archive (handed to the organ's archive)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v1/work-files/{id}/actions/{action} (the `ActOnWorkFile` operationId).
+func (c *Client) ActOnWorkFile(ctx context.Context, id int, action ActOnWorkFileParamsAction, params *ActOnWorkFileParams, body ActOnWorkFileJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewActOnWorkFileRequest(c.Server, id, action, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddDocumentToWorkFileWithBody Add a document of the file's organ to an open work file (the ordinals follow the documents' dates)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v1/work-files/{id}/documents (the `AddDocumentToWorkFile` operationId).
+func (c *Client) AddDocumentToWorkFileWithBody(ctx context.Context, id int, params *AddDocumentToWorkFileParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddDocumentToWorkFileRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddDocumentToWorkFile Add a document of the file's organ to an open work file (the ordinals follow the documents' dates)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v1/work-files/{id}/documents (the `AddDocumentToWorkFile` operationId).
+func (c *Client) AddDocumentToWorkFile(ctx context.Context, id int, params *AddDocumentToWorkFileParams, body AddDocumentToWorkFileJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddDocumentToWorkFileRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RemoveDocumentFromWorkFile Take a document out of an open work file (the ordinals close up)
+//
+// Corresponds with DELETE /api/v1/work-files/{id}/documents/{document} (the `RemoveDocumentFromWorkFile` operationId).
+func (c *Client) RemoveDocumentFromWorkFile(ctx context.Context, id int, document int, params *RemoveDocumentFromWorkFileParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveDocumentFromWorkFileRequest(c.Server, id, document, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExportWorkFile A work file exported: PDF (cover and list of documents) or XML (Decree 30 Appendix VI element names)
+//
+// Corresponds with GET /api/v1/work-files/{id}/export (the `ExportWorkFile` operationId).
+func (c *Client) ExportWorkFile(ctx context.Context, id int, params *ExportWorkFileParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportWorkFileRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -9342,6 +9880,80 @@ func NewListReport766DossiersRequest(server string, indicator string, params *Li
 	return req, nil
 }
 
+// NewGetDocumentsReportRequest constructs an http.Request for the GetDocumentsReport method
+func NewGetDocumentsReportRequest(server string, params *GetDocumentsReportParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/reports/documents")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "unit", params.Unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.To != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetReportII06aRequest constructs an http.Request for the GetReportII06a method
 func NewGetReportII06aRequest(server string, params *GetReportII06aParams) (*http.Request, error) {
 	var err error
@@ -10060,6 +10672,406 @@ func NewRotateWebhookSecretRequest(server string, id int64) (*http.Request, erro
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListWorkFilesRequest constructs an http.Request for the ListWorkFiles method
+func NewListWorkFilesRequest(server string, params *ListWorkFilesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/work-files")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Unit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "unit", *params.Unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.State != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "state", *params.State, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Warning != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "warning", *params.Warning, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateWorkFileRequest calls the generic CreateWorkFile builder with application/json body
+func NewCreateWorkFileRequest(server string, body CreateWorkFileJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateWorkFileRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateWorkFileRequestWithBody constructs an http.Request for the CreateWorkFile method, with any body, and a specified content type
+func NewCreateWorkFileRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/work-files")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetWorkFileRequest constructs an http.Request for the GetWorkFile method
+func NewGetWorkFileRequest(server string, id int) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/work-files/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewActOnWorkFileRequest calls the generic ActOnWorkFile builder with application/json body
+func NewActOnWorkFileRequest(server string, id int, action ActOnWorkFileParamsAction, params *ActOnWorkFileParams, body ActOnWorkFileJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewActOnWorkFileRequestWithBody(server, id, action, params, "application/json", bodyReader)
+}
+
+// NewActOnWorkFileRequestWithBody constructs an http.Request for the ActOnWorkFile method, with any body, and a specified content type
+func NewActOnWorkFileRequestWithBody(server string, id int, action ActOnWorkFileParamsAction, params *ActOnWorkFileParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "action", action, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/work-files/%s/actions/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewAddDocumentToWorkFileRequest calls the generic AddDocumentToWorkFile builder with application/json body
+func NewAddDocumentToWorkFileRequest(server string, id int, params *AddDocumentToWorkFileParams, body AddDocumentToWorkFileJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddDocumentToWorkFileRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewAddDocumentToWorkFileRequestWithBody constructs an http.Request for the AddDocumentToWorkFile method, with any body, and a specified content type
+func NewAddDocumentToWorkFileRequestWithBody(server string, id int, params *AddDocumentToWorkFileParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/work-files/%s/documents", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewRemoveDocumentFromWorkFileRequest constructs an http.Request for the RemoveDocumentFromWorkFile method
+func NewRemoveDocumentFromWorkFileRequest(server string, id int, document int, params *RemoveDocumentFromWorkFileParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "document", document, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/work-files/%s/documents/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewExportWorkFileRequest constructs an http.Request for the ExportWorkFile method
+func NewExportWorkFileRequest(server string, id int, params *ExportWorkFileParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/work-files/%s/export", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -10799,6 +11811,13 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/v1/reports/766/{indicator}/dossiers (the `ListReport766Dossiers` operationId).
 	ListReport766DossiersWithResponse(ctx context.Context, indicator string, params *ListReport766DossiersParams, reqEditors ...RequestEditorFn) (*ListReport766DossiersResponse, error)
 
+	// GetDocumentsReportWithResponse The documents report of a unit and the units below it for a period: by state and organ, overdue open documents, the share handled entirely online (docs/documents.md "Reports"). Leaders and supervisors (report.read)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/reports/documents (the `GetDocumentsReport` operationId).
+	GetDocumentsReportWithResponse(ctx context.Context, params *GetDocumentsReportParams, reqEditors ...RequestEditorFn) (*GetDocumentsReportResponse, error)
+
 	// GetReportII06aWithResponse Biểu II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP): tình hình, kết quả giải quyết TTHC của đơn vị trong kỳ [from, to] — theo đơn vị (đơn vị và các đơn vị trực thuộc như cây đơn vị vào cuối kỳ, dòng cha cộng các dòng con), theo lĩnh vực hoặc theo thủ tục. JSON, XLSX (đúng bố cục biểu) hoặc PDF (A4 ngang). Chỉ lãnh đạo, giám sát của đơn vị hoặc đơn vị cấp trên (quyền report.read). Cách đếm từng cột: docs/reports.md.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -10905,6 +11924,76 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/v1/webhooks/{id}/rotate-secret (the `RotateWebhookSecret` operationId).
 	RotateWebhookSecretWithResponse(ctx context.Context, id int64, reqEditors ...RequestEditorFn) (*RotateWebhookSecretResponse, error)
+
+	// ListWorkFilesWithResponse The work files of the organs whose documents the caller reads (document.read), newest first (at most 500)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/work-files (the `ListWorkFiles` operationId).
+	ListWorkFilesWithResponse(ctx context.Context, params *ListWorkFilesParams, reqEditors ...RequestEditorFn) (*ListWorkFilesResponse, error)
+
+	// CreateWorkFileWithBodyWithResponse Open a work file at an organ (its clerks, specialists and leaders: document.register or document.draft there)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/work-files (the `CreateWorkFile` operationId).
+	CreateWorkFileWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateWorkFileResponse, error)
+
+	// CreateWorkFileWithResponse Open a work file at an organ (its clerks, specialists and leaders: document.register or document.draft there)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/work-files (the `CreateWorkFile` operationId).
+	CreateWorkFileWithResponse(ctx context.Context, body CreateWorkFileJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateWorkFileResponse, error)
+
+	// GetWorkFileWithResponse A work file with its documents in DocOrdinal order
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/work-files/{id} (the `GetWorkFile` operationId).
+	GetWorkFileWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetWorkFileResponse, error)
+
+	// ActOnWorkFileWithBodyWithResponse close (the work ended: end_date, default today; due for the archive a year later) or archive (handed to the organ's archive)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/work-files/{id}/actions/{action} (the `ActOnWorkFile` operationId).
+	ActOnWorkFileWithBodyWithResponse(ctx context.Context, id int, action ActOnWorkFileParamsAction, params *ActOnWorkFileParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ActOnWorkFileResponse, error)
+
+	// ActOnWorkFileWithResponse close (the work ended: end_date, default today; due for the archive a year later) or archive (handed to the organ's archive)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/work-files/{id}/actions/{action} (the `ActOnWorkFile` operationId).
+	ActOnWorkFileWithResponse(ctx context.Context, id int, action ActOnWorkFileParamsAction, params *ActOnWorkFileParams, body ActOnWorkFileJSONRequestBody, reqEditors ...RequestEditorFn) (*ActOnWorkFileResponse, error)
+
+	// AddDocumentToWorkFileWithBodyWithResponse Add a document of the file's organ to an open work file (the ordinals follow the documents' dates)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/work-files/{id}/documents (the `AddDocumentToWorkFile` operationId).
+	AddDocumentToWorkFileWithBodyWithResponse(ctx context.Context, id int, params *AddDocumentToWorkFileParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddDocumentToWorkFileResponse, error)
+
+	// AddDocumentToWorkFileWithResponse Add a document of the file's organ to an open work file (the ordinals follow the documents' dates)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/work-files/{id}/documents (the `AddDocumentToWorkFile` operationId).
+	AddDocumentToWorkFileWithResponse(ctx context.Context, id int, params *AddDocumentToWorkFileParams, body AddDocumentToWorkFileJSONRequestBody, reqEditors ...RequestEditorFn) (*AddDocumentToWorkFileResponse, error)
+
+	// RemoveDocumentFromWorkFileWithResponse Take a document out of an open work file (the ordinals close up)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /api/v1/work-files/{id}/documents/{document} (the `RemoveDocumentFromWorkFile` operationId).
+	RemoveDocumentFromWorkFileWithResponse(ctx context.Context, id int, document int, params *RemoveDocumentFromWorkFileParams, reqEditors ...RequestEditorFn) (*RemoveDocumentFromWorkFileResponse, error)
+
+	// ExportWorkFileWithResponse A work file exported: PDF (cover and list of documents) or XML (Decree 30 Appendix VI element names)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/work-files/{id}/export (the `ExportWorkFile` operationId).
+	ExportWorkFileWithResponse(ctx context.Context, id int, params *ExportWorkFileParams, reqEditors ...RequestEditorFn) (*ExportWorkFileResponse, error)
 }
 
 type ListAuditLogResponse struct {
@@ -14767,6 +15856,54 @@ func (r ListReport766DossiersResponse) ContentType() string {
 	return ""
 }
 
+type GetDocumentsReportResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DocumentsReport
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetDocumentsReportResponse) GetJSON200() *DocumentsReport {
+	return r.JSON200
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r GetDocumentsReportResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r GetDocumentsReportResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetDocumentsReportResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetDocumentsReportResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetDocumentsReportResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetReportII06aResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -15673,6 +16810,395 @@ func (r RotateWebhookSecretResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RotateWebhookSecretResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListWorkFilesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		WorkFiles []WorkFile `json:"work_files"`
+	}
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListWorkFilesResponse) GetJSON200() *struct {
+	WorkFiles []WorkFile `json:"work_files"`
+} {
+	return r.JSON200
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ListWorkFilesResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ListWorkFilesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListWorkFilesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListWorkFilesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListWorkFilesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateWorkFileResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *WorkFile
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateWorkFileResponse) GetJSON201() *WorkFile {
+	return r.JSON201
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateWorkFileResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r CreateWorkFileResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateWorkFileResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateWorkFileResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateWorkFileResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateWorkFileResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetWorkFileResponse200Headers the declared response headers of an HTTP 200 response for GetWorkFile
+type GetWorkFileResponse200Headers struct {
+	ETag *string
+}
+
+type GetWorkFileResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WorkFile
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetWorkFileResponse200Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetWorkFileResponse) GetJSON200() *WorkFile {
+	return r.JSON200
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r GetWorkFileResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r GetWorkFileResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetWorkFileResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetWorkFileResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetWorkFileResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ActOnWorkFileResponse200Headers the declared response headers of an HTTP 200 response for ActOnWorkFile
+type ActOnWorkFileResponse200Headers struct {
+	ETag *string
+}
+
+type ActOnWorkFileResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WorkFile
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ActOnWorkFileResponse200Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ActOnWorkFileResponse) GetJSON200() *WorkFile {
+	return r.JSON200
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ActOnWorkFileResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ActOnWorkFileResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ActOnWorkFileResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ActOnWorkFileResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ActOnWorkFileResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ActOnWorkFileResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AddDocumentToWorkFileResponse200Headers the declared response headers of an HTTP 200 response for AddDocumentToWorkFile
+type AddDocumentToWorkFileResponse200Headers struct {
+	ETag *string
+}
+
+type AddDocumentToWorkFileResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WorkFile
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *AddDocumentToWorkFileResponse200Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddDocumentToWorkFileResponse) GetJSON200() *WorkFile {
+	return r.JSON200
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r AddDocumentToWorkFileResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r AddDocumentToWorkFileResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r AddDocumentToWorkFileResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddDocumentToWorkFileResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddDocumentToWorkFileResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddDocumentToWorkFileResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RemoveDocumentFromWorkFileResponse200Headers the declared response headers of an HTTP 200 response for RemoveDocumentFromWorkFile
+type RemoveDocumentFromWorkFileResponse200Headers struct {
+	ETag *string
+}
+
+type RemoveDocumentFromWorkFileResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WorkFile
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *RemoveDocumentFromWorkFileResponse200Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RemoveDocumentFromWorkFileResponse) GetJSON200() *WorkFile {
+	return r.JSON200
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r RemoveDocumentFromWorkFileResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r RemoveDocumentFromWorkFileResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RemoveDocumentFromWorkFileResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RemoveDocumentFromWorkFileResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RemoveDocumentFromWorkFileResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExportWorkFileResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// XML200 the response for an HTTP 200 `application/xml` response
+	XML200 *string
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetXML200 returns the response for an HTTP 200 `application/xml` response
+func (r ExportWorkFileResponse) GetXML200() *string {
+	return r.XML200
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ExportWorkFileResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ExportWorkFileResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExportWorkFileResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExportWorkFileResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExportWorkFileResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -16931,6 +18457,19 @@ func (c *ClientWithResponses) ListReport766DossiersWithResponse(ctx context.Cont
 	return ParseListReport766DossiersResponse(rsp)
 }
 
+// GetDocumentsReportWithResponse The documents report of a unit and the units below it for a period: by state and organ, overdue open documents, the share handled entirely online (docs/documents.md "Reports"). Leaders and supervisors (report.read)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/reports/documents (the `GetDocumentsReport` operationId).
+func (c *ClientWithResponses) GetDocumentsReportWithResponse(ctx context.Context, params *GetDocumentsReportParams, reqEditors ...RequestEditorFn) (*GetDocumentsReportResponse, error) {
+	rsp, err := c.GetDocumentsReport(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetDocumentsReportResponse(rsp)
+}
+
 // GetReportII06aWithResponse Biểu II.06a/VPCP/KSTT (Thông tư 01/2020/TT-VPCP): tình hình, kết quả giải quyết TTHC của đơn vị trong kỳ [from, to] — theo đơn vị (đơn vị và các đơn vị trực thuộc như cây đơn vị vào cuối kỳ, dòng cha cộng các dòng con), theo lĩnh vực hoặc theo thủ tục. JSON, XLSX (đúng bố cục biểu) hoặc PDF (A4 ngang). Chỉ lãnh đạo, giám sát của đơn vị hoặc đơn vị cấp trên (quyền report.read). Cách đếm từng cột: docs/reports.md.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -17126,6 +18665,136 @@ func (c *ClientWithResponses) RotateWebhookSecretWithResponse(ctx context.Contex
 		return nil, err
 	}
 	return ParseRotateWebhookSecretResponse(rsp)
+}
+
+// ListWorkFilesWithResponse The work files of the organs whose documents the caller reads (document.read), newest first (at most 500)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/work-files (the `ListWorkFiles` operationId).
+func (c *ClientWithResponses) ListWorkFilesWithResponse(ctx context.Context, params *ListWorkFilesParams, reqEditors ...RequestEditorFn) (*ListWorkFilesResponse, error) {
+	rsp, err := c.ListWorkFiles(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListWorkFilesResponse(rsp)
+}
+
+// CreateWorkFileWithBodyWithResponse Open a work file at an organ (its clerks, specialists and leaders: document.register or document.draft there)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/work-files (the `CreateWorkFile` operationId).
+func (c *ClientWithResponses) CreateWorkFileWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateWorkFileResponse, error) {
+	rsp, err := c.CreateWorkFileWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateWorkFileResponse(rsp)
+}
+
+// CreateWorkFileWithResponse Open a work file at an organ (its clerks, specialists and leaders: document.register or document.draft there)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/work-files (the `CreateWorkFile` operationId).
+func (c *ClientWithResponses) CreateWorkFileWithResponse(ctx context.Context, body CreateWorkFileJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateWorkFileResponse, error) {
+	rsp, err := c.CreateWorkFile(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateWorkFileResponse(rsp)
+}
+
+// GetWorkFileWithResponse A work file with its documents in DocOrdinal order
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/work-files/{id} (the `GetWorkFile` operationId).
+func (c *ClientWithResponses) GetWorkFileWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetWorkFileResponse, error) {
+	rsp, err := c.GetWorkFile(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetWorkFileResponse(rsp)
+}
+
+// ActOnWorkFileWithBodyWithResponse close (the work ended: end_date, default today; due for the archive a year later) or archive (handed to the organ's archive)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/work-files/{id}/actions/{action} (the `ActOnWorkFile` operationId).
+func (c *ClientWithResponses) ActOnWorkFileWithBodyWithResponse(ctx context.Context, id int, action ActOnWorkFileParamsAction, params *ActOnWorkFileParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ActOnWorkFileResponse, error) {
+	rsp, err := c.ActOnWorkFileWithBody(ctx, id, action, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseActOnWorkFileResponse(rsp)
+}
+
+// ActOnWorkFileWithResponse close (the work ended: end_date, default today; due for the archive a year later) or archive (handed to the organ's archive)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/work-files/{id}/actions/{action} (the `ActOnWorkFile` operationId).
+func (c *ClientWithResponses) ActOnWorkFileWithResponse(ctx context.Context, id int, action ActOnWorkFileParamsAction, params *ActOnWorkFileParams, body ActOnWorkFileJSONRequestBody, reqEditors ...RequestEditorFn) (*ActOnWorkFileResponse, error) {
+	rsp, err := c.ActOnWorkFile(ctx, id, action, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseActOnWorkFileResponse(rsp)
+}
+
+// AddDocumentToWorkFileWithBodyWithResponse Add a document of the file's organ to an open work file (the ordinals follow the documents' dates)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/work-files/{id}/documents (the `AddDocumentToWorkFile` operationId).
+func (c *ClientWithResponses) AddDocumentToWorkFileWithBodyWithResponse(ctx context.Context, id int, params *AddDocumentToWorkFileParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddDocumentToWorkFileResponse, error) {
+	rsp, err := c.AddDocumentToWorkFileWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddDocumentToWorkFileResponse(rsp)
+}
+
+// AddDocumentToWorkFileWithResponse Add a document of the file's organ to an open work file (the ordinals follow the documents' dates)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/work-files/{id}/documents (the `AddDocumentToWorkFile` operationId).
+func (c *ClientWithResponses) AddDocumentToWorkFileWithResponse(ctx context.Context, id int, params *AddDocumentToWorkFileParams, body AddDocumentToWorkFileJSONRequestBody, reqEditors ...RequestEditorFn) (*AddDocumentToWorkFileResponse, error) {
+	rsp, err := c.AddDocumentToWorkFile(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddDocumentToWorkFileResponse(rsp)
+}
+
+// RemoveDocumentFromWorkFileWithResponse Take a document out of an open work file (the ordinals close up)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /api/v1/work-files/{id}/documents/{document} (the `RemoveDocumentFromWorkFile` operationId).
+func (c *ClientWithResponses) RemoveDocumentFromWorkFileWithResponse(ctx context.Context, id int, document int, params *RemoveDocumentFromWorkFileParams, reqEditors ...RequestEditorFn) (*RemoveDocumentFromWorkFileResponse, error) {
+	rsp, err := c.RemoveDocumentFromWorkFile(ctx, id, document, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemoveDocumentFromWorkFileResponse(rsp)
+}
+
+// ExportWorkFileWithResponse A work file exported: PDF (cover and list of documents) or XML (Decree 30 Appendix VI element names)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/work-files/{id}/export (the `ExportWorkFile` operationId).
+func (c *ClientWithResponses) ExportWorkFileWithResponse(ctx context.Context, id int, params *ExportWorkFileParams, reqEditors ...RequestEditorFn) (*ExportWorkFileResponse, error) {
+	rsp, err := c.ExportWorkFile(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExportWorkFileResponse(rsp)
 }
 
 // ParseListAuditLogResponse parses an HTTP response from a ListAuditLogWithResponse call
@@ -19736,6 +21405,39 @@ func ParseListReport766DossiersResponse(rsp *http.Response) (*ListReport766Dossi
 	return response, nil
 }
 
+// ParseGetDocumentsReportResponse parses an HTTP response from a GetDocumentsReportWithResponse call
+func ParseGetDocumentsReportResponse(rsp *http.Response) (*GetDocumentsReportResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetDocumentsReportResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DocumentsReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseGetReportII06aResponse parses an HTTP response from a GetReportII06aWithResponse call
 func ParseGetReportII06aResponse(rsp *http.Response) (*GetReportII06aResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -20348,6 +22050,315 @@ func ParseRotateWebhookSecretResponse(rsp *http.Response) (*RotateWebhookSecretR
 			return nil, err
 		}
 		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListWorkFilesResponse parses an HTTP response from a ListWorkFilesWithResponse call
+func ParseListWorkFilesResponse(rsp *http.Response) (*ListWorkFilesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListWorkFilesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			WorkFiles []WorkFile `json:"work_files"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateWorkFileResponse parses an HTTP response from a CreateWorkFileWithResponse call
+func ParseCreateWorkFileResponse(rsp *http.Response) (*CreateWorkFileResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateWorkFileResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest WorkFile
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetWorkFileResponse parses an HTTP response from a GetWorkFileWithResponse call
+func ParseGetWorkFileResponse(rsp *http.Response) (*GetWorkFileResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetWorkFileResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WorkFile
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetWorkFileResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseActOnWorkFileResponse parses an HTTP response from a ActOnWorkFileWithResponse call
+func ParseActOnWorkFileResponse(rsp *http.Response) (*ActOnWorkFileResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ActOnWorkFileResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WorkFile
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ActOnWorkFileResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAddDocumentToWorkFileResponse parses an HTTP response from a AddDocumentToWorkFileWithResponse call
+func ParseAddDocumentToWorkFileResponse(rsp *http.Response) (*AddDocumentToWorkFileResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddDocumentToWorkFileResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WorkFile
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers AddDocumentToWorkFileResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRemoveDocumentFromWorkFileResponse parses an HTTP response from a RemoveDocumentFromWorkFileWithResponse call
+func ParseRemoveDocumentFromWorkFileResponse(rsp *http.Response) (*RemoveDocumentFromWorkFileResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RemoveDocumentFromWorkFileResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WorkFile
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers RemoveDocumentFromWorkFileResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseExportWorkFileResponse parses an HTTP response from a ExportWorkFileWithResponse call
+func ParseExportWorkFileResponse(rsp *http.Response) (*ExportWorkFileResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExportWorkFileResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 200:
+		var dest string
+		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.XML200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (application/pdf) unsupported
 
 	}
 

@@ -83,13 +83,6 @@ func (s *Service) ListFiles(ctx context.Context, a *auth.Actor, f FileFilter) ([
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range []auth.Right{auth.DraftDocument, auth.RegisterDocument} {
-		ids, err := s.units.Reach(ctx, s.db, a, r)
-		if err != nil {
-			return nil, err
-		}
-		read = append(read, ids...)
-	}
 	if len(read) == 0 {
 		return []WorkFile{}, nil
 	}
@@ -302,5 +295,26 @@ func (s *Service) ArchiveFile(ctx context.Context, a *auth.Actor, id, version in
 	return s.fileAct(ctx, a, id, version, "work_file_archived", []string{FileClosed}, func(tx *store.Tx, f *WorkFile) error {
 		_, err := tx.ExecContext(ctx, `UPDATE document_work_files SET state = ? WHERE id = ?`, FileArchived, id)
 		return err
+	})
+}
+
+// File actions of ActOnFile.
+const (
+	FileActionClose   = "close"
+	FileActionArchive = "archive"
+)
+
+// ActOnFile applies action (FileActionClose, FileActionArchive) to file
+// id; an unknown action is refused after the rights, so it tells nothing
+// to who may not manage the file.
+func (s *Service) ActOnFile(ctx context.Context, a *auth.Actor, id int64, action string, in CloseInput) (*WorkFile, error) {
+	switch action {
+	case FileActionClose:
+		return s.CloseFile(ctx, a, id, in)
+	case FileActionArchive:
+		return s.ArchiveFile(ctx, a, id, in.Version)
+	}
+	return s.fileAct(ctx, a, id, 0, "", []string{FileOpen, FileClosed, FileArchived}, func(*store.Tx, *WorkFile) error {
+		return problem.Invalid("action", "work_file_action_unknown", action)
 	})
 }

@@ -91,6 +91,9 @@ func (s *Reader) Documents(ctx context.Context, rootID int64, p Period, now time
 	}
 	in := `(` + store.Placeholders(len(ids)) + `)`
 	start, end := p.Start.UnixMilli(), p.End.UnixMilli()
+	if !p.End.Before(now) {
+		end = now.UnixMilli() + 1 // a period cut at now includes now
+	}
 	// One pass over the organs' documents: the period's counts, the open
 	// ones' deadlines and the finished ones' medium and signature.
 	rows, err := s.db.QueryContext(ctx, `SELECT d.id, d.unit_id, u.code, u.name, d.direction, d.state, d.medium, d.created_at,

@@ -128,6 +128,24 @@ var scopeRoutes = map[string]scopeRoute{
 	"POST /api/v1/documents/{id}/versions":         {who: scoped, right: auth.ReadDocument, noCitizens: true, path: apiDocument("/versions"), json: map[string]any{}},
 	"POST /api/v1/documents/{id}/comments":         {who: scoped, right: auth.ReadDocument, noCitizens: true, path: apiDocument("/comments"), json: map[string]any{}},
 	"POST /api/v1/documents/{id}/actions/{action}": {who: scoped, right: auth.ReadDocument, noCitizens: true, path: apiDocument("/actions/assign"), json: map[string]any{}},
+	// Work files: read with document.read at the organ; opened and changed
+	// by its clerks, specialists and leaders (document.register or
+	// document.draft there), not by supervisors who only read. The bodies
+	// name nothing that exists, so an allowed caller gets 404 of the thing
+	// asked for or 422 and no file changes.
+	"GET /api/v1/work-files": {who: officers, path: fixed("/api/v1/work-files")},
+	"POST /api/v1/work-files": {who: scoped, right: auth.ReadDocument, only: fileKeepers, noCitizens: true, path: fixed("/api/v1/work-files"),
+		jsonAt: func(tg *scopeTarget) any { return map[string]any{"unit": tg.unit} }},
+	"GET /api/v1/work-files/{id}":        {who: scoped, right: auth.ReadDocument, noCitizens: true, path: apiWorkFile("")},
+	"GET /api/v1/work-files/{id}/export": {who: scoped, right: auth.ReadDocument, noCitizens: true, path: apiWorkFile("/export?format=xml")},
+	"POST /api/v1/work-files/{id}/documents": {who: scoped, right: auth.ReadDocument, only: fileKeepers, noCitizens: true, path: apiWorkFile("/documents"),
+		json: map[string]any{"document_id": 0}, absent: []string{"document_not_found"}},
+	"DELETE /api/v1/work-files/{id}/documents/{document}": {who: scoped, right: auth.ReadDocument, only: fileKeepers, noCitizens: true, path: apiWorkFile("/documents/0"),
+		absent: []string{"work_file_item_not_found"}},
+	"POST /api/v1/work-files/{id}/actions/{action}": {who: scoped, right: auth.ReadDocument, only: fileKeepers, noCitizens: true, path: apiWorkFile("/actions/nope"), json: map[string]any{}},
+	"GET /api/v1/reports/documents": {who: scoped, right: auth.ReadReports, noCitizens: true, path: func(tg *scopeTarget) string {
+		return "/api/v1/reports/documents?unit=" + tg.unit + "&from=2026-01-01&to=2026-01-31"
+	}},
 
 	// Shared pages.
 	"GET /dang-nhap":          {who: public, path: fixed("/dang-nhap")},
@@ -343,6 +361,15 @@ func fixed(p string) func(*scopeTarget) string { return func(*scopeTarget) strin
 
 func apiDossier(suffix string) func(*scopeTarget) string {
 	return func(tg *scopeTarget) string { return "/api/v1/dossiers/" + tg.dossier + suffix }
+}
+
+// fileKeepers are the roles that open and change work files.
+var fileKeepers = []string{auth.Clerk, auth.Specialist, auth.Leader}
+
+func apiWorkFile(suffix string) func(*scopeTarget) string {
+	return func(tg *scopeTarget) string {
+		return "/api/v1/work-files/" + strconv.FormatInt(tg.workFile, 10) + suffix
+	}
 }
 
 func apiDocument(suffix string) func(*scopeTarget) string {

@@ -239,6 +239,8 @@ type scopeTarget struct {
 	// document is an incoming document registered at the unit (C1, D),
 	// documentFile its scan.
 	document, documentFile int64
+	// workFile is a work file the unit's clerk opened (C1, D).
+	workFile int64
 }
 
 type scopeActor struct {
@@ -471,6 +473,11 @@ func newScopeWorld(t *testing.T, db *store.DB) *scopeWorld {
 			t.Fatalf("the scope world's document: %v", err)
 		}
 		w.targets[key].document, w.targets[key].documentFile = d.ID, full.Files[0].ID
+		f, err := e.app.Documents.CreateFile(ctx, a, document.WorkFileInput{Unit: w.codes[key], Notation: "01.VT", Title: "Hồ sơ chuyển đổi số", Maintenance: "10 năm"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.targets[key].workFile = f.ID
 	}
 	w.targets["P"] = &scopeTarget{unit: demo.ProvinceCode, procedure: "1.001193", user: "m.specialist.p", spare: "m.spare.p"}
 	w.targets["C2"] = &scopeTarget{unit: w.codes["C2"], user: "m.specialist.c2", spare: "m.spare.c2"}
