@@ -23,6 +23,7 @@ package document
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"time"
 
 	"github.com/motcua/motcua/auth"
@@ -226,12 +227,20 @@ type Units interface {
 	Codes(ctx context.Context, q store.Querier, ids []int64) (map[int64]string, error)
 }
 
+// ErrSealOnly is what Keys.Personal answers in a deployment that signs
+// outgoing documents with the organisation's seal alone: the leader's
+// approval is then recorded without a personal signature, and the seal
+// at issue is the document's only digital signature.
+var ErrSealOnly = errors.New("document: the leaders sign no personal signature here (seal only)")
+
 // Keys gives the keys outgoing documents are signed with: the leader's
 // own (their token or HSM slot, or a remote signing service wrapped by
 // sign.External) and the organisation's seal. Both come from package
 // sign, so PKCS#11 (an HSM, SoftHSM in tests) and PKCS#12 both work.
 type Keys interface {
-	// Personal is the signing key of leader a; an error when a has none.
+	// Personal is the signing key of leader a; an error when a has none
+	// (the approval is refused, document_no_key), ErrSealOnly when the
+	// deployment seals only (the approval goes on unsigned).
 	Personal(ctx context.Context, a *auth.Actor) (*sign.Key, error)
 	// Seal is the organisation's key of the unit with id unitID.
 	Seal(ctx context.Context, unitID int64) (*sign.Key, error)
@@ -262,7 +271,8 @@ type Config struct {
 	MaxFileBytes int64
 }
 
-// Images gives the signature appearances' images.
+// Images gives the signature appearances' images; a nil image with a
+// nil error signs without one (the seal then in its text form).
 type Images interface {
 	SignatureImage(ctx context.Context, a *auth.Actor) ([]byte, error)
 	SealImage(ctx context.Context, unitID int64) ([]byte, error)

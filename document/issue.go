@@ -2,6 +2,7 @@ package document
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -40,6 +41,9 @@ func (s *Service) Approve(ctx context.Context, a *auth.Actor, id int64, in NoteI
 				return err
 			}
 			key, err := s.cfg.Keys.Personal(ctx, a)
+			if errors.Is(err, ErrSealOnly) {
+				return nil
+			}
 			if err != nil {
 				return problem.New(problem.ErrState, "document_no_key")
 			}
@@ -149,7 +153,9 @@ func (s *Service) seal(ctx context.Context, d *row, content []byte, now time.Tim
 		if err != nil {
 			return nil, err
 		}
-		app = sign.Appearance{Kind: sign.Seal, Image: img}
+		if img != nil {
+			app = sign.Appearance{Kind: sign.Seal, Image: img}
+		}
 	}
 	out, err := sign.Sign(ctx, content, key, sign.Options{Appearance: app, Time: now, TSA: s.cfg.TSA, Reason: number})
 	if err != nil {

@@ -46,6 +46,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	portalSync.register(fs)
 	var ef esignFlags
 	ef.register(fs)
+	var df documentFlags
+	df.register(fs)
 	var sso vneidFlags
 	sso.register(fs)
 	var dc dancuFlags
@@ -118,6 +120,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer closeSeal()
+	docsNote, closeSigners, err := df.configure(&cfg, ef.module)
+	defer closeSigners()
+	if err != nil {
+		return err
+	}
 	ssoNote, err := sso.configure(&cfg, loadDemo, log)
 	if err != nil {
 		return err
@@ -167,6 +174,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintln(stdout, postNote)
 	fmt.Fprintln(stdout, portalNote)
 	fmt.Fprintln(stdout, esignNote)
+	fmt.Fprintln(stdout, docsNote)
 	fmt.Fprintln(stdout, ssoNote)
 	fmt.Fprintln(stdout, dancuNote)
 	// The notification worker runs beside the server and stops with it,
