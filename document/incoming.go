@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -229,11 +230,20 @@ func (s *Service) checkFile(f *FileInput, pdf bool) error {
 	if pdf && !bytes.HasPrefix(f.Content, []byte("%PDF-")) {
 		return problem.Invalid("file", "document_not_pdf")
 	}
+	// The file is served back inline on the officers' origin with this
+	// type, so it comes from the bytes, never from the client's word: a
+	// "scan" of HTML or script would run there.
+	f.ContentType = http.DetectContentType(f.Content)
+	if i := strings.IndexByte(f.ContentType, ';'); i >= 0 {
+		f.ContentType = f.ContentType[:i]
+	}
+	switch f.ContentType {
+	case "application/pdf", "image/jpeg", "image/png": // a PDF, or a scan as an image
+	default:
+		return problem.Invalid("file", "document_file_type")
+	}
 	if f.Name == "" {
 		f.Name = "van-ban.pdf"
-	}
-	if f.ContentType == "" {
-		f.ContentType = "application/pdf"
 	}
 	return nil
 }

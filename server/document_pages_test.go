@@ -180,6 +180,20 @@ func TestDocumentPages(t *testing.T) {
 		if !sameSet(offered, []string{"add_version", "comment", "submit"}) {
 			t.Fatalf("the drafter is offered %v", offered)
 		}
+		_, body = spec.docOffered(did)
+		v := versionRE.FindStringSubmatch(body)[1]
+		if s, body, _ = spec.multipart("/can-bo/van-ban/"+did+"/thao-tac/add_version", url.Values{"version": {v}, "note": {"Sửa theo góp ý"}}, "", nil); s != 422 {
+			t.Fatalf("a version without its file: %d", s)
+		}
+		wantIn(t, "version refused", body, `role="alert"`, "Sửa theo góp ý")
+		if s, body, _ = spec.multipart("/can-bo/van-ban/"+did+"/thao-tac/add_version", url.Values{"version": {v}, "note": {"Sửa theo góp ý"}}, "du-thao-2.pdf", samplePDF); s != 200 {
+			t.Fatalf("add a version: %d", s)
+		}
+		wantIn(t, "version added", body, "Phiên bản 2", "Sửa theo góp ý")
+		if s, body, _ = spec.docAct(did, "comment", url.Values{"body": {"Đề nghị bổ sung số liệu quý I."}}); s != 200 {
+			t.Fatalf("comment: %d", s)
+		}
+		wantIn(t, "commented", body, "Đề nghị bổ sung số liệu quý I.")
 		if s, _, _ = spec.docAct(did, "submit", url.Values{}); s != 200 {
 			t.Fatalf("submit: %d", s)
 		}
@@ -197,7 +211,7 @@ func TestDocumentPages(t *testing.T) {
 		if s, body, _ = clerk.docAct(did, "issue", url.Values{}); s != 200 {
 			t.Fatalf("issue: %d", s)
 		}
-		wantIn(t, "issued", body, "Đã ban hành", "01/UBND-VX", "Phiên bản 1")
+		wantIn(t, "issued", body, "Đã ban hành", "01/UBND-VX", "Phiên bản 1", "Đồng ý.")
 		_, body, _ = clerk.get("/can-bo/van-ban-di")
 		wantIn(t, "outgoing register", body, "01/UBND-VX", "V/v báo cáo kết quả chuyển đổi số", "Sở Thông tin và Truyền thông")
 		_, body, _ = clerk.get("/can-bo/van-ban/in-so?so=di")

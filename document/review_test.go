@@ -1,0 +1,117 @@
+package document_test
+
+import (
+	"bytes"
+	"errors"
+	"image"
+	"image/png"
+	"testing"
+
+	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/document"
+	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/store/storetest"
+)
+
+// TestFileTypesFromBytes: a document's file is served back inline on the
+// officers' origin with its stored type, so the type is sniffed from the
+// bytes, never taken from the client's word: a scan may be a PDF, a JPEG
+// or a PNG; HTML or script is refused; a PDF claimed as text/html is
+// stored as application/pdf.
+func TestFileTypesFromBytes(t *testing.T) {
+	var img bytes.Buffer
+	if err := png.Encode(&img, image.NewGray(image.Rect(0, 0, 2, 2))); err != nil {
+		t.Fatal(err)
+	}
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		w := newWorld(t, db, nil)
+		clerk := w.actor(t, "huyen.vanthu")
+		for i, body := range []string{`<html><script src="/can-bo/van-ban/1/tep/2"></script></html>`, `alert(document.cookie)`} {
+			in := paper("9" + string(rune('0'+i)))
+			in.File = &document.FileInput{Name: "scan.html", ContentType: "text/html", Content: []byte(body)}
+			if _, err := w.docs.RegisterIncoming(ctx, clerk, in); !errors.Is(err, problem.ErrInvalid) {
+				t.Fatalf("scan %q: want invalid, got %v", body, err)
+			}
+		}
+		in := paper("95")
+		in.File = &document.FileInput{Name: "scan.png", ContentType: "text/html", Content: img.Bytes()}
+		d, err := w.docs.RegisterIncoming(ctx, clerk, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := w.docs.Get(ctx, clerk, d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Files) != 1 || got.Files[0].ContentType != "image/png" {
+			t.Fatalf("scan stored as %+v", got.Files)
+		}
+		f := draftFile()
+		f.ContentType = "text/html"
+		draft, err := w.docs.CreateDraft(ctx, w.actor(t, "vp.chuyenvien"), document.DraftInput{Unit: demo.DistrictCode, DraftingUnit: officeCode,
+			Type: "CV", Subject: "V/v kiểm tra tệp", File: f})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err = w.docs.Get(ctx, w.actor(t, "vp.chuyenvien"), draft.ID); err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Files) != 1 || got.Files[0].ContentType != "application/pdf" {
+			t.Fatalf("draft stored as %+v", got.Files)
+		}
+	})
+}
+
+// TestWorkFileHidesSecretDocuments: the clerk files a secret document
+// (secrecy > 0) with an ordinary one; an officer who reads the organ's
+// documents but does not act on the secret one finds only the ordinary
+// one in the file and in its XML and PDF exports; the clerk finds both.
+func TestWorkFileHidesSecretDocuments(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		w := newWorld(t, db, nil)
+		clerk := w.actor(t, "huyen.vanthu")
+		in := paper("71")
+		in.Secrecy, in.Subject = 2, "Kế hoạch phòng thủ bí mật"
+		secret, err := w.docs.RegisterIncoming(ctx, clerk, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain := register(t, w, "huyen.vanthu", demo.DistrictCode, "72", "2026-02-20", "Kế hoạch công khai", 1)
+		f, err := w.docs.CreateFile(ctx, clerk, document.WorkFileInput{Unit: demo.DistrictCode, Notation: "09.VT", Title: "Hồ sơ", Maintenance: "10 năm"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []int64{secret.ID, plain} {
+			if f, err = w.docs.AddToFile(ctx, clerk, f.ID, f.Version, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(f.Items) != 2 {
+			t.Fatalf("the clerk's file: %+v", f.Items)
+		}
+		reader := w.actor(t, "huyen.chuyenvien")
+		if _, err := w.docs.Get(ctx, reader, secret.ID); !errors.Is(err, problem.ErrNotFound) {
+			t.Fatalf("precondition: the specialist does not read the secret document: %v", err)
+		}
+		got, err := w.docs.GetFile(ctx, reader, f.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Items) != 1 || got.Items[0].DocumentID != plain {
+			t.Fatalf("the specialist's file: %+v", got.Items)
+		}
+		x, _, err := w.docs.ExportFileXML(ctx, reader, f.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(x, []byte("bí mật")) || !bytes.Contains(x, []byte("công khai")) {
+			t.Fatalf("the specialist's XML:\n%s", x)
+		}
+		if got, err = w.docs.GetFile(ctx, clerk, f.ID); err != nil || len(got.Items) != 2 {
+			t.Fatalf("the clerk's file again: %v %+v", err, got)
+		}
+	})
+}
