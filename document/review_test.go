@@ -63,3 +63,55 @@ func TestFileTypesFromBytes(t *testing.T) {
 		}
 	})
 }
+
+// TestWorkFileHidesSecretDocuments: the clerk files a secret document
+// (secrecy > 0) with an ordinary one; an officer who reads the organ's
+// documents but does not act on the secret one finds only the ordinary
+// one in the file and in its XML and PDF exports; the clerk finds both.
+func TestWorkFileHidesSecretDocuments(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		w := newWorld(t, db, nil)
+		clerk := w.actor(t, "huyen.vanthu")
+		in := paper("71")
+		in.Secrecy, in.Subject = 2, "Kế hoạch phòng thủ bí mật"
+		secret, err := w.docs.RegisterIncoming(ctx, clerk, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain := register(t, w, "huyen.vanthu", demo.DistrictCode, "72", "2026-02-20", "Kế hoạch công khai", 1)
+		f, err := w.docs.CreateFile(ctx, clerk, document.WorkFileInput{Unit: demo.DistrictCode, Notation: "09.VT", Title: "Hồ sơ", Maintenance: "10 năm"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []int64{secret.ID, plain} {
+			if f, err = w.docs.AddToFile(ctx, clerk, f.ID, f.Version, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(f.Items) != 2 {
+			t.Fatalf("the clerk's file: %+v", f.Items)
+		}
+		reader := w.actor(t, "huyen.chuyenvien")
+		if _, err := w.docs.Get(ctx, reader, secret.ID); !errors.Is(err, problem.ErrNotFound) {
+			t.Fatalf("precondition: the specialist does not read the secret document: %v", err)
+		}
+		got, err := w.docs.GetFile(ctx, reader, f.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Items) != 1 || got.Items[0].DocumentID != plain {
+			t.Fatalf("the specialist's file: %+v", got.Items)
+		}
+		x, _, err := w.docs.ExportFileXML(ctx, reader, f.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(x, []byte("bí mật")) || !bytes.Contains(x, []byte("công khai")) {
+			t.Fatalf("the specialist's XML:\n%s", x)
+		}
+		if got, err = w.docs.GetFile(ctx, clerk, f.ID); err != nil || len(got.Items) != 2 {
+			t.Fatalf("the clerk's file again: %v %+v", err, got)
+		}
+	})
+}

@@ -22,27 +22,34 @@ func (s *Service) GetFile(ctx context.Context, a *auth.Actor, id int64) (*WorkFi
 	if err != nil {
 		return nil, err
 	}
-	f.Items, err = s.fileItems(ctx, s.db, f)
+	f.Items, err = s.fileItems(ctx, s.db, a, f)
 	return f, err
 }
 
-// fileItems lists the documents of f by ordinal with their metadata.
-func (s *Service) fileItems(ctx context.Context, q store.Querier, f *WorkFile) ([]FileItem, error) {
+// fileItems lists the documents of f by ordinal with their metadata, as
+// a sees them: a secret document only to those who act on it (canView),
+// so a file and its exports never carry what Get would not show.
+func (s *Service) fileItems(ctx context.Context, q store.Querier, a *auth.Actor, f *WorkFile) ([]FileItem, error) {
 	rows, err := q.QueryContext(ctx, `SELECT i.ordinal, d.id, d.direction, d.type_code, d.code_number, d.code_notation, d.issued_date,
-		d.sender_name, d.subject, d.page_amount, d.description, i.added_at
+		d.sender_name, d.subject, d.page_amount, d.description, i.added_at, d.secrecy
 		FROM document_work_file_items i JOIN documents d ON d.id = i.document_id WHERE i.file_id = ? ORDER BY i.ordinal`, f.ID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	items := []FileItem{}
+	var secret []int64
 	for rows.Next() {
 		var it FileItem
 		var typ, sender string
 		var added int64
+		var secrecy int
 		if err := rows.Scan(&it.DocOrdinal, &it.DocumentID, &it.Direction, &typ, &it.CodeNumber, &it.CodeNotation, &it.IssuedDate,
-			&sender, &it.Subject, &it.PageAmount, &it.Description, &added); err != nil {
+			&sender, &it.Subject, &it.PageAmount, &it.Description, &added, &secrecy); err != nil {
+			rows.Close()
 			return nil, err
+		}
+		if secrecy > 0 {
+			secret = append(secret, it.DocumentID)
 		}
 		if t, ok := TypeOf(typ); ok {
 			it.TypeName = t.Name
@@ -56,7 +63,22 @@ func (s *Service) fileItems(ctx context.Context, q store.Querier, f *WorkFile) (
 		it.Language, it.AddedAt = f.Language, fromMs(added)
 		items = append(items, it)
 	}
-	return items, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, id := range secret {
+		d, err := s.load(ctx, q, id)
+		if err != nil {
+			return nil, err
+		}
+		if ok, err := s.canView(ctx, q, a, d); err != nil {
+			return nil, err
+		} else if !ok {
+			items = slices.DeleteFunc(items, func(it FileItem) bool { return it.DocumentID == id })
+		}
+	}
+	return items, nil
 }
 
 // FileFilter selects work files for ListFiles.
