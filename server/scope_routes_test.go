@@ -220,6 +220,9 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /can-bo/thong-ke/xu-ly": {who: scoped, right: auth.ReadReports, path: func(tg *scopeTarget) string {
 		return "/can-bo/thong-ke/xu-ly?don-vi=" + tg.unit + "&tu=2026-03-01&den=2026-03-31"
 	}},
+	"GET /can-bo/thong-ke/van-ban": {who: scoped, right: auth.ReadReports, path: func(tg *scopeTarget) string {
+		return "/can-bo/thong-ke/van-ban?don-vi=" + tg.unit + "&tu=2026-03-01&den=2026-03-31"
+	}},
 	"GET /can-bo/thong-ke/tong-quan":                {who: reporters, path: fixed("/can-bo/thong-ke/tong-quan")},
 	"GET /cong-khai":                                {who: public, path: fixed("/cong-khai")},
 	"GET /cong-khai/{unit}":                         {who: public, path: fixed("/cong-khai/" + demo.DistrictCode)},

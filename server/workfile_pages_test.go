@@ -68,5 +68,14 @@ func TestWorkFilePages(t *testing.T) {
 		if status, _, _ := other.get(path); status != 404 {
 			t.Fatalf("another organ's leader: %d", status)
 		}
+		// The documents report on the leaders' statistics pages.
+		lead := e.officeLogin("huyen.lanhdao")
+		status, body, _ = lead.get("/can-bo/thong-ke/van-ban?don-vi=" + demo.DistrictCode)
+		if status != 200 || !strings.Contains(body, `id="online-share"`) || !strings.Contains(body, `id="docs-units"`) {
+			t.Fatalf("documents report page: %d", status)
+		}
+		if status, _, _ := sp.get("/can-bo/thong-ke/van-ban?don-vi=" + demo.DistrictCode); status != 403 {
+			t.Fatalf("a specialist opens the documents report: %d", status)
+		}
 	})
 }

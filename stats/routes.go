@@ -10,6 +10,7 @@ func (s *Stats) Register(mux web.Mux) {
 	mux.HandleFunc("GET /can-bo/thong-ke/766/{indicator}", s.leader(s.scoreDossiers))
 	mux.HandleFunc("GET /can-bo/thong-ke/xu-ly", s.leader(s.processing))
 	mux.HandleFunc("GET /can-bo/thong-ke/tong-quan", s.leader(s.dashboard))
+	mux.HandleFunc("GET /can-bo/thong-ke/van-ban", s.leader(s.documents))
 	mux.HandleFunc("GET /cong-khai", s.web.Wrap(s.publicIndex))
 	mux.HandleFunc("GET /cong-khai/{unit}", s.web.Wrap(s.publicUnit))
 }
