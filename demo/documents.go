@@ -13,9 +13,10 @@ type Actors interface {
 	UserByName(ctx context.Context, username string) (*auth.Actor, error)
 }
 
-// samplePDF is the demo documents' file: a minimal well-formed PDF.
-var samplePDF = []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n" +
-	"trailer<</Root 1 0 R>>\n%%EOF\n")
+// samplePDF is the demo documents' file: a minimal well-formed PDF, one
+// blank A4 page with its cross-reference table, so that a server with a
+// seal configured (motcua serve --seal-pkcs11-module… --demo) can sign it.
+var samplePDF = []byte("%PDF-1.4\n1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n2 0 obj\n<</Type/Pages/Kids[3 0 R]/Count 1>>\nendobj\n3 0 obj\n<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<<>>>>\nendobj\nxref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000054 00000 n \n0000000105 00000 n \ntrailer\n<</Size 4/Root 1 0 R>>\nstartxref\n184\n%%EOF\n")
 
 // desk is an organ whose clerk, leader and specialist are demo logins.
 type desk struct {

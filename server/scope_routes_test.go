@@ -115,7 +115,9 @@ var scopeRoutes = map[string]scopeRoute{
 	// Documents (package document): reading is document.read at the
 	// document's organ (its units' and drafters' wider reach has its own
 	// tests); acting is the lifecycle table's, so the actions answer 422
-	// or 409 to every reader and 404 to anyone else.
+	// or 409 to every reader and 404 to anyone else. A system account with
+	// documents:read and documents:write reads and registers at its own
+	// commune only (scopeClientRights).
 	"GET /api/v1/documents": {who: officers, path: fixed("/api/v1/documents")},
 	"POST /api/v1/documents/incoming": {who: scoped, right: auth.RegisterDocument, noCitizens: true, path: fixed("/api/v1/documents/incoming"),
 		jsonAt: func(tg *scopeTarget) any { return map[string]any{"unit": tg.unit} }},
