@@ -32,8 +32,11 @@ type docPage struct {
 	St        docInput
 	LeadUnits []option
 	Coords    []option
-	MaxMB     int
-	names     map[string]string
+	// Specialists are the lead unit's specialists, for the select naming
+	// one (empty: a username field).
+	Specialists []option
+	MaxMB       int
+	names       map[string]string
 }
 
 // UnitName is the name of the unit with code, or the code when unknown.
@@ -122,6 +125,19 @@ func (o *Office) showDocument(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		for _, u := range units {
 			p.LeadUnits = append(p.LeadUnits, option{Value: u.Code, Label: u.Name, Selected: u.Code == lead})
 			p.Coords = append(p.Coords, option{Value: u.Code, Label: u.Name, Selected: slices.Contains(p.St.Coordinators, u.Code)})
+		}
+	}
+	if p.Can(string(document.ActionAssignSpecialist)) && o.holders != nil && d.Assignment != nil {
+		lead, err := o.units.ByCode(ctx, d.Assignment.LeadUnit)
+		if err != nil {
+			return err
+		}
+		people, err := o.holders(ctx, lead.ID, auth.Specialist)
+		if err != nil {
+			return err
+		}
+		for _, u := range people {
+			p.Specialists = append(p.Specialists, option{Value: u.Username, Label: u.FullName + " (" + u.Username + ")", Selected: u.Username == p.St.Specialist})
 		}
 	}
 	return o.render(w, code, "document", p)

@@ -143,6 +143,8 @@ func TestDocumentPages(t *testing.T) {
 			t.Fatalf("assign: %d", s)
 		}
 		wantIn(t, "assigned", body, "Giao Văn phòng chủ trì.", "20/03/2026", "Đã phân công")
+		_, body = leader.docOffered(id)
+		wantIn(t, "specialist select", body, `<select id="specialist"`, `<option value="huyen.chuyenvien">`)
 		if s, body, _ = leader.docAct(id, "assign_specialist", url.Values{"specialist": {"huyen.chuyenvien"}}); s != 200 {
 			t.Fatalf("name the specialist: %d", s)
 		}
