@@ -2646,13 +2646,16 @@ type WorkFile struct {
 	ArchiveDue *openapi_types.Date `json:"archive_due,omitempty"`
 
 	// ArchiveWarning Closed and due for the archive within 30 days, or past due
-	ArchiveWarning bool                `json:"archive_warning"`
-	ClosedAt       *time.Time          `json:"closed_at,omitempty"`
-	CreatedAt      *time.Time          `json:"created_at,omitempty"`
-	Creator        string              `json:"creator"`
-	Description    *string             `json:"description,omitempty"`
-	DocTotal       int                 `json:"doc_total"`
-	EndDate        *openapi_types.Date `json:"end_date,omitempty"`
+	ArchiveWarning bool `json:"archive_warning"`
+
+	// CanManage Whether the caller may change the file (GET of one file)
+	CanManage   *bool               `json:"can_manage,omitempty"`
+	ClosedAt    *time.Time          `json:"closed_at,omitempty"`
+	CreatedAt   *time.Time          `json:"created_at,omitempty"`
+	Creator     string              `json:"creator"`
+	Description *string             `json:"description,omitempty"`
+	DocTotal    int                 `json:"doc_total"`
+	EndDate     *openapi_types.Date `json:"end_date,omitempty"`
 
 	// FileCatalog The year the file was formed
 	FileCatalog  int             `json:"file_catalog"`

@@ -2,6 +2,7 @@ package document
 
 import (
 	"context"
+	"unicode/utf8"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/problem"
@@ -24,6 +25,9 @@ type step struct {
 // do runs st on document id for a in one transaction: visibility, the
 // version, the lifecycle table, the act's changes, the state and version,
 // the trail, the event. It returns the document as a sees it after.
+// maxNote bounds an act's note, a return's reason, a progress report.
+const maxNote = 2000
+
 func (s *Service) do(ctx context.Context, a *auth.Actor, id int64, st step) (*Document, error) {
 	var out *Document
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -35,6 +39,10 @@ func (s *Service) do(ctx context.Context, a *auth.Actor, id int64, st step) (*Do
 			return err
 		} else if !ok {
 			return problem.NotFound("document_not_found", id)
+		}
+		// A note lands in the trail and the audit row of every act.
+		if utf8.RuneCountInString(st.note) > maxNote {
+			return problem.Invalid("note", "document_text_too_long", maxNote)
 		}
 		if st.version != 0 && st.version != d.Version {
 			return problem.Conflict("document_version_conflict", d.Version)

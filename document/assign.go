@@ -50,6 +50,9 @@ func (s *Service) Assign(ctx context.Context, a *auth.Actor, id int64, in Assign
 			if err != nil {
 				return problem.Invalid("lead_unit", "document_unit_unknown", in.LeadUnit)
 			}
+			if len(in.Coordinators) > maxCoordinators {
+				return problem.Invalid("coordinating_units", "document_too_many", maxCoordinators)
+			}
 			var coords []int64
 			for _, c := range in.Coordinators {
 				u, err := s.units.ByCode(ctx, c)
@@ -87,6 +90,9 @@ func (s *Service) Assign(ctx context.Context, a *auth.Actor, id int64, in Assign
 			return event.Publish(ctx, s.cfg.Bus, tx, Assigned{act})
 		}})
 }
+
+// maxCoordinators bounds an assignment's coordinating units.
+const maxCoordinators = 100
 
 // within checks that unit u is the organ or below it; field names the input.
 func (s *Service) within(ctx context.Context, q store.Querier, u, organ int64, field string) error {

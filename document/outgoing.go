@@ -3,6 +3,7 @@ package document
 import (
 	"context"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/event"
@@ -124,6 +125,9 @@ func (s *Service) CreateDraft(ctx context.Context, a *auth.Actor, in DraftInput)
 	return out, err
 }
 
+// maxRecipients bounds a distribution list (a province's every commune fits).
+const maxRecipients = 500
+
 // recipient is a resolved addressee.
 type recipient struct {
 	unitID        int64
@@ -133,6 +137,10 @@ type recipient struct {
 // recipients resolves a distribution list: a unit by its code, an
 // external agency by its OrganId (13 characters) and name.
 func (s *Service) recipients(ctx context.Context, in []RecipientInput) ([]recipient, error) {
+	// Each unit is looked up: the list is bounded before that.
+	if len(in) > maxRecipients {
+		return nil, problem.Invalid("recipients", "document_too_many", maxRecipients)
+	}
 	var out []recipient
 	for _, r := range in {
 		switch {
@@ -142,7 +150,7 @@ func (s *Service) recipients(ctx context.Context, in []RecipientInput) ([]recipi
 				return nil, problem.Invalid("recipients", "document_unit_unknown", r.Unit)
 			}
 			out = append(out, recipient{unitID: u.ID, organID: u.Code, name: u.Name})
-		case strings.TrimSpace(r.Name) != "" && len(r.OrganID) <= 13:
+		case strings.TrimSpace(r.Name) != "" && len(r.OrganID) <= 13 && utf8.RuneCountInString(r.Name) <= 250:
 			out = append(out, recipient{organID: strings.TrimSpace(r.OrganID), name: strings.TrimSpace(r.Name)})
 		default:
 			return nil, problem.Invalid("recipients", "document_recipient")

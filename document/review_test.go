@@ -115,3 +115,44 @@ func TestWorkFileHidesSecretDocuments(t *testing.T) {
 		}
 	})
 }
+
+// TestInputBounds: an act's note, a distribution list and an
+// assignment's coordinating units are bounded (each unit is looked up,
+// each note lands in the trail and the audit log).
+func TestInputBounds(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		w := newWorld(t, db, nil)
+		d, err := w.docs.RegisterIncoming(ctx, w.actor(t, "huyen.vanthu"), paper("81"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		coords := make([]string, 101)
+		for i := range coords {
+			coords[i] = demo.GiaLamCode
+		}
+		if _, err := w.docs.Assign(ctx, w.actor(t, "huyen.lanhdao"), d.ID, document.AssignInput{Version: 1, Instruction: "Giao.",
+			LeadUnit: demo.DistrictCode, Coordinators: coords}); !errors.Is(err, problem.ErrInvalid) {
+			t.Fatalf("101 coordinating units: %v", err)
+		}
+		if _, err := w.docs.Assign(ctx, w.actor(t, "huyen.lanhdao"), d.ID, document.AssignInput{Version: 1, Instruction: "Giao.",
+			LeadUnit: demo.GiaLamCode}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.docs.Process(ctx, w.actor(t, "gialam.lanhdao"), d.ID, document.NoteInput{Note: string(bytes.Repeat([]byte("a"), 2001))}); !errors.Is(err, problem.ErrInvalid) {
+			t.Fatalf("a 2001-character note: %v", err)
+		}
+		rs := make([]document.RecipientInput, 501)
+		for i := range rs {
+			rs[i] = document.RecipientInput{Unit: demo.GiaLamCode}
+		}
+		if _, err := w.docs.CreateDraft(ctx, w.actor(t, "vp.chuyenvien"), document.DraftInput{Unit: demo.DistrictCode, DraftingUnit: officeCode,
+			Type: "CV", Subject: "V/v nơi nhận", Recipients: rs, File: draftFile()}); !errors.Is(err, problem.ErrInvalid) {
+			t.Fatalf("501 recipients: %v", err)
+		}
+		if _, err := w.docs.CreateDraft(ctx, w.actor(t, "vp.chuyenvien"), document.DraftInput{Unit: demo.DistrictCode, DraftingUnit: officeCode,
+			Type: "CV", Subject: "V/v nơi nhận", Recipients: []document.RecipientInput{{Name: string(bytes.Repeat([]byte("x"), 251))}}, File: draftFile()}); !errors.Is(err, problem.ErrInvalid) {
+			t.Fatalf("a 251-character recipient: %v", err)
+		}
+	})
+}

@@ -60,8 +60,10 @@ type WorkFile struct {
 	CreatedAt      time.Time `json:"created_at"`
 	UpdatedAt      time.Time `json:"updated_at"`
 	ClosedAt       time.Time `json:"closed_at,omitzero"`
-	// Items are the file's documents in DocOrdinal order (GetFile only).
-	Items []FileItem `json:"items,omitempty"`
+	// Items are the file's documents in DocOrdinal order, and CanManage
+	// whether the reader may change the file (GetFile only).
+	Items     []FileItem `json:"items,omitempty"`
+	CanManage bool       `json:"can_manage,omitempty"`
 
 	unitID int64
 }
@@ -225,6 +227,7 @@ func (s *Service) loadFile(ctx context.Context, q store.Querier, a *auth.Actor, 
 	if err := s.fillFiles(ctx, q, []*WorkFile{f}, []int64{keeper}); err != nil {
 		return nil, nil, err
 	}
+	f.CanManage = CanManageFiles(a, chain)
 	return f, chain, nil
 }
 

@@ -37,6 +37,7 @@ type Office struct {
 	portalConnected bool
 	people          Population
 	documents       Documents // the document pages (nil: off)
+	workFiles       WorkFiles // the work-file pages (nil: off)
 	holders         func(ctx context.Context, unitID int64, role string) ([]auth.User, error)
 	pages           map[string]*template.Template
 }
@@ -66,6 +67,8 @@ type Config struct {
 	// Documents serves the document pages (registers, queue, document
 	// page); nil leaves them out.
 	Documents Documents
+	// WorkFiles serves the work-file pages (workfiles.go); nil leaves them out.
+	WorkFiles WorkFiles
 	// Holders lists the accounts holding a role at a unit (auth.Service's),
 	// for the specialist select of the document page; nil: a username field.
 	Holders func(ctx context.Context, unitID int64, role string) ([]auth.User, error)
@@ -79,7 +82,7 @@ func New(cfg Config) (*Office, error) {
 	}
 	return &Office{web: cfg.Web, catalog: cfg.Catalog, units: cfg.Units, dossiers: cfg.Dossiers, forms: cfg.Forms,
 		notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, esign: cfg.ESign, sohoa: cfg.Sohoa, pages: pages,
-		portal: cfg.PortalSync, reach: cfg.Reach, portalConnected: cfg.PortalConnected, people: cfg.Population, documents: cfg.Documents, holders: cfg.Holders}, nil
+		portal: cfg.PortalSync, reach: cfg.Reach, portalConnected: cfg.PortalConnected, people: cfg.Population, documents: cfg.Documents, workFiles: cfg.WorkFiles, holders: cfg.Holders}, nil
 }
 
 func (o *Office) render(w http.ResponseWriter, code int, page string, data any) error {

@@ -29,6 +29,7 @@ func (o *Office) Register(mux web.Mux) {
 	mux.HandleFunc("GET /can-bo/tiep-nhan", o.officer(o.counter))
 	mux.HandleFunc("GET /can-bo/tiep-nhan/{code}", o.officer(o.counterForm))
 	mux.HandleFunc("POST /can-bo/tiep-nhan/{code}", o.officer(o.counterSubmit))
+	o.registerWorkFiles(mux)
 	if o.documents == nil {
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/motcua/motcua/document"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/unit"
 )
@@ -24,13 +25,10 @@ import (
 //   - Handled entirely online (xử lý hoàn toàn trên môi trường mạng): of
 //     the documents finished in the period — an incoming one completed
 //     (completed_at in the period), an outgoing one issued (issued_at in
-//     the period) — the share that never left the system: an incoming
-//     document received electronically (medium electronic: an edXML or
-//     signed PDF, not a paper scan) and processed in the system to
-//     completion; an outgoing document signed digitally by its leader in
-//     the system (it has the leader's signed file) and issued
-//     electronically. Share = online ÷ finished, a percentage; with
-//     nothing finished it is 0 and Finished says so.
+//     the period) — those document.HandledOnline says were (the module's
+//     rule, not redefined here: received or issued electronically).
+//     Share = online ÷ finished, a percentage; with nothing finished it
+//     is 0 and Finished says so.
 
 // DocumentStates are the states in the report's column order.
 var DocumentStates = []string{"registered", "assigned", "processing", "completed", "drafting", "reviewing", "approving", "approved", "issued"}
@@ -95,11 +93,10 @@ func (s *Reader) Documents(ctx context.Context, rootID int64, p Period, now time
 		end = now.UnixMilli() + 1 // a period cut at now includes now
 	}
 	// One pass over the organs' documents: the period's counts, the open
-	// ones' deadlines and the finished ones' medium and signature.
+	// ones' deadlines and the finished ones' medium.
 	rows, err := s.db.QueryContext(ctx, `SELECT d.id, d.unit_id, u.code, u.name, d.direction, d.state, d.medium, d.created_at,
 		COALESCE(d.completed_at, 0), COALESCE(d.issued_at, 0), d.code_number, d.code_notation, d.subject,
-		COALESCE(NULLIF(x.deadline, ''), d.due_date),
-		CASE WHEN EXISTS (SELECT 1 FROM document_files f WHERE f.document_id = d.id AND f.kind = 'signed') THEN 1 ELSE 0 END
+		COALESCE(NULLIF(x.deadline, ''), d.due_date)
 		FROM documents d JOIN units u ON u.id = d.unit_id LEFT JOIN document_assignments x ON x.id = d.assignment_id
 		WHERE d.unit_id IN `+in+` ORDER BY u.code, d.id`, args...)
 	if err != nil {
@@ -116,10 +113,10 @@ func (s *Reader) Documents(ctx context.Context, rootID int64, p Period, now time
 		return l
 	}
 	for rows.Next() {
-		var id, unitID, created, completed, issued, signed int64
+		var id, unitID, created, completed, issued int64
 		var code, name, dir, state, medium, number, notation, subject, deadline string
 		if err := rows.Scan(&id, &unitID, &code, &name, &dir, &state, &medium, &created, &completed, &issued,
-			&number, &notation, &subject, &deadline, &signed); err != nil {
+			&number, &notation, &subject, &deadline); err != nil {
 			return nil, err
 		}
 		l := line(code, name)
@@ -141,15 +138,13 @@ func (s *Reader) Documents(ctx context.Context, rootID int64, p Period, now time
 			}
 			rep.Overdue = append(rep.Overdue, o)
 		}
-		switch {
-		case dir == "in" && state == "completed" && completed >= start && completed < end:
+		finished := completed
+		if dir == "out" {
+			finished = issued
+		}
+		if !open && finished >= start && finished < end {
 			l.Finished++
-			if medium == "electronic" {
-				l.Online++
-			}
-		case dir == "out" && state == "issued" && issued >= start && issued < end:
-			l.Finished++
-			if signed == 1 {
+			if document.HandledOnline(dir, document.State(state), medium) {
 				l.Online++
 			}
 		}

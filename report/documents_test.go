@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/motcua/motcua/document"
 	"github.com/motcua/motcua/report"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
@@ -68,7 +69,12 @@ func mkDocs(t *testing.T, db *store.DB, ids map[string]int64, docs []doc) {
 			}
 			medium := d.medium
 			if medium == "" {
+				// As Issue leaves it: sealed (after the leader's
+				// signature) is electronic, issued unsigned is paper.
 				medium = "electronic"
+				if d.dir == "out" && d.state == "issued" && !d.signed {
+					medium = "paper"
+				}
 			}
 			var id int64
 			if err := tx.QueryRowContext(ctx, `INSERT INTO documents (unit_id, direction, state, medium, type_code, subject, due_date, code_number, code_notation,
@@ -212,6 +218,44 @@ func TestDocumentsOnlineShare(t *testing.T) {
 		}
 		if rep.Total.Finished != 1000 || rep.Total.Online != 863 || rep.Total.OnlineShare != 86.3 || rep.Total.Total != 1002 {
 			t.Fatalf("the year: %+v", rep.Total)
+		}
+	})
+}
+
+// TestDocumentsOnlineIsTheDocumentRule: the report does not write its own
+// rule of "handled entirely online"; it counts what document.Service.Online
+// counts. A one-stop result issued with its e-result (medium electronic,
+// no leader's signed file in the document's files) and an outgoing
+// document of a generated year (Service.Bulk) are online for the
+// service, so for the report too; a signed draft issued on paper is not.
+func TestDocumentsOnlineIsTheDocumentRule(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ids := docUnits(t, db)
+		mkDocs(t, db, ids, []doc{
+			{unit: aCode, dir: "out", state: "issued", medium: "electronic", created: "2026-02-02 08:00", completed: "2026-02-02 09:00"},
+			{unit: bCode, dir: "out", state: "issued", medium: "paper", signed: true, created: "2026-02-02 08:00", completed: "2026-02-02 09:00"},
+			{unit: aCode, dir: "in", state: "completed", created: "2026-02-02 08:00", completed: "2026-02-03 09:00"},
+			{unit: bCode, dir: "in", state: "completed", medium: "paper", created: "2026-02-02 08:00", completed: "2026-02-03 09:00"},
+		})
+		now := at(t, "2026-12-31 12:00")
+		p, err := report.ReadPeriod("2026-01-01", "2026-12-31", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := report.New(db).Documents(t.Context(), ids[provCode], p, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		units := unit.New(db, unit.Config{Now: func() time.Time { return now }})
+		total, online, err := document.New(db, units, document.Config{Now: func() time.Time { return now }}).Online(t.Context(), p.Start, p.End)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != 4 || online != 2 || rep.Total.Finished != total || rep.Total.Online != online {
+			t.Fatalf("the service counts %d of %d online, the report %d of %d", online, total, rep.Total.Online, rep.Total.Finished)
+		}
+		if len(rep.Units) != 2 || rep.Units[0].Online != 2 || rep.Units[1].Online != 0 {
+			t.Fatalf("by unit (A: both online, B: neither): %+v", rep.Units)
 		}
 	})
 }

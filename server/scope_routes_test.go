@@ -280,9 +280,17 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /can-bo/van-ban/{id}/tep/{file}": {who: scoped, right: auth.ReadDocument, path: func(tg *scopeTarget) string {
 		return pageDocument("/tep/")(tg) + strconv.FormatInt(tg.documentFile, 10)
 	}},
-	"GET /can-bo/tiep-nhan":         {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan?don-vi=" + tg.unit }},
-	"GET /can-bo/tiep-nhan/{code}":  {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan/" + tg.procedure + "?don-vi=" + tg.unit }},
-	"POST /can-bo/tiep-nhan/{code}": {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan/" + tg.procedure }},
+	// Work files: as their API routes (the organ's clerks, specialists and
+	// leaders change them; document.read reads them).
+	"GET /can-bo/ho-so-cong-viec": {who: officers, path: fixed("/can-bo/ho-so-cong-viec")},
+	"POST /can-bo/ho-so-cong-viec": {who: scoped, right: auth.ReadDocument, only: fileKeepers, path: fixed("/can-bo/ho-so-cong-viec"),
+		formAt: func(tg *scopeTarget) url.Values { return url.Values{"don-vi": {tg.unit}} }},
+	"GET /can-bo/ho-so-cong-viec/{id}":                    {who: scoped, right: auth.ReadDocument, path: pageWorkFile("")},
+	"POST /can-bo/ho-so-cong-viec/{id}/thao-tac/{action}": {who: scoped, right: auth.ReadDocument, only: fileKeepers, path: pageWorkFile("/thao-tac/nope")},
+	"GET /can-bo/ho-so-cong-viec/{id}/xuat/{format}":      {who: scoped, right: auth.ReadDocument, path: pageWorkFile("/xuat/xml")},
+	"GET /can-bo/tiep-nhan":                               {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan?don-vi=" + tg.unit }},
+	"GET /can-bo/tiep-nhan/{code}":                        {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan/" + tg.procedure + "?don-vi=" + tg.unit }},
+	"POST /can-bo/tiep-nhan/{code}":                       {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan/" + tg.procedure }},
 
 	// The administrators' pages.
 	"GET /quan-tri":                          {who: admins, path: fixed("/quan-tri")},
@@ -379,6 +387,12 @@ func apiWorkFile(suffix string) func(*scopeTarget) string {
 func apiDocument(suffix string) func(*scopeTarget) string {
 	return func(tg *scopeTarget) string {
 		return "/api/v1/documents/" + strconv.FormatInt(tg.document, 10) + suffix
+	}
+}
+
+func pageWorkFile(suffix string) func(*scopeTarget) string {
+	return func(tg *scopeTarget) string {
+		return "/can-bo/ho-so-cong-viec/" + strconv.FormatInt(tg.workFile, 10) + suffix
 	}
 }
 
