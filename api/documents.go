@@ -31,6 +31,7 @@ type Documents interface {
 	Approve(ctx context.Context, a *auth.Actor, id int64, in document.NoteInput) (*document.Document, error)
 	Return(ctx context.Context, a *auth.Actor, id int64, in document.NoteInput) (*document.Document, error)
 	Issue(ctx context.Context, a *auth.Actor, id int64, in document.IssueInput) (*document.Document, error)
+	EdXML(ctx context.Context, a *auth.Actor, id int64) ([]byte, error)
 }
 
 // maxDocumentBody bounds a document request: a 20 MiB PDF in base64 and

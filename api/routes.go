@@ -89,6 +89,7 @@ func (s *Server) Routes() []Route {
 		{"POST /api/v1/documents/drafts", s.createDocumentDraft},
 		{"GET /api/v1/documents/{id}", s.getDocument},
 		{"GET /api/v1/documents/{id}/files/{file}", s.downloadDocumentFile},
+		{"GET /api/v1/documents/{id}/edxml", s.getDocumentEdXML},
 		{"POST /api/v1/documents/{id}/versions", s.addDocumentVersion},
 		{"POST /api/v1/documents/{id}/comments", s.commentOnDocument},
 		{"POST /api/v1/documents/{id}/actions/{action}", s.actOnDocument},

@@ -82,6 +82,30 @@ func (e ConsultationTimeliness) Valid() bool {
 	}
 }
 
+// Defines values for DocumentRecipientsExchangeDelivery.
+const (
+	DocumentRecipientsExchangeDeliveryFailed  DocumentRecipientsExchangeDelivery = "failed"
+	DocumentRecipientsExchangeDeliveryPending DocumentRecipientsExchangeDelivery = "pending"
+	DocumentRecipientsExchangeDeliverySending DocumentRecipientsExchangeDelivery = "sending"
+	DocumentRecipientsExchangeDeliverySent    DocumentRecipientsExchangeDelivery = "sent"
+)
+
+// Valid indicates whether the value is a known member of the DocumentRecipientsExchangeDelivery enum.
+func (e DocumentRecipientsExchangeDelivery) Valid() bool {
+	switch e {
+	case DocumentRecipientsExchangeDeliveryFailed:
+		return true
+	case DocumentRecipientsExchangeDeliveryPending:
+		return true
+	case DocumentRecipientsExchangeDeliverySending:
+		return true
+	case DocumentRecipientsExchangeDeliverySent:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DocumentState.
 const (
 	DocumentStateApproved   DocumentState = "approved"
@@ -1659,6 +1683,21 @@ type Document struct {
 	PageAmount *int  `json:"page_amount,omitempty"`
 	Priority   *int  `json:"priority,omitempty"`
 	Recipients *[]struct {
+		// Exchange The edXML sending to an outside agency and the last status it reported; absent when nothing was sent.
+		Exchange *struct {
+			Attempts    *int                                `json:"attempts,omitempty"`
+			Delivery    *DocumentRecipientsExchangeDelivery `json:"delivery,omitempty"`
+			Description *string                             `json:"description,omitempty"`
+
+			// Error Why the last attempt failed (a refusal fails the sending; other errors are retried)
+			Error  *string    `json:"error,omitempty"`
+			SentAt *time.Time `json:"sent_at,omitempty"`
+
+			// Status edXML status code: 01 received, 02 refused, 03 accepted, 04 assigned, 05 processing, 06 completed
+			Status   *string    `json:"status,omitempty"`
+			StatusAt *time.Time `json:"status_at,omitempty"`
+		} `json:"exchange,omitempty"`
+
 		// Organ An agency: its electronic agency code (OrganId, 13 characters, Decision 20/2020/QĐ-TTg) and name
 		Organ *DocumentOrgan `json:"organ,omitempty"`
 		Unit  *string        `json:"unit,omitempty"`
@@ -1715,6 +1754,9 @@ type Document struct {
 		Note   *string    `json:"note,omitempty"`
 	} `json:"versions,omitempty"`
 }
+
+// DocumentRecipientsExchangeDelivery defines model for Document.Recipients.Exchange.Delivery.
+type DocumentRecipientsExchangeDelivery string
 
 // DocumentActInput Each action reads its own fields: assign (instruction, lead_unit, coordinating_units, deadline), assign-specialist (specialist, note), process, complete, submit, approve, return (note; return needs one), issue (recipients replaces the distribution list, note)
 type DocumentActInput struct {
@@ -3755,6 +3797,13 @@ type ClientInterface interface {
 	// Corresponds with POST /api/v1/documents/{id}/comments (the `CommentOnDocument` operationId).
 	CommentOnDocument(ctx context.Context, id int, params *CommentOnDocumentParams, body CommentOnDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetDocumentEdXML A document's edXML message (QCVN 102:2016)
+	//
+	// The document as the edXML message agencies exchange (QCVN 102:2016/BTTTT): an issued outgoing document from its organ to its recipients, or an electronic incoming document from its sender to the organ, with its PDF in base64. Readable by whoever may read the document; 409 document_edxml_unavailable for a document not yet issued, a paper one, or one without a signer.
+	//
+	// Corresponds with GET /api/v1/documents/{id}/edxml (the `GetDocumentEdXML` operationId).
+	GetDocumentEdXML(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// DownloadDocumentFile A file of a document
 	//
 	// Corresponds with GET /api/v1/documents/{id}/files/{file} (the `DownloadDocumentFile` operationId).
@@ -4802,6 +4851,23 @@ func (c *Client) CommentOnDocumentWithBody(ctx context.Context, id int, params *
 // Corresponds with POST /api/v1/documents/{id}/comments (the `CommentOnDocument` operationId).
 func (c *Client) CommentOnDocument(ctx context.Context, id int, params *CommentOnDocumentParams, body CommentOnDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCommentOnDocumentRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetDocumentEdXML A document's edXML message (QCVN 102:2016)
+//
+// The document as the edXML message agencies exchange (QCVN 102:2016/BTTTT): an issued outgoing document from its organ to its recipients, or an electronic incoming document from its sender to the organ, with its PDF in base64. Readable by whoever may read the document; 409 document_edxml_unavailable for a document not yet issued, a paper one, or one without a signer.
+//
+// Corresponds with GET /api/v1/documents/{id}/edxml (the `GetDocumentEdXML` operationId).
+func (c *Client) GetDocumentEdXML(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetDocumentEdXMLRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -7257,6 +7323,40 @@ func NewCommentOnDocumentRequestWithBody(server string, id int, params *CommentO
 			req.Header.Set("If-Match", headerParam0)
 		}
 
+	}
+
+	return req, nil
+}
+
+// NewGetDocumentEdXMLRequest constructs an http.Request for the GetDocumentEdXML method
+func NewGetDocumentEdXMLRequest(server string, id int) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/documents/%s/edxml", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
 	}
 
 	return req, nil
@@ -11333,6 +11433,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/v1/documents/{id}/comments (the `CommentOnDocument` operationId).
 	CommentOnDocumentWithResponse(ctx context.Context, id int, params *CommentOnDocumentParams, body CommentOnDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*CommentOnDocumentResponse, error)
 
+	// GetDocumentEdXMLWithResponse A document's edXML message (QCVN 102:2016)
+	//
+	// The document as the edXML message agencies exchange (QCVN 102:2016/BTTTT): an issued outgoing document from its organ to its recipients, or an electronic incoming document from its sender to the organ, with its PDF in base64. Readable by whoever may read the document; 409 document_edxml_unavailable for a document not yet issued, a paper one, or one without a signer.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/documents/{id}/edxml (the `GetDocumentEdXML` operationId).
+	GetDocumentEdXMLWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetDocumentEdXMLResponse, error)
+
 	// DownloadDocumentFileWithResponse A file of a document
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -13059,6 +13168,54 @@ func (r CommentOnDocumentResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CommentOnDocumentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetDocumentEdXMLResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// XML200 the response for an HTTP 200 `application/xml` response
+	XML200 *string
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetXML200 returns the response for an HTTP 200 `application/xml` response
+func (r GetDocumentEdXMLResponse) GetXML200() *string {
+	return r.XML200
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r GetDocumentEdXMLResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r GetDocumentEdXMLResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetDocumentEdXMLResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetDocumentEdXMLResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetDocumentEdXMLResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -17589,6 +17746,21 @@ func (c *ClientWithResponses) CommentOnDocumentWithResponse(ctx context.Context,
 	return ParseCommentOnDocumentResponse(rsp)
 }
 
+// GetDocumentEdXMLWithResponse A document's edXML message (QCVN 102:2016)
+//
+// The document as the edXML message agencies exchange (QCVN 102:2016/BTTTT): an issued outgoing document from its organ to its recipients, or an electronic incoming document from its sender to the organ, with its PDF in base64. Readable by whoever may read the document; 409 document_edxml_unavailable for a document not yet issued, a paper one, or one without a signer.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/documents/{id}/edxml (the `GetDocumentEdXML` operationId).
+func (c *ClientWithResponses) GetDocumentEdXMLWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetDocumentEdXMLResponse, error) {
+	rsp, err := c.GetDocumentEdXML(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetDocumentEdXMLResponse(rsp)
+}
+
 // DownloadDocumentFileWithResponse A file of a document
 //
 // Returns a wrapper object for the known response body format(s).
@@ -19526,6 +19698,39 @@ func ParseCommentOnDocumentResponse(rsp *http.Response) (*CommentOnDocumentRespo
 			return nil, err
 		}
 		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetDocumentEdXMLResponse parses an HTTP response from a GetDocumentEdXMLWithResponse call
+func ParseGetDocumentEdXMLResponse(rsp *http.Response) (*GetDocumentEdXMLResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetDocumentEdXMLResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 200:
+		var dest string
+		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.XML200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest Error

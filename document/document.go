@@ -16,8 +16,10 @@
 // It owns the tables document_registers, document_sequences, documents,
 // document_files, document_assignments, document_coordinators,
 // document_trace, document_versions, document_comments,
-// document_approvals and document_recipients, and the work files
-// (hồ sơ công việc) document_work_files and document_work_file_items.
+// document_approvals and document_recipients, the work files (hồ sơ
+// công việc) document_work_files and document_work_file_items, and for the
+// edXML exchange with other agencies (exchange.go) document_outbox and
+// document_exchange_in.
 package document
 
 import (
@@ -217,6 +219,9 @@ type Approval struct {
 type Recipient struct {
 	Unit  string `json:"unit,omitempty"`
 	Organ Organ  `json:"organ"`
+	// Exchange is the edXML sending to an outside agency and the status
+	// it reported (exchange.go); nil when nothing was sent.
+	Exchange *Exchange `json:"exchange,omitempty"`
 }
 
 // Units is what the service needs of the unit tree (*unit.Store).
@@ -269,6 +274,9 @@ type Config struct {
 	Images Images
 	// MaxFileBytes bounds a file; zero is 20 MiB.
 	MaxFileBytes int64
+	// Exchange is the edXML directory (exchange.go); empty: documents
+	// go to outside agencies by other means.
+	Exchange ExchangeConfig
 }
 
 // Images gives the signature appearances' images; a nil image with a

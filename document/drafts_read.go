@@ -102,5 +102,5 @@ func (s *Service) draftDetails(ctx context.Context, q store.Querier, d *Document
 	for i := range d.Recipients {
 		d.Recipients[i].Unit = codes[units[i]]
 	}
-	return nil
+	return s.exchangeOf(ctx, q, d)
 }

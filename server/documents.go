@@ -64,7 +64,8 @@ func newDocuments(db *store.DB, a *App, cfg Config) (*document.Service, error) {
 		images = dirImages{dir: dc.ImageDir, db: db, units: a.Units}
 	}
 	return document.New(db, a.Units, document.Config{Now: cfg.Now, Bus: a.Events, Trust: cfg.Trust,
-		Keys: keys, Images: images, TSA: dc.TSA, Font: font, BoldFont: bold}), nil
+		Keys: keys, Images: images, TSA: dc.TSA, Font: font, BoldFont: bold,
+		Exchange: document.ExchangeConfig{Peers: cfg.Exchange.Peers, Systems: cfg.Exchange.Systems}}), nil
 }
 
 // tokenKeys are the keys motcua serve opens: one seal for every organ

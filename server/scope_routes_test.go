@@ -127,6 +127,8 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /api/v1/documents/{id}/files/{file}": {who: scoped, right: auth.ReadDocument, noCitizens: true, path: func(tg *scopeTarget) string {
 		return "/api/v1/documents/" + strconv.FormatInt(tg.document, 10) + "/files/" + strconv.FormatInt(tg.documentFile, 10)
 	}},
+	"GET /api/v1/documents/{id}/edxml":             {who: scoped, right: auth.ReadDocument, noCitizens: true, path: apiDocument("/edxml")},
+	"POST /edxml/v1/messages":                      {skip: "authenticated by the sending agency's SystemId and SecretKey (edxml.NewHandler), not by an account: TestExchangeBetweenInstances covers it"},
 	"POST /api/v1/documents/{id}/versions":         {who: scoped, right: auth.ReadDocument, noCitizens: true, path: apiDocument("/versions"), json: map[string]any{}},
 	"POST /api/v1/documents/{id}/comments":         {who: scoped, right: auth.ReadDocument, noCitizens: true, path: apiDocument("/comments"), json: map[string]any{}},
 	"POST /api/v1/documents/{id}/actions/{action}": {who: scoped, right: auth.ReadDocument, noCitizens: true, path: apiDocument("/actions/assign"), json: map[string]any{}},

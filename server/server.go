@@ -73,6 +73,8 @@ type Config struct {
 	Webhooks WebhooksConfig
 	// ESign signs results in the application (package esign).
 	ESign ESignConfig
+	// Exchange connects the edXML exchange between agencies (exchange.go).
+	Exchange ExchangeConfig
 	// Documents signs outgoing documents (package document): the leaders'
 	// keys and the organisation's seal, the appearances' images and a
 	// time-stamp authority. Zero: documents are issued unsigned.
@@ -152,6 +154,8 @@ type App struct {
 	// Documents keeps the registers and the incoming and outgoing
 	// documents (package document, docs/documents.md).
 	Documents *document.Service
+	// ExchangeSender sends the edXML outbox; motcua serve runs it.
+	ExchangeSender *document.ExchangeWorker
 	// Reorg checks, schedules and carries out reorganisation plans;
 	// motcua serve runs Reorg.RunDue for the scheduled ones.
 	Reorg *reorg.Service
@@ -234,6 +238,10 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	a.Webhooks = webhook.New(db, webhook.Config{Now: cfg.Now, Units: a.Units, Guard: guard, Bus: a.Events})
 	a.WebhookSender = webhook.NewWorker(db, webhook.WorkerConfig{Guard: guard, Log: cfg.Log})
 	subscribeWebhooks(a.Events, a.Webhooks)
+	// The edXML exchange's outbox rows, in the acts' transactions, before
+	// the audit and webhook listeners that come last.
+	subscribeExchange(a.Events, a.Documents)
+	a.ExchangeSender = a.Documents.NewWorker(document.WorkerConfig{Log: cfg.Log, HTTP: cfg.Exchange.HTTP})
 	subscribeDocuments(a.Events, a.Audit, a.Webhooks)
 	if a.Postal, err = newPostal(db, a, cfg); err != nil {
 		return nil, err
@@ -341,6 +349,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	mux := &routeList{ServeMux: http.NewServeMux()}
 	(&api.Server{Auth: a.Auth, Clients: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Ratings: a.Ratings, Reports: a.Reports, Forms: a.Forms, Postal: a.Postal, Payments: a.Payments, Calendar: cal, Log: cfg.Log, Trust: cfg.Trust,
 		Audit: a.Audit, Now: cfg.Now, Sohoa: a.Sohoa, Events: a.Webhooks, Webhooks: a.Webhooks, Documents: a.Documents, WorkFiles: a.Documents}).Register(mux)
+	registerExchange(mux, a, cfg)
 	w.Register(mux)
 	w.RegisterLogin(mux, login)
 	w.RegisterAccount(mux, accountPages)

@@ -25,6 +25,7 @@ Usage:
   motcua serve [--addr 127.0.0.1:8080] [--data DIR | --db postgres://…] [--demo | --demo=2022] [--trust PEM]
                [--smtp-addr HOST:PORT --smtp-from ADDR] [--sms-url URL] --public-url URL
                [--metrics-addr ADDR | --metrics-token T] [--trusted-proxies LIST] [--webhook-allow-hosts H,…]
+               [--edxml-peers FILE] [--edxml-systems FILE]
                [--vnpay-tmn-code C --vnpay-hash-secret S --vnpay-url URL] [--clamd unix:/run/clamav/clamd.ctl]
                [--dvcqg-url URL --dvcqg-token T [--dvcqg-pull=false] [--dvcqg-mapping FILE] [--dvcqg-file-hosts H,…]]
                [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret S] [--dancu-url URL --dancu-token T --dancu-agency CODE]

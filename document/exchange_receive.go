@@ -1,0 +1,224 @@
+package document
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/document/edxml"
+	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/unit"
+)
+
+// The Service is the edXML handler's Receiver.
+var _ edxml.Receiver = (*Service)(nil)
+
+// RoleRecipient is the trail role of an outside agency reporting a status.
+const RoleRecipient = "recipient"
+
+// arrival rides in the ctx of the RegisterIncoming an edXML message
+// causes, so OnRegistered records it in the same transaction.
+type arrival struct {
+	system, sender, remoteID, organName string
+	status                              *edxml.Status
+}
+
+type arrivalKey struct{}
+
+// sender checks that the authenticated system speaks for organ.
+func (s *Service) sender(ctx context.Context, organ string) (string, error) {
+	id, _ := edxml.SystemID(ctx)
+	sys, ok := s.cfg.Exchange.Systems[id]
+	if !ok || !slices.Contains(sys.Organs, organ) {
+		return "", problem.Forbidden("edxml_sender", organ)
+	}
+	return id, nil
+}
+
+// ReceiveDocument registers a document another agency sent in the
+// incoming register of each addressed organ this system keeps, as an
+// electronic document whose PDF signatures are verified
+// (RegisterIncoming), and queues the 01 status back to the sender, in one
+// transaction. The same message again (same sender and DocumentId, or
+// number, symbol and date when it has no DocumentId) registers nothing.
+func (s *Service) ReceiveDocument(ctx context.Context, m *edxml.Message) error {
+	system, err := s.sender(ctx, m.From.OrganID)
+	if err != nil {
+		return err
+	}
+	remote := m.DocumentID
+	if remote == "" {
+		remote = m.Code.String() + "|" + m.PromulgationInfo.Date.String()
+	}
+	var local []unit.Unit
+	for _, to := range m.To {
+		if u, err := s.units.ByCode(ctx, to.OrganID); err == nil {
+			local = append(local, u)
+		}
+	}
+	if len(local) == 0 {
+		return problem.Invalid("To", "edxml_unknown_recipient")
+	}
+	file := pdfAttachment(m)
+	if file == nil {
+		return problem.Invalid("AttachmentEncoded", "edxml_no_pdf")
+	}
+	for _, u := range local {
+		if err := s.receiveAt(ctx, system, remote, u, m, file); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) receiveAt(ctx context.Context, system, remote string, u unit.Unit, m *edxml.Message, file *FileInput) error {
+	seen := func() (bool, error) {
+		var n int
+		err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM document_exchange_in WHERE sender_organ_id = ? AND remote_id = ? AND unit_id = ?`,
+			m.From.OrganID, remote, u.ID).Scan(&n)
+		return n > 0, err
+	}
+	if ok, err := seen(); err != nil || ok {
+		return err
+	}
+	name := m.From.OrganName
+	if name == "" {
+		name = m.From.OrganID
+	}
+	in := Incoming{Unit: u.Code, Medium: Electronic, Sender: Organ{OrganID: m.From.OrganID, Name: name},
+		CodeNumber: m.Code.Number, CodeNotation: m.Code.Notation, Type: typeOfMessage(m.DocumentType), Subject: m.Subject,
+		Priority: min(max(m.OtherInfo.Priority, 0), 3), PageAmount: min(max(m.OtherInfo.PageAmount, 0), 999),
+		Signer:         Signer{Position: m.SignerInfo.Position, FullName: m.SignerInfo.FullName},
+		AllowDuplicate: true, File: file}
+	if !m.PromulgationInfo.Date.IsZero() {
+		in.IssuedDate = isoDate(m.PromulgationInfo.Date)
+	}
+	if !m.DueDate.IsZero() {
+		in.DueDate = isoDate(m.DueDate)
+	}
+	self := edxml.Organization{OrganID: u.Code, OrganName: u.Name}
+	ctx = context.WithValue(ctx, arrivalKey{}, &arrival{system: system, sender: m.From.OrganID, remoteID: remote, organName: u.Name,
+		status: edxml.StatusFor(m, edxml.StatusReceived, self, s.cfg.Now())})
+	// The message's system registers, with the register right at this
+	// organ only; its name is what the trail shows.
+	a := &auth.Actor{User: auth.User{Username: "edxml:" + system, FullName: name + " (edXML)"},
+		Client: &auth.ClientAccess{ClientID: "edxml:" + system, Rights: []auth.ClientRight{{UnitID: u.ID, UnitCode: u.Code, Right: auth.RegisterDocument}}}}
+	_, err := s.RegisterIncoming(ctx, a, in)
+	if err != nil && store.IsUniqueViolation(err) {
+		// The same message, received concurrently, won the race.
+		if ok, err2 := seen(); err2 == nil && ok {
+			return nil
+		}
+	}
+	return err
+}
+
+// OnRegistered records, in the registration's transaction, where a
+// document registered from an edXML message came from, and queues its 01
+// (received) status to the sender. Other registrations pass.
+func (s *Service) OnRegistered(ctx context.Context, tx *store.Tx, e Registered) error {
+	ar, ok := ctx.Value(arrivalKey{}).(*arrival)
+	if !ok {
+		return nil
+	}
+	rf, err := json.Marshal(ar.status.ResponseFor)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO document_exchange_in (document_id, unit_id, sender_organ_id, remote_id, system_id, organ_name, response_for, received_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.Document.ID, e.UnitID, ar.sender, ar.remoteID, ar.system, ar.organName, string(rf), e.At.UnixMilli()); err != nil {
+		return err
+	}
+	payload, err := json.Marshal(ar.status)
+	if err != nil {
+		return err
+	}
+	return s.enqueue(ctx, tx, e.Document.ID, outStatus, ar.sender, string(edxml.StatusReceived), string(payload))
+}
+
+// ReceiveStatus records a status an outside recipient reports for a
+// document this system issued: on the recipient's row (the last status,
+// its time and description) and in the trail. The same status again
+// records nothing.
+func (s *Service) ReceiveStatus(ctx context.Context, st *edxml.Status) error {
+	if _, err := s.sender(ctx, st.From.OrganID); err != nil {
+		return err
+	}
+	unknown := problem.NotFound("edxml_document_unknown", st.ResponseFor.Code)
+	organ, id, ok := parseDocumentKey(st.ResponseFor.DocumentID)
+	if !ok || organ != st.ResponseFor.OrganID {
+		return unknown
+	}
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		d, err := s.load(ctx, tx, id)
+		if err != nil {
+			return unknown
+		}
+		codes, err := s.units.Codes(ctx, tx, []int64{d.unitID})
+		if err != nil {
+			return err
+		}
+		if d.Direction != Out || codes[d.unitID] != organ {
+			return unknown
+		}
+		at := st.Timestamp.UnixMilli()
+		var cur string
+		var curAt int64
+		err = tx.QueryRowContext(ctx, `SELECT edxml_status, edxml_status_at FROM document_recipients WHERE document_id = ? AND unit_id IS NULL AND organ_id = ?
+			ORDER BY id LIMIT 1`, id, st.From.OrganID).Scan(&cur, &curAt)
+		if errors.Is(err, sql.ErrNoRows) {
+			return unknown
+		}
+		if err != nil || cur == string(st.StatusCode) && curAt == at {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE document_recipients SET edxml_status = ?, edxml_status_at = ?, edxml_description = ?
+			WHERE document_id = ? AND unit_id IS NULL AND organ_id = ?`, st.StatusCode, at, clip(st.Description, 500), id, st.From.OrganID); err != nil {
+			return err
+		}
+		name := st.From.OrganName
+		if name == "" {
+			name = st.From.OrganID
+		}
+		note := string(st.StatusCode) + " " + name
+		if st.Description != "" {
+			note += ": " + clip(st.Description, 400)
+		}
+		_, err = s.trace(ctx, tx, &auth.Actor{User: auth.User{FullName: name}}, d, ActionExchange, RoleRecipient, d.State, note)
+		return err
+	})
+}
+
+// pdfAttachment is the message's first PDF, the document itself.
+func pdfAttachment(m *edxml.Message) *FileInput {
+	for _, a := range m.Attachments {
+		if a.ContentType == "application/pdf" || strings.EqualFold(path.Ext(a.Name), ".pdf") {
+			return &FileInput{Name: a.Name, ContentType: "application/pdf", Content: a.Data}
+		}
+	}
+	return nil
+}
+
+// typeOfMessage maps an edXML DocumentType to a type of Appendix III by its
+// name (the numeric codes are each sender's own [M]); an unknown name is
+// taken as an official letter (công văn).
+func typeOfMessage(t edxml.DocumentType) string {
+	name := strings.ToLower(strings.TrimSpace(t.TypeName))
+	for _, dt := range Types {
+		n := strings.ToLower(dt.Name)
+		if n == name || strings.HasPrefix(n, name+" (") && name != "" {
+			return dt.Code
+		}
+	}
+	return "CV"
+}
+
+func isoDate(d edxml.Date) string {
+	return strings.ReplaceAll(d.String(), "/", "-")
+}
