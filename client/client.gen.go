@@ -1838,9 +1838,14 @@ type DocumentsReport struct {
 		Direction    string             `json:"direction"`
 		Id           int                `json:"id"`
 		NumberSymbol *string            `json:"number_symbol,omitempty"`
-		State        string             `json:"state"`
-		Subject      string             `json:"subject"`
-		Unit         string             `json:"unit"`
+
+		// Secret A secret document (secrecy above 0): its subject is not shown to report readers
+		Secret *bool  `json:"secret,omitempty"`
+		State  string `json:"state"`
+
+		// Subject Empty for a secret document (secret is true)
+		Subject string `json:"subject"`
+		Unit    string `json:"unit"`
 	} `json:"overdue"`
 	To    openapi_types.Date    `json:"to"`
 	Today openapi_types.Date    `json:"today"`

@@ -56,8 +56,12 @@ type OverdueDocument struct {
 	Direction    string `json:"direction"`
 	State        string `json:"state"`
 	NumberSymbol string `json:"number_symbol,omitempty"`
-	Subject      string `json:"subject"`
-	Deadline     string `json:"deadline"`
+	// Subject is empty for a secret document (secrecy > 0): a report
+	// reader is not one of those who act on it (docs/documents.md), so
+	// the line says only that a secret document is late.
+	Subject  string `json:"subject"`
+	Secret   bool   `json:"secret,omitempty"`
+	Deadline string `json:"deadline"`
 	// DaysLate counts calendar days from the deadline to today.
 	DaysLate int `json:"days_late"`
 }
@@ -95,7 +99,7 @@ func (s *Reader) Documents(ctx context.Context, rootID int64, p Period, now time
 	// One pass over the organs' documents: the period's counts, the open
 	// ones' deadlines and the finished ones' medium.
 	rows, err := s.db.QueryContext(ctx, `SELECT d.id, d.unit_id, u.code, u.name, d.direction, d.state, d.medium, d.created_at,
-		COALESCE(d.completed_at, 0), COALESCE(d.issued_at, 0), d.code_number, d.code_notation, d.subject,
+		COALESCE(d.completed_at, 0), COALESCE(d.issued_at, 0), d.code_number, d.code_notation, d.subject, d.secrecy,
 		COALESCE(NULLIF(x.deadline, ''), d.due_date)
 		FROM documents d JOIN units u ON u.id = d.unit_id LEFT JOIN document_assignments x ON x.id = d.assignment_id
 		WHERE d.unit_id IN `+in+` ORDER BY u.code, d.id`, args...)
@@ -113,10 +117,10 @@ func (s *Reader) Documents(ctx context.Context, rootID int64, p Period, now time
 		return l
 	}
 	for rows.Next() {
-		var id, unitID, created, completed, issued int64
+		var id, unitID, created, completed, issued, secrecy int64
 		var code, name, dir, state, medium, number, notation, subject, deadline string
 		if err := rows.Scan(&id, &unitID, &code, &name, &dir, &state, &medium, &created, &completed, &issued,
-			&number, &notation, &subject, &deadline); err != nil {
+			&number, &notation, &subject, &secrecy, &deadline); err != nil {
 			return nil, err
 		}
 		l := line(code, name)
@@ -135,6 +139,9 @@ func (s *Reader) Documents(ctx context.Context, rootID int64, p Period, now time
 			o := OverdueDocument{ID: id, Unit: code, Direction: dir, State: state, Subject: subject, Deadline: deadline, DaysLate: daysBetween(deadline, today)}
 			if number != "" {
 				o.NumberSymbol = number + "/" + notation
+			}
+			if secrecy > 0 {
+				o.Subject, o.Secret = "", true
 			}
 			rep.Overdue = append(rep.Overdue, o)
 		}

@@ -183,6 +183,40 @@ func TestDocumentsReport(t *testing.T) {
 	})
 }
 
+// TestDocumentsReportHidesSecretSubjects: a secret document that is late
+// is counted and listed, but its subject stays out of the report, since a
+// report reader is not one of those who act on it.
+func TestDocumentsReportHidesSecretSubjects(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		ids := docUnits(t, db)
+		mkDocs(t, db, ids, []doc{
+			{unit: aCode, dir: "in", state: "processing", created: "2026-03-03 08:00", deadline: "2026-03-05"},
+			{unit: aCode, dir: "in", state: "processing", created: "2026-03-03 09:00", deadline: "2026-03-06"},
+		})
+		if _, err := db.ExecContext(ctx, `UPDATE documents SET secrecy = 1, subject = 'Kế hoạch mật' WHERE created_at = ?`,
+			at(t, "2026-03-03 08:00").UnixMilli()); err != nil {
+			t.Fatal(err)
+		}
+		now := at(t, "2026-03-10 10:00")
+		p, err := report.ReadPeriod("2026-03-01", "2026-03-31", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := report.New(db).Documents(ctx, ids[aCode], p, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Total.Overdue != 2 || len(rep.Overdue) != 2 {
+			t.Fatalf("overdue: %+v", rep.Overdue)
+		}
+		secret, plain := rep.Overdue[0], rep.Overdue[1]
+		if !secret.Secret || secret.Subject != "" || plain.Secret || plain.Subject != "Văn bản thử" {
+			t.Fatalf("secret %+v, plain %+v", secret, plain)
+		}
+	})
+}
+
 // TestDocumentsOnlineShare: the seed district's year — 1,000 documents
 // finished, 863 of them entirely online — reads 86.3%.
 func TestDocumentsOnlineShare(t *testing.T) {
