@@ -30,6 +30,9 @@ type Documents interface {
 	Submit(ctx context.Context, a *auth.Actor, id int64, in document.NoteInput) (*document.Document, error)
 	Approve(ctx context.Context, a *auth.Actor, id int64, in document.NoteInput) (*document.Document, error)
 	Return(ctx context.Context, a *auth.Actor, id int64, in document.NoteInput) (*document.Document, error)
+	Revoke(ctx context.Context, a *auth.Actor, id int64, in document.NoteInput) (*document.Document, error)
+	AcceptRevocation(ctx context.Context, a *auth.Actor, id int64, in document.NoteInput) (*document.Document, error)
+	RefuseRevocation(ctx context.Context, a *auth.Actor, id int64, in document.NoteInput) (*document.Document, error)
 	Issue(ctx context.Context, a *auth.Actor, id int64, in document.IssueInput) (*document.Document, error)
 	EdXML(ctx context.Context, a *auth.Actor, id int64) ([]byte, error)
 }
@@ -268,6 +271,12 @@ func (s *Server) actOnDocument(w http.ResponseWriter, r *http.Request) error {
 		d, err = s.Documents.Approve(ctx, a, id, note)
 	case "return":
 		d, err = s.Documents.Return(ctx, a, id, note)
+	case "revoke":
+		d, err = s.Documents.Revoke(ctx, a, id, note)
+	case "accept-revocation":
+		d, err = s.Documents.AcceptRevocation(ctx, a, id, note)
+	case "refuse-revocation":
+		d, err = s.Documents.RefuseRevocation(ctx, a, id, note)
 	case "issue":
 		d, err = s.Documents.Issue(ctx, a, id, document.IssueInput{Version: in.Version, Recipients: in.Recipients, Note: in.Note})
 	default:

@@ -56,6 +56,11 @@ func (s *Service) do(ctx context.Context, a *auth.Actor, id int64, st step) (*Do
 		if !ok {
 			return refusal(from, st.action)
 		}
+		if to == StatePrevious {
+			if to, err = s.stateBefore(ctx, tx, d.ID, from); err != nil {
+				return err
+			}
+		}
 		if st.apply != nil {
 			if err := st.apply(ctx, tx, d, to); err != nil {
 				return err

@@ -56,8 +56,17 @@ type (
 	Submitted struct{ Act }
 	// Approved: the head reviewed or the leader approved (and signed) a draft.
 	Approved struct{ Act }
-	// Returned: a reviewer or the leader sent a draft back to its drafter.
+	// Returned: a reviewer or the leader sent a draft back to its drafter,
+	// or the clerk or leader a registered incoming document to its sender.
 	Returned struct{ Act }
+	// Revoked: the issuer asked its outside recipients to give an issued
+	// document back (state revoking).
+	Revoked struct{ Act }
+	// RevocationAccepted: an incoming document was given back to its
+	// sender (state withdrawn, files emptied).
+	RevocationAccepted struct{ Act }
+	// RevocationRefused: its sender's request was refused.
+	RevocationRefused struct{ Act }
 	// Issued: an outgoing document was numbered, sealed and issued; its
 	// recipients are in Document.Recipients. The listeners of later work
 	// (the edXML exchange, the work files) start from it.

@@ -152,11 +152,17 @@ func (s *Service) enqueue(ctx context.Context, tx *store.Tx, docID int64, kind, 
 	return err
 }
 
-// The status each move of a received document reports to its sender.
-// Incoming documents have no refusal in Rules yet, so 02 is never sent.
+// The status each move of a received document reports to its sender
+// (02, 15 and 16 in revoke.go).
 
-// OnAssigned reports 04 (assigned).
+// OnAssigned reports 04 (assigned); the first assignment, from
+// registered, is also the acceptance, so 03 (accepted) goes before it.
 func (s *Service) OnAssigned(ctx context.Context, tx *store.Tx, e Assigned) error {
+	if e.From == StateRegistered {
+		if err := s.reportStatus(ctx, tx, e.Act, edxml.StatusAccepted); err != nil {
+			return err
+		}
+	}
 	return s.reportStatus(ctx, tx, e.Act, edxml.StatusAssigned)
 }
 

@@ -150,6 +150,9 @@ func (s *Service) ReceiveStatus(ctx context.Context, st *edxml.Status) error {
 	if _, err := s.sender(ctx, st.From.OrganID); err != nil {
 		return err
 	}
+	if st.StatusCode == edxml.StatusRevokeRequest {
+		return s.receiveRevocation(ctx, st)
+	}
 	unknown := problem.NotFound("edxml_document_unknown", st.ResponseFor.Code)
 	organ, id, ok := parseDocumentKey(st.ResponseFor.DocumentID)
 	if !ok || organ != st.ResponseFor.OrganID {
@@ -190,8 +193,10 @@ func (s *Service) ReceiveStatus(ctx context.Context, st *edxml.Status) error {
 		if st.Description != "" {
 			note += ": " + clip(st.Description, 400)
 		}
-		_, err = s.trace(ctx, tx, &auth.Actor{User: auth.User{FullName: name}}, d, ActionExchange, RoleRecipient, d.State, note)
-		return err
+		if _, err = s.trace(ctx, tx, &auth.Actor{User: auth.User{FullName: name}}, d, ActionExchange, RoleRecipient, d.State, note); err != nil {
+			return err
+		}
+		return s.settleRevocation(ctx, tx, d)
 	})
 }
 

@@ -11,6 +11,15 @@ const (
 	StateAssigned   State = "assigned"
 	StateProcessing State = "processing"
 	StateCompleted  State = "completed"
+	// StateReturned: the clerk or leader sent it back to its sender
+	// (edXML status 02) instead of handling it.
+	StateReturned State = "returned"
+	// StateRevocationRequested: its sender asked by edXML (status 13) to
+	// take it back; the clerk or leader accepts or refuses.
+	StateRevocationRequested State = "revocation_requested"
+	// StateWithdrawn: the revocation was accepted (status 15); the
+	// trail stays, the files' content is deleted.
+	StateWithdrawn State = "withdrawn"
 )
 
 // Outgoing documents: drafted, reviewed by the drafting unit's head,
@@ -22,7 +31,18 @@ const (
 	StateApproving State = "approving"
 	StateApproved  State = "approved"
 	StateIssued    State = "issued"
+	// StateRevoking: the issuer asked its outside recipients to give it
+	// back (status 13); frozen until they answer.
+	StateRevoking State = "revoking"
+	// StateRevoked: every outside recipient accepted (status 15); still
+	// readable, frozen.
+	StateRevoked State = "revoked"
 )
+
+// StatePrevious in a rule's To means the state the document was in
+// before the current one (a refused revocation goes back to where the
+// document was when the request came).
+const StatePrevious State = "previous"
 
 // Action is something done to a document.
 type Action string
@@ -40,6 +60,9 @@ const (
 	ActionApprove          Action = "approve"
 	ActionReturn           Action = "return"
 	ActionIssue            Action = "issue"
+	ActionRevoke           Action = "revoke"
+	ActionAcceptRevocation Action = "accept_revocation"
+	ActionRefuseRevocation Action = "refuse_revocation"
 )
 
 // Roles an actor plays on one document, derived from their grants and the
@@ -92,6 +115,15 @@ var Rules = []Rule{
 	{StateProcessing, ActionProcess, RoleCoordinator, StateProcessing},
 	{StateProcessing, ActionComplete, RoleSpecialist, StateCompleted},
 	{StateProcessing, ActionComplete, RoleLead, StateCompleted},
+	// A registered document may go back to its sender with the reason
+	// (02 when it came by edXML); accepting it (03) is the first assign.
+	{StateRegistered, ActionReturn, RoleClerk, StateReturned},
+	{StateRegistered, ActionReturn, RoleLeader, StateReturned},
+	// The sender asked for it back (13, recorded by ReceiveStatus).
+	{StateRevocationRequested, ActionAcceptRevocation, RoleClerk, StateWithdrawn},
+	{StateRevocationRequested, ActionAcceptRevocation, RoleLeader, StateWithdrawn},
+	{StateRevocationRequested, ActionRefuseRevocation, RoleClerk, StatePrevious},
+	{StateRevocationRequested, ActionRefuseRevocation, RoleLeader, StatePrevious},
 
 	// Outgoing: versions and comments while drafting; the chain drafter →
 	// head of the drafting unit → leader of the organ; either may return
@@ -106,6 +138,10 @@ var Rules = []Rule{
 	{StateApproving, ActionApprove, RoleLeader, StateApproved},
 	{StateApproving, ActionReturn, RoleLeader, StateDrafting},
 	{StateApproved, ActionIssue, RoleClerk, StateIssued},
+	// Taking an issued document back from its outside recipients (13);
+	// it goes to revoked when all of them accepted (15, ReceiveStatus).
+	{StateIssued, ActionRevoke, RoleClerk, StateRevoking},
+	{StateIssued, ActionRevoke, RoleLeader, StateRevoking},
 }
 
 // Next returns the state after action by one of roles in state from, and
@@ -144,4 +180,10 @@ func Actions(state State, roles []string) []Action {
 }
 
 // Open reports whether a document is still being worked on.
-func (s State) Open() bool { return s != StateCompleted && s != StateIssued }
+func (s State) Open() bool {
+	switch s {
+	case StateCompleted, StateIssued, StateReturned, StateWithdrawn, StateRevoking, StateRevoked:
+		return false
+	}
+	return true
+}

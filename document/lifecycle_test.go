@@ -13,26 +13,29 @@ import (
 
 // TestRules enumerates the lifecycle table: every row names a known
 // state, action and role; no (state, action, role) appears twice; the
-// closed states have no way out; every state but the first of each path
-// is reached by some row; Next and Actions read the table and nothing else.
+// closed states have no way out but revoking an issued document; every
+// state but the first of each path (and revocation_requested, which an
+// edXML 13 sets, and revoked, which the last 15 sets) is reached by some row; a refused revocation goes back
+// to the previous state; Next and Actions read the table and nothing else.
 func TestRules(t *testing.T) {
 	roles := []string{document.RoleClerk, document.RoleLeader, document.RoleLead, document.RoleSpecialist,
 		document.RoleCoordinator, document.RoleDrafter, document.RoleHead}
 	seen := map[string]bool{}
-	reached := map[document.State]bool{document.StateRegistered: true, document.StateDrafting: true}
+	reached := map[document.State]bool{document.StateRegistered: true, document.StateDrafting: true,
+		document.StateRevocationRequested: true, document.StateRevoked: true}
 	for _, r := range document.Rules {
 		key := fmt.Sprint(r.From, "/", r.Action, "/", r.Role)
 		if seen[key] {
 			t.Errorf("%s twice", key)
 		}
 		seen[key] = true
-		if !slices.Contains(document.States, r.From) || !slices.Contains(document.States, r.To) {
+		if !slices.Contains(document.States, r.From) || !slices.Contains(document.States, r.To) && r.To != document.StatePrevious {
 			t.Errorf("%s: unknown state", key)
 		}
 		if !slices.Contains(roles, r.Role) {
 			t.Errorf("%s: unknown role", key)
 		}
-		if !r.From.Open() {
+		if !r.From.Open() && (r.From != document.StateIssued || r.Action != document.ActionRevoke) {
 			t.Errorf("%s: acts on a closed document", key)
 		}
 		reached[r.To] = true
@@ -58,9 +61,22 @@ func TestRules(t *testing.T) {
 		{document.StateCompleted, document.ActionComplete, roles},
 		{document.StateIssued, document.ActionIssue, roles},
 		{document.StateDrafting, document.ActionApprove, roles},
+		{document.StateRegistered, document.ActionReturn, []string{document.RoleSpecialist, document.RoleLead}},
+		{document.StateAssigned, document.ActionReturn, roles},
+		{document.StateIssued, document.ActionRevoke, []string{document.RoleDrafter, document.RoleHead}},
+		{document.StateRevoking, document.ActionRevoke, roles},
+		{document.StateRevoked, document.ActionIssue, roles},
+		{document.StateWithdrawn, document.ActionAcceptRevocation, roles},
+		{document.StateProcessing, document.ActionAcceptRevocation, roles},
+		{document.StateRevocationRequested, document.ActionProcess, roles},
 	} {
 		if _, _, ok := document.Next(c.from, c.action, c.roles); ok {
 			t.Errorf("%s %s by %v allowed", c.from, c.action, c.roles)
+		}
+	}
+	for _, s := range []document.State{document.StateReturned, document.StateWithdrawn, document.StateRevoking, document.StateRevoked} {
+		if s.Open() || len(document.Actions(s, roles)) != 0 {
+			t.Errorf("%s is not closed and frozen", s)
 		}
 	}
 }

@@ -265,13 +265,17 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, id int64, in NoteIn
 }
 
 // Return sends a draft back to its drafter, with the reason (the head
-// while reviewing, the leader while approving).
+// while reviewing, the leader while approving), or a registered incoming
+// document back to its sender (the clerk or leader; 02 by edXML).
 func (s *Service) Return(ctx context.Context, a *auth.Actor, id int64, in NoteInput) (*Document, error) {
 	note := strings.TrimSpace(in.Note)
 	return s.do(ctx, a, id, step{action: ActionReturn, version: in.Version, note: note,
 		apply: func(ctx context.Context, tx *store.Tx, d *row, _ State) error {
 			if err := noteRequired(note); err != nil {
 				return err
+			}
+			if d.Direction == In {
+				return nil // an incoming document back to its sender
 			}
 			return s.decide(ctx, tx, a, d, "returned", note)
 		},

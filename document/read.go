@@ -75,7 +75,8 @@ type cursor struct {
 }
 
 // States lists every state, for checking a filter.
-var States = []State{StateRegistered, StateAssigned, StateProcessing, StateCompleted, StateDrafting, StateReviewing, StateApproving, StateApproved, StateIssued}
+var States = []State{StateRegistered, StateAssigned, StateProcessing, StateCompleted, StateDrafting, StateReviewing, StateApproving, StateApproved, StateIssued,
+	StateReturned, StateRevocationRequested, StateWithdrawn, StateRevoking, StateRevoked}
 
 // List returns the documents a may see that match f, newest first, paged
 // by keyset on the id (a document added between two pages shifts none).

@@ -114,6 +114,9 @@ func subscribeDocuments(bus *event.Bus, log *audit.Log, hooks *webhook.Service) 
 	auditDocument[document.Approved](bus, log)
 	auditDocument[document.Returned](bus, log)
 	auditDocument[document.Issued](bus, log)
+	auditDocument[document.Revoked](bus, log)
+	auditDocument[document.RevocationAccepted](bus, log)
+	auditDocument[document.RevocationRefused](bus, log)
 	auditDocument[document.FileChanged](bus, log)
 	// After the audit log: integrators hear of an issued document
 	// (document.issued) once the rest of the act is accepted.

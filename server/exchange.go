@@ -31,13 +31,18 @@ const exchangePath = "/edxml/v1/messages"
 // subscribeExchange has the document module write the edXML outbox in
 // the acts' transactions: an issued document for each outside recipient,
 // the 01 status when a document arrives by edXML, and 04, 05, 06 as it
-// is assigned, handled and completed.
+// is assigned (03 first), handled and completed, 02 when returned, 13
+// when revoked, 15/16 when a revocation is accepted or refused.
 func subscribeExchange(bus *event.Bus, s *document.Service) {
 	event.Subscribe(bus, "document.OnIssued", s.OnIssued)
 	event.Subscribe(bus, "document.OnRegistered", s.OnRegistered)
 	event.Subscribe(bus, "document.OnAssigned", s.OnAssigned)
 	event.Subscribe(bus, "document.OnSpecialistAssigned", s.OnSpecialistAssigned)
 	event.Subscribe(bus, "document.OnCompleted", s.OnCompleted)
+	event.Subscribe(bus, "document.OnReturned", s.OnReturned)
+	event.Subscribe(bus, "document.OnRevoked", s.OnRevoked)
+	event.Subscribe(bus, "document.OnRevocationAccepted", s.OnRevocationAccepted)
+	event.Subscribe(bus, "document.OnRevocationRefused", s.OnRevocationRefused)
 }
 
 // registerExchange mounts the receiving endpoint; without systems

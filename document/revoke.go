@@ -1,0 +1,188 @@
+package document
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/document/edxml"
+	"github.com/motcua/motcua/event"
+	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/store"
+)
+
+// Revocation (regulations §5 Appendix VI): the issuer asks its outside
+// recipients for an issued document back (13); each accepts (15: its copy
+// is withdrawn, its files' content deleted, trail and audit kept) or
+// refuses (16). The outgoing copy is frozen while revoking and once
+// revoked. The statuses go through the outbox like the others.
+
+// Revoke asks the outside recipients of an issued document to give it
+// back, with the reason (the organ's clerk or leader).
+func (s *Service) Revoke(ctx context.Context, a *auth.Actor, id int64, in NoteInput) (*Document, error) {
+	note := strings.TrimSpace(in.Note)
+	return s.do(ctx, a, id, step{action: ActionRevoke, version: in.Version, note: note,
+		apply: func(ctx context.Context, tx *store.Tx, d *row, _ State) error { return noteRequired(note) },
+		publish: func(ctx context.Context, tx *store.Tx, act Act) error {
+			return event.Publish(ctx, s.cfg.Bus, tx, Revoked{act})
+		}})
+}
+
+// AcceptRevocation gives an incoming document back to the sender that
+// asked for it: withdrawn, its files' content deleted.
+func (s *Service) AcceptRevocation(ctx context.Context, a *auth.Actor, id int64, in NoteInput) (*Document, error) {
+	return s.do(ctx, a, id, step{action: ActionAcceptRevocation, version: in.Version, note: strings.TrimSpace(in.Note),
+		apply: func(ctx context.Context, tx *store.Tx, d *row, _ State) error {
+			_, err := tx.ExecContext(ctx, `UPDATE document_files SET content = ? WHERE document_id = ?`, []byte{}, d.ID)
+			return err
+		},
+		publish: func(ctx context.Context, tx *store.Tx, act Act) error {
+			return event.Publish(ctx, s.cfg.Bus, tx, RevocationAccepted{act})
+		}})
+}
+
+// RefuseRevocation keeps an incoming document its sender asked back for;
+// it returns to the state it was in when the request came.
+func (s *Service) RefuseRevocation(ctx context.Context, a *auth.Actor, id int64, in NoteInput) (*Document, error) {
+	return s.do(ctx, a, id, step{action: ActionRefuseRevocation, version: in.Version, note: strings.TrimSpace(in.Note),
+		publish: func(ctx context.Context, tx *store.Tx, act Act) error {
+			return event.Publish(ctx, s.cfg.Bus, tx, RevocationRefused{act})
+		}})
+}
+
+// stateBefore is the state document id was in before it entered cur (the
+// trail's last entry into cur).
+func (s *Service) stateBefore(ctx context.Context, tx *store.Tx, id int64, cur State) (State, error) {
+	var st State
+	err := tx.QueryRowContext(ctx, `SELECT from_state FROM document_trace WHERE document_id = ? AND to_state = ? AND from_state <> ?
+		ORDER BY id DESC LIMIT 1`, id, cur, cur).Scan(&st)
+	return st, err
+}
+
+// OnReturned reports 02 (returned, the reason as description) for an
+// incoming document that came by edXML.
+func (s *Service) OnReturned(ctx context.Context, tx *store.Tx, e Returned) error {
+	if e.Document.Direction != In {
+		return nil
+	}
+	return s.reportStatus(ctx, tx, e.Act, edxml.StatusRejected)
+}
+
+// OnRevocationAccepted reports 15.
+func (s *Service) OnRevocationAccepted(ctx context.Context, tx *store.Tx, e RevocationAccepted) error {
+	return s.reportStatus(ctx, tx, e.Act, edxml.StatusRevokeAccepted)
+}
+
+// OnRevocationRefused reports 16.
+func (s *Service) OnRevocationRefused(ctx context.Context, tx *store.Tx, e RevocationRefused) error {
+	return s.reportStatus(ctx, tx, e.Act, edxml.StatusRevokeRefused)
+}
+
+// OnRevoked queues the 13 (revocation request) to each outside recipient
+// the document was sent to by edXML.
+func (s *Service) OnRevoked(ctx context.Context, tx *store.Tx, e Revoked) error {
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT organ_id FROM document_outbox WHERE document_id = ? AND kind = ? ORDER BY organ_id`,
+		e.Document.ID, outDocument)
+	if err != nil {
+		return err
+	}
+	organs, err := scanStrings(rows)
+	if err != nil || len(organs) == 0 {
+		return err
+	}
+	self, err := s.units.ByCode(ctx, e.Document.Unit)
+	if err != nil {
+		return err
+	}
+	d := e.Document
+	date, err := edDate(d.IssuedDate)
+	if err != nil {
+		return err
+	}
+	st := edxml.Status{ResponseFor: edxml.ResponseFor{OrganID: self.Code, Code: d.CodeNumber + "/" + d.CodeNotation,
+		PromulgationDate: date, DocumentID: documentKey(self.Code, d.ID)},
+		From: edxml.Organization{OrganID: self.Code, OrganName: self.Name}, StatusCode: edxml.StatusRevokeRequest,
+		Description: clip(e.Note, 500), Timestamp: e.At.In(edxml.Zone()).Truncate(time.Second),
+		StaffInfo: edxml.StaffInfo{Staff: e.ActorName}}
+	payload, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	for _, o := range organs {
+		if err := s.enqueue(ctx, tx, d.ID, outStatus, o, string(st.StatusCode), string(payload)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// receiveRevocation records a sender's 13 on each incoming copy of the
+// document it names (revocation_requested, with a trail entry). A copy
+// already asked, withdrawn or returned stays as it is (the same message
+// again changes nothing).
+func (s *Service) receiveRevocation(ctx context.Context, st *edxml.Status) error {
+	ids, err := store.Int64s(ctx, s.db, `SELECT document_id FROM document_exchange_in WHERE sender_organ_id = ? AND remote_id = ? ORDER BY document_id`,
+		st.From.OrganID, st.ResponseFor.DocumentID)
+	if err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return problem.NotFound("edxml_document_unknown", st.ResponseFor.Code)
+	}
+	name := st.From.OrganName
+	if name == "" {
+		name = st.From.OrganID
+	}
+	note := string(st.StatusCode) + " " + name
+	if st.Description != "" {
+		note += ": " + clip(st.Description, 400)
+	}
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		for _, id := range ids {
+			d, err := s.load(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			switch d.State {
+			case StateRevocationRequested, StateWithdrawn, StateReturned:
+				continue
+			}
+			from := d.State
+			d.State = StateRevocationRequested
+			if err := s.save(ctx, tx, d); err != nil {
+				return err
+			}
+			if _, err := s.trace(ctx, tx, &auth.Actor{User: auth.User{FullName: name + " (edXML)"}}, d, ActionExchange, RoleSender, from, note); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// RoleSender is the trail role of the agency that sent an incoming
+// document, when it asks for it back.
+const RoleSender = "sender"
+
+// settleRevocation moves a revoking document to revoked once every
+// outside recipient it was sent to answered 15.
+func (s *Service) settleRevocation(ctx context.Context, tx *store.Tx, d *row) error {
+	if d.State != StateRevoking {
+		return nil
+	}
+	var open int
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM document_recipients r WHERE r.document_id = ? AND r.unit_id IS NULL
+		AND EXISTS (SELECT 1 FROM document_outbox o WHERE o.document_id = r.document_id AND o.organ_id = r.organ_id AND o.kind = ?)
+		AND COALESCE(r.edxml_status, '') <> ?`, d.ID, outDocument, edxml.StatusRevokeAccepted).Scan(&open)
+	if err != nil || open > 0 {
+		return err
+	}
+	d.State = StateRevoked
+	if err := s.save(ctx, tx, d); err != nil {
+		return err
+	}
+	_, err = s.trace(ctx, tx, &auth.Actor{User: auth.User{FullName: "edXML"}}, d, ActionExchange, RoleRecipient, StateRevoking, string(edxml.StatusRevokeAccepted))
+	return err
+}
