@@ -289,7 +289,7 @@ func (s *Service) message(ctx context.Context, q store.Querier, d *row, to strin
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-	case d.Direction == In && d.Medium == Electronic && d.Sender != nil && edxml.ValidOrganID(d.Sender.OrganID):
+	case d.Direction == In && d.State != StateWithdrawn && d.Medium == Electronic && d.Sender != nil && edxml.ValidOrganID(d.Sender.OrganID):
 		m.From, m.To, kind = edxml.Organization{OrganID: d.Sender.OrganID, OrganName: d.Sender.Name}, []edxml.Organization{self}, FileOriginal
 		_ = q.QueryRowContext(ctx, `SELECT remote_id FROM document_exchange_in WHERE document_id = ?`, d.ID).Scan(&m.DocumentID)
 	default:

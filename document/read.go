@@ -328,13 +328,18 @@ func (s *Service) trail(ctx context.Context, q store.Querier, id int64) ([]Trace
 
 // FileContent returns file fileID of document id, when a may see the document.
 func (s *Service) FileContent(ctx context.Context, a *auth.Actor, id, fileID int64) (*File, []byte, error) {
-	if _, err := s.Get(ctx, a, id); err != nil {
+	d, err := s.Get(ctx, a, id)
+	if err != nil {
 		return nil, nil, err
+	}
+	if d.State == StateWithdrawn {
+		// Given back to its sender: the content is gone, the list stays.
+		return nil, nil, problem.NotFound("document_file_not_found", fileID)
 	}
 	var f File
 	var at int64
 	var content []byte
-	err := s.db.QueryRowContext(ctx, `SELECT id, kind, name, content_type, size, sha256, at, content FROM document_files WHERE id = ? AND document_id = ?`,
+	err = s.db.QueryRowContext(ctx, `SELECT id, kind, name, content_type, size, sha256, at, content FROM document_files WHERE id = ? AND document_id = ?`,
 		fileID, id).Scan(&f.ID, &f.Kind, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &at, &content)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, problem.NotFound("document_file_not_found", fileID)

@@ -58,8 +58,8 @@ type exchangeView struct {
 			OrganID string `json:"organ_id"`
 		}
 		Exchange *struct {
-			Delivery, Error, Status string
-			Attempts                int
+			Delivery, Error, Status, Description string
+			Attempts                             int
 		}
 	}
 	Trail []struct{ Action, Note string }
@@ -128,7 +128,7 @@ func exchangeRoundTrip(t *testing.T, ca *signtest.CA, keys docKeys, engines [2]s
 	if d.State != "issued" || d.NumberSymbol != "01/QĐ-UBND" {
 		t.Fatalf("issued: %+v", d)
 	}
-	recipient := func() exchangeView {
+	recipientOf := func(path string) exchangeView {
 		t.Helper()
 		var v exchangeView
 		a.must(a.call("huyen.vanthu", "GET", path, nil, &v), 200)
@@ -137,6 +137,7 @@ func exchangeRoundTrip(t *testing.T, ca *signtest.CA, keys docKeys, engines [2]s
 		}
 		return v
 	}
+	recipient := func() exchangeView { t.Helper(); return recipientOf(path) }
 	runOnce := func(e *env, want int) {
 		t.Helper()
 		n, err := e.app.ExchangeSender.RunOnce(ctx)
@@ -237,16 +238,19 @@ func exchangeRoundTrip(t *testing.T, ca *signtest.CA, keys docKeys, engines [2]s
 	for _, c := range []struct {
 		user, action string
 		body         map[string]any
-		status       string
+		statuses     []string
 	}{
-		{"gialam.lanhdao", "assign", map[string]any{"instruction": "Giao công chức Tư pháp tham mưu.", "lead_unit": demo.GiaLamCode}, "04"},
-		{"gialam.lanhdao", "assign-specialist", map[string]any{"specialist": "gialam.chuyenvien"}, "05"},
-		{"gialam.chuyenvien", "complete", map[string]any{"note": "Đã triển khai."}, "06"},
+		// The first assignment accepts the document: 03, then 04.
+		{"gialam.lanhdao", "assign", map[string]any{"instruction": "Giao công chức Tư pháp tham mưu.", "lead_unit": demo.GiaLamCode}, []string{"03", "04"}},
+		{"gialam.lanhdao", "assign-specialist", map[string]any{"specialist": "gialam.chuyenvien"}, []string{"05"}},
+		{"gialam.chuyenvien", "complete", map[string]any{"note": "Đã triển khai."}, []string{"06"}},
 	} {
 		b.must(b.call(c.user, "POST", inPath+"/actions/"+c.action, c.body, nil), 200)
-		runOnce(b, 1)
-		want = append(want, c.status)
-		check()
+		for _, st := range c.statuses {
+			runOnce(b, 1)
+			want = append(want, st)
+			check()
+		}
 	}
 	// A system may only speak for its own agencies: a status from B's
 	// commune sent with A's credentials is refused.
@@ -264,8 +268,8 @@ func exchangeRoundTrip(t *testing.T, ca *signtest.CA, keys docKeys, engines [2]s
 		bodies = append(bodies, w.bodies...)
 		w.mu.Unlock()
 	}
-	if len(bodies) != 2+4 {
-		t.Fatalf("%d messages crossed the wire, want 2 tries of the document and 4 statuses", len(bodies))
+	if len(bodies) != 2+5 {
+		t.Fatalf("%d messages crossed the wire, want 2 tries of the document and 5 statuses", len(bodies))
 	}
 	for i, body := range bodies {
 		if err := edxml.Check(bytes.NewReader(body)); err != nil {
@@ -297,5 +301,124 @@ func exchangeRoundTrip(t *testing.T, ca *signtest.CA, keys docKeys, engines [2]s
 	}
 	if r := b.call("huyen.vanthu", "GET", inPath+"/edxml", nil, nil); r.status != 404 {
 		t.Fatalf("a stranger reads B's document's edXML: %d", r.status)
+	}
+	exchangeRevocation(t, a, b, recipientOf, runOnce, wireA, wireB)
+}
+
+// exchangeRevocation continues the round trip with three more documents
+// A issues to B: B returns one (A sees 02 with the reason); A revokes
+// one, B accepts (A sees 15 and the document revoked; B's copy is
+// withdrawn, its file gone, its trail kept); A revokes one, B refuses
+// (16; B's copy back where it was, A's still revoking). Every body that
+// crossed the wire passes edxml.Check.
+func exchangeRevocation(t *testing.T, a, b *env, recipientOf func(string) exchangeView, runOnce func(*env, int), wires ...*wire) {
+	file := map[string]any{"name": "du-thao.pdf", "content": base64.StdEncoding.EncodeToString(signtest.PDF(signtest.PDFOptions{}))}
+	issueToB := func(subject string) (string, string) {
+		t.Helper()
+		var d docView
+		a.must(a.call("huyen.chuyenvien", "POST", "/api/v1/documents/drafts", map[string]any{"unit": demo.DistrictCode, "type": "CV",
+			"subject": subject, "file": file, "recipients": []map[string]any{{"organ_id": demo.GiaLamCode, "name": "UBND xã Gia Lâm"}}}, &d), 201)
+		p := "/api/v1/documents/" + itoa(d.ID)
+		for _, c := range []struct{ user, action string }{{"huyen.chuyenvien", "submit"}, {"huyen.lanhdao", "approve"}, {"huyen.lanhdao", "approve"}, {"huyen.vanthu", "issue"}} {
+			a.must(a.call(c.user, "POST", p+"/actions/"+c.action, nil, &d), 200)
+		}
+		runOnce(a, 1) // the document
+		runOnce(b, 1) // its 01
+		var list struct {
+			Documents []struct {
+				ID      int64
+				Subject string
+			}
+		}
+		b.must(b.call("gialam.vanthu", "GET", "/api/v1/documents?direction=in", nil, &list), 200)
+		for _, x := range list.Documents {
+			if x.Subject == subject {
+				return p, "/api/v1/documents/" + itoa(x.ID)
+			}
+		}
+		t.Fatalf("%q not received at B", subject)
+		return "", ""
+	}
+	last := func(p, status, state string) exchangeView {
+		t.Helper()
+		v := recipientOf(p)
+		if x := v.Recipients[0].Exchange; x.Status != status || v.State != state {
+			t.Fatalf("A sees %q %s, want %q %s", x.Status, v.State, status, state)
+		}
+		return v
+	}
+	atB := func(p, state string) docView {
+		t.Helper()
+		var v docView
+		b.must(b.call("gialam.vanthu", "GET", p, nil, &v), 200)
+		if v.State != state {
+			t.Fatalf("B's copy is %s, want %s", v.State, state)
+		}
+		return v
+	}
+
+	// Returned by B with the reason: 02.
+	out, in := issueToB("Công văn gửi nhầm")
+	if r := b.call("gialam.vanthu", "POST", in+"/actions/return", map[string]any{}, nil); r.status != 422 {
+		t.Fatalf("return without a reason: %d", r.status)
+	}
+	b.must(b.call("gialam.vanthu", "POST", in+"/actions/return", map[string]any{"note": "Không thuộc thẩm quyền của xã."}, nil), 200)
+	atB(in, "returned")
+	runOnce(b, 1)
+	if v := last(out, "02", "issued"); v.Recipients[0].Exchange.Description != "Không thuộc thẩm quyền của xã." {
+		t.Fatalf("02's reason: %+v", v.Recipients[0].Exchange)
+	}
+
+	// Revoked by A, accepted by B: 13, 15; revoked, withdrawn.
+	out, in = issueToB("Quyết định ban hành sai thẩm quyền")
+	if r := a.call("huyen.chuyenvien", "POST", out+"/actions/revoke", map[string]any{"note": "Sai thẩm quyền."}, nil); r.status != 422 {
+		t.Fatalf("a specialist revokes: %d", r.status)
+	}
+	a.must(a.call("huyen.vanthu", "POST", out+"/actions/revoke", map[string]any{"note": "Sai thẩm quyền."}, nil), 200)
+	if v := last(out, "01", "revoking"); len(v.Trail) == 0 {
+		t.Fatal("no trail")
+	}
+	if r := a.call("huyen.vanthu", "POST", out+"/actions/revoke", map[string]any{"note": "Lần nữa."}, nil); r.status != 409 {
+		t.Fatalf("revoking twice: %d", r.status)
+	}
+	runOnce(a, 1) // 13
+	v := atB(in, "revocation_requested")
+	if !slices.Contains(v.Actions, "accept_revocation") || !slices.Contains(v.Actions, "refuse_revocation") || len(v.Files) == 0 {
+		t.Fatalf("B's copy on request: %+v", v)
+	}
+	fileURL := in + "/files/" + itoa(v.Files[0].ID)
+	b.must(b.call("gialam.vanthu", "GET", fileURL, nil, nil), 200)
+	b.must(b.call("gialam.vanthu", "POST", in+"/actions/accept-revocation", map[string]any{"note": "Đồng ý."}, nil), 200)
+	v = atB(in, "withdrawn")
+	if r := b.call("gialam.vanthu", "GET", fileURL, nil, nil); r.status != 404 {
+		t.Fatalf("a withdrawn document's file: %d", r.status)
+	}
+	if r := b.call("gialam.vanthu", "GET", in+"/edxml", nil, nil); r.status != 409 {
+		t.Fatalf("a withdrawn document's edXML: %d", r.status)
+	}
+	if n := len(v.Trail); n < 3 || v.Trail[n-1].To != "withdrawn" || v.Trail[n-2].To != "revocation_requested" {
+		t.Fatalf("B's trail: %+v", v.Trail)
+	}
+	runOnce(b, 1) // 15
+	last(out, "15", "revoked")
+
+	// Revoked by A, refused by B: 16; B's copy back to registered.
+	out, in = issueToB("Công văn đề nghị phối hợp")
+	a.must(a.call("huyen.lanhdao", "POST", out+"/actions/revoke", map[string]any{"note": "Cần sửa nội dung."}, nil), 200)
+	runOnce(a, 1)
+	atB(in, "revocation_requested")
+	b.must(b.call("gialam.lanhdao", "POST", in+"/actions/refuse-revocation", map[string]any{"note": "Đã triển khai, không thu hồi."}, nil), 200)
+	atB(in, "registered")
+	runOnce(b, 1)
+	last(out, "16", "revoking")
+
+	for _, w := range wires {
+		w.mu.Lock()
+		for i, body := range w.bodies {
+			if err := edxml.Check(bytes.NewReader(body)); err != nil {
+				t.Errorf("message %d: %v", i, err)
+			}
+		}
+		w.mu.Unlock()
 	}
 }
