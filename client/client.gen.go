@@ -108,15 +108,20 @@ func (e DocumentRecipientsExchangeDelivery) Valid() bool {
 
 // Defines values for DocumentState.
 const (
-	DocumentStateApproved   DocumentState = "approved"
-	DocumentStateApproving  DocumentState = "approving"
-	DocumentStateAssigned   DocumentState = "assigned"
-	DocumentStateCompleted  DocumentState = "completed"
-	DocumentStateDrafting   DocumentState = "drafting"
-	DocumentStateIssued     DocumentState = "issued"
-	DocumentStateProcessing DocumentState = "processing"
-	DocumentStateRegistered DocumentState = "registered"
-	DocumentStateReviewing  DocumentState = "reviewing"
+	DocumentStateApproved            DocumentState = "approved"
+	DocumentStateApproving           DocumentState = "approving"
+	DocumentStateAssigned            DocumentState = "assigned"
+	DocumentStateCompleted           DocumentState = "completed"
+	DocumentStateDrafting            DocumentState = "drafting"
+	DocumentStateIssued              DocumentState = "issued"
+	DocumentStateProcessing          DocumentState = "processing"
+	DocumentStateRegistered          DocumentState = "registered"
+	DocumentStateReturned            DocumentState = "returned"
+	DocumentStateReviewing           DocumentState = "reviewing"
+	DocumentStateRevocationRequested DocumentState = "revocation_requested"
+	DocumentStateRevoked             DocumentState = "revoked"
+	DocumentStateRevoking            DocumentState = "revoking"
+	DocumentStateWithdrawn           DocumentState = "withdrawn"
 )
 
 // Valid indicates whether the value is a known member of the DocumentState enum.
@@ -138,7 +143,17 @@ func (e DocumentState) Valid() bool {
 		return true
 	case DocumentStateRegistered:
 		return true
+	case DocumentStateReturned:
+		return true
 	case DocumentStateReviewing:
+		return true
+	case DocumentStateRevocationRequested:
+		return true
+	case DocumentStateRevoked:
+		return true
+	case DocumentStateRevoking:
+		return true
+	case DocumentStateWithdrawn:
 		return true
 	default:
 		return false
@@ -495,46 +510,46 @@ func (e ShipmentStatus) Valid() bool {
 
 // Defines values for SignatureInfoProblems.
 const (
-	BadByteRange                SignatureInfoProblems = "bad_byte_range"
-	BadSignature                SignatureInfoProblems = "bad_signature"
-	BadTimeStamp                SignatureInfoProblems = "bad_time_stamp"
-	DigestMismatch              SignatureInfoProblems = "digest_mismatch"
-	Malformed                   SignatureInfoProblems = "malformed"
-	ModifiedAfterSigning        SignatureInfoProblems = "modified_after_signing"
-	NotPades                    SignatureInfoProblems = "not_pades"
-	Revoked                     SignatureInfoProblems = "revoked"
-	SigningCertificateMismatch  SignatureInfoProblems = "signing_certificate_mismatch"
-	Unsupported                 SignatureInfoProblems = "unsupported"
-	UntrustedChain              SignatureInfoProblems = "untrusted_chain"
-	UntrustedTimeStampAuthority SignatureInfoProblems = "untrusted_time_stamp_authority"
+	SignatureInfoProblemsBadByteRange                SignatureInfoProblems = "bad_byte_range"
+	SignatureInfoProblemsBadSignature                SignatureInfoProblems = "bad_signature"
+	SignatureInfoProblemsBadTimeStamp                SignatureInfoProblems = "bad_time_stamp"
+	SignatureInfoProblemsDigestMismatch              SignatureInfoProblems = "digest_mismatch"
+	SignatureInfoProblemsMalformed                   SignatureInfoProblems = "malformed"
+	SignatureInfoProblemsModifiedAfterSigning        SignatureInfoProblems = "modified_after_signing"
+	SignatureInfoProblemsNotPades                    SignatureInfoProblems = "not_pades"
+	SignatureInfoProblemsRevoked                     SignatureInfoProblems = "revoked"
+	SignatureInfoProblemsSigningCertificateMismatch  SignatureInfoProblems = "signing_certificate_mismatch"
+	SignatureInfoProblemsUnsupported                 SignatureInfoProblems = "unsupported"
+	SignatureInfoProblemsUntrustedChain              SignatureInfoProblems = "untrusted_chain"
+	SignatureInfoProblemsUntrustedTimeStampAuthority SignatureInfoProblems = "untrusted_time_stamp_authority"
 )
 
 // Valid indicates whether the value is a known member of the SignatureInfoProblems enum.
 func (e SignatureInfoProblems) Valid() bool {
 	switch e {
-	case BadByteRange:
+	case SignatureInfoProblemsBadByteRange:
 		return true
-	case BadSignature:
+	case SignatureInfoProblemsBadSignature:
 		return true
-	case BadTimeStamp:
+	case SignatureInfoProblemsBadTimeStamp:
 		return true
-	case DigestMismatch:
+	case SignatureInfoProblemsDigestMismatch:
 		return true
-	case Malformed:
+	case SignatureInfoProblemsMalformed:
 		return true
-	case ModifiedAfterSigning:
+	case SignatureInfoProblemsModifiedAfterSigning:
 		return true
-	case NotPades:
+	case SignatureInfoProblemsNotPades:
 		return true
-	case Revoked:
+	case SignatureInfoProblemsRevoked:
 		return true
-	case SigningCertificateMismatch:
+	case SignatureInfoProblemsSigningCertificateMismatch:
 		return true
-	case Unsupported:
+	case SignatureInfoProblemsUnsupported:
 		return true
-	case UntrustedChain:
+	case SignatureInfoProblemsUntrustedChain:
 		return true
-	case UntrustedTimeStampAuthority:
+	case SignatureInfoProblemsUntrustedTimeStampAuthority:
 		return true
 	default:
 		return false
@@ -1720,7 +1735,7 @@ type Document struct {
 	// Signer SignerInfo (Decree 30, Appendix VI)
 	Signer *DocumentSigner `json:"signer,omitempty"`
 
-	// State Incoming: registered → assigned → processing → completed. Outgoing: drafting → reviewing → approving → approved → issued (docs/documents.md)
+	// State Incoming: registered → assigned → processing → completed; registered → returned (to its sender); revocation_requested (its sender asked it back) → withdrawn, or back where it was. Outgoing: drafting → reviewing → approving → approved → issued → revoking → revoked (docs/documents.md)
 	State   DocumentState `json:"state"`
 	Subject string        `json:"subject"`
 
@@ -1758,7 +1773,7 @@ type Document struct {
 // DocumentRecipientsExchangeDelivery defines model for Document.Recipients.Exchange.Delivery.
 type DocumentRecipientsExchangeDelivery string
 
-// DocumentActInput Each action reads its own fields: assign (instruction, lead_unit, coordinating_units, deadline), assign-specialist (specialist, note), process, complete, submit, approve, return (note; return needs one), issue (recipients replaces the distribution list, note)
+// DocumentActInput Each action reads its own fields: assign (instruction, lead_unit, coordinating_units, deadline), assign-specialist (specialist, note), process, complete, submit, approve, return (note; return needs one), issue (recipients replaces the distribution list, note), revoke (note; needs one), accept-revocation, refuse-revocation (note)
 type DocumentActInput struct {
 	CoordinatingUnits *[]string                 `json:"coordinating_units,omitempty"`
 	Deadline          *openapi_types.Date       `json:"deadline,omitempty"`
@@ -1826,7 +1841,7 @@ type DocumentSigner struct {
 	Position *string `json:"position,omitempty"`
 }
 
-// DocumentState Incoming: registered → assigned → processing → completed. Outgoing: drafting → reviewing → approving → approved → issued (docs/documents.md)
+// DocumentState Incoming: registered → assigned → processing → completed; registered → returned (to its sender); revocation_requested (its sender asked it back) → withdrawn, or back where it was. Outgoing: drafting → reviewing → approving → approved → issued → revoking → revoked (docs/documents.md)
 type DocumentState string
 
 // DocumentsReport defines model for DocumentsReport.
@@ -3774,14 +3789,14 @@ type ClientInterface interface {
 	// Corresponds with GET /api/v1/documents/{id} (the `GetDocument` operationId).
 	GetDocument(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// ActOnDocumentWithBody Apply a lifecycle action (document.Rules): assign, assign-specialist, process, complete (incoming); submit, approve (the leader's approval signs), return, issue (the clerk numbers, seals and issues) (outgoing)
+	// ActOnDocumentWithBody Apply a lifecycle action (document.Rules): assign, assign-specialist, process, complete, return, accept-revocation, refuse-revocation (incoming); submit, approve (the leader's approval signs), return, issue (the clerk numbers, seals and issues), revoke (outgoing)
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/documents/{id}/actions/{action} (the `ActOnDocument` operationId).
 	ActOnDocumentWithBody(ctx context.Context, id int, action string, params *ActOnDocumentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// ActOnDocument Apply a lifecycle action (document.Rules): assign, assign-specialist, process, complete (incoming); submit, approve (the leader's approval signs), return, issue (the clerk numbers, seals and issues) (outgoing)
+	// ActOnDocument Apply a lifecycle action (document.Rules): assign, assign-specialist, process, complete, return, accept-revocation, refuse-revocation (incoming); submit, approve (the leader's approval signs), return, issue (the clerk numbers, seals and issues), revoke (outgoing)
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4798,7 +4813,7 @@ func (c *Client) GetDocument(ctx context.Context, id int, reqEditors ...RequestE
 	return c.Client.Do(req)
 }
 
-// ActOnDocumentWithBody Apply a lifecycle action (document.Rules): assign, assign-specialist, process, complete (incoming); submit, approve (the leader's approval signs), return, issue (the clerk numbers, seals and issues) (outgoing)
+// ActOnDocumentWithBody Apply a lifecycle action (document.Rules): assign, assign-specialist, process, complete, return, accept-revocation, refuse-revocation (incoming); submit, approve (the leader's approval signs), return, issue (the clerk numbers, seals and issues), revoke (outgoing)
 //
 // Takes any type of body and a specified content type.
 //
@@ -4815,7 +4830,7 @@ func (c *Client) ActOnDocumentWithBody(ctx context.Context, id int, action strin
 	return c.Client.Do(req)
 }
 
-// ActOnDocument Apply a lifecycle action (document.Rules): assign, assign-specialist, process, complete (incoming); submit, approve (the leader's approval signs), return, issue (the clerk numbers, seals and issues) (outgoing)
+// ActOnDocument Apply a lifecycle action (document.Rules): assign, assign-specialist, process, complete, return, accept-revocation, refuse-revocation (incoming); submit, approve (the leader's approval signs), return, issue (the clerk numbers, seals and issues), revoke (outgoing)
 //
 // Takes a body of the `application/json` content type.
 //
@@ -11410,14 +11425,14 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/v1/documents/{id} (the `GetDocument` operationId).
 	GetDocumentWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetDocumentResponse, error)
 
-	// ActOnDocumentWithBodyWithResponse Apply a lifecycle action (document.Rules): assign, assign-specialist, process, complete (incoming); submit, approve (the leader's approval signs), return, issue (the clerk numbers, seals and issues) (outgoing)
+	// ActOnDocumentWithBodyWithResponse Apply a lifecycle action (document.Rules): assign, assign-specialist, process, complete, return, accept-revocation, refuse-revocation (incoming); submit, approve (the leader's approval signs), return, issue (the clerk numbers, seals and issues), revoke (outgoing)
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/documents/{id}/actions/{action} (the `ActOnDocument` operationId).
 	ActOnDocumentWithBodyWithResponse(ctx context.Context, id int, action string, params *ActOnDocumentParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ActOnDocumentResponse, error)
 
-	// ActOnDocumentWithResponse Apply a lifecycle action (document.Rules): assign, assign-specialist, process, complete (incoming); submit, approve (the leader's approval signs), return, issue (the clerk numbers, seals and issues) (outgoing)
+	// ActOnDocumentWithResponse Apply a lifecycle action (document.Rules): assign, assign-specialist, process, complete, return, accept-revocation, refuse-revocation (incoming); submit, approve (the leader's approval signs), return, issue (the clerk numbers, seals and issues), revoke (outgoing)
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17699,7 +17714,7 @@ func (c *ClientWithResponses) GetDocumentWithResponse(ctx context.Context, id in
 	return ParseGetDocumentResponse(rsp)
 }
 
-// ActOnDocumentWithBodyWithResponse Apply a lifecycle action (document.Rules): assign, assign-specialist, process, complete (incoming); submit, approve (the leader's approval signs), return, issue (the clerk numbers, seals and issues) (outgoing)
+// ActOnDocumentWithBodyWithResponse Apply a lifecycle action (document.Rules): assign, assign-specialist, process, complete, return, accept-revocation, refuse-revocation (incoming); submit, approve (the leader's approval signs), return, issue (the clerk numbers, seals and issues), revoke (outgoing)
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -17712,7 +17727,7 @@ func (c *ClientWithResponses) ActOnDocumentWithBodyWithResponse(ctx context.Cont
 	return ParseActOnDocumentResponse(rsp)
 }
 
-// ActOnDocumentWithResponse Apply a lifecycle action (document.Rules): assign, assign-specialist, process, complete (incoming); submit, approve (the leader's approval signs), return, issue (the clerk numbers, seals and issues) (outgoing)
+// ActOnDocumentWithResponse Apply a lifecycle action (document.Rules): assign, assign-specialist, process, complete, return, accept-revocation, refuse-revocation (incoming); submit, approve (the leader's approval signs), return, issue (the clerk numbers, seals and issues), revoke (outgoing)
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
