@@ -51,7 +51,7 @@ func TestIncomingPath(t *testing.T) {
 		if got.SignatureStatus != document.SignatureValid || len(got.Signatures) != 1 || !got.Signatures[0].Valid || len(got.Files) != 1 || got.Files[0].Kind != document.FileOriginal {
 			t.Fatalf("signature check on arrival: %s %+v files %+v", got.SignatureStatus, got.Signatures, got.Files)
 		}
-		if !slices.Equal(got.Actions, []document.Action{document.ActionAssign}) {
+		if !slices.Equal(got.Actions, []document.Action{document.ActionAssign, document.ActionReturn}) {
 			t.Fatalf("leader's actions: %v", got.Actions)
 		}
 		queue := func(name string) []int64 {

@@ -19,7 +19,8 @@ import (
 // of document.Rules.
 var docActions = []document.Action{document.ActionAssign, document.ActionAssignSpecialist, document.ActionProcess,
 	document.ActionComplete, document.ActionAddVersion, document.ActionComment, document.ActionSubmit,
-	document.ActionApprove, document.ActionReturn, document.ActionIssue}
+	document.ActionApprove, document.ActionReturn, document.ActionIssue, document.ActionRevoke,
+	document.ActionAcceptRevocation, document.ActionRefuseRevocation}
 
 type docPage struct {
 	web.Page
@@ -62,7 +63,7 @@ func (p docPage) Can(action string) bool {
 
 // NoteActions are the acts whose form is a note alone, in the order shown.
 func (docPage) NoteActions() []string {
-	return []string{"process", "complete", "submit", "approve", "return"}
+	return []string{"process", "complete", "submit", "approve", "return", "revoke", "accept_revocation", "refuse_revocation"}
 }
 
 // Fill returns what was typed in action's form when it was just refused.
@@ -238,6 +239,12 @@ func (o *Office) docAct(w http.ResponseWriter, r *http.Request, a *auth.Actor) e
 		_, err = o.documents.Approve(ctx, a, id, note)
 	case document.ActionReturn:
 		_, err = o.documents.Return(ctx, a, id, note)
+	case document.ActionRevoke:
+		_, err = o.documents.Revoke(ctx, a, id, note)
+	case document.ActionAcceptRevocation:
+		_, err = o.documents.AcceptRevocation(ctx, a, id, note)
+	case document.ActionRefuseRevocation:
+		_, err = o.documents.RefuseRevocation(ctx, a, id, note)
 	case document.ActionIssue:
 		in := document.IssueInput{Version: v, Note: st.Note}
 		if strings.TrimSpace(st.Recipients) != "" {
