@@ -324,3 +324,37 @@ func TestDraftRegisters(t *testing.T) {
 		t.Fatalf("return without a reason: %v", err)
 	}
 }
+
+// TestRevokeNeedsExchange: an issued document that went to no outside
+// agency by edXML cannot be revoked (it would stay revoking for ever);
+// revoking needs a reason.
+func TestRevokeNeedsExchange(t *testing.T) {
+	ca := signtest.NewCA(t, "Test CA")
+	ks := keys{personal: map[string]*sign.Key{"huyen.lanhdao": ca.Signer(t, 0, "Lê Trần Hương", "UBND huyện Nho Quan")},
+		seal: ca.Signer(t, 1, "UBND huyện Nho Quan", "UBND huyện Nho Quan")}
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		w := newWorld(t, db, func(c *document.Config) { c.Keys = ks })
+		id := approvedLetters(t, w, 1)[0]
+		clerk := w.actor(t, "huyen.vanthu")
+		if _, err := w.docs.Issue(ctx, clerk, id, document.IssueInput{}); err != nil {
+			t.Fatal(err)
+		}
+		code := func(err error) string {
+			var pe *problem.Error
+			if !errors.As(err, &pe) {
+				return fmt.Sprint(err)
+			}
+			return pe.Code
+		}
+		if _, err := w.docs.Revoke(ctx, clerk, id, document.NoteInput{}); code(err) != "document_note_required" {
+			t.Fatalf("without a reason: %v", err)
+		}
+		if _, err := w.docs.Revoke(ctx, clerk, id, document.NoteInput{Note: "Sai."}); code(err) != "document_not_exchanged" {
+			t.Fatalf("not sent by edXML: %v", err)
+		}
+		if d, err := w.docs.Get(ctx, clerk, id); err != nil || d.State != document.StateIssued {
+			t.Fatalf("after the refusals: %v %+v", err, d)
+		}
+	})
+}

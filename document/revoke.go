@@ -24,7 +24,21 @@ import (
 func (s *Service) Revoke(ctx context.Context, a *auth.Actor, id int64, in NoteInput) (*Document, error) {
 	note := strings.TrimSpace(in.Note)
 	return s.do(ctx, a, id, step{action: ActionRevoke, version: in.Version, note: note,
-		apply: func(ctx context.Context, tx *store.Tx, d *row, _ State) error { return noteRequired(note) },
+		apply: func(ctx context.Context, tx *store.Tx, d *row, _ State) error {
+			if err := noteRequired(note); err != nil {
+				return err
+			}
+			// Only what went out by edXML can be asked back by it; anything
+			// else would stay revoking for ever.
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM document_outbox WHERE document_id = ? AND kind = ?`, d.ID, outDocument).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return problem.New(problem.ErrState, "document_not_exchanged")
+			}
+			return nil
+		},
 		publish: func(ctx context.Context, tx *store.Tx, act Act) error {
 			return event.Publish(ctx, s.cfg.Bus, tx, Revoked{act})
 		}})
