@@ -52,8 +52,8 @@ func (p *page) header(d Document) {
 	ry := p.centred(rx, rw, y0+headSize*1.2, []styled{{text: motto, st: Bold, size: headSize, underline: true}})
 
 	y := max(ly, ry) + 6
-	p.centred(lx, lw, y, []styled{{text: "Số: " + NumberSymbol(d.Number, d.Symbol), st: Regular, size: headSize}})
-	p.centred(rx, rw, y, []styled{{text: PlaceDate(d.Place, d.Date), st: Italic, size: headSize}})
+	p.centred(lx, lw, y, []styled{{text: d.numberLine(), st: Regular, size: headSize}})
+	p.centred(rx, rw, y, []styled{{text: d.placeDate(), st: Italic, size: headSize}})
 	y += headSize * 1.2
 	if d.TypeName == "" {
 		y = p.centred(lx, lw, y+2, []styled{{text: "V/v " + nfc(d.Subject), st: Regular, size: vvSize}})
