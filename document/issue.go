@@ -33,6 +33,11 @@ func (s *Service) Approve(ctx context.Context, a *auth.Actor, id int64, in NoteI
 				return nil
 			}
 			d.Signer = Signer{Position: a.Title, FullName: a.FullName}
+			if signer, ok, err := composedSigner(ctx, tx, a, d); err != nil {
+				return err
+			} else if ok {
+				d.Signer = signer
+			}
 			if s.cfg.Keys == nil {
 				return nil
 			}
@@ -47,11 +52,15 @@ func (s *Service) Approve(ctx context.Context, a *auth.Actor, id int64, in NoteI
 			if err != nil {
 				return problem.New(problem.ErrState, "document_no_key")
 			}
-			app := sign.Appearance{Kind: sign.Personal, Title: a.Title, Name: a.FullName, Font: s.cfg.Font, BoldFont: s.cfg.BoldFont}
+			var image []byte
 			if s.cfg.Images != nil {
-				if app.Image, err = s.cfg.Images.SignatureImage(ctx, a); err != nil {
+				if image, err = s.cfg.Images.SignatureImage(ctx, a); err != nil {
 					return err
 				}
+			}
+			app, err := s.personalAppearance(ctx, tx, a, d, image)
+			if err != nil {
+				return err
 			}
 			signed, err := sign.Sign(ctx, content, key, sign.Options{Appearance: app, Time: s.cfg.Now(), TSA: s.cfg.TSA, Reason: "Phê duyệt, ký ban hành"})
 			if err != nil {
@@ -106,6 +115,7 @@ func (s *Service) Issue(ctx context.Context, a *auth.Actor, id int64, in IssueIn
 			d.CodeNumber, d.CodeNotation, d.IssuedDate = FormatNumber(n), Notation(t, issuer, d.Field), today(now)
 			d.issueYear, d.issueSeq = int64(year), n
 			f, content, err := s.latestFile(ctx, tx, d.ID, FileSigned)
+			leaderSigned := err == nil
 			if err != nil {
 				if f, content, err = s.latestFile(ctx, tx, d.ID, FileDraft); err != nil {
 					return err
@@ -115,7 +125,7 @@ func (s *Service) Issue(ctx context.Context, a *auth.Actor, id int64, in IssueIn
 			// (no keys) printed and stamped — what Online counts.
 			d.Medium = Paper
 			if s.cfg.Keys != nil {
-				if content, err = s.seal(ctx, d, content, now); err != nil {
+				if content, err = s.seal(ctx, tx, d, content, now, leaderSigned); err != nil {
 					return err
 				}
 				d.Medium = Electronic
@@ -140,8 +150,9 @@ func (s *Service) Issue(ctx context.Context, a *auth.Actor, id int64, in IssueIn
 		}})
 }
 
-// seal applies the organisation's signature to the issued file.
-func (s *Service) seal(ctx context.Context, d *row, content []byte, now time.Time) ([]byte, error) {
+// seal applies the organisation's signature to the issued file;
+// leaderSigned tells whether it carries the leader's signature.
+func (s *Service) seal(ctx context.Context, q store.Querier, d *row, content []byte, now time.Time, leaderSigned bool) ([]byte, error) {
 	key, err := s.cfg.Keys.Seal(ctx, d.unitID)
 	if err != nil {
 		return nil, problem.New(problem.ErrState, "document_no_seal")
@@ -155,6 +166,14 @@ func (s *Service) seal(ctx context.Context, d *row, content []byte, now time.Tim
 		}
 		if img != nil {
 			app = sign.Appearance{Kind: sign.Seal, Image: img}
+			// A composed document's seal goes where its layout puts it.
+			placed, err := sealAppearance(ctx, q, d, img, leaderSigned)
+			if err != nil {
+				return nil, err
+			}
+			if placed != nil {
+				app = *placed
+			}
 		}
 	}
 	out, err := sign.Sign(ctx, content, key, sign.Options{Appearance: app, Time: now, TSA: s.cfg.TSA, Reason: number})

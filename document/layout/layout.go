@@ -57,8 +57,9 @@ type Document struct {
 	Recipients []string
 	// Filing is who keeps the copies, "VT, VX": the last line "- Lưu: VT, VX.".
 	Filing string
-	// Unnumbered leaves the number and the day and month blank
-	// ("Số:        /QĐ-UBND", "Đông Dư, ngày      tháng      năm 2026"):
+	// Unnumbered leaves the number and the day and month blank, dotted
+	// ("Số: ……/QĐ-UBND", "Đông Dư, ngày …… tháng …… năm 2026"; the
+	// engine's wrapping would collapse a run of spaces to one):
 	// a document signed before the clerk numbers it, whose number and date
 	// then live in the metadata and the seal, not in the signed text.
 	// Number is ignored and Date gives the year only.
@@ -115,7 +116,7 @@ func PlaceDate(place string, t time.Time) string {
 // numberLine is "Số: 15/QĐ-UBND", or with the number left blank.
 func (d Document) numberLine() string {
 	if d.Unnumbered {
-		return "Số:        /" + d.Symbol
+		return "Số: ……/" + d.Symbol
 	}
 	return "Số: " + NumberSymbol(d.Number, d.Symbol)
 }
@@ -123,7 +124,7 @@ func (d Document) numberLine() string {
 // placeDate is PlaceDate, or with the day and month left blank.
 func (d Document) placeDate() string {
 	if d.Unnumbered {
-		return fmt.Sprintf("%s, ngày      tháng      năm %d", nfc(d.Place), d.Date.In(vietnam()).Year())
+		return fmt.Sprintf("%s, ngày …… tháng …… năm %d", nfc(d.Place), d.Date.In(vietnam()).Year())
 	}
 	return PlaceDate(d.Place, d.Date)
 }
