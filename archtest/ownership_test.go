@@ -107,6 +107,10 @@ func sqlUses(t *testing.T, dir string, tables map[string]string) []use {
 		rel, _ := filepath.Rel(dir, filepath.Dir(path))
 		pkg := filepath.ToSlash(rel)
 		ast.Inspect(f, func(n ast.Node) bool {
+			if cl, ok := n.(*ast.CompositeLit); ok && isOutboxSpec(cl.Type) {
+				out = append(out, outboxTable(t, fset, pkg, cl, tables)...)
+				return true
+			}
 			lit, ok := n.(*ast.BasicLit)
 			if !ok || lit.Kind != token.STRING {
 				return true
@@ -134,6 +138,51 @@ func sqlUses(t *testing.T, dir string, tables map[string]string) []use {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// isOutboxSpec reports whether x is the type outbox.Spec[…]: the shared
+// outbox worker builds its SQL around the table a module names there.
+func isOutboxSpec(x ast.Expr) bool {
+	if ix, ok := x.(*ast.IndexExpr); ok {
+		x = ix.X
+	}
+	sel, ok := x.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	id, ok := sel.X.(*ast.Ident)
+	return ok && id.Name == "outbox" && sel.Sel.Name == "Spec"
+}
+
+// outboxTable is the table an outbox.Spec literal names, as a write: the
+// worker claims and updates its rows. The name must be a literal, so that
+// this test sees whose table it is.
+func outboxTable(t *testing.T, fset *token.FileSet, pkg string, cl *ast.CompositeLit, tables map[string]string) []use {
+	for _, e := range cl.Elts {
+		kv, ok := e.(*ast.KeyValueExpr)
+		if k, isID := kv.Key.(*ast.Ident); !ok || !isID || k.Name != "Table" {
+			continue
+		}
+		lit, ok := kv.Value.(*ast.BasicLit)
+		name, err := strconv.Unquote(litValue(lit))
+		if !ok || lit.Kind != token.STRING || err != nil {
+			t.Errorf("%s: outbox.Spec's Table must be a string literal", fset.Position(kv.Pos()))
+			return nil
+		}
+		if _, known := tables[strings.ToLower(name)]; !known {
+			t.Errorf("%s: outbox.Spec names %q, which no module's migrations create", fset.Position(kv.Pos()), name)
+			return nil
+		}
+		return []use{{pkg: pkg, table: strings.ToLower(name), write: true, pos: fset.Position(lit.Pos()).String()}}
+	}
+	return nil
+}
+
+func litValue(l *ast.BasicLit) string {
+	if l == nil {
+		return ""
+	}
+	return l.Value
 }
 
 // owns reports whether package pkg may use a table of module owner: the

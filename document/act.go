@@ -115,7 +115,7 @@ func (s *Service) save(ctx context.Context, tx *store.Tx, d *row) error {
 	res, err := tx.ExecContext(ctx, `UPDATE documents SET state = ?, version = version + 1, updated_at = ?, assignment_id = ?,
 		code_number = ?, code_notation = ?, issued_date = ?, issue_year = ?, issue_seq = ?, signer_position = ?, signer_name = ?,
 		completed_at = CASE WHEN ? = 'completed' THEN ? ELSE completed_at END,
-		issued_at = CASE WHEN ? = 'issued' THEN ? ELSE issued_at END
+		issued_at = CASE WHEN ? = 'issued' AND issued_at IS NULL THEN ? ELSE issued_at END
 		WHERE id = ? AND version = ?`,
 		d.State, now, d.assignmentID, d.CodeNumber, d.CodeNotation, d.IssuedDate, year, seq, d.Signer.Position, d.Signer.FullName,
 		d.State, now, d.State, now, d.ID, d.Version)

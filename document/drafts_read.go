@@ -76,31 +76,5 @@ func (s *Service) draftDetails(ctx context.Context, q store.Querier, d *Document
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows, err = q.QueryContext(ctx, `SELECT COALESCE(unit_id, 0), organ_id, organ_name FROM document_recipients WHERE document_id = ? ORDER BY id`, d.ID)
-	if err != nil {
-		return err
-	}
-	var units []int64
-	for rows.Next() {
-		var r Recipient
-		var u int64
-		if err := rows.Scan(&u, &r.Organ.OrganID, &r.Organ.Name); err != nil {
-			rows.Close()
-			return err
-		}
-		d.Recipients = append(d.Recipients, r)
-		units = append(units, u)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	codes, err := s.units.Codes(ctx, q, units)
-	if err != nil {
-		return err
-	}
-	for i := range d.Recipients {
-		d.Recipients[i].Unit = codes[units[i]]
-	}
-	return s.exchangeOf(ctx, q, d)
+	return s.recipientsOf(ctx, q, []*Document{d})
 }

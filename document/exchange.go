@@ -103,6 +103,9 @@ func (x ExchangeConfig) Secrets() map[string]string {
 const (
 	outDocument = "document"
 	outStatus   = "status"
+	// outUpdate is a correction (BussinessDocType 2) of the issued
+	// document for organ_id, built from the document when sent.
+	outUpdate = "update"
 )
 
 // ActionExchange is the trail entry of a status an outside recipient
@@ -340,44 +343,4 @@ type Exchange struct {
 	Status      string    `json:"status,omitempty"`
 	StatusAt    time.Time `json:"status_at,omitzero"`
 	Description string    `json:"description,omitempty"`
-}
-
-// exchangeOf fills the outside recipients' Exchange of d.
-func (s *Service) exchangeOf(ctx context.Context, q store.Querier, d *Document) error {
-	if d.Direction != Out || len(d.Recipients) == 0 {
-		return nil
-	}
-	rows, err := q.QueryContext(ctx, `SELECT o.organ_id, o.status, o.attempts, o.last_error, COALESCE(o.sent_at, 0),
-		COALESCE(r.edxml_status, ''), COALESCE(r.edxml_status_at, 0), COALESCE(r.edxml_description, '')
-		FROM document_outbox o LEFT JOIN document_recipients r ON r.document_id = o.document_id AND r.organ_id = o.organ_id AND r.unit_id IS NULL
-		WHERE o.document_id = ? AND o.kind = ? ORDER BY o.id`, d.ID, outDocument)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	byOrgan := map[string]*Exchange{}
-	for rows.Next() {
-		var x Exchange
-		var organ string
-		var sent, at int64
-		if err := rows.Scan(&organ, &x.Delivery, &x.Attempts, &x.Error, &sent, &x.Status, &at, &x.Description); err != nil {
-			return err
-		}
-		if sent != 0 {
-			x.SentAt = fromMs(sent)
-		}
-		if at != 0 {
-			x.StatusAt = fromMs(at)
-		}
-		byOrgan[organ] = &x
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for i, r := range d.Recipients {
-		if r.Unit == "" {
-			d.Recipients[i].Exchange = byOrgan[r.Organ.OrganID]
-		}
-	}
-	return nil
 }

@@ -196,7 +196,7 @@ func (s *Service) ReceiveStatus(ctx context.Context, st *edxml.Status) error {
 		if _, err = s.trace(ctx, tx, &auth.Actor{User: auth.User{FullName: name}}, d, ActionExchange, RoleRecipient, d.State, note); err != nil {
 			return err
 		}
-		return s.settleRevocation(ctx, tx, d)
+		return s.settleRevocation(ctx, tx, d, st)
 	})
 }
 

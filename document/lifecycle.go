@@ -20,6 +20,11 @@ const (
 	// StateWithdrawn: the revocation was accepted (status 15); the
 	// trail stays, the files' content is deleted.
 	StateWithdrawn State = "withdrawn"
+	// StateReplaced: its sender replaced it by another document (edXML
+	// BussinessDocType 3) — incoming — or this organ issued a document
+	// replacing it — outgoing. Readable, closed; the replacing document
+	// names it (Document.Replaces).
+	StateReplaced State = "replaced"
 )
 
 // Outgoing documents: drafted, reviewed by the drafting unit's head,
@@ -63,6 +68,19 @@ const (
 	ActionRevoke           Action = "revoke"
 	ActionAcceptRevocation Action = "accept_revocation"
 	ActionRefuseRevocation Action = "refuse_revocation"
+	// ActionUpdate: the issuer sends a correction of an issued document
+	// (metadata, a new file) to its outside recipients (BussinessDocType
+	// 2); at the receiver, the sender's correction applied to its copy.
+	ActionUpdate Action = "update"
+	// ActionReplace: an issued document replaced by a newer one (issuing
+	// the replacement, or BussinessDocType 3 at the receiver).
+	ActionReplace Action = "replace"
+	// ActionRequestRevocation: the sender's 13 arriving at the receiver.
+	ActionRequestRevocation Action = "request_revocation"
+	// ActionRevocationAccepted: the last outside recipient answered 15.
+	ActionRevocationAccepted Action = "revocation_accepted"
+	// ActionRevocationRefused: an outside recipient answered 16.
+	ActionRevocationRefused Action = "revocation_refused"
 )
 
 // Roles an actor plays on one document, derived from their grants and the
@@ -88,6 +106,17 @@ const (
 	// RoleHead: the drafting unit's leader (document.approve there), who
 	// reviews a draft before the organ's leader.
 	RoleHead = "head"
+)
+
+// Roles of the moves the system makes itself, caused by another agency's
+// message or by another act; rolesOn never gives them to an actor, so
+// Actions never offers these rows to an officer. RoleSender (the agency
+// that sent an incoming document, revoke.go) and RoleRecipient (an outside
+// recipient of an outgoing one, exchange_receive.go) are the others.
+const (
+	// RoleSystem: the consequence of another act of this organ (issuing
+	// a replacement replaces the document it names).
+	RoleSystem = "system"
 )
 
 // Rule is one row of the lifecycle: in state From, an actor playing Role
@@ -119,11 +148,29 @@ var Rules = []Rule{
 	// (02 when it came by edXML); accepting it (03) is the first assign.
 	{StateRegistered, ActionReturn, RoleClerk, StateReturned},
 	{StateRegistered, ActionReturn, RoleLeader, StateReturned},
-	// The sender asked for it back (13, recorded by ReceiveStatus).
+	// The sender asked for it back (13, recorded by ReceiveStatus); a
+	// copy already returned, withdrawn or replaced stays as it is.
+	{StateRegistered, ActionRequestRevocation, RoleSender, StateRevocationRequested},
+	{StateAssigned, ActionRequestRevocation, RoleSender, StateRevocationRequested},
+	{StateProcessing, ActionRequestRevocation, RoleSender, StateRevocationRequested},
+	{StateCompleted, ActionRequestRevocation, RoleSender, StateRevocationRequested},
 	{StateRevocationRequested, ActionAcceptRevocation, RoleClerk, StateWithdrawn},
 	{StateRevocationRequested, ActionAcceptRevocation, RoleLeader, StateWithdrawn},
 	{StateRevocationRequested, ActionRefuseRevocation, RoleClerk, StatePrevious},
 	{StateRevocationRequested, ActionRefuseRevocation, RoleLeader, StatePrevious},
+	// The sender corrected it (BussinessDocType 2): new metadata and file,
+	// the state kept. Not while a revocation is pending or once closed.
+	{StateRegistered, ActionUpdate, RoleSender, StateRegistered},
+	{StateAssigned, ActionUpdate, RoleSender, StateAssigned},
+	{StateProcessing, ActionUpdate, RoleSender, StateProcessing},
+	{StateCompleted, ActionUpdate, RoleSender, StateCompleted},
+	// The sender replaced it by a new document (BussinessDocType 3, which
+	// arrives as a new registered document linked to this one).
+	{StateRegistered, ActionReplace, RoleSender, StateReplaced},
+	{StateAssigned, ActionReplace, RoleSender, StateReplaced},
+	{StateProcessing, ActionReplace, RoleSender, StateReplaced},
+	{StateCompleted, ActionReplace, RoleSender, StateReplaced},
+	{StateRevocationRequested, ActionReplace, RoleSender, StateReplaced},
 
 	// Outgoing: versions and comments while drafting; the chain drafter →
 	// head of the drafting unit → leader of the organ; either may return
@@ -142,6 +189,13 @@ var Rules = []Rule{
 	// it goes to revoked when all of them accepted (15, ReceiveStatus).
 	{StateIssued, ActionRevoke, RoleClerk, StateRevoking},
 	{StateIssued, ActionRevoke, RoleLeader, StateRevoking},
+	// Every outside recipient accepted (15): revoked. One refused (16):
+	// back to issued, the refusal and its reason on the recipient and in
+	// the trail; the clerk or leader may ask again (revoke) or replace it.
+	{StateRevoking, ActionRevocationAccepted, RoleRecipient, StateRevoked},
+	{StateRevoking, ActionRevocationRefused, RoleRecipient, StateIssued},
+	// Issuing a document that replaces this one (BussinessDocType 3).
+	{StateIssued, ActionReplace, RoleSystem, StateReplaced},
 }
 
 // Next returns the state after action by one of roles in state from, and
@@ -182,7 +236,7 @@ func Actions(state State, roles []string) []Action {
 // Open reports whether a document is still being worked on.
 func (s State) Open() bool {
 	switch s {
-	case StateCompleted, StateIssued, StateReturned, StateWithdrawn, StateRevoking, StateRevoked:
+	case StateCompleted, StateIssued, StateReturned, StateWithdrawn, StateRevoking, StateRevoked, StateReplaced:
 		return false
 	}
 	return true

@@ -12,17 +12,20 @@ import (
 )
 
 // TestRules enumerates the lifecycle table: every row names a known
-// state, action and role; no (state, action, role) appears twice; the
-// closed states have no way out but revoking an issued document; every
-// state but the first of each path (and revocation_requested, which an
-// edXML 13 sets, and revoked, which the last 15 sets) is reached by some row; a refused revocation goes back
-// to the previous state; Next and Actions read the table and nothing else.
+// state, action and role; no (state, action, role) appears twice; an
+// officer has no way out of a closed state but revoking, updating an
+// issued document; the moves of the system's own roles (an outside
+// agency's message, a replacement's issue) are never offered to an
+// officer; every state but the first of each path is reached by some
+// row; a refused revocation goes back to the previous state at the
+// receiver and to issued at the sender; Next and Actions read the table
+// and nothing else.
 func TestRules(t *testing.T) {
 	roles := []string{document.RoleClerk, document.RoleLeader, document.RoleLead, document.RoleSpecialist,
 		document.RoleCoordinator, document.RoleDrafter, document.RoleHead}
+	system := []string{document.RoleSender, document.RoleRecipient, document.RoleSystem}
 	seen := map[string]bool{}
-	reached := map[document.State]bool{document.StateRegistered: true, document.StateDrafting: true,
-		document.StateRevocationRequested: true, document.StateRevoked: true}
+	reached := map[document.State]bool{document.StateRegistered: true, document.StateDrafting: true}
 	for _, r := range document.Rules {
 		key := fmt.Sprint(r.From, "/", r.Action, "/", r.Role)
 		if seen[key] {
@@ -32,11 +35,18 @@ func TestRules(t *testing.T) {
 		if !slices.Contains(document.States, r.From) || !slices.Contains(document.States, r.To) && r.To != document.StatePrevious {
 			t.Errorf("%s: unknown state", key)
 		}
-		if !slices.Contains(roles, r.Role) {
+		if !slices.Contains(roles, r.Role) && !slices.Contains(system, r.Role) {
 			t.Errorf("%s: unknown role", key)
 		}
-		if !r.From.Open() && (r.From != document.StateIssued || r.Action != document.ActionRevoke) {
-			t.Errorf("%s: acts on a closed document", key)
+		if !r.From.Open() && slices.Contains(roles, r.Role) &&
+			(r.From != document.StateIssued || r.Action != document.ActionRevoke && r.Action != document.ActionUpdate) {
+			t.Errorf("%s: an officer acts on a closed document", key)
+		}
+		if slices.Contains(system, r.Role) && slices.Contains(document.Actions(r.From, roles), r.Action) &&
+			!slices.ContainsFunc(document.Rules, func(o document.Rule) bool {
+				return o.From == r.From && o.Action == r.Action && slices.Contains(roles, o.Role)
+			}) {
+			t.Errorf("%s: offered to an officer", key)
 		}
 		reached[r.To] = true
 		to, role, ok := document.Next(r.From, r.Action, []string{r.Role})
@@ -69,15 +79,34 @@ func TestRules(t *testing.T) {
 		{document.StateWithdrawn, document.ActionAcceptRevocation, roles},
 		{document.StateProcessing, document.ActionAcceptRevocation, roles},
 		{document.StateRevocationRequested, document.ActionProcess, roles},
+		// The exchange's moves are the system's: no officer makes them.
+		{document.StateRevoking, document.ActionRevocationRefused, roles},
+		{document.StateRevoking, document.ActionRevocationAccepted, roles},
+		{document.StateIssued, document.ActionReplace, roles},
+		{document.StateRegistered, document.ActionRequestRevocation, roles},
+		{document.StateRegistered, document.ActionUpdate, roles},
+		// A returned, withdrawn or replaced copy takes no more messages.
+		{document.StateReturned, document.ActionUpdate, system},
+		{document.StateWithdrawn, document.ActionReplace, system},
+		{document.StateReplaced, document.ActionRequestRevocation, system},
+		{document.StateRevocationRequested, document.ActionRequestRevocation, system},
 	} {
 		if _, _, ok := document.Next(c.from, c.action, c.roles); ok {
 			t.Errorf("%s %s by %v allowed", c.from, c.action, c.roles)
 		}
 	}
-	for _, s := range []document.State{document.StateReturned, document.StateWithdrawn, document.StateRevoking, document.StateRevoked} {
+	for _, s := range []document.State{document.StateReturned, document.StateWithdrawn, document.StateRevoking, document.StateRevoked, document.StateReplaced} {
 		if s.Open() || len(document.Actions(s, roles)) != 0 {
 			t.Errorf("%s is not closed and frozen", s)
 		}
+	}
+	// A refused revocation: the sender's document is issued again, and
+	// its clerk may ask again.
+	if to, _, _ := document.Next(document.StateRevoking, document.ActionRevocationRefused, []string{document.RoleRecipient}); to != document.StateIssued {
+		t.Errorf("after a 16 the sender's document is %s", to)
+	}
+	if got := document.Actions(document.StateIssued, []string{document.RoleClerk}); !slices.Equal(got, []document.Action{document.ActionRevoke}) {
+		t.Errorf("an issued document offers its clerk %v", got)
 	}
 }
 

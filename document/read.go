@@ -57,6 +57,10 @@ type Filter struct {
 	// a specialist for, to deal with, to finish drafting, to review, to
 	// approve, to issue — the officer's queue.
 	Mine bool
+	// Recipients fills each document's distribution and the edXML
+	// exchange of its outside recipients (as Get does), in two queries for
+	// the page: the outgoing register shows them.
+	Recipients bool
 	// Limit is the page size (0: 50, at most 200); Cursor the Next of the
 	// previous page.
 	Limit  int
@@ -76,7 +80,7 @@ type cursor struct {
 
 // States lists every state, for checking a filter.
 var States = []State{StateRegistered, StateAssigned, StateProcessing, StateCompleted, StateDrafting, StateReviewing, StateApproving, StateApproved, StateIssued,
-	StateReturned, StateRevocationRequested, StateWithdrawn, StateRevoking, StateRevoked}
+	StateReturned, StateRevocationRequested, StateWithdrawn, StateRevoking, StateRevoked, StateReplaced}
 
 // List returns the documents a may see that match f, newest first, paged
 // by keyset on the id (a document added between two pages shifts none).
@@ -184,6 +188,15 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) (*Page, err
 	}
 	if err := s.fill(ctx, s.db, a, rs); err != nil {
 		return nil, err
+	}
+	if f.Recipients {
+		ds := make([]*Document, len(rs))
+		for i, r := range rs {
+			ds[i] = &r.Document
+		}
+		if err := s.recipientsOf(ctx, s.db, ds); err != nil {
+			return nil, err
+		}
 	}
 	for _, r := range rs {
 		page.Documents = append(page.Documents, r.Document)

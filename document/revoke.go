@@ -97,8 +97,11 @@ func (s *Service) OnRevocationRefused(ctx context.Context, tx *store.Tx, e Revoc
 // OnRevoked queues the 13 (revocation request) to each outside recipient
 // the document was sent to by edXML.
 func (s *Service) OnRevoked(ctx context.Context, tx *store.Tx, e Revoked) error {
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT organ_id FROM document_outbox WHERE document_id = ? AND kind = ? ORDER BY organ_id`,
-		e.Document.ID, outDocument)
+	// Asked again after a refusal: not those that already gave it back.
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT o.organ_id FROM document_outbox o WHERE o.document_id = ? AND o.kind = ?
+		AND NOT EXISTS (SELECT 1 FROM document_recipients r WHERE r.document_id = o.document_id AND r.organ_id = o.organ_id
+			AND r.unit_id IS NULL AND r.edxml_status = ?)
+		ORDER BY o.organ_id`, e.Document.ID, outDocument, edxml.StatusRevokeAccepted)
 	if err != nil {
 		return err
 	}
@@ -159,16 +162,7 @@ func (s *Service) receiveRevocation(ctx context.Context, st *edxml.Status) error
 			if err != nil {
 				return err
 			}
-			switch d.State {
-			case StateRevocationRequested, StateWithdrawn, StateReturned:
-				continue
-			}
-			from := d.State
-			d.State = StateRevocationRequested
-			if err := s.save(ctx, tx, d); err != nil {
-				return err
-			}
-			if _, err := s.trace(ctx, tx, &auth.Actor{User: auth.User{FullName: name + " (edXML)"}}, d, ActionExchange, RoleSender, from, note); err != nil {
+			if _, err := s.move(ctx, tx, d, ActionRequestRevocation, RoleSender, name+" (edXML)", note); err != nil {
 				return err
 			}
 		}
@@ -176,14 +170,59 @@ func (s *Service) receiveRevocation(ctx context.Context, st *edxml.Status) error
 	})
 }
 
+// move makes a move the system makes itself (a pseudo-role's row of
+// Rules: an outside agency's message, or the consequence of another
+// act) on d in tx: the state, the version, a trail entry in actor's name.
+// A document in a state the table has no such row for stays as it is
+// (moved false): the same message again changes nothing.
+func (s *Service) move(ctx context.Context, tx *store.Tx, d *row, action Action, role, actor, note string) (bool, error) {
+	to, _, ok := Next(d.State, action, []string{role})
+	if !ok {
+		return false, nil
+	}
+	from := d.State
+	if to == StatePrevious {
+		var err error
+		if to, err = s.stateBefore(ctx, tx, d.ID, from); err != nil {
+			return false, err
+		}
+	}
+	d.State = to
+	if err := s.save(ctx, tx, d); err != nil {
+		return false, err
+	}
+	d.Version++
+	_, err := s.trace(ctx, tx, &auth.Actor{User: auth.User{FullName: actor}}, d, action, role, from, note)
+	return err == nil, err
+}
+
 // RoleSender is the trail role of the agency that sent an incoming
 // document, when it asks for it back.
 const RoleSender = "sender"
 
-// settleRevocation moves a revoking document to revoked once every
-// outside recipient it was sent to answered 15.
-func (s *Service) settleRevocation(ctx context.Context, tx *store.Tx, d *row) error {
+// settleRevocation answers a status an outside recipient reported for
+// a revoking document: a 16 (refused) takes it back to issued — the
+// refusal and its reason stay on the recipient and in the trail, and the
+// clerk or leader may ask again, correct or replace it; a 15 moves it to
+// revoked once every outside recipient it was sent to answered 15.
+func (s *Service) settleRevocation(ctx context.Context, tx *store.Tx, d *row, st *edxml.Status) error {
 	if d.State != StateRevoking {
+		return nil
+	}
+	name := st.From.OrganName
+	if name == "" {
+		name = st.From.OrganID
+	}
+	switch st.StatusCode {
+	case edxml.StatusRevokeRefused:
+		note := string(st.StatusCode) + " " + name
+		if st.Description != "" {
+			note += ": " + clip(st.Description, 400)
+		}
+		_, err := s.move(ctx, tx, d, ActionRevocationRefused, RoleRecipient, name, note)
+		return err
+	case edxml.StatusRevokeAccepted:
+	default:
 		return nil
 	}
 	var open int
@@ -193,10 +232,6 @@ func (s *Service) settleRevocation(ctx context.Context, tx *store.Tx, d *row) er
 	if err != nil || open > 0 {
 		return err
 	}
-	d.State = StateRevoked
-	if err := s.save(ctx, tx, d); err != nil {
-		return err
-	}
-	_, err = s.trace(ctx, tx, &auth.Actor{User: auth.User{FullName: "edXML"}}, d, ActionExchange, RoleRecipient, StateRevoking, string(edxml.StatusRevokeAccepted))
+	_, err = s.move(ctx, tx, d, ActionRevocationAccepted, RoleRecipient, "edXML", string(edxml.StatusRevokeAccepted))
 	return err
 }

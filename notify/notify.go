@@ -164,6 +164,7 @@ type Data struct {
 	Tracking  string     // postal tracking number
 	Carrier   string     // postal carrier
 	Account   string     // the account's username (account kinds)
+	Title     string     // a work file's title (document kinds)
 	Name      string     // the recipient's name (set by Send)
 	Link      string     // absolute link (set by Send)
 }

@@ -84,6 +84,10 @@ var texts = map[Kind]map[string]text{
 		"vi": {"Đặt lại mật khẩu tài khoản {{.Account}}", "Có yêu cầu đặt lại mật khẩu cho tài khoản {{.Account}}. Đường dẫn dưới đây chỉ dùng được một lần, đến {{date .Due}}. Nếu Ông/Bà không yêu cầu, hãy bỏ qua tin này: mật khẩu không thay đổi.", "Đặt mật khẩu mới"},
 		"en": {"Reset the password of account {{.Account}}", "Someone asked to reset the password of account {{.Account}}. The link below works once, until {{date .Due}}. If it was not you, ignore this message: the password stays as it is.", "Set a new password"},
 	},
+	WorkFileDue: {
+		"vi": {"Hồ sơ công việc {{.Code}} sắp đến hạn nộp lưu", "Hồ sơ công việc {{.Code}} – {{.Title}} ({{.Unit}}) do đồng chí lập phải nộp vào Lưu trữ cơ quan chậm nhất ngày {{day .Due}} (trong thời hạn 01 năm kể từ ngày công việc kết thúc).", "Mở hồ sơ công việc"},
+		"en": {"Work file {{.Code}} is due for the archive", "Work file {{.Code}} – {{.Title}} ({{.Unit}}), which you keep, must be handed to the organ's archive by {{day .Due}} (within one year after the work ended).", "Open the work file"},
+	},
 	Overdue: {
 		"vi": {"Hồ sơ {{.Code}} đã quá hạn", "Hồ sơ {{.Code}} ({{.Procedure}}) tại {{.Unit}} đã quá hạn giải quyết ({{date .Due}}). Nếu chưa thể trả kết quả, cần lập phiếu xin lỗi và hẹn lại ngày trả.", "Mở hồ sơ"},
 		"en": {"Dossier {{.Code}} is overdue", "Dossier {{.Code}} ({{.Procedure}}) at {{.Unit}} is overdue (it was due on {{date .Due}}). If the result cannot be delivered now, an apology with a new date is required.", "Open the dossier"},
@@ -133,7 +137,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 	out := map[string]*template.Template{}
 	for _, lang := range Langs {
 		fm := funcsFor(lang)
-		for _, k := range slices.Concat(Kinds, AccountKinds) {
+		for _, k := range slices.Concat(Kinds, AccountKinds, DocumentKinds) {
 			tx, ok := texts[k][lang]
 			if !ok {
 				return nil, fmt.Errorf("notify: no %s text for %s", lang, k)
@@ -207,9 +211,9 @@ func clip(s string, n int) string {
 }
 
 func funcsFor(lang string) template.FuncMap {
-	layout := "15:04 ngày 02/01/2006"
+	layout, day := "15:04 ngày 02/01/2006", "02/01/2006"
 	if lang == "en" {
-		layout = "15:04, 2 Jan 2006"
+		layout, day = "15:04, 2 Jan 2006", "2 Jan 2006"
 	}
 	return template.FuncMap{
 		"date": func(t *time.Time) string {
@@ -217,6 +221,13 @@ func funcsFor(lang string) template.FuncMap {
 				return ""
 			}
 			return t.In(calendar.Zone).Format(layout)
+		},
+		// day is a calendar date without a time (a work file's due day).
+		"day": func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return t.In(calendar.Zone).Format(day)
 		},
 		"money": vntext.Money,
 	}

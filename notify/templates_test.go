@@ -3,6 +3,7 @@ package notify_test
 import (
 	"context"
 	"net/mail"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +18,7 @@ var due = time.Date(2026, 3, 5, 16, 30, 0, 0, calendar.Zone)
 
 var fullData = notify.Data{Code: "000.04.07.H40-260302-0001", Procedure: "Chứng thực chữ ký trong giấy tờ", Unit: "UBND xã Gia Lâm",
 	Step: "Thẩm định hồ sơ", Delivery: "counter", Due: &due, Note: "Thiếu bản sao căn cước công dân", Amount: 50000,
-	Tracking: "EG123456785VN", Carrier: "Bưu điện Việt Nam", Name: "Nguyễn Văn An", Link: publicURL + "/ho-so/000.04.07.H40-260302-0001"}
+	Tracking: "EG123456785VN", Carrier: "Bưu điện Việt Nam", Title: "Hồ sơ chuyển đổi số năm 2026", Name: "Nguyễn Văn An", Link: publicURL + "/ho-so/000.04.07.H40-260302-0001"}
 
 // TestEveryTemplateRenders: each kind in each language has a one-line
 // subject, a text naming the dossier, an e-mail and an SMS with the link.
@@ -26,7 +27,7 @@ func TestEveryTemplateRenders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range notify.Kinds {
+	for _, k := range slices.Concat(notify.Kinds, notify.DocumentKinds) {
 		for _, lang := range notify.Langs {
 			t.Run(string(k)+"/"+lang, func(t *testing.T) {
 				subject, text, email, sms, err := svc.Render(k, lang, fullData)

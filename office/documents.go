@@ -132,6 +132,9 @@ func (o *Office) listDocuments(kind string) officerHandler {
 			p.Units = append(p.Units, option{Value: u.Code, Label: u.Name, Selected: sel})
 		}
 		f.Cursor = q.Get("sau")
+		// The outgoing register shows each document's distribution and
+		// the edXML status of its outside recipients.
+		f.Recipients = kind == "out"
 		page, err := o.documents.List(ctx, a, f)
 		if pe, ok := publicError(err); ok && pe.Field == "cursor" {
 			// A stale or tampered cursor: the first page, with a word.
@@ -143,16 +146,6 @@ func (o *Office) listDocuments(kind string) officerHandler {
 			return err
 		}
 		p.Docs = page.Documents
-		if kind == "out" {
-			// The listing carries no distribution; the register shows it.
-			for i := range p.Docs {
-				full, err := o.documents.Get(ctx, a, p.Docs[i].ID)
-				if err != nil {
-					return err
-				}
-				p.Docs[i].Recipients = full.Recipients
-			}
-		}
 		link := func(cursor string) string {
 			v := url.Values{}
 			if p.State != "" {

@@ -123,6 +123,14 @@ func subscribeDocuments(bus *event.Bus, log *audit.Log, hooks *webhook.Service) 
 	hooks.SubscribeDocuments(bus)
 }
 
+// subscribeWorkFileWarnings has notify tell a work file's keeper, by
+// e-mail and in-app, that the file is due for the archive within 30 days
+// (document.WorkFileDueSoon, published by the scheduled check
+// document.Service.RunArchiveWarnings that motcua serve runs).
+func subscribeWorkFileWarnings(bus *event.Bus, n *notify.Service) {
+	event.Subscribe(bus, "notify.WorkFileDue", n.OnWorkFileDueSoon)
+}
+
 // auditDocument records events of type E as audit rows.
 func auditDocument[E document.Auditable](bus *event.Bus, log *audit.Log) {
 	event.Subscribe(bus, "audit", func(ctx context.Context, tx *store.Tx, e E) error {

@@ -309,8 +309,8 @@ func exchangeRoundTrip(t *testing.T, ca *signtest.CA, keys docKeys, engines [2]s
 // A issues to B: B returns one (A sees 02 with the reason); A revokes
 // one, B accepts (A sees 15 and the document revoked; B's copy is
 // withdrawn, its file gone, its trail kept); A revokes one, B refuses
-// (16; B's copy back where it was, A's still revoking). Every body that
-// crossed the wire passes edxml.Check.
+// (16; B's copy back where it was, A's issued again: exchangeRefused).
+// Every body that crossed the wire passes edxml.Check.
 func exchangeRevocation(t *testing.T, a, b *env, recipientOf func(string) exchangeView, runOnce func(*env, int), wires ...*wire) {
 	file := map[string]any{"name": "du-thao.pdf", "content": base64.StdEncoding.EncodeToString(signtest.PDF(signtest.PDFOptions{}))}
 	issueToB := func(subject string) (string, string) {
@@ -410,7 +410,7 @@ func exchangeRevocation(t *testing.T, a, b *env, recipientOf func(string) exchan
 	b.must(b.call("gialam.lanhdao", "POST", in+"/actions/refuse-revocation", map[string]any{"note": "Đã triển khai, không thu hồi."}, nil), 200)
 	atB(in, "registered")
 	runOnce(b, 1)
-	last(out, "16", "revoking")
+	exchangeRefused(t, a, b, out, in, last, atB, runOnce)
 
 	for _, w := range wires {
 		w.mu.Lock()

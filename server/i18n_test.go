@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/motcua/motcua/document"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/store/storetest"
 	"github.com/motcua/motcua/web"
@@ -90,6 +91,20 @@ func TestNoUntranslatedKeys(t *testing.T) {
 	}
 	for _, o := range []string{"full", "partial", "none"} {
 		dynamic = append(dynamic, "online."+o)
+	}
+	// The document pages name states, trail actions and edXML statuses.
+	for _, s := range document.States {
+		dynamic = append(dynamic, "document.state."+string(s))
+	}
+	for _, r := range document.Rules {
+		dynamic = append(dynamic, "document.action."+string(r.Action))
+	}
+	for _, c := range []string{"01", "02", "03", "04", "05", "06", "13", "15", "16", "delivery.pending", "delivery.sending", "delivery.sent", "delivery.failed"} {
+		dynamic = append(dynamic, "document.edxml."+c)
+	}
+	for _, r := range []string{document.RoleClerk, document.RoleLeader, document.RoleLead, document.RoleSpecialist, document.RoleCoordinator,
+		document.RoleDrafter, document.RoleHead, document.RoleSender, document.RoleRecipient, document.RoleSystem} {
+		dynamic = append(dynamic, "office.doc.role."+r)
 	}
 	for _, key := range dynamic {
 		for _, lang := range web.Languages {

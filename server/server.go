@@ -252,6 +252,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	subscribeExchange(a.Events, a.Documents)
 	a.ExchangeSender = a.Documents.NewWorker(document.WorkerConfig{Log: cfg.Log, HTTP: cfg.Exchange.HTTP})
 	subscribeDocuments(a.Events, a.Audit, a.Webhooks)
+	subscribeWorkFileWarnings(a.Events, a.Notify)
 	if a.Postal, err = newPostal(db, a, cfg); err != nil {
 		return nil, err
 	}

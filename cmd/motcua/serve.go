@@ -216,6 +216,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	lapseDone := make(chan struct{})
 	go func() { app.Dossiers.RunSupplementSweep(workerCtx, 10*time.Minute, log); close(lapseDone) }()
 	defer func() { stopWorker(); <-lapseDone }()
+	// Closed work files entering their 30 days before the archive is due
+	// are announced to their keepers once (document.WarnDueFiles; safe
+	// on several instances); checked at start, then hourly.
+	warnDone := make(chan struct{})
+	go func() { app.Documents.RunArchiveWarnings(workerCtx, time.Hour, log); close(warnDone) }()
+	defer func() { stopWorker(); <-warnDone }()
 	// Reorganisation plans scheduled for a date are carried out when it
 	// comes: checked at start, then hourly.
 	reorgDone := make(chan struct{})
