@@ -6,17 +6,14 @@ import (
 	"time"
 
 	qrcode "github.com/skip2/go-qrcode"
+
+	"github.com/motcua/motcua/typeset"
 )
 
 // The layout of an administrative document's parts (Decree 30/2020,
 // Appendix I): the header with the agency on the left and the national
 // name and motto on the right, number and symbol under the agency, place
 // and date under the motto, the title, and the signature block.
-
-const (
-	nationalName = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-	motto        = "Độc lập - Tự do - Hạnh phúc"
-)
 
 // heading is the head of a document.
 type heading struct {
@@ -30,16 +27,9 @@ type heading struct {
 	Notes  []string // lines under those (regular 13), e.g. "Mã hồ sơ: …"
 }
 
-// headerSplit is where the agency column ends and the national column starts.
-func (d *doc) headerSplit() float64 {
-	d.Font(bold, 12)
-	rw := max(d.Measure(nationalName)+6*mm, 92*mm)
-	return d.M.Left + d.Width() - rw
-}
-
 // head draws the heading at the top of page 1.
 func (d *doc) head(h heading) {
-	split := d.headerSplit()
+	split := d.Split()
 	lx, lw := d.M.Left, split-d.M.Left
 	rx, rw := split, d.M.Left+d.Width()-split
 	y0 := d.Y
@@ -61,14 +51,7 @@ func (d *doc) head(h heading) {
 	d.Line(lx+(lw-rule)/2, ly+2.5, lx+(lw+rule)/2, ly+2.5)
 	ly += 5
 
-	d.Font(bold, 12)
-	nameSize := 12.0
-	if d.Measure(nationalName) > rw {
-		nameSize = 12 * rw / d.Measure(nationalName)
-	}
-	// The national name sits on the agency's first baseline, the motto on its second.
-	d.Centred(rx, rw, y0+(13-nameSize)*0.94, []styled{{Text: nationalName, Style: bold, Size: nameSize}})
-	ry := d.Centred(rx, rw, y0+13*1.2, []styled{{Text: motto, Style: bold, Size: 13, Underline: true}})
+	ry := d.National(rx, rw, y0, 13)
 	y := max(ly, ry) + 6
 	if h.Number != "" {
 		d.Centred(lx, lw, y, []styled{{Text: "Số: " + h.Number, Style: regular, Size: 13}})
@@ -99,8 +82,8 @@ func (d *doc) titles(h heading) {
 // Ministry's civil-status blanks): the national name and motto centred
 // over the title.
 func (d *doc) stateHead(h heading) {
-	d.Y = d.Centred(d.M.Left, d.Width(), d.Y, []styled{{Text: nationalName, Style: bold, Size: 13},
-		{Text: motto, Style: bold, Size: 14, Underline: true}}) + 8*mm
+	d.Y = d.Centred(d.M.Left, d.Width(), d.Y, []styled{{Text: typeset.NationalName, Style: bold, Size: 13},
+		{Text: typeset.Motto, Style: bold, Size: 14, Underline: true}}) + 8*mm
 	h.Issuer, h.Parent, h.Number, h.Place = "", "", "", ""
 	d.titles(h)
 }
@@ -145,7 +128,7 @@ const qrSize = 20 * mm
 // the QR code; with two, the QR code follows below. The group is kept on
 // one page.
 func (d *doc) signatures(leftSig, rightSig *signer, recipients []string, qr link) {
-	split := d.headerSplit()
+	split := d.Split()
 	lx, lw := d.M.Left, split-d.M.Left-4*mm
 	rx, rw := split, d.M.Left+d.Width()-split
 	if leftSig != nil {

@@ -2,6 +2,7 @@ package typeset_test
 
 import (
 	"bytes"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -144,5 +145,34 @@ func TestDocumentFontsPagesCopies(t *testing.T) {
 	}
 	if !strings.Contains(formstest.Flat(t, pdf), "Tổ công tác hướng dẫn người dân") {
 		t.Error("the body's Vietnamese text does not read back")
+	}
+}
+
+// The national name and motto fill the heading's right column, at least
+// 92 mm wide, the name on one line on the agency's first baseline and the
+// motto on its second.
+func TestNational(t *testing.T) {
+	formstest.Require(t)
+	d := newDoc(t)
+	split := d.Split()
+	rw := d.M.Left + d.Width() - split
+	d.Font(typeset.Bold, 12)
+	if rw < 92*typeset.MM || d.Measure(typeset.NationalName) > rw {
+		t.Fatalf("right column %.1f pt wide; want at least 92 mm and the national name (%.1f pt) in it", rw, d.Measure(typeset.NationalName))
+	}
+	y0 := d.Y
+	below := d.National(split, rw, y0, 13)
+	if want := y0 + 2*13*1.2; math.Abs(below-want) > 0.01 {
+		t.Errorf("National returns %.2f; want %.2f, below two lines of 13 pt", below, want)
+	}
+	text := formstest.Text(t, finish(t, d))
+	var lines []string
+	for _, l := range strings.Split(text, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) != 2 || lines[0] != typeset.NationalName || lines[1] != typeset.Motto {
+		t.Errorf("the national name and the motto are not on two lines one under the other:\n%s", text)
 	}
 }

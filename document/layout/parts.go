@@ -6,11 +6,6 @@ import (
 	"github.com/motcua/motcua/typeset"
 )
 
-const (
-	nationalName = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-	motto        = "Độc lập - Tự do - Hạnh phúc"
-)
-
 // Sizes within Appendix I's ranges.
 const (
 	headSize      = 13.0 // the issuer, "Số:", place and date, positions
@@ -23,19 +18,11 @@ const (
 	paraAfter     = 6.0     // at least 6 pt between paragraphs
 )
 
-// split is where the agency column ends and the national one starts: the
-// national name on one line with some air, at least 92 mm wide.
-func (p *page) split() float64 {
-	p.Font(Bold, 12)
-	rw := max(p.Measure(nationalName)+6*mm, 92*mm)
-	return p.M.Left + p.Width() - rw
-}
-
 // header draws page 1's head: the agency on the left and the national name
 // and motto on the right, the number under the agency, place and date under
 // the motto, then the type and subject (or a công văn's "V/v" on the left).
 func (p *page) header(d Document) {
-	split := p.split()
+	split := p.Split()
 	lx, lw := p.M.Left, split-p.M.Left
 	rx, rw := split, p.M.Left+p.Width()-split
 	y0 := p.Y
@@ -47,13 +34,7 @@ func (p *page) header(d Document) {
 	agency = append(agency, styled{Text: upper(d.Issuer.Name), Style: Bold, Size: headSize, Rule: true})
 	ly := p.centred(lx, lw, y0, agency)
 
-	nameSize := 12.0
-	if p.Font(Bold, 12); p.Measure(nationalName) > rw {
-		nameSize = 12 * rw / p.Measure(nationalName)
-	}
-	// The national name sits on the agency's first baseline, the motto on its second.
-	p.centred(rx, rw, y0+(headSize-nameSize)*0.94, []styled{{Text: nationalName, Style: Bold, Size: nameSize}})
-	ry := p.centred(rx, rw, y0+headSize*1.2, []styled{{Text: motto, Style: Bold, Size: headSize, Underline: true}})
+	ry := p.National(rx, rw, y0, headSize)
 
 	y := max(ly, ry) + 6
 	p.centred(lx, lw, y, []styled{{Text: "Số: " + NumberSymbol(d.Number, d.Symbol), Style: Regular, Size: headSize}})
@@ -132,7 +113,7 @@ const signGap = 6 * bodySize * 1.2
 // signature draws the signature block on the right and "Nơi nhận" on the
 // left, kept on one page, and returns where the signature goes.
 func (p *page) signature(d Document) Spot {
-	split := p.split()
+	split := p.Split()
 	lx, lw := p.M.Left, split-p.M.Left-4*mm
 	rx, rw := split, p.M.Left+p.Width()-split
 
