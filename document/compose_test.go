@@ -56,15 +56,6 @@ func decisionText(signer string) *document.Compose {
 	}
 }
 
-// code is the stable code of a problem, "" for another error.
-func code(err error) string {
-	var p *problem.Error
-	if errors.As(err, &p) {
-		return p.Code
-	}
-	return ""
-}
-
 // TestComposedPath: the office's specialist composes a decision as text
 // instead of uploading a PDF; the layout sets it with the number and day
 // blank. The first version names the wrong signer, so the leader cannot
