@@ -129,8 +129,8 @@ func (w *exchangeWorld) status(t *testing.T, d *document.Document, code edxml.St
 func (w *exchangeWorld) receive(t *testing.T, remote string) *document.Document {
 	t.Helper()
 	m := &edxml.Message{From: edxml.Organization{OrganID: outsideOrgan, OrganName: "Sở Nội vụ"},
-		To:      []edxml.Organization{{OrganID: demo.DistrictCode, OrganName: "UBND huyện Nho Quan"}},
-		Code:    edxml.Code{Number: remote, Notation: "SNV-CCHC"}, Subject: "V/v kiểm tra công tác cải cách hành chính " + remote,
+		To:   []edxml.Organization{{OrganID: demo.DistrictCode, OrganName: "UBND huyện Nho Quan"}},
+		Code: edxml.Code{Number: remote, Notation: "SNV-CCHC"}, Subject: "V/v kiểm tra công tác cải cách hành chính " + remote,
 		SignerInfo: edxml.SignerInfo{Position: "Giám đốc", FullName: "Nguyễn Văn Hải"}, DocumentID: "snv:" + remote,
 		TraceHeaders: []edxml.TraceHeader{{OrganID: outsideOrgan, Timestamp: time.Date(2026, 3, 1, 8, 0, 0, 0, calendar.Zone)}},
 		Attachments:  []edxml.Attachment{{ContentID: "1", ContentType: "application/pdf", Name: "van-ban.pdf", Data: signtest.PDF(signtest.PDFOptions{})}}}
