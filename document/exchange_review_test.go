@@ -4,8 +4,11 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/document"
+	"github.com/motcua/motcua/document/edxml"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
@@ -64,6 +67,98 @@ func TestSecretNotExchanged(t *testing.T) {
 		if err != nil || got.Recipients[0].Exchange == nil || got.Recipients[0].Exchange.Delivery != "failed" ||
 			!strings.Contains(got.Recipients[0].Exchange.Error, "edxml_secret") {
 			t.Fatalf("a secret document's outbox row: %v %+v", err, got.Recipients[0].Exchange)
+		}
+	})
+}
+
+// TestStatusesInTurn: an outside recipient answers a revocation (15 or
+// 16) only when asked (a 13 went to it and it has not answered that
+// one), and reports nothing once it gave the document back (15): else a
+// 15 sent before any request, or a second answer to one request, counts
+// toward revoked for a copy never withdrawn, and a status after 15 undoes
+// it. The same message again stays harmless (204).
+func TestStatusesInTurn(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		w := newExchangeWorld(t, db)
+		ctx := t.Context()
+		clerk := w.actor(t, "huyen.vanthu")
+		d := w.issueOutside(t, 0)
+		at := w.clock.Now()
+		step := func(name string, code edxml.StatusCode, wantHTTP int, wantCode, wantState, wantStatus string) {
+			t.Helper()
+			at = at.Add(time.Minute)
+			if h, c := w.status(t, d, code, at); h != wantHTTP || c != wantCode {
+				t.Fatalf("%s: %d %s, want %d %s", name, h, c, wantHTTP, wantCode)
+			}
+			got, err := w.docs.Get(ctx, clerk, d.ID)
+			if err != nil || string(got.State) != wantState || got.Recipients[0].Exchange.Status != wantStatus {
+				t.Fatalf("%s: %v %s %+v, want %s %s", name, err, got.State, got.Recipients[0].Exchange, wantState, wantStatus)
+			}
+		}
+		revoke := func() {
+			t.Helper()
+			if _, err := w.docs.Revoke(ctx, clerk, d.ID, document.NoteInput{Note: "Sai số liệu."}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		step("15 before any request", edxml.StatusRevokeAccepted, 409, "edxml_status_out_of_turn", "issued", "")
+		step("01", edxml.StatusReceived, 204, "", "issued", "01")
+		revoke()
+		step("16 to the request", edxml.StatusRevokeRefused, 204, "", "issued", "16")
+		step("15 after 16, not asked again", edxml.StatusRevokeAccepted, 409, "edxml_status_out_of_turn", "issued", "16")
+		revoke()
+		step("05 in flight while asked", edxml.StatusProcessing, 204, "", "revoking", "05")
+		step("15 to the second request", edxml.StatusRevokeAccepted, 204, "", "revoked", "15")
+		if h, c := w.status(t, d, edxml.StatusRevokeAccepted, at); h != 204 {
+			t.Fatalf("the same 15 again: %d %s", h, c)
+		}
+		step("04 after 15", edxml.StatusAssigned, 409, "edxml_status_out_of_turn", "revoked", "15")
+		step("16 after 15", edxml.StatusRevokeRefused, 409, "edxml_status_out_of_turn", "revoked", "15")
+	})
+}
+
+// TestRevocationRequestsAtReceiver: the sender's 13 replayed after the
+// copy's refusal (a retry after a lost answer) does not ask again — a
+// later 13 (the sender asks anew after the 16) does; a returned copy can
+// be asked for too (else the sender would stay revoking for ever, its 13
+// unanswered), and its refusal returns it to returned.
+func TestRevocationRequestsAtReceiver(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		w := newExchangeWorld(t, db)
+		ctx := t.Context()
+		clerk := w.actor(t, "huyen.vanthu")
+		state := func(id int64) document.State {
+			t.Helper()
+			d, err := w.docs.Get(ctx, clerk, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d.State
+		}
+		at := time.Date(2026, 3, 2, 10, 0, 0, 0, calendar.Zone)
+		d := w.receive(t, "41")
+		if h, c := w.revocationRequest(t, "41", at); h != 204 || state(d.ID) != document.StateRevocationRequested {
+			t.Fatalf("13: %d %s %s", h, c, state(d.ID))
+		}
+		if _, err := w.docs.RefuseRevocation(ctx, clerk, d.ID, document.NoteInput{Note: "Đã triển khai."}); err != nil {
+			t.Fatal(err)
+		}
+		if h, c := w.revocationRequest(t, "41", at); h != 204 || state(d.ID) != document.StateRegistered {
+			t.Fatalf("the same 13 after the refusal: %d %s %s", h, c, state(d.ID))
+		}
+		if h, c := w.revocationRequest(t, "41", at.Add(time.Hour)); h != 204 || state(d.ID) != document.StateRevocationRequested {
+			t.Fatalf("a new 13: %d %s %s", h, c, state(d.ID))
+		}
+
+		r := w.receive(t, "42")
+		if _, err := w.docs.Return(ctx, clerk, r.ID, document.NoteInput{Note: "Không thuộc thẩm quyền."}); err != nil {
+			t.Fatal(err)
+		}
+		if h, c := w.revocationRequest(t, "42", at); h != 204 || state(r.ID) != document.StateRevocationRequested {
+			t.Fatalf("13 for a returned copy: %d %s %s", h, c, state(r.ID))
+		}
+		if _, err := w.docs.RefuseRevocation(ctx, clerk, r.ID, document.NoteInput{Note: "Đã trả lại."}); err != nil || state(r.ID) != document.StateReturned {
+			t.Fatalf("refused: %v %s", err, state(r.ID))
 		}
 	})
 }
