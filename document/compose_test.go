@@ -1,12 +1,14 @@
 package document_test
 
 import (
+	"context"
 	"crypto/x509"
 	"errors"
 	"math"
 	"strings"
 	"testing"
 
+	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/document"
 	"github.com/motcua/motcua/forms/formstest"
@@ -198,6 +200,85 @@ func TestComposedPath(t *testing.T) {
 		seal := ws[1].Rect
 		if c := seal.Y + seal.H/2; ws[1].Page != spot.Page || c < spot.Y || c > spot.Y+spot.H || seal.X > spot.X+spot.W/2 || seal.X+seal.W < spot.X {
 			t.Errorf("the seal %+v on page %d is not over the left of the blank %+v", seal, ws[1].Page, *spot)
+		}
+	})
+}
+
+// sealOnly is a deployment whose leaders sign no personal signature.
+type sealOnly struct{ seal *sign.Key }
+
+func (sealOnly) Personal(context.Context, *auth.Actor) (*sign.Key, error) {
+	return nil, document.ErrSealOnly
+}
+func (k sealOnly) Seal(context.Context, int64) (*sign.Key, error) { return k.seal, nil }
+
+// TestComposedLetterSealOnly: an official letter composed as text is set
+// with its "V/v" subject, "Kính gửi:" and the field in its blank symbol;
+// in a seal-only deployment the leader's approval signs nothing, and the
+// seal, the document's one signature, is fitted into the blank the layout
+// left between the position and the name.
+func TestComposedLetterSealOnly(t *testing.T) {
+	formstest.Require(t)
+	ca := signtest.NewCA(t, "Test CA")
+	ks := sealOnly{seal: ca.Signer(t, 1, "UBND huyện Nho Quan", "UBND huyện Nho Quan")}
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		w := newWorld(t, db, func(c *document.Config) { c.Keys, c.Images = ks, images{} })
+		drafter := w.actor(t, "vp.chuyenvien")
+		c := decisionText("Lê Trần Hương")
+		c.Addressees = []string{"Ủy ban nhân dân các xã", "Phòng Văn hóa và Thông tin"}
+		c.Body = []string{"Thực hiện Kế hoạch chuyển đổi số năm 2026, Ủy ban nhân dân huyện đề nghị các đơn vị báo cáo kết quả trước ngày 15 tháng 3 năm 2026."}
+		c.Competence, c.Position = "TM. Ủy ban nhân dân", "Chủ tịch"
+		d, err := w.docs.CreateDraft(ctx, drafter, document.DraftInput{Unit: demo.DistrictCode, DraftingUnit: officeCode, Type: "CV", Field: "VX",
+			Subject: "Báo cáo kết quả chuyển đổi số quý I", Compose: c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, step := range []struct {
+			who string
+			fn  func(context.Context, *auth.Actor, int64, document.NoteInput) (*document.Document, error)
+		}{{"vp.chuyenvien", w.docs.Submit}, {"vp.truongphong", w.docs.Approve}, {"huyen.lanhdao", w.docs.Approve}} {
+			if _, err := step.fn(ctx, w.actor(t, step.who), d.ID, document.NoteInput{}); err != nil {
+				t.Fatalf("%s: %v", step.who, err)
+			}
+		}
+		got, err := w.docs.Issue(ctx, w.actor(t, "huyen.vanthu"), d.ID, document.IssueInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.NumberSymbol != "01/UBND-VX" {
+			t.Fatalf("issued as %q", got.NumberSymbol)
+		}
+		got, err = w.docs.Get(ctx, drafter, d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var issued int64
+		for _, f := range got.Files {
+			if f.Kind == document.FileSigned {
+				t.Fatal("the leader signed in a seal-only deployment")
+			}
+			if f.Kind == document.FileIssued {
+				issued = f.ID
+			}
+		}
+		_, doc, err := w.docs.FileContent(ctx, drafter, d.ID, issued)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inOrder(t, formstest.Flat(t, doc), "Số: ……/UBND-VX", "V/v Báo cáo kết quả chuyển đổi số quý I", "Kính gửi:",
+			"- Ủy ban nhân dân các xã;", "- Phòng Văn hóa và Thông tin.", "Thực hiện Kế hoạch", "CHỦ TỊCH", "Lê Trần Hương")
+		sigs, err := sign.Verify(doc, ca.Pool())
+		if err != nil || len(sigs) != 1 || !sign.AllValid(sigs) || sigs[0].Reason != "Số: 01/UBND-VX" {
+			t.Fatalf("signatures %+v, %v; want the seal alone", sigs, err)
+		}
+		spot, err := w.docs.SignatureSpot(ctx, d.ID)
+		if err != nil || spot == nil {
+			t.Fatalf("spot %v, %v", spot, err)
+		}
+		ws := signtest.Widgets(t, doc)
+		if r := ws[0].Rect; len(ws) != 1 || ws[0].Page != spot.Page || r.X < spot.X-0.01 || r.Y < spot.Y-0.01 || r.X+r.W > spot.X+spot.W+0.01 || r.Y+r.H > spot.Y+spot.H+0.01 {
+			t.Errorf("the seal %+v on page %d is not in the blank %+v", ws, ws[0].Page, *spot)
 		}
 	})
 }
