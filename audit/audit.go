@@ -44,6 +44,10 @@
 //     client_rotated, client_revoked (by an admin or the command line),
 //     client_token_issued (by the client), client_auth_failed; what a
 //     client then does is recorded like an officer's, the client its actor.
+//   - The edXML exchange (package document): edxml_auth_failed, a
+//     refused SystemId/SecretKey at POST /edxml/v1/messages, actor
+//     "edxml:<SystemId>", object "edxml_system:<SystemId>" (at most ten
+//     a minute per SystemId; more are answered 429 unrecorded).
 //   - Once-only data (package dancu): population_lookup, object the draft
 //     or dossier, details the purpose and the outcome.
 //   - Digitisation and the personal data store (package sohoa):

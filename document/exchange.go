@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -57,11 +58,20 @@ func LoadPeers(path string) (map[string]Peer, error) {
 		return nil, err
 	}
 	for id, p := range out {
-		if !edxml.ValidOrganID(id) || p.Endpoint == "" || p.SystemID == "" || p.SecretKey == "" {
-			return nil, fmt.Errorf("edxml peers %s: %q needs a valid OrganId, endpoint, system_id and secret_key", path, id)
+		if !edxml.ValidOrganID(id) || !validEndpoint(p.Endpoint) || p.SystemID == "" || p.SecretKey == "" {
+			return nil, fmt.Errorf("edxml peers %s: %q needs a valid OrganId, an http(s) endpoint without credentials, system_id and secret_key", path, id)
 		}
 	}
 	return out, nil
+}
+
+// validEndpoint: an absolute http(s) URL with a host and no userinfo
+// (credentials travel as SystemId and SecretKey, and would be logged in
+// the URL). Where it points is the administrator's choice: a peer may be
+// on the province's private network.
+func validEndpoint(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && u.User == nil
 }
 
 // LoadSystems reads a systems file: {"<SystemId>": {"secret_key",

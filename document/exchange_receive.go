@@ -11,6 +11,7 @@ import (
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/document/edxml"
+	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/unit"
@@ -39,6 +40,16 @@ func (s *Service) sender(ctx context.Context, organ string) (string, error) {
 		return "", problem.Forbidden("edxml_sender", organ)
 	}
 	return id, nil
+}
+
+// SystemRefused audits a refused SystemId/SecretKey at the receiving
+// endpoint (edxml.HandlerConfig.Refused): edxml_auth_failed, the
+// SystemId tried as actor and object, from addr.
+func (s *Service) SystemRefused(ctx context.Context, system, addr string) error {
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		return event.Publish(ctx, s.cfg.Bus, tx, event.Security{At: s.cfg.Now(), ActorName: "edxml:" + system,
+			Action: "edxml_auth_failed", Object: "edxml_system:" + system, ClientAddr: addr})
+	})
 }
 
 // ReceiveDocument registers a document another agency sent in the

@@ -104,21 +104,21 @@ func (s *Service) renderAttestation(sh *sheet, ag agency, l leader, n int, at ti
 	defer func() { sh.extra = nil }()
 	doc := newDoc(s.fonts, false, meta{Title: t.Title + " " + d.Code, Author: ag.u.Name, Subject: d.ProcedureName, Created: at})
 	if draft {
-		doc.paragraph("DỰ THẢO – chưa có giá trị pháp lý", para{size: 11, st: boldItalic, align: right, after: 2})
+		doc.Paragraph("DỰ THẢO – chưa có giá trị pháp lý", para{Size: 11, Style: boldItalic, Align: right, After: 2})
 	}
 	// Where the block goes: the officer prints it at the foot of the
 	// paper's last page or on a page attached to it.
-	doc.paragraph("Lời chứng ghi tại trang cuối của giấy tờ, văn bản được chứng thực; nếu ghi trên trang riêng thì phải đóng dấu giáp lai giữa giấy tờ, văn bản và trang lời chứng. Mã hồ sơ: "+d.Code+".",
-		para{size: 10, st: italic, align: justify, after: 8})
-	doc.line(doc.m.left, doc.y, doc.m.left+doc.width(), doc.y)
-	doc.space(6 * mm)
+	doc.Paragraph("Lời chứng ghi tại trang cuối của giấy tờ, văn bản được chứng thực; nếu ghi trên trang riêng thì phải đóng dấu giáp lai giữa giấy tờ, văn bản và trang lời chứng. Mã hồ sơ: "+d.Code+".",
+		para{Size: 10, Style: italic, Align: justify, After: 8})
+	doc.Line(doc.M.Left, doc.Y, doc.M.Left+doc.Width(), doc.Y)
+	doc.Space(6 * mm)
 	for _, p := range t.Body {
 		text := upperFirst(fill(p, sh, at))
-		o := para{size: 13, align: justify, after: 4}
+		o := para{Size: 13, Align: justify, After: 4}
 		if strings.TrimSuffix(text, ":") == "Chứng thực" {
-			o = para{size: 13, st: bold, align: center, before: 2, after: 4}
+			o = para{Size: 13, Style: bold, Align: center, Before: 2, After: 4}
 		}
-		doc.paragraph(text, o)
+		doc.Paragraph(text, o)
 	}
 	var witness *signer
 	if t.Witness != "" {

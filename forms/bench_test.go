@@ -18,8 +18,8 @@ func BenchmarkReceipt(b *testing.B) {
 		size := 0
 		for b.Loop() {
 			d := newDoc(s.fonts, false, meta{Title: "x"})
-			d.font(regular, 13)
-			d.textAt(d.m.left, d.baseline(d.y), "Bộ phận Một cửa")
+			d.Font(regular, 13)
+			d.Text(d.M.Left, d.Baseline(d.Y), "Bộ phận Một cửa")
 			out, err := d.finish()
 			if err != nil {
 				b.Fatal(err)

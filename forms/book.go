@@ -180,7 +180,7 @@ func (s *Service) renderBook(u unit.Unit, parent, by string, from, to time.Time,
 		{"Nhận kết quả từ cơ quan giải quyết", 18, center}, {"Trả kết quả", 18, center},
 		{"Ký nhận", 11, center}, {"Ghi chú", 17, left},
 	}, groups: []group{{"Ngày, tháng, năm", 7, 11}}, rows: rows})
-	doc.paragraph("Tổng số: "+strconv.Itoa(len(entries))+" hồ sơ.", para{size: 12, align: left, before: 4, after: 2})
+	doc.Paragraph("Tổng số: "+strconv.Itoa(len(entries))+" hồ sơ.", para{Size: 12, Align: left, Before: 4, After: 2})
 	doc.signatures(nil, &signer{Position: []string{"Người lập sổ"}, Hint: signHint, Name: by}, nil, link{url: track, caption: "Quét mã QR để tra cứu tình trạng hồ sơ theo mã hồ sơ:"})
 	return doc.finish()
 }

@@ -35,7 +35,7 @@ const (
 )
 
 // civilLine is a labelled line of a civil-status paper: left, no indent.
-var civilLine = para{size: 13, align: left, after: 3}
+var civilLine = para{Size: 13, Align: left, After: 3}
 
 // civilResult numbers and renders the civil-status paper of sh.
 func (s *Service) civilResult(ctx context.Context, sh *sheet) (*rendered, error) {
@@ -90,7 +90,7 @@ func (s *Service) renderCivil(sh *sheet, ag agency, l leader, clerk, entry strin
 	t, d := sh.p.ResultTemplate, sh.d
 	doc := newDoc(s.fonts, false, meta{Title: t.Title + " " + d.Code, Author: ag.u.Name, Subject: d.ProcedureName, Created: at})
 	if draft {
-		doc.paragraph("DỰ THẢO – chưa có giá trị pháp lý", para{size: 11, st: boldItalic, align: right, after: 2})
+		doc.Paragraph("DỰ THẢO – chưa có giá trị pháp lý", para{Size: 11, Style: boldItalic, Align: right, After: 2})
 	}
 	var sub []string
 	for _, line := range t.Subtitle {
@@ -105,9 +105,9 @@ func (s *Service) renderCivil(sh *sheet, ag agency, l leader, clerk, entry strin
 	}
 	doc.head(h)
 	for _, p := range t.Body {
-		doc.paragraph(fill(p, sh, at), civilLine)
+		doc.Paragraph(fill(p, sh, at), civilLine)
 	}
-	doc.space(4 * mm)
+	doc.Space(4 * mm)
 	doc.signatures(&signer{Position: t.Clerk, Hint: clerkHint, Name: clerk},
 		&signer{Position: t.Signer, Hint: signerHint, Name: l.name, Title: l.title, Seal: true}, nil, sh.link())
 	return doc.finish()

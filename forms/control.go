@@ -320,27 +320,27 @@ func (s *Service) renderControl(sh *sheet, receipt int) (*rendered, error) {
 	h := deskHeading(sh, "", sh.now, "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ")
 	h.Notes = append(h.Notes, "(Kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả số: "+symbol(receipt, series[Receipt].symbol, false, "")+")")
 	doc.head(h)
-	doc.paragraph("Người nộp hồ sơ: "+d.Applicant.Name, field)
-	doc.paragraph("Thủ tục: "+d.ProcedureName, field)
-	doc.paragraph("Ngày tiếp nhận hồ sơ: "+clockVN(*d.ReceivedAt), field)
+	doc.Paragraph("Người nộp hồ sơ: "+d.Applicant.Name, field)
+	doc.Paragraph("Thủ tục: "+d.ProcedureName, field)
+	doc.Paragraph("Ngày tiếp nhận hồ sơ: "+clockVN(*d.ReceivedAt), field)
 	rec := lastEvent(d, dossier.Receive)
 	if rec != nil && rec.DueAt != nil {
-		doc.paragraph("Ngày hẹn trả kết quả: "+clockVN(*rec.DueAt), field)
+		doc.Paragraph("Ngày hẹn trả kết quả: "+clockVN(*rec.DueAt), field)
 	}
 	switch {
 	case d.DueAt != nil && d.Apologized:
-		doc.paragraph("Ngày hẹn trả kết quả mới (sau khi xin lỗi): "+clockVN(*d.DueAt), field)
+		doc.Paragraph("Ngày hẹn trả kết quả mới (sau khi xin lỗi): "+clockVN(*d.DueAt), field)
 	case d.DueAt != nil && rec != nil && rec.DueAt != nil && !d.DueAt.Equal(*rec.DueAt):
 		// A supplement or a pause the law excludes moved the appointment:
 		// the slip shows the one the rows are judged against.
-		doc.paragraph("Ngày hẹn trả kết quả (sau thời gian tạm dừng): "+clockVN(*d.DueAt), field)
+		doc.Paragraph("Ngày hẹn trả kết quả (sau thời gian tạm dừng): "+clockVN(*d.DueAt), field)
 	}
 	lead, others := processingUnits(d, sh.p, sh.desk.Name)
 	others = append(others, partnerAgencies(d)...)
-	doc.paragraph("Cơ quan (bộ phận) giải quyết hồ sơ: "+lead, field)
-	doc.paragraph("Cơ quan phối hợp giải quyết hồ sơ: "+or(strings.Join(others, "; "), "Không"), field)
+	doc.Paragraph("Cơ quan (bộ phận) giải quyết hồ sơ: "+lead, field)
+	doc.Paragraph("Cơ quan phối hợp giải quyết hồ sơ: "+or(strings.Join(others, "; "), "Không"), field)
 	doc.qr(sh.link()) // on page 1, before a table that may run over several pages
-	doc.space(2 * mm)
+	doc.Space(2 * mm)
 	var rows [][]string
 	for i, h := range handoffs(sh, s.cal) {
 		who := strconv.Itoa(i+1) + ". Giao: " + h.Giver + "\nNhận: " + h.Receiver

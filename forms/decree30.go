@@ -6,17 +6,14 @@ import (
 	"time"
 
 	qrcode "github.com/skip2/go-qrcode"
+
+	"github.com/motcua/motcua/typeset"
 )
 
 // The layout of an administrative document's parts (Decree 30/2020,
 // Appendix I): the header with the agency on the left and the national
 // name and motto on the right, number and symbol under the agency, place
 // and date under the motto, the title, and the signature block.
-
-const (
-	nationalName = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-	motto        = "Độc lập - Tự do - Hạnh phúc"
-)
 
 // heading is the head of a document.
 type heading struct {
@@ -30,19 +27,12 @@ type heading struct {
 	Notes  []string // lines under those (regular 13), e.g. "Mã hồ sơ: …"
 }
 
-// headerSplit is where the agency column ends and the national column starts.
-func (d *doc) headerSplit() float64 {
-	d.font(bold, 12)
-	rw := max(d.measure(nationalName)+6*mm, 92*mm)
-	return d.m.left + d.width() - rw
-}
-
 // head draws the heading at the top of page 1.
 func (d *doc) head(h heading) {
-	split := d.headerSplit()
-	lx, lw := d.m.left, split-d.m.left
-	rx, rw := split, d.m.left+d.width()-split
-	y0 := d.y
+	split := d.Split()
+	lx, lw := d.M.Left, split-d.M.Left
+	rx, rw := split, d.M.Left+d.Width()-split
+	y0 := d.Y
 	if h.Issuer == "" {
 		d.stateHead(h)
 		return
@@ -50,57 +40,50 @@ func (d *doc) head(h heading) {
 
 	var agency []styled
 	if h.Parent != "" {
-		agency = append(agency, styled{text: upper(h.Parent), st: regular, size: 13})
+		agency = append(agency, styled{Text: upper(h.Parent), Style: regular, Size: 13})
 	}
-	agency = append(agency, styled{text: upper(h.Issuer), st: bold, size: 13})
-	ly := d.centred(lx, lw, y0, agency)
+	agency = append(agency, styled{Text: upper(h.Issuer), Style: bold, Size: 13})
+	ly := d.Centred(lx, lw, y0, agency)
 	// The rule under the issuing agency: a third to a half of its line.
-	d.font(bold, 13)
-	lines := d.wrap(upper(h.Issuer), lw, lw)
-	rule := d.measure(lines[len(lines)-1]) * 0.45
-	d.line(lx+(lw-rule)/2, ly+2.5, lx+(lw+rule)/2, ly+2.5)
+	d.Font(bold, 13)
+	lines := d.Wrap(upper(h.Issuer), lw, lw)
+	rule := d.Measure(lines[len(lines)-1]) * 0.45
+	d.Line(lx+(lw-rule)/2, ly+2.5, lx+(lw+rule)/2, ly+2.5)
 	ly += 5
 
-	d.font(bold, 12)
-	nameSize := 12.0
-	if d.measure(nationalName) > rw {
-		nameSize = 12 * rw / d.measure(nationalName)
-	}
-	// The national name sits on the agency's first baseline, the motto on its second.
-	d.centred(rx, rw, y0+(13-nameSize)*0.94, []styled{{text: nationalName, st: bold, size: nameSize}})
-	ry := d.centred(rx, rw, y0+13*1.2, []styled{{text: motto, st: bold, size: 13, underline: true}})
+	ry := d.National(rx, rw, y0, 13)
 	y := max(ly, ry) + 6
 	if h.Number != "" {
-		d.centred(lx, lw, y, []styled{{text: "Số: " + h.Number, st: regular, size: 13}})
+		d.Centred(lx, lw, y, []styled{{Text: "Số: " + h.Number, Style: regular, Size: 13}})
 	}
 	if h.Place != "" {
-		d.centred(rx, rw, y, []styled{{text: placeDate(h.Place, h.Date), st: italic, size: 13}})
+		d.Centred(rx, rw, y, []styled{{Text: placeDate(h.Place, h.Date), Style: italic, Size: 13}})
 	}
-	d.y = y + 13*1.2 + 6*mm
+	d.Y = y + 13*1.2 + 6*mm
 	d.titles(h)
 }
 
 // titles draws the title and the lines under it.
 func (d *doc) titles(h heading) {
 	if h.Title != "" {
-		d.y = d.centred(d.m.left, d.width(), d.y, []styled{{text: h.Title, st: bold, size: 14}})
+		d.Y = d.Centred(d.M.Left, d.Width(), d.Y, []styled{{Text: h.Title, Style: bold, Size: 14}})
 	}
 	var sub []styled
 	for _, s := range h.Sub {
-		sub = append(sub, styled{text: s, st: bold, size: 13})
+		sub = append(sub, styled{Text: s, Style: bold, Size: 13})
 	}
 	for _, s := range h.Notes {
-		sub = append(sub, styled{text: s, st: regular, size: 13})
+		sub = append(sub, styled{Text: s, Style: regular, Size: 13})
 	}
-	d.y = d.centred(d.m.left, d.width(), d.y, sub) + 4*mm
+	d.Y = d.Centred(d.M.Left, d.Width(), d.Y, sub) + 4*mm
 }
 
 // stateHead draws the heading of a paper that names no issuer (the
 // Ministry's civil-status blanks): the national name and motto centred
 // over the title.
 func (d *doc) stateHead(h heading) {
-	d.y = d.centred(d.m.left, d.width(), d.y, []styled{{text: nationalName, st: bold, size: 13},
-		{text: motto, st: bold, size: 14, underline: true}}) + 8*mm
+	d.Y = d.Centred(d.M.Left, d.Width(), d.Y, []styled{{Text: typeset.NationalName, Style: bold, Size: 13},
+		{Text: typeset.Motto, Style: bold, Size: 14, Underline: true}}) + 8*mm
 	h.Issuer, h.Parent, h.Number, h.Place = "", "", "", ""
 	d.titles(h)
 }
@@ -145,12 +128,12 @@ const qrSize = 20 * mm
 // the QR code; with two, the QR code follows below. The group is kept on
 // one page.
 func (d *doc) signatures(leftSig, rightSig *signer, recipients []string, qr link) {
-	split := d.headerSplit()
-	lx, lw := d.m.left, split-d.m.left-4*mm
-	rx, rw := split, d.m.left+d.width()-split
+	split := d.Split()
+	lx, lw := d.M.Left, split-d.M.Left-4*mm
+	rx, rw := split, d.M.Left+d.Width()-split
 	if leftSig != nil {
-		lw = d.width() / 2
-		rx, rw = d.m.left+lw, d.width()/2
+		lw = d.Width() / 2
+		rx, rw = d.M.Left+lw, d.Width()/2
 	}
 	height := func(s *signer) float64 {
 		if s == nil {
@@ -164,55 +147,55 @@ func (d *doc) signatures(leftSig, rightSig *signer, recipients []string, qr link
 	}
 	leftH := height(leftSig)
 	if leftSig == nil {
-		d.font(regular, 11)
+		d.Font(regular, 11)
 		leftH = float64(len(recipients)+1)*12*1.2 + 3*mm + d.qrHeight(qr, lw)
 	}
-	d.need(max(leftH, height(rightSig)) + 2*mm)
-	y0 := d.y + 1*mm
+	d.Need(max(leftH, height(rightSig)) + 2*mm)
+	y0 := d.Y + 1*mm
 	end := y0
 	block := func(s *signer, x, w float64) {
 		var lines []styled
 		for _, p := range s.Position {
-			lines = append(lines, styled{text: upper(p), st: bold, size: 13})
+			lines = append(lines, styled{Text: upper(p), Style: bold, Size: 13})
 		}
 		if s.Hint != "" {
-			lines = append(lines, styled{text: s.Hint, st: italic, size: 13})
+			lines = append(lines, styled{Text: s.Hint, Style: italic, Size: 13})
 		}
-		y := d.centred(x, w, y0, lines)
+		y := d.Centred(x, w, y0, lines)
 		if s == rightSig && d.spot == nil {
-			d.spot = &Spot{Page: d.page, X: x, Y: d.h - y - s.gap(), W: w, H: s.gap()}
+			d.spot = &Spot{Page: d.Page, X: x, Y: d.H - y - s.gap(), W: w, H: s.gap()}
 		}
-		name := []styled{{text: s.Name, st: bold, size: 13}}
+		name := []styled{{Text: s.Name, Style: bold, Size: 13}}
 		if s.Title != "" && s.Name != "" {
-			name = append(name, styled{text: s.Title, st: regular, size: 13})
+			name = append(name, styled{Text: s.Title, Style: regular, Size: 13})
 		}
-		end = max(end, d.centred(x, w, y+s.gap(), name))
+		end = max(end, d.Centred(x, w, y+s.gap(), name))
 	}
 	if rightSig != nil {
 		block(rightSig, rx, rw)
 	}
 	if leftSig != nil {
 		block(leftSig, lx, lw)
-		d.y = end + 1*mm
+		d.Y = end + 1*mm
 		d.qr(qr)
 		return
 	}
 	y := y0
 	if len(recipients) > 0 {
-		d.font(boldItalic, 12)
-		d.textAt(lx, d.baseline(y), "Nơi nhận:")
-		y += d.lineHeight()
-		d.font(regular, 11)
+		d.Font(boldItalic, 12)
+		d.Text(lx, d.Baseline(y), "Nơi nhận:")
+		y += d.LineHeight()
+		d.Font(regular, 11)
 		for _, r := range recipients {
-			for _, ln := range d.wrap(r, lw, lw) {
-				d.textAt(lx, d.baseline(y), ln)
-				y += d.lineHeight()
+			for _, ln := range d.Wrap(r, lw, lw) {
+				d.Text(lx, d.Baseline(y), ln)
+				y += d.LineHeight()
 			}
 		}
 		y += 3 * mm
 	}
 	y = d.qrBlock(qr, lx, y, lw)
-	d.y = max(end, y) + 3*mm
+	d.Y = max(end, y) + 3*mm
 }
 
 // qrHeight is the height qrBlock takes in a column of width w.
@@ -220,10 +203,10 @@ func (d *doc) qrHeight(qr link, w float64) float64 {
 	if qr.url == "" {
 		return 0
 	}
-	d.font(italic, 10)
-	h := float64(len(d.wrap(qr.caption, w, w)))*d.lineHeight() + qrSize + 1.5*mm
-	d.font(regular, 8)
-	return h + float64(len(d.wrap(qr.url, w, w)))*d.lineHeight()
+	d.Font(italic, 10)
+	h := float64(len(d.Wrap(qr.caption, w, w)))*d.LineHeight() + qrSize + 1.5*mm
+	d.Font(regular, 8)
+	return h + float64(len(d.Wrap(qr.url, w, w)))*d.LineHeight()
 }
 
 // qrBlock draws the caption, the code and its address in a column at
@@ -232,17 +215,17 @@ func (d *doc) qrBlock(qr link, x, y, w float64) float64 {
 	if qr.url == "" {
 		return y
 	}
-	d.font(italic, 10)
-	for _, ln := range d.wrap(qr.caption, w, w) {
-		d.textAt(x, d.baseline(y), ln)
-		y += d.lineHeight()
+	d.Font(italic, 10)
+	for _, ln := range d.Wrap(qr.caption, w, w) {
+		d.Text(x, d.Baseline(y), ln)
+		y += d.LineHeight()
 	}
 	d.qrCode(qr.url, x, y+0.5*mm)
 	y += qrSize + 1.5*mm
-	d.font(regular, 8)
-	for _, ln := range d.wrap(qr.url, w, w) {
-		d.textAt(x, d.baseline(y), ln)
-		y += d.lineHeight()
+	d.Font(regular, 8)
+	for _, ln := range d.Wrap(qr.url, w, w) {
+		d.Text(x, d.Baseline(y), ln)
+		y += d.LineHeight()
 	}
 	return y
 }
@@ -253,28 +236,28 @@ func (d *doc) qr(qr link) {
 	if qr.url == "" {
 		return
 	}
-	tx := d.m.left + qrSize + 4*mm
-	tw := d.m.left + d.width() - tx
-	d.font(italic, 10)
-	caption := d.wrap(qr.caption, tw, tw)
-	ch := float64(len(caption)) * d.lineHeight()
-	d.font(regular, 9)
-	url := d.wrap(qr.url, tw, tw)
-	d.need(max(qrSize, ch+float64(len(url))*d.lineHeight()) + 3*mm)
-	y0 := d.y + 2*mm
-	d.qrCode(qr.url, d.m.left, y0)
+	tx := d.M.Left + qrSize + 4*mm
+	tw := d.M.Left + d.Width() - tx
+	d.Font(italic, 10)
+	caption := d.Wrap(qr.caption, tw, tw)
+	ch := float64(len(caption)) * d.LineHeight()
+	d.Font(regular, 9)
+	url := d.Wrap(qr.url, tw, tw)
+	d.Need(max(qrSize, ch+float64(len(url))*d.LineHeight()) + 3*mm)
+	y0 := d.Y + 2*mm
+	d.qrCode(qr.url, d.M.Left, y0)
 	y := y0 + 2*mm
-	d.font(italic, 10)
+	d.Font(italic, 10)
 	for _, ln := range caption {
-		d.textAt(tx, d.baseline(y), ln)
-		y += d.lineHeight()
+		d.Text(tx, d.Baseline(y), ln)
+		y += d.LineHeight()
 	}
-	d.font(regular, 9)
+	d.Font(regular, 9)
 	for _, ln := range url {
-		d.textAt(tx, d.baseline(y), ln)
-		y += d.lineHeight()
+		d.Text(tx, d.Baseline(y), ln)
+		y += d.LineHeight()
 	}
-	d.y = max(y, y0+qrSize) + 1*mm
+	d.Y = max(y, y0+qrSize) + 1*mm
 }
 
 // qrCode draws a QR code of url with its top left at (x, y), qrSize wide.
@@ -283,15 +266,13 @@ func (d *doc) qr(qr link) {
 func (d *doc) qrCode(url string, x, y float64) {
 	q, err := qrcode.New(url, qrcode.Medium)
 	if err != nil {
-		if d.err == nil {
-			d.err = fmt.Errorf("forms: QR code: %w", err)
-		}
+		d.Fail(fmt.Errorf("forms: QR code: %w", err))
 		return
 	}
 	q.DisableBorder = true
 	bm := q.Bitmap()
 	cell := qrSize / float64(len(bm))
-	d.pdf.SetFillColor(0, 0, 0)
+	d.PDF.SetFillColor(0, 0, 0)
 	for r, row := range bm {
 		for c := 0; c < len(row); {
 			if !row[c] {
@@ -303,7 +284,7 @@ func (d *doc) qrCode(url string, x, y float64) {
 				c++
 			}
 			// A hair of overlap keeps renderers from drawing seams between rows.
-			d.pdf.RectFromUpperLeftWithStyle(x+float64(start)*cell, y+float64(r)*cell, float64(c-start)*cell, cell+0.15, "F")
+			d.PDF.RectFromUpperLeftWithStyle(x+float64(start)*cell, y+float64(r)*cell, float64(c-start)*cell, cell+0.15, "F")
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/typeset"
 )
 
 // ResultToSign renders the result document of a dossier the leader a is
@@ -38,9 +39,8 @@ func (s *Service) ResultToSign(ctx context.Context, a *auth.Actor, code, base st
 // Font is the embedded Liberation Serif (regular or bold), for the
 // signature appearances drawn over the forms.
 func Font(bold bool) ([]byte, error) {
-	f := faces[regular].file
 	if bold {
-		f = faces[1].file
+		return typeset.Font(typeset.Bold)
 	}
-	return fontFiles.ReadFile(f)
+	return typeset.Font(typeset.Regular)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/typeset"
 	"github.com/motcua/motcua/unit"
 )
 
@@ -68,13 +69,13 @@ type Service struct {
 	dossiers *dossier.Service
 	units    *unit.Store
 	cal      dossier.Calendar
-	fonts    *fontSet
+	fonts    *typeset.Fonts
 	now      func() time.Time
 }
 
-// New parses the embedded fonts once and returns the service.
+// New takes the parsed fonts (typeset parses them once) and returns the service.
 func New(db *store.DB, ds *dossier.Service, units *unit.Store, cal dossier.Calendar, cfg Config) (*Service, error) {
-	fs, err := loadFonts()
+	fs, err := typeset.LoadFonts()
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,7 @@ const sealHint = "(Ký, ghi rõ họ tên, đóng dấu)"
 
 // addressee is the centred "Kính gửi:" line.
 func addressee(doc *doc, name string) {
-	doc.paragraph("Kính gửi: Ông/Bà "+name+".", para{size: 14, align: center, before: 2, after: 8})
+	doc.Paragraph("Kính gửi: Ông/Bà "+name+".", para{Size: 14, Align: center, Before: 2, After: 8})
 }
 
 func (s *Service) apology(ctx context.Context, sh *sheet) (*rendered, error) {
@@ -67,28 +67,28 @@ func (s *Service) renderApology(sh *sheet, e *dossier.Event, ag agency, l leader
 	if d.ReceivedAt != nil {
 		received = *d.ReceivedAt
 	}
-	doc.paragraph(upperFirst(dateVN(received))+", "+desk+" – "+sh.desk.Name+" tiếp nhận hồ sơ đề nghị "+
+	doc.Paragraph(upperFirst(dateVN(received))+", "+desk+" – "+sh.desk.Name+" tiếp nhận hồ sơ đề nghị "+
 		lowerFirst(d.ProcedureName)+" của Ông/Bà. Mã hồ sơ: "+d.Code+".", body)
 	old := dueBefore(d, e)
 	if old != nil {
-		doc.paragraph("Thời hẹn trả kết quả giải quyết hồ sơ: "+clockVN(*old)+".", body)
+		doc.Paragraph("Thời hẹn trả kết quả giải quyết hồ sơ: "+clockVN(*old)+".", body)
 	}
 	// An apology made after the due moment does not announce a delay: the
 	// dossier is already late (quá hạn) and the letter says so.
 	if late := d.ApologyLate || (old != nil && e.At.After(*old)); late {
-		doc.paragraph("Đến nay, hồ sơ của Ông/Bà đã quá hạn giải quyết mà "+u.Name+" chưa trả kết quả, lý do: "+
+		doc.Paragraph("Đến nay, hồ sơ của Ông/Bà đã quá hạn giải quyết mà "+u.Name+" chưa trả kết quả, lý do: "+
 			strings.TrimSuffix(e.Note, ".")+".", body)
 	} else {
-		doc.paragraph("Tuy nhiên, đến nay "+u.Name+" chưa thể trả kết quả giải quyết hồ sơ của Ông/Bà đúng hẹn, lý do: "+
+		doc.Paragraph("Tuy nhiên, đến nay "+u.Name+" chưa thể trả kết quả giải quyết hồ sơ của Ông/Bà đúng hẹn, lý do: "+
 			strings.TrimSuffix(e.Note, ".")+".", body)
 	}
 	newDue := "ngày hẹn mới"
 	if e.DueAt != nil {
 		newDue = clockVN(*e.DueAt)
 	}
-	doc.paragraph("Sự chậm trễ này đã gây phiền hà, tốn kém chi phí đi lại của Ông/Bà. "+u.Name+
+	doc.Paragraph("Sự chậm trễ này đã gây phiền hà, tốn kém chi phí đi lại của Ông/Bà. "+u.Name+
 		" thành thật xin lỗi Ông/Bà và hẹn trả kết quả giải quyết hồ sơ vào "+newDue+".", body)
-	doc.paragraph("Xin trân trọng cảm ơn sự hợp tác của Ông/Bà./.", body)
+	doc.Paragraph("Xin trân trọng cảm ơn sự hợp tác của Ông/Bà./.", body)
 	doc.signatures(nil, &signer{Position: signBlock(ag, l), Hint: sealHint, Name: l.name},
 		[]string{"- Như trên;", "- " + desk + " – " + sh.desk.Name + ";", "- Lưu: VT, hồ sơ " + d.Code + "."}, sh.link())
 	return doc.finish()
@@ -132,11 +132,11 @@ func (s *Service) renderStop(sh *sheet, e *dossier.Event, ag agency, l leader, n
 	if due := dueBefore(d, e); due != nil {
 		text += ", hẹn trả kết quả vào " + clockVN(*due)
 	}
-	doc.paragraph(text+".", body)
-	doc.paragraph(u.Name+" thông báo dừng giải quyết hồ sơ nêu trên kể từ "+clockVN(e.At)+", lý do: "+
+	doc.Paragraph(text+".", body)
+	doc.Paragraph(u.Name+" thông báo dừng giải quyết hồ sơ nêu trên kể từ "+clockVN(e.At)+", lý do: "+
 		strings.TrimSuffix(e.Note, ".")+".", body)
-	doc.paragraph("Ông/Bà liên hệ "+desk+" – "+sh.desk.Name+" để nhận lại hồ sơ và được hướng dẫn thực hiện thủ tục (nếu có nhu cầu).", body)
-	doc.paragraph(u.Name+" thông báo để Ông/Bà được biết./.", body)
+	doc.Paragraph("Ông/Bà liên hệ "+desk+" – "+sh.desk.Name+" để nhận lại hồ sơ và được hướng dẫn thực hiện thủ tục (nếu có nhu cầu).", body)
+	doc.Paragraph(u.Name+" thông báo để Ông/Bà được biết./.", body)
 	doc.signatures(nil, &signer{Position: signBlock(ag, l), Hint: sealHint, Name: l.name},
 		[]string{"- Như trên;", "- " + desk + " – " + sh.desk.Name + ";", "- Lưu: VT, hồ sơ " + d.Code + "."}, sh.link())
 	return doc.finish()

@@ -15,21 +15,21 @@ import (
 const desk = "Bộ phận Một cửa"
 
 // field is a line of particulars: left-aligned, 13 pt, a little air after.
-var field = para{size: 13, align: left, after: 1.5}
+var field = para{Size: 13, Align: left, After: 1.5}
 
 // section is a numbered heading inside a form.
-var section = para{size: 13, st: bold, align: left, before: 4, after: 2}
+var section = para{Size: 13, Style: bold, Align: left, Before: 4, After: 2}
 
 // particulars are the applicant's details as the forms list them.
 func particulars(d *doc, sh *sheet, lead string) {
 	a := sh.d.Applicant
-	d.paragraph(lead+a.Name, field)
+	d.Paragraph(lead+a.Name, field)
 	if a.IDNumber != "" {
-		d.paragraph("Số định danh cá nhân: "+a.IDNumber, field)
+		d.Paragraph("Số định danh cá nhân: "+a.IDNumber, field)
 	}
-	d.paragraph("Địa chỉ: "+or(a.Address, "……………"), field)
-	d.paragraph("Số điện thoại: "+or(a.Phone, "……………")+"; Email: "+or(a.Email, "……………"), field)
-	d.paragraph("Nội dung yêu cầu giải quyết: "+sh.d.ProcedureName+" (mã thủ tục "+sh.d.Procedure+")", field)
+	d.Paragraph("Địa chỉ: "+or(a.Address, "……………"), field)
+	d.Paragraph("Số điện thoại: "+or(a.Phone, "……………")+"; Email: "+or(a.Email, "……………"), field)
+	d.Paragraph("Nội dung yêu cầu giải quyết: "+sh.d.ProcedureName+" (mã thủ tục "+sh.d.Procedure+")", field)
 }
 
 func or(s, alt string) string {
@@ -67,7 +67,7 @@ func (s *Service) renderReceipt(sh *sheet, n int) (*rendered, error) {
 	}
 	doc := newDoc(s.fonts, false, meta{Title: Name(Receipt) + " " + d.Code, Author: sh.desk.Name, Subject: d.ProcedureName, Created: *d.ReceivedAt})
 	for _, mark := range receiptCopies {
-		doc.newCopy(mark)
+		doc.NewCopy(mark)
 		s.receiptCopy(doc, sh, n, rec, due)
 	}
 	return doc.finish()
@@ -93,10 +93,10 @@ func (s *Service) receiptCopy(doc *doc, sh *sheet, n int, rec *dossier.Event, du
 		if d.TransferDueAt != nil {
 			transfer += " chậm nhất " + clockVN(*d.TransferDueAt)
 		}
-		doc.paragraph(transfer+".", field)
+		doc.Paragraph(transfer+".", field)
 	}
 
-	doc.paragraph("1. Thành phần hồ sơ nộp gồm:", section)
+	doc.Paragraph("1. Thành phần hồ sơ nộp gồm:", section)
 	var rows [][]string
 	for _, it := range dossier.Checklist(sh.p, d.Files, nil) {
 		c := it.Component
@@ -108,16 +108,16 @@ func (s *Service) receiptCopy(doc *doc, sh *sheet, n int, rec *dossier.Event, du
 	doc.drawTable(table{cols: []column{
 		{"STT", 12, center}, {"Tên loại giấy tờ", 88, left}, {"Hình thức (bản chính, bản sao)", 40, center}, {"Số lượng", 25, center},
 	}, rows: rows})
-	doc.space(2 * mm)
-	doc.paragraph("2. Số lượng hồ sơ: 01 (bộ).", field)
+	doc.Space(2 * mm)
+	doc.Paragraph("2. Số lượng hồ sơ: 01 (bộ).", field)
 	statutory := statutoryTime(sh.p.Time)
 	if d.CompetentUnit != "" && sh.p.Boundless != nil {
 		statutory += "; cộng thời gian chuyển hồ sơ đến cơ quan có thẩm quyền: " + lowerFirst(statutoryTime(sh.p.Boundless.TransferTime()))
 	}
-	doc.paragraph("3. Thời gian giải quyết hồ sơ theo quy định: "+statutory+".", field)
-	doc.paragraph("4. Thời gian nhận hồ sơ: "+clockVN(*d.ReceivedAt)+".", field)
+	doc.Paragraph("3. Thời gian giải quyết hồ sơ theo quy định: "+statutory+".", field)
+	doc.Paragraph("4. Thời gian nhận hồ sơ: "+clockVN(*d.ReceivedAt)+".", field)
 	if due != nil {
-		doc.paragraph("5. Thời gian trả kết quả giải quyết hồ sơ: "+clockVN(*due)+".", field)
+		doc.Paragraph("5. Thời gian trả kết quả giải quyết hồ sơ: "+clockVN(*due)+".", field)
 	}
 	collect := desk + " – " + sh.desk.Name
 	if d.ReturnAt == dossier.ReturnCompetent {
@@ -126,15 +126,15 @@ func (s *Service) receiptCopy(doc *doc, sh *sheet, n int, rec *dossier.Event, du
 	if d.Delivery == "post" {
 		collect = "Qua dịch vụ bưu chính công ích, địa chỉ: " + or(d.Applicant.Address, "……………")
 	}
-	doc.paragraph("6. Đăng ký nhận kết quả tại: "+collect+".", field)
+	doc.Paragraph("6. Đăng ký nhận kết quả tại: "+collect+".", field)
 	if len(sh.p.Fees) > 0 {
-		doc.paragraph("7. Phí, lệ phí:", field)
+		doc.Paragraph("7. Phí, lệ phí:", field)
 		for _, f := range sh.p.Fees {
-			doc.paragraph("- "+feeText(f)+".", para{size: 13, align: left, indent: 0, x: doc.left() + 5*mm, w: doc.width() - 5*mm, after: 2})
+			doc.Paragraph("- "+feeText(f)+".", para{Size: 13, Align: left, Indent: 0, X: doc.Left() + 5*mm, W: doc.Width() - 5*mm, After: 2})
 		}
 	}
-	doc.paragraph("Vào Sổ theo dõi hồ sơ, Quyển số: "+strconv.Itoa(d.ReceivedAt.In(calendar.Zone).Year())+
-		", Số thứ tự: "+two(n)+".", para{size: 13, st: italic, align: left, before: 4, after: 4})
+	doc.Paragraph("Vào Sổ theo dõi hồ sơ, Quyển số: "+strconv.Itoa(d.ReceivedAt.In(calendar.Zone).Year())+
+		", Số thứ tự: "+two(n)+".", para{Size: 13, Style: italic, Align: left, Before: 4, After: 4})
 	officer := ""
 	if rec != nil {
 		officer = rec.Actor
@@ -170,7 +170,7 @@ func (s *Service) renderSupplement(sh *sheet, e *dossier.Event, n int) (*rendere
 	if d.ReceivedAt != nil && d.ReceivedAt.Before(e.At) {
 		received = "Ngày tiếp nhận hồ sơ: " + clockVN(*d.ReceivedAt)
 	}
-	doc.paragraph(received+".", field)
+	doc.Paragraph(received+".", field)
 	var rows [][]string
 	if e.Request != nil {
 		for _, it := range e.Request.Items {
@@ -182,26 +182,26 @@ func (s *Service) renderSupplement(sh *sheet, e *dossier.Event, n int) (*rendere
 		}
 	}
 	if len(rows) > 0 {
-		doc.paragraph("Yêu cầu hoàn thiện hồ sơ gồm những nội dung sau:", section)
+		doc.Paragraph("Yêu cầu hoàn thiện hồ sơ gồm những nội dung sau:", section)
 		doc.drawTable(table{cols: []column{
 			{"STT", 12, center}, {"Thành phần hồ sơ cần bổ sung, hoàn thiện", 63, left},
 			{"Hình thức (bản chính, bản sao chứng thực, bản chụp)", 38, center}, {"Lý do", 52, left},
 		}, rows: rows})
-		doc.space(2 * mm)
+		doc.Space(2 * mm)
 	} else {
-		doc.paragraph("Yêu cầu hoàn thiện hồ sơ theo các nội dung nêu tại phần Lý do dưới đây.", section)
+		doc.Paragraph("Yêu cầu hoàn thiện hồ sơ theo các nội dung nêu tại phần Lý do dưới đây.", section)
 	}
-	doc.paragraph("Lý do:", section)
-	doc.paragraph(e.Note, body)
+	doc.Paragraph("Lý do:", section)
+	doc.Paragraph(e.Note, body)
 	if e.Request != nil {
-		doc.paragraph("Hạn bổ sung: hết "+dateVN(e.Request.LastDay())+". Quá thời hạn này mà hồ sơ chưa được bổ sung, hoàn thiện thì "+
-			lapseOutcome(e)+".", para{size: 13, st: bold, align: justify, indent: 10 * mm, after: 2})
+		doc.Paragraph("Hạn bổ sung: hết "+dateVN(e.Request.LastDay())+". Quá thời hạn này mà hồ sơ chưa được bổ sung, hoàn thiện thì "+
+			lapseOutcome(e)+".", para{Size: 13, Style: bold, Align: justify, Indent: 10 * mm, After: 2})
 	}
 	if e.From == dossier.Processing {
-		doc.paragraph("Thời gian giải quyết hồ sơ tạm dừng từ "+clockVN(e.At)+
+		doc.Paragraph("Thời gian giải quyết hồ sơ tạm dừng từ "+clockVN(e.At)+
 			" và tiếp tục được tính khi hồ sơ được bổ sung đầy đủ; thời gian đã giải quyết trước đó vẫn được tính.", body)
 	}
-	doc.paragraph("Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ "+e.Actor+" ("+unitAt(d, e)+
+	doc.Paragraph("Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ "+e.Actor+" ("+unitAt(d, e)+
 		") để được hướng dẫn. Ông/bà có thể tra cứu tình trạng hồ sơ trên Cổng dịch vụ công bằng mã hồ sơ và 4 số cuối số điện thoại của người nộp, hoặc quét mã QR dưới đây.", body)
 	doc.signatures(nil, &signer{Position: []string{"Người hướng dẫn"}, Hint: signHint, Name: e.Actor}, nil, sh.link())
 	return doc.finish()
@@ -233,11 +233,11 @@ func (s *Service) renderRefusal(sh *sheet, e *dossier.Event, n int) (*rendered, 
 	doc := newDoc(s.fonts, false, meta{Title: Name(Refusal) + " " + d.Code, Author: sh.desk.Name, Subject: d.ProcedureName, Created: e.At})
 	doc.head(deskHeading(sh, symbol(n, series[Refusal].symbol, false, ""), e.At, "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"))
 	particulars(doc, sh, desk+" – "+sh.desk.Name+" nhận hồ sơ của: ")
-	doc.paragraph("Ngày nộp hồ sơ: "+clockVN(d.SubmittedAt)+".", field)
-	doc.paragraph("Sau khi xem xét hồ sơ, đối chiếu với các quy định hiện hành, "+desk+" – "+sh.desk.Name+
-		" từ chối tiếp nhận, giải quyết hồ sơ này vì lý do sau:", para{size: 13, align: justify, indent: 10 * mm, before: 4, after: 4})
-	doc.paragraph(e.Note, para{size: 13, st: italic, align: justify, indent: 10 * mm, after: 6})
-	doc.paragraph("Xin thông báo để ông/bà được biết và thực hiện./.", body)
+	doc.Paragraph("Ngày nộp hồ sơ: "+clockVN(d.SubmittedAt)+".", field)
+	doc.Paragraph("Sau khi xem xét hồ sơ, đối chiếu với các quy định hiện hành, "+desk+" – "+sh.desk.Name+
+		" từ chối tiếp nhận, giải quyết hồ sơ này vì lý do sau:", para{Size: 13, Align: justify, Indent: 10 * mm, Before: 4, After: 4})
+	doc.Paragraph(e.Note, para{Size: 13, Style: italic, Align: justify, Indent: 10 * mm, After: 6})
+	doc.Paragraph("Xin thông báo để ông/bà được biết và thực hiện./.", body)
 	doc.signatures(nil, &signer{Position: []string{"Người tiếp nhận hồ sơ"}, Hint: signHint, Name: e.Actor}, nil, sh.link())
 	return doc.finish()
 }

@@ -67,13 +67,13 @@ func (s *Service) renderRefusalResult(sh *sheet, e *dossier.Event, ag agency, l 
 	if d.ReceivedAt != nil {
 		received = *d.ReceivedAt
 	}
-	doc.paragraph(upperFirst(dateVN(received))+", "+desk+" – "+sh.desk.Name+" tiếp nhận hồ sơ đề nghị "+
+	doc.Paragraph(upperFirst(dateVN(received))+", "+desk+" – "+sh.desk.Name+" tiếp nhận hồ sơ đề nghị "+
 		lowerFirst(d.ProcedureName)+" của Ông/Bà (mã hồ sơ "+d.Code+").", body)
-	doc.paragraph("Sau khi xem xét, thẩm định hồ sơ, "+u.Name+" không giải quyết yêu cầu của Ông/Bà, lý do:", body)
-	doc.paragraph(strings.TrimSuffix(e.Note, ".")+".", para{size: 13, st: italic, align: justify, indent: 10 * mm, after: 6})
-	doc.paragraph("Ông/Bà liên hệ "+desk+" – "+sh.desk.Name+" để nhận lại hồ sơ (nếu có) và được hướng dẫn. "+
+	doc.Paragraph("Sau khi xem xét, thẩm định hồ sơ, "+u.Name+" không giải quyết yêu cầu của Ông/Bà, lý do:", body)
+	doc.Paragraph(strings.TrimSuffix(e.Note, ".")+".", para{Size: 13, Style: italic, Align: justify, Indent: 10 * mm, After: 6})
+	doc.Paragraph("Ông/Bà liên hệ "+desk+" – "+sh.desk.Name+" để nhận lại hồ sơ (nếu có) và được hướng dẫn. "+
 		"Trường hợp không đồng ý, Ông/Bà có quyền khiếu nại, khởi kiện theo quy định của pháp luật.", body)
-	doc.paragraph(u.Name+" thông báo để Ông/Bà được biết./.", body)
+	doc.Paragraph(u.Name+" thông báo để Ông/Bà được biết./.", body)
 	doc.signatures(nil, &signer{Position: signBlock(ag, l), Hint: sealHint, Name: l.name},
 		[]string{"- Như trên;", "- " + desk + " – " + sh.desk.Name + ";", "- Lưu: VT, hồ sơ " + d.Code + "."}, sh.link())
 	return doc.finish()

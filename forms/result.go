@@ -107,7 +107,7 @@ func (s *Service) renderResult(sh *sheet, ag agency, l leader, number string, at
 	u := ag.u
 	doc := newDoc(s.fonts, false, meta{Title: t.Title + " " + d.Code, Author: u.Name, Subject: d.ProcedureName, Created: at})
 	if draft {
-		doc.paragraph("DỰ THẢO – chưa có giá trị pháp lý", para{size: 11, st: boldItalic, align: right, after: 2})
+		doc.Paragraph("DỰ THẢO – chưa có giá trị pháp lý", para{Size: 11, Style: boldItalic, Align: right, After: 2})
 	}
 	var sub []string
 	for _, line := range t.Subtitle {
@@ -122,17 +122,17 @@ func (s *Service) renderResult(sh *sheet, ag agency, l leader, number string, at
 		position = personalBlock(position[0], l)
 	}
 	if len(t.Articles) > 0 {
-		doc.paragraph(upper(authority(ag, position)), para{size: 14, st: bold, align: center, after: 6})
+		doc.Paragraph(upper(authority(ag, position)), para{Size: 14, Style: bold, Align: center, After: 6})
 		for _, b := range t.Basis {
-			doc.paragraph(fill(b, sh, at), para{size: 14, st: italic, align: justify, indent: 10 * mm, after: 3})
+			doc.Paragraph(fill(b, sh, at), para{Size: 14, Style: italic, Align: justify, Indent: 10 * mm, After: 3})
 		}
-		doc.paragraph("QUYẾT ĐỊNH:", para{size: 14, st: bold, align: center, before: 6, after: 6})
+		doc.Paragraph("QUYẾT ĐỊNH:", para{Size: 14, Style: bold, Align: center, Before: 6, After: 6})
 	}
 	for _, p := range t.Body {
-		doc.paragraph(fill(p, sh, at), body)
+		doc.Paragraph(fill(p, sh, at), body)
 	}
 	for _, p := range t.Articles {
-		doc.paragraph(fill(p, sh, at), body)
+		doc.Paragraph(fill(p, sh, at), body)
 	}
 	recipients := []string{"- " + d.Applicant.Name + ";"}
 	if last := lastArticle(t.Articles); last != "" {

@@ -7,6 +7,7 @@ import (
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/typeset"
 	"github.com/motcua/motcua/unit"
 )
 
@@ -22,7 +23,7 @@ func ptr(t time.Time) *time.Time { return &t }
 
 func testService(t testing.TB) *Service {
 	t.Helper()
-	fs, err := loadFonts()
+	fs, err := typeset.LoadFonts()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,8 @@ package forms
 
 import (
 	"time"
+
+	"github.com/motcua/motcua/typeset"
 )
 
 // A statement is a statistical table printed as an official document: a
@@ -43,17 +45,16 @@ type Statement struct {
 }
 
 // StatementPDF lays a statement out as a PDF in the forms' type (Liberation
-// Serif, embedded) and margins. It parses the fonts on each call: a
-// statement is printed rarely, and a caller needs no forms.Service.
+// Serif, embedded) and margins; a caller needs no forms.Service.
 func StatementPDF(st Statement) ([]byte, error) {
-	fs, err := loadFonts()
+	fs, err := typeset.LoadFonts()
 	if err != nil {
 		return nil, err
 	}
 	d := newDoc(fs, st.Landscape, meta{Title: st.Title, Author: st.Issuer, Subject: st.Symbol, Created: st.Created})
 	if st.Symbol != "" {
-		d.font(boldItalic, 11)
-		d.textAt(d.m.left+d.width()-d.measure(st.Symbol), d.m.top/2+4, st.Symbol)
+		d.Font(boldItalic, 11)
+		d.Text(d.M.Left+d.Width()-d.Measure(st.Symbol), d.M.Top/2+4, st.Symbol)
 	}
 	d.head(heading{Parent: st.Parent, Issuer: st.Issuer, Title: st.Title, Sub: st.Sub, Notes: st.Notes})
 	cols := make([]column, len(st.Columns))
@@ -68,7 +69,7 @@ func StatementPDF(st Statement) ([]byte, error) {
 	}
 	d.drawTable(table{cols: cols, head: st.Head, rows: st.Rows, bold: st.Bold, size: 9.5, maxLines: 6})
 	for _, p := range st.After {
-		d.paragraph(p, para{st: italic, size: 11, align: left, before: 4})
+		d.Paragraph(p, para{Style: italic, Size: 11, Align: left, Before: 4})
 	}
 	out, err := d.finish()
 	if err != nil {
@@ -81,8 +82,8 @@ func StatementPDF(st Statement) ([]byte, error) {
 // row is as tall as its tallest cell that spans it alone; a cell spanning
 // several rows that needs more than they give stretches the last of them.
 func (d *doc) bands(t table, xs []float64) ([]float64, float64) {
-	d.font(bold, t.size)
-	lh := d.lineHeight()
+	d.Font(bold, t.size)
+	lh := d.LineHeight()
 	n := 0
 	for _, c := range t.head {
 		n = max(n, c.Row+c.RowSpan)
@@ -90,7 +91,7 @@ func (d *doc) bands(t table, xs []float64) ([]float64, float64) {
 	h := make([]float64, n)
 	need := func(c HeadCell) float64 {
 		w := xs[c.Col+c.ColSpan] - xs[c.Col] - 2*padX
-		return float64(len(d.wrap(c.Text, w, w)))*lh + 2*padY
+		return float64(len(d.Wrap(c.Text, w, w)))*lh + 2*padY
 	}
 	for _, c := range t.head {
 		if c.RowSpan == 1 {
@@ -122,22 +123,22 @@ func (d *doc) spannedHeader(t table, xs []float64) {
 	for i, v := range h {
 		top[i+1] = top[i] + v
 	}
-	d.font(bold, t.size)
-	lh := d.lineHeight()
+	d.Font(bold, t.size)
+	lh := d.LineHeight()
 	for _, c := range t.head {
 		x1, x2 := xs[c.Col], xs[c.Col+c.ColSpan]
-		y, ch := d.y+top[c.Row], top[c.Row+c.RowSpan]-top[c.Row]
+		y, ch := d.Y+top[c.Row], top[c.Row+c.RowSpan]-top[c.Row]
 		w := x2 - x1 - 2*padX
-		lines := d.wrap(c.Text, w, w)
+		lines := d.Wrap(c.Text, w, w)
 		ty := y + (ch-float64(len(lines))*lh)/2
 		for _, ln := range lines {
-			d.textAt(x1+padX+(w-d.measure(ln))/2, d.baseline(ty), ln)
+			d.Text(x1+padX+(w-d.Measure(ln))/2, d.Baseline(ty), ln)
 			ty += lh
 		}
-		d.line(x1, y, x2, y)
-		d.line(x1, y+ch, x2, y+ch)
-		d.line(x1, y, x1, y+ch)
-		d.line(x2, y, x2, y+ch)
+		d.Line(x1, y, x2, y)
+		d.Line(x1, y+ch, x2, y+ch)
+		d.Line(x1, y, x1, y+ch)
+		d.Line(x2, y, x2, y+ch)
 	}
-	d.y += total
+	d.Y += total
 }

@@ -44,17 +44,17 @@ func (d *doc) drawTable(t table) {
 		t.maxLines = 18
 	}
 	xs := make([]float64, len(t.cols)+1)
-	xs[0] = d.m.left
+	xs[0] = d.M.Left
 	for i, c := range t.cols {
 		xs[i+1] = xs[i] + c.width*mm
 	}
 	// Wrap every row first: the header is kept with the first row.
-	d.font(regular, t.size)
-	lh := d.lineHeight()
+	d.Font(regular, t.size)
+	lh := d.LineHeight()
 	cells := make([][][]string, len(t.rows))
 	heights := make([]float64, len(t.rows))
 	for r, row := range t.rows {
-		d.font(t.rowStyle(r), t.size)
+		d.Font(t.rowStyle(r), t.size)
 		cells[r] = make([][]string, len(t.cols))
 		for i := range t.cols {
 			text := ""
@@ -62,7 +62,7 @@ func (d *doc) drawTable(t table) {
 				text = row[i]
 			}
 			w := xs[i+1] - xs[i] - 2*padX
-			lines := d.wrap(text, w, w)
+			lines := d.Wrap(text, w, w)
 			if len(lines) > t.maxLines {
 				lines = append(lines[:t.maxLines-1], "…")
 			}
@@ -76,38 +76,38 @@ func (d *doc) drawTable(t table) {
 	if len(heights) > 0 {
 		first = heights[0]
 	}
-	d.need(d.headerHeight(t, xs) + first)
+	d.Need(d.headerHeight(t, xs) + first)
 	header()
-	d.repeat = header
+	d.Repeat = header
 	for r := range cells {
 		h := heights[r]
-		if d.y+h > d.bottom() {
-			d.addPage() // repeats the header
+		if d.Y+h > d.Bottom() {
+			d.AddPage() // repeats the header
 		}
-		d.font(t.rowStyle(r), t.size)
+		d.Font(t.rowStyle(r), t.size)
 		for i, lines := range cells[r] {
 			w := xs[i+1] - xs[i] - 2*padX
-			y := d.y + padY
+			y := d.Y + padY
 			for _, ln := range lines {
-				save := d.y
-				d.y = y
-				d.drawLine(ln, xs[i]+padX, w, t.cols[i].align, true)
-				d.y = save
+				save := d.Y
+				d.Y = y
+				d.DrawLine(ln, xs[i]+padX, w, t.cols[i].align, true)
+				d.Y = save
 				y += lh
 			}
 		}
-		d.box(xs, d.y, h)
-		d.y += h
+		d.box(xs, d.Y, h)
+		d.Y += h
 	}
-	d.repeat = nil
+	d.Repeat = nil
 }
 
 // box draws the borders of one row of cells.
 func (d *doc) box(xs []float64, y, h float64) {
-	d.line(xs[0], y, xs[len(xs)-1], y)
-	d.line(xs[0], y+h, xs[len(xs)-1], y+h)
+	d.Line(xs[0], y, xs[len(xs)-1], y)
+	d.Line(xs[0], y+h, xs[len(xs)-1], y+h)
 	for _, x := range xs {
-		d.line(x, y, x, y+h)
+		d.Line(x, y, x, y+h)
 	}
 }
 
@@ -118,16 +118,16 @@ func (d *doc) headerHeight(t table, xs []float64) float64 {
 		_, total := d.bands(t, xs)
 		return total
 	}
-	d.font(bold, t.size)
-	lh := d.lineHeight()
+	d.Font(bold, t.size)
+	lh := d.LineHeight()
 	top, sub := 0.0, 0.0
 	for _, g := range t.groups {
 		w := xs[g.to+1] - xs[g.from] - 2*padX
-		top = max(top, float64(len(d.wrap(g.title, w, w)))*lh+2*padY)
+		top = max(top, float64(len(d.Wrap(g.title, w, w)))*lh+2*padY)
 	}
 	for i, c := range t.cols {
 		w := xs[i+1] - xs[i] - 2*padX
-		h := float64(len(d.wrap(c.title, w, w)))*lh + 2*padY
+		h := float64(len(d.Wrap(c.title, w, w)))*lh + 2*padY
 		if t.groupOf(i) >= 0 {
 			sub = max(sub, h)
 		} else {
@@ -160,35 +160,35 @@ func (d *doc) tableHeader(t table, xs []float64) {
 		return
 	}
 	total := d.headerHeight(t, xs)
-	d.font(bold, t.size)
-	lh := d.lineHeight()
+	d.Font(bold, t.size)
+	lh := d.LineHeight()
 	top := 0.0
 	for _, g := range t.groups {
 		w := xs[g.to+1] - xs[g.from] - 2*padX
-		top = max(top, float64(len(d.wrap(g.title, w, w)))*lh+2*padY)
+		top = max(top, float64(len(d.Wrap(g.title, w, w)))*lh+2*padY)
 	}
 	cell := func(x1, x2, y, h float64, text string) {
 		w := x2 - x1 - 2*padX
-		lines := d.wrap(text, w, w)
+		lines := d.Wrap(text, w, w)
 		ty := y + (h-float64(len(lines))*lh)/2
 		for _, ln := range lines {
-			d.textAt(x1+padX+(w-d.measure(ln))/2, d.baseline(ty), ln)
+			d.Text(x1+padX+(w-d.Measure(ln))/2, d.Baseline(ty), ln)
 			ty += lh
 		}
-		d.line(x1, y, x2, y)
-		d.line(x1, y+h, x2, y+h)
-		d.line(x1, y, x1, y+h)
-		d.line(x2, y, x2, y+h)
+		d.Line(x1, y, x2, y)
+		d.Line(x1, y+h, x2, y+h)
+		d.Line(x1, y, x1, y+h)
+		d.Line(x2, y, x2, y+h)
 	}
 	for _, g := range t.groups {
-		cell(xs[g.from], xs[g.to+1], d.y, top, g.title)
+		cell(xs[g.from], xs[g.to+1], d.Y, top, g.title)
 	}
 	for i, c := range t.cols {
 		if t.groupOf(i) >= 0 {
-			cell(xs[i], xs[i+1], d.y+top, total-top, c.title)
+			cell(xs[i], xs[i+1], d.Y+top, total-top, c.title)
 		} else {
-			cell(xs[i], xs[i+1], d.y, total, c.title)
+			cell(xs[i], xs[i+1], d.Y, total, c.title)
 		}
 	}
-	d.y += total
+	d.Y += total
 }

@@ -15,7 +15,8 @@
 // is: a rolled-back action notifies nobody, and a crash after the commit
 // loses nothing, because the row is on disk before anyone tries to send it.
 //
-// A Worker sends the e-mail and SMS rows afterwards. It leases a batch
+// A Worker sends the e-mail and SMS rows afterwards, with the outbox
+// worker every module shares (package outbox). It leases a batch
 // (status "sending", locked_by, locked_until), sends each row, then marks
 // it sent. The remote server is not part of our transaction, so sending
 // and marking cannot be one atomic step, and delivery is at least once:

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/motcua/motcua/document"
@@ -49,5 +50,10 @@ func subscribeExchange(bus *event.Bus, s *document.Service) {
 // configured it refuses every caller (401).
 func registerExchange(mux *routeList, a *App, cfg Config) {
 	x := document.ExchangeConfig{Systems: cfg.Exchange.Systems}
-	mux.Handle("POST "+exchangePath, edxml.NewHandler(edxml.HandlerConfig{Systems: x.Secrets(), Receiver: a.Documents, Log: cfg.Log}))
+	mux.Handle("POST "+exchangePath, edxml.NewHandler(edxml.HandlerConfig{Systems: x.Secrets(), Receiver: a.Documents, Log: cfg.Log,
+		Refused: func(ctx context.Context, system, addr string) {
+			if err := a.Documents.SystemRefused(ctx, system, addr); err != nil {
+				cfg.Log.ErrorContext(ctx, "edxml: audit a refused system", "system", system, "err", err)
+			}
+		}, Now: cfg.Now}))
 }

@@ -210,6 +210,12 @@ func exchangeRoundTrip(t *testing.T, ca *signtest.CA, keys docKeys, engines [2]s
 	if st := post("he-thong-a", "sai", docBody); st != 401 {
 		t.Fatalf("wrong secret: %d", st)
 	}
+	// The refusal is audited with the SystemId tried, never the key.
+	var audited int
+	if err := b.app.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_entries WHERE action = 'edxml_auth_failed'
+		AND actor_name = 'edxml:he-thong-a' AND object = 'edxml_system:he-thong-a' AND details NOT LIKE '%sai%'`).Scan(&audited); err != nil || audited != 1 {
+		t.Fatalf("audited refusals: %d %v", audited, err)
+	}
 	b.must(b.call("gialam.vanthu", "GET", "/api/v1/documents?direction=in", nil, &list), 200)
 	if len(list.Documents) != 1 {
 		t.Fatalf("registered twice: %d", len(list.Documents))

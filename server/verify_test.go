@@ -269,7 +269,7 @@ func BenchmarkSignReceipt(b *testing.B) {
 	}
 	ca := signtest.NewCA(b, "bench CA")
 	key := ca.Signer(b, 0, "UBND xã Gia Lâm", "UBND xã Gia Lâm")
-	font, _ := os.ReadFile("../forms/fonts/LiberationSerif-Regular.ttf")
+	font, _ := os.ReadFile("../typeset/fonts/LiberationSerif-Regular.ttf")
 	opt := sign.Options{Time: time.Now(), Appearance: sign.Appearance{Kind: sign.SealText, Lines: []string{"Số: 01/TNHS"}, Font: font}}
 	doc := receipt(b)
 	perSecond := func(b *testing.B) { b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s") }

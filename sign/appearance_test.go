@@ -15,7 +15,7 @@ import (
 func TestAppearanceText(t *testing.T) {
 	w := newWorld(t)
 	if w.font == nil {
-		t.Fatal("no Liberation Serif to embed: forms/fonts/ ships it, so it must be found")
+		t.Fatal("no Liberation Serif to embed: typeset/fonts/ ships it, so it must be found")
 	}
 	tool := signtest.Require(t, "pdftotext", "poppler-utils")
 	cases := []struct {

@@ -40,7 +40,7 @@ func newWorld(t *testing.T) *world {
 // forms package embeds, else Debian's fonts-liberation2, else none (the
 // appearance then falls back to Times-Roman without diacritics).
 func serifFont(t testing.TB, style string) []byte {
-	for _, p := range []string{"../forms/fonts/LiberationSerif-" + style + ".ttf", "/usr/share/fonts/truetype/liberation2/LiberationSerif-" + style + ".ttf"} {
+	for _, p := range []string{"../typeset/fonts/LiberationSerif-" + style + ".ttf", "/usr/share/fonts/truetype/liberation2/LiberationSerif-" + style + ".ttf"} {
 		if b, err := os.ReadFile(p); err == nil {
 			return b
 		}

@@ -32,7 +32,7 @@ func newSignFixture(t *testing.T) *signFixture {
 	f.leaderP12 = f.file(t, "leader.p12", signtest.P12(t, leader, "mật khẩu riêng"))
 	f.sealP12 = f.file(t, "seal.p12", signtest.P12(t, seal, "mật khẩu dấu"))
 	f.sigPNG, f.sealPNG = f.file(t, "chu-ky.png", signtest.SignatureImage()), f.file(t, "dau.png", signtest.SealImage())
-	f.font = "../../forms/fonts/LiberationSerif-Regular.ttf"
+	f.font = "../../typeset/fonts/LiberationSerif-Regular.ttf"
 	if _, err := os.Stat(f.font); err != nil {
 		f.font = "" // the text is then written without diacritics
 	}

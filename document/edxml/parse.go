@@ -177,11 +177,12 @@ func parse(r io.Reader, lim Limits) (*elem, error) {
 				if top.counts["ds:Signature"]++; top.counts["ds:Signature"] > 1 {
 					return nil, errRepeated(path)
 				}
-				if err := d.Skip(); err != nil {
-					if cr.over {
-						return nil, errTooLarge(lim.MaxBytes)
-					}
-					return nil, errMalformed(err)
+				// Not checked against the table, but its elements count:
+				// the decoder keeps a frame per open element, so millions
+				// nested in a Signature would cost GiBs (d.Skip walks them
+				// all).
+				if err := skip(d, cr, lim, &elements); err != nil {
+					return nil, err
 				}
 				continue
 			}
@@ -236,6 +237,37 @@ func parse(r io.Reader, lim Limits) (*elem, error) {
 		case xml.Directive:
 			// A DOCTYPE could declare entities; edXML has no use for one.
 			return nil, errMalformed(errors.New("directive in an edXML message"))
+		}
+	}
+}
+
+// skip reads past the element just started, counting the elements in
+// it against lim.MaxElements.
+func skip(d *xml.Decoder, cr *capReader, lim Limits, elements *int) error {
+	for depth := 0; ; {
+		tok, err := d.Token()
+		if err != nil {
+			if cr.over {
+				return errTooLarge(lim.MaxBytes)
+			}
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return errMalformed(err)
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			if *elements++; *elements > lim.MaxElements {
+				return errTooManyElements(lim.MaxElements)
+			}
+			depth++
+		case xml.EndElement:
+			if depth == 0 {
+				return nil
+			}
+			depth--
+		case xml.Directive:
+			return errMalformed(errors.New("directive in an edXML message"))
 		}
 	}
 }

@@ -11,10 +11,14 @@ import (
 	"io"
 	"log/slog"
 	"mime"
+	"net"
 	"net/http"
+	"time"
 
+	"github.com/motcua/motcua/clientip"
 	"github.com/motcua/motcua/msg"
 	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/throttle"
 )
 
 // The headers a sending system identifies itself with. Decision 28/2018
@@ -44,6 +48,12 @@ type HandlerConfig struct {
 	Receiver Receiver
 	Limits   Limits
 	Log      *slog.Logger // nil: slog.Default()
+	// Refused, when set, hears of each refused SystemId/SecretKey (the
+	// SystemId tried, never the key, and the caller's address) within
+	// the failure limit, so it can be audited.
+	Refused func(ctx context.Context, systemID, addr string)
+	// Now is the failure limiter's clock; nil: time.Now.
+	Now func() time.Time
 }
 
 type systemKey struct{}
@@ -73,6 +83,9 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	for id, key := range cfg.Systems {
 		secrets[id] = sha256.Sum256([]byte(key))
 	}
+	// Failed attempts, ten a minute per SystemId, bound what a guesser
+	// costs in log lines and audit rows; the right key always passes.
+	fails := throttle.New(throttle.Config{Burst: 10, Per: 6 * time.Second, Now: cfg.Now})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
@@ -84,8 +97,44 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
+		if errors.Is(err, problem.ErrUnauthorized) {
+			err = refuse(r, fails, secrets, log, cfg.Refused, err)
+		}
 		writeError(w, r, log, err)
 	})
+}
+
+// refuse logs and reports a failed authentication, or past the limit
+// turns it into a 429.
+func refuse(r *http.Request, fails *throttle.Limiter, secrets map[string][32]byte, log *slog.Logger,
+	refused func(context.Context, string, string), err error) error {
+	id := r.Header.Get(HeaderSystemID)
+	key := id
+	if _, known := secrets[id]; !known {
+		// Made-up ids share one bucket, else each would bring ten more.
+		key = "\x00unknown"
+	}
+	if ok, wait := fails.Allow(key); !ok {
+		return problem.WithRetry(problem.New(problem.ErrTooMany, "edxml_rate_limited"), wait)
+	}
+	addr := clientip.String(r.Context())
+	if addr == "" {
+		addr, _, _ = net.SplitHostPort(r.RemoteAddr)
+	}
+	id = clip(id, 100)
+	log.WarnContext(r.Context(), "edxml receive refused", "code", "edxml_unauthorized", "system", id, "addr", addr)
+	if refused != nil {
+		refused(r.Context(), id, addr)
+	}
+	return err
+}
+
+// clip keeps at most n bytes of s for a log line.
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
 }
 
 func serve(r *http.Request, secrets map[string][32]byte, lim Limits, rcv Receiver, w http.ResponseWriter) error {
@@ -135,6 +184,7 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	}
 	var body errorBody
 	body.Error.Code, body.Error.Message, body.Error.Field = pub.Code, msg.Vi(pub), pub.Field
+	problem.SetRetryAfter(w.Header(), err)
 	if code == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `SecretKey realm="edxml"`)
 	}
@@ -181,9 +231,13 @@ func (c *Client) post(ctx context.Context, endpoint string, body []byte) error {
 	req.Header.Set("Content-Type", ContentType)
 	req.Header.Set(HeaderSystemID, c.SystemID)
 	req.Header.Set(HeaderSecretKey, c.SecretKey)
-	hc := c.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
+	// A redirect is not followed: it would POST the message and the
+	// SecretKey again to wherever the peer points, another host or an
+	// address inside this network. It is answered as a refusal.
+	hc := http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if c.HTTP != nil {
+		hc = *c.HTTP
+		hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	}
 	resp, err := hc.Do(req)
 	if err != nil {

@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/motcua/motcua/typeset"
 )
 
 // Issuer is the issuing agency and its parent (cơ quan chủ quản).
@@ -123,16 +125,20 @@ func Render(d Document) (*Rendered, error) {
 	if d.TypeName != "" {
 		title = d.TypeName + " " + d.Subject
 	}
-	p := newPage(title, d.Issuer.Name, d.Date.In(vietnam()))
+	fs, err := typeset.LoadFonts()
+	if err != nil {
+		return nil, fmt.Errorf("layout: %w", err)
+	}
+	p := newPage(fs, title, d.Issuer.Name, d.Date.In(vietnam()))
 	p.header(d)
 	p.addressees(d.Addressees)
 	p.body(d.Body)
 	spot := p.signature(d)
-	out, err := p.finish()
+	out, err := p.Finish()
 	if err != nil {
 		return nil, fmt.Errorf("layout: %w", err)
 	}
-	return &Rendered{PDF: out, Pages: p.n, Signature: spot, PageW: p.w, PageH: p.h}, nil
+	return &Rendered{PDF: out, Pages: p.Page, Signature: spot, PageW: p.W, PageH: p.H}, nil
 }
 
 // isHeading tells a paragraph set as a centred bold heading ("QUYẾT ĐỊNH:").

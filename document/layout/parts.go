@@ -1,10 +1,9 @@
 package layout
 
-import "strings"
+import (
+	"strings"
 
-const (
-	nationalName = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-	motto        = "Độc lập - Tự do - Hạnh phúc"
+	"github.com/motcua/motcua/typeset"
 )
 
 // Sizes within Appendix I's ranges.
@@ -19,50 +18,36 @@ const (
 	paraAfter     = 6.0     // at least 6 pt between paragraphs
 )
 
-// split is where the agency column ends and the national one starts: the
-// national name on one line with some air, at least 92 mm wide.
-func (p *page) split() float64 {
-	p.font(Bold, 12)
-	rw := max(p.measure(nationalName)+6*mm, 92*mm)
-	return marginLeft + p.width() - rw
-}
-
 // header draws page 1's head: the agency on the left and the national name
 // and motto on the right, the number under the agency, place and date under
 // the motto, then the type and subject (or a công văn's "V/v" on the left).
 func (p *page) header(d Document) {
-	split := p.split()
-	lx, lw := marginLeft, split-marginLeft
-	rx, rw := split, marginLeft+p.width()-split
-	y0 := p.y
+	split := p.Split()
+	lx, lw := p.M.Left, split-p.M.Left
+	rx, rw := split, p.M.Left+p.Width()-split
+	y0 := p.Y
 
 	var agency []styled
 	if d.Issuer.Parent != "" {
-		agency = append(agency, styled{text: upper(d.Issuer.Parent), st: Regular, size: parentSize})
+		agency = append(agency, styled{Text: upper(d.Issuer.Parent), Style: Regular, Size: parentSize})
 	}
-	agency = append(agency, styled{text: upper(d.Issuer.Name), st: Bold, size: headSize, rule: true})
+	agency = append(agency, styled{Text: upper(d.Issuer.Name), Style: Bold, Size: headSize, Rule: true})
 	ly := p.centred(lx, lw, y0, agency)
 
-	nameSize := 12.0
-	if p.font(Bold, 12); p.measure(nationalName) > rw {
-		nameSize = 12 * rw / p.measure(nationalName)
-	}
-	// The national name sits on the agency's first baseline, the motto on its second.
-	p.centred(rx, rw, y0+(headSize-nameSize)*0.94, []styled{{text: nationalName, st: Bold, size: nameSize}})
-	ry := p.centred(rx, rw, y0+headSize*1.2, []styled{{text: motto, st: Bold, size: headSize, underline: true}})
+	ry := p.National(rx, rw, y0, headSize)
 
 	y := max(ly, ry) + 6
-	p.centred(lx, lw, y, []styled{{text: "Số: " + NumberSymbol(d.Number, d.Symbol), st: Regular, size: headSize}})
-	p.centred(rx, rw, y, []styled{{text: PlaceDate(d.Place, d.Date), st: Italic, size: headSize}})
+	p.centred(lx, lw, y, []styled{{Text: "Số: " + NumberSymbol(d.Number, d.Symbol), Style: Regular, Size: headSize}})
+	p.centred(rx, rw, y, []styled{{Text: PlaceDate(d.Place, d.Date), Style: Italic, Size: headSize}})
 	y += headSize * 1.2
 	if d.TypeName == "" {
-		y = p.centred(lx, lw, y+2, []styled{{text: "V/v " + nfc(d.Subject), st: Regular, size: vvSize}})
-		p.y = y + 8*mm
+		y = p.centred(lx, lw, y+2, []styled{{Text: "V/v " + nfc(d.Subject), Style: Regular, Size: vvSize}})
+		p.Y = y + 8*mm
 		return
 	}
-	p.y = p.centred(marginLeft, p.width(), y+10*mm, []styled{
-		{text: upper(d.TypeName), st: Bold, size: bodySize},
-		{text: nfc(d.Subject), st: Bold, size: bodySize, rule: true},
+	p.Y = p.centred(p.M.Left, p.Width(), y+10*mm, []styled{
+		{Text: upper(d.TypeName), Style: Bold, Size: bodySize},
+		{Text: nfc(d.Subject), Style: Bold, Size: bodySize, Rule: true},
 	}) + 6*mm
 }
 
@@ -78,13 +63,13 @@ func (p *page) addressees(to []string) {
 	if len(names) == 0 {
 		return
 	}
-	p.font(Regular, bodySize)
+	p.Font(Regular, bodySize)
 	const label = "Kính gửi:"
-	x := marginLeft + p.width()/4
-	ax := x + p.measure(label+" ")
-	aw := marginLeft + p.width() - ax
-	p.need(p.lineHeight() * float64(len(names)))
-	p.text(x, p.baseline(p.y), label)
+	x := p.M.Left + p.Width()/4
+	ax := x + p.Measure(label+" ")
+	aw := p.M.Left + p.Width() - ax
+	p.Need(p.LineHeight() * float64(len(names)))
+	p.Text(x, p.Baseline(p.Y), label)
 	for i, n := range names {
 		switch {
 		case len(names) == 1:
@@ -94,25 +79,29 @@ func (p *page) addressees(to []string) {
 		default:
 			n = "- " + n + ";"
 		}
-		for _, ln := range p.wrap(n, aw, aw) {
-			p.need(p.lineHeight())
-			p.text(ax, p.baseline(p.y), ln)
-			p.y += p.lineHeight()
+		for _, ln := range p.Wrap(n, aw, aw) {
+			p.Need(p.LineHeight())
+			p.Text(ax, p.Baseline(p.Y), ln)
+			p.Y += p.LineHeight()
 		}
 	}
-	p.y += 4 * mm
+	p.Y += 4 * mm
 }
+
+// bodyPara is a body paragraph over the text width: justified except its
+// last line, the first line indented, breaking pages between lines.
+var bodyPara = typeset.Para{Style: Regular, Size: bodySize, Align: typeset.Justify, Indent: indent, After: paraAfter}
 
 // body sets the paragraphs.
 func (p *page) body(paras []string) {
 	for _, s := range paras {
 		if isHeading(s) {
-			p.font(Bold, bodySize)
-			p.need(2 * p.lineHeight())
-			p.y = p.centred(marginLeft, p.width(), p.y+paraAfter, []styled{{text: strings.TrimSpace(s), st: Bold, size: bodySize}}) + paraAfter
+			p.Font(Bold, bodySize)
+			p.Need(2 * p.LineHeight())
+			p.Y = p.centred(p.M.Left, p.Width(), p.Y+paraAfter, []styled{{Text: strings.TrimSpace(s), Style: Bold, Size: bodySize}}) + paraAfter
 			continue
 		}
-		p.paragraph(s, Regular, bodySize, indent, paraAfter)
+		p.Paragraph(s, bodyPara)
 	}
 }
 
@@ -124,46 +113,46 @@ const signGap = 6 * bodySize * 1.2
 // signature draws the signature block on the right and "Nơi nhận" on the
 // left, kept on one page, and returns where the signature goes.
 func (p *page) signature(d Document) Spot {
-	split := p.split()
-	lx, lw := marginLeft, split-marginLeft-4*mm
-	rx, rw := split, marginLeft+p.width()-split
+	split := p.Split()
+	lx, lw := p.M.Left, split-p.M.Left-4*mm
+	rx, rw := split, p.M.Left+p.Width()-split
 
 	var block []styled
 	for _, c := range splitLines(d.Signer.Competence) {
-		block = append(block, styled{text: upper(c), st: Bold, size: headSize})
+		block = append(block, styled{Text: upper(c), Style: Bold, Size: headSize})
 	}
-	block = append(block, styled{text: upper(d.Signer.Position), st: Bold, size: headSize})
+	block = append(block, styled{Text: upper(d.Signer.Position), Style: Bold, Size: headSize})
 	recipients := recipientLines(d.Recipients, d.Filing)
 
-	p.font(Regular, recipientSize)
+	p.Font(Regular, recipientSize)
 	var wrapped int
 	for _, r := range recipients {
-		wrapped += len(p.wrap(r, lw, lw))
+		wrapped += len(p.Wrap(r, lw, lw))
 	}
 	rightH := float64(len(block))*headSize*1.2 + signGap + bodySize*1.2
 	leftH := recipientHead*1.2 + float64(wrapped)*recipientSize*1.2
-	p.need(max(rightH, leftH) + 4*mm)
+	p.Need(max(rightH, leftH) + 4*mm)
 
-	y0 := p.y + 2*mm
+	y0 := p.Y + 2*mm
 	y := p.centred(rx, rw, y0, block)
-	spot := Spot{Page: p.n, X: rx, Y: p.h - y - signGap, W: rw, H: signGap}
-	end := p.centred(rx, rw, y+signGap, []styled{{text: nfc(d.Signer.FullName), st: Bold, size: bodySize}})
+	spot := Spot{Page: p.Page, X: rx, Y: p.H - y - signGap, W: rw, H: signGap}
+	end := p.centred(rx, rw, y+signGap, []styled{{Text: nfc(d.Signer.FullName), Style: Bold, Size: bodySize}})
 
 	if len(recipients) > 0 {
 		ly := y0
-		p.font(BoldItalic, recipientHead)
-		p.text(lx, p.baseline(ly), "Nơi nhận:")
-		ly += p.lineHeight()
-		p.font(Regular, recipientSize)
+		p.Font(BoldItalic, recipientHead)
+		p.Text(lx, p.Baseline(ly), "Nơi nhận:")
+		ly += p.LineHeight()
+		p.Font(Regular, recipientSize)
 		for _, r := range recipients {
-			for _, ln := range p.wrap(r, lw, lw) {
-				p.text(lx, p.baseline(ly), ln)
-				ly += p.lineHeight()
+			for _, ln := range p.Wrap(r, lw, lw) {
+				p.Text(lx, p.Baseline(ly), ln)
+				ly += p.LineHeight()
 			}
 		}
 		end = max(end, ly)
 	}
-	p.y = end
+	p.Y = end
 	return spot
 }
 
