@@ -29,6 +29,7 @@ type Documents interface {
 	Complete(ctx context.Context, a *auth.Actor, id int64, in document.NoteInput) (*document.Document, error)
 	Submit(ctx context.Context, a *auth.Actor, id int64, in document.NoteInput) (*document.Document, error)
 	Approve(ctx context.Context, a *auth.Actor, id int64, in document.NoteInput) (*document.Document, error)
+	SendApprovalOTP(ctx context.Context, a *auth.Actor, id int64) error
 	Return(ctx context.Context, a *auth.Actor, id int64, in document.NoteInput) (*document.Document, error)
 	Revoke(ctx context.Context, a *auth.Actor, id int64, in document.NoteInput) (*document.Document, error)
 	AcceptRevocation(ctx context.Context, a *auth.Actor, id int64, in document.NoteInput) (*document.Document, error)
@@ -233,6 +234,8 @@ type documentAct struct {
 	Deadline     string                    `json:"deadline"`
 	Specialist   string                    `json:"specialist"`
 	Recipients   []document.RecipientInput `json:"recipients"`
+	// OTP: approve, by a leader who signs through the remote signing service.
+	OTP string `json:"otp"`
 }
 
 func (s *Server) actOnDocument(w http.ResponseWriter, r *http.Request) error {
@@ -268,6 +271,7 @@ func (s *Server) actOnDocument(w http.ResponseWriter, r *http.Request) error {
 	case "submit":
 		d, err = s.Documents.Submit(ctx, a, id, note)
 	case "approve":
+		note.OTP = in.OTP
 		d, err = s.Documents.Approve(ctx, a, id, note)
 	case "return":
 		d, err = s.Documents.Return(ctx, a, id, note)
@@ -286,6 +290,24 @@ func (s *Server) actOnDocument(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeDocument(w, http.StatusOK, d)
+}
+
+// sendDocumentApprovalOTP has the remote signing service send the leader
+// about to approve a draft the OTP of their signature.
+func (s *Server) sendDocumentApprovalOTP(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireActor(r)
+	if err != nil {
+		return err
+	}
+	id, err := documentID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.Documents.SendApprovalOTP(r.Context(), a, id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // ifMatch takes the version from If-Match when the client sends it there.

@@ -93,6 +93,7 @@ func (s *Server) Routes() []Route {
 		{"POST /api/v1/documents/{id}/versions", s.addDocumentVersion},
 		{"POST /api/v1/documents/{id}/comments", s.commentOnDocument},
 		{"POST /api/v1/documents/{id}/actions/{action}", s.actOnDocument},
+		{"POST /api/v1/documents/{id}/approval-otp", s.sendDocumentApprovalOTP},
 		{"GET /api/v1/work-files", s.listWorkFiles},
 		{"POST /api/v1/work-files", s.createWorkFile},
 		{"GET /api/v1/work-files/{id}", s.getWorkFile},

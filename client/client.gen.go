@@ -1773,14 +1773,17 @@ type Document struct {
 // DocumentRecipientsExchangeDelivery defines model for Document.Recipients.Exchange.Delivery.
 type DocumentRecipientsExchangeDelivery string
 
-// DocumentActInput Each action reads its own fields: assign (instruction, lead_unit, coordinating_units, deadline), assign-specialist (specialist, note), process, complete, submit, approve, return (note; return needs one), issue (recipients replaces the distribution list, note), revoke (note; needs one), accept-revocation, refuse-revocation (note)
+// DocumentActInput Each action reads its own fields: assign (instruction, lead_unit, coordinating_units, deadline), assign-specialist (specialist, note), process, complete, submit, approve, return (note; return needs one), issue (recipients replaces the distribution list, note), revoke (note; needs one), accept-revocation, refuse-revocation (note); approve by a leader who signs remotely also reads otp
 type DocumentActInput struct {
-	CoordinatingUnits *[]string                 `json:"coordinating_units,omitempty"`
-	Deadline          *openapi_types.Date       `json:"deadline,omitempty"`
-	Instruction       *string                   `json:"instruction,omitempty"`
-	LeadUnit          *string                   `json:"lead_unit,omitempty"`
-	Note              *string                   `json:"note,omitempty"`
-	Recipients        *[]DocumentRecipientInput `json:"recipients,omitempty"`
+	CoordinatingUnits *[]string           `json:"coordinating_units,omitempty"`
+	Deadline          *openapi_types.Date `json:"deadline,omitempty"`
+	Instruction       *string             `json:"instruction,omitempty"`
+	LeadUnit          *string             `json:"lead_unit,omitempty"`
+	Note              *string             `json:"note,omitempty"`
+
+	// Otp approve, by a leader who signs through the remote signing service (CSC): the one-time password it sent them (POST /api/v1/documents/{id}/approval-otp)
+	Otp        *string                   `json:"otp,omitempty"`
+	Recipients *[]DocumentRecipientInput `json:"recipients,omitempty"`
 
 	// Specialist Username of a specialist of the lead unit
 	Specialist *string `json:"specialist,omitempty"`
@@ -3803,6 +3806,11 @@ type ClientInterface interface {
 	// Corresponds with POST /api/v1/documents/{id}/actions/{action} (the `ActOnDocument` operationId).
 	ActOnDocument(ctx context.Context, id int, action string, params *ActOnDocumentParams, body ActOnDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// SendDocumentApprovalOTP A leader about to approve a draft, who signs through the remote signing service (CSC API v2, no key of their own): have the service send the one-time password that authorises the signature (by SMS), at most one a minute per leader; then approve with it (actOnDocument approve, otp)
+	//
+	// Corresponds with POST /api/v1/documents/{id}/approval-otp (the `SendDocumentApprovalOTP` operationId).
+	SendDocumentApprovalOTP(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CommentOnDocumentWithBody Comment on a draft's latest version (the drafter while drafting, the head while reviewing, the leader while approving)
 	//
 	// Takes any type of body and a specified content type.
@@ -4837,6 +4845,21 @@ func (c *Client) ActOnDocumentWithBody(ctx context.Context, id int, action strin
 // Corresponds with POST /api/v1/documents/{id}/actions/{action} (the `ActOnDocument` operationId).
 func (c *Client) ActOnDocument(ctx context.Context, id int, action string, params *ActOnDocumentParams, body ActOnDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewActOnDocumentRequest(c.Server, id, action, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SendDocumentApprovalOTP A leader about to approve a draft, who signs through the remote signing service (CSC API v2, no key of their own): have the service send the one-time password that authorises the signature (by SMS), at most one a minute per leader; then approve with it (actOnDocument approve, otp)
+//
+// Corresponds with POST /api/v1/documents/{id}/approval-otp (the `SendDocumentApprovalOTP` operationId).
+func (c *Client) SendDocumentApprovalOTP(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSendDocumentApprovalOTPRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -7281,6 +7304,40 @@ func NewActOnDocumentRequestWithBody(server string, id int, action string, param
 			req.Header.Set("If-Match", headerParam0)
 		}
 
+	}
+
+	return req, nil
+}
+
+// NewSendDocumentApprovalOTPRequest constructs an http.Request for the SendDocumentApprovalOTP method
+func NewSendDocumentApprovalOTPRequest(server string, id int) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/documents/%s/approval-otp", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
 	}
 
 	return req, nil
@@ -11439,6 +11496,13 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/v1/documents/{id}/actions/{action} (the `ActOnDocument` operationId).
 	ActOnDocumentWithResponse(ctx context.Context, id int, action string, params *ActOnDocumentParams, body ActOnDocumentJSONRequestBody, reqEditors ...RequestEditorFn) (*ActOnDocumentResponse, error)
 
+	// SendDocumentApprovalOTPWithResponse A leader about to approve a draft, who signs through the remote signing service (CSC API v2, no key of their own): have the service send the one-time password that authorises the signature (by SMS), at most one a minute per leader; then approve with it (actOnDocument approve, otp)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/documents/{id}/approval-otp (the `SendDocumentApprovalOTP` operationId).
+	SendDocumentApprovalOTPWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*SendDocumentApprovalOTPResponse, error)
+
 	// CommentOnDocumentWithBodyWithResponse Comment on a draft's latest version (the drafter while drafting, the head while reviewing, the leader while approving)
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -13088,6 +13152,8 @@ type ActOnDocumentResponse struct {
 	JSON422 *Error
 	// JSON4XX the response for an HTTP 4XX `application/json` response
 	JSON4XX *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13108,6 +13174,11 @@ func (r ActOnDocumentResponse) GetJSON422() *Error {
 // GetJSON4XX returns the response for an HTTP 4XX `application/json` response
 func (r ActOnDocumentResponse) GetJSON4XX() *Error {
 	return r.JSON4XX
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ActOnDocumentResponse) GetJSON503() *Error {
+	return r.JSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -13133,6 +13204,68 @@ func (r ActOnDocumentResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ActOnDocumentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type SendDocumentApprovalOTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *Error
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r SendDocumentApprovalOTPResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SendDocumentApprovalOTPResponse) GetJSON429() *Error {
+	return r.JSON429
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r SendDocumentApprovalOTPResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r SendDocumentApprovalOTPResponse) GetJSON503() *Error {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r SendDocumentApprovalOTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SendDocumentApprovalOTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SendDocumentApprovalOTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SendDocumentApprovalOTPResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -17740,6 +17873,19 @@ func (c *ClientWithResponses) ActOnDocumentWithResponse(ctx context.Context, id 
 	return ParseActOnDocumentResponse(rsp)
 }
 
+// SendDocumentApprovalOTPWithResponse A leader about to approve a draft, who signs through the remote signing service (CSC API v2, no key of their own): have the service send the one-time password that authorises the signature (by SMS), at most one a minute per leader; then approve with it (actOnDocument approve, otp)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/documents/{id}/approval-otp (the `SendDocumentApprovalOTP` operationId).
+func (c *ClientWithResponses) SendDocumentApprovalOTPWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*SendDocumentApprovalOTPResponse, error) {
+	rsp, err := c.SendDocumentApprovalOTP(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSendDocumentApprovalOTPResponse(rsp)
+}
+
 // CommentOnDocumentWithBodyWithResponse Comment on a draft's latest version (the drafter while drafting, the head while reviewing, the leader while approving)
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -19685,6 +19831,63 @@ func ParseActOnDocumentResponse(rsp *http.Response) (*ActOnDocumentResponse, err
 			return nil, err
 		}
 		response.JSON4XX = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseSendDocumentApprovalOTPResponse parses an HTTP response from a SendDocumentApprovalOTPWithResponse call
+func ParseSendDocumentApprovalOTPResponse(rsp *http.Response) (*SendDocumentApprovalOTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SendDocumentApprovalOTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
 
 	}
 

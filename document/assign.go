@@ -144,6 +144,9 @@ func (s *Service) AssignSpecialist(ctx context.Context, a *auth.Actor, id int64,
 type NoteInput struct {
 	Version int64  `json:"version"`
 	Note    string `json:"note"`
+	// OTP is the one-time password of the leader's remote signature
+	// (Approve only, when they sign through the signing service).
+	OTP string `json:"otp,omitempty"`
 }
 
 // Process records a progress note of the specialist or a coordinating

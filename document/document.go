@@ -26,10 +26,12 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"log/slog"
 	"time"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/esign/csc"
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/sign"
 	"github.com/motcua/motcua/store"
@@ -277,6 +279,18 @@ type Config struct {
 	// Exchange is the edXML directory (exchange.go); empty: documents
 	// go to outside agencies by other means.
 	Exchange ExchangeConfig
+	// CSC is the leaders' remote signing service (remote.go): a leader
+	// without a key of their own (Keys.Personal) but with a credential
+	// there signs their approval through it, with an OTP. Nil: none.
+	CSC *csc.Client
+	// CSCUserID is a leader's user ID at the service; nil: the username.
+	CSCUserID func(a *auth.Actor) string
+	// OTPGate limits the OTPs sent; nil: one a minute per credential,
+	// counted by this service alone (server.New shares esign's).
+	OTPGate *csc.OTPGate
+	// Log receives what the signing service did when it failed; nil:
+	// slog.Default().
+	Log *slog.Logger
 }
 
 // Images gives the signature appearances' images; a nil image with a
@@ -300,6 +314,15 @@ func New(db *store.DB, units Units, cfg Config) *Service {
 	}
 	if cfg.MaxFileBytes == 0 {
 		cfg.MaxFileBytes = 20 << 20
+	}
+	if cfg.CSCUserID == nil {
+		cfg.CSCUserID = func(a *auth.Actor) string { return a.Username }
+	}
+	if cfg.OTPGate == nil {
+		cfg.OTPGate = &csc.OTPGate{Now: cfg.Now}
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
 	}
 	return &Service{db: db, units: units, cfg: cfg}
 }

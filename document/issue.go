@@ -2,7 +2,6 @@ package document
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -18,13 +17,37 @@ import (
 const FileSigned = "signed"
 
 // Approve moves a draft along the approval chain: the drafting unit's
-// head passes it to the organ's leader; the leader approves it and, when
-// Config.Keys is set, signs the latest version with their own key
-// (PAdES, the Decree 30 appearance: title, signature image, name), in the
-// same transaction. The leader becomes the document's signer.
+// head passes it to the organ's leader; the leader approves it and signs
+// the latest version (PAdES, the Decree 30 appearance: title, signature
+// image, name) with their own key (Config.Keys) in the same transaction,
+// or, without one, through the remote signing service (Config.CSC) with
+// the OTP it sent them (in.OTP) — signed before the transaction, kept in
+// it: the approval commits with the signed file or not at all. The leader
+// becomes the document's signer.
 func (s *Service) Approve(ctx context.Context, a *auth.Actor, id int64, in NoteInput) (*Document, error) {
 	note := strings.TrimSpace(in.Note)
-	return s.do(ctx, a, id, step{action: ActionApprove, version: in.Version, note: note,
+	// The leader's signature is settled before the transaction: a remote
+	// one needs the service's answers, which no transaction waits for.
+	final, err := s.finalApproval(ctx, a, id, in.Version)
+	if err != nil {
+		return nil, err
+	}
+	var sg signing
+	var remote *signedDraft
+	version := in.Version
+	if final != nil {
+		if sg, err = s.leaderSigning(ctx, a); err != nil {
+			return nil, err
+		}
+		if sg.cred != nil {
+			if remote, err = s.signRemotely(ctx, a, final, sg.cred, in.OTP); err != nil {
+				return nil, err
+			}
+		}
+		// The approval is of the version read here, and signed here.
+		version = final.Version
+	}
+	return s.do(ctx, a, id, step{action: ActionApprove, version: version, note: note,
 		apply: func(ctx context.Context, tx *store.Tx, d *row, to State) error {
 			if err := s.decide(ctx, tx, a, d, "approved", note); err != nil {
 				return err
@@ -32,37 +55,50 @@ func (s *Service) Approve(ctx context.Context, a *auth.Actor, id int64, in NoteI
 			if to != StateApproved {
 				return nil
 			}
+			if final == nil {
+				// Another act made this the final approval meanwhile:
+				// its signature was not settled.
+				return problem.Conflict("document_version_conflict", d.Version)
+			}
 			d.Signer = Signer{Position: a.Title, FullName: a.FullName}
-			if s.cfg.Keys == nil {
-				return nil
-			}
-			f, content, err := s.latestFile(ctx, tx, d.ID, FileDraft)
-			if err != nil {
-				return err
-			}
-			key, err := s.cfg.Keys.Personal(ctx, a)
-			if errors.Is(err, ErrSealOnly) {
-				return nil
-			}
-			if err != nil {
-				return problem.New(problem.ErrState, "document_no_key")
-			}
-			app := sign.Appearance{Kind: sign.Personal, Title: a.Title, Name: a.FullName, Font: s.cfg.Font, BoldFont: s.cfg.BoldFont}
-			if s.cfg.Images != nil {
-				if app.Image, err = s.cfg.Images.SignatureImage(ctx, a); err != nil {
+			switch {
+			case remote != nil:
+				return s.keepSigned(ctx, tx, a, d, remote, "leader")
+			case sg.key != nil:
+				f, content, err := s.latestFile(ctx, tx, d.ID, FileDraft)
+				if err != nil {
 					return err
 				}
+				signed, err := s.signDraft(ctx, a, content, sg.key)
+				if err != nil {
+					return err
+				}
+				_, err = s.addFile(ctx, tx, a, d.ID, FileSigned, &FileInput{Name: f.Name, ContentType: "application/pdf", Content: signed})
+				return err
 			}
-			signed, err := sign.Sign(ctx, content, key, sign.Options{Appearance: app, Time: s.cfg.Now(), TSA: s.cfg.TSA, Reason: "Phê duyệt, ký ban hành"})
-			if err != nil {
-				return fmt.Errorf("document: the leader's signature: %w", err)
-			}
-			_, err = s.addFile(ctx, tx, a, d.ID, FileSigned, &FileInput{Name: f.Name, ContentType: "application/pdf", Content: signed})
-			return err
+			return nil
 		},
 		publish: func(ctx context.Context, tx *store.Tx, act Act) error {
 			return event.Publish(ctx, s.cfg.Bus, tx, Approved{act})
 		}})
+}
+
+// signDraft is the leader's signature on a draft version with key,
+// wherever the key is (a token, the remote signing service).
+func (s *Service) signDraft(ctx context.Context, a *auth.Actor, content []byte, key *sign.Key) ([]byte, error) {
+	app := sign.Appearance{Kind: sign.Personal, Title: a.Title, Name: a.FullName, Font: s.cfg.Font, BoldFont: s.cfg.BoldFont}
+	if s.cfg.Images != nil {
+		img, err := s.cfg.Images.SignatureImage(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		app.Image = img
+	}
+	signed, err := sign.Sign(ctx, content, key, sign.Options{Appearance: app, Time: s.cfg.Now(), TSA: s.cfg.TSA, Reason: "Phê duyệt, ký ban hành"})
+	if err != nil {
+		return nil, fmt.Errorf("document: the leader's signature: %w", err)
+	}
+	return signed, nil
 }
 
 // IssueInput is the clerk's issue of an approved document.

@@ -25,7 +25,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/motcua/motcua/auth"
@@ -82,8 +81,12 @@ type Config struct {
 	// click: without a floor, a stuck key or a script sends hundreds.
 	// The count is per motcua process.
 	OTPInterval time.Duration
-	Now         func() time.Time
-	Log         *slog.Logger
+	// OTPGate counts the OTPs sent; nil: a gate of OTPInterval for this
+	// service alone. server.New shares one with the documents' remote
+	// signing, so one floor holds for a leader's credential everywhere.
+	OTPGate *csc.OTPGate
+	Now     func() time.Time
+	Log     *slog.Logger
 }
 
 // Service signs and keeps the e-results.
@@ -91,10 +94,6 @@ type Service struct {
 	db   *store.DB
 	cfg  Config
 	font []byte
-
-	mu sync.Mutex
-	// otpSent is when an OTP was last sent for each credential.
-	otpSent map[string]time.Time
 }
 
 // New makes the service. CSC and Seal are required: without them the
@@ -115,6 +114,9 @@ func New(db *store.DB, cfg Config) (*Service, error) {
 	if cfg.OTPInterval == 0 {
 		cfg.OTPInterval = time.Minute
 	}
+	if cfg.OTPGate == nil {
+		cfg.OTPGate = &csc.OTPGate{Interval: cfg.OTPInterval, Now: cfg.Now}
+	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
@@ -122,7 +124,7 @@ func New(db *store.DB, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{db: db, cfg: cfg, font: font, otpSent: map[string]time.Time{}}, nil
+	return &Service{db: db, cfg: cfg, font: font}, nil
 }
 
 // Candidate is a dossier the leader may approve and sign now.
@@ -202,32 +204,18 @@ func (s *Service) unavailable(ctx context.Context, method string, err error) err
 }
 
 // SendOTP asks the signing service to send a's one-time password, at
-// most once per OTPInterval for one credential.
+// most once per OTPInterval for one credential (Config.OTPGate).
 func (s *Service) SendOTP(ctx context.Context, a *auth.Actor, code string) error {
 	c, err := s.Check(ctx, a, code)
 	if err != nil {
 		return err
 	}
-	now := s.cfg.Now()
-	s.mu.Lock()
-	last, sent := s.otpSent[c.Credential]
-	if wait := last.Add(s.cfg.OTPInterval).Sub(now); sent && wait > 0 {
-		s.mu.Unlock()
-		return problem.WithRetry(problem.New(problem.ErrTooMany, "esign_otp_too_soon", int((wait+time.Second-1)/time.Second)), wait)
-	}
-	s.otpSent[c.Credential] = now
-	s.mu.Unlock()
-	if err := s.cfg.CSC.SendOTP(ctx, c.Credential); err != nil {
-		// Nothing was sent (as far as motcua knows): the leader may retry now.
-		s.mu.Lock()
-		if s.otpSent[c.Credential].Equal(now) {
-			if sent {
-				s.otpSent[c.Credential] = last
-			} else {
-				delete(s.otpSent, c.Credential)
-			}
-		}
-		s.mu.Unlock()
+	err = s.cfg.OTPGate.Send(ctx, s.cfg.CSC, c.Credential)
+	var soon *csc.TooSoonError
+	switch {
+	case errors.As(err, &soon):
+		return problem.WithRetry(problem.New(problem.ErrTooMany, "esign_otp_too_soon", int((soon.Wait+time.Second-1)/time.Second)), soon.Wait)
+	case err != nil:
 		return s.unavailable(ctx, "credentials/sendOTP", err)
 	}
 	return nil

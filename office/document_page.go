@@ -36,8 +36,14 @@ type docPage struct {
 	// Specialists are the lead unit's specialists, for the select naming
 	// one (empty: a username field).
 	Specialists []option
-	MaxMB       int
-	names       map[string]string
+	// Remote is true when the reader approves by signing through the
+	// remote signing service: the approve form asks for the OTP. Signer
+	// is the name on their certificate there, RemoteError why it could
+	// not be asked.
+	Remote              bool
+	Signer, RemoteError string
+	MaxMB               int
+	names               map[string]string
 }
 
 // UnitName is the name of the unit with code, or the code when unknown.
@@ -54,6 +60,8 @@ type docInput struct {
 	Note, Instruction, LeadUnit, Deadline    string
 	Specialist, Body, Recipients, Coordinate string
 	Coordinators                             []string
+	// OTPSent: the approve form's OTP was just sent.
+	OTPSent bool
 }
 
 // Can reports whether the reader may do action now (the form is shown).
@@ -105,6 +113,22 @@ func (o *Office) showDocument(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	if done, ok := strings.CutPrefix(st.Action, "done:"); ok {
 		p.Notice = p.T("office.doc.done", p.T(key("document.action.", done)))
 		p.St = docInput{}
+	}
+	if st.OTPSent {
+		p.Notice = p.T("office.doc.otp_sent")
+	}
+	if p.Can(string(document.ActionApprove)) && d.State == document.StateApproving {
+		// Asks the signing service for the leader's certificate: only on
+		// a draft the reader may give the final approval.
+		p.Signer, err = o.documents.RemoteSigner(ctx, a, id)
+		p.Remote = p.Signer != ""
+		if pe, ok := publicError(err); ok {
+			// The service did not answer: the form still asks for the OTP,
+			// and says why the certificate is not shown.
+			p.Remote, p.RemoteError = true, errorText(p.Page, pe)
+		} else if err != nil {
+			return err
+		}
 	}
 	all, err := o.units.List(ctx)
 	if err != nil {
@@ -219,6 +243,9 @@ func (o *Office) docAct(w http.ResponseWriter, r *http.Request, a *auth.Actor) e
 	}
 	ctx := r.Context()
 	note := document.NoteInput{Version: v, Note: st.Note}
+	if action == document.ActionApprove {
+		note.OTP = f.Get("otp")
+	}
 	switch action {
 	case document.ActionAssign:
 		_, err = o.documents.Assign(ctx, a, id, document.AssignInput{Version: v, Instruction: st.Instruction, LeadUnit: st.LeadUnit,
@@ -261,6 +288,31 @@ func (o *Office) docAct(w http.ResponseWriter, r *http.Request, a *auth.Actor) e
 	}
 	http.Redirect(w, r, docURL(id)+"?da="+string(action)+"#ket-qua", http.StatusSeeOther)
 	return nil
+}
+
+// docApprovalOTP has the remote signing service send the leader the OTP
+// of their signature (the approve form's "Gửi mã OTP" button, which
+// posts the form here), then shows the page again with what was typed.
+func (o *Office) docApprovalOTP(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+	id, err := docID(r)
+	if err != nil {
+		return err
+	}
+	if _, err := o.documents.Get(r.Context(), a, id); err != nil {
+		return err
+	}
+	_ = r.ParseForm()
+	st := docInput{Action: string(document.ActionApprove), Note: r.PostForm.Get("note")}
+	if err := o.documents.SendApprovalOTP(r.Context(), a, id); err != nil {
+		pe, ok := publicError(err)
+		if !ok {
+			return err
+		}
+		problem.SetRetryAfter(w.Header(), err)
+		return o.showDocument(w, r, a, id, problem.Status(err), st, errorText(o.page(r, "office.doc.page.title", id), pe))
+	}
+	st.OTPSent = true
+	return o.showDocument(w, r, a, id, http.StatusOK, st, "")
 }
 
 // formFile reads the uploaded file field name of a parsed multipart form,

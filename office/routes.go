@@ -45,5 +45,6 @@ func (o *Office) Register(mux web.Mux) {
 	mux.HandleFunc("POST /can-bo/van-ban/du-thao-moi", o.officer(o.createDraft))
 	mux.HandleFunc("GET /can-bo/van-ban/{id}", o.officer(o.documentPage))
 	mux.HandleFunc("POST /can-bo/van-ban/{id}/thao-tac/{action}", o.officer(o.docAct))
+	mux.HandleFunc("POST /can-bo/van-ban/{id}/otp", o.officer(o.docApprovalOTP))
 	mux.HandleFunc("GET /can-bo/van-ban/{id}/tep/{file}", o.officer(o.docFile))
 }

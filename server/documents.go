@@ -64,7 +64,7 @@ func newDocuments(db *store.DB, a *App, cfg Config) (*document.Service, error) {
 		images = dirImages{dir: dc.ImageDir, db: db, units: a.Units}
 	}
 	return document.New(db, a.Units, document.Config{Now: cfg.Now, Bus: a.Events, Trust: cfg.Trust,
-		Keys: keys, Images: images, TSA: dc.TSA, Font: font, BoldFont: bold,
+		Keys: keys, Images: images, TSA: dc.TSA, Font: font, BoldFont: bold, CSC: a.csc, OTPGate: a.otpGate, Log: cfg.Log,
 		Exchange: document.ExchangeConfig{Peers: cfg.Exchange.Peers, Systems: cfg.Exchange.Systems}}), nil
 }
 

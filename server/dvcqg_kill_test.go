@@ -6,15 +6,12 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/motcua/motcua/dvcqg"
-	"github.com/motcua/motcua/store"
-	"github.com/motcua/motcua/store/storetest"
+	"github.com/motcua/motcua/internal/killtest"
 )
 
 // killChildEnv carries "<database>|<portal URL>" to the child process
@@ -36,22 +33,9 @@ func TestPortalSyncAfterKill(t *testing.T) {
 		t.Skip("kills a process sending to the portal")
 	}
 	t.Parallel()
-	for _, engine := range []string{"sqlite", "postgres"} {
-		t.Run(engine, func(t *testing.T) {
-			cfg := store.Config{Dir: t.TempDir()}
-			dsn := "dir:" + cfg.Dir
-			if engine == "postgres" {
-				cfg = store.Config{URL: storetest.NewPostgresDB(t)}
-				dsn = cfg.URL
-			}
-			db, err := store.Open(t.Context(), cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			killMidBatch(t, newPortalEnv(t, db), dsn)
-		})
-	}
+	killtest.Engines(t, func(t *testing.T, e killtest.Engine) {
+		killMidBatch(t, newPortalEnv(t, e.Open(t)), e.DSN)
+	})
 }
 
 func killMidBatch(t *testing.T, p *portalEnv, dsn string) {
@@ -65,29 +49,12 @@ func killMidBatch(t *testing.T, p *portalEnv, dsn string) {
 		t.Fatalf("%d calls to send (%v)", total, err)
 	}
 	p.sim.Linger(40 * time.Millisecond)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestPortalSyncAfterKill$")
-	cmd.Env = append(os.Environ(), killChildEnv+"="+dsn+"|"+p.url)
-	out, err := os.CreateTemp(t.TempDir(), "child")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	child := killtest.Start(t, "TestPortalSyncAfterKill", killChildEnv, dsn+"|"+p.url)
 	// Kill it once it has sent some, with more to send.
-	deadline := time.Now().Add(2 * time.Minute)
-	for len(p.sim.Arrivals()) < int(total)/3 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
+	child.KillWhen(t, 2*time.Minute, 5*time.Millisecond, func() bool { return len(p.sim.Arrivals()) >= int(total)/3 })
 	kept := len(p.sim.Arrivals())
 	if kept < int(total)/3 || kept >= int(total) {
-		b, _ := os.ReadFile(out.Name())
-		t.Fatalf("the child was killed after the portal kept %d of %d calls, not midway:\n%s", kept, total, b)
+		t.Fatalf("the child was killed after the portal kept %d of %d calls, not midway:\n%s", kept, total, child.Output())
 	}
 	counts, _ := p.app.DVCQG.Counts(t.Context())
 	t.Logf("killed after the portal kept %d of %d calls; outbox %v", kept, total, counts)
@@ -110,15 +77,8 @@ func killMidBatch(t *testing.T, p *portalEnv, dsn string) {
 // database to the portal, until the parent kills it.
 func sendUntilKilled(v string) {
 	dsn, url, _ := strings.Cut(v, "|")
-	cfg := store.Config{URL: dsn}
-	if strings.HasPrefix(dsn, "dir:") {
-		cfg = store.Config{Dir: strings.TrimPrefix(dsn, "dir:")}
-	}
 	ctx := context.Background()
-	db, err := store.Open(ctx, cfg)
-	if err != nil {
-		panic(err)
-	}
+	db := killtest.OpenChild(ctx, dsn)
 	c, err := dvcqg.NewClient(dvcqg.ClientConfig{URL: url, Token: portalToken})
 	if err != nil {
 		panic(err)

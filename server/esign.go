@@ -29,16 +29,28 @@ type ESignConfig struct {
 // CSCSimulatorPath is where ESignConfig.Simulator is mounted.
 const CSCSimulatorPath = "/_sim/csc"
 
+// newCSC connects the leaders' remote signing service, shared by the
+// e-results (esign) and the outgoing documents (document): one OAuth2
+// token, and one OTP gate, so a leader gets at most one OTP a minute
+// whichever page asks. Nothing without a CSC base URL.
+func newCSC(a *App, cfg Config) error {
+	if cfg.ESign.CSC.BaseURL == "" {
+		return nil
+	}
+	client, err := csc.New(cfg.ESign.CSC)
+	if err != nil {
+		return err
+	}
+	a.csc, a.otpGate = client, &csc.OTPGate{Now: cfg.Now}
+	return nil
+}
+
 func newESign(db *store.DB, a *App, cfg Config) (*esign.Service, error) {
 	ec := cfg.ESign
-	if ec.CSC.BaseURL == "" || ec.Seal == nil {
+	if a.csc == nil || ec.Seal == nil {
 		return nil, nil
 	}
-	client, err := csc.New(ec.CSC)
-	if err != nil {
-		return nil, err
-	}
-	return esign.New(db, esign.Config{Dossiers: a.Dossiers, Results: a.Forms, CSC: client, Seal: ec.Seal, TSA: ec.TSA,
+	return esign.New(db, esign.Config{Dossiers: a.Dossiers, Results: a.Forms, CSC: a.csc, OTPGate: a.otpGate, Seal: ec.Seal, TSA: ec.TSA,
 		CRLClient: ec.CRLClient, Trust: cfg.Trust, Events: a.Events, Now: cfg.Now, Log: cfg.Log})
 }
 

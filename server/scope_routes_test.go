@@ -132,6 +132,9 @@ var scopeRoutes = map[string]scopeRoute{
 	"POST /api/v1/documents/{id}/versions":         {who: scoped, right: auth.ReadDocument, noCitizens: true, path: apiDocument("/versions"), json: map[string]any{}},
 	"POST /api/v1/documents/{id}/comments":         {who: scoped, right: auth.ReadDocument, noCitizens: true, path: apiDocument("/comments"), json: map[string]any{}},
 	"POST /api/v1/documents/{id}/actions/{action}": {who: scoped, right: auth.ReadDocument, noCitizens: true, path: apiDocument("/actions/assign"), json: map[string]any{}},
+	// Only the leader about to approve, signing remotely, gets an OTP; every
+	// other reader is refused by the act's own checks (409/422), others 404.
+	"POST /api/v1/documents/{id}/approval-otp": {who: scoped, right: auth.ReadDocument, noCitizens: true, path: apiDocument("/approval-otp")},
 	// Work files: read with document.read at the organ; opened and changed
 	// by its clerks, specialists and leaders (document.register or
 	// document.draft there), not by supervisors who only read. The bodies
@@ -281,6 +284,7 @@ var scopeRoutes = map[string]scopeRoute{
 		formAt: func(tg *scopeTarget) url.Values { return url.Values{"unit": {tg.unit}} }},
 	"GET /can-bo/van-ban/{id}":                    {who: scoped, right: auth.ReadDocument, path: pageDocument("")},
 	"POST /can-bo/van-ban/{id}/thao-tac/{action}": {who: scoped, right: auth.ReadDocument, path: pageDocument("/thao-tac/assign")},
+	"POST /can-bo/van-ban/{id}/otp":               {who: scoped, right: auth.ReadDocument, path: pageDocument("/otp")},
 	"GET /can-bo/van-ban/{id}/tep/{file}": {who: scoped, right: auth.ReadDocument, path: func(tg *scopeTarget) string {
 		return pageDocument("/tep/")(tg) + strconv.FormatInt(tg.documentFile, 10)
 	}},

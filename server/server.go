@@ -25,6 +25,7 @@ import (
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/dvcqg"
 	"github.com/motcua/motcua/esign"
+	"github.com/motcua/motcua/esign/csc"
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/forms"
 	"github.com/motcua/motcua/metrics"
@@ -159,6 +160,11 @@ type App struct {
 	// Reorg checks, schedules and carries out reorganisation plans;
 	// motcua serve runs Reorg.RunDue for the scheduled ones.
 	Reorg *reorg.Service
+
+	// csc is the leaders' remote signing service and otpGate its OTP
+	// floor, shared by esign and document (newCSC); nil when none.
+	csc     *csc.Client
+	otpGate *csc.OTPGate
 }
 
 // New builds the app on db, which the caller has migrated (schema.Migrate)
@@ -212,6 +218,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	a.Tally.Subscribe(a.Events)
 	a.Reorg = reorg.New(db, a.Units, reorg.Config{Now: cfg.Now, Bus: a.Events, Log: cfg.Log})
 	if a.Forms, err = forms.New(db, a.Dossiers, a.Units, cal, forms.Config{Now: cfg.Now}); err != nil {
+		return nil, err
+	}
+	if err := newCSC(a, cfg); err != nil {
 		return nil, err
 	}
 	if a.ESign, err = newESign(db, a, cfg); err != nil {

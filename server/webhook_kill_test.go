@@ -5,15 +5,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/exec"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/motcua/motcua/demo"
-	"github.com/motcua/motcua/store"
-	"github.com/motcua/motcua/store/storetest"
+	"github.com/motcua/motcua/internal/killtest"
 	"github.com/motcua/motcua/webhook"
 )
 
@@ -37,22 +33,9 @@ func TestWebhooksAfterKill(t *testing.T) {
 		t.Skip("kills a process sending webhooks")
 	}
 	t.Parallel()
-	for _, engine := range []string{"sqlite", "postgres"} {
-		t.Run(engine, func(t *testing.T) {
-			cfg := store.Config{Dir: t.TempDir()}
-			dsn := "dir:" + cfg.Dir
-			if engine == "postgres" {
-				cfg = store.Config{URL: storetest.NewPostgresDB(t)}
-				dsn = cfg.URL
-			}
-			db, err := store.Open(t.Context(), cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			killMidDelivery(t, newWebhookEnv(t, db), dsn)
-		})
-	}
+	killtest.Engines(t, func(t *testing.T, e killtest.Engine) {
+		killMidDelivery(t, newWebhookEnv(t, e.Open(t)), e.DSN)
+	})
 }
 
 func killMidDelivery(t *testing.T, e *env, dsn string) {
@@ -68,28 +51,11 @@ func killMidDelivery(t *testing.T, e *env, dsn string) {
 		t.Fatalf("%d deliveries to send (%v)", total, err)
 	}
 	r.set(func(r *receiver) { r.linger = 40 * time.Millisecond })
-	cmd := exec.Command(os.Args[0], "-test.run=^TestWebhooksAfterKill$")
-	cmd.Env = append(os.Environ(), hookKillChildEnv+"="+dsn)
-	out, err := os.CreateTemp(t.TempDir(), "child")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(2 * time.Minute)
-	for len(r.arrivals()) < int(total)/3 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
+	child := killtest.Start(t, "TestWebhooksAfterKill", hookKillChildEnv, dsn)
+	child.KillWhen(t, 2*time.Minute, 5*time.Millisecond, func() bool { return len(r.arrivals()) >= int(total)/3 })
 	kept := len(r.arrivals())
 	if kept < int(total)/3 || kept >= int(total) {
-		b, _ := os.ReadFile(out.Name())
-		t.Fatalf("the child was killed after the receiver kept %d of %d events, not midway:\n%s", kept, total, b)
+		t.Fatalf("the child was killed after the receiver kept %d of %d events, not midway:\n%s", kept, total, child.Output())
 	}
 	counts, _ := e.app.Webhooks.Counts(t.Context())
 	t.Logf("killed after the receiver kept %d of %d events; outbox %v", kept, total, counts)
@@ -123,15 +89,8 @@ func killMidDelivery(t *testing.T, e *env, dsn string) {
 // deliverUntilKilled is the child: a worker sending the database's
 // webhooks until the parent kills it.
 func deliverUntilKilled(dsn string) {
-	cfg := store.Config{URL: dsn}
-	if strings.HasPrefix(dsn, "dir:") {
-		cfg = store.Config{Dir: strings.TrimPrefix(dsn, "dir:")}
-	}
 	ctx := context.Background()
-	db, err := store.Open(ctx, cfg)
-	if err != nil {
-		panic(err)
-	}
+	db := killtest.OpenChild(ctx, dsn)
 	webhook.NewWorker(db, webhook.WorkerConfig{ID: "child", Batch: 10, Poll: 10 * time.Millisecond,
 		Guard: &webhook.Guard{Allow: []string{"127.0.0.1"}}}).Run(ctx)
 }

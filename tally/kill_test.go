@@ -3,17 +3,15 @@ package tally_test
 import (
 	"context"
 	"os"
-	"os/exec"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/internal/killtest"
 	"github.com/motcua/motcua/report"
 	"github.com/motcua/motcua/schema"
 	"github.com/motcua/motcua/store"
-	"github.com/motcua/motcua/store/storetest"
 	"github.com/motcua/motcua/tally"
 	"github.com/motcua/motcua/tally/tallytest"
 )
@@ -36,57 +34,29 @@ func TestTallyAfterKill(t *testing.T) {
 		t.Skip("kills a process generating a year")
 	}
 	t.Parallel()
-	for _, engine := range []string{"sqlite", "postgres"} {
-		t.Run(engine, func(t *testing.T) {
-			cfg := store.Config{Dir: t.TempDir()}
-			dsn := "dir:" + cfg.Dir
-			if engine == "postgres" {
-				cfg = store.Config{URL: storetest.NewPostgresDB(t)}
-				dsn = cfg.URL
-			}
-			killMidway(t, dsn, cfg)
-		})
-	}
+	killtest.Engines(t, killMidway)
 }
 
-func killMidway(t *testing.T, dsn string, cfg store.Config) {
+func killMidway(t *testing.T, e killtest.Engine) {
 	ctx := t.Context()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestTallyAfterKill$")
-	cmd.Env = append(os.Environ(), childEnv+"="+dsn)
-	out, err := os.CreateTemp(t.TempDir(), "child")
+	child := killtest.Start(t, "TestTallyAfterKill", childEnv, e.DSN)
+	db, err := openWhenThere(ctx, e.Config)
 	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	db, err := openWhenThere(ctx, cfg)
-	if err != nil {
-		cmd.Process.Kill()
+		child.Kill(t)
 		t.Fatal(err)
 	}
 	defer db.Close()
 	// Let it act for a while, then kill it wherever it is. Generous: the
 	// race detector on a loaded CI machine makes the child slow.
 	const enough = 1500
-	deadline := time.Now().Add(15 * time.Minute)
 	var events int
-	for time.Now().Before(deadline) {
+	child.KillWhen(t, 15*time.Minute, 20*time.Millisecond, func() bool {
 		// Errors (tables not migrated yet) just mean: not yet.
 		db.QueryRowContext(ctx, `SELECT COUNT(*) FROM dossier_events`).Scan(&events)
-		if events >= enough {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
+		return events >= enough
+	})
 	if events < enough {
-		b, _ := os.ReadFile(out.Name())
-		t.Fatalf("the child made only %d events in 15 minutes:\n%s", events, b)
+		t.Fatalf("the child made only %d events in 15 minutes:\n%s", events, child.Output())
 	}
 	var after, dossiers int
 	if err := db.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT dossier_id) FROM dossier_events`).Scan(&after, &dossiers); err != nil {
@@ -126,14 +96,7 @@ func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 // through the services until the parent kills it.
 func generateUntilKilled(dsn string) {
 	ctx := context.Background()
-	cfg := store.Config{URL: dsn}
-	if len(dsn) > 4 && dsn[:4] == "dir:" {
-		cfg = store.Config{Dir: dsn[4:]}
-	}
-	db, err := store.Open(ctx, cfg)
-	if err != nil {
-		panic(err)
-	}
+	db := killtest.OpenChild(ctx, dsn)
 	if _, err := schema.Migrate(ctx, db); err != nil {
 		panic(err)
 	}
