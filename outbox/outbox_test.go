@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,17 +19,11 @@ import (
 // The tests run the worker on a table of their own, shaped as every
 // module's outbox is, on both engines.
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+// clock is the time the tests move, to the millisecond (the columns').
+type clock struct{ ms atomic.Int64 }
 
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
+func (c *clock) Now() time.Time      { return time.UnixMilli(c.ms.Load()) }
+func (c *clock) Add(d time.Duration) { c.ms.Add(d.Milliseconds()) }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
@@ -51,6 +46,17 @@ func newTable(t *testing.T, db *store.DB) {
 		created_at BIGINT NOT NULL, sent_at BIGINT)`); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// setup makes the table and writes rows with the given bodies, due at
+// the clock's start.
+func setup(t *testing.T, db *store.DB, bodies ...string) *clock {
+	t.Helper()
+	newTable(t, db)
+	c := &clock{}
+	c.ms.Store(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC).UnixMilli())
+	add(t, db, c.Now(), bodies...)
+	return c
 }
 
 func add(t *testing.T, db *store.DB, at time.Time, bodies ...string) {
@@ -101,9 +107,7 @@ func worker(db *store.DB, id string, cfg outbox.Config, send func(context.Contex
 func TestAnExpiredLeaseIsTakenByAnotherWorker(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		newTable(t, db)
-		c := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-		add(t, db, c.Now(), "a")
+		c := setup(t, db, "a")
 		var got []string
 		var mu sync.Mutex
 		sent := func(who string) func(context.Context, msg) error {
@@ -151,9 +155,7 @@ func TestAnExpiredLeaseIsTakenByAnotherWorker(t *testing.T) {
 func TestALostLeaseRecordsNothing(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		newTable(t, db)
-		c := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-		add(t, db, c.Now(), "a")
+		c := setup(t, db, "a")
 		cfg := outbox.Config{Now: c.Now}
 		b := worker(db, "B", cfg, func(context.Context, msg) error { return nil })
 		a := worker(db, "A", cfg, func(ctx context.Context, m msg) error {
@@ -236,9 +238,7 @@ func TestConcurrentWorkersNeverSendOneRowTwice(t *testing.T) {
 func TestRetriesBackOffThenGiveUp(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		newTable(t, db)
-		c := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-		add(t, db, c.Now(), "flaky", "refused")
+		c := setup(t, db, "flaky", "refused")
 		w := worker(db, "w", outbox.Config{Now: c.Now, MaxAttempts: 4, Backoff: time.Minute, MaxBackoff: 3 * time.Minute},
 			func(_ context.Context, m msg) error {
 				if m.Body == "refused" {
@@ -277,9 +277,7 @@ func TestRetriesBackOffThenGiveUp(t *testing.T) {
 func TestWithinLeaseReleasesWhatTheLeaseCannotCover(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		newTable(t, db)
-		c := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-		add(t, db, c.Now(), "first", "second")
+		c := setup(t, db, "first", "second")
 		var sent []string
 		w := worker(db, "w", outbox.Config{Now: c.Now, Lease: time.Minute, SendTimeout: 20 * time.Second, WithinLease: true},
 			func(_ context.Context, m msg) error {

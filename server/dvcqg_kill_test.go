@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -25,20 +24,12 @@ const killChildEnv = "MOTCUA_DVCQG_KILL_CHILD"
 // the dead one's leases have expired — the portal holds every step of
 // every dossier exactly once, in order. On SQLite and on PostgreSQL.
 func TestPortalSyncAfterKill(t *testing.T) {
-	if v := os.Getenv(killChildEnv); v != "" {
-		sendUntilKilled(v)
-		return
-	}
-	if testing.Short() && os.Getenv("CI") != "true" {
-		t.Skip("kills a process sending to the portal")
-	}
-	t.Parallel()
-	killtest.Engines(t, func(t *testing.T, e killtest.Engine) {
-		killMidBatch(t, newPortalEnv(t, e.Open(t)), e.DSN)
+	killtest.Run(t, killChildEnv, sendUntilKilled, func(t *testing.T, e killtest.Engine) {
+		killMidBatch(t, newPortalEnv(t, e.Open(t)), e)
 	})
 }
 
-func killMidBatch(t *testing.T, p *portalEnv, dsn string) {
+func killMidBatch(t *testing.T, p *portalEnv, e killtest.Engine) {
 	codes := map[string][]int{}
 	for range 5 {
 		code, want := p.processed()
@@ -49,7 +40,7 @@ func killMidBatch(t *testing.T, p *portalEnv, dsn string) {
 		t.Fatalf("%d calls to send (%v)", total, err)
 	}
 	p.sim.Linger(40 * time.Millisecond)
-	child := killtest.Start(t, "TestPortalSyncAfterKill", killChildEnv, dsn+"|"+p.url)
+	child := e.Start(t, e.DSN+"|"+p.url)
 	// Kill it once it has sent some, with more to send.
 	child.KillWhen(t, 2*time.Minute, 5*time.Millisecond, func() bool { return len(p.sim.Arrivals()) >= int(total)/3 })
 	kept := len(p.sim.Arrivals())

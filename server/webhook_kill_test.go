@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"os"
 	"testing"
 	"time"
 
@@ -25,20 +24,12 @@ const hookKillChildEnv = "MOTCUA_WEBHOOK_KILL_CHILD"
 // none lost (a repeat carries the same webhook-id). On SQLite and on
 // PostgreSQL.
 func TestWebhooksAfterKill(t *testing.T) {
-	if v := os.Getenv(hookKillChildEnv); v != "" {
-		deliverUntilKilled(v)
-		return
-	}
-	if testing.Short() && os.Getenv("CI") != "true" {
-		t.Skip("kills a process sending webhooks")
-	}
-	t.Parallel()
-	killtest.Engines(t, func(t *testing.T, e killtest.Engine) {
-		killMidDelivery(t, newWebhookEnv(t, e.Open(t)), e.DSN)
+	killtest.Run(t, hookKillChildEnv, deliverUntilKilled, func(t *testing.T, e killtest.Engine) {
+		killMidDelivery(t, newWebhookEnv(t, e.Open(t)), e)
 	})
 }
 
-func killMidDelivery(t *testing.T, e *env, dsn string) {
+func killMidDelivery(t *testing.T, e *env, k killtest.Engine) {
 	r := newReceiver(t)
 	e.subscribe(t, "gialam.quantri", demo.GiaLamCode, r)
 	lives := map[string][]string{}
@@ -51,7 +42,7 @@ func killMidDelivery(t *testing.T, e *env, dsn string) {
 		t.Fatalf("%d deliveries to send (%v)", total, err)
 	}
 	r.set(func(r *receiver) { r.linger = 40 * time.Millisecond })
-	child := killtest.Start(t, "TestWebhooksAfterKill", hookKillChildEnv, dsn)
+	child := k.Start(t, k.DSN)
 	child.KillWhen(t, 2*time.Minute, 5*time.Millisecond, func() bool { return len(r.arrivals()) >= int(total)/3 })
 	kept := len(r.arrivals())
 	if kept < int(total)/3 || kept >= int(total) {

@@ -25,21 +25,12 @@ const childEnv = "MOTCUA_TALLY_KILL_CHILD"
 // the database kept: an act is in both or in neither. On SQLite and on
 // PostgreSQL.
 func TestTallyAfterKill(t *testing.T) {
-	if dsn := os.Getenv(childEnv); dsn != "" {
-		generateUntilKilled(dsn)
-		return
-	}
-	// -short leaves out the slow proof on a developer's machine; CI runs it always.
-	if testing.Short() && os.Getenv("CI") != "true" {
-		t.Skip("kills a process generating a year")
-	}
-	t.Parallel()
-	killtest.Engines(t, killMidway)
+	killtest.Run(t, childEnv, generateUntilKilled, killMidway)
 }
 
 func killMidway(t *testing.T, e killtest.Engine) {
 	ctx := t.Context()
-	child := killtest.Start(t, "TestTallyAfterKill", childEnv, e.DSN)
+	child := e.Start(t, e.DSN)
 	db, err := openWhenThere(ctx, e.Config)
 	if err != nil {
 		child.Kill(t)

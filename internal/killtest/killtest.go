@@ -18,30 +18,44 @@ import (
 	"github.com/motcua/motcua/store/storetest"
 )
 
-// Engine is one fresh, empty database: Config opens it in the parent,
-// DSN names it to the child ("dir:<SQLite directory>" or a PostgreSQL URL).
-type Engine struct {
-	Name   string
-	Config store.Config
-	DSN    string
-}
-
-// Engines runs fn once per engine, each as a subtest with an empty
-// database (the PostgreSQL one skips, or fails under CI=true, as
-// storetest's does when the server does not answer).
-func Engines(t *testing.T, fn func(t *testing.T, e Engine)) {
+// Run is a kill test. In the child — the test binary run again by Start,
+// env set — it calls child with env's value and returns. Otherwise, unless
+// under -short off CI, it calls parent once per engine, each a subtest with
+// an empty database of its own (the PostgreSQL one skips, or fails under
+// CI=true, as storetest's does when the server does not answer), in
+// parallel with the package's other parallel tests.
+func Run(t *testing.T, env string, child func(value string), parent func(t *testing.T, e Engine)) {
 	t.Helper()
+	if v := os.Getenv(env); v != "" {
+		child(v)
+		return
+	}
+	// -short leaves out the slow proofs on a developer's machine; CI runs them always.
+	if testing.Short() && os.Getenv("CI") != "true" {
+		t.Skip("kills a child process mid-work")
+	}
+	t.Parallel()
+	test := t.Name()
 	for _, name := range []string{"sqlite", "postgres"} {
 		t.Run(name, func(t *testing.T) {
-			e := Engine{Name: name, Config: store.Config{Dir: t.TempDir()}}
+			e := Engine{Name: name, Config: store.Config{Dir: t.TempDir()}, test: test, env: env}
 			e.DSN = "dir:" + e.Config.Dir
 			if name == "postgres" {
 				e.Config = store.Config{URL: storetest.NewPostgresDB(t)}
 				e.DSN = e.Config.URL
 			}
-			fn(t, e)
+			parent(t, e)
 		})
 	}
+}
+
+// Engine is one fresh, empty database: Config opens it in the parent,
+// DSN names it to the child ("dir:<SQLite directory>" or a PostgreSQL URL).
+type Engine struct {
+	Name      string
+	Config    store.Config
+	DSN       string
+	test, env string
 }
 
 // Open opens the engine's database in the parent, closed when the test
@@ -56,8 +70,8 @@ func (e Engine) Open(t *testing.T) *store.DB {
 	return db
 }
 
-// Config is the store configuration a DSN from Engine names.
-func Config(dsn string) store.Config {
+// configOf is the store configuration a DSN from Engine names.
+func configOf(dsn string) store.Config {
 	if dir, ok := strings.CutPrefix(dsn, "dir:"); ok {
 		return store.Config{Dir: dir}
 	}
@@ -67,7 +81,7 @@ func Config(dsn string) store.Config {
 // OpenChild opens, in the child, the database a DSN names; a child has no
 // test to fail, so it panics.
 func OpenChild(ctx context.Context, dsn string) *store.DB {
-	db, err := store.Open(ctx, Config(dsn))
+	db, err := store.Open(ctx, configOf(dsn))
 	if err != nil {
 		panic(err)
 	}
@@ -81,13 +95,13 @@ type Child struct {
 	out string
 }
 
-// Start runs the test named (its whole name: "TestPortalSyncAfterKill")
-// in a child process with env=value set; the test sees the variable and
-// does the child's work instead of the test.
-func Start(t *testing.T, test, env, value string) *Child {
+// Start runs the kill test again in a child process, with Run's env set
+// to value: the child's work, told what to do (which database, where to
+// send).
+func (e Engine) Start(t *testing.T, value string) *Child {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$")
-	cmd.Env = append(os.Environ(), env+"="+value)
+	cmd := exec.Command(os.Args[0], "-test.run=^"+e.test+"$")
+	cmd.Env = append(os.Environ(), e.env+"="+value)
 	out, err := os.CreateTemp(t.TempDir(), "child")
 	if err != nil {
 		t.Fatal(err)
