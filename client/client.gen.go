@@ -1762,11 +1762,14 @@ type Document struct {
 	// Version Optimistic locking: send it back (or as If-Match) with an action
 	Version  int `json:"version"`
 	Versions *[]struct {
-		At     *time.Time `json:"at,omitempty"`
-		By     *string    `json:"by,omitempty"`
-		FileId *int       `json:"file_id,omitempty"`
-		N      *int       `json:"n,omitempty"`
-		Note   *string    `json:"note,omitempty"`
+		At *time.Time `json:"at,omitempty"`
+		By *string    `json:"by,omitempty"`
+
+		// Compose A draft version written as text: document/layout sets it in the Decree 30 form with the document's organ, type, subject and symbol, the number and day left blank ("Số: ……/QĐ-UBND"); the version keeps it (versions[].compose) so the next one can start from it. The leader who approves must be signer_name (409 document_signer_mismatch); their signature goes in the blank between the position and the name.
+		Compose *DocumentCompose `json:"compose,omitempty"`
+		FileId  *int             `json:"file_id,omitempty"`
+		N       *int             `json:"n,omitempty"`
+		Note    *string          `json:"note,omitempty"`
 	} `json:"versions,omitempty"`
 }
 
@@ -1792,9 +1795,38 @@ type DocumentActInput struct {
 	Version *int `json:"version,omitempty"`
 }
 
+// DocumentCompose A draft version written as text: document/layout sets it in the Decree 30 form with the document's organ, type, subject and symbol, the number and day left blank ("Số: ……/QĐ-UBND"); the version keeps it (versions[].compose) so the next one can start from it. The leader who approves must be signer_name (409 document_signer_mismatch); their signature goes in the blank between the position and the name.
+type DocumentCompose struct {
+	// Addressees An official letter's "Kính gửi:" lines; ignored for other types
+	Addressees *[]string `json:"addressees,omitempty"`
+
+	// Body The paragraphs; one wholly in capitals ending in ":" ("QUYẾT ĐỊNH:") is a centred heading
+	Body []string `json:"body"`
+
+	// Competence The authority above the position, one per line: "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH"; empty when the head signs in their own name
+	Competence *string `json:"competence,omitempty"`
+
+	// Filing Who keeps the copies: "VT, VP" gives "- Lưu: VT, VP."
+	Filing *string `json:"filing,omitempty"`
+
+	// Place The place name of the date line ("Nho Quan, ngày …")
+	Place string `json:"place"`
+
+	// Position The signer's position, "CHỦ TỊCH", "PHÓ CHỦ TỊCH"
+	Position string `json:"position"`
+
+	// Recipients The lines of "Nơi nhận:"
+	Recipients *[]string `json:"recipients,omitempty"`
+
+	// SignerName The signer's full name, printed under the signature
+	SignerName string `json:"signer_name"`
+}
+
 // DocumentDraftInput defines model for DocumentDraftInput.
 type DocumentDraftInput struct {
-	Description *string `json:"description,omitempty"`
+	// Compose A draft version written as text: document/layout sets it in the Decree 30 form with the document's organ, type, subject and symbol, the number and day left blank ("Số: ……/QĐ-UBND"); the version keeps it (versions[].compose) so the next one can start from it. The leader who approves must be signer_name (409 document_signer_mismatch); their signature goes in the blank between the position and the name.
+	Compose     *DocumentCompose `json:"compose,omitempty"`
+	Description *string          `json:"description,omitempty"`
 
 	// DraftingUnit The drafting unit's code (the organ or a unit below); absent: the organ
 	DraftingUnit *string             `json:"drafting_unit,omitempty"`
@@ -2851,10 +2883,13 @@ type CommentOnDocumentParams struct {
 
 // AddDocumentVersionJSONBody defines parameters for AddDocumentVersion.
 type AddDocumentVersionJSONBody struct {
+	// Compose A draft version written as text: document/layout sets it in the Decree 30 form with the document's organ, type, subject and symbol, the number and day left blank ("Số: ……/QĐ-UBND"); the version keeps it (versions[].compose) so the next one can start from it. The leader who approves must be signer_name (409 document_signer_mismatch); their signature goes in the blank between the position and the name.
+	Compose *DocumentCompose `json:"compose,omitempty"`
+
 	// File A file carried in the JSON body
-	File    DocumentFileInput `json:"file"`
-	Note    *string           `json:"note,omitempty"`
-	Version *int              `json:"version,omitempty"`
+	File    *DocumentFileInput `json:"file,omitempty"`
+	Note    *string            `json:"note,omitempty"`
+	Version *int               `json:"version,omitempty"`
 }
 
 // AddDocumentVersionParams defines parameters for AddDocumentVersion.
@@ -3759,14 +3794,14 @@ type ClientInterface interface {
 	// Corresponds with GET /api/v1/documents (the `ListDocuments` operationId).
 	ListDocuments(ctx context.Context, params *ListDocumentsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateDocumentDraftWithBody Specialists and leaders (document.draft at the drafting unit): start an outgoing draft, with its first version when a file is given
+	// CreateDocumentDraftWithBody Specialists and leaders (document.draft at the drafting unit): start an outgoing draft, with its first version when a file or a composed text is given (not both: 422 document_file_or_compose)
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/documents/drafts (the `CreateDocumentDraft` operationId).
 	CreateDocumentDraftWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateDocumentDraft Specialists and leaders (document.draft at the drafting unit): start an outgoing draft, with its first version when a file is given
+	// CreateDocumentDraft Specialists and leaders (document.draft at the drafting unit): start an outgoing draft, with its first version when a file or a composed text is given (not both: 422 document_file_or_compose)
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3837,14 +3872,14 @@ type ClientInterface interface {
 	// Corresponds with GET /api/v1/documents/{id}/files/{file} (the `DownloadDocumentFile` operationId).
 	DownloadDocumentFile(ctx context.Context, id int, file int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// AddDocumentVersionWithBody The drafter: add a version (its file) to a draft being drafted
+	// AddDocumentVersionWithBody The drafter: add a version (its file, or its composed text) to a draft being drafted
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/documents/{id}/versions (the `AddDocumentVersion` operationId).
 	AddDocumentVersionWithBody(ctx context.Context, id int, params *AddDocumentVersionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// AddDocumentVersion The drafter: add a version (its file) to a draft being drafted
+	// AddDocumentVersion The drafter: add a version (its file, or its composed text) to a draft being drafted
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -4738,7 +4773,7 @@ func (c *Client) ListDocuments(ctx context.Context, params *ListDocumentsParams,
 	return c.Client.Do(req)
 }
 
-// CreateDocumentDraftWithBody Specialists and leaders (document.draft at the drafting unit): start an outgoing draft, with its first version when a file is given
+// CreateDocumentDraftWithBody Specialists and leaders (document.draft at the drafting unit): start an outgoing draft, with its first version when a file or a composed text is given (not both: 422 document_file_or_compose)
 //
 // Takes any type of body and a specified content type.
 //
@@ -4755,7 +4790,7 @@ func (c *Client) CreateDocumentDraftWithBody(ctx context.Context, contentType st
 	return c.Client.Do(req)
 }
 
-// CreateDocumentDraft Specialists and leaders (document.draft at the drafting unit): start an outgoing draft, with its first version when a file is given
+// CreateDocumentDraft Specialists and leaders (document.draft at the drafting unit): start an outgoing draft, with its first version when a file or a composed text is given (not both: 422 document_file_or_compose)
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4936,7 +4971,7 @@ func (c *Client) DownloadDocumentFile(ctx context.Context, id int, file int, req
 	return c.Client.Do(req)
 }
 
-// AddDocumentVersionWithBody The drafter: add a version (its file) to a draft being drafted
+// AddDocumentVersionWithBody The drafter: add a version (its file, or its composed text) to a draft being drafted
 //
 // Takes any type of body and a specified content type.
 //
@@ -4953,7 +4988,7 @@ func (c *Client) AddDocumentVersionWithBody(ctx context.Context, id int, params 
 	return c.Client.Do(req)
 }
 
-// AddDocumentVersion The drafter: add a version (its file) to a draft being drafted
+// AddDocumentVersion The drafter: add a version (its file, or its composed text) to a draft being drafted
 //
 // Takes a body of the `application/json` content type.
 //
@@ -11447,14 +11482,14 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/v1/documents (the `ListDocuments` operationId).
 	ListDocumentsWithResponse(ctx context.Context, params *ListDocumentsParams, reqEditors ...RequestEditorFn) (*ListDocumentsResponse, error)
 
-	// CreateDocumentDraftWithBodyWithResponse Specialists and leaders (document.draft at the drafting unit): start an outgoing draft, with its first version when a file is given
+	// CreateDocumentDraftWithBodyWithResponse Specialists and leaders (document.draft at the drafting unit): start an outgoing draft, with its first version when a file or a composed text is given (not both: 422 document_file_or_compose)
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/documents/drafts (the `CreateDocumentDraft` operationId).
 	CreateDocumentDraftWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateDocumentDraftResponse, error)
 
-	// CreateDocumentDraftWithResponse Specialists and leaders (document.draft at the drafting unit): start an outgoing draft, with its first version when a file is given
+	// CreateDocumentDraftWithResponse Specialists and leaders (document.draft at the drafting unit): start an outgoing draft, with its first version when a file or a composed text is given (not both: 422 document_file_or_compose)
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -11533,14 +11568,14 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/v1/documents/{id}/files/{file} (the `DownloadDocumentFile` operationId).
 	DownloadDocumentFileWithResponse(ctx context.Context, id int, file int, reqEditors ...RequestEditorFn) (*DownloadDocumentFileResponse, error)
 
-	// AddDocumentVersionWithBodyWithResponse The drafter: add a version (its file) to a draft being drafted
+	// AddDocumentVersionWithBodyWithResponse The drafter: add a version (its file, or its composed text) to a draft being drafted
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/documents/{id}/versions (the `AddDocumentVersion` operationId).
 	AddDocumentVersionWithBodyWithResponse(ctx context.Context, id int, params *AddDocumentVersionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddDocumentVersionResponse, error)
 
-	// AddDocumentVersionWithResponse The drafter: add a version (its file) to a draft being drafted
+	// AddDocumentVersionWithResponse The drafter: add a version (its file, or its composed text) to a draft being drafted
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -17782,7 +17817,7 @@ func (c *ClientWithResponses) ListDocumentsWithResponse(ctx context.Context, par
 	return ParseListDocumentsResponse(rsp)
 }
 
-// CreateDocumentDraftWithBodyWithResponse Specialists and leaders (document.draft at the drafting unit): start an outgoing draft, with its first version when a file is given
+// CreateDocumentDraftWithBodyWithResponse Specialists and leaders (document.draft at the drafting unit): start an outgoing draft, with its first version when a file or a composed text is given (not both: 422 document_file_or_compose)
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -17795,7 +17830,7 @@ func (c *ClientWithResponses) CreateDocumentDraftWithBodyWithResponse(ctx contex
 	return ParseCreateDocumentDraftResponse(rsp)
 }
 
-// CreateDocumentDraftWithResponse Specialists and leaders (document.draft at the drafting unit): start an outgoing draft, with its first version when a file is given
+// CreateDocumentDraftWithResponse Specialists and leaders (document.draft at the drafting unit): start an outgoing draft, with its first version when a file or a composed text is given (not both: 422 document_file_or_compose)
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -17940,7 +17975,7 @@ func (c *ClientWithResponses) DownloadDocumentFileWithResponse(ctx context.Conte
 	return ParseDownloadDocumentFileResponse(rsp)
 }
 
-// AddDocumentVersionWithBodyWithResponse The drafter: add a version (its file) to a draft being drafted
+// AddDocumentVersionWithBodyWithResponse The drafter: add a version (its file, or its composed text) to a draft being drafted
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -17953,7 +17988,7 @@ func (c *ClientWithResponses) AddDocumentVersionWithBodyWithResponse(ctx context
 	return ParseAddDocumentVersionResponse(rsp)
 }
 
-// AddDocumentVersionWithResponse The drafter: add a version (its file) to a draft being drafted
+// AddDocumentVersionWithResponse The drafter: add a version (its file, or its composed text) to a draft being drafted
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

@@ -196,6 +196,9 @@ type Version struct {
 	Note   string    `json:"note,omitempty"`
 	By     string    `json:"by"`
 	At     time.Time `json:"at"`
+	// Compose is the text of a composed version (its file is the layout's
+	// PDF of it); nil for an uploaded file.
+	Compose *Compose `json:"compose,omitempty"`
 }
 
 // Comment is a comment on a draft (Version 0: on the whole draft).

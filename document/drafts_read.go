@@ -2,6 +2,7 @@ package document
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/store"
@@ -14,16 +15,24 @@ func (s *Service) draftDetails(ctx context.Context, q store.Querier, d *Document
 		return nil
 	}
 	var users []int64
-	rows, err := q.QueryContext(ctx, `SELECT n, file_id, note, COALESCE(by_id, 0), at FROM document_versions WHERE document_id = ? ORDER BY n`, d.ID)
+	rows, err := q.QueryContext(ctx, `SELECT n, file_id, note, COALESCE(by_id, 0), at, compose FROM document_versions WHERE document_id = ? ORDER BY n`, d.ID)
 	if err != nil {
 		return err
 	}
 	for rows.Next() {
 		var v Version
 		var by, at int64
-		if err := rows.Scan(&v.N, &v.FileID, &v.Note, &by, &at); err != nil {
+		var text string
+		if err := rows.Scan(&v.N, &v.FileID, &v.Note, &by, &at, &text); err != nil {
 			rows.Close()
 			return err
+		}
+		if text != "" {
+			v.Compose = new(Compose)
+			if err := json.Unmarshal([]byte(text), v.Compose); err != nil {
+				rows.Close()
+				return err
+			}
 		}
 		v.At = fromMs(at)
 		d.Versions = append(d.Versions, v)

@@ -124,9 +124,12 @@ const ActionExchange Action = "edxml_status"
 
 // OnIssued writes, in the issue's transaction, one outbox row per outside
 // agency the document is addressed to (a recipient with an OrganId and no
-// unit of this system), when the exchange is configured.
+// unit of this system), when the exchange is configured and the document
+// is not secret.
 func (s *Service) OnIssued(ctx context.Context, tx *store.Tx, e Issued) error {
-	if len(s.cfg.Exchange.Peers) == 0 {
+	// State secrets do not travel by edXML (Decision 28/2018): a secret
+	// document goes to outside agencies on paper, by hand.
+	if len(s.cfg.Exchange.Peers) == 0 || e.Document.Secrecy > 0 {
 		return nil
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT organ_id FROM document_recipients WHERE document_id = ? AND unit_id IS NULL AND organ_id <> '' ORDER BY id`, e.Document.ID)

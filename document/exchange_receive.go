@@ -183,17 +183,30 @@ func (s *Service) ReceiveStatus(ctx context.Context, st *edxml.Status) error {
 		}
 		at := st.Timestamp.UnixMilli()
 		var cur string
-		var curAt int64
-		err = tx.QueryRowContext(ctx, `SELECT edxml_status, edxml_status_at FROM document_recipients WHERE document_id = ? AND unit_id IS NULL AND organ_id = ?
-			ORDER BY id LIMIT 1`, id, st.From.OrganID).Scan(&cur, &curAt)
+		var curAt, asked int64
+		// Only an outside recipient the document was sent to by edXML
+		// reports on it.
+		err = tx.QueryRowContext(ctx, `SELECT r.edxml_status, r.edxml_status_at, r.edxml_asked_at FROM document_recipients r
+			WHERE r.document_id = ? AND r.unit_id IS NULL AND r.organ_id = ?
+			AND EXISTS (SELECT 1 FROM document_outbox o WHERE o.document_id = r.document_id AND o.organ_id = r.organ_id AND o.kind = ?)
+			ORDER BY r.id LIMIT 1`, id, st.From.OrganID, outDocument).Scan(&cur, &curAt, &asked)
 		if errors.Is(err, sql.ErrNoRows) {
 			return unknown
 		}
 		if err != nil || cur == string(st.StatusCode) && curAt == at {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE document_recipients SET edxml_status = ?, edxml_status_at = ?, edxml_description = ?
-			WHERE document_id = ? AND unit_id IS NULL AND organ_id = ?`, st.StatusCode, at, clip(st.Description, 500), id, st.From.OrganID); err != nil {
+		answer := st.StatusCode == edxml.StatusRevokeAccepted || st.StatusCode == edxml.StatusRevokeRefused
+		// After 15 its copy is gone: nothing more comes from it. A 15 or 16
+		// answers an open request (OnRevoked), once.
+		if cur == string(edxml.StatusRevokeAccepted) || answer && asked == 0 {
+			return problem.Conflict("edxml_status_out_of_turn", string(st.StatusCode))
+		}
+		if answer {
+			asked = 0
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE document_recipients SET edxml_status = ?, edxml_status_at = ?, edxml_description = ?, edxml_asked_at = ?
+			WHERE document_id = ? AND unit_id IS NULL AND organ_id = ?`, st.StatusCode, at, clip(st.Description, 500), asked, id, st.From.OrganID); err != nil {
 			return err
 		}
 		name := st.From.OrganName

@@ -36,6 +36,11 @@ func (s *Service) Approve(ctx context.Context, a *auth.Actor, id int64, in NoteI
 	var remote *signedDraft
 	version := in.Version
 	if final != nil {
+		// A composed draft names its signer: refused before any signing
+		// (a remote one spends the leader's OTP).
+		if _, _, err := composedSigner(ctx, s.db, a, final); err != nil {
+			return nil, err
+		}
 		if sg, err = s.leaderSigning(ctx, a); err != nil {
 			return nil, err
 		}
@@ -61,6 +66,11 @@ func (s *Service) Approve(ctx context.Context, a *auth.Actor, id int64, in NoteI
 				return problem.Conflict("document_version_conflict", d.Version)
 			}
 			d.Signer = Signer{Position: a.Title, FullName: a.FullName}
+			if signer, ok, err := composedSigner(ctx, tx, a, d); err != nil {
+				return err
+			} else if ok {
+				d.Signer = signer
+			}
 			switch {
 			case remote != nil:
 				return s.keepSigned(ctx, tx, a, d, remote, "leader")
@@ -69,7 +79,7 @@ func (s *Service) Approve(ctx context.Context, a *auth.Actor, id int64, in NoteI
 				if err != nil {
 					return err
 				}
-				signed, err := s.signDraft(ctx, a, content, sg.key)
+				signed, err := s.signDraft(ctx, tx, a, d, content, sg.key)
 				if err != nil {
 					return err
 				}
@@ -83,16 +93,21 @@ func (s *Service) Approve(ctx context.Context, a *auth.Actor, id int64, in NoteI
 		}})
 }
 
-// signDraft is the leader's signature on a draft version with key,
-// wherever the key is (a token, the remote signing service).
-func (s *Service) signDraft(ctx context.Context, a *auth.Actor, content []byte, key *sign.Key) ([]byte, error) {
-	app := sign.Appearance{Kind: sign.Personal, Title: a.Title, Name: a.FullName, Font: s.cfg.Font, BoldFont: s.cfg.BoldFont}
+// signDraft is the leader's signature on draft d's latest version with
+// key, wherever the key is (a token, the remote signing service); a
+// composed version is signed in the blank its layout left.
+func (s *Service) signDraft(ctx context.Context, q store.Querier, a *auth.Actor, d *row, content []byte, key *sign.Key) ([]byte, error) {
+	var image []byte
 	if s.cfg.Images != nil {
 		img, err := s.cfg.Images.SignatureImage(ctx, a)
 		if err != nil {
 			return nil, err
 		}
-		app.Image = img
+		image = img
+	}
+	app, err := s.personalAppearance(ctx, q, a, d, image)
+	if err != nil {
+		return nil, err
 	}
 	signed, err := sign.Sign(ctx, content, key, sign.Options{Appearance: app, Time: s.cfg.Now(), TSA: s.cfg.TSA, Reason: "Phê duyệt, ký ban hành"})
 	if err != nil {
@@ -142,6 +157,7 @@ func (s *Service) Issue(ctx context.Context, a *auth.Actor, id int64, in IssueIn
 			d.CodeNumber, d.CodeNotation, d.IssuedDate = FormatNumber(n), Notation(t, issuer, d.Field), today(now)
 			d.issueYear, d.issueSeq = int64(year), n
 			f, content, err := s.latestFile(ctx, tx, d.ID, FileSigned)
+			leaderSigned := err == nil
 			if err != nil {
 				if f, content, err = s.latestFile(ctx, tx, d.ID, FileDraft); err != nil {
 					return err
@@ -151,7 +167,7 @@ func (s *Service) Issue(ctx context.Context, a *auth.Actor, id int64, in IssueIn
 			// (no keys) printed and stamped — what Online counts.
 			d.Medium = Paper
 			if s.cfg.Keys != nil {
-				if content, err = s.seal(ctx, d, content, now); err != nil {
+				if content, err = s.seal(ctx, tx, d, content, now, leaderSigned); err != nil {
 					return err
 				}
 				d.Medium = Electronic
@@ -176,8 +192,9 @@ func (s *Service) Issue(ctx context.Context, a *auth.Actor, id int64, in IssueIn
 		}})
 }
 
-// seal applies the organisation's signature to the issued file.
-func (s *Service) seal(ctx context.Context, d *row, content []byte, now time.Time) ([]byte, error) {
+// seal applies the organisation's signature to the issued file;
+// leaderSigned tells whether it carries the leader's signature.
+func (s *Service) seal(ctx context.Context, q store.Querier, d *row, content []byte, now time.Time, leaderSigned bool) ([]byte, error) {
 	key, err := s.cfg.Keys.Seal(ctx, d.unitID)
 	if err != nil {
 		return nil, problem.New(problem.ErrState, "document_no_seal")
@@ -191,6 +208,14 @@ func (s *Service) seal(ctx context.Context, d *row, content []byte, now time.Tim
 		}
 		if img != nil {
 			app = sign.Appearance{Kind: sign.Seal, Image: img}
+			// A composed document's seal goes where its layout puts it.
+			placed, err := sealAppearance(ctx, q, d, img, leaderSigned)
+			if err != nil {
+				return nil, err
+			}
+			if placed != nil {
+				app = *placed
+			}
 		}
 	}
 	out, err := sign.Sign(ctx, content, key, sign.Options{Appearance: app, Time: now, TSA: s.cfg.TSA, Reason: number})

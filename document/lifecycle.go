@@ -149,8 +149,11 @@ var Rules = []Rule{
 	{StateRegistered, ActionReturn, RoleClerk, StateReturned},
 	{StateRegistered, ActionReturn, RoleLeader, StateReturned},
 	// The sender asked for it back (13, recorded by ReceiveStatus); a
-	// copy already returned, withdrawn or replaced stays as it is.
+	// copy already withdrawn or replaced stays as it is. A returned copy
+	// is asked too: its content is still here, and unanswered the sender
+	// would stay revoking for ever.
 	{StateRegistered, ActionRequestRevocation, RoleSender, StateRevocationRequested},
+	{StateReturned, ActionRequestRevocation, RoleSender, StateRevocationRequested},
 	{StateAssigned, ActionRequestRevocation, RoleSender, StateRevocationRequested},
 	{StateProcessing, ActionRequestRevocation, RoleSender, StateRevocationRequested},
 	{StateCompleted, ActionRequestRevocation, RoleSender, StateRevocationRequested},

@@ -106,6 +106,11 @@ func (w *ExchangeWorker) send(ctx context.Context, r outRow) error {
 	if err != nil {
 		return err
 	}
+	// OnIssued queues no secret document; one made secret since, or
+	// queued by an older version, still does not leave.
+	if d.Secrecy > 0 {
+		return problem.New(problem.ErrInvalid, "edxml_secret")
+	}
 	m, err := w.s.message(ctx, w.s.db, d, r.organ)
 	if err != nil {
 		return err

@@ -30,9 +30,11 @@ type DraftInput struct {
 	Description string `json:"description"`
 	// Recipients is the distribution list; Issue may replace it.
 	Recipients []RecipientInput `json:"recipients"`
-	// Note goes with the first version, File.
-	Note string     `json:"note"`
-	File *FileInput `json:"-"`
+	// Note goes with the first version: File, or Compose (a text the
+	// layout sets; not both).
+	Note    string     `json:"note"`
+	File    *FileInput `json:"-"`
+	Compose *Compose   `json:"compose,omitempty"`
 }
 
 // RecipientInput is one addressee: an internal unit by its code, or an
@@ -71,10 +73,8 @@ func (s *Service) CreateDraft(ctx context.Context, a *auth.Actor, in DraftInput)
 	if len(in.Field) > 20 {
 		return nil, problem.Invalid("field", "document_text_too_long", 20)
 	}
-	if in.File != nil {
-		if err := s.checkFile(in.File, true); err != nil {
-			return nil, err
-		}
+	if err := s.fileOrCompose(in.File, in.Compose, false); err != nil {
+		return nil, err
 	}
 	t, _ := TypeOf(in.Type)
 	now := s.cfg.Now()
@@ -110,6 +110,11 @@ func (s *Service) CreateDraft(ctx context.Context, a *auth.Actor, in DraftInput)
 		d, err := s.load(ctx, tx, id)
 		if err != nil {
 			return err
+		}
+		if in.Compose != nil {
+			if err := s.addComposed(ctx, tx, a, d, *in.Compose, in.Note); err != nil {
+				return err
+			}
 		}
 		act, err := s.trace(ctx, tx, a, d, ActionDraft, RoleDrafter, "", in.Note)
 		if err != nil {
@@ -189,11 +194,12 @@ func (s *Service) addVersion(ctx context.Context, tx *store.Tx, a *auth.Actor, i
 	return err
 }
 
-// VersionInput is a new version of a draft.
+// VersionInput is a new version of a draft: its File, or its Compose.
 type VersionInput struct {
 	Version int64      `json:"version"`
 	Note    string     `json:"note"`
 	File    *FileInput `json:"-"`
+	Compose *Compose   `json:"compose,omitempty"`
 }
 
 // AddVersion adds a version (its file) to a draft being drafted; the drafter's.
@@ -201,8 +207,11 @@ func (s *Service) AddVersion(ctx context.Context, a *auth.Actor, id int64, in Ve
 	note := strings.TrimSpace(in.Note)
 	return s.do(ctx, a, id, step{action: ActionAddVersion, version: in.Version, note: note,
 		apply: func(ctx context.Context, tx *store.Tx, d *row, _ State) error {
-			if err := s.checkFile(in.File, true); err != nil {
+			if err := s.fileOrCompose(in.File, in.Compose, true); err != nil {
 				return err
+			}
+			if in.Compose != nil {
+				return s.addComposed(ctx, tx, a, d, *in.Compose, note)
 			}
 			return s.addVersion(ctx, tx, a, d.ID, in.File, note)
 		},

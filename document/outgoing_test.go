@@ -2,7 +2,6 @@ package document_test
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"slices"
@@ -58,19 +57,7 @@ func draftFile() *document.FileInput {
 // refused to someone the table does not give it, and lands in the trail.
 func TestOutgoingPath(t *testing.T) {
 	ca := signtest.NewCA(t, "Test CA")
-	tok := signtest.SoftHSM(t, "motcua-documents") // sets SOFTHSM2_CONF: not parallel
-	open := func(label string, i int, cn string, id byte) *sign.Key {
-		k := signtest.RSAKey(t, i)
-		cert := ca.Issue(t, k.Public(), cn, "UBND huyện Nho Quan", x509.ExtKeyUsageEmailProtection)
-		tok.Import(t, k, cert, label, []byte{id})
-		key, err := sign.OpenPKCS11(sign.PKCS11Config{Module: tok.Module, TokenLabel: tok.Label, KeyLabel: label, PIN: tok.PIN, Certs: []*x509.Certificate{ca.Cert}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { key.Close() })
-		return key
-	}
-	ks := keys{personal: map[string]*sign.Key{"huyen.lanhdao": open("leader", 0, "Lê Trần Hương", 1)}, seal: open("seal", 1, "UBND huyện Nho Quan", 2)}
+	ks := hsmKeys(t, ca, "motcua-documents")
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
 		w := newWorld(t, db, func(c *document.Config) { c.Keys, c.Images = ks, images{} })

@@ -231,7 +231,7 @@ func (s *Service) signRemotely(ctx context.Context, a *auth.Actor, d *row, c *cr
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.signDraft(ctx, a, content, key)
+	out, err := s.signDraft(ctx, s.db, a, d, content, key)
 	switch {
 	case csc.WrongOTP(err):
 		if aerr := s.recordRefused(ctx, a, d, c); aerr != nil {

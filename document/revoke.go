@@ -131,14 +131,20 @@ func (s *Service) OnRevoked(ctx context.Context, tx *store.Tx, e Revoked) error 
 		if err := s.enqueue(ctx, tx, d.ID, outStatus, o, string(st.StatusCode), string(payload)); err != nil {
 			return err
 		}
+		// Its turn to answer (ReceiveStatus takes a 15 or 16 only then).
+		if _, err := tx.ExecContext(ctx, `UPDATE document_recipients SET edxml_asked_at = ? WHERE document_id = ? AND unit_id IS NULL AND organ_id = ?`,
+			e.At.UnixMilli(), d.ID, o); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
 // receiveRevocation records a sender's 13 on each incoming copy of the
 // document it names (revocation_requested, with a trail entry). A copy
-// already asked, withdrawn or returned stays as it is (the same message
-// again changes nothing).
+// already asked, withdrawn or replaced stays as it is, and a 13 stamped no
+// later than the last one recorded changes nothing (the same message
+// again, even after the copy refused it).
 func (s *Service) receiveRevocation(ctx context.Context, st *edxml.Status) error {
 	ids, err := store.Int64s(ctx, s.db, `SELECT document_id FROM document_exchange_in WHERE sender_organ_id = ? AND remote_id = ? ORDER BY document_id`,
 		st.From.OrganID, st.ResponseFor.DocumentID)
@@ -156,14 +162,30 @@ func (s *Service) receiveRevocation(ctx context.Context, st *edxml.Status) error
 	if st.Description != "" {
 		note += ": " + clip(st.Description, 400)
 	}
+	at := st.Timestamp.UnixMilli()
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
 		for _, id := range ids {
+			// A 13 no later than the last one recorded is that one again
+			// (a retry): after a refusal it must not ask again.
+			var last int64
+			if err := tx.QueryRowContext(ctx, `SELECT revocation_at FROM document_exchange_in WHERE document_id = ?`, id).Scan(&last); err != nil {
+				return err
+			}
+			if at <= last {
+				continue
+			}
 			d, err := s.load(ctx, tx, id)
 			if err != nil {
 				return err
 			}
-			if _, err := s.move(ctx, tx, d, ActionRequestRevocation, RoleSender, name+" (edXML)", note); err != nil {
+			moved, err := s.move(ctx, tx, d, ActionRequestRevocation, RoleSender, name+" (edXML)", note)
+			if err != nil {
 				return err
+			}
+			if moved {
+				if _, err := tx.ExecContext(ctx, `UPDATE document_exchange_in SET revocation_at = ? WHERE document_id = ?`, at, id); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

@@ -167,9 +167,6 @@ func New[R any](db *store.DB, spec Spec[R], cfg Config) *Worker[R] {
 	return &Worker[R]{db: db, spec: spec, cfg: cfg.Defaults(Config{})}
 }
 
-// Config is the worker's configuration, defaults filled in.
-func (w *Worker[R]) Config() Config { return w.cfg }
-
 // Crash makes the worker stop dead where fn says, as if its process were
 // killed there: at stage "before-send" or "after-send" of a row, fn true
 // makes RunOnce return ErrCrashed at once, the leased rows left as they

@@ -3,6 +3,7 @@ package server_test
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // exchangeRefused continues exchangeRevocation after B refused A's
@@ -36,7 +37,9 @@ func exchangeRefused(t *testing.T, a, b *env, out, in string, last func(p, statu
 	wantIn(t, "A's outgoing register", body, "UBND xã Gia Lâm <small class=\"of-edxml\">(Đã xử lý xong,",
 		"(Bị trả lại,", "(Từ chối thu hồi,")
 
-	// Asked again: B accepts this time.
+	// Asked again, later (a 13 stamped as the first is that one again,
+	// which B ignores): B accepts this time.
+	a.advance(time.Minute)
 	a.must(a.call("huyen.vanthu", "POST", out+"/actions/revoke", map[string]any{"note": "Đề nghị thu hồi lần hai."}, nil), 200)
 	runOnce(a, 1)
 	atB(in, "revocation_requested")

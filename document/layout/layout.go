@@ -59,6 +59,13 @@ type Document struct {
 	Recipients []string
 	// Filing is who keeps the copies, "VT, VX": the last line "- Lưu: VT, VX.".
 	Filing string
+	// Unnumbered leaves the number and the day and month blank, dotted
+	// ("Số: ……/QĐ-UBND", "Đông Dư, ngày …… tháng …… năm 2026"; the
+	// engine's wrapping would collapse a run of spaces to one):
+	// a document signed before the clerk numbers it, whose number and date
+	// then live in the metadata and the seal, not in the signed text.
+	// Number is ignored and Date gives the year only.
+	Unnumbered bool
 }
 
 // Spot is where the signature goes on a page, in PDF points from the
@@ -108,13 +115,29 @@ func PlaceDate(place string, t time.Time) string {
 	return fmt.Sprintf("%s, ngày %02d tháng %s năm %d", nfc(place), t.Day(), month, t.Year())
 }
 
+// numberLine is "Số: 15/QĐ-UBND", or with the number left blank.
+func (d Document) numberLine() string {
+	if d.Unnumbered {
+		return "Số: ……/" + d.Symbol
+	}
+	return "Số: " + NumberSymbol(d.Number, d.Symbol)
+}
+
+// placeDate is PlaceDate, or with the day and month left blank.
+func (d Document) placeDate() string {
+	if d.Unnumbered {
+		return fmt.Sprintf("%s, ngày …… tháng …… năm %d", nfc(d.Place), d.Date.In(vietnam()).Year())
+	}
+	return PlaceDate(d.Place, d.Date)
+}
+
 // Render lays the document out. Everything but the parent agency, the
 // recipients and the filing note is required.
 func Render(d Document) (*Rendered, error) {
 	switch {
 	case d.Issuer.Name == "" || d.Place == "" || d.Date.IsZero():
 		return nil, errors.New("layout: the issuer, place and date are required")
-	case d.Number <= 0 || d.Symbol == "":
+	case (d.Number <= 0 && !d.Unnumbered) || d.Symbol == "":
 		return nil, errors.New("layout: the number and symbol are required")
 	case d.Subject == "" || len(d.Body) == 0:
 		return nil, errors.New("layout: the subject and body are required")

@@ -291,3 +291,21 @@ func TestRenderRefusesIncomplete(t *testing.T) {
 		}
 	}
 }
+
+// TestUnnumbered: a document laid out to be signed before the clerk numbers
+// it shows the symbol after a blank number and the year after a blank day
+// and month; the signature's blank is where it is on the numbered one.
+func TestUnnumbered(t *testing.T) {
+	formstest.Require(t)
+	d := decision(0)
+	d.Number, d.Unnumbered = 0, true
+	r := render(t, d)
+	flat := formstest.Flat(t, r.PDF)
+	inOrder(t, flat, "Số: ……/QĐ-UBND", "Đông Dư, ngày …… tháng …… năm 2026", "QUYẾT ĐỊNH", "Đặng Văn Quân")
+	if strings.Contains(flat, "15/QĐ") || strings.Contains(flat, "ngày 05") {
+		t.Errorf("the unnumbered document shows a number or a day:\n%s", flat)
+	}
+	if numbered := render(t, decision(0)); numbered.Signature != r.Signature {
+		t.Errorf("signature spot %+v, numbered %+v; the head's blanks moved the body", r.Signature, numbered.Signature)
+	}
+}

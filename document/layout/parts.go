@@ -37,8 +37,8 @@ func (p *page) header(d Document) {
 	ry := p.National(rx, rw, y0, headSize)
 
 	y := max(ly, ry) + 6
-	p.centred(lx, lw, y, []styled{{Text: "Số: " + NumberSymbol(d.Number, d.Symbol), Style: Regular, Size: headSize}})
-	p.centred(rx, rw, y, []styled{{Text: PlaceDate(d.Place, d.Date), Style: Italic, Size: headSize}})
+	p.centred(lx, lw, y, []styled{{Text: d.numberLine(), Style: Regular, Size: headSize}})
+	p.centred(rx, rw, y, []styled{{Text: d.placeDate(), Style: Italic, Size: headSize}})
 	y += headSize * 1.2
 	if d.TypeName == "" {
 		y = p.centred(lx, lw, y+2, []styled{{Text: "V/v " + nfc(d.Subject), Style: Regular, Size: vvSize}})
