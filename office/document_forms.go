@@ -33,8 +33,8 @@ type docForm struct {
 var (
 	incomingFields = []string{"unit", "medium", "sender_name", "sender_organ_id", "code_number", "code_notation", "issued_date", "type",
 		"subject", "priority", "secrecy", "page_amount", "due_date", "signer_position", "signer_name", "description"}
-	draftFields = []string{"unit", "drafting_unit", "type", "subject", "priority", "secrecy", "page_amount", "due_date", "field",
-		"description", "recipients", "note"}
+	draftFields = append([]string{"unit", "drafting_unit", "type", "subject", "priority", "secrecy", "page_amount", "due_date", "field",
+		"description", "recipients", "note"}, composeFields...)
 )
 
 func (o *Office) docForm(r *http.Request, a *auth.Actor, title string, right auth.Right, v map[string]string) (docForm, error) {
@@ -170,11 +170,20 @@ func (o *Office) draftForm(w http.ResponseWriter, r *http.Request, a *auth.Actor
 	if !ok {
 		return err
 	}
-	p, err := o.docForm(r, a, "office.doc.draft.title", auth.DraftDocument, map[string]string{"unit": unit, "type": "CV", "priority": "0", "secrecy": "0"})
+	p, err := o.docForm(r, a, "office.doc.draft.title", auth.DraftDocument, map[string]string{"unit": unit, "type": "CV", "priority": "0", "secrecy": "0", "compose_mode": draftMode(r)})
 	if err != nil {
 		return err
 	}
 	return o.render(w, http.StatusOK, "document_draft", p)
+}
+
+// draftMode is the new-draft form's mode: composing with ?soan=1 (the
+// link "Soạn văn bản"), else uploading a PDF as before.
+func draftMode(r *http.Request) string {
+	if r.URL.Query().Get("soan") == "1" {
+		return modeCompose
+	}
+	return modeFile
 }
 
 func (o *Office) createDraft(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
@@ -185,7 +194,7 @@ func (o *Office) createDraft(w http.ResponseWriter, r *http.Request, a *auth.Act
 	in := document.DraftInput{Unit: v["unit"], DraftingUnit: v["drafting_unit"], Type: v["type"], Subject: strings.TrimSpace(v["subject"]),
 		Priority: atoi(v["priority"]), Secrecy: atoi(v["secrecy"]), PageAmount: atoi(v["page_amount"]), DueDate: strings.TrimSpace(v["due_date"]),
 		Field: strings.TrimSpace(v["field"]), Description: strings.TrimSpace(v["description"]), Recipients: parseRecipients(v["recipients"]),
-		Note: strings.TrimSpace(v["note"]), File: file}
+		Note: strings.TrimSpace(v["note"]), File: file, Compose: composeInput(v)}
 	var d *document.Document
 	if tooBig == "" {
 		d, err = o.documents.CreateDraft(r.Context(), a, in)

@@ -62,6 +62,21 @@ type docInput struct {
 	Coordinators                             []string
 	// OTPSent: the approve form's OTP was just sent.
 	OTPSent bool
+	// Compose is the add-version form's compose inputs as typed.
+	Compose map[string]string
+}
+
+// ComposeFill is the add-version form's compose inputs: as typed when it
+// was just refused, else the latest version's text to edit from (file
+// mode when that version was uploaded).
+func (p docPage) ComposeFill() map[string]string {
+	if p.St.Action == string(document.ActionAddVersion) && p.St.Compose != nil {
+		return p.St.Compose
+	}
+	if n := len(p.D.Versions); n > 0 {
+		return composeFrom(p.D.Versions[n-1].Compose)
+	}
+	return composeFrom(nil)
 }
 
 // Can reports whether the reader may do action now (the form is shown).
@@ -236,7 +251,7 @@ func (o *Office) docAct(w http.ResponseWriter, r *http.Request, a *auth.Actor) e
 	f := r.PostForm
 	st := docInput{Action: string(action), Note: f.Get("note"), Instruction: f.Get("instruction"), LeadUnit: f.Get("lead_unit"),
 		Deadline: f.Get("deadline"), Specialist: f.Get("specialist"), Body: f.Get("body"), Recipients: f.Get("recipients"),
-		Coordinators: f["coordinators"]}
+		Coordinators: f["coordinators"], Compose: composeValues(f)}
 	v, err := strconv.ParseInt(f.Get("version"), 10, 64)
 	if err != nil || v <= 0 {
 		return o.showDocument(w, r, a, id, http.StatusConflict, st, p.T("office.err.version_conflict"))
@@ -257,7 +272,7 @@ func (o *Office) docAct(w http.ResponseWriter, r *http.Request, a *auth.Actor) e
 	case document.ActionComplete:
 		_, err = o.documents.Complete(ctx, a, id, note)
 	case document.ActionAddVersion:
-		_, err = o.documents.AddVersion(ctx, a, id, document.VersionInput{Version: v, Note: st.Note, File: file})
+		_, err = o.documents.AddVersion(ctx, a, id, document.VersionInput{Version: v, Note: st.Note, File: file, Compose: composeInput(st.Compose)})
 	case document.ActionComment:
 		_, err = o.documents.AddComment(ctx, a, id, document.CommentInput{Version: v, Body: st.Body})
 	case document.ActionSubmit:

@@ -37,6 +37,8 @@ type esignWorld struct {
 	tsa   *signtest.TSA
 	// cscURL is the simulator's CSC API base, as the app reaches it.
 	cscURL string
+	// cred is gialam.lanhdao's credential at the simulator.
+	cred string
 	// beforeSignHash, when set, runs once as the simulator receives a
 	// signHash: a colleague acting while the leader signs.
 	beforeSignHash atomic.Pointer[func()]
@@ -70,10 +72,11 @@ func (w *esignWorld) configure(t *testing.T) func(*server.Config) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := sim.Enroll("gialam.lanhdao", "Đặng Văn Quân", "UBND xã Gia Lâm", "0912345678"); err != nil {
+		cred, err := sim.Enroll("gialam.lanhdao", "Đặng Văn Quân", "UBND xã Gia Lâm", "0912345678")
+		if err != nil {
 			t.Fatal(err)
 		}
-		w.sim = sim
+		w.sim, w.cred = sim, cred
 		w.trust = x509.NewCertPool()
 		w.trust.AddCert(sim.CA())
 		w.trust.AddCert(w.ca.Cert)

@@ -56,7 +56,7 @@ func (f *documentFlags) configure(cfg *server.Config, sealModule string) (string
 		if len(f.signers) > 0 {
 			return "", closeAll, errors.New("--document-signer needs the organisation's seal on a token: --seal-pkcs11-module, --seal-token-label, --seal-key-label, --seal-pin-file")
 		}
-		return "Outgoing documents: unsigned (the seal comes from --seal-pkcs11-module…).", closeAll, nil
+		return "Outgoing documents: not sealed (the seal comes from --seal-pkcs11-module…); unsigned unless their leader signs.", closeAll, nil
 	}
 	cfg.Documents.Seal, cfg.Documents.TSA = cfg.ESign.Seal, cfg.ESign.TSA
 	var names []string
@@ -94,4 +94,19 @@ func (f *documentFlags) configure(cfg *server.Config, sealModule string) (string
 		note += "; no images (--document-images)"
 	}
 	return note + ".", closeAll, nil
+}
+
+// remoteNote says how the leaders sign their approvals when esign's CSC
+// service is configured (the document service uses the same one): a
+// leader without a --document-signer key signs remotely with an OTP,
+// which the demo's simulator shows on its page instead of an SMS.
+func remoteNote(cfg *server.Config, self string) string {
+	switch {
+	case cfg.ESign.CSC.BaseURL == "":
+		return ""
+	case cfg.ESign.Simulator != nil:
+		return fmt.Sprintf(" Leaders without a key sign their approvals remotely through the simulated CSC service: on the document page press «Gửi mã OTP», the code appears at http://%s%s/, type it and press «Duyệt và ký số».",
+			publicHost(self), server.CSCSimulatorPath)
+	}
+	return " Leaders without a key sign their approvals remotely through the CSC service at " + cfg.ESign.CSC.BaseURL + ", with the OTP it sends them."
 }

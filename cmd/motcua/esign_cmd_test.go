@@ -51,4 +51,11 @@ func TestESignFlags(t *testing.T) {
 		cfg.ESign.CSC.BaseURL != "http://127.0.0.1:8080/_sim/csc/csc/v2" || !strings.Contains(note, "/_sim/csc/") {
 		t.Fatalf("demo: %q %v %+v", note, err, cfg.ESign.CSC)
 	}
+	// The documents' leaders sign through the same simulator.
+	if n := remoteNote(&cfg, "127.0.0.1:8080"); !strings.Contains(n, "http://127.0.0.1:8080/_sim/csc/") || !strings.Contains(n, "Gửi mã OTP") {
+		t.Fatalf("the documents' remote signing note: %q", n)
+	}
+	if n := remoteNote(&server.Config{}, "127.0.0.1:8080"); n != "" {
+		t.Fatalf("without a CSC service: %q", n)
+	}
 }

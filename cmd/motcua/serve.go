@@ -138,6 +138,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	docsNote += remoteNote(&cfg, ln.Addr().String())
 	ssoNote, err := sso.configure(&cfg, loadDemo, log)
 	if err != nil {
 		return err
