@@ -16,7 +16,6 @@ import (
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
-	"github.com/motcua/motcua/document"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/payment"
 	"github.com/motcua/motcua/problem"
@@ -94,6 +93,11 @@ type Stats struct {
 	// online.
 	Documents       int
 	DocumentsOnline int
+	// ResultDocuments is how many dossiers' results were registered in
+	// the outgoing registers as they were made (document.OnTransitioned),
+	// ResultsOnline those of them with an e-result.
+	ResultDocuments int
+	ResultsOnline   int
 	Elapsed         time.Duration
 }
 
@@ -262,9 +266,9 @@ func Generate(ctx context.Context, cfg GenerateConfig) (Stats, error) {
 		if err := g.run(plans, time.Time{}, &st, progress, start); err != nil {
 			return st, err
 		}
-		// The year's documents, through document's bulk path.
-		docs := document.New(db, units, document.Config{Now: clock.Now})
-		ds, err := GenerateDocuments(ctx, docs, y, cfg.Scale, cfg.Seed+uint64(y))
+		// The year's documents, through document's bulk path (the results'
+		// documents were registered by the listener as they were made).
+		ds, err := GenerateDocuments(ctx, e.docs, y, cfg.Scale, cfg.Seed+uint64(y))
 		if err != nil {
 			return st, err
 		}
@@ -273,6 +277,13 @@ func Generate(ctx context.Context, cfg GenerateConfig) (Stats, error) {
 		fmt.Fprintf(progress, "demo: %d: %d documents (%d incoming, %d outgoing), %.1f%% handled entirely online\n",
 			y, ds.Documents(), ds.Incoming, ds.Outgoing, 100*ds.OnlineShare())
 	}
+	// A result made early in the year after the last is still one of its dossiers'.
+	st.ResultDocuments, st.ResultsOnline, err = e.docs.Results(ctx, time.Date(firstYear, 1, 1, 0, 0, 0, 0, calendar.Zone),
+		time.Date(cfg.Year+2, 1, 1, 0, 0, 0, 0, calendar.Zone))
+	if err != nil {
+		return st, err
+	}
+	fmt.Fprintf(progress, "demo: %d results registered as outgoing documents (%d e-results)\n", st.ResultDocuments, st.ResultsOnline)
 	st.Elapsed = time.Since(start)
 	return st, nil
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/document"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/payment"
@@ -48,6 +49,7 @@ type engine struct {
 	au       *auth.Service
 	cal      *calendar.Calendar
 	dossiers *dossier.Service
+	docs     *document.Service
 	payments *payment.Service
 	post     *postal.Service
 	ratings  *rating.Service
@@ -60,8 +62,9 @@ type engine struct {
 }
 
 // newEngine wires the services on db with clock and starts the simulators.
-// No notifier (the bus carries only the tally's listeners): months of
-// confirmations would fill the outbox with messages to demo addresses.
+// No notifier (the bus carries the tally's listeners and the results
+// register's, no more): months of confirmations would fill the outbox
+// with messages to demo addresses.
 func newEngine(ctx context.Context, db *store.DB, dataDir string, clock *genClock) (*engine, error) {
 	e := &engine{clock: clock, db: db}
 	e.units = unit.NewStore(db, clock.Now)
@@ -75,6 +78,12 @@ func newEngine(ctx context.Context, db *store.DB, dataDir string, clock *genCloc
 	// The tally follows every act, as in the server: reports read it.
 	bus := event.New()
 	tally.New(db, scal).Subscribe(bus)
+	// A result made is an issued document of the unit's outgoing register,
+	// through the server's own listener (document.Service.OnTransitioned),
+	// in the approval's transaction: generated results are registered as
+	// live ones are.
+	e.docs = document.New(db, e.units, document.Config{Now: clock.Now, Bus: bus})
+	event.Subscribe(bus, "document.RegisterResult", e.docs.OnTransitioned)
 	e.dossiers = dossier.NewService(db, e.units, e.cat, e.au, scal, dossier.Config{FilesDir: filepath.Join(dataDir, "files"),
 		Now: clock.Now, Owed: payment.Owed, Events: bus})
 	e.ratings = rating.NewService(db, e.dossiers, clock.Now)

@@ -81,6 +81,23 @@ func TestGenerateSmallYear(t *testing.T) {
 			t.Errorf("%s: %d in the database, %d in the stats; want the same, more than none", what, n, c.stat)
 		}
 	}
+	// Every result made (not a refusal) is an issued QĐ of the approving
+	// unit's decisions register, linked to its dossier, through the
+	// listener live results go through (document.Service.OnTransitioned).
+	var withResult, resultDocs, linked int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM dossiers WHERE result_at IS NOT NULL AND result_refused = 0`).Scan(&withResult); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM dossiers d WHERE d.code = m.dossier_code
+		AND d.result_at IS NOT NULL AND d.result_refused = 0) THEN 1 ELSE 0 END), 0)
+		FROM documents m WHERE m.dossier_code <> '' AND m.state = 'issued' AND m.type_code = 'QD' AND m.direction = 'out'`).Scan(&resultDocs, &linked); err != nil {
+		t.Fatal(err)
+	}
+	if withResult == 0 || resultDocs != withResult || linked != withResult || st.ResultDocuments != withResult {
+		t.Errorf("%d dossiers with a result, %d result documents (%d linked to one; stats %d): want the same", withResult, resultDocs, linked, st.ResultDocuments)
+	}
+
+	t.Logf("%d dossiers with a result, %d result documents in the outgoing registers", withResult, resultDocs)
 	var delivered2 int
 	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM postal_shipments s WHERE EXISTS
 		(SELECT 1 FROM postal_events e WHERE e.shipment_id = s.id AND e.status = 'delivered')`).Scan(&delivered2); err != nil {

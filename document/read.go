@@ -8,8 +8,10 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 )
@@ -61,6 +63,14 @@ type Filter struct {
 	// exchange of its outside recipients (as Get does), in two queries for
 	// the page: the outgoing register shows them.
 	Recipients bool
+	// From and To (YYYY-MM-DD, Vietnam, either may be empty) keep the
+	// documents of a register's period, in SQL: an incoming document by
+	// the day it arrived, an outgoing one by its issued date. They need a
+	// Direction.
+	From, To string
+	// Oldest lists oldest first (keyset on the id upwards): a register is
+	// read in the order of its entries.
+	Oldest bool
 	// Limit is the page size (0: 50, at most 200); Cursor the Next of the
 	// previous page.
 	Limit  int
@@ -146,17 +156,28 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) (*Page, err
 		}
 		where, args = append(where, `d.unit_id = ?`), append(args, u.ID)
 	}
+	if f.From != "" || f.To != "" {
+		w, a, err := periodCondition(f)
+		if err != nil {
+			return nil, err
+		}
+		where, args = append(where, w...), append(args, a...)
+	}
+	next, order := `d.id < ?`, `DESC`
+	if f.Oldest {
+		next, order = `d.id > ?`, `ASC`
+	}
 	if f.Cursor != "" {
 		var c cursor
 		b, err := base64.RawURLEncoding.DecodeString(f.Cursor)
 		if err != nil || json.Unmarshal(b, &c) != nil || c.ID <= 0 {
 			return nil, problem.Invalid("cursor", "invalid_page_cursor")
 		}
-		where, args = append(where, `d.id < ?`), append(args, c.ID)
+		where, args = append(where, next), append(args, c.ID)
 	}
 	args = append(args, f.Limit+1)
 	rows, err := s.db.QueryContext(ctx, selectDocument+` LEFT JOIN document_assignments x ON x.id = d.assignment_id WHERE `+
-		strings.Join(where, " AND ")+` ORDER BY d.id DESC LIMIT ?`, args...)
+		strings.Join(where, " AND ")+` ORDER BY d.id `+order+` LIMIT ?`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -202,6 +223,49 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) (*Page, err
 		page.Documents = append(page.Documents, r.Document)
 	}
 	return page, nil
+}
+
+// periodCondition is Filter.From/To in SQL: the arrival time (Unix ms)
+// from the start of From to the end of To in Vietnam for incoming
+// documents, the issued date between them for outgoing ones.
+func periodCondition(f Filter) ([]string, []any, error) {
+	if f.Direction == "" {
+		return nil, nil, problem.Invalid("direction", "invalid_filter", "direction", "in, out")
+	}
+	var days [2]time.Time
+	for i, v := range []struct{ field, v string }{{"from", f.From}, {"to", f.To}} {
+		if v.v == "" {
+			continue
+		}
+		t, err := time.ParseInLocation(time.DateOnly, v.v, calendar.Zone)
+		if err != nil {
+			return nil, nil, problem.Invalid(v.field, "invalid_date", v.field)
+		}
+		days[i] = t
+	}
+	if f.From != "" && f.To != "" && f.To < f.From {
+		return nil, nil, problem.Invalid("to", "invalid_range")
+	}
+	var where []string
+	var args []any
+	if f.Direction == In {
+		if f.From != "" {
+			where, args = append(where, `d.arrival_at >= ?`), append(args, days[0].UnixMilli())
+		}
+		if f.To != "" {
+			where, args = append(where, `d.arrival_at < ?`), append(args, days[1].AddDate(0, 0, 1).UnixMilli())
+		}
+		return where, args, nil
+	}
+	// An outgoing document without an issued date (a draft) is in no period.
+	where = append(where, `d.issued_date <> ''`)
+	if f.From != "" {
+		where, args = append(where, `d.issued_date >= ?`), append(args, f.From)
+	}
+	if f.To != "" {
+		where, args = append(where, `d.issued_date <= ?`), append(args, f.To)
+	}
+	return where, args, nil
 }
 
 // secretCondition is actsOnSecret in SQL: the secret documents a lists

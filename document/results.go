@@ -1,6 +1,8 @@
 package document
 
 import (
+	"time"
+
 	"context"
 
 	"github.com/motcua/motcua/auth"
@@ -99,4 +101,12 @@ func (s *Service) OnTransitioned(ctx context.Context, tx *store.Tx, e dossier.Tr
 	}
 	act.Document = r.Document
 	return event.Publish(ctx, s.cfg.Bus, tx, Issued{act})
+}
+
+// Results counts the one-stop results registered (OnTransitioned) in
+// [from, to), and those of them issued electronically (an e-result).
+func (s *Service) Results(ctx context.Context, from, to time.Time) (total, online int, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN medium = ? THEN 1 ELSE 0 END), 0) FROM documents
+		WHERE dossier_code <> '' AND created_at >= ? AND created_at < ?`, Electronic, from.UnixMilli(), to.UnixMilli()).Scan(&total, &online)
+	return total, online, err
 }

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"image"
 	"image/png"
+	"strings"
 	"testing"
 
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/document"
+	"github.com/motcua/motcua/forms/formstest"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
@@ -112,6 +114,20 @@ func TestWorkFileHidesSecretDocuments(t *testing.T) {
 		}
 		if got, err = w.docs.GetFile(ctx, clerk, f.ID); err != nil || len(got.Items) != 2 {
 			t.Fatalf("the clerk's file again: %v %+v", err, got)
+		}
+		formstest.Require(t)
+		for _, c := range []struct {
+			who    string
+			secret bool
+		}{{"huyen.chuyenvien", false}, {"huyen.vanthu", true}} {
+			pdf, _, err := w.docs.ExportFilePDF(ctx, w.actor(t, c.who), f.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := formstest.Flat(t, pdf)
+			if strings.Contains(text, "bí mật") != c.secret || !strings.Contains(text, "Kế hoạch công khai") {
+				t.Errorf("%s's PDF (the secret subject listed: %v):\n%s", c.who, c.secret, text)
+			}
 		}
 	})
 }

@@ -1,17 +1,13 @@
 package document
 
 import (
-	"bytes"
 	"context"
 	"encoding/xml"
 	"fmt"
 	"strconv"
 
-	"github.com/signintech/gopdf"
-	"golang.org/x/text/unicode/norm"
-
 	"github.com/motcua/motcua/auth"
-	"github.com/motcua/motcua/document/layout"
+	"github.com/motcua/motcua/typeset"
 )
 
 // FileXML is a work file as XML with the element names of Decree 30
@@ -75,21 +71,47 @@ func (s *Service) ExportFileXML(ctx context.Context, a *auth.Actor, id int64) ([
 
 // ExportFilePDF returns work file id as a PDF: its cover (the file-level
 // metadata) and the list of its documents (mục lục văn bản) in DocOrdinal
-// order, set in Liberation Serif (package layout's fonts).
+// order, laid out by package typeset (Decree 30's A4 and margins,
+// Liberation Serif embedded as subsets, page numbers from page 2). A
+// secret document the reader may not see is not in f.Items (GetFile), so
+// it is not in the list either.
 func (s *Service) ExportFilePDF(ctx context.Context, a *auth.Actor, id int64) ([]byte, *WorkFile, error) {
 	f, err := s.GetFile(ctx, a, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := newSheet(f.FileCode, f.Creator)
+	out, err := renderFile(f)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("document: work file PDF: %w", err)
 	}
-	p.centred(layout.Bold, 13, f.Creator)
-	p.gap(24)
-	p.centred(layout.Bold, 16, "HỒ SƠ")
-	p.centred(layout.Bold, 14, f.Title)
-	p.gap(12)
+	return out, f, nil
+}
+
+// The export's sizes: headings as a document's title, the rest in the
+// decree's body size.
+const (
+	fileBody   = 13.0
+	fileIndent = 6 * typeset.MM // an entry's lines under its heading
+)
+
+func renderFile(f *WorkFile) ([]byte, error) {
+	fs, err := typeset.LoadFonts()
+	if err != nil {
+		return nil, err
+	}
+	// Dated by the file's last change, not the clock: the same file
+	// exports to the same bytes.
+	d := typeset.New(fs, false, typeset.Info{Title: f.FileCode, Author: f.Creator, Subject: f.Title, Created: f.UpdatedAt})
+	// A code too long for its line (000.00.07.H40.2026.01.VP) breaks
+	// after a dot or a dash rather than mid-part.
+	d.BreakAfter = "-/.,"
+	// The cover's heading is at the top of page 1 and bounded (a title
+	// is at most 500 characters), so it needs no page break.
+	d.Y = d.Centred(d.Left(), d.Width(), d.Y, []typeset.Styled{
+		{Text: f.Creator, Style: typeset.Bold, Size: 13, Balance: true, After: 24},
+		{Text: "HỒ SƠ", Style: typeset.Bold, Size: 16},
+		{Text: f.Title, Style: typeset.Bold, Size: 14, Balance: true, After: 12},
+	})
 	end := f.EndDate
 	if end == "" {
 		end = "…"
@@ -106,11 +128,13 @@ func (s *Service) ExportFilePDF(ctx context.Context, a *auth.Actor, id int64) ([
 		{"Tổng số trang (PageTotal)", strconv.Itoa(f.PageTotal)},
 		{"Ghi chú (Description)", f.Description},
 	} {
-		p.para(layout.Regular, 12, l[0]+": "+l[1], 0)
+		d.Paragraph(l[0]+": "+l[1], typeset.Para{Size: fileBody, After: 2})
 	}
-	p.gap(16)
-	p.centred(layout.Bold, 14, "MỤC LỤC VĂN BẢN")
-	p.gap(6)
+	lead := fileBody * 1.2
+	// The list's heading and an entry's heading do not end a page alone.
+	d.Space(16)
+	d.Need(14*1.2 + 6 + 2*lead)
+	d.Paragraph("MỤC LỤC VĂN BẢN", typeset.Para{Style: typeset.Bold, Size: 14, Align: typeset.AlignCenter, After: 6})
 	for _, it := range f.Items {
 		number := it.CodeNumber
 		if it.CodeNotation != "" {
@@ -120,102 +144,12 @@ func (s *Service) ExportFilePDF(ctx context.Context, a *auth.Actor, id int64) ([
 		if it.IssuedDate != "" {
 			head += ", ngày " + it.IssuedDate
 		}
-		p.para(layout.Bold, 12, head, 0)
-		p.para(layout.Regular, 12, "Cơ quan ban hành: "+it.OrganName, 18)
-		p.para(layout.Regular, 12, "Trích yếu: "+it.Subject, 18)
-		p.para(layout.Regular, 12, "Số trang: "+strconv.Itoa(it.PageAmount), 18)
-		p.gap(4)
-	}
-	out, err := p.finish()
-	return out, f, err
-}
-
-// sheet is a plain A4 page flow for exports (margins as Decree 30's).
-type sheet struct {
-	pdf   gopdf.GoPdf
-	y     float64
-	fonts map[layout.Style]string
-	err   error
-}
-
-const (
-	sheetLeft, sheetRight, sheetTop, sheetBottom = 85.0, 42.5, 56.7, 56.7
-)
-
-func newSheet(title, author string) (*sheet, error) {
-	p := &sheet{fonts: map[layout.Style]string{}}
-	p.pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4, Unit: gopdf.UnitPT})
-	p.pdf.SetInfo(gopdf.PdfInfo{Title: norm.NFC.String(title), Author: norm.NFC.String(author), Creator: "motcua"})
-	for st, name := range map[layout.Style]string{layout.Regular: "serif", layout.Bold: "serif-bold"} {
-		data, err := layout.Font(st)
-		if err != nil {
-			return nil, err
+		d.Need(2 * lead)
+		d.Paragraph(head, typeset.Para{Style: typeset.Bold, Size: fileBody})
+		for _, l := range []string{"Cơ quan ban hành: " + it.OrganName, "Trích yếu: " + it.Subject, "Số trang: " + strconv.Itoa(it.PageAmount)} {
+			d.Paragraph(l, typeset.Para{Size: fileBody, X: d.Left() + fileIndent, W: d.Width() - fileIndent})
 		}
-		if err := p.pdf.AddTTFFontData(name, data); err != nil {
-			return nil, err
-		}
-		p.fonts[st] = name
+		d.Space(4)
 	}
-	p.pdf.AddPage()
-	p.y = sheetTop
-	return p, nil
-}
-
-func (p *sheet) fail(err error) {
-	if err != nil && p.err == nil {
-		p.err = err
-	}
-}
-
-func (p *sheet) gap(h float64) { p.y += h }
-
-func (p *sheet) width() float64 { return gopdf.PageSizeA4.W - sheetLeft - sheetRight }
-
-func (p *sheet) line(st layout.Style, size float64, x float64, s string) {
-	if p.y+size*1.3 > gopdf.PageSizeA4.H-sheetBottom {
-		p.pdf.AddPage()
-		p.y = sheetTop
-	}
-	p.fail(p.pdf.SetFont(p.fonts[st], "", size))
-	p.pdf.SetXY(x, p.y+size)
-	p.fail(p.pdf.Text(s))
-	p.y += size * 1.3
-}
-
-func (p *sheet) wrap(st layout.Style, size float64, s string, w float64) []string {
-	p.fail(p.pdf.SetFont(p.fonts[st], "", size))
-	s = norm.NFC.String(s)
-	if s == "" {
-		return []string{""}
-	}
-	lines, err := p.pdf.SplitTextWithWordWrap(s, w)
-	p.fail(err)
-	return lines
-}
-
-// para writes s wrapped to the width, indented by indent points.
-func (p *sheet) para(st layout.Style, size float64, s string, indent float64) {
-	for _, l := range p.wrap(st, size, s, p.width()-indent) {
-		p.line(st, size, sheetLeft+indent, l)
-	}
-}
-
-// centred writes s centred, wrapped to the width.
-func (p *sheet) centred(st layout.Style, size float64, s string) {
-	for _, l := range p.wrap(st, size, s, p.width()) {
-		w, err := p.pdf.MeasureTextWidth(l)
-		p.fail(err)
-		p.line(st, size, sheetLeft+(p.width()-w)/2, l)
-	}
-}
-
-func (p *sheet) finish() ([]byte, error) {
-	if p.err != nil {
-		return nil, p.err
-	}
-	var b bytes.Buffer
-	if _, err := p.pdf.WriteTo(&b); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return d.Finish()
 }

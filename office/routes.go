@@ -38,6 +38,7 @@ func (o *Office) Register(mux web.Mux) {
 	mux.HandleFunc("GET /can-bo/van-ban-den", o.officer(o.listDocuments("in")))
 	mux.HandleFunc("GET /can-bo/van-ban-di", o.officer(o.listDocuments("out")))
 	mux.HandleFunc("GET /can-bo/van-ban/in-so", o.officer(o.printRegister))
+	mux.HandleFunc("GET /can-bo/van-ban/in-so/pdf", o.officer(o.printRegisterPDF))
 	mux.HandleFunc("GET /can-bo/van-ban-den/vao-so", o.officer(o.incomingForm))
 	mux.HandleFunc("POST /can-bo/van-ban-den/vao-so", o.officer(o.registerIncoming))
 	mux.HandleFunc("GET /can-bo/van-ban/du-thao-moi", o.officer(o.draftForm))

@@ -271,6 +271,7 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /can-bo/van-ban-den":       {who: officers, path: fixed("/can-bo/van-ban-den")},
 	"GET /can-bo/van-ban-di":        {who: officers, path: fixed("/can-bo/van-ban-di")},
 	"GET /can-bo/van-ban/in-so":     {who: officers, path: fixed("/can-bo/van-ban/in-so?so=den&tu=2026-01-01&den=2026-12-31")},
+	"GET /can-bo/van-ban/in-so/pdf": {who: officers, path: fixed("/can-bo/van-ban/in-so/pdf?so=di&tu=2026-01-01&den=2026-12-31")},
 	"GET /can-bo/van-ban-den/vao-so": {who: scoped, right: auth.RegisterDocument, path: func(tg *scopeTarget) string {
 		return "/can-bo/van-ban-den/vao-so?don-vi=" + tg.unit
 	}},

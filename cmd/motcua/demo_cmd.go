@@ -101,6 +101,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if st.Documents > 0 {
 		fmt.Fprintf(stdout, "%d documents in the registers, %.1f%% handled entirely online\n", st.Documents, 100*float64(st.DocumentsOnline)/float64(st.Documents))
 	}
+	fmt.Fprintf(stdout, "%d results in the outgoing registers as issued decisions (%d e-results)\n", st.ResultDocuments, st.ResultsOnline)
 	fmt.Fprintf(stdout, "%d actions, %d demo accounts created (password %q), took %s\n", st.Actions, st.Users, demo.Password, st.Elapsed.Round(1e6))
 	return nil
 }

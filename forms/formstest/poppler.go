@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -106,6 +107,23 @@ func Fonts(t testing.TB, pdf []byte) []Font {
 			Embedded: f[n-5] == "yes", Subset: f[n-4] == "yes", Unicode: f[n-3] == "yes"})
 	}
 	return fonts
+}
+
+// Subsets returns the names of the PDF's fonts, sorted, and fails the
+// test for any that is not embedded as a subset with a Unicode map (text
+// that is not embedded draws in whatever the reader substitutes; without
+// the map it does not copy or search).
+func Subsets(t testing.TB, pdf []byte) []string {
+	t.Helper()
+	var names []string
+	for _, f := range Fonts(t, pdf) {
+		names = append(names, f.Name)
+		if !f.Embedded || !f.Subset || !f.Unicode {
+			t.Errorf("font %+v: want embedded, a subset, with a Unicode map", f)
+		}
+	}
+	slices.Sort(names)
+	return names
 }
 
 // Render renders page 1 at dpi with pdftoppm and returns the image; the
