@@ -10,6 +10,11 @@
 // With --logins N --pid PID it sends N wrong-password logins at once
 // instead and reports the server's resident memory, idle and at its peak
 // (BENCHMARKS.md, "Login memory").
+//
+// With --floor-dir DIR it first measures the raw one-row commit rate of
+// SQLite on DIR's disk at the same concurrency (floor.go) and prints each
+// operation's throughput as a fraction of it too (BENCHMARKS.md,
+// "Submission path (issue 15)").
 package main
 
 import (
@@ -47,6 +52,10 @@ type config struct {
 	// logins > 0 runs the login storm instead (logins.go) against the
 	// server process pid.
 	logins, pid int
+	// floorDir, when set, is where the raw SQLite floor is measured.
+	floorDir string
+	// fullForm fills every field of the e-form, not only the required.
+	fullForm bool
 }
 
 func run(args []string, out io.Writer) error {
@@ -62,6 +71,8 @@ func run(args []string, out io.Writer) error {
 	fs.DurationVar(&cfg.maxTime, "max-time", 60*time.Second, "stop each operation after this long")
 	fs.IntVar(&cfg.logins, "logins", 0, "instead of the operations, send this many wrong-password logins at once and report the server's memory (needs --pid)")
 	fs.IntVar(&cfg.pid, "pid", 0, "process id of the server, whose memory --logins reports")
+	fs.BoolVar(&cfg.fullForm, "full-form", false, "fill every field of the procedure's e-form, optional ones too (a citizen's whole form)")
+	fs.StringVar(&cfg.floorDir, "floor-dir", "", "first measure the raw SQLite one-row commit rate in this directory (put it on the server's disk) and print ratios to it")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -120,6 +131,12 @@ func run(args []string, out io.Writer) error {
 		}},
 	}
 	fmt.Fprintf(out, "%d requests per operation, %d concurrent clients, %s\n\n", cfg.n, cfg.c, cfg.base)
+	var floorRate float64
+	if cfg.floorDir != "" {
+		if floorRate, err = floor(cfg, out); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(out, "%-30s %10s %10s %10s %10s %12s\n", "operation", "req/s", "p50", "p99", "errors", "vs baseline")
 	var baseline float64
 	for _, op := range ops {
@@ -138,6 +155,9 @@ func run(args []string, out io.Writer) error {
 		}
 		fmt.Fprintf(out, "%-30s %10.0f %10s %10s %10d %11.2fx\n", op.name, res.rps, res.p50.Round(10*time.Microsecond),
 			res.p99.Round(10*time.Microsecond), res.errors, baseline/res.rps)
+		if floorRate > 0 {
+			fmt.Fprintf(out, "  %.3f of the raw floor\n", res.rps/floorRate)
+		}
 		if res.errors > 0 {
 			fmt.Fprintf(out, "  first error: %s\n", res.firstErr)
 		}
@@ -236,7 +256,7 @@ func formFor(client *http.Client, cfg config) (map[string]any, error) {
 			Key, Type string
 			Required  bool
 			Options   []string
-			Max       int
+			Max, Min  int
 		}
 	}
 	if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&p) != nil {
@@ -244,14 +264,14 @@ func formFor(client *http.Client, cfg config) (map[string]any, error) {
 	}
 	form := map[string]any{}
 	for _, f := range p.Form {
-		if !f.Required {
+		if !f.Required && !cfg.fullForm {
 			continue
 		}
 		switch f.Type {
 		case "date":
 			form[f.Key] = "2026-01-15"
 		case "number":
-			form[f.Key] = 1
+			form[f.Key] = max(f.Min, 1)
 		case "select":
 			form[f.Key] = f.Options[0]
 		case "id_number":
