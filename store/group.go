@@ -17,10 +17,12 @@ import (
 // each in its own SAVEPOINT, and commits them together:
 //
 //   - a call whose fn fails (or panics) rolls back only its savepoint and
-//     gets its error at once; the others go on;
-//   - every other call is answered only after the COMMIT that holds its
-//     work, and a failed COMMIT fails them all: durability is what it was
-//     with one transaction per call;
+//     keeps its error; the others go on;
+//   - every call is answered once the batch has ended, so a call whose
+//     work commits is answered only after that COMMIT, and a failed
+//     COMMIT fails them all: durability is what it was with one
+//     transaction per call. A failed call waits too, since its fn may
+//     have seen the uncommitted work of an earlier call;
 //   - fn runs on its caller's goroutine, so a panic, runtime.Goexit
 //     (t.Fatal) and the stack are the caller's as before. The group's
 //     goroutine only hands the open transaction from caller to caller.
@@ -50,9 +52,10 @@ type call struct {
 	// the outcome of the caller's savepoint.
 	turn chan *Tx
 	back chan turnResult
-	// done is closed when err holds the answer for a call whose fn
-	// succeeded: the batch's COMMIT result.
+	// done is closed when the batch has ended; for a call whose fn
+	// succeeded (ok) err is then the batch's outcome: its COMMIT's.
 	done chan struct{}
+	ok   bool
 	err  error
 }
 
@@ -135,14 +138,17 @@ func (g *group) do(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	err, res := g.runTurn(tx, c, fn)
 	c.back <- res
-	if !res.ok {
-		if res.broken != nil {
-			return errors.Join(err, fmt.Errorf("store: transaction lost: %w", res.broken))
-		}
-		return err
-	}
+	// A failed call waits for the batch too: its fn may have failed on
+	// an earlier call's uncommitted write (a unique key taken), and its
+	// caller may go and read that row next.
 	<-c.done
-	return c.err
+	switch {
+	case res.ok:
+		return c.err
+	case res.broken != nil:
+		return errors.Join(err, fmt.Errorf("store: transaction lost: %w", res.broken))
+	}
+	return err
 }
 
 // runTurn runs fn in a savepoint of the batch's transaction. A panic or
@@ -155,8 +161,9 @@ func (g *group) runTurn(tx *Tx, c *call, fn func(tx *Tx) error) (err error, res 
 	}
 	finished := false
 	defer func() {
-		if !finished {
+		if !finished { // a panic or Goexit, which goes on once the batch ends
 			c.back <- turnResult{broken: rollbackTo(bg, tx)}
+			<-c.done
 		}
 	}()
 	err = fn(tx)
@@ -230,47 +237,43 @@ func (g *group) batch(first *call) {
 		return
 	}
 	tx := &Tx{tx: sqltx, db: g.db, grouped: true}
-	var committed []*call
-	n := 0
+	var ran []*call
 	for c := first; c != nil; {
-		n++
 		c.turn <- tx
 		res := <-c.back
+		ran = append(ran, c)
 		if res.broken != nil {
 			// SQLite rolled the whole transaction back: what the calls
 			// before wrote is gone too.
 			ignoreDone(sqltx.Rollback())
-			g.answer(committed, fmt.Errorf("store: transaction lost in a later call's turn: %w", res.broken))
-			g.observe(n)
+			g.finish(ran, fmt.Errorf("store: transaction lost in a later call's turn: %w", res.broken))
 			return
 		}
-		if res.ok {
-			committed = append(committed, c)
-		}
-		if n >= g.maxCalls || time.Since(start) >= g.maxSpan {
+		c.ok = res.ok
+		if len(ran) >= g.maxCalls || time.Since(start) >= g.maxSpan {
 			break
 		}
 		c = g.pop()
 	}
 	if err := sqltx.Commit(); err != nil {
-		g.answer(committed, fmt.Errorf("store: commit: %w", err))
+		g.finish(ran, fmt.Errorf("store: commit: %w", err))
 	} else {
-		g.answer(committed, nil)
+		g.finish(ran, nil)
 	}
-	g.observe(n)
 	g.db.stmts.flush(bg, g.db.w)
 }
 
-func (g *group) answer(calls []*call, err error) {
-	for _, c := range calls {
-		c.err = err
+// finish answers every call of a batch once it has ended: those whose fn
+// succeeded with err, the batch's outcome; the others keep their own.
+func (g *group) finish(ran []*call, err error) {
+	for _, c := range ran {
+		if c.ok {
+			c.err = err
+		}
 		close(c.done)
 	}
-}
-
-func (g *group) observe(n int) {
 	if g.batchObserver != nil {
-		g.batchObserver(n)
+		g.batchObserver(len(ran))
 	}
 }
 

@@ -188,7 +188,16 @@ func TestGroupCommitFailureRollsBackOnlyItsOwnCall(t *testing.T) {
 					err = errors.New("panicked")
 				}
 			}()
-			return g.InTx(ctx, func(tx *Tx) error { return c.fn(ctx, cancel, tx) })
+			err = g.InTx(ctx, func(tx *Tx) error { return c.fn(ctx, cancel, tx) })
+			if c.name == "unique violation" {
+				// Refused because of the first call's row: once
+				// answered, the caller finds that row committed.
+				var n int
+				if qerr := g.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM rows WHERE name = 'ok-1'`).Scan(&n); qerr != nil || n != 1 {
+					t.Errorf("unique violation answered before the row it collided with was committed (count %d, %v)", n, qerr)
+				}
+			}
+			return err
 		}))
 	}
 	close(release)
