@@ -418,6 +418,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if cfg.Dancu.Simulator != nil {
 		a.Handler = withDancuSimulator(a.Handler, cfg.Dancu.Simulator)
 	}
+	if cfg.Exchange.Simulator != nil {
+		a.Handler = withEdXMLSimulator(a.Handler, cfg.Exchange.Simulator)
+	}
 	// The public address decides absolute URLs and transport headers for
 	// every response, the simulators' too.
 	a.Handler = public.Middleware(a.Handler)
