@@ -91,7 +91,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *loginMemory <= 0 {
 		return errors.New("--login-memory must be positive")
 	}
-	cfg := server.Config{DataDir: dbf.data, SecretKey: dbf.key, Log: log, Trust: trust, TrustedProxies: trusted, MetricsToken: *metricsToken}
+	cfg := server.Config{DataDir: dbf.data, SecretKey: dbf.key, Blobs: dbf.blobs, Log: log, Trust: trust, TrustedProxies: trusted, MetricsToken: *metricsToken}
 	cfg.Login.HashMemory = *loginMemory << 20
 	for _, h := range strings.Split(*webhookHosts, ",") {
 		if h = strings.TrimSpace(h); h != "" {
@@ -145,6 +145,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	dancuNote := dc.configure(&cfg, loadDemo)
 	if err := prepare(ctx, db); err != nil {
+		return err
+	}
+	if err := importFiles(ctx, &dbf, log); err != nil {
 		return err
 	}
 	app, err := server.New(ctx, db, cfg)
