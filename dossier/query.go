@@ -123,6 +123,7 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 	}
 	where := []string{"1=1"}
 	var args []any
+	scope := 0 // how many units a reads (0: a citizen, who reads their own few)
 	if a.IsCitizen() {
 		where = append(where, "d.owner_id = ?")
 		args = append(args, a.ID)
@@ -131,6 +132,7 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 		if err != nil {
 			return nil, err
 		}
+		scope = max(len(ids), 1)
 		// Whoever filed a dossier follows it, even with no reading role.
 		w, wargs := Scope{Units: ids, CreatedBy: a.ID}.where()
 		where = append(where, w)
@@ -147,6 +149,7 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 		}
 		where = append(where, "(d.unit_id = ? OR d.receiving_unit_id = ?)")
 		args = append(args, u.ID, u.ID)
+		scope = min(scope, 1)
 	}
 	if f.Procedure != "" {
 		where = append(where, "d.procedure_code = ?")
@@ -171,7 +174,7 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 		f.Limit = 50
 	}
 	if terms := searchWords(f.Query); len(terms) > 0 {
-		w, wargs, err := s.searchWhere(ctx, terms, f.Limit)
+		w, wargs, err := s.searchWhere(ctx, terms, f.Limit, scope)
 		if err != nil {
 			return nil, err
 		}

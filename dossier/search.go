@@ -59,27 +59,41 @@ func tsQuery(terms [][]string) string {
 const pgSearchWords = `to_tsvector('simple', translate(d.search, '.-/', '   '))`
 
 // searchWhere is the condition selecting the dossiers whose search text
-// matches terms, for a page of limit dossiers.
+// matches terms, for a page of limit dossiers of an asker who reads the
+// dossiers of scope units (0: a citizen, who reads only their own).
 //
 // PostgreSQL's planner knows from its statistics how common the words are
 // and chooses between the index and reading the inbox's order, testing
-// each row. SQLite's does not, so it is told: when the index finds fewer
-// than a threshold of dossiers, the page is read from those (a sort of at
-// most that many); otherwise the words are common ("nguyen" names about
-// two Vietnamese in five) and the page is read in the inbox's order, each
-// dossier tested with LIKE, which stops after about limit/share rows.
-// The threshold balances the two worst cases, sorting it and walking
-// limit·N/threshold rows: about √(limit·N).
-func (s *Service) searchWhere(ctx context.Context, terms [][]string, limit int) (string, []any, error) {
+// each row. SQLite's does not, so it is told. Reading the index costs one
+// row read per dossier it finds (m of them), whoever asks; reading the
+// inbox's order and testing each row costs about limit/(share of the
+// dossiers found × share of those the asker reads), which is small for
+// common words ("nguyen" names about two Vietnamese in five) but large
+// for rarer words in a commune's inbox. The index is read while m²·share
+// stays under limit·N, share estimated as scope/(units in all): a
+// commune of a province reads a few percent of its dossiers. A citizen's
+// few dossiers are read by owner and tested.
+func (s *Service) searchWhere(ctx context.Context, terms [][]string, limit, scope int) (string, []any, error) {
 	if s.db.Dialect == store.Postgres {
 		return pgSearchWords + ` @@ to_tsquery('simple', ?)`, []any{tsQuery(terms)}, nil
 	}
-	match := ftsMatch(terms)
-	var n, top int64
+	if scope == 0 {
+		return wordsLike(terms)
+	}
+	var top, units int64
 	if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM dossiers`).Scan(&top); err != nil {
 		return "", nil, err
 	}
-	threshold := int64(min(max(math.Sqrt(float64(limit)*float64(top)), 500), 20000))
+	// The units table is the unit module's; its count is read through it.
+	all, err := s.units.List(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	units = int64(max(len(all), 1))
+	share := min(float64(scope)/float64(units), 1)
+	threshold := int64(min(max(math.Sqrt(float64(limit)*float64(top)/share), 500), 50000))
+	match := ftsMatch(terms)
+	var n int64
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT rowid FROM dossier_search WHERE dossier_search MATCH ? LIMIT ?)`,
 		match, threshold).Scan(&n); err != nil {
 		return "", nil, err

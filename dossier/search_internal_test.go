@@ -7,6 +7,7 @@ import (
 
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
+	"github.com/motcua/motcua/unit"
 )
 
 // explain is the plan of q on db, one line per node. On PostgreSQL the
@@ -63,8 +64,8 @@ func explain(t *testing.T, db *store.DB, q string, args ...any) string {
 // read from an index rather than sorted, with and without a state.
 func TestSearchAndInboxUseIndexes(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
-		s := &Service{db: db}
-		cond, args, err := s.searchWhere(t.Context(), searchWords("Nguyễn Văn A"), 21)
+		s := &Service{db: db, units: unit.NewStore(db, nil)}
+		cond, args, err := s.searchWhere(t.Context(), searchWords("Nguyễn Văn A"), 21, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
