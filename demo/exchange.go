@@ -37,3 +37,12 @@ func Exchange(endpoint string) (map[string]document.Peer, map[string]document.Sy
 	}
 	return peers, map[string]document.System{SimSystemID: sys}
 }
+
+// SimRecipients are the units of world the simulator's page offers as
+// addressees: those whose clerk logs in.
+func SimRecipients(world string) []edxml.Organization {
+	if world == WorldTwoTier {
+		return []edxml.Organization{{OrganID: GiaLam2025Code, OrganName: "UBND xã Gia Lâm"}}
+	}
+	return []edxml.Organization{{OrganID: DistrictCode, OrganName: "UBND huyện Nho Quan"}, {OrganID: GiaLamCode, OrganName: "UBND xã Gia Lâm"}}
+}
