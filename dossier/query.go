@@ -27,7 +27,7 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, code string) (*Dossier
 	if err := s.decorate(ctx, s.db, d); err != nil {
 		return nil, err
 	}
-	if d.History, err = s.history(ctx, d); err != nil {
+	if d.History, err = s.history(ctx, s.db, d); err != nil {
 		return nil, err
 	}
 	if d.Files, err = s.files(ctx, d.id); err != nil {
@@ -45,12 +45,12 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, code string) (*Dossier
 }
 
 // history lists d's events; d is decorated (its unit's name is known).
-func (s *Service) history(ctx context.Context, d *Dossier) ([]Event, error) {
-	reqs, err := requests(ctx, s.db, d.id)
+func (s *Service) history(ctx context.Context, q store.Querier, d *Dossier) ([]Event, error) {
+	reqs, err := requests(ctx, q, d.id)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, at, COALESCE(actor_id, 0), actor_name, actor_role, action, from_status, to_status,
+	rows, err := q.QueryContext(ctx, `SELECT id, at, COALESCE(actor_id, 0), actor_name, actor_role, action, from_status, to_status,
 		from_step, to_step, COALESCE(to_unit_id, 0), due_at, note
 		FROM dossier_events WHERE dossier_id = ? ORDER BY id`, d.id)
 	if err != nil {
