@@ -144,6 +144,9 @@ func (g *group) do(ctx context.Context, fn func(tx *Tx) error) error {
 	<-c.done
 	switch {
 	case res.ok:
+		if c.err == nil {
+			markWrote(ctx)
+		}
 		return c.err
 	case res.broken != nil:
 		return errors.Join(err, fmt.Errorf("store: transaction lost: %w", res.broken))
@@ -305,6 +308,7 @@ func (db *DB) inOwnTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	markWrote(ctx)
 	return nil
 }
 
