@@ -57,6 +57,8 @@ type call struct {
 	done chan struct{}
 	ok   bool
 	err  error
+	// alone: the call runs in a transaction of its own (DB.InTxAlone).
+	alone bool
 }
 
 const (
@@ -107,11 +109,11 @@ func (g *group) close() {
 }
 
 // do is InTx on SQLite.
-func (g *group) do(ctx context.Context, fn func(tx *Tx) error) error {
+func (g *group) do(ctx context.Context, alone bool, fn func(tx *Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	c := &call{turn: make(chan *Tx, 1), back: make(chan turnResult, 1), done: make(chan struct{})}
+	c := &call{turn: make(chan *Tx, 1), back: make(chan turnResult, 1), done: make(chan struct{}), alone: alone}
 	g.mu.Lock()
 	if g.closed {
 		g.mu.Unlock()
@@ -193,7 +195,7 @@ func rollbackTo(ctx context.Context, tx *Tx) error {
 func (g *group) run() {
 	defer close(g.stopped)
 	for {
-		if first := g.pop(); first != nil {
+		if first := g.pop(false); first != nil {
 			g.batch(first)
 			continue
 		}
@@ -208,16 +210,27 @@ func (g *group) run() {
 	}
 }
 
-func (g *group) pop() *call {
+// pop takes the next call of the queue; joining (a batch in progress)
+// it leaves a call that must run alone at the head, for the next batch.
+func (g *group) pop(joining bool) *call {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	for len(g.queue) > 0 {
 		c := g.queue[0]
+		if c.state.Load() == abandoned {
+			g.queue[0] = nil
+			g.queue = g.queue[1:]
+			continue
+		}
+		if joining && c.alone {
+			return nil
+		}
+		if !c.state.CompareAndSwap(queued, running) {
+			continue // abandoned meanwhile: dropped on the next pass
+		}
 		g.queue[0] = nil
 		g.queue = g.queue[1:]
-		if c.state.CompareAndSwap(queued, running) {
-			return c
-		}
+		return c
 	}
 	return nil
 }
@@ -253,10 +266,10 @@ func (g *group) batch(first *call) {
 			return
 		}
 		c.ok = res.ok
-		if len(ran) >= g.maxCalls || time.Since(start) >= g.maxSpan {
+		if c.alone || len(ran) >= g.maxCalls || time.Since(start) >= g.maxSpan {
 			break
 		}
-		c = g.pop()
+		c = g.pop(true)
 	}
 	if err := sqltx.Commit(); err != nil {
 		g.finish(ran, fmt.Errorf("store: commit: %w", err))

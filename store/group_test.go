@@ -465,3 +465,53 @@ func (g *groupDB) closing() bool {
 	defer g.group.mu.Unlock()
 	return g.group.closed
 }
+
+// A call made with InTxAlone reads through the pool what it then writes
+// in tx (a tally rebuilt from the history): it must start after the
+// batch before it has committed, and no call may join its transaction.
+// Grouped with the call before it, it would read the pool without that
+// call's row while its tx holds it.
+func TestGroupCommitAloneCallSeesEveryEarlierCommit(t *testing.T) {
+	g := openGroupDB(t)
+	ctx := context.Background()
+	insert := func(name string) func() error {
+		return func() error {
+			return g.InTx(ctx, func(tx *Tx) error {
+				_, err := tx.ExecContext(ctx, `INSERT INTO rows VALUES (?)`, name)
+				return err
+			})
+		}
+	}
+	release := make(chan struct{})
+	holder := g.hold(t, release)
+	before := g.queue(t, insert("a"))
+	var inPool, inTx int
+	alone := g.queue(t, func() error {
+		return g.InTxAlone(ctx, func(tx *Tx) error {
+			if err := g.QueryRowContext(ctx, `SELECT COUNT(*) FROM rows`).Scan(&inPool); err != nil {
+				return err
+			}
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM rows`).Scan(&inTx); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO rows VALUES ('alone')`)
+			return err
+		})
+	})
+	after := g.queue(t, insert("b"))
+	close(release)
+	for i, ch := range []chan error{holder, before, alone, after} {
+		if err := <-ch; err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	if inPool != 2 || inTx != 2 {
+		t.Errorf("the lone call counted %d rows through the pool and %d in its tx; want 2 and 2 (holder, a)", inPool, inTx)
+	}
+	if got := g.batchSizes(); !slices.Equal(got, []int{2, 1, 1}) {
+		t.Errorf("batches = %v, want [2 1 1]: the lone call in a batch of its own", got)
+	}
+	if got := g.names(t); !slices.Equal(got, []string{"a", "alone", "b", "holder"}) {
+		t.Errorf("rows = %v", got)
+	}
+}

@@ -279,7 +279,21 @@ func (t *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Ro
 // should not wait on anything slow: the calls behind it wait too.
 func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if db.group != nil {
-		return db.group.do(ctx, fn)
+		return db.group.do(ctx, false, fn)
+	}
+	return db.inOwnTx(ctx, fn)
+}
+
+// InTxAlone is InTx in a transaction no other call shares: on SQLite the
+// batch in progress commits before fn starts, and none joins after it.
+// It is for an fn that reads through the pool (DB.QueryContext, Replica)
+// what it then writes in tx, as a rebuild from the history does: in a
+// shared batch that read would miss the uncommitted work of the calls
+// before it, which tx sees and fn would overwrite. On PostgreSQL it is
+// InTx.
+func (db *DB) InTxAlone(ctx context.Context, fn func(tx *Tx) error) error {
+	if db.group != nil {
+		return db.group.do(ctx, true, fn)
 	}
 	return db.inOwnTx(ctx, fn)
 }

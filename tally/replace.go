@@ -58,7 +58,11 @@ func (s *Store) Build(ctx context.Context, facts func(yield func(Fact) error) er
 }
 
 func (s *Store) replace(ctx context.Context, facts func(yield func(Fact) error) error, unlessBuilt bool) error {
-	return s.db.InTx(ctx, func(tx *store.Tx) error {
+	// Alone: facts reads the history through the pool (report's
+	// eachDossier), so on SQLite no act may share this transaction
+	// uncommitted: the pool would not show it, and the DELETEs below would
+	// drop what its listeners added to the tally.
+	return s.db.InTxAlone(ctx, func(tx *store.Tx) error {
 		if err := s.exclusive(ctx, tx); err != nil {
 			return err
 		}
