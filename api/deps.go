@@ -4,7 +4,6 @@ import (
 	"context"
 	"github.com/motcua/motcua/audit"
 	"io"
-	"os"
 	"time"
 
 	"github.com/motcua/motcua/auth"
@@ -57,7 +56,7 @@ type Dossiers interface {
 	Act(ctx context.Context, a *auth.Actor, code string, action dossier.Action, in dossier.ActInput) (*dossier.Dossier, error)
 	Get(ctx context.Context, a *auth.Actor, code string) (*dossier.Dossier, error)
 	List(ctx context.Context, a *auth.Actor, f dossier.Filter) ([]*dossier.Dossier, error)
-	Open(ctx context.Context, a *auth.Actor, code string, fileID int64) (*dossier.File, *os.File, error)
+	Open(ctx context.Context, a *auth.Actor, code string, fileID int64) (*dossier.File, io.ReadSeekCloser, error)
 	Pauses(ctx context.Context, a *auth.Actor, code string) ([]dossier.Pause, error)
 	Consultations(ctx context.Context, a *auth.Actor, code string) ([]dossier.Consultation, error)
 	PartnerAgencyPage(ctx context.Context, a *auth.Actor, province string, all bool, limit int, after string) ([]dossier.PartnerAgency, string, error)

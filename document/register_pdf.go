@@ -1,17 +1,13 @@
 package document
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/signintech/gopdf"
-	"golang.org/x/text/unicode/norm"
-
 	"github.com/motcua/motcua/calendar"
-	"github.com/motcua/motcua/document/layout"
+	"github.com/motcua/motcua/typeset"
 )
 
 // RegisterSheet is a register of a period to print (Decree 30/2020/NĐ-CP
@@ -31,7 +27,8 @@ type RegisterSheet struct {
 	Truncated bool
 }
 
-// The columns of Appendix IV's registers, widths in points on landscape A4.
+// The columns of Appendix IV's registers; the widths are shares of the
+// landscape page's text width.
 var (
 	incomingColumns = []regColumn{{"Ngày đến", 58}, {"Số đến", 40}, {"Tác giả", 100}, {"Số, ký hiệu", 78}, {"Ngày tháng", 58},
 		{"Tên loại và trích yếu nội dung", 170}, {"Đơn vị hoặc người nhận", 92}, {"Ngày chuyển", 50}, {"Ký nhận", 50}, {"Ghi chú", 70}}
@@ -45,63 +42,71 @@ type regColumn struct {
 	width float64
 }
 
-// Margins of the printed register (landscape: binding on the left).
-const regLeft, regTop, regBottom, regPad, regSize = 42.5, 42.5, 42.5, 3.0, 9.5
+// regSize is the table's font size: ten columns on landscape A4.
+const regSize = 9.5
 
-// RenderRegister sets the register as a landscape A4 PDF in Liberation
-// Serif (document/layout's fonts): the organ, the register's name and
+// RenderRegister sets the register as a landscape A4 PDF, laid out by
+// package typeset (Decree 30's margins, Liberation Serif embedded as
+// subsets, page numbers from page 2): the organ, the register's name and
 // period, then the table in Appendix IV's columns with their numbers,
-// repeated on each page. The columns nobody fills in the system (transfer
-// date, the receiver's signature, the number of copies) stay blank for
-// the pen, as on the paper register.
+// repeated at the top of each page. The columns nobody fills in the system
+// (transfer date, the receiver's signature, the number of copies) stay
+// blank for the pen, as on the paper register.
 func RenderRegister(r RegisterSheet) ([]byte, error) {
+	out, err := renderRegister(r)
+	if err != nil {
+		return nil, fmt.Errorf("document: register PDF: %w", err)
+	}
+	return out, nil
+}
+
+func renderRegister(r RegisterSheet) ([]byte, error) {
 	cols, name := incomingColumns, "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN"
 	if r.Direction == Out {
 		cols, name = outgoingColumns, "SỔ ĐĂNG KÝ VĂN BẢN ĐI"
 	}
-	t := &regTable{cols: cols, fonts: map[layout.Style]string{}}
-	t.pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4Landscape, Unit: gopdf.UnitPT})
-	t.pdf.SetInfo(gopdf.PdfInfo{Title: norm.NFC.String(name), Author: norm.NFC.String(r.Organ), Creator: "motcua"})
-	for st, font := range map[layout.Style]string{layout.Regular: "serif", layout.Bold: "serif-bold"} {
-		data, err := layout.Font(st)
-		if err != nil {
-			return nil, err
-		}
-		if err := t.pdf.AddTTFFontData(font, data); err != nil {
-			return nil, err
-		}
-		t.fonts[st] = font
-	}
-	t.pdf.AddPage()
-	t.y = regTop
-	if r.Organ != "" {
-		t.centred(layout.Bold, 12, strings.ToUpper(norm.NFC.String(r.Organ)))
-	}
-	t.centred(layout.Bold, 15, name)
-	if period := periodText(r.From, r.To); period != "" {
-		t.centred(layout.Regular, 12, period)
-	}
-	t.y += 8
-	t.header()
-	for _, d := range r.Docs {
-		t.row(registerCells(r.Direction, d))
-	}
-	if len(r.Docs) == 0 {
-		t.y += 6
-		t.centred(layout.Regular, 11, "Không có văn bản nào trong kỳ.")
-	}
-	if r.Truncated {
-		t.y += 6
-		t.centred(layout.Regular, 11, fmt.Sprintf("Sổ in %d văn bản đầu của kỳ; hãy chọn kỳ ngắn hơn để in phần còn lại.", len(r.Docs)))
-	}
-	if t.err != nil {
-		return nil, t.err
-	}
-	var b bytes.Buffer
-	if _, err := t.pdf.WriteTo(&b); err != nil {
+	fs, err := typeset.LoadFonts()
+	if err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	// Undated: the clock would make every print differ, and the period
+	// printed on the page is the register's date.
+	d := typeset.New(fs, true, typeset.Info{Title: name, Author: r.Organ})
+	// A number and symbol (12/QĐ-UBND) too long for its column breaks
+	// after a slash or a dash rather than mid-part.
+	d.BreakAfter = "-/.,"
+	var head []typeset.Styled
+	if r.Organ != "" {
+		head = append(head, typeset.Styled{Text: strings.ToUpper(typeset.NFC(r.Organ)), Style: typeset.Bold, Size: 12, Balance: true, After: 4})
+	}
+	head = append(head, typeset.Styled{Text: name, Style: typeset.Bold, Size: 15, After: 2})
+	if period := periodText(r.From, r.To); period != "" {
+		head = append(head, typeset.Styled{Text: period, Style: typeset.Regular, Size: 12})
+	}
+	// The heading is at the top of page 1 and short, so it needs no page break.
+	d.Y = d.Centred(d.Left(), d.Width(), d.Y, head) + 8
+
+	t := typeset.Table{Size: regSize, PadX: 3, PadY: 3, Cols: make([]typeset.Column, len(cols))}
+	titles, numbers := make([]string, len(cols)), make([]string, len(cols))
+	for i, c := range cols {
+		t.Cols[i] = typeset.Column{Width: c.width}
+		titles[i], numbers[i] = c.title, "("+strconv.Itoa(i+1)+")"
+	}
+	t.Head = []typeset.Row{{Cells: titles, Style: typeset.Bold}, {Cells: numbers}}
+	rows := make([]typeset.Row, len(r.Docs))
+	for i, doc := range r.Docs {
+		rows[i] = typeset.Row{Cells: registerCells(r.Direction, doc)}
+	}
+	d.Table(t, rows)
+
+	note := typeset.Para{Size: 11, Align: typeset.AlignCenter, Before: 6}
+	if len(r.Docs) == 0 {
+		d.Paragraph("Không có văn bản nào trong kỳ.", note)
+	}
+	if r.Truncated {
+		d.Paragraph(fmt.Sprintf("Sổ in %d văn bản đầu của kỳ; hãy chọn kỳ ngắn hơn để in phần còn lại.", len(r.Docs)), note)
+	}
+	return d.Finish()
 }
 
 // registerCells is one entry in the register's columns.
@@ -156,101 +161,4 @@ func periodText(from, to string) string {
 		return "Đến ngày " + dayText(to)
 	}
 	return ""
-}
-
-// regTable lays out the register's table over pages.
-type regTable struct {
-	pdf   gopdf.GoPdf
-	cols  []regColumn
-	fonts map[layout.Style]string
-	y     float64
-	err   error
-}
-
-func (t *regTable) fail(err error) {
-	if err != nil && t.err == nil {
-		t.err = err
-	}
-}
-
-func (t *regTable) centred(st layout.Style, size float64, s string) {
-	t.fail(t.pdf.SetFont(t.fonts[st], "", size))
-	w, err := t.pdf.MeasureTextWidth(s)
-	t.fail(err)
-	t.pdf.SetXY(regLeft+(t.width()-w)/2, t.y+size)
-	t.fail(t.pdf.Text(s))
-	t.y += size * 1.4
-}
-
-func (t *regTable) width() float64 {
-	w := 0.0
-	for _, c := range t.cols {
-		w += c.width
-	}
-	return w
-}
-
-// header draws the column titles and their numbers (1)…(n).
-func (t *regTable) header() {
-	titles, numbers := make([]string, len(t.cols)), make([]string, len(t.cols))
-	for i, c := range t.cols {
-		titles[i], numbers[i] = c.title, "("+strconv.Itoa(i+1)+")"
-	}
-	t.cells(layout.Bold, titles, true)
-	t.cells(layout.Regular, numbers, true)
-}
-
-// row draws one entry, on a new page (with the header again) when it
-// does not fit.
-func (t *regTable) row(cells []string) {
-	if t.y+t.height(layout.Regular, cells) > gopdf.PageSizeA4Landscape.H-regBottom {
-		t.pdf.AddPage()
-		t.y = regTop
-		t.header()
-	}
-	t.cells(layout.Regular, cells, false)
-}
-
-func (t *regTable) lines(st layout.Style, s string, w float64) []string {
-	t.fail(t.pdf.SetFont(t.fonts[st], "", regSize))
-	s = norm.NFC.String(strings.TrimSpace(s))
-	if s == "" {
-		return nil
-	}
-	out, err := t.pdf.SplitTextWithWordWrap(s, w-2*regPad)
-	if err != nil {
-		// A word wider than the column is cut where it overflows.
-		out, err = t.pdf.SplitText(s, w-2*regPad)
-		t.fail(err)
-	}
-	return out
-}
-
-func (t *regTable) height(st layout.Style, cells []string) float64 {
-	n := 1
-	for i, c := range cells {
-		n = max(n, len(t.lines(st, c, t.cols[i].width)))
-	}
-	return float64(n)*regSize*1.25 + 2*regPad
-}
-
-func (t *regTable) cells(st layout.Style, cells []string, centre bool) {
-	h := t.height(st, cells)
-	x := regLeft
-	for i, c := range cells {
-		w := t.cols[i].width
-		t.pdf.RectFromUpperLeft(x, t.y, w, h)
-		for j, l := range t.lines(st, c, w) {
-			lx := x + regPad
-			if centre {
-				lw, err := t.pdf.MeasureTextWidth(l)
-				t.fail(err)
-				lx = x + (w-lw)/2
-			}
-			t.pdf.SetXY(lx, t.y+regPad+float64(j)*regSize*1.25+regSize)
-			t.fail(t.pdf.Text(l))
-		}
-		x += w
-	}
-	t.y += h
 }

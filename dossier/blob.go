@@ -9,12 +9,12 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/blob"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 )
@@ -22,21 +22,17 @@ import (
 // MaxFileBytes is the largest file StoreBlob accepts.
 func (s *Service) MaxFileBytes() int64 { return s.cfg.MaxFileBytes }
 
-// StoreBlob writes r to a temporary file while hashing it, checks size and
-// type (sniffed from the bytes, never the client's word), has the virus
-// scanner look at it when one is configured, then moves it to
-// files/<ab>/<sha256>. Identical content shares one file. Nothing is kept
-// of a refused file. The returned File has SHA256, Size, ContentType and
-// Flags set and is attached to nothing: a draft keeps it until the dossier
-// exists (see AttachStored), an upload to a dossier records it at once
-// (Upload). A blob nothing refers to is removed by CollectBlobs after a
-// grace period.
+// StoreBlob writes r to a local temporary file while hashing it, checks
+// size and type (sniffed from the bytes, never the client's word), has the
+// virus scanner look at it when one is configured, then hands it to the
+// blob store (Config.Blobs), named by its SHA-256. Identical content
+// shares one blob. Nothing is kept of a refused file. The returned File
+// has SHA256, Size, ContentType and Flags set and is attached to nothing:
+// a draft keeps it until the dossier exists (see AttachStored), an upload
+// to a dossier records it at once (Upload). A blob nothing refers to is
+// removed by CollectBlobs after a grace period.
 func (s *Service) StoreBlob(ctx context.Context, r io.Reader) (*File, error) {
-	dir := filepath.Join(s.cfg.FilesDir, "tmp")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, err
-	}
-	tmp, err := os.CreateTemp(dir, "upload-*") // 0600
+	tmp, err := s.cfg.Blobs.TempFile() // 0600
 	if err != nil {
 		return nil, err
 	}
@@ -71,17 +67,10 @@ func (s *Service) StoreBlob(ctx context.Context, r io.Reader) (*File, error) {
 		return nil, err
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
-	final := s.blobPath(sum)
-	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
-		return nil, err
-	}
-	if err := tmp.Sync(); err != nil {
-		return nil, err
-	}
-	// Renaming over an existing blob of the same content also renews its
-	// modification time, which CollectBlobs's grace period counts from.
-	if err := os.Rename(tmp.Name(), final); err != nil {
-		return nil, err
+	// Storing an existing blob of the same content also renews its time,
+	// which CollectBlobs's grace period counts from.
+	if err := s.cfg.Blobs.Put(ctx, sum, tmp, n); err != nil {
+		return nil, fmt.Errorf("dossier: store blob: %w", err)
 	}
 	return &File{ContentType: ct, Size: n, SHA256: sum, Flags: flags}, nil
 }
@@ -132,40 +121,42 @@ var sha256RE = regexp.MustCompile(`^[0-9a-f]{64}$`)
 // OpenBlob opens a stored blob by its SHA-256. It checks nothing about who
 // asks: callers show a blob only to whoever holds it (a draft's author, a
 // dossier's viewers).
-func (s *Service) OpenBlob(sum string) (*os.File, error) {
-	if !sha256RE.MatchString(sum) {
-		return nil, problem.NotFound("file_not_found")
-	}
-	f, err := os.Open(s.blobPath(sum))
-	if os.IsNotExist(err) {
+func (s *Service) OpenBlob(ctx context.Context, sum string) (io.ReadSeekCloser, error) {
+	f, err := s.cfg.Blobs.Open(ctx, sum)
+	if errors.Is(err, blob.ErrNotFound) {
 		return nil, problem.NotFound("file_not_found")
 	}
 	return f, err
 }
 
 // checkStored verifies that f names a blob StoreBlob kept: a well-formed
-// hash of an allowed type whose file exists with the recorded size. It
-// returns the blob's flags, judged from the blob itself rather than from
-// what a draft says.
-func (s *Service) checkStored(f File) ([]string, error) {
+// hash of an allowed type held with the recorded size. It returns the
+// blob's flags, judged from the blob itself rather than from what a draft
+// says.
+func (s *Service) checkStored(ctx context.Context, f File) ([]string, error) {
 	if _, ok := allowedTypes[f.ContentType]; !ok || !sha256RE.MatchString(f.SHA256) {
 		return nil, problem.Invalid("file", "invalid_stored_file")
 	}
-	fh, err := os.Open(s.blobPath(f.SHA256))
-	if err != nil {
-		return nil, problem.Invalid("file", "stored_file_missing", f.Name)
-	}
-	defer fh.Close()
-	if st, err := fh.Stat(); err != nil || st.Size() != f.Size {
-		return nil, problem.Invalid("file", "stored_file_missing", f.Name)
-	}
 	// About to be referenced: renewing its time keeps CollectBlobs from
-	// deleting it in the moment before the row exists. File times are the
-	// file system's clock, not the service's.
-	now := time.Now()
-	if err := os.Chtimes(fh.Name(), now, now); err != nil {
+	// deleting it in the moment before the row exists.
+	err := s.cfg.Blobs.Touch(ctx, f.SHA256, f.Size)
+	if errors.Is(err, blob.ErrNotFound) {
+		return nil, problem.Invalid("file", "stored_file_missing", f.Name)
+	}
+	if err != nil {
 		return nil, err
 	}
+	if f.ContentType != "application/pdf" {
+		return nil, nil
+	}
+	fh, err := s.cfg.Blobs.Open(ctx, f.SHA256)
+	if errors.Is(err, blob.ErrNotFound) {
+		return nil, problem.Invalid("file", "stored_file_missing", f.Name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
 	return riskFlags(f.ContentType, fh)
 }
 
@@ -206,7 +197,7 @@ func (s *Service) prepareStored(ctx context.Context, a *auth.Actor, code string,
 	if err != nil {
 		return nil, slot{}, err
 	}
-	if f.Flags, err = s.checkStored(*f); err != nil {
+	if f.Flags, err = s.checkStored(ctx, *f); err != nil {
 		return nil, slot{}, err
 	}
 	f.ID, f.Kind, f.Name, f.UploadedAt = 0, sl.kind, cleanName(f.Name), s.cfg.Now()

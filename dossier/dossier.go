@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/blob"
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/event"
@@ -151,7 +152,11 @@ func (e Event) Key() string { return "action." + e.Action.In(e.From) }
 
 // Config tunes the service.
 type Config struct {
-	// FilesDir is where attachments are stored, content-addressed.
+	// Blobs keeps the attachments' bytes, content-addressed (package
+	// blob: a directory, or the database on a PostgreSQL deployment of
+	// several instances).
+	Blobs blob.Store
+	// FilesDir, when Blobs is nil, is the directory of a blob.Dir store.
 	FilesDir string
 	// MaxFileBytes caps one upload (default 20 MiB).
 	MaxFileBytes int64
@@ -196,6 +201,9 @@ func NewService(db *store.DB, units *unit.Store, cat *catalog.Store, au *auth.Se
 	}
 	if cfg.MaxDossierBytes == 0 {
 		cfg.MaxDossierBytes = 100 << 20
+	}
+	if cfg.Blobs == nil {
+		cfg.Blobs = blob.NewDir(cfg.FilesDir, nil)
 	}
 	s := &Service{db: db, units: units, catalog: cat, auth: au, cal: cal, cfg: cfg}
 	s.initTrack()

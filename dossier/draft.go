@@ -270,7 +270,7 @@ func (s *Service) SubmitDraft(ctx context.Context, a *auth.Actor, id int64) (*Do
 	}
 	flags := make([][]string, len(dr.Data.Files))
 	for i, f := range dr.Data.Files {
-		if flags[i], err = s.checkStored(File{Name: f.Name, ContentType: f.ContentType, Size: f.Size, SHA256: f.SHA256}); err != nil {
+		if flags[i], err = s.checkStored(ctx, File{Name: f.Name, ContentType: f.ContentType, Size: f.Size, SHA256: f.SHA256}); err != nil {
 			return nil, false, err
 		}
 	}

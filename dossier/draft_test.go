@@ -118,7 +118,7 @@ func TestStoreBlob(t *testing.T) {
 				if f.ContentType != "application/pdf" || f.Size != int64(len(pdf)) || len(f.SHA256) != 64 {
 					t.Fatalf("stored %+v", f)
 				}
-				fh, err := w.ds.OpenBlob(f.SHA256)
+				fh, err := w.ds.OpenBlob(t.Context(), f.SHA256)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -128,7 +128,7 @@ func TestStoreBlob(t *testing.T) {
 			}
 		})
 	}
-	if _, err := w.ds.OpenBlob("../../etc/passwd"); !errors.Is(err, problem.ErrNotFound) {
+	if _, err := w.ds.OpenBlob(t.Context(), "../../etc/passwd"); !errors.Is(err, problem.ErrNotFound) {
 		t.Fatalf("OpenBlob with a path: %v", err)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -72,13 +71,9 @@ func (s *Service) Upload(ctx context.Context, a *auth.Actor, code, component, na
 	return f, nil
 }
 
-func (s *Service) blobPath(sum string) string {
-	return filepath.Join(s.cfg.FilesDir, sum[:2], sum)
-}
-
 // Open returns an attachment's metadata and content, if a may see the
 // dossier; an officer's download is recorded (DownloadFile).
-func (s *Service) Open(ctx context.Context, a *auth.Actor, code string, fileID int64) (*File, *os.File, error) {
+func (s *Service) Open(ctx context.Context, a *auth.Actor, code string, fileID int64) (*File, io.ReadSeekCloser, error) {
 	d, err := s.Get(ctx, a, code)
 	if err != nil {
 		return nil, nil, err
@@ -88,7 +83,7 @@ func (s *Service) Open(ctx context.Context, a *auth.Actor, code string, fileID i
 			if err := s.RecordRead(ctx, a, d.UnitID(), "dossier:"+d.Code, DownloadFile, strconv.FormatInt(f.ID, 10)+" "+f.Name); err != nil {
 				return nil, nil, err
 			}
-			fh, err := os.Open(s.blobPath(f.SHA256))
+			fh, err := s.cfg.Blobs.Open(ctx, f.SHA256)
 			if err != nil {
 				return nil, nil, fmt.Errorf("dossier: open blob %s: %w", f.SHA256, err)
 			}

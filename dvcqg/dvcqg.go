@@ -120,7 +120,7 @@ func (s *Service) Transitioned(ctx context.Context, tx *store.Tx, e dossier.Tran
 	if hash != row.recordHash {
 		seq++
 		rec.IdDongBo = key(row.maHoSo, seq)
-		s.inline(&rec, inline)
+		s.inline(ctx, &rec, inline)
 		if err := enqueue(ctx, tx, d.ID(), seq, s.m.Services.PushRecord, rec, now); err != nil {
 			return err
 		}

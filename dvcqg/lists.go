@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 
@@ -33,7 +32,7 @@ type ResultCodes func(ctx context.Context, q store.Querier, dossierID int64) (ma
 
 // Blobs opens a stored file by its SHA-256 (dossier.Service.OpenBlob).
 type Blobs interface {
-	OpenBlob(sum string) (*os.File, error)
+	OpenBlob(ctx context.Context, sum string) (io.ReadSeekCloser, error)
 }
 
 // DefaultInlineMax is the largest filed paper sent inline (Base64) in
@@ -195,7 +194,7 @@ func (s *Service) inlineMax() int64 {
 
 // inline puts the content of the papers small enough (sums[i] not empty)
 // into rec.TaiLieuNop, Base64: done only for a record about to be sent.
-func (s *Service) inline(rec *Record, sums []string) {
+func (s *Service) inline(ctx context.Context, rec *Record, sums []string) {
 	if s.cfg.Blobs == nil {
 		return
 	}
@@ -207,7 +206,7 @@ func (s *Service) inline(rec *Record, sums []string) {
 		// This runs in an officer's act: a paper that cannot be read (its
 		// blob lost on disk) is sent by name only rather than failing the
 		// act it reports.
-		f, err := s.cfg.Blobs.OpenBlob(sum)
+		f, err := s.cfg.Blobs.OpenBlob(ctx, sum)
 		if err != nil {
 			continue
 		}

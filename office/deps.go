@@ -3,7 +3,6 @@ package office
 import (
 	"context"
 	"io"
-	"os"
 	"time"
 
 	"github.com/motcua/motcua/auth"
@@ -35,7 +34,7 @@ type Dossiers interface {
 	Find(ctx context.Context, m dossier.Match, limit int) ([]*dossier.Dossier, int, error)
 	Get(ctx context.Context, a *auth.Actor, code string) (*dossier.Dossier, error)
 	List(ctx context.Context, a *auth.Actor, f dossier.Filter) ([]*dossier.Dossier, error)
-	Open(ctx context.Context, a *auth.Actor, code string, fileID int64) (*dossier.File, *os.File, error)
+	Open(ctx context.Context, a *auth.Actor, code string, fileID int64) (*dossier.File, io.ReadSeekCloser, error)
 	OpenSteps(ctx context.Context, units []int64) ([]dossier.StepAt, error)
 	Pauses(ctx context.Context, a *auth.Actor, code string) ([]dossier.Pause, error)
 	PartnerAgencies(ctx context.Context, a *auth.Actor, province string, all bool) ([]dossier.PartnerAgency, error)

@@ -67,6 +67,9 @@ type docList struct {
 	// the first page's, shown when this is not it.
 	Next, First string
 	Overdue     int
+	// CappedAt is queueCap when the queue holds more documents than that
+	// and only the first queueCap were sorted and shown (else 0).
+	CappedAt    int
 	CanRegister bool
 	CanDraft    bool
 	Message     string
@@ -211,6 +214,9 @@ func (o *Office) visibleDocUnits(ctx context.Context, a *auth.Actor) ([]unit.Uni
 	return out, nil
 }
 
+// queueCap bounds the documents a queue page reads and sorts.
+const queueCap = 1000
+
 // docQueue lists the officer's own queue (Mine): overdue documents first,
 // then the nearest deadline, then the newest. kind "approve" keeps the
 // drafts waiting for the reader's review or approval.
@@ -222,18 +228,33 @@ func (o *Office) docQueue(kind string) officerHandler {
 			title, f.Direction = "office.doc.approve.title", document.Out
 		}
 		p := docList{Page: o.page(r, title), Kind: kind}
-		page, err := o.documents.List(r.Context(), a, f)
-		if err != nil {
-			return err
-		}
-		for _, d := range page.Documents {
-			if kind == "approve" && d.State != document.StateReviewing && d.State != document.StateApproving {
-				continue
+		// The queue is sorted by urgency here, so it is read whole (page
+		// after page of the service's 200), up to queueCap: one officer's
+		// open work, where a first page alone would hide an overdue
+		// document behind 200 newer ones.
+		for seen := 0; ; {
+			page, err := o.documents.List(r.Context(), a, f)
+			if err != nil {
+				return err
 			}
-			p.Docs = append(p.Docs, d)
-			if d.Overdue {
-				p.Overdue++
+			for _, d := range page.Documents {
+				seen++
+				if kind == "approve" && d.State != document.StateReviewing && d.State != document.StateApproving {
+					continue
+				}
+				p.Docs = append(p.Docs, d)
+				if d.Overdue {
+					p.Overdue++
+				}
 			}
+			if page.Next == "" {
+				break
+			}
+			if seen >= queueCap {
+				p.CappedAt = queueCap
+				break
+			}
+			f.Cursor = page.Next
 		}
 		slices.SortStableFunc(p.Docs, func(x, y document.Document) int {
 			switch {

@@ -2,6 +2,7 @@ package office
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -21,8 +22,11 @@ import (
 // calls it does not implement panic through the nil interface.
 type fakeDocuments struct {
 	Documents
-	list    []document.Document
-	next    string
+	list []document.Document
+	next string
+	// pages, when set, answers List by the filter's cursor instead of
+	// list and next.
+	pages   map[string]*document.Page
 	doc     *document.Document
 	filters []document.Filter
 	err     error
@@ -32,6 +36,9 @@ type fakeDocuments struct {
 
 func (f *fakeDocuments) List(_ context.Context, _ *auth.Actor, flt document.Filter) (*document.Page, error) {
 	f.filters = append(f.filters, flt)
+	if f.pages != nil {
+		return f.pages[flt.Cursor], nil
+	}
 	return &document.Page{Documents: f.list, Next: f.next}, nil
 }
 
@@ -101,6 +108,39 @@ func TestDocumentQueueOverdueFirst(t *testing.T) {
 	}
 	if !strings.Contains(body, "Có 1 văn bản quá hạn") || !strings.Contains(body, `of-band-overdue`) || !strings.Contains(body, "<caption>") {
 		t.Fatal("the overdue document is not marked")
+	}
+}
+
+// The queue reads every page of the officer's queue before sorting: an
+// overdue document on the service's second page is listed first. A queue
+// longer than queueCap stops there and says so.
+func TestDocumentQueueReadWhole(t *testing.T) {
+	first := make([]document.Document, 200)
+	for i := range first {
+		first[i] = document.Document{ID: int64(1000 - i), Direction: "in", State: document.StateAssigned, Subject: fmt.Sprintf("Văn bản mới %d", i)}
+	}
+	late := document.Document{ID: 7, Direction: "in", State: document.StateProcessing, Subject: "Văn bản cũ quá hạn", Deadline: "2026-01-05", Overdue: true}
+	fd := &fakeDocuments{pages: map[string]*document.Page{
+		"":   {Documents: first, Next: "P2"},
+		"P2": {Documents: []document.Document{late}},
+	}}
+	w := newDocWorld(t, fd)
+	status, _, body := w.do(t, "GET", "/can-bo/van-ban", nil)
+	if status != 200 || len(fd.filters) != 2 || fd.filters[1].Cursor != "P2" || !fd.filters[1].Mine {
+		t.Fatalf("%d %+v", status, fd.filters)
+	}
+	if a, b := strings.Index(body, "Văn bản cũ quá hạn"), strings.Index(body, "Văn bản mới 0"); a < 0 || b < 0 || a > b {
+		t.Fatalf("the overdue document of page 2 is not first: %d %d", a, b)
+	}
+	if strings.Contains(body, "queue-capped") {
+		t.Fatal("a whole queue is said to be capped")
+	}
+
+	endless := &fakeDocuments{list: first, next: "MORE"}
+	w = newDocWorld(t, endless)
+	_, _, body = w.do(t, "GET", "/can-bo/van-ban", nil)
+	if len(endless.filters) != queueCap/200 || !strings.Contains(body, "Hàng đợi có hơn 1000 văn bản") {
+		t.Fatalf("%d calls; capped message missing", len(endless.filters))
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"net/url"
-	"os"
 	"time"
 
 	"github.com/motcua/motcua/auth"
@@ -34,8 +33,8 @@ type Dossiers interface {
 	LatestDraft(ctx context.Context, a *auth.Actor, procedure string) (*dossier.Draft, error)
 	List(ctx context.Context, a *auth.Actor, f dossier.Filter) ([]*dossier.Dossier, error)
 	MaxFileBytes() int64
-	Open(ctx context.Context, a *auth.Actor, code string, fileID int64) (*dossier.File, *os.File, error)
-	OpenBlob(sum string) (*os.File, error)
+	Open(ctx context.Context, a *auth.Actor, code string, fileID int64) (*dossier.File, io.ReadSeekCloser, error)
+	OpenBlob(ctx context.Context, sum string) (io.ReadSeekCloser, error)
 	Popular(ctx context.Context, within time.Duration, limit int) ([]dossier.ProcedureCount, error)
 	SaveDraft(ctx context.Context, a *auth.Actor, d *dossier.Draft) error
 	StoreBlob(ctx context.Context, r io.Reader) (*dossier.File, error)

@@ -3,10 +3,10 @@ package portal
 import (
 	"errors"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -186,7 +186,7 @@ func (s *Portal) draftFile(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, f := range d.Data.Files {
 		if f.SHA256 == r.PathValue("sha") {
-			fh, err := s.dossiers.OpenBlob(f.SHA256)
+			fh, err := s.dossiers.OpenBlob(r.Context(), f.SHA256)
 			if err != nil {
 				return err
 			}
@@ -202,7 +202,7 @@ func (s *Portal) draftFile(w http.ResponseWriter, r *http.Request) error {
 // browser), never cached by shared caches. Like the API's download, it
 // sends no page CSP, which would keep the browser's PDF viewer from
 // loading; the type was sniffed at upload and is pinned with nosniff.
-func serveFile(w http.ResponseWriter, r *http.Request, name, contentType string, f *os.File) {
+func serveFile(w http.ResponseWriter, r *http.Request, name, contentType string, f io.ReadSeeker) {
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Type", contentType)

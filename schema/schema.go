@@ -10,6 +10,7 @@ import (
 
 	audit "github.com/motcua/motcua/audit/migrations"
 	auth "github.com/motcua/motcua/auth/migrations"
+	blob "github.com/motcua/motcua/blob/migrations"
 	calendar "github.com/motcua/motcua/calendar/migrations"
 	catalog "github.com/motcua/motcua/catalog/migrations"
 	dancu "github.com/motcua/motcua/dancu/migrations"
@@ -32,6 +33,7 @@ import (
 // Modules returns every module's schema in dependency order.
 func Modules() []store.Module {
 	return []store.Module{
+		blob.Module,
 		unit.Module,
 		auth.Module,
 		catalog.Module,

@@ -22,6 +22,22 @@ type ExchangeConfig struct {
 	Systems map[string]document.System
 	// HTTP sends the outbox; nil: a client with the worker's timeout.
 	HTTP *http.Client
+	// Simulator, when set, is served under /_sim/edxml/ (package
+	// edxmlsim: outside agencies' systems), outside the session layer
+	// like the other simulators.
+	Simulator http.Handler
+}
+
+// EdXMLSimulatorPath is where ExchangeConfig.Simulator is mounted; it
+// receives edXML at EdXMLSimulatorPath + edxmlsim.MessagesPath.
+const EdXMLSimulatorPath = "/_sim/edxml"
+
+// withEdXMLSimulator serves the exchange simulator beside the application.
+func withEdXMLSimulator(app, sim http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle(EdXMLSimulatorPath+"/", http.StripPrefix(EdXMLSimulatorPath, sim))
+	mux.Handle("/", app)
+	return mux
 }
 
 // exchangePath is where other agencies' systems POST edXML messages:

@@ -10,13 +10,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
-	"path/filepath"
 	"time"
 
 	"github.com/motcua/motcua/admin"
 	"github.com/motcua/motcua/api"
 	"github.com/motcua/motcua/audit"
 	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/blob"
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/clientip"
@@ -87,6 +87,9 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (package clientip); none means the TCP peer is the client.
 	TrustedProxies []netip.Prefix
+	// Blobs keeps stored files (motcua serve --blobs); nil: Blobs(db,
+	// DataDir, BlobsAuto), the engine's default.
+	Blobs blob.Store
 	// Scanner checks every upload for malware (motcua serve --clamd: a
 	// scan.Client); nil scans nothing.
 	Scanner dossier.Scanner
@@ -110,6 +113,8 @@ type App struct {
 	Units    *unit.Store
 	Catalog  *catalog.Store
 	Dossiers *dossier.Service
+	// Blobs keeps the dossiers' stored files (Config.Blobs).
+	Blobs    blob.Store
 	Forms    *forms.Service
 	Postal   *postal.Service
 	Payments *payment.Service
@@ -177,7 +182,13 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	a := &App{DB: db, Events: event.New()}
+	a := &App{DB: db, Events: event.New(), Blobs: cfg.Blobs}
+	if a.Blobs == nil {
+		var err error
+		if a.Blobs, err = Blobs(db, cfg.DataDir, BlobsAuto); err != nil {
+			return nil, err
+		}
+	}
 	subscribeUnitMerged(a.Events)
 	a.Units = unit.New(db, unit.Config{Now: cfg.Now, Bus: a.Events, OpenDossiers: dossier.OpenAt})
 	a.Catalog = catalog.New(db, catalog.Config{Now: cfg.Now, Bus: a.Events, Scope: a.Units})
@@ -204,7 +215,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	a.Audit = audit.New(db)
 	subscribeDossierTransitioned(a.Events, a.Notify, a.Audit)
 	a.Dossiers = dossier.NewService(db, a.Units, a.Catalog, a.Auth, cal, dossier.Config{
-		FilesDir: filepath.Join(cfg.DataDir, "files"), Now: cfg.Now, Events: a.Events, Scanner: cfg.Scanner,
+		Blobs: a.Blobs, Now: cfg.Now, Events: a.Events, Scanner: cfg.Scanner,
 		Owed: payment.Owed, // no delivery while a fee is owed
 	})
 	subscribeUnitAbolished(a.Events, a.Dossiers)
@@ -406,6 +417,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}
 	if cfg.Dancu.Simulator != nil {
 		a.Handler = withDancuSimulator(a.Handler, cfg.Dancu.Simulator)
+	}
+	if cfg.Exchange.Simulator != nil {
+		a.Handler = withEdXMLSimulator(a.Handler, cfg.Exchange.Simulator)
 	}
 	// The public address decides absolute URLs and transport headers for
 	// every response, the simulators' too.

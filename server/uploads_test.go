@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -44,6 +45,29 @@ func storedFiles(t *testing.T, dir string) map[string][]byte {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	return out
+}
+
+// storedBlobs reads every blob of the app's store (the database's on
+// PostgreSQL, where nothing of a blob is on disk but uploads in progress).
+func storedBlobs(t *testing.T, app *server.App) map[string][]byte {
+	t.Helper()
+	sums, young, err := app.Blobs.Old(t.Context(), time.Now().Add(24*time.Hour))
+	if err != nil || young != 0 {
+		t.Fatalf("list blobs: %v (%d young)", err, young)
+	}
+	out := map[string][]byte{}
+	for _, sum := range sums {
+		f, err := app.Blobs.Open(t.Context(), sum)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[sum], err = io.ReadAll(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	return out
 }
@@ -106,6 +130,11 @@ func TestUploadsScanned(t *testing.T) {
 		for name, content := range storedFiles(t, dataDir) {
 			if bytes.Contains(content, []byte(scantest.EICAR)) || bytes.Contains(content, []byte(scantest.Custom)) {
 				t.Fatalf("an infected upload was kept on disk as %s", name)
+			}
+		}
+		for sum, content := range storedBlobs(t, e.app) {
+			if bytes.Contains(content, []byte(scantest.EICAR)) || bytes.Contains(content, []byte(scantest.Custom)) {
+				t.Fatalf("an infected upload was kept in the blob store as %s", sum)
 			}
 		}
 

@@ -1,10 +1,12 @@
 // Package typeset sets Vietnamese text on A4 PDF pages the way Decree
 // 30/2020/NĐ-CP Appendix I prescribes: Liberation Serif (Times New Roman's
 // metrics) embedded as subsets, the margins, page numbers from page 2,
-// measuring, line breaking, justified paragraphs and centred blocks. It is
-// the engine under the one-stop's forms (package forms) and the outgoing
-// documents (document/layout), which keep only what they lay out; the
-// fonts are embedded in the binary here, once.
+// measuring, line breaking, justified paragraphs, centred blocks and
+// bordered tables whose header repeats on every page. It is the engine
+// under the one-stop's forms (package forms), the outgoing documents
+// (document/layout) and the document module's work-file and register
+// PDFs, which keep only what they lay out; the fonts are embedded in the
+// binary here, once.
 package typeset
 
 import (

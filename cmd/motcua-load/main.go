@@ -1,266 +1,174 @@
-// Command motcua-load is a bounded load generator for a motcua server on
-// this machine. It runs a baseline (GET /healthz, the cheapest handler) and
-// then the real operations, each for a fixed number of requests at a fixed
-// concurrency, and prints throughput and latency with each operation's
-// ratio to the baseline measured in the same run.
+// Command motcua-load is a load generator for a motcua server on this
+// machine. It runs a realistic mix of the seed district's day, scaled up
+// (mix.go: catalog search and browsing, submissions with an uploaded PDF,
+// the officers' acts through the lifecycle, tracking, reports), closed
+// loop (--c clients, each waiting for its answer) or open loop (--rate
+// Poisson arrivals a second, whatever the answers, at most --max-inflight
+// at once), and prints each operation's throughput, p50/p99 and errors by
+// status, with the database's raw floor measured in the same run
+// (--floor) so that every figure is also a ratio.
 //
-//	go run ./cmd/motcua serve --demo=2022 --data /tmp/load &   # the 2022 world: --unit defaults to its Gia Lâm
-//	go run ./cmd/motcua-load --url http://127.0.0.1:8080 --n 2000 --c 8
+//	motcua serve --demo --data /tmp/load --addr 127.0.0.1:18080 --trusted-proxies 127.0.0.1 &
+//	motcua-load --url http://127.0.0.1:18080 --c 32 --duration 60s --floor sqlite:/tmp/floor
+//	motcua-load --url http://127.0.0.1:18080 --rate 200 --duration 60s --floor sqlite:/tmp/floor
 //
-// With --logins N --pid PID it sends N wrong-password logins at once
-// instead and reports the server's resident memory, idle and at its peak
-// (BENCHMARKS.md, "Login memory").
+// --keepalive N holds N keep-alive connections, idle and lightly active,
+// and reports the server's peak resident memory (keepalive.go). --logins N
+// --pid PID sends N wrong-password logins at once and reports the
+// server's memory (logins.go; BENCHMARKS.md, "Login memory").
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"net/url"
 	"os"
-	"sort"
-	"sync"
-	"sync/atomic"
+	"strconv"
+	"strings"
 	"time"
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
+	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "motcua-load:", err)
 		os.Exit(1)
 	}
 }
 
 type config struct {
-	base      string
-	user, pw  string
-	procedure string
-	unit      string
-	n, c      int
-	maxTime   time.Duration
+	base                string
+	user, pw, officerPW string
+	procedure           string
+	desks               string
+	mix                 string
+	seed                uint64
+	c                   int
+	rate                float64
+	maxInFlight         int
+	requests            int
+	duration            time.Duration
+	floor               string
+	floorTime           time.Duration
+	json                bool
+	// keepalive > 0 holds that many connections instead (keepalive.go).
+	keepalive          int
+	active             float64
+	hold               time.Duration
+	serverPID          int
+	metrics, metricTok string
 	// logins > 0 runs the login storm instead (logins.go) against the
 	// server process pid.
 	logins, pid int
 }
 
-func run(args []string, out io.Writer) error {
+func parseFlags(args []string) (config, error) {
 	var cfg config
 	fs := flag.NewFlagSet("motcua-load", flag.ContinueOnError)
 	fs.StringVar(&cfg.base, "url", "http://127.0.0.1:8080", "server base URL (loopback only)")
-	fs.StringVar(&cfg.user, "user", "congdan", "citizen account that submits")
+	fs.StringVar(&cfg.user, "user", "congdan", "citizen account that files online")
 	fs.StringVar(&cfg.pw, "password", "motcua-demo", "its password")
-	fs.StringVar(&cfg.procedure, "procedure", "2.000815", "procedure code to submit (its e-form must accept the generated values)")
-	fs.StringVar(&cfg.unit, "unit", "000.04.07.H40", "receiving unit code")
-	fs.IntVar(&cfg.n, "n", 2000, "requests per operation")
-	fs.IntVar(&cfg.c, "c", 8, "concurrent clients")
-	fs.DurationVar(&cfg.maxTime, "max-time", 60*time.Second, "stop each operation after this long")
-	fs.IntVar(&cfg.logins, "logins", 0, "instead of the operations, send this many wrong-password logins at once and report the server's memory (needs --pid)")
+	fs.StringVar(&cfg.officerPW, "officer-password", "motcua-demo", "the officers' password")
+	fs.StringVar(&cfg.procedure, "procedure", "2.000815", "procedure filed (its e-form must accept the generated values; its steps: specialist, leader)")
+	fs.StringVar(&cfg.desks, "desks", "gialam=000.02.37.H40,huyen=000.01.37.H40",
+		"desks as officer-prefix=unit (the unit dossiers are filed to and reports are run on; officers PREFIX.tiepnhan, .chuyenvien, .lanhdao); the default is serve --demo's world")
+	fs.StringVar(&cfg.mix, "mix", "", "op=weight,… to run only those operations at those weights (default: the district's mix, mix.go)")
+	fs.Uint64Var(&cfg.seed, "seed", 1, "seed of the mix's order and the arrivals")
+	fs.IntVar(&cfg.c, "c", 8, "closed loop: concurrent clients; also the floor's concurrency")
+	rate := fs.String("rate", "", "open loop: arrivals a second (N or N/s), Poisson; replaces the closed loop")
+	fs.IntVar(&cfg.maxInFlight, "max-inflight", 256, "open loop: at most this many requests outstanding; arrivals beyond are dropped and counted")
+	fs.IntVar(&cfg.requests, "requests", 0, "closed loop: stop after this many requests (0: run for --duration)")
+	fs.DurationVar(&cfg.duration, "duration", 30*time.Second, "how long the run lasts (the closed loop's cap with --requests)")
+	fs.StringVar(&cfg.floor, "floor", "", "measure the raw floor in the same run: sqlite:DIR (a directory of its own) or a postgres:// URL")
+	fs.DurationVar(&cfg.floorTime, "floor-time", 5*time.Second, "how long each part of the floor (inserts, selects) runs")
+	fs.BoolVar(&cfg.json, "json", false, "print the result as JSON")
+	fs.IntVar(&cfg.keepalive, "keepalive", 0, "instead of the mix, hold this many keep-alive connections and report the server's peak RSS (needs --server-pid or --metrics)")
+	fs.Float64Var(&cfg.active, "active", 0.1, "keepalive: share of the connections that send a request every 2 s or so; the rest stay idle")
+	fs.DurationVar(&cfg.hold, "hold", 30*time.Second, "keepalive: how long the connections are held once all are open")
+	fs.IntVar(&cfg.serverPID, "server-pid", 0, "keepalive: the server's process id (RSS from /proc/PID/status)")
+	fs.StringVar(&cfg.metrics, "metrics", "", "keepalive: the server's /metrics URL (process_resident_memory_bytes), when its pid is not at hand")
+	fs.StringVar(&cfg.metricTok, "metrics-token", "", "keepalive: bearer token for --metrics on the main address (serve --metrics-token)")
+	fs.IntVar(&cfg.logins, "logins", 0, "instead of the mix, send this many wrong-password logins at once and report the server's memory (needs --pid)")
 	fs.IntVar(&cfg.pid, "pid", 0, "process id of the server, whose memory --logins reports")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return cfg, err
+	}
+	if *rate != "" {
+		r, err := strconv.ParseFloat(strings.TrimSuffix(*rate, "/s"), 64)
+		if err != nil || r <= 0 {
+			return cfg, fmt.Errorf("--rate %q: want a positive number of arrivals a second", *rate)
+		}
+		cfg.rate = r
+	}
+	if cfg.c < 1 || cfg.maxInFlight < 1 {
+		return cfg, errors.New("--c and --max-inflight must be at least 1")
 	}
 	u, err := url.Parse(cfg.base)
 	if err != nil {
-		return err
+		return cfg, err
 	}
 	if ip := net.ParseIP(u.Hostname()); u.Hostname() != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return errors.New("--url must be on this machine (127.0.0.0/8, ::1 or localhost)")
+		return cfg, errors.New("--url must be on this machine (127.0.0.0/8, ::1 or localhost)")
 	}
-	if cfg.logins > 0 {
+	cfg.base = strings.TrimSuffix(cfg.base, "/")
+	return cfg, nil
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	cfg, err := parseFlags(args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case cfg.logins > 0:
 		if cfg.pid <= 0 {
 			return errors.New("--logins needs --pid, the server's process id")
 		}
 		return loginStorm(cfg, out)
+	case cfg.keepalive > 0:
+		res, err := holdKeepAlive(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		return res.print(out, cfg.json)
 	}
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: cfg.c * 2}, Timeout: 30 * time.Second}
-	token, err := login(client, cfg)
+	s, _, err := runMix(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	form, err := formFor(client, cfg)
+	return s.print(out, cfg.json)
+}
+
+// runMix measures the floor (if asked), sets the world up and runs the
+// mix; it returns the world too, for tests to look at what it did.
+func runMix(ctx context.Context, cfg config) (*summary, *world, error) {
+	weights, err := parseMix(cfg.mix)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	body, _ := json.Marshal(map[string]any{
-		"procedure": cfg.procedure, "unit": cfg.unit, "delivery": "counter", "form": form,
-		"applicant": map[string]string{"name": "Nguyễn Văn Tải", "phone": "0912345678"},
-	})
-	var codes []string
-	var codesMu sync.Mutex
-	ops := []struct {
-		name string
-		req  func(i int) (*http.Request, int)
-	}{
-		{"baseline GET /healthz", func(int) (*http.Request, int) {
-			r, _ := http.NewRequest("GET", cfg.base+"/healthz", nil)
-			return r, 200
-		}},
-		{"GET /api/v1/procedures?q=", func(int) (*http.Request, int) {
-			r, _ := http.NewRequest("GET", cfg.base+"/api/v1/procedures?q=chung+thuc", nil)
-			return r, 200
-		}},
-		{"POST /api/v1/dossiers", func(int) (*http.Request, int) {
-			r, _ := http.NewRequest("POST", cfg.base+"/api/v1/dossiers", bytes.NewReader(body))
-			r.Header.Set("Authorization", "Bearer "+token)
-			r.Header.Set("Content-Type", "application/json")
-			return r, 201
-		}},
-		{"GET /api/v1/track/{code}", func(i int) (*http.Request, int) {
-			codesMu.Lock()
-			code := codes[i%len(codes)]
-			codesMu.Unlock()
-			r, _ := http.NewRequest("GET", cfg.base+"/api/v1/track/"+code, nil)
-			return r, 200
-		}},
-	}
-	fmt.Fprintf(out, "%d requests per operation, %d concurrent clients, %s\n\n", cfg.n, cfg.c, cfg.base)
-	fmt.Fprintf(out, "%-30s %10s %10s %10s %10s %12s\n", "operation", "req/s", "p50", "p99", "errors", "vs baseline")
-	var baseline float64
-	for _, op := range ops {
-		res := load(client, cfg, op.req, func(resp *http.Response, b []byte) {
-			if resp.StatusCode == 201 {
-				var d struct{ Code string }
-				if json.Unmarshal(b, &d) == nil && d.Code != "" {
-					codesMu.Lock()
-					codes = append(codes, d.Code)
-					codesMu.Unlock()
-				}
-			}
-		})
-		if baseline == 0 {
-			baseline = res.rps
-		}
-		fmt.Fprintf(out, "%-30s %10.0f %10s %10s %10d %11.2fx\n", op.name, res.rps, res.p50.Round(10*time.Microsecond),
-			res.p99.Round(10*time.Microsecond), res.errors, baseline/res.rps)
-		if res.errors > 0 {
-			fmt.Fprintf(out, "  first error: %s\n", res.firstErr)
+	var fl *floorResult
+	if cfg.floor != "" {
+		if fl, err = runFloor(ctx, cfg.floor, cfg.c, cfg.floorTime); err != nil {
+			return nil, nil, err
 		}
 	}
-	fmt.Fprintln(out, "\n'vs baseline' = baseline throughput / this throughput (how many health checks one request costs).")
-	return nil
-}
-
-type result struct {
-	rps      float64
-	p50, p99 time.Duration
-	errors   int64
-	firstErr string
-}
-
-func load(client *http.Client, cfg config, mk func(int) (*http.Request, int), seen func(*http.Response, []byte)) result {
-	ctx, cancel := context.WithTimeout(context.Background(), cfg.maxTime)
-	defer cancel()
-	var next, errs atomic.Int64
-	var mu sync.Mutex
-	var lat []time.Duration
-	var firstErr string
-	start := time.Now()
-	var wg sync.WaitGroup
-	for range cfg.c {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				i := int(next.Add(1)) - 1
-				if i >= cfg.n {
-					return
-				}
-				req, want := mk(i)
-				t0 := time.Now()
-				resp, err := client.Do(req.WithContext(ctx))
-				var b []byte
-				if err == nil {
-					b, _ = io.ReadAll(resp.Body)
-					resp.Body.Close()
-				}
-				d := time.Since(t0)
-				mu.Lock()
-				lat = append(lat, d)
-				if err != nil || resp.StatusCode != want {
-					errs.Add(1)
-					if firstErr == "" {
-						if err != nil {
-							firstErr = err.Error()
-						} else {
-							firstErr = fmt.Sprintf("%d %s", resp.StatusCode, b)
-						}
-					}
-				}
-				mu.Unlock()
-				if err == nil {
-					seen(resp, b)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	el := time.Since(start)
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	r := result{errors: errs.Load(), firstErr: firstErr}
-	if len(lat) > 0 {
-		r.rps = float64(len(lat)) / el.Seconds()
-		r.p50, r.p99 = lat[len(lat)/2], lat[len(lat)*99/100]
-	}
-	return r
-}
-
-func login(client *http.Client, cfg config) (string, error) {
-	b, _ := json.Marshal(map[string]string{"username": cfg.user, "password": cfg.pw})
-	resp, err := client.Post(cfg.base+"/api/v1/auth/token", "application/json", bytes.NewReader(b))
+	w, err := newWorld(ctx, cfg)
 	if err != nil {
-		return "", err
+		return nil, nil, err
 	}
-	defer resp.Body.Close()
-	var out struct{ Token string }
-	if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&out) != nil {
-		return "", fmt.Errorf("login as %s: status %d", cfg.user, resp.StatusCode)
+	mix := cycle(weights, cfg.seed)
+	if cfg.rate > 0 {
+		sched := arrivals(cfg.rate, cfg.duration, cfg.seed)
+		rec, res, el := openLoop(ctx, w, mix, sched, cfg.maxInFlight)
+		s := summarise(rec, el, w, fl)
+		s.Mode, s.Rate, s.MaxInFlight, s.Open = "open", cfg.rate, cfg.maxInFlight, &res
+		return s, w, nil
 	}
-	return out.Token, nil
-}
-
-// formFor fills the procedure's required e-form fields with plausible values.
-func formFor(client *http.Client, cfg config) (map[string]any, error) {
-	resp, err := client.Get(cfg.base + "/api/v1/procedures/" + cfg.procedure)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	var p struct {
-		Form []struct {
-			Key, Type string
-			Required  bool
-			Options   []string
-			Max       int
-		}
-	}
-	if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&p) != nil {
-		return nil, fmt.Errorf("procedure %s: status %d", cfg.procedure, resp.StatusCode)
-	}
-	form := map[string]any{}
-	for _, f := range p.Form {
-		if !f.Required {
-			continue
-		}
-		switch f.Type {
-		case "date":
-			form[f.Key] = "2026-01-15"
-		case "number":
-			form[f.Key] = 1
-		case "select":
-			form[f.Key] = f.Options[0]
-		case "id_number":
-			form[f.Key] = "037085001234"
-		case "phone":
-			form[f.Key] = "0912345678"
-		default:
-			form[f.Key] = "Giấy tờ"
-		}
-	}
-	return form, nil
+	rec, el := closedLoop(ctx, w, mix, cfg.c, cfg.requests, cfg.duration)
+	s := summarise(rec, el, w, fl)
+	s.Mode, s.Clients = "closed", cfg.c
+	return s, w, nil
 }

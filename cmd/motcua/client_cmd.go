@@ -56,7 +56,7 @@ func runClient(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := prepare(ctx, db); err != nil {
 		return err
 	}
-	app, err := server.New(ctx, db, server.Config{DataDir: dbf.data, SecretKey: dbf.key})
+	app, err := server.New(ctx, db, server.Config{DataDir: dbf.data, SecretKey: dbf.key, Blobs: dbf.blobs})
 	if err != nil {
 		return err
 	}

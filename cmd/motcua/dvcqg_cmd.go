@@ -92,7 +92,7 @@ func runPortal(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("no portal to reconcile with: set --dvcqg-url (a running demo's simulator: http://127.0.0.1:8080%s/api)", server.DVCQGSimulatorPath)
 	}
 	pf.pull = false
-	cfg := server.Config{DataDir: dbf.data, SecretKey: dbf.key, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	cfg := server.Config{DataDir: dbf.data, SecretKey: dbf.key, Blobs: dbf.blobs, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if _, err := pf.configure(&cfg, "", false); err != nil {
 		return err
 	}

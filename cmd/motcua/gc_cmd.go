@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/motcua/motcua/blob"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/schema"
 )
@@ -39,7 +40,7 @@ func runGC(ctx context.Context, args []string, stdout io.Writer) error {
 	if _, err := schema.Migrate(ctx, db); err != nil {
 		return err
 	}
-	rep, err := dossier.CollectBlobs(ctx, db, filesDir(dbf.data), time.Now().Add(-*grace))
+	rep, err := dossier.CollectBlobs(ctx, db, dbf.blobs, time.Now().Add(-*grace))
 	if err != nil {
 		return err
 	}
@@ -47,9 +48,6 @@ func runGC(ctx context.Context, args []string, stdout io.Writer) error {
 		rep.Removed, rep.RemovedBytes, rep.Temp, rep.Kept)
 	return nil
 }
-
-// filesDir is where server.New stores attachments under --data.
-func filesDir(data string) string { return filepath.Join(data, "files") }
 
 // collectDaily runs the blob collection now and then every day until ctx
 // ends (motcua serve). File ages are judged by the real clock, which is
@@ -74,4 +72,23 @@ func collectEvery(ctx context.Context, every time.Duration, collect func(context
 		case <-time.After(every):
 		}
 	}
+}
+
+// importFiles copies into the database store (--blobs=db, the default
+// with --db) the files an earlier version, or --blobs=dir, kept in
+// DATA/files, so that every instance reads them; those already in the
+// database are skipped (blob.Import).
+func importFiles(ctx context.Context, dbf *dbFlags, log *slog.Logger) error {
+	to, ok := dbf.blobs.(*blob.DB)
+	if !ok {
+		return nil
+	}
+	n, err := blob.Import(ctx, blob.NewDir(filepath.Join(dbf.data, "files"), nil), to)
+	if n > 0 {
+		log.Info("copied stored files from the data directory into the database", "files", n)
+	}
+	if err != nil {
+		return fmt.Errorf("import DATA/files into the database: %w", err)
+	}
+	return nil
 }

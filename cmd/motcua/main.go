@@ -16,6 +16,8 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/motcua/motcua/blob"
+	"github.com/motcua/motcua/server"
 	"github.com/motcua/motcua/store"
 )
 
@@ -127,19 +129,31 @@ func version() string {
 
 // dbFlags are the flags every command that opens the database shares.
 type dbFlags struct {
-	data string
-	db   string
-	key  string // --secret-key
+	data  string
+	db    string
+	key   string // --secret-key
+	kind  string // --blobs
+	blobs blob.Store
 }
 
 func (d *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.data, "data", "./data", "data directory: the SQLite database and stored files")
 	fs.StringVar(&d.db, "db", "", "PostgreSQL URL (postgres://…) instead of SQLite")
 	fs.StringVar(&d.key, "secret-key", "", "key sealing TOTP secrets (64 hex digits); default: DATA/secret.key, created on first start. Give every instance the same key")
+	fs.StringVar(&d.kind, "blobs", server.BlobsAuto, "where stored files go: db (the database; the default with --db, so several instances share them) or dir (DATA/files; the default with SQLite)")
 }
 
+// open opens the database and chooses the blob store (--blobs) on it.
 func (d *dbFlags) open(ctx context.Context) (*store.DB, error) {
-	return store.Open(ctx, store.Config{URL: d.db, Dir: d.data})
+	db, err := store.Open(ctx, store.Config{URL: d.db, Dir: d.data})
+	if err != nil {
+		return nil, err
+	}
+	if d.blobs, err = server.Blobs(db, d.data, d.kind); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
 // parse parses flags, taking unset ones from MOTCUA_<NAME> (dashes as underscores).

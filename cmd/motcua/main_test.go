@@ -71,15 +71,18 @@ func TestCommands(t *testing.T) {
 // logs in as a printed demo account, and stops it gracefully: --demo is
 // the two-tier world of today (the desk of xã Gia Lâm at its service
 // centre, the land branch's officers) with its last 60 days of activity,
-// --demo=2022 Nho Quan district, without.
+// --demo=2022 Nho Quan district, without. In both the simulated province
+// (/_sim/edxml/) receives the decision the demo issued to it, through the
+// outbox worker, and its 01 goes back.
 func TestServeDemoAndShutdown(t *testing.T) {
+	const exchangeLine = "edXML exchange: UBND tỉnh Ninh Bình (000.00.00.H40) simulated at http://"
 	for _, c := range []struct {
 		flag        string
 		want, avoid []string
 	}{
-		{"--demo", []string{"gialam.tiepnhan      reception, 001.02.37.H40", "chinhanh.chuyenvien  specialist, 001.01.20.H40",
+		{"--demo", []string{exchangeLine, "gialam.tiepnhan      reception, 001.02.37.H40", "chinhanh.chuyenvien  specialist, 001.01.20.H40",
 			"Demo activity: the last 60 days"}, []string{"000.04.07.H40"}},
-		{"--demo=2022", []string{"gialam.tiepnhan      reception, 000.04.07.H40", "huyen.tiepnhan       reception, 000.00.07.H40"},
+		{"--demo=2022", []string{exchangeLine, "gialam.tiepnhan      reception, 000.04.07.H40", "huyen.tiepnhan       reception, 000.00.07.H40"},
 			[]string{"chinhanh.", "37.H40", "Demo activity"}},
 	} {
 		t.Run(c.flag, func(t *testing.T) {
@@ -99,7 +102,11 @@ func TestServeDemoAndShutdown(t *testing.T) {
 				if u, ok := strings.CutPrefix(sc.Text(), "motcua is serving at "); ok {
 					url = strings.Fields(u)[0]
 				}
-				if strings.Contains(sc.Text(), "congdan") {
+				// The simulators' lines end the startup text; the exchange's is last.
+				if strings.HasPrefix(sc.Text(), "Population database:") {
+					if sc.Scan() {
+						lines = append(lines, sc.Text())
+					}
 					break
 				}
 			}
@@ -134,6 +141,23 @@ func TestServeDemoAndShutdown(t *testing.T) {
 			resp.Body.Close()
 			if !strings.Contains(string(rule), `"province":"000.00.00.H40"`) {
 				t.Fatalf("lateness rule at start: %s", rule)
+			}
+			// The demo's decision issued to the province reaches the
+			// simulated province through the outbox worker, which answers 01.
+			for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+				resp, err := http.Get(url + "/_sim/edxml/")
+				if err != nil {
+					t.Fatal(err)
+				}
+				page, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				p := string(page)
+				if strings.Contains(p, "Quyết định thành lập Tổ công nghệ số cộng đồng") && strings.Contains(p, "gửi Đã đến (01)") && !strings.Contains(p, "chờ gửi") {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("the simulated province's page after 30 s: %s", p)
+				}
 			}
 			cancel()
 			select {

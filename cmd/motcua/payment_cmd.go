@@ -106,7 +106,7 @@ func runPayments(ctx context.Context, args []string, stdout io.Writer) error {
 		pf = paymentFlags{tmnCode: vnpaysim.DemoTmnCode, hashSecret: vnpaysim.DemoHashSecret,
 			url: "http://" + loopback(*addr) + server.VNPaySimulatorPath + "/paymentv2/vpcpay.html"}
 	}
-	cfg := server.Config{DataDir: dbf.data, SecretKey: dbf.key, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	cfg := server.Config{DataDir: dbf.data, SecretKey: dbf.key, Blobs: dbf.blobs, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if _, err := pf.configure(&cfg, *addr, false, cfg.Log); err != nil {
 		return err
 	}

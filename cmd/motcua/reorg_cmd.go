@@ -80,7 +80,7 @@ func runReorg(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := prepare(ctx, db); err != nil {
 		return err
 	}
-	app, err := server.New(ctx, db, server.Config{DataDir: dbf.data, SecretKey: dbf.key})
+	app, err := server.New(ctx, db, server.Config{DataDir: dbf.data, SecretKey: dbf.key, Blobs: dbf.blobs})
 	if err != nil {
 		return err
 	}

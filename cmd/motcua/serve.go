@@ -15,7 +15,6 @@ import (
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/clientip"
 	"github.com/motcua/motcua/demo"
-	"github.com/motcua/motcua/document"
 	"github.com/motcua/motcua/schema"
 	"github.com/motcua/motcua/server"
 	"github.com/motcua/motcua/store"
@@ -35,8 +34,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	proxies := fs.String("trusted-proxies", "", "comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	loginMemory := fs.Int64("login-memory", 256, "MiB of memory password checks may hold at once (64 MiB each); beyond it logins queue, then get 503")
 	metricsAddr := fs.String("metrics-addr", "", "listen address for /metrics (Prometheus), apart from the public one, e.g. 127.0.0.1:9090")
-	edxmlPeers := fs.String("edxml-peers", "", "JSON file: the outside agencies' edXML endpoints by OrganId, with the SystemId and SecretKey this instance sends with (docs/documents.md \"Exchange\")")
-	edxmlSystems := fs.String("edxml-systems", "", "JSON file: the systems allowed to POST edXML to /edxml/v1/messages, by SystemId, with their SecretKey and OrganIds")
+	var xf exchangeFlags
+	fs.StringVar(&xf.peers, "edxml-peers", "", "JSON file: the outside agencies' edXML endpoints by OrganId, with the SystemId and SecretKey this instance sends with (docs/documents.md \"Exchange\"; with --demo and neither this nor --edxml-systems: the simulated province at /_sim/edxml/)")
+	fs.StringVar(&xf.systems, "edxml-systems", "", "JSON file: the systems allowed to POST edXML to /edxml/v1/messages, by SystemId, with their SecretKey and OrganIds")
 	webhookHosts := fs.String("webhook-allow-hosts", "", "comma-separated host names and IP prefixes (10.1.0.0/16) webhook subscriptions may name although private or loopback; any other private address is refused")
 	metricsToken := fs.String("metrics-token", "", "serve /metrics on the main address too, to requests with \"Authorization: Bearer TOKEN\"")
 	var nf notifyFlags
@@ -91,22 +91,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *loginMemory <= 0 {
 		return errors.New("--login-memory must be positive")
 	}
-	cfg := server.Config{DataDir: dbf.data, SecretKey: dbf.key, Log: log, Trust: trust, TrustedProxies: trusted, MetricsToken: *metricsToken}
+	cfg := server.Config{DataDir: dbf.data, SecretKey: dbf.key, Blobs: dbf.blobs, Log: log, Trust: trust, TrustedProxies: trusted, MetricsToken: *metricsToken}
 	cfg.Login.HashMemory = *loginMemory << 20
 	for _, h := range strings.Split(*webhookHosts, ",") {
 		if h = strings.TrimSpace(h); h != "" {
 			cfg.Webhooks.AllowHosts = append(cfg.Webhooks.AllowHosts, h)
 		}
 	}
-	if *edxmlPeers != "" {
-		if cfg.Exchange.Peers, err = document.LoadPeers(*edxmlPeers); err != nil {
-			return fmt.Errorf("--edxml-peers: %w", err)
-		}
-	}
-	if *edxmlSystems != "" {
-		if cfg.Exchange.Systems, err = document.LoadSystems(*edxmlSystems); err != nil {
-			return fmt.Errorf("--edxml-systems: %w", err)
-		}
+	exchangeNote, exchangeSim, err := xf.configure(&cfg, ln.Addr().String(), demoWorld.world, log)
+	if err != nil {
+		return err
 	}
 	if err := configureScanner(ctx, &cfg, *clamd, log); err != nil {
 		return err
@@ -145,6 +139,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	dancuNote := dc.configure(&cfg, loadDemo)
 	if err := prepare(ctx, db); err != nil {
+		return err
+	}
+	if err := importFiles(ctx, &dbf, log); err != nil {
 		return err
 	}
 	app, err := server.New(ctx, db, cfg)
@@ -191,6 +188,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintln(stdout, docsNote)
 	fmt.Fprintln(stdout, ssoNote)
 	fmt.Fprintln(stdout, dancuNote)
+	if exchangeNote != "" {
+		fmt.Fprintln(stdout, exchangeNote)
+	}
 	// The notification worker runs beside the server and stops with it,
 	// before the database closes; a send in flight is released for later.
 	workerCtx, stopWorker := context.WithCancel(ctx)
@@ -247,6 +247,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	exchangeDone := make(chan struct{})
 	go func() { app.ExchangeSender.Run(workerCtx); close(exchangeDone) }()
 	defer func() { stopWorker(); <-exchangeDone }()
+	if exchangeSim != nil {
+		// The simulated agencies' automatic 01s go back from here.
+		simDone := make(chan struct{})
+		go func() { exchangeSim.Run(workerCtx); close(simDone) }()
+		defer func() { stopWorker(); <-simDone }()
+	}
 	hooksDone := make(chan struct{})
 	go func() { app.WebhookSender.Run(workerCtx); close(hooksDone) }()
 	defer func() { stopWorker(); <-hooksDone }()

@@ -71,7 +71,7 @@ func runUserChange(ctx context.Context, cmd, name string, args []string, stdin i
 	if err := prepare(ctx, db); err != nil {
 		return err
 	}
-	app, err := server.New(ctx, db, server.Config{DataDir: dbf.data, SecretKey: dbf.key})
+	app, err := server.New(ctx, db, server.Config{DataDir: dbf.data, SecretKey: dbf.key, Blobs: dbf.blobs})
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func runUserAdd(ctx context.Context, name string, args []string, stdin io.Reader
 	if err := prepare(ctx, db); err != nil {
 		return err
 	}
-	app, err := server.New(ctx, db, server.Config{DataDir: dbf.data, SecretKey: dbf.key})
+	app, err := server.New(ctx, db, server.Config{DataDir: dbf.data, SecretKey: dbf.key, Blobs: dbf.blobs})
 	if err != nil {
 		return err
 	}

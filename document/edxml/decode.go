@@ -48,7 +48,16 @@ func Decode(r io.Reader, lim Limits) (Envelope, error) {
 		}
 		return Envelope{Status: s}, validateStatus(s)
 	}
-	m, err := decodeMessage(mh, header.child("TraceHeaderList"))
+	trace, tracePath := header.child("TraceHeaderList"), pathTrace
+	if inner := mh.child("TraceHeaderList"); inner != nil {
+		// Read where regulations.md §6 lists it too; in both places the
+		// two could disagree, so that is refused.
+		if trace != nil {
+			return Envelope{}, errRepeated(pathMessage + "/TraceHeaderList")
+		}
+		trace, tracePath = inner, pathMessage+"/TraceHeaderList"
+	}
+	m, err := decodeMessage(mh, trace, tracePath)
 	if err != nil {
 		return Envelope{}, err
 	}
@@ -105,7 +114,7 @@ func decodeResponseFor(e *elem, path string) (ResponseFor, error) {
 	}, err
 }
 
-func decodeMessage(mh, trace *elem) (*Message, error) {
+func decodeMessage(mh, trace *elem, tracePath string) (*Message, error) {
 	m := &Message{
 		From:       decodeOrganization(mh.child("From")),
 		Subject:    mh.str("Subject"),
@@ -159,11 +168,11 @@ func decodeMessage(mh, trace *elem) (*Message, error) {
 	m.SteeringType = n.int(pathMessage+"/SteeringType", mh.str("SteeringType"))
 	for _, th := range trace.all("TraceHeader") {
 		t := TraceHeader{OrganID: strings.TrimSpace(th.str("OrganId"))}
-		t.Timestamp = n.stamp(pathTrace+"/TraceHeader/Timestamp", th.str("Timestamp"))
+		t.Timestamp = n.stamp(tracePath+"/TraceHeader/Timestamp", th.str("Timestamp"))
 		m.TraceHeaders = append(m.TraceHeaders, t)
 	}
 	if b := trace.child("Bussiness"); b != nil {
-		p := pathTrace + "/Bussiness/"
+		p := tracePath + "/Bussiness/"
 		m.Business = Business{
 			DocType:   BusinessType(n.required(p+"BussinessDocType", b.str("BussinessDocType"))),
 			DocReason: b.str("BussinessDocReason"),

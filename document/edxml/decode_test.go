@@ -47,6 +47,13 @@ func TestDecodeRefuses(t *testing.T) {
 		{name: "both MessageHeader and Status", in: func(t *testing.T) []byte {
 			return tamper(t, doc, "<TraceHeaderList>", between(t, st, "<Status>", "</Status>")+"<TraceHeaderList>")
 		}, code: "edxml_header_choice"},
+		{name: "TraceHeaderList in both places", in: func(t *testing.T) []byte {
+			return tamper(t, doc, "</MessageHeader>", between(t, doc, "<TraceHeaderList>", "</TraceHeaderList>")+"</MessageHeader>")
+		}, code: "edxml_repeated_element", field: mh + "/TraceHeaderList"},
+		{name: "bad business type inside MessageHeader", in: func(t *testing.T) []byte {
+			moved := moveTrace(t, doc)
+			return tamper(t, moved, "<BussinessDocType>0<", "<BussinessDocType>x<")
+		}, code: "edxml_bad_number", field: mh + "/TraceHeaderList/Bussiness/BussinessDocType"},
 		{name: "bad status code", in: func(t *testing.T) []byte { return tamper(t, st, "<StatusCode>03<", "<StatusCode>07<") }, code: "edxml_bad_status_code", field: "StatusCode"},
 		{name: "bad OrganId in From", in: func(t *testing.T) []byte { return tamper(t, doc, "<OrganId>000.01.24.H35<", "<OrganId>UBND-THANHSON<") }, code: "edxml_bad_organ_id", field: mh + "/From/OrganId"},
 		{name: "OrganId too long", in: func(t *testing.T) []byte {
@@ -132,6 +139,17 @@ func TestDecodeAccepts(t *testing.T) {
 		t.Errorf("wrapped base64 read as %q", m.Attachments[0].Data)
 	}
 
+	// TraceHeaderList inside MessageHeader, where regulations.md §6
+	// lists it, reads the same as beside it.
+	inner, err := edxml.DecodeMessage(bytes.NewReader(moveTrace(t, doc)), edxml.Limits{})
+	if err != nil {
+		t.Fatalf("TraceHeaderList inside MessageHeader: %v", err)
+	}
+	if len(inner.TraceHeaders) != len(want.TraceHeaders) || !inner.TraceHeaders[0].Timestamp.Equal(want.TraceHeaders[0].Timestamp) ||
+		inner.TraceHeaders[0].OrganID != want.TraceHeaders[0].OrganID || inner.Business != want.Business {
+		t.Errorf("inside MessageHeader: %+v %+v, want %+v %+v", inner.TraceHeaders, inner.Business, want.TraceHeaders, want.Business)
+	}
+
 	// A prefixed namespace is the same namespace.
 	p := strings.NewReplacer("</", "</q:", "<?", "<?", "<", "<q:").Replace(string(marshalStatus(t, sampleStatus())))
 	p = strings.Replace(p, `xmlns="`, `xmlns:q="`, 1)
@@ -185,4 +203,13 @@ func cutAll(t *testing.T, b []byte, from, to string) []byte {
 		b = cut(t, b, from, to)
 	}
 	return b
+}
+
+// moveTrace moves doc's TraceHeaderList from beside MessageHeader into
+// it, as its last element.
+func moveTrace(t *testing.T, doc []byte) []byte {
+	t.Helper()
+	trace := between(t, doc, "<TraceHeaderList>", "</TraceHeaderList>")
+	out := tamper(t, doc, trace, "")
+	return tamper(t, out, "</MessageHeader>", trace+"</MessageHeader>")
 }

@@ -43,8 +43,10 @@
 // # Assumptions [M], to confirm against the text of QCVN 102:2016
 //
 //   - TraceHeaderList (and Bussiness inside it) sits under edXMLHeader beside
-//     MessageHeader, as both public implementations put it [V2]; the
-//     project's regulation notes list them among MessageHeader's fields.
+//     MessageHeader, as both public implementations put it [V2], and Encode
+//     writes it there; the project's regulation notes list them among
+//     MessageHeader's fields, so Decode reads it inside MessageHeader too
+//     (in both places at once: edxml_repeated_element).
 //   - Which elements are required: From, To, Code, PromulgationInfo with its
 //     date, DocumentType with Type and TypeName, Subject, SignerInfo with
 //     FullName; for a status ResponseFor (OrganId, Code, PromulgationDate),

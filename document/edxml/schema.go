@@ -85,6 +85,17 @@ func schema() *node {
 		opt("Mobile", text(50)),
 		opt("Email", text(254)),
 	}}
+	traceHeaderList := &node{kids: []kid{
+		some("TraceHeader", &node{kids: []kid{
+			one("OrganId", organID),
+			one("Timestamp", stamp),
+		}}),
+		opt("Bussiness", &node{kids: []kid{
+			one("BussinessDocType", number),
+			opt("BussinessDocReason", text(2000)),
+			opt("Paper", number),
+		}}),
+	}}
 	messageHeader := &node{kids: []kid{
 		one("From", organization),
 		{"To", 1, many, organization},
@@ -122,6 +133,10 @@ func schema() *node {
 		some("ResponseFor", responseFor),
 		opt("SteeringType", number),
 		opt("DocumentId", text(200)),
+		// regulations.md §6 lists TraceHeaderList among MessageHeader's
+		// elements; the implementations seen put it beside MessageHeader
+		// under edXMLHeader, where motcua writes it. Both are read.
+		opt("TraceHeaderList", traceHeaderList),
 	}}
 	status := &node{kids: []kid{
 		one("ResponseFor", responseFor),
@@ -130,17 +145,6 @@ func schema() *node {
 		opt("Description", text(4000)),
 		one("Timestamp", stamp),
 		opt("StaffInfo", staffInfo),
-	}}
-	traceHeaderList := &node{kids: []kid{
-		some("TraceHeader", &node{kids: []kid{
-			one("OrganId", organID),
-			one("Timestamp", stamp),
-		}}),
-		opt("Bussiness", &node{kids: []kid{
-			one("BussinessDocType", number),
-			opt("BussinessDocReason", text(2000)),
-			opt("Paper", number),
-		}}),
 	}}
 	reference := &node{kids: []kid{
 		one("ContentId", text(200)),

@@ -65,6 +65,14 @@ func SystemID(ctx context.Context) (string, bool) {
 	return id, ok
 }
 
+// WithSystemID is ctx as the Handler hands it to the Receiver once it has
+// authenticated id, for code of the same process that gives a Receiver a
+// message the way the endpoint would (the demo world loading what a
+// simulated agency sent, before the server listens).
+func WithSystemID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, systemKey{}, id)
+}
+
 // NewHandler returns the endpoint other agencies POST edXML messages to:
 // a document or a status message as application/xml, with the sender's
 // SystemId and SecretKey in headers. The body is read within the limits,
