@@ -301,7 +301,9 @@ func (s *Store) search(ctx context.Context, q Query, after *searchKey, limit int
 	if limit > 0 {
 		sqlText += ` LIMIT ` + strconv.Itoa(limit)
 	}
-	rows, err := s.db.QueryContext(ctx, sqlText, args...)
+	// The catalog's listing tolerates lag: the replica, if any, answers
+	// unless this caller just published (store.DB.Replica).
+	rows, err := s.db.Replica(ctx).QueryContext(ctx, sqlText, args...)
 	if err != nil {
 		return nil, err
 	}

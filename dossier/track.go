@@ -13,6 +13,7 @@ import (
 
 	"github.com/motcua/motcua/clientip"
 	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/throttle"
 )
 
@@ -149,12 +150,15 @@ func (s *Service) Track(ctx context.Context, code string, proof TrackProof) (*Tr
 	if code == "" || token == "" && digits == "" {
 		return nil, errTrack
 	}
-	d, err := s.load(ctx, s.db, code)
+	// Public tracking tolerates lag: it reads the replica, if any, unless
+	// this caller's own last write is not there yet (store.WithSession).
+	q := s.db.Replica(ctx)
+	d, err := s.load(ctx, q, code)
 	if err != nil && !errors.Is(err, problem.ErrNotFound) {
 		return nil, err
 	}
 	if d != nil && tokenMatches(d, token) {
-		return s.tracking(ctx, d)
+		return s.tracking(ctx, q, d)
 	}
 	if digits == "" {
 		return nil, errTrack // a token is never guessed: not counted by code
@@ -164,7 +168,7 @@ func (s *Service) Track(ctx context.Context, code string, proof TrackProof) (*Tr
 		return nil, errTrackThrottled(s.track.digitPer)
 	}
 	if d != nil && phoneMatches(d.Applicant.Phone, digits) {
-		return s.tracking(ctx, d)
+		return s.tracking(ctx, q, d)
 	}
 	s.track.byCode.Allow(code)
 	return nil, errTrack
@@ -183,11 +187,11 @@ func phoneMatches(phone, digits string) bool {
 	return subtle.ConstantTimeCompare([]byte(phone[len(phone)-4:]), []byte(digits)) == 1
 }
 
-func (s *Service) tracking(ctx context.Context, d *Dossier) (*Tracking, error) {
-	if err := s.decorate(ctx, s.db, d); err != nil {
+func (s *Service) tracking(ctx context.Context, q store.Querier, d *Dossier) (*Tracking, error) {
+	if err := s.decorate(ctx, q, d); err != nil {
 		return nil, err
 	}
-	hist, err := s.history(ctx, d)
+	hist, err := s.history(ctx, q, d)
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +212,7 @@ func (s *Service) tracking(ctx context.Context, d *Dossier) (*Tracking, error) {
 		}
 		t.Steps = append(t.Steps, TrackEvent{At: e.At, Action: string(e.Action), Name: name, Status: e.To.Name(), Unit: e.Unit, As: e.Action.In(e.From)})
 	}
-	ps, err := s.pauses(ctx, s.db, d)
+	ps, err := s.pauses(ctx, q, d)
 	if err != nil {
 		return nil, err
 	}

@@ -31,7 +31,7 @@ func (s Scope) Contains(id int64) bool { _, ok := s.members[id]; return ok }
 // problem.NotFound when no unit had that code at that instant.
 func (s *Reader) ScopeAt(ctx context.Context, code string, at time.Time) (Scope, error) {
 	ms := at.UnixMilli()
-	rows, err := s.db.QueryContext(ctx, `SELECT unit_id, COALESCE(parent_id, 0), code, name, level, kind FROM unit_history
+	rows, err := s.db.Replica(ctx).QueryContext(ctx, `SELECT unit_id, COALESCE(parent_id, 0), code, name, level, kind FROM unit_history
 		WHERE valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)`, ms, ms)
 	if err != nil {
 		return Scope{}, err

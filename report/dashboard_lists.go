@@ -34,7 +34,7 @@ const openStates = `('processing', 'supplement_requested', 'withdrawal_requested
 // latest first; at most limit (the list is for reading, not exporting).
 // A dossier whose clock is paused is judged at the moment it paused.
 func (s *Reader) Overdue(ctx context.Context, sc Scope, now time.Time, cal WorkCalendar, limit int) ([]Late, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT d.code, d.procedure_code, d.procedure_version, d.unit_id, d.step, d.status,
+	rows, err := s.db.Replica(ctx).QueryContext(ctx, `SELECT d.code, d.procedure_code, d.procedure_version, d.unit_id, d.step, d.status,
 		d.due_at, d.paused_at FROM dossiers d
 		WHERE d.status IN `+openStates+` AND d.due_at IS NOT NULL AND d.due_at < COALESCE(d.paused_at, ?)
 		ORDER BY d.due_at, d.id`, now.UnixMilli())
@@ -113,7 +113,7 @@ func (c stepNames) of(ctx context.Context, s *Reader, code string, version int64
 	}
 	var body string
 	var p procSteps
-	err := s.db.QueryRowContext(ctx, `SELECT body FROM procedure_versions WHERE code = ? AND version = ?`, code, version).Scan(&body)
+	err := s.db.Replica(ctx).QueryRowContext(ctx, `SELECT body FROM procedure_versions WHERE code = ? AND version = ?`, code, version).Scan(&body)
 	switch {
 	case err == sql.ErrNoRows:
 		p.Name = code
@@ -150,7 +150,7 @@ func (s *Reader) Bottlenecks(ctx context.Context, sc Scope, from, to time.Time, 
 	if cal != nil && s.tallied(ctx, CountOptions{Judge: cal}) {
 		return s.tallyBottlenecks(ctx, sc, from, to)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT d.id, d.procedure_code, d.procedure_version, d.unit_id, e.at, e.from_step,
+	rows, err := s.db.Replica(ctx).QueryContext(ctx, `SELECT d.id, d.procedure_code, d.procedure_version, d.unit_id, e.at, e.from_step,
 		e.from_status, e.from_unit_id, e.due_at, e.action
 		FROM dossiers d JOIN dossier_events e ON e.dossier_id = d.id
 		WHERE d.received_at IS NOT NULL AND d.received_at < ? AND (d.closed_at IS NULL OR d.closed_at >= ?) AND e.at < ?
@@ -289,7 +289,7 @@ func rankSteps(byStep map[string]*Bottleneck, hours map[string][]float64) []Bott
 // Satisfaction tallies the ratings given in [from, to) of dossiers the
 // scope's units received. No comment and no rater is read.
 func (s *Reader) Satisfaction(ctx context.Context, sc Scope, from, to time.Time) (Tally, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT d.receiving_unit_id, d.unit_id, r.score FROM ratings r JOIN dossiers d ON d.id = r.dossier_id
+	rows, err := s.db.Replica(ctx).QueryContext(ctx, `SELECT d.receiving_unit_id, d.unit_id, r.score FROM ratings r JOIN dossiers d ON d.id = r.dossier_id
 		WHERE r.created_at >= ? AND r.created_at < ?`, from.UnixMilli(), to.UnixMilli())
 	if err != nil {
 		return Tally{}, err

@@ -80,7 +80,7 @@ type DocumentsReport struct {
 // Documents builds the documents report of the unit rootID and the units
 // below it for period p, judging deadlines on the day of now in Vietnam.
 func (s *Reader) Documents(ctx context.Context, rootID int64, p Period, now time.Time) (*DocumentsReport, error) {
-	ids, err := unit.Below(ctx, s.db, []int64{rootID})
+	ids, err := unit.Below(ctx, s.db.Replica(ctx), []int64{rootID})
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +98,7 @@ func (s *Reader) Documents(ctx context.Context, rootID int64, p Period, now time
 	}
 	// One pass over the organs' documents: the period's counts, the open
 	// ones' deadlines and the finished ones' medium.
-	rows, err := s.db.QueryContext(ctx, `SELECT d.id, d.unit_id, u.code, u.name, d.direction, d.state, d.medium, d.created_at,
+	rows, err := s.db.Replica(ctx).QueryContext(ctx, `SELECT d.id, d.unit_id, u.code, u.name, d.direction, d.state, d.medium, d.created_at,
 		COALESCE(d.completed_at, 0), COALESCE(d.issued_at, 0), d.code_number, d.code_notation, d.subject, d.secrecy,
 		COALESCE(NULLIF(x.deadline, ''), d.due_date)
 		FROM documents d JOIN units u ON u.id = d.unit_id LEFT JOIN document_assignments x ON x.id = d.assignment_id

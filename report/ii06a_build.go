@@ -189,7 +189,7 @@ type procedureInfo struct{ name, field, fieldCode string }
 // procedures reads every procedure's name and field (a province's
 // catalog has a few thousand).
 func (s *Reader) procedures(ctx context.Context) (map[string]procedureInfo, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT code, name, field, field_code FROM procedures`)
+	rows, err := s.db.Replica(ctx).QueryContext(ctx, `SELECT code, name, field, field_code FROM procedures`)
 	if err != nil {
 		return nil, err
 	}

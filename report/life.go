@@ -32,7 +32,7 @@ type lifeEvent struct {
 // finished before from (a finished dossier is closed no earlier than its
 // result, so one closed before from needs no reading), its events in order.
 func (s *Reader) eachDossier(ctx context.Context, from, to time.Time, fn func(dossierLife)) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT d.id, d.channel, d.procedure_code, d.procedure_version, d.unit_id, e.at, e.action,
+	rows, err := s.db.Replica(ctx).QueryContext(ctx, `SELECT d.id, d.channel, d.procedure_code, d.procedure_version, d.unit_id, e.at, e.action,
 		e.from_status, e.to_status, e.from_step, e.from_unit_id, e.to_unit_id, e.due_at
 		FROM dossiers d JOIN dossier_events e ON e.dossier_id = d.id
 		WHERE d.received_at IS NOT NULL AND d.received_at < ? AND (d.closed_at IS NULL OR d.closed_at >= ?)

@@ -127,7 +127,7 @@ func (s *Reader) Processing(ctx context.Context, unitCode string, from, to time.
 }
 
 func (s *Reader) eachProcDossier(ctx context.Context, from, to time.Time, fn func(procDossier)) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT d.id, d.code, d.procedure_code, d.procedure_version, d.unit_id, d.channel,
+	rows, err := s.db.Replica(ctx).QueryContext(ctx, `SELECT d.id, d.code, d.procedure_code, d.procedure_version, d.unit_id, d.channel,
 		COALESCE(au.full_name, ''), e.id, e.at, e.action, e.from_status, e.to_status, e.from_step, e.to_step,
 		e.from_unit_id, e.to_unit_id, e.due_at, e.actor_name, e.note
 		FROM dossiers d JOIN dossier_events e ON e.dossier_id = d.id LEFT JOIN users au ON au.id = d.assignee_id
@@ -180,7 +180,7 @@ type pauseRow struct {
 
 // periodPauses are the pauses started in [from, to), by dossier.
 func (s *Reader) periodPauses(ctx context.Context, from, to time.Time) (map[int64][]pauseRow, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT dossier_id, started_at, COALESCE(ended_at, 0), kind FROM dossier_pauses
+	rows, err := s.db.Replica(ctx).QueryContext(ctx, `SELECT dossier_id, started_at, COALESCE(ended_at, 0), kind FROM dossier_pauses
 		WHERE started_at >= ? AND started_at < ? ORDER BY dossier_id, started_at, id`, from.UnixMilli(), to.UnixMilli())
 	if err != nil {
 		return nil, err
@@ -201,7 +201,7 @@ func (s *Reader) periodPauses(ctx context.Context, from, to time.Time) (map[int6
 // supplementItems are the written reasons of each supplement request made
 // in [from, to), by its event.
 func (s *Reader) supplementItems(ctx context.Context, from, to time.Time) (map[int64][]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT i.event_id, i.reason FROM dossier_supplement_items i
+	rows, err := s.db.Replica(ctx).QueryContext(ctx, `SELECT i.event_id, i.reason FROM dossier_supplement_items i
 		JOIN dossier_events e ON e.id = i.event_id WHERE e.at >= ? AND e.at < ? ORDER BY i.event_id, i.n`, from.UnixMilli(), to.UnixMilli())
 	if err != nil {
 		return nil, err
@@ -230,7 +230,7 @@ func (s *Reader) stepNames(ctx context.Context, seen map[versionKey]bool) (map[v
 	if len(seen) == 0 {
 		return out, nil
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT code, version, body FROM procedure_versions`)
+	rows, err := s.db.Replica(ctx).QueryContext(ctx, `SELECT code, version, body FROM procedure_versions`)
 	if err != nil {
 		return nil, err
 	}

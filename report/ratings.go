@@ -53,7 +53,7 @@ func (s *Reader) RatingTallies(ctx context.Context, by string) ([]Tally, error) 
 	if !ok {
 		return nil, problem.Invalid("by", "invalid_grouping")
 	}
-	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(q, counts))
+	rows, err := s.db.Replica(ctx).QueryContext(ctx, fmt.Sprintf(q, counts))
 	if err != nil {
 		return nil, err
 	}

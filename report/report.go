@@ -21,7 +21,10 @@ type WorkCalendar interface {
 	WorkingBetween(a, b time.Time) time.Duration
 }
 
-// Reader runs the reports' queries.
+// Reader runs the reports' queries. Reports and dashboards tolerate a few
+// seconds' lag, so every query runs on db.Replica(ctx): the PostgreSQL
+// replica when there is one (docs/scale-out.md); the tally's own reads
+// stay on the primary.
 type Reader struct {
 	db         *store.DB
 	tally      *tally.Store // nil: Counts recounts the events

@@ -137,7 +137,7 @@ func (s *Reader) dossierNames(ctx context.Context, facts []*scoreFact) (map[int6
 	for i, f := range facts {
 		args[i], marks[i] = f.id, "?"
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT d.id, d.code, COALESCE(p.name, '') FROM dossiers d
+	rows, err := s.db.Replica(ctx).QueryContext(ctx, `SELECT d.id, d.code, COALESCE(p.name, '') FROM dossiers d
 		LEFT JOIN procedures p ON p.code = d.procedure_code WHERE d.id IN (`+strings.Join(marks, ", ")+`)`, args...)
 	if err != nil {
 		return nil, err

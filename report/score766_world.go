@@ -71,7 +71,7 @@ func (s *Reader) scoreTree(ctx context.Context) (scoreTree, error) {
 		return scoreTree{}, err
 	}
 	t := scoreTree{ut: ut, parent: map[int64]int64{}, parents: map[int64][]parentPeriod{}}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, COALESCE(parent_id, 0) FROM units`)
+	rows, err := s.db.Replica(ctx).QueryContext(ctx, `SELECT id, COALESCE(parent_id, 0) FROM units`)
 	if err != nil {
 		return t, err
 	}
@@ -87,7 +87,7 @@ func (s *Reader) scoreTree(ctx context.Context) (scoreTree, error) {
 	if err := rows.Err(); err != nil {
 		return t, err
 	}
-	rows, err = s.db.QueryContext(ctx, `SELECT unit_id, valid_from, COALESCE(valid_to, 0), COALESCE(parent_id, 0)
+	rows, err = s.db.Replica(ctx).QueryContext(ctx, `SELECT unit_id, valid_from, COALESCE(valid_to, 0), COALESCE(parent_id, 0)
 		FROM unit_history ORDER BY unit_id, valid_from, id`)
 	if err != nil {
 		return t, err
@@ -142,9 +142,9 @@ func (s *Reader) resolveUnit(ctx context.Context, code string) (int64, error) {
 		return 0, problem.Invalid("unit", "unit_required.report")
 	}
 	var id int64
-	err := s.db.QueryRowContext(ctx, `SELECT id FROM units WHERE code = ?`, code).Scan(&id)
+	err := s.db.Replica(ctx).QueryRowContext(ctx, `SELECT id FROM units WHERE code = ?`, code).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = s.db.QueryRowContext(ctx, `SELECT unit_id FROM unit_history WHERE code = ? ORDER BY valid_from DESC, id DESC LIMIT 1`, code).Scan(&id)
+		err = s.db.Replica(ctx).QueryRowContext(ctx, `SELECT unit_id FROM unit_history WHERE code = ? ORDER BY valid_from DESC, id DESC LIMIT 1`, code).Scan(&id)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, problem.NotFound("unit_not_found.code", code)
@@ -245,7 +245,7 @@ func (s *Reader) scoreExtras(ctx context.Context, facts []scoreFact) error {
 		idx[f.id] = i
 	}
 	mark := func(q string, fn func(f *scoreFact, v string)) error {
-		rows, err := s.db.QueryContext(ctx, q)
+		rows, err := s.db.Replica(ctx).QueryContext(ctx, q)
 		if err != nil {
 			return err
 		}
@@ -329,7 +329,7 @@ func (s *Reader) scoreProcedures(ctx context.Context, tree scoreTree, root int64
 			online[f.procedure]++
 		}
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT code, levels, online FROM procedures ORDER BY code`)
+	rows, err := s.db.Replica(ctx).QueryContext(ctx, `SELECT code, levels, online FROM procedures ORDER BY code`)
 	if err != nil {
 		return nil, err
 	}

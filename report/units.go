@@ -27,7 +27,7 @@ type unitPeriod struct {
 
 func (s *Reader) unitTimes(ctx context.Context) (unitTimes, error) {
 	ut := unitTimes{units: map[int64]unitTime{}, history: map[int64][]unitPeriod{}}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, code, name, level, kind, valid_from, COALESCE(valid_to, 0),
+	rows, err := s.db.Replica(ctx).QueryContext(ctx, `SELECT id, code, name, level, kind, valid_from, COALESCE(valid_to, 0),
 		COALESCE(merged_into, 0), COALESCE(parent_id, 0) FROM units`)
 	if err != nil {
 		return ut, err
@@ -47,7 +47,7 @@ func (s *Reader) unitTimes(ctx context.Context) (unitTimes, error) {
 	if err := rows.Err(); err != nil {
 		return ut, err
 	}
-	rows, err = s.db.QueryContext(ctx, `SELECT unit_id, code, name, level, kind, valid_from, valid_to,
+	rows, err = s.db.Replica(ctx).QueryContext(ctx, `SELECT unit_id, code, name, level, kind, valid_from, valid_to,
 		COALESCE(parent_id, 0) FROM unit_history ORDER BY unit_id, valid_from, id`)
 	if err != nil {
 		return ut, err

@@ -399,7 +399,10 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	csrf := http.NewCrossOriginProtection()
 	// The client address (behind trusted proxies only) is resolved first:
 	// throttling and the audit log read it from the context.
-	a.Handler = clientip.New(cfg.TrustedProxies).Middleware(m.Wrap(logRequests(cfg.Log, compress(csrf.Handler(w.Sessions().Middleware(mux))))))
+	// With a read replica, each browser's reads after its own writes are
+	// kept on the primary until the replica has them (readYourWrites).
+	a.Handler = clientip.New(cfg.TrustedProxies).Middleware(m.Wrap(logRequests(cfg.Log, compress(csrf.Handler(
+		readYourWrites(db, httpsURL(cfg.PublicURL), w.Sessions().Middleware(mux)))))))
 	if cfg.Postal.Simulator != nil {
 		a.Handler = withSimulator(a.Handler, cfg.Postal.Simulator)
 	}

@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,15 +23,22 @@ import (
 type Config struct {
 	URL string
 	Dir string
+	// Replica is a PostgreSQL streaming replica of URL for the reads that
+	// tolerate lag (DB.Replica); empty: every read goes to URL.
+	Replica string
+	// Log hears when the replica becomes unreachable and when it is back.
+	Log *slog.Logger
 }
 
 // DB is a handle on motcua's database. SQLite allows one writer at a time,
 // so writes go through a single connection (transactions start IMMEDIATE,
 // which avoids "database is locked" upgrades) while reads use a pool.
-// On PostgreSQL both are the same pool.
+// On PostgreSQL both are the same pool, and a replica may take the reads
+// that say they tolerate lag (Replica).
 type DB struct {
 	Dialect Dialect
 	w, r    *sql.DB
+	replica *replica // nil: none
 	// stmts caches prepared statements for SQLite, where parsing SQL costs
 	// about a third of a small request (measured: BENCHMARKS.md). pgx
 	// already caches statements per connection on PostgreSQL.
@@ -40,20 +48,32 @@ type DB struct {
 // Open opens (and creates, for SQLite) the database. It does not migrate.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if cfg.URL != "" {
-		if !strings.HasPrefix(cfg.URL, "postgres://") && !strings.HasPrefix(cfg.URL, "postgresql://") {
-			return nil, fmt.Errorf("store: --db must be a postgres:// URL")
-		}
-		pool, err := sql.Open("pgx", cfg.URL)
+		pool, err := openPostgres(ctx, "--db", cfg.URL)
 		if err != nil {
 			return nil, err
 		}
-		pool.SetMaxOpenConns(20)
-		pool.SetMaxIdleConns(20)
-		if err := pool.PingContext(ctx); err != nil {
-			pool.Close()
-			return nil, fmt.Errorf("store: connect to PostgreSQL: %w", err)
+		db := &DB{Dialect: Postgres, w: pool, r: pool}
+		if cfg.Replica != "" {
+			// A replica that does not answer at start is no reason not to
+			// start: its reads go to the primary until it does.
+			rp, err := openPostgres(ctx, "--db-replica", cfg.Replica)
+			if err != nil && rp == nil {
+				pool.Close()
+				return nil, err
+			}
+			log := cfg.Log
+			if log == nil {
+				log = slog.New(slog.DiscardHandler)
+			}
+			db.replica = &replica{pool: rp, dialect: Postgres, log: log}
+			if err != nil {
+				db.replica.failed(err)
+			}
 		}
-		return &DB{Dialect: Postgres, w: pool, r: pool}, nil
+		return db, nil
+	}
+	if cfg.Replica != "" {
+		return nil, errors.New("store: --db-replica needs --db (a PostgreSQL primary)")
 	}
 	if cfg.Dir == "" {
 		cfg.Dir = "data"
@@ -89,6 +109,35 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	return &DB{Dialect: SQLite, w: w, r: r, stmts: newStmtCache()}, nil
 }
 
+// openPostgres opens a pool on url and pings it. A ping that fails
+// returns the pool with the error.
+//
+// pgx's default runs each statement as a named prepared statement, cached
+// per connection. Behind PgBouncer in transaction mode before 1.21 that
+// breaks (a statement prepared on one server connection is executed on
+// another): such a URL says default_query_exec_mode=cache_describe, which
+// pgx reads from it. It is not the default because parsing every time
+// doubles a small read's cost (docs/scale-out.md, measured).
+func openPostgres(ctx context.Context, flag, u string) (*sql.DB, error) {
+	if !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
+		return nil, fmt.Errorf("store: %s must be a postgres:// URL", flag)
+	}
+	pool, err := sql.Open("pgx", u)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", flag, err)
+	}
+	pool.SetMaxOpenConns(20)
+	pool.SetMaxIdleConns(20)
+	if err := pool.PingContext(ctx); err != nil {
+		if flag == "--db" {
+			pool.Close()
+			return nil, fmt.Errorf("store: connect to PostgreSQL: %w", err)
+		}
+		return pool, fmt.Errorf("store: connect to the %s PostgreSQL: %w", flag, err)
+	}
+	return pool, nil
+}
+
 // privateFiles creates the database file 0600 before SQLite opens it
 // (SQLite creates its -wal and -shm files with the database's mode) and
 // tightens files an older version left readable to others.
@@ -113,6 +162,9 @@ func (db *DB) Close() error {
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
 	}
+	if db.replica != nil {
+		err = errors.Join(err, db.replica.pool.Close())
+	}
 	return err
 }
 
@@ -125,7 +177,12 @@ type Querier interface {
 }
 
 // ExecContext runs a statement outside a transaction (on the writer).
-func (db *DB) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+func (db *DB) ExecContext(ctx context.Context, q string, args ...any) (res sql.Result, err error) {
+	defer func() {
+		if err == nil {
+			markWrote(ctx)
+		}
+	}()
 	if st := db.stmts.get(ctx, db.w, q); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -199,6 +256,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	markWrote(ctx)
 	return nil
 }
 

@@ -15,7 +15,7 @@ import (
 // 88% online, about 270 a working day. Each dossier is filed once (online
 // by the citizen with one uploaded file, or entered at the counter by the
 // desk), and goes through the four acts of the commonest procedure
-// (2.000815, certified copies, 30% of a commune's dossiers in
+// (2.000815, certified copies, a third of a commune's dossiers in
 // demo/generate_year.go): the desk receives it, the specialist
 // processes it, the leader approves it, the desk returns the result. The
 // rest are estimates, stated so they can be argued with:

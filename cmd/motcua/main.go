@@ -24,7 +24,7 @@ import (
 const usage = `motcua — hệ thống một cửa điện tử
 
 Usage:
-  motcua serve [--addr 127.0.0.1:8080] [--data DIR | --db postgres://…] [--demo | --demo=2022] [--trust PEM]
+  motcua serve [--addr 127.0.0.1:8080] [--data DIR | --db postgres://… [--db-replica postgres://…]] [--demo | --demo=2022] [--trust PEM]
                [--smtp-addr HOST:PORT --smtp-from ADDR] [--sms-url URL] --public-url URL
                [--metrics-addr ADDR | --metrics-token T] [--trusted-proxies LIST] [--webhook-allow-hosts H,…]
                [--edxml-peers FILE] [--edxml-systems FILE]

@@ -25,6 +25,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var dbf dbFlags
 	dbf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	dbReplica := fs.String("db-replica", "", "with --db: a PostgreSQL streaming replica (postgres://…) for the reads that tolerate lag — public tracking, the catalog, reports, dashboards; a browser's reads after its own write stay on the primary until the replica has it (docs/scale-out.md)")
 	var demoWorld demoFlag
 	fs.Var(&demoWorld, "demo", "load a demo world on first start: --demo the two-tier world of today (the communes that replaced Nho Quan district, Ninh Bình), --demo=2022 Nho Quan district in 2022")
 	activity := fs.Float64("demo-activity", demo.DefaultActivity, "with --demo: on first start, the last 60 days of activity at this share of Nho Quan's rate (67,120 dossiers a year at 1); 0: none")
@@ -83,7 +84,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer ln.Close()
-	db, err := dbf.open(ctx)
+	db, err := store.Open(ctx, store.Config{URL: dbf.db, Dir: dbf.data, Replica: *dbReplica, Log: log})
 	if err != nil {
 		return err
 	}
