@@ -13,6 +13,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/motcua/motcua/auth"
@@ -306,7 +307,20 @@ func (b *bulkGen) one(f filing, code string) (dossier.BulkDossier, error) {
 	if err != nil {
 		return dossier.BulkDossier{}, err
 	}
-	form, err := json.Marshal(pl.in.Form)
+	// Stored as Submit stores it (dossier.checkForm): every value a
+	// string, which is what reading a dossier expects.
+	strs := make(map[string]string, len(pl.in.Form))
+	for k, v := range pl.in.Form {
+		switch x := v.(type) {
+		case string:
+			strs[k] = x
+		case int:
+			strs[k] = strconv.Itoa(x)
+		default:
+			return dossier.BulkDossier{}, fmt.Errorf("demo: bulk: form field %s is a %T", k, v)
+		}
+	}
+	form, err := json.Marshal(strs)
 	if err != nil {
 		return dossier.BulkDossier{}, err
 	}

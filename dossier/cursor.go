@@ -1,9 +1,7 @@
 package dossier
 
 import (
-	"encoding/base64"
-	"encoding/json"
-
+	"github.com/motcua/motcua/cursor"
 	"github.com/motcua/motcua/problem"
 )
 
@@ -23,28 +21,19 @@ func Cursor(d *Dossier) string {
 		ms := d.DueAt.UnixMilli()
 		k.DueAt = &ms
 	}
-	b, _ := json.Marshal(k) // a struct of an int and a string always marshals
-	return base64.RawURLEncoding.EncodeToString(b)
+	return cursor.Encode(k)
 }
 
 // ParseCursor reads a cursor Cursor made; anything else is the client's
 // error (422 invalid_page_cursor), never an unfiltered first page.
 func ParseCursor(s string) (*ListKey, error) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
 	var k ListKey
-	if err == nil {
-		err = json.Unmarshal(b, &k)
+	ok, err := cursor.Decode(s, &k, func() bool { return k.Code != "" })
+	if err != nil {
+		return nil, err
 	}
-	if err != nil || k.Code == "" {
+	if !ok { // "" is no cursor at all, which a caller asking for one did not mean
 		return nil, problem.Invalid("cursor", "invalid_page_cursor")
 	}
 	return &k, nil
-}
-
-// where is the keyset condition of the rows after k, in List's order.
-func (k *ListKey) where() (string, []any) {
-	if k.DueAt == nil {
-		return "(d.due_at IS NULL AND d.code > ?)", []any{k.Code}
-	}
-	return "(d.due_at IS NULL OR d.due_at > ? OR (d.due_at = ? AND d.code > ?))", []any{*k.DueAt, *k.DueAt, k.Code}
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/unit"
-	"github.com/motcua/motcua/vntext"
 )
 
 // Get returns a dossier with its history and files, if a may see it.
@@ -124,6 +123,7 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 	}
 	where := []string{"1=1"}
 	var args []any
+	scope := 0 // how many units a reads (0: a citizen, who reads their own few)
 	if a.IsCitizen() {
 		where = append(where, "d.owner_id = ?")
 		args = append(args, a.ID)
@@ -132,6 +132,7 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 		if err != nil {
 			return nil, err
 		}
+		scope = max(len(ids), 1)
 		// Whoever filed a dossier follows it, even with no reading role.
 		w, wargs := Scope{Units: ids, CreatedBy: a.ID}.where()
 		where = append(where, w)
@@ -148,6 +149,7 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 		}
 		where = append(where, "(d.unit_id = ? OR d.receiving_unit_id = ?)")
 		args = append(args, u.ID, u.ID)
+		scope = min(scope, 1)
 	}
 	if f.Procedure != "" {
 		where = append(where, "d.procedure_code = ?")
@@ -166,23 +168,83 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 		where = append(where, "d.assignee_id = ?")
 		args = append(args, a.ID)
 	}
-	for _, t := range vntext.Terms(f.Query) {
-		where = append(where, "d.search LIKE ?")
-		args = append(args, "%"+strings.NewReplacer("%", "", "_", "").Replace(t)+"%")
-	}
-	if f.After != nil {
-		w, wargs := f.After.where()
-		where = append(where, w)
-		args = append(args, wargs...)
-	}
 	// The API caps its pages at 200 and asks one more to know whether a
 	// next page exists; internal callers page by 200.
 	if f.Limit <= 0 || f.Limit > 201 {
 		f.Limit = 50
 	}
-	args = append(args, f.Limit, max(f.Offset, 0))
-	rows, err := s.db.QueryContext(ctx, selectDossier+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY CASE WHEN d.due_at IS NULL THEN 1 ELSE 0 END, d.due_at, d.code LIMIT ? OFFSET ?`, args...)
+	if terms := searchWords(f.Query); len(terms) > 0 {
+		w, wargs, err := s.searchWhere(ctx, terms, f.Limit, scope)
+		if err != nil {
+			return nil, err
+		}
+		where = append(where, w)
+		args = append(args, wargs...)
+	}
+	out, err := s.listPage(ctx, strings.Join(where, " AND "), args, f)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.decorateAll(ctx, s.db, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// listPage reads one page of the dossiers matching where in List's order:
+// those with a deadline, soonest first, then those with none, each by
+// code. The two parts are read one after the other, each in the order of
+// an index (dossiers_due_code, dossiers_status_due_code), so a page costs
+// about its own length, not a sort of every dossier matching where
+// (PostgreSQL would put the NULLs last in one query; SQLite's indexes
+// hold them first). An offset that runs past the first part counts it.
+func (s *Service) listPage(ctx context.Context, where string, args []any, f Filter) ([]*Dossier, error) {
+	out := []*Dossier{}
+	off := max(f.Offset, 0)
+	if f.After == nil || f.After.DueAt != nil {
+		w, a := where+" AND d.due_at IS NOT NULL", args
+		if f.After != nil {
+			w += " AND (d.due_at, d.code) > (?, ?)"
+			a = append(a[:len(a):len(a)], *f.After.DueAt, f.After.Code)
+		}
+		part, err := s.listQuery(ctx, w+" ORDER BY d.due_at, d.code", a, f.Limit, off)
+		if err != nil {
+			return nil, err
+		}
+		if out = part; len(out) == f.Limit {
+			return out, nil
+		}
+		switch {
+		case len(out) > 0 || off == 0:
+			off = 0
+		default: // the offset is past the first part: skip what is left in the second
+			var n int
+			if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM dossiers d WHERE `+w, a...).Scan(&n); err != nil {
+				return nil, err
+			}
+			off = max(off-n, 0)
+		}
+	}
+	w, a := where+" AND d.due_at IS NULL", args
+	if f.After != nil && f.After.DueAt == nil {
+		w += " AND d.code > ?"
+		a = append(a[:len(a):len(a)], f.After.Code)
+	}
+	part, err := s.listQuery(ctx, w+" ORDER BY d.code", a, f.Limit-len(out), off)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, part...), nil
+}
+
+// listSQL is the query of one part of a page (a test explains it).
+func listSQL(whereOrder string) string {
+	return selectDossier + ` WHERE ` + whereOrder + ` LIMIT ? OFFSET ?`
+}
+
+func (s *Service) listQuery(ctx context.Context, whereOrder string, args []any, limit, offset int) ([]*Dossier, error) {
+	args = append(args[:len(args):len(args)], limit, offset)
+	rows, err := s.db.QueryContext(ctx, listSQL(whereOrder), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -195,13 +257,7 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 		}
 		out = append(out, d)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if err := s.decorateAll(ctx, s.db, out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // CountByStatus counts dossiers per state (for /metrics).

@@ -58,6 +58,12 @@ func (m Module) Migrations() ([]Migration, error) {
 		if err != nil {
 			return nil, err
 		}
+		// A misspelt engine would silently run nowhere.
+		for _, s := range splitStatements(string(body)) {
+			if s.engine != "" && s.engine != SQLite.String() && s.engine != Postgres.String() {
+				return nil, fmt.Errorf("store: %s: %s: unknown engine %q", m.Name, e.Name(), s.engine)
+			}
+		}
 		out = append(out, Migration{Module: m.Name, Version: v, Name: name, SQL: string(body)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
@@ -206,7 +212,7 @@ func (db *DB) applyOne(ctx context.Context, m Migration, legacy int) (ran bool, 
 			return nil
 		}
 		if legacy == 0 {
-			for _, stmt := range splitStatements(db.Dialect.schema(m.SQL)) {
+			for _, stmt := range db.Dialect.Statements(m.SQL) {
 				if _, err := tx.ExecContext(ctx, stmt); err != nil {
 					return fmt.Errorf("migration %s/%03d_%s: %w\n%s", m.Module, m.Version, m.Name, err, stmt)
 				}
@@ -220,20 +226,44 @@ func (db *DB) applyOne(ctx context.Context, m Migration, legacy int) (ran bool, 
 	return ran, err
 }
 
-// splitStatements splits a migration on ";" at line ends. Migrations keep
-// one statement per ";\n" so no SQL parser is needed.
-func splitStatements(sql string) []string {
+// Statements is a migration's SQL as this engine runs it, one statement
+// at a time: rewritten (schema), without the other engine's statements.
+func (d Dialect) Statements(sql string) []string {
 	var out []string
+	for _, s := range splitStatements(d.schema(sql)) {
+		if s.engine == "" || s.engine == d.String() {
+			out = append(out, s.sql)
+		}
+	}
+	return out
+}
+
+// stmt is one statement of a migration, and the engine it is for ("" both).
+type stmt struct{ sql, engine string }
+
+// splitStatements splits a migration on ";" at line ends. Migrations keep
+// one statement per ";\n" so no SQL parser is needed (a trigger's body
+// stays on one line). A statement preceded by the comment line
+// "-- engine: sqlite" (or postgres) runs on that engine only: the few
+// things the engines do differently, such as full-text indexes, which
+// are not a common subset of both.
+func splitStatements(sql string) []stmt {
+	var out []stmt
 	for _, s := range strings.Split(sql, ";\n") {
 		// Drop comment-only lines so a chunk of comments is not a statement.
 		var keep []string
+		engine := ""
 		for _, line := range strings.Split(s, "\n") {
-			if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "--") {
+			t := strings.TrimSpace(line)
+			if e, ok := strings.CutPrefix(t, "-- engine:"); ok {
+				engine = strings.TrimSpace(e)
+			}
+			if t != "" && !strings.HasPrefix(t, "--") {
 				keep = append(keep, line)
 			}
 		}
-		if stmt := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(strings.Join(keep, "\n")), ";")); stmt != "" {
-			out = append(out, stmt)
+		if sql := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(strings.Join(keep, "\n")), ";")); sql != "" {
+			out = append(out, stmt{sql: sql, engine: engine})
 		}
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/motcua/motcua/schema"
@@ -46,7 +47,11 @@ func TestMigrateIsIdempotentAndTransactionsRollBack(t *testing.T) {
 // schema_migrations, versions 1–6) is recognised: nothing runs twice, and
 // each module's migrations are recorded as applied. Migrations written
 // since the split (no Legacy version: a new module's) run on it as usual.
-var createTable = regexp.MustCompile(`(?i)CREATE\s+TABLE\s+([a-z_][a-z0-9_]*)`)
+var createTable = regexp.MustCompile(`(?i)CREATE\s+(?:VIRTUAL\s+)?TABLE\s+([a-z_][a-z0-9_]*)`)
+
+// createTrigger finds the triggers a later migration creates (on SQLite,
+// those keeping a full-text index in step): dropped first, like indexes.
+var createTrigger = regexp.MustCompile(`(?i)CREATE\s+TRIGGER\s+([a-z_][a-z0-9_]*)`)
 
 // createIndex finds the indexes a later migration creates: dropped first,
 // since SQLite refuses to drop a column an index names.
@@ -72,14 +77,19 @@ func TestMigrateAdoptsThePreSplitSequence(t *testing.T) {
 					continue
 				}
 				since = append(since, mg)
-				for _, c := range createIndex.FindAllStringSubmatch(mg.SQL, -1) {
+				// Only what this engine ran (a migration may have engine-only statements).
+				sql := strings.Join(db.Dialect.Statements(mg.SQL), ";\n")
+				for _, c := range createIndex.FindAllStringSubmatch(sql, -1) {
 					indexes = append(indexes, `DROP INDEX `+c[1])
 				}
-				for _, c := range createTable.FindAllStringSubmatch(mg.SQL, -1) {
+				for _, c := range createTrigger.FindAllStringSubmatch(sql, -1) {
+					indexes = append(indexes, `DROP TRIGGER `+c[1])
+				}
+				for _, c := range createTable.FindAllStringSubmatch(sql, -1) {
 					drops = append(drops, `DROP TABLE `+c[1])
 					created[c[1]] = true
 				}
-				for _, c := range addColumn.FindAllStringSubmatch(mg.SQL, -1) {
+				for _, c := range addColumn.FindAllStringSubmatch(sql, -1) {
 					if created[c[1]] {
 						continue // the table itself is new since the split
 					}

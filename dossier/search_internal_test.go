@@ -1,0 +1,160 @@
+package dossier
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/store/storetest"
+	"github.com/motcua/motcua/unit"
+)
+
+// explain is the plan of q on db, one line per node. On PostgreSQL the
+// plan is asked with sequential scans and sorts priced out of reach, so
+// that on a test's handful of rows it shows what an index can serve: a
+// plan still scanning or sorting means no index serves the query.
+func explain(t *testing.T, db *store.DB, q string, args ...any) string {
+	t.Helper()
+	ctx := t.Context()
+	var lines []string
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		prefix := "EXPLAIN QUERY PLAN "
+		if db.Dialect == store.Postgres {
+			prefix = "EXPLAIN "
+			for _, set := range []string{"enable_seqscan", "enable_sort"} {
+				if _, err := tx.ExecContext(ctx, `SET LOCAL `+set+` = off`); err != nil {
+					return err
+				}
+			}
+		}
+		rows, err := tx.QueryContext(ctx, prefix+q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				return err
+			}
+			// SQLite: id, parent, notused, detail; PostgreSQL: one text column.
+			if s, ok := vals[len(vals)-1].(string); ok {
+				lines = append(lines, s)
+			} else if b, ok := vals[len(vals)-1].([]byte); ok {
+				lines = append(lines, string(b))
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// TestSearchAndInboxUseIndexes checks the plans, not the time: the search
+// reads the full-text index (FTS5's virtual table, PostgreSQL's GIN index
+// of words) rather than scanning the dossiers, and the inbox's order is
+// read from an index rather than sorted, with and without a state.
+func TestSearchAndInboxUseIndexes(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		s := &Service{db: db, units: unit.NewStore(db, nil)}
+		cond, args, err := s.searchWhere(t.Context(), searchWords("Nguyễn Văn A"), 21, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		searchIndex := map[store.Dialect]string{store.SQLite: "SCAN dossier_search VIRTUAL TABLE INDEX", store.Postgres: "dossiers_search_words"}[db.Dialect]
+		// SQLite, told the words are rare (searchWhere), reads the index's
+		// rows and then each dossier by id.
+		orderedSearch := map[store.Dialect][]string{store.SQLite: {searchIndex, "SEARCH d USING INTEGER PRIMARY KEY"}}[db.Dialect]
+		cases := []struct {
+			name, where string
+			args        []any
+			want        []string // in the plan
+			notWant     []string
+		}{
+			// With the inbox's order, PostgreSQL may rather read that order
+			// and test each row, which on common words is faster; its
+			// choice is measured (BENCHMARKS.md), not asserted.
+			{"search", cond, args, []string{searchIndex}, []string{"SCAN d\n", "Seq Scan"}},
+			{"search in the inbox's order", cond + " AND d.due_at IS NOT NULL ORDER BY d.due_at, d.code", args, orderedSearch, []string{"SCAN d\n", "Seq Scan"}},
+			{"inbox", "d.due_at IS NOT NULL ORDER BY d.due_at, d.code", nil, []string{"dossiers_due_code"}, []string{"TEMP B-TREE", "Sort"}},
+			// PostgreSQL may read the codes' unique index instead: no sort either.
+			{"inbox, no deadline", "d.due_at IS NULL ORDER BY d.code", nil, nil, []string{"TEMP B-TREE", "Sort", "SCAN d\n", "Seq Scan"}},
+			{"inbox by state", "d.status = ? AND d.due_at IS NOT NULL AND (d.due_at, d.code) > (?, ?) ORDER BY d.due_at, d.code",
+				[]any{"processing", 1, "x"}, []string{"dossiers_status_due_code"}, []string{"TEMP B-TREE", "Sort"}},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				plan := explain(t, db, listSQL(c.where), append(slices.Clone(c.args), 21, 0)...) + "\n"
+				for _, w := range c.want {
+					if !strings.Contains(plan, w) {
+						t.Errorf("plan has no %q:\n%s", w, plan)
+					}
+				}
+				for _, w := range c.notWant {
+					if strings.Contains(plan, w) {
+						t.Errorf("plan has %q:\n%s", w, plan)
+					}
+				}
+			})
+		}
+	})
+}
+
+// TestSearchWordsLikeAgreesWithFTS: on SQLite, common words are tested
+// row by row with LIKE (searchWhere); that test must select exactly what
+// the FTS5 index does, or a search would answer differently as its words
+// grow common.
+func TestSearchWordsLikeAgreesWithFTS(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	ctx := t.Context()
+	texts := []string{
+		"000.04.07.h40-260301-0001 nguyen van a 037085000001 0912345678",
+		"000.04.07.h40-260301-0002 nguyen van anh",
+		"000.04.07.h40-260302-0003 tran thi binh 0987654321",
+		"000.02.07.h40-260302-0004 le nguyen hoa 037190004321",
+		"1.001193/ab-cd tuan anh",
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO units (code, name, level, created_at) VALUES ('u', 'u', 'commune', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	for i, tx := range texts {
+		if _, err := db.ExecContext(ctx, `INSERT INTO dossiers (code, procedure_code, procedure_version, receiving_unit_id, unit_id, channel, status,
+			applicant_name, search, form, delivery, submitted_at, updated_at) VALUES (?, 'p', 1, 1, 1, 'online', 'submitted', '', ?, '{}', 'counter', 0, 0)`,
+			i, tx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids := func(where string, args ...any) []int64 {
+		rows, err := db.QueryContext(ctx, `SELECT d.id FROM dossiers d WHERE `+where+` ORDER BY d.id`, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, id)
+		}
+		return out
+	}
+	for _, q := range []string{"nguyen van a", "nguyen", "anh", "an", "a", "guyen", "000.04.07.H40-260301", "260302-0004", "h40 0004",
+		"1.001193", "001193", "ab-cd", "cd tuan", "0912", "4321", "binh tran", "x"} {
+		terms := searchWords(q)
+		fts := ids(`d.id IN (SELECT rowid FROM dossier_search WHERE dossier_search MATCH ?)`, ftsMatch(terms))
+		w, args, _ := wordsLike(terms)
+		if like := ids(w, args...); !slices.Equal(fts, like) {
+			t.Errorf("%q: FTS5 finds %v, LIKE %v", q, fts, like)
+		}
+	}
+}
