@@ -72,7 +72,11 @@ func docDesks(ctx context.Context, au Actors, world string) ([]desk, error) {
 // 2022; their successors in the two-tier world) with documents in every
 // state, through the service's own acts so each has its trail: incoming
 // registered, assigned, processing and completed; outgoing drafting,
-// reviewing, approving, approved and issued. A unit that already holds a
+// reviewing, approving, approved and issued. When the exchange is the
+// demo's (demo.Exchange: the province played by the simulator) also the
+// states another agency causes, through the Receiver the edXML endpoint
+// uses (documents_exchange.go): incoming returned, revocation_requested
+// and withdrawn, outgoing revoking and revoked. A unit that already holds a
 // document is left alone, so a restart adds nothing; it reports whether
 // it added any. The history's approvals carry no remote signature: no
 // leader is there to type an OTP, and serve loads the world before the
@@ -96,6 +100,16 @@ func LoadDocuments(ctx context.Context, docs *document.Service, au Actors, world
 			return added, fmt.Errorf("demo documents at %s: %w", d.unit, err)
 		}
 		added = true
+		if !docs.Exchanging(ProvinceCode, SimSystemID) {
+			continue // another exchange configured: the province is not ours to play
+		}
+		last, err := docs.List(ctx, d.clerk, document.Filter{Unit: d.unit, Limit: 1})
+		if err != nil {
+			return added, err
+		}
+		if err := exchangeDocuments(ctx, docs, d, last.Documents[0].UpdatedAt); err != nil {
+			return added, fmt.Errorf("demo exchanged documents at %s: %w", d.unit, err)
+		}
 	}
 	return added, nil
 }

@@ -9,14 +9,17 @@ import (
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/document"
+	"github.com/motcua/motcua/server"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
 )
 
 // everyState lists the states each direction's documents must show.
 var everyState = map[string][]document.State{
-	document.In:  {document.StateRegistered, document.StateAssigned, document.StateProcessing, document.StateCompleted},
-	document.Out: {document.StateDrafting, document.StateReviewing, document.StateApproving, document.StateApproved, document.StateIssued},
+	document.In: {document.StateRegistered, document.StateAssigned, document.StateProcessing, document.StateCompleted,
+		document.StateReturned, document.StateRevocationRequested, document.StateWithdrawn},
+	document.Out: {document.StateDrafting, document.StateReviewing, document.StateApproving, document.StateApproved, document.StateIssued,
+		document.StateRevoking, document.StateRevoked},
 }
 
 // TestDemoDocuments: in both demo worlds, every unit where a clerk, a
@@ -36,7 +39,10 @@ func TestDemoDocuments(t *testing.T) {
 // clerk's register (clerks: username → unit code) shows every state.
 func checkDemoDocuments(t *testing.T, db *store.DB, world string, clerks map[string]string) {
 	ctx := t.Context()
-	app := newApp(t, db)
+	// The demo's exchange, as serve --demo sets it up: the province a
+	// peer played by the simulator (not listening here: nothing is sent).
+	peers, systems := demo.Exchange("http://127.0.0.1:9/_sim/edxml/messages")
+	app := newAppWith(t, db, func(c *server.Config) { c.Exchange = server.ExchangeConfig{Peers: peers, Systems: systems} })
 	var err error
 	if world == demo.WorldTwoTier {
 		_, err = demo.LoadTwoTier(ctx, db, app.Units, app.Auth, app.Reorg)

@@ -23,12 +23,19 @@ var ict = time.FixedZone("ICT", 7*3600)
 
 // newApp is the application on db, its clock at a working morning of
 // 2026 (after both plans' dates), with cheap password hashing.
-func newApp(t *testing.T, db *store.DB) *server.App {
+func newApp(t *testing.T, db *store.DB) *server.App { t.Helper(); return newAppWith(t, db, nil) }
+
+// newAppWith is newApp with configure changing the Config first.
+func newAppWith(t *testing.T, db *store.DB, configure func(*server.Config)) *server.App {
 	t.Helper()
 	servertest.Prepare(t, db)
 	now := func() time.Time { return time.Date(2026, 3, 2, 8, 0, 0, 0, ict) }
-	app, err := server.New(t.Context(), db, server.Config{DataDir: t.TempDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		AuthParams: auth.Params{Time: 1, MemKiB: 8, Threads: 1}, Now: now, PublicURL: "http://127.0.0.1"})
+	cfg := server.Config{DataDir: t.TempDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		AuthParams: auth.Params{Time: 1, MemKiB: 8, Threads: 1}, Now: now, PublicURL: "http://127.0.0.1"}
+	if configure != nil {
+		configure(&cfg)
+	}
+	app, err := server.New(t.Context(), db, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,6 +42,15 @@ func (s *Service) sender(ctx context.Context, organ string) (string, error) {
 	return id, nil
 }
 
+// Exchanging reports whether documents issued to organ go out by edXML
+// and system may send here for it: the demo world asks before it plays
+// that agency's part through ReceiveDocument and ReceiveStatus.
+func (s *Service) Exchanging(organ, system string) bool {
+	_, peer := s.cfg.Exchange.Peers[organ]
+	sys, ok := s.cfg.Exchange.Systems[system]
+	return peer && ok && slices.Contains(sys.Organs, organ)
+}
+
 // SystemRefused audits a refused SystemId/SecretKey at the receiving
 // endpoint (edxml.HandlerConfig.Refused): edxml_auth_failed, the
 // SystemId tried as actor and object, from addr.
