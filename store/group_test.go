@@ -515,3 +515,45 @@ func TestGroupCommitAloneCallSeesEveryEarlierCommit(t *testing.T) {
 		t.Errorf("rows = %v", got)
 	}
 }
+
+// A statement after which SQLite rolls back the whole transaction (here
+// INSERT OR ROLLBACK on a taken key) in one call's turn undoes the calls
+// before it too: all of them are answered with an error, whether the
+// failing fn returns its error or swallows it, and the calls queued after
+// it run in the next batch.
+func TestGroupCommitTransactionLostInALaterTurn(t *testing.T) {
+	for _, swallow := range []bool{false, true} {
+		t.Run(fmt.Sprintf("swallowed=%v", swallow), func(t *testing.T) {
+			g := openGroupDB(t)
+			ctx := context.Background()
+			insert := func(q, name string) func() error {
+				return func() error {
+					return g.InTx(ctx, func(tx *Tx) error {
+						_, err := tx.ExecContext(ctx, q, name)
+						if swallow && strings.Contains(q, "ROLLBACK") {
+							return nil
+						}
+						return err
+					})
+				}
+			}
+			release := make(chan struct{})
+			holder := g.hold(t, release)
+			a := g.queue(t, insert(`INSERT INTO rows VALUES (?)`, "a"))
+			b := g.queue(t, insert(`INSERT OR ROLLBACK INTO rows VALUES (?)`, "a"))
+			c := g.queue(t, insert(`INSERT INTO rows VALUES (?)`, "c"))
+			close(release)
+			for i, ch := range []chan error{holder, a, b} {
+				if err := <-ch; err == nil {
+					t.Errorf("call %d: InTx = nil, want the lost transaction", i)
+				}
+			}
+			if err := <-c; err != nil {
+				t.Errorf("the call after: %v", err)
+			}
+			if got := g.names(t); !slices.Equal(got, []string{"c"}) {
+				t.Errorf("rows = %v, want [c]", got)
+			}
+		})
+	}
+}
