@@ -3,10 +3,14 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
+	"runtime"
+	"sync/atomic"
 	"testing"
 
 	"github.com/motcua/motcua/demo"
@@ -61,6 +65,85 @@ func BenchmarkSubmit(b *testing.B) {
 					b.Fatalf("%d %s", w.Code, w.Body)
 				}
 			}
+		})
+	})
+}
+
+// BenchmarkSubmitParallel: the same submission from 32 concurrent clients
+// (issue 15's load), beside the floor of the same disk at the same
+// concurrency: one-row INSERT transactions, each its own commit. On SQLite
+// the floor goes through a plain database/sql handle with store's pragmas
+// on a second file, not through store.InTx, which commits concurrent calls
+// together; on PostgreSQL InTx is one transaction per call. The ratio
+// floor ns/op ÷ submit ns/op is the one issue 15 sets goals for.
+//
+//	go test -run '^$' -bench 'SubmitParallel' -benchtime 3s -cpuprofile /tmp/submit.prof ./server/
+func BenchmarkSubmitParallel(b *testing.B) {
+	const clients = 32
+	par := (clients + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0)
+	benchEngines(b, func(b *testing.B, db *store.DB) {
+		e := newEnv(b, db)
+		p := interLevel(b)
+		body, _ := json.Marshal(submission(e.procedure(p.Code), demo.GiaLamCode))
+		token := e.token("congdan")
+		ctx := context.Background()
+		insert := func(id int64) error {
+			return db.InTx(ctx, func(tx *store.Tx) error {
+				_, err := tx.ExecContext(ctx, `INSERT INTO bench_floor (id, code, body) VALUES (?, ?, ?)`, id, fmt.Sprint("code-", id), string(body))
+				return err
+			})
+		}
+		if db.Dialect == store.SQLite {
+			raw, err := sql.Open("sqlite", store.SQLiteDSN(filepath.Join(b.TempDir(), "floor.db"), true))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { raw.Close() })
+			raw.SetMaxOpenConns(1)
+			if _, err := raw.ExecContext(ctx, `CREATE TABLE bench_floor (id BIGINT PRIMARY KEY, code TEXT NOT NULL, body TEXT NOT NULL)`); err != nil {
+				b.Fatal(err)
+			}
+			insert = func(id int64) error {
+				tx, err := raw.BeginTx(ctx, nil)
+				if err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `INSERT INTO bench_floor (id, code, body) VALUES (?, ?, ?)`, id, fmt.Sprint("code-", id), string(body)); err != nil {
+					tx.Rollback()
+					return err
+				}
+				return tx.Commit()
+			}
+		} else if _, err := db.ExecContext(ctx, `CREATE TABLE bench_floor (id BIGINT PRIMARY KEY, code TEXT NOT NULL, body TEXT NOT NULL)`); err != nil {
+			b.Fatal(err)
+		}
+		var next atomic.Int64
+		b.Run("floor-raw-insert-c32", func(b *testing.B) {
+			b.SetParallelism(par)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if err := insert(next.Add(1)); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+		b.Run("submit-http-c32", func(b *testing.B) {
+			b.SetParallelism(par)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					req := httptest.NewRequest("POST", "/api/v1/dossiers", bytes.NewReader(body))
+					req.Header.Set("Authorization", "Bearer "+token)
+					req.Header.Set("Content-Type", "application/json")
+					w := httptest.NewRecorder()
+					e.app.Handler.ServeHTTP(w, req)
+					if w.Code != http.StatusCreated {
+						b.Errorf("%d %s", w.Code, w.Body)
+						return
+					}
+				}
+			})
 		})
 	})
 }

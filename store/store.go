@@ -43,6 +43,9 @@ type DB struct {
 	// about a third of a small request (measured: BENCHMARKS.md). pgx
 	// already caches statements per connection on PostgreSQL.
 	stmts *stmtCache
+	// group commits concurrent InTx calls together on SQLite (group.go);
+	// nil on PostgreSQL.
+	group *group
 }
 
 // Open opens (and creates, for SQLite) the database. It does not migrate.
@@ -87,9 +90,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if err := privateFiles(path); err != nil {
 		return nil, err
 	}
-	// Every SQLite pragma motcua relies on is set here and nowhere else.
-	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)"
-	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	w, err := sql.Open("sqlite", SQLiteDSN(path, true))
 	if err != nil {
 		return nil, err
 	}
@@ -99,14 +100,29 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+	r, err := sql.Open("sqlite", SQLiteDSN(path, false))
 	if err != nil {
 		w.Close()
 		return nil, err
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &DB{Dialect: SQLite, w: w, r: r, stmts: newStmtCache()}, nil
+	db := &DB{Dialect: SQLite, w: w, r: r, stmts: newStmtCache()}
+	db.group = newGroup(db)
+	return db, nil
+}
+
+// SQLiteDSN is the data source name Open uses for the SQLite file at
+// path: the writer's (transactions start IMMEDIATE) or the readers'
+// (query only). Every SQLite pragma motcua relies on is set here and
+// nowhere else. Exported for the raw floor the benchmarks measure beside
+// motcua's own writes (BENCHMARKS.md).
+func SQLiteDSN(path string, writer bool) string {
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)"
+	if writer {
+		return dsn + "&_txlock=immediate"
+	}
+	return dsn + "&_pragma=query_only(1)"
 }
 
 // openPostgres opens a pool on url and pings it. A ping that fails
@@ -157,6 +173,9 @@ func privateFiles(path string) error {
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	if db.group != nil {
+		db.group.close()
+	}
 	db.stmts.close()
 	err := db.w.Close()
 	if db.r != db.w {
@@ -212,6 +231,9 @@ func (db *DB) Ping(ctx context.Context) error { return db.r.PingContext(ctx) }
 type Tx struct {
 	tx *sql.Tx
 	db *DB
+	// grouped: the transaction is a group commit's, shared with other
+	// calls (see stmtContext).
+	grouped bool
 }
 
 // stmt returns the cached statement bound to this transaction, or nil.
@@ -223,6 +245,7 @@ func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 }
 
 func (t *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	ctx = t.stmtContext(ctx)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -230,6 +253,7 @@ func (t *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result
 }
 
 func (t *Tx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	ctx = t.stmtContext(ctx)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -237,27 +261,27 @@ func (t *Tx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows
 }
 
 func (t *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	ctx = t.stmtContext(ctx)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
 	return t.tx.QueryRowContext(ctx, t.db.Dialect.Rebind(q), args...)
 }
 
-// InTx runs fn in one transaction, committing if fn returns nil.
+// InTx runs fn in one transaction, committing if fn returns nil, and
+// returns only once that commit is durable (or has failed).
+//
+// On SQLite concurrent calls share a transaction (group commit, group.go):
+// fn runs in its own SAVEPOINT, so its failure undoes only its work, but
+// it sees the uncommitted work of the calls before it in the batch, and a
+// failed COMMIT fails every call of the batch. fn must not call InTx
+// itself (on SQLite it never could: the writer has one connection), and
+// should not wait on anything slow: the calls behind it wait too.
 func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
-	tx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: begin: %w", err)
+	if db.group != nil {
+		return db.group.do(ctx, fn)
 	}
-	defer db.stmts.flush(ctx, db.w)
-	if err := fn(&Tx{tx: tx, db: db}); err != nil {
-		return errors.Join(err, ignoreDone(tx.Rollback()))
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
-	}
-	markWrote(ctx)
-	return nil
+	return db.inOwnTx(ctx, fn)
 }
 
 func ignoreDone(err error) error {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -26,7 +27,8 @@ import (
 // pool sizes and SQLite pragmas (WAL, synchronous=NORMAL, busy_timeout,
 // the single writer connection, BEGIN IMMEDIATE) are motcua's own, and
 // runs each statement through store's transaction helper and statement
-// cache as motcua's code does.
+// cache as motcua's code does — except SQLite's inserts, each its own
+// commit on a plain handle, since store's helper groups commits.
 
 // floorResult is one engine's floor.
 type floorResult struct {
@@ -88,6 +90,28 @@ func runFloor(ctx context.Context, spec string, c int, d time.Duration) (*floorR
 			_, err := tx.ExecContext(ctx, `INSERT INTO load_floor (body, at) VALUES (?, ?)`, floorRow, time.Now().UnixMilli())
 			return err
 		})
+	}
+	if engine == "sqlite" {
+		// store.InTx commits concurrent calls together on SQLite (group
+		// commit): the floor is one commit per row, so its rows go
+		// through a plain handle on the same file with store's own
+		// pragmas and the single writer connection.
+		raw, err := sql.Open("sqlite", store.SQLiteDSN(filepath.Join(cfg.Dir, "motcua.db"), true))
+		if err != nil {
+			return nil, err
+		}
+		defer raw.Close()
+		raw.SetMaxOpenConns(1)
+		insert = func(ctx context.Context, _ *rand.Rand) error {
+			tx, err := raw.BeginTx(ctx, nil)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO load_floor (body, at) VALUES (?, ?)`, floorRow, time.Now().UnixMilli()); err != nil {
+				return errors.Join(err, tx.Rollback())
+			}
+			return tx.Commit()
+		}
 	}
 	w := floorPart(ctx, c, d, insert)
 	res.CommitsPerSec, res.CommitP50, res.CommitP99, res.CommitErrors = w.rate, w.p50, w.p99, w.errors
