@@ -3,8 +3,10 @@ package api
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +32,7 @@ type Documents interface {
 	Submit(ctx context.Context, a *auth.Actor, id int64, in document.NoteInput) (*document.Document, error)
 	Approve(ctx context.Context, a *auth.Actor, id int64, in document.NoteInput) (*document.Document, error)
 	SendApprovalOTP(ctx context.Context, a *auth.Actor, id int64) error
+	ApprovalSigning(ctx context.Context, a *auth.Actor, id int64) (*document.ApprovalSignature, error)
 	Return(ctx context.Context, a *auth.Actor, id int64, in document.NoteInput) (*document.Document, error)
 	Revoke(ctx context.Context, a *auth.Actor, id int64, in document.NoteInput) (*document.Document, error)
 	AcceptRevocation(ctx context.Context, a *auth.Actor, id int64, in document.NoteInput) (*document.Document, error)
@@ -105,7 +108,41 @@ func (s *Server) getDocument(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeDocument(w, http.StatusOK, d)
+	out := documentJSON{Document: d}
+	if d.State == document.StateApproving && slices.Contains(d.Actions, document.ActionApprove) {
+		// Only the caller who may approve learns how it would be signed;
+		// the signing service is asked only for their final approval.
+		sg, err := s.Documents.ApprovalSigning(r.Context(), a, id)
+		var pe *problem.Error
+		if err != nil && !errors.As(err, &pe) {
+			return err
+		}
+		if sg != nil {
+			out.Approval = &approvalJSON{NeedsOTP: sg.OTP, Signer: sg.Signer}
+			if sg.Refusal != nil {
+				out.Approval.Refusal = sg.Refusal.Code
+			}
+		}
+	}
+	w.Header().Set("ETag", strconv.Quote(strconv.FormatInt(d.Version, 10)))
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// documentJSON is a document as GET /api/v1/documents/{id} answers it:
+// with, for the caller whose approve would be its final approval, how
+// that approval would be signed (approval).
+type documentJSON struct {
+	*document.Document
+	Approval *approvalJSON `json:"approval,omitempty"`
+}
+
+// approvalJSON is document.ApprovalSignature for an API client: whether
+// approving needs an OTP first (POST approval-otp), the certificate's
+// name, and the code the approval would be refused with now.
+type approvalJSON struct {
+	NeedsOTP bool   `json:"needs_otp"`
+	Signer   string `json:"signer,omitempty"`
+	Refusal  string `json:"refusal,omitempty"`
 }
 
 func (s *Server) downloadDocumentFile(w http.ResponseWriter, r *http.Request) error {

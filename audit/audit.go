@@ -28,11 +28,14 @@
 //     in the approval's transaction, with the file's SHA-256, the
 //     leader's and the seal's certificate names and the PAdES level.
 //     An officer's download of the e-result is a file_downloaded read.
-//   - Outgoing documents signed remotely (package document, remote.go):
-//     document_signed, in the approval's transaction, with the file's
-//     SHA-256 and the leader's certificate (beside document_approve);
-//     document_sign_refused when the signing service refused the OTP
-//     (the draft unchanged), with the credential.
+//   - Outgoing documents signed by the leader who approves them
+//     (package document, remote.go): document_signed, in the approval's
+//     transaction, with the file's SHA-256, the leader's certificate and
+//     how (via own_key: their token; csc: the remote signing service),
+//     beside document_approve; document_sign_refused when the signing
+//     service refused the OTP (reason wrong_otp) or the leader's
+//     certificate there is not trusted (untrusted_certificate), the
+//     draft unchanged, with the credential.
 //   - Payments (package payment), one row per payment_events row,
 //     anchoring it: payment_requested, payment_pending (sent to the
 //     gateway), payment_paid, payment_failed, payment_expired,

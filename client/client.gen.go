@@ -1610,10 +1610,13 @@ type Consultation struct {
 // ConsultationTimeliness The answer against due_at by the one lateness rule; late for an open request past due
 type ConsultationTimeliness string
 
-// Document An incoming or outgoing document with its Decree 30 (Appendix VI) metadata; GET /api/v1/documents/{id} adds files, trail, versions, comments, approvals and recipients
+// Document An incoming or outgoing document with its Decree 30 (Appendix VI) metadata; GET /api/v1/documents/{id} adds files, trail, versions, comments, approvals and recipients, and, for the caller whose approve would be its final approval, how that approval would be signed (approval)
 type Document struct {
 	// Actions What the caller may do now
-	Actions   []string `json:"actions"`
+	Actions []string `json:"actions"`
+
+	// Approval How the caller's approval of a draft would be signed. Only GET /api/v1/documents/{id} has it, and only for the caller whose approve would be the draft's final approval (state approving, approve among their actions); absent for everyone else, the head's review included.
+	Approval  *DocumentApproval `json:"approval,omitempty"`
 	Approvals *[]struct {
 		At *time.Time `json:"at,omitempty"`
 		By *string    `json:"by,omitempty"`
@@ -1793,6 +1796,18 @@ type DocumentActInput struct {
 
 	// Version The version the caller saw (0 or absent: not checked)
 	Version *int `json:"version,omitempty"`
+}
+
+// DocumentApproval How the caller's approval of a draft would be signed. Only GET /api/v1/documents/{id} has it, and only for the caller whose approve would be the draft's final approval (state approving, approve among their actions); absent for everyone else, the head's review included.
+type DocumentApproval struct {
+	// NeedsOtp True: the caller signs through the remote signing service; POST /api/v1/documents/{id}/approval-otp sends them an OTP, then approve with it (otp). False: signed with their own key, or no personal signature (seal only).
+	NeedsOtp bool `json:"needs_otp"`
+
+	// Refusal The error code approving would be refused with now, when it would: document_signer_untrusted (the certificate at the signing service does not verify up to the trust list), document_no_key, document_signing_unavailable (the service did not answer; needs_otp stays true)
+	Refusal *string `json:"refusal,omitempty"`
+
+	// Signer The name on the caller's certificate at the remote signing service
+	Signer *string `json:"signer,omitempty"`
 }
 
 // DocumentCompose A draft version written as text: document/layout sets it in the Decree 30 form with the document's organ, type, subject and symbol, the number and day left blank ("Số: ……/QĐ-UBND"); the version keeps it (versions[].compose) so the next one can start from it. The leader who approves must be signer_name (409 document_signer_mismatch); their signature goes in the blank between the position and the name.

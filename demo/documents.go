@@ -75,8 +75,8 @@ func docDesks(ctx context.Context, au Actors, world string) ([]desk, error) {
 // reviewing, approving, approved and issued. When the exchange is the
 // demo's (demo.Exchange: the province played by the simulator) also the
 // states another agency causes, through the Receiver the edXML endpoint
-// uses (documents_exchange.go): incoming returned, revocation_requested
-// and withdrawn, outgoing revoking and revoked. A unit that already holds a
+// uses (documents_exchange.go): incoming returned, revocation_requested,
+// withdrawn and replaced, outgoing revoking and revoked. A unit that already holds a
 // document is left alone, so a restart adds nothing; it reports whether
 // it added any. The history's approvals carry no remote signature: no
 // leader is there to type an OTP, and serve loads the world before the

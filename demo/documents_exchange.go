@@ -31,6 +31,7 @@ var exchangeSeeds = []struct {
 	{document.StateReturned, "96", "UBND-KT", "Công văn", "V/v báo cáo tình hình thu, chi ngân sách quý IV"},
 	{document.StateRevocationRequested, "101", "UBND-VX", "Công văn", "V/v tổ chức Ngày Chuyển đổi số quốc gia"},
 	{document.StateWithdrawn, "17", "QĐ-UBND", "Quyết định", "Quyết định phê duyệt danh mục dịch vụ công trực tuyến toàn trình"},
+	{document.StateReplaced, "45", "KH-UBND", "Kế hoạch", "Kế hoạch cải cách hành chính năm 2026"},
 }
 
 // revokedSeeds are the outgoing documents issued to the province and
@@ -65,6 +66,14 @@ func exchangeDocuments(ctx context.Context, docs *document.Service, d desk, at t
 		case document.StateReturned:
 			if _, err = docs.Return(ctx, d.clerk, doc.ID, document.NoteInput{Version: doc.Version,
 				Note: "Văn bản gửi nhầm nơi nhận, đề nghị gửi Sở Tài chính."}); err != nil {
+				return err
+			}
+			continue
+		case document.StateReplaced:
+			// Replaced by a new document, which arrives registered.
+			at = at.Add(time.Minute)
+			r := edxmlsim.Replacement(m, m.DocumentID+"-r", "46", s.subj+" (thay thế)", "Bổ sung chỉ tiêu số hóa hồ sơ", at)
+			if err := docs.ReceiveDocument(ctx, r); err != nil {
 				return err
 			}
 			continue

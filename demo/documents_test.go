@@ -17,7 +17,7 @@ import (
 // everyState lists the states each direction's documents must show.
 var everyState = map[string][]document.State{
 	document.In: {document.StateRegistered, document.StateAssigned, document.StateProcessing, document.StateCompleted,
-		document.StateReturned, document.StateRevocationRequested, document.StateWithdrawn},
+		document.StateReturned, document.StateRevocationRequested, document.StateWithdrawn, document.StateReplaced},
 	document.Out: {document.StateDrafting, document.StateReviewing, document.StateApproving, document.StateApproved, document.StateIssued,
 		document.StateRevoking, document.StateRevoked},
 }

@@ -28,6 +28,9 @@ const RoleRecipient = "recipient"
 type arrival struct {
 	system, sender, remoteID, organName string
 	status                              *edxml.Status
+	// replaces is the DocumentId of the sender's document this one
+	// replaces (BussinessDocType 3), with the sender's name and reason.
+	replaces, senderName, reason string
 }
 
 type arrivalKey struct{}
@@ -123,8 +126,19 @@ func (s *Service) receiveAt(ctx context.Context, system, remote string, u unit.U
 		in.DueDate = isoDate(m.DueDate)
 	}
 	self := edxml.Organization{OrganID: u.Code, OrganName: u.Name}
-	ctx = context.WithValue(ctx, arrivalKey{}, &arrival{system: system, sender: m.From.OrganID, remoteID: remote, organName: u.Name,
-		status: edxml.StatusFor(m, edxml.StatusReceived, self, s.cfg.Now())})
+	ar := &arrival{system: system, sender: m.From.OrganID, remoteID: remote, organName: u.Name,
+		status: edxml.StatusFor(m, edxml.StatusReceived, self, s.cfg.Now()), senderName: name, reason: m.Business.DocReason}
+	// A replacement names the document it replaces in ResponseFor [M]
+	// (ReplacementInfoList is not modelled); only the sender's own.
+	if m.Business.DocType == edxml.BusinessReplace {
+		for _, rf := range m.ResponseFor {
+			if rf.OrganID == m.From.OrganID && rf.DocumentID != "" {
+				ar.replaces = rf.DocumentID
+				break
+			}
+		}
+	}
+	ctx = context.WithValue(ctx, arrivalKey{}, ar)
 	// The message's system registers, with the register right at this
 	// organ only; its name is what the trail shows.
 	a := &auth.Actor{User: auth.User{Username: "edxml:" + system, FullName: name + " (edXML)"},
@@ -159,7 +173,52 @@ func (s *Service) OnRegistered(ctx context.Context, tx *store.Tx, e Registered) 
 	if err != nil {
 		return err
 	}
-	return s.enqueue(ctx, tx, e.Document.ID, outStatus, ar.sender, string(edxml.StatusReceived), string(payload))
+	if err := s.enqueue(ctx, tx, e.Document.ID, outStatus, ar.sender, string(edxml.StatusReceived), string(payload)); err != nil {
+		return err
+	}
+	return s.replaceCopies(ctx, tx, ar, e)
+}
+
+// replaceCopies moves this organ's copies of the document a replacement
+// names to replaced, in the replacement's registration: a trail entry
+// (action replace, role sender) names the new document. A copy returned,
+// withdrawn or already replaced stays as it is.
+func (s *Service) replaceCopies(ctx context.Context, tx *store.Tx, ar *arrival, e Registered) error {
+	if ar.replaces == "" {
+		return nil
+	}
+	ids, err := tx.QueryContext(ctx, `SELECT document_id FROM document_exchange_in WHERE sender_organ_id = ? AND remote_id = ? AND unit_id = ? AND document_id <> ?`,
+		ar.sender, ar.replaces, e.UnitID, e.Document.ID)
+	if err != nil {
+		return err
+	}
+	var list []int64
+	for ids.Next() {
+		var id int64
+		if err := ids.Scan(&id); err != nil {
+			ids.Close()
+			return err
+		}
+		list = append(list, id)
+	}
+	ids.Close()
+	if err := ids.Err(); err != nil {
+		return err
+	}
+	note := "3 " + ar.senderName + ": thay thế bằng văn bản " + e.Document.CodeNumber + "/" + e.Document.CodeNotation
+	if ar.reason != "" {
+		note += " — " + clip(ar.reason, 400)
+	}
+	for _, id := range list {
+		d, err := s.load(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := s.move(ctx, tx, d, ActionReplace, RoleSender, ar.senderName+" (edXML)", note); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ReceiveStatus records a status an outside recipient reports for a

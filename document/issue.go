@@ -2,6 +2,7 @@ package document
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -42,6 +43,12 @@ func (s *Service) Approve(ctx context.Context, a *auth.Actor, id int64, in NoteI
 			return nil, err
 		}
 		if sg, err = s.leaderSigning(ctx, a); err != nil {
+			var ue *untrustedError
+			if errors.As(err, &ue) {
+				if aerr := s.recordRefused(ctx, a, final, ue.cred, "untrusted_certificate"); aerr != nil {
+					return nil, aerr
+				}
+			}
 			return nil, err
 		}
 		if sg.cred != nil {
@@ -83,8 +90,14 @@ func (s *Service) Approve(ctx context.Context, a *auth.Actor, id int64, in NoteI
 				if err != nil {
 					return err
 				}
-				_, err = s.addFile(ctx, tx, a, d.ID, FileSigned, &FileInput{Name: f.Name, ContentType: "application/pdf", Content: signed})
-				return err
+				if _, err := s.addFile(ctx, tx, a, d.ID, FileSigned, &FileInput{Name: f.Name, ContentType: "application/pdf", Content: signed}); err != nil {
+					return err
+				}
+				if len(sg.key.Chain) == 0 {
+					return fmt.Errorf("document: the leader's key of %s has no certificate", a.Username)
+				}
+				// The same audit row as a remote signature (keepSigned).
+				return s.recordSigned(ctx, tx, a, d, signed, sg.key.Chain[0], "own_key", "leader")
 			}
 			return nil
 		},

@@ -31,11 +31,13 @@ import (
 
 // Audit actions of remote signing (event.Security).
 const (
-	// DocumentSigned: a leader signed a draft remotely; recorded in the
-	// approval's transaction with the file's SHA-256 and the certificate.
+	// DocumentSigned: a leader signed a draft they approved, with their
+	// own key or remotely; recorded in the approval's transaction with
+	// the file's SHA-256, the certificate and how (recordSigned).
 	DocumentSigned = "document_signed"
-	// DocumentSignRefused: the signing service refused the leader's OTP;
-	// recorded on its own (the draft did not change).
+	// DocumentSignRefused: the signing service refused the leader's OTP,
+	// or their certificate there is not trusted; recorded on its own (the
+	// draft did not change).
 	DocumentSignRefused = "document_sign_refused"
 )
 
@@ -93,28 +95,71 @@ func (s *Service) leaderSigning(ctx context.Context, a *auth.Actor) (signing, er
 }
 
 // remoteCredential finds a's credential and its chain at the signing
-// service; nil when a has none there.
+// service, in one call (csc.Client.Credentials); nil when a has none
+// there. A chain that does not verify up to the trust list (Config.Trust)
+// now is refused (untrustedError) before any OTP is spent: what the
+// service would sign with it could not be kept.
 func (s *Service) remoteCredential(ctx context.Context, a *auth.Actor) (*credential, error) {
-	ids, err := s.cfg.CSC.List(ctx, s.cfg.CSCUserID(a))
+	creds, err := s.cfg.CSC.Credentials(ctx, s.cfg.CSCUserID(a))
 	if err != nil {
 		return nil, s.unavailable(ctx, "credentials/list", err)
 	}
-	if len(ids) == 0 {
+	if len(creds) == 0 {
 		return nil, nil
 	}
-	_, ders, err := s.cfg.CSC.Credential(ctx, ids[0])
+	ders, err := creds[0].Chain()
 	if err != nil {
-		return nil, s.unavailable(ctx, "credentials/info", err)
+		return nil, s.unavailable(ctx, "credentials/list", err)
 	}
-	c := &credential{id: ids[0]}
+	c := &credential{id: creds[0].ID}
 	for _, der := range ders {
 		cert, err := x509.ParseCertificate(der)
 		if err != nil {
-			return nil, s.unavailable(ctx, "credentials/info", err)
+			return nil, s.unavailable(ctx, "credentials/list", err)
 		}
 		c.chain = append(c.chain, cert)
 	}
+	if err := s.verifyChain(c.chain); err != nil {
+		s.cfg.Log.WarnContext(ctx, "remote signing service: the leader's certificate is not trusted", "credential", c.id,
+			"subject", c.chain[0].Subject.String(), "issuer", c.chain[0].Issuer.String(), "err", err)
+		return nil, &untrustedError{cred: c, cause: err}
+	}
 	return c, nil
+}
+
+// verifyChain checks a remote credential's chain (signer first) up to
+// the trust list at the signing time; without a trust list nothing is
+// judged (Config.Trust).
+func (s *Service) verifyChain(chain []*x509.Certificate) error {
+	if s.cfg.Trust == nil {
+		return nil
+	}
+	inter := x509.NewCertPool()
+	for _, c := range chain[1:] {
+		inter.AddCert(c)
+	}
+	_, err := chain[0].Verify(x509.VerifyOptions{Roots: s.cfg.Trust, Intermediates: inter, CurrentTime: s.cfg.Now(),
+		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
+	return err
+}
+
+// untrustedError is a leader's credential at the signing service whose
+// certificate does not verify up to the trust list (an unknown CA, an
+// expired certificate). It is the public refusal
+// document_signer_untrusted (409, like document_no_key: nothing the
+// leader types changes it, and retrying does not help); Approve puts it
+// on the audit log.
+type untrustedError struct {
+	cred  *credential
+	cause error
+}
+
+func (e *untrustedError) Error() string {
+	return "document: the leader's certificate at the signing service does not verify: " + e.cause.Error()
+}
+
+func (e *untrustedError) Unwrap() error {
+	return problem.New(problem.ErrState, "document_signer_untrusted")
 }
 
 // unavailable logs what the signing service did and gives the leader a
@@ -159,22 +204,46 @@ func (s *Service) finalApproval(ctx context.Context, a *auth.Actor, id, version 
 	return final, err
 }
 
-// RemoteSigner is the name on the certificate a will sign document id
-// with through the remote signing service when they approve it now (the
-// page then asks for the OTP); "" when their approval needs no OTP.
-func (s *Service) RemoteSigner(ctx context.Context, a *auth.Actor, id int64) (string, error) {
-	if s.cfg.CSC == nil {
-		return "", nil
-	}
+// ApprovalSignature is how a leader's final approval of a draft would be signed,
+// told before they approve: the page's approve form and the API's
+// document (its approval) show it.
+type ApprovalSignature struct {
+	// OTP: signed through the remote signing service, with the OTP it
+	// sends first (SendApprovalOTP). Also when the service did not answer
+	// (Refusal document_signing_unavailable): the leader has no key of
+	// their own, so their signature can only come from it.
+	OTP bool
+	// Signer is the name on the leader's certificate at the service.
+	Signer string
+	// Refusal is why the approval cannot be signed now: the service did
+	// not answer, the certificate there is not trusted
+	// (document_signer_untrusted), no key at all (document_no_key). Nil:
+	// it may go on.
+	Refusal *problem.Error
+}
+
+// ApprovalSigning is how a would sign document id by approving it now
+// (ApprovalSignature); nil when a's approve would not be the final approval (the
+// head's review: no signature). It asks the signing service at most once
+// (csc.Client.Credentials), and not at all for a leader with a key of
+// their own or without a service. A refusal of the approval itself (not
+// a's to approve) is its error.
+func (s *Service) ApprovalSigning(ctx context.Context, a *auth.Actor, id int64) (*ApprovalSignature, error) {
 	d, err := s.finalApproval(ctx, a, id, 0)
 	if err != nil || d == nil {
-		return "", err
+		return nil, err
 	}
 	sg, err := s.leaderSigning(ctx, a)
-	if err != nil || sg.cred == nil {
-		return "", err
+	var pe *problem.Error
+	switch {
+	case errors.As(err, &pe):
+		return &ApprovalSignature{OTP: errors.Is(err, problem.ErrUnavailable), Refusal: pe}, nil
+	case err != nil:
+		return nil, err
+	case sg.cred != nil:
+		return &ApprovalSignature{OTP: true, Signer: sg.cred.chain[0].Subject.CommonName}, nil
 	}
-	return sg.cred.chain[0].Subject.CommonName, nil
+	return &ApprovalSignature{}, nil
 }
 
 // SendApprovalOTP has the signing service send a, the leader about to
@@ -234,7 +303,7 @@ func (s *Service) signRemotely(ctx context.Context, a *auth.Actor, d *row, c *cr
 	out, err := s.signDraft(ctx, s.db, a, d, content, key)
 	switch {
 	case csc.WrongOTP(err):
-		if aerr := s.recordRefused(ctx, a, d, c); aerr != nil {
+		if aerr := s.recordRefused(ctx, a, d, c, "wrong_otp"); aerr != nil {
 			return nil, aerr
 		}
 		return nil, problem.Invalid("otp", "document_wrong_otp")
@@ -275,9 +344,17 @@ func (s *Service) keepSigned(ctx context.Context, tx *store.Tx, a *auth.Actor, d
 	if _, err := s.addFile(ctx, tx, a, d.ID, FileSigned, &FileInput{Name: sd.name, ContentType: "application/pdf", Content: sd.content}); err != nil {
 		return err
 	}
-	sum := sha256.Sum256(sd.content)
-	details, err := json.Marshal(map[string]string{"sha256": hex.EncodeToString(sum[:]), "signer": sd.cert.Subject.CommonName,
-		"issuer": sd.cert.Issuer.CommonName, "serial": sd.cert.SerialNumber.Text(16), "via": "csc"})
+	return s.recordSigned(ctx, tx, a, d, sd.content, sd.cert, "csc", role)
+}
+
+// recordSigned puts the leader's signature on the audit log, in the
+// approval's transaction: the signed file's SHA-256, the certificate,
+// and how it was made (via "csc": the remote signing service; "own_key":
+// the leader's own key, Keys.Personal — a token, an HSM slot).
+func (s *Service) recordSigned(ctx context.Context, tx *store.Tx, a *auth.Actor, d *row, content []byte, cert *x509.Certificate, via, role string) error {
+	sum := sha256.Sum256(content)
+	details, err := json.Marshal(map[string]string{"sha256": hex.EncodeToString(sum[:]), "signer": cert.Subject.CommonName,
+		"issuer": cert.Issuer.CommonName, "serial": cert.SerialNumber.Text(16), "via": via})
 	if err != nil {
 		return err
 	}
@@ -285,10 +362,12 @@ func (s *Service) keepSigned(ctx context.Context, tx *store.Tx, a *auth.Actor, d
 		UnitID: d.unitID, Action: DocumentSigned, Object: "document:" + strconv.FormatInt(d.ID, 10), Details: string(details)})
 }
 
-// recordRefused puts a refused OTP on the audit log, in a transaction of
-// its own: the approval did not happen, the refusal did.
-func (s *Service) recordRefused(ctx context.Context, a *auth.Actor, d *row, c *credential) error {
-	details, err := json.Marshal(map[string]string{"reason": "wrong_otp", "credential": c.id, "signer": c.chain[0].Subject.CommonName})
+// recordRefused puts a refused signature on the audit log (reason
+// wrong_otp, untrusted_certificate), in a transaction of its own: the
+// approval did not happen, the refusal did.
+func (s *Service) recordRefused(ctx context.Context, a *auth.Actor, d *row, c *credential, reason string) error {
+	details, err := json.Marshal(map[string]string{"reason": reason, "credential": c.id, "signer": c.chain[0].Subject.CommonName,
+		"issuer": c.chain[0].Issuer.CommonName})
 	if err != nil {
 		return err
 	}

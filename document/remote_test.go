@@ -72,7 +72,7 @@ func TestLeaderSignsRemotely(t *testing.T) {
 		w := newWorld(t, db, func(c *document.Config) {
 			now = c.Now
 			c.Keys, c.CSC, c.Trust = ks, client, trust
-			event.Subscribe(c.Bus, "test-audit", func(_ context.Context, _ *store.Tx, e event.Security) error { audit.add(e.Action); return nil })
+			event.Subscribe(c.Bus, "test-audit", func(_ context.Context, _ *store.Tx, e event.Security) error { audit.add(e); return nil })
 		})
 		leader, clerk := w.actor(t, "huyen.lanhdao"), w.actor(t, "huyen.vanthu")
 		d, err := w.docs.CreateDraft(ctx, w.actor(t, "vp.chuyenvien"), document.DraftInput{Unit: demo.DistrictCode, DraftingUnit: officeCode,
@@ -88,14 +88,17 @@ func TestLeaderSignsRemotely(t *testing.T) {
 		if err := w.docs.SendApprovalOTP(ctx, w.actor(t, "vp.truongphong"), id); code(err) != "document_no_remote_signing" {
 			t.Fatalf("an OTP for the head's review: %v", err)
 		}
+		if ap, err := w.docs.ApprovalSigning(ctx, w.actor(t, "vp.truongphong"), id); err != nil || ap != nil {
+			t.Fatalf("the head's review, how it signs: %+v %v", ap, err)
+		}
 		if _, err := w.docs.Approve(ctx, w.actor(t, "vp.truongphong"), id, document.NoteInput{}); err != nil {
 			t.Fatal(err)
 		}
-		if name, err := w.docs.RemoteSigner(ctx, leader, id); err != nil || name != "Lê Trần Hương" {
-			t.Fatalf("the leader's remote signer: %q %v", name, err)
+		if ap, err := w.docs.ApprovalSigning(ctx, leader, id); err != nil || ap == nil || !ap.OTP || ap.Signer != "Lê Trần Hương" || ap.Refusal != nil {
+			t.Fatalf("the leader's remote signer: %+v %v", ap, err)
 		}
-		if name, err := w.docs.RemoteSigner(ctx, clerk, id); err == nil || name != "" {
-			t.Fatalf("the clerk's remote signer: %q %v", name, err)
+		if ap, err := w.docs.ApprovalSigning(ctx, clerk, id); err == nil || ap != nil {
+			t.Fatalf("the clerk's remote signer: %+v %v", ap, err)
 		}
 		before, err := w.docs.Get(ctx, leader, id)
 		if err != nil {
@@ -222,19 +225,38 @@ func fileOf(t *testing.T, w *world, id int64, kind string) []byte {
 	return content
 }
 
-// securityLog keeps the actions of the event.Security published.
+// securityLog keeps the event.Security published.
 type securityLog struct {
-	mu      sync.Mutex
-	actions []string
+	mu     sync.Mutex
+	events []event.Security
 }
 
-func (l *securityLog) add(a string) {
+func (l *securityLog) add(e event.Security) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.actions = append(l.actions, a)
+	l.events = append(l.events, e)
 }
+
+// list is the actions published, in order.
 func (l *securityLog) list() []string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return slices.Clone(l.actions)
+	var actions []string
+	for _, e := range l.events {
+		actions = append(actions, e.Action)
+	}
+	return actions
+}
+
+// of is the events of action published.
+func (l *securityLog) of(action string) []event.Security {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []event.Security
+	for _, e := range l.events {
+		if e.Action == action {
+			out = append(out, e)
+		}
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -27,7 +28,8 @@ import (
 // (BENCHMARKS.md, "Inbox and search at scale"). Without it, it runs on
 // 2,000 bulk dossiers per engine, to keep the measuring code working. It
 // logs p50/p95/max of each kind of request beside a baseline, a
-// primary-key SELECT of one dossier on the same database; it asserts no
+// primary-key SELECT of one dossier on the same database (MOTCUA_BULK_RUNS
+// of each, default 200; MOTCUA_BULK_ONLY a word of the kinds to run); it asserts no
 // time (the machine is shared), only that every search hit matches.
 //
 //	MOTCUA_BULK=/work/bulkdata-scale/sqlite-1m go test -count=1 -run TestInboxScale -v -timeout 1h ./dossier/
@@ -60,7 +62,11 @@ func TestInboxScale(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%s: %d migration(s) in %s", where, n, time.Since(start).Round(time.Millisecond))
-	measureInbox(t, db, 200)
+	runs := 200
+	if n, err := strconv.Atoi(os.Getenv("MOTCUA_BULK_RUNS")); err == nil && n > 0 {
+		runs = n
+	}
+	measureInbox(t, db, runs)
 }
 
 // measureInbox runs runs requests of each kind on db and logs their times.

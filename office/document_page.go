@@ -39,11 +39,13 @@ type docPage struct {
 	// Remote is true when the reader approves by signing through the
 	// remote signing service: the approve form asks for the OTP. Signer
 	// is the name on their certificate there, RemoteError why it could
-	// not be asked.
-	Remote              bool
-	Signer, RemoteError string
-	MaxMB               int
-	names               map[string]string
+	// not be asked. SignRefusal is why their approval cannot be signed at
+	// all (document_signer_untrusted, document_no_key), said in the
+	// approve form before they try.
+	Remote                           bool
+	Signer, RemoteError, SignRefusal string
+	MaxMB                            int
+	names                            map[string]string
 }
 
 // UnitName is the name of the unit with code, or the code when unknown.
@@ -133,16 +135,25 @@ func (o *Office) showDocument(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		p.Notice = p.T("office.doc.otp_sent")
 	}
 	if p.Can(string(document.ActionApprove)) && d.State == document.StateApproving {
-		// Asks the signing service for the leader's certificate: only on
-		// a draft the reader may give the final approval.
-		p.Signer, err = o.documents.RemoteSigner(ctx, a, id)
-		p.Remote = p.Signer != ""
-		if pe, ok := publicError(err); ok {
-			// The service did not answer: the form still asks for the OTP,
-			// and says why the certificate is not shown.
-			p.Remote, p.RemoteError = true, errorText(p.Page, pe)
+		// Asks the signing service for the leader's certificate, once per
+		// view: only on a draft the reader may give the final approval,
+		// and only when they have no key of their own.
+		sg, err := o.documents.ApprovalSigning(ctx, a, id)
+		if _, ok := publicError(err); ok {
+			sg = nil // another act moved the draft meanwhile: the form refuses
 		} else if err != nil {
 			return err
+		}
+		if sg != nil {
+			p.Remote, p.Signer = sg.OTP, sg.Signer
+			switch {
+			case sg.Refusal != nil && sg.OTP:
+				// The service did not answer: the form still asks for the
+				// OTP, and says why the certificate is not shown.
+				p.RemoteError = errorText(p.Page, sg.Refusal)
+			case sg.Refusal != nil:
+				p.SignRefusal = errorText(p.Page, sg.Refusal)
+			}
 		}
 	}
 	all, err := o.units.List(ctx)

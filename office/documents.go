@@ -36,9 +36,9 @@ type Documents interface {
 	AddComment(ctx context.Context, a *auth.Actor, id int64, in document.CommentInput) (*document.Document, error)
 	Submit(ctx context.Context, a *auth.Actor, id int64, in document.NoteInput) (*document.Document, error)
 	Approve(ctx context.Context, a *auth.Actor, id int64, in document.NoteInput) (*document.Document, error)
-	// RemoteSigner and SendApprovalOTP: a leader who signs through the
+	// ApprovalSigning and SendApprovalOTP: a leader who signs through the
 	// remote signing service approves with an OTP it sends them.
-	RemoteSigner(ctx context.Context, a *auth.Actor, id int64) (string, error)
+	ApprovalSigning(ctx context.Context, a *auth.Actor, id int64) (*document.ApprovalSignature, error)
 	SendApprovalOTP(ctx context.Context, a *auth.Actor, id int64) error
 	Return(ctx context.Context, a *auth.Actor, id int64, in document.NoteInput) (*document.Document, error)
 	Revoke(ctx context.Context, a *auth.Actor, id int64, in document.NoteInput) (*document.Document, error)

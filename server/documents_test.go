@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"strings"
 	"testing"
 
 	"github.com/motcua/motcua/audit"
@@ -178,7 +179,8 @@ func (k docKeys) Seal(context.Context, int64) (*sign.Key, error)           { ret
 // TestDocumentsSignedOverAPI: with keys configured (server.Config.Documents)
 // the leader's approval signs and the clerk's issue seals; the issued
 // file, downloaded over the API, carries both signatures, valid, the
-// seal's naming the number.
+// seal's naming the number; the leader's signature is a document_signed
+// row of the audit log (via own_key), as a remote one is.
 func TestDocumentsSignedOverAPI(t *testing.T) {
 	ca := signtest.NewCA(t, "Test CA")
 	keys := docKeys{leader: ca.Signer(t, 0, "Lê Trần Hương", "UBND huyện Nho Quan"), seal: ca.Signer(t, 1, "UBND huyện Nho Quan", "UBND huyện Nho Quan")}
@@ -194,6 +196,15 @@ func TestDocumentsSignedOverAPI(t *testing.T) {
 		}
 		if d.State != "issued" || d.NumberSymbol != "01/QĐ-UBND" {
 			t.Fatalf("issued: %+v", d)
+		}
+		// The leader's own key writes the audit row a remote signature does.
+		var log struct {
+			Entries []struct{ Action, Object, Details string }
+		}
+		e.must(e.call("huyen.giamsat", "GET", "/api/v1/audit?action=document_signed", nil, &log), 200)
+		if len(log.Entries) != 1 || log.Entries[0].Object != "document:"+itoa(d.ID) || !strings.Contains(log.Entries[0].Details, `"via":"own_key"`) ||
+			!strings.Contains(log.Entries[0].Details, "Lê Trần Hương") {
+			t.Fatalf("the leader's signature on the audit log: %+v", log.Entries)
 		}
 		e.must(e.call("huyen.vanthu", "GET", path, nil, &d), 200)
 		var issued int64

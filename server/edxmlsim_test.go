@@ -38,7 +38,8 @@ func newSimEnv(t *testing.T, db *store.DB) (*env, *edxmlsim.Sim) {
 // at once and 03, 04 when its buttons are pressed: each shows on the
 // document's recipient. A document the simulator sends is registered in
 // the district's incoming register and gets its 01 back; the
-// simulator's 13 moves that copy to revocation_requested. The district
+// simulator's 13 moves that copy to revocation_requested, and its
+// replacement (BussinessDocType 3) is registered and replaces it. The district
 // revokes its decision: the simulator sees the 13, answers 15 with its
 // button, and the decision is revoked.
 func TestEdXMLSimulator(t *testing.T) {
@@ -123,9 +124,22 @@ func TestEdXMLSimulator(t *testing.T) {
 			t.Fatalf("after the simulator's 13: %s", got.State)
 		}
 
+		// It replaces that document (BussinessDocType 3): the new one is
+		// registered, the copy asked back is replaced.
+		form("thay-the", url.Values{"id": {itoa(int64(sent.ID))}, "number": {"78"}, "subject": {"V/v báo cáo thu ngân sách (thay thế)"},
+			"reason": {"Ban hành lại đúng thẩm quyền"}})
+		e.must(e.call("huyen.vanthu", "GET", in, nil, &got), 200)
+		e.must(e.call("huyen.vanthu", "GET", "/api/v1/documents?direction=in", nil, &list), 200)
+		if got.State != "replaced" || len(list.Documents) != 2 || list.Documents[0].NumberSymbol != "78/UBND-KT" || list.Documents[0].State != "registered" {
+			t.Fatalf("after the replacement: the copy %s, the register %+v", got.State, list.Documents)
+		}
+		if tr := got.Trail[len(got.Trail)-1]; tr.Action != "replace" || tr.To != "replaced" {
+			t.Fatalf("the copy's last trail entry: %+v", tr)
+		}
+
 		// motcua revokes its decision; the simulator accepts.
 		e.must(e.call("huyen.vanthu", "POST", out+"/actions/revoke", map[string]any{"note": "Sai thể thức."}, nil), 200)
-		worker(1)
+		worker(2) // the 13, and the replacement's 01
 		if doc := sim.Docs()[docs[0].ID-1]; !doc.RevocationAsked || doc.Last() != "13" {
 			t.Fatalf("the simulator after motcua's 13: %+v", doc)
 		}

@@ -42,6 +42,9 @@ type esignWorld struct {
 	// beforeSignHash, when set, runs once as the simulator receives a
 	// signHash: a colleague acting while the leader signs.
 	beforeSignHash atomic.Pointer[func()]
+	// cscCalls counts the CSC API calls the simulator received (its
+	// OAuth2 token endpoint aside).
+	cscCalls atomic.Int64
 }
 
 func newESignWorld(t *testing.T) *esignWorld {
@@ -82,6 +85,9 @@ func (w *esignWorld) configure(t *testing.T) func(*server.Config) {
 		w.trust.AddCert(w.ca.Cert)
 		cfg.Trust = w.trust
 		hooked := http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			if strings.Contains(r.URL.Path, "/csc/v2/") {
+				w.cscCalls.Add(1)
+			}
 			if strings.HasSuffix(r.URL.Path, "/signatures/signHash") {
 				if f := w.beforeSignHash.Swap(nil); f != nil {
 					(*f)()

@@ -206,18 +206,63 @@ func (c *Client) Credential(ctx context.Context, id string) (*Credential, [][]by
 		return nil, nil, err
 	}
 	out.ID = id
+	chain, err := out.Chain()
+	if err != nil {
+		return nil, nil, err
+	}
+	return &out, chain, nil
+}
+
+// Credentials returns userID's valid credentials with what
+// credentials/info tells of each (their chains in Cert.Certificates), in
+// one call where the service can: credentials/list with credInfo (CSC
+// API v2.0.0.2, §11.4) spares the page that shows the leader's
+// certificate a second round trip per view. A service that ignores
+// credInfo answers the IDs alone; each is then asked with
+// credentials/info.
+func (c *Client) Credentials(ctx context.Context, userID string) ([]*Credential, error) {
+	var out struct {
+		CredentialIDs   []string      `json:"credentialIDs"`
+		CredentialInfos []*Credential `json:"credentialInfos"`
+	}
+	if err := c.call(ctx, "credentials/list", map[string]any{"userID": userID, "onlyValid": true, "credInfo": true,
+		"certificates": "chain", "certInfo": true, "authInfo": true, "lang": c.cfg.Lang}, &out, true); err != nil {
+		return nil, err
+	}
+	infos := map[string]*Credential{}
+	for _, cr := range out.CredentialInfos {
+		if cr != nil && cr.ID != "" {
+			infos[cr.ID] = cr
+		}
+	}
+	creds := make([]*Credential, 0, len(out.CredentialIDs))
+	for _, id := range out.CredentialIDs {
+		cr := infos[id]
+		if cr == nil || len(cr.Cert.Certificates) == 0 {
+			var err error
+			if cr, _, err = c.Credential(ctx, id); err != nil {
+				return nil, err
+			}
+		}
+		creds = append(creds, cr)
+	}
+	return creds, nil
+}
+
+// Chain is the credential's certificate chain, signer first, DER.
+func (cr *Credential) Chain() ([][]byte, error) {
 	var chain [][]byte
-	for _, b := range out.Cert.Certificates {
+	for _, b := range cr.Cert.Certificates {
 		der, err := base64.StdEncoding.DecodeString(b)
 		if err != nil {
-			return nil, nil, fmt.Errorf("csc: credentials/info: certificate: %w", err)
+			return nil, fmt.Errorf("csc: credentials/info: certificate: %w", err)
 		}
 		chain = append(chain, der)
 	}
 	if len(chain) == 0 {
-		return nil, nil, errors.New("csc: credentials/info returned no certificate")
+		return nil, errors.New("csc: credentials/info returned no certificate")
 	}
-	return &out, chain, nil
+	return chain, nil
 }
 
 // SendOTP asks the service to send the credential's owner a one-time

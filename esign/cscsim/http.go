@@ -77,6 +77,7 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		UserID        string   `json:"userID"`
 		CredentialID  string   `json:"credentialID"`
+		CredInfo      bool     `json:"credInfo"`
 		Certificates  string   `json:"certificates"`
 		NumSignatures int      `json:"numSignatures"`
 		Hashes        []string `json:"hashes"`
@@ -100,7 +101,21 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if ids == nil {
 			ids = []string{}
 		}
-		writeJSON(w, map[string]any{"credentialIDs": ids})
+		out := map[string]any{"credentialIDs": ids}
+		if in.CredInfo {
+			// The credentials' info in the same answer (CSC v2.0.0.2 §11.4).
+			infos := []map[string]any{}
+			for _, id := range ids {
+				s.mu.Lock()
+				c := s.creds[id]
+				s.mu.Unlock()
+				info := s.credInfo(c, in.Certificates)
+				info["credentialID"] = id
+				infos = append(infos, info)
+			}
+			out["credentialInfos"] = infos
+		}
+		writeJSON(w, out)
 	case "credentials/info":
 		s.info(w, in.CredentialID, in.Certificates)
 	case "credentials/sendOTP":
@@ -159,6 +174,15 @@ func (s *Sim) info(w http.ResponseWriter, id, certs string) {
 		cscError(w, http.StatusBadRequest, "invalid_request", "Invalid parameter credentialID")
 		return
 	}
+	writeJSON(w, s.credInfo(c, certs))
+}
+
+// credInfo is what credentials/info answers about c, and what
+// credentials/list with credInfo answers about each credential.
+func (s *Sim) credInfo(c *credential, certs string) map[string]any {
+	s.mu.Lock()
+	revoked := c.revoked
+	s.mu.Unlock()
 	chain := []string{b64(c.cert.Raw)}
 	switch certs {
 	case "none":
@@ -168,10 +192,10 @@ func (s *Sim) info(w http.ResponseWriter, id, certs string) {
 		chain = append(chain, b64(s.caCert.Raw))
 	}
 	status := "valid"
-	if c.revoked {
+	if revoked {
 		status = "revoked"
 	}
-	writeJSON(w, map[string]any{
+	return map[string]any{
 		"description": "Chứng thư số của " + c.name, "signatureQualifier": "eu_eidas_aes",
 		"key": map[string]any{"status": "enabled", "algo": []string{"1.2.840.113549.1.1.1", "1.2.840.113549.1.1.11"}, "len": 2048},
 		"cert": map[string]any{"status": status, "certificates": chain, "issuerDN": c.cert.Issuer.String(), "subjectDN": c.cert.Subject.String(),
@@ -179,7 +203,7 @@ func (s *Sim) info(w http.ResponseWriter, id, certs string) {
 		"auth": map[string]any{"mode": "explicit", "expression": "OTP", "objects": []map[string]string{
 			{"type": "Password", "id": "OTP", "format": "N", "label": "OTP", "description": "Mã OTP gửi qua SMS"}}},
 		"SCAL": "2", "multisign": 1, "lang": "vi",
-	})
+	}
 }
 
 func (s *Sim) sendOTP(w http.ResponseWriter, id string) {

@@ -21,7 +21,11 @@ import (
 func build(t *testing.T, dir string) string {
 	t.Helper()
 	bin := filepath.Join(dir, "motcua")
-	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, "./cmd/motcua")
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		goTool = filepath.Join(runtime.GOROOT(), "bin", "go") // the toolchain running this test
+	}
+	cmd := exec.Command(goTool, "build", "-o", bin, "./cmd/motcua")
 	cmd.Dir = filepath.Join("..", "..")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)

@@ -52,8 +52,11 @@ type Config struct {
 	Systems map[string]string
 	// HTTP sends; nil: a client with a 30 s timeout.
 	HTTP *http.Client
-	Now  func() time.Time
-	Log  *slog.Logger
+	// MaxDocs bounds the documents it keeps, received and sent (0: 500):
+	// the demo's credentials are public, so anyone may send it some.
+	MaxDocs int
+	Now     func() time.Time
+	Log     *slog.Logger
 }
 
 // MessagesPath is where the simulator receives edXML, under its mount.
@@ -101,9 +104,10 @@ func (d Doc) Last() string {
 // Sim is the simulated agencies' system. The zero value is not usable;
 // call New.
 type Sim struct {
-	cfg    Config
-	mux    *http.ServeMux
-	client *edxml.Client
+	cfg     Config
+	mux     *http.ServeMux
+	handler http.Handler // mux behind the cross-origin check
+	client  *edxml.Client
 
 	mu      sync.Mutex
 	docs    []*Doc
@@ -124,14 +128,44 @@ func New(cfg Config) *Sim {
 	if cfg.HTTP == nil {
 		cfg.HTTP = &http.Client{Timeout: 30 * time.Second}
 	}
+	if cfg.MaxDocs <= 0 {
+		cfg.MaxDocs = 500
+	}
 	s := &Sim{cfg: cfg, mux: http.NewServeMux(),
 		client: &edxml.Client{HTTP: cfg.HTTP, SystemID: cfg.SystemID, SecretKey: cfg.SecretKey}}
 	s.mux.Handle("POST "+MessagesPath, edxml.NewHandler(edxml.HandlerConfig{Systems: cfg.Systems, Receiver: receiver{s}, Log: cfg.Log, Now: cfg.Now}))
 	s.routes()
+	// It is mounted outside motcua's own cross-origin check: without one,
+	// another site a demonstrator visits could post its forms. Requests
+	// with neither Sec-Fetch-Site nor Origin (motcua's edXML client) pass.
+	s.handler = http.NewCrossOriginProtection().Handler(s.mux)
 	return s
 }
 
-func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// What one document and the simulator keep beyond its documents: the
+// latest events and orphan statuses, older ones dropped.
+const (
+	maxEvents  = 100
+	maxOrphans = 100
+)
+
+// full is whether no more documents may be kept; s.mu held.
+func (s *Sim) full() bool { return len(s.docs) >= s.cfg.MaxDocs }
+
+// errFull is the page's refusal when full.
+func (s *Sim) errFull() error {
+	return fmt.Errorf("edxmlsim: it keeps at most %d documents (restart it to empty it)", s.cfg.MaxDocs)
+}
+
+// event adds e to d's history, keeping the latest maxEvents; s.mu held.
+func (d *Doc) event(e Event) {
+	d.Events = append(d.Events, e)
+	if n := len(d.Events) - maxEvents; n > 0 {
+		d.Events = slices.Delete(d.Events, 0, n)
+	}
+}
 
 // Docs is a copy of what the simulator holds, in arrival order.
 func (s *Sim) Docs() []Doc {
@@ -191,6 +225,7 @@ func (r receiver) ReceiveDocument(_ context.Context, m *edxml.Message) error {
 	defer s.mu.Unlock()
 	now := s.cfg.Now()
 	held := false
+	m = withoutFiles(m)
 	for _, to := range m.To {
 		agency, ok := s.plays(to.OrganID)
 		if !ok {
@@ -202,21 +237,25 @@ func (r receiver) ReceiveDocument(_ context.Context, m *edxml.Message) error {
 			// The same document again (a retry), or its correction.
 			if m.Business.DocType == edxml.BusinessUpdate {
 				old[0].Message = m
-				old[0].Events = append(old[0].Events, Event{At: now, Code: "2", Description: m.Business.DocReason})
+				old[0].event(Event{At: now, Code: "2", Description: m.Business.DocReason})
 			}
 			continue
+		}
+		if s.full() {
+			// Refused, not dropped: motcua shows the refusal on its side.
+			return problem.New(problem.ErrTooMany, "document_too_many", s.cfg.MaxDocs)
 		}
 		d := s.add(true, agency, m, e)
 		if m.Business.DocType == edxml.BusinessReplace && len(m.ResponseFor) > 0 {
 			rf := m.ResponseFor[0]
 			for _, o := range s.find(true, agency.OrganID, rf.OrganID, rf.DocumentID) {
 				o.ReplacedBy = d.ID
-				o.Events = append(o.Events, Event{At: now, Code: "3", Description: m.Business.DocReason})
+				o.event(Event{At: now, Code: "3", Description: m.Business.DocReason})
 			}
 		}
 		st := edxml.StatusFor(m, edxml.StatusReceived, agency, now)
 		s.queue = append(s.queue, st)
-		d.Events = append(d.Events, Event{At: now, Sent: true, Code: string(edxml.StatusReceived), Queued: true})
+		d.event(Event{At: now, Sent: true, Code: string(edxml.StatusReceived), Queued: true})
 	}
 	if !held {
 		return problem.Invalid("To", "edxml_unknown_recipient")
@@ -242,10 +281,13 @@ func (r receiver) ReceiveStatus(_ context.Context, st *edxml.Status) error {
 		docs = s.find(false, rf.OrganID, rf.OrganID, rf.DocumentID)
 	}
 	for _, d := range docs {
-		d.Events = append(d.Events, e)
+		d.event(e)
 	}
 	if len(docs) == 0 {
 		s.orphans = append(s.orphans, *st)
+		if n := len(s.orphans) - maxOrphans; n > 0 {
+			s.orphans = slices.Delete(s.orphans, 0, n)
+		}
 	}
 	return nil
 }
@@ -289,6 +331,17 @@ func (s *Sim) Run(ctx context.Context) {
 	}
 }
 
+// withoutFiles is m without its attachments' bytes, which the page never
+// shows: a message may carry 32 MiB.
+func withoutFiles(m *edxml.Message) *edxml.Message {
+	c := *m
+	c.Attachments = slices.Clone(m.Attachments)
+	for i := range c.Attachments {
+		c.Attachments[i].Data = nil
+	}
+	return &c
+}
+
 func errText(err error) string {
 	if err == nil {
 		return ""
@@ -324,7 +377,7 @@ func (s *Sim) Answer(ctx context.Context, id int, code edxml.StatusCode, note st
 	if err == nil && (code == edxml.StatusRevokeAccepted || code == edxml.StatusRevokeRefused) {
 		d.RevocationAsked = false
 	}
-	d.Events = append(d.Events, Event{At: s.cfg.Now(), Sent: true, Code: string(code), Description: note, Err: errText(err)})
+	d.event(Event{At: s.cfg.Now(), Sent: true, Code: string(code), Description: note, Err: errText(err)})
 	return err
 }
 
@@ -345,6 +398,10 @@ func (s *Sim) Send(ctx context.Context, d Draft) (Doc, error) {
 	}
 	d.From = agency
 	s.mu.Lock()
+	if s.full() {
+		s.mu.Unlock()
+		return Doc{}, s.errFull()
+	}
 	s.seq++
 	key := fmt.Sprintf("edxmlsim:%s:%d", agency.OrganID, s.seq)
 	s.mu.Unlock()
@@ -363,7 +420,7 @@ func (s *Sim) sendDoc(ctx context.Context, agency edxml.Organization, m *edxml.M
 		if err == nil {
 			d.Message = m
 		}
-		d.Events = append(d.Events, e)
+		d.event(e)
 		return *d, err
 	}
 	if code == "document" {
@@ -373,7 +430,7 @@ func (s *Sim) sendDoc(ctx context.Context, agency edxml.Organization, m *edxml.M
 	if code == "3" && err == nil {
 		old := s.docs[of-1]
 		old.ReplacedBy = d.ID
-		old.Events = append(old.Events, Event{At: e.At, Sent: true, Code: "3", Description: m.Business.DocReason})
+		old.event(Event{At: e.At, Sent: true, Code: "3", Description: m.Business.DocReason})
 	}
 	return *d, err
 }
@@ -399,6 +456,9 @@ func (s *Sim) Correct(ctx context.Context, id int, subject, reason string) (Doc,
 func (s *Sim) Replace(ctx context.Context, id int, number, subject, reason string) (Doc, error) {
 	s.mu.Lock()
 	d, err := s.doc(id, false)
+	if err == nil && s.full() {
+		err = s.errFull()
+	}
 	var m *edxml.Message
 	if err == nil {
 		s.seq++
@@ -429,7 +489,7 @@ func (s *Sim) RequestRevocation(ctx context.Context, id int, reason string) erro
 	err = s.client.SendStatus(ctx, s.cfg.Endpoint, st)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d.Events = append(d.Events, Event{At: s.cfg.Now(), Sent: true, Code: string(edxml.StatusRevokeRequest), Description: reason, Err: errText(err)})
+	d.event(Event{At: s.cfg.Now(), Sent: true, Code: string(edxml.StatusRevokeRequest), Description: reason, Err: errText(err)})
 	return err
 }
 
