@@ -2,6 +2,8 @@ package unit
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/problem"
@@ -12,15 +14,36 @@ import (
 // reaches how far, the unit store knows which units lie above which.
 
 // Chain returns the ids of the unit and its ancestors, nearest first: the
-// argument auth.Actor.Can takes.
+// argument auth.Actor.Can takes. One recursive query, not one per level
+// as Ancestors: it runs inside write transactions (every webhook event of
+// a dossier act), where each statement holds the writer. Depth is bounded
+// as Ancestors' is.
 func (s *Store) Chain(ctx context.Context, q store.Querier, id int64) ([]int64, error) {
-	units, err := s.Ancestors(ctx, q, id)
+	if id == 0 {
+		return nil, nil
+	}
+	rows, err := q.QueryContext(ctx, `WITH RECURSIVE chain (id, parent_id, depth) AS (
+			SELECT id, parent_id, 0 FROM units WHERE id = ?
+			UNION ALL
+			SELECT u.id, u.parent_id, c.depth + 1 FROM units u JOIN chain c ON u.id = c.parent_id WHERE c.depth < 15)
+		SELECT id FROM chain ORDER BY depth`, id)
 	if err != nil {
+		return nil, fmt.Errorf("unit: ancestors of %d: %w", id, err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var u int64
+		if err := rows.Scan(&u); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	out := make([]int64, len(units))
-	for i, u := range units {
-		out[i] = u.ID
+	if len(out) == 0 {
+		return nil, fmt.Errorf("unit: ancestors of %d: %w", id, sql.ErrNoRows)
 	}
 	return out, nil
 }

@@ -219,7 +219,7 @@ func (s *Service) record(ctx context.Context, tx *store.Tx, typ string, at time.
 	}
 	// Subscribed at the unit or at one above it.
 	var scope []int64
-	for _, u := range []int64{held.ID, receiving.ID} {
+	for _, u := range slices.Compact([]int64{held.ID, receiving.ID}) {
 		chain, err := s.cfg.Units.Chain(ctx, tx, u)
 		if err != nil {
 			return err
