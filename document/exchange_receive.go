@@ -75,6 +75,14 @@ func (s *Service) ReceiveDocument(ctx context.Context, m *edxml.Message) error {
 	if err != nil {
 		return err
 	}
+	// A correction (2) or a revocation sent as a document (1) is refused
+	// out loud: a correction carries the same DocumentId as the document
+	// it corrects, so it would otherwise be taken for that message again
+	// and acknowledged with nothing applied. Revocation travels as status
+	// 13 here; applying corrections is not built.
+	if t := m.Business.DocType; t != edxml.BusinessNew && t != edxml.BusinessReplace {
+		return problem.Invalid("TraceHeaderList/Bussiness/BussinessDocType", "edxml_business_unsupported", int(t))
+	}
 	remote := m.DocumentID
 	if remote == "" {
 		remote = m.Code.String() + "|" + m.PromulgationInfo.Date.String()

@@ -137,6 +137,16 @@ func TestEdXMLSimulator(t *testing.T) {
 			t.Fatalf("the copy's last trail entry: %+v", tr)
 		}
 
+		// A correction (BussinessDocType 2) is refused out loud, not
+		// acknowledged and dropped: motcua does not apply corrections.
+		if _, err := sim.Correct(ctx, sent.ID+1, "V/v báo cáo thu ngân sách (đính chính)", "Sửa trích yếu"); err == nil || !strings.Contains(err.Error(), "edxml_business_unsupported") {
+			t.Fatalf("a correction: %v, want edxml_business_unsupported", err)
+		}
+		e.must(e.call("huyen.vanthu", "GET", "/api/v1/documents?direction=in", nil, &list), 200)
+		if len(list.Documents) != 2 || list.Documents[0].NumberSymbol != "78/UBND-KT" || list.Documents[0].State != "registered" {
+			t.Fatalf("after the refused correction: %+v", list.Documents)
+		}
+
 		// motcua revokes its decision; the simulator accepts.
 		e.must(e.call("huyen.vanthu", "POST", out+"/actions/revoke", map[string]any{"note": "Sai thể thức."}, nil), 200)
 		worker(2) // the 13, and the replacement's 01

@@ -30,6 +30,7 @@ func TestReplicaTracking(t *testing.T) {
 	rep := storetest.StartReplica(t)
 	u := storetest.MigratedPostgresURL(t)
 	pu, _ := url.Parse(u)
+	rep.CatchUp(t) // the new database is on the replica before motcua connects to it there
 	db, err := store.Open(context.Background(), store.Config{URL: u, Replica: rep.URL(strings.TrimPrefix(pu.Path, "/"))})
 	if err != nil {
 		t.Fatal(err)

@@ -170,8 +170,12 @@ func (q replicaReads) retry(ctx context.Context, err error) bool {
 	if ctx.Err() != nil {
 		return false
 	}
+	// A connection refused with the server's own answer (too many
+	// clients, starting up, no such database yet) is still the replica
+	// being unreachable, not the SQL's fault.
+	var connErr *pgconn.ConnectError
 	var pgErr *pgconn.PgError
-	if !errors.As(err, &pgErr) {
+	if errors.As(err, &connErr) || !errors.As(err, &pgErr) {
 		q.rp.failed(err)
 		return true
 	}
