@@ -160,9 +160,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if exchangeNote != "" {
 		fmt.Fprintln(stdout, exchangeNote)
 	}
-	// The notification worker runs beside the server and stops with it,
-	// before the database closes; a send in flight is released for later.
-	workerCtx, stopWorker := context.WithCancel(ctx)
+	// The workers run beside the server and stop after it, when serve
+	// returns (not at the signal: requests still draining may queue
+	// work), before the database closes; each finishes the item it is
+	// sending (package outbox) and releases the rest for later.
+	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
 	workerDone := make(chan struct{})
 	go func() { app.Notifier.Run(workerCtx); close(workerDone) }()
 	defer func() { stopWorker(); <-workerDone }()
@@ -250,6 +252,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
+	}
+	if sf.drain > 0 {
+		// New connections are still accepted, and answered, while the
+		// load balancer's checks see 503: closing the listener at once
+		// would reset connections the kernel had already queued for it,
+		// and a request sent on one of those fails although no instance
+		// was down.
+		log.Info("draining: /healthz answers 503", "for", sf.drain)
+		app.Drain()
+		srv.SetKeepAlivesEnabled(false)
+		select {
+		case <-time.After(sf.drain):
+		case err := <-errc:
+			return err
+		}
 	}
 	log.Info("shutting down: finishing requests in flight")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"time"
 
 	"github.com/motcua/motcua/demo"
 )
@@ -17,6 +18,7 @@ type serveFlags struct {
 	logLevel, trust, clamd    string
 	trustedProxies            string
 	loginMemory               int64
+	drain                     time.Duration
 	metricsAddr, metricsToken string
 	webhookHosts              string
 	backupDir                 string
@@ -42,6 +44,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.clamd, "clamd", "", "clamd address (unix:/run/clamav/clamd.ctl or host:port): scan every upload; without it nothing is scanned")
 	fs.StringVar(&f.trustedProxies, "trusted-proxies", "", "comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	fs.Int64Var(&f.loginMemory, "login-memory", 256, "MiB of memory password checks may hold at once (64 MiB each); beyond it logins queue, then get 503")
+	fs.DurationVar(&f.drain, "drain", 0, "on SIGTERM, keep serving this long with /healthz answering 503 before closing the listener, so a load balancer takes the instance out of its rotation first (behind HAProxy: more than fall × inter; docs/scale-out.md)")
 	fs.StringVar(&f.metricsAddr, "metrics-addr", "", "listen address for /metrics (Prometheus), apart from the public one, e.g. 127.0.0.1:9090")
 	fs.StringVar(&f.exchange.peers, "edxml-peers", "", "JSON file: the outside agencies' edXML endpoints by OrganId, with the SystemId and SecretKey this instance sends with (docs/documents.md \"Exchange\"; with --demo and neither this nor --edxml-systems: the simulated province at /_sim/edxml/)")
 	fs.StringVar(&f.exchange.systems, "edxml-systems", "", "JSON file: the systems allowed to POST edXML to /edxml/v1/messages, by SystemId, with their SecretKey and OrganIds")
