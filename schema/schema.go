@@ -19,6 +19,7 @@ import (
 	dvcqg "github.com/motcua/motcua/dvcqg/migrations"
 	esign "github.com/motcua/motcua/esign/migrations"
 	forms "github.com/motcua/motcua/forms/migrations"
+	land "github.com/motcua/motcua/land/migrations"
 	notify "github.com/motcua/motcua/notify/migrations"
 	payment "github.com/motcua/motcua/payment/migrations"
 	postal "github.com/motcua/motcua/postal/migrations"
@@ -53,6 +54,7 @@ func Modules() []store.Module {
 		dancu.Module,
 		webhook.Module,
 		document.Module,
+		land.Module,
 	}
 }
 

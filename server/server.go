@@ -28,6 +28,7 @@ import (
 	"github.com/motcua/motcua/esign/csc"
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/forms"
+	"github.com/motcua/motcua/land"
 	"github.com/motcua/motcua/metrics"
 	"github.com/motcua/motcua/notify"
 	"github.com/motcua/motcua/office"
@@ -162,6 +163,8 @@ type App struct {
 	Documents *document.Service
 	// ExchangeSender sends the edXML outbox; motcua serve runs it.
 	ExchangeSender *document.ExchangeWorker
+	// Land is the land registry (package land, docs/land.md).
+	Land *land.Service
 	// Reorg checks, schedules and carries out reorganisation plans;
 	// motcua serve runs Reorg.RunDue for the scheduled ones.
 	Reorg *reorg.Service
@@ -231,6 +234,8 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if a.Forms, err = forms.New(db, a.Dossiers, a.Units, cal, forms.Config{Now: cfg.Now}); err != nil {
 		return nil, err
 	}
+	a.Land = land.New(db, land.Config{Units: a.Units, Bus: a.Events, Now: cfg.Now})
+	subscribeLand(a.Events, a.Land)
 	if err := newCSC(a, cfg); err != nil {
 		return nil, err
 	}
@@ -308,6 +313,10 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	landPages, err := land.NewPages(w, a.Land, a.Dossiers)
+	if err != nil {
+		return nil, err
+	}
 	site, err := portal.New(portal.Config{ESign: esignPages, Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers, Ratings: a.Ratings,
 		Trust: cfg.Trust, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Store: a.Sohoa, Population: a.Population})
 	if err != nil {
@@ -377,6 +386,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	site.Register(mux)
 	back.Register(mux)
 	esignPages.Register(mux)
+	landPages.Register(mux)
 	adm.Register(mux)
 	st.Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

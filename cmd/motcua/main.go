@@ -47,6 +47,7 @@ Usage:
   motcua demo bulk --dossiers N [--years 1] [--year 2022] [--seed 1] [--batch 5000] [--data DIR | --db URL]
   motcua reorg plan FILE --dry-run | reorg apply FILE | reorg revert ID | reorg list  [--data DIR | --db URL]
   motcua report ii06a --unit CODE --from YYYY-MM-DD --to YYYY-MM-DD [--view unit|field|procedure] [--format json|xlsx|pdf] [--data DIR | --db URL] > out
+  motcua land import FILE.geojson | land export [--commune CODE] [--out FILE.geojson]  [--data DIR | --db URL]
   motcua version
 
 Every flag may also be set as MOTCUA_<FLAG> (e.g. MOTCUA_DB, MOTCUA_ADDR, MOTCUA_DATA).
@@ -102,6 +103,8 @@ func command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return runReorg(ctx, args[1:], stdout, stderr)
 	case "report":
 		return runReport(ctx, args[1:], stdout)
+	case "land":
+		return runLand(ctx, args[1:], stdout)
 	case "version":
 		fmt.Fprintln(stdout, "motcua", version())
 		return nil
