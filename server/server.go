@@ -86,6 +86,9 @@ type Config struct {
 	VNeID VNeIDConfig
 	// Dancu is the population database's lookup service (server/dancu.go).
 	Dancu DancuConfig
+	// Land is the national land information system the registry's
+	// changes are sent to (server/land.go).
+	Land LandConfig
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (package clientip); none means the TCP peer is the client.
 	TrustedProxies []netip.Prefix
@@ -166,8 +169,11 @@ type App struct {
 	Documents *document.Service
 	// ExchangeSender sends the edXML outbox; motcua serve runs it.
 	ExchangeSender *document.ExchangeWorker
-	// Land is the land registry (package land, docs/land.md).
-	Land *land.Service
+	// Land is the land registry (package land, docs/land.md);
+	// LandSender sends its outbox to the national land information
+	// system (nil when none is configured); motcua serve runs it.
+	Land       *land.Service
+	LandSender *land.Worker
 	// Reorg checks, schedules and carries out reorganisation plans;
 	// motcua serve runs Reorg.RunDue for the scheduled ones.
 	Reorg *reorg.Service
@@ -239,6 +245,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}
 	a.Land = land.New(db, land.Config{Units: a.Units, Bus: a.Events, Now: cfg.Now})
 	subscribeLand(a.Events, a.Land)
+	a.LandSender = newLandSender(a, cfg)
 	if err := newCSC(a, cfg); err != nil {
 		return nil, err
 	}
@@ -369,6 +376,15 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 			return out, err
 		})
 
+	m.Gauge("motcua_land_changes", "Land registry changes in the outbox to the national land information system by status (pending, sending, sent, failed).",
+		[]string{"status"}, func(ctx context.Context) ([]metrics.Count, error) {
+			counts, err := a.Land.Pending(ctx)
+			out := make([]metrics.Count, 0, len(counts))
+			for st, n := range counts {
+				out = append(out, metrics.Count{Labels: []string{st}, Value: n})
+			}
+			return out, err
+		})
 	m.Gauge("motcua_webhook_deliveries", "Webhook deliveries in the outbox by status (pending, sending, sent, failed).",
 		[]string{"status"}, func(ctx context.Context) ([]metrics.Count, error) {
 			counts, err := a.Webhooks.Counts(ctx)
@@ -437,6 +453,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}
 	if cfg.Dancu.Simulator != nil {
 		a.Handler = withDancuSimulator(a.Handler, cfg.Dancu.Simulator)
+	}
+	if cfg.Land.Simulator != nil {
+		a.Handler = withLandSimulator(a.Handler, cfg.Land.Simulator)
 	}
 	if cfg.Exchange.Simulator != nil {
 		a.Handler = withEdXMLSimulator(a.Handler, cfg.Exchange.Simulator)

@@ -11,7 +11,9 @@ import (
 	"github.com/motcua/motcua/audit"
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/land"
+	"github.com/motcua/motcua/land/landsim"
 	"github.com/motcua/motcua/schema"
+	"github.com/motcua/motcua/server"
 )
 
 const landUsage = `usage: motcua land import FILE.geojson [--data DIR | --db URL]
@@ -30,16 +32,16 @@ func runLand(ctx context.Context, args []string, stdout io.Writer) error {
 	dbf.register(fs)
 	commune := fs.String("commune", "", "export: only this commune's parcels (its unit code)")
 	out := fs.String("out", "", "export: write to this file (default: standard output)")
-	rest := args[1:]
-	var file string
-	if args[0] == "import" {
-		if len(rest) == 0 || len(rest[0]) == 0 || rest[0][0] == '-' {
-			return fmt.Errorf("%s", landUsage)
-		}
-		file, rest = rest[0], rest[1:]
-	}
-	if err := parse(fs, rest); err != nil {
+	pos, err := parseInterleaved(fs, args[1:])
+	if err != nil {
 		return err
+	}
+	var file string
+	switch {
+	case args[0] == "import" && len(pos) == 1:
+		file = pos[0]
+	case args[0] == "import" || len(pos) > 0:
+		return fmt.Errorf("%s", landUsage)
 	}
 	db, err := dbf.open(ctx)
 	if err != nil {
@@ -86,4 +88,31 @@ func runLand(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "%d parcels exported to %s\n", n, *out)
 	}
 	return nil
+}
+
+// landFlags connect the registry to the national land information system
+// (MOTCUA_LAND_URL, MOTCUA_LAND_TOKEN); docs/land.md.
+type landFlags struct{ url, token string }
+
+func (l *landFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&l.url, "land-url", "", "the national land information system's endpoint (base URL) the registry's changes are POSTed to (with --demo and none: the simulator at /_sim/dat-dai/)")
+	fs.StringVar(&l.token, "land-token", "", "bearer token the national land information system issued to motcua")
+}
+
+// configure fills cfg.Land; with demo and no URL the simulator is mounted
+// on this server (self is its listening address) and motcua sends there.
+func (l *landFlags) configure(cfg *server.Config, self string, demo bool) string {
+	if l.url == "" && demo {
+		token := l.token
+		if token == "" {
+			token = landsim.DemoToken
+		}
+		cfg.Land = server.LandConfig{URL: "http://" + loopback(self) + server.LandSimulatorPath, Token: token, Simulator: landsim.New(token).Handler()}
+		return fmt.Sprintf("National land information system: simulated at http://%s%s/ (the registry's changes arrive there).", publicHost(self), server.LandSimulatorPath)
+	}
+	if l.url == "" {
+		return "National land information system: not connected; the registry's changes wait in the outbox (set --land-url, --land-token)."
+	}
+	cfg.Land = server.LandConfig{URL: l.url, Token: l.token}
+	return fmt.Sprintf("National land information system: changes sent to %s.", l.url)
 }
