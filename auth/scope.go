@@ -74,6 +74,15 @@ const (
 	// land). The land registration branch's specialists, leaders and
 	// clerks at a district keep the records of its communes.
 	ReadLand Right = "land.read"
+	// ManagePersonnel: keep the civil service registry of a unit (package
+	// civil) — officers' records, postings, qualifications — and export
+	// it for the province's database.
+	ManagePersonnel Right = "civil.manage"
+	// EvaluateStaff: open a unit's yearly evaluation cycle, record the
+	// collective review and decide each officer's level (package civil);
+	// a leader of the unit, or of a unit above, which evaluates the heads
+	// of the units below it.
+	EvaluateStaff Right = "civil.evaluate"
 )
 
 // Scope is one row of the scope table: the roles whose holders have Right
@@ -107,6 +116,8 @@ var Scopes = []Scope{
 	{Right: ApproveDocument, Own: []string{Leader}},
 	{Right: IssueDocument, Own: []string{Clerk}},
 	{Right: ReadLand, Own: []string{Reception, Specialist, Leader, Clerk, Supervisor}, Below: []string{Specialist, Leader, Clerk, Supervisor}},
+	{Right: ManagePersonnel, Own: []string{Admin}, Below: []string{Admin}},
+	{Right: EvaluateStaff, Own: []string{Leader}, Below: []string{Leader}},
 }
 
 // ScopeOf returns the row of r; an unknown right has no roles.
