@@ -63,6 +63,9 @@
 //     changes made by a dossier's result are in that result's row.
 //   - Once-only data (package dancu): population_lookup, object the draft
 //     or dossier, details the purpose and the outcome.
+//   - A citizen's download of their personal data (package mydata):
+//     personal_data_exported, object "user:<username>", details the
+//     counts of dossiers and files.
 //   - Digitisation and the personal data store (package sohoa):
 //     paper_digitised (a component's code given at the desk) and
 //     paper_reused (a stored paper attached to a dossier, from the API,
