@@ -31,6 +31,7 @@ import (
 	"github.com/motcua/motcua/esign/csc"
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/forms"
+	"github.com/motcua/motcua/land"
 	"github.com/motcua/motcua/metrics"
 	"github.com/motcua/motcua/notify"
 	"github.com/motcua/motcua/office"
@@ -40,6 +41,7 @@ import (
 	"github.com/motcua/motcua/rating"
 	"github.com/motcua/motcua/reorg"
 	"github.com/motcua/motcua/report"
+	"github.com/motcua/motcua/requestid"
 	"github.com/motcua/motcua/sohoa"
 	"github.com/motcua/motcua/stats"
 	"github.com/motcua/motcua/store"
@@ -87,6 +89,9 @@ type Config struct {
 	VNeID VNeIDConfig
 	// Dancu is the population database's lookup service (server/dancu.go).
 	Dancu DancuConfig
+	// Land is the national land information system the registry's
+	// changes are sent to (server/land.go).
+	Land LandConfig
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (package clientip); none means the TCP peer is the client.
 	TrustedProxies []netip.Prefix
@@ -173,6 +178,11 @@ type App struct {
 	Civil *civil.Service
 	// ExchangeSender sends the edXML outbox; motcua serve runs it.
 	ExchangeSender *document.ExchangeWorker
+	// Land is the land registry (package land, docs/land.md);
+	// LandSender sends its outbox to the national land information
+	// system (nil when none is configured); motcua serve runs it.
+	Land       *land.Service
+	LandSender *land.Worker
 	// Reorg checks, schedules and carries out reorganisation plans;
 	// motcua serve runs Reorg.RunDue for the scheduled ones.
 	Reorg *reorg.Service
@@ -242,6 +252,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if a.Forms, err = forms.New(db, a.Dossiers, a.Units, cal, forms.Config{Now: cfg.Now}); err != nil {
 		return nil, err
 	}
+	a.Land = land.New(db, land.Config{Units: a.Units, Bus: a.Events, Now: cfg.Now})
+	subscribeLand(a.Events, a.Land)
+	a.LandSender = newLandSender(a, cfg)
 	if err := newCSC(a, cfg); err != nil {
 		return nil, err
 	}
@@ -322,6 +335,10 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	landPages, err := land.NewPages(w, a.Land, a.Dossiers)
+	if err != nil {
+		return nil, err
+	}
 	site, err := portal.New(portal.Config{ESign: esignPages, Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers, Ratings: a.Ratings,
 		Trust: cfg.Trust, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Store: a.Sohoa, Population: a.Population,
 		MyData: a.MyData})
@@ -372,6 +389,15 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 			return out, err
 		})
 
+	m.Gauge("motcua_land_changes", "Land registry changes in the outbox to the national land information system by status (pending, sending, sent, failed).",
+		[]string{"status"}, func(ctx context.Context) ([]metrics.Count, error) {
+			counts, err := a.Land.Pending(ctx)
+			out := make([]metrics.Count, 0, len(counts))
+			for st, n := range counts {
+				out = append(out, metrics.Count{Labels: []string{st}, Value: n})
+			}
+			return out, err
+		})
 	m.Gauge("motcua_webhook_deliveries", "Webhook deliveries in the outbox by status (pending, sending, sent, failed).",
 		[]string{"status"}, func(ctx context.Context) ([]metrics.Count, error) {
 			counts, err := a.Webhooks.Counts(ctx)
@@ -392,6 +418,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	site.Register(mux)
 	back.Register(mux)
 	esignPages.Register(mux)
+	landPages.Register(mux)
 	adm.Register(mux)
 	st.Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -420,8 +447,11 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	// throttling and the audit log read it from the context.
 	// With a read replica, each browser's reads after its own writes are
 	// kept on the primary until the replica has them (readYourWrites).
-	a.Handler = clientip.New(cfg.TrustedProxies).Middleware(m.Wrap(logRequests(cfg.Log, compress(csrf.Handler(
-		readYourWrites(db, httpsURL(cfg.PublicURL), w.Sessions().Middleware(mux)))))))
+	// Each request's ID comes next (a trusted proxy's X-Request-Id, else
+	// a new one): the log line, error pages and API errors carry it.
+	ips := clientip.New(cfg.TrustedProxies)
+	a.Handler = ips.Middleware(requestid.Middleware(ips.FromProxy, m.Wrap(logRequests(cfg.Log, compress(csrf.Handler(
+		readYourWrites(db, httpsURL(cfg.PublicURL), w.Sessions().Middleware(notePattern(mux)))))))))
 	if cfg.Postal.Simulator != nil {
 		a.Handler = withSimulator(a.Handler, cfg.Postal.Simulator)
 	}
@@ -439,6 +469,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}
 	if cfg.Dancu.Simulator != nil {
 		a.Handler = withDancuSimulator(a.Handler, cfg.Dancu.Simulator)
+	}
+	if cfg.Land.Simulator != nil {
+		a.Handler = withLandSimulator(a.Handler, cfg.Land.Simulator)
 	}
 	if cfg.Exchange.Simulator != nil {
 		a.Handler = withEdXMLSimulator(a.Handler, cfg.Exchange.Simulator)
@@ -470,18 +503,38 @@ func newNotifier(db *store.DB, svc *notify.Service, cfg Config) (*notify.Worker,
 	return notify.NewWorker(db, svc, s, notify.WorkerConfig{Now: cfg.Now, Log: cfg.Log}), nil
 }
 
-// logRequests logs each request at debug level, and failures at info; no
-// query strings or bodies are logged, so no personal data or token reaches the log.
+// logRequests logs each request at debug level, and failures at info:
+// its ID, the route's pattern (never the path or query string, which may
+// hold a citizen's username or ID number), who made it (requestid.SetActor:
+// an opaque reference, never a name) and at which units, the status and
+// the duration. No bodies either, so no personal data or token reaches the log.
 func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusWriter{ResponseWriter: w, code: http.StatusOK}
-		next.ServeHTTP(rec, r)
+		var route string
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), routeKey{}, &route)))
 		level := slog.LevelDebug
 		if rec.code >= 400 {
 			level = slog.LevelInfo
 		}
-		log.Log(r.Context(), level, "request", "method", r.Method, "route", r.Pattern, "status", rec.code, "dur", time.Since(start))
+		actor, unit := requestid.Actor(r.Context())
+		log.Log(r.Context(), level, "request", "request_id", requestid.ID(r.Context()), "method", r.Method, "route", route,
+			"actor", actor, "unit", unit, "status", rec.code, "dur", time.Since(start))
+	})
+}
+
+type routeKey struct{}
+
+// notePattern hands the pattern the mux matched up to logRequests: the
+// mux sets it on the request it is given, which the middlewares in
+// between have copied (WithContext), so the outer one never sees it.
+func notePattern(mux http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		if p, ok := r.Context().Value(routeKey{}).(*string); ok {
+			*p = r.Pattern
+		}
 	})
 }
 
