@@ -130,6 +130,8 @@ type Audit interface {
 // (*mydata.Service).
 type MyData interface {
 	Export(ctx context.Context, a *auth.Actor, w io.Writer) error
+	// Archive writes the archive copy of one dossier for an officer.
+	Archive(ctx context.Context, a *auth.Actor, code string, w io.Writer) error
 	Consents(ctx context.Context, a *auth.Actor) ([]mydata.Consent, error)
 	Withdraw(ctx context.Context, a *auth.Actor, purpose string, id int64) error
 	Accesses(ctx context.Context, a *auth.Actor, code string) ([]mydata.Access, error)

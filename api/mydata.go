@@ -6,6 +6,7 @@ import (
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/web"
 )
 
 // A citizen's rights over their personal data (Law 91/2025) over the API,
@@ -78,4 +79,38 @@ func (s *Server) dossierAccesses(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"accesses": list})
+}
+
+// dossierArchive streams the archive copy of a dossier (package mydata,
+// Archive) to an officer who may read it, as myDataExport streams.
+func (s *Server) dossierArchive(w http.ResponseWriter, r *http.Request) error {
+	a, err := requireActor(r)
+	if err != nil {
+		return err
+	}
+	if a.IsCitizen() {
+		return problem.Forbidden("dossier_archive_officers_only")
+	}
+	code := r.PathValue("code")
+	// The ZIP's headers go with its first byte: a dossier not found (or
+	// not this officer's) is answered as any error, not as a download.
+	zw := web.OnFirstWrite(w, func(h http.Header) {
+		h.Set("Content-Type", "application/zip")
+		h.Set("Content-Disposition", `attachment; filename="`+archiveFileName(code)+`"`)
+		h.Set("Cache-Control", "no-store")
+	})
+	return s.MyData.Archive(r.Context(), a, code, zw)
+}
+
+// archiveFileName is the download's name: the code's letters, digits,
+// dots and dashes only (a code is nothing else; a forged one cannot
+// break the header).
+func archiveFileName(code string) string {
+	b := []byte("ho-so-")
+	for _, c := range []byte(code) {
+		if c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '.' || c == '-' {
+			b = append(b, c)
+		}
+	}
+	return string(b) + ".zip"
 }

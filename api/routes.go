@@ -52,6 +52,7 @@ func (s *Server) Routes() []Route {
 		{"GET /api/v1/me/consents", s.myConsents},
 		{"POST /api/v1/me/consents/{purpose}/{id}/withdrawal", s.withdrawConsent},
 		{"GET /api/v1/dossiers/{code}/accesses", s.dossierAccesses},
+		{"GET /api/v1/dossiers/{code}/archive", s.dossierArchive},
 		{"POST /api/v1/dossiers/{code}/rating", s.rateDossier},
 		{"GET /api/v1/ratings", s.ratingSummary},
 		{"GET /api/v1/audit", s.listAudit},

@@ -3986,6 +3986,13 @@ type ClientInterface interface {
 	// Corresponds with POST /api/v1/dossiers/{code}/actions/{action} (the `ActOnDossier` operationId).
 	ActOnDossier(ctx context.Context, code string, action ActOnDossierParamsAction, params *ActOnDossierParams, body ActOnDossierJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ExportDossierArchive The archive copy of one dossier (hồ sơ nộp lưu): a ZIP of ho-so.json and the dossier's files
+	//
+	// For the officer handing a closed dossier to the archive before the retention job anonymises it (docs/operations.md, Retention). ho-so.json holds `format` (motcua.dossier-archive/1), `generated_at`, `dossier` (as GET /api/v1/dossiers/{code}, with its history, consultations and files) and `files`, which maps each file to its path in the ZIP (files/<code>/<id>-<name>). The ZIP is streamed. Officers and system clients who may read the dossier (404 dossier_not_found otherwise); citizens get 403 dossier_archive_officers_only. Every export is recorded in the audit log (dossier_archive_exported) before the first byte.
+	//
+	// Corresponds with GET /api/v1/dossiers/{code}/archive (the `ExportDossierArchive` operationId).
+	ExportDossierArchive(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// UploadDossierFileWithBody Upload a file for a dossier component (or 'result'); PDF, JPEG or PNG
 	//
 	// Takes any type of body and a specified content type.
@@ -5189,6 +5196,23 @@ func (c *Client) ActOnDossierWithBody(ctx context.Context, code string, action A
 // Corresponds with POST /api/v1/dossiers/{code}/actions/{action} (the `ActOnDossier` operationId).
 func (c *Client) ActOnDossier(ctx context.Context, code string, action ActOnDossierParamsAction, params *ActOnDossierParams, body ActOnDossierJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewActOnDossierRequest(c.Server, code, action, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExportDossierArchive The archive copy of one dossier (hồ sơ nộp lưu): a ZIP of ho-so.json and the dossier's files
+//
+// For the officer handing a closed dossier to the archive before the retention job anonymises it (docs/operations.md, Retention). ho-so.json holds `format` (motcua.dossier-archive/1), `generated_at`, `dossier` (as GET /api/v1/dossiers/{code}, with its history, consultations and files) and `files`, which maps each file to its path in the ZIP (files/<code>/<id>-<name>). The ZIP is streamed. Officers and system clients who may read the dossier (404 dossier_not_found otherwise); citizens get 403 dossier_archive_officers_only. Every export is recorded in the audit log (dossier_archive_exported) before the first byte.
+//
+// Corresponds with GET /api/v1/dossiers/{code}/archive (the `ExportDossierArchive` operationId).
+func (c *Client) ExportDossierArchive(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportDossierArchiveRequest(c.Server, code)
 	if err != nil {
 		return nil, err
 	}
@@ -8069,6 +8093,40 @@ func NewActOnDossierRequestWithBody(server string, code string, action ActOnDoss
 			req.Header.Set("If-Match", headerParam0)
 		}
 
+	}
+
+	return req, nil
+}
+
+// NewExportDossierArchiveRequest constructs an http.Request for the ExportDossierArchive method
+func NewExportDossierArchiveRequest(server string, code string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "code", code, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/dossiers/%s/archive", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
 	}
 
 	return req, nil
@@ -11905,6 +11963,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/v1/dossiers/{code}/actions/{action} (the `ActOnDossier` operationId).
 	ActOnDossierWithResponse(ctx context.Context, code string, action ActOnDossierParamsAction, params *ActOnDossierParams, body ActOnDossierJSONRequestBody, reqEditors ...RequestEditorFn) (*ActOnDossierResponse, error)
 
+	// ExportDossierArchiveWithResponse The archive copy of one dossier (hồ sơ nộp lưu): a ZIP of ho-so.json and the dossier's files
+	//
+	// For the officer handing a closed dossier to the archive before the retention job anonymises it (docs/operations.md, Retention). ho-so.json holds `format` (motcua.dossier-archive/1), `generated_at`, `dossier` (as GET /api/v1/dossiers/{code}, with its history, consultations and files) and `files`, which maps each file to its path in the ZIP (files/<code>/<id>-<name>). The ZIP is streamed. Officers and system clients who may read the dossier (404 dossier_not_found otherwise); citizens get 403 dossier_archive_officers_only. Every export is recorded in the audit log (dossier_archive_exported) before the first byte.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/dossiers/{code}/archive (the `ExportDossierArchive` operationId).
+	ExportDossierArchiveWithResponse(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*ExportDossierArchiveResponse, error)
+
 	// UploadDossierFileWithBodyWithResponse Upload a file for a dossier component (or 'result'); PDF, JPEG or PNG
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -14079,6 +14146,47 @@ func (r ActOnDossierResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ActOnDossierResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExportDossierArchiveResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ExportDossierArchiveResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ExportDossierArchiveResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExportDossierArchiveResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExportDossierArchiveResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExportDossierArchiveResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -18584,6 +18692,21 @@ func (c *ClientWithResponses) ActOnDossierWithResponse(ctx context.Context, code
 	return ParseActOnDossierResponse(rsp)
 }
 
+// ExportDossierArchiveWithResponse The archive copy of one dossier (hồ sơ nộp lưu): a ZIP of ho-so.json and the dossier's files
+//
+// For the officer handing a closed dossier to the archive before the retention job anonymises it (docs/operations.md, Retention). ho-so.json holds `format` (motcua.dossier-archive/1), `generated_at`, `dossier` (as GET /api/v1/dossiers/{code}, with its history, consultations and files) and `files`, which maps each file to its path in the ZIP (files/<code>/<id>-<name>). The ZIP is streamed. Officers and system clients who may read the dossier (404 dossier_not_found otherwise); citizens get 403 dossier_archive_officers_only. Every export is recorded in the audit log (dossier_archive_exported) before the first byte.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/dossiers/{code}/archive (the `ExportDossierArchive` operationId).
+func (c *ClientWithResponses) ExportDossierArchiveWithResponse(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*ExportDossierArchiveResponse, error) {
+	rsp, err := c.ExportDossierArchive(ctx, code, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExportDossierArchiveResponse(rsp)
+}
+
 // UploadDossierFileWithBodyWithResponse Upload a file for a dossier component (or 'result'); PDF, JPEG or PNG
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -20795,6 +20918,32 @@ func ParseActOnDossierResponse(rsp *http.Response) (*ActOnDossierResponse, error
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExportDossierArchiveResponse parses an HTTP response from a ExportDossierArchiveWithResponse call
+func ParseExportDossierArchiveResponse(rsp *http.Response) (*ExportDossierArchiveResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExportDossierArchiveResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {

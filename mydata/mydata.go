@@ -39,6 +39,8 @@ type Dossiers interface {
 	PersonalData(ctx context.Context, a *auth.Actor) (*dossier.Personal, error)
 	OpenBlob(ctx context.Context, sum string) (io.ReadSeekCloser, error)
 	Get(ctx context.Context, a *auth.Actor, code string) (*dossier.Dossier, error)
+	// RecordRead puts an officer's read of personal data on record.
+	RecordRead(ctx context.Context, a *auth.Actor, unitID int64, object, action, detail string) error
 }
 
 // Trail reads the audit log (*audit.Log).

@@ -239,3 +239,16 @@ func (o *Office) file(w http.ResponseWriter, r *http.Request, a *auth.Actor) err
 	http.ServeContent(w, r, "", f.UploadedAt, fh)
 	return nil
 }
+
+// archiveCopy streams the dossier's archive copy (hồ sơ nộp lưu), a ZIP;
+// its headers go with its first byte, so a dossier this officer may not
+// read is answered with the error page, not a download.
+func (o *Office) archiveCopy(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+	code := r.PathValue("code")
+	return o.archive(r.Context(), a, code, web.OnFirstWrite(w, func(h http.Header) {
+		web.SecurityHeaders(h)
+		h.Set("Content-Type", "application/zip")
+		h.Set("Content-Disposition", `attachment; filename*=UTF-8''`+url.PathEscape("ho-so-"+code+".zip"))
+		h.Set("Cache-Control", "private, no-store")
+	}))
+}

@@ -8,6 +8,7 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"io"
 	"net/http"
 
 	"github.com/motcua/motcua/auth"
@@ -19,6 +20,7 @@ var files embed.FS
 
 // Office holds what the back-office pages need.
 type Office struct {
+	archive  func(ctx context.Context, a *auth.Actor, code string, w io.Writer) error
 	web      *web.Web
 	catalog  Catalog
 	units    Units
@@ -72,6 +74,9 @@ type Config struct {
 	// Holders lists the accounts holding a role at a unit (auth.Service's),
 	// for the specialist select of the document page; nil: a username field.
 	Holders func(ctx context.Context, unitID int64, role string) ([]auth.User, error)
+	// Archive writes a dossier's archive copy, a ZIP (mydata.Service's);
+	// nil leaves the link and route out.
+	Archive func(ctx context.Context, a *auth.Actor, code string, w io.Writer) error
 }
 
 // New parses the templates and merges the messages into the shared catalog.
@@ -82,7 +87,7 @@ func New(cfg Config) (*Office, error) {
 	}
 	return &Office{web: cfg.Web, catalog: cfg.Catalog, units: cfg.Units, dossiers: cfg.Dossiers, forms: cfg.Forms,
 		notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, esign: cfg.ESign, sohoa: cfg.Sohoa, pages: pages,
-		portal: cfg.PortalSync, reach: cfg.Reach, portalConnected: cfg.PortalConnected, people: cfg.Population, documents: cfg.Documents, workFiles: cfg.WorkFiles, holders: cfg.Holders}, nil
+		portal: cfg.PortalSync, reach: cfg.Reach, portalConnected: cfg.PortalConnected, people: cfg.Population, documents: cfg.Documents, workFiles: cfg.WorkFiles, holders: cfg.Holders, archive: cfg.Archive}, nil
 }
 
 func (o *Office) render(w http.ResponseWriter, code int, page string, data any) error {

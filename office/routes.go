@@ -16,6 +16,9 @@ func (o *Office) Register(mux web.Mux) {
 	mux.HandleFunc("POST /can-bo/ho-so/{code}/dung-lai/{component}", o.officer(o.reuse))
 	mux.HandleFunc("GET /can-bo/so-hoa", o.officer(o.searchPapers))
 	mux.HandleFunc("GET /can-bo/ho-so/{code}/bien-nhan", o.officer(o.receipt))
+	if o.archive != nil {
+		mux.HandleFunc("GET /can-bo/ho-so/{code}/luu-tru", o.officer(o.archiveCopy))
+	}
 	mux.HandleFunc("POST /can-bo/ho-so/{code}/van-don", o.officer(o.createShipment))
 	mux.HandleFunc("POST /can-bo/ho-so/{code}/van-don/cap-nhat", o.officer(o.refreshShipment))
 	mux.HandleFunc("GET /can-bo/ho-so/{code}/thu-phi", o.officer(o.fees))
