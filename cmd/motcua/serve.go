@@ -56,6 +56,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sso.register(fs)
 	var dc dancuFlags
 	dc.register(fs)
+	var bf backupFlags
+	bf.register(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -257,6 +259,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	hooksDone := make(chan struct{})
 	go func() { app.WebhookSender.Run(workerCtx); close(hooksDone) }()
 	defer func() { stopWorker(); <-hooksDone }()
+	// The daily backup (--backup-dir), under the advisory lock the
+	// instances share (package backup).
+	daily, err := bf.daily(db, app.Blobs, &dbf, log)
+	if err != nil {
+		return err
+	}
+	if daily != nil {
+		backupDone := make(chan struct{})
+		go func() { daily.Run(workerCtx); close(backupDone) }()
+		defer func() { stopWorker(); <-backupDone }()
+	}
 	// Files nothing refers to any more (deleted drafts') go once a day.
 	gcDone := make(chan struct{})
 	go func() { collectDaily(workerCtx, app.Dossiers, log); close(gcDone) }()
