@@ -293,6 +293,11 @@ func unpack(from, dir string) (Manifest, error) {
 		}
 		got[hdr.Name] = File{Name: hdr.Name, Size: n, SHA256: sum()}
 	}
+	// Read to the end so gzip checks its CRC over every byte, the tar's
+	// padding too.
+	if _, err := io.Copy(io.Discard, gz); err != nil {
+		return m, damaged(err)
+	}
 	if manifest == nil {
 		return m, fmt.Errorf("backup: %s has no %s: not a complete motcua backup", from, ManifestName)
 	}
