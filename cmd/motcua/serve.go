@@ -61,6 +61,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if bf.dir != "" && bf.keep < 1 {
+		return fmt.Errorf("--backup-keep must be at least 1 (got %d)", bf.keep)
+	}
 	loadDemo := demoWorld.world != ""
 	if err := checkActivity(fs, *activity, loadDemo); err != nil {
 		return err
