@@ -76,20 +76,25 @@ func (db *DB) tables(ctx context.Context, q querier) ([]string, error) {
 	if db.Dialect == Postgres {
 		list = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
 	}
-	rows, err := q.QueryContext(ctx, list)
+	out, err := texts(q.QueryContext(ctx, list))
+	sort.Strings(out)
+	return out, err
+}
+
+// texts reads a query's one text column.
+func texts(rows *sql.Rows, err error) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
+		var s string
+		if err := rows.Scan(&s); err != nil {
 			return nil, err
 		}
-		out = append(out, n)
+		out = append(out, s)
 	}
-	sort.Strings(out)
 	return out, rows.Err()
 }
 
@@ -160,22 +165,11 @@ func (db *DB) IntegrityCheck(ctx context.Context) ([]string, error) {
 	if db.Dialect != SQLite {
 		return nil, ErrNotSQLite
 	}
-	rows, err := db.r.QueryContext(ctx, `PRAGMA integrity_check`)
-	if err != nil {
+	res, err := texts(db.r.QueryContext(ctx, `PRAGMA integrity_check`))
+	if len(res) == 1 && res[0] == "ok" {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		if s != "ok" {
-			out = append(out, s)
-		}
-	}
-	return out, rows.Err()
+	return res, err
 }
 
 // TryLock runs fn unless another instance holds the lock named key, and
