@@ -93,6 +93,11 @@ func Take(ctx context.Context, cfg Config, to string) (string, Manifest, error) 
 	if err != nil {
 		return "", m, err
 	}
+	if len(m.Migrations) == 0 {
+		// A mistyped --data opens a new, empty database: say so rather
+		// than keep a backup of nothing.
+		return "", m, errors.New("backup: the database has no motcua tables (not migrated): is --data or --db right?")
+	}
 	// Written beside the target under a name no reader of the directory
 	// takes for a backup, then renamed: a half-written archive never
 	// counts as the newest.
