@@ -234,3 +234,21 @@ func TestPgDumpMissing(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+// TestEmptyDatabaseRefused: a mistyped --data opens a new, empty
+// database; backing it up is refused rather than kept as a backup.
+func TestEmptyDatabaseRefused(t *testing.T) {
+	db, err := store.Open(t.Context(), store.Config{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	out := t.TempDir()
+	_, _, err = backup.Take(t.Context(), backup.Config{DB: db}, out)
+	if err == nil || !strings.Contains(err.Error(), "no motcua tables") {
+		t.Fatalf("backup of an empty database: %v", err)
+	}
+	if ents, _ := os.ReadDir(out); len(ents) != 0 {
+		t.Errorf("the refused backup left %d entries", len(ents))
+	}
+}
