@@ -58,6 +58,9 @@
 //     a minute per SystemId; more are answered 429 unrecorded).
 //   - Once-only data (package dancu): population_lookup, object the draft
 //     or dossier, details the purpose and the outcome.
+//   - A citizen's download of their personal data (package mydata):
+//     personal_data_exported, object "user:<username>", details the
+//     counts of dossiers and files.
 //   - Digitisation and the personal data store (package sohoa):
 //     paper_digitised (a component's code given at the desk) and
 //     paper_reused (a stored paper attached to a dossier, from the API,
@@ -72,7 +75,12 @@
 //     reorg: reorg_applied, reorg_scheduled, reorg_reverted),
 //     procedure_version (package catalog), announcement_added and
 //     announcement_withdrawn (package calendar), partner_agency_saved
-//     (package dossier: the province's registry of partner agencies).
+//     (package dossier: the province's registry of partner agencies),
+//     civil_person_created, civil_person_updated, civil_person_moved,
+//     civil_qualification_added, civil_cycle_opened and
+//     civil_evaluation_self_assess, civil_evaluation_review,
+//     civil_evaluation_decide (package civil: the civil service registry
+//     and the officers' yearly evaluation).
 //
 // A module that publishes a new event.Security action adds it here.
 package audit

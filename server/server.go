@@ -20,8 +20,10 @@ import (
 	"github.com/motcua/motcua/blob"
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/civil"
 	"github.com/motcua/motcua/clientip"
 	"github.com/motcua/motcua/dancu"
+	"github.com/motcua/motcua/mydata"
 	"github.com/motcua/motcua/document"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/dvcqg"
@@ -160,9 +162,15 @@ type App struct {
 	// Population looks people up in the population database under a
 	// recorded consent (package dancu).
 	Population *dancu.Service
+	// MyData answers the citizens' rights over their data: the download,
+	// the consents, who read their dossiers (package mydata).
+	MyData *mydata.Service
 	// Documents keeps the registers and the incoming and outgoing
 	// documents (package document, docs/documents.md).
 	Documents *document.Service
+	// Civil is the civil service registry and the officers' yearly
+	// evaluation (package civil).
+	Civil *civil.Service
 	// ExchangeSender sends the edXML outbox; motcua serve runs it.
 	ExchangeSender *document.ExchangeWorker
 	// Reorg checks, schedules and carries out reorganisation plans;
@@ -304,15 +312,18 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}
 	a.Ratings = rating.NewService(db, a.Dossiers, cfg.Now)
 	a.Reports = report.New(db).WithTally(a.Tally)
+	a.Civil = civil.New(civil.Config{DB: db, Bus: a.Events, Units: a.Units, Evidence: a.Reports, Now: cfg.Now})
 	if err := buildTally(ctx, a, cfg.Log); err != nil {
 		return nil, err
 	}
+	a.MyData = newMyData(db, a, cfg)
 	esignPages, err := esign.NewPages(w, a.ESign, a.Dossiers)
 	if err != nil {
 		return nil, err
 	}
 	site, err := portal.New(portal.Config{ESign: esignPages, Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers, Ratings: a.Ratings,
-		Trust: cfg.Trust, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Store: a.Sohoa, Population: a.Population})
+		Trust: cfg.Trust, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Store: a.Sohoa, Population: a.Population,
+		MyData: a.MyData})
 	if err != nil {
 		return nil, err
 	}
@@ -372,7 +383,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 
 	mux := &routeList{ServeMux: http.NewServeMux()}
 	(&api.Server{Auth: a.Auth, Clients: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Ratings: a.Ratings, Reports: a.Reports, Forms: a.Forms, Postal: a.Postal, Payments: a.Payments, Calendar: cal, Log: cfg.Log, Trust: cfg.Trust,
-		Audit: a.Audit, Now: cfg.Now, Sohoa: a.Sohoa, Events: a.Webhooks, Webhooks: a.Webhooks, Documents: a.Documents, WorkFiles: a.Documents}).Register(mux)
+		Audit: a.Audit, Now: cfg.Now, Sohoa: a.Sohoa, Events: a.Webhooks, Webhooks: a.Webhooks, Documents: a.Documents, WorkFiles: a.Documents, MyData: a.MyData}).Register(mux)
 	registerExchange(mux, a, cfg)
 	w.Register(mux)
 	w.RegisterLogin(mux, login)

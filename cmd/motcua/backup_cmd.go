@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
+	"runtime/debug"
 	"strings"
 
 	"github.com/motcua/motcua/backup"
@@ -47,7 +49,7 @@ func runBackup(ctx context.Context, args []string, stdout io.Writer) error {
 
 // backupConfig is what a backup of this installation reads.
 func backupConfig(db *store.DB, blobs blob.Store, dbf *dbFlags) backup.Config {
-	return backup.Config{DB: db, Blobs: blobs, URL: dbf.db, DataDir: dbf.data, Version: version()}
+	return backup.Config{DB: db, Blobs: blobs, URL: dbf.db, DataDir: dbf.data, Version: motcuaVersion()}
 }
 
 // runRestore is `motcua restore FROM --data DIR | --db URL`.
@@ -85,22 +87,15 @@ func runRestore(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-// backupFlags are serve's daily backup.
-type backupFlags struct {
-	dir  string
-	keep int
+// dailyBackup is the backup serve runs with --backup-dir.
+func dailyBackup(db *store.DB, blobs blob.Store, dbf *dbFlags, dir string, keep int, log *slog.Logger) *backup.Daily {
+	return &backup.Daily{Config: backupConfig(db, blobs, dbf), Dir: dir, Keep: keep, Log: log}
 }
 
-func (b *backupFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&b.dir, "backup-dir", "", "take a backup a day into this directory (and at start when the newest there is older than a day); with several instances only one takes it")
-	fs.IntVar(&b.keep, "backup-keep", 7, "with --backup-dir: how many backups to keep; older ones are deleted")
-}
-
-// daily is the backup serve runs, nil without --backup-dir.
-func (b *backupFlags) daily(db *store.DB, blobs blob.Store, dbf *dbFlags, log *slog.Logger) (*backup.Daily, error) {
-	if b.dir == "" {
-		return nil, nil
-	}
-	d := &backup.Daily{Config: backupConfig(db, blobs, dbf), Dir: b.dir, Keep: b.keep, Log: log}
-	return d, d.Check()
+// motcuaVersion is the release and commit `motcua version` prints, on one
+// line, for a backup's manifest.
+func motcuaVersion() string {
+	bi, _ := debug.ReadBuildInfo()
+	lines := strings.Split(strings.TrimSpace(versionText(release, bi, runtime.Version())), "\n")
+	return strings.TrimPrefix(strings.Join(lines[:min(2, len(lines))], "; "), "motcua ")
 }
