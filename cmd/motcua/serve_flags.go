@@ -32,6 +32,7 @@ type serveFlags struct {
 	documents                 documentFlags
 	vneid                     vneidFlags
 	dancu                     dancuFlags
+	land                      landFlags
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
@@ -63,4 +64,5 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	f.documents.register(fs)
 	f.vneid.register(fs)
 	f.dancu.register(fs)
+	f.land.register(fs)
 }
