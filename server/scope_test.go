@@ -188,6 +188,7 @@ const (
 	citizenAdmins            // an admin of the province (who manages citizen accounts)
 	reporters                // a leader or supervisor anywhere (auth.ReadReports); each page scopes its units
 	hookOwner                // the system account of C1, which made the target subscription (scopeTarget.hook)
+	nobody                   // no test account: what the route shows does not exist in the matrix world (its own test tries who may see it)
 )
 
 // scopeRoute is one row of the route table.

@@ -308,11 +308,15 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}
 	a.Ratings = rating.NewService(db, a.Dossiers, cfg.Now)
 	a.Reports = report.New(db).WithTally(a.Tally)
-	a.Civil = civil.New(civil.Config{DB: db, Bus: a.Events, Units: a.Units, Evidence: a.Reports, Now: cfg.Now})
+	a.Civil = civil.New(civil.Config{DB: db, Bus: a.Events, Units: a.Units, Evidence: a.Reports, Accounts: a.Auth, Now: cfg.Now})
 	if err := buildTally(ctx, a, cfg.Log); err != nil {
 		return nil, err
 	}
 	esignPages, err := esign.NewPages(w, a.ESign, a.Dossiers)
+	if err != nil {
+		return nil, err
+	}
+	civilPages, err := civil.NewPages(w, a.Civil)
 	if err != nil {
 		return nil, err
 	}
@@ -385,6 +389,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	site.Register(mux)
 	back.Register(mux)
 	esignPages.Register(mux)
+	civilPages.Register(mux)
 	adm.Register(mux)
 	st.Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
