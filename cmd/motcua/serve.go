@@ -107,6 +107,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	dancuNote := sf.dancu.configure(&cfg, loadDemo)
+	landNote := sf.land.configure(&cfg, ln.Addr().String(), loadDemo)
 	if err := prepare(ctx, db); err != nil {
 		return err
 	}
@@ -157,6 +158,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintln(stdout, docsNote)
 	fmt.Fprintln(stdout, ssoNote)
 	fmt.Fprintln(stdout, dancuNote)
+	fmt.Fprintln(stdout, landNote)
 	if exchangeNote != "" {
 		fmt.Fprintln(stdout, exchangeNote)
 	}
@@ -205,6 +207,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		syncDone := make(chan struct{})
 		go func() { app.PortalSync.Run(workerCtx); close(syncDone) }()
 		defer func() { stopWorker(); <-syncDone }()
+	}
+	// The land registry's changes go to the national land information
+	// system, each parcel's in order (package land).
+	if app.LandSender != nil {
+		landDone := make(chan struct{})
+		go func() { app.LandSender.Run(workerCtx); close(landDone) }()
+		defer func() { stopWorker(); <-landDone }()
 	}
 	if app.PortalPull != nil {
 		pullDone := make(chan struct{})
