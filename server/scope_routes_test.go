@@ -68,7 +68,7 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /api/v1/me/consents":                            {who: citizens, path: fixed("/api/v1/me/consents")},
 	"POST /api/v1/me/consents/{purpose}/{id}/withdrawal": {who: citizens, path: fixed("/api/v1/me/consents/notify_sms/0/withdrawal")},
 	"GET /api/v1/dossiers/{code}/accesses":               {who: applicant, path: apiDossier("/accesses")},
-	"GET /api/v1/dossiers/{code}/archive":                {who: scoped, right: auth.ReadDossier, path: apiDossier("/archive")},
+	"GET /api/v1/dossiers/{code}/archive":                {who: scoped, right: auth.ReadDossier, noCitizens: true, path: apiDossier("/archive")},
 	"POST /api/v1/dossiers/{code}/rating":                {who: applicant, path: apiDossier("/rating"), json: map[string]any{"score": "nope"}},
 	"GET /api/v1/ratings":                                {who: officers, path: fixed("/api/v1/ratings")},
 	"GET /api/v1/dossiers/{code}/forms/{form}":           {who: scoped, right: auth.ReadDossier, path: apiDossier("/forms/01")},
