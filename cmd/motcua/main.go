@@ -31,7 +31,7 @@ Usage:
                [--vnpay-tmn-code C --vnpay-hash-secret S --vnpay-url URL] [--clamd unix:/run/clamav/clamd.ctl]
                [--dvcqg-url URL --dvcqg-token T [--dvcqg-pull=false] [--dvcqg-mapping FILE] [--dvcqg-file-hosts H,…]]
                [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret S] [--dancu-url URL --dancu-token T --dancu-agency CODE]
-  motcua migrate [--data DIR | --db URL]
+  motcua migrate [--dry-run] [--data DIR | --db URL]
   motcua gc [--grace 1h] [--data DIR | --db URL]
   motcua user add NAME --role ROLE --unit UNITCODE --password-stdin [--full-name "…"] [--data DIR | --db URL]
   motcua client add NAME --scopes dossiers:read,… --right dossier.read@UNITCODE[+below] … [--rate 600] [--data DIR | --db URL]

@@ -6,16 +6,30 @@ import (
 
 	"github.com/motcua/motcua/msg"
 	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/store"
 )
 
 // spoken renders the service error inside err in Vietnamese, keeping the
 // context wrapped around it: services return codes, the CLI is an edge.
 func spoken(err error) error {
+	var newer *store.UnknownMigrationError
+	if errors.As(err, &newer) {
+		return newerDatabase(newer, version())
+	}
 	var pe *problem.Error
 	if !errors.As(err, &pe) {
 		return err
 	}
 	return &spokenError{text: strings.Replace(err.Error(), pe.Error(), msg.Vi(pe), 1), err: err}
+}
+
+// newerDatabase is the refusal of a database a newer motcua migrated, in
+// both languages and with its code: the IT officer who meets it may paste
+// it into a ticket or a search, and must not mistake it for damage.
+func newerDatabase(e *store.UnknownMigrationError, binary string) error {
+	pe := problem.New(problem.ErrConflict, "schema_newer", e.Module, e.File(), binary)
+	en := msg.Default().Error("en", pe)
+	return &spokenError{text: msg.Vi(pe) + "\n" + en + "\n[" + pe.Code + "]", err: e}
 }
 
 type spokenError struct {
