@@ -226,7 +226,11 @@ func (w *Worker[R]) RunOnce(ctx context.Context) (int, error) {
 			// Claimed again after a crash on its last attempt: do not loop forever.
 			sendErr = Permanent(fmt.Errorf("gave up after %d attempts", w.cfg.MaxAttempts))
 		} else {
-			sctx, cancel := context.WithTimeout(ctx, w.cfg.SendTimeout)
+			// A send already begun is finished even when ctx ends (the
+			// worker stopping): cut off, the receiver might have taken
+			// it without the outcome being recorded, and it would be
+			// sent again at the next start. SendTimeout bounds it.
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.cfg.SendTimeout)
 			sendErr = w.spec.Send(sctx, r.v)
 			cancel()
 		}

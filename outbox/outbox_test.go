@@ -296,3 +296,41 @@ func TestWithinLeaseReleasesWhatTheLeaseCannotCover(t *testing.T) {
 		}
 	})
 }
+
+// A worker told to stop while a send is under way lets that send finish
+// and records it as sent, then releases the rows it had not begun: had
+// the send been cut off, the receiver might have taken it with the
+// outcome unknown, and the next start would send it again.
+func TestStoppingFinishesTheSendInFlight(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		c := setup(t, db, "a", "b")
+		ctx, stop := context.WithCancel(context.Background())
+		began := make(chan struct{})
+		var sendCtxErr error
+		w := worker(db, "W", outbox.Config{Now: c.Now}, func(sctx context.Context, m msg) error {
+			if m.Body != "a" {
+				t.Errorf("sent %q after the stop", m.Body)
+				return nil
+			}
+			close(began)
+			stop() // the worker is told to stop now, mid-send
+			time.Sleep(20 * time.Millisecond)
+			sendCtxErr = sctx.Err()
+			return nil
+		})
+		n, err := w.RunOnce(ctx)
+		if n != 2 || !errors.Is(err, context.Canceled) {
+			t.Fatalf("RunOnce: claimed %d, %v; want 2, canceled", n, err)
+		}
+		<-began
+		if sendCtxErr != nil {
+			t.Errorf("the send's context ended with the worker's: %v", sendCtxErr)
+		}
+		if s := rowOf(t, db, "a"); s.Status != "sent" || s.Attempts != 1 {
+			t.Errorf("a (in flight at the stop): %+v, want sent after 1 attempt", s)
+		}
+		if s := rowOf(t, db, "b"); s.Status != "pending" || s.Attempts != 0 || s.LockedBy != "" {
+			t.Errorf("b (not begun): %+v, want pending, attempt not counted, unleased", s)
+		}
+	})
+}

@@ -190,6 +190,19 @@ func TestHealthAndMetrics(t *testing.T) {
 			t.Errorf("metrics lack %s", want)
 		}
 	}
+	// Draining (serve --drain): the load balancer's check fails, the rest
+	// is still served.
+	e.app.Drain()
+	for path, want := range map[string]int{"/healthz": 503, "/api/v1/procedures": 200} {
+		resp, err := http.Get(e.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("%s while draining: %d, want %d", path, resp.StatusCode, want)
+		}
+	}
 }
 
 func TestUnitMergeKeepsHistory(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"sync/atomic"
 	"time"
 
 	"github.com/motcua/motcua/admin"
@@ -138,6 +139,8 @@ type App struct {
 	// Routes lists every registered pattern ("GET /can-bo/ho-so/{code}"),
 	// for the scope matrix test.
 	Routes []string
+	// draining is set by Drain: /healthz answers 503.
+	draining atomic.Bool
 	// Metrics is the Prometheus exposition, for a separate listener.
 	Metrics http.Handler
 	// DVCQG keeps the national portal's outbox and sync state; motcua
@@ -380,6 +383,10 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	adm.Register(mux)
 	st.Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if a.draining.Load() {
+			http.Error(w, "draining", http.StatusServiceUnavailable)
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := db.Ping(ctx); err != nil {
@@ -429,6 +436,11 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	a.Handler = public.Middleware(a.Handler)
 	return a, nil
 }
+
+// Drain makes /healthz answer 503 from now on, so that load balancers
+// stop sending new requests here before the server closes (motcua serve
+// --drain). Everything else keeps being served.
+func (a *App) Drain() { a.draining.Store(true) }
 
 // newNotifier builds the outbox worker with the configured channels.
 func newNotifier(db *store.DB, svc *notify.Service, cfg Config) (*notify.Worker, error) {

@@ -34,6 +34,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	clamd := fs.String("clamd", "", "clamd address (unix:/run/clamav/clamd.ctl or host:port): scan every upload; without it nothing is scanned")
 	proxies := fs.String("trusted-proxies", "", "comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	loginMemory := fs.Int64("login-memory", 256, "MiB of memory password checks may hold at once (64 MiB each); beyond it logins queue, then get 503")
+	drain := fs.Duration("drain", 0, "on SIGTERM, keep serving this long with /healthz answering 503 before closing the listener, so a load balancer takes the instance out of its rotation first (behind HAProxy: more than fall × inter; docs/scale-out.md)")
 	metricsAddr := fs.String("metrics-addr", "", "listen address for /metrics (Prometheus), apart from the public one, e.g. 127.0.0.1:9090")
 	var xf exchangeFlags
 	fs.StringVar(&xf.peers, "edxml-peers", "", "JSON file: the outside agencies' edXML endpoints by OrganId, with the SystemId and SecretKey this instance sends with (docs/documents.md \"Exchange\"; with --demo and neither this nor --edxml-systems: the simulated province at /_sim/edxml/)")
@@ -192,9 +193,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if exchangeNote != "" {
 		fmt.Fprintln(stdout, exchangeNote)
 	}
-	// The notification worker runs beside the server and stops with it,
-	// before the database closes; a send in flight is released for later.
-	workerCtx, stopWorker := context.WithCancel(ctx)
+	// The workers run beside the server and stop after it, when serve
+	// returns (not at the signal: requests still draining may queue
+	// work), before the database closes; each finishes the item it is
+	// sending (package outbox) and releases the rest for later.
+	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
 	workerDone := make(chan struct{})
 	go func() { app.Notifier.Run(workerCtx); close(workerDone) }()
 	defer func() { stopWorker(); <-workerDone }()
@@ -282,6 +285,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
+	}
+	if *drain > 0 {
+		// New connections are still accepted, and answered, while the
+		// load balancer's checks see 503: closing the listener at once
+		// would reset connections the kernel had already queued for it,
+		// and a request sent on one of those fails although no instance
+		// was down.
+		log.Info("draining: /healthz answers 503", "for", *drain)
+		app.Drain()
+		srv.SetKeepAlivesEnabled(false)
+		select {
+		case <-time.After(*drain):
+		case err := <-errc:
+			return err
+		}
 	}
 	log.Info("shutting down: finishing requests in flight")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

@@ -68,7 +68,10 @@ func TestScaleOut(t *testing.T) {
 		sinks[name] = notifytest.NewSMTP(t)
 		return []string{"--db", dbURL, "--secret-key", hex.EncodeToString(key), "--demo", "--demo-activity", "0",
 			"--smtp-addr", sinks[name].Addr, "--public-url", fmt.Sprintf("http://127.0.0.1:%d", lbPort),
-			"--trusted-proxies", "127.0.0.1"}
+			"--trusted-proxies", "127.0.0.1",
+			// More than HAProxy's fall × inter (600 ms): m3's listener
+			// stays open until HAProxy has stopped sending to it.
+			"--drain", "1500ms"}
 	}
 	// The first start loads the demo world; the others find it.
 	m1 := start(t, bin, dir, "m1", args("m1")...)
