@@ -72,7 +72,12 @@
 //     reorg: reorg_applied, reorg_scheduled, reorg_reverted),
 //     procedure_version (package catalog), announcement_added and
 //     announcement_withdrawn (package calendar), partner_agency_saved
-//     (package dossier: the province's registry of partner agencies).
+//     (package dossier: the province's registry of partner agencies),
+//     civil_person_created, civil_person_updated, civil_person_moved,
+//     civil_qualification_added, civil_cycle_opened and
+//     civil_evaluation_self_assess, civil_evaluation_review,
+//     civil_evaluation_decide (package civil: the civil service registry
+//     and the officers' yearly evaluation).
 //
 // A module that publishes a new event.Security action adds it here.
 package audit

@@ -69,6 +69,15 @@ const (
 	// IssueDocument: number, seal and issue an approved outgoing document
 	// of the unit (văn thư).
 	IssueDocument Right = "document.issue"
+	// ManagePersonnel: keep the civil service registry of a unit (package
+	// civil) — officers' records, postings, qualifications — and export
+	// it for the province's database.
+	ManagePersonnel Right = "civil.manage"
+	// EvaluateStaff: open a unit's yearly evaluation cycle, record the
+	// collective review and decide each officer's level (package civil);
+	// a leader of the unit, or of a unit above, which evaluates the heads
+	// of the units below it.
+	EvaluateStaff Right = "civil.evaluate"
 )
 
 // Scope is one row of the scope table: the roles whose holders have Right
@@ -101,6 +110,8 @@ var Scopes = []Scope{
 	{Right: DraftDocument, Own: []string{Specialist, Leader}},
 	{Right: ApproveDocument, Own: []string{Leader}},
 	{Right: IssueDocument, Own: []string{Clerk}},
+	{Right: ManagePersonnel, Own: []string{Admin}, Below: []string{Admin}},
+	{Right: EvaluateStaff, Own: []string{Leader}, Below: []string{Leader}},
 }
 
 // ScopeOf returns the row of r; an unknown right has no roles.

@@ -62,31 +62,11 @@ func (s *SMTPSender) MessageID(m Message) string { return "<" + m.Ref + "@" + s.
 // Send delivers m to the relay. A 5xx reply is permanent (the address or
 // the message was refused); network errors and 4xx replies are temporary.
 func (s *SMTPSender) Send(ctx context.Context, m Message) error {
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", s.cfg.Addr)
+	c, done, err := s.greet(ctx)
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
-	if dl, ok := ctx.Deadline(); ok {
-		conn.SetDeadline(dl)
-	}
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	defer stop()
-	host, _, _ := net.SplitHostPort(s.cfg.Addr)
-	c, err := smtp.NewClient(conn, host)
-	if err != nil {
-		return classify(err)
-	}
-	defer c.Close()
-	if err := c.Hello(s.cfg.Hello); err != nil {
-		return classify(err)
-	}
-	if ok, _ := c.Extension("STARTTLS"); ok {
-		if err := c.StartTLS(&tls.Config{ServerName: host}); err != nil {
-			return err
-		}
-	}
+	defer done()
 	if err := c.Mail(s.from.Address); err != nil {
 		return classify(err)
 	}
@@ -105,6 +85,52 @@ func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 	}
 	c.Quit() // accepted already; a failed QUIT changes nothing
 	return nil
+}
+
+// Check connects to the relay and greets it (EHLO, STARTTLS when
+// offered) without sending anything: `motcua doctor` asks this of
+// --smtp-addr so a wrong address shows before the first e-mail waits.
+func (s *SMTPSender) Check(ctx context.Context) error {
+	c, done, err := s.greet(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	return c.Quit()
+}
+
+// greet dials the relay and says EHLO, then starts TLS whenever the relay
+// offers it, with the certificate verified. done closes what it opened.
+func (s *SMTPSender) greet(ctx context.Context) (c *smtp.Client, done func(), err error) {
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", s.cfg.Addr)
+	if err != nil {
+		return nil, nil, err
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(dl)
+	}
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	fail := func(err error) (*smtp.Client, func(), error) {
+		stop()
+		conn.Close()
+		return nil, nil, err
+	}
+	host, _, _ := net.SplitHostPort(s.cfg.Addr)
+	if c, err = smtp.NewClient(conn, host); err != nil {
+		return fail(classify(err))
+	}
+	if err := c.Hello(s.cfg.Hello); err != nil {
+		c.Close()
+		return fail(classify(err))
+	}
+	if ok, _ := c.Extension("STARTTLS"); ok {
+		if err := c.StartTLS(&tls.Config{ServerName: host}); err != nil {
+			c.Close()
+			return fail(err)
+		}
+	}
+	return c, func() { c.Close(); stop(); conn.Close() }, nil
 }
 
 // classify marks SMTP 5xx replies permanent.

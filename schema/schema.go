@@ -13,6 +13,7 @@ import (
 	blob "github.com/motcua/motcua/blob/migrations"
 	calendar "github.com/motcua/motcua/calendar/migrations"
 	catalog "github.com/motcua/motcua/catalog/migrations"
+	civil "github.com/motcua/motcua/civil/migrations"
 	dancu "github.com/motcua/motcua/dancu/migrations"
 	document "github.com/motcua/motcua/document/migrations"
 	dossier "github.com/motcua/motcua/dossier/migrations"
@@ -53,6 +54,7 @@ func Modules() []store.Module {
 		dancu.Module,
 		webhook.Module,
 		document.Module,
+		civil.Module,
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/motcua/motcua/blob"
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/civil"
 	"github.com/motcua/motcua/clientip"
 	"github.com/motcua/motcua/dancu"
 	"github.com/motcua/motcua/document"
@@ -163,6 +164,9 @@ type App struct {
 	// Documents keeps the registers and the incoming and outgoing
 	// documents (package document, docs/documents.md).
 	Documents *document.Service
+	// Civil is the civil service registry and the officers' yearly
+	// evaluation (package civil).
+	Civil *civil.Service
 	// ExchangeSender sends the edXML outbox; motcua serve runs it.
 	ExchangeSender *document.ExchangeWorker
 	// Reorg checks, schedules and carries out reorganisation plans;
@@ -304,6 +308,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}
 	a.Ratings = rating.NewService(db, a.Dossiers, cfg.Now)
 	a.Reports = report.New(db).WithTally(a.Tally)
+	a.Civil = civil.New(civil.Config{DB: db, Bus: a.Events, Units: a.Units, Evidence: a.Reports, Now: cfg.Now})
 	if err := buildTally(ctx, a, cfg.Log); err != nil {
 		return nil, err
 	}

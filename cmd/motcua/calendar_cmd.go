@@ -43,10 +43,8 @@ func runCalendar(args []string, stdout, stderr io.Writer) error {
 
 func calendarHolidays(cal *calendar.Calendar, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("calendar holidays", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, calendarUsage) }
-	if err := fs.Parse(args); err != nil {
-		return helpIsNotAnError(err)
+	if err := parse(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
 		return errors.New("calendar holidays: want exactly one argument, the year")
@@ -66,14 +64,12 @@ func calendarHolidays(cal *calendar.Calendar, args []string, stdout, stderr io.W
 
 func calendarDue(cal *calendar.Calendar, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("calendar due", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, calendarUsage) }
 	from := fs.String("from", "", "time of valid receipt, RFC 3339 (default now)")
 	days := fs.Int("days", 0, "processing time in working days")
 	hours := fs.Int("hours", 0, "processing time in working hours")
 	sameDay := fs.Bool("same-day", false, "same-day procedure (15:00 cut-off)")
-	if err := fs.Parse(args); err != nil {
-		return helpIsNotAnError(err)
+	if err := parse(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() != 0 {
 		return fmt.Errorf("calendar due: unexpected argument %q", fs.Arg(0))
@@ -116,13 +112,5 @@ func calendarDue(cal *calendar.Calendar, args []string, stdout, stderr io.Writer
 		return err
 	}
 	_, err = fmt.Fprintln(stdout, due.Format(time.RFC3339))
-	return err
-}
-
-// helpIsNotAnError turns -h into success: the usage has been printed.
-func helpIsNotAnError(err error) error {
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	return err
 }

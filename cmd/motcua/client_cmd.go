@@ -42,7 +42,7 @@ func runClient(ctx context.Context, args []string, stdout io.Writer) error {
 	rate := fs.Int("rate", 600, "requests per minute")
 	grace := fs.Duration("grace", auth.ClientGrace, "how long the old secret keeps working after a rotation")
 	rest := args[1:]
-	if args[0] != "list" {
+	if args[0] != "list" && !isHelp(args[1]) {
 		rest = args[2:]
 	}
 	if err := parse(fs, rest); err != nil {

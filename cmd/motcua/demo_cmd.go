@@ -84,6 +84,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if _, err := demo.LoadPartnerAgencies(ctx, db, app.Units); err != nil {
 		return fmt.Errorf("load demo partner agencies: %w", err)
 	}
+	if _, err := demo.LoadCivil(ctx, app.Auth, app.Civil); err != nil {
+		return fmt.Errorf("load demo civil service records: %w", err)
+	}
 	d, c := demo.Targets(*scale)
 	if *years == 1 {
 		fmt.Fprintf(stdout, "generating %d: %d dossiers (%d district, %d communes) on %s\n", *year, d+c, d, c, db.Dialect)

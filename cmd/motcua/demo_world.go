@@ -73,6 +73,9 @@ func loadDemoWorld(ctx context.Context, db *store.DB, app *server.App, want stri
 	if _, err := demo.LoadPartnerAgencies(ctx, db, app.Units); err != nil {
 		return "", fmt.Errorf("load demo partner agencies: %w", err)
 	}
+	if _, err := demo.LoadCivil(ctx, app.Auth, app.Civil); err != nil {
+		return "", fmt.Errorf("load demo civil service records: %w", err)
+	}
 	world, err := demo.WorldOf(ctx, app.Units)
 	if err != nil {
 		return "", err

@@ -12,8 +12,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
-	"strings"
 	"syscall"
 
 	"github.com/motcua/motcua/blob"
@@ -31,6 +31,8 @@ Usage:
                [--vnpay-tmn-code C --vnpay-hash-secret S --vnpay-url URL] [--clamd unix:/run/clamav/clamd.ctl]
                [--dvcqg-url URL --dvcqg-token T [--dvcqg-pull=false] [--dvcqg-mapping FILE] [--dvcqg-file-hosts H,…]]
                [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret S] [--dancu-url URL --dancu-token T --dancu-agency CODE]
+               [--backup-dir DIR]
+  motcua doctor [the flags of serve]     checks the configuration and the parts it names, one line each; exit 1 when one fails
   motcua migrate [--dry-run] [--data DIR | --db URL]
   motcua gc [--grace 1h] [--data DIR | --db URL]
   motcua user add NAME --role ROLE --unit UNITCODE --password-stdin [--full-name "…"] [--data DIR | --db URL]
@@ -47,9 +49,10 @@ Usage:
   motcua demo bulk --dossiers N [--years 1] [--year 2022] [--seed 1] [--batch 5000] [--data DIR | --db URL]
   motcua reorg plan FILE --dry-run | reorg apply FILE | reorg revert ID | reorg list  [--data DIR | --db URL]
   motcua report ii06a --unit CODE --from YYYY-MM-DD --to YYYY-MM-DD [--view unit|field|procedure] [--format json|xlsx|pdf] [--data DIR | --db URL] > out
-  motcua version
+  motcua version                          release, commit, its date, Go version
 
 Every flag may also be set as MOTCUA_<FLAG> (e.g. MOTCUA_DB, MOTCUA_ADDR, MOTCUA_DATA).
+Every command lists its flags, defaults and MOTCUA_ names with -h or --help.
 `
 
 func main() {
@@ -64,8 +67,15 @@ func main() {
 var errUsage = errors.New("see 'motcua help'")
 
 // run runs one command; a service's error reads as its Vietnamese sentence.
+// A -h/--help is answered on stdout with success (helpError).
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	return spoken(command(ctx, args, stdin, stdout, stderr))
+	err := command(ctx, args, stdin, stdout, stderr)
+	var he *helpError
+	if errors.As(err, &he) {
+		_, err = io.WriteString(stdout, he.text)
+		return err
+	}
+	return spoken(err)
 }
 
 func command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -76,6 +86,8 @@ func command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	switch args[0] {
 	case "serve":
 		return runServe(ctx, args[1:], stdout, stderr)
+	case "doctor":
+		return runDoctor(ctx, args[1:], stdout)
 	case "migrate":
 		return runMigrate(ctx, args[1:], stdout)
 	case "gc":
@@ -103,7 +115,12 @@ func command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	case "report":
 		return runReport(ctx, args[1:], stdout)
 	case "version":
-		fmt.Fprintln(stdout, "motcua", version())
+		if len(args) > 1 && isHelp(args[1]) {
+			fmt.Fprint(stdout, "motcua version: prints the release, the commit it was built from, its date, and the Go version; no flags\n")
+			return nil
+		}
+		bi, _ := debug.ReadBuildInfo()
+		fmt.Fprint(stdout, versionText(release, bi, runtime.Version()))
 		return nil
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
@@ -111,20 +128,6 @@ func command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown command %q", args[0])
-}
-
-func version() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "(unknown)"
-	}
-	v := bi.Main.Version
-	for _, s := range bi.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += " " + s.Value[:12]
-		}
-	}
-	return v
 }
 
 // dbFlags are the flags every command that opens the database shares.
@@ -159,13 +162,10 @@ func (d *dbFlags) open(ctx context.Context) (*store.DB, error) {
 // parse parses flags, taking unset ones from MOTCUA_<NAME> (dashes as underscores).
 func parse(fs *flag.FlagSet, args []string) error {
 	fs.SetOutput(io.Discard)
+	fs.Usage = func() {} // -h is answered by run with flagHelp, on stdout
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			// -h lists the flags (their defaults and environment names).
-			var b strings.Builder
-			fs.SetOutput(&b)
-			fs.PrintDefaults()
-			return fmt.Errorf("%s flags (each also MOTCUA_<FLAG> in the environment):\n%s", fs.Name(), b.String())
+			return &helpError{text: flagHelp(fs)}
 		}
 		return err
 	}
@@ -176,7 +176,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 		if set[f.Name] {
 			return
 		}
-		env := "MOTCUA_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		env := envName(f.Name)
 		if v, ok := os.LookupEnv(env); ok {
 			if e := f.Value.Set(v); e != nil {
 				err = fmt.Errorf("%s: %w", env, e)

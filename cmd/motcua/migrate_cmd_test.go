@@ -62,8 +62,8 @@ func TestMigrateDryRunAndNewerDatabase(t *testing.T) {
 	}
 	raw.Close()
 	wants := []string{
-		"phân hệ dossier có migration 999_from_the_future.sql mà bản motcua đang chạy (" + version() + ") không biết",
-		"module dossier has migration 999_from_the_future.sql, which this motcua (" + version() + ") does not know",
+		"phân hệ dossier có migration 999_from_the_future.sql mà bản motcua đang chạy (" + binaryVersion() + ") không biết",
+		"module dossier has migration 999_from_the_future.sql, which this motcua (" + binaryVersion() + ") does not know",
 		"[schema_newer]",
 	}
 	for _, args := range [][]string{{"migrate"}, {"migrate", "--dry-run"}, {"serve", "--addr", "127.0.0.1:0", "--public-url", "http://127.0.0.1"}} {

@@ -22,128 +22,95 @@ import (
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	var dbf dbFlags
-	dbf.register(fs)
-	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
-	dbReplica := fs.String("db-replica", "", "with --db: a PostgreSQL streaming replica (postgres://…) for the reads that tolerate lag — public tracking, the catalog, reports, dashboards; a browser's reads after its own write stay on the primary until the replica has it (docs/scale-out.md)")
-	var demoWorld demoFlag
-	fs.Var(&demoWorld, "demo", "load a demo world on first start: --demo the two-tier world of today (the communes that replaced Nho Quan district, Ninh Bình), --demo=2022 Nho Quan district in 2022")
-	activity := fs.Float64("demo-activity", demo.DefaultActivity, "with --demo: on first start, the last 60 days of activity at this share of Nho Quan's rate (67,120 dossiers a year at 1); 0: none")
-	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
-	trustFile := fs.String("trust", "", "PEM bundle of trusted certificates for signature verification")
-	clamd := fs.String("clamd", "", "clamd address (unix:/run/clamav/clamd.ctl or host:port): scan every upload; without it nothing is scanned")
-	proxies := fs.String("trusted-proxies", "", "comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed")
-	loginMemory := fs.Int64("login-memory", 256, "MiB of memory password checks may hold at once (64 MiB each); beyond it logins queue, then get 503")
-	drain := fs.Duration("drain", 0, "on SIGTERM, keep serving this long with /healthz answering 503 before closing the listener, so a load balancer takes the instance out of its rotation first (behind HAProxy: more than fall × inter; docs/scale-out.md)")
-	metricsAddr := fs.String("metrics-addr", "", "listen address for /metrics (Prometheus), apart from the public one, e.g. 127.0.0.1:9090")
-	var xf exchangeFlags
-	fs.StringVar(&xf.peers, "edxml-peers", "", "JSON file: the outside agencies' edXML endpoints by OrganId, with the SystemId and SecretKey this instance sends with (docs/documents.md \"Exchange\"; with --demo and neither this nor --edxml-systems: the simulated province at /_sim/edxml/)")
-	fs.StringVar(&xf.systems, "edxml-systems", "", "JSON file: the systems allowed to POST edXML to /edxml/v1/messages, by SystemId, with their SecretKey and OrganIds")
-	webhookHosts := fs.String("webhook-allow-hosts", "", "comma-separated host names and IP prefixes (10.1.0.0/16) webhook subscriptions may name although private or loopback; any other private address is refused")
-	metricsToken := fs.String("metrics-token", "", "serve /metrics on the main address too, to requests with \"Authorization: Bearer TOKEN\"")
-	var nf notifyFlags
-	nf.register(fs)
-	var pf paymentFlags
-	pf.register(fs)
-	var post postalFlags
-	post.register(fs)
-	var portalSync dvcqgFlags
-	portalSync.register(fs)
-	var ef esignFlags
-	ef.register(fs)
-	var df documentFlags
-	df.register(fs)
-	var sso vneidFlags
-	sso.register(fs)
-	var dc dancuFlags
-	dc.register(fs)
+	var sf serveFlags
+	sf.register(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	loadDemo := demoWorld.world != ""
-	if err := checkActivity(fs, *activity, loadDemo); err != nil {
+	loadDemo := sf.demo.world != ""
+	if err := checkActivity(fs, sf.activity, loadDemo); err != nil {
 		return err
 	}
-	trust, err := loadTrust(*trustFile)
+	trust, err := loadTrust(sf.trust)
 	if err != nil {
 		return err
 	}
-	trusted, err := clientip.ParseList(*proxies)
+	trusted, err := clientip.ParseList(sf.trustedProxies)
 	if err != nil {
 		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
 	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+	if err := level.UnmarshalText([]byte(sf.logLevel)); err != nil {
 		return fmt.Errorf("--log-level: %w", err)
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 
 	// Listening first gives the real address (--addr with port 0 too),
 	// which the demo's simulated post needs to call back.
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", sf.addr)
 	if err != nil {
 		return err
 	}
 	defer ln.Close()
-	db, err := store.Open(ctx, store.Config{URL: dbf.db, Dir: dbf.data, Replica: *dbReplica, Log: log})
+	db, err := store.Open(ctx, store.Config{URL: sf.db.db, Dir: sf.db.data, Replica: sf.dbReplica, Log: log})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if *loginMemory <= 0 {
+	if sf.loginMemory <= 0 {
 		return errors.New("--login-memory must be positive")
 	}
-	cfg := server.Config{DataDir: dbf.data, SecretKey: dbf.key, Blobs: dbf.blobs, Log: log, Trust: trust, TrustedProxies: trusted, MetricsToken: *metricsToken}
-	cfg.Login.HashMemory = *loginMemory << 20
-	for _, h := range strings.Split(*webhookHosts, ",") {
+	cfg := server.Config{DataDir: sf.db.data, SecretKey: sf.db.key, Blobs: sf.db.blobs, Log: log, Trust: trust, TrustedProxies: trusted, MetricsToken: sf.metricsToken}
+	cfg.Login.HashMemory = sf.loginMemory << 20
+	for _, h := range strings.Split(sf.webhookHosts, ",") {
 		if h = strings.TrimSpace(h); h != "" {
 			cfg.Webhooks.AllowHosts = append(cfg.Webhooks.AllowHosts, h)
 		}
 	}
-	exchangeNote, exchangeSim, err := xf.configure(&cfg, ln.Addr().String(), demoWorld.world, log)
+	exchangeNote, exchangeSim, err := sf.exchange.configure(&cfg, ln.Addr().String(), sf.demo.world, log)
 	if err != nil {
 		return err
 	}
-	if err := configureScanner(ctx, &cfg, *clamd, log); err != nil {
+	if err := configureScanner(ctx, &cfg, sf.clamd, log); err != nil {
 		return err
 	}
-	stopSMS, err := nf.configure(&cfg, ln.Addr().String(), loadDemo, log)
+	stopSMS, err := sf.notify.configure(&cfg, ln.Addr().String(), loadDemo, log)
 	if err != nil {
 		return err
 	}
 	defer stopSMS()
-	payNote, err := pf.configure(&cfg, *addr, loadDemo, log)
+	payNote, err := sf.payment.configure(&cfg, sf.addr, loadDemo, log)
 	if err != nil {
 		return err
 	}
-	postNote, err := post.configure(&cfg, ln.Addr().String(), loadDemo)
+	postNote, err := sf.postal.configure(&cfg, ln.Addr().String(), loadDemo)
 	if err != nil {
 		return err
 	}
-	portalNote, err := portalSync.configure(&cfg, ln.Addr().String(), loadDemo)
+	portalNote, err := sf.portal.configure(&cfg, ln.Addr().String(), loadDemo)
 	if err != nil {
 		return err
 	}
-	esignNote, closeSeal, err := ef.configure(&cfg, ln.Addr().String(), loadDemo, demoWorld.world)
+	esignNote, closeSeal, err := sf.esign.configure(&cfg, ln.Addr().String(), loadDemo, sf.demo.world)
 	if err != nil {
 		return err
 	}
 	defer closeSeal()
-	docsNote, closeSigners, err := df.configure(&cfg, ef.module)
+	docsNote, closeSigners, err := sf.documents.configure(&cfg, sf.esign.module)
 	defer closeSigners()
 	if err != nil {
 		return err
 	}
 	docsNote += remoteNote(&cfg, ln.Addr().String())
-	ssoNote, err := sso.configure(&cfg, loadDemo, log)
+	ssoNote, err := sf.vneid.configure(&cfg, loadDemo, log)
 	if err != nil {
 		return err
 	}
-	dancuNote := dc.configure(&cfg, loadDemo)
+	dancuNote := sf.dancu.configure(&cfg, loadDemo)
 	if err := prepare(ctx, db); err != nil {
 		return err
 	}
-	if err := importFiles(ctx, &dbf, log); err != nil {
+	if err := importFiles(ctx, &sf.db, log); err != nil {
 		return err
 	}
 	app, err := server.New(ctx, db, cfg)
@@ -152,7 +119,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	world := ""
 	if loadDemo {
-		if world, err = loadDemoWorld(ctx, db, app, demoWorld.world, stdout, log); err != nil {
+		if world, err = loadDemoWorld(ctx, db, app, sf.demo.world, stdout, log); err != nil {
 			return err
 		}
 		// The calendar was built before the demo's province existed: read
@@ -161,7 +128,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err := app.Calendar.Refresh(ctx); err != nil {
 			return fmt.Errorf("calendar after the demo world: %w", err)
 		}
-		if err := liveDemo(ctx, db, dbf.data, world, *activity, stdout); err != nil {
+		if err := liveDemo(ctx, db, sf.db.data, world, sf.activity, stdout); err != nil {
 			return err
 		}
 	}
@@ -265,9 +232,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	go func() { collectDaily(workerCtx, app.Dossiers, log); close(gcDone) }()
 	defer func() { stopWorker(); <-gcDone }()
 	errc := make(chan error, 2)
-	if *metricsAddr != "" {
+	if sf.metricsAddr != "" {
 		// Metrics get their own listener (for the monitoring network only).
-		mln, err := net.Listen("tcp", *metricsAddr)
+		mln, err := net.Listen("tcp", sf.metricsAddr)
 		if err != nil {
 			return fmt.Errorf("--metrics-addr: %w", err)
 		}
@@ -286,17 +253,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	case <-ctx.Done():
 	}
-	if *drain > 0 {
+	if sf.drain > 0 {
 		// New connections are still accepted, and answered, while the
 		// load balancer's checks see 503: closing the listener at once
 		// would reset connections the kernel had already queued for it,
 		// and a request sent on one of those fails although no instance
 		// was down.
-		log.Info("draining: /healthz answers 503", "for", *drain)
+		log.Info("draining: /healthz answers 503", "for", sf.drain)
 		app.Drain()
 		srv.SetKeepAlivesEnabled(false)
 		select {
-		case <-time.After(*drain):
+		case <-time.After(sf.drain):
 		case err := <-errc:
 			return err
 		}

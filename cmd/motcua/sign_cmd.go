@@ -73,11 +73,9 @@ func runSign(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	tsa := fs.String("tsa", "", "URL of an RFC 3161 time-stamp authority")
 	reason := fs.String("reason", "", "reason for signing")
 	location := fs.String("location", "", "place of signing")
-	fs.Usage = func() { fmt.Fprint(stderr, signUsage) }
 	if err := parse(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, signUsage)
-			return nil
+		if he := (*helpError)(nil); errors.As(err, &he) {
+			return &helpError{text: signUsage + "\n" + he.text}
 		}
 		return fmt.Errorf("sign: %w (see motcua sign --help)", err)
 	}
@@ -268,11 +266,9 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	trustFile := fs.String("trust", "", "PEM bundle of trusted certificates (the trust list)")
 	asJSON := fs.Bool("json", false, "print the signatures as JSON")
-	fs.Usage = func() { fmt.Fprint(stderr, signUsage) }
 	if err := parse(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, signUsage)
-			return nil
+		if he := (*helpError)(nil); errors.As(err, &he) {
+			return &helpError{text: signUsage + "\n" + he.text}
 		}
 		return fmt.Errorf("verify: %w", err)
 	}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"errors"
+	"runtime"
+	"runtime/debug"
 	"strings"
 
 	"github.com/motcua/motcua/msg"
@@ -14,7 +16,7 @@ import (
 func spoken(err error) error {
 	var newer *store.UnknownMigrationError
 	if errors.As(err, &newer) {
-		return newerDatabase(newer, version())
+		return newerDatabase(newer, binaryVersion())
 	}
 	var pe *problem.Error
 	if !errors.As(err, &pe) {
@@ -30,6 +32,22 @@ func newerDatabase(e *store.UnknownMigrationError, binary string) error {
 	pe := problem.New(problem.ErrConflict, "schema_newer", e.Module, e.File(), binary)
 	en := msg.Default().Error("en", pe)
 	return &spokenError{text: msg.Vi(pe) + "\n" + en + "\n[" + pe.Code + "]", err: e}
+}
+
+// binaryVersion is this binary's release (as `motcua version` names it)
+// and its commit's first 12 digits, on one line, for the refusal.
+func binaryVersion() string {
+	bi, _ := debug.ReadBuildInfo()
+	first, _, _ := strings.Cut(versionText(release, bi, runtime.Version()), "\n")
+	v := strings.TrimPrefix(first, "motcua ")
+	if bi != nil {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += " " + s.Value[:12]
+			}
+		}
+	}
+	return v
 }
 
 type spokenError struct {

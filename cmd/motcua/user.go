@@ -30,11 +30,15 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	if len(args) < 2 {
 		return errors.New(userUsage)
 	}
+	name, rest := args[1], args[2:]
+	if isHelp(name) { // `user add -h`: no NAME, just the flags
+		name, rest = "", args[1:]
+	}
 	switch args[0] {
 	case "add":
-		return runUserAdd(ctx, args[1], args[2:], stdin, stdout)
+		return runUserAdd(ctx, name, rest, stdin, stdout)
 	case "passwd", "disable", "enable", "totp-off":
-		return runUserChange(ctx, args[0], args[1], args[2:], stdin, stdout)
+		return runUserChange(ctx, args[0], name, rest, stdin, stdout)
 	}
 	return errors.New(userUsage)
 }

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package main
+
+func freeBytes(string) (uint64, error) { return 0, errNoStatfs }
