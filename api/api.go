@@ -49,7 +49,10 @@ type Server struct {
 	Documents Documents
 	// WorkFiles keeps the work files (hồ sơ công việc, package document).
 	WorkFiles WorkFiles
-	Log       *slog.Logger
+	// MyData answers citizens' rights over their data (package mydata);
+	// nil: those routes answer 404.
+	MyData MyData
+	Log    *slog.Logger
 	// Trust is the trust list signatures are verified against (nil: none).
 	Trust *x509.CertPool
 	// Now is the clock of the open data's default period; nil is time.Now.

@@ -10,6 +10,7 @@ import (
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/forms"
+	"github.com/motcua/motcua/mydata"
 	"github.com/motcua/motcua/payment"
 	"github.com/motcua/motcua/postal"
 	"github.com/motcua/motcua/rating"
@@ -123,4 +124,13 @@ type Payments interface {
 // Audit reads the audit log within a supervisor's units (*audit.Log).
 type Audit interface {
 	Search(ctx context.Context, a *auth.Actor, q audit.Query) (*audit.Page, error)
+}
+
+// MyData answers a citizen's rights over their personal data
+// (*mydata.Service).
+type MyData interface {
+	Export(ctx context.Context, a *auth.Actor, w io.Writer) error
+	Consents(ctx context.Context, a *auth.Actor) ([]mydata.Consent, error)
+	Withdraw(ctx context.Context, a *auth.Actor, purpose string, id int64) error
+	Accesses(ctx context.Context, a *auth.Actor, code string) ([]mydata.Access, error)
 }

@@ -58,6 +58,9 @@
 //     a minute per SystemId; more are answered 429 unrecorded).
 //   - Once-only data (package dancu): population_lookup, object the draft
 //     or dossier, details the purpose and the outcome.
+//   - A citizen's download of their personal data (package mydata):
+//     personal_data_exported, object "user:<username>", details the
+//     counts of dossiers and files.
 //   - Digitisation and the personal data store (package sohoa):
 //     paper_digitised (a component's code given at the desk) and
 //     paper_reused (a stored paper attached to a dossier, from the API,

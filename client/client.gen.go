@@ -1498,6 +1498,25 @@ func (e ExportWorkFileParamsFormat) Valid() bool {
 	}
 }
 
+// Access defines model for Access.
+type Access struct {
+	// Action The audit log's action: dossier_read, file_downloaded, form_printed or a lifecycle action (submit, receive…)
+	Action string    `json:"action"`
+	At     time.Time `json:"at"`
+
+	// Kind officer, system, citizen, or empty for motcua itself
+	Kind string `json:"kind"`
+
+	// Self The citizen asking did it
+	Self bool `json:"self"`
+
+	// Unit The unit it was recorded at
+	Unit *string `json:"unit,omitempty"`
+
+	// Who The officer's full name, the system account's name, or the citizen's own
+	Who string `json:"who"`
+}
+
 // ActInput defines model for ActInput.
 type ActInput struct {
 	// Agency consult: the partner agency's id (GET /api/v1/partner-agencies); note is what is asked
@@ -1581,6 +1600,24 @@ type Certificate struct {
 	// Sha256 SHA-256 of the certificate, hexadecimal
 	Sha256  *string `json:"sha256,omitempty"`
 	Subject *string `json:"subject,omitempty"`
+}
+
+// Consent defines model for Consent.
+type Consent struct {
+	// Detail What it was given for: a dossier's code, or draft
+	Detail *string `json:"detail,omitempty"`
+
+	// GivenAt Absent for a default never chosen (e-mail notices to the registered address, the desk's reuse of stored papers)
+	GivenAt *time.Time `json:"given_at,omitempty"`
+
+	// Id The consent's row in its module, what the withdrawal takes; 0 for a default never chosen
+	Id int64 `json:"id"`
+
+	// Purpose population_lookup (package dancu), paper_reuse (sohoa), notify_email or notify_sms (notify)
+	Purpose string `json:"purpose"`
+
+	// WithdrawnAt When the citizen withdrew it; absent while it holds
+	WithdrawnAt *time.Time `json:"withdrawn_at,omitempty"`
 }
 
 // Consultation defines model for Consultation.
@@ -3925,6 +3962,13 @@ type ClientInterface interface {
 	// Corresponds with GET /api/v1/dossiers/{code} (the `GetDossier` operationId).
 	GetDossier(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListDossierAccesses Who read or changed one of the signed-in citizen's dossiers, and when (the audit log's entries for it)
+	//
+	// Only the citizen whose dossier it is: another's is 404 not found, an officer or system account gets 403.
+	//
+	// Corresponds with GET /api/v1/dossiers/{code}/accesses (the `ListDossierAccesses` operationId).
+	ListDossierAccesses(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ActOnDossierWithBody Apply a lifecycle action
 	//
 	// Takes any type of body and a specified content type.
@@ -4111,6 +4155,23 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /api/v1/me (the `GetMe` operationId).
 	GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListMyConsents The signed-in citizen's consents for each processing purpose that needs one, with their withdrawals
+	//
+	// Corresponds with GET /api/v1/me/consents (the `ListMyConsents` operationId).
+	ListMyConsents(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WithdrawMyConsent Withdraw a consent: its time is recorded (nothing is deleted) and no later processing for the purpose happens without a fresh consent
+	//
+	// Corresponds with POST /api/v1/me/consents/{purpose}/{id}/withdrawal (the `WithdrawMyConsent` operationId).
+	WithdrawMyConsent(ctx context.Context, purpose string, id int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExportMyData Download everything motcua holds about the signed-in citizen (Law 91/2025): a ZIP of du-lieu-ca-nhan.json and their dossiers' files
+	//
+	// The JSON holds the account and linked identities, the dossiers filed by the account or whose applicant is the ID number VNeID verified for it (history, files), drafts, payments, postal addresses and shipments, ratings, the data store's papers and reuses, population lookups, notification preferences and notices, and the consents; `files` maps each dossier file to its path in the ZIP (files/<code>/<id>-<name>). The ZIP is streamed. Every export writes an audit entry (personal_data_exported). Citizens only (403 forbidden for other accounts).
+	//
+	// Corresponds with GET /api/v1/me/data-export (the `ExportMyData` operationId).
+	ExportMyData(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetMyDataStore The signed-in citizen's personal data store (kho dữ liệu cá nhân): their digitised papers and results with each reuse; empty for an officer
 	//
@@ -5084,6 +5145,23 @@ func (c *Client) GetDossier(ctx context.Context, code string, reqEditors ...Requ
 	return c.Client.Do(req)
 }
 
+// ListDossierAccesses Who read or changed one of the signed-in citizen's dossiers, and when (the audit log's entries for it)
+//
+// Only the citizen whose dossier it is: another's is 404 not found, an officer or system account gets 403.
+//
+// Corresponds with GET /api/v1/dossiers/{code}/accesses (the `ListDossierAccesses` operationId).
+func (c *Client) ListDossierAccesses(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListDossierAccessesRequest(c.Server, code)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ActOnDossierWithBody Apply a lifecycle action
 //
 // Takes any type of body and a specified content type.
@@ -5550,6 +5628,53 @@ func (c *Client) ListEvents(ctx context.Context, params *ListEventsParams, reqEd
 // Corresponds with GET /api/v1/me (the `GetMe` operationId).
 func (c *Client) GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetMeRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListMyConsents The signed-in citizen's consents for each processing purpose that needs one, with their withdrawals
+//
+// Corresponds with GET /api/v1/me/consents (the `ListMyConsents` operationId).
+func (c *Client) ListMyConsents(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListMyConsentsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WithdrawMyConsent Withdraw a consent: its time is recorded (nothing is deleted) and no later processing for the purpose happens without a fresh consent
+//
+// Corresponds with POST /api/v1/me/consents/{purpose}/{id}/withdrawal (the `WithdrawMyConsent` operationId).
+func (c *Client) WithdrawMyConsent(ctx context.Context, purpose string, id int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWithdrawMyConsentRequest(c.Server, purpose, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExportMyData Download everything motcua holds about the signed-in citizen (Law 91/2025): a ZIP of du-lieu-ca-nhan.json and their dossiers' files
+//
+// The JSON holds the account and linked identities, the dossiers filed by the account or whose applicant is the ID number VNeID verified for it (history, files), drafts, payments, postal addresses and shipments, ratings, the data store's papers and reuses, population lookups, notification preferences and notices, and the consents; `files` maps each dossier file to its path in the ZIP (files/<code>/<id>-<name>). The ZIP is streamed. Every export writes an audit entry (personal_data_exported). Citizens only (403 forbidden for other accounts).
+//
+// Corresponds with GET /api/v1/me/data-export (the `ExportMyData` operationId).
+func (c *Client) ExportMyData(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportMyDataRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -7843,6 +7968,40 @@ func NewGetDossierRequest(server string, code string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewListDossierAccessesRequest constructs an http.Request for the ListDossierAccesses method
+func NewListDossierAccessesRequest(server string, code string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "code", code, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/dossiers/%s/accesses", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewActOnDossierRequest calls the generic ActOnDossier builder with application/json body
 func NewActOnDossierRequest(server string, code string, action ActOnDossierParamsAction, params *ActOnDossierParams, body ActOnDossierJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -8871,6 +9030,101 @@ func NewGetMeRequest(server string) (*http.Request, error) {
 	}
 
 	operationPath := fmt.Sprintf("/api/v1/me")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListMyConsentsRequest constructs an http.Request for the ListMyConsents method
+func NewListMyConsentsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/me/consents")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewWithdrawMyConsentRequest constructs an http.Request for the WithdrawMyConsent method
+func NewWithdrawMyConsentRequest(server string, purpose string, id int64) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "purpose", purpose, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/me/consents/%s/%s/withdrawal", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExportMyDataRequest constructs an http.Request for the ExportMyData method
+func NewExportMyDataRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/me/data-export")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -11625,6 +11879,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/v1/dossiers/{code} (the `GetDossier` operationId).
 	GetDossierWithResponse(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*GetDossierResponse, error)
 
+	// ListDossierAccessesWithResponse Who read or changed one of the signed-in citizen's dossiers, and when (the audit log's entries for it)
+	//
+	// Only the citizen whose dossier it is: another's is 404 not found, an officer or system account gets 403.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/dossiers/{code}/accesses (the `ListDossierAccesses` operationId).
+	ListDossierAccessesWithResponse(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*ListDossierAccessesResponse, error)
+
 	// ActOnDossierWithBodyWithResponse Apply a lifecycle action
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -11837,6 +12100,29 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /api/v1/me (the `GetMe` operationId).
 	GetMeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMeResponse, error)
+
+	// ListMyConsentsWithResponse The signed-in citizen's consents for each processing purpose that needs one, with their withdrawals
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/me/consents (the `ListMyConsents` operationId).
+	ListMyConsentsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListMyConsentsResponse, error)
+
+	// WithdrawMyConsentWithResponse Withdraw a consent: its time is recorded (nothing is deleted) and no later processing for the purpose happens without a fresh consent
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/me/consents/{purpose}/{id}/withdrawal (the `WithdrawMyConsent` operationId).
+	WithdrawMyConsentWithResponse(ctx context.Context, purpose string, id int64, reqEditors ...RequestEditorFn) (*WithdrawMyConsentResponse, error)
+
+	// ExportMyDataWithResponse Download everything motcua holds about the signed-in citizen (Law 91/2025): a ZIP of du-lieu-ca-nhan.json and their dossiers' files
+	//
+	// The JSON holds the account and linked identities, the dossiers filed by the account or whose applicant is the ID number VNeID verified for it (history, files), drafts, payments, postal addresses and shipments, ratings, the data store's papers and reuses, population lookups, notification preferences and notices, and the consents; `files` maps each dossier file to its path in the ZIP (files/<code>/<id>-<name>). The ZIP is streamed. Every export writes an audit entry (personal_data_exported). Citizens only (403 forbidden for other accounts).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/me/data-export (the `ExportMyData` operationId).
+	ExportMyDataWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ExportMyDataResponse, error)
 
 	// GetMyDataStoreWithResponse The signed-in citizen's personal data store (kho dữ liệu cá nhân): their digitised papers and results with each reuse; empty for an officer
 	//
@@ -13682,6 +13968,58 @@ func (r GetDossierResponse) ContentType() string {
 	return ""
 }
 
+type ListDossierAccessesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Accesses *[]Access `json:"accesses,omitempty"`
+	}
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListDossierAccessesResponse) GetJSON200() *struct {
+	Accesses *[]Access `json:"accesses,omitempty"`
+} {
+	return r.JSON200
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ListDossierAccessesResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ListDossierAccessesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListDossierAccessesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListDossierAccessesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListDossierAccessesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ActOnDossierResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14887,6 +15225,140 @@ func (r GetMeResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetMeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListMyConsentsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Consents *[]Consent `json:"consents,omitempty"`
+	}
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListMyConsentsResponse) GetJSON200() *struct {
+	Consents *[]Consent `json:"consents,omitempty"`
+} {
+	return r.JSON200
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ListMyConsentsResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ListMyConsentsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListMyConsentsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListMyConsentsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListMyConsentsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type WithdrawMyConsentResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r WithdrawMyConsentResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r WithdrawMyConsentResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WithdrawMyConsentResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WithdrawMyConsentResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WithdrawMyConsentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ExportMyDataResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ExportMyDataResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ExportMyDataResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExportMyDataResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExportMyDataResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExportMyDataResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -18068,6 +18540,21 @@ func (c *ClientWithResponses) GetDossierWithResponse(ctx context.Context, code s
 	return ParseGetDossierResponse(rsp)
 }
 
+// ListDossierAccessesWithResponse Who read or changed one of the signed-in citizen's dossiers, and when (the audit log's entries for it)
+//
+// Only the citizen whose dossier it is: another's is 404 not found, an officer or system account gets 403.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/dossiers/{code}/accesses (the `ListDossierAccesses` operationId).
+func (c *ClientWithResponses) ListDossierAccessesWithResponse(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*ListDossierAccessesResponse, error) {
+	rsp, err := c.ListDossierAccesses(ctx, code, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListDossierAccessesResponse(rsp)
+}
+
 // ActOnDossierWithBodyWithResponse Apply a lifecycle action
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -18453,6 +18940,47 @@ func (c *ClientWithResponses) GetMeWithResponse(ctx context.Context, reqEditors 
 		return nil, err
 	}
 	return ParseGetMeResponse(rsp)
+}
+
+// ListMyConsentsWithResponse The signed-in citizen's consents for each processing purpose that needs one, with their withdrawals
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/me/consents (the `ListMyConsents` operationId).
+func (c *ClientWithResponses) ListMyConsentsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListMyConsentsResponse, error) {
+	rsp, err := c.ListMyConsents(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListMyConsentsResponse(rsp)
+}
+
+// WithdrawMyConsentWithResponse Withdraw a consent: its time is recorded (nothing is deleted) and no later processing for the purpose happens without a fresh consent
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/me/consents/{purpose}/{id}/withdrawal (the `WithdrawMyConsent` operationId).
+func (c *ClientWithResponses) WithdrawMyConsentWithResponse(ctx context.Context, purpose string, id int64, reqEditors ...RequestEditorFn) (*WithdrawMyConsentResponse, error) {
+	rsp, err := c.WithdrawMyConsent(ctx, purpose, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWithdrawMyConsentResponse(rsp)
+}
+
+// ExportMyDataWithResponse Download everything motcua holds about the signed-in citizen (Law 91/2025): a ZIP of du-lieu-ca-nhan.json and their dossiers' files
+//
+// The JSON holds the account and linked identities, the dossiers filed by the account or whose applicant is the ID number VNeID verified for it (history, files), drafts, payments, postal addresses and shipments, ratings, the data store's papers and reuses, population lookups, notification preferences and notices, and the consents; `files` maps each dossier file to its path in the ZIP (files/<code>/<id>-<name>). The ZIP is streamed. Every export writes an audit entry (personal_data_exported). Citizens only (403 forbidden for other accounts).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/me/data-export (the `ExportMyData` operationId).
+func (c *ClientWithResponses) ExportMyDataWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ExportMyDataResponse, error) {
+	rsp, err := c.ExportMyData(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExportMyDataResponse(rsp)
 }
 
 // GetMyDataStoreWithResponse The signed-in citizen's personal data store (kho dữ liệu cá nhân): their digitised papers and results with each reuse; empty for an officer
@@ -20194,6 +20722,41 @@ func ParseGetDossierResponse(rsp *http.Response) (*GetDossierResponse, error) {
 	return response, nil
 }
 
+// ParseListDossierAccessesResponse parses an HTTP response from a ListDossierAccessesWithResponse call
+func ParseListDossierAccessesResponse(rsp *http.Response) (*ListDossierAccessesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListDossierAccessesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Accesses *[]Access `json:"accesses,omitempty"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseActOnDossierResponse parses an HTTP response from a ActOnDossierWithResponse call
 func ParseActOnDossierResponse(rsp *http.Response) (*ActOnDossierResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -21003,6 +21566,96 @@ func ParseGetMeResponse(rsp *http.Response) (*GetMeResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListMyConsentsResponse parses an HTTP response from a ListMyConsentsWithResponse call
+func ParseListMyConsentsResponse(rsp *http.Response) (*ListMyConsentsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListMyConsentsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Consents *[]Consent `json:"consents,omitempty"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseWithdrawMyConsentResponse parses an HTTP response from a WithdrawMyConsentWithResponse call
+func ParseWithdrawMyConsentResponse(rsp *http.Response) (*WithdrawMyConsentResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WithdrawMyConsentResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseExportMyDataResponse parses an HTTP response from a ExportMyDataWithResponse call
+func ParseExportMyDataResponse(rsp *http.Response) (*ExportMyDataResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExportMyDataResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {

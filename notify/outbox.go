@@ -113,15 +113,29 @@ func (s *Service) Prefs(ctx context.Context, userID int64) (Prefs, error) {
 	return a.prefs, err
 }
 
-// SetPrefs records the account's choices.
+// SetPrefs records the account's choices; turning e-mail or SMS on or off
+// gives or withdraws that channel's consent (notify_consents).
 func (s *Service) SetPrefs(ctx context.Context, userID int64, p Prefs) error {
 	if p.Lang != "vi" && p.Lang != "en" {
 		return problem.Invalid("lang", "invalid_lang")
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO notify_prefs (user_id, email, sms, lang, updated_at) VALUES (?, ?, ?, ?, ?)
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		was, err := accountOf(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		return s.savePrefs(ctx, tx, userID, was.prefs, p)
+	})
+}
+
+func (s *Service) savePrefs(ctx context.Context, tx *store.Tx, userID int64, was, p Prefs) error {
+	now := s.cfg.Now().UnixMilli()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO notify_prefs (user_id, email, sms, lang, updated_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, sms = excluded.sms, lang = excluded.lang, updated_at = excluded.updated_at`,
-		userID, b2i(p.Email), b2i(p.SMS), p.Lang, s.cfg.Now().UnixMilli())
-	return err
+		userID, b2i(p.Email), b2i(p.SMS), p.Lang, now); err != nil {
+		return err
+	}
+	return recordConsents(ctx, tx, userID, was, p, now)
 }
 
 func b2i(b bool) int64 {

@@ -10,6 +10,7 @@ import (
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dancu"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/mydata"
 	"github.com/motcua/motcua/notify"
 	"github.com/motcua/motcua/payment"
 	"github.com/motcua/motcua/postal"
@@ -107,4 +108,14 @@ type Population interface {
 	Enabled() bool
 	Lookup(ctx context.Context, a *auth.Actor, r dancu.Request) (*dancu.Person, error)
 	About(ctx context.Context, a *auth.Actor) ([]dancu.Record, error)
+}
+
+// MyData answers the citizen's rights over their personal data
+// (*mydata.Service): the download, the consents, who read their dossiers.
+type MyData interface {
+	Export(ctx context.Context, a *auth.Actor, w io.Writer) error
+	Consents(ctx context.Context, a *auth.Actor) ([]mydata.Consent, error)
+	Withdraw(ctx context.Context, a *auth.Actor, purpose string, id int64) error
+	Give(ctx context.Context, a *auth.Actor, purpose string) error
+	Accesses(ctx context.Context, a *auth.Actor, code string) ([]mydata.Access, error)
 }

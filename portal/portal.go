@@ -32,6 +32,7 @@ type Portal struct {
 	esign    ESign    // the signed e-result (nil: off)
 	store    Store    // the personal data store (nil: off)
 	people   Population
+	mydata   MyData // the citizen's rights over their data (nil: off)
 }
 
 // Config is what the citizens' pages are built from. Payments may be nil
@@ -54,6 +55,9 @@ type Config struct {
 	// Population looks the citizen up in the population database to fill
 	// the applicant (population.go); nil or disabled: no such offer.
 	Population Population
+	// MyData is the citizen's download of their data, their consents and
+	// who read their dossiers (mydata.go); nil leaves those pages out.
+	MyData MyData
 }
 
 // New parses the portal's templates and merges its messages into the
@@ -64,7 +68,8 @@ func New(cfg Config) (*Portal, error) {
 		return nil, err
 	}
 	return &Portal{web: cfg.Web, catalog: cfg.Catalog, units: cfg.Units, dossiers: cfg.Dossiers, ratings: cfg.Ratings, pages: pages,
-		trust: cfg.Trust, notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, esign: cfg.ESign, store: cfg.Store, people: cfg.Population}, nil
+		trust: cfg.Trust, notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, esign: cfg.ESign, store: cfg.Store, people: cfg.Population,
+		mydata: cfg.MyData}, nil
 }
 
 func (p *Portal) render(w http.ResponseWriter, code int, page string, data any) error {

@@ -60,4 +60,12 @@ func (p *Portal) Register(mux web.Mux) {
 	mux.HandleFunc("GET /tai-khoan/thong-bao", h(p.notifyPrefs))
 	mux.HandleFunc("POST /tai-khoan/thong-bao", h(p.saveNotifyPrefs))
 	mux.HandleFunc("GET /tai-khoan/du-lieu-da-tra-cuu", h(p.lookedUp))
+
+	// Personal data (package mydata, Law 91/2025): the download, the
+	// consents, who read or changed each dossier.
+	mux.HandleFunc("GET /tai-khoan/du-lieu", h(p.myData))
+	mux.HandleFunc("GET /tai-khoan/du-lieu/tai-ve", h(p.myDataDownload))
+	mux.HandleFunc("POST /tai-khoan/du-lieu/rut-dong-y", h(p.withdrawConsent))
+	mux.HandleFunc("POST /tai-khoan/du-lieu/dong-y", h(p.giveConsent))
+	mux.HandleFunc("GET /ho-so/{code}/truy-cap", h(p.accesses))
 }

@@ -188,6 +188,7 @@ const (
 	citizenAdmins            // an admin of the province (who manages citizen accounts)
 	reporters                // a leader or supervisor anywhere (auth.ReadReports); each page scopes its units
 	hookOwner                // the system account of C1, which made the target subscription (scopeTarget.hook)
+	citizens                 // any citizen account: their own personal data (package mydata)
 )
 
 // scopeRoute is one row of the route table.
@@ -305,6 +306,8 @@ func (w *scopeWorld) expect(pattern string, rt scopeRoute, x *scopeActor, tg str
 		return officer && slices.Contains(auth.ScopeOf(auth.ReadReports).Own, x.role)
 	case hookOwner:
 		return false
+	case citizens:
+		return x.citizen
 	case scoped:
 		if rt.right == auth.ReadDossier && x.owner || rt.citizens && x.citizen {
 			return true

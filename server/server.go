@@ -23,6 +23,7 @@ import (
 	"github.com/motcua/motcua/civil"
 	"github.com/motcua/motcua/clientip"
 	"github.com/motcua/motcua/dancu"
+	"github.com/motcua/motcua/mydata"
 	"github.com/motcua/motcua/document"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/dvcqg"
@@ -161,6 +162,9 @@ type App struct {
 	// Population looks people up in the population database under a
 	// recorded consent (package dancu).
 	Population *dancu.Service
+	// MyData answers the citizens' rights over their data: the download,
+	// the consents, who read their dossiers (package mydata).
+	MyData *mydata.Service
 	// Documents keeps the registers and the incoming and outgoing
 	// documents (package document, docs/documents.md).
 	Documents *document.Service
@@ -312,12 +316,14 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if err := buildTally(ctx, a, cfg.Log); err != nil {
 		return nil, err
 	}
+	a.MyData = newMyData(db, a, cfg)
 	esignPages, err := esign.NewPages(w, a.ESign, a.Dossiers)
 	if err != nil {
 		return nil, err
 	}
 	site, err := portal.New(portal.Config{ESign: esignPages, Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers, Ratings: a.Ratings,
-		Trust: cfg.Trust, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Store: a.Sohoa, Population: a.Population})
+		Trust: cfg.Trust, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Store: a.Sohoa, Population: a.Population,
+		MyData: a.MyData})
 	if err != nil {
 		return nil, err
 	}
@@ -377,7 +383,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 
 	mux := &routeList{ServeMux: http.NewServeMux()}
 	(&api.Server{Auth: a.Auth, Clients: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Ratings: a.Ratings, Reports: a.Reports, Forms: a.Forms, Postal: a.Postal, Payments: a.Payments, Calendar: cal, Log: cfg.Log, Trust: cfg.Trust,
-		Audit: a.Audit, Now: cfg.Now, Sohoa: a.Sohoa, Events: a.Webhooks, Webhooks: a.Webhooks, Documents: a.Documents, WorkFiles: a.Documents}).Register(mux)
+		Audit: a.Audit, Now: cfg.Now, Sohoa: a.Sohoa, Events: a.Webhooks, Webhooks: a.Webhooks, Documents: a.Documents, WorkFiles: a.Documents, MyData: a.MyData}).Register(mux)
 	registerExchange(mux, a, cfg)
 	w.Register(mux)
 	w.RegisterLogin(mux, login)

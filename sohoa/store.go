@@ -272,10 +272,12 @@ func (s *Service) mayReuse(ctx context.Context, a *auth.Actor, p *Paper, d *doss
 		return false, nil
 	}
 	vouched, err := s.vouchedIDNumber(ctx, d)
-	if err != nil {
+	if err != nil || !applicantHolds(d, p, vouched) {
 		return false, err
 	}
-	return applicantHolds(d, p, vouched), nil
+	// The holder withdrew their consent to the desk's reuse (Withdraw).
+	withdrawn, err := s.reuseWithdrawn(ctx, p)
+	return !withdrawn, err
 }
 
 // Suggest lists the papers the officer's units hold (as Search) that the
@@ -311,7 +313,12 @@ func (s *Service) Suggest(ctx context.Context, a *auth.Actor, d *dossier.Dossier
 	}
 	out := ps[:0]
 	for i := range ps {
-		if applicantHolds(d, &ps[i], vouched) {
+		if !applicantHolds(d, &ps[i], vouched) {
+			continue
+		}
+		if withdrawn, err := s.reuseWithdrawn(ctx, &ps[i]); err != nil {
+			return nil, err
+		} else if !withdrawn {
 			out = append(out, ps[i])
 		}
 	}
