@@ -19,6 +19,7 @@ import (
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/msg"
 	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/requestid"
 )
 
 //go:embed openapi.json
@@ -66,6 +67,8 @@ type errorBody struct {
 		Code    string `json:"code"`
 		Message string `json:"message"`
 		Field   string `json:"field,omitempty"`
+		// RequestID is the X-Request-Id, for the caller to quote.
+		RequestID string `json:"request_id,omitempty"`
 	} `json:"error"`
 }
 
@@ -77,11 +80,13 @@ func (s *Server) wrap(h handler) http.HandlerFunc {
 		}
 		code := problem.Status(err)
 		if code >= 500 && code != http.StatusServiceUnavailable {
-			s.Log.ErrorContext(r.Context(), "api error", "method", r.Method, "path", r.URL.Path, "err", err)
+			// The route's pattern, not the path: a path may hold a citizen's username.
+			s.Log.ErrorContext(r.Context(), "api error", "method", r.Method, "route", r.Pattern, "request_id", requestid.ID(r.Context()), "err", err)
 		}
 		pub := problem.Public(err)
 		var body errorBody
 		body.Error.Code, body.Error.Message, body.Error.Field = pub.Code, msg.Vi(pub), pub.Field
+		body.Error.RequestID = requestid.ID(r.Context())
 		if code == http.StatusUnauthorized {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="motcua"`)
 		}
@@ -169,6 +174,8 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			s.wrap(func(http.ResponseWriter, *http.Request) error { return err })(w, r)
 			return
 		}
+		ref, unit := a.LogRef()
+		requestid.SetActor(r.Context(), ref, unit)
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, a)))
 	})
 }

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -93,6 +94,36 @@ type Actor struct {
 	// Client is set for a system account (clients.go): its rights at
 	// units and the operations its token may call.
 	Client *ClientAccess `json:"client,omitempty"`
+}
+
+// LogRef names the actor on a request's log line without personal data:
+// a citizen's username may be their ID number or phone, so people are
+// their kind and row id (officer:12, citizen:40), system accounts their
+// client ID; unit is the distinct unit codes of their roles or rights.
+func (a *Actor) LogRef() (actor, unit string) {
+	if a == nil {
+		return "", ""
+	}
+	var units []string
+	add := func(code string) {
+		if code != "" && !slices.Contains(units, code) {
+			units = append(units, code)
+		}
+	}
+	if a.Client != nil {
+		for _, r := range a.Client.Rights {
+			add(r.UnitCode)
+		}
+		return "client:" + a.Client.ClientID, strings.Join(units, ",")
+	}
+	for _, g := range a.Grants {
+		add(g.UnitCode)
+	}
+	kind := a.Kind
+	if kind == "" {
+		kind = "user"
+	}
+	return kind + ":" + strconv.FormatInt(a.ID, 10), strings.Join(units, ",")
 }
 
 // Has reports whether the actor holds role on unitID.

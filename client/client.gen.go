@@ -2054,6 +2054,9 @@ type Error struct {
 
 		// Message Vietnamese message for people
 		Message string `json:"message"`
+
+		// RequestId The request's ID, also in the X-Request-Id response header; quote it to the operator, who finds the request's log line by it
+		RequestId *string `json:"request_id,omitempty"`
 	} `json:"error"`
 }
 

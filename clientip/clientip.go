@@ -84,6 +84,13 @@ func (r *Resolver) Of(req *http.Request) netip.Addr {
 	return addr
 }
 
+// FromProxy reports whether req's TCP peer is a trusted proxy, whose
+// headers (X-Forwarded-For, X-Request-Id) are believed.
+func (r *Resolver) FromProxy(req *http.Request) bool {
+	peer := parseHost(req.RemoteAddr)
+	return peer.IsValid() && r.isTrusted(peer)
+}
+
 func parseHost(s string) netip.Addr {
 	if ap, err := netip.ParseAddrPort(s); err == nil {
 		return ap.Addr().Unmap()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"time"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/mydata"
@@ -55,12 +54,7 @@ func (s *Service) Consents(ctx context.Context, a *auth.Actor) ([]mydata.Consent
 		if code == "" && draft != 0 {
 			c.Detail = "draft"
 		}
-		g := time.UnixMilli(given)
-		c.GivenAt = &g
-		if withdrawn != 0 {
-			w := time.UnixMilli(withdrawn)
-			c.WithdrawnAt = &w
-		}
+		c.GivenAt, c.WithdrawnAt = mydata.Millis(given), mydata.Millis(withdrawn)
 		out = append(out, c)
 	}
 	return out, rows.Err()

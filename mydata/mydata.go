@@ -79,6 +79,16 @@ type Consent struct {
 	WithdrawnAt *time.Time `json:"withdrawn_at,omitempty"`
 }
 
+// Millis is a consent's time from its column (Unix milliseconds, as
+// every table keeps times); 0, a time not set, is nil.
+func Millis(ms int64) *time.Time {
+	if ms == 0 {
+		return nil
+	}
+	t := time.UnixMilli(ms)
+	return &t
+}
+
 // Active reports whether the consent still holds.
 func (c Consent) Active() bool { return c.WithdrawnAt == nil }
 

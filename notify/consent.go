@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"time"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/mydata"
@@ -73,7 +72,7 @@ func (s *Service) Consents(ctx context.Context, a *auth.Actor) ([]mydata.Consent
 			return nil, err
 		}
 		seen[ch] = true
-		out = append(out, mydata.Consent{Purpose: purposeOf(ch), ID: id, GivenAt: msTime(given), WithdrawnAt: msTime(withdrawn)})
+		out = append(out, mydata.Consent{Purpose: purposeOf(ch), ID: id, GivenAt: mydata.Millis(given), WithdrawnAt: mydata.Millis(withdrawn)})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -91,14 +90,6 @@ func purposeOf(ch Channel) string {
 		}
 	}
 	return string(ch)
-}
-
-func msTime(ms int64) *time.Time {
-	if ms == 0 {
-		return nil
-	}
-	t := time.UnixMilli(ms)
-	return &t
 }
 
 // Withdraw turns the channel of purpose off for the account and records

@@ -40,6 +40,7 @@ import (
 	"github.com/motcua/motcua/rating"
 	"github.com/motcua/motcua/reorg"
 	"github.com/motcua/motcua/report"
+	"github.com/motcua/motcua/requestid"
 	"github.com/motcua/motcua/sohoa"
 	"github.com/motcua/motcua/stats"
 	"github.com/motcua/motcua/store"
@@ -419,8 +420,11 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	// throttling and the audit log read it from the context.
 	// With a read replica, each browser's reads after its own writes are
 	// kept on the primary until the replica has them (readYourWrites).
-	a.Handler = clientip.New(cfg.TrustedProxies).Middleware(m.Wrap(logRequests(cfg.Log, compress(csrf.Handler(
-		readYourWrites(db, httpsURL(cfg.PublicURL), w.Sessions().Middleware(mux)))))))
+	// Each request's ID comes next (a trusted proxy's X-Request-Id, else
+	// a new one): the log line, error pages and API errors carry it.
+	ips := clientip.New(cfg.TrustedProxies)
+	a.Handler = ips.Middleware(requestid.Middleware(ips.FromProxy, m.Wrap(logRequests(cfg.Log, compress(csrf.Handler(
+		readYourWrites(db, httpsURL(cfg.PublicURL), w.Sessions().Middleware(notePattern(mux)))))))))
 	if cfg.Postal.Simulator != nil {
 		a.Handler = withSimulator(a.Handler, cfg.Postal.Simulator)
 	}
@@ -469,18 +473,38 @@ func newNotifier(db *store.DB, svc *notify.Service, cfg Config) (*notify.Worker,
 	return notify.NewWorker(db, svc, s, notify.WorkerConfig{Now: cfg.Now, Log: cfg.Log}), nil
 }
 
-// logRequests logs each request at debug level, and failures at info; no
-// query strings or bodies are logged, so no personal data or token reaches the log.
+// logRequests logs each request at debug level, and failures at info:
+// its ID, the route's pattern (never the path or query string, which may
+// hold a citizen's username or ID number), who made it (requestid.SetActor:
+// an opaque reference, never a name) and at which units, the status and
+// the duration. No bodies either, so no personal data or token reaches the log.
 func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusWriter{ResponseWriter: w, code: http.StatusOK}
-		next.ServeHTTP(rec, r)
+		var route string
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), routeKey{}, &route)))
 		level := slog.LevelDebug
 		if rec.code >= 400 {
 			level = slog.LevelInfo
 		}
-		log.Log(r.Context(), level, "request", "method", r.Method, "route", r.Pattern, "status", rec.code, "dur", time.Since(start))
+		actor, unit := requestid.Actor(r.Context())
+		log.Log(r.Context(), level, "request", "request_id", requestid.ID(r.Context()), "method", r.Method, "route", route,
+			"actor", actor, "unit", unit, "status", rec.code, "dur", time.Since(start))
+	})
+}
+
+type routeKey struct{}
+
+// notePattern hands the pattern the mux matched up to logRequests: the
+// mux sets it on the request it is given, which the middlewares in
+// between have copied (WithContext), so the outer one never sees it.
+func notePattern(mux http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		if p, ok := r.Context().Value(routeKey{}).(*string); ok {
+			*p = r.Pattern
+		}
 	})
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"time"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/mydata"
@@ -27,7 +26,7 @@ func (s *Service) Consents(ctx context.Context, a *auth.Actor) ([]mydata.Consent
 		if err := rows.Scan(&c.ID, &given, &withdrawn); err != nil {
 			return nil, err
 		}
-		c.GivenAt, c.WithdrawnAt = msTime(given), msTime(withdrawn)
+		c.GivenAt, c.WithdrawnAt = mydata.Millis(given), mydata.Millis(withdrawn)
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
@@ -37,14 +36,6 @@ func (s *Service) Consents(ctx context.Context, a *auth.Actor) ([]mydata.Consent
 		out = append(out, mydata.Consent{Purpose: mydata.PurposeReuse})
 	}
 	return out, nil
-}
-
-func msTime(ms int64) *time.Time {
-	if ms == 0 {
-		return nil
-	}
-	t := time.UnixMilli(ms)
-	return &t
 }
 
 // Withdraw ends the citizen's consent id (0: the default) to the desk's

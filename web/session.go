@@ -12,6 +12,7 @@ import (
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/requestid"
 )
 
 const sessionCookie = "motcua_session"
@@ -90,6 +91,8 @@ func (s *Sessions) Middleware(next http.Handler) http.Handler {
 			return
 		}
 		ctx := context.WithValue(r.Context(), actorKey{}, a)
+		ref, unit := a.LogRef()
+		requestid.SetActor(ctx, ref, unit)
 		r = r.WithContext(ctx)
 		if a.TOTPDue && !allowedBeforeEnrolment(r.URL.Path) {
 			// The unit requires TOTP of this account and it has none yet:

@@ -21,6 +21,7 @@ import (
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/msg"
 	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/requestid"
 	"github.com/motcua/motcua/unit"
 	"github.com/motcua/motcua/vntext"
 )
@@ -144,11 +145,12 @@ func (w *Web) Wrap(h Handler) http.HandlerFunc {
 			return
 		}
 		if code >= 500 && code != http.StatusServiceUnavailable {
-			w.log.ErrorContext(r.Context(), "page error", "path", r.URL.Path, "err", err)
+			// The route's pattern, not the path: a path may hold a citizen's username.
+			w.log.ErrorContext(r.Context(), "page error", "route", r.Pattern, "request_id", requestid.ID(r.Context()), "err", err)
 		}
 		problem.SetRetryAfter(rw.Header(), err)
 		p := w.Page(r, "error.title")
-		w.renderError(rw, r, code, ErrorPage{Page: p, Message: w.Message(p, err)})
+		w.renderError(rw, r, code, ErrorPage{Page: p, Message: w.Message(p, err), RequestID: requestid.ID(r.Context())})
 	}
 }
 
@@ -159,6 +161,9 @@ func (w *Web) Message(p Page, err error) string { return w.catalog.Error(p.Lang,
 type ErrorPage struct {
 	Page
 	Message string
+	// RequestID is shown for the citizen to quote when asking for help;
+	// the operator finds the request's log line by it.
+	RequestID string
 }
 
 func (w *Web) renderError(rw http.ResponseWriter, r *http.Request, code int, p ErrorPage) {
