@@ -56,6 +56,11 @@
 //     refused SystemId/SecretKey at POST /edxml/v1/messages, actor
 //     "edxml:<SystemId>", object "edxml_system:<SystemId>" (at most ten
 //     a minute per SystemId; more are answered 429 unrecorded).
+//   - The land registry (package land): land_imported (object
+//     "land:import", details the count and who), land_split_measured
+//     (object the dossier, details the parcel), land_mortgage_registered
+//     and land_mortgage_released (object the parcel). The registry's
+//     changes made by a dossier's result are in that result's row.
 //   - Once-only data (package dancu): population_lookup, object the draft
 //     or dossier, details the purpose and the outcome.
 //   - A citizen's download of their personal data (package mydata):
@@ -126,6 +131,9 @@ type Entry struct {
 	Seq      int64  `json:"seq"`
 	PrevHash string `json:"prev_hash"`
 	Hash     string `json:"hash"`
+	// RedactedBy is the entry that removed this one's personal data
+	// (Redact), 0 for an entry as written. Outside the hash.
+	RedactedBy int64 `json:"redacted_by,omitempty"`
 }
 
 // Log reads and writes the audit log.

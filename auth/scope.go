@@ -69,6 +69,11 @@ const (
 	// IssueDocument: number, seal and issue an approved outgoing document
 	// of the unit (văn thư).
 	IssueDocument Right = "document.issue"
+	// ReadLand: read the land registry's parcels of a commune — their
+	// users (with ID numbers), certificates, map and history (package
+	// land). The land registration branch's specialists, leaders and
+	// clerks at a district keep the records of its communes.
+	ReadLand Right = "land.read"
 	// ManagePersonnel: keep the civil service registry of a unit (package
 	// civil) — officers' records, postings, qualifications — and export
 	// it for the province's database.
@@ -110,6 +115,7 @@ var Scopes = []Scope{
 	{Right: DraftDocument, Own: []string{Specialist, Leader}},
 	{Right: ApproveDocument, Own: []string{Leader}},
 	{Right: IssueDocument, Own: []string{Clerk}},
+	{Right: ReadLand, Own: []string{Reception, Specialist, Leader, Clerk, Supervisor}, Below: []string{Specialist, Leader, Clerk, Supervisor}},
 	{Right: ManagePersonnel, Own: []string{Admin}, Below: []string{Admin}},
 	{Right: EvaluateStaff, Own: []string{Leader}, Below: []string{Leader}},
 }

@@ -20,6 +20,7 @@ import (
 	dvcqg "github.com/motcua/motcua/dvcqg/migrations"
 	esign "github.com/motcua/motcua/esign/migrations"
 	forms "github.com/motcua/motcua/forms/migrations"
+	land "github.com/motcua/motcua/land/migrations"
 	notify "github.com/motcua/motcua/notify/migrations"
 	payment "github.com/motcua/motcua/payment/migrations"
 	postal "github.com/motcua/motcua/postal/migrations"
@@ -54,6 +55,7 @@ func Modules() []store.Module {
 		dancu.Module,
 		webhook.Module,
 		document.Module,
+		land.Module,
 		civil.Module,
 	}
 }

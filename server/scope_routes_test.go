@@ -269,7 +269,18 @@ var scopeRoutes = map[string]scopeRoute{
 	"POST /can-bo/ho-so/{code}/ky-so/otp":      {who: scoped, right: auth.ReadDossier, path: office("/ky-so/otp")},
 	"GET /can-bo/ho-so/{code}/ket-qua-dien-tu": {who: scoped, right: auth.ReadDossier, path: office("/ket-qua-dien-tu")},
 	"POST /can-bo/ho-so/{code}/dan-cu":         {who: scoped, right: auth.ReadDossier, only: desk, path: office("/dan-cu")},
-	"GET /can-bo/don-vi/{unit}/so-theo-doi":    {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return "/can-bo/don-vi/" + tg.unit + "/so-theo-doi" }},
+	// The land registry (package land): the lookup is any officer's; a
+	// parcel's page is land.read's at its commune (the matrix's world has
+	// parcel 1 of sheet 1 at every target unit); a
+	// dossier's land panel and measurement are the dossier's readers'
+	// (the matrix's dossier is no land dossier: 409).
+	"GET /can-bo/dat-dai": {who: officers, path: fixed("/can-bo/dat-dai")},
+	"GET /can-bo/dat-dai/{commune}/{sheet}/{number}": {who: scoped, right: auth.ReadLand, noCitizens: true, path: func(tg *scopeTarget) string {
+		return "/can-bo/dat-dai/" + tg.unit + "/1/1"
+	}},
+	"GET /can-bo/ho-so/{code}/dat-dai":      {who: scoped, right: auth.ReadDossier, path: office("/dat-dai")},
+	"POST /can-bo/ho-so/{code}/dat-dai":     {who: scoped, right: auth.ReadDossier, path: office("/dat-dai")},
+	"GET /can-bo/don-vi/{unit}/so-theo-doi": {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return "/can-bo/don-vi/" + tg.unit + "/so-theo-doi" }},
 	// The document pages (office/documents.go): the lists are any
 	// officer's, their rows scoped by the document service; the forms that
 	// make a document need the right at the unit named; the document page

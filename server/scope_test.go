@@ -22,6 +22,7 @@ import (
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/document"
+	"github.com/motcua/motcua/land"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
 )
@@ -523,6 +524,10 @@ func newScopeWorld(t *testing.T, db *store.DB) *scopeWorld {
 	for _, tg := range w.targets {
 		tg.draftProc, tg.draft, tg.draft2, tg.sha = "1.001193", first, second, hex.EncodeToString(sum[:])
 		tg.hook = hook.ID
+		// A land parcel, sheet 1 number 1, at every target unit.
+		if _, err := e.app.Land.Import(ctx, []land.ParcelInput{{Commune: tg.unit, Sheet: "1", Number: "1", AreaDM2: 10000, LandUse: []string{"ONT"}}}, "scope"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return w
 }

@@ -31,6 +31,7 @@ import (
 	"github.com/motcua/motcua/esign/csc"
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/forms"
+	"github.com/motcua/motcua/land"
 	"github.com/motcua/motcua/metrics"
 	"github.com/motcua/motcua/notify"
 	"github.com/motcua/motcua/office"
@@ -88,6 +89,9 @@ type Config struct {
 	VNeID VNeIDConfig
 	// Dancu is the population database's lookup service (server/dancu.go).
 	Dancu DancuConfig
+	// Land is the national land information system the registry's
+	// changes are sent to (server/land.go).
+	Land LandConfig
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (package clientip); none means the TCP peer is the client.
 	TrustedProxies []netip.Prefix
@@ -174,6 +178,11 @@ type App struct {
 	Civil *civil.Service
 	// ExchangeSender sends the edXML outbox; motcua serve runs it.
 	ExchangeSender *document.ExchangeWorker
+	// Land is the land registry (package land, docs/land.md);
+	// LandSender sends its outbox to the national land information
+	// system (nil when none is configured); motcua serve runs it.
+	Land       *land.Service
+	LandSender *land.Worker
 	// Reorg checks, schedules and carries out reorganisation plans;
 	// motcua serve runs Reorg.RunDue for the scheduled ones.
 	Reorg *reorg.Service
@@ -243,6 +252,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	if a.Forms, err = forms.New(db, a.Dossiers, a.Units, cal, forms.Config{Now: cfg.Now}); err != nil {
 		return nil, err
 	}
+	a.Land = land.New(db, land.Config{Units: a.Units, Bus: a.Events, Now: cfg.Now})
+	subscribeLand(a.Events, a.Land)
+	a.LandSender = newLandSender(a, cfg)
 	if err := newCSC(a, cfg); err != nil {
 		return nil, err
 	}
@@ -276,6 +288,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	a.ExchangeSender = a.Documents.NewWorker(document.WorkerConfig{Log: cfg.Log, HTTP: cfg.Exchange.HTTP})
 	subscribeDocuments(a.Events, a.Audit, a.Webhooks)
 	subscribeWorkFileWarnings(a.Events, a.Notify)
+	subscribeRetention(a.Events, a.Audit)
 	if a.Postal, err = newPostal(db, a, cfg); err != nil {
 		return nil, err
 	}
@@ -319,6 +332,10 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}
 	a.MyData = newMyData(db, a, cfg)
 	esignPages, err := esign.NewPages(w, a.ESign, a.Dossiers)
+	if err != nil {
+		return nil, err
+	}
+	landPages, err := land.NewPages(w, a.Land, a.Dossiers)
 	if err != nil {
 		return nil, err
 	}
@@ -372,6 +389,15 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 			return out, err
 		})
 
+	m.Gauge("motcua_land_changes", "Land registry changes in the outbox to the national land information system by status (pending, sending, sent, failed).",
+		[]string{"status"}, func(ctx context.Context) ([]metrics.Count, error) {
+			counts, err := a.Land.Pending(ctx)
+			out := make([]metrics.Count, 0, len(counts))
+			for st, n := range counts {
+				out = append(out, metrics.Count{Labels: []string{st}, Value: n})
+			}
+			return out, err
+		})
 	m.Gauge("motcua_webhook_deliveries", "Webhook deliveries in the outbox by status (pending, sending, sent, failed).",
 		[]string{"status"}, func(ctx context.Context) ([]metrics.Count, error) {
 			counts, err := a.Webhooks.Counts(ctx)
@@ -392,6 +418,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	site.Register(mux)
 	back.Register(mux)
 	esignPages.Register(mux)
+	landPages.Register(mux)
 	adm.Register(mux)
 	st.Register(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -442,6 +469,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}
 	if cfg.Dancu.Simulator != nil {
 		a.Handler = withDancuSimulator(a.Handler, cfg.Dancu.Simulator)
+	}
+	if cfg.Land.Simulator != nil {
+		a.Handler = withLandSimulator(a.Handler, cfg.Land.Simulator)
 	}
 	if cfg.Exchange.Simulator != nil {
 		a.Handler = withEdXMLSimulator(a.Handler, cfg.Exchange.Simulator)

@@ -291,6 +291,7 @@ func (d doctor) settings() []finding {
 		{"dvcqg", "Cổng DVC quốc gia", []string{"dvcqg-url", "dvcqg-token"}, []string{sf.portal.url, sf.portal.token}, true, "các lần đồng bộ chờ trong hàng đợi"},
 		{"oidc", "đăng nhập VNeID", []string{"oidc-issuer", "oidc-client-id", "oidc-client-secret"}, []string{sf.vneid.issuer, sf.vneid.clientID, sf.vneid.clientSecret}, true, "người dân chỉ đăng nhập bằng mật khẩu"},
 		{"dancu", "CSDL quốc gia về dân cư", []string{"dancu-url", "dancu-token", "dancu-agency"}, []string{sf.dancu.url, sf.dancu.token, sf.dancu.agency}, true, "thông tin người nộp được gõ tay"},
+		{"land", "HTTT quốc gia về đất đai", []string{"land-url", "land-token"}, []string{sf.land.url, sf.land.token}, true, "biến động đất đai chờ trong hàng đợi"},
 		{"csc", "ký số từ xa (CSC)", []string{"csc-url", "csc-client-id", "csc-client-secret-file", "seal-pkcs11-module"}, []string{sf.esign.cscURL, sf.esign.clientID, cscSecret, sf.esign.module}, true, "kết quả không được ký số trong ứng dụng"},
 	}
 	var out []finding

@@ -31,6 +31,7 @@ Usage:
                [--vnpay-tmn-code C --vnpay-hash-secret S --vnpay-url URL] [--clamd unix:/run/clamav/clamd.ctl]
                [--dvcqg-url URL --dvcqg-token T [--dvcqg-pull=false] [--dvcqg-mapping FILE] [--dvcqg-file-hosts H,…]]
                [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret S] [--dancu-url URL --dancu-token T --dancu-agency CODE]
+               [--land-url URL --land-token T]
                [--backup-dir DIR]
   motcua doctor [the flags of serve]     checks the configuration and the parts it names, one line each; exit 1 when one fails
   motcua migrate [--dry-run] [--data DIR | --db URL]
@@ -48,7 +49,10 @@ Usage:
   motcua demo generate [--year 2022] [--years 1] [--scale 1.0] [--seed 1] [--data DIR | --db URL]
   motcua demo bulk --dossiers N [--years 1] [--year 2022] [--seed 1] [--batch 5000] [--data DIR | --db URL]
   motcua reorg plan FILE --dry-run | reorg apply FILE | reorg revert ID | reorg list  [--data DIR | --db URL]
+  motcua retention run [--dry-run] [--as-of YYYY-MM-DD] [--data DIR | --db URL]
+      anonymise the closed dossiers whose procedure's retention ended (serve does it daily); --dry-run counts them
   motcua report ii06a --unit CODE --from YYYY-MM-DD --to YYYY-MM-DD [--view unit|field|procedure] [--format json|xlsx|pdf] [--data DIR | --db URL] > out
+  motcua land import FILE.geojson | land export [--commune CODE] [--out FILE.geojson]  [--data DIR | --db URL]
   motcua version                          release, commit, its date, Go version
 
 Every flag may also be set as MOTCUA_<FLAG> (e.g. MOTCUA_DB, MOTCUA_ADDR, MOTCUA_DATA).
@@ -114,6 +118,10 @@ func command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return runReorg(ctx, args[1:], stdout, stderr)
 	case "report":
 		return runReport(ctx, args[1:], stdout)
+	case "retention":
+		return runRetention(ctx, args[1:], stdout)
+	case "land":
+		return runLand(ctx, args[1:], stdout)
 	case "version":
 		if len(args) > 1 && isHelp(args[1]) {
 			fmt.Fprint(stdout, "motcua version: prints the release, the commit it was built from, its date, and the Go version; no flags\n")

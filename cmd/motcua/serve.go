@@ -107,6 +107,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	dancuNote := sf.dancu.configure(&cfg, loadDemo)
+	landNote := sf.land.configure(&cfg, ln.Addr().String(), loadDemo)
 	if err := prepare(ctx, db); err != nil {
 		return err
 	}
@@ -157,6 +158,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintln(stdout, docsNote)
 	fmt.Fprintln(stdout, ssoNote)
 	fmt.Fprintln(stdout, dancuNote)
+	fmt.Fprintln(stdout, landNote)
 	if exchangeNote != "" {
 		fmt.Fprintln(stdout, exchangeNote)
 	}
@@ -206,6 +208,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		go func() { app.PortalSync.Run(workerCtx); close(syncDone) }()
 		defer func() { stopWorker(); <-syncDone }()
 	}
+	// The land registry's changes go to the national land information
+	// system, each parcel's in order (package land).
+	if app.LandSender != nil {
+		landDone := make(chan struct{})
+		go func() { app.LandSender.Run(workerCtx); close(landDone) }()
+		defer func() { stopWorker(); <-landDone }()
+	}
 	if app.PortalPull != nil {
 		pullDone := make(chan struct{})
 		go func() { app.PortalPull.Run(workerCtx); close(pullDone) }()
@@ -227,6 +236,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	hooksDone := make(chan struct{})
 	go func() { app.WebhookSender.Run(workerCtx); close(hooksDone) }()
 	defer func() { stopWorker(); <-hooksDone }()
+	// Closed dossiers whose procedure's retention ended are anonymised
+	// daily (dossier.Anonymise; each dossier claimed once, so safe on
+	// several instances); their files then go with the collection below.
+	retentionDone := make(chan struct{})
+	go func() { app.Dossiers.RunRetention(workerCtx, 24*time.Hour, log); close(retentionDone) }()
+	defer func() { stopWorker(); <-retentionDone }()
 	// Files nothing refers to any more (deleted drafts') go once a day.
 	gcDone := make(chan struct{})
 	go func() { collectDaily(workerCtx, app.Dossiers, log); close(gcDone) }()

@@ -31,6 +31,7 @@ type serveFlags struct {
 	documents                 documentFlags
 	vneid                     vneidFlags
 	dancu                     dancuFlags
+	land                      landFlags
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
@@ -61,4 +62,5 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	f.documents.register(fs)
 	f.vneid.register(fs)
 	f.dancu.register(fs)
+	f.land.register(fs)
 }
