@@ -131,6 +131,9 @@ type Entry struct {
 	Seq      int64  `json:"seq"`
 	PrevHash string `json:"prev_hash"`
 	Hash     string `json:"hash"`
+	// RedactedBy is the entry that removed this one's personal data
+	// (Redact), 0 for an entry as written. Outside the hash.
+	RedactedBy int64 `json:"redacted_by,omitempty"`
 }
 
 // Log reads and writes the audit log.

@@ -172,13 +172,13 @@ func (l *Log) RunAnnouncer(ctx context.Context, logger *slog.Logger, now func() 
 }
 
 const selectEntry = `SELECT id, at, actor_id, actor_name, actor_role, unit_id, action, object, from_state, to_state,
-	details, client_addr, history_table, history_id, history_hash, day, seq, prev_hash, hash FROM audit_entries`
+	details, client_addr, history_table, history_id, history_hash, day, seq, prev_hash, hash, redacted_by FROM audit_entries`
 
 func scanEntry(sc interface{ Scan(...any) error }) (Entry, error) {
 	var e Entry
 	var at int64
 	err := sc.Scan(&e.ID, &at, &e.ActorID, &e.ActorName, &e.ActorRole, &e.UnitID, &e.Action, &e.Object, &e.From, &e.To,
-		&e.Details, &e.ClientAddr, &e.HistoryTable, &e.HistoryID, &e.HistoryHash, &e.Day, &e.Seq, &e.PrevHash, &e.Hash)
+		&e.Details, &e.ClientAddr, &e.HistoryTable, &e.HistoryID, &e.HistoryHash, &e.Day, &e.Seq, &e.PrevHash, &e.Hash, &e.RedactedBy)
 	e.At = time.UnixMilli(at).In(calendar.Zone)
 	return e, err
 }

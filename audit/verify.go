@@ -49,8 +49,9 @@ type Report struct {
 	Days []Head
 	// Entries is how many entries were checked; Legacy how many predate
 	// the chain (never verifiable); Anchored how many history rows were
-	// compared with their digest.
-	Entries, Legacy, Anchored int
+	// compared with their digest; Redacted how many entries had their
+	// personal data removed by an intact redaction entry (Redact).
+	Entries, Legacy, Anchored, Redacted int
 	// Broken is the first fault in chain order, nil when there is none.
 	Broken *Break
 }
@@ -93,6 +94,7 @@ func (l *Log) Verify(ctx context.Context, from, to string, histories map[string]
 	defer rows.Close()
 	var cur Head
 	var anchors []Entry // of cur's day
+	red := &redactions{q: l.db, seen: map[int64]*redaction{}}
 	anchored := map[string]map[int64]bool{}
 	// endDay closes cur: its head must be what audit_heads says, and the
 	// history rows its entries anchor must still have their digests.
@@ -134,7 +136,24 @@ func (l *Log) Verify(ctx context.Context, from, to string, histories map[string]
 		case DayOf(e.At) != e.Day:
 			broke("its time is not on the day of its chain")
 		case hashOf(e) != e.Hash:
-			broke("its content does not match its hash (the row was edited)")
+			ok, _, err := red.vouches(ctx, e)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				broke("its content does not match its hash (the row was edited)")
+				break
+			}
+			rep.Redacted++
+		}
+		if rep.Broken == nil && e.RedactedBy != 0 && e.HistoryTable != "" {
+			// The history row was redacted with the entry: compare it with
+			// the digest the redaction recorded.
+			if ok, digest, err := red.vouches(ctx, e); err != nil {
+				return nil, err
+			} else if ok {
+				e.HistoryHash = digest
+			}
 		}
 		cur.N, cur.Head = e.Seq, e.Hash
 		if e.HistoryTable != "" {

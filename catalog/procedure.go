@@ -89,6 +89,10 @@ type Procedure struct {
 	// procedures received regardless of administrative boundaries (phi địa
 	// giới, see Boundless).
 	Boundless *Boundless `json:"boundless,omitempty"`
+	// Retention is how long closed dossiers are kept before their
+	// personal data is anonymised (catalog/retention.go); empty takes
+	// the field's default.
+	Retention string `json:"retention,omitempty"`
 }
 
 // Boundless is a procedure's entry on the province's list of procedures

@@ -188,11 +188,11 @@ func (s *Store) publish(ctx context.Context, tx *store.Tx, p Procedure, by int64
 	search := vntext.Fold(strings.Join([]string{p.Code, p.Name, p.Field, p.Result, p.Agency}, " "))
 	levels := strings.Join(p.Levels, ",")
 	if p.Version == 1 {
-		_, err = tx.ExecContext(ctx, `INSERT INTO procedures (code, version, name, field, field_code, levels, online, search) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.Code, p.Version, p.Name, p.Field, p.FieldCode, levels, p.Online, search)
+		_, err = tx.ExecContext(ctx, `INSERT INTO procedures (code, version, name, field, field_code, levels, online, search, retention_years) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.Code, p.Version, p.Name, p.Field, p.FieldCode, levels, p.Online, search, p.RetentionYears())
 	} else {
-		_, err = tx.ExecContext(ctx, `UPDATE procedures SET version = ?, name = ?, field = ?, field_code = ?, levels = ?, online = ?, search = ? WHERE code = ?`,
-			p.Version, p.Name, p.Field, p.FieldCode, levels, p.Online, search, p.Code)
+		_, err = tx.ExecContext(ctx, `UPDATE procedures SET version = ?, name = ?, field = ?, field_code = ?, levels = ?, online = ?, search = ?, retention_years = ? WHERE code = ?`,
+			p.Version, p.Name, p.Field, p.FieldCode, levels, p.Online, search, p.RetentionYears(), p.Code)
 	}
 	return p, err
 }

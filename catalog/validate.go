@@ -128,6 +128,9 @@ func (p *Procedure) Validate() error {
 		c.validateResultTemplate(*p.ResultTemplate, p.Form)
 	}
 
+	if err := retentionCheck(p.Retention); err != nil {
+		c.addf("retention", "%s", err.Error())
+	}
 	if p.SupplementDays < 0 || p.SupplementDays > 365 {
 		c.addf("supplement_days", "thời hạn bổ sung %d ngày phải từ 0 (theo mặc định của đơn vị) đến 365", p.SupplementDays)
 	}

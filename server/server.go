@@ -288,6 +288,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	a.ExchangeSender = a.Documents.NewWorker(document.WorkerConfig{Log: cfg.Log, HTTP: cfg.Exchange.HTTP})
 	subscribeDocuments(a.Events, a.Audit, a.Webhooks)
 	subscribeWorkFileWarnings(a.Events, a.Notify)
+	subscribeRetention(a.Events, a.Audit)
 	if a.Postal, err = newPostal(db, a, cfg); err != nil {
 		return nil, err
 	}

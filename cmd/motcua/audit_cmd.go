@@ -80,6 +80,6 @@ func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "BROKEN: %v\n", rep.Broken)
 		return fmt.Errorf("audit log broken: %w", rep.Broken)
 	}
-	fmt.Fprintf(stdout, "OK: %d entries, %d history rows anchored\n", rep.Entries, rep.Anchored)
+	fmt.Fprintf(stdout, "OK: %d entries, %d history rows anchored, %d redacted by the retention job\n", rep.Entries, rep.Anchored, rep.Redacted)
 	return nil
 }

@@ -49,6 +49,8 @@ Usage:
   motcua demo generate [--year 2022] [--years 1] [--scale 1.0] [--seed 1] [--data DIR | --db URL]
   motcua demo bulk --dossiers N [--years 1] [--year 2022] [--seed 1] [--batch 5000] [--data DIR | --db URL]
   motcua reorg plan FILE --dry-run | reorg apply FILE | reorg revert ID | reorg list  [--data DIR | --db URL]
+  motcua retention run [--dry-run] [--as-of YYYY-MM-DD] [--data DIR | --db URL]
+      anonymise the closed dossiers whose procedure's retention ended (serve does it daily); --dry-run counts them
   motcua report ii06a --unit CODE --from YYYY-MM-DD --to YYYY-MM-DD [--view unit|field|procedure] [--format json|xlsx|pdf] [--data DIR | --db URL] > out
   motcua land import FILE.geojson | land export [--commune CODE] [--out FILE.geojson]  [--data DIR | --db URL]
   motcua version                          release, commit, its date, Go version
@@ -116,6 +118,8 @@ func command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return runReorg(ctx, args[1:], stdout, stderr)
 	case "report":
 		return runReport(ctx, args[1:], stdout)
+	case "retention":
+		return runRetention(ctx, args[1:], stdout)
 	case "land":
 		return runLand(ctx, args[1:], stdout)
 	case "version":

@@ -236,6 +236,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	hooksDone := make(chan struct{})
 	go func() { app.WebhookSender.Run(workerCtx); close(hooksDone) }()
 	defer func() { stopWorker(); <-hooksDone }()
+	// Closed dossiers whose procedure's retention ended are anonymised
+	// daily (dossier.Anonymise; each dossier claimed once, so safe on
+	// several instances); their files then go with the collection below.
+	retentionDone := make(chan struct{})
+	go func() { app.Dossiers.RunRetention(workerCtx, 24*time.Hour, log); close(retentionDone) }()
+	defer func() { stopWorker(); <-retentionDone }()
 	// Files nothing refers to any more (deleted drafts') go once a day.
 	gcDone := make(chan struct{})
 	go func() { collectDaily(workerCtx, app.Dossiers, log); close(gcDone) }()
