@@ -18,6 +18,7 @@ import (
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/unit"
 )
 
 // The four levels of Decree 90/2020 (Art. 2 as amended by Decree 48/2023).
@@ -143,6 +144,8 @@ type Evidence interface {
 // Units is what the registry needs of package unit.
 type Units interface {
 	Chain(ctx context.Context, q store.Querier, id int64) ([]int64, error)
+	ByCode(ctx context.Context, code string) (unit.Unit, error)
+	ByID(ctx context.Context, id int64) (unit.Unit, error)
 }
 
 // Config wires the service.
@@ -151,6 +154,8 @@ type Config struct {
 	Bus      *event.Bus
 	Units    Units
 	Evidence Evidence
+	// Accounts finds the account a record is linked to (auth.Service).
+	Accounts Holders
 	Now      func() time.Time
 }
 

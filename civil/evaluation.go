@@ -96,7 +96,7 @@ type Evaluation struct {
 // since, and leaves the others as they are.
 func (s *Service) Open(ctx context.Context, a *auth.Actor, unitID int64, year int) (Cycle, error) {
 	if ok, err := s.can(ctx, a, auth.EvaluateStaff, unitID); err != nil || !ok {
-		return Cycle{}, cmpErr(err, problem.Forbidden("not_your_unit"))
+		return Cycle{}, cmpErr(err, problem.Forbidden("not_your_staff"))
 	}
 	if now := s.cfg.Now().In(vietnam).Year(); year < 2020 || year > now {
 		return Cycle{}, problem.Invalid("year", "civil_year_invalid", now)
@@ -155,7 +155,7 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, act string, 
 		}
 	case ByLeader:
 		if ok, err := s.can(ctx, a, auth.EvaluateStaff, e.Cycle.UnitID); err != nil || !ok {
-			return cmpErr(err, problem.Forbidden("not_your_unit"))
+			return cmpErr(err, problem.Forbidden("not_your_staff"))
 		}
 		if a.ID == e.Person.UserID {
 			return problem.Forbidden("own_evaluation")

@@ -34,6 +34,7 @@ type Person struct {
 // Posting is a dated stay at a unit in a position and rank.
 type Posting struct {
 	UnitID   int64  `json:"-"`
+	UnitCode string `json:"unit_code,omitempty"` // filled by the exports
 	Position string `json:"position"`
 	Rank     string `json:"rank"`
 	From     string `json:"from"`

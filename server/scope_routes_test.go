@@ -329,6 +329,26 @@ var scopeRoutes = map[string]scopeRoute{
 	"POST /quan-tri/don-vi/{code}/doi-ten":   {who: scoped, right: auth.ManageUnits, path: unitPage("/doi-ten")},
 	"POST /quan-tri/don-vi/{code}/sap-nhap":  {who: scoped, right: auth.ManageUnits, path: unitPage("/sap-nhap")},
 	"GET /quan-tri/nguoi-dung":               {who: admins, path: fixed("/quan-tri/nguoi-dung")},
+	// The civil service registry and the evaluation (package civil). An
+	// evaluation exists only once a leader opened a cycle over officers'
+	// records, which the matrix world has none of: its page answers 404
+	// to everyone here, and TestEvaluationPages tries who may see it.
+	"GET /can-bo/danh-gia":                  {who: officers, path: fixed("/can-bo/danh-gia")},
+	"GET /can-bo/danh-gia/{unit}/{year}":    {who: scoped, right: auth.EvaluateStaff, path: civilPath("/can-bo/danh-gia/", "/2026")},
+	"POST /can-bo/danh-gia/{unit}/{year}":   {who: scoped, right: auth.EvaluateStaff, path: civilPath("/can-bo/danh-gia/", "/1999"), form: url.Values{}},
+	"GET /can-bo/danh-gia/phieu/{id}":       {who: nobody, path: fixed("/can-bo/danh-gia/phieu/1")},
+	"POST /can-bo/danh-gia/phieu/{id}":      {who: nobody, path: fixed("/can-bo/danh-gia/phieu/1"), form: url.Values{"act": {"decide"}}},
+	"GET /quan-tri/can-bo-cong-chuc":        {who: admins, path: fixed("/quan-tri/can-bo-cong-chuc")},
+	"GET /quan-tri/can-bo-cong-chuc/{unit}": {who: scoped, right: auth.ManagePersonnel, path: civilPath("/quan-tri/can-bo-cong-chuc/", "")},
+	"POST /quan-tri/can-bo-cong-chuc/{unit}": {who: scoped, right: auth.ManagePersonnel, path: civilPath("/quan-tri/can-bo-cong-chuc/", ""),
+		form: url.Values{"ma": {"không hợp lệ"}}},
+	"POST /quan-tri/can-bo-cong-chuc/{unit}/bang-cap": {who: scoped, right: auth.ManagePersonnel, path: civilPath("/quan-tri/can-bo-cong-chuc/", "/bang-cap"),
+		form: url.Values{"ma": {"khong-co"}}},
+	"POST /quan-tri/can-bo-cong-chuc/{unit}/dieu-dong": {who: scoped, right: auth.ManagePersonnel, path: civilPath("/quan-tri/can-bo-cong-chuc/", "/dieu-dong"),
+		form: url.Values{"ma": {"khong-co"}}},
+	"GET /quan-tri/can-bo-cong-chuc/{unit}/xuat.csv":  {who: scoped, right: auth.ManagePersonnel, path: civilPath("/quan-tri/can-bo-cong-chuc/", "/xuat.csv")},
+	"GET /quan-tri/can-bo-cong-chuc/{unit}/xuat.json": {who: scoped, right: auth.ManagePersonnel, path: civilPath("/quan-tri/can-bo-cong-chuc/", "/xuat.json")},
+	"GET /quan-tri/can-bo-cong-chuc/{unit}/bao-cao":   {who: scoped, right: auth.ManagePersonnel, path: civilPath("/quan-tri/can-bo-cong-chuc/", "/bao-cao")},
 	// System accounts: any admin reaches the page; auth.Accounts lists,
 	// adds, rotates and revokes only clients whose rights lie in the
 	// admin's units (TestClientScopeOfAdmins, TestAdminClientPages).
@@ -453,4 +473,9 @@ func userPage(suffix string) func(*scopeTarget) string {
 // hookPath is the path of the target's webhook subscription, then suffix.
 func hookPath(suffix string) func(*scopeTarget) string {
 	return func(tg *scopeTarget) string { return "/api/v1/webhooks/" + strconv.FormatInt(tg.hook, 10) + suffix }
+}
+
+// civilPath is prefix, the target unit's code, then suffix.
+func civilPath(prefix, suffix string) func(tg *scopeTarget) string {
+	return func(tg *scopeTarget) string { return prefix + url.PathEscape(tg.unit) + suffix }
 }

@@ -190,6 +190,7 @@ const (
 	reporters                // a leader or supervisor anywhere (auth.ReadReports); each page scopes its units
 	hookOwner                // the system account of C1, which made the target subscription (scopeTarget.hook)
 	citizens                 // any citizen account: their own personal data (package mydata)
+	nobody                   // no test account: what the route shows does not exist in the matrix world (its own test tries who may see it)
 )
 
 // scopeRoute is one row of the route table.

@@ -23,7 +23,6 @@ import (
 	"github.com/motcua/motcua/civil"
 	"github.com/motcua/motcua/clientip"
 	"github.com/motcua/motcua/dancu"
-	"github.com/motcua/motcua/mydata"
 	"github.com/motcua/motcua/document"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/dvcqg"
@@ -33,6 +32,7 @@ import (
 	"github.com/motcua/motcua/forms"
 	"github.com/motcua/motcua/land"
 	"github.com/motcua/motcua/metrics"
+	"github.com/motcua/motcua/mydata"
 	"github.com/motcua/motcua/notify"
 	"github.com/motcua/motcua/office"
 	"github.com/motcua/motcua/payment"
@@ -326,12 +326,16 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}
 	a.Ratings = rating.NewService(db, a.Dossiers, cfg.Now)
 	a.Reports = report.New(db).WithTally(a.Tally)
-	a.Civil = civil.New(civil.Config{DB: db, Bus: a.Events, Units: a.Units, Evidence: a.Reports, Now: cfg.Now})
+	a.Civil = civil.New(civil.Config{DB: db, Bus: a.Events, Units: a.Units, Evidence: a.Reports, Accounts: a.Auth, Now: cfg.Now})
 	if err := buildTally(ctx, a, cfg.Log); err != nil {
 		return nil, err
 	}
 	a.MyData = newMyData(db, a, cfg)
 	esignPages, err := esign.NewPages(w, a.ESign, a.Dossiers)
+	if err != nil {
+		return nil, err
+	}
+	civilPages, err := civil.NewPages(w, a.Civil)
 	if err != nil {
 		return nil, err
 	}
@@ -418,6 +422,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	site.Register(mux)
 	back.Register(mux)
 	esignPages.Register(mux)
+	civilPages.Register(mux)
 	landPages.Register(mux)
 	adm.Register(mux)
 	st.Register(mux)

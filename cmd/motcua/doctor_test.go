@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/notify/notifytest"
+	"github.com/motcua/motcua/scan/scantest"
 	"github.com/motcua/motcua/store/storetest"
 )
 
@@ -88,6 +89,18 @@ func TestDoctorSMTP(t *testing.T) {
 	}
 	if len(relay.Mails()) != 0 {
 		t.Errorf("doctor sent mail: %v", relay.Mails())
+	}
+}
+
+// TestDoctorClamd: a real clamd (scantest, with its own tiny database)
+// answers PING on its socket and on TCP: green.
+func TestDoctorClamd(t *testing.T) {
+	clamd := scantest.Start(t)
+	for _, addr := range []string{clamd.Unix, clamd.TCP} {
+		lines, out, err := doctorLines(t, "--demo", "--data", t.TempDir(), "--clamd", addr)
+		if err != nil || !strings.HasPrefix(lines["clamd"], "✓ ") {
+			t.Errorf("--clamd %s: %v\n%s", addr, err, out)
+		}
 	}
 }
 

@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"runtime/debug"
 	"strings"
@@ -124,5 +127,25 @@ func TestVersionText(t *testing.T) {
 	}
 	if !strings.HasPrefix(out.String(), "motcua ") || !strings.Contains(out.String(), "\ngo go1.") {
 		t.Errorf("motcua version printed %q", out.String())
+	}
+}
+
+// TestVersionReleaseFromLdflags builds the binary the way the packaging
+// documentation says (-ldflags "-X main.release=…") and runs it.
+func TestVersionReleaseFromLdflags(t *testing.T) {
+	if testing.Short() && os.Getenv("CI") != "true" {
+		t.Skip("builds the binary; set CI=true or drop -short")
+	}
+	bin := filepath.Join(t.TempDir(), "motcua")
+	build := exec.Command("go", "build", "-ldflags", "-X main.release=9.8.7-test", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(out), "motcua 9.8.7-test\n") {
+		t.Errorf("version printed %q", out)
 	}
 }

@@ -1,0 +1,116 @@
+package server_test
+
+import (
+	"encoding/json"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/motcua/motcua/civil"
+	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/store/storetest"
+)
+
+var evaluationLink = regexp.MustCompile(`/can-bo/danh-gia/phieu/(\d+)`)
+
+// TestEvaluationPages (issue 16): Gia Lâm's admin keeps the commune's
+// records and exports them; its leader opens the 2026 cycle, the
+// specialist assesses himself, the leader records the meeting and
+// decides — all through the pages, each seen only by whom it concerns.
+func TestEvaluationPages(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		if _, err := demo.LoadCivil(t.Context(), e.app.Auth, e.app.Civil); err != nil {
+			t.Fatal(err)
+		}
+		reg := "/quan-tri/can-bo-cong-chuc/" + demo.GiaLamCode
+		adm := e.officeLogin("gialam.quantri")
+		if st, body, _ := adm.get(reg); st != 200 || !strings.Contains(body, "Vũ Đức Long") {
+			t.Fatalf("registry: %d", st)
+		}
+		st, body, final := adm.post(reg, url.Values{"ma": {"NB-GL-77"}, "full_name": {"Trịnh Thị Hạnh"}, "birth_date": {"1995-02-14"}, "gender": {"nu"},
+			"position": {"CC_VHXH"}, "rank": {"01.004"}, "since": {"2024-09-01"}})
+		if st != 200 || !strings.Contains(final, "ma=NB-GL-77") || !strings.Contains(body, "2024-09-01 – nay") {
+			t.Fatalf("add a record: %d at %s", st, final)
+		}
+		if st, body, _ = adm.post(reg+"/bang-cap", url.Values{"ma": {"NB-GL-77"}, "kind": {"chuyen_mon"}, "level": {"dai_hoc"}, "field": {"Văn hóa học"}, "year": {"2017"}}); st != 200 || !strings.Contains(body, "Văn hóa học") {
+			t.Fatalf("add a qualification: %d", st)
+		}
+		if st, _, _ := adm.post(reg, url.Values{"ma": {"NB-GL-77"}, "full_name": {"X"}, "position": {"CV"}, "rank": {"01.003"}, "since": {"2024-01-01"}}); st != 409 {
+			t.Errorf("a second record with the same number: %d, want 409", st)
+		}
+		if st, _, _ := e.officeLogin("huyen.quantri").get("/quan-tri/can-bo-cong-chuc/" + demo.GiaLamCode + "/xuat.csv"); st != 200 {
+			t.Errorf("the district's admin exports the commune: %d", st)
+		}
+		if st, _, _ := e.officeLogin("gialam.lanhdao").get(reg); st != 403 {
+			t.Errorf("the leader keeps the registry: %d", st)
+		}
+
+		lead := e.officeLogin("gialam.lanhdao")
+		cycle := "/can-bo/danh-gia/" + demo.GiaLamCode + "/2026"
+		if st, body, _ := lead.get(cycle); st != 200 || !strings.Contains(body, "chưa được mở") {
+			t.Fatalf("cycle before opening: %d", st)
+		}
+		if st, body, _ := lead.post(cycle, url.Values{}); st != 200 || strings.Count(body, "/can-bo/danh-gia/phieu/") != 6 {
+			t.Fatalf("open: %d, %d evaluations listed", st, strings.Count(body, "/can-bo/danh-gia/phieu/"))
+		}
+		spec := e.officeLogin("gialam.chuyenvien")
+		_, body, _ = spec.get("/can-bo/danh-gia")
+		m := evaluationLink.FindStringSubmatch(body)
+		if m == nil {
+			t.Fatal("the specialist's index lists no evaluation")
+		}
+		page := m[0]
+		if st, _, _ := e.officeLogin("gialam.tiepnhan").get(page); st != 404 {
+			t.Errorf("a colleague reads the specialist's evaluation: %d", st)
+		}
+		if st, _, _ := spec.get(cycle); st != 200 {
+			t.Errorf("the specialist's cycle page: %d", st)
+		}
+		steps := []struct {
+			b    *officeBrowser
+			form url.Values
+			want string
+		}{
+			{spec, url.Values{"act": {civil.ActSelf}, "text": {"Giải quyết đúng hạn toàn bộ hồ sơ hộ tịch."}, "level": {civil.Good}}, "Chờ tập thể nhận xét"},
+			{lead, url.Values{"act": {civil.ActReview}, "text": {"Tập thể nhất trí."}, "votes_tot": {"5"}, "votes_hoan_thanh": {"1"}}, "Chờ lãnh đạo quyết định"},
+			{lead, url.Values{"act": {civil.ActDecide}, "level": {civil.Good}, "text": {"Đồng ý."}}, "Đã xếp loại"},
+		}
+		for i, s := range steps {
+			_, body, _ := s.b.get(page)
+			v := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(body)
+			if v == nil {
+				t.Fatalf("step %d: %s is offered no form", i, s.b.user)
+			}
+			s.form.Set("version", v[1])
+			st, body, _ := s.b.post(page, s.form)
+			if st != 200 || !strings.Contains(body, s.want) {
+				t.Fatalf("step %d: %d, want %q", i, st, s.want)
+			}
+		}
+		if _, body, _ := spec.get(page); !strings.Contains(body, "Hoàn thành tốt nhiệm vụ") || !strings.Contains(body, "lưu tại thời điểm lãnh đạo quyết định") {
+			t.Error("the decided evaluation does not show its level and kept figures")
+		}
+
+		// The exports carry the decision.
+		st, csvBody, _ := adm.get(reg + "/xuat.csv?nam=2026")
+		if st != 200 || !strings.HasPrefix(csvBody, "\ufeffma_can_bo,ho_ten,") || !strings.Contains(csvBody, "NB-00009,Vũ Đức Long,1989-12-02,nam,"+demo.GiaLamCode) ||
+			!strings.Contains(csvBody, ",CC_TPHT,Công chức Tư pháp – Hộ tịch,01.003,Chuyên viên,dai_hoc,trung_cap,,2014-06-01,2026,tot\r\n") {
+			t.Errorf("CSV: %d\n%s", st, csvBody)
+		}
+		_, jsonBody, _ := adm.get(reg + "/xuat.json?nam=2026")
+		var ex civil.Export
+		if err := json.Unmarshal([]byte(jsonBody), &ex); err != nil || len(ex.People) != 6 || ex.Unit != demo.GiaLamCode {
+			t.Fatalf("JSON: %v, %d people", err, len(ex.People))
+		}
+		_, rep, _ := adm.get(reg + "/bao-cao?nam=2026")
+		for _, want := range []string{"6 người", "Hoàn thành tốt nhiệm vụ</th><td>1", "Chưa xếp loại</th><td>5", "01.003 Chuyên viên</th><td>2"} {
+			if !strings.Contains(rep, want) {
+				t.Errorf("report lacks %q", want)
+			}
+		}
+	})
+}
