@@ -12,6 +12,7 @@ import (
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/payment"
 	"github.com/motcua/motcua/schema"
+	"github.com/motcua/motcua/store"
 )
 
 // runAudit is `motcua audit verify [--from YYYY-MM-DD] [--to YYYY-MM-DD]
@@ -61,8 +62,7 @@ func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
 	} else if len(pending) > 0 {
 		return fmt.Errorf("the database needs %d migration(s) first (motcua migrate)", len(pending))
 	}
-	rep, err := audit.New(db).Verify(ctx, *from, *to, map[string]audit.History{
-		"dossier_events": dossier.Events{}, "payment_events": payment.Events{}})
+	rep, err := verifyAudit(ctx, db, *from, *to)
 	if err != nil {
 		return err
 	}
@@ -82,4 +82,12 @@ func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "OK: %d entries, %d history rows anchored, %d redacted by the retention job\n", rep.Entries, rep.Anchored, rep.Redacted)
 	return nil
+}
+
+// verifyAudit walks the audit chains of the days from..to ("": all) with
+// the histories they anchor (motcua audit verify; motcua restore checks a
+// restored database with it).
+func verifyAudit(ctx context.Context, db *store.DB, from, to string) (*audit.Report, error) {
+	return audit.New(db).Verify(ctx, from, to, map[string]audit.History{
+		"dossier_events": dossier.Events{}, "payment_events": payment.Events{}})
 }

@@ -32,9 +32,11 @@ Usage:
                [--dvcqg-url URL --dvcqg-token T [--dvcqg-pull=false] [--dvcqg-mapping FILE] [--dvcqg-file-hosts H,…]]
                [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret S] [--dancu-url URL --dancu-token T --dancu-agency CODE]
                [--land-url URL --land-token T]
-               [--backup-dir DIR]
+               [--backup-dir DIR [--backup-keep 7]]
   motcua doctor [the flags of serve]     checks the configuration and the parts it names, one line each; exit 1 when one fails
   motcua migrate [--data DIR | --db URL]
+  motcua backup --to DIR|FILE [--data DIR | --db URL]
+  motcua restore FROM.tar.gz (--data NEWDIR | --db postgres://…empty)
   motcua gc [--grace 1h] [--data DIR | --db URL]
   motcua user add NAME --role ROLE --unit UNITCODE --password-stdin [--full-name "…"] [--data DIR | --db URL]
   motcua client add NAME --scopes dossiers:read,… --right dossier.read@UNITCODE[+below] … [--rate 600] [--data DIR | --db URL]
@@ -96,6 +98,10 @@ func command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return runMigrate(ctx, args[1:], stdout)
 	case "gc":
 		return runGC(ctx, args[1:], stdout)
+	case "backup":
+		return runBackup(ctx, args[1:], stdout)
+	case "restore":
+		return runRestore(ctx, args[1:], stdout)
 	case "user":
 		return runUser(ctx, args[1:], stdin, stdout)
 	case "client":

@@ -6,6 +6,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/motcua/motcua/backup"
 	"io"
 	"net/http"
 	"strings"
@@ -87,6 +88,9 @@ func TestServeDemoAndShutdown(t *testing.T) {
 	} {
 		t.Run(c.flag, func(t *testing.T) {
 			t.Setenv("MOTCUA_DATA", t.TempDir()) // flags also come from the environment
+			// The daily backup is taken at start when none is fresh (MOTCUA_BACKUP_DIR is --backup-dir).
+			backups := t.TempDir()
+			t.Setenv("MOTCUA_BACKUP_DIR", backups)
 			ctx, cancel := context.WithCancel(context.Background())
 			pr, pw := io.Pipe()
 			done := make(chan error, 1)
@@ -157,6 +161,14 @@ func TestServeDemoAndShutdown(t *testing.T) {
 				}
 				if time.Now().After(deadline) {
 					t.Fatalf("the simulated province's page after 30 s: %s", p)
+				}
+			}
+			for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+				if list, err := backup.List(backups); err == nil && len(list) == 1 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("no backup in --backup-dir 60 s after the start")
 				}
 			}
 			cancel()

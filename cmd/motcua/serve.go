@@ -27,6 +27,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if sf.backupDir != "" && sf.backupKeep < 1 {
+		return fmt.Errorf("--backup-keep must be at least 1 (got %d)", sf.backupKeep)
+	}
 	loadDemo := sf.demo.world != ""
 	if err := checkActivity(fs, sf.activity, loadDemo); err != nil {
 		return err
@@ -236,6 +239,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	hooksDone := make(chan struct{})
 	go func() { app.WebhookSender.Run(workerCtx); close(hooksDone) }()
 	defer func() { stopWorker(); <-hooksDone }()
+	// The daily backup (--backup-dir), under the advisory lock the
+	// instances share (package backup).
+	if sf.backupDir != "" {
+		daily := dailyBackup(db, app.Blobs, &sf.db, sf.backupDir, sf.backupKeep, log)
+		backupDone := make(chan struct{})
+		go func() { daily.Run(workerCtx); close(backupDone) }()
+		defer func() { stopWorker(); <-backupDone }()
+	}
 	// Closed dossiers whose procedure's retention ended are anonymised
 	// daily (dossier.Anonymise; each dossier claimed once, so safe on
 	// several instances); their files then go with the collection below.

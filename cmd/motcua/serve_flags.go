@@ -22,6 +22,7 @@ type serveFlags struct {
 	metricsAddr, metricsToken string
 	webhookHosts              string
 	backupDir                 string
+	backupKeep                int
 	exchange                  exchangeFlags
 	notify                    notifyFlags
 	payment                   paymentFlags
@@ -53,7 +54,8 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.metricsToken, "metrics-token", "", "serve /metrics on the main address too, to requests with \"Authorization: Bearer TOKEN\"")
 	// Backups are named motcua-YYYYMMDD-HHMMSS.tar.gz (UTC) in this
 	// directory; doctor reports the newest one's age.
-	fs.StringVar(&f.backupDir, "backup-dir", "", "directory of the backups (motcua-YYYYMMDD-HHMMSS.tar.gz, UTC); motcua doctor fails when the newest is older than 2 days")
+	fs.StringVar(&f.backupDir, "backup-dir", "", "directory of the backups (motcua-YYYYMMDD-HHMMSS.tar.gz, UTC): serve takes one a day there (at start too when the newest is older than a day; with several instances one takes it); motcua doctor fails when the newest is older than 2 days")
+	fs.IntVar(&f.backupKeep, "backup-keep", 7, "with --backup-dir: how many backups serve keeps; older ones are deleted")
 	f.notify.register(fs)
 	f.payment.register(fs)
 	f.postal.register(fs)
