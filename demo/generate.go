@@ -17,6 +17,7 @@ import (
 	"github.com/motcua/motcua/calendar"
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/land"
 	"github.com/motcua/motcua/payment"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/schema"
@@ -98,7 +99,10 @@ type Stats struct {
 	// ResultsOnline those of them with an e-result.
 	ResultDocuments int
 	ResultsOnline   int
-	Elapsed         time.Duration
+	// LandChanges are the registry's history rows the land dossiers'
+	// results made (splits, transfers, changes of use, certificates).
+	LandChanges int
+	Elapsed     time.Duration
 }
 
 // count records a planned dossier's outcome.
@@ -250,6 +254,7 @@ func Generate(ctx context.Context, cfg GenerateConfig) (Stats, error) {
 
 	var st Stats
 	g := newGen(ctx, e, rand.New(rand.NewPCG(cfg.Seed, 0x6d6f74637561)))
+	g.landUsed, g.landMade = map[int64]bool{}, map[string]int{}
 	if err := g.accounts(&st); err != nil {
 		return st, err
 	}
@@ -284,6 +289,10 @@ func Generate(ctx context.Context, cfg GenerateConfig) (Stats, error) {
 		return st, err
 	}
 	fmt.Fprintf(progress, "demo: %d results registered as outgoing documents (%d e-results)\n", st.ResultDocuments, st.ResultsOnline)
+	if st.LandChanges, err = e.land.DossierChanges(ctx); err != nil {
+		return st, err
+	}
+	fmt.Fprintf(progress, "demo: %d land registry changes made by the land dossiers' results\n", st.LandChanges)
 	st.Elapsed = time.Since(start)
 	return st, nil
 }
@@ -333,6 +342,11 @@ func (g *gen) take(p *plan, s step, st *Stats) error {
 	ctx, e := g.ctx, g.e
 	switch s.op {
 	case opSubmit:
+		if land.IsLand(p.in.Procedure) && g.landUsed != nil {
+			if err := g.landParcel(p); err != nil {
+				return err
+			}
+		}
 		d, _, err := e.dossiers.Submit(ctx, p.by, p.in)
 		if err != nil {
 			return fmt.Errorf("submit %s at %s: %w", p.in.Procedure, p.in.Unit, err)
@@ -342,6 +356,11 @@ func (g *gen) take(p *plan, s step, st *Stats) error {
 		in := dossier.ActInput{Note: s.note, NewDue: s.newDue, Kind: s.kind}
 		if s.items {
 			in.Items = []dossier.SupplementItem{{Name: "Bản sao giấy tờ còn thiếu", Reason: "Chưa nộp kèm hồ sơ"}}
+		}
+		if g.landUsed != nil {
+			if err := g.measure(p, s); err != nil {
+				return fmt.Errorf("split measurement: %w", err)
+			}
 		}
 		_, err := e.dossiers.Act(ctx, s.actor, p.code, s.action, in)
 		if s.action == dossier.Deliver && apologyFirst(err) {
@@ -432,6 +451,11 @@ type gen struct {
 	stepUnits map[string]int64   // officer's cache of unit.Store.ForStep
 	citizens  []*auth.Actor
 	procs     map[string]catalog.Procedure
+	// The land registry's parcels named by a dossier so far, and how many
+	// parcels were made per unit (demo/land.go); nil: Live, which files
+	// land dossiers at units whose records are not in the registry.
+	landUsed map[int64]bool
+	landMade map[string]int
 }
 
 func newGen(ctx context.Context, e *engine, r *rand.Rand) *gen {

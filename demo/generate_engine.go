@@ -27,6 +27,7 @@ import (
 	"github.com/motcua/motcua/document"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/event"
+	"github.com/motcua/motcua/land"
 	"github.com/motcua/motcua/payment"
 	"github.com/motcua/motcua/payment/vnpaysim"
 	"github.com/motcua/motcua/postal"
@@ -50,6 +51,7 @@ type engine struct {
 	cal      *calendar.Calendar
 	dossiers *dossier.Service
 	docs     *document.Service
+	land     *land.Service
 	payments *payment.Service
 	post     *postal.Service
 	ratings  *rating.Service
@@ -82,6 +84,10 @@ func newEngine(ctx context.Context, db *store.DB, dataDir string, clock *genCloc
 	// through the server's own listener (document.Service.OnTransitioned),
 	// in the approval's transaction: generated results are registered as
 	// live ones are.
+	// A land dossier is checked against the registry and its result
+	// changes it, through the server's own listener (land.OnTransitioned).
+	e.land = land.New(db, land.Config{Units: e.units, Bus: bus, Now: clock.Now})
+	event.Subscribe(bus, "land.Registry", e.land.OnTransitioned)
 	e.docs = document.New(db, e.units, document.Config{Now: clock.Now, Bus: bus})
 	event.Subscribe(bus, "document.RegisterResult", e.docs.OnTransitioned)
 	e.dossiers = dossier.NewService(db, e.units, e.cat, e.au, scal, dossier.Config{FilesDir: filepath.Join(dataDir, "files"),

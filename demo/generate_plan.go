@@ -63,6 +63,9 @@ type plan struct {
 	// steps after cut are not taken (Live leaves dossiers in its queues); -1: all.
 	cut   int
 	steps []step
+	// A land dossier's parcel area (dm²) and whether its split was measured (demo/land.go).
+	parcelArea int64
+	measured   bool
 }
 
 // Outcomes of a planned dossier (Stats counts them).

@@ -5,10 +5,12 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/motcua/motcua/calendar"
+	"github.com/motcua/motcua/land"
 	"github.com/motcua/motcua/store"
 )
 
@@ -54,6 +56,42 @@ func TestGenerateSmallYear(t *testing.T) {
 	if delivered != st.Delivered || delivered < total*9/10 {
 		t.Errorf("delivered = %d (stats %d) of %d", delivered, st.Delivered, total)
 	}
+
+	// The year's land dossiers changed the registry as their results were
+	// made: every split with a result retired its parcel into two, every
+	// transfer changed the user (a lease is recorded), each change linked
+	// to its dossier.
+	lands := land.New(db, land.Config{})
+	lrows, err := db.QueryContext(ctx, `SELECT code, procedure_code FROM dossiers WHERE procedure_code IN ('1.012784', '1.013831')
+		AND result_at IS NOT NULL AND result_refused = 0`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var made []string
+	for lrows.Next() {
+		var code, proc string
+		if err := lrows.Scan(&code, &proc); err != nil {
+			t.Fatal(err)
+		}
+		made = append(made, proc+" "+code)
+	}
+	lrows.Close()
+	changes := 0
+	for _, m := range made {
+		proc, code, _ := strings.Cut(m, " ")
+		ch, err := lands.ChangesOf(ctx, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		changes += len(ch)
+		if (proc == "1.012784" && (len(ch) != 3 || ch[2].Kind != land.KindSplit)) || (proc == "1.013831" && (len(ch) != 1 || (ch[0].Kind != land.KindTransfer && ch[0].Kind != land.KindLease))) {
+			t.Errorf("%s %s changed the registry by %+v", proc, code, ch)
+		}
+	}
+	if len(made) == 0 || st.LandChanges < changes {
+		t.Errorf("land: %d results of splits and transfers, %d registry changes of theirs, %d in all", len(made), changes, st.LandChanges)
+	}
+	t.Logf("land: %d splits and transfers made their results, %d registry changes in the year", len(made), st.LandChanges)
 
 	// What happens on the way, each through its service: fees paid at the
 	// VNPAY simulator (a verified IPN) and at the desk, results by post

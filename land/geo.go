@@ -185,8 +185,10 @@ func RenderMap(p *Parcel, neighbours []*Parcel, width, height int, title string)
 	tx := func(x float64) float64 { return pad + (x-float64(b.MinX)/100)*scale }
 	ty := func(y float64) float64 { return float64(height) - pad - (y-float64(b.MinY)/100)*scale } // north up
 	var sb strings.Builder
-	fmt.Fprintf(&sb, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-labelledby="map-title" class="land-map">`,
-		width, height, width, height)
+	// No width or height: the map takes its column's width, keeping its
+	// proportions (a phone's screen is narrower than the drawing).
+	fmt.Fprintf(&sb, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="img" aria-labelledby="map-title" class="land-map">`,
+		width, height)
 	fmt.Fprintf(&sb, `<title id="map-title">%s</title>`, template.HTMLEscapeString(title))
 	for i, q := range all {
 		polys, err := rings(q.Geometry)

@@ -408,3 +408,23 @@ func trimNumber(s string) string {
 
 // normSerial is a serial as stored: upper case, single spaces.
 func normSerial(s string) string { return strings.Join(strings.Fields(strings.ToUpper(s)), " ") }
+
+// ChangesOf are the history rows a dossier made, oldest first.
+func (s *Service) ChangesOf(ctx context.Context, dossierCode string) ([]Change, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, dossier_code, detail, actor_name, at FROM land_changes WHERE dossier_code = ? ORDER BY id`, dossierCode)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Change
+	for rows.Next() {
+		var c Change
+		var at int64
+		if err := rows.Scan(&c.ID, &c.Kind, &c.DossierCode, &c.Detail, &c.ActorName, &at); err != nil {
+			return nil, err
+		}
+		c.At = time.UnixMilli(at)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

@@ -187,3 +187,52 @@ func (s *Service) Import(ctx context.Context, parcels []ParcelInput, actor strin
 	}
 	return len(parcels), nil
 }
+
+// Free is an active parcel without dispute or mortgage, as a generator
+// or a test picks one: its key, area, address, valid certificate serial
+// and first user.
+type Free struct {
+	ID                             int64
+	Sheet, Number, Address, Serial string
+	AreaDM2                        int64
+	Holder                         Holder
+}
+
+// FreeParcels lists up to limit such parcels of commune, oldest first,
+// skipping the ids in skip.
+func (s *Service) FreeParcels(ctx context.Context, commune string, skip map[int64]bool, limit int) ([]Free, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT p.id, p.sheet, p.number, p.address, p.area_dm2, COALESCE(c.serial, ''), h.id_number, h.name
+		FROM land_parcels p
+		JOIN land_holders h ON h.parcel_id = p.id AND h.until_at IS NULL
+		LEFT JOIN land_certificates c ON c.parcel_id = p.id AND c.status = 'valid'
+		WHERE p.commune = ? AND p.status = 'active' AND p.dispute = '' AND p.mortgage = ''
+		ORDER BY p.id`, commune)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Free
+	seen := map[int64]bool{}
+	for rows.Next() && len(out) < limit {
+		var f Free
+		if err := rows.Scan(&f.ID, &f.Sheet, &f.Number, &f.Address, &f.AreaDM2, &f.Serial, &f.Holder.IDNumber, &f.Holder.Name); err != nil {
+			return nil, err
+		}
+		if skip[f.ID] || seen[f.ID] {
+			continue
+		}
+		seen[f.ID] = true
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// DossierChanges counts the history rows dossiers made (not imports).
+func (s *Service) DossierChanges(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM land_changes WHERE dossier_code <> ''`).Scan(&n)
+	return n, err
+}
+
+// IsSplit reports whether a procedure splits parcels.
+func IsSplit(procedure string) bool { return Procedures[procedure].op == opSplit }

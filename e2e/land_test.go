@@ -1,0 +1,47 @@
+package e2e
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/motcua/motcua/demo"
+)
+
+// TestLandParcelInBrowser: the commune's desk officer finds a parcel of
+// the demo registry by sheet and number through the lookup form's
+// labels, and lands on its page: its facts, users, certificate, history
+// and its map, an SVG of the parcel among its neighbours drawn by the
+// server. Both pages are photographed and checked with axe.
+func TestLandParcelInBrowser(t *testing.T) {
+	browser := newBrowser(t)
+	m := startMotcua(t)
+	parcels := demo.LandParcels(demo.GiaLamCode, rand.New(rand.NewPCG(1, 2)), 0, 30)
+	if _, err := m.Land.Import(t.Context(), parcels, "e2e"); err != nil {
+		t.Fatal(err)
+	}
+	holder := parcels[11].Holders[0]
+
+	phase(t, "lookup", func(t *testing.T) {
+		desk := openTab(t, browser, m.URL, "gialam.tiepnhan", false)
+		desk.login(t)
+		desk.visit(t, "/can-bo/dat-dai")
+		desk.wantText(t, "h1", "Tra cứu thửa đất")
+		desk.fillLabelled(t, "Mã đơn vị hành chính cấp xã", demo.GiaLamCode)
+		desk.fillLabelled(t, "Tờ bản đồ số", "1")
+		desk.fillLabelled(t, "Thửa đất số", "12")
+		desk.page(t, "land-lookup")
+		desk.button(t, "main form", "Tra cứu", 200)
+		desk.wantText(t, "h1", "Thửa đất số 12, tờ bản đồ số 1")
+		desk.wantText(t, "main", "300 m²", "ONT — Đất ở tại nông thôn", holder.Name, holder.IDNumber, parcels[11].Certificate.Serial, "Nhập dữ liệu")
+		// The map: the parcel and its neighbours (11 and 13 beside it, 2 and 22 above and below).
+		if n := eval[int](t, desk.ctx, `document.querySelectorAll("svg.land-map path").length`); n < 5 {
+			t.Errorf("the map draws %d parcels, want the parcel and at least 4 neighbours", n)
+		}
+		if labels := eval[string](t, desk.ctx, `Array.from(document.querySelectorAll("svg.land-map text")).map(e => e.textContent).join(" ")`); !strings.Contains(" "+labels+" ", " 11 ") ||
+			!strings.HasPrefix(labels, "12 ") || !strings.Contains(" "+labels+" ", " 13 ") {
+			t.Errorf("the map's labels %q: want 12 first, then its neighbours 11 and 13 among them", labels)
+		}
+		desk.page(t, "land-parcel")
+	})
+}
