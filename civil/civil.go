@@ -146,6 +146,7 @@ type Units interface {
 	Chain(ctx context.Context, q store.Querier, id int64) ([]int64, error)
 	ByCode(ctx context.Context, code string) (unit.Unit, error)
 	ByID(ctx context.Context, id int64) (unit.Unit, error)
+	Reach(ctx context.Context, q store.Querier, a *auth.Actor, r auth.Right) ([]int64, error)
 }
 
 // Config wires the service.

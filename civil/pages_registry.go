@@ -24,35 +24,18 @@ type registriesPage struct {
 
 // registries lists the units whose registry the admin keeps.
 func (p *Pages) registries(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	own, below := a.Reach(auth.ManagePersonnel)
-	ids := own
-	if len(below) > 0 {
-		more, err := unit.Below(r.Context(), p.svc.cfg.DB, below)
-		if err != nil {
-			return err
-		}
-		ids = append(ids, more...)
+	ids, err := p.svc.cfg.Units.Reach(r.Context(), p.svc.cfg.DB, a, auth.ManagePersonnel)
+	if err != nil {
+		return err
 	}
-	if len(own)+len(below) == 0 {
+	if len(ids) == 0 {
 		return problem.Forbidden("not_your_unit")
 	}
-	links, err := p.units(r.Context(), dedupe(ids), RegistryPath)
+	links, err := p.units(r.Context(), ids, RegistryPath)
 	if err != nil {
 		return err
 	}
 	return p.render(w, http.StatusOK, "registries", registriesPage{Page: p.page(r, "civil.registry.list_title"), Units: links})
-}
-
-func dedupe(ids []int64) []int64 {
-	seen := map[int64]bool{}
-	var out []int64
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
 }
 
 type registryPage struct {

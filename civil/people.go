@@ -103,17 +103,11 @@ func (s *Service) Save(ctx context.Context, a *auth.Actor, unitID int64, p Perso
 			user = p.UserID
 		}
 		if p.ID == 0 {
-			var id int64
-			err := tx.QueryRowContext(ctx, `INSERT INTO civil_people (code, user_id, full_name, birth_date, gender, unit_id, position, rank, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, p.Code, user, p.FullName, p.BirthDate, p.Gender, unitID, p.Position, p.Rank, now, now).Scan(&id)
+			id, err := insertPerson(ctx, tx, unitID, p, since, now)
 			if err != nil {
 				return duplicate(err)
 			}
 			p.ID = id
-			if _, err := tx.ExecContext(ctx, `INSERT INTO civil_postings (person_id, unit_id, position, rank, from_date) VALUES (?, ?, ?, ?, ?)`,
-				id, unitID, p.Position, p.Rank, since); err != nil {
-				return err
-			}
 			return s.audit(ctx, tx, a, unitID, "civil_person_created", "civil_person:"+p.Code, p.FullName)
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE civil_people SET code = ?, user_id = ?, full_name = ?, birth_date = ?, gender = ?, position = ?, rank = ?, updated_at = ?
@@ -132,6 +126,22 @@ func (s *Service) Save(ctx context.Context, a *auth.Actor, unitID int64, p Perso
 		return s.audit(ctx, tx, a, unitID, "civil_person_updated", "civil_person:"+p.Code, p.FullName)
 	})
 	return p.ID, err
+}
+
+// insertPerson writes a new record at unitID and its first posting.
+func insertPerson(ctx context.Context, tx *store.Tx, unitID int64, p Person, since string, now int64) (int64, error) {
+	var user any
+	if p.UserID != 0 {
+		user = p.UserID
+	}
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO civil_people (code, user_id, full_name, birth_date, gender, unit_id, position, rank, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, p.Code, user, p.FullName, p.BirthDate, p.Gender, unitID, p.Position, p.Rank, now, now).Scan(&id); err != nil {
+		return 0, err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO civil_postings (person_id, unit_id, position, rank, from_date) VALUES (?, ?, ?, ?, ?)`,
+		id, unitID, p.Position, p.Rank, since)
+	return id, err
 }
 
 // duplicate turns a unique violation into the public conflict: a code or

@@ -21,18 +21,8 @@ func (s *Service) Seed(ctx context.Context, unitID int64, p Person, since string
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM civil_people WHERE code = ? OR user_id = ?`, p.Code, p.UserID).Scan(&n); err != nil || n > 0 {
 			return err
 		}
-		var user any
-		if p.UserID != 0 {
-			user = p.UserID
-		}
-		now := s.cfg.Now().UnixMilli()
-		var id int64
-		if err := tx.QueryRowContext(ctx, `INSERT INTO civil_people (code, user_id, full_name, birth_date, gender, unit_id, position, rank, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, p.Code, user, p.FullName, p.BirthDate, p.Gender, unitID, p.Position, p.Rank, now, now).Scan(&id); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO civil_postings (person_id, unit_id, position, rank, from_date) VALUES (?, ?, ?, ?, ?)`,
-			id, unitID, p.Position, p.Rank, since); err != nil {
+		id, err := insertPerson(ctx, tx, unitID, p, since, s.cfg.Now().UnixMilli())
+		if err != nil {
 			return err
 		}
 		for _, q := range quals {

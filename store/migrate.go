@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -76,7 +78,7 @@ func (m Module) Migrations() ([]Migration, error) {
 // against PostgreSQL serialise on an advisory lock; on SQLite the
 // IMMEDIATE transaction does it. It returns how many migrations ran.
 func (db *DB) Migrate(ctx context.Context, mods []Module) (applied int, err error) {
-	plan, err := db.pending(ctx, mods)
+	plan, err := db.pending(ctx, mods, true)
 	if err != nil {
 		return 0, err
 	}
@@ -93,9 +95,10 @@ func (db *DB) Migrate(ctx context.Context, mods []Module) (applied int, err erro
 }
 
 // Pending lists the migrations of mods that Migrate would run, in order,
-// without changing anything (motcua migrate --dry-run).
+// without changing anything (motcua migrate --dry-run): on a database
+// never migrated it does not even create schema_versions.
 func (db *DB) Pending(ctx context.Context, mods []Module) ([]Migration, error) {
-	plan, err := db.pending(ctx, mods)
+	plan, err := db.pending(ctx, mods, false)
 	if err != nil {
 		return nil, err
 	}
@@ -113,36 +116,41 @@ type step struct {
 	legacy int // >0: created by this global version before the split; record, do not run
 }
 
-func (db *DB) pending(ctx context.Context, mods []Module) ([]step, error) {
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_versions (
+// UnknownMigrationError is a database that holds a migration this binary
+// does not know: a newer motcua migrated it. Running on it could write
+// rows the newer schema no longer accepts, or miss a column it relies on,
+// so Migrate (and with it serve) refuses, and the operator runs the newer
+// binary again or restores the backup taken before the upgrade
+// (docs/operations.md, Upgrades).
+type UnknownMigrationError struct {
+	Module  string
+	Version int
+	Name    string
+}
+
+// File is the migration's file name as the newer binary has it.
+func (e *UnknownMigrationError) File() string { return fmt.Sprintf("%03d_%s.sql", e.Version, e.Name) }
+
+func (e *UnknownMigrationError) Error() string {
+	return fmt.Sprintf("store: the database has migration %s/%s, which this binary does not know (a newer motcua migrated it)", e.Module, e.File())
+}
+
+func (db *DB) pending(ctx context.Context, mods []Module, create bool) ([]step, error) {
+	if create {
+		if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_versions (
 		module TEXT NOT NULL, version BIGINT NOT NULL, name TEXT NOT NULL, applied_at BIGINT NOT NULL,
 		PRIMARY KEY (module, version))`); err != nil {
-		return nil, fmt.Errorf("store: create schema_versions: %w", err)
-	}
-	done := map[string]bool{}
-	rows, err := db.w.QueryContext(ctx, `SELECT module, version FROM schema_versions`)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var mod string
-		var v int
-		if err := rows.Scan(&mod, &v); err != nil {
-			rows.Close()
-			return nil, err
+			return nil, fmt.Errorf("store: create schema_versions: %w", err)
 		}
-		done[mod+"/"+strconv.Itoa(v)] = true
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	legacy, err := db.legacyVersions(ctx)
+	applied, err := db.appliedVersions(ctx, create)
 	if err != nil {
 		return nil, err
 	}
 	seen := map[string]bool{}
+	known := map[string]bool{}
 	var plan []step
+	var legacy map[int]bool
 	for _, mod := range mods {
 		if seen[mod.Name] {
 			return nil, fmt.Errorf("store: module %s listed twice", mod.Name)
@@ -153,8 +161,15 @@ func (db *DB) pending(ctx context.Context, mods []Module) ([]step, error) {
 			return nil, err
 		}
 		for _, m := range ms {
-			if done[m.Module+"/"+strconv.Itoa(m.Version)] {
+			key := m.Module + "/" + strconv.Itoa(m.Version)
+			known[key] = true
+			if _, done := applied[key]; done {
 				continue
+			}
+			if legacy == nil {
+				if legacy, err = db.legacyVersions(ctx); err != nil {
+					return nil, err
+				}
 			}
 			s := step{m: m}
 			if g := mod.Legacy[m.Version]; g > 0 && legacy[g] {
@@ -163,20 +178,58 @@ func (db *DB) pending(ctx context.Context, mods []Module) ([]step, error) {
 			plan = append(plan, s)
 		}
 	}
+	// Checked before anything runs, whatever is pending: an older binary
+	// must not touch a newer database at all.
+	keys := slices.Sorted(maps.Keys(applied))
+	for _, k := range keys {
+		if a := applied[k]; !known[k] {
+			return nil, &UnknownMigrationError{Module: a.Module, Version: a.Version, Name: a.Name}
+		}
+	}
 	return plan, nil
+}
+
+// appliedVersions reads schema_versions, keyed module/version; with exists false the table may be
+// missing (a database never migrated), which reads as none applied.
+func (db *DB) appliedVersions(ctx context.Context, exists bool) (map[string]Migration, error) {
+	out := map[string]Migration{}
+	if !exists {
+		if ok, err := db.hasTable(ctx, "schema_versions"); err != nil || !ok {
+			return out, err
+		}
+	}
+	rows, err := db.w.QueryContext(ctx, `SELECT module, version, name FROM schema_versions`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m Migration
+		if err := rows.Scan(&m.Module, &m.Version, &m.Name); err != nil {
+			return nil, err
+		}
+		out[m.Module+"/"+strconv.Itoa(m.Version)] = m
+	}
+	return out, rows.Err()
+}
+
+// hasTable reports whether the current schema has the named table.
+func (db *DB) hasTable(ctx context.Context, name string) (bool, error) {
+	var q string
+	if db.Dialect == Postgres {
+		q = `SELECT COUNT(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()`
+	} else {
+		q = `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?`
+	}
+	var n int
+	err := db.w.QueryRowContext(ctx, db.Dialect.Rebind(q), name).Scan(&n)
+	return n > 0, err
 }
 
 // legacyVersions reads the pre-split global sequence, if this database has one.
 func (db *DB) legacyVersions(ctx context.Context) (map[int]bool, error) {
 	out := map[int]bool{}
-	var q string
-	if db.Dialect == Postgres {
-		q = `SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'schema_migrations' AND table_schema = current_schema()`
-	} else {
-		q = `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`
-	}
-	var n int
-	if err := db.w.QueryRowContext(ctx, q).Scan(&n); err != nil || n == 0 {
+	if ok, err := db.hasTable(ctx, "schema_migrations"); err != nil || !ok {
 		return out, err
 	}
 	rows, err := db.w.QueryContext(ctx, `SELECT version FROM schema_migrations`)

@@ -34,7 +34,7 @@ Usage:
                [--land-url URL --land-token T]
                [--backup-dir DIR [--backup-keep 7]]
   motcua doctor [the flags of serve]     checks the configuration and the parts it names, one line each; exit 1 when one fails
-  motcua migrate [--data DIR | --db URL]
+  motcua migrate [--dry-run] [--data DIR | --db URL]
   motcua backup --to DIR|FILE [--data DIR | --db URL]
   motcua restore FROM.tar.gz (--data NEWDIR | --db postgres://…empty)
   motcua gc [--grace 1h] [--data DIR | --db URL]

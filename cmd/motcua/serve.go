@@ -324,6 +324,7 @@ func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	var dbf dbFlags
 	dbf.register(fs)
+	dry := fs.Bool("dry-run", false, "list, per module, the migrations that would run, and change nothing")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -332,10 +333,30 @@ func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer db.Close()
+	if *dry {
+		pending, err := schema.Pending(ctx, db)
+		if err != nil {
+			return err
+		}
+		printPending(stdout, db.Dialect, pending)
+		return nil
+	}
 	n, err := schema.Migrate(ctx, db)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "applied %d migration(s) on %s\n", n, db.Dialect)
 	return nil
+}
+
+// printPending lists the dry run's migrations under their module, in the
+// order Migrate would run them, one file name a line.
+func printPending(w io.Writer, d store.Dialect, pending []store.Migration) {
+	fmt.Fprintf(w, "%d migration(s) would run on %s\n", len(pending), d)
+	for i, m := range pending {
+		if i == 0 || pending[i-1].Module != m.Module {
+			fmt.Fprintf(w, "%s:\n", m.Module)
+		}
+		fmt.Fprintf(w, "  %03d_%s.sql\n", m.Version, m.Name)
+	}
 }
