@@ -353,7 +353,12 @@ func (s *Service) entitled(ctx context.Context, a *auth.Actor, commune string) e
 
 // History is a parcel's changes, oldest first.
 func (s *Service) History(ctx context.Context, id int64) ([]Change, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, dossier_code, detail, actor_name, at FROM land_changes WHERE parcel_id = ? ORDER BY id`, id)
+	return s.changes(ctx, `parcel_id = ?`, id)
+}
+
+// changes reads history rows by a WHERE clause, oldest first.
+func (s *Service) changes(ctx context.Context, where string, arg any) ([]Change, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, dossier_code, detail, actor_name, at FROM land_changes WHERE `+where+` ORDER BY id`, arg)
 	if err != nil {
 		return nil, err
 	}
@@ -411,20 +416,5 @@ func normSerial(s string) string { return strings.Join(strings.Fields(strings.To
 
 // ChangesOf are the history rows a dossier made, oldest first.
 func (s *Service) ChangesOf(ctx context.Context, dossierCode string) ([]Change, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, dossier_code, detail, actor_name, at FROM land_changes WHERE dossier_code = ? ORDER BY id`, dossierCode)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Change
-	for rows.Next() {
-		var c Change
-		var at int64
-		if err := rows.Scan(&c.ID, &c.Kind, &c.DossierCode, &c.Detail, &c.ActorName, &at); err != nil {
-			return nil, err
-		}
-		c.At = time.UnixMilli(at)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return s.changes(ctx, `dossier_code = ?`, dossierCode)
 }
