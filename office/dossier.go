@@ -22,6 +22,9 @@ type dossierPage struct {
 	P             catalog.Procedure
 	Due           row
 	ReceivingUnit string
+	// LandPanel: the dossier's procedure is one the land registry follows
+	// (its panel: the parcel, the split's measurement).
+	LandPanel bool
 	Form          []formValue
 	Components    []componentView
 	Results       []preview
@@ -145,6 +148,7 @@ func (o *Office) showDossier(w http.ResponseWriter, r *http.Request, a *auth.Act
 		return err
 	}
 	p := dossierPage{Page: o.page(r, "office.dossier.title", d.Code), D: d, P: proc}
+	p.LandPanel = o.landPanel != nil && o.landPanel(d.Procedure)
 	p.Due = o.row(p.Page, d)
 	p.ReceivingUnit = d.ReceivingUnit
 	if u, err := o.units.ByCode(ctx, d.ReceivingUnit); err == nil {

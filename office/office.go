@@ -20,17 +20,18 @@ var files embed.FS
 
 // Office holds what the back-office pages need.
 type Office struct {
-	archive  func(ctx context.Context, a *auth.Actor, code string, w io.Writer) error
-	web      *web.Web
-	catalog  Catalog
-	units    Units
-	dossiers Dossiers
-	forms    Forms
-	notify   Notify
-	postal   Postal
-	payments Payments // fees (nil: off)
-	sohoa    Digitiser
-	esign    ESign // in-app signing links (nil: off)
+	archive   func(ctx context.Context, a *auth.Actor, code string, w io.Writer) error
+	landPanel func(procedure string) bool
+	web       *web.Web
+	catalog   Catalog
+	units     Units
+	dossiers  Dossiers
+	forms     Forms
+	notify    Notify
+	postal    Postal
+	payments  Payments // fees (nil: off)
+	sohoa     Digitiser
+	esign     ESign // in-app signing links (nil: off)
 	// portal is the national portal sync (nil: off); reach names the units
 	// where an officer holds a right; portalConnected says whether calls
 	// are being sent.
@@ -77,6 +78,9 @@ type Config struct {
 	// Archive writes a dossier's archive copy, a ZIP (mydata.Service's);
 	// nil leaves the link and route out.
 	Archive func(ctx context.Context, a *auth.Actor, code string, w io.Writer) error
+	// LandPanel tells the land registry's procedures (land.IsLand): their
+	// dossier page links to the registry's panel. Nil: no link.
+	LandPanel func(procedure string) bool
 }
 
 // New parses the templates and merges the messages into the shared catalog.
@@ -87,7 +91,7 @@ func New(cfg Config) (*Office, error) {
 	}
 	return &Office{web: cfg.Web, catalog: cfg.Catalog, units: cfg.Units, dossiers: cfg.Dossiers, forms: cfg.Forms,
 		notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, esign: cfg.ESign, sohoa: cfg.Sohoa, pages: pages,
-		portal: cfg.PortalSync, reach: cfg.Reach, portalConnected: cfg.PortalConnected, people: cfg.Population, documents: cfg.Documents, workFiles: cfg.WorkFiles, holders: cfg.Holders, archive: cfg.Archive}, nil
+		portal: cfg.PortalSync, reach: cfg.Reach, portalConnected: cfg.PortalConnected, people: cfg.Population, documents: cfg.Documents, workFiles: cfg.WorkFiles, holders: cfg.Holders, archive: cfg.Archive, landPanel: cfg.LandPanel}, nil
 }
 
 func (o *Office) render(w http.ResponseWriter, code int, page string, data any) error {

@@ -90,6 +90,9 @@ func TestLandSplitChangesRegistry(t *testing.T) {
 			}
 			if d.StepRole == auth.Specialist && !measured {
 				b := e.admSignIn(t, who)
+				if status, body := b.get("/can-bo/ho-so/" + d.Code); status != 200 || !strings.Contains(body, `id="land-panel" href="/can-bo/ho-so/`+d.Code+`/dat-dai"`) {
+					t.Fatalf("dossier page: %d, no link to the land panel", status)
+				}
 				if status, body := b.get("/can-bo/ho-so/" + d.Code + "/dat-dai"); status != 200 || !strings.Contains(body, "area_1") {
 					t.Fatalf("panel: %d %s", status, body)
 				}
