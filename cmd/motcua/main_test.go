@@ -221,6 +221,8 @@ func TestServeNeedsPublicURL(t *testing.T) {
 		{nil, "--public-url is required"},
 		{[]string{"--public-url", "https://motcua.example.vn/ho-so"}, "no path"},
 		{[]string{"--public-url", "ftp://motcua.example.vn"}, "http(s)://"},
+		// serve reads --blobs (it once ignored it: the default always won).
+		{[]string{"--public-url", "https://motcua.example.vn", "--blobs", "bogus"}, `--blobs "bogus": want dir or db`},
 	} {
 		args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", t.TempDir()}, c.args...)
 		// A server that starts anyway is stopped after a while: that fails too.

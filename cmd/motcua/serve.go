@@ -60,6 +60,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
+	// The blob store --blobs chooses (before this, serve never read the
+	// flag: the default always won, and DATA/files was never imported).
+	if sf.db.blobs, err = server.Blobs(db, sf.db.data, sf.db.kind); err != nil {
+		return err
+	}
 	if sf.loginMemory <= 0 {
 		return errors.New("--login-memory must be positive")
 	}
