@@ -24,14 +24,14 @@ type dossierPage struct {
 	ReceivingUnit string
 	// LandPanel: the dossier's procedure is one the land registry follows
 	// (its panel: the parcel, the split's measurement).
-	LandPanel bool
-	Form          []formValue
-	Components    []componentView
-	Results       []preview
-	Pauses        []dossier.Pause
-	Actions       []actionForm
-	CanUpload     bool
-	ResultUpload  *uploadForm
+	LandPanel    bool
+	Form         []formValue
+	Components   []componentView
+	Results      []preview
+	Pauses       []dossier.Pause
+	Actions      []actionForm
+	CanUpload    bool
+	ResultUpload *uploadForm
 	// SignURL is the approve-and-sign page, EResultURL the signed e-result (package esign).
 	SignURL, EResultURL string
 	Postal              *postalSection

@@ -37,10 +37,18 @@ func newLandSender(a *App, cfg Config) *land.Worker {
 	return a.Land.NewWorker(land.NewClient(cfg.Land.URL, cfg.Land.Token, nil), land.WorkerConfig{Now: cfg.Now, Log: cfg.Log})
 }
 
-// withLandSimulator serves the national land system simulator beside the application.
-func withLandSimulator(app, sim http.Handler) http.Handler {
+// MailSimulatorPath is where Config.MailSimulator is mounted.
+const MailSimulatorPath = "/_sim/mail"
+
+// withSimulatorAt serves sim under path beside the application.
+func withSimulatorAt(app http.Handler, path string, sim http.Handler) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle(LandSimulatorPath+"/", http.StripPrefix(LandSimulatorPath, sim))
+	mux.Handle(path+"/", http.StripPrefix(path, sim))
 	mux.Handle("/", app)
 	return mux
+}
+
+// withLandSimulator serves the national land system simulator beside the application.
+func withLandSimulator(app, sim http.Handler) http.Handler {
+	return withSimulatorAt(app, LandSimulatorPath, sim)
 }

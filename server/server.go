@@ -68,7 +68,10 @@ type Config struct {
 	// relay or a gateway, e-mail or SMS waits in the outbox.
 	PublicURL string
 	SMTP      notify.SMTPConfig
-	SMSURL    string
+	// MailSimulator, when set, is served under /_sim/mail/: the demo's
+	// mail relay (package notify/mailsim) and the messages it was sent.
+	MailSimulator http.Handler
+	SMSURL        string
 	// Postal is the connection to the post for results sent by post.
 	Postal PostalConfig
 	// Payment is the gateway that takes fees online (package payment).
@@ -477,6 +480,9 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}
 	if cfg.Land.Simulator != nil {
 		a.Handler = withLandSimulator(a.Handler, cfg.Land.Simulator)
+	}
+	if cfg.MailSimulator != nil {
+		a.Handler = withSimulatorAt(a.Handler, MailSimulatorPath, cfg.MailSimulator)
 	}
 	if cfg.Exchange.Simulator != nil {
 		a.Handler = withEdXMLSimulator(a.Handler, cfg.Exchange.Simulator)

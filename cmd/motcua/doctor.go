@@ -202,6 +202,9 @@ func (d doctor) publicURL() finding {
 // smtp: the relay answers EHLO (notify.SMTPSender.Check); nothing is sent.
 func (d doctor) smtp(ctx context.Context) finding {
 	n := d.sf.notify
+	if n.smtpAddr == "" && d.demo {
+		return ok("smtp", "--smtp-addr trống: bản demo gửi thư tới máy chủ thư mô phỏng của nó (/_sim/mail/).")
+	}
 	if n.smtpAddr == "" {
 		return finding{note, "smtp", "smtp_not_configured", "Chưa cấu hình máy chủ thư (--smtp-addr): thư điện tử chờ trong hàng đợi, không gửi đi."}
 	}

@@ -77,13 +77,14 @@ func TestCommands(t *testing.T) {
 // outbox worker, and its 01 goes back.
 func TestServeDemoAndShutdown(t *testing.T) {
 	const exchangeLine = "edXML exchange: UBND tỉnh Ninh Bình (000.00.00.H40) simulated at http://"
+	const mailLine = "E-mail: a simulated mail server at http://"
 	for _, c := range []struct {
 		flag        string
 		want, avoid []string
 	}{
-		{"--demo", []string{exchangeLine, "gialam.tiepnhan      reception, 001.02.37.H40", "chinhanh.chuyenvien  specialist, 001.01.20.H40",
+		{"--demo", []string{exchangeLine, mailLine, "gialam.tiepnhan      reception, 001.02.37.H40", "chinhanh.chuyenvien  specialist, 001.01.20.H40",
 			"Demo activity: the last 60 days"}, []string{"000.04.07.H40"}},
-		{"--demo=2022", []string{exchangeLine, "gialam.tiepnhan      reception, 000.04.07.H40", "huyen.tiepnhan       reception, 000.00.07.H40"},
+		{"--demo=2022", []string{exchangeLine, mailLine, "gialam.tiepnhan      reception, 000.04.07.H40", "huyen.tiepnhan       reception, 000.00.07.H40"},
 			[]string{"chinhanh.", "37.H40", "Demo activity"}},
 	} {
 		t.Run(c.flag, func(t *testing.T) {
@@ -101,19 +102,19 @@ func TestServeDemoAndShutdown(t *testing.T) {
 			sc := bufio.NewScanner(pr)
 			var url string
 			var lines []string
+			// The exchange's line ends the startup text; a serve that never
+			// prints it is stopped, which ends the reading too.
+			stuck := time.AfterFunc(5*time.Minute, cancel)
 			for sc.Scan() {
 				lines = append(lines, sc.Text())
 				if u, ok := strings.CutPrefix(sc.Text(), "motcua is serving at "); ok {
 					url = strings.Fields(u)[0]
 				}
-				// The simulators' lines end the startup text; the exchange's is last.
-				if strings.HasPrefix(sc.Text(), "Population database:") {
-					if sc.Scan() {
-						lines = append(lines, sc.Text())
-					}
+				if strings.HasPrefix(sc.Text(), "edXML exchange:") {
 					break
 				}
 			}
+			stuck.Stop()
 			go io.Copy(io.Discard, pr)
 			if url == "" {
 				t.Fatalf("no URL printed: %q", lines)
@@ -135,6 +136,17 @@ func TestServeDemoAndShutdown(t *testing.T) {
 				t.Fatalf("demo login: %v %v", resp, err)
 			}
 			resp.Body.Close()
+			// The demo's e-mail goes to its simulated mail server, whose
+			// page lists what it was sent.
+			resp, err = http.Get(url + "/_sim/mail/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			mailPage, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || !strings.Contains(string(mailPage), "Hộp thư mô phỏng") {
+				t.Fatalf("/_sim/mail/: %d %s", resp.StatusCode, mailPage)
+			}
 			// The demo's province is the one whose lateness rule is in force from
 			// the start (before, only after the first refresh, a minute later).
 			resp, err = http.Get(url + "/api/v1/calendar/lateness-rule")

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/notify"
+	"github.com/motcua/motcua/notify/mailsim"
 	"github.com/motcua/motcua/notify/smssim"
 	"github.com/motcua/motcua/server"
 )
@@ -44,11 +45,23 @@ func (n *notifyFlags) configure(cfg *server.Config, addr string, demo bool, log 
 	}
 	cfg.SMTP = notify.SMTPConfig{Addr: n.smtpAddr, From: n.smtpFrom}
 	cfg.SMSURL = n.smsURL
+	stopMail := func() {}
+	if demo && n.smtpAddr == "" {
+		// The demo's e-mail goes to a mail relay of its own, whose
+		// messages are shown at /_sim/mail/ (the last 200, in memory).
+		mail, err := mailsim.Start("127.0.0.1:0", 200)
+		if err != nil {
+			return nil, err
+		}
+		cfg.SMTP.Addr, cfg.MailSimulator = mail.Addr, mail
+		stopMail = func() { mail.Close() }
+	}
 	if !demo || n.smsURL != "" {
-		return func() {}, nil
+		return stopMail, nil
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
+		stopMail()
 		return nil, err
 	}
 	sim := &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: smssim.New(func(m smssim.SMS) {
@@ -56,5 +69,5 @@ func (n *notifyFlags) configure(cfg *server.Config, addr string, demo bool, log 
 	})}
 	go sim.Serve(ln)
 	cfg.SMSURL = "http://" + ln.Addr().String() + "/sms"
-	return func() { sim.Close() }, nil
+	return func() { sim.Close(); stopMail() }, nil
 }

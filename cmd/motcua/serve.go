@@ -161,6 +161,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintln(stdout, payNote)
 	fmt.Fprintln(stdout, postNote)
+	if cfg.MailSimulator != nil {
+		fmt.Fprintf(stdout, "E-mail: a simulated mail server at %s%s/ shows every e-mail the demo sends (none leaves this machine; --smtp-addr for a real relay).\n", url, server.MailSimulatorPath)
+	}
 	fmt.Fprintln(stdout, portalNote)
 	fmt.Fprintln(stdout, esignNote)
 	fmt.Fprintln(stdout, docsNote)
