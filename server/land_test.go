@@ -23,7 +23,7 @@ const (
 
 // seedLand puts three parcels of Gia Lâm in the registry: 120 and 122
 // held by the test's applicant, 121 (beside 120) by someone else.
-func seedLand(t *testing.T, e *env) {
+func seedLand(t testing.TB, e *env) {
 	t.Helper()
 	parcel := func(number, serial, holder string, x0 float64) land.ParcelInput {
 		return land.ParcelInput{Commune: demo.GiaLamCode, Sheet: "5", Number: number, AreaDM2: 30000, LandUse: []string{"ONT", "CLN"},

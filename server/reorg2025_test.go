@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/land"
 	"github.com/motcua/motcua/reorg"
 	"github.com/motcua/motcua/report"
 	"github.com/motcua/motcua/store"
@@ -165,15 +166,43 @@ func (e *env) openInEveryState() []string {
 	add(tr.Code)
 	e.mustAct("gialam.tiepnhan", tr.Code, "receive", nil) // transferring to Gia Thủy
 
-	land := add(e.submit(landTransfer, demo.GiaLamCode).Code)
-	e.mustAct("gialam.tiepnhan", land, "receive", nil) // at the district's registration step
-	paused := add(e.submit(landTransfer, demo.GiaLamCode).Code)
+	// Gia Lâm holds parcels since the generated year (demo.Generate gives
+	// a commune parcels for its land dossiers), so its transfers name
+	// parcels the applicant holds: seedLand's 120 and 122.
+	seedLand(e.t, e)
+	transfer := func(number string) string {
+		d, r := e.fileLand(landTransfer, map[string]any{"loai_bien_dong": "Chuyển nhượng", "so_to_ban_do": "5", "so_thua": number,
+			"so_phat_hanh_gcn": "DA " + number + number, "ben_nhan_quyen": "Trần Thị Bình", "so_dinh_danh_ben_nhan": landBuyer})
+		e.must(r, 201)
+		return d.Code
+	}
+	received := add(transfer("120"))
+	e.mustAct("gialam.tiepnhan", received, "receive", nil) // at the district's registration step
+	paused := add(transfer("122"))
 	d := e.mustAct("gialam.tiepnhan", paused, "receive", nil)
 	d = e.toStep(d, "specialist")
 	e.mustAct(officer("specialist", d.Unit), paused, "pause", map[string]any{"kind": "financial_obligation",
 		"note": "Chờ nộp nghĩa vụ tài chính."}) // paused at the district
 
-	atDistrict := add(e.submit(landTransfer, demo.DistrictCode).Code)
+	// The district holds parcels too (it receives land dossiers in 2022).
+	if _, err := e.app.Land.Import(e.t.Context(), []land.ParcelInput{{Commune: demo.DistrictCode, Sheet: "5", Number: "130", AreaDM2: 30000,
+		LandUse: []string{"ONT"}, Geometry: land.Rect(0, 0, 30, 10), Holders: []land.Holder{{IDNumber: landApplicant, Name: "Nguyễn Văn An"}},
+		Certificate: land.Certificate{Serial: "DA 130130", BookNumber: "CH00130"}}}, "test"); err != nil {
+		e.t.Fatal(err)
+	}
+	in = submission(e.procedure(landTransfer), demo.DistrictCode)
+	for k, v := range map[string]any{"loai_bien_dong": "Chuyển nhượng", "so_to_ban_do": "5", "so_thua": "130", "so_phat_hanh_gcn": "DA 130130",
+		"ben_nhan_quyen": "Trần Thị Bình", "so_dinh_danh_ben_nhan": landBuyer} {
+		in["form"].(map[string]any)[k] = v
+	}
+	var dd dossierView
+	e.must(e.call("congdan", "POST", "/api/v1/dossiers", in, &dd), 201)
+	for _, c := range e.procedure(landTransfer).Components {
+		if c.Required {
+			e.upload("congdan", dd.Code, c.Key, "scan.pdf", samplePDF)
+		}
+	}
+	atDistrict := add(dd.Code)
 	e.mustAct("huyen.tiepnhan", atDistrict, "receive", nil) // received at the district
 	states := map[string]bool{}
 	for _, c := range codes {

@@ -525,6 +525,9 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 		rec := &statusWriter{ResponseWriter: w, code: http.StatusOK}
 		var route string
 		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), routeKey{}, &route)))
+		// The metrics around this read the pattern from their own
+		// request, which the copy above kept from the mux.
+		r.Pattern = route
 		level := slog.LevelDebug
 		if rec.code >= 400 {
 			level = slog.LevelInfo
