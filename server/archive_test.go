@@ -1,10 +1,8 @@
 package server_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"encoding/json"
-	"io"
 	"strings"
 	"testing"
 
@@ -81,10 +79,7 @@ func TestDossierArchive(t *testing.T) {
 // uploaded.
 func checkArchive(t *testing.T, body []byte, code string) {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
-	if err != nil {
-		t.Fatalf("not a ZIP: %v", err)
-	}
+	files := unzip(t, body)
 	var x struct {
 		Format  string
 		Dossier struct {
@@ -93,25 +88,10 @@ func checkArchive(t *testing.T, body []byte, code string) {
 		}
 		Files []struct{ Path string }
 	}
-	files := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if f.Name == "ho-so.json" {
-			if err := json.Unmarshal(b, &x); err != nil {
-				t.Fatalf("ho-so.json: %v", err)
-			}
-			continue
-		}
-		files[f.Name] = b
+	if err := json.Unmarshal(files["ho-so.json"], &x); err != nil {
+		t.Fatalf("ho-so.json: %v", err)
 	}
+	delete(files, "ho-so.json")
 	if x.Format != "motcua.dossier-archive/1" || x.Dossier.Code != code || len(x.Dossier.History) == 0 {
 		t.Fatalf("ho-so.json: format %q, dossier %q with %d history entries", x.Format, x.Dossier.Code, len(x.Dossier.History))
 	}

@@ -27,16 +27,14 @@ type exported struct {
 	Consents []struct{ Purpose string }
 }
 
-// readExport opens the ZIP body, decodes its JSON and returns the files'
-// contents by path.
-func readExport(t *testing.T, body []byte) (exported, map[string][]byte) {
+// unzip reads every entry of the ZIP body, by name.
+func unzip(t *testing.T, body []byte) map[string][]byte {
 	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
 	if err != nil {
 		t.Fatalf("not a ZIP: %v", err)
 	}
-	var x exported
-	files := map[string][]byte{}
+	out := map[string][]byte{}
 	for _, f := range zr.File {
 		rc, err := f.Open()
 		if err != nil {
@@ -47,17 +45,21 @@ func readExport(t *testing.T, body []byte) (exported, map[string][]byte) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if f.Name == "du-lieu-ca-nhan.json" {
-			if err := json.Unmarshal(b, &x); err != nil {
-				t.Fatalf("JSON: %v\n%s", err, b)
-			}
-			continue
-		}
-		files[f.Name] = b
+		out[f.Name] = b
 	}
-	if x.Format == "" {
-		t.Fatalf("no du-lieu-ca-nhan.json among %d files", len(zr.File))
+	return out
+}
+
+// readExport opens the ZIP body, decodes its JSON and returns the files'
+// contents by path.
+func readExport(t *testing.T, body []byte) (exported, map[string][]byte) {
+	t.Helper()
+	files := unzip(t, body)
+	var x exported
+	if err := json.Unmarshal(files["du-lieu-ca-nhan.json"], &x); err != nil || x.Format == "" {
+		t.Fatalf("du-lieu-ca-nhan.json: %v (%d entries)", err, len(files))
 	}
+	delete(files, "du-lieu-ca-nhan.json")
 	return x, files
 }
 
