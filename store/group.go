@@ -282,14 +282,16 @@ func (g *group) batch(first *call) {
 // finish answers every call of a batch once it has ended: those whose fn
 // succeeded with err, the batch's outcome; the others keep their own.
 func (g *group) finish(ran []*call, err error) {
+	// The observer sees the batch before its callers are answered, so a
+	// test that has its answers also has every batch they ran in.
+	if g.batchObserver != nil {
+		g.batchObserver(len(ran))
+	}
 	for _, c := range ran {
 		if c.ok {
 			c.err = err
 		}
 		close(c.done)
-	}
-	if g.batchObserver != nil {
-		g.batchObserver(len(ran))
 	}
 }
 
