@@ -107,6 +107,9 @@ func (s *Server) Routes() []Route {
 		{"POST /api/v1/work-files/{id}/actions/{action}", s.actOnWorkFile},
 		{"GET /api/v1/work-files/{id}/export", s.exportWorkFile},
 		{"GET /api/v1/reports/documents", s.documentsReport},
+		{"GET /api/v1/land/parcels/{commune}/{sheet}/{number}", s.landParcel},
+		{"GET /api/v1/land/certificates/{serial}", s.landCertificate},
+		{"GET /api/v1/me/land-parcels", s.myLandParcels},
 	}
 }
 

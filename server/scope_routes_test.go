@@ -280,6 +280,17 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /can-bo/dat-dai/{commune}/{sheet}/{number}": {who: scoped, right: auth.ReadLand, noCitizens: true, path: func(tg *scopeTarget) string {
 		return "/can-bo/dat-dai/" + tg.unit + "/1/1"
 	}},
+	// Its API: the same right for officers; a citizen reads only a parcel
+	// they are a registered user of and gets 404 for any other (the
+	// matrix's parcels have no user, so no citizen may read them); the
+	// citizens' own list is any citizen's.
+	"GET /api/v1/land/parcels/{commune}/{sheet}/{number}": {who: scoped, right: auth.ReadLand, noCitizens: true, path: func(tg *scopeTarget) string {
+		return "/api/v1/land/parcels/" + tg.unit + "/1/1"
+	}},
+	"GET /api/v1/land/certificates/{serial}": {who: scoped, right: auth.ReadLand, noCitizens: true, path: func(tg *scopeTarget) string {
+		return "/api/v1/land/certificates/" + url.PathEscape(scopeSerial(tg))
+	}},
+	"GET /api/v1/me/land-parcels":           {who: citizens, path: fixed("/api/v1/me/land-parcels")},
 	"GET /can-bo/ho-so/{code}/dat-dai":      {who: scoped, right: auth.ReadDossier, path: office("/dat-dai")},
 	"POST /can-bo/ho-so/{code}/dat-dai":     {who: scoped, right: auth.ReadDossier, path: office("/dat-dai")},
 	"GET /can-bo/don-vi/{unit}/so-theo-doi": {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return "/can-bo/don-vi/" + tg.unit + "/so-theo-doi" }},
