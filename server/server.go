@@ -348,7 +348,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}
 	site, err := portal.New(portal.Config{ESign: esignPages, Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers, Ratings: a.Ratings,
 		Trust: cfg.Trust, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Store: a.Sohoa, Population: a.Population,
-		MyData: a.MyData})
+		MyData: a.MyData, Land: a.Land})
 	if err != nil {
 		return nil, err
 	}
