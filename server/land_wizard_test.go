@@ -45,7 +45,8 @@ func TestPortalLandPrefill(t *testing.T) {
 		b := e.portalVisitor(t, "")
 		b.login("congdan")
 
-		// Each procedure's form takes the fields it has.
+		// Each procedure's form takes the fields it has (the mortgage
+		// registration, 1.013990, as one).
 		procedures := []struct {
 			code string
 			want []string
@@ -59,6 +60,8 @@ func TestPortalLandPrefill(t *testing.T) {
 				`name="ho_ten_nguoi_su_dung_dat" type="text" value="Nguyễn Văn An"`, `name="so_dinh_danh" type="text" value="` + landApplicant + `"`}},
 			{"1.012783", []string{`name="so_phat_hanh_gcn" type="text" value="DA 120120"`, `name="so_dinh_danh" type="text" value="` + landApplicant + `"`}},
 			{"1.012786", []string{`name="so_to_ban_do" type="text" value="5"`, `name="so_phat_hanh_gcn" type="text" value="DA 120120"`}},
+			{"1.013990", []string{`name="so_thua" type="text" value="120"`, `name="ho_ten_nguoi_su_dung_dat" type="text" value="Nguyễn Văn An"`,
+				`name="so_dinh_danh" type="text" value="` + landApplicant + `"`}},
 		}
 		drafts := map[string]string{}
 		for _, pr := range procedures {
