@@ -147,6 +147,10 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, e dossier.Transitione
 		return s.transfer(ctx, tx, p, d, actor, at)
 	case opChangeUse:
 		return s.changeUse(ctx, tx, p, d, actor, at)
+	case opMortgage:
+		return s.mortgage(ctx, tx, p, e)
+	case opRelease:
+		return s.releaseMortgage(ctx, tx, p, e)
 	case opReissue:
 		if err := cancelCertificates(ctx, tx, p.ID); err != nil {
 			return err
