@@ -92,6 +92,11 @@ func (s *Service) Check(ctx context.Context, q store.Querier, d *dossier.Dossier
 	case r.noMortgage && p.Mortgage != "":
 		return p, problem.New(problem.ErrInvalid, "land_mortgaged", p.Sheet, p.Number)
 	}
+	if IsMerge(d) {
+		if _, err := s.mergeParcels(ctx, q, r, p, d); err != nil {
+			return p, err
+		}
+	}
 	return p, checkMortgage(r, p, d)
 }
 
