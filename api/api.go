@@ -53,6 +53,9 @@ type Server struct {
 	// MyData answers citizens' rights over their data (package mydata);
 	// nil: those routes answer 404.
 	MyData MyData
+	// Civil reads the civil service registry and the evaluations
+	// (package civil); nil: those routes answer 404.
+	Civil Civil
 	// Land is the land registry's lookups (package land); nil: those
 	// routes answer 404.
 	Land Land
