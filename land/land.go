@@ -94,6 +94,7 @@ const (
 	KindSplit           = "split"
 	KindSplitFrom       = "split_from"
 	KindMerge           = "merge"
+	KindMergeFrom       = "merge_from"
 	KindTransfer        = "transfer"
 	KindLease           = "lease"
 	KindChangeOfUse     = "change_of_use"

@@ -155,8 +155,9 @@ type panelPage struct {
 	web.Page
 	D       *dossier.Dossier
 	P       *Parcel
-	Check   string // the precondition's refusal, if any
-	Split   bool   // a split the reader may measure now
+	Check   string    // the precondition's refusal, if any
+	Split   bool      // a split the reader may measure now
+	Merge   []*Parcel // the other parcels a merge joins to P
 	Plan    *SplitPlan
 	Rows    []childRow
 	Error   string
@@ -205,7 +206,12 @@ func (p *Pages) panelFor(r *http.Request) (*panelPage, error) {
 	if pc == nil {
 		pg.Covered, _ = p.svc.Covers(r.Context(), nil, d.ReceivingUnit)
 	}
-	pg.Split = Procedures[d.Procedure].op == opSplit && d.Status == dossier.Processing && a.HoldsAt(d.UnitID(), auth.Specialist) && pc != nil
+	pg.Split = Procedures[d.Procedure].op == opSplit && !IsMerge(d) && d.Status == dossier.Processing && a.HoldsAt(d.UnitID(), auth.Specialist) && pc != nil
+	if IsMerge(d) && pc != nil && pg.Check == "" {
+		if pg.Merge, err = p.svc.mergeParcels(r.Context(), p.svc.db, Procedures[d.Procedure], pc, d); err != nil {
+			return nil, err
+		}
+	}
 	if pg.Plan, err = p.svc.Plan(r.Context(), d.Code); err != nil {
 		return nil, err
 	}
