@@ -86,6 +86,13 @@
 //     civil_evaluation_self_assess, civil_evaluation_review,
 //     civil_evaluation_decide (package civil: the civil service registry
 //     and the officers' yearly evaluation).
+//   - Officers' reads of the civil service registry through the API
+//     (package civil, read.go; an officer's read of their own record or
+//     evaluation is not recorded): civil_people_read (a page of a unit's
+//     records, object "unit:<code>", details the count), civil_person_read
+//     (one record, object "civil_person:<code>"), civil_evaluations_read
+//     (a cycle's evaluations and figures, object "civil_cycle:<id>",
+//     details the year).
 //
 // A module that publishes a new event.Security action adds it here.
 package audit

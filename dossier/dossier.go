@@ -212,13 +212,21 @@ func NewService(db *store.DB, units *unit.Store, cat *catalog.Store, au *auth.Se
 
 // selectDossier reads a dossier's own row; decorate adds the names of its
 // units and assignee, which are the unit and auth modules' rows.
-const selectDossier = `SELECT d.id, d.code, d.procedure_code, d.procedure_version, d.unit_id,
+// selectDossier reads what scanDossier scans; selectDossierNoForm the same
+// with an empty form, for readers that never show it (public tracking):
+// decoding the form's JSON was a tenth of a tracking request.
+const (
+	selectDossier       = selectDossierHead + `d.form` + selectDossierTail
+	selectDossierNoForm = selectDossierHead + `'{}'` + selectDossierTail
+	selectDossierHead   = `SELECT d.id, d.code, d.procedure_code, d.procedure_version, d.unit_id,
 	d.receiving_unit_id, d.channel, d.status, d.step, COALESCE(d.assignee_id, 0),
 	COALESCE(d.owner_id, 0), COALESCE(d.created_by, 0), d.on_behalf, d.on_behalf_reason, d.track_token, d.applicant_name, d.applicant_id_number, d.applicant_phone, d.applicant_email,
-	d.applicant_address, d.applicant_birth_date, d.form, d.delivery, d.submitted_at, d.received_at, d.due_at, d.paused_at, d.result_at,
+	d.applicant_address, d.applicant_birth_date, `
+	selectDossierTail = `, d.delivery, d.submitted_at, d.received_at, d.due_at, d.paused_at, d.result_at,
 	d.delivered_at, d.apologized, d.supplements, d.version, d.result_refused, d.apology_late, d.supplement_due_at,
 	COALESCE(d.competent_unit_id, 0), d.return_competent, d.transfer_due_at, d.transferred_at
 	FROM dossiers d`
+)
 
 func scanDossier(sc interface{ Scan(...any) error }) (*Dossier, error) {
 	var d Dossier

@@ -331,6 +331,14 @@ var scopeRoutes = map[string]scopeRoute{
 	"POST /quan-tri/don-vi/{code}/doi-ten":   {who: scoped, right: auth.ManageUnits, path: unitPage("/doi-ten")},
 	"POST /quan-tri/don-vi/{code}/sap-nhap":  {who: scoped, right: auth.ManageUnits, path: unitPage("/sap-nhap")},
 	"GET /quan-tri/nguoi-dung":               {who: admins, path: fixed("/quan-tri/nguoi-dung")},
+	// The registry's API: officers only, the same rights as the pages; no
+	// record exists in the matrix world, so one person's read answers 404
+	// to everyone (TestCivilAPI tries who may read one), and a cycle not
+	// opened is 404 civil_cycle_not_found to those who may read it.
+	"GET /api/v1/civil/units/{unit}/people": {who: scoped, right: auth.ManagePersonnel, noCitizens: true, path: civilPath("/api/v1/civil/units/", "/people")},
+	"GET /api/v1/civil/people/{code}":       {who: nobody, path: fixed("/api/v1/civil/people/NB-00001")},
+	"GET /api/v1/civil/units/{unit}/cycles/{year}/evaluations": {who: scoped, right: auth.EvaluateStaff, noCitizens: true,
+		path: civilPath("/api/v1/civil/units/", "/cycles/2026/evaluations"), absent: []string{"civil_cycle_not_found"}},
 	// The civil service registry and the evaluation (package civil). An
 	// evaluation exists only once a leader opened a cycle over officers'
 	// records, which the matrix world has none of: its page answers 404
