@@ -181,3 +181,13 @@ func (s *Service) Mine(ctx context.Context, a *auth.Actor) (*Holdings, error) {
 	}
 	return out, nil
 }
+
+// RecordsOf is the commune whose registry a dossier filed at unit names
+// its parcel in (a service centre's commune, else the unit): the wizard
+// finds a typed sheet and number there, as Check will.
+func (s *Service) RecordsOf(ctx context.Context, unit string) (string, error) {
+	if s.cfg.Units == nil {
+		return unit, nil
+	}
+	return s.cfg.Units.RecordsOf(ctx, s.db, unit)
+}

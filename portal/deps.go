@@ -127,4 +127,6 @@ type Land interface {
 	Held(ctx context.Context, a *auth.Actor) ([]*land.Parcel, error)
 	Parcel(ctx context.Context, a *auth.Actor, commune, sheet, number string) (*land.Parcel, error)
 	Certified(ctx context.Context, a *auth.Actor, serial string) (*land.Parcel, error)
+	// RecordsOf is the commune whose registry a dossier filed at unit uses.
+	RecordsOf(ctx context.Context, unit string) (string, error)
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/land"
 	"github.com/motcua/motcua/msg"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
@@ -17,11 +18,17 @@ import (
 // signed-in citizen and returns the e-form step and the draft's URL.
 func landStep2(t *testing.T, b *citizenBrowser, procedure string) (citizenPage, string) {
 	t.Helper()
+	return landStep2At(t, b, procedure, demo.GiaLamCode)
+}
+
+// landStep2At is landStep2 filing at unit.
+func landStep2At(t *testing.T, b *citizenBrowser, procedure, unit string) (citizenPage, string) {
+	t.Helper()
 	p := b.get("/nop-ho-so/" + procedure)
-	p = b.post(p.action(t, "/nop-ho-so/"+procedure), p.formWith(t, "unit", demo.GiaLamCode, "name", "Nguyễn Văn An",
+	p = b.post(p.action(t, "/nop-ho-so/"+procedure), p.formWith(t, "unit", unit, "name", "Nguyễn Văn An",
 		"id_number", landApplicant, "phone", "0912345678", "delivery", "counter"))
 	if p.status != 200 || !strings.HasSuffix(p.url.Path, "/to-khai") {
-		t.Fatalf("%s step 1 → %d at %s\n%s", procedure, p.status, p.url, mainOf(p.body))
+		t.Fatalf("%s step 1 → %d at %s\n%s", procedure, p.status, p.url, landError.ReplaceAllString(mainOf(p.body), ""))
 	}
 	return p, strings.TrimSuffix(p.url.Path, "/to-khai")
 }
@@ -119,6 +126,22 @@ func TestPortalLandPrefill(t *testing.T) {
 		}
 		if r := b.post(draft+"/dat-dai", p.formWith(t)); r.status != 422 || !r.has(`id="land-error"`) {
 			t.Errorf("nothing picked: %d", r.status)
+		}
+
+		// A parcel of a commune whose dossiers its service centre receives
+		// (two-tier world): the citizen files with the commune (the centre
+		// is not offered; the dossier goes to it) and the numbers typed are
+		// found in the commune's registry, as the check at submission does.
+		withTwoTier(t, e)
+		if _, err := e.app.Land.Import(t.Context(), []land.ParcelInput{{Commune: ttCommune, Sheet: "7", Number: "1", AreaDM2: 20000,
+			LandUse: []string{"ONT"}, Holders: []land.Holder{{IDNumber: landApplicant, Name: "Nguyễn Văn An"}},
+			Certificate: land.Certificate{Serial: "DB 700001"}}}, "test"); err != nil {
+			t.Fatal(err)
+		}
+		p, draft = landStep2At(t, b, "1.013991", ttCommune) // a procedure with no draft yet
+		p = b.post(draft+"/dat-dai", p.formWith(t, "land_sheet", "7", "land_number", "1"))
+		if p.status != 200 || !p.has(`name="so_phat_hanh_gcn" type="text" value="DB 700001"`) || p.has("hồ sơ đất đai nộp tại xã nơi có đất") {
+			t.Fatalf("at the centre: %d\n%s", p.status, mainOf(p.body))
 		}
 
 		// A citizen with no verified identity is told why; the box offers nothing.
