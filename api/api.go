@@ -56,7 +56,10 @@ type Server struct {
 	// Civil reads the civil service registry and the evaluations
 	// (package civil); nil: those routes answer 404.
 	Civil Civil
-	Log   *slog.Logger
+	// Land is the land registry's lookups (package land); nil: those
+	// routes answer 404.
+	Land Land
+	Log  *slog.Logger
 	// Trust is the trust list signatures are verified against (nil: none).
 	Trust *x509.CertPool
 	// Now is the clock of the open data's default period; nil is time.Now.

@@ -110,6 +110,9 @@ func (s *Server) Routes() []Route {
 		{"GET /api/v1/civil/units/{unit}/people", s.listCivilPeople},
 		{"GET /api/v1/civil/people/{code}", s.getCivilPerson},
 		{"GET /api/v1/civil/units/{unit}/cycles/{year}/evaluations", s.listCivilEvaluations},
+		{"GET /api/v1/land/parcels/{commune}/{sheet}/{number}", s.landParcel},
+		{"GET /api/v1/land/certificates/{serial}", s.landCertificate},
+		{"GET /api/v1/me/land-parcels", s.myLandParcels},
 	}
 }
 

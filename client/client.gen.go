@@ -361,6 +361,54 @@ func (e FileFlags) Valid() bool {
 	}
 }
 
+// Defines values for LandParcelPropertiesTrangThai.
+const (
+	Active  LandParcelPropertiesTrangThai = "active"
+	Retired LandParcelPropertiesTrangThai = "retired"
+)
+
+// Valid indicates whether the value is a known member of the LandParcelPropertiesTrangThai enum.
+func (e LandParcelPropertiesTrangThai) Valid() bool {
+	switch e {
+	case Active:
+		return true
+	case Retired:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LandParcelType.
+const (
+	Feature LandParcelType = "Feature"
+)
+
+// Valid indicates whether the value is a known member of the LandParcelType enum.
+func (e LandParcelType) Valid() bool {
+	switch e {
+	case Feature:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LandParcelsType.
+const (
+	FeatureCollection LandParcelsType = "FeatureCollection"
+)
+
+// Valid indicates whether the value is a known member of the LandParcelsType enum.
+func (e LandParcelsType) Valid() bool {
+	switch e {
+	case FeatureCollection:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PaperKind.
 const (
 	Component PaperKind = "component"
@@ -2393,6 +2441,86 @@ type IncomingDocumentInput struct {
 	// Unit The receiving organ's code
 	Unit string `json:"unit"`
 }
+
+// LandParcel A parcel of the land registry as a GeoJSON Feature, in the shape `motcua land export` writes (docs/land.md: the properties' names, VN-2000 plane metres), with the parcel's history as the foreign member lichSuBienDong.
+type LandParcel struct {
+	// Geometry GeoJSON Polygon or MultiPolygon (VN-2000 metres); null when the parcel has no map yet
+	Geometry *map[string]interface{} `json:"geometry"`
+
+	// LichSuBienDong The parcel's changes, oldest first. A citizen sees those since they became a user, without the officers' names.
+	LichSuBienDong []struct {
+		// ChiTiet What changed, by kind
+		ChiTiet    *map[string]interface{} `json:"chiTiet,omitempty"`
+		IdBienDong *int64                  `json:"idBienDong,omitempty"`
+
+		// LoaiBienDong import, split, split_from, merge, transfer, lease, change_of_use, certificate, mortgage or mortgage_release
+		LoaiBienDong *string `json:"loaiBienDong,omitempty"`
+
+		// MaHoSo The dossier that made the change
+		MaHoSo *string `json:"maHoSo,omitempty"`
+
+		// NguoiThucHien The officer's name (officers only)
+		NguoiThucHien *string    `json:"nguoiThucHien,omitempty"`
+		ThoiDiem      *time.Time `json:"thoiDiem,omitempty"`
+	} `json:"lichSuBienDong"`
+	Properties struct {
+		DiaChi *string `json:"diaChi,omitempty"`
+
+		// DienTich Area, m²
+		DienTich float32 `json:"dienTich"`
+
+		// GiayChungNhan The valid certificate; absent when none
+		GiayChungNhan *struct {
+			NgayCap    *openapi_types.Date `json:"ngayCap,omitempty"`
+			SoPhatHanh *string             `json:"soPhatHanh,omitempty"`
+			SoVaoSo    *string             `json:"soVaoSo,omitempty"`
+		} `json:"giayChungNhan,omitempty"`
+
+		// MaXa Commune (unit code)
+		MaXa string `json:"maXa"`
+
+		// MucDichSuDung Land-use codes (ONT, CLN…)
+		MucDichSuDung *[]string `json:"mucDichSuDung"`
+
+		// NguoiSuDung The current land users
+		NguoiSuDung *[]struct {
+			HoTen      *string `json:"hoTen,omitempty"`
+			SoDinhDanh *string `json:"soDinhDanh,omitempty"`
+		} `json:"nguoiSuDung,omitempty"`
+
+		// SoHieuToBanDo Map sheet number
+		SoHieuToBanDo string `json:"soHieuToBanDo"`
+
+		// SoThuTuThua Parcel number
+		SoThuTuThua string `json:"soThuTuThua"`
+
+		// TheChap A registered mortgage; absent when none
+		TheChap   *string                        `json:"theChap,omitempty"`
+		TrangThai *LandParcelPropertiesTrangThai `json:"trangThai,omitempty"`
+
+		// TranhChap A pending dispute; absent when none
+		TranhChap *string `json:"tranhChap,omitempty"`
+	} `json:"properties"`
+	Type LandParcelType `json:"type"`
+}
+
+// LandParcelPropertiesTrangThai defines model for LandParcel.Properties.TrangThai.
+type LandParcelPropertiesTrangThai string
+
+// LandParcelType defines model for LandParcel.Type.
+type LandParcelType string
+
+// LandParcels The signed-in citizen's parcels, a GeoJSON FeatureCollection.
+type LandParcels struct {
+	Features []LandParcel    `json:"features"`
+	Type     LandParcelsType `json:"type"`
+
+	// Verified false: the account has no identity verified by VNeID, so no parcel can be said to be theirs and the list is empty
+	Verified bool `json:"verified"`
+}
+
+// LandParcelsType defines model for LandParcels.Type.
+type LandParcelsType string
 
 // Paper A digitised paper (kind component) or a result's electronic copy (kind result)
 type Paper struct {
@@ -4430,6 +4558,20 @@ type ClientInterface interface {
 	// Corresponds with GET /api/v1/events (the `ListEvents` operationId).
 	ListEvents(ctx context.Context, params *ListEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetLandParcelByCertificate The land parcel of a certificate serial (số phát hành), with its history
+	//
+	// An officer reads the parcel where they hold land.read at its commune (403 not_your_unit elsewhere); a citizen reads only a parcel they are a current registered user of, by the ID number VNeID verified for their account — any other answers 404 land_parcel_not_found, as a parcel that does not exist. System accounts may not call it. An officer without land.read at the parcel's commune gets 404 too: a serial tells nothing of a parcel outside the reader's units.
+	//
+	// Corresponds with GET /api/v1/land/certificates/{serial} (the `GetLandParcelByCertificate` operationId).
+	GetLandParcelByCertificate(ctx context.Context, serial string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetLandParcel A land parcel by commune, map sheet and parcel number, with its history
+	//
+	// An officer reads the parcel where they hold land.read at its commune (403 not_your_unit elsewhere); a citizen reads only a parcel they are a current registered user of, by the ID number VNeID verified for their account — any other answers 404 land_parcel_not_found, as a parcel that does not exist. System accounts may not call it. For an officer a retired parcel (split or merged) is answered too, the newest with that number.
+	//
+	// Corresponds with GET /api/v1/land/parcels/{commune}/{sheet}/{number} (the `GetLandParcel` operationId).
+	GetLandParcel(ctx context.Context, commune string, sheet string, number string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetMe The authenticated account and its roles
 	//
 	// Corresponds with GET /api/v1/me (the `GetMe` operationId).
@@ -4458,6 +4600,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /api/v1/me/data-store (the `GetMyDataStore` operationId).
 	GetMyDataStore(ctx context.Context, params *GetMyDataStoreParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListMyLandParcels The active land parcels of which the signed-in citizen is a current registered user
+	//
+	// Found by the ID number VNeID verified for the account (an ID number typed at sign-up proves nothing): without one the list is empty and verified is false. Officers get 403 land_citizen_only. Not paged: at most 200 parcels.
+	//
+	// Corresponds with GET /api/v1/me/land-parcels (the `ListMyLandParcels` operationId).
+	ListMyLandParcels(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// IssueClientTokenWithBody System accounts: exchange a client id and secret for a short-lived bearer token (OAuth 2.0 client credentials, RFC 6749 §4.4)
 	//
@@ -5970,6 +6119,40 @@ func (c *Client) ListEvents(ctx context.Context, params *ListEventsParams, reqEd
 	return c.Client.Do(req)
 }
 
+// GetLandParcelByCertificate The land parcel of a certificate serial (số phát hành), with its history
+//
+// An officer reads the parcel where they hold land.read at its commune (403 not_your_unit elsewhere); a citizen reads only a parcel they are a current registered user of, by the ID number VNeID verified for their account — any other answers 404 land_parcel_not_found, as a parcel that does not exist. System accounts may not call it. An officer without land.read at the parcel's commune gets 404 too: a serial tells nothing of a parcel outside the reader's units.
+//
+// Corresponds with GET /api/v1/land/certificates/{serial} (the `GetLandParcelByCertificate` operationId).
+func (c *Client) GetLandParcelByCertificate(ctx context.Context, serial string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetLandParcelByCertificateRequest(c.Server, serial)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetLandParcel A land parcel by commune, map sheet and parcel number, with its history
+//
+// An officer reads the parcel where they hold land.read at its commune (403 not_your_unit elsewhere); a citizen reads only a parcel they are a current registered user of, by the ID number VNeID verified for their account — any other answers 404 land_parcel_not_found, as a parcel that does not exist. System accounts may not call it. For an officer a retired parcel (split or merged) is answered too, the newest with that number.
+//
+// Corresponds with GET /api/v1/land/parcels/{commune}/{sheet}/{number} (the `GetLandParcel` operationId).
+func (c *Client) GetLandParcel(ctx context.Context, commune string, sheet string, number string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetLandParcelRequest(c.Server, commune, sheet, number)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetMe The authenticated account and its roles
 //
 // Corresponds with GET /api/v1/me (the `GetMe` operationId).
@@ -6039,6 +6222,23 @@ func (c *Client) ExportMyData(ctx context.Context, reqEditors ...RequestEditorFn
 // Corresponds with GET /api/v1/me/data-store (the `GetMyDataStore` operationId).
 func (c *Client) GetMyDataStore(ctx context.Context, params *GetMyDataStoreParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetMyDataStoreRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListMyLandParcels The active land parcels of which the signed-in citizen is a current registered user
+//
+// Found by the ID number VNeID verified for the account (an ID number typed at sign-up proves nothing): without one the list is empty and verified is false. Officers get 403 land_citizen_only. Not paged: at most 200 parcels.
+//
+// Corresponds with GET /api/v1/me/land-parcels (the `ListMyLandParcels` operationId).
+func (c *Client) ListMyLandParcels(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListMyLandParcelsRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -9549,6 +9749,88 @@ func NewListEventsRequest(server string, params *ListEventsParams) (*http.Reques
 	return req, nil
 }
 
+// NewGetLandParcelByCertificateRequest constructs an http.Request for the GetLandParcelByCertificate method
+func NewGetLandParcelByCertificateRequest(server string, serial string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "serial", serial, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/land/certificates/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetLandParcelRequest constructs an http.Request for the GetLandParcel method
+func NewGetLandParcelRequest(server string, commune string, sheet string, number string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "commune", commune, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "sheet", sheet, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "number", number, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/land/parcels/%s/%s/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetMeRequest constructs an http.Request for the GetMe method
 func NewGetMeRequest(server string) (*http.Request, error) {
 	var err error
@@ -9727,6 +10009,33 @@ func NewGetMyDataStoreRequest(server string, params *GetMyDataStoreParams) (*htt
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
 		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListMyLandParcelsRequest constructs an http.Request for the ListMyLandParcels method
+func NewListMyLandParcelsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/me/land-parcels")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -12659,6 +12968,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/v1/events (the `ListEvents` operationId).
 	ListEventsWithResponse(ctx context.Context, params *ListEventsParams, reqEditors ...RequestEditorFn) (*ListEventsResponse, error)
 
+	// GetLandParcelByCertificateWithResponse The land parcel of a certificate serial (số phát hành), with its history
+	//
+	// An officer reads the parcel where they hold land.read at its commune (403 not_your_unit elsewhere); a citizen reads only a parcel they are a current registered user of, by the ID number VNeID verified for their account — any other answers 404 land_parcel_not_found, as a parcel that does not exist. System accounts may not call it. An officer without land.read at the parcel's commune gets 404 too: a serial tells nothing of a parcel outside the reader's units.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/land/certificates/{serial} (the `GetLandParcelByCertificate` operationId).
+	GetLandParcelByCertificateWithResponse(ctx context.Context, serial string, reqEditors ...RequestEditorFn) (*GetLandParcelByCertificateResponse, error)
+
+	// GetLandParcelWithResponse A land parcel by commune, map sheet and parcel number, with its history
+	//
+	// An officer reads the parcel where they hold land.read at its commune (403 not_your_unit elsewhere); a citizen reads only a parcel they are a current registered user of, by the ID number VNeID verified for their account — any other answers 404 land_parcel_not_found, as a parcel that does not exist. System accounts may not call it. For an officer a retired parcel (split or merged) is answered too, the newest with that number.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/land/parcels/{commune}/{sheet}/{number} (the `GetLandParcel` operationId).
+	GetLandParcelWithResponse(ctx context.Context, commune string, sheet string, number string, reqEditors ...RequestEditorFn) (*GetLandParcelResponse, error)
+
 	// GetMeWithResponse The authenticated account and its roles
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -12697,6 +13024,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /api/v1/me/data-store (the `GetMyDataStore` operationId).
 	GetMyDataStoreWithResponse(ctx context.Context, params *GetMyDataStoreParams, reqEditors ...RequestEditorFn) (*GetMyDataStoreResponse, error)
+
+	// ListMyLandParcelsWithResponse The active land parcels of which the signed-in citizen is a current registered user
+	//
+	// Found by the ID number VNeID verified for the account (an ID number typed at sign-up proves nothing): without one the list is empty and verified is false. Officers get 403 land_citizen_only. Not paged: at most 200 parcels.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/me/land-parcels (the `ListMyLandParcels` operationId).
+	ListMyLandParcelsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListMyLandParcelsResponse, error)
 
 	// IssueClientTokenWithBodyWithResponse System accounts: exchange a client id and secret for a short-lived bearer token (OAuth 2.0 client credentials, RFC 6749 §4.4)
 	//
@@ -15955,6 +16291,102 @@ func (r ListEventsResponse) ContentType() string {
 	return ""
 }
 
+type GetLandParcelByCertificateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LandParcel
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetLandParcelByCertificateResponse) GetJSON200() *LandParcel {
+	return r.JSON200
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r GetLandParcelByCertificateResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r GetLandParcelByCertificateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetLandParcelByCertificateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetLandParcelByCertificateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetLandParcelByCertificateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetLandParcelResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LandParcel
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetLandParcelResponse) GetJSON200() *LandParcel {
+	return r.JSON200
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r GetLandParcelResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r GetLandParcelResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetLandParcelResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetLandParcelResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetLandParcelResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetMeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -16187,6 +16619,54 @@ func (r GetMyDataStoreResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetMyDataStoreResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListMyLandParcelsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LandParcels
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListMyLandParcelsResponse) GetJSON200() *LandParcels {
+	return r.JSON200
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ListMyLandParcelsResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ListMyLandParcelsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListMyLandParcelsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListMyLandParcelsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListMyLandParcelsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -19761,6 +20241,36 @@ func (c *ClientWithResponses) ListEventsWithResponse(ctx context.Context, params
 	return ParseListEventsResponse(rsp)
 }
 
+// GetLandParcelByCertificateWithResponse The land parcel of a certificate serial (số phát hành), with its history
+//
+// An officer reads the parcel where they hold land.read at its commune (403 not_your_unit elsewhere); a citizen reads only a parcel they are a current registered user of, by the ID number VNeID verified for their account — any other answers 404 land_parcel_not_found, as a parcel that does not exist. System accounts may not call it. An officer without land.read at the parcel's commune gets 404 too: a serial tells nothing of a parcel outside the reader's units.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/land/certificates/{serial} (the `GetLandParcelByCertificate` operationId).
+func (c *ClientWithResponses) GetLandParcelByCertificateWithResponse(ctx context.Context, serial string, reqEditors ...RequestEditorFn) (*GetLandParcelByCertificateResponse, error) {
+	rsp, err := c.GetLandParcelByCertificate(ctx, serial, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetLandParcelByCertificateResponse(rsp)
+}
+
+// GetLandParcelWithResponse A land parcel by commune, map sheet and parcel number, with its history
+//
+// An officer reads the parcel where they hold land.read at its commune (403 not_your_unit elsewhere); a citizen reads only a parcel they are a current registered user of, by the ID number VNeID verified for their account — any other answers 404 land_parcel_not_found, as a parcel that does not exist. System accounts may not call it. For an officer a retired parcel (split or merged) is answered too, the newest with that number.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/land/parcels/{commune}/{sheet}/{number} (the `GetLandParcel` operationId).
+func (c *ClientWithResponses) GetLandParcelWithResponse(ctx context.Context, commune string, sheet string, number string, reqEditors ...RequestEditorFn) (*GetLandParcelResponse, error) {
+	rsp, err := c.GetLandParcel(ctx, commune, sheet, number, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetLandParcelResponse(rsp)
+}
+
 // GetMeWithResponse The authenticated account and its roles
 //
 // Returns a wrapper object for the known response body format(s).
@@ -19828,6 +20338,21 @@ func (c *ClientWithResponses) GetMyDataStoreWithResponse(ctx context.Context, pa
 		return nil, err
 	}
 	return ParseGetMyDataStoreResponse(rsp)
+}
+
+// ListMyLandParcelsWithResponse The active land parcels of which the signed-in citizen is a current registered user
+//
+// Found by the ID number VNeID verified for the account (an ID number typed at sign-up proves nothing): without one the list is empty and verified is false. Officers get 403 land_citizen_only. Not paged: at most 200 parcels.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/me/land-parcels (the `ListMyLandParcels` operationId).
+func (c *ClientWithResponses) ListMyLandParcelsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListMyLandParcelsResponse, error) {
+	rsp, err := c.ListMyLandParcels(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListMyLandParcelsResponse(rsp)
 }
 
 // IssueClientTokenWithBodyWithResponse System accounts: exchange a client id and secret for a short-lived bearer token (OAuth 2.0 client credentials, RFC 6749 §4.4)
@@ -22513,6 +23038,72 @@ func ParseListEventsResponse(rsp *http.Response) (*ListEventsResponse, error) {
 	return response, nil
 }
 
+// ParseGetLandParcelByCertificateResponse parses an HTTP response from a GetLandParcelByCertificateWithResponse call
+func ParseGetLandParcelByCertificateResponse(rsp *http.Response) (*GetLandParcelByCertificateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetLandParcelByCertificateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LandParcel
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetLandParcelResponse parses an HTTP response from a GetLandParcelWithResponse call
+func ParseGetLandParcelResponse(rsp *http.Response) (*GetLandParcelResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetLandParcelResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LandParcel
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseGetMeResponse parses an HTTP response from a GetMeWithResponse call
 func ParseGetMeResponse(rsp *http.Response) (*GetMeResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -22656,6 +23247,39 @@ func ParseGetMyDataStoreResponse(rsp *http.Response) (*GetMyDataStoreResponse, e
 			Next   *string  `json:"next,omitempty"`
 			Papers *[]Paper `json:"papers,omitempty"`
 		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListMyLandParcelsResponse parses an HTTP response from a ListMyLandParcelsWithResponse call
+func ParseListMyLandParcelsResponse(rsp *http.Response) (*ListMyLandParcelsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListMyLandParcelsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LandParcels
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
