@@ -204,7 +204,9 @@ func (p *Pages) panelFor(r *http.Request) (*panelPage, error) {
 		pg.Check = pg.Page.Error(err)
 	}
 	if pc == nil {
-		pg.Covered, _ = p.svc.Covers(r.Context(), nil, d.ReceivingUnit)
+		if commune, err := p.svc.communeOf(r.Context(), nil, d); err == nil {
+			pg.Covered, _ = p.svc.Covers(r.Context(), nil, commune)
+		}
 	}
 	pg.Split = Procedures[d.Procedure].op == opSplit && !IsMerge(d) && d.Status == dossier.Processing && a.HoldsAt(d.UnitID(), auth.Specialist) && pc != nil
 	if IsMerge(d) && pc != nil && pg.Check == "" {

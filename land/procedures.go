@@ -46,11 +46,14 @@ func IsLand(procedure string) bool { _, ok := Procedures[procedure]; return ok }
 
 // parcelOf finds the parcel a land dossier names: by the certificate's
 // serial when the form gives one, else by sheet and parcel number at the
-// commune that received it. covered is false when the registry holds no
+// commune that received it (for a service centre, its commune). covered is false when the registry holds no
 // parcel of that commune (its records are still on paper): then nothing
 // is checked or changed.
 func (s *Service) parcelOf(ctx context.Context, q store.Querier, d *dossier.Dossier) (p *Parcel, covered bool, err error) {
-	commune := d.ReceivingUnit
+	commune, err := s.communeOf(ctx, q, d)
+	if err != nil {
+		return nil, false, err
+	}
 	if covered, err = s.Covers(ctx, q, commune); err != nil || !covered {
 		return nil, covered, err
 	}
@@ -65,6 +68,18 @@ func (s *Service) parcelOf(ctx context.Context, q store.Querier, d *dossier.Doss
 	}
 	p, err = s.Find(ctx, q, commune, d.Form["so_to_ban_do"], d.Form["so_thua"])
 	return p, true, err
+}
+
+// communeOf is the commune whose registry a dossier files in: its
+// receiving unit's (Units.RecordsOf).
+func (s *Service) communeOf(ctx context.Context, q store.Querier, d *dossier.Dossier) (string, error) {
+	if s.cfg.Units == nil {
+		return d.ReceivingUnit, nil
+	}
+	if q == nil {
+		q = s.db
+	}
+	return s.cfg.Units.RecordsOf(ctx, q, d.ReceivingUnit)
 }
 
 // Check is the precondition of a land dossier: the parcel exists and is
