@@ -93,7 +93,9 @@ func (s *Portal) landFill(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		lp.Note = page.T("portal.land.filled", pc.Number, pc.Sheet)
-		if pc.Commune != d.Data.Unit {
+		if commune, err := s.land.RecordsOf(r.Context(), d.Data.Unit); err != nil {
+			return err
+		} else if pc.Commune != commune {
 			lp.Note += " " + page.T("portal.land.other_unit")
 		}
 		lp.Picked, lp.Sheet, lp.Number, lp.Serial = pc.Key(), "", "", ""
