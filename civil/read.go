@@ -14,9 +14,9 @@ import (
 )
 
 // The audit log's names of an officer's reads of the registry's personal
-// data through the API (docs/civil-service.md, "API"). An officer's read
-// of their own record or evaluation is not recorded, as a citizen's read
-// of their own dossier is not.
+// data, through the API and the pages (docs/civil-service.md, "Audit").
+// An officer's read of their own record or evaluation is not recorded,
+// as a citizen's read of their own dossier is not.
 const (
 	// ReadPeople: a page of a unit's records (object "unit:<code>").
 	ReadPeople = "civil_people_read"
@@ -24,8 +24,14 @@ const (
 	// (object "civil_person:<code>").
 	ReadPerson = "civil_person_read"
 	// ReadEvaluations: a cycle's evaluations with their figures (object
-	// "civil_cycle:<id>").
-	ReadEvaluations = "civil_evaluations_read"
+	// "civil_cycle:<id>"), or one of them on its page (object
+	// "civil_evaluation:<id>"). Not "civil_evaluation_…": that prefix is
+	// the steps' (civil_evaluation_self_assess…), which a search by
+	// prefix would mix them with.
+	ReadEvaluations = "civil_cycle_read"
+	// ExportRegistry: the CSV or JSON export of a unit's registry and the
+	// units below it (object "unit:<code>").
+	ExportRegistry = "civil_registry_exported"
 )
 
 // recordRead puts a's read of personal data on record, in a transaction

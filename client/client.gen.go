@@ -4222,7 +4222,7 @@ type ClientInterface interface {
 
 	// ListCivilEvaluations A unit's evaluation cycle of a year, with each officer's one-stop figures
 	//
-	// Every evaluation of the cycle to one holding civil.evaluate at the unit (its leaders and those of the units above it; lead true), only their own to an officer evaluated in it, as the cycle page /can-bo/danh-gia/{unit}/{year}; anyone else 403 not_your_staff. A cycle not opened is 404 civil_cycle_not_found. Bounded by one unit's cycle (not paged), by full name then code. The figures of an evaluation not yet decided are recounted from the dossiers' history; a decided one's are those kept at the decision. A leader's read is recorded in the audit log (civil_evaluations_read, object civil_cycle:<id>). Citizens and system accounts are refused.
+	// Every evaluation of the cycle to one holding civil.evaluate at the unit (its leaders and those of the units above it; lead true), only their own to an officer evaluated in it, as the cycle page /can-bo/danh-gia/{unit}/{year}; anyone else 403 not_your_staff. A cycle not opened is 404 civil_cycle_not_found. Bounded by one unit's cycle (not paged), by full name then code. The figures of an evaluation not yet decided are recounted from the dossiers' history; a decided one's are those kept at the decision. A leader's read is recorded in the audit log (civil_cycle_read, object civil_cycle:<id>). Citizens and system accounts are refused.
 	//
 	// Corresponds with GET /api/v1/civil/units/{unit}/cycles/{year}/evaluations (the `ListCivilEvaluations` operationId).
 	ListCivilEvaluations(ctx context.Context, unit string, year int, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5264,7 +5264,7 @@ func (c *Client) GetCivilPerson(ctx context.Context, code string, reqEditors ...
 
 // ListCivilEvaluations A unit's evaluation cycle of a year, with each officer's one-stop figures
 //
-// Every evaluation of the cycle to one holding civil.evaluate at the unit (its leaders and those of the units above it; lead true), only their own to an officer evaluated in it, as the cycle page /can-bo/danh-gia/{unit}/{year}; anyone else 403 not_your_staff. A cycle not opened is 404 civil_cycle_not_found. Bounded by one unit's cycle (not paged), by full name then code. The figures of an evaluation not yet decided are recounted from the dossiers' history; a decided one's are those kept at the decision. A leader's read is recorded in the audit log (civil_evaluations_read, object civil_cycle:<id>). Citizens and system accounts are refused.
+// Every evaluation of the cycle to one holding civil.evaluate at the unit (its leaders and those of the units above it; lead true), only their own to an officer evaluated in it, as the cycle page /can-bo/danh-gia/{unit}/{year}; anyone else 403 not_your_staff. A cycle not opened is 404 civil_cycle_not_found. Bounded by one unit's cycle (not paged), by full name then code. The figures of an evaluation not yet decided are recounted from the dossiers' history; a decided one's are those kept at the decision. A leader's read is recorded in the audit log (civil_cycle_read, object civil_cycle:<id>). Citizens and system accounts are refused.
 //
 // Corresponds with GET /api/v1/civil/units/{unit}/cycles/{year}/evaluations (the `ListCivilEvaluations` operationId).
 func (c *Client) ListCivilEvaluations(ctx context.Context, unit string, year int, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -12584,7 +12584,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListCivilEvaluationsWithResponse A unit's evaluation cycle of a year, with each officer's one-stop figures
 	//
-	// Every evaluation of the cycle to one holding civil.evaluate at the unit (its leaders and those of the units above it; lead true), only their own to an officer evaluated in it, as the cycle page /can-bo/danh-gia/{unit}/{year}; anyone else 403 not_your_staff. A cycle not opened is 404 civil_cycle_not_found. Bounded by one unit's cycle (not paged), by full name then code. The figures of an evaluation not yet decided are recounted from the dossiers' history; a decided one's are those kept at the decision. A leader's read is recorded in the audit log (civil_evaluations_read, object civil_cycle:<id>). Citizens and system accounts are refused.
+	// Every evaluation of the cycle to one holding civil.evaluate at the unit (its leaders and those of the units above it; lead true), only their own to an officer evaluated in it, as the cycle page /can-bo/danh-gia/{unit}/{year}; anyone else 403 not_your_staff. A cycle not opened is 404 civil_cycle_not_found. Bounded by one unit's cycle (not paged), by full name then code. The figures of an evaluation not yet decided are recounted from the dossiers' history; a decided one's are those kept at the decision. A leader's read is recorded in the audit log (civil_cycle_read, object civil_cycle:<id>). Citizens and system accounts are refused.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -19545,7 +19545,7 @@ func (c *ClientWithResponses) GetCivilPersonWithResponse(ctx context.Context, co
 
 // ListCivilEvaluationsWithResponse A unit's evaluation cycle of a year, with each officer's one-stop figures
 //
-// Every evaluation of the cycle to one holding civil.evaluate at the unit (its leaders and those of the units above it; lead true), only their own to an officer evaluated in it, as the cycle page /can-bo/danh-gia/{unit}/{year}; anyone else 403 not_your_staff. A cycle not opened is 404 civil_cycle_not_found. Bounded by one unit's cycle (not paged), by full name then code. The figures of an evaluation not yet decided are recounted from the dossiers' history; a decided one's are those kept at the decision. A leader's read is recorded in the audit log (civil_evaluations_read, object civil_cycle:<id>). Citizens and system accounts are refused.
+// Every evaluation of the cycle to one holding civil.evaluate at the unit (its leaders and those of the units above it; lead true), only their own to an officer evaluated in it, as the cycle page /can-bo/danh-gia/{unit}/{year}; anyone else 403 not_your_staff. A cycle not opened is 404 civil_cycle_not_found. Bounded by one unit's cycle (not paged), by full name then code. The figures of an evaluation not yet decided are recounted from the dossiers' history; a decided one's are those kept at the decision. A leader's read is recorded in the audit log (civil_cycle_read, object civil_cycle:<id>). Citizens and system accounts are refused.
 //
 // Returns a wrapper object for the known response body format(s).
 //

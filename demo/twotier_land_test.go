@@ -3,6 +3,7 @@ package demo_test
 import (
 	"testing"
 
+	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/problem"
@@ -53,6 +54,12 @@ func TestTwoTierLand(t *testing.T) {
 			if code != c.code || got == nil || got.ID != p.ID {
 				t.Errorf("%s: parcel %+v, refusal %q, want %q", c.name, got, code, c.code)
 			}
+		}
+		// The wizard's lookup by sheet and number at the unit filed at: the
+		// centre finds its commune's parcel for its user.
+		citizen := &auth.Actor{User: auth.User{Kind: "citizen"}, Verified: &auth.Verified{IDNumber: p.Holders[0].IDNumber}}
+		if got, err := app.Land.Parcel(ctx, citizen, demo.GiaLamCentreCode, "1", "5"); err != nil || got.ID != p.ID {
+			t.Fatalf("a user's lookup at the centre: %+v %v", got, err)
 		}
 		if n, err := app.Land.Count(ctx, demo.GiaLamCentreCode); err != nil || n != 0 {
 			t.Fatalf("parcels filed under the centre: %d %v", n, err)

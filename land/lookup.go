@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/problem"
 )
 
@@ -55,12 +56,24 @@ func VerifiedID(a *auth.Actor) string {
 
 // Parcel reads a parcel for a: an officer's land.read at its commune (a
 // retired parcel too, as on its page), a citizen's own active parcel.
+// commune may be the code of the unit a dossier is filed at: a service
+// centre names its commune's registry (Units.RecordsOf).
 func (s *Service) Parcel(ctx context.Context, a *auth.Actor, commune, sheet, number string) (*Parcel, error) {
+	commune, err := s.RecordsOf(ctx, commune)
+	if err != nil {
+		return nil, err
+	}
 	if a != nil && a.IsCitizen() {
 		p, err := s.Find(ctx, nil, commune, sheet, number)
 		return held(a, p, err)
 	}
 	return s.View(ctx, a, commune, sheet, number)
+}
+
+// RecordsOf is the commune whose registry a unit's desk files in: a
+// service centre's commune, any other unit itself.
+func (s *Service) RecordsOf(ctx context.Context, unitCode string) (string, error) {
+	return s.communeOf(ctx, nil, &dossier.Dossier{ReceivingUnit: unitCode})
 }
 
 // Certified reads the parcel of a certificate serial for a, as Parcel.
@@ -180,14 +193,4 @@ func (s *Service) Mine(ctx context.Context, a *auth.Actor) (*Holdings, error) {
 		out.Features = append(out.Features, *l)
 	}
 	return out, nil
-}
-
-// RecordsOf is the commune whose registry a dossier filed at unit names
-// its parcel in (a service centre's commune, else the unit): the wizard
-// finds a typed sheet and number there, as Check will.
-func (s *Service) RecordsOf(ctx context.Context, unit string) (string, error) {
-	if s.cfg.Units == nil {
-		return unit, nil
-	}
-	return s.cfg.Units.RecordsOf(ctx, s.db, unit)
 }

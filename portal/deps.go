@@ -127,6 +127,7 @@ type Land interface {
 	Held(ctx context.Context, a *auth.Actor) ([]*land.Parcel, error)
 	Parcel(ctx context.Context, a *auth.Actor, commune, sheet, number string) (*land.Parcel, error)
 	Certified(ctx context.Context, a *auth.Actor, serial string) (*land.Parcel, error)
-	// RecordsOf is the commune whose registry a dossier filed at unit uses.
-	RecordsOf(ctx context.Context, unit string) (string, error)
+	// RecordsOf is the commune whose registry a unit files in (a service
+	// centre's commune).
+	RecordsOf(ctx context.Context, unitCode string) (string, error)
 }

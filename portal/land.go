@@ -93,11 +93,9 @@ func (s *Portal) landFill(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		lp.Note = page.T("portal.land.filled", pc.Number, pc.Sheet)
-		commune, err := s.land.RecordsOf(r.Context(), d.Data.Unit)
-		if err != nil {
+		if commune, err := s.land.RecordsOf(r.Context(), d.Data.Unit); err != nil {
 			return err
-		}
-		if pc.Commune != commune {
+		} else if pc.Commune != commune {
 			lp.Note += " " + page.T("portal.land.other_unit")
 		}
 		lp.Picked, lp.Sheet, lp.Number, lp.Serial = pc.Key(), "", "", ""
@@ -114,9 +112,8 @@ func (s *Portal) landFill(w http.ResponseWriter, r *http.Request) error {
 }
 
 // pickParcel finds the parcel named by the box: one of the citizen's own
-// (commune/sheet/number), else a serial, else a sheet and number in the
-// registry of the unit chosen on step 1 (a service centre's commune's).
-// Only the citizen's own parcels are found.
+// (commune/sheet/number), else a serial, else a sheet and number at the
+// unit chosen on step 1. Only the citizen's own parcels are found.
 func (s *Portal) pickParcel(ctx context.Context, a *auth.Actor, d *dossier.Draft, lp *landPicker) (*land.Parcel, error) {
 	if !lp.Verified {
 		return nil, problem.New(problem.ErrInvalid, "land_unverified")
@@ -133,11 +130,7 @@ func (s *Portal) pickParcel(ctx context.Context, a *auth.Actor, d *dossier.Draft
 	case strings.TrimSpace(lp.Serial) != "":
 		pc, err = s.land.Certified(ctx, a, lp.Serial)
 	case strings.TrimSpace(lp.Sheet) != "" && strings.TrimSpace(lp.Number) != "":
-		commune, cerr := s.land.RecordsOf(ctx, d.Data.Unit)
-		if cerr != nil {
-			return nil, cerr
-		}
-		pc, err = s.land.Parcel(ctx, a, commune, lp.Sheet, lp.Number)
+		pc, err = s.land.Parcel(ctx, a, d.Data.Unit, lp.Sheet, lp.Number)
 	default:
 		return nil, problem.Invalid("land_parcel", "land_prefill_key")
 	}

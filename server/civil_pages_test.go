@@ -136,6 +136,35 @@ func TestEvaluationPages(t *testing.T) {
 		if err := json.Unmarshal([]byte(jsonBody), &ex); err != nil || len(ex.People) != 6 || ex.Unit != demo.GiaLamCode {
 			t.Fatalf("JSON: %v, %d people", err, len(ex.People))
 		}
+		// Reads of others' personal data are on record, one's own are not:
+		// the leader read the specialist's evaluation four times (before
+		// and after each of two steps), the specialist never counts; the
+		// exports are three (the district's CSV, the commune's CSV and JSON).
+		ctx := t.Context()
+		evalID := strings.TrimPrefix(page, "/can-bo/danh-gia/phieu/")
+		leadAcc, err := e.app.Auth.UserByName(ctx, "gialam.lanhdao")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			name, action, object string
+			actor                int64 // 0: anyone
+			want                 int
+		}{
+			{"the leader's reads of the evaluation", civil.ReadEvaluations, "civil_evaluation:" + evalID, leadAcc.ID, 4},
+			{"the specialist's reads of his own", civil.ReadEvaluations, "civil_evaluation:" + evalID, specAcc.ID, 0},
+			{"the exports", civil.ExportRegistry, "unit:" + demo.GiaLamCode, 0, 3},
+			{"the admin's reads of the new record", civil.ReadPerson, "civil_person:NB-GL-77", 0, 2},
+		} {
+			var n int
+			if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_entries WHERE action = ? AND object = ? AND (? = 0 OR actor_id = ?)`,
+				c.action, c.object, c.actor, c.actor).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n != c.want {
+				t.Errorf("%s: %d audited, want %d", c.name, n, c.want)
+			}
+		}
 		_, rep, _ := adm.get(reg + "/bao-cao?nam=2026")
 		for _, want := range []string{"6 người", "Hoàn thành tốt nhiệm vụ</th><td>1", "Chưa xếp loại</th><td>5", "01.003 Chuyên viên</th><td>2"} {
 			if !strings.Contains(rep, want) {
