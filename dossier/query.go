@@ -137,6 +137,9 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 		arms = scopeArms(ids, a.ID)
 		// Whoever filed a dossier follows it, even with no reading role.
 		w, wargs := Scope{Units: ids, CreatedBy: a.ID}.where()
+		if arms == nil {
+			w = tested(w)
+		}
 		where = append(where, w)
 		args = append(args, wargs...)
 	}
@@ -198,6 +201,18 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 		return nil, err
 	}
 	return out, nil
+}
+
+// tested is a scope's condition (Scope.where) as a test of each row of a
+// walk of the one order: with every column of it indexed (migration 015),
+// SQLite would rather collect the scope through those indexes and sort it
+// all, which for a district's inspector is every dossier (measured: 1.7 s
+// a page at 1M). A unary + makes each a value, not a column.
+func tested(scope string) string {
+	for _, c := range []string{"d.unit_id", "d.receiving_unit_id", "d.competent_unit_id", "d.created_by"} {
+		scope = strings.ReplaceAll(scope, c, "+"+c)
+	}
+	return scope
 }
 
 // listPage reads one page of the dossiers matching where in List's order:

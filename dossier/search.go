@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/vntext"
@@ -41,26 +42,30 @@ func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(
 // took 0.1–0.3 s at 1M dossiers.)
 
 // ftsMatch is the FTS5 query of terms: each a phrase, the last one's last
-// word a prefix, all of them required. Words hold only letters and
-// digits, so quoting them needs no escape.
-func ftsMatch(terms [][]string) string {
+// word a prefix if prefix, all of them required. Words hold only letters
+// and digits, so quoting them needs no escape.
+func ftsMatch(terms [][]string, prefix bool) string {
 	parts := make([]string, len(terms))
 	for i, ws := range terms {
 		parts[i] = `"` + strings.Join(ws, " ") + `"`
 	}
-	parts[len(parts)-1] += "*"
+	if prefix {
+		parts[len(parts)-1] += "*"
+	}
 	return strings.Join(parts, " ")
 }
 
 // tsQuery is the same query for PostgreSQL's to_tsquery: words of a term
-// follow each other (<->), the last term's last word a prefix (:*), terms
-// joined by &.
-func tsQuery(terms [][]string) string {
+// follow each other (<->), the last term's last word a prefix (:*) if
+// prefix, terms joined by &.
+func tsQuery(terms [][]string, prefix bool) string {
 	parts := make([]string, len(terms))
 	for i, ws := range terms {
 		parts[i] = strings.Join(ws, " <-> ")
 	}
-	parts[len(parts)-1] += ":*"
+	if prefix {
+		parts[len(parts)-1] += ":*"
+	}
 	return strings.Join(parts, " & ")
 }
 
@@ -92,13 +97,26 @@ func (s *Service) searchWhere(ctx context.Context, terms [][]string, limit int, 
 		return "", nil, err
 	}
 	threshold := int(min(max(math.Sqrt(float64(limit)*float64(top)/min(share, 1)), 500), 50000))
-	probe := `SELECT rowid FROM dossier_search WHERE dossier_search MATCH ? LIMIT ?`
-	arg := ftsMatch(terms)
-	if s.db.Dialect == store.Postgres {
-		probe = `SELECT d.id FROM dossiers d WHERE ` + pgSearchWords + ` @@ to_tsquery('simple', ?) LIMIT ?`
-		arg = tsQuery(terms)
+	hits := func(prefix bool) ([]int64, error) {
+		if s.db.Dialect == store.Postgres {
+			return store.Int64s(ctx, s.db, `SELECT d.id FROM dossiers d WHERE `+pgSearchWords+` @@ to_tsquery('simple', ?) LIMIT ?`,
+				tsQuery(terms, prefix), threshold)
+		}
+		return store.Int64s(ctx, s.db, `SELECT rowid FROM dossier_search WHERE dossier_search MATCH ? LIMIT ?`, ftsMatch(terms, prefix), threshold)
 	}
-	ids, err := store.Int64s(ctx, s.db, probe, arg, threshold)
+	// A prefix of more than 3 characters (FTS5 indexes those up to 3 as
+	// words of their own) is merged whole however few hits are asked for;
+	// if the word itself is that common, the prefix is too, and the walk
+	// answers without the merge.
+	last := terms[len(terms)-1]
+	if utf8.RuneCountInString(last[len(last)-1]) > 3 {
+		ids, err := hits(false)
+		if err != nil || len(ids) >= threshold {
+			w, args, _ := wordsLike(terms)
+			return w, args, err
+		}
+	}
+	ids, err := hits(true)
 	if err != nil {
 		return "", nil, err
 	}

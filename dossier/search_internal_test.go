@@ -66,9 +66,9 @@ func explain(t *testing.T, db *store.DB, q string, args ...any) string {
 func TestSearchAndInboxUseIndexes(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		terms := searchWords("Nguyễn Văn A")
-		probe, parg := `SELECT rowid FROM dossier_search WHERE dossier_search MATCH ? LIMIT ?`, any(ftsMatch(terms))
+		probe, parg := `SELECT rowid FROM dossier_search WHERE dossier_search MATCH ? LIMIT ?`, any(ftsMatch(terms, true))
 		if db.Dialect == store.Postgres {
-			probe, parg = `SELECT d.id FROM dossiers d WHERE `+pgSearchWords+` @@ to_tsquery('simple', ?) LIMIT ?`, tsQuery(terms)
+			probe, parg = `SELECT d.id FROM dossiers d WHERE `+pgSearchWords+` @@ to_tsquery('simple', ?) LIMIT ?`, tsQuery(terms, true)
 		}
 		like, largs, _ := wordsLike(terms)
 		searchIndex := map[store.Dialect]string{store.SQLite: "SCAN dossier_search VIRTUAL TABLE INDEX", store.Postgres: "dossiers_search_words"}[db.Dialect]
@@ -76,6 +76,8 @@ func TestSearchAndInboxUseIndexes(t *testing.T) {
 		// few ids in the test may walk an order instead; no scan either way.)
 		byID := map[store.Dialect][]string{store.SQLite: {"SEARCH d USING INTEGER PRIMARY KEY"}}[db.Dialect]
 		arms := scopeArms([]int64{1}, 2)
+		wide, wideArgs := Scope{Units: []int64{1, 2, 3, 4, 5}, CreatedBy: 2}.where()
+		wide = tested(wide)
 		cases := []struct {
 			name, sql string
 			args      []any
@@ -90,6 +92,8 @@ func TestSearchAndInboxUseIndexes(t *testing.T) {
 			{"inbox, no deadline", listSQL("d.due_at IS NULL ORDER BY d.code"), []any{21, 0}, nil, []string{"TEMP B-TREE", "Sort", "SCAN d\n", "Seq Scan"}},
 			{"inbox by state", listSQL("d.status = ? AND d.due_at IS NOT NULL AND (d.due_at, d.code) > (?, ?) ORDER BY d.due_at, d.code"),
 				[]any{"processing", 1, "x", 21, 0}, []string{"dossiers_status_due_code"}, []string{"TEMP B-TREE", "Sort"}},
+			{"inbox of a wide scope", listSQL(wide + " AND d.due_at IS NOT NULL ORDER BY d.due_at, d.code"), append(wideArgs, 21, 0),
+				[]string{"dossiers_due_code"}, []string{"TEMP B-TREE", "Sort"}},
 			// Only the merged arms (at most limit each) are sorted.
 			{"inbox per unit", armsSQL("d.due_at IS NOT NULL", "d.due_at, d.code", arms),
 				[]any{1, 21, 1, 21, 1, 21, 2, 21, 21, 0},
@@ -157,7 +161,7 @@ func TestSearchWordsLikeAgreesWithFTS(t *testing.T) {
 	for _, q := range []string{"nguyen van a", "nguyen", "anh", "an", "a", "guyen", "000.04.07.H40-260301", "260302-0004", "h40 0004",
 		"1.001193", "001193", "ab-cd", "cd tuan", "0912", "4321", "binh tran", "x"} {
 		terms := searchWords(q)
-		fts := ids(`d.id IN (SELECT rowid FROM dossier_search WHERE dossier_search MATCH ?)`, ftsMatch(terms))
+		fts := ids(`d.id IN (SELECT rowid FROM dossier_search WHERE dossier_search MATCH ?)`, ftsMatch(terms, true))
 		w, args, _ := wordsLike(terms)
 		if like := ids(w, args...); !slices.Equal(fts, like) {
 			t.Errorf("%q: FTS5 finds %v, LIKE %v", q, fts, like)
