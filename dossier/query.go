@@ -134,7 +134,12 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 			return nil, err
 		}
 		scope = max(len(ids), 1)
-		arms = scopeArms(ids, a.ID)
+		// A state is read from dossiers_status_due_code instead: walking
+		// a unit's dossiers in order to find its few processing ones among
+		// years of delivered ones read them all (1.9 s at 1M).
+		if f.Status == "" && !f.Overdue {
+			arms = scopeArms(ids, a.ID)
+		}
 		// Whoever filed a dossier follows it, even with no reading role.
 		w, wargs := Scope{Units: ids, CreatedBy: a.ID}.where()
 		if arms == nil {
@@ -155,7 +160,7 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 		where = append(where, "(d.unit_id = ? OR d.receiving_unit_id = ?)")
 		args = append(args, u.ID, u.ID)
 		scope = min(scope, 1)
-		if scope > 0 {
+		if scope > 0 && f.Status == "" && !f.Overdue {
 			arms = []scopeArm{{"unit_id", u.ID}, {"receiving_unit_id", u.ID}}
 		}
 	}
