@@ -16,9 +16,11 @@ import (
 // phone, accent-free, through each engine's full-text index over the
 // folded search column (migration 012): FTS5 on SQLite, a GIN index of
 // words on PostgreSQL. Both answer the same: every term of the query must
-// begin a word of that text, and a term with separators ("000.00.01.h12-2512",
-// a code's beginning) must begin a run of consecutive words. So
-// "nguyen van a" finds "Nguyễn Văn A" and "Nguyễn Văn Anh", not "Hoa".
+// be a word of that text, the last one may be a word's beginning, and a
+// term with separators ("000.00.01.h12-2512", a code's beginning) must be
+// a run of consecutive words, its last one a beginning if it is the last
+// term. So "nguyen van a" finds "Nguyễn Văn A" and "Nguyễn Văn Anh", not
+// "Hoa", and "nguy van" finds neither.
 
 // searchWords splits a query into terms, each a list of words: the query
 // is folded (vntext.Fold) and every character that is not a letter or a

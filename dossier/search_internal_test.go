@@ -159,7 +159,7 @@ func TestSearchWordsLikeAgreesWithFTS(t *testing.T) {
 		return out
 	}
 	for _, q := range []string{"nguyen van a", "nguyen", "anh", "an", "a", "guyen", "000.04.07.H40-260301", "260302-0004", "h40 0004",
-		"1.001193", "001193", "ab-cd", "cd tuan", "0912", "4321", "binh tran", "x"} {
+		"1.001193", "001193", "ab-cd", "cd tuan", "0912", "4321", "binh tran", "x", "nguy van", "van a", "van an", "nguyen van anh"} {
 		terms := searchWords(q)
 		fts := ids(`d.id IN (SELECT rowid FROM dossier_search WHERE dossier_search MATCH ?)`, ftsMatch(terms, true))
 		w, args, _ := wordsLike(terms)
