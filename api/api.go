@@ -53,7 +53,13 @@ type Server struct {
 	// MyData answers citizens' rights over their data (package mydata);
 	// nil: those routes answer 404.
 	MyData MyData
-	Log    *slog.Logger
+	// Civil reads the civil service registry and the evaluations
+	// (package civil); nil: those routes answer 404.
+	Civil Civil
+	// Land is the land registry's lookups (package land); nil: those
+	// routes answer 404.
+	Land Land
+	Log  *slog.Logger
 	// Trust is the trust list signatures are verified against (nil: none).
 	Trust *x509.CertPool
 	// Now is the clock of the open data's default period; nil is time.Now.

@@ -10,6 +10,7 @@ import (
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/forms"
+	"github.com/motcua/motcua/land"
 	"github.com/motcua/motcua/mydata"
 	"github.com/motcua/motcua/payment"
 	"github.com/motcua/motcua/postal"
@@ -135,4 +136,13 @@ type MyData interface {
 	Consents(ctx context.Context, a *auth.Actor) ([]mydata.Consent, error)
 	Withdraw(ctx context.Context, a *auth.Actor, purpose string, id int64) error
 	Accesses(ctx context.Context, a *auth.Actor, code string) ([]mydata.Access, error)
+}
+
+// Land reads the land registry (*land.Service): a parcel as a may see it
+// (docs/land.md), described with its history, and a citizen's parcels.
+type Land interface {
+	Parcel(ctx context.Context, a *auth.Actor, commune, sheet, number string) (*land.Parcel, error)
+	Certified(ctx context.Context, a *auth.Actor, serial string) (*land.Parcel, error)
+	Describe(ctx context.Context, a *auth.Actor, p *land.Parcel) (*land.Lookup, error)
+	Mine(ctx context.Context, a *auth.Actor) (*land.Holdings, error)
 }

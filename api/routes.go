@@ -107,6 +107,12 @@ func (s *Server) Routes() []Route {
 		{"POST /api/v1/work-files/{id}/actions/{action}", s.actOnWorkFile},
 		{"GET /api/v1/work-files/{id}/export", s.exportWorkFile},
 		{"GET /api/v1/reports/documents", s.documentsReport},
+		{"GET /api/v1/civil/units/{unit}/people", s.listCivilPeople},
+		{"GET /api/v1/civil/people/{code}", s.getCivilPerson},
+		{"GET /api/v1/civil/units/{unit}/cycles/{year}/evaluations", s.listCivilEvaluations},
+		{"GET /api/v1/land/parcels/{commune}/{sheet}/{number}", s.landParcel},
+		{"GET /api/v1/land/certificates/{serial}", s.landCertificate},
+		{"GET /api/v1/me/land-parcels", s.myLandParcels},
 	}
 }
 

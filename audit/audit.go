@@ -86,6 +86,15 @@
 //     civil_evaluation_self_assess, civil_evaluation_review,
 //     civil_evaluation_decide (package civil: the civil service registry
 //     and the officers' yearly evaluation).
+//   - Officers' reads of the civil service registry (package civil,
+//     read.go; through the API and the pages; an officer's read of their
+//     own record or evaluation is not recorded): civil_people_read (a
+//     unit's records, object "unit:<code>", details the count),
+//     civil_person_read (one record, object "civil_person:<code>"),
+//     civil_cycle_read (a cycle's evaluations, object "civil_cycle:<id>",
+//     or one evaluation's page, "civil_evaluation:<id>"),
+//     civil_registry_exported (the CSV or JSON export, object
+//     "unit:<code>", details the format, year and count).
 //
 // A module that publishes a new event.Security action adds it here.
 package audit

@@ -183,6 +183,12 @@ func (p *Pages) cycle(w http.ResponseWriter, r *http.Request, a *auth.Actor) err
 	if !lead && len(list) == 0 {
 		return problem.Forbidden("not_your_staff")
 	}
+	if lead && len(list) > 0 {
+		object := "civil_cycle:" + strconv.FormatInt(list[0].Cycle.ID, 10)
+		if err := p.svc.recordRead(r.Context(), a, u.ID, ReadEvaluations, object, strconv.Itoa(year)); err != nil {
+			return err
+		}
+	}
 	return p.render(w, http.StatusOK, "cycle", cyclePage{Page: p.page(r, "civil.cycle.title", year, u.Name), Unit: u, Year: year,
 		List: list, Lead: lead, Found: found})
 }
@@ -241,6 +247,11 @@ func (p *Pages) evaluation(w http.ResponseWriter, r *http.Request, a *auth.Actor
 	lead, err := p.svc.can(ctx, a, auth.EvaluateStaff, e.Cycle.UnitID)
 	if err != nil {
 		return err
+	}
+	if !self {
+		if err := p.svc.recordRead(ctx, a, e.Cycle.UnitID, ReadEvaluations, "civil_evaluation:"+strconv.FormatInt(e.ID, 10), ""); err != nil {
+			return err
+		}
 	}
 	pg.CanSelf = self && e.State == StateSelf
 	pg.CanReview = lead && !self && e.State == StateReview

@@ -2,6 +2,7 @@ package civil
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -67,12 +68,20 @@ func (p *Pages) registry(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 	if pg.People, err = p.svc.People(ctx, []int64{u.ID}, false); err != nil {
 		return err
 	}
+	if err := p.svc.recordRead(ctx, a, u.ID, ReadPeople, "unit:"+u.Code, strconv.Itoa(len(pg.People))); err != nil {
+		return err
+	}
 	if code := r.URL.Query().Get("ma"); code != "" {
 		for _, x := range pg.People {
 			if x.Code == code {
 				full, err := p.svc.Get(ctx, a, x.ID)
 				if err != nil {
 					return err
+				}
+				if full.UserID == 0 || full.UserID != a.ID {
+					if err := p.svc.recordRead(ctx, a, u.ID, ReadPerson, "civil_person:"+full.Code, ""); err != nil {
+						return err
+					}
 				}
 				pg.Shown = &full
 			}
@@ -177,6 +186,13 @@ func (p *Pages) export(format string) handler {
 		year := p.yearOf(r)
 		e, err := p.svc.Registry(r.Context(), a, r.PathValue("unit"), year)
 		if err != nil {
+			return err
+		}
+		u, err := p.svc.cfg.Units.ByCode(r.Context(), e.Unit)
+		if err != nil {
+			return err
+		}
+		if err := p.svc.recordRead(r.Context(), a, u.ID, ExportRegistry, "unit:"+e.Unit, fmt.Sprintf("%s %d: %d", format, year, len(e.People))); err != nil {
 			return err
 		}
 		name := "can-bo-cong-chuc-" + e.Unit + "-" + strconv.Itoa(year) + "." + format

@@ -61,6 +61,123 @@ func (e AnnouncementKind) Valid() bool {
 	}
 }
 
+// Defines values for CivilEvaluationLevel.
+const (
+	CivilEvaluationLevelHoanThanh      CivilEvaluationLevel = "hoan_thanh"
+	CivilEvaluationLevelKhongHoanThanh CivilEvaluationLevel = "khong_hoan_thanh"
+	CivilEvaluationLevelTot            CivilEvaluationLevel = "tot"
+	CivilEvaluationLevelXuatSac        CivilEvaluationLevel = "xuat_sac"
+)
+
+// Valid indicates whether the value is a known member of the CivilEvaluationLevel enum.
+func (e CivilEvaluationLevel) Valid() bool {
+	switch e {
+	case CivilEvaluationLevelHoanThanh:
+		return true
+	case CivilEvaluationLevelKhongHoanThanh:
+		return true
+	case CivilEvaluationLevelTot:
+		return true
+	case CivilEvaluationLevelXuatSac:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CivilEvaluationSelfLevel.
+const (
+	CivilEvaluationSelfLevelHoanThanh      CivilEvaluationSelfLevel = "hoan_thanh"
+	CivilEvaluationSelfLevelKhongHoanThanh CivilEvaluationSelfLevel = "khong_hoan_thanh"
+	CivilEvaluationSelfLevelTot            CivilEvaluationSelfLevel = "tot"
+	CivilEvaluationSelfLevelXuatSac        CivilEvaluationSelfLevel = "xuat_sac"
+)
+
+// Valid indicates whether the value is a known member of the CivilEvaluationSelfLevel enum.
+func (e CivilEvaluationSelfLevel) Valid() bool {
+	switch e {
+	case CivilEvaluationSelfLevelHoanThanh:
+		return true
+	case CivilEvaluationSelfLevelKhongHoanThanh:
+		return true
+	case CivilEvaluationSelfLevelTot:
+		return true
+	case CivilEvaluationSelfLevelXuatSac:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CivilEvaluationStep.
+const (
+	Decided        CivilEvaluationStep = "decided"
+	Decision       CivilEvaluationStep = "decision"
+	Review         CivilEvaluationStep = "review"
+	SelfAssessment CivilEvaluationStep = "self_assessment"
+)
+
+// Valid indicates whether the value is a known member of the CivilEvaluationStep enum.
+func (e CivilEvaluationStep) Valid() bool {
+	switch e {
+	case Decided:
+		return true
+	case Decision:
+		return true
+	case Review:
+		return true
+	case SelfAssessment:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CivilPersonGender.
+const (
+	Nam CivilPersonGender = "nam"
+	Nu  CivilPersonGender = "nu"
+)
+
+// Valid indicates whether the value is a known member of the CivilPersonGender enum.
+func (e CivilPersonGender) Valid() bool {
+	switch e {
+	case Nam:
+		return true
+	case Nu:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CivilQualificationKind.
+const (
+	ChuyenMon      CivilQualificationKind = "chuyen_mon"
+	LyLuanChinhTri CivilQualificationKind = "ly_luan_chinh_tri"
+	NgoaiNgu       CivilQualificationKind = "ngoai_ngu"
+	QuanLyNhaNuoc  CivilQualificationKind = "quan_ly_nha_nuoc"
+	TinHoc         CivilQualificationKind = "tin_hoc"
+)
+
+// Valid indicates whether the value is a known member of the CivilQualificationKind enum.
+func (e CivilQualificationKind) Valid() bool {
+	switch e {
+	case ChuyenMon:
+		return true
+	case LyLuanChinhTri:
+		return true
+	case NgoaiNgu:
+		return true
+	case QuanLyNhaNuoc:
+		return true
+	case TinHoc:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ConsultationTimeliness.
 const (
 	Early  ConsultationTimeliness = "early"
@@ -238,6 +355,54 @@ func (e FileFlags) Valid() bool {
 	case Javascript:
 		return true
 	case Launch:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LandParcelPropertiesTrangThai.
+const (
+	Active  LandParcelPropertiesTrangThai = "active"
+	Retired LandParcelPropertiesTrangThai = "retired"
+)
+
+// Valid indicates whether the value is a known member of the LandParcelPropertiesTrangThai enum.
+func (e LandParcelPropertiesTrangThai) Valid() bool {
+	switch e {
+	case Active:
+		return true
+	case Retired:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LandParcelType.
+const (
+	Feature LandParcelType = "Feature"
+)
+
+// Valid indicates whether the value is a known member of the LandParcelType enum.
+func (e LandParcelType) Valid() bool {
+	switch e {
+	case Feature:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LandParcelsType.
+const (
+	FeatureCollection LandParcelsType = "FeatureCollection"
+)
+
+// Valid indicates whether the value is a known member of the LandParcelsType enum.
+func (e LandParcelsType) Valid() bool {
+	switch e {
+	case FeatureCollection:
 		return true
 	default:
 		return false
@@ -1602,6 +1767,128 @@ type Certificate struct {
 	Subject *string `json:"subject,omitempty"`
 }
 
+// CivilEvaluation One officer's evaluation in a cycle (Decree 90/2020 as amended by Decree 48/2023).
+type CivilEvaluation struct {
+	DecidedAt *time.Time `json:"decided_at,omitempty"`
+
+	// Figures An officer's one-stop figures of the year, recounted from the dossiers' history (docs/civil-service.md, The one-stop evidence).
+	Figures CivilFigures `json:"figures"`
+
+	// FiguresKept true: the figures kept at the decision; false: a recount as the history stands now
+	FiguresKept bool  `json:"figures_kept"`
+	Id          int64 `json:"id"`
+
+	// Level The level decided; absent before the decision
+	Level  *CivilEvaluationLevel `json:"level,omitempty"`
+	Person struct {
+		Code     string `json:"code"`
+		FullName string `json:"full_name"`
+		Position string `json:"position"`
+		Rank     string `json:"rank"`
+	} `json:"person"`
+
+	// SelfLevel The level the officer proposed; absent before the self-assessment
+	SelfLevel *CivilEvaluationSelfLevel `json:"self_level,omitempty"`
+
+	// Step The step the evaluation waits for (civil.Steps), decided at the end
+	Step    CivilEvaluationStep `json:"step"`
+	Version int64               `json:"version"`
+
+	// Votes The unit meeting's votes by level (zero before the review)
+	Votes map[string]int `json:"votes"`
+}
+
+// CivilEvaluationLevel The level decided; absent before the decision
+type CivilEvaluationLevel string
+
+// CivilEvaluationSelfLevel The level the officer proposed; absent before the self-assessment
+type CivilEvaluationSelfLevel string
+
+// CivilEvaluationStep The step the evaluation waits for (civil.Steps), decided at the end
+type CivilEvaluationStep string
+
+// CivilFigures An officer's one-stop figures of the year, recounted from the dossiers' history (docs/civil-service.md, The one-stop evidence).
+type CivilFigures struct {
+	// Ended Of those, the ones whose result was made in the year
+	Ended int `json:"ended"`
+
+	// Handled Dossiers with an act of the officer in the year
+	Handled int `json:"handled"`
+
+	// LateCaused Stays at a processing step the officer's act ended in the year during which the deadline passed
+	LateCaused   int `json:"late_caused"`
+	NotSatisfied int `json:"not_satisfied"`
+
+	// OnTime Of those ended, the ones made no later than the deadline in force
+	OnTime int `json:"on_time"`
+
+	// OnTimeRate on_time ÷ ended in percent; absent when nothing ended
+	OnTimeRate    *float32 `json:"on_time_rate,omitempty"`
+	Satisfied     int      `json:"satisfied"`
+	VerySatisfied int      `json:"very_satisfied"`
+}
+
+// CivilPerson An officer's personnel record (package civil).
+type CivilPerson struct {
+	// BirthDate YYYY-MM-DD; absent when unknown
+	BirthDate *string `json:"birth_date,omitempty"`
+
+	// Code The person's number in the registry (số hiệu cán bộ, công chức)
+	Code     string `json:"code"`
+	FullName string `json:"full_name"`
+
+	// Gender Absent when unknown
+	Gender *CivilPersonGender `json:"gender,omitempty"`
+
+	// Position Position code (docs/civil-service.md, Code lists)
+	Position string `json:"position"`
+
+	// Postings Dated postings, oldest first (getCivilPerson only)
+	Postings *[]CivilPosting `json:"postings,omitempty"`
+
+	// Qualifications getCivilPerson only
+	Qualifications *[]CivilQualification `json:"qualifications,omitempty"`
+
+	// Rank Rank (ngạch) code, e.g. 01.003; 00.000 for an elected cadre who holds none
+	Rank string `json:"rank"`
+
+	// Unit Code of the unit where the person is posted now (getCivilPerson only)
+	Unit *string `json:"unit,omitempty"`
+
+	// Username Not filled by these reads (the account is auth's)
+	Username *string `json:"username,omitempty"`
+}
+
+// CivilPersonGender Absent when unknown
+type CivilPersonGender string
+
+// CivilPosting A dated stay at a unit in a position and rank.
+type CivilPosting struct {
+	// From First day, YYYY-MM-DD
+	From     string  `json:"from"`
+	Note     *string `json:"note,omitempty"`
+	Position string  `json:"position"`
+	Rank     string  `json:"rank"`
+
+	// To Last day, YYYY-MM-DD; absent while current
+	To       *string `json:"to,omitempty"`
+	UnitCode string  `json:"unit_code"`
+}
+
+// CivilQualification A degree or certificate.
+type CivilQualification struct {
+	Field       *string                `json:"field,omitempty"`
+	Institution *string                `json:"institution,omitempty"`
+	Kind        CivilQualificationKind `json:"kind"`
+
+	// Level The kind's level code (docs/civil-service.md, Code lists)
+	Level string `json:"level"`
+	Year  *int   `json:"year,omitempty"`
+}
+
+// CivilQualificationKind defines model for CivilQualification.Kind.
+type CivilQualificationKind string
+
 // Consent defines model for Consent.
 type Consent struct {
 	// Detail What it was given for: a dossier's code, or draft
@@ -2154,6 +2441,86 @@ type IncomingDocumentInput struct {
 	// Unit The receiving organ's code
 	Unit string `json:"unit"`
 }
+
+// LandParcel A parcel of the land registry as a GeoJSON Feature, in the shape `motcua land export` writes (docs/land.md: the properties' names, VN-2000 plane metres), with the parcel's history as the foreign member lichSuBienDong.
+type LandParcel struct {
+	// Geometry GeoJSON Polygon or MultiPolygon (VN-2000 metres); null when the parcel has no map yet
+	Geometry *map[string]interface{} `json:"geometry"`
+
+	// LichSuBienDong The parcel's changes, oldest first. A citizen sees those since they became a user, without the officers' names.
+	LichSuBienDong []struct {
+		// ChiTiet What changed, by kind
+		ChiTiet    *map[string]interface{} `json:"chiTiet,omitempty"`
+		IdBienDong *int64                  `json:"idBienDong,omitempty"`
+
+		// LoaiBienDong import, split, split_from, merge, transfer, lease, change_of_use, certificate, mortgage or mortgage_release
+		LoaiBienDong *string `json:"loaiBienDong,omitempty"`
+
+		// MaHoSo The dossier that made the change
+		MaHoSo *string `json:"maHoSo,omitempty"`
+
+		// NguoiThucHien The officer's name (officers only)
+		NguoiThucHien *string    `json:"nguoiThucHien,omitempty"`
+		ThoiDiem      *time.Time `json:"thoiDiem,omitempty"`
+	} `json:"lichSuBienDong"`
+	Properties struct {
+		DiaChi *string `json:"diaChi,omitempty"`
+
+		// DienTich Area, m²
+		DienTich float32 `json:"dienTich"`
+
+		// GiayChungNhan The valid certificate; absent when none
+		GiayChungNhan *struct {
+			NgayCap    *openapi_types.Date `json:"ngayCap,omitempty"`
+			SoPhatHanh *string             `json:"soPhatHanh,omitempty"`
+			SoVaoSo    *string             `json:"soVaoSo,omitempty"`
+		} `json:"giayChungNhan,omitempty"`
+
+		// MaXa Commune (unit code)
+		MaXa string `json:"maXa"`
+
+		// MucDichSuDung Land-use codes (ONT, CLN…)
+		MucDichSuDung *[]string `json:"mucDichSuDung"`
+
+		// NguoiSuDung The current land users
+		NguoiSuDung *[]struct {
+			HoTen      *string `json:"hoTen,omitempty"`
+			SoDinhDanh *string `json:"soDinhDanh,omitempty"`
+		} `json:"nguoiSuDung,omitempty"`
+
+		// SoHieuToBanDo Map sheet number
+		SoHieuToBanDo string `json:"soHieuToBanDo"`
+
+		// SoThuTuThua Parcel number
+		SoThuTuThua string `json:"soThuTuThua"`
+
+		// TheChap A registered mortgage; absent when none
+		TheChap   *string                        `json:"theChap,omitempty"`
+		TrangThai *LandParcelPropertiesTrangThai `json:"trangThai,omitempty"`
+
+		// TranhChap A pending dispute; absent when none
+		TranhChap *string `json:"tranhChap,omitempty"`
+	} `json:"properties"`
+	Type LandParcelType `json:"type"`
+}
+
+// LandParcelPropertiesTrangThai defines model for LandParcel.Properties.TrangThai.
+type LandParcelPropertiesTrangThai string
+
+// LandParcelType defines model for LandParcel.Type.
+type LandParcelType string
+
+// LandParcels The signed-in citizen's parcels, a GeoJSON FeatureCollection.
+type LandParcels struct {
+	Features []LandParcel    `json:"features"`
+	Type     LandParcelsType `json:"type"`
+
+	// Verified false: the account has no identity verified by VNeID, so no parcel can be said to be theirs and the list is empty
+	Verified bool `json:"verified"`
+}
+
+// LandParcelsType defines model for LandParcels.Type.
+type LandParcelsType string
 
 // Paper A digitised paper (kind component) or a result's electronic copy (kind result)
 type Paper struct {
@@ -2885,6 +3252,15 @@ type SetLatenessRuleJSONBody struct {
 
 	// Province Province unit code
 	Province *string `json:"province,omitempty"`
+}
+
+// ListCivilPeopleParams defines parameters for ListCivilPeople.
+type ListCivilPeopleParams struct {
+	// Limit Page size: absent or 0 is 50, larger than 200 is cut to 200; not a non-negative integer is 422 invalid_limit (docs/api.md, Listings)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The next value of the previous page, unchanged (opaque); absent: the first page. Anything else is 422 invalid_page_cursor
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // SearchDigitisedPapersParams defines parameters for SearchDigitisedPapers.
@@ -3837,6 +4213,27 @@ type ClientInterface interface {
 	// Corresponds with PUT /api/v1/calendar/lateness-rule (the `SetLatenessRule` operationId).
 	SetLatenessRule(ctx context.Context, body SetLatenessRuleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetCivilPerson One personnel record with postings and qualifications
+	//
+	// For the person themself or one holding civil.manage at their unit; anyone else gets 404 civil_person_not_found. Another's read is recorded in the audit log (civil_person_read, object civil_person:<code>). Citizens and system accounts are refused.
+	//
+	// Corresponds with GET /api/v1/civil/people/{code} (the `GetCivilPerson` operationId).
+	GetCivilPerson(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListCivilEvaluations A unit's evaluation cycle of a year, with each officer's one-stop figures
+	//
+	// Every evaluation of the cycle to one holding civil.evaluate at the unit (its leaders and those of the units above it; lead true), only their own to an officer evaluated in it, as the cycle page /can-bo/danh-gia/{unit}/{year}; anyone else 403 not_your_staff. A cycle not opened is 404 civil_cycle_not_found. Bounded by one unit's cycle (not paged), by full name then code. The figures of an evaluation not yet decided are recounted from the dossiers' history; a decided one's are those kept at the decision. A leader's read is recorded in the audit log (civil_cycle_read, object civil_cycle:<id>). Citizens and system accounts are refused.
+	//
+	// Corresponds with GET /api/v1/civil/units/{unit}/cycles/{year}/evaluations (the `ListCivilEvaluations` operationId).
+	ListCivilEvaluations(ctx context.Context, unit string, year int, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListCivilPeople A unit's civil service registry (officers who keep it)
+	//
+	// The records of the people posted at the unit now, for one holding civil.manage there (the unit's admins and those of the units above it), as the registry page /quan-tri/can-bo-cong-chuc/{unit}. Paged by the listing convention (docs/api.md, Listings): by full name, then code. Each page is recorded in the audit log (civil_people_read, object unit:<code>). Citizens and system accounts are refused.
+	//
+	// Corresponds with GET /api/v1/civil/units/{unit}/people (the `ListCivilPeople` operationId).
+	ListCivilPeople(ctx context.Context, unit string, params *ListCivilPeopleParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// SearchDigitisedPapers Search digitised papers and results by code, ID number, applicant's name, procedure or dossier code: a citizen their own store, an officer those of the units where they hold dossier.read
 	//
 	// Paged by the listing convention (docs/api.md, Listings): papers newest first (time recorded, then id).
@@ -4161,6 +4558,20 @@ type ClientInterface interface {
 	// Corresponds with GET /api/v1/events (the `ListEvents` operationId).
 	ListEvents(ctx context.Context, params *ListEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetLandParcelByCertificate The land parcel of a certificate serial (số phát hành), with its history
+	//
+	// An officer reads the parcel where they hold land.read at its commune (403 not_your_unit elsewhere); a citizen reads only a parcel they are a current registered user of, by the ID number VNeID verified for their account — any other answers 404 land_parcel_not_found, as a parcel that does not exist. System accounts may not call it. An officer without land.read at the parcel's commune gets 404 too: a serial tells nothing of a parcel outside the reader's units.
+	//
+	// Corresponds with GET /api/v1/land/certificates/{serial} (the `GetLandParcelByCertificate` operationId).
+	GetLandParcelByCertificate(ctx context.Context, serial string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetLandParcel A land parcel by commune, map sheet and parcel number, with its history
+	//
+	// An officer reads the parcel where they hold land.read at its commune (403 not_your_unit elsewhere); a citizen reads only a parcel they are a current registered user of, by the ID number VNeID verified for their account — any other answers 404 land_parcel_not_found, as a parcel that does not exist. System accounts may not call it. For an officer a retired parcel (split or merged) is answered too, the newest with that number.
+	//
+	// Corresponds with GET /api/v1/land/parcels/{commune}/{sheet}/{number} (the `GetLandParcel` operationId).
+	GetLandParcel(ctx context.Context, commune string, sheet string, number string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetMe The authenticated account and its roles
 	//
 	// Corresponds with GET /api/v1/me (the `GetMe` operationId).
@@ -4189,6 +4600,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /api/v1/me/data-store (the `GetMyDataStore` operationId).
 	GetMyDataStore(ctx context.Context, params *GetMyDataStoreParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListMyLandParcels The active land parcels of which the signed-in citizen is a current registered user
+	//
+	// Found by the ID number VNeID verified for the account (an ID number typed at sign-up proves nothing): without one the list is empty and verified is false. Officers get 403 land_citizen_only. Not paged: at most 200 parcels.
+	//
+	// Corresponds with GET /api/v1/me/land-parcels (the `ListMyLandParcels` operationId).
+	ListMyLandParcels(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// IssueClientTokenWithBody System accounts: exchange a client id and secret for a short-lived bearer token (OAuth 2.0 client credentials, RFC 6749 §4.4)
 	//
@@ -4817,6 +5235,57 @@ func (c *Client) SetLatenessRuleWithBody(ctx context.Context, contentType string
 // Corresponds with PUT /api/v1/calendar/lateness-rule (the `SetLatenessRule` operationId).
 func (c *Client) SetLatenessRule(ctx context.Context, body SetLatenessRuleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSetLatenessRuleRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCivilPerson One personnel record with postings and qualifications
+//
+// For the person themself or one holding civil.manage at their unit; anyone else gets 404 civil_person_not_found. Another's read is recorded in the audit log (civil_person_read, object civil_person:<code>). Citizens and system accounts are refused.
+//
+// Corresponds with GET /api/v1/civil/people/{code} (the `GetCivilPerson` operationId).
+func (c *Client) GetCivilPerson(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCivilPersonRequest(c.Server, code)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListCivilEvaluations A unit's evaluation cycle of a year, with each officer's one-stop figures
+//
+// Every evaluation of the cycle to one holding civil.evaluate at the unit (its leaders and those of the units above it; lead true), only their own to an officer evaluated in it, as the cycle page /can-bo/danh-gia/{unit}/{year}; anyone else 403 not_your_staff. A cycle not opened is 404 civil_cycle_not_found. Bounded by one unit's cycle (not paged), by full name then code. The figures of an evaluation not yet decided are recounted from the dossiers' history; a decided one's are those kept at the decision. A leader's read is recorded in the audit log (civil_cycle_read, object civil_cycle:<id>). Citizens and system accounts are refused.
+//
+// Corresponds with GET /api/v1/civil/units/{unit}/cycles/{year}/evaluations (the `ListCivilEvaluations` operationId).
+func (c *Client) ListCivilEvaluations(ctx context.Context, unit string, year int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListCivilEvaluationsRequest(c.Server, unit, year)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListCivilPeople A unit's civil service registry (officers who keep it)
+//
+// The records of the people posted at the unit now, for one holding civil.manage there (the unit's admins and those of the units above it), as the registry page /quan-tri/can-bo-cong-chuc/{unit}. Paged by the listing convention (docs/api.md, Listings): by full name, then code. Each page is recorded in the audit log (civil_people_read, object unit:<code>). Citizens and system accounts are refused.
+//
+// Corresponds with GET /api/v1/civil/units/{unit}/people (the `ListCivilPeople` operationId).
+func (c *Client) ListCivilPeople(ctx context.Context, unit string, params *ListCivilPeopleParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListCivilPeopleRequest(c.Server, unit, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5650,6 +6119,40 @@ func (c *Client) ListEvents(ctx context.Context, params *ListEventsParams, reqEd
 	return c.Client.Do(req)
 }
 
+// GetLandParcelByCertificate The land parcel of a certificate serial (số phát hành), with its history
+//
+// An officer reads the parcel where they hold land.read at its commune (403 not_your_unit elsewhere); a citizen reads only a parcel they are a current registered user of, by the ID number VNeID verified for their account — any other answers 404 land_parcel_not_found, as a parcel that does not exist. System accounts may not call it. An officer without land.read at the parcel's commune gets 404 too: a serial tells nothing of a parcel outside the reader's units.
+//
+// Corresponds with GET /api/v1/land/certificates/{serial} (the `GetLandParcelByCertificate` operationId).
+func (c *Client) GetLandParcelByCertificate(ctx context.Context, serial string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetLandParcelByCertificateRequest(c.Server, serial)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetLandParcel A land parcel by commune, map sheet and parcel number, with its history
+//
+// An officer reads the parcel where they hold land.read at its commune (403 not_your_unit elsewhere); a citizen reads only a parcel they are a current registered user of, by the ID number VNeID verified for their account — any other answers 404 land_parcel_not_found, as a parcel that does not exist. System accounts may not call it. For an officer a retired parcel (split or merged) is answered too, the newest with that number.
+//
+// Corresponds with GET /api/v1/land/parcels/{commune}/{sheet}/{number} (the `GetLandParcel` operationId).
+func (c *Client) GetLandParcel(ctx context.Context, commune string, sheet string, number string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetLandParcelRequest(c.Server, commune, sheet, number)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetMe The authenticated account and its roles
 //
 // Corresponds with GET /api/v1/me (the `GetMe` operationId).
@@ -5719,6 +6222,23 @@ func (c *Client) ExportMyData(ctx context.Context, reqEditors ...RequestEditorFn
 // Corresponds with GET /api/v1/me/data-store (the `GetMyDataStore` operationId).
 func (c *Client) GetMyDataStore(ctx context.Context, params *GetMyDataStoreParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetMyDataStoreRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListMyLandParcels The active land parcels of which the signed-in citizen is a current registered user
+//
+// Found by the ID number VNeID verified for the account (an ID number typed at sign-up proves nothing): without one the list is empty and verified is false. Officers get 403 land_citizen_only. Not paged: at most 200 parcels.
+//
+// Corresponds with GET /api/v1/me/land-parcels (the `ListMyLandParcels` operationId).
+func (c *Client) ListMyLandParcels(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListMyLandParcelsRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -7132,6 +7652,154 @@ func NewSetLatenessRuleRequestWithBody(server string, contentType string, body i
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetCivilPersonRequest constructs an http.Request for the GetCivilPerson method
+func NewGetCivilPersonRequest(server string, code string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "code", code, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/civil/people/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListCivilEvaluationsRequest constructs an http.Request for the ListCivilEvaluations method
+func NewListCivilEvaluationsRequest(server string, unit string, year int) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "year", year, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/civil/units/%s/cycles/%s/evaluations", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListCivilPeopleRequest constructs an http.Request for the ListCivilPeople method
+func NewListCivilPeopleRequest(server string, unit string, params *ListCivilPeopleParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "unit", unit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/civil/units/%s/people", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -9081,6 +9749,88 @@ func NewListEventsRequest(server string, params *ListEventsParams) (*http.Reques
 	return req, nil
 }
 
+// NewGetLandParcelByCertificateRequest constructs an http.Request for the GetLandParcelByCertificate method
+func NewGetLandParcelByCertificateRequest(server string, serial string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "serial", serial, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/land/certificates/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetLandParcelRequest constructs an http.Request for the GetLandParcel method
+func NewGetLandParcelRequest(server string, commune string, sheet string, number string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "commune", commune, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "sheet", sheet, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "number", number, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/land/parcels/%s/%s/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetMeRequest constructs an http.Request for the GetMe method
 func NewGetMeRequest(server string) (*http.Request, error) {
 	var err error
@@ -9259,6 +10009,33 @@ func NewGetMyDataStoreRequest(server string, params *GetMyDataStoreParams) (*htt
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
 		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListMyLandParcelsRequest constructs an http.Request for the ListMyLandParcels method
+func NewListMyLandParcelsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/me/land-parcels")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -11796,6 +12573,33 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /api/v1/calendar/lateness-rule (the `SetLatenessRule` operationId).
 	SetLatenessRuleWithResponse(ctx context.Context, body SetLatenessRuleJSONRequestBody, reqEditors ...RequestEditorFn) (*SetLatenessRuleResponse, error)
 
+	// GetCivilPersonWithResponse One personnel record with postings and qualifications
+	//
+	// For the person themself or one holding civil.manage at their unit; anyone else gets 404 civil_person_not_found. Another's read is recorded in the audit log (civil_person_read, object civil_person:<code>). Citizens and system accounts are refused.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/civil/people/{code} (the `GetCivilPerson` operationId).
+	GetCivilPersonWithResponse(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*GetCivilPersonResponse, error)
+
+	// ListCivilEvaluationsWithResponse A unit's evaluation cycle of a year, with each officer's one-stop figures
+	//
+	// Every evaluation of the cycle to one holding civil.evaluate at the unit (its leaders and those of the units above it; lead true), only their own to an officer evaluated in it, as the cycle page /can-bo/danh-gia/{unit}/{year}; anyone else 403 not_your_staff. A cycle not opened is 404 civil_cycle_not_found. Bounded by one unit's cycle (not paged), by full name then code. The figures of an evaluation not yet decided are recounted from the dossiers' history; a decided one's are those kept at the decision. A leader's read is recorded in the audit log (civil_cycle_read, object civil_cycle:<id>). Citizens and system accounts are refused.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/civil/units/{unit}/cycles/{year}/evaluations (the `ListCivilEvaluations` operationId).
+	ListCivilEvaluationsWithResponse(ctx context.Context, unit string, year int, reqEditors ...RequestEditorFn) (*ListCivilEvaluationsResponse, error)
+
+	// ListCivilPeopleWithResponse A unit's civil service registry (officers who keep it)
+	//
+	// The records of the people posted at the unit now, for one holding civil.manage there (the unit's admins and those of the units above it), as the registry page /quan-tri/can-bo-cong-chuc/{unit}. Paged by the listing convention (docs/api.md, Listings): by full name, then code. Each page is recorded in the audit log (civil_people_read, object unit:<code>). Citizens and system accounts are refused.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/civil/units/{unit}/people (the `ListCivilPeople` operationId).
+	ListCivilPeopleWithResponse(ctx context.Context, unit string, params *ListCivilPeopleParams, reqEditors ...RequestEditorFn) (*ListCivilPeopleResponse, error)
+
 	// SearchDigitisedPapersWithResponse Search digitised papers and results by code, ID number, applicant's name, procedure or dossier code: a citizen their own store, an officer those of the units where they hold dossier.read
 	//
 	// Paged by the listing convention (docs/api.md, Listings): papers newest first (time recorded, then id).
@@ -12164,6 +12968,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/v1/events (the `ListEvents` operationId).
 	ListEventsWithResponse(ctx context.Context, params *ListEventsParams, reqEditors ...RequestEditorFn) (*ListEventsResponse, error)
 
+	// GetLandParcelByCertificateWithResponse The land parcel of a certificate serial (số phát hành), with its history
+	//
+	// An officer reads the parcel where they hold land.read at its commune (403 not_your_unit elsewhere); a citizen reads only a parcel they are a current registered user of, by the ID number VNeID verified for their account — any other answers 404 land_parcel_not_found, as a parcel that does not exist. System accounts may not call it. An officer without land.read at the parcel's commune gets 404 too: a serial tells nothing of a parcel outside the reader's units.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/land/certificates/{serial} (the `GetLandParcelByCertificate` operationId).
+	GetLandParcelByCertificateWithResponse(ctx context.Context, serial string, reqEditors ...RequestEditorFn) (*GetLandParcelByCertificateResponse, error)
+
+	// GetLandParcelWithResponse A land parcel by commune, map sheet and parcel number, with its history
+	//
+	// An officer reads the parcel where they hold land.read at its commune (403 not_your_unit elsewhere); a citizen reads only a parcel they are a current registered user of, by the ID number VNeID verified for their account — any other answers 404 land_parcel_not_found, as a parcel that does not exist. System accounts may not call it. For an officer a retired parcel (split or merged) is answered too, the newest with that number.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/land/parcels/{commune}/{sheet}/{number} (the `GetLandParcel` operationId).
+	GetLandParcelWithResponse(ctx context.Context, commune string, sheet string, number string, reqEditors ...RequestEditorFn) (*GetLandParcelResponse, error)
+
 	// GetMeWithResponse The authenticated account and its roles
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -12202,6 +13024,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /api/v1/me/data-store (the `GetMyDataStore` operationId).
 	GetMyDataStoreWithResponse(ctx context.Context, params *GetMyDataStoreParams, reqEditors ...RequestEditorFn) (*GetMyDataStoreResponse, error)
+
+	// ListMyLandParcelsWithResponse The active land parcels of which the signed-in citizen is a current registered user
+	//
+	// Found by the ID number VNeID verified for the account (an ID number typed at sign-up proves nothing): without one the list is empty and verified is false. Officers get 403 land_citizen_only. Not paged: at most 200 parcels.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/me/land-parcels (the `ListMyLandParcels` operationId).
+	ListMyLandParcelsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListMyLandParcelsResponse, error)
 
 	// IssueClientTokenWithBodyWithResponse System accounts: exchange a client id and secret for a short-lived bearer token (OAuth 2.0 client credentials, RFC 6749 §4.4)
 	//
@@ -13276,6 +14107,172 @@ func (r SetLatenessRuleResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r SetLatenessRuleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetCivilPersonResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CivilPerson
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCivilPersonResponse) GetJSON200() *CivilPerson {
+	return r.JSON200
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r GetCivilPersonResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCivilPersonResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCivilPersonResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCivilPersonResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCivilPersonResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListCivilEvaluationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Evaluations []CivilEvaluation `json:"evaluations"`
+
+		// Lead The caller sees every evaluation (civil.evaluate at the unit)
+		Lead bool   `json:"lead"`
+		Unit string `json:"unit"`
+		Year int    `json:"year"`
+	}
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListCivilEvaluationsResponse) GetJSON200() *struct {
+	Evaluations []CivilEvaluation `json:"evaluations"`
+
+	// Lead The caller sees every evaluation (civil.evaluate at the unit)
+	Lead bool   `json:"lead"`
+	Unit string `json:"unit"`
+	Year int    `json:"year"`
+} {
+	return r.JSON200
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ListCivilEvaluationsResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ListCivilEvaluationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListCivilEvaluationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListCivilEvaluationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListCivilEvaluationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListCivilPeopleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		// Next Cursor of the next page; absent on the last page
+		Next   *string       `json:"next,omitempty"`
+		People []CivilPerson `json:"people"`
+	}
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListCivilPeopleResponse) GetJSON200() *struct {
+	// Next Cursor of the next page; absent on the last page
+	Next   *string       `json:"next,omitempty"`
+	People []CivilPerson `json:"people"`
+} {
+	return r.JSON200
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ListCivilPeopleResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ListCivilPeopleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListCivilPeopleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListCivilPeopleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListCivilPeopleResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -15294,6 +16291,102 @@ func (r ListEventsResponse) ContentType() string {
 	return ""
 }
 
+type GetLandParcelByCertificateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LandParcel
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetLandParcelByCertificateResponse) GetJSON200() *LandParcel {
+	return r.JSON200
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r GetLandParcelByCertificateResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r GetLandParcelByCertificateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetLandParcelByCertificateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetLandParcelByCertificateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetLandParcelByCertificateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetLandParcelResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LandParcel
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetLandParcelResponse) GetJSON200() *LandParcel {
+	return r.JSON200
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r GetLandParcelResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r GetLandParcelResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetLandParcelResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetLandParcelResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetLandParcelResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetMeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -15526,6 +16619,54 @@ func (r GetMyDataStoreResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetMyDataStoreResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListMyLandParcelsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LandParcels
+	// JSON4XX the response for an HTTP 4XX `application/json` response
+	JSON4XX *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListMyLandParcelsResponse) GetJSON200() *LandParcels {
+	return r.JSON200
+}
+
+// GetJSON4XX returns the response for an HTTP 4XX `application/json` response
+func (r ListMyLandParcelsResponse) GetJSON4XX() *Error {
+	return r.JSON4XX
+}
+
+// GetBody returns the raw response body bytes
+func (r ListMyLandParcelsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListMyLandParcelsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListMyLandParcelsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListMyLandParcelsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -18387,6 +19528,51 @@ func (c *ClientWithResponses) SetLatenessRuleWithResponse(ctx context.Context, b
 	return ParseSetLatenessRuleResponse(rsp)
 }
 
+// GetCivilPersonWithResponse One personnel record with postings and qualifications
+//
+// For the person themself or one holding civil.manage at their unit; anyone else gets 404 civil_person_not_found. Another's read is recorded in the audit log (civil_person_read, object civil_person:<code>). Citizens and system accounts are refused.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/civil/people/{code} (the `GetCivilPerson` operationId).
+func (c *ClientWithResponses) GetCivilPersonWithResponse(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*GetCivilPersonResponse, error) {
+	rsp, err := c.GetCivilPerson(ctx, code, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCivilPersonResponse(rsp)
+}
+
+// ListCivilEvaluationsWithResponse A unit's evaluation cycle of a year, with each officer's one-stop figures
+//
+// Every evaluation of the cycle to one holding civil.evaluate at the unit (its leaders and those of the units above it; lead true), only their own to an officer evaluated in it, as the cycle page /can-bo/danh-gia/{unit}/{year}; anyone else 403 not_your_staff. A cycle not opened is 404 civil_cycle_not_found. Bounded by one unit's cycle (not paged), by full name then code. The figures of an evaluation not yet decided are recounted from the dossiers' history; a decided one's are those kept at the decision. A leader's read is recorded in the audit log (civil_cycle_read, object civil_cycle:<id>). Citizens and system accounts are refused.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/civil/units/{unit}/cycles/{year}/evaluations (the `ListCivilEvaluations` operationId).
+func (c *ClientWithResponses) ListCivilEvaluationsWithResponse(ctx context.Context, unit string, year int, reqEditors ...RequestEditorFn) (*ListCivilEvaluationsResponse, error) {
+	rsp, err := c.ListCivilEvaluations(ctx, unit, year, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListCivilEvaluationsResponse(rsp)
+}
+
+// ListCivilPeopleWithResponse A unit's civil service registry (officers who keep it)
+//
+// The records of the people posted at the unit now, for one holding civil.manage there (the unit's admins and those of the units above it), as the registry page /quan-tri/can-bo-cong-chuc/{unit}. Paged by the listing convention (docs/api.md, Listings): by full name, then code. Each page is recorded in the audit log (civil_people_read, object unit:<code>). Citizens and system accounts are refused.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/civil/units/{unit}/people (the `ListCivilPeople` operationId).
+func (c *ClientWithResponses) ListCivilPeopleWithResponse(ctx context.Context, unit string, params *ListCivilPeopleParams, reqEditors ...RequestEditorFn) (*ListCivilPeopleResponse, error) {
+	rsp, err := c.ListCivilPeople(ctx, unit, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListCivilPeopleResponse(rsp)
+}
+
 // SearchDigitisedPapersWithResponse Search digitised papers and results by code, ID number, applicant's name, procedure or dossier code: a citizen their own store, an officer those of the units where they hold dossier.read
 //
 // Paged by the listing convention (docs/api.md, Listings): papers newest first (time recorded, then id).
@@ -19055,6 +20241,36 @@ func (c *ClientWithResponses) ListEventsWithResponse(ctx context.Context, params
 	return ParseListEventsResponse(rsp)
 }
 
+// GetLandParcelByCertificateWithResponse The land parcel of a certificate serial (số phát hành), with its history
+//
+// An officer reads the parcel where they hold land.read at its commune (403 not_your_unit elsewhere); a citizen reads only a parcel they are a current registered user of, by the ID number VNeID verified for their account — any other answers 404 land_parcel_not_found, as a parcel that does not exist. System accounts may not call it. An officer without land.read at the parcel's commune gets 404 too: a serial tells nothing of a parcel outside the reader's units.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/land/certificates/{serial} (the `GetLandParcelByCertificate` operationId).
+func (c *ClientWithResponses) GetLandParcelByCertificateWithResponse(ctx context.Context, serial string, reqEditors ...RequestEditorFn) (*GetLandParcelByCertificateResponse, error) {
+	rsp, err := c.GetLandParcelByCertificate(ctx, serial, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetLandParcelByCertificateResponse(rsp)
+}
+
+// GetLandParcelWithResponse A land parcel by commune, map sheet and parcel number, with its history
+//
+// An officer reads the parcel where they hold land.read at its commune (403 not_your_unit elsewhere); a citizen reads only a parcel they are a current registered user of, by the ID number VNeID verified for their account — any other answers 404 land_parcel_not_found, as a parcel that does not exist. System accounts may not call it. For an officer a retired parcel (split or merged) is answered too, the newest with that number.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/land/parcels/{commune}/{sheet}/{number} (the `GetLandParcel` operationId).
+func (c *ClientWithResponses) GetLandParcelWithResponse(ctx context.Context, commune string, sheet string, number string, reqEditors ...RequestEditorFn) (*GetLandParcelResponse, error) {
+	rsp, err := c.GetLandParcel(ctx, commune, sheet, number, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetLandParcelResponse(rsp)
+}
+
 // GetMeWithResponse The authenticated account and its roles
 //
 // Returns a wrapper object for the known response body format(s).
@@ -19122,6 +20338,21 @@ func (c *ClientWithResponses) GetMyDataStoreWithResponse(ctx context.Context, pa
 		return nil, err
 	}
 	return ParseGetMyDataStoreResponse(rsp)
+}
+
+// ListMyLandParcelsWithResponse The active land parcels of which the signed-in citizen is a current registered user
+//
+// Found by the ID number VNeID verified for the account (an ID number typed at sign-up proves nothing): without one the list is empty and verified is false. Officers get 403 land_citizen_only. Not paged: at most 200 parcels.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/me/land-parcels (the `ListMyLandParcels` operationId).
+func (c *ClientWithResponses) ListMyLandParcelsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListMyLandParcelsResponse, error) {
+	rsp, err := c.ListMyLandParcels(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListMyLandParcelsResponse(rsp)
 }
 
 // IssueClientTokenWithBodyWithResponse System accounts: exchange a client id and secret for a short-lived bearer token (OAuth 2.0 client credentials, RFC 6749 §4.4)
@@ -20295,6 +21526,116 @@ func ParseSetLatenessRuleResponse(rsp *http.Response) (*SetLatenessRuleResponse,
 
 			// Province Province unit code
 			Province *string `json:"province,omitempty"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetCivilPersonResponse parses an HTTP response from a GetCivilPersonWithResponse call
+func ParseGetCivilPersonResponse(rsp *http.Response) (*GetCivilPersonResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCivilPersonResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CivilPerson
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListCivilEvaluationsResponse parses an HTTP response from a ListCivilEvaluationsWithResponse call
+func ParseListCivilEvaluationsResponse(rsp *http.Response) (*ListCivilEvaluationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListCivilEvaluationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Evaluations []CivilEvaluation `json:"evaluations"`
+
+			// Lead The caller sees every evaluation (civil.evaluate at the unit)
+			Lead bool   `json:"lead"`
+			Unit string `json:"unit"`
+			Year int    `json:"year"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListCivilPeopleResponse parses an HTTP response from a ListCivilPeopleWithResponse call
+func ParseListCivilPeopleResponse(rsp *http.Response) (*ListCivilPeopleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListCivilPeopleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			// Next Cursor of the next page; absent on the last page
+			Next   *string       `json:"next,omitempty"`
+			People []CivilPerson `json:"people"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
@@ -21697,6 +23038,72 @@ func ParseListEventsResponse(rsp *http.Response) (*ListEventsResponse, error) {
 	return response, nil
 }
 
+// ParseGetLandParcelByCertificateResponse parses an HTTP response from a GetLandParcelByCertificateWithResponse call
+func ParseGetLandParcelByCertificateResponse(rsp *http.Response) (*GetLandParcelByCertificateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetLandParcelByCertificateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LandParcel
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetLandParcelResponse parses an HTTP response from a GetLandParcelWithResponse call
+func ParseGetLandParcelResponse(rsp *http.Response) (*GetLandParcelResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetLandParcelResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LandParcel
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseGetMeResponse parses an HTTP response from a GetMeWithResponse call
 func ParseGetMeResponse(rsp *http.Response) (*GetMeResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -21840,6 +23247,39 @@ func ParseGetMyDataStoreResponse(rsp *http.Response) (*GetMyDataStoreResponse, e
 			Next   *string  `json:"next,omitempty"`
 			Papers *[]Paper `json:"papers,omitempty"`
 		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 4:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON4XX = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListMyLandParcelsResponse parses an HTTP response from a ListMyLandParcelsWithResponse call
+func ParseListMyLandParcelsResponse(rsp *http.Response) (*ListMyLandParcelsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListMyLandParcelsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LandParcels
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

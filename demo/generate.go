@@ -452,8 +452,8 @@ type gen struct {
 	citizens  []*auth.Actor
 	procs     map[string]catalog.Procedure
 	// The land registry's parcels named by a dossier so far, and how many
-	// parcels were made per unit (demo/land.go); nil: Live, which files
-	// land dossiers at units whose records are not in the registry.
+	// parcels were made per unit (demo/land.go); nil: none named (the
+	// dossiers are filed as at a commune the registry does not cover).
 	landUsed map[int64]bool
 	landMade map[string]int
 }

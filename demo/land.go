@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -24,9 +25,50 @@ func LandParcels(commune string, r *rand.Rand, from, n int) []land.ParcelInput {
 		out = append(out, land.ParcelInput{Commune: commune, Sheet: strconv.Itoa(sheet), Number: strconv.Itoa(k + 1), AreaDM2: 30000,
 			LandUse: []string{"ONT", "CLN"}, Address: pick(r, villages), Geometry: land.Rect(x0, y0, x0+20, y0+15),
 			Holders:     []land.Holder{{IDNumber: p.IDNumber, Name: p.Name}},
-			Certificate: land.Certificate{Serial: fmt.Sprintf("DM %s%06d", commune[len(commune)-2:], i+1), BookNumber: fmt.Sprintf("CH%05d", i+1)}})
+			Certificate: land.Certificate{Serial: fmt.Sprintf("DM %s%06d", serialPrefix(commune), i+1), BookNumber: fmt.Sprintf("CH%05d", i+1)}})
 	}
 	return out
+}
+
+// serialPrefix tells the certificates of one commune's demo parcels from
+// another's: the commune's and district's digits of its agency code
+// ("000.02.37.H40" → "0237"), so that communes seeded side by side never
+// share a serial (a serial is unique in the registry).
+func serialPrefix(commune string) string {
+	if len(commune) == 13 && commune[3] == '.' && commune[6] == '.' {
+		return commune[4:6] + commune[7:9]
+	}
+	return commune[max(0, len(commune)-2):]
+}
+
+// LoadLand seeds the land registry of the two-tier world (serve --demo):
+// landPlots parcels for each of its communes and wards the registry does
+// not cover yet, so that their land dossiers are checked and applied and
+// the officers' land pages have parcels to show. The 2022 world's
+// registry is filled by the generated year as its dossiers need parcels.
+// It reports how many parcels it loaded.
+func LoadLand(ctx context.Context, svc *land.Service, world string) (int, error) {
+	if world != WorldTwoTier {
+		return 0, nil
+	}
+	r := rand.New(rand.NewPCG(16, 0x6c616e64))
+	total := 0
+	for n := 1; n <= twoTierCommunes; n++ {
+		code := fmt.Sprintf("000.%02d.37.H40", n)
+		covered, err := svc.Covers(ctx, nil, code)
+		if err != nil {
+			return total, err
+		}
+		if covered {
+			continue
+		}
+		k, err := svc.Import(ctx, LandParcels(code, r, 0, landPlots), "demo")
+		if err != nil {
+			return total, fmt.Errorf("demo: land parcels of %s: %w", code, err)
+		}
+		total += k
+	}
+	return total, nil
 }
 
 // landPlots is how many parcels a unit's registry is seeded with at a
@@ -39,7 +81,17 @@ const landPlots = 40
 // filer is the user). The registry then checks and changes it as for a
 // real dossier.
 func (g *gen) landParcel(p *plan) error {
-	commune := p.in.Unit
+	// A service centre files in its commune's registry (two-tier world).
+	commune, err := g.e.units.RecordsOf(g.ctx, g.e.db, p.in.Unit)
+	if err != nil {
+		return err
+	}
+	if _, ok := g.landMade[commune]; !ok {
+		// Parcels seeded before (LoadLand) or by an earlier run: number on after them.
+		if g.landMade[commune], err = g.e.land.Count(g.ctx, commune); err != nil {
+			return err
+		}
+	}
 	free, err := g.e.land.FreeParcels(g.ctx, commune, g.landUsed, 1)
 	if err != nil {
 		return err

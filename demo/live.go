@@ -102,6 +102,8 @@ func Live(ctx context.Context, cfg LiveConfig) (Stats, bool, error) {
 	var st Stats
 	g := newGen(ctx, e, rand.New(rand.NewPCG(cfg.Seed, 0x6c697665)))
 	g.rejects = true
+	// Land dossiers name parcels of the registry LoadLand seeded.
+	g.landUsed, g.landMade = map[int64]bool{}, map[string]int{}
 	desks, err := g.twoTierAccounts(&st)
 	if err != nil {
 		return st, false, err

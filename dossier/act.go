@@ -2,6 +2,7 @@ package dossier
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -296,7 +297,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 	} else if n != 1 {
 		return problem.Conflict("version_conflict")
 	}
-	eventID, err := appendEvent(ctx, tx, d.id, now, a, r.Role, string(r.Action), d.Status, to, d.Step, step, d.unitID, unitID, eventDue, in.Note)
+	eventID, digest, err := appendEvent(ctx, tx, d.id, now, a, r.Role, string(r.Action), d.Status, to, d.Step, step, d.unitID, unitID, eventDue, in.Note)
 	if err != nil {
 		return err
 	}
@@ -306,8 +307,9 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, a *auth.Actor, d *Dos
 		}
 	}
 	// Listeners write in this transaction: what they write exists if and only if the change does.
-	return s.publish(ctx, tx, d.Code, Transitioned{Action: r.Action, From: d.Status, FromUnitID: d.unitID, FromStep: d.Step, Note: in.Note, ActorRole: r.Role, At: now, EventID: eventID,
-		Consultation: consultation, EventDue: eventDue}, a)
+	_, err = s.publish(ctx, tx, d.Code, Transitioned{Action: r.Action, From: d.Status, FromUnitID: d.unitID, FromStep: d.Step, Note: in.Note, ActorRole: r.Role, At: now, EventID: eventID,
+		EventDigest: digest, Consultation: consultation, EventDue: eventDue}, a, nil)
+	return err
 }
 
 // assign sets the assignee for the coming step: the named user, who must
@@ -361,20 +363,30 @@ func roleLabel(a *auth.Actor, channel string) string {
 }
 
 func appendEvent(ctx context.Context, tx *store.Tx, dossierID int64, at time.Time, a *auth.Actor, role, action string,
-	from, to State, fromStep, toStep int, fromUnit, toUnit int64, due *time.Time, note string) (int64, error) {
-	var fu, actor any
+	from, to State, fromStep, toStep int, fromUnit, toUnit int64, due *time.Time, note string) (id int64, digest string, err error) {
+	e := eventRow{dossierID: dossierID, at: at.UnixMilli(), name: a.FullName, role: role, action: action, from: string(from), to: string(to),
+		fromStep: int64(fromStep), toStep: int64(toStep), toUnit: sql.NullInt64{Int64: toUnit, Valid: true}, note: note}
+	var fu, actor, dueAt any
 	if fromUnit != 0 {
-		fu = fromUnit
+		fu, e.fromUnit = fromUnit, sql.NullInt64{Int64: fromUnit, Valid: true}
 	}
 	if a.ID != 0 {
-		actor = a.ID // the system (the supplement sweep) is no user
+		actor, e.actor = a.ID, sql.NullInt64{Int64: a.ID, Valid: true} // the system (the supplement sweep) is no user
 	}
-	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO dossier_events (dossier_id, at, actor_id, actor_name, actor_role, action,
+	if due != nil {
+		dueAt, e.due = due.UnixMilli(), sql.NullInt64{Int64: due.UnixMilli(), Valid: true}
+	}
+	err = tx.QueryRowContext(ctx, `INSERT INTO dossier_events (dossier_id, at, actor_id, actor_name, actor_role, action,
 		from_status, to_status, from_step, to_step, from_unit_id, to_unit_id, due_at, note)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		dossierID, at.UnixMilli(), actor, a.FullName, role, action, string(from), string(to), fromStep, toStep, fu, toUnit, nullMs(due), note).Scan(&id)
-	return id, err
+		dossierID, e.at, actor, e.name, role, action, e.from, e.to, fromStep, toStep, fu, toUnit, dueAt, note).Scan(&e.id)
+	if err != nil {
+		return 0, "", err
+	}
+	// The digest of the row as written, from the values just written,
+	// rather than read back in the transaction (EventDigests computes the
+	// same from the stored row; audit verify compares the two).
+	return e.id, e.digest(), nil
 }
 
 // workingMoment reports whether t falls within office hours on a working

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua/auth"
@@ -212,13 +213,25 @@ func NewService(db *store.DB, units *unit.Store, cat *catalog.Store, au *auth.Se
 
 // selectDossier reads a dossier's own row; decorate adds the names of its
 // units and assignee, which are the unit and auth modules' rows.
-const selectDossier = `SELECT d.id, d.code, d.procedure_code, d.procedure_version, d.unit_id,
+// selectDossierNoForm is the same
+// with an empty form, for readers that never show it (public tracking):
+// decoding the form's JSON was a tenth of a tracking request.
+const (
+	selectDossier       = `SELECT ` + dossierColumnsHead + `d.form` + dossierColumnsTail + ` FROM dossiers d`
+	selectDossierNoForm = `SELECT ` + dossierColumnsHead + `'{}'` + dossierColumnsTail + ` FROM dossiers d`
+	dossierColumnsHead  = `d.id, d.code, d.procedure_code, d.procedure_version, d.unit_id,
 	d.receiving_unit_id, d.channel, d.status, d.step, COALESCE(d.assignee_id, 0),
 	COALESCE(d.owner_id, 0), COALESCE(d.created_by, 0), d.on_behalf, d.on_behalf_reason, d.track_token, d.applicant_name, d.applicant_id_number, d.applicant_phone, d.applicant_email,
-	d.applicant_address, d.applicant_birth_date, d.form, d.delivery, d.submitted_at, d.received_at, d.due_at, d.paused_at, d.result_at,
+	d.applicant_address, d.applicant_birth_date, `
+	dossierColumnsTail = `, d.delivery, d.submitted_at, d.received_at, d.due_at, d.paused_at, d.result_at,
 	d.delivered_at, d.apologized, d.supplements, d.version, d.result_refused, d.apology_late, d.supplement_due_at,
-	COALESCE(d.competent_unit_id, 0), d.return_competent, d.transfer_due_at, d.transferred_at
-	FROM dossiers d`
+	COALESCE(d.competent_unit_id, 0), d.return_competent, d.transfer_due_at, d.transferred_at`
+)
+
+// returningDossier is selectDossier's columns for an INSERT's RETURNING
+// clause, which names the new row without an alias: the row comes back as
+// stored, defaults included, without reading it again (submit).
+var returningDossier = strings.ReplaceAll(dossierColumnsHead+`d.form`+dossierColumnsTail, "d.", "")
 
 func scanDossier(sc interface{ Scan(...any) error }) (*Dossier, error) {
 	var d Dossier
@@ -291,11 +304,19 @@ func (s *Service) decorate(ctx context.Context, q store.Querier, d *Dossier) err
 // their units and assignees (the unit and auth modules' rows) in one query
 // each rather than one per dossier.
 func (s *Service) decorateAll(ctx context.Context, q store.Querier, ds []*Dossier) error {
+	return s.decorateKnown(ctx, q, ds, nil)
+}
+
+// decorateKnown is decorateAll with the labels of some units already at
+// hand (known): those are not read again. A submission knows its units,
+// read before its transaction, and so asks nothing of units inside it.
+func (s *Service) decorateKnown(ctx context.Context, q store.Querier, ds []*Dossier, known map[int64]unit.Label) error {
 	var units, users []int64
 	for _, d := range ds {
-		units = append(units, d.unitID, d.receivingID)
-		if d.competentID != 0 {
-			units = append(units, d.competentID)
+		for _, id := range []int64{d.unitID, d.receivingID, d.competentID} {
+			if _, ok := known[id]; !ok && id != 0 {
+				units = append(units, id)
+			}
 		}
 		if d.assigneeID != 0 {
 			users = append(users, d.assigneeID)
@@ -307,6 +328,9 @@ func (s *Service) decorateAll(ctx context.Context, q store.Querier, ds []*Dossie
 	ls, err := unit.Labels(ctx, q, units...)
 	if err != nil {
 		return err
+	}
+	for id, l := range known {
+		ls[id] = l
 	}
 	names, err := auth.Usernames(ctx, q, users...)
 	if err != nil {

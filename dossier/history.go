@@ -36,32 +36,13 @@ func EventDigests(ctx context.Context, q store.Querier, ids []int64) (map[int64]
 			return nil, err
 		}
 		for rows.Next() {
-			var id, dossierID, at, fromStep, toStep int64
-			var actor, fromUnit, toUnit, due sql.NullInt64
-			var name, role, action, from, to, note string
-			if err := rows.Scan(&id, &dossierID, &at, &actor, &name, &role, &action, &from, &to, &fromStep, &toStep,
-				&fromUnit, &toUnit, &due, &note); err != nil {
+			var e eventRow
+			if err := rows.Scan(&e.id, &e.dossierID, &e.at, &e.actor, &e.name, &e.role, &e.action, &e.from, &e.to, &e.fromStep, &e.toStep,
+				&e.fromUnit, &e.toUnit, &e.due, &e.note); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			var b store.Netstrings
-			b.Put("dossier_events-1")
-			b.Num(id)
-			b.Num(dossierID)
-			b.Num(at)
-			b.Null(actor)
-			b.Put(name)
-			b.Put(role)
-			b.Put(action)
-			b.Put(from)
-			b.Put(to)
-			b.Num(fromStep)
-			b.Num(toStep)
-			b.Null(fromUnit)
-			b.Null(toUnit)
-			b.Null(due)
-			b.Put(note)
-			out[id] = b.Digest()
+			out[e.id] = e.digest()
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -69,6 +50,34 @@ func EventDigests(ctx context.Context, q store.Querier, ids []int64) (map[int64]
 		}
 	}
 	return out, nil
+}
+
+// eventRow is a dossier_events row's columns as its digest reads them.
+type eventRow struct {
+	id, dossierID, at, fromStep, toStep int64
+	actor, fromUnit, toUnit, due        sql.NullInt64
+	name, role, action, from, to, note  string
+}
+
+func (e eventRow) digest() string {
+	var b store.Netstrings
+	b.Put("dossier_events-1")
+	b.Num(e.id)
+	b.Num(e.dossierID)
+	b.Num(e.at)
+	b.Null(e.actor)
+	b.Put(e.name)
+	b.Put(e.role)
+	b.Put(e.action)
+	b.Put(e.from)
+	b.Put(e.to)
+	b.Num(e.fromStep)
+	b.Num(e.toStep)
+	b.Null(e.fromUnit)
+	b.Null(e.toUnit)
+	b.Null(e.due)
+	b.Put(e.note)
+	return b.Digest()
 }
 
 // EventIDs returns the ids, ascending, of the dossier_events rows made in

@@ -46,10 +46,6 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, code string) (*Dossier
 
 // history lists d's events; d is decorated (its unit's name is known).
 func (s *Service) history(ctx context.Context, q store.Querier, d *Dossier) ([]Event, error) {
-	reqs, err := requests(ctx, q, d.id)
-	if err != nil {
-		return nil, err
-	}
 	rows, err := q.QueryContext(ctx, `SELECT id, at, COALESCE(actor_id, 0), actor_name, actor_role, action, from_status, to_status,
 		from_step, to_step, COALESCE(to_unit_id, 0), due_at, note
 		FROM dossier_events WHERE dossier_id = ? ORDER BY id`, d.id)
@@ -58,7 +54,8 @@ func (s *Service) history(ctx context.Context, q store.Querier, d *Dossier) ([]E
 	}
 	defer rows.Close()
 	var out []Event
-	var units []int64 // to_unit_id of each event, 0 for none
+	var ids, units []int64 // each event's id and to_unit_id (0 for none)
+	asked := false
 	for rows.Next() {
 		var e Event
 		var id, at, unitID int64
@@ -69,12 +66,24 @@ func (s *Service) history(ctx context.Context, q store.Querier, d *Dossier) ([]E
 		e.At = fromMs(at)
 		e.DueAt = msPtr(due)
 		e.ActionName = msg.Action(e.Action.In(e.From))
-		e.Request = reqs[id]
 		out = append(out, e)
-		units = append(units, unitID)
+		ids, units = append(ids, id), append(units, unitID)
+		asked = asked || e.Action == RequestSupplement
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	rows.Close()
+	// Only a request-supplement event has a request (saveRequest): most
+	// dossiers never had one, and tracking skips the query.
+	if asked {
+		reqs, err := requests(ctx, q, d.id)
+		if err != nil {
+			return nil, err
+		}
+		for i, id := range ids {
+			out[i].Request = reqs[id]
+		}
 	}
 	// An event names the unit as it is called now (a rename shows), as
 	// the joined query did; a merged unit keeps its own name. Most events
@@ -87,7 +96,7 @@ func (s *Service) history(ctx context.Context, q store.Querier, d *Dossier) ([]E
 		}
 	}
 	if len(missing) > 0 {
-		ls, err := unit.Labels(ctx, s.db, missing...)
+		ls, err := unit.Labels(ctx, q, missing...)
 		if err != nil {
 			return nil, err
 		}

@@ -156,7 +156,11 @@ func (s *Service) submit(ctx context.Context, a *auth.Actor, in SubmitInput, por
 	}
 	formJSON, _ := json.Marshal(form)
 	now := s.cfg.Now()
-	var d *Dossier
+	known := map[int64]unit.Label{u.ID: {Code: u.Code, Name: u.Name}}
+	if competent.ID != 0 {
+		known[competent.ID] = unit.Label{Code: competent.Code, Name: competent.Name}
+	}
+	var d, published *Dossier
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		code, err := nextCode(ctx, tx, u.Code, now)
 		if err != nil {
@@ -181,23 +185,25 @@ func (s *Service) submit(ctx context.Context, a *auth.Actor, in SubmitInput, por
 			return err
 		}
 		search := vntext.Fold(strings.Join([]string{code, app.Name, app.IDNumber, app.Phone}, " "))
-		var id int64
-		err = tx.QueryRowContext(ctx, `INSERT INTO dossiers (code, procedure_code, procedure_version, receiving_unit_id, unit_id,
+		// RETURNING gives the row as stored, defaults included: the
+		// listeners' dossier and the answer, not read again.
+		d, err = scanDossier(tx.QueryRowContext(ctx, `INSERT INTO dossiers (code, procedure_code, procedure_version, receiving_unit_id, unit_id,
 			channel, status, owner_id, created_by, on_behalf, on_behalf_reason, track_token, applicant_name, applicant_id_number, applicant_phone,
 			applicant_email, applicant_address, applicant_birth_date, search, form, delivery, submitted_at, updated_at, competent_unit_id, return_competent)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING `+returningDossier,
 			code, p.Code, p.Version, u.ID, u.ID, in.Channel, Submitted, owner, createdBy, onBehalf, reason, token, app.Name, app.IDNumber,
-			app.Phone, app.Email, app.Address, app.BirthDate, search, string(formJSON), in.Delivery, now.UnixMilli(), now.UnixMilli(), competentID, returnFlag).Scan(&id)
+			app.Phone, app.Email, app.Address, app.BirthDate, search, string(formJSON), in.Delivery, now.UnixMilli(), now.UnixMilli(), competentID, returnFlag))
 		if err != nil {
 			return fmt.Errorf("dossier: insert: %w", err)
 		}
+		id := d.id
 		if in.IdempotencyKey != "" {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, key, dossier_id, created_at, request_sha256) VALUES (?, ?, ?, ?, ?)`,
 				a.ID, in.IdempotencyKey, id, now.UnixMilli(), reqHash); err != nil {
 				return err
 			}
 		}
-		eventID, err := appendEvent(ctx, tx, id, now, a, roleLabel(a, in.Channel), "submit", "", Submitted, 0, 0, 0, u.ID, nil, formNote)
+		eventID, digest, err := appendEvent(ctx, tx, id, now, a, roleLabel(a, in.Channel), "submit", "", Submitted, 0, 0, 0, u.ID, nil, formNote)
 		if err != nil {
 			return err
 		}
@@ -207,10 +213,9 @@ func (s *Service) submit(ctx context.Context, a *auth.Actor, in SubmitInput, por
 			}
 		}
 		// The applicant's confirmation is written in this same transaction.
-		if err := s.publish(ctx, tx, code, Transitioned{Action: SubmitAction, ActorRole: roleLabel(a, in.Channel), At: now, EventID: eventID}, a); err != nil {
-			return err
-		}
-		d, err = s.load(ctx, tx, code)
+		// The units were read before it, and a new dossier's row changes
+		// in no listener (they write their own tables).
+		published, err = s.publish(ctx, tx, code, Transitioned{Dossier: d, Action: SubmitAction, ActorRole: roleLabel(a, in.Channel), At: now, EventID: eventID, EventDigest: digest}, a, known)
 		return err
 	})
 	if err != nil && in.IdempotencyKey != "" && store.IsUniqueViolation(err) {
@@ -221,7 +226,10 @@ func (s *Service) submit(ctx context.Context, a *auth.Actor, in SubmitInput, por
 	if err != nil {
 		return nil, false, err
 	}
-	return d, false, s.decorate(ctx, s.db, d)
+	if published != nil { // decorated for the listeners already
+		return d, false, nil
+	}
+	return d, false, s.decorateKnown(ctx, s.db, []*Dossier{d}, known)
 }
 
 // byIdempotencyKey returns the dossier a's earlier request with key

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"net/url"
@@ -15,6 +16,7 @@ import (
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/throttle"
+	"github.com/motcua/motcua/unit"
 )
 
 // Tracking is what anyone holding a dossier code and its second factor
@@ -153,8 +155,11 @@ func (s *Service) Track(ctx context.Context, code string, proof TrackProof) (*Tr
 	// Public tracking tolerates lag: it reads the replica, if any, unless
 	// this caller's own last write is not there yet (store.WithSession).
 	q := s.db.Replica(ctx)
-	d, err := s.load(ctx, q, code)
-	if err != nil && !errors.Is(err, problem.ErrNotFound) {
+	d, err := scanDossier(q.QueryRowContext(ctx, selectDossierNoForm+` WHERE d.code = ?`, code))
+	if errors.Is(err, sql.ErrNoRows) {
+		d, err = nil, nil
+	}
+	if err != nil {
 		return nil, err
 	}
 	if d != nil && tokenMatches(d, token) {
@@ -188,9 +193,18 @@ func phoneMatches(phone, digits string) bool {
 }
 
 func (s *Service) tracking(ctx context.Context, q store.Querier, d *Dossier) (*Tracking, error) {
-	if err := s.decorate(ctx, q, d); err != nil {
+	// Only what tracking shows: decorate would also read the assignee's
+	// and the filer's names and the partner agencies awaited.
+	ls, err := unit.Labels(ctx, q, d.unitID)
+	if err != nil {
 		return nil, err
 	}
+	d.Unit, d.UnitName = ls[d.unitID].Code, ls[d.unitID].Name
+	p, err := s.catalog.Version(ctx, q, d.Procedure, d.ProcedureVersion)
+	if err != nil {
+		return nil, err
+	}
+	d.ProcedureName, d.Overdue = p.Name, s.isOverdue(d, s.cfg.Now())
 	hist, err := s.history(ctx, q, d)
 	if err != nil {
 		return nil, err

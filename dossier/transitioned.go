@@ -7,6 +7,7 @@ import (
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/unit"
 )
 
 // Transitioned is published on Config.Events for every change of a
@@ -74,25 +75,36 @@ type DraftFiled struct {
 const SubmitAction Action = "submit"
 
 // publish tells the listeners of Config.Events of a committed-to-be change
-// to the dossier with code. Without listeners the dossier is not reloaded.
-func (s *Service) publish(ctx context.Context, tx *store.Tx, code string, e Transitioned, a *auth.Actor) error {
+// to the dossier with code, and returns the dossier as they saw it
+// (decorated), or nil when there are no listeners: then the dossier is
+// not read. The caller may hand the dossier in e.Dossier when it has the
+// row as stored (a submission's INSERT returns it), the digest of its
+// history row in e.EventDigest, and the labels of units it has already
+// read in known: each of those is then not read again in tx, where on
+// SQLite every statement holds the one writer (issue 15).
+func (s *Service) publish(ctx context.Context, tx *store.Tx, code string, e Transitioned, a *auth.Actor, known map[int64]unit.Label) (*Dossier, error) {
 	if len(event.Listeners[Transitioned](s.cfg.Events)) == 0 {
-		return nil
+		return nil, nil
 	}
-	d, err := s.load(ctx, tx, code)
-	if err != nil {
-		return err
+	d := e.Dossier
+	if d == nil {
+		var err error
+		if d, err = s.load(ctx, tx, code); err != nil {
+			return nil, err
+		}
 	}
-	if err := s.decorate(ctx, tx, d); err != nil {
-		return err
+	if err := s.decorateKnown(ctx, tx, []*Dossier{d}, known); err != nil {
+		return nil, err
 	}
 	e.Dossier, e.ActorID, e.ActorName = d, a.ID, a.FullName
-	digests, err := EventDigests(ctx, tx, []int64{e.EventID})
-	if err != nil {
-		return err
+	if e.EventDigest == "" {
+		digests, err := EventDigests(ctx, tx, []int64{e.EventID})
+		if err != nil {
+			return nil, err
+		}
+		e.EventDigest = digests[e.EventID]
 	}
-	e.EventDigest = digests[e.EventID]
-	return event.Publish(ctx, s.cfg.Events, tx, e)
+	return d, event.Publish(ctx, s.cfg.Events, tx, e)
 }
 
 // ID is the dossier's row id, the key its listeners keep it under.

@@ -96,6 +96,10 @@ func (s *Service) Transitioned(ctx context.Context, tx *store.Tx, e dossier.Tran
 		if err := notePulled(ctx, tx, d, s.cfg.Now()); err != nil {
 			return err
 		}
+	} else if e.Action == dossier.SubmitAction && d.ReceivedAt == nil {
+		// A new dossier has no sync row, and the portal hears of it at
+		// reception: nothing to read in the submission's transaction.
+		return nil
 	}
 	row, err := readSync(ctx, tx, d.ID())
 	if errors.Is(err, sql.ErrNoRows) {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/demo"
 )
 
@@ -12,7 +13,10 @@ import (
 // the demo registry by sheet and number through the lookup form's
 // labels, and lands on its page: its facts, users, certificate, history
 // and its map, an SVG of the parcel among its neighbours drawn by the
-// server. Both pages are photographed and checked with axe.
+// server. Both pages are photographed and checked with axe. Then the
+// parcel's user, signed in with the identity VNeID verified, fills the
+// e-form of a certificate re-issue from their parcel in a tab without
+// JavaScript; the filled form is photographed and checked with axe too.
 func TestLandParcelInBrowser(t *testing.T) {
 	browser := newBrowser(t)
 	m := startMotcua(t)
@@ -43,5 +47,34 @@ func TestLandParcelInBrowser(t *testing.T) {
 			t.Errorf("the map's labels %q: want 12 first, then its neighbours 11 and 13 among them", labels)
 		}
 		desk.page(t, "land-parcel")
+	})
+	phase(t, "citizen fills a land form from their parcel", func(t *testing.T) {
+		cd, err := m.Auth.UserByName(t.Context(), "congdan")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// congdan's account is linked to the identity VNeID verified for the parcel's user.
+		if _, _, err := m.Auth.SignInIdentity(t.Context(), auth.Identity{Issuer: "https://vneid.e2e", Subject: "land-holder",
+			IDNumber: holder.IDNumber, FullName: holder.Name, Owner: cd.ID}); err != nil {
+			t.Fatal(err)
+		}
+		citizen := openTab(t, browser, m.URL, "congdan", true)
+		citizen.login(t)
+		citizen.visit(t, "/nop-ho-so/1.012786")
+		citizen.choose(t, "Nơi nộp hồ sơ", demo.GiaLamCode)
+		if path := citizen.button(t, "main form", "Lưu và tiếp tục", 200); !strings.HasSuffix(path, "/to-khai") {
+			t.Fatalf("step 1 led to %s\n%s", path, citizen.mainText(t))
+		}
+		citizen.wantText(t, "#dat-dai", "Điền thông tin thửa đất từ cơ sở dữ liệu đất đai")
+		citizen.choose(t, "Thửa đất của tôi", demo.GiaLamCode+"/1/12")
+		citizen.press(t, q("#land-fill"), 200, "the land registry's fill button")
+		citizen.wantText(t, "#land-note", "Đã điền thông tin thửa đất số 12, tờ bản đồ số 1")
+		for id, want := range map[string]string{"f-so_to_ban_do": "1", "f-so_thua": "12", "f-so_phat_hanh_gcn": parcels[11].Certificate.Serial,
+			"f-ho_ten_nguoi_su_dung_dat": holder.Name, "f-so_dinh_danh": holder.IDNumber} {
+			if got := citizen.value(t, id); got != want {
+				t.Errorf("%s is %q, want %q", id, got, want)
+			}
+		}
+		citizen.page(t, "land-prefill")
 	})
 }

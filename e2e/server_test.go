@@ -31,8 +31,15 @@ func startMotcua(t *testing.T) *motcua { t.Helper(); return startMotcuaWith(t, n
 // first (its PublicURL is the server's own).
 func startMotcuaWith(t *testing.T, configure func(*server.Config)) *motcua {
 	t.Helper()
+	return startMotcuaOn(t, "sqlite", configure)
+}
+
+// startMotcuaOn is startMotcuaWith on the engine named ("sqlite" or
+// "postgres"), for the flows whose "Done when" asks for both.
+func startMotcuaOn(t *testing.T, engine string, configure func(*server.Config)) *motcua {
+	t.Helper()
 	ctx := context.Background()
-	db := storetest.Open(t, "sqlite")
+	db := storetest.Open(t, engine)
 	servertest.Prepare(t, db)
 	srv, public := servertest.Listen(t)
 	cfg := server.Config{

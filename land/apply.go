@@ -41,7 +41,7 @@ const MaxChildren = 50
 // holds as its specialist at the dossier's current unit; a second entry
 // replaces the first until the result is made.
 func (s *Service) EnterSplit(ctx context.Context, a *auth.Actor, d *dossier.Dossier, plan SplitPlan) error {
-	if r, ok := Procedures[d.Procedure]; !ok || r.op != opSplit {
+	if r, ok := Procedures[d.Procedure]; !ok || r.op != opSplit || IsMerge(d) {
 		return problem.New(problem.ErrState, "land_not_split")
 	}
 	if d.Status != dossier.Processing || !a.HoldsAt(d.UnitID(), auth.Specialist) {
@@ -139,14 +139,18 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, e dossier.Transitione
 	at, actor := e.At, e.ActorName
 	switch Procedures[d.Procedure].op {
 	case opSplit:
-		if d.Form["loai_yeu_cau"] == "Hợp thửa" {
-			return s.record(ctx, tx, p.ID, KindMerge, d.Code, actor, map[string]any{"note": "recorded, not applied"}, at)
+		if IsMerge(d) {
+			return s.merge(ctx, tx, p, e)
 		}
 		return s.split(ctx, tx, p, d.Code, actor, at)
 	case opTransfer:
 		return s.transfer(ctx, tx, p, d, actor, at)
 	case opChangeUse:
 		return s.changeUse(ctx, tx, p, d, actor, at)
+	case opMortgage:
+		return s.mortgage(ctx, tx, p, e)
+	case opRelease:
+		return s.releaseMortgage(ctx, tx, p, e)
 	case opReissue:
 		if err := cancelCertificates(ctx, tx, p.ID); err != nil {
 			return err

@@ -106,20 +106,9 @@ func num(f float64) string {
 // children's geometry when the measurement gives none. ok is false when
 // the parent is not such a rectangle.
 func SplitRect(raw string, areas []int64) (out []string, ok bool) {
-	polys, err := rings(raw)
-	if err != nil || len(polys) != 1 || len(polys[0]) != 1 || len(polys[0][0]) != 5 {
+	x0, y0, x1, y1, ok := rectOf(raw)
+	if !ok {
 		return nil, false
-	}
-	r := polys[0][0]
-	x0, y0, x1, y1 := r[0][0], r[0][1], r[0][0], r[0][1]
-	for _, p := range r {
-		x0, x1 = math.Min(x0, p[0]), math.Max(x1, p[0])
-		y0, y1 = math.Min(y0, p[1]), math.Max(y1, p[1])
-	}
-	for _, p := range r { // every corner on the box: a rectangle
-		if (p[0] != x0 && p[0] != x1) || (p[1] != y0 && p[1] != y1) {
-			return nil, false
-		}
 	}
 	var total int64
 	for _, a := range areas {
@@ -154,6 +143,58 @@ func SplitRect(raw string, areas []int64) (out []string, ok bool) {
 		at = end
 	}
 	return out, true
+}
+
+// rectOf reads a geometry that is one axis-aligned rectangle.
+func rectOf(raw string) (x0, y0, x1, y1 float64, ok bool) {
+	polys, err := rings(raw)
+	if err != nil || len(polys) != 1 || len(polys[0]) != 1 || len(polys[0][0]) != 5 {
+		return 0, 0, 0, 0, false
+	}
+	r := polys[0][0]
+	x0, y0, x1, y1 = r[0][0], r[0][1], r[0][0], r[0][1]
+	for _, p := range r {
+		x0, x1 = math.Min(x0, p[0]), math.Max(x1, p[0])
+		y0, y1 = math.Min(y0, p[1]), math.Max(y1, p[1])
+	}
+	for _, p := range r { // every corner on the box: a rectangle
+		if (p[0] != x0 && p[0] != x1) || (p[1] != y0 && p[1] != y1) {
+			return 0, 0, 0, 0, false
+		}
+	}
+	return x0, y0, x1, y1, x1 > x0 && y1 > y0
+}
+
+// MergeRects is the geometry of merged parcels when each is an
+// axis-aligned rectangle and together, without overlapping, they fill
+// their bounding box exactly: that box. ok is false otherwise (the merged
+// parcel then has no geometry until it is drawn).
+func MergeRects(raws []string) (string, bool) {
+	type rect struct{ x0, y0, x1, y1 int64 } // centimetres, so areas add exactly
+	cm := func(f float64) int64 { return int64(math.Round(f * 100)) }
+	var rs []rect
+	var sum int64
+	box := rect{math.MaxInt64, math.MaxInt64, math.MinInt64, math.MinInt64}
+	for _, raw := range raws {
+		x0, y0, x1, y1, ok := rectOf(raw)
+		if !ok {
+			return "", false
+		}
+		r := rect{cm(x0), cm(y0), cm(x1), cm(y1)}
+		for _, o := range rs {
+			if r.x0 < o.x1 && o.x0 < r.x1 && r.y0 < o.y1 && o.y0 < r.y1 {
+				return "", false // overlapping
+			}
+		}
+		rs = append(rs, r)
+		sum += (r.x1 - r.x0) * (r.y1 - r.y0)
+		box = rect{min(box.x0, r.x0), min(box.y0, r.y0), max(box.x1, r.x1), max(box.y1, r.y1)}
+	}
+	if len(rs) < 2 || sum != (box.x1-box.x0)*(box.y1-box.y0) {
+		return "", false
+	}
+	m := func(v int64) float64 { return float64(v) / 100 }
+	return Rect(m(box.x0), m(box.y0), m(box.x1), m(box.y1)), true
 }
 
 // Map is a server-rendered SVG of a parcel among its neighbours: the

@@ -94,6 +94,7 @@ const (
 	KindSplit           = "split"
 	KindSplitFrom       = "split_from"
 	KindMerge           = "merge"
+	KindMergeFrom       = "merge_from"
 	KindTransfer        = "transfer"
 	KindLease           = "lease"
 	KindChangeOfUse     = "change_of_use"
@@ -150,6 +151,9 @@ func ParseArea(s string) (int64, error) {
 // (*unit.Store wrapped at wiring), for the read right.
 type Units interface {
 	Entitled(ctx context.Context, a *auth.Actor, r auth.Right, code string) error
+	// RecordsOf is the commune whose registry a unit's desk files in: a
+	// service centre's commune (two-tier world), else the unit itself.
+	RecordsOf(ctx context.Context, q store.Querier, code string) (string, error)
 }
 
 // Config builds a Service.

@@ -155,8 +155,9 @@ type panelPage struct {
 	web.Page
 	D       *dossier.Dossier
 	P       *Parcel
-	Check   string // the precondition's refusal, if any
-	Split   bool   // a split the reader may measure now
+	Check   string    // the precondition's refusal, if any
+	Split   bool      // a split the reader may measure now
+	Merge   []*Parcel // the other parcels a merge joins to P
 	Plan    *SplitPlan
 	Rows    []childRow
 	Error   string
@@ -203,9 +204,16 @@ func (p *Pages) panelFor(r *http.Request) (*panelPage, error) {
 		pg.Check = pg.Page.Error(err)
 	}
 	if pc == nil {
-		pg.Covered, _ = p.svc.Covers(r.Context(), nil, d.ReceivingUnit)
+		if commune, err := p.svc.communeOf(r.Context(), nil, d); err == nil {
+			pg.Covered, _ = p.svc.Covers(r.Context(), nil, commune)
+		}
 	}
-	pg.Split = Procedures[d.Procedure].op == opSplit && d.Status == dossier.Processing && a.HoldsAt(d.UnitID(), auth.Specialist) && pc != nil
+	pg.Split = Procedures[d.Procedure].op == opSplit && !IsMerge(d) && d.Status == dossier.Processing && a.HoldsAt(d.UnitID(), auth.Specialist) && pc != nil
+	if IsMerge(d) && pc != nil && pg.Check == "" {
+		if pg.Merge, err = p.svc.mergeParcels(r.Context(), p.svc.db, Procedures[d.Procedure], pc, d); err != nil {
+			return nil, err
+		}
+	}
 	if pg.Plan, err = p.svc.Plan(r.Context(), d.Code); err != nil {
 		return nil, err
 	}

@@ -11,10 +11,12 @@ import (
 
 // What a land procedure does to the registry.
 const (
-	opSplit     = "split"    // 1.012784 (Tách thửa; Hợp thửa is recorded, not applied)
+	opSplit     = "split"    // 1.012784: Tách thửa, or Hợp thửa (merge.go)
 	opTransfer  = "transfer" // 1.013831
 	opChangeUse = "change_of_use"
-	opReissue   = "reissue" // 1.012783 exchange, 1.012786 re-issue after loss
+	opReissue   = "reissue"  // 1.012783 exchange, 1.012786 re-issue after loss
+	opMortgage  = "mortgage" // 1.013990 (code assumed, docs/land.md)
+	opRelease   = "mortgage_release"
 )
 
 // rule is one land procedure: what it does and what forbids it.
@@ -26,13 +28,17 @@ type rule struct {
 // Procedures are the catalog's land procedures the registry follows.
 // A dispute forbids each (Land Law 2024, Articles 45 and 220); a
 // registered mortgage forbids a transfer and a split without the
-// creditor's consent, which motcua does not record (docs/land.md).
+// creditor's consent, which motcua does not record (docs/land.md). A
+// mortgage may be registered on a mortgaged parcel (Civil Code Art. 296:
+// one asset may secure several obligations), not on a disputed one.
 var Procedures = map[string]rule{
 	"1.012784": {op: opSplit, noDispute: true, noMortgage: true},
 	"1.013831": {op: opTransfer, noDispute: true, noMortgage: true},
 	"1.013949": {op: opChangeUse, noDispute: true},
 	"1.012783": {op: opReissue},
 	"1.012786": {op: opReissue},
+	"1.013990": {op: opMortgage, noDispute: true},
+	"1.013991": {op: opRelease},
 }
 
 // IsLand reports whether a procedure changes the registry.
@@ -40,11 +46,14 @@ func IsLand(procedure string) bool { _, ok := Procedures[procedure]; return ok }
 
 // parcelOf finds the parcel a land dossier names: by the certificate's
 // serial when the form gives one, else by sheet and parcel number at the
-// commune that received it. covered is false when the registry holds no
+// commune that received it (for a service centre, its commune). covered is false when the registry holds no
 // parcel of that commune (its records are still on paper): then nothing
 // is checked or changed.
 func (s *Service) parcelOf(ctx context.Context, q store.Querier, d *dossier.Dossier) (p *Parcel, covered bool, err error) {
-	commune := d.ReceivingUnit
+	commune, err := s.communeOf(ctx, q, d)
+	if err != nil {
+		return nil, false, err
+	}
 	if covered, err = s.Covers(ctx, q, commune); err != nil || !covered {
 		return nil, covered, err
 	}
@@ -59,6 +68,18 @@ func (s *Service) parcelOf(ctx context.Context, q store.Querier, d *dossier.Doss
 	}
 	p, err = s.Find(ctx, q, commune, d.Form["so_to_ban_do"], d.Form["so_thua"])
 	return p, true, err
+}
+
+// communeOf is the commune whose registry a dossier files in: its
+// receiving unit's (Units.RecordsOf).
+func (s *Service) communeOf(ctx context.Context, q store.Querier, d *dossier.Dossier) (string, error) {
+	if s.cfg.Units == nil {
+		return d.ReceivingUnit, nil
+	}
+	if q == nil {
+		q = s.db
+	}
+	return s.cfg.Units.RecordsOf(ctx, q, d.ReceivingUnit)
 }
 
 // Check is the precondition of a land dossier: the parcel exists and is
@@ -86,7 +107,12 @@ func (s *Service) Check(ctx context.Context, q store.Querier, d *dossier.Dossier
 	case r.noMortgage && p.Mortgage != "":
 		return p, problem.New(problem.ErrInvalid, "land_mortgaged", p.Sheet, p.Number)
 	}
-	return p, nil
+	if IsMerge(d) {
+		if _, err := s.mergeParcels(ctx, q, r, p, d); err != nil {
+			return p, err
+		}
+	}
+	return p, checkMortgage(r, p, d)
 }
 
 // OnTransitioned is the listener of dossier.Transitioned (server/events.go):

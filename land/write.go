@@ -227,6 +227,13 @@ func (s *Service) FreeParcels(ctx context.Context, commune string, skip map[int6
 	return out, rows.Err()
 }
 
+// Count is how many parcels of commune the registry holds, active or not.
+func (s *Service) Count(ctx context.Context, commune string) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM land_parcels WHERE commune = ?`, commune).Scan(&n)
+	return n, err
+}
+
 // DossierChanges counts the history rows dossiers made (not imports).
 func (s *Service) DossierChanges(ctx context.Context) (int, error) {
 	var n int

@@ -38,7 +38,7 @@ func (s *Service) Transitioned(ctx context.Context, tx *store.Tx, e dossier.Tran
 	data := Data{Code: d.Code, Procedure: d.ProcedureName, Unit: d.UnitName, Delivery: d.Delivery, Due: d.DueAt, Note: note}
 	key := fmt.Sprintf("%s/v%d", d.Code, d.Version) // one version per transition
 	applicant := func(k Kind, path string) error {
-		return s.Send(ctx, tx, Notification{Kind: k, To: Applicant(d), Dossier: d.Code, Key: key, Path: path, Data: data})
+		return s.Send(ctx, tx, Notification{Kind: k, To: Applicant(d), Dossier: d.Code, DossierID: d.ID(), Key: key, Path: path, Data: data})
 	}
 	var err error
 	switch action {
@@ -89,7 +89,7 @@ func (s *Service) Transitioned(ctx context.Context, tx *store.Tx, e dossier.Tran
 		// Through the outbox like every outbound message; the agency has no
 		// account, so the request goes to its registry address.
 		due := c.DueAt
-		err := s.Send(ctx, tx, Notification{Kind: Coordination, To: Recipient{Name: c.Agency, Email: c.AgencyEmail()}, Dossier: d.Code,
+		err := s.Send(ctx, tx, Notification{Kind: Coordination, To: Recipient{Name: c.Agency, Email: c.AgencyEmail()}, Dossier: d.Code, DossierID: d.ID(),
 			Key: fmt.Sprintf("%s/consult/%d", d.Code, c.ID), Data: Data{Code: d.Code, Procedure: d.ProcedureName, Unit: d.UnitName, Due: &due, Note: c.Question}})
 		if err != nil {
 			return err
@@ -99,7 +99,7 @@ func (s *Service) Transitioned(ctx context.Context, tx *store.Tx, e dossier.Tran
 	case dossier.Receive, dossier.Forward, dossier.Approve, dossier.SendBack:
 		if d.AssigneeID() != 0 && d.Status == dossier.Processing {
 			data.Step = d.StepName
-			return s.Send(ctx, tx, Notification{Kind: Assigned, To: Recipient{UserID: d.AssigneeID()}, Dossier: d.Code, Key: key, Data: data})
+			return s.Send(ctx, tx, Notification{Kind: Assigned, To: Recipient{UserID: d.AssigneeID()}, Dossier: d.Code, DossierID: d.ID(), Key: key, Data: data})
 		}
 	}
 	return nil

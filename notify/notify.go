@@ -62,6 +62,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/catalog"
+	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/store"
 )
 
@@ -131,6 +132,10 @@ type Notification struct {
 	To   Recipient
 	// Dossier is the code of the dossier it is about, if any.
 	Dossier string
+	// DossierID is that dossier's row id when the caller has it at hand
+	// (a listener of dossier.Transitioned): Send then does not look it up
+	// in the caller's transaction. 0: looked up from Dossier.
+	DossierID int64
 	// Key identifies the event: a second Send with the same Kind, Key and
 	// recipient writes nothing (e.g. "invoice-17" for a fee request).
 	Key string
@@ -242,10 +247,17 @@ func (s *Service) Send(ctx context.Context, tx *store.Tx, n Notification) error 
 	if to.userID != 0 {
 		who = fmt.Sprintf("u%d", to.userID)
 	}
+	did := n.DossierID
+	if did == 0 && n.Dossier != "" && len(to.channels) > 0 {
+		if did, err = dossier.IDOf(ctx, tx, n.Dossier); err != nil {
+			return fmt.Errorf("notify: write outbox: %w", err)
+		}
+	}
 	now := s.cfg.Now()
+	rows := make([]row, 0, len(to.channels))
 	for _, ch := range to.channels {
 		r := row{kind: n.Kind, channel: ch, userID: to.userID, lang: to.lang, subject: msg.subject, link: n.Path,
-			dossier: n.Dossier, key: strings.Join([]string{string(n.Kind), n.Key, who, string(ch)}, "/")}
+			dossierID: did, key: strings.Join([]string{string(n.Kind), n.Key, who, string(ch)}, "/")}
 		switch ch {
 		case Email:
 			r.recipient, r.body = to.email, msg.email
@@ -254,11 +266,9 @@ func (s *Service) Send(ctx context.Context, tx *store.Tx, n Notification) error 
 		case InApp:
 			r.body = msg.text
 		}
-		if err := insert(ctx, tx, r, now); err != nil {
-			return err
-		}
+		rows = append(rows, r)
 	}
-	return nil
+	return insert(ctx, tx, rows, now)
 }
 
 func isOfficerKind(k Kind) bool { return k == Assigned || k == DueSoon || k == Overdue }

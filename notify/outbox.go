@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua/auth"
@@ -32,38 +33,45 @@ type row struct {
 	subject   string
 	body      string
 	link      string
-	dossier   string
+	dossierID int64 // 0: about no dossier
 	key       string
 }
 
-// insert writes r unless a row with its dedupe key exists. ON CONFLICT DO
-// NOTHING (both engines) rather than catching the unique violation, which
-// on PostgreSQL would abort the caller's whole transaction.
-func insert(ctx context.Context, tx *store.Tx, r row, now time.Time) error {
-	status, sentAt := statusPending, any(nil)
-	if r.channel == InApp {
-		status, sentAt = statusSent, now.UnixMilli() // the row is the notice
+// insert writes rs, each unless a row with its dedupe key exists, in one
+// statement: it runs in the caller's write transaction, and on SQLite
+// every statement there holds the one writer all submissions queue for
+// (issue 15). ON CONFLICT DO NOTHING (both engines) rather than catching
+// the unique violation, which on PostgreSQL would abort the caller's whole
+// transaction.
+func insert(ctx context.Context, tx *store.Tx, rs []row, now time.Time) error {
+	if len(rs) == 0 {
+		return nil
 	}
-	var uid, did any
-	if r.userID != 0 {
-		uid = r.userID
-	}
-	if r.dossier != "" {
-		id, err := dossier.IDOf(ctx, tx, r.dossier)
-		if err != nil {
-			return fmt.Errorf("notify: write outbox: %w", err)
+	var q strings.Builder
+	q.WriteString(`INSERT INTO notify_outbox (kind, channel, user_id, recipient, lang, subject, body, link,
+		dossier_id, dedupe_key, status, next_attempt_at, created_at, sent_at) VALUES `)
+	args := make([]any, 0, 14*len(rs))
+	for i, r := range rs {
+		if i > 0 {
+			q.WriteString(", ")
 		}
-		if id != 0 {
-			did = id
+		q.WriteString(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		status, sentAt := statusPending, any(nil)
+		if r.channel == InApp {
+			status, sentAt = statusSent, now.UnixMilli() // the row is the notice
 		}
+		var uid, did any
+		if r.userID != 0 {
+			uid = r.userID
+		}
+		if r.dossierID != 0 {
+			did = r.dossierID
+		}
+		args = append(args, string(r.kind), string(r.channel), uid, r.recipient, r.lang, r.subject, r.body, r.link,
+			did, r.key, status, now.UnixMilli(), now.UnixMilli(), sentAt)
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO notify_outbox (kind, channel, user_id, recipient, lang, subject, body, link,
-		dossier_id, dedupe_key, status, next_attempt_at, created_at, sent_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (dedupe_key) DO NOTHING`,
-		string(r.kind), string(r.channel), uid, r.recipient, r.lang, r.subject, r.body, r.link,
-		did, r.key, status, now.UnixMilli(), now.UnixMilli(), sentAt)
-	if err != nil {
+	q.WriteString(` ON CONFLICT (dedupe_key) DO NOTHING`)
+	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 		return fmt.Errorf("notify: write outbox: %w", err)
 	}
 	return nil

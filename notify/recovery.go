@@ -37,6 +37,7 @@ func (s *Service) Recovery(ctx context.Context, tx *store.Tx, e auth.RecoveryReq
 	sum := sha256.Sum256([]byte(e.Token))
 	key := fmt.Sprintf("%s/%s/u%d", PasswordRecovery, hex.EncodeToString(sum[:8]), e.UserID)
 	now := s.cfg.Now()
+	var rows []row
 	for _, c := range []struct {
 		ch       Channel
 		to, body string
@@ -44,11 +45,8 @@ func (s *Service) Recovery(ctx context.Context, tx *store.Tx, e auth.RecoveryReq
 		if c.to == "" {
 			continue
 		}
-		r := row{kind: PasswordRecovery, channel: c.ch, userID: e.UserID, recipient: c.to, lang: a.prefs.Lang, subject: msg.subject,
-			body: c.body, link: "/dat-lai-mat-khau", key: key + "/" + string(c.ch)}
-		if err := insert(ctx, tx, r, now); err != nil {
-			return err
-		}
+		rows = append(rows, row{kind: PasswordRecovery, channel: c.ch, userID: e.UserID, recipient: c.to, lang: a.prefs.Lang, subject: msg.subject,
+			body: c.body, link: "/dat-lai-mat-khau", key: key + "/" + string(c.ch)})
 	}
-	return nil
+	return insert(ctx, tx, rows, now)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/motcua/motcua/catalog"
 	"github.com/motcua/motcua/dancu"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/land"
 	"github.com/motcua/motcua/mydata"
 	"github.com/motcua/motcua/notify"
 	"github.com/motcua/motcua/payment"
@@ -118,4 +119,15 @@ type MyData interface {
 	Withdraw(ctx context.Context, a *auth.Actor, purpose string, id int64) error
 	Give(ctx context.Context, a *auth.Actor, purpose string) error
 	Accesses(ctx context.Context, a *auth.Actor, code string) ([]mydata.Access, error)
+}
+
+// Land is the land registry's lookups for a citizen (*land.Service): their
+// parcels, and a parcel by number or serial only when it is theirs.
+type Land interface {
+	Held(ctx context.Context, a *auth.Actor) ([]*land.Parcel, error)
+	Parcel(ctx context.Context, a *auth.Actor, commune, sheet, number string) (*land.Parcel, error)
+	Certified(ctx context.Context, a *auth.Actor, serial string) (*land.Parcel, error)
+	// RecordsOf is the commune whose registry a unit files in (a service
+	// centre's commune).
+	RecordsOf(ctx context.Context, unitCode string) (string, error)
 }

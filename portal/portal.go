@@ -33,6 +33,7 @@ type Portal struct {
 	store    Store    // the personal data store (nil: off)
 	people   Population
 	mydata   MyData // the citizen's rights over their data (nil: off)
+	land     Land   // the land registry's prefill of land e-forms (nil: off)
 }
 
 // Config is what the citizens' pages are built from. Payments may be nil
@@ -58,6 +59,9 @@ type Config struct {
 	// MyData is the citizen's download of their data, their consents and
 	// who read their dossiers (mydata.go); nil leaves those pages out.
 	MyData MyData
+	// Land fills a land procedure's e-form from the citizen's parcels
+	// (land.go); nil leaves it out.
+	Land Land
 }
 
 // New parses the portal's templates and merges its messages into the
@@ -69,7 +73,7 @@ func New(cfg Config) (*Portal, error) {
 	}
 	return &Portal{web: cfg.Web, catalog: cfg.Catalog, units: cfg.Units, dossiers: cfg.Dossiers, ratings: cfg.Ratings, pages: pages,
 		trust: cfg.Trust, notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, esign: cfg.ESign, store: cfg.Store, people: cfg.Population,
-		mydata: cfg.MyData}, nil
+		mydata: cfg.MyData, land: cfg.Land}, nil
 }
 
 func (p *Portal) render(w http.ResponseWriter, code int, page string, data any) error {

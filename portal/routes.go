@@ -32,6 +32,7 @@ func (p *Portal) Register(mux web.Mux) {
 	mux.HandleFunc("POST /nop-ho-so/{code}/{draft}/nop", h(p.submitDraft))
 	mux.HandleFunc("POST /nop-ho-so/{code}/{draft}/xoa", h(p.deleteDraft))
 	mux.HandleFunc("POST /nop-ho-so/{code}/{draft}/dan-cu", h(p.populationFill))
+	mux.HandleFunc("POST /nop-ho-so/{code}/{draft}/dat-dai", h(p.landFill))
 
 	// The applicant's dossiers.
 	mux.HandleFunc("GET /ho-so-cua-toi", h(p.mine))

@@ -56,6 +56,9 @@ type wizardPage struct {
 	// ReturnAt where the result is then collected.
 	Competent []unitGroup
 	ReturnAt  string
+	// Land is step 2's box filling a land procedure's e-form from the
+	// citizen's parcels in the land registry (land.go); nil: not offered.
+	Land *landPicker
 	// Step 3: one upload per component, and the papers of the citizen's
 	// data store that can stand in for one (package sohoa).
 	Comps     []compView
@@ -432,11 +435,15 @@ func (s *Portal) renderStep1(ctx context.Context, w http.ResponseWriter, status 
 }
 
 func (s *Portal) stepForm(w http.ResponseWriter, r *http.Request) error {
-	_, p, d, err := s.loadDraft(r)
+	a, p, d, err := s.loadDraft(r)
 	if err != nil {
 		return err
 	}
-	return s.renderStep2(w, http.StatusOK, s.wizard(r, p, d, 2), d.Data.Form, nil)
+	page := s.wizard(r, p, d, 2)
+	if page.Land, err = s.landPicker(r.Context(), page.Page, a, p, d); err != nil {
+		return err
+	}
+	return s.renderStep2(w, http.StatusOK, page, d.Data.Form, nil)
 }
 
 // saveForm keeps what was typed, valid or not, then either goes on or
@@ -447,12 +454,7 @@ func (s *Portal) saveForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d.Data.Form = map[string]string{}
-	for _, f := range p.Form {
-		if v := clip(r.PostFormValue(f.Key), 5000); v != "" {
-			d.Data.Form[f.Key] = v
-		}
-	}
+	d.Data.Form = readForm(r, p)
 	if err := s.dossiers.SaveDraft(r.Context(), a, d); err != nil {
 		return err
 	}
@@ -461,7 +463,11 @@ func (s *Portal) saveForm(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	if probs := dossier.FormProblems(p, d.Data.Form); len(probs) > 0 {
-		return s.renderStep2(w, http.StatusUnprocessableEntity, s.wizard(r, p, d, 2), d.Data.Form, probs)
+		page := s.wizard(r, p, d, 2)
+		if page.Land, err = s.landPicker(r.Context(), page.Page, a, p, d); err != nil {
+			return err
+		}
+		return s.renderStep2(w, http.StatusUnprocessableEntity, page, d.Data.Form, probs)
 	}
 	http.Redirect(w, r, draftURL(p.Code, d.ID, 3), http.StatusSeeOther)
 	return nil

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua/civil"
 	"github.com/motcua/motcua/demo"
@@ -18,7 +20,9 @@ var evaluationLink = regexp.MustCompile(`/can-bo/danh-gia/phieu/(\d+)`)
 // TestEvaluationPages (issue 16): Gia Lâm's admin keeps the commune's
 // records and exports them; its leader opens the 2026 cycle, the
 // specialist assesses himself, the leader records the meeting and
-// decides — all through the pages, each seen only by whom it concerns.
+// decides — all through the pages, each seen only by whom it concerns;
+// the figures the specialist's evaluation page shows equal a recount of
+// the dossiers' history written apart here (issue 16's "Done when").
 func TestEvaluationPages(t *testing.T) {
 	t.Parallel()
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
@@ -26,6 +30,16 @@ func TestEvaluationPages(t *testing.T) {
 		if _, err := demo.LoadCivil(t.Context(), e.app.Auth, e.app.Civil); err != nil {
 			t.Fatal(err)
 		}
+		// The specialist's year: one dossier with its result on time, one
+		// made after its deadline (the clock moves past it first).
+		onTime := e.submit("1.001193", demo.GiaLamCode)
+		e.mustAct("gialam.tiepnhan", onTime.Code, "receive", nil)
+		e.processToResult(onTime.Code)
+		late := e.submit("1.001193", demo.GiaLamCode)
+		e.mustAct("gialam.tiepnhan", late.Code, "receive", nil)
+		e.advance(60 * 24 * time.Hour)
+		e.processToResult(late.Code)
+
 		reg := "/quan-tri/can-bo-cong-chuc/" + demo.GiaLamCode
 		adm := e.officeLogin("gialam.quantri")
 		if st, body, _ := adm.get(reg); st != 200 || !strings.Contains(body, "Vũ Đức Long") {
@@ -70,6 +84,22 @@ func TestEvaluationPages(t *testing.T) {
 		if st, _, _ := spec.get(cycle); st != 200 {
 			t.Errorf("the specialist's cycle page: %d", st)
 		}
+		// The page's figures are a recount of the dossiers' history.
+		specAcc, err := e.app.Auth.UserByName(t.Context(), "gialam.chuyenvien")
+		if err != nil {
+			t.Fatal(err)
+		}
+		handled, ended, onTimeN := recountHandled(t, db, specAcc.ID, 2026)
+		if handled != 2 || ended != 2 || onTimeN != 1 {
+			t.Errorf("the recount: %d handled, %d ended, %d on time; want 2, 2, 1", handled, ended, onTimeN)
+		}
+		_, body, _ = spec.get(page)
+		for _, want := range []string{"Hồ sơ đã xử lý</th><td>" + strconv.Itoa(handled) + "<", "Hồ sơ đã có kết quả</th><td>" + strconv.Itoa(ended) + "<",
+			"Có kết quả đúng hạn</th><td>" + strconv.Itoa(onTimeN) + " ("} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the evaluation page lacks %q", want)
+			}
+		}
 		steps := []struct {
 			b    *officeBrowser
 			form url.Values
@@ -106,6 +136,35 @@ func TestEvaluationPages(t *testing.T) {
 		if err := json.Unmarshal([]byte(jsonBody), &ex); err != nil || len(ex.People) != 6 || ex.Unit != demo.GiaLamCode {
 			t.Fatalf("JSON: %v, %d people", err, len(ex.People))
 		}
+		// Reads of others' personal data are on record, one's own are not:
+		// the leader read the specialist's evaluation four times (before
+		// and after each of two steps), the specialist never counts; the
+		// exports are three (the district's CSV, the commune's CSV and JSON).
+		ctx := t.Context()
+		evalID := strings.TrimPrefix(page, "/can-bo/danh-gia/phieu/")
+		leadAcc, err := e.app.Auth.UserByName(ctx, "gialam.lanhdao")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			name, action, object string
+			actor                int64 // 0: anyone
+			want                 int
+		}{
+			{"the leader's reads of the evaluation", civil.ReadEvaluations, "civil_evaluation:" + evalID, leadAcc.ID, 4},
+			{"the specialist's reads of his own", civil.ReadEvaluations, "civil_evaluation:" + evalID, specAcc.ID, 0},
+			{"the exports", civil.ExportRegistry, "unit:" + demo.GiaLamCode, 0, 3},
+			{"the admin's reads of the new record", civil.ReadPerson, "civil_person:NB-GL-77", 0, 2},
+		} {
+			var n int
+			if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_entries WHERE action = ? AND object = ? AND (? = 0 OR actor_id = ?)`,
+				c.action, c.object, c.actor, c.actor).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n != c.want {
+				t.Errorf("%s: %d audited, want %d", c.name, n, c.want)
+			}
+		}
 		_, rep, _ := adm.get(reg + "/bao-cao?nam=2026")
 		for _, want := range []string{"6 người", "Hoàn thành tốt nhiệm vụ</th><td>1", "Chưa xếp loại</th><td>5", "01.003 Chuyên viên</th><td>2"} {
 			if !strings.Contains(rep, want) {
@@ -113,4 +172,61 @@ func TestEvaluationPages(t *testing.T) {
 			}
 		}
 	})
+}
+
+// recountHandled counts, from every event, the dossiers officer acted on
+// in year (Vietnam's), those of them whose result was made in the year,
+// and those made by the deadline in force (the last one an act set, an
+// apology's and a partner agency's aside): docs/civil-service.md.
+func recountHandled(t *testing.T, db *store.DB, officer int64, year int) (handled, ended, onTime int) {
+	t.Helper()
+	lo, hi := civil.YearBounds(year)
+	rows, err := db.QueryContext(t.Context(), `SELECT dossier_id, at, COALESCE(actor_id, 0), action, to_status, COALESCE(due_at, 0) FROM dossier_events ORDER BY dossier_id, id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	type state struct {
+		acted        bool
+		due, result  int64
+		resultOnTime bool
+	}
+	by := map[int64]*state{}
+	for rows.Next() {
+		var d, at, actor, due int64
+		var action, to string
+		if err := rows.Scan(&d, &at, &actor, &action, &to, &due); err != nil {
+			t.Fatal(err)
+		}
+		s := by[d]
+		if s == nil {
+			s = &state{}
+			by[d] = s
+		}
+		if actor == officer && at >= lo.UnixMilli() && at < hi.UnixMilli() {
+			s.acted = true
+		}
+		if s.result == 0 && to == "result_ready" && action != "refuse" {
+			s.result, s.resultOnTime = at, s.due == 0 || at <= s.due
+		}
+		if due != 0 && action != "apologize" && action != "consult" && action != "record-answer" {
+			s.due = due
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range by {
+		if !s.acted {
+			continue
+		}
+		handled++
+		if s.result >= lo.UnixMilli() && s.result < hi.UnixMilli() {
+			ended++
+			if s.resultOnTime {
+				onTime++
+			}
+		}
+	}
+	return handled, ended, onTime
 }

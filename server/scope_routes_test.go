@@ -169,17 +169,19 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /healthz":            {who: public, path: fixed("/healthz")},
 
 	// The citizens' portal.
-	"GET /{$}":                                                {who: public, path: fixed("/")},
-	"GET /thu-tuc/{code}":                                     {who: public, path: fixed("/thu-tuc/1.001193")},
-	"GET /thu-tuc/{code}/mau/{key}":                           {who: public, path: fixed("/thu-tuc/1.000656/mau/to_khai")},
-	"GET /tra-cuu":                                            {who: public, path: fixed("/tra-cuu")},
-	"GET /tra-cuu/{code}":                                     {who: public, path: func(tg *scopeTarget) string { return "/tra-cuu/" + tg.dossier }},
-	"GET /xac-thuc":                                           {who: public, path: fixed("/xac-thuc")},
-	"POST /xac-thuc":                                          {who: public, path: fixed("/xac-thuc")},
-	"GET /nop-ho-so/{code}":                                   {who: filers, path: fixed("/nop-ho-so/1.001193")},
-	"POST /nop-ho-so/{code}":                                  {who: filers, path: fixed("/nop-ho-so/1.001193")},
-	"POST /nop-ho-so/{code}/dan-cu":                           {who: filers, path: fixed("/nop-ho-so/1.001193/dan-cu")},
-	"POST /nop-ho-so/{code}/{draft}/dan-cu":                   {who: drafts, path: draft("/dan-cu")},
+	"GET /{$}":                              {who: public, path: fixed("/")},
+	"GET /thu-tuc/{code}":                   {who: public, path: fixed("/thu-tuc/1.001193")},
+	"GET /thu-tuc/{code}/mau/{key}":         {who: public, path: fixed("/thu-tuc/1.000656/mau/to_khai")},
+	"GET /tra-cuu":                          {who: public, path: fixed("/tra-cuu")},
+	"GET /tra-cuu/{code}":                   {who: public, path: func(tg *scopeTarget) string { return "/tra-cuu/" + tg.dossier }},
+	"GET /xac-thuc":                         {who: public, path: fixed("/xac-thuc")},
+	"POST /xac-thuc":                        {who: public, path: fixed("/xac-thuc")},
+	"GET /nop-ho-so/{code}":                 {who: filers, path: fixed("/nop-ho-so/1.001193")},
+	"POST /nop-ho-so/{code}":                {who: filers, path: fixed("/nop-ho-so/1.001193")},
+	"POST /nop-ho-so/{code}/dan-cu":         {who: filers, path: fixed("/nop-ho-so/1.001193/dan-cu")},
+	"POST /nop-ho-so/{code}/{draft}/dan-cu": {who: drafts, path: draft("/dan-cu")},
+	// The matrix's draft is no land procedure's: its owner gets 409.
+	"POST /nop-ho-so/{code}/{draft}/dat-dai":                  {who: drafts, path: draft("/dat-dai")},
 	"GET /nop-ho-so/{code}/{draft}":                           {who: drafts, path: draft("")},
 	"GET /nop-ho-so/{code}/{draft}/nguoi-nop":                 {who: drafts, path: draft("/nguoi-nop")},
 	"POST /nop-ho-so/{code}/{draft}/nguoi-nop":                {who: drafts, path: draft("/nguoi-nop"), form: url.Values{"id_number": {"x"}}},
@@ -280,6 +282,17 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /can-bo/dat-dai/{commune}/{sheet}/{number}": {who: scoped, right: auth.ReadLand, noCitizens: true, path: func(tg *scopeTarget) string {
 		return "/can-bo/dat-dai/" + tg.unit + "/1/1"
 	}},
+	// Its API: the same right for officers; a citizen reads only a parcel
+	// they are a registered user of and gets 404 for any other (the
+	// matrix's parcels have no user, so no citizen may read them); the
+	// citizens' own list is any citizen's.
+	"GET /api/v1/land/parcels/{commune}/{sheet}/{number}": {who: scoped, right: auth.ReadLand, noCitizens: true, path: func(tg *scopeTarget) string {
+		return "/api/v1/land/parcels/" + tg.unit + "/1/1"
+	}},
+	"GET /api/v1/land/certificates/{serial}": {who: scoped, right: auth.ReadLand, noCitizens: true, path: func(tg *scopeTarget) string {
+		return "/api/v1/land/certificates/" + url.PathEscape(scopeSerial(tg))
+	}},
+	"GET /api/v1/me/land-parcels":           {who: citizens, path: fixed("/api/v1/me/land-parcels")},
 	"GET /can-bo/ho-so/{code}/dat-dai":      {who: scoped, right: auth.ReadDossier, path: office("/dat-dai")},
 	"POST /can-bo/ho-so/{code}/dat-dai":     {who: scoped, right: auth.ReadDossier, path: office("/dat-dai")},
 	"GET /can-bo/don-vi/{unit}/so-theo-doi": {who: scoped, right: auth.ReadDossier, path: func(tg *scopeTarget) string { return "/can-bo/don-vi/" + tg.unit + "/so-theo-doi" }},
@@ -331,6 +344,14 @@ var scopeRoutes = map[string]scopeRoute{
 	"POST /quan-tri/don-vi/{code}/doi-ten":   {who: scoped, right: auth.ManageUnits, path: unitPage("/doi-ten")},
 	"POST /quan-tri/don-vi/{code}/sap-nhap":  {who: scoped, right: auth.ManageUnits, path: unitPage("/sap-nhap")},
 	"GET /quan-tri/nguoi-dung":               {who: admins, path: fixed("/quan-tri/nguoi-dung")},
+	// The registry's API: officers only, the same rights as the pages; no
+	// record exists in the matrix world, so one person's read answers 404
+	// to everyone (TestCivilAPI tries who may read one), and a cycle not
+	// opened is 404 civil_cycle_not_found to those who may read it.
+	"GET /api/v1/civil/units/{unit}/people": {who: scoped, right: auth.ManagePersonnel, noCitizens: true, path: civilPath("/api/v1/civil/units/", "/people")},
+	"GET /api/v1/civil/people/{code}":       {who: nobody, path: fixed("/api/v1/civil/people/NB-00001")},
+	"GET /api/v1/civil/units/{unit}/cycles/{year}/evaluations": {who: scoped, right: auth.EvaluateStaff, noCitizens: true,
+		path: civilPath("/api/v1/civil/units/", "/cycles/2026/evaluations"), absent: []string{"civil_cycle_not_found"}},
 	// The civil service registry and the evaluation (package civil). An
 	// evaluation exists only once a leader opened a cycle over officers'
 	// records, which the matrix world has none of: its page answers 404

@@ -525,8 +525,10 @@ func newScopeWorld(t *testing.T, db *store.DB) *scopeWorld {
 	for _, tg := range w.targets {
 		tg.draftProc, tg.draft, tg.draft2, tg.sha = "1.001193", first, second, hex.EncodeToString(sum[:])
 		tg.hook = hook.ID
-		// A land parcel, sheet 1 number 1, at every target unit.
-		if _, err := e.app.Land.Import(ctx, []land.ParcelInput{{Commune: tg.unit, Sheet: "1", Number: "1", AreaDM2: 10000, LandUse: []string{"ONT"}}}, "scope"); err != nil {
+		// A land parcel, sheet 1 number 1, at every target unit, with a
+		// certificate (scopeSerial) and no registered user: no citizen holds it.
+		if _, err := e.app.Land.Import(ctx, []land.ParcelInput{{Commune: tg.unit, Sheet: "1", Number: "1", AreaDM2: 10000, LandUse: []string{"ONT"},
+			Certificate: land.Certificate{Serial: scopeSerial(tg)}}}, "scope"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -605,3 +607,6 @@ func (w *scopeWorld) do(t *testing.T, x *scopeActor, method, path string, form u
 	}
 	return resp.StatusCode, loc, string(b)
 }
+
+// scopeSerial is the certificate serial of the target unit's land parcel.
+func scopeSerial(tg *scopeTarget) string { return "PH " + tg.unit }

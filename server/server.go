@@ -348,7 +348,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}
 	site, err := portal.New(portal.Config{ESign: esignPages, Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers, Ratings: a.Ratings,
 		Trust: cfg.Trust, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Store: a.Sohoa, Population: a.Population,
-		MyData: a.MyData})
+		MyData: a.MyData, Land: a.Land})
 	if err != nil {
 		return nil, err
 	}
@@ -417,7 +417,8 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 
 	mux := &routeList{ServeMux: http.NewServeMux()}
 	(&api.Server{Auth: a.Auth, Clients: a.Auth, Units: a.Units, Catalog: a.Catalog, Dossiers: a.Dossiers, Ratings: a.Ratings, Reports: a.Reports, Forms: a.Forms, Postal: a.Postal, Payments: a.Payments, Calendar: cal, Log: cfg.Log, Trust: cfg.Trust,
-		Audit: a.Audit, Now: cfg.Now, Sohoa: a.Sohoa, Events: a.Webhooks, Webhooks: a.Webhooks, Documents: a.Documents, WorkFiles: a.Documents, MyData: a.MyData}).Register(mux)
+		Audit: a.Audit, Now: cfg.Now, Sohoa: a.Sohoa, Events: a.Webhooks, Webhooks: a.Webhooks, Documents: a.Documents, WorkFiles: a.Documents, MyData: a.MyData,
+		Civil: a.Civil, Land: a.Land}).Register(mux)
 	registerExchange(mux, a, cfg)
 	w.Register(mux)
 	w.RegisterLogin(mux, login)

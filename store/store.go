@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
@@ -46,6 +47,22 @@ type DB struct {
 	// group commits concurrent InTx calls together on SQLite (group.go);
 	// nil on PostgreSQL.
 	group *group
+	// observer hears every statement run in a transaction
+	// (ObserveTxStatements); nil almost always.
+	observer atomic.Pointer[func(q string)]
+}
+
+// ObserveTxStatements makes fn hear the text of every statement run
+// through a Tx from now on (nil stops it), before it runs. It is how a test
+// counts what a request costs the one SQLite writer: a submission's
+// statements are issue 15's budget (server's TestSubmissionStatements).
+// fn must be safe for concurrent use and quick.
+func (db *DB) ObserveTxStatements(fn func(q string)) {
+	if fn == nil {
+		db.observer.Store(nil)
+		return
+	}
+	db.observer.Store(&fn)
 }
 
 // Open opens (and creates, for SQLite) the database. It does not migrate.
@@ -238,6 +255,9 @@ type Tx struct {
 
 // stmt returns the cached statement bound to this transaction, or nil.
 func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if fn := t.db.observer.Load(); fn != nil {
+		(*fn)(q)
+	}
 	if st := t.db.stmts.inTx(t.db.w, q); st != nil {
 		return t.tx.StmtContext(ctx, st)
 	}

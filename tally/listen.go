@@ -30,9 +30,16 @@ func (s *Store) onTransitioned(ctx context.Context, tx *store.Tx, e dossier.Tran
 		return err
 	}
 	d := e.Dossier
-	l, found, err := loadLife(ctx, tx, d.ID())
-	if err != nil {
-		return err
+	// A dossier just submitted has no row yet (dossiers are never deleted,
+	// so its id is new): not asked, since on SQLite every statement of a
+	// submission holds the one writer (issue 15).
+	var l life
+	found := false
+	if e.Action != dossier.SubmitAction {
+		var err error
+		if l, found, err = loadLife(ctx, tx, d.ID()); err != nil {
+			return err
+		}
 	}
 	if !found {
 		l = life{id: d.ID(), procedure: d.Procedure, version: d.ProcedureVersion, online: dossier.Online(d.Channel), unit: d.UnitID(), end: Open}

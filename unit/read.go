@@ -99,3 +99,21 @@ func Below(ctx context.Context, q store.Querier, roots []int64) ([]int64, error)
 	}
 	return ids, rows.Err()
 }
+
+// RecordsOf is the unit whose records a desk keeps, for a register kept
+// by administrative unit (the land registry): a public administrative
+// service centre receives for its commune (its parent), any other unit
+// for itself. An unknown code is returned as it is.
+func (s *Store) RecordsOf(ctx context.Context, q store.Querier, code string) (string, error) {
+	u, err := s.byCode(ctx, q, code)
+	if errors.Is(err, problem.ErrNotFound) {
+		return code, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if u.Kind == Centre && u.ParentCode != "" {
+		return u.ParentCode, nil
+	}
+	return u.Code, nil
+}

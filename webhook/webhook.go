@@ -167,7 +167,8 @@ func (s *Service) OnTransitioned(ctx context.Context, tx *store.Tx, e dossier.Tr
 	if d.DueAt != nil {
 		data.DueAt = d.DueAt.UTC().Format(time.RFC3339)
 	}
-	return s.record(ctx, tx, TypeOf(e.Action), e.At, data)
+	// The dossier names its units' ids: not looked up by code again.
+	return s.recordAt(ctx, tx, TypeOf(e.Action), e.At, data, d.UnitID(), d.ReceivingUnitID())
 }
 
 // OnFeePaid records a fee confirmed by a gateway or at the desk.
@@ -187,12 +188,24 @@ func (s *Service) OnDocumentIssued(ctx context.Context, tx *store.Tx, e document
 
 // record writes the event and its deliveries in tx.
 func (s *Service) record(ctx context.Context, tx *store.Tx, typ string, at time.Time, data Data) error {
-	held, err := s.cfg.Units.ByCodeTx(ctx, tx, data.Unit)
-	if err != nil {
-		return err
+	return s.recordAt(ctx, tx, typ, at, data, 0, 0)
+}
+
+// recordAt is record with the ids of the holding and the receiving unit
+// given when the caller has them (0: looked up by data's codes), so a
+// dossier's act asks nothing of units but their chain in its transaction.
+func (s *Service) recordAt(ctx context.Context, tx *store.Tx, typ string, at time.Time, data Data, heldID, receivingID int64) error {
+	var held, receiving unit.Unit
+	var err error
+	if held.ID = heldID; heldID == 0 {
+		if held, err = s.cfg.Units.ByCodeTx(ctx, tx, data.Unit); err != nil {
+			return err
+		}
 	}
-	receiving := held
-	if data.ReceivingUnit != "" && data.ReceivingUnit != data.Unit {
+	receiving = held
+	if receivingID != 0 {
+		receiving.ID = receivingID
+	} else if data.ReceivingUnit != "" && data.ReceivingUnit != data.Unit {
 		if receiving, err = s.cfg.Units.ByCodeTx(ctx, tx, data.ReceivingUnit); err != nil {
 			return err
 		}

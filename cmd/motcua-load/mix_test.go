@@ -57,6 +57,7 @@ func TestParseMix(t *testing.T) {
 		{"submit=2, track=3", map[string]int{opSubmit: 2, opTrack: 3}},
 		{"submit=2,track=0", map[string]int{opSubmit: 2}},
 		{"track=0", nil},
+		{"ping=1, track=1", map[string]int{opPing: 1, opTrack: 1}},
 		{"sumbit=1", nil},
 		{"submit", nil},
 		{"submit=-1", nil},

@@ -30,6 +30,8 @@ func (w *world) do(ctx context.Context, name string) (ran string, status int, ok
 	case opTrack:
 		t := w.someTracked()
 		return w.read(ctx, name, "/api/v1/track/"+url.PathEscape(t.code)+"?token="+url.QueryEscape(t.token), "", w.citizenAddr(), nil)
+	case opPing:
+		return w.read(ctx, name, "/healthz", "", w.citizenAddr(), nil)
 	case opQueue:
 		d := w.pickDesk()
 		return w.read(ctx, name, "/api/v1/dossiers?status=submitted&limit=20", d.tokens["tiepnhan"], d.addr("tiepnhan"), nil)

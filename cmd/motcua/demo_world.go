@@ -85,6 +85,11 @@ func loadDemoWorld(ctx context.Context, db *store.DB, app *server.App, want stri
 	if _, err := demo.LoadDocuments(ctx, app.Documents, app.Auth, world); err != nil {
 		return "", fmt.Errorf("load demo documents: %w", err)
 	}
+	// The two-tier world's communes get cadastral records, so their land
+	// dossiers are checked and change the registry.
+	if _, err := demo.LoadLand(ctx, app.Land, world); err != nil {
+		return "", fmt.Errorf("load demo land parcels: %w", err)
+	}
 	log.Info("demo world", "world", world, "loaded_now", loaded)
 	return world, nil
 }
