@@ -8,7 +8,7 @@ import (
 
 // scopeArm is one walk of a scoped inbox page: the dossiers whose column
 // col names id, in the inbox's order from that column's index (migration
-// dossier/015).
+// dossier/016).
 type scopeArm struct {
 	col string // unit_id, receiving_unit_id, competent_unit_id or created_by; never input
 	id  int64

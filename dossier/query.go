@@ -218,7 +218,7 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 }
 
 // tested is a scope's condition (Scope.where) as a test of each row of a
-// walk of the one order: with every column of it indexed (migration 015),
+// walk of the one order: with every column of it indexed (migration 016),
 // SQLite would rather collect the scope through those indexes and sort it
 // all, which for a district's inspector is every dossier (measured: 1.7 s
 // a page at 1M). A unary + makes each a value, not a column.
