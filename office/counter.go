@@ -96,6 +96,9 @@ type counterFormPage struct {
 	Fields    []formInput
 	Error     string
 	ErrorID   string
+	// Land is the box that fills a land procedure's form from the
+	// registry (counter_land.go); nil for other procedures.
+	Land *counterLand
 }
 
 // formInput is one e-form field as an input.
@@ -113,6 +116,12 @@ func (o *Office) counterForm(w http.ResponseWriter, r *http.Request, a *auth.Act
 }
 
 func (o *Office) showCounterForm(w http.ResponseWriter, r *http.Request, a *auth.Actor, status int, errText, errID string) error {
+	return o.showCounterFormWith(w, r, a, status, errText, errID, nil)
+}
+
+// showCounterFormWith is showCounterForm with the land registry's box as
+// a lookup left it (nil: as posted, or empty).
+func (o *Office) showCounterFormWith(w http.ResponseWriter, r *http.Request, a *auth.Actor, status int, errText, errID string, lb *counterLand) error {
 	ctx := r.Context()
 	units, err := o.receptionUnits(ctx, a)
 	if err != nil {
@@ -152,6 +161,10 @@ func (o *Office) showCounterForm(w http.ResponseWriter, r *http.Request, a *auth
 		id := "f_" + f.Key
 		p.Fields = append(p.Fields, formInput{ID: id, Label: f.Label, Type: f.Type, Required: f.Required,
 			Options: f.Options, Max: f.Max, Value: r.PostFormValue(id), Invalid: id == errID})
+	}
+	p.Land = lb
+	if p.Land == nil {
+		p.Land = o.counterLandBox(r, proc)
 	}
 	return o.render(w, status, "counter_form", p)
 }

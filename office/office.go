@@ -22,6 +22,7 @@ var files embed.FS
 type Office struct {
 	archive   func(ctx context.Context, a *auth.Actor, code string, w io.Writer) error
 	landPanel func(procedure string) bool
+	land      LandRegistry
 	web       *web.Web
 	catalog   Catalog
 	units     Units
@@ -81,6 +82,9 @@ type Config struct {
 	// LandPanel tells the land registry's procedures (land.IsLand): their
 	// dossier page links to the registry's panel. Nil: no link.
 	LandPanel func(procedure string) bool
+	// Land fills a land procedure's counter form from the registry
+	// (*land.Service); nil leaves the box out.
+	Land LandRegistry
 }
 
 // New parses the templates and merges the messages into the shared catalog.
@@ -91,7 +95,7 @@ func New(cfg Config) (*Office, error) {
 	}
 	return &Office{web: cfg.Web, catalog: cfg.Catalog, units: cfg.Units, dossiers: cfg.Dossiers, forms: cfg.Forms,
 		notify: cfg.Notify, postal: cfg.Postal, payments: cfg.Payments, esign: cfg.ESign, sohoa: cfg.Sohoa, pages: pages,
-		portal: cfg.PortalSync, reach: cfg.Reach, portalConnected: cfg.PortalConnected, people: cfg.Population, documents: cfg.Documents, workFiles: cfg.WorkFiles, holders: cfg.Holders, archive: cfg.Archive, landPanel: cfg.LandPanel}, nil
+		portal: cfg.PortalSync, reach: cfg.Reach, portalConnected: cfg.PortalConnected, people: cfg.Population, documents: cfg.Documents, workFiles: cfg.WorkFiles, holders: cfg.Holders, archive: cfg.Archive, landPanel: cfg.LandPanel, land: cfg.Land}, nil
 }
 
 func (o *Office) render(w http.ResponseWriter, code int, page string, data any) error {

@@ -32,6 +32,7 @@ func (o *Office) Register(mux web.Mux) {
 	mux.HandleFunc("GET /can-bo/tiep-nhan", o.officer(o.counter))
 	mux.HandleFunc("GET /can-bo/tiep-nhan/{code}", o.officer(o.counterForm))
 	mux.HandleFunc("POST /can-bo/tiep-nhan/{code}", o.officer(o.counterSubmit))
+	mux.HandleFunc("POST /can-bo/tiep-nhan/{code}/dat-dai", o.officer(o.counterLandFill))
 	o.registerWorkFiles(mux)
 	if o.documents == nil {
 		return

@@ -334,6 +334,7 @@ var scopeRoutes = map[string]scopeRoute{
 	"GET /can-bo/tiep-nhan":                               {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan?don-vi=" + tg.unit }},
 	"GET /can-bo/tiep-nhan/{code}":                        {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan/" + tg.procedure + "?don-vi=" + tg.unit }},
 	"POST /can-bo/tiep-nhan/{code}":                       {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan/" + tg.procedure }},
+	"POST /can-bo/tiep-nhan/{code}/dat-dai":               {who: officers, only: desk, path: func(tg *scopeTarget) string { return "/can-bo/tiep-nhan/" + tg.procedure + "/dat-dai" }},
 
 	// The administrators' pages.
 	"GET /quan-tri":                          {who: admins, path: fixed("/quan-tri")},

@@ -354,7 +354,7 @@ func New(ctx context.Context, db *store.DB, cfg Config) (*App, error) {
 	}
 	back, err := office.New(office.Config{ESign: esignPages, Web: w, Catalog: a.Catalog, Units: a.Units, Dossiers: a.Dossiers,
 		Forms: a.Forms, Notify: a.Notify, Postal: a.Postal, Payments: a.Payments, Sohoa: a.Sohoa,
-		PortalSync: a.DVCQG, Reach: a.reach, PortalConnected: a.PortalSync != nil, Population: a.Population, Documents: a.Documents, WorkFiles: a.Documents, Holders: a.Auth.Holders, Archive: a.MyData.Archive, LandPanel: land.IsLand})
+		PortalSync: a.DVCQG, Reach: a.reach, PortalConnected: a.PortalSync != nil, Population: a.Population, Documents: a.Documents, WorkFiles: a.Documents, Holders: a.Auth.Holders, Archive: a.MyData.Archive, LandPanel: land.IsLand, Land: a.Land})
 	if err != nil {
 		return nil, err
 	}
