@@ -3340,7 +3340,7 @@ type ListDossiersParams struct {
 	// Mine Only dossiers assigned to me
 	Mine *bool `form:"mine,omitempty" json:"mine,omitempty"`
 
-	// Q Code, applicant name, ID number or phone, accent-insensitive: each word must begin a word of them (a code's parts are words, in order), so a code's beginning finds it
+	// Q Code, applicant name, ID number or phone, accent-insensitive: each word must be a word of them and the last may be a word's beginning (a code's parts are words, in order), so a code's beginning finds it
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
 	// Limit Page size: absent or 0 is 50, larger than 200 is cut to 200; not a non-negative integer is 422 invalid_limit (docs/api.md, Listings)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
-	"github.com/motcua/motcua/unit"
 )
 
 // explain is the plan of q on db, one line per node. On PostgreSQL the
@@ -59,40 +58,51 @@ func explain(t *testing.T, db *store.DB, q string, args ...any) string {
 }
 
 // TestSearchAndInboxUseIndexes checks the plans, not the time: the search
-// reads the full-text index (FTS5's virtual table, PostgreSQL's GIN index
-// of words) rather than scanning the dossiers, and the inbox's order is
-// read from an index rather than sorted, with and without a state.
+// asks the full-text index (FTS5's virtual table, PostgreSQL's GIN index
+// of words) for its hits rather than scanning the dossiers, and reads the
+// hits it got by primary key; the inbox's order is read from an index
+// rather than sorted, with and without a state, and per unit of a small
+// scope from each unit column's index.
 func TestSearchAndInboxUseIndexes(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
-		s := &Service{db: db, units: unit.NewStore(db, nil)}
-		cond, args, err := s.searchWhere(t.Context(), searchWords("Nguyễn Văn A"), 21, 1)
-		if err != nil {
-			t.Fatal(err)
+		terms := searchWords("Nguyễn Văn A")
+		probe, parg := `SELECT rowid FROM dossier_search WHERE dossier_search MATCH ? LIMIT ?`, any(ftsMatch(terms, true))
+		if db.Dialect == store.Postgres {
+			probe, parg = `SELECT d.id FROM dossiers d WHERE `+pgSearchWords+` @@ to_tsquery('simple', ?) LIMIT ?`, tsQuery(terms, true)
 		}
+		like, largs, _ := wordsLike(terms)
 		searchIndex := map[store.Dialect]string{store.SQLite: "SCAN dossier_search VIRTUAL TABLE INDEX", store.Postgres: "dossiers_search_words"}[db.Dialect]
-		// SQLite, told the words are rare (searchWhere), reads the index's
-		// rows and then each dossier by id.
-		orderedSearch := map[store.Dialect][]string{store.SQLite: {searchIndex, "SEARCH d USING INTEGER PRIMARY KEY"}}[db.Dialect]
+		// (explain prices sorts out of reach, so PostgreSQL's plan for a
+		// few ids in the test may walk an order instead; no scan either way.)
+		byID := map[store.Dialect][]string{store.SQLite: {"SEARCH d USING INTEGER PRIMARY KEY"}}[db.Dialect]
+		arms := scopeArms([]int64{1}, 2)
+		wide, wideArgs := Scope{Units: []int64{1, 2, 3, 4, 5}, CreatedBy: 2}.where()
+		wide = tested(wide)
 		cases := []struct {
-			name, where string
-			args        []any
-			want        []string // in the plan
-			notWant     []string
+			name, sql string
+			args      []any
+			want      []string // in the plan
+			notWant   []string
 		}{
-			// With the inbox's order, PostgreSQL may rather read that order
-			// and test each row, which on common words is faster; its
-			// choice is measured (BENCHMARKS.md), not asserted.
-			{"search", cond, args, []string{searchIndex}, []string{"SCAN d\n", "Seq Scan"}},
-			{"search in the inbox's order", cond + " AND d.due_at IS NOT NULL ORDER BY d.due_at, d.code", args, orderedSearch, []string{"SCAN d\n", "Seq Scan"}},
-			{"inbox", "d.due_at IS NOT NULL ORDER BY d.due_at, d.code", nil, []string{"dossiers_due_code"}, []string{"TEMP B-TREE", "Sort"}},
+			{"search: the index's hits", probe, []any{parg, 500}, []string{searchIndex}, []string{"SCAN d\n", "Seq Scan"}},
+			{"search: the hits read by id", listSQL("d.id IN (1,2,3) AND " + like + " AND d.due_at IS NOT NULL ORDER BY d.due_at, d.code"),
+				append(slices.Clone(largs), 21, 0), byID, []string{"SCAN d\n", "Seq Scan"}},
+			{"inbox", listSQL("d.due_at IS NOT NULL ORDER BY d.due_at, d.code"), []any{21, 0}, []string{"dossiers_due_code"}, []string{"TEMP B-TREE", "Sort"}},
 			// PostgreSQL may read the codes' unique index instead: no sort either.
-			{"inbox, no deadline", "d.due_at IS NULL ORDER BY d.code", nil, nil, []string{"TEMP B-TREE", "Sort", "SCAN d\n", "Seq Scan"}},
-			{"inbox by state", "d.status = ? AND d.due_at IS NOT NULL AND (d.due_at, d.code) > (?, ?) ORDER BY d.due_at, d.code",
-				[]any{"processing", 1, "x"}, []string{"dossiers_status_due_code"}, []string{"TEMP B-TREE", "Sort"}},
+			{"inbox, no deadline", listSQL("d.due_at IS NULL ORDER BY d.code"), []any{21, 0}, nil, []string{"TEMP B-TREE", "Sort", "SCAN d\n", "Seq Scan"}},
+			{"inbox by state", listSQL("d.status = ? AND d.due_at IS NOT NULL AND (d.due_at, d.code) > (?, ?) ORDER BY d.due_at, d.code"),
+				[]any{"processing", 1, "x", 21, 0}, []string{"dossiers_status_due_code"}, []string{"TEMP B-TREE", "Sort"}},
+			{"inbox of a wide scope", listSQL(wide + " AND d.due_at IS NOT NULL ORDER BY d.due_at, d.code"), append(wideArgs, 21, 0),
+				[]string{"dossiers_due_code"}, []string{"TEMP B-TREE", "Sort"}},
+			// Only the merged arms (at most limit each) are sorted.
+			{"inbox per unit", armsSQL("d.due_at IS NOT NULL", "d.due_at, d.code", arms),
+				[]any{1, 21, 1, 21, 1, 21, 2, 21, 21, 0},
+				[]string{"dossiers_unit_due_code", "dossiers_recv_due_code", "dossiers_competent_due_code", "dossiers_creator_due_code"},
+				[]string{"SCAN d\n", "Seq Scan"}},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
-				plan := explain(t, db, listSQL(c.where), append(slices.Clone(c.args), 21, 0)...) + "\n"
+				plan := explain(t, db, c.sql, c.args...) + "\n"
 				for _, w := range c.want {
 					if !strings.Contains(plan, w) {
 						t.Errorf("plan has no %q:\n%s", w, plan)
@@ -149,9 +159,9 @@ func TestSearchWordsLikeAgreesWithFTS(t *testing.T) {
 		return out
 	}
 	for _, q := range []string{"nguyen van a", "nguyen", "anh", "an", "a", "guyen", "000.04.07.H40-260301", "260302-0004", "h40 0004",
-		"1.001193", "001193", "ab-cd", "cd tuan", "0912", "4321", "binh tran", "x"} {
+		"1.001193", "001193", "ab-cd", "cd tuan", "0912", "4321", "binh tran", "x", "nguy van", "van a", "van an", "nguyen van anh"} {
 		terms := searchWords(q)
-		fts := ids(`d.id IN (SELECT rowid FROM dossier_search WHERE dossier_search MATCH ?)`, ftsMatch(terms))
+		fts := ids(`d.id IN (SELECT rowid FROM dossier_search WHERE dossier_search MATCH ?)`, ftsMatch(terms, true))
 		w, args, _ := wordsLike(terms)
 		if like := ids(w, args...); !slices.Equal(fts, like) {
 			t.Errorf("%q: FTS5 finds %v, LIKE %v", q, fts, like)

@@ -120,6 +120,8 @@ func TestSearchIsAccentFreeAndScoped(t *testing.T) {
 			{"the name with its accents", "Nguyễn Văn Anh", []string{w.named["Nguyễn Văn Anh"]}},
 			{"đ folds to d", "do thi dao", []string{w.named["Đỗ Thị Đào"]}},
 			{"a word's middle is not a match", "guyen", nil},
+			{"only the last word may be a beginning", "nguy van", nil},
+			{"the last word's beginning", "le van h", []string{w.named["Lê Văn Hoa"]}},
 			{"code prefix", "000.04.07.H40-260302", w.prefixed("000.04.07.H40-260302")},
 			{"a code's later parts", "260301-0004", []string{w.named["Lê Văn Hoa"]}},
 			{"the whole code, upper case", "000.04.07.H40-260303-0003", []string{w.named["Trần Thị Bình"]}},
