@@ -22,6 +22,18 @@ import (
 // every report cost before the tally). Scale with MOTCUA_BENCH_SCALE
 // (default 0.02, about 1,340 dossiers).
 func BenchmarkII06a(b *testing.B) {
+	onGeneratedYear(b, func(b *testing.B, db *store.DB) {
+		cal, err := calendar.NewStore(context.Background(), db, calendar.StoreConfig{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchII06a(b, db, cal)
+	})
+}
+
+// onGeneratedYear runs bench on each engine over a generated 2022 year
+// at MOTCUA_BENCH_SCALE (default 0.02, about 1,340 dossiers).
+func onGeneratedYear(b *testing.B, bench func(b *testing.B, db *store.DB)) {
 	scale := 0.02
 	if s := os.Getenv("MOTCUA_BENCH_SCALE"); s != "" {
 		if v, err := strconv.ParseFloat(s, 64); err == nil {
@@ -30,16 +42,11 @@ func BenchmarkII06a(b *testing.B) {
 	}
 	for _, engine := range []string{"sqlite", "postgres"} {
 		b.Run(engine, func(b *testing.B) {
-			ctx := context.Background()
 			db := storetest.Open(b, engine)
-			if _, err := demo.Generate(ctx, demo.GenerateConfig{DB: db, DataDir: b.TempDir(), Year: 2022, Scale: scale, Seed: 1}); err != nil {
+			if _, err := demo.Generate(context.Background(), demo.GenerateConfig{DB: db, DataDir: b.TempDir(), Year: 2022, Scale: scale, Seed: 1}); err != nil {
 				b.Fatal(err)
 			}
-			cal, err := calendar.NewStore(ctx, db, calendar.StoreConfig{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			benchII06a(b, db, cal)
+			bench(b, db)
 		})
 	}
 }

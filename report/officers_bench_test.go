@@ -2,15 +2,11 @@ package report_test
 
 import (
 	"context"
-	"os"
-	"strconv"
 	"testing"
 
 	"github.com/motcua/motcua/civil"
-	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/report"
 	"github.com/motcua/motcua/store"
-	"github.com/motcua/motcua/store/storetest"
 )
 
 // BenchmarkOfficerFigures: the one-stop figures of a generated year (the
@@ -22,22 +18,7 @@ import (
 // any report of the year costs. Scale with MOTCUA_BENCH_SCALE (default
 // 0.02, about 1,340 dossiers).
 func BenchmarkOfficerFigures(b *testing.B) {
-	scale := 0.02
-	if s := os.Getenv("MOTCUA_BENCH_SCALE"); s != "" {
-		if v, err := strconv.ParseFloat(s, 64); err == nil {
-			scale = v
-		}
-	}
-	for _, engine := range []string{"sqlite", "postgres"} {
-		b.Run(engine, func(b *testing.B) {
-			ctx := context.Background()
-			db := storetest.Open(b, engine)
-			if _, err := demo.Generate(ctx, demo.GenerateConfig{DB: db, DataDir: b.TempDir(), Year: 2022, Scale: scale, Seed: 1}); err != nil {
-				b.Fatal(err)
-			}
-			benchOfficerFigures(b, db)
-		})
-	}
+	onGeneratedYear(b, benchOfficerFigures)
 }
 
 func benchOfficerFigures(b *testing.B, db *store.DB) {
