@@ -177,18 +177,29 @@ func applicantFrom(r *http.Request) dossier.Applicant {
 	}
 }
 
-func (o *Office) counterSubmit(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+// deskPost reads what a posted counter form is for: the procedure and
+// the unit it is filed at, one where a receives. ok is false when a
+// receives nowhere; the refusal is then written.
+func (o *Office) deskPost(w http.ResponseWriter, r *http.Request, a *auth.Actor) (proc catalog.Procedure, u unit.Unit, ok bool, err error) {
 	ctx := r.Context()
-	proc, err := o.catalog.Get(ctx, r.PathValue("code"))
-	if err != nil {
-		return err
+	if proc, err = o.catalog.Get(ctx, r.PathValue("code")); err != nil {
+		return proc, u, false, err
 	}
 	units, err := o.receptionUnits(ctx, a)
 	if err != nil {
-		return err
+		return proc, u, false, err
 	}
 	if len(units) == 0 {
-		return o.deny(w, r, "office.denied.reception")
+		return proc, u, false, o.deny(w, r, "office.denied.reception")
+	}
+	return proc, pickUnit(units, r.PostFormValue("unit")), true, nil
+}
+
+func (o *Office) counterSubmit(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
+	ctx := r.Context()
+	proc, u, ok, err := o.deskPost(w, r, a)
+	if !ok {
+		return err
 	}
 	form := map[string]any{}
 	for _, f := range proc.Form {
@@ -199,7 +210,7 @@ func (o *Office) counterSubmit(w http.ResponseWriter, r *http.Request, a *auth.A
 		key = key[:64]
 	}
 	d, _, err := o.dossiers.Submit(ctx, a, dossier.SubmitInput{
-		Procedure: proc.Code, Unit: pickUnit(units, r.PostFormValue("unit")).Code,
+		Procedure: proc.Code, Unit: u.Code,
 		Applicant: applicantFrom(r), Form: form, Delivery: r.PostFormValue("delivery"),
 		Channel: "counter", IdempotencyKey: "counter:" + key,
 		CompetentUnit: r.PostFormValue("competent_unit"), ReturnAt: r.PostFormValue("return_at"),

@@ -47,25 +47,16 @@ func (o *Office) counterLandBox(r *http.Request, p catalog.Procedure) *counterLa
 // counterLandFill fills the posted counter form from the parcel named in
 // the box and shows it again; nothing is saved.
 func (o *Office) counterLandFill(w http.ResponseWriter, r *http.Request, a *auth.Actor) error {
-	ctx := r.Context()
-	proc, err := o.catalog.Get(ctx, r.PathValue("code"))
-	if err != nil {
+	proc, u, ok, err := o.deskPost(w, r, a)
+	if !ok {
 		return err
-	}
-	units, err := o.receptionUnits(ctx, a)
-	if err != nil {
-		return err
-	}
-	if len(units) == 0 {
-		return o.deny(w, r, "office.denied.reception")
 	}
 	lb := o.counterLandBox(r, proc)
 	if lb == nil {
 		return problem.New(problem.ErrState, "land_not_land")
 	}
-	u := pickUnit(units, r.PostFormValue("unit"))
 	page := o.page(r, "office.counter.title")
-	fill, holder, err := o.land.CounterFill(ctx, a, u.Code, lb.Sheet, lb.Number, lb.Serial, r.PostFormValue("applicant_id_number"))
+	fill, holder, err := o.land.CounterFill(r.Context(), a, u.Code, lb.Sheet, lb.Number, lb.Serial, r.PostFormValue("applicant_id_number"))
 	status := http.StatusOK
 	var pe *problem.Error
 	switch {
