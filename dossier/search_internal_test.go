@@ -1,6 +1,7 @@
 package dossier
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -119,11 +120,15 @@ func TestSearchAndInboxUseIndexes(t *testing.T) {
 }
 
 // TestSearchWordsLikeAgreesWithFTS: on SQLite, common words are tested
-// row by row with LIKE (searchWhere); that test must select exactly what
-// the FTS5 index does, or a search would answer differently as its words
-// grow common.
+// row by row with LIKE (searchWhere), and on both engines the index's hits
+// are tested again with it; that test must select exactly what the
+// full-text index does (FTS5, PostgreSQL's words), or a search would
+// answer differently as its words grow common, or lose hits.
 func TestSearchWordsLikeAgreesWithFTS(t *testing.T) {
-	db := storetest.Open(t, "sqlite")
+	storetest.Engines(t, testWordsLikeAgrees)
+}
+
+func testWordsLikeAgrees(t *testing.T, db *store.DB) {
 	ctx := t.Context()
 	texts := []string{
 		"000.04.07.h40-260301-0001 nguyen van a 037085000001 0912345678",
@@ -132,13 +137,17 @@ func TestSearchWordsLikeAgreesWithFTS(t *testing.T) {
 		"000.02.07.h40-260302-0004 le nguyen hoa 037190004321",
 		"1.001193/ab-cd tuan anh",
 	}
+	var unitID int64
 	if _, err := db.ExecContext(ctx, `INSERT INTO units (code, name, level, created_at) VALUES ('u', 'u', 'commune', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRowContext(ctx, `SELECT id FROM units WHERE code = 'u'`).Scan(&unitID); err != nil {
 		t.Fatal(err)
 	}
 	for i, tx := range texts {
 		if _, err := db.ExecContext(ctx, `INSERT INTO dossiers (code, procedure_code, procedure_version, receiving_unit_id, unit_id, channel, status,
-			applicant_name, search, form, delivery, submitted_at, updated_at) VALUES (?, 'p', 1, 1, 1, 'online', 'submitted', '', ?, '{}', 'counter', 0, 0)`,
-			i, tx); err != nil {
+			applicant_name, search, form, delivery, submitted_at, updated_at) VALUES (?, 'p', 1, ?, ?, 'online', 'submitted', '', ?, '{}', 'counter', 0, 0)`,
+			fmt.Sprint(i), unitID, unitID, tx); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -161,7 +170,11 @@ func TestSearchWordsLikeAgreesWithFTS(t *testing.T) {
 	for _, q := range []string{"nguyen van a", "nguyen", "anh", "an", "a", "guyen", "000.04.07.H40-260301", "260302-0004", "h40 0004",
 		"1.001193", "001193", "ab-cd", "cd tuan", "0912", "4321", "binh tran", "x", "nguy van", "van a", "van an", "nguyen van anh"} {
 		terms := searchWords(q)
-		fts := ids(`d.id IN (SELECT rowid FROM dossier_search WHERE dossier_search MATCH ?)`, ftsMatch(terms, true))
+		index, arg := `d.id IN (SELECT rowid FROM dossier_search WHERE dossier_search MATCH ?)`, ftsMatch(terms, true)
+		if db.Dialect == store.Postgres {
+			index, arg = pgSearchWords+` @@ to_tsquery('simple', ?)`, tsQuery(terms, true)
+		}
+		fts := ids(index, arg)
 		w, args, _ := wordsLike(terms)
 		if like := ids(w, args...); !slices.Equal(fts, like) {
 			t.Errorf("%q: FTS5 finds %v, LIKE %v", q, fts, like)
