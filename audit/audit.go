@@ -95,6 +95,11 @@
 //     or one evaluation's page, "civil_evaluation:<id>"),
 //     civil_registry_exported (the CSV or JSON export, object
 //     "unit:<code>", details the format, year and count).
+//   - Officers' reads of a land parcel, which names its users and their
+//     ID numbers (package land, RecordRead; its page and the API's
+//     lookups; a citizen's read of their own parcel is not recorded):
+//     land_parcel_read, object "land_parcel:<commune>/<sheet>/<number>",
+//     the unit the commune's.
 //
 // A module that publishes a new event.Security action adds it here.
 package audit

@@ -23,6 +23,7 @@ import (
 	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/unit"
 )
 
 // Parcel statuses.
@@ -154,6 +155,8 @@ type Units interface {
 	// RecordsOf is the commune whose registry a unit's desk files in: a
 	// service centre's commune (two-tier world), else the unit itself.
 	RecordsOf(ctx context.Context, q store.Querier, code string) (string, error)
+	// ByCode names a commune's unit for the audit log (RecordRead).
+	ByCode(ctx context.Context, code string) (unit.Unit, error)
 }
 
 // Config builds a Service.

@@ -8,7 +8,9 @@ import (
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/dossier"
+	"github.com/motcua/motcua/event"
 	"github.com/motcua/motcua/problem"
+	"github.com/motcua/motcua/store"
 )
 
 // The lookups of the API (/api/v1/land/…) and of the citizens' wizard.
@@ -145,6 +147,9 @@ func (s *Service) Held(ctx context.Context, a *auth.Actor) ([]*Parcel, error) {
 // citizen sees the changes since they became a user only, without the
 // officers' names: the earlier history is other people's.
 func (s *Service) Describe(ctx context.Context, a *auth.Actor, p *Parcel) (*Lookup, error) {
+	if err := s.RecordRead(ctx, a, p); err != nil {
+		return nil, err
+	}
 	h, err := s.History(ctx, p.ID)
 	if err != nil {
 		return nil, err
@@ -193,4 +198,31 @@ func (s *Service) Mine(ctx context.Context, a *auth.Actor) (*Holdings, error) {
 		out.Features = append(out.Features, *l)
 	}
 	return out, nil
+}
+
+// ReadParcel is the audit action of an officer's read of a parcel (its
+// page, or the API's lookup): a parcel names its users and their ID
+// numbers, personal data whose reads the audit log keeps, as a dossier's.
+const ReadParcel = "land_parcel_read"
+
+// RecordRead puts officer a's read of parcel p on record, in a
+// transaction of its own; its failure fails the read (nothing is shown
+// unless the read is on record). A citizen's read of their own parcel is
+// not recorded.
+func (s *Service) RecordRead(ctx context.Context, a *auth.Actor, p *Parcel) error {
+	if s.cfg.Bus == nil || a == nil || a.IsCitizen() {
+		return nil
+	}
+	var unitID int64
+	if s.cfg.Units != nil {
+		u, err := s.cfg.Units.ByCode(ctx, p.Commune)
+		if err != nil {
+			return err
+		}
+		unitID = u.ID
+	}
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		return event.Publish(ctx, s.cfg.Bus, tx, event.Security{At: s.cfg.Now(), ActorID: a.ID, ActorName: a.Username,
+			UnitID: unitID, Action: ReadParcel, Object: "land_parcel:" + p.Key()})
+	})
 }

@@ -136,6 +136,9 @@ func (p *Pages) parcel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := p.svc.RecordRead(r.Context(), a, pc); err != nil {
+		return err
+	}
 	pg := parcelPage{Page: p.web.Page(r, "land.parcel_title", pc.Number, pc.Sheet), P: pc}
 	pg.Office = true
 	if pg.Neighbours, err = p.svc.Neighbours(r.Context(), pc, 24); err != nil {
