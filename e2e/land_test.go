@@ -77,4 +77,22 @@ func TestLandParcelInBrowser(t *testing.T) {
 		}
 		citizen.page(t, "land-prefill")
 	})
+	phase(t, "the desk fills a transfer's counter form from the registry", func(t *testing.T) {
+		desk := openTab(t, browser, m.URL, "gialam.tiepnhan", false)
+		desk.login(t)
+		desk.visit(t, "/can-bo/tiep-nhan/1.013831")
+		desk.fill(t, "applicant_name", holder.Name)
+		desk.fill(t, "applicant_id_number", holder.IDNumber)
+		desk.fill(t, "land-sheet", "1")
+		desk.fill(t, "land-number", "12")
+		desk.press(t, q("#land-fill"), 200, "the counter's land fill button")
+		desk.wantText(t, "#land-note", "Đã điền thông tin thửa đất số 12, tờ bản đồ số 1")
+		for id, want := range map[string]string{"f_so_to_ban_do": "1", "f_so_thua": "12", "f_so_phat_hanh_gcn": parcels[11].Certificate.Serial,
+			"f_ben_chuyen_quyen": holder.Name, "applicant_name": holder.Name} {
+			if got := desk.value(t, id); got != want {
+				t.Errorf("%s is %q, want %q", id, got, want)
+			}
+		}
+		desk.page(t, "land-counter-prefill")
+	})
 }
