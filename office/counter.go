@@ -27,7 +27,10 @@ type counterPage struct {
 	Procedures []catalog.Summary
 }
 
-// receptionUnits are the units where a receives dossiers.
+// receptionUnits are the units where a receives dossiers. A unit merged
+// away keeps its officers' grants (their history is there) but receives
+// nothing: a submission there is refused (unit_inactive), so the counter
+// does not offer it, let alone first.
 func (o *Office) receptionUnits(ctx context.Context, a *auth.Actor) ([]unit.Unit, error) {
 	var out []unit.Unit
 	for _, g := range a.Grants {
@@ -38,7 +41,9 @@ func (o *Office) receptionUnits(ctx context.Context, a *auth.Actor) ([]unit.Unit
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, u)
+		if u.Active {
+			out = append(out, u)
+		}
 	}
 	return out, nil
 }
