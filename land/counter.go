@@ -32,11 +32,12 @@ func (s *Service) CounterFill(ctx context.Context, a *auth.Actor, unitCode, shee
 	default:
 		return nil, false, problem.Invalid("land_sheet", "land_counter_key")
 	}
-	if err == nil && p.Status != Active {
-		err = problem.New(problem.ErrInvalid, "land_parcel_retired", p.Sheet, p.Number)
-	}
+	// Reach first: a parcel out of reach is not found, retired or not.
 	if err == nil && p.Commune != commune && s.entitled(ctx, a, p.Commune) != nil {
 		err = errNotFound()
+	}
+	if err == nil && p.Status != Active {
+		err = problem.New(problem.ErrInvalid, "land_parcel_retired", p.Sheet, p.Number)
 	}
 	if err != nil {
 		return nil, false, err

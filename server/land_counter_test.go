@@ -25,7 +25,15 @@ func TestCounterLandPrefill(t *testing.T) {
 		seedLand(t, e)
 		elsewhere := land.ParcelInput{Commune: "000.05.07.H40", Sheet: "5", Number: "7", AreaDM2: 10000, LandUse: []string{"ONT"},
 			Holders: []land.Holder{{IDNumber: landApplicant, Name: "Nguyễn Văn An"}}, Certificate: land.Certificate{Serial: "DZ 700700", BookNumber: "CH007"}}
-		if _, err := e.app.Land.Import(t.Context(), []land.ParcelInput{elsewhere}, "test"); err != nil {
+		retiredElsewhere := elsewhere
+		retiredElsewhere.Number, retiredElsewhere.Certificate = "8", land.Certificate{Serial: "DZ 800800", BookNumber: "CH008"}
+		if _, err := e.app.Land.Import(t.Context(), []land.ParcelInput{elsewhere, retiredElsewhere}, "test"); err != nil {
+			t.Fatal(err)
+		}
+		// Retired as a split would leave them (the test writes the registry's
+		// status only): another commune's, and Gia Lâm's parcel 122.
+		if _, err := db.ExecContext(t.Context(), `UPDATE land_parcels SET status = 'retired' WHERE (commune = ? AND number = '8') OR (commune = ? AND number = '122')`,
+			elsewhere.Commune, demo.GiaLamCode); err != nil {
 			t.Fatal(err)
 		}
 		desk := e.officeLogin("gialam.tiepnhan")
@@ -71,6 +79,10 @@ func TestCounterLandPrefill(t *testing.T) {
 			{"a parcel of another commune", form(landApplicant, "land_serial", "DZ 700700"), 422,
 				map[string]string{"so_thua": "", "ben_nhan_quyen": "Lê Văn Cường"},
 				[]string{`id="land-error"`, "không có thửa đất này", `value="DZ 700700"`}, []string{`id="land-note"`}},
+			{"a retired parcel of another commune is not found either", form(landApplicant, "land_serial", "DZ 800800"), 422,
+				map[string]string{"so_thua": ""}, []string{`id="land-error"`, "không có thửa đất này"}, []string{"đã được tách"}},
+			{"a retired parcel of the commune", form(landApplicant, "land_serial", "DA 122122"), 422,
+				map[string]string{"so_thua": ""}, []string{`id="land-error"`, "đã được tách, hợp thành thửa khác"}, nil},
 			{"no such parcel", form(landApplicant, "land_sheet", "5", "land_number", "999"), 422,
 				map[string]string{"so_thua": ""}, []string{`id="land-error"`, `id="land-number" name="land_number" value="999"`}, nil},
 			{"nothing typed", form(landApplicant), 422, nil, []string{`id="land-error"`, "Hãy ghi số tờ bản đồ cùng số thửa"}, nil},
