@@ -3,6 +3,8 @@ package api
 import (
 	"net/http"
 
+	"github.com/motcua/motcua/auth"
+	"github.com/motcua/motcua/land"
 	"github.com/motcua/motcua/problem"
 )
 
@@ -29,6 +31,12 @@ func (s *Server) landParcel(w http.ResponseWriter, r *http.Request) error {
 	}
 	a := actor(r.Context())
 	p, err := s.Land.Parcel(r.Context(), a, r.PathValue("commune"), r.PathValue("sheet"), r.PathValue("number"))
+	return s.describeParcel(w, r, a, p, err)
+}
+
+// describeParcel answers a parcel found for a (Describe records an
+// officer's read), or the lookup's error.
+func (s *Server) describeParcel(w http.ResponseWriter, r *http.Request, a *auth.Actor, p *land.Parcel, err error) error {
 	if err != nil {
 		return err
 	}
@@ -45,14 +53,7 @@ func (s *Server) landCertificate(w http.ResponseWriter, r *http.Request) error {
 	}
 	a := actor(r.Context())
 	p, err := s.Land.Certified(r.Context(), a, r.PathValue("serial"))
-	if err != nil {
-		return err
-	}
-	l, err := s.Land.Describe(r.Context(), a, p)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, l)
+	return s.describeParcel(w, r, a, p, err)
 }
 
 func (s *Server) myLandParcels(w http.ResponseWriter, r *http.Request) error {

@@ -45,20 +45,7 @@ func (s *Service) armsQuery(ctx context.Context, where, order string, args []any
 	for _, a := range arms {
 		all = append(append(append(all, a.id), args...), limit+offset)
 	}
-	rows, err := s.db.QueryContext(ctx, armsSQL(where, order, arms), append(all, limit, offset)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*Dossier{}
-	for rows.Next() {
-		d, err := scanDossier(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return s.queryDossiers(ctx, armsSQL(where, order, arms), append(all, limit, offset)...)
 }
 
 // armsSQL is armsQuery's query (a test explains it): each arm's

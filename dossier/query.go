@@ -292,8 +292,13 @@ func (s *Service) pageQuery(ctx context.Context, where, order string, args []any
 }
 
 func (s *Service) listQuery(ctx context.Context, whereOrder string, args []any, limit, offset int) ([]*Dossier, error) {
-	args = append(args[:len(args):len(args)], limit, offset)
-	rows, err := s.db.QueryContext(ctx, listSQL(whereOrder), args...)
+	return s.queryDossiers(ctx, listSQL(whereOrder), append(args[:len(args):len(args)], limit, offset)...)
+}
+
+// queryDossiers runs a query of whole dossier rows (selectDossier's
+// columns) and scans them, in its order.
+func (s *Service) queryDossiers(ctx context.Context, query string, args ...any) ([]*Dossier, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
