@@ -278,6 +278,15 @@ func (s *Service) ReceiveStatus(ctx context.Context, st *edxml.Status) error {
 		if cur == string(edxml.StatusRevokeAccepted) || answer && asked == 0 {
 			return problem.Conflict("edxml_status_out_of_turn", string(st.StatusCode))
 		}
+		// A status stamped before the one recorded is an earlier message
+		// again (a replay, or a retry overtaken by the next status): it is
+		// acknowledged and changes nothing, else it would take the
+		// recipient's status back (06 to 01) and add to the trail. Equal
+		// stamps pass: 03 and 04 are sent for one act, in the same second.
+		// The answers to a request (15, 16) are bounded by the request.
+		if !answer && at < curAt {
+			return nil
+		}
 		if answer {
 			asked = 0
 		}
