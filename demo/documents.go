@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/document"
@@ -152,10 +153,22 @@ func deskDocuments(ctx context.Context, docs *document.Service, d desk) error {
 	file := func(name string) *document.FileInput {
 		return &document.FileInput{Name: name, ContentType: "application/pdf", Content: samplePDF}
 	}
+	today, err := time.Parse(time.DateOnly, docs.Today())
+	if err != nil {
+		return err
+	}
+	issued2 := today.AddDate(0, 0, -2).Format(time.DateOnly)
 	for i, s := range incomingSeeds {
 		in := document.Incoming{Unit: d.unit, Medium: s.medium, Sender: document.Organ{OrganID: s.senderID, Name: s.sender},
 			CodeNumber: s.number, CodeNotation: s.notation, Type: s.typ, Subject: s.subj, Priority: s.priority,
 			File: file(fmt.Sprintf("den-%d.pdf", i+1))}
+		if s.senderID != "" {
+			// As the clerk copies them from the document, dated two days
+			// before it arrives; with them it has its edXML message (GET
+			// …/edxml), which needs the date and the signer.
+			in.Signer = document.Signer{Position: "KT. CHỦ TỊCH, PHÓ CHỦ TỊCH", FullName: "Đinh Văn Bình"}
+			in.IssuedDate = issued2
+		}
 		doc, err := docs.RegisterIncoming(ctx, d.clerk, in)
 		if err != nil {
 			return err

@@ -311,7 +311,9 @@ func (s *Service) message(ctx context.Context, q store.Querier, d *row, to strin
 	default:
 		return nil, unavailable
 	}
-	if len(m.To) == 0 || m.SignerInfo.FullName == "" {
+	// The message requires its date and signer (Check refuses one
+	// without): a document registered without them has none.
+	if len(m.To) == 0 || m.SignerInfo.FullName == "" || m.PromulgationInfo.Date.IsZero() {
 		return nil, unavailable
 	}
 	f, content, err := s.latestFile(ctx, q, d.ID, kind)
