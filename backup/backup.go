@@ -20,9 +20,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua/blob"
@@ -69,18 +71,43 @@ type Config struct {
 }
 
 // Take writes a backup to `to`: a directory gets motcua-YYYYMMDD-HHMMSS.tar.gz
-// (the UTC start time; Newest and motcua doctor read that name), anything
-// else is the archive's path. The archive appears under its name only
-// once complete. It returns the archive's path and its manifest.
+// (the UTC start time; Newest and motcua doctor read that name), a path
+// ending in .tar.gz or .tgz is the archive's path, and any other path
+// that does not exist is a directory, made then. The archive appears
+// under its name only once complete. It returns the archive's path and
+// its manifest.
 func Take(ctx context.Context, cfg Config, to string) (string, Manifest, error) {
 	now := time.Now
 	if cfg.Now != nil {
 		now = cfg.Now
 	}
 	m := Manifest{Format: 1, Motcua: cfg.Version, Engine: cfg.DB.Dialect.String(), Blobs: "db", Started: now().UTC().Truncate(time.Second)}
+	// `motcua backup --to /var/backups/motcua` on a machine where that
+	// directory is not there yet must not write a file named "motcua":
+	// serve --backup-dir and doctor want a directory there.
+	if _, err := os.Stat(to); errors.Is(err, fs.ErrNotExist) && !archiveName(to) {
+		if err := os.MkdirAll(to, 0o700); err != nil {
+			return "", m, fmt.Errorf("backup: %w", err)
+		}
+		path, m, err := take(ctx, cfg, filepath.Join(to, Name(m.Started)), m)
+		if err != nil {
+			os.Remove(to) // only when still empty: a refused backup leaves nothing
+		}
+		return path, m, err
+	}
 	if st, err := os.Stat(to); err == nil && st.IsDir() {
 		to = filepath.Join(to, Name(m.Started))
 	}
+	return take(ctx, cfg, to, m)
+}
+
+// archiveName: the path names an archive file, not a directory.
+func archiveName(p string) bool {
+	return strings.HasSuffix(p, ".tar.gz") || strings.HasSuffix(p, ".tgz")
+}
+
+// take writes the archive to the file path to.
+func take(ctx context.Context, cfg Config, to string, m Manifest) (string, Manifest, error) {
 	if _, err := os.Stat(to); err == nil {
 		return "", m, fmt.Errorf("backup: %s exists already", to)
 	}

@@ -252,3 +252,58 @@ func TestEmptyDatabaseRefused(t *testing.T) {
 		t.Errorf("the refused backup left %d entries", len(ents))
 	}
 }
+
+// TestTakeTarget: where --to puts the archive. A directory, existing or
+// not yet made (the README's --to /var/backups/motcua on a new machine),
+// gets the archive under its dated name, where serve --backup-dir and
+// doctor look; a path named as an archive is the archive itself; an
+// existing file is not overwritten.
+func TestTakeTarget(t *testing.T) {
+	w := newWorld(t)
+	dated := regexp.MustCompile(`^motcua-\d{8}-\d{6}\.tar\.gz$`)
+	existingFile := filepath.Join(t.TempDir(), "taken.tar.gz")
+	os.WriteFile(existingFile, []byte("x"), 0o600)
+	for _, c := range []struct {
+		name, to string
+		inDir    bool // the archive is a dated name inside to
+		fails    bool
+	}{
+		{"existing directory", t.TempDir(), true, false},
+		{"missing directory", filepath.Join(t.TempDir(), "backups", "motcua"), true, false},
+		{"archive path", filepath.Join(t.TempDir(), "before-upgrade.tar.gz"), false, false},
+		{"tgz path", filepath.Join(t.TempDir(), "before-upgrade.tgz"), false, false},
+		{"existing file", existingFile, false, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path, _, err := backup.Take(t.Context(), backup.Config{DB: w.db, Blobs: w.blobs, DataDir: w.data}, c.to)
+			if c.fails {
+				if err == nil || !strings.Contains(err.Error(), "exists already") {
+					t.Fatalf("backup over %s: %v", c.to, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.inDir && (filepath.Dir(path) != c.to || !dated.MatchString(filepath.Base(path))) || !c.inDir && path != c.to {
+				t.Fatalf("archive at %s for --to %s", path, c.to)
+			}
+			if list, err := backup.List(filepath.Dir(path)); c.inDir && (err != nil || len(list) != 1) {
+				t.Errorf("backups listed in %s: %v %v", c.to, list, err)
+			}
+		})
+	}
+	// A refused backup into a directory it would have made leaves none.
+	empty, err := store.Open(t.Context(), store.Config{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer empty.Close()
+	missing := filepath.Join(t.TempDir(), "backups")
+	if _, _, err := backup.Take(t.Context(), backup.Config{DB: empty}, missing); err == nil {
+		t.Fatal("backup of an empty database taken")
+	}
+	if _, err := os.Stat(missing); !os.IsNotExist(err) {
+		t.Errorf("the refused backup left %s: %v", missing, err)
+	}
+}

@@ -65,7 +65,7 @@ func (s *Service) DryRun(ctx context.Context, actor *auth.Actor, p Plan) (Report
 		return rep, err
 	}
 	var rep Report
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTxAlone(ctx, func(tx *store.Tx) error {
 		var err error
 		rep, err = s.carryOut(ctx, tx, p)
 		if err != nil {
@@ -117,7 +117,7 @@ func (s *Service) Apply(ctx context.Context, actor *auth.Actor, p Plan) (Report,
 		return rep, nil
 	}
 	var rep Report
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTxAlone(ctx, func(tx *store.Tx) error {
 		var err error
 		if rep, err = s.carryOut(ctx, tx, p); err != nil {
 			return err
@@ -198,7 +198,7 @@ func (s *Service) RunDue(ctx context.Context) (int, error) {
 			return done, err
 		}
 		var rep Report
-		err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		err = s.db.InTxAlone(ctx, func(tx *store.Tx) error {
 			var err error
 			if rep, err = s.carryOut(ctx, tx, rec.Plan); err != nil {
 				return err

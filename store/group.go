@@ -245,6 +245,16 @@ func (g *group) pending() bool {
 func (g *group) batch(first *call) {
 	bg := context.Background()
 	start := time.Now()
+	if first.alone {
+		// A call alone may be large (a migration rewriting a table, a
+		// rebuild from the history), and its statement journal can hold
+		// every page it changes: it goes to a file, as by SQLite's
+		// default, not to the memory the writer's small calls use
+		// (SQLiteDSN). The pragma holds from the next BEGIN.
+		if _, err := g.db.w.ExecContext(bg, `PRAGMA temp_store = FILE`); err == nil {
+			defer g.db.w.ExecContext(bg, `PRAGMA temp_store = MEMORY`)
+		}
+	}
 	sqltx, err := g.db.w.BeginTx(bg, nil)
 	if err != nil {
 		first.err = fmt.Errorf("store: begin: %w", err)

@@ -250,7 +250,9 @@ func (db *DB) legacyVersions(ctx context.Context) (map[int]bool, error) {
 // applyOne runs (or, for a legacy one, records) m unless another instance
 // did it first; it reports whether it ran the SQL.
 func (db *DB) applyOne(ctx context.Context, m Migration, legacy int) (ran bool, err error) {
-	err = db.InTx(ctx, func(tx *Tx) error {
+	// Alone: a migration may rewrite a table of millions of rows, whose
+	// statement journal then spills to a file (group.batch).
+	err = db.InTxAlone(ctx, func(tx *Tx) error {
 		if db.Dialect == Postgres {
 			// Held until commit: a second instance waits here, then sees the row.
 			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7468111)`); err != nil {

@@ -134,10 +134,19 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 // (query only). Every SQLite pragma motcua relies on is set here and
 // nowhere else. Exported for the raw floor the benchmarks measure beside
 // motcua's own writes (BENCHMARKS.md).
+//
+// The writer keeps its temporary files in memory (temp_store): above all
+// the statement journal, where every page a group commit's call changes
+// inside its SAVEPOINT is copied first. On disk it spilled past 64 KiB to
+// a temporary file written with pwrite: measured at a third of the
+// writer's time per submission (BENCHMARKS.md, "Statement journal in
+// memory"). The writer's statements are small; the readers, whose reports
+// may sort and group millions of rows, keep the default (files), and
+// sorts spill to files on both.
 func SQLiteDSN(path string, writer bool) string {
 	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)"
 	if writer {
-		return dsn + "&_txlock=immediate"
+		return dsn + "&_txlock=immediate&_pragma=temp_store(MEMORY)"
 	}
 	return dsn + "&_pragma=query_only(1)"
 }
@@ -309,7 +318,9 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 // It is for an fn that reads through the pool (DB.QueryContext, Replica)
 // what it then writes in tx, as a rebuild from the history does: in a
 // shared batch that read would miss the uncommitted work of the calls
-// before it, which tx sees and fn would overwrite. On PostgreSQL it is
+// before it, which tx sees and fn would overwrite. It is also for an fn
+// that may change many rows (a migration, a reorganisation), whose
+// statement journal goes to a file (group.batch). On PostgreSQL it is
 // InTx.
 func (db *DB) InTxAlone(ctx context.Context, fn func(tx *Tx) error) error {
 	if db.group != nil {

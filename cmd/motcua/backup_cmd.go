@@ -22,7 +22,7 @@ func runBackup(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	var dbf dbFlags
 	dbf.register(fs)
-	to := fs.String("to", "", "where the archive goes: an existing directory (it is named motcua-YYYYMMDD-HHMMSS.tar.gz, UTC) or a file path")
+	to := fs.String("to", "", "where the archive goes: a directory, made when missing (the archive is named motcua-YYYYMMDD-HHMMSS.tar.gz, UTC, as serve --backup-dir names its own), or a file path ending in .tar.gz")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

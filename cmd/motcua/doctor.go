@@ -94,8 +94,9 @@ func (d doctor) run(ctx context.Context) []finding {
 	} else {
 		defer db.Close()
 	}
-	out := []finding{d.database(ctx, db, err), d.clock(ctx, db)}
-	out = append(out, d.dataDir(), d.publicURL(), d.smtp(ctx), d.clamd(ctx), d.backups())
+	dbf, fresh := d.database(ctx, db, err)
+	out := []finding{dbf, d.clock(ctx, db)}
+	out = append(out, d.dataDir(), d.publicURL(), d.smtp(ctx), d.clamd(ctx), d.backups(fresh))
 	return append(out, d.settings()...)
 }
 
@@ -103,17 +104,18 @@ func ok(check, text string) finding { return finding{pass, check, "ok", text} }
 
 // database: reachable, and every module's migrations applied. A database
 // with none applied yet is what serve --demo starts from on a fresh data
-// dir (it migrates and loads the demo world), so that is fine with --demo.
-func (d doctor) database(ctx context.Context, db *store.DB, openErr error) finding {
+// dir (it migrates and loads the demo world), so that is fine with --demo;
+// fresh reports that case to the backup check.
+func (d doctor) database(ctx context.Context, db *store.DB, openErr error) (f finding, fresh bool) {
 	if openErr != nil {
-		return finding{fail, "database", "db_unreachable", openErr.Error() + "."}
+		return finding{fail, "database", "db_unreachable", openErr.Error() + "."}, false
 	}
 	if err := db.Ping(ctx); err != nil {
-		return finding{fail, "database", "db_unreachable", fmt.Sprintf("Cơ sở dữ liệu %s không trả lời: %v.", db.Dialect, err)}
+		return finding{fail, "database", "db_unreachable", fmt.Sprintf("Cơ sở dữ liệu %s không trả lời: %v.", db.Dialect, err)}, false
 	}
 	pending, err := schema.Pending(ctx, db)
 	if err != nil {
-		return finding{fail, "database", "db_migrations_unknown", fmt.Sprintf("Không đọc được các bản cập nhật lược đồ đã chạy: %v.", err)}
+		return finding{fail, "database", "db_migrations_unknown", fmt.Sprintf("Không đọc được các bản cập nhật lược đồ đã chạy: %v.", err)}, false
 	}
 	total := 0
 	for _, m := range schema.Modules() {
@@ -122,12 +124,12 @@ func (d doctor) database(ctx context.Context, db *store.DB, openErr error) findi
 	}
 	switch {
 	case len(pending) == 0:
-		return ok("database", fmt.Sprintf("Cơ sở dữ liệu %s kết nối được, đủ %d bản cập nhật lược đồ.", db.Dialect, total))
+		return ok("database", fmt.Sprintf("Cơ sở dữ liệu %s kết nối được, đủ %d bản cập nhật lược đồ.", db.Dialect, total)), false
 	case d.demo && len(pending) == total:
-		return ok("database", fmt.Sprintf("Cơ sở dữ liệu %s kết nối được, còn trống: serve --demo tạo lược đồ và nạp dữ liệu mẫu khi khởi động.", db.Dialect))
+		return ok("database", fmt.Sprintf("Cơ sở dữ liệu %s kết nối được, còn trống: serve --demo tạo lược đồ và nạp dữ liệu mẫu khi khởi động.", db.Dialect)), true
 	}
 	return finding{fail, "database", "db_pending_migrations", fmt.Sprintf("Cơ sở dữ liệu %s còn %d bản cập nhật lược đồ chưa chạy (đầu tiên: %s %s) — chạy motcua migrate với cùng --db/--data.",
-		db.Dialect, len(pending), pending[0].Module, pending[0].Name)}
+		db.Dialect, len(pending), pending[0].Module, pending[0].Name)}, false
 }
 
 // clock compares this machine's clock with the database's: tokens, due
@@ -220,8 +222,13 @@ func (d doctor) smtp(ctx context.Context) finding {
 	return ok("smtp", fmt.Sprintf("Máy chủ thư %s trả lời EHLO.", n.smtpAddr))
 }
 
-// clamd answers PING with PONG.
+// clamd answers PING with PONG. The demo plays no virus scanner: without
+// --clamd its line is green and says so (as public-url's says the demo
+// serves plain http), for nothing is wrong with a demo as started.
 func (d doctor) clamd(ctx context.Context) finding {
+	if d.sf.clamd == "" && d.demo {
+		return ok("clamd", "Bản demo, --clamd trống: tệp tải lên không được quét mã độc — khi dùng thật, cài clamav-daemon và đặt --clamd.")
+	}
 	if d.sf.clamd == "" {
 		return finding{note, "clamd", "clamd_not_configured", "Chưa cấu hình clamd (--clamd): tệp tải lên không được quét mã độc."}
 	}
@@ -239,13 +246,22 @@ func (d doctor) clamd(ctx context.Context) finding {
 }
 
 // backups: the newest motcua-YYYYMMDD-HHMMSS.tar.gz (UTC) in --backup-dir
-// (what `motcua backup` and serve's daily backup write) is recent.
-func (d doctor) backups() finding {
+// (what `motcua backup` and serve's daily backup write) is recent. With
+// --demo: no --backup-dir is a demo without backups, said in a green line;
+// and on a fresh demo database serve takes the first backup at start
+// (creating the directory), so none yet is not a fault either.
+func (d doctor) backups(fresh bool) finding {
 	dir := d.sf.backupDir
+	if dir == "" && d.demo {
+		return ok("backup", "Bản demo, --backup-dir trống: không sao lưu — khi dùng thật, đặt --backup-dir để serve sao lưu hằng ngày.")
+	}
 	if dir == "" {
 		return finding{note, "backup", "backup_not_configured", "Chưa cấu hình sao lưu (--backup-dir): không có bản sao lưu nào để khôi phục khi hỏng đĩa."}
 	}
 	entries, err := os.ReadDir(dir)
+	if fresh && (os.IsNotExist(err) || err == nil && !hasBackup(entries)) {
+		return ok("backup", fmt.Sprintf("Thư mục sao lưu %s chưa có bản nào: serve --demo sao lưu lần đầu ngay khi khởi động.", dir))
+	}
 	if err != nil {
 		return finding{fail, "backup", "backup_dir_unreadable", fmt.Sprintf("Không đọc được thư mục sao lưu %s: %v.", dir, err)}
 	}
@@ -270,6 +286,17 @@ func (d doctor) backups() finding {
 		return finding{fail, "backup", "backup_too_old", fmt.Sprintf("Bản sao lưu mới nhất %s đã %v (quá %v) — kiểm tra việc sao lưu hằng ngày của serve.", filepath.Join(dir, name), age, maxBackupAge)}
 	}
 	return ok("backup", fmt.Sprintf("Bản sao lưu mới nhất %s, cách đây %v.", filepath.Join(dir, name), age))
+}
+
+// hasBackup: one of entries is named as a backup.
+func hasBackup(entries []os.DirEntry) bool {
+	re := regexp.MustCompile(backupPattern)
+	for _, e := range entries {
+		if re.MatchString(e.Name()) {
+			return true
+		}
+	}
+	return false
 }
 
 // settings: each outside service's flags are given all together or not at

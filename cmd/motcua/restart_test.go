@@ -26,8 +26,11 @@ import (
 // them, then started again on the same --data and port. Then:
 //
 //   - every request the server accepted was answered: the only failures
-//     are connections refused while no server listened, never a reset, an
-//     EOF or a 5xx;
+//     are connections refused while no server listened, or reset — the
+//     ones the kernel had queued, or was handshaking, when serve closed
+//     its listener, which TCP resets and serve never saw (TestStopServing
+//     shows it answers every connection it did accept) — never an EOF or
+//     a 5xx;
 //   - every acknowledged submission and reception is in the database after
 //     the restart;
 //   - every reception's e-mail reached the SMTP sink exactly once (by
@@ -64,7 +67,7 @@ func TestGracefulRestartUnderLoad(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		switch {
-		case err != nil && errors.Is(err, syscall.ECONNREFUSED):
+		case err != nil && (errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET)):
 			refused++
 		case err != nil:
 			wrong = append(wrong, fmt.Sprintf("%s: %v", what, err))
@@ -125,9 +128,9 @@ func TestGracefulRestartUnderLoad(t *testing.T) {
 
 	mu.Lock()
 	defer mu.Unlock()
-	t.Logf("%d submissions and %d receptions acknowledged, %d refused while down; %d before the stop", len(submitted), len(receivd), refused, atStop)
+	t.Logf("%d submissions and %d receptions acknowledged, %d refused or reset while down; %d before the stop", len(submitted), len(receivd), refused, atStop)
 	for _, w := range wrong {
-		t.Errorf("a request failed otherwise than refused while no server listened: %s", w)
+		t.Errorf("a request failed otherwise than refused or reset while no server listened: %s", w)
 	}
 	wasReceived := map[string]bool{}
 	for _, code := range receivd {

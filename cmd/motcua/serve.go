@@ -150,6 +150,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		IdleTimeout:  2 * time.Minute,
 		ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	var conns connTracker
+	srv.ConnState = conns.hook
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "motcua is serving at %s (database: %s)\n", url, db.Dialect)
 	if loadDemo {
@@ -281,9 +283,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}()
 		fmt.Fprintf(stdout, "Metrics: http://%s/metrics\n", mln.Addr())
 	}
-	go func() { errc <- srv.Serve(ln) }()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
+		return err
+	case err := <-served:
 		return err
 	case <-ctx.Done():
 	}
@@ -300,18 +305,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		case <-time.After(sf.drain):
 		case err := <-errc:
 			return err
+		case err := <-served:
+			return err
 		}
 	}
 	log.Info("shutting down: finishing requests in flight")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return err
-	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return stopServing(shutdownCtx, srv, ln, served, &conns)
 }
 
 // prepare brings the database up to date before the app is built on it:
