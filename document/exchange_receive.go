@@ -31,7 +31,14 @@ type arrival struct {
 	// replaces is the DocumentId of the sender's document this one
 	// replaces (BussinessDocType 3), with the sender's name and reason.
 	replaces, senderName, reason string
+	// traces is the message's TraceHeaderList, kept with the copy.
+	traces []edxml.TraceHeader
 }
+
+// maxTraces bounds the TraceHeaderList kept with a received copy (the
+// decoder's element limit bounds the message; a path through more
+// agencies than this keeps its latest hops).
+const maxTraces = 100
 
 type arrivalKey struct{}
 
@@ -135,7 +142,8 @@ func (s *Service) receiveAt(ctx context.Context, system, remote string, u unit.U
 	}
 	self := edxml.Organization{OrganID: u.Code, OrganName: u.Name}
 	ar := &arrival{system: system, sender: m.From.OrganID, remoteID: remote, organName: u.Name,
-		status: edxml.StatusFor(m, edxml.StatusReceived, self, s.cfg.Now()), senderName: name, reason: m.Business.DocReason}
+		status: edxml.StatusFor(m, edxml.StatusReceived, self, s.cfg.Now()), senderName: name, reason: m.Business.DocReason,
+		traces: m.TraceHeaders[max(0, len(m.TraceHeaders)-maxTraces):]}
 	// A replacement names the document it replaces in ResponseFor [M]
 	// (ReplacementInfoList is not modelled); only the sender's own.
 	if m.Business.DocType == edxml.BusinessReplace {
@@ -173,8 +181,12 @@ func (s *Service) OnRegistered(ctx context.Context, tx *store.Tx, e Registered) 
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO document_exchange_in (document_id, unit_id, sender_organ_id, remote_id, system_id, organ_name, response_for, received_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.Document.ID, e.UnitID, ar.sender, ar.remoteID, ar.system, ar.organName, string(rf), e.At.UnixMilli()); err != nil {
+	traces, err := json.Marshal(append([]edxml.TraceHeader{}, ar.traces...))
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO document_exchange_in (document_id, unit_id, sender_organ_id, remote_id, system_id, organ_name, response_for, trace_headers, received_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.Document.ID, e.UnitID, ar.sender, ar.remoteID, ar.system, ar.organName, string(rf), string(traces), e.At.UnixMilli()); err != nil {
 		return err
 	}
 	payload, err := json.Marshal(ar.status)
