@@ -3,6 +3,8 @@ package demo
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"time"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/document"
@@ -82,6 +84,17 @@ func docDesks(ctx context.Context, au Actors, world string) ([]desk, error) {
 // leader is there to type an OTP, and serve loads the world before the
 // signing service it mounts answers.
 func LoadDocuments(ctx context.Context, docs *document.Service, au Actors, world string) (bool, error) {
+	return LoadDocumentsDelivering(ctx, docs, au, world, nil)
+}
+
+// LoadDocumentsDelivering is LoadDocuments whose outbox goes out through
+// deliver (nil: it waits for the worker) while the province's documents
+// are made: the outgoing documents it revokes reach the province first,
+// so its 15 answers a 13 about a document it holds. Recorded for a
+// document still in the outbox, that 15 left the document revoked
+// unsent: its row failed (edxml_revoked_unsent), a WARN at every start
+// and a failed delivery on its recipient.
+func LoadDocumentsDelivering(ctx context.Context, docs *document.Service, au Actors, world string, deliver *http.Client) (bool, error) {
 	docs = docs.WithoutRemoteSigning()
 	desks, err := docDesks(ctx, au, world)
 	if err != nil {
@@ -107,7 +120,7 @@ func LoadDocuments(ctx context.Context, docs *document.Service, au Actors, world
 		if err != nil {
 			return added, err
 		}
-		if err := exchangeDocuments(ctx, docs, d, last.Documents[0].UpdatedAt); err != nil {
+		if err := exchangeDocuments(ctx, docs, d, last.Documents[0].UpdatedAt, deliver); err != nil {
 			return added, fmt.Errorf("demo exchanged documents at %s: %w", d.unit, err)
 		}
 	}
@@ -152,10 +165,22 @@ func deskDocuments(ctx context.Context, docs *document.Service, d desk) error {
 	file := func(name string) *document.FileInput {
 		return &document.FileInput{Name: name, ContentType: "application/pdf", Content: samplePDF}
 	}
+	today, err := time.Parse(time.DateOnly, docs.Today())
+	if err != nil {
+		return err
+	}
+	issued2 := today.AddDate(0, 0, -2).Format(time.DateOnly)
 	for i, s := range incomingSeeds {
 		in := document.Incoming{Unit: d.unit, Medium: s.medium, Sender: document.Organ{OrganID: s.senderID, Name: s.sender},
 			CodeNumber: s.number, CodeNotation: s.notation, Type: s.typ, Subject: s.subj, Priority: s.priority,
 			File: file(fmt.Sprintf("den-%d.pdf", i+1))}
+		if s.senderID != "" {
+			// As the clerk copies them from the document, dated two days
+			// before it arrives; with them it has its edXML message (GET
+			// …/edxml), which needs the date and the signer.
+			in.Signer = document.Signer{Position: "KT. CHỦ TỊCH, PHÓ CHỦ TỊCH", FullName: "Đinh Văn Bình"}
+			in.IssuedDate = issued2
+		}
 		doc, err := docs.RegisterIncoming(ctx, d.clerk, in)
 		if err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/motcua/motcua/document"
@@ -19,7 +20,9 @@ import (
 // the endpoint /edxml/v1/messages would hand them, with the simulator's
 // SystemId: the demo loads before the server listens. The statuses the
 // unit's acts queue for the province (01, 02, 13, 15) go out through the
-// outbox once the server runs, and the simulator shows them.
+// outbox once the server runs, and the simulator shows them; the
+// documents it revokes go out (through LoadDocumentsDelivering's client)
+// before the province answers, as they would have.
 
 // exchangeSeeds are the incoming documents the province sends, each left
 // in a state.
@@ -47,7 +50,7 @@ var revokedSeeds = []struct {
 // exchangeDocuments makes one document in each state of exchangeSeeds
 // and revokedSeeds at d; at is the service's clock (a document's
 // creation), which the province's messages are stamped from.
-func exchangeDocuments(ctx context.Context, docs *document.Service, d desk, at time.Time) error {
+func exchangeDocuments(ctx context.Context, docs *document.Service, d desk, at time.Time, deliver *http.Client) error {
 	province := SimAgencies[0]
 	ctx = edxml.WithSystemID(ctx, SimSystemID)
 	for i, s := range exchangeSeeds {
@@ -113,7 +116,13 @@ func exchangeDocuments(ctx context.Context, docs *document.Service, d desk, at t
 		if err != nil {
 			return err
 		}
+		if err := flushOutbox(ctx, docs, deliver); err != nil {
+			return err
+		}
 		if doc, err = docs.Revoke(ctx, d.clerk, doc.ID, document.NoteInput{Version: doc.Version, Note: "Văn bản có sai sót về số liệu, đề nghị thu hồi."}); err != nil {
+			return err
+		}
+		if err := flushOutbox(ctx, docs, deliver); err != nil {
 			return err
 		}
 		if s.state == document.StateRevoking {
@@ -127,6 +136,22 @@ func exchangeDocuments(ctx context.Context, docs *document.Service, d desk, at t
 		}
 	}
 	return nil
+}
+
+// flushOutbox sends what the exchange's outbox holds through deliver
+// (nil: nothing, the worker sends it once the server runs), as the
+// worker does; a row that fails waits for its retry like any other.
+func flushOutbox(ctx context.Context, docs *document.Service, deliver *http.Client) error {
+	if deliver == nil {
+		return nil
+	}
+	w := docs.NewWorker(document.WorkerConfig{HTTP: deliver})
+	for {
+		n, err := w.RunOnce(ctx)
+		if err != nil || n == 0 {
+			return err
+		}
+	}
 }
 
 // issued drafts, submits, has the leader approve twice (as head of the

@@ -75,6 +75,14 @@ func checkDemoDocuments(t *testing.T, db *store.DB, world string, clerks map[str
 				if d.State == document.StateIssued && d.NumberSymbol == "" {
 					t.Errorf("%s: issued without a number: %+v", clerk.unit, d)
 				}
+				// The province's electronic documents have their edXML
+				// message (GET …/edxml), as one that came by edXML does.
+				if d.Direction == document.In && d.Medium == document.Electronic && d.Sender != nil && d.Sender.OrganID == demo.ProvinceCode &&
+					d.State != document.StateWithdrawn {
+					if _, err := app.Documents.EdXML(ctx, a, d.ID); err != nil {
+						t.Errorf("%s: the edXML of %d (%s, %s): %v", clerk.unit, d.ID, d.NumberSymbol, d.State, err)
+					}
+				}
 				n++
 			}
 			if cursor = p.Next; cursor == "" {

@@ -307,11 +307,25 @@ func (s *Service) message(ctx context.Context, q store.Querier, d *row, to strin
 		}
 	case d.Direction == In && d.State != StateWithdrawn && d.Medium == Electronic && d.Sender != nil && edxml.ValidOrganID(d.Sender.OrganID):
 		m.From, m.To, kind = edxml.Organization{OrganID: d.Sender.OrganID, OrganName: d.Sender.Name}, []edxml.Organization{self}, FileOriginal
-		_ = q.QueryRowContext(ctx, `SELECT remote_id FROM document_exchange_in WHERE document_id = ?`, d.ID).Scan(&m.DocumentID)
+		// Arrived by edXML: the sender's DocumentId and the TraceHeaderList
+		// it came with (none for a copy registered by hand).
+		var traces string
+		err := q.QueryRowContext(ctx, `SELECT remote_id, trace_headers FROM document_exchange_in WHERE document_id = ?`, d.ID).Scan(&m.DocumentID, &traces)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return nil, err
+		default:
+			if err := json.Unmarshal([]byte(traces), &m.TraceHeaders); err != nil {
+				return nil, err
+			}
+		}
 	default:
 		return nil, unavailable
 	}
-	if len(m.To) == 0 || m.SignerInfo.FullName == "" {
+	// The message requires its date and signer (Check refuses one
+	// without): a document registered without them has none.
+	if len(m.To) == 0 || m.SignerInfo.FullName == "" || m.PromulgationInfo.Date.IsZero() {
 		return nil, unavailable
 	}
 	f, content, err := s.latestFile(ctx, q, d.ID, kind)

@@ -31,7 +31,14 @@ type arrival struct {
 	// replaces is the DocumentId of the sender's document this one
 	// replaces (BussinessDocType 3), with the sender's name and reason.
 	replaces, senderName, reason string
+	// traces is the message's TraceHeaderList, kept with the copy.
+	traces []edxml.TraceHeader
 }
+
+// maxTraces bounds the TraceHeaderList kept with a received copy (the
+// decoder's element limit bounds the message; a path through more
+// agencies than this keeps its latest hops).
+const maxTraces = 100
 
 type arrivalKey struct{}
 
@@ -135,7 +142,8 @@ func (s *Service) receiveAt(ctx context.Context, system, remote string, u unit.U
 	}
 	self := edxml.Organization{OrganID: u.Code, OrganName: u.Name}
 	ar := &arrival{system: system, sender: m.From.OrganID, remoteID: remote, organName: u.Name,
-		status: edxml.StatusFor(m, edxml.StatusReceived, self, s.cfg.Now()), senderName: name, reason: m.Business.DocReason}
+		status: edxml.StatusFor(m, edxml.StatusReceived, self, s.cfg.Now()), senderName: name, reason: m.Business.DocReason,
+		traces: m.TraceHeaders[max(0, len(m.TraceHeaders)-maxTraces):]}
 	// A replacement names the document it replaces in ResponseFor [M]
 	// (ReplacementInfoList is not modelled); only the sender's own.
 	if m.Business.DocType == edxml.BusinessReplace {
@@ -173,8 +181,12 @@ func (s *Service) OnRegistered(ctx context.Context, tx *store.Tx, e Registered) 
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO document_exchange_in (document_id, unit_id, sender_organ_id, remote_id, system_id, organ_name, response_for, received_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.Document.ID, e.UnitID, ar.sender, ar.remoteID, ar.system, ar.organName, string(rf), e.At.UnixMilli()); err != nil {
+	traces, err := json.Marshal(append([]edxml.TraceHeader{}, ar.traces...))
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO document_exchange_in (document_id, unit_id, sender_organ_id, remote_id, system_id, organ_name, response_for, trace_headers, received_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.Document.ID, e.UnitID, ar.sender, ar.remoteID, ar.system, ar.organName, string(rf), string(traces), e.At.UnixMilli()); err != nil {
 		return err
 	}
 	payload, err := json.Marshal(ar.status)
@@ -277,6 +289,15 @@ func (s *Service) ReceiveStatus(ctx context.Context, st *edxml.Status) error {
 		// answers an open request (OnRevoked), once.
 		if cur == string(edxml.StatusRevokeAccepted) || answer && asked == 0 {
 			return problem.Conflict("edxml_status_out_of_turn", string(st.StatusCode))
+		}
+		// A status stamped before the one recorded is an earlier message
+		// again (a replay, or a retry overtaken by the next status): it is
+		// acknowledged and changes nothing, else it would take the
+		// recipient's status back (06 to 01) and add to the trail. Equal
+		// stamps pass: 03 and 04 are sent for one act, in the same second.
+		// The answers to a request (15, 16) are bounded by the request.
+		if !answer && at < curAt {
+			return nil
 		}
 		if answer {
 			asked = 0

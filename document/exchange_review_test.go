@@ -103,6 +103,20 @@ func TestStatusesInTurn(t *testing.T) {
 		}
 		step("15 before any request", edxml.StatusRevokeAccepted, 409, "edxml_status_out_of_turn", "issued", "")
 		step("01", edxml.StatusReceived, 204, "", "issued", "01")
+		first := at
+		step("04", edxml.StatusAssigned, 204, "", "issued", "04")
+		before, err := w.docs.Get(ctx, clerk, d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The 01 again (replayed, or a retry overtaken by the 04) is
+		// acknowledged and leaves the 04 and the trail as they were.
+		if h, c := w.status(t, d, edxml.StatusReceived, first); h != 204 {
+			t.Fatalf("the earlier 01 again: %d %s", h, c)
+		}
+		if got, err := w.docs.Get(ctx, clerk, d.ID); err != nil || got.Recipients[0].Exchange.Status != "04" || len(got.Trail) != len(before.Trail) {
+			t.Fatalf("the earlier 01 again changed the recipient: %v %+v, trail %d entries, was %d", err, got.Recipients[0].Exchange, len(got.Trail), len(before.Trail))
+		}
 		revoke()
 		step("16 to the request", edxml.StatusRevokeRefused, 204, "", "issued", "16")
 		step("15 after 16, not asked again", edxml.StatusRevokeAccepted, 409, "edxml_status_out_of_turn", "issued", "16")

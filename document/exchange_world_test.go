@@ -26,6 +26,7 @@ const (
 	outsideOrgan  = "000.00.12.H40"
 	outsideSystem = "so-noi-vu"
 	outsideSecret = "secret-of-so-noi-vu-0123456789"
+	peerSecret    = "secret-of-motcua-0123456789"
 )
 
 // exchangeWorld is the demo district with the exchange wired as motcua
@@ -37,12 +38,19 @@ type exchangeWorld struct {
 
 func newExchangeWorld(t *testing.T, db *store.DB) *exchangeWorld {
 	t.Helper()
+	return newExchangeWorldAt(t, db, "http://127.0.0.1:1/edxml/v1/messages")
+}
+
+// newExchangeWorldAt is newExchangeWorld whose outside agency receives
+// at endpoint (motcua's SystemId "motcua", SecretKey peerSecret).
+func newExchangeWorldAt(t *testing.T, db *store.DB, endpoint string) *exchangeWorld {
+	t.Helper()
 	ca := signtest.NewCA(t, "Test CA")
 	ks := keys{personal: map[string]*sign.Key{"huyen.lanhdao": ca.Signer(t, 0, "Lê Trần Hương", "UBND huyện Nho Quan")},
 		seal: ca.Signer(t, 1, "UBND huyện Nho Quan", "UBND huyện Nho Quan")}
 	var bus *event.Bus
 	x := document.ExchangeConfig{
-		Peers:   map[string]document.Peer{outsideOrgan: {Endpoint: "http://127.0.0.1:1/edxml/v1/messages", SystemID: "motcua", SecretKey: "secret-of-motcua-0123456789"}},
+		Peers:   map[string]document.Peer{outsideOrgan: {Endpoint: endpoint, SystemID: "motcua", SecretKey: peerSecret}},
 		Systems: map[string]document.System{outsideSystem: {SecretKey: outsideSecret, Organs: []string{outsideOrgan}}},
 	}
 	w := newWorld(t, db, func(c *document.Config) { c.Keys, c.Exchange, bus = ks, x, c.Bus })

@@ -111,6 +111,19 @@ func (w *ExchangeWorker) send(ctx context.Context, r outRow) error {
 	if d.Secrecy > 0 {
 		return problem.New(problem.ErrInvalid, "edxml_secret")
 	}
+	switch d.State {
+	case StateRevoking:
+		// Revoked before it left (the peer down, the worker behind): the
+		// 13 queued behind it asks for it back, so it goes as issued,
+		// the 13 next, and the recipient's 15 or 16 settles the
+		// revocation — not sent, the 13 would name a document the
+		// recipient never had and the document would stay revoking.
+		d.State = StateIssued
+	case StateRevoked:
+		// Every recipient it went to already gave it back: it does not
+		// leave.
+		return problem.New(problem.ErrInvalid, "edxml_revoked_unsent")
+	}
 	m, err := w.s.message(ctx, w.s.db, d, r.organ)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"image"
 	"image/png"
+	"slices"
 	"strings"
 	"testing"
 
@@ -81,7 +82,8 @@ func TestWorkFileHidesSecretDocuments(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		plain := register(t, w, "huyen.vanthu", demo.DistrictCode, "72", "2026-02-20", "Kế hoạch công khai", 1)
+		// Dated after the secret one (27 February), so it is second in the file.
+		plain := register(t, w, "huyen.vanthu", demo.DistrictCode, "72", "2026-03-05", "Kế hoạch công khai", 1)
 		f, err := w.docs.CreateFile(ctx, clerk, document.WorkFileInput{Unit: demo.DistrictCode, Notation: "09.VT", Title: "Hồ sơ", Maintenance: "10 năm"})
 		if err != nil {
 			t.Fatal(err)
@@ -105,6 +107,24 @@ func TestWorkFileHidesSecretDocuments(t *testing.T) {
 		if len(got.Items) != 1 || got.Items[0].DocumentID != plain {
 			t.Fatalf("the specialist's file: %+v", got.Items)
 		}
+		// Neither the totals nor a gap in the ordinals tells that a
+		// document is hidden: the secret one has 2 pages, the plain one 1.
+		if got.DocTotal != 1 || got.PageTotal != 1 || got.Items[0].DocOrdinal != 1 {
+			t.Fatalf("the specialist's file counts what it hides: %d documents, %d pages, ordinal %d", got.DocTotal, got.PageTotal, got.Items[0].DocOrdinal)
+		}
+		for _, c := range []struct {
+			who         string
+			docs, pages int
+		}{{"huyen.chuyenvien", 1, 1}, {"huyen.giamsat", 1, 1}, {"huyen.vanthu", 2, 3}} {
+			list, err := w.docs.ListFiles(ctx, w.actor(t, c.who), document.FileFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := slices.IndexFunc(list, func(x document.WorkFile) bool { return x.ID == f.ID })
+			if i < 0 || list[i].DocTotal != c.docs || list[i].PageTotal != c.pages {
+				t.Errorf("%s's list of files: %+v, want %d documents and %d pages", c.who, list, c.docs, c.pages)
+			}
+		}
 		x, _, err := w.docs.ExportFileXML(ctx, reader, f.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -112,7 +132,7 @@ func TestWorkFileHidesSecretDocuments(t *testing.T) {
 		if bytes.Contains(x, []byte("bí mật")) || !bytes.Contains(x, []byte("công khai")) {
 			t.Fatalf("the specialist's XML:\n%s", x)
 		}
-		if got, err = w.docs.GetFile(ctx, clerk, f.ID); err != nil || len(got.Items) != 2 {
+		if got, err = w.docs.GetFile(ctx, clerk, f.ID); err != nil || len(got.Items) != 2 || got.DocTotal != 2 || got.PageTotal != 3 || got.Items[1].DocOrdinal != 2 {
 			t.Fatalf("the clerk's file again: %v %+v", err, got)
 		}
 		formstest.Require(t)

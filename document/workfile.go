@@ -256,6 +256,10 @@ func (s *Service) fillFiles(ctx context.Context, q store.Querier, fs []*WorkFile
 	return nil
 }
 
+// Today is Vietnam's date by the service's clock, "YYYY-MM-DD": the demo
+// dates the documents it registers by it.
+func (s *Service) Today() string { return today(s.cfg.Now()) }
+
 // archiveDue is the last day to hand over a file whose work ended on end:
 // one year after it (Art. 30); 29 February ends on 28 February.
 func archiveDue(end string) string {

@@ -22,8 +22,16 @@ func (s *Service) GetFile(ctx context.Context, a *auth.Actor, id int64) (*WorkFi
 	if err != nil {
 		return nil, err
 	}
-	f.Items, err = s.fileItems(ctx, s.db, a, f)
-	return f, err
+	if f.Items, err = s.fileItems(ctx, s.db, a, f); err != nil {
+		return nil, err
+	}
+	// The totals are of what the reader sees: a count that included a
+	// secret document they may not read would tell them it exists.
+	f.DocTotal, f.PageTotal = len(f.Items), 0
+	for _, it := range f.Items {
+		f.PageTotal += it.PageAmount
+	}
+	return f, nil
 }
 
 // fileItems lists the documents of f by ordinal with their metadata, as
@@ -67,6 +75,7 @@ func (s *Service) fileItems(ctx context.Context, q store.Querier, a *auth.Actor,
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	hidden := false
 	for _, id := range secret {
 		d, err := s.load(ctx, q, id)
 		if err != nil {
@@ -75,10 +84,66 @@ func (s *Service) fileItems(ctx context.Context, q store.Querier, a *auth.Actor,
 		if ok, err := s.canView(ctx, q, a, d); err != nil {
 			return nil, err
 		} else if !ok {
-			items = slices.DeleteFunc(items, func(it FileItem) bool { return it.DocumentID == id })
+			items, hidden = slices.DeleteFunc(items, func(it FileItem) bool { return it.DocumentID == id }), true
+		}
+	}
+	if hidden {
+		// A gap in the ordinals would show where a hidden document is:
+		// the reader's list is numbered 1…n as they see it.
+		for i := range items {
+			items[i].DocOrdinal = i + 1
 		}
 	}
 	return items, nil
+}
+
+// hideSecretTotals takes out of each listed file's totals the secret
+// documents a may not read (secretCondition, the rule List reads by), so
+// a list of files tells no more than GetFile does.
+func (s *Service) hideSecretTotals(ctx context.Context, a *auth.Actor, fs []*WorkFile) error {
+	if len(fs) == 0 {
+		return nil
+	}
+	var args []any
+	in := func(ids []int64) string {
+		if len(ids) == 0 {
+			ids = []int64{-1}
+		}
+		for _, id := range ids {
+			args = append(args, id)
+		}
+		return "(" + store.Placeholders(len(ids)) + ")"
+	}
+	byID := map[int64]*WorkFile{}
+	var ids []int64
+	for _, f := range fs {
+		byID[f.ID], ids = f, append(ids, f.ID)
+	}
+	files := in(ids)
+	cond, err := s.secretCondition(ctx, a, in, &args)
+	if err != nil {
+		return err
+	}
+	// CASE, not NOT (…): the condition is NULL for a document without an
+	// assignment, and NOT NULL would count it as readable.
+	rows, err := s.db.QueryContext(ctx, `SELECT i.file_id, COUNT(*), COALESCE(SUM(d.page_amount), 0)
+		FROM document_work_file_items i JOIN documents d ON d.id = i.document_id LEFT JOIN document_assignments x ON x.id = d.assignment_id
+		WHERE i.file_id IN `+files+` AND d.secrecy > 0 AND (CASE WHEN `+cond+` THEN 0 ELSE 1 END) = 1 GROUP BY i.file_id`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var n, pages int
+		if err := rows.Scan(&id, &n, &pages); err != nil {
+			return err
+		}
+		if f := byID[id]; f != nil {
+			f.DocTotal, f.PageTotal = f.DocTotal-n, f.PageTotal-pages
+		}
+	}
+	return rows.Err()
 }
 
 // FileFilter selects work files for ListFiles.
@@ -148,6 +213,9 @@ func (s *Service) ListFiles(ctx context.Context, a *auth.Actor, f FileFilter) ([
 		return nil, err
 	}
 	if err := s.fillFiles(ctx, s.db, fs, keepers); err != nil {
+		return nil, err
+	}
+	if err := s.hideSecretTotals(ctx, a, fs); err != nil {
 		return nil, err
 	}
 	out := []WorkFile{}

@@ -1,9 +1,12 @@
 package e2e
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/document"
 )
 
 // TestDocumentRegisterInBrowser: the district's clerk goes from the
@@ -59,4 +62,80 @@ func TestDocumentRegisterInBrowser(t *testing.T) {
 		leader.button(t, "#form-assign", "Phân công xử lý", 200)
 		leader.wantText(t, "main", "Đã phân công văn bản.", "Giao Văn phòng chủ trì, báo cáo trước ngày 20.")
 	})
+}
+
+// TestDocumentPagesInBrowser: the document pages TestDocumentRegisterInBrowser
+// does not reach, with the demo's documents in every state loaded — the
+// leader's drafts to approve, the outgoing register, a draft waiting for
+// approval, the work files and one file — are checked with axe, in
+// Vietnamese and then, after the header's «English», in English.
+func TestDocumentPagesInBrowser(t *testing.T) {
+	browser := newBrowser(t)
+	m := startMotcua(t)
+	ctx := t.Context()
+	if _, err := demo.LoadDocuments(ctx, m.App.Documents, m.App.Auth, demo.World2022); err != nil {
+		t.Fatal(err)
+	}
+	clerkActor, err := m.App.Auth.UserByName(ctx, "huyen.vanthu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := m.App.Documents.List(ctx, clerkActor, document.Filter{Unit: demo.DistrictCode, Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var issued, approving int64
+	for _, d := range all.Documents {
+		switch {
+		case d.State == document.StateIssued && issued == 0:
+			issued = d.ID
+		case d.State == document.StateApproving:
+			approving = d.ID
+		}
+	}
+	if issued == 0 || approving == 0 {
+		t.Fatalf("the demo has no issued or approving document at the district: %+v", all.Documents)
+	}
+	f, err := m.App.Documents.CreateFile(ctx, clerkActor, document.WorkFileInput{Unit: demo.DistrictCode, Notation: "01.VP",
+		Title: "Hồ sơ văn bản chỉ đạo năm 2026", Maintenance: "10 năm"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.App.Documents.AddToFile(ctx, clerkActor, f.ID, f.Version, issued); err != nil {
+		t.Fatal(err)
+	}
+
+	pages := []struct {
+		who, path, name string
+		vi, en          string // a text of the page's h1 in each language
+	}{
+		{"huyen.lanhdao", "/can-bo/van-ban/cho-duyet", "document-approve-queue", "Văn bản chờ duyệt", "Drafts to approve"},
+		{"huyen.lanhdao", "/can-bo/van-ban/" + strconv.FormatInt(approving, 10), "document-approving", "", ""},
+		{"huyen.vanthu", "/can-bo/van-ban-di", "document-outgoing", "Sổ văn bản đi", "Outgoing register"},
+		{"huyen.vanthu", "/can-bo/ho-so-cong-viec", "work-files", "Hồ sơ công việc", "Work files"},
+		{"huyen.vanthu", "/can-bo/ho-so-cong-viec/" + strconv.FormatInt(f.ID, 10), "work-file", "", ""},
+	}
+	// The tabs outlive the phases (a tab opened in one closes with it).
+	tabs := map[string]*tab{}
+	for _, who := range []string{"huyen.lanhdao", "huyen.vanthu"} {
+		tabs[who] = openTab(t, browser, m.URL, who, false)
+		tabs[who].login(t)
+	}
+	for _, lang := range []string{"vi", "en"} {
+		phase(t, lang, func(t *testing.T) {
+			for _, p := range pages {
+				u := tabs[p.who]
+				u.visit(t, p.path)
+				if want := map[string]string{"vi": p.vi, "en": p.en}[lang]; want != "" {
+					u.wantText(t, "h1", want)
+				}
+				u.page(t, p.name+"-"+lang)
+			}
+			if lang == "vi" {
+				for _, u := range tabs {
+					u.button(t, "header", "English", 200)
+				}
+			}
+		})
+	}
 }

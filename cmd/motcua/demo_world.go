@@ -8,6 +8,9 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"net"
+	"net/http"
+	"time"
 
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/server"
@@ -41,7 +44,12 @@ func (d *demoFlag) Set(s string) error {
 // holds the other world is served as it is, with a note saying so: the
 // 2022 world moves to the two-tier one only by `motcua reorg apply`, and
 // the two-tier world never goes back.
-func loadDemoWorld(ctx context.Context, db *store.DB, app *server.App, want string, stdout io.Writer, log *slog.Logger) (string, error) {
+//
+// sim, when set, is the simulated exchange (mounted at
+// server.EdXMLSimulatorPath): what the documents' outbox holds while the
+// demo is made is delivered to it on a listener of its own, before the
+// server listens (demo.LoadDocumentsDelivering says why).
+func loadDemoWorld(ctx context.Context, db *store.DB, app *server.App, want string, sim http.Handler, stdout io.Writer, log *slog.Logger) (string, error) {
 	loaded := false
 	var err error
 	switch want {
@@ -82,7 +90,13 @@ func loadDemoWorld(ctx context.Context, db *store.DB, app *server.App, want stri
 	}
 	// Documents in every state in the registers of the units whose clerk,
 	// leader and specialist log in (a unit that has some is left alone).
-	if _, err := demo.LoadDocuments(ctx, app.Documents, app.Auth, world); err != nil {
+	deliver, stop, err := simulatorClient(sim)
+	if err != nil {
+		return "", err
+	}
+	_, err = demo.LoadDocumentsDelivering(ctx, app.Documents, app.Auth, world, deliver)
+	stop()
+	if err != nil {
 		return "", fmt.Errorf("load demo documents: %w", err)
 	}
 	// The two-tier world's communes get cadastral records, so their land
@@ -125,4 +139,30 @@ func liveDemo(ctx context.Context, db *store.DB, dataDir, world string, share fl
 			demo.LiveDays, st.Dossiers, 100*st.OnlineShare(), st.Actions, st.PaidOnline, st.PaidDesk, st.Posted, st.Rated, st.Elapsed.Round(1e8))
 	}
 	return nil
+}
+
+// simulatorClient serves sim, mounted as the server mounts it, on a
+// loopback listener of its own and returns a client whose every request
+// goes there (the outbox addresses it at the server's own address, which
+// does not answer yet), and the function that stops it. A nil sim gives
+// a nil client.
+func simulatorClient(sim http.Handler) (*http.Client, func(), error) {
+	if sim == nil {
+		return nil, func() {}, nil
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, fmt.Errorf("the demo's exchange simulator: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle(server.EdXMLSimulatorPath+"/", http.StripPrefix(server.EdXMLSimulatorPath, sim))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	addr := ln.Addr().String()
+	var d net.Dialer
+	tr := &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return d.DialContext(ctx, network, addr)
+	}}
+	stop := func() { srv.Close(); tr.CloseIdleConnections() }
+	return &http.Client{Transport: tr, Timeout: time.Minute}, stop, nil
 }

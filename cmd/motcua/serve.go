@@ -128,7 +128,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	world := ""
 	if loadDemo {
-		if world, err = loadDemoWorld(ctx, db, app, sf.demo.world, stdout, log); err != nil {
+		var sim http.Handler
+		if exchangeSim != nil {
+			sim = exchangeSim
+		}
+		if world, err = loadDemoWorld(ctx, db, app, sf.demo.world, sim, stdout, log); err != nil {
 			return err
 		}
 		// The calendar was built before the demo's province existed: read
