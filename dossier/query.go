@@ -200,7 +200,7 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 		if err != nil {
 			return nil, err
 		}
-		w, wargs, err := s.searchWhere(ctx, terms, f.Limit, share)
+		w, wargs, err := s.searchWhere(ctx, terms, f.Limit, share, len(arms) > 0)
 		if err != nil {
 			return nil, err
 		}

@@ -77,6 +77,16 @@ func tsQuery(terms [][]string, prefix bool) string {
 // query must repeat it exactly for PostgreSQL to use the index.
 const pgSearchWords = `to_tsvector('simple', translate(d.search, '.-/', '   '))`
 
+// pgWalkWords is the same words in a form the index does not answer
+// (an empty text appended to d.search), for walking the inbox's order: a
+// walk is taken only for words common enough that a page is found within
+// T rows, but given the indexed expression PostgreSQL's planner chose a
+// bitmap of the word index ANDed with the unit's, which at 10M went lossy
+// and rechecked 1.2M rows per arm (12 s for "nguyen thi", BENCHMARKS.md
+// "Inbox and search at scale"). Unindexed, the words cost the planner a
+// default selectivity and it walks the order's index.
+const pgWalkWords = `to_tsvector('simple', translate(d.search || '', '.-/', '   '))`
+
 // searchWhere is the condition selecting the dossiers whose search text
 // matches terms, for a page of limit dossiers of an asker who reads share
 // of the dossiers in the order being walked (1 when the page is read per
@@ -92,7 +102,14 @@ const pgSearchWords = `to_tsvector('simple', translate(d.search, '.-/', '   '))`
 // enough for the walk to cost less than T. Either way a search reads at
 // most about T rows (4,600 for a page of 21 at 1M dossiers per unit, 14,500
 // at 10M), whatever the engine's planner would have guessed.
-func (s *Service) searchWhere(ctx context.Context, terms [][]string, limit int, share float64) (string, []any, error) {
+//
+// perUnit is whether the page is walked per unit (scopeArms): only then
+// is PostgreSQL kept from the word index in the walk (pgWalkWords). A
+// wide scope's walk keeps the indexed words, which its planner answers
+// from the index for a name that is common but not that common (44,000
+// of 10M for "quach van giang": the unindexed words, at a default
+// selectivity, had it read a district's dossiers to sort them, 23 s).
+func (s *Service) searchWhere(ctx context.Context, terms [][]string, limit int, share float64, perUnit bool) (string, []any, error) {
 	if share <= 0 {
 		return wordsLike(terms)
 	}
@@ -102,12 +119,16 @@ func (s *Service) searchWhere(ctx context.Context, terms [][]string, limit int, 
 	}
 	threshold := int(min(max(math.Sqrt(float64(limit)*float64(top)/min(share, 1)), 500), 50000))
 	// walk is the condition for walking the order. PostgreSQL is given the
-	// indexed words, whose frequency its statistics know: given LIKE tests,
-	// whose it does not, it expected one row and read the whole table to
-	// sort it (1.4 s for "tran thi" at 1M).
+	// words, not LIKE tests: given those, it expected one row and read the
+	// whole table to sort it (1.4 s for "tran thi" at 1M); but not in the
+	// index's form (pgWalkWords).
 	walk := func() (string, []any, error) {
 		if s.db.Dialect == store.Postgres {
-			return pgSearchWords + ` @@ to_tsquery('simple', ?)`, []any{tsQuery(terms, true)}, nil
+			words := pgSearchWords
+			if perUnit {
+				words = pgWalkWords
+			}
+			return words + ` @@ to_tsquery('simple', ?)`, []any{tsQuery(terms, true)}, nil
 		}
 		return wordsLike(terms)
 	}

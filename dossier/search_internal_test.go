@@ -179,5 +179,10 @@ func testWordsLikeAgrees(t *testing.T, db *store.DB) {
 		if like := ids(w, args...); !slices.Equal(fts, like) {
 			t.Errorf("%q: FTS5 finds %v, LIKE %v", q, fts, like)
 		}
+		if db.Dialect == store.Postgres {
+			if walk := ids(pgWalkWords+` @@ to_tsquery('simple', ?)`, arg); !slices.Equal(fts, walk) {
+				t.Errorf("%q: the index finds %v, the walk's words %v", q, fts, walk)
+			}
+		}
 	}
 }
