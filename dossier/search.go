@@ -120,8 +120,8 @@ func (s *Service) searchWhere(ctx context.Context, terms [][]string, limit int, 
 	threshold := int(min(max(math.Sqrt(float64(limit)*float64(top)/min(share, 1)), 500), 50000))
 	// walk is the condition for walking the order. PostgreSQL is given the
 	// words, not LIKE tests: given those, it expected one row and read the
-	// whole table to sort it (1.4 s for "tran thi" at 1M); but not in the
-	// index's form (pgWalkWords).
+	// whole table to sort it (1.4 s for "tran thi" at 1M); per unit, not
+	// in the index's form (pgWalkWords).
 	walk := func() (string, []any, error) {
 		if s.db.Dialect == store.Postgres {
 			words := pgSearchWords
