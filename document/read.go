@@ -113,15 +113,7 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) (*Page, err
 	}
 	var where []string
 	var args []any
-	in := func(ids []int64) string {
-		if len(ids) == 0 {
-			ids = []int64{-1}
-		}
-		for _, id := range ids {
-			args = append(args, id)
-		}
-		return "(" + store.Placeholders(len(ids)) + ")"
-	}
+	in := inList(&args)
 	read, err := s.units.Reach(ctx, s.db, a, auth.ReadDocument)
 	if err != nil {
 		return nil, err
@@ -292,6 +284,21 @@ func (s *Service) secretCondition(ctx context.Context, a *auth.Actor, in func([]
 	b.WriteString(` OR x.lead_unit_id IN ` + in(reach[auth.AssignDocument]))
 	b.WriteString(` OR d.direction = 'out' AND d.drafting_unit_id IN ` + in(reach[auth.ApproveDocument]) + `)`)
 	return b.String(), nil
+}
+
+// inList builds IN lists for a query whose arguments are *args: each
+// call appends ids to them and returns "(?,…)"; an empty list becomes
+// (-1), which no row's id matches.
+func inList(args *[]any) func(ids []int64) string {
+	return func(ids []int64) string {
+		if len(ids) == 0 {
+			ids = []int64{-1}
+		}
+		for _, id := range ids {
+			*args = append(*args, id)
+		}
+		return "(" + store.Placeholders(len(ids)) + ")"
+	}
 }
 
 // queue is the condition of the reader's queue: the documents whose next

@@ -105,15 +105,7 @@ func (s *Service) hideSecretTotals(ctx context.Context, a *auth.Actor, fs []*Wor
 		return nil
 	}
 	var args []any
-	in := func(ids []int64) string {
-		if len(ids) == 0 {
-			ids = []int64{-1}
-		}
-		for _, id := range ids {
-			args = append(args, id)
-		}
-		return "(" + store.Placeholders(len(ids)) + ")"
-	}
+	in := inList(&args)
 	byID := map[int64]*WorkFile{}
 	var ids []int64
 	for _, f := range fs {
