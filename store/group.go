@@ -161,6 +161,7 @@ func (g *group) do(ctx context.Context, alone bool, fn func(tx *Tx) error) error
 // goes on up the caller's stack.
 func (g *group) runTurn(tx *Tx, c *call, fn func(tx *Tx) error) (err error, res turnResult) {
 	bg := context.Background()
+	tx.beforeCommit = nil // the previous call's, should it have panicked in them
 	if _, err := tx.ExecContext(bg, `SAVEPOINT motcua_call`); err != nil {
 		return err, turnResult{broken: err}
 	}
@@ -171,7 +172,13 @@ func (g *group) runTurn(tx *Tx, c *call, fn func(tx *Tx) error) (err error, res 
 			<-c.done
 		}
 	}()
+	// The call's BeforeCommit work runs inside its savepoint: it is the
+	// call's, kept or rolled back with it, not the batch's.
 	err = fn(tx)
+	if err == nil {
+		err = tx.runBeforeCommit()
+	}
+	tx.beforeCommit = nil
 	finished = true
 	if err == nil {
 		if _, rerr := tx.ExecContext(bg, `RELEASE motcua_call`); rerr != nil {
@@ -327,7 +334,12 @@ func (db *DB) inOwnTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	defer db.stmts.flush(ctx, db.w)
-	if err := fn(&Tx{tx: tx, db: db}); err != nil {
+	t := &Tx{tx: tx, db: db}
+	err = fn(t)
+	if err == nil {
+		err = t.runBeforeCommit()
+	}
+	if err != nil {
 		return errors.Join(err, ignoreDone(tx.Rollback()))
 	}
 	if err := tx.Commit(); err != nil {

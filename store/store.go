@@ -242,6 +242,18 @@ func (db *DB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Row
 	return db.r.QueryContext(ctx, db.Dialect.Rebind(q), args...)
 }
 
+// WriteRowContext runs a statement that writes and returns a row
+// (INSERT … RETURNING) outside any transaction, on the writer: on
+// PostgreSQL it commits by itself, so the row locks it takes last for
+// this statement alone. The row's error, if any, comes with its Scan.
+func (db *DB) WriteRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	markWrote(ctx)
+	if st := db.stmts.get(ctx, db.w, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return db.w.QueryRowContext(ctx, db.Dialect.Rebind(q), args...)
+}
+
 // QueryRowContext reads one row from the read pool.
 func (db *DB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
 	if st := db.stmts.get(ctx, db.r, q); st != nil {
@@ -260,6 +272,35 @@ type Tx struct {
 	// grouped: the transaction is a group commit's, shared with other
 	// calls (see stmtContext).
 	grouped bool
+	// beforeCommit is the work of the current InTx call added by
+	// BeforeCommit, run in order once its fn has succeeded.
+	beforeCommit []func() error
+}
+
+// BeforeCommit adds work that runs just before the transaction commits:
+// after the InTx fn has returned nil, in the order added, inside the same
+// transaction (on SQLite inside the call's savepoint, so a group
+// commit's call keeps its own work and loses only its own). An error
+// rolls the call back as fn's would; work added meanwhile runs too.
+//
+// It is for a write that takes a lock every transaction wants — a hash
+// chain's head, a global sequence ordered by commit: taken here, the lock
+// is held from a few statements before COMMIT instead of for the rest of
+// the transaction (on PostgreSQL; SQLite has one writer anyway). Such work
+// must not be read back by the rest of fn, which runs before it.
+func (t *Tx) BeforeCommit(work func() error) {
+	t.beforeCommit = append(t.beforeCommit, work)
+}
+
+// runBeforeCommit runs the work BeforeCommit added and forgets it.
+func (t *Tx) runBeforeCommit() error {
+	defer func() { t.beforeCommit = nil }()
+	for i := 0; i < len(t.beforeCommit); i++ { // work may add work
+		if err := t.beforeCommit[i](); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // stmt returns the cached statement bound to this transaction, or nil.
