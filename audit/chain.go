@@ -79,38 +79,51 @@ func hashOf(e Entry) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Record appends e in tx (the transaction of the change it records) to
+// Record appends e, in tx (the transaction of the change it records), to
 // its day's chain. A zero At is an error: the log must not invent times.
 //
-// The upsert on audit_heads takes the day's row lock (PostgreSQL) or runs
-// under the single writer (SQLite, transactions begin IMMEDIATE), so
-// concurrent appends, from any instance, queue for the rest of their
-// transaction and see each other's head: the chain cannot fork. It is a
-// serialization point on purpose; appends come last in their transaction
-// (listeners run at publish time) so the lock is held briefly.
+// The append takes the day's head: the upsert on audit_heads locks its row
+// (PostgreSQL) or runs under the single writer (SQLite, transactions begin
+// IMMEDIATE), so concurrent appends, from any instance, queue and see each
+// other's head: the chain cannot fork. Every act of the day wants that one
+// row, so the append waits until just before COMMIT (store.Tx.BeforeCommit)
+// and holds the lock for its three statements and the commit, not for the
+// rest of the act's transaction: entries are numbered in the order their
+// transactions commit. The entry is therefore not in audit_entries until
+// the act's work is done; nothing reads it back in the same transaction.
 func (l *Log) Record(ctx context.Context, tx *store.Tx, e Entry) error {
 	if e.At.IsZero() || e.Action == "" || e.Object == "" {
 		return fmt.Errorf("audit: entry needs a time, an action and an object: %+v", e)
 	}
+	tx.BeforeCommit(func() error {
+		_, err := l.append(ctx, tx, e)
+		return err
+	})
+	return nil
+}
+
+// append writes e at the head of its day's chain now, and returns its id.
+func (l *Log) append(ctx context.Context, tx *store.Tx, e Entry) (int64, error) {
 	e.At = time.UnixMilli(e.At.UnixMilli()) // the stored precision, which the hash covers
 	e.Day = DayOf(e.At)
 	if err := tx.QueryRowContext(ctx, `INSERT INTO audit_heads (day, n, head) VALUES (?, 1, '')
 		ON CONFLICT (day) DO UPDATE SET n = audit_heads.n + 1 RETURNING n, head`, e.Day).Scan(&e.Seq, &e.PrevHash); err != nil {
-		return fmt.Errorf("audit: lock the chain of %s: %w", e.Day, err)
+		return 0, fmt.Errorf("audit: lock the chain of %s: %w", e.Day, err)
 	}
 	e.Hash = hashOf(e)
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_entries (at, actor_id, actor_name, actor_role, unit_id, action, object,
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO audit_entries (at, actor_id, actor_name, actor_role, unit_id, action, object,
 		from_state, to_state, details, client_addr, history_table, history_id, history_hash, day, seq, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		e.At.UnixMilli(), e.ActorID, e.ActorName, e.ActorRole, e.UnitID, e.Action, e.Object, e.From, e.To, e.Details, e.ClientAddr,
-		e.HistoryTable, e.HistoryID, e.HistoryHash, e.Day, e.Seq, e.PrevHash, e.Hash)
+		e.HistoryTable, e.HistoryID, e.HistoryHash, e.Day, e.Seq, e.PrevHash, e.Hash).Scan(&id)
 	if err != nil {
-		return fmt.Errorf("audit: record %s %s: %w", e.Action, e.Object, err)
+		return 0, fmt.Errorf("audit: record %s %s: %w", e.Action, e.Object, err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE audit_heads SET head = ? WHERE day = ?`, e.Hash, e.Day); err != nil {
-		return fmt.Errorf("audit: advance the chain of %s: %w", e.Day, err)
+		return 0, fmt.Errorf("audit: advance the chain of %s: %w", e.Day, err)
 	}
-	return nil
+	return id, nil
 }
 
 // Head is a day's chain as audit_heads holds it.

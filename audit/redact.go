@@ -42,8 +42,16 @@ func (l *Log) OnDossierAnonymised(ctx context.Context, tx *store.Tx, e dossier.A
 }
 
 // Redact removes the personal data of the entries about the dossier e
-// names, in tx, and records that it did (see above).
+// names, in tx, and records that it did (see above). It does so just
+// before tx commits, after the entries recorded earlier in tx have been
+// appended (Record), so it redacts those too, and it holds the day's head
+// only from its own append on.
 func (l *Log) Redact(ctx context.Context, tx *store.Tx, e dossier.Anonymised) error {
+	tx.BeforeCommit(func() error { return l.redact(ctx, tx, e) })
+	return nil
+}
+
+func (l *Log) redact(ctx context.Context, tx *store.Tx, e dossier.Anonymised) error {
 	object := "dossier:" + e.Code
 	rows, err := tx.QueryContext(ctx, selectEntry+` WHERE object = ? AND redacted_by = 0 AND action <> ? ORDER BY id`, object, RedactAction)
 	if err != nil {
@@ -73,12 +81,9 @@ func (l *Log) Redact(ctx context.Context, tx *store.Tx, e dossier.Anonymised) er
 	if err != nil {
 		return err
 	}
-	if err := l.Record(ctx, tx, Entry{At: e.At, ActorName: dossier.SystemName, ActorRole: dossier.SystemRole,
-		Action: RedactAction, Object: object, Details: string(details)}); err != nil {
-		return err
-	}
-	var by int64
-	if err := tx.QueryRowContext(ctx, `SELECT MAX(id) FROM audit_entries WHERE object = ? AND action = ?`, object, RedactAction).Scan(&by); err != nil {
+	by, err := l.append(ctx, tx, Entry{At: e.At, ActorName: dossier.SystemName, ActorRole: dossier.SystemRole,
+		Action: RedactAction, Object: object, Details: string(details)})
+	if err != nil {
 		return err
 	}
 	for _, en := range entries {

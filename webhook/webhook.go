@@ -210,32 +210,55 @@ func (s *Service) recordAt(ctx context.Context, tx *store.Tx, typ string, at tim
 			return err
 		}
 	}
-	// The lock on the sequence row orders the events by commit.
-	var id int64
-	if err := tx.QueryRowContext(ctx, `UPDATE webhook_sequence SET last_id = last_id + 1 WHERE name = 'events' RETURNING last_id`).Scan(&id); err != nil {
-		return err
-	}
-	ev := Event{ID: EventID(id), Type: typ, Timestamp: at.UTC(), Data: data}
-	body, err := json.Marshal(ev)
-	if err != nil {
-		return err
-	}
 	// The worker delivers the events of one key in order: a dossier's,
 	// or an issued document's that belongs to no dossier.
 	key := data.Dossier
 	if key == "" && data.Document != nil {
 		key = "document:" + strconv.FormatInt(data.Document.ID, 10)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_events (id, type, dossier_code, unit_id, receiving_unit_id, at, payload)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, id, typ, key, held.ID, receiving.ID, at.UnixMilli(), string(body)); err != nil {
+	subs, err := s.subscribers(ctx, tx, typ, held.ID, receiving.ID)
+	if err != nil {
 		return err
 	}
-	// Subscribed at the unit or at one above it.
-	var scope []int64
-	for _, u := range slices.Compact([]int64{held.ID, receiving.ID}) {
-		chain, err := s.cfg.Units.Chain(ctx, tx, u)
+	now := s.cfg.Now().UnixMilli()
+	// The event's number comes from the one sequence row, whose lock
+	// orders the events by commit: a number is visible only once every
+	// smaller one is (the feed's keyset relies on it). Every act wants
+	// that row, so it is taken just before COMMIT (store.Tx.BeforeCommit),
+	// with the event and its deliveries, and held for those statements
+	// and the commit rather than for the rest of the act's transaction.
+	tx.BeforeCommit(func() error {
+		var id int64
+		if err := tx.QueryRowContext(ctx, `UPDATE webhook_sequence SET last_id = last_id + 1 WHERE name = 'events' RETURNING last_id`).Scan(&id); err != nil {
+			return err
+		}
+		body, err := json.Marshal(Event{ID: EventID(id), Type: typ, Timestamp: at.UTC(), Data: data})
 		if err != nil {
 			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_events (id, type, dossier_code, unit_id, receiving_unit_id, at, payload)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, id, typ, key, held.ID, receiving.ID, at.UnixMilli(), string(body)); err != nil {
+			return err
+		}
+		for _, sub := range subs {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (subscription_id, event_id, dossier_code, status, next_attempt_at, created_at)
+				VALUES (?, ?, ?, 'pending', ?, ?)`, sub, id, key, now, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return nil
+}
+
+// subscribers are the active subscriptions to typ made at the unit held
+// or receiving, or at one above either.
+func (s *Service) subscribers(ctx context.Context, tx *store.Tx, typ string, held, receiving int64) ([]int64, error) {
+	var scope []int64
+	for _, u := range slices.Compact([]int64{held, receiving}) {
+		chain, err := s.cfg.Units.Chain(ctx, tx, u)
+		if err != nil {
+			return nil, err
 		}
 		scope = append(scope, chain...)
 	}
@@ -251,32 +274,21 @@ func (s *Service) recordAt(ctx context.Context, tx *store.Tx, typ string, at tim
 	rows, err := tx.QueryContext(ctx, `SELECT id, types FROM webhook_subscriptions WHERE active = 1 AND (unit_id IN (`+in+`)
 		OR id IN (SELECT subscription_id FROM webhook_subscription_units WHERE unit_id IN (`+in+`))) ORDER BY id`, append(args, args...)...)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	defer rows.Close()
 	var subs []int64
 	for rows.Next() {
 		var sub int64
 		var types string
 		if err := rows.Scan(&sub, &types); err != nil {
-			rows.Close()
-			return err
+			return nil, err
 		}
 		if slices.Contains(strings.Fields(types), typ) {
 			subs = append(subs, sub)
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	now := s.cfg.Now().UnixMilli()
-	for _, sub := range subs {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (subscription_id, event_id, dossier_code, status, next_attempt_at, created_at)
-			VALUES (?, ?, ?, 'pending', ?, ?)`, sub, id, key, now, now); err != nil {
-			return err
-		}
-	}
-	return nil
+	return subs, rows.Err()
 }
 
 // Subscription is one integrator's subscription, without its secret.
