@@ -60,6 +60,14 @@ func TestBulkIsSane(t *testing.T) {
 			t.Errorf("%d dossiers disagree with their last event", disagree)
 		}
 
+		var paused int
+		if err := db.QueryRowContext(ctx, `SELECT COUNT(DISTINCT dossier_id) FROM dossier_pauses`).Scan(&paused); err != nil {
+			t.Fatal(err)
+		}
+		if n := demo.PausesWithoutEvent(t, db); n != 0 || paused == 0 {
+			t.Errorf("%d of %d paused dossiers have no event that stops the clock", n, paused)
+		}
+
 		// Every act is one the lifecycle table allows the role.
 		rows, err := db.QueryContext(ctx, `SELECT DISTINCT action, from_status, to_status, actor_role FROM dossier_events`)
 		if err != nil {

@@ -57,6 +57,10 @@ func TestGenerateSmallYear(t *testing.T) {
 		t.Errorf("delivered = %d (stats %d) of %d", delivered, st.Delivered, total)
 	}
 
+	if n := PausesWithoutEvent(t, db); n != 0 {
+		t.Errorf("%d dossiers have pauses but no event that stops the clock", n)
+	}
+
 	// The year's land dossiers changed the registry as their results were
 	// made: every split with a result retired its parcel into two, every
 	// transfer changed the user (a lease is recorded), each change linked
@@ -310,4 +314,19 @@ func TestCheckYears(t *testing.T) {
 			t.Errorf("CheckYears(%d, %d) = %v, want ok %v", c.year, c.years, err, c.ok)
 		}
 	}
+}
+
+// PausesWithoutEvent counts the dossiers with a row in dossier_pauses but
+// no event that writes one (a pause, or a supplement request during
+// processing): tracking reads the pauses only when the history has such an
+// event (dossier.everPaused), so the count must be 0.
+func PausesWithoutEvent(t *testing.T, db *store.DB) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRowContext(t.Context(), `SELECT COUNT(DISTINCT p.dossier_id) FROM dossier_pauses p
+		WHERE NOT EXISTS (SELECT 1 FROM dossier_events e WHERE e.dossier_id = p.dossier_id
+			AND (e.action = 'pause' OR e.action = 'request-supplement' AND e.from_status = 'processing'))`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

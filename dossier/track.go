@@ -179,6 +179,19 @@ func (s *Service) Track(ctx context.Context, code string, proof TrackProof) (*Tr
 	return nil, errTrack
 }
 
+// everPaused tells a history with an event that stops the clock (the only
+// ones that write dossier_pauses: pauseClock, and a supplement request
+// during processing): most dossiers never paused, and tracking skips the
+// query.
+func everPaused(hist []Event) bool {
+	for _, e := range hist {
+		if e.Action == PauseClock || e.Action == RequestSupplement && e.From == Processing {
+			return true
+		}
+	}
+	return false
+}
+
 func tokenMatches(d *Dossier, token string) bool {
 	return token != "" && d.TrackToken != "" && subtle.ConstantTimeCompare([]byte(token), []byte(d.TrackToken)) == 1
 }
@@ -226,9 +239,11 @@ func (s *Service) tracking(ctx context.Context, q store.Querier, d *Dossier) (*T
 		}
 		t.Steps = append(t.Steps, TrackEvent{At: e.At, Action: string(e.Action), Name: name, Status: e.To.Name(), Unit: e.Unit, As: e.Action.In(e.From)})
 	}
-	ps, err := s.pauses(ctx, q, d)
-	if err != nil {
-		return nil, err
+	var ps []Pause
+	if everPaused(hist) {
+		if ps, err = s.pauses(ctx, q, d); err != nil {
+			return nil, err
+		}
 	}
 	t.Pauses = make([]TrackPause, 0, len(ps))
 	for _, p := range ps {
