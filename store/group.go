@@ -59,6 +59,9 @@ type call struct {
 	err  error
 	// alone: the call runs in a transaction of its own (DB.InTxAlone).
 	alone bool
+	// after is the call's AfterCommit work, run by the caller once the
+	// batch has committed.
+	after []func()
 }
 
 const (
@@ -148,6 +151,7 @@ func (g *group) do(ctx context.Context, alone bool, fn func(tx *Tx) error) error
 	case res.ok:
 		if c.err == nil {
 			markWrote(ctx)
+			runAfterCommit(c.after)
 		}
 		return c.err
 	case res.broken != nil:
@@ -161,7 +165,7 @@ func (g *group) do(ctx context.Context, alone bool, fn func(tx *Tx) error) error
 // goes on up the caller's stack.
 func (g *group) runTurn(tx *Tx, c *call, fn func(tx *Tx) error) (err error, res turnResult) {
 	bg := context.Background()
-	tx.beforeCommit = nil // the previous call's, should it have panicked in them
+	tx.beforeCommit, tx.afterCommit = nil, nil // the previous call's, should it have panicked in them
 	if _, err := tx.ExecContext(bg, `SAVEPOINT motcua_call`); err != nil {
 		return err, turnResult{broken: err}
 	}
@@ -178,12 +182,14 @@ func (g *group) runTurn(tx *Tx, c *call, fn func(tx *Tx) error) (err error, res 
 	if err == nil {
 		err = tx.runBeforeCommit()
 	}
-	tx.beforeCommit = nil
+	after := tx.afterCommit
+	tx.beforeCommit, tx.afterCommit = nil, nil
 	finished = true
 	if err == nil {
 		if _, rerr := tx.ExecContext(bg, `RELEASE motcua_call`); rerr != nil {
 			return rerr, turnResult{broken: rerr}
 		}
+		c.after = after
 		return nil, turnResult{ok: true}
 	}
 	return err, turnResult{broken: rollbackTo(bg, tx)}
@@ -346,7 +352,15 @@ func (db *DB) inOwnTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	markWrote(ctx)
+	runAfterCommit(t.afterCommit)
 	return nil
+}
+
+// runAfterCommit runs the work AfterCommit added to a committed call.
+func runAfterCommit(work []func()) {
+	for _, w := range work {
+		w()
+	}
 }
 
 // waiting is the number of calls queued for a turn (tests).

@@ -275,6 +275,9 @@ type Tx struct {
 	// beforeCommit is the work of the current InTx call added by
 	// BeforeCommit, run in order once its fn has succeeded.
 	beforeCommit []func() error
+	// afterCommit is the work of the current InTx call added by
+	// AfterCommit, run once its commit is durable.
+	afterCommit []func()
 }
 
 // BeforeCommit adds work that runs just before the transaction commits:
@@ -290,6 +293,21 @@ type Tx struct {
 // must not be read back by the rest of fn, which runs before it.
 func (t *Tx) BeforeCommit(work func() error) {
 	t.beforeCommit = append(t.beforeCommit, work)
+}
+
+// AfterCommit adds work that runs once the transaction has committed and
+// the commit is durable: in the InTx caller's goroutine, in the order
+// added, before InTx returns, outside any transaction. It does not run
+// when the call fails or is rolled back (on SQLite: when the call's
+// savepoint or the group's COMMIT fails).
+//
+// It is for a step that must follow the commit and must not be part of
+// it, as numbering committed rows in commit order is (webhook events on
+// PostgreSQL): the work does its own I/O, and its failure cannot undo the
+// transaction, so work that must happen eventually needs a second path
+// (a worker) besides this one.
+func (t *Tx) AfterCommit(work func()) {
+	t.afterCommit = append(t.afterCommit, work)
 }
 
 // runBeforeCommit runs the work BeforeCommit added and forgets it.
