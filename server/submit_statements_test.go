@@ -27,8 +27,15 @@ import (
 // they number after them (store.Tx.BeforeCommit). On SQLite the code is
 // numbered inside, which keeps the desk's day gap-free. The budget on
 // PostgreSQL was 16 while the counter was in the transaction.
+//
+// On PostgreSQL the webhook event sequence is not taken in the
+// transaction either: the event is staged there without its id, and
+// numbered after the commit (webhook.Number, its own short transaction,
+// from its advisory lock on), before the request returns. Those
+// statements are the numbering's, not the submission's; the budget on
+// PostgreSQL was 14 while the sequence and the event were two statements.
 func TestSubmissionStatements(t *testing.T) {
-	budget := map[store.Dialect]int{store.SQLite: 17, store.Postgres: 14}
+	budget := map[store.Dialect]int{store.SQLite: 17, store.Postgres: 13}
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		// Birth registration, as the benchmarks submit: the first
@@ -52,6 +59,20 @@ func TestSubmissionStatements(t *testing.T) {
 		for i, q := range seen {
 			t.Logf("%2d %.150s", i+1, q)
 		}
+		var after []string // the numbering's, after COMMIT (PostgreSQL)
+		if cut := slices.Index(seen, "SELECT pg_advisory_xact_lock(?)"); cut >= 0 {
+			seen, after = seen[:cut], seen[cut:]
+		}
+		if db.Dialect == store.Postgres {
+			if slices.ContainsFunc(seen, func(q string) bool { return strings.Contains(q, "webhook_sequence") }) {
+				t.Errorf("the webhook event sequence is taken in the submission's transaction on PostgreSQL")
+			}
+			if !slices.ContainsFunc(after, func(q string) bool { return strings.Contains(q, "webhook_sequence") }) {
+				t.Errorf("the submission's event was not numbered after its commit, before the request returned")
+			}
+		} else if len(after) > 0 {
+			t.Errorf("a numbering step after the commit on %s", db.Dialect)
+		}
 		if n := len(seen); n > budget[db.Dialect] || n == 0 {
 			t.Errorf("a submission ran %d statements in its transaction, want 1 to %d", n, budget[db.Dialect])
 		}
@@ -61,11 +82,11 @@ func TestSubmissionStatements(t *testing.T) {
 		}
 		hot := regexp.MustCompile(`\b(audit_heads|webhook_sequence)\b`)
 		first := slices.IndexFunc(seen, hot.MatchString)
-		if first < 0 || !slices.ContainsFunc(seen[first:], func(q string) bool { return strings.Contains(q, "webhook_sequence") }) {
-			t.Fatalf("no statement takes the audit chain head and the webhook sequence")
+		if first < 0 || (db.Dialect == store.SQLite) != slices.ContainsFunc(seen[first:], func(q string) bool { return strings.Contains(q, "webhook_sequence") }) {
+			t.Fatalf("the audit chain head not taken, or the webhook sequence taken in the transaction on PostgreSQL or not on SQLite")
 		}
 		// After the first lock: only the chains' own rows, then COMMIT.
-		numbered := regexp.MustCompile(`^(INSERT INTO|UPDATE) (audit_heads|audit_entries|webhook_sequence|webhook_events|webhook_deliveries)\b|^RELEASE `)
+		numbered := regexp.MustCompile(`^(INSERT INTO|UPDATE) (audit_heads|audit_entries|webhook_sequence|webhook_events|webhook_deliveries|webhook_staged)\b|^RELEASE `)
 		for i, q := range seen[first:] {
 			if !numbered.MatchString(q) {
 				t.Errorf("statement %d runs while the chain heads are locked (from statement %d): %.100s", first+i+1, first+1, q)

@@ -1,8 +1,9 @@
 // Package webhook tells integrating systems what happened: it owns the
 // subscriptions (webhook_subscriptions, and webhook_subscription_units for
 // the units of those made through the API, own.go), the events (webhook_events, with a
-// public id that only grows, per webhook_sequence) and the outbox of
-// deliveries (webhook_deliveries).
+// public id that only grows, per webhook_sequence; on PostgreSQL staged
+// unnumbered in webhook_staged until their act commits, number.go) and
+// the outbox of deliveries (webhook_deliveries).
 //
 // Listeners of dossier.Transitioned and payment.FeePaid write, in the act's
 // own transaction, one event row and one delivery per matching subscription
@@ -16,7 +17,6 @@ package webhook
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"slices"
 	"strconv"
@@ -221,18 +221,31 @@ func (s *Service) recordAt(ctx context.Context, tx *store.Tx, typ string, at tim
 		return err
 	}
 	now := s.cfg.Now().UnixMilli()
-	// The event's number comes from the one sequence row, whose lock
-	// orders the events by commit: a number is visible only once every
-	// smaller one is (the feed's keyset relies on it). Every act wants
-	// that row, so it is taken just before COMMIT (store.Tx.BeforeCommit),
-	// with the event and its deliveries, and held for those statements
-	// and the commit rather than for the rest of the act's transaction.
+	if s.db.Dialect == store.Postgres {
+		// Numbered after the commit (number.go): no act holds the one
+		// sequence row through its COMMIT, which queued every act of
+		// the system behind the one before (issue 15). Staged just before
+		// COMMIT, so the staged order is near the commit order.
+		tx.BeforeCommit(func() error { return s.stage(ctx, tx, typ, key, held.ID, receiving.ID, at, data, subs, now) })
+		tx.AfterCommit(func() {
+			// The act has committed whatever this says: an event left
+			// unnumbered here is the Worker's (numberLoop).
+			nctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			Number(nctx, s.db)
+		})
+		return nil
+	}
+	// SQLite, one writer: the event's number comes from the one sequence
+	// row, whose lock orders the events by commit, at no cost (the group
+	// commit's COMMIT is shared). It is taken just before COMMIT
+	// (store.Tx.BeforeCommit), with the event and its deliveries.
 	tx.BeforeCommit(func() error {
 		var id int64
 		if err := tx.QueryRowContext(ctx, `UPDATE webhook_sequence SET last_id = last_id + 1 WHERE name = 'events' RETURNING last_id`).Scan(&id); err != nil {
 			return err
 		}
-		body, err := json.Marshal(Event{ID: EventID(id), Type: typ, Timestamp: at.UTC(), Data: data})
+		body, err := eventBody(id, typ, at, data)
 		if err != nil {
 			return err
 		}

@@ -25,6 +25,9 @@ type WorkerConfig struct {
 	Backoff     time.Duration // first retry delay (30s), doubling, with jitter
 	MaxBackoff  time.Duration // cap on the delay (1h)
 	RetryFor    time.Duration // a delivery failing this long is marked failed (24h)
+	// NumberEvery: how often the worker numbers the events whose act
+	// did not (PostgreSQL; 200ms). An act numbers its own once committed.
+	NumberEvery time.Duration
 	Now         func() time.Time
 	Log         *slog.Logger
 	// HTTP sends; nil: the guard's client (Guard.Client).
@@ -38,6 +41,7 @@ type WorkerConfig struct {
 // outbox), and a killed process's lease expires.
 type Worker struct {
 	q   *outbox.Worker[claimed]
+	db  *store.DB
 	cfg WorkerConfig
 }
 
@@ -55,7 +59,10 @@ func NewWorker(db *store.DB, cfg WorkerConfig) *Worker {
 	if cfg.HTTP == nil {
 		cfg.HTTP = cfg.Guard.Client(cfg.SendTimeout)
 	}
-	w := &Worker{cfg: cfg}
+	if cfg.NumberEvery <= 0 {
+		cfg.NumberEvery = 200 * time.Millisecond
+	}
+	w := &Worker{db: db, cfg: cfg}
 	w.q = outbox.New(db, outbox.Spec[claimed]{
 		Name:  "webhook",
 		Table: "webhook_deliveries",
@@ -74,13 +81,25 @@ func NewWorker(db *store.DB, cfg WorkerConfig) *Worker {
 	return w
 }
 
-// Run sends until ctx ends.
-func (w *Worker) Run(ctx context.Context) { w.q.Run(ctx) }
+// Run sends until ctx ends, and numbers the events left unnumbered
+// (Number) every NumberEvery.
+func (w *Worker) Run(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { defer close(done); numberLoop(ctx, w.db, w.cfg.NumberEvery, w.cfg.Log) }()
+	w.q.Run(ctx)
+	<-done
+}
 
-// RunOnce claims one batch of due deliveries (at most one per
-// subscription and dossier, the next of each), sends them and records
-// each outcome. It returns how many it claimed.
-func (w *Worker) RunOnce(ctx context.Context) (int, error) { return w.q.RunOnce(ctx) }
+// RunOnce numbers the events left unnumbered (Number), then claims one
+// batch of due deliveries (at most one per subscription and dossier, the
+// next of each), sends them and records each outcome. It returns how many
+// it claimed.
+func (w *Worker) RunOnce(ctx context.Context) (int, error) {
+	if _, err := Number(ctx, w.db); err != nil {
+		return 0, err
+	}
+	return w.q.RunOnce(ctx)
+}
 
 type claimed struct {
 	id, sub, event int64
