@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/motcua/motcua/store"
@@ -167,6 +168,62 @@ func numbered(payload string, id int64) (string, error) {
 		return "", fmt.Errorf("webhook: staged event without an empty id: %.40s", payload)
 	}
 	return `{"id":"` + EventID(id) + `"` + payload[len(empty):], nil
+}
+
+// rounds runs Number for the acts of this process that have committed,
+// as a group commit does: an act waits for the next round, one that
+// starts after its commit, and the rounds run one at a time, so 32 acts
+// committing together cost a round or two, not 32 steps queued on the
+// advisory lock (each a transaction of its own, waiting for the one
+// before). The advisory lock still orders the rounds of several
+// instances, and the Worker's.
+type rounds struct {
+	db      *store.DB
+	mu      sync.Mutex
+	running bool
+	// next is closed when the round after the running one has ended;
+	// nil: no act waits for one.
+	next chan struct{}
+}
+
+// after returns once a numbering round that started after the caller's
+// commit has ended, or ctx has (the round goes on: the act's request
+// needs not wait for it, and the Worker numbers what a failed round
+// left).
+func (r *rounds) after(ctx context.Context) {
+	r.mu.Lock()
+	if r.next == nil {
+		r.next = make(chan struct{})
+	}
+	done := r.next
+	if !r.running {
+		r.running = true
+		go r.run()
+	}
+	r.mu.Unlock()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+}
+
+// run runs rounds while acts wait for one.
+func (r *rounds) run() {
+	for {
+		r.mu.Lock()
+		done := r.next
+		r.next = nil
+		if done == nil {
+			r.running = false
+			r.mu.Unlock()
+			return
+		}
+		r.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		Number(ctx, r.db)
+		cancel()
+		close(done)
+	}
 }
 
 // numberLoop runs Number every period until ctx ends: the catch-up for

@@ -57,6 +57,9 @@ type Config struct {
 type Service struct {
 	db  *store.DB
 	cfg Config
+	// numbering runs the numbering steps of this process's acts, one at
+	// a time, each for every act that committed before it (number.go).
+	numbering *rounds
 }
 
 // New returns the service.
@@ -67,7 +70,7 @@ func New(db *store.DB, cfg Config) *Service {
 	if cfg.Guard == nil {
 		cfg.Guard = &Guard{}
 	}
-	return &Service{db: db, cfg: cfg}
+	return &Service{db: db, cfg: cfg, numbering: &rounds{db: db}}
 }
 
 // Types are the event types, in the order the docs list them.
@@ -227,13 +230,9 @@ func (s *Service) recordAt(ctx context.Context, tx *store.Tx, typ string, at tim
 		// the system behind the one before (issue 15). Staged just before
 		// COMMIT, so the staged order is near the commit order.
 		tx.BeforeCommit(func() error { return s.stage(ctx, tx, typ, key, held.ID, receiving.ID, at, data, subs, now) })
-		tx.AfterCommit(func() {
-			// The act has committed whatever this says: an event left
-			// unnumbered here is the Worker's (numberLoop).
-			nctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-			defer cancel()
-			Number(nctx, s.db)
-		})
+		// The act has committed whatever this says: an event left
+		// unnumbered here is the Worker's (numberLoop).
+		tx.AfterCommit(func() { s.numbering.after(ctx) })
 		return nil
 	}
 	// SQLite, one writer: the event's number comes from the one sequence
