@@ -197,10 +197,11 @@ type Chain struct {
 // Chain is the chain h is the head of.
 func (h Head) Chain() Chain { return Chain{h.Day, h.Lane} }
 
-// AnnounceHeads writes to logger the head of every chain of the days before
-// now's (one line per lane) that changed since it was last written (normally once, the day after;
-// again if a late entry was appended to that day). The UPDATE claims the
-// days, so of several instances exactly one writes each line. motcua serve
+// AnnounceHeads writes to logger the head of every chain of the days
+// before now's (one line per lane) that changed since it was last written
+// (normally once, the day after; again if a late entry was appended to it).
+// The UPDATE claims the chains, so of several instances exactly one writes
+// each line. motcua serve
 // calls it on a ticker; the lines are the anchor `audit verify` output is
 // compared with, so ship them off the machine.
 func (l *Log) AnnounceHeads(ctx context.Context, logger *slog.Logger, now time.Time) ([]Head, error) {
