@@ -91,6 +91,7 @@ func NewBulkLoader(ctx context.Context, db *store.DB) (*BulkLoader, error) {
 	if n > 0 {
 		return nil, ErrBulkNotEmpty
 	}
+	indexSearchOnCommit(db)
 	l := &BulkLoader{db: db, nextID: 1, nextEvent: 1, seq: map[[2]string]int64{}}
 	// Events may exist without dossiers only in a broken database; start past them anyway.
 	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM dossier_events`).Scan(&l.nextEvent); err != nil {

@@ -208,6 +208,7 @@ func NewService(db *store.DB, units *unit.Store, cat *catalog.Store, au *auth.Se
 	}
 	s := &Service{db: db, units: units, catalog: cat, auth: au, cal: cal, cfg: cfg}
 	s.initTrack()
+	indexSearchOnCommit(db)
 	return s
 }
 

@@ -144,12 +144,19 @@ func testWordsLikeAgrees(t *testing.T, db *store.DB) {
 	if err := db.QueryRowContext(ctx, `SELECT id FROM units WHERE code = 'u'`).Scan(&unitID); err != nil {
 		t.Fatal(err)
 	}
-	for i, tx := range texts {
-		if _, err := db.ExecContext(ctx, `INSERT INTO dossiers (code, procedure_code, procedure_version, receiving_unit_id, unit_id, channel, status,
-			applicant_name, search, form, delivery, submitted_at, updated_at) VALUES (?, 'p', 1, ?, ?, 'online', 'submitted', '', ?, '{}', 'counter', 0, 0)`,
-			fmt.Sprint(i), unitID, unitID, tx); err != nil {
-			t.Fatal(err)
+	// As NewService would: the index takes the new rows at COMMIT.
+	indexSearchOnCommit(db)
+	if err := db.InTx(ctx, func(tx *store.Tx) error {
+		for i, text := range texts {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO dossiers (code, procedure_code, procedure_version, receiving_unit_id, unit_id, channel, status,
+				applicant_name, search, form, delivery, submitted_at, updated_at) VALUES (?, 'p', 1, ?, ?, 'online', 'submitted', '', ?, '{}', 'counter', 0, 0)`,
+				fmt.Sprint(i), unitID, unitID, text); err != nil {
+				return err
+			}
 		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 	ids := func(where string, args ...any) []int64 {
 		rows, err := db.QueryContext(ctx, `SELECT d.id FROM dossiers d WHERE `+where+` ORDER BY d.id`, args...)

@@ -288,7 +288,10 @@ func (g *group) batch(first *call) {
 		}
 		c = g.pop(true)
 	}
-	if err := sqltx.Commit(); err != nil {
+	if err := g.db.runOnCommit(bg, tx); err != nil {
+		ignoreDone(sqltx.Rollback())
+		g.finish(ran, err)
+	} else if err := sqltx.Commit(); err != nil {
 		g.finish(ran, fmt.Errorf("store: commit: %w", err))
 	} else {
 		g.finish(ran, nil)
@@ -338,6 +341,9 @@ func (db *DB) inOwnTx(ctx context.Context, fn func(tx *Tx) error) error {
 	err = fn(t)
 	if err == nil {
 		err = t.runBeforeCommit()
+	}
+	if err == nil {
+		err = db.runOnCommit(ctx, t)
 	}
 	if err != nil {
 		return errors.Join(err, ignoreDone(tx.Rollback()))

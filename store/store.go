@@ -50,6 +50,7 @@ type DB struct {
 	// observer hears every statement run in a transaction
 	// (ObserveTxStatements); nil almost always.
 	observer atomic.Pointer[func(q string)]
+	onCommit commitHooks // OnCommit
 }
 
 // ObserveTxStatements makes fn hear the text of every statement run

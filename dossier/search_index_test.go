@@ -1,0 +1,97 @@
+package dossier
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/store/storetest"
+)
+
+// TestSearchIndexedAtCommit: on SQLite the full-text index takes a
+// transaction's new dossiers just before its COMMIT (migrations/017).
+// Concurrent calls (one group-commit batch or several), some failing after
+// their insert and one changing its row's words after it, leave the index
+// holding exactly the committed dossiers with their last words — FTS5's
+// own integrity check against the dossiers table agrees — and nothing
+// pending. On PostgreSQL the engine's index answers the same.
+func TestSearchIndexedAtCommit(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		indexSearchOnCommit(db)
+		var unitID int64
+		if err := db.WriteRowContext(ctx, `INSERT INTO units (code, name, level, created_at) VALUES ('u', 'u', 'commune', 0) RETURNING id`).Scan(&unitID); err != nil {
+			t.Fatal(err)
+		}
+		const n = 24
+		errRefused := errors.New("refused after the insert")
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		for i := range n {
+			wg.Go(func() {
+				errs[i] = db.InTx(ctx, func(tx *store.Tx) error {
+					var id int64
+					if err := tx.QueryRowContext(ctx, `INSERT INTO dossiers (code, procedure_code, procedure_version, receiving_unit_id, unit_id,
+						channel, status, applicant_name, search, form, delivery, submitted_at, updated_at)
+						VALUES (?, 'p', 1, ?, ?, 'online', 'submitted', '', ?, '{}', 'counter', 0, 0) RETURNING id`,
+						fmt.Sprintf("C-%02d", i), unitID, unitID, fmt.Sprintf("first%02d common", i)).Scan(&id); err != nil {
+						return err
+					}
+					switch {
+					case i%4 == 3:
+						return errRefused
+					case i%4 == 1: // still pending: the flush indexes the new words
+						_, err := tx.ExecContext(ctx, `UPDATE dossiers SET search = ? WHERE id = ?`, fmt.Sprintf("second%02d common", i), id)
+						return err
+					}
+					return nil
+				})
+			})
+		}
+		wg.Wait()
+		var want []string
+		for i, err := range errs {
+			switch {
+			case i%4 == 3 && !errors.Is(err, errRefused):
+				t.Fatalf("call %d: %v, want its refusal", i, err)
+			case i%4 != 3 && err != nil:
+				t.Fatalf("call %d: %v", i, err)
+			case i%4 != 3:
+				want = append(want, fmt.Sprintf("C-%02d", i))
+			}
+		}
+		match := func(word string) []string {
+			t.Helper()
+			q := `SELECT code FROM dossiers WHERE id IN (SELECT rowid FROM dossier_search WHERE dossier_search MATCH ?) ORDER BY code`
+			if db.Dialect == store.Postgres {
+				q = `SELECT code FROM dossiers d WHERE ` + pgSearchWords + ` @@ to_tsquery('simple', ?) ORDER BY code`
+			}
+			codes, err := store.Strings(ctx, db, q, word)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return codes
+		}
+		if got := match("common"); !slices.Equal(got, want) {
+			t.Errorf("the index finds %v, want the %d committed: %v", got, len(want), want)
+		}
+		if got := match("first01"); len(got) != 0 {
+			t.Errorf("words replaced before the commit still found: %v", got)
+		}
+		if got := match("second01"); !slices.Equal(got, []string{"C-01"}) {
+			t.Errorf("words set before the commit: %v", got)
+		}
+		if db.Dialect == store.SQLite {
+			if _, err := db.ExecContext(ctx, `INSERT INTO dossier_search (dossier_search, rank) VALUES ('integrity-check', 1)`); err != nil {
+				t.Errorf("FTS5 integrity check against the dossiers table: %v", err)
+			}
+			var pending int
+			if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM dossier_search_pending`).Scan(&pending); err != nil || pending != 0 {
+				t.Errorf("%d dossiers still pending after their commits (%v)", pending, err)
+			}
+		}
+	})
+}
