@@ -84,6 +84,10 @@ func (s *Server) wrap(h handler) http.HandlerFunc {
 		if err == nil {
 			return
 		}
+		if problem.ClientGone(r, err) {
+			w.WriteHeader(problem.StatusClientClosed)
+			return
+		}
 		code := problem.Status(err)
 		if code >= 500 && code != http.StatusServiceUnavailable {
 			// The route's pattern, not the path: a path may hold a citizen's username.

@@ -5,9 +5,9 @@
 // Subscribe), so the log has a row exactly when the act happened. Rows are
 // never updated or deleted.
 //
-// Every row is a link of its day's hash chain (chain.go: the canonical
-// encoding, the serialization of appends, the heads written to the log
-// output); `motcua audit verify` walks the chains (Verify). History rows of
+// Every row is a link of a hash chain of its day (chain.go: the lanes, the
+// canonical encoding, the serialization of appends, the heads written to
+// the log output); `motcua audit verify` walks the chains (Verify). History rows of
 // other modules — dossier_events, payment_events — are anchored: the row
 // of the change carries their digest, so an edited history row is found
 // too. Supervisors read the log of their units and the units below them
@@ -138,10 +138,12 @@ type Entry struct {
 	HistoryTable string `json:"history_table,omitempty"`
 	HistoryID    int64  `json:"history_id,omitempty"`
 	HistoryHash  string `json:"history_hash,omitempty"`
-	// Day and Seq place the entry in its day's hash chain; PrevHash is
-	// the hash of the entry before it (empty for the day's first), Hash
-	// its own. Record sets all four.
+	// Day, Lane and Seq place the entry in its hash chain (chain.go: a
+	// day has up to Lanes chains on PostgreSQL, one on SQLite); PrevHash
+	// is the hash of the entry before it in that chain (empty for the
+	// chain's first), Hash its own. Record sets all five.
 	Day      string `json:"day"`
+	Lane     int    `json:"lane"`
 	Seq      int64  `json:"seq"`
 	PrevHash string `json:"prev_hash"`
 	Hash     string `json:"hash"`
@@ -153,10 +155,13 @@ type Entry struct {
 // Log reads and writes the audit log.
 type Log struct {
 	db *store.DB
+	// takeHead is the upsert that locks the head of the transaction's
+	// lane (takeHeadSQL).
+	takeHead string
 }
 
 // New returns the log stored in db.
-func New(db *store.DB) *Log { return &Log{db: db} }
+func New(db *store.DB) *Log { return &Log{db: db, takeHead: takeHeadSQL(laneExpr(db.Dialect))} }
 
 // Filter selects entries; zero fields select all.
 type Filter struct {

@@ -11,24 +11,27 @@ import (
 	"strings"
 )
 
-// Someone who can write the database can delete the last entries of a day
-// and set audit_heads to match, or rewrite a day's chain from an edited
-// entry on: the chain alone is then consistent. The heads AnnounceHeads
-// wrote to the log output — kept off the machine — are what such a
-// rewrite cannot reach; CheckLogged compares them with the chains walked.
+// Someone who can write the database can delete the last entries of a
+// chain and set audit_heads to match, rewrite a chain from an edited entry
+// on, or add a lane to a day: the chains alone are then consistent. The
+// heads AnnounceHeads wrote to the log output — kept off the machine — are
+// what such a rewrite cannot reach; CheckLogged compares them with the
+// chains walked.
 
 var (
 	headLine  = "audit chain head"
 	dayField  = regexp.MustCompile(`"?day"?[=:]"?(\d{4}-\d{2}-\d{2})`)
+	laneField = regexp.MustCompile(`"?lane"?[=:]"?(\d+)`)
 	nField    = regexp.MustCompile(`"?entries"?[=:]"?(\d+)`)
 	hashField = regexp.MustCompile(`"?head"?[=:]"?([0-9a-f]{64})`)
 )
 
 // ParseLogged reads the "audit chain head" lines of a log output (slog's
-// text or JSON form; other lines are skipped). A day announced twice (a
+// text or JSON form; other lines are skipped). A line without a lane,
+// written before days had lanes, is lane 0. A chain announced twice (a
 // late entry) keeps its last line.
-func ParseLogged(r io.Reader) (map[string]Head, error) {
-	out := map[string]Head{}
+func ParseLogged(r io.Reader) (map[Chain]Head, error) {
+	out := map[Chain]Head{}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	for sc.Scan() {
@@ -41,29 +44,45 @@ func ParseLogged(r io.Reader) (map[string]Head, error) {
 			return nil, fmt.Errorf("audit: cannot read the head line %q", line)
 		}
 		count, _ := strconv.ParseInt(n[1], 10, 64)
-		out[d[1]] = Head{Day: d[1], N: count, Head: h[1]}
+		head := Head{Day: d[1], N: count, Head: h[1]}
+		if l := laneField.FindStringSubmatch(line); l != nil {
+			head.Lane, _ = strconv.Atoi(l[1])
+		}
+		out[head.Chain()] = head
 	}
 	return out, sc.Err()
 }
 
 // CheckLogged compares the heads in logged (of the days from..to) with the
-// chains rep walked, and returns the first day that differs.
-func CheckLogged(rep *Report, logged map[string]Head, from, to string) *Break {
+// chains rep walked, and returns the first chain that differs: a logged
+// chain walked shorter, longer or with another head, or a chain walked on
+// a day the log output has heads of but not of that lane.
+func CheckLogged(rep *Report, logged map[Chain]Head, from, to string) *Break {
 	if to == "" {
 		to = "9999-12-31"
 	}
-	walked := map[string]Head{}
+	walked := map[Chain]Head{}
+	loggedDays := map[string]bool{}
 	for _, d := range rep.Days {
-		walked[d.Day] = d
+		walked[d.Chain()] = d
 	}
-	for _, day := range slices.Sorted(maps.Keys(logged)) {
-		if day < from || day > to {
+	for c := range logged {
+		loggedDays[c.Day] = true
+	}
+	for _, c := range slices.SortedFunc(maps.Keys(logged), compareChains) {
+		if c.Day < from || c.Day > to {
 			continue
 		}
-		want, got := logged[day], walked[day]
+		want, got := logged[c], walked[c]
 		if got.N != want.N || got.Head != want.Head {
-			return &Break{Day: day, Reason: fmt.Sprintf("the chain has %d entries, head %.12s; the log output recorded %d, head %.12s (entries removed or rewritten, with the head table)",
+			return &Break{Day: c.Day, Lane: c.Lane, Reason: fmt.Sprintf("the chain has %d entries, head %.12s; the log output recorded %d, head %.12s (entries removed or rewritten, with the head table)",
 				got.N, got.Head, want.N, want.Head)}
+		}
+	}
+	for _, d := range rep.Days {
+		if _, ok := logged[d.Chain()]; !ok && loggedDays[d.Day] && d.Day >= from && d.Day <= to {
+			return &Break{Day: d.Day, Lane: d.Lane, Reason: fmt.Sprintf("the chain has %d entries, head %.12s; the log output has heads of its day but none of this lane (a lane added, with its head)",
+				d.N, d.Head)}
 		}
 	}
 	return nil

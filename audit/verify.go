@@ -1,10 +1,12 @@
 package audit
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua/calendar"
@@ -25,10 +27,11 @@ type History interface {
 
 // Break is the first place the log is not what it was written as.
 type Break struct {
-	// ID is the audit entry at fault (0 when the fault is a day's head or
-	// an unanchored history row).
+	// ID is the audit entry at fault (0 when the fault is a chain's head
+	// or an unanchored history row).
 	ID     int64
 	Day    string
+	Lane   int
 	Seq    int64
 	Reason string
 }
@@ -38,14 +41,15 @@ func (b *Break) Error() string {
 		return b.Reason
 	}
 	if b.ID != 0 {
-		return fmt.Sprintf("audit entry %d (day %s, #%d): %s", b.ID, b.Day, b.Seq, b.Reason)
+		return fmt.Sprintf("audit entry %d (day %s lane %d, #%d): %s", b.ID, b.Day, b.Lane, b.Seq, b.Reason)
 	}
-	return fmt.Sprintf("audit chain of %s: %s", b.Day, b.Reason)
+	return fmt.Sprintf("audit chain of %s lane %d: %s", b.Day, b.Lane, b.Reason)
 }
 
 // Report is what Verify walked.
 type Report struct {
-	// Days are the chains walked, with the head recomputed from the rows.
+	// Days are the chains walked (each lane of each day, in that order),
+	// with the head recomputed from the rows.
 	Days []Head
 	// Entries is how many entries were checked; Legacy how many predate
 	// the chain (never verifiable); Anchored how many history rows were
@@ -56,27 +60,28 @@ type Report struct {
 	Broken *Break
 }
 
-// Verify walks the chains of the days from..to (inclusive, "2006-01-02";
-// empty for unbounded), checking each entry's hash, its link to the one
-// before, the sequence, the day's head in audit_heads, the digest of every
+// Verify walks the chains (every lane) of the days from..to (inclusive,
+// "2006-01-02"; empty for unbounded), checking each entry's hash, its link
+// to the one before in its chain, the sequence, the chain's head in
+// audit_heads, the digest of every
 // history row the entries anchor, and that every history row made in the
 // range (since the first anchored one) is anchored. It reads only.
 func (l *Log) Verify(ctx context.Context, from, to string, histories map[string]History) (*Report, error) {
 	if to == "" {
 		to = "9999-12-31"
 	}
-	heads := map[string]Head{}
-	hrows, err := l.db.QueryContext(ctx, `SELECT day, n, head FROM audit_heads WHERE day >= ? AND day <= ?`, from, to)
+	heads := map[Chain]Head{}
+	hrows, err := l.db.QueryContext(ctx, `SELECT day, lane, n, head FROM audit_heads WHERE day >= ? AND day <= ?`, from, to)
 	if err != nil {
 		return nil, err
 	}
 	for hrows.Next() {
 		var h Head
-		if err := hrows.Scan(&h.Day, &h.N, &h.Head); err != nil {
+		if err := hrows.Scan(&h.Day, &h.Lane, &h.N, &h.Head); err != nil {
 			hrows.Close()
 			return nil, err
 		}
-		heads[h.Day] = h
+		heads[h.Chain()] = h
 	}
 	hrows.Close()
 	if err := hrows.Err(); err != nil {
@@ -87,26 +92,26 @@ func (l *Log) Verify(ctx context.Context, from, to string, histories map[string]
 	if err := l.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_entries WHERE day = ?`, Legacy).Scan(&rep.Legacy); err != nil {
 		return nil, err
 	}
-	rows, err := l.db.QueryContext(ctx, selectEntry+` WHERE day >= ? AND day <= ? AND day <> ? ORDER BY day, seq`, from, to, Legacy)
+	rows, err := l.db.QueryContext(ctx, selectEntry+` WHERE day >= ? AND day <= ? AND day <> ? ORDER BY day, lane, seq`, from, to, Legacy)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var cur Head
-	var anchors []Entry // of cur's day
+	var anchors []Entry // of cur's chain
 	red := &redactions{q: l.db, seen: map[int64]*redaction{}}
 	anchored := map[string]map[int64]bool{}
-	// endDay closes cur: its head must be what audit_heads says, and the
+	// endChain closes cur: its head must be what audit_heads says, and the
 	// history rows its entries anchor must still have their digests.
-	endDay := func() error {
+	endChain := func() error {
 		if cur.Day == "" {
 			return nil
 		}
 		rep.Days = append(rep.Days, cur)
-		want, ok := heads[cur.Day]
-		delete(heads, cur.Day)
+		want, ok := heads[cur.Chain()]
+		delete(heads, cur.Chain())
 		if !ok || want.N != cur.N || want.Head != cur.Head {
-			rep.Broken = &Break{Day: cur.Day, Reason: fmt.Sprintf("the chain ends at #%d %.12s but its head says #%d %.12s (entries deleted at the end, or the head edited)",
+			rep.Broken = &Break{Day: cur.Day, Lane: cur.Lane, Reason: fmt.Sprintf("the chain ends at #%d %.12s but its head says #%d %.12s (entries deleted at the end, or the head edited)",
 				cur.N, cur.Head, want.N, want.Head)}
 			return nil
 		}
@@ -120,14 +125,16 @@ func (l *Log) Verify(ctx context.Context, from, to string, histories map[string]
 		if err != nil {
 			return nil, err
 		}
-		if e.Day != cur.Day {
-			if err := endDay(); err != nil || rep.Broken != nil {
+		if e.Day != cur.Day || e.Lane != cur.Lane {
+			if err := endChain(); err != nil || rep.Broken != nil {
 				return rep, err
 			}
-			cur, anchors = Head{Day: e.Day}, nil
+			cur, anchors = Head{Day: e.Day, Lane: e.Lane}, nil
 		}
 		rep.Entries++
-		broke := func(reason string) { rep.Broken = &Break{ID: e.ID, Day: e.Day, Seq: e.Seq, Reason: reason} }
+		broke := func(reason string) {
+			rep.Broken = &Break{ID: e.ID, Day: e.Day, Lane: e.Lane, Seq: e.Seq, Reason: reason}
+		}
 		switch {
 		case e.Seq != cur.N+1:
 			broke(fmt.Sprintf("is #%d where #%d was expected (an entry before it was deleted or renumbered)", e.Seq, cur.N+1))
@@ -166,12 +173,12 @@ func (l *Log) Verify(ctx context.Context, from, to string, histories map[string]
 	if rep.Broken != nil {
 		return rep, nil
 	}
-	if err := endDay(); err != nil || rep.Broken != nil {
+	if err := endChain(); err != nil || rep.Broken != nil {
 		return rep, err
 	}
-	for _, day := range slices.Sorted(maps.Keys(heads)) {
-		if heads[day].N > 0 {
-			rep.Broken = &Break{Day: day, Reason: fmt.Sprintf("its head says %d entries but none is left", heads[day].N)}
+	for _, c := range slices.SortedFunc(maps.Keys(heads), compareChains) {
+		if heads[c].N > 0 {
+			rep.Broken = &Break{Day: c.Day, Lane: c.Lane, Reason: fmt.Sprintf("its head says %d entries but none is left", heads[c].N)}
 			return rep, nil
 		}
 	}
@@ -179,7 +186,12 @@ func (l *Log) Verify(ctx context.Context, from, to string, histories map[string]
 	return rep, err
 }
 
-// checkAnchors compares the history rows a day's entries anchor with the
+// compareChains orders chains by day, then lane.
+func compareChains(a, b Chain) int {
+	return cmp.Or(strings.Compare(a.Day, b.Day), cmp.Compare(a.Lane, b.Lane))
+}
+
+// checkAnchors compares the history rows a chain's entries anchor with the
 // digests the entries recorded, and notes them as anchored.
 func checkAnchors(ctx context.Context, q store.Querier, anchors []Entry, histories map[string]History, anchored map[string]map[int64]bool) (*Break, error) {
 	byTable := map[string][]int64{}
@@ -209,9 +221,9 @@ func checkAnchors(ctx context.Context, q store.Querier, anchors []Entry, histori
 		}
 		switch cur, exists := d[e.HistoryID]; {
 		case !exists:
-			return &Break{ID: e.ID, Day: e.Day, Seq: e.Seq, Reason: fmt.Sprintf("%s row %d it anchors was deleted", e.HistoryTable, e.HistoryID)}, nil
+			return &Break{ID: e.ID, Day: e.Day, Lane: e.Lane, Seq: e.Seq, Reason: fmt.Sprintf("%s row %d it anchors was deleted", e.HistoryTable, e.HistoryID)}, nil
 		case cur != e.HistoryHash:
-			return &Break{ID: e.ID, Day: e.Day, Seq: e.Seq, Reason: fmt.Sprintf("%s row %d it anchors was edited", e.HistoryTable, e.HistoryID)}, nil
+			return &Break{ID: e.ID, Day: e.Day, Lane: e.Lane, Seq: e.Seq, Reason: fmt.Sprintf("%s row %d it anchors was edited", e.HistoryTable, e.HistoryID)}, nil
 		}
 	}
 	return nil, nil

@@ -13449,11 +13449,14 @@ type ListAuditLogResponse struct {
 			HistoryId    *int       `json:"history_id,omitempty"`
 			HistoryTable *string    `json:"history_table,omitempty"`
 			Id           *int       `json:"id,omitempty"`
-			Object       *string    `json:"object,omitempty"`
-			PrevHash     *string    `json:"prev_hash,omitempty"`
-			Seq          *int       `json:"seq,omitempty"`
-			To           *string    `json:"to,omitempty"`
-			UnitId       *int       `json:"unit_id,omitempty"`
+
+			// Lane The entry's chain among its day's (0 on SQLite; 0 to 15 on PostgreSQL)
+			Lane     *int    `json:"lane,omitempty"`
+			Object   *string `json:"object,omitempty"`
+			PrevHash *string `json:"prev_hash,omitempty"`
+			Seq      *int    `json:"seq,omitempty"`
+			To       *string `json:"to,omitempty"`
+			UnitId   *int    `json:"unit_id,omitempty"`
 		} `json:"entries,omitempty"`
 		Limit *int `json:"limit,omitempty"`
 
@@ -13483,11 +13486,14 @@ func (r ListAuditLogResponse) GetJSON200() *struct {
 		HistoryId    *int       `json:"history_id,omitempty"`
 		HistoryTable *string    `json:"history_table,omitempty"`
 		Id           *int       `json:"id,omitempty"`
-		Object       *string    `json:"object,omitempty"`
-		PrevHash     *string    `json:"prev_hash,omitempty"`
-		Seq          *int       `json:"seq,omitempty"`
-		To           *string    `json:"to,omitempty"`
-		UnitId       *int       `json:"unit_id,omitempty"`
+
+		// Lane The entry's chain among its day's (0 on SQLite; 0 to 15 on PostgreSQL)
+		Lane     *int    `json:"lane,omitempty"`
+		Object   *string `json:"object,omitempty"`
+		PrevHash *string `json:"prev_hash,omitempty"`
+		Seq      *int    `json:"seq,omitempty"`
+		To       *string `json:"to,omitempty"`
+		UnitId   *int    `json:"unit_id,omitempty"`
 	} `json:"entries,omitempty"`
 	Limit *int `json:"limit,omitempty"`
 
@@ -21104,11 +21110,14 @@ func ParseListAuditLogResponse(rsp *http.Response) (*ListAuditLogResponse, error
 				HistoryId    *int       `json:"history_id,omitempty"`
 				HistoryTable *string    `json:"history_table,omitempty"`
 				Id           *int       `json:"id,omitempty"`
-				Object       *string    `json:"object,omitempty"`
-				PrevHash     *string    `json:"prev_hash,omitempty"`
-				Seq          *int       `json:"seq,omitempty"`
-				To           *string    `json:"to,omitempty"`
-				UnitId       *int       `json:"unit_id,omitempty"`
+
+				// Lane The entry's chain among its day's (0 on SQLite; 0 to 15 on PostgreSQL)
+				Lane     *int    `json:"lane,omitempty"`
+				Object   *string `json:"object,omitempty"`
+				PrevHash *string `json:"prev_hash,omitempty"`
+				Seq      *int    `json:"seq,omitempty"`
+				To       *string `json:"to,omitempty"`
+				UnitId   *int    `json:"unit_id,omitempty"`
 			} `json:"entries,omitempty"`
 			Limit *int `json:"limit,omitempty"`
 

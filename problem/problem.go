@@ -11,6 +11,7 @@
 package problem
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -158,4 +159,17 @@ func Status(err error) int {
 		}
 	}
 	return http.StatusInternalServerError
+}
+
+// StatusClientClosed is the status a request the client abandoned is
+// logged with, as nginx logs it: no answer reaches anyone.
+const StatusClientClosed = 499
+
+// ClientGone tells an error that only says the client went away — it
+// closed the connection or gave up waiting, which cancels the request's
+// context — from a failure: nothing failed here, and the operator's log
+// should not page anyone for it (a load test's end, a citizen's closed
+// tab, a dropped rural line each left a flurry of ERROR lines).
+func ClientGone(r *http.Request, err error) bool {
+	return r.Context().Err() != nil && errors.Is(err, context.Canceled)
 }

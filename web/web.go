@@ -139,6 +139,10 @@ func (w *Web) Wrap(h Handler) http.HandlerFunc {
 		if err == nil {
 			return
 		}
+		if problem.ClientGone(r, err) {
+			rw.WriteHeader(problem.StatusClientClosed)
+			return
+		}
 		code := problem.Status(err)
 		if code == http.StatusUnauthorized {
 			http.Redirect(rw, r, "/dang-nhap?next="+r.URL.RequestURI(), http.StatusSeeOther)

@@ -39,7 +39,7 @@ func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
 			return fmt.Errorf("--from and --to are days, YYYY-MM-DD: %q", d)
 		}
 	}
-	var logged map[string]audit.Head
+	var logged map[audit.Chain]audit.Head
 	if *headsFile != "" {
 		f, err := os.Open(*headsFile)
 		if err != nil {
@@ -67,14 +67,14 @@ func runAudit(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	for _, d := range rep.Days {
-		fmt.Fprintf(stdout, "%s  %6d entries  head %s\n", d.Day, d.N, d.Head)
+		fmt.Fprintf(stdout, "%s  lane %2d  %6d entries  head %s\n", d.Day, d.Lane, d.N, d.Head)
 	}
 	if rep.Legacy > 0 {
 		fmt.Fprintf(stdout, "%d entries predate the chain and cannot be verified\n", rep.Legacy)
 	}
 	if rep.Broken == nil && logged != nil {
 		rep.Broken = audit.CheckLogged(rep, logged, *from, *to)
-		fmt.Fprintf(stdout, "%d day heads compared with the log output\n", len(logged))
+		fmt.Fprintf(stdout, "%d chain heads compared with the log output\n", len(logged))
 	}
 	if rep.Broken != nil {
 		fmt.Fprintf(stdout, "BROKEN: %v\n", rep.Broken)
