@@ -232,6 +232,32 @@ func TestScaleOut(t *testing.T) {
 		t.Logf("%d dossiers in the database, %d acknowledged; %d files read back through m4", len(codes), len(acked), files)
 	})
 
+	// Each instance numbers its acts' webhook events after their commit;
+	// the killed m2's committed, unnumbered ones are numbered by the
+	// others' workers (webhook.Number, one instance at a time).
+	t.Run("every submission's webhook event numbered once, in one run of ids", func(t *testing.T) {
+		var staged, events, submitted, dossiers, codes int
+		var last int64
+		for range 50 {
+			if err := db.QueryRowContext(t.Context(), `SELECT COUNT(*) FROM webhook_staged`).Scan(&staged); err != nil {
+				t.Fatal(err)
+			}
+			if staged == 0 {
+				break
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		err := db.QueryRowContext(t.Context(), `SELECT COUNT(*), COALESCE(MAX(id), 0), COUNT(*) FILTER (WHERE type = 'dossier.submitted'),
+			COUNT(DISTINCT dossier_code) FILTER (WHERE type = 'dossier.submitted'), (SELECT COUNT(*) FROM dossiers) FROM webhook_events`).Scan(&events, &last, &submitted, &codes, &dossiers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if staged != 0 || int64(events) != last || submitted != dossiers || codes != dossiers {
+			t.Errorf("%d events left unnumbered; %d events, ids up to %d; %d dossier.submitted for %d dossiers (%d distinct)", staged, events, last, submitted, dossiers, codes)
+		}
+		t.Logf("%d webhook events, %d of them dossier.submitted", events, submitted)
+	})
+
 	t.Run("no e-mail sent twice", func(t *testing.T) {
 		// Wait for the e-mail outbox to drain, but for rows the killed
 		// m2 had leased: they wait for their lease (5 minutes) to end.
