@@ -164,7 +164,7 @@ func (s *Service) submit(ctx context.Context, a *auth.Actor, in SubmitInput, por
 	// statement that commits by itself (nextCode).
 	var code string
 	if s.db.Dialect == store.Postgres {
-		if code, err = nextCode(ctx, s.db.WriteRowContext, u.Code, now); err != nil {
+		if code, err = nextCode(ctx, s.db.WriteRowAsyncCommitContext, u.Code, now); err != nil {
 			return nil, false, err
 		}
 	}
@@ -172,7 +172,9 @@ func (s *Service) submit(ctx context.Context, a *auth.Actor, in SubmitInput, por
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		if s.db.Dialect != store.Postgres {
 			var err error
-			if code, err = nextCode(ctx, tx.QueryRowContext, u.Code, now); err != nil {
+			if code, err = nextCode(ctx, func(ctx context.Context, q string, args []any, dest ...any) error {
+				return tx.QueryRowContext(ctx, q, args...).Scan(dest...)
+			}, u.Code, now); err != nil {
 				return err
 			}
 		}
@@ -278,9 +280,12 @@ func requestHash(in SubmitInput) string {
 // sequence of the agency, and does not ask that every number of the day
 // be used. Where the number is taken trades the two:
 //
-//   - PostgreSQL: outside the submission's transaction, the statement
-//     committing by itself (store.DB.WriteRowContext). The desk's day row
-//     is locked for that statement only; taken inside, it was held until
+//   - PostgreSQL: outside the submission's transaction, in one of its own
+//     whose commit does not wait for the disk
+//     (store.DB.WriteRowAsyncCommitContext: the submission's own commit,
+//     later in the WAL, makes the number durable with the dossier that
+//     uses it). The desk's day row is locked for that statement only, and
+//     the number costs no flush of its own; taken inside, it was held until
 //     the submission committed, and every submission to the desk waited
 //     for the one before it to commit (issue 15: 60 submissions/s from 32
 //     clients). A submission that fails once numbered — a listener's
@@ -290,11 +295,11 @@ func requestHash(in SubmitInput) string {
 //     serialises submissions whatever the lock, a group commit's call
 //     holds it for well under a millisecond, and a failed call's savepoint
 //     gives its number back: the day stays gap-free.
-func nextCode(ctx context.Context, row func(ctx context.Context, q string, args ...any) *sql.Row, agency string, now time.Time) (string, error) {
+func nextCode(ctx context.Context, row func(ctx context.Context, q string, args []any, dest ...any) error, agency string, now time.Time) (string, error) {
 	day := now.In(calendar.Zone).Format("060102")
 	var n int64
 	err := row(ctx, `INSERT INTO dossier_sequences (prefix, day, n) VALUES (?, ?, 1)
-		ON CONFLICT (prefix, day) DO UPDATE SET n = dossier_sequences.n + 1 RETURNING n`, agency, day).Scan(&n)
+		ON CONFLICT (prefix, day) DO UPDATE SET n = dossier_sequences.n + 1 RETURNING n`, []any{agency, day}, &n)
 	if err != nil {
 		return "", fmt.Errorf("dossier: sequence: %w", err)
 	}

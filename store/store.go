@@ -255,6 +255,39 @@ func (db *DB) WriteRowContext(ctx context.Context, q string, args ...any) *sql.R
 	return db.w.QueryRowContext(ctx, db.Dialect.Rebind(q), args...)
 }
 
+// WriteRowAsyncCommitContext runs a statement that writes and returns a
+// row (INSERT … RETURNING) in a transaction of its own, scanned into dest,
+// whose COMMIT does not wait for its WAL to reach the disk: on PostgreSQL
+// synchronous_commit is off for that transaction alone, so its row locks
+// go at once and the caller pays no flush of its own. (SQLite in WAL mode
+// with synchronous=NORMAL does not flush at COMMIT anyway: the statement
+// runs as WriteRowContext does.)
+//
+// Only for a row that a crash may lose harmlessly: a counter whose value
+// is recorded by a later, synchronously committed transaction. Its commit
+// record precedes that transaction's in the WAL, and flushing a commit
+// flushes everything before it; so whenever the value is durably in use,
+// its counter is durably past it, and a value a crash takes back was never
+// durably used (dossier.nextCode).
+func (db *DB) WriteRowAsyncCommitContext(ctx context.Context, q string, args []any, dest ...any) error {
+	if db.Dialect != Postgres {
+		return db.WriteRowContext(ctx, q, args...).Scan(dest...)
+	}
+	markWrote(ctx)
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit TO OFF`); err != nil {
+		return err
+	}
+	if err := tx.QueryRowContext(ctx, db.Dialect.Rebind(q), args...).Scan(dest...); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
 // QueryRowContext reads one row from the read pool.
 func (db *DB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
 	if st := db.stmts.get(ctx, db.r, q); st != nil {
