@@ -88,11 +88,19 @@ func (s *Service) history(ctx context.Context, q store.Querier, d *Dossier) ([]E
 	// An event names the unit as it is called now (a rename shows), as
 	// the joined query did; a merged unit keeps its own name. Most events
 	// name the dossier's own unit, whose name decorate already read.
-	names := map[int64]string{0: "", d.unitID: d.UnitName}
+	// Tracking has not read it yet: it comes with the others, in one query.
+	names := map[int64]string{0: ""}
 	var missing []int64
+	if d.UnitName != "" {
+		names[d.unitID] = d.UnitName
+	} else {
+		missing = append(missing, d.unitID)
+		names[d.unitID] = ""
+	}
 	for _, id := range units {
 		if _, ok := names[id]; !ok {
 			missing = append(missing, id)
+			names[id] = ""
 		}
 	}
 	if len(missing) > 0 {
@@ -102,6 +110,9 @@ func (s *Service) history(ctx context.Context, q store.Querier, d *Dossier) ([]E
 		}
 		for id, l := range ls {
 			names[id] = l.Name
+		}
+		if l, ok := ls[d.unitID]; ok && d.UnitName == "" {
+			d.Unit, d.UnitName = l.Code, l.Name
 		}
 	}
 	for i, id := range units {

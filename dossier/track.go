@@ -16,7 +16,6 @@ import (
 	"github.com/motcua/motcua/problem"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/throttle"
-	"github.com/motcua/motcua/unit"
 )
 
 // Tracking is what anyone holding a dossier code and its second factor
@@ -207,21 +206,19 @@ func phoneMatches(phone, digits string) bool {
 
 func (s *Service) tracking(ctx context.Context, q store.Querier, d *Dossier) (*Tracking, error) {
 	// Only what tracking shows: decorate would also read the assignee's
-	// and the filer's names and the partner agencies awaited.
-	ls, err := unit.Labels(ctx, q, d.unitID)
+	// and the filer's names and the partner agencies awaited. The unit's
+	// name comes with the history's other units (history reads it when
+	// d.UnitName is empty).
+	d.UnitName = ""
+	hist, err := s.history(ctx, q, d)
 	if err != nil {
 		return nil, err
 	}
-	d.Unit, d.UnitName = ls[d.unitID].Code, ls[d.unitID].Name
 	p, err := s.catalog.Version(ctx, q, d.Procedure, d.ProcedureVersion)
 	if err != nil {
 		return nil, err
 	}
 	d.ProcedureName, d.Overdue = p.Name, s.isOverdue(d, s.cfg.Now())
-	hist, err := s.history(ctx, q, d)
-	if err != nil {
-		return nil, err
-	}
 	t := &Tracking{
 		Code: d.Code, Procedure: d.Procedure, ProcedureName: d.ProcedureName,
 		Applicant: MaskName(d.Applicant.Name), Unit: d.UnitName,

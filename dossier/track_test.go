@@ -91,6 +91,11 @@ func TestTrackNeedsSecondFactor(t *testing.T) {
 		if !strings.Contains(d.TrackPath(), "?ma="+d.Code+"&t="+d.TrackToken) {
 			t.Errorf("TrackPath %q does not carry the code and the token", d.TrackPath())
 		}
+		gialam, err := w.units.ByCode(ctx, demo.GiaLamCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gialamName := gialam.Name
 		missing := nextCode(t, other.Code, 1)
 		tests := []struct {
 			name  string
@@ -121,6 +126,11 @@ func TestTrackNeedsSecondFactor(t *testing.T) {
 				if tt.ok {
 					if err != nil || tr.Code != strings.ToUpper(strings.TrimSpace(tt.code)) {
 						t.Fatalf("Track: %v, %+v", err, tr)
+					}
+					// The unit by name, on the answer and on the steps
+					// that name it (read with the history's units).
+					if tr.Unit != gialamName || len(tr.Steps) == 0 || tr.Steps[0].Unit != gialamName {
+						t.Fatalf("Track's unit %q, steps %+v; want %q", tr.Unit, tr.Steps, gialamName)
 					}
 					return
 				}
