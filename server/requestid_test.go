@@ -1,33 +1,19 @@
 package server_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"log/slog"
 	"net/netip"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/motcua/motcua/internal/syncbuf"
 	"github.com/motcua/motcua/requestid"
 	"github.com/motcua/motcua/server"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
 )
-
-// lockedBuffer is the log's output, written by the server's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
 
 // TestRequestIDs: every response has an X-Request-Id (a trusted proxy's
 // plausible one kept, else a new one), the same ID is on the HTML error
@@ -36,7 +22,7 @@ func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); retur
 // holds a citizen's name.
 func TestRequestIDs(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
-		var logs lockedBuffer
+		var logs syncbuf.Buffer
 		e := newEnvWith(t, db, func(cfg *server.Config) {
 			cfg.Log = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			// The test's requests come from loopback: the trusted proxy.

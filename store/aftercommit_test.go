@@ -18,13 +18,7 @@ import (
 func TestAfterCommit(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		count := func(prefix string) int {
-			var n int
-			if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM dossier_sequences WHERE prefix = ?`, prefix).Scan(&n); err != nil {
-				t.Fatal(err)
-			}
-			return n
-		}
+		count := func(prefix string) int { return countPrefix(t, db, prefix) }
 		var order []string
 		err := db.InTx(ctx, func(tx *store.Tx) error {
 			tx.AfterCommit(func() {

@@ -21,13 +21,7 @@ func TestBeforeCommit(t *testing.T) {
 			_, err := tx.ExecContext(ctx, `INSERT INTO dossier_sequences (prefix, day, n) VALUES (?, 'd', 1)`, prefix)
 			return err
 		}
-		count := func(prefix string) int {
-			var n int
-			if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM dossier_sequences WHERE prefix = ?`, prefix).Scan(&n); err != nil {
-				t.Fatal(err)
-			}
-			return n
-		}
+		count := func(prefix string) int { return countPrefix(t, db, prefix) }
 		var order []string
 		err := db.InTx(ctx, func(tx *store.Tx) error {
 			tx.BeforeCommit(func() error {
@@ -74,4 +68,15 @@ func TestBeforeCommit(t *testing.T) {
 			t.Errorf("failing fn: InTx = %v, work ran %v; want its error and no work", err, ran)
 		}
 	})
+}
+
+// countPrefix counts the rows of dossier_sequences under prefix, read from
+// outside any transaction: what the commit tests' work left committed.
+func countPrefix(t *testing.T, db *store.DB, prefix string) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM dossier_sequences WHERE prefix = ?`, prefix).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -10,10 +10,10 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/motcua/motcua/internal/syncbuf"
 	"github.com/motcua/motcua/schema"
 )
 
@@ -101,7 +101,7 @@ func TestServeDemoAndShutdown(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			pr, pw := io.Pipe()
 			done := make(chan error, 1)
-			var logged lockedBuffer
+			var logged syncbuf.Buffer
 			go func() {
 				done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", c.flag}, nil, pw, &logged)
 				pw.Close()
@@ -260,23 +260,4 @@ func TestServeNeedsPublicURL(t *testing.T) {
 			t.Errorf("%v: %v, want an error saying %q", c.args, err, c.want)
 		}
 	}
-}
-
-// lockedBuffer is serve's log output, written by its goroutines while the
-// test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
