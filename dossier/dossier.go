@@ -190,6 +190,10 @@ type Service struct {
 	cal     Calendar
 	cfg     Config
 	track   tracker
+	// How many hits a search reads in the index's order, the first time
+	// and at most, before searchWhere answers instead (search_order.go);
+	// tests make them small.
+	searchChunk, searchBudget int
 }
 
 // NewService wires a Service.
@@ -206,7 +210,7 @@ func NewService(db *store.DB, units *unit.Store, cat *catalog.Store, au *auth.Se
 	if cfg.Blobs == nil {
 		cfg.Blobs = blob.NewDir(cfg.FilesDir, nil)
 	}
-	s := &Service{db: db, units: units, catalog: cat, auth: au, cal: cal, cfg: cfg}
+	s := &Service{db: db, units: units, catalog: cat, auth: au, cal: cal, cfg: cfg, searchChunk: 64, searchBudget: searchBudget}
 	s.initTrack()
 	indexSearchOnCommit(db)
 	return s

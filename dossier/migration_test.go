@@ -3,12 +3,14 @@ package dossier_test
 import (
 	"io/fs"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/motcua/motcua/demo"
+	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/schema"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
@@ -108,5 +110,68 @@ func TestMigrationGivesOldDossiersTokens(t *testing.T) {
 				t.Errorf("%d dossiers after the migration, want 3", len(seen))
 			}
 		})
+	}
+}
+
+// TestSearchIndexMigratesInOrder: migration 019 rebuilds SQLite's search
+// index from the dossiers already there, each under its place in the
+// inbox's order, with its units, and the search finds them; on
+// PostgreSQL it changes nothing and the search still finds them.
+func TestSearchIndexMigratesInOrder(t *testing.T) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) { searchIndexMigratesInOrder(t, engine) })
+	}
+}
+
+func searchIndexMigratesInOrder(t *testing.T, engine string) {
+	ctx := t.Context()
+	var cfg store.Config
+	if engine == "postgres" {
+		cfg.URL = storetest.NewPostgresDB(t)
+	} else {
+		cfg.Dir = t.TempDir()
+	}
+	db, err := store.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	before := schema.Modules()
+	for i, m := range before {
+		if m.Name == "dossier" {
+			before[i].FS = upTo(t, m.FS, 18)
+		}
+	}
+	if _, err := db.Migrate(ctx, before); err != nil {
+		t.Fatal(err)
+	}
+	w := newWorld(t, db)
+	u, err := w.units.ByCode(ctx, demo.GiaLamCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, due := range []any{int64(1_780_000_000_123), nil, int64(1_780_000_000_999), int64(1_700_000_000_000)} {
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO dossiers (code, procedure_code, procedure_version, receiving_unit_id, unit_id, created_by,
+				channel, status, applicant_name, search, form, delivery, submitted_at, updated_at, due_at)
+				VALUES (?, '2.000884', 1, ?, ?, ?, 'online', 'processing', 'Nguyễn Văn An', ?, '{}', 'counter', 0, 0, ?)`,
+				"OLD-"+strconv.Itoa(i), u.ID, u.ID, w.reception.ID, "old-"+strconv.Itoa(i)+" nguyen van an", due)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := schema.Migrate(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	if db.Dialect == store.SQLite {
+		dossier.IndexAgrees(t, db)
+	}
+	got, err := w.ds.List(ctx, w.reception, dossier.Filter{Query: "nguyen van a", Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"OLD-3", "OLD-0", "OLD-2", "OLD-1"}; !slices.Equal(codes(got), want) {
+		t.Errorf("after the migration the search finds %v, want %v", codes(got), want)
 	}
 }

@@ -118,7 +118,7 @@ func (s *Service) Anonymise(ctx context.Context, asOf time.Time, dry bool) (Rete
 	if rep.Dossiers > 0 && s.db.Dialect != store.Postgres {
 		// FTS5 keeps a deleted row's words in its index until segments
 		// merge: merge them now, so the removed words are gone.
-		if _, err := s.db.ExecContext(ctx, `INSERT INTO dossier_search(dossier_search) VALUES ('optimize')`); err != nil {
+		if _, err := s.db.ExecContext(ctx, `INSERT INTO dossier_words(dossier_words) VALUES ('optimize')`); err != nil {
 			return rep, err
 		}
 	}

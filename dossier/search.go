@@ -45,9 +45,10 @@ func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(
 // but a prefix is first merged from every word it begins: "nguyen"* alone
 // took 0.1–0.3 s at 1M dossiers.)
 
-// ftsMatch is the FTS5 query of terms: each a phrase, the last one's last
-// word a prefix if prefix, all of them required. Words hold only letters
-// and digits, so quoting them needs no escape.
+// ftsMatch is the FTS5 query of terms in the index's search column: each
+// a phrase, the last one's last word a prefix if prefix, all of them
+// required. Words hold only letters and digits, so quoting them needs no
+// escape.
 func ftsMatch(terms [][]string, prefix bool) string {
 	parts := make([]string, len(terms))
 	for i, ws := range terms {
@@ -56,7 +57,7 @@ func ftsMatch(terms [][]string, prefix bool) string {
 	if prefix {
 		parts[len(parts)-1] += "*"
 	}
-	return strings.Join(parts, " ")
+	return "search : (" + strings.Join(parts, " ") + ")"
 }
 
 // tsQuery is the same query for PostgreSQL's to_tsquery: words of a term
@@ -137,10 +138,10 @@ func (s *Service) searchWhere(ctx context.Context, terms [][]string, limit int, 
 			return store.Int64s(ctx, s.db, `SELECT d.id FROM dossiers d WHERE `+pgSearchWords+` @@ to_tsquery('simple', ?) LIMIT ?`,
 				tsQuery(terms, prefix), threshold)
 		}
-		return store.Int64s(ctx, s.db, `SELECT rowid FROM dossier_search WHERE dossier_search MATCH ? LIMIT ?`, ftsMatch(terms, prefix), threshold)
+		return store.Int64s(ctx, s.db, `SELECT rowid & ? FROM dossier_words WHERE dossier_words MATCH ? LIMIT ?`, searchIDMask, ftsMatch(terms, prefix), threshold)
 	}
-	// A prefix of more than 3 characters (FTS5 indexes those up to 3 as
-	// words of their own) is merged whole however few hits are asked for,
+	// A prefix of more than 6 characters (FTS5 indexes those up to 6 as
+	// words of their own, migrations/019) is merged whole however few hits are asked for,
 	// and PostgreSQL merges any prefix and reads each row it finds to
 	// check it (0.2–0.5 s for "hoang thi"* at 1M, 25 ms for the words);
 	// if the whole words are that common, the prefix is too, and the walk
@@ -159,7 +160,7 @@ func (s *Service) searchWhere(ctx context.Context, terms [][]string, limit int, 
 			return walk()
 		}
 	}
-	if s.db.Dialect == store.Postgres || utf8.RuneCountInString(last[len(last)-1]) > 3 {
+	if s.db.Dialect == store.Postgres || utf8.RuneCountInString(last[len(last)-1]) > 6 {
 		ids, err := hits(false)
 		if err != nil {
 			return "", nil, err

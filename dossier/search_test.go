@@ -6,12 +6,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/motcua/motcua/auth"
 	"github.com/motcua/motcua/demo"
 	"github.com/motcua/motcua/dossier"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/storetest"
+	"github.com/motcua/motcua/vntext"
 )
 
 // inboxWorld is the demo world with dossiers bulk-loaded at Gia Lâm and
@@ -169,8 +171,9 @@ func sameSet(a, b []string) bool {
 }
 
 // TestSearchIndexFollowsUpdatesAndDeletes: the index changes in the
-// statement that changes the row (triggers on SQLite, the engine's own
-// index on PostgreSQL): new words are found, old ones no longer.
+// transaction that changes the row (its triggers and OnCommit work on
+// SQLite, the engine's own index on PostgreSQL): new words are found, old
+// ones no longer.
 func TestSearchIndexFollowsUpdatesAndDeletes(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
@@ -184,7 +187,10 @@ func TestSearchIndexFollowsUpdatesAndDeletes(t *testing.T) {
 			return codes(got)
 		}
 		code := w.named["Lê Văn Hoa"]
-		if _, err := db.ExecContext(ctx, `UPDATE dossiers SET search = ? WHERE code = ?`, "000.04.07.h40-260301-0004 le van hong", code); err != nil {
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.ExecContext(ctx, `UPDATE dossiers SET search = ? WHERE code = ?`, "000.04.07.h40-260301-0004 le van hong", code)
+			return err
+		}); err != nil {
 			t.Fatal(err)
 		}
 		if got := find("le van hong"); !slices.Equal(got, []string{code}) {
@@ -288,4 +294,111 @@ func compare(a, b string) int {
 		return 1
 	}
 	return 0
+}
+
+// TestSearchPagesFollowTheInboxOrder: a search's pages, walked by cursor
+// and by offset, are exactly the dossiers of the asker's inbox whose text
+// holds the query's words, in the inbox's order (deadline, none last,
+// then code; the world's deadlines tie in threes). On SQLite the pages are
+// read in the index's order (search_order.go) in one read or in reads of
+// a few hits, which must carry on through a tie past the page's end, or
+// are left to searchWhere when the hits' budget is spent; for a commune's
+// desk, for the district's inspector, and with a unit filter.
+func TestSearchPagesFollowTheInboxOrder(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		w := newInboxWorld(t, db)
+		huyen, err := w.au(t).UserByName(ctx, "huyen.giamsat")
+		if err != nil {
+			t.Fatal(err)
+		}
+		queries := []string{"nguyen van a", "van", "nguyen", "pham van nguoi", "000.04.07.H40-2603", "h40 2603", "0370850", "thi", "a", "nguoi 1", "le van h", "zzz"}
+		walks := []struct {
+			name          string
+			first, budget int
+		}{{"one read", 64, 2048}, {"reads of a few hits", 1, 2048}, {"budget spent", 1, 3}}
+		askers := []struct {
+			name  string
+			actor *auth.Actor
+			f     dossier.Filter
+		}{
+			{"commune desk", w.reception, dossier.Filter{}},
+			{"district inspector", huyen, dossier.Filter{}},
+			{"inspector, one commune", huyen, dossier.Filter{Unit: demo.GiaLamCode}},
+		}
+		for _, walk := range walks {
+			dossier.SetSearchWalk(w.ds, walk.first, walk.budget)
+			for _, as := range askers {
+				f := as.f
+				f.Limit = 200
+				inbox, err := w.ds.List(ctx, as.actor, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, q := range queries {
+					var want []string
+					for _, d := range inbox {
+						if holdsWords(d, q) {
+							want = append(want, d.Code)
+						}
+					}
+					for _, limit := range []int{2, 3, 50} {
+						var byCursor, byOffset []string
+						var after *dossier.ListKey
+						for page := 0; page < 30; page++ {
+							f := as.f
+							f.Query, f.Limit, f.After = q, limit, after
+							got, err := w.ds.List(ctx, as.actor, f)
+							if err != nil {
+								t.Fatal(err)
+							}
+							byCursor = append(byCursor, codes(got)...)
+							if len(got) < limit {
+								break
+							}
+							if after, err = dossier.ParseCursor(dossier.Cursor(got[limit-1])); err != nil {
+								t.Fatal(err)
+							}
+						}
+						for off := 0; off < 60; off += limit {
+							f := as.f
+							f.Query, f.Limit, f.Offset = q, limit, off
+							got, err := w.ds.List(ctx, as.actor, f)
+							if err != nil {
+								t.Fatal(err)
+							}
+							if byOffset = append(byOffset, codes(got)...); len(got) < limit {
+								break
+							}
+						}
+						if !slices.Equal(byCursor, want) || !slices.Equal(byOffset, want) {
+							t.Errorf("%s, %s, q=%q, pages of %d:\n by cursor %v\n by offset %v\n want      %v", walk.name, as.name, q, limit, byCursor, byOffset, want)
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// holdsWords is the search's promise (dossier.searchWords) tested in Go:
+// each term of q, as words, is a run of whole words of the dossier's code,
+// name, ID number and phone, folded, and the last term's last word may be
+// a word's beginning.
+func holdsWords(d *dossier.Dossier, q string) bool {
+	split := func(s string) []string {
+		return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	}
+	text := " " + strings.Join(split(vntext.Fold(strings.Join([]string{d.Code, d.Applicant.Name, d.Applicant.IDNumber, d.Applicant.Phone}, " "))), " ") + " "
+	terms := vntext.Terms(q)
+	for i, term := range terms {
+		want := " " + strings.Join(split(term), " ")
+		if i < len(terms)-1 {
+			want += " "
+		}
+		if !strings.Contains(text, want) {
+			return false
+		}
+	}
+	return len(terms) > 0
 }

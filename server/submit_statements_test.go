@@ -76,13 +76,13 @@ func TestSubmissionStatements(t *testing.T) {
 		// On SQLite what follows the call's RELEASE is its batch's work,
 		// run once before COMMIT for all the calls of a batch
 		// (store.DB.OnCommit): the search index takes the batch's new
-		// dossiers together (dossier/migrations/017). Not the call's, but
+		// dossiers together (dossier/migrations/017, 019). Not the call's, but
 		// bounded too.
 		batch := []string(nil)
 		if i := slices.Index(seen, "RELEASE motcua_call"); i >= 0 {
 			seen, batch = seen[:i+1], seen[i+1:]
 		}
-		indexed := slices.ContainsFunc(batch, func(q string) bool { return strings.HasPrefix(q, "INSERT INTO dossier_search ") })
+		indexed := slices.ContainsFunc(batch, func(q string) bool { return strings.HasPrefix(q, "INSERT INTO dossier_words ") })
 		if len(batch) > 3 || indexed != (db.Dialect == store.SQLite) {
 			t.Errorf("the batch's own statements: %d, the search index among them: %v, want at most 3, the index on SQLite only", len(batch), indexed)
 		}

@@ -1,0 +1,9 @@
+package dossier
+
+// SetSearchWalk sets how many hits s's search reads in the index's order
+// first and at most (search_order.go), so that a test's few dossiers
+// take several reads, or leave the page to searchWhere.
+func SetSearchWalk(s *Service, first, budget int) { s.searchChunk, s.searchBudget = first, budget }
+
+// IndexAgrees checks SQLite's search index against the dossiers table.
+var IndexAgrees = indexAgrees
