@@ -7,3 +7,6 @@ func SetSearchWalk(s *Service, first, budget int) { s.searchChunk, s.searchBudge
 
 // IndexAgrees checks SQLite's search index against the dossiers table.
 var IndexAgrees = indexAgrees
+
+// SearchBudget is the hits a search reads in the index's order at most.
+const SearchBudget = searchBudget

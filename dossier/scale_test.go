@@ -224,6 +224,27 @@ func measureInbox(t *testing.T, db *store.DB, runs int) {
 		}
 		t.Logf("| %s | %s | %s | %s | %s | %.0f× |", k.name, ms(p50), ms(p95), ms(p99), ms(times[runs-1]), float64(p95)/float64(base))
 	}
+	// The first page of every search term, read in the index's order
+	// (SQLite, search_order.go), must be the one searchWhere gives when
+	// that order is given no budget.
+	if only == "" || strings.Contains("search", only) {
+		for i, q := range terms {
+			a := officers[i%2]
+			got, err := ds.List(ctx, a, dossier.Filter{Query: q, Limit: 21})
+			if err != nil {
+				t.Fatal(err)
+			}
+			dossier.SetSearchWalk(ds, 64, 0)
+			want, err := ds.List(ctx, a, dossier.Filter{Query: q, Limit: 21})
+			dossier.SetSearchWalk(ds, 64, dossier.SearchBudget)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(codes(got), codes(want)) {
+				t.Errorf("q=%q by %s: %v, searchWhere gives %v", q, a.Username, codes(got), codes(want))
+			}
+		}
+	}
 	slices.SortFunc(slow, func(a, b slowSearch) int { return int(b.took - a.took) })
 	for _, s := range slow[:min(len(slow), 8)] {
 		t.Logf("slow search: %s q=%q by %s (%d found)", ms(s.took), s.q, s.who, s.results)
