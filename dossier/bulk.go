@@ -132,7 +132,7 @@ func NewBulkLoader(ctx context.Context, db *store.DB) (*BulkLoader, error) {
 func bulkIndexes(ctx context.Context, db *store.DB) ([]string, error) {
 	q := `SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('dossiers', 'dossier_events', 'dossier_pauses')`
 	if db.Dialect == store.Postgres {
-		q = `SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('dossiers', 'dossier_events', 'dossier_pauses')
+		q = `SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('dossiers', 'dossier_events', 'dossier_pauses', 'dossier_search_rows')
 			AND indexname NOT IN (SELECT conname FROM pg_constraint)`
 	}
 	rows, err := db.QueryContext(ctx, q)
@@ -185,6 +185,7 @@ const bulkEventCols = `id, dossier_id, at, actor_id, actor_name, actor_role, act
 type BulkRows struct {
 	dossiers, events, pauses []any // the rows' values, one after another
 	n                        int   // dossiers
+	first, last              int64 // their ids
 }
 
 // Load writes ds, in one transaction: Write(Rows(ds)).
@@ -196,7 +197,7 @@ func (l *BulkLoader) Load(ctx context.Context, ds []BulkDossier) error {
 // goroutine than Write (one at a time, in the order written) so that
 // preparing the next batch overlaps writing this one.
 func (l *BulkLoader) Rows(ds []BulkDossier) *BulkRows {
-	r := &BulkRows{n: len(ds), dossiers: make([]any, 0, len(ds)*bulkDossierWidth)}
+	r := &BulkRows{n: len(ds), dossiers: make([]any, 0, len(ds)*bulkDossierWidth), first: l.nextID, last: l.nextID + int64(len(ds)) - 1}
 	for i := range ds {
 		d := &ds[i]
 		id := l.nextID
@@ -283,7 +284,7 @@ func (l *BulkLoader) Finish(ctx context.Context) error {
 		}
 	}
 	if l.db.Dialect == store.Postgres {
-		for _, t := range bulkTables {
+		for _, t := range append(bulkTables, "dossier_search_rows") {
 			if _, err := l.db.ExecContext(ctx, `ANALYZE `+t); err != nil {
 				return err
 			}

@@ -147,6 +147,10 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 	scope := 0 // how many units a reads (0: a citizen, who reads their own few)
 	var arms []scopeArm
 	scopeMatch := "" // the index's query of the asker's scope (scopeTerms)
+	// The same conditions on dossier_search_rows (PostgreSQL's search,
+	// searchRows), which has the scope's and the unit filter's columns.
+	var rowsWhere []string
+	var rowsArgs []any
 	if a.IsCitizen() {
 		where = append(where, "d.owner_id = ?")
 		args = append(args, a.ID)
@@ -170,6 +174,8 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 		}
 		where = append(where, w)
 		args = append(args, wargs...)
+		w, wargs = Scope{Units: ids, CreatedBy: a.ID}.whereOn("s")
+		rowsWhere, rowsArgs = append(rowsWhere, w), append(rowsArgs, wargs...)
 	}
 	if f.Status != "" {
 		where = append(where, "d.status = ?")
@@ -182,6 +188,7 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 		}
 		where = append(where, "(d.unit_id = ? OR d.receiving_unit_id = ?)")
 		args = append(args, u.ID, u.ID)
+		rowsWhere, rowsArgs = append(rowsWhere, "(s.unit_id = ? OR s.receiving_unit_id = ?)"), append(rowsArgs, u.ID, u.ID)
 		scope = min(scope, 1)
 		if scope > 0 {
 			scopeMatch = "scope : u" + strconv.FormatInt(u.ID, 10)
@@ -215,7 +222,9 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 	if terms := searchWords(f.Query); len(terms) > 0 {
 		// A state or the overdue are far along the deadline order (years of
 		// delivered dossiers before them): their page is searchWhere's.
-		if s.db.Dialect == store.SQLite && scope > 0 && f.Status == "" && !f.Overdue {
+		switch {
+		case scope == 0 || f.Status != "" || f.Overdue:
+		case s.db.Dialect == store.SQLite:
 			page, ok, err := s.searchInOrder(ctx, terms, scopeMatch, strings.Join(where, " AND "), args, f)
 			if err != nil {
 				return nil, err
@@ -223,12 +232,18 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 			if ok {
 				return page, s.decorateAll(ctx, s.db, page)
 			}
+		case f.Procedure == "" && f.Channel == "" && !f.Mine:
+			page, err := s.searchRows(ctx, terms, rowsWhere, rowsArgs, strings.Join(where, " AND "), args, f)
+			if err != nil {
+				return nil, err
+			}
+			return page, s.decorateAll(ctx, s.db, page)
 		}
 		share, err := s.scopeShare(ctx, scope, arms)
 		if err != nil {
 			return nil, err
 		}
-		w, wargs, err := s.searchWhere(ctx, terms, f.Limit, share, len(arms) > 0)
+		w, wargs, err := s.searchWhere(ctx, terms, f.Limit, share)
 		if err != nil {
 			return nil, err
 		}

@@ -19,7 +19,11 @@ type Scope struct {
 	CreatedBy int64
 }
 
-func (sc Scope) where() (string, []any) {
+func (sc Scope) where() (string, []any) { return sc.whereOn("d") }
+
+// whereOn is where on the table aliased t, dossiers or dossier_search_rows
+// (PostgreSQL's search, migrations/020), which have the same columns.
+func (sc Scope) whereOn(t string) (string, []any) {
 	var args []any
 	for _, id := range sc.Units {
 		args = append(args, id)
@@ -27,10 +31,10 @@ func (sc Scope) where() (string, []any) {
 	n := len(args)
 	args = append(append(append(args, args[:n]...), args[:n]...), sc.CreatedBy)
 	if len(sc.Units) == 0 {
-		return "d.created_by = ?", args[3*n:]
+		return t + ".created_by = ?", args[3*n:]
 	}
 	ph := store.Placeholders(len(sc.Units))
-	return "(d.unit_id IN (" + ph + ") OR d.receiving_unit_id IN (" + ph + ") OR d.competent_unit_id IN (" + ph + ") OR d.created_by = ?)", args
+	return "(" + t + ".unit_id IN (" + ph + ") OR " + t + ".receiving_unit_id IN (" + ph + ") OR " + t + ".competent_unit_id IN (" + ph + ") OR " + t + ".created_by = ?)", args
 }
 
 // DueRange is a span of due times [From, To); a zero end is unbounded.

@@ -74,19 +74,15 @@ func tsQuery(terms [][]string, prefix bool) string {
 	return strings.Join(parts, " & ")
 }
 
-// pgSearchWords is the indexed expression of dossiers_search_words; the
-// query must repeat it exactly for PostgreSQL to use the index.
-const pgSearchWords = `to_tsvector('simple', translate(d.search, '.-/', '   '))`
-
-// pgWalkWords is the same words in a form the index does not answer
-// (an empty text appended to d.search), for walking the inbox's order: a
-// walk is taken only for words common enough that a page is found within
-// T rows, but given the indexed expression PostgreSQL's planner chose a
-// bitmap of the word index ANDed with the unit's, which at 10M went lossy
-// and rechecked 1.2M rows per arm (12 s for "nguyen thi", BENCHMARKS.md
-// "Inbox and search at scale"). Unindexed, the words cost the planner a
-// default selectivity and it walks the order's index.
-const pgWalkWords = `to_tsvector('simple', translate(d.search || '', '.-/', '   '))`
+// pgRowWords is a dossier's words on PostgreSQL, read from its row of
+// dossier_search_rows (migrations/020) by primary key: a test of each row
+// of a walk of the inbox's order. As a correlated subquery it is never
+// answered from the words' GIN index: a walk is taken only for words
+// common enough that a page is found within T rows, and given the index
+// PostgreSQL's planner chose a bitmap of it ANDed with the unit's, which
+// at 10M went lossy and rechecked 1.2M rows per arm (12 s for "nguyen
+// thi", BENCHMARKS.md "Inbox and search at scale").
+const pgRowWords = `(SELECT s.words FROM dossier_search_rows s WHERE s.id = d.id)`
 
 // searchWhere is the condition selecting the dossiers whose search text
 // matches terms, for a page of limit dossiers of an asker who reads share
@@ -104,13 +100,10 @@ const pgWalkWords = `to_tsvector('simple', translate(d.search || '', '.-/', '   
 // most about T rows (4,600 for a page of 21 at 1M dossiers per unit, 14,500
 // at 10M), whatever the engine's planner would have guessed.
 //
-// perUnit is whether the page is walked per unit (scopeArms): only then
-// is PostgreSQL kept from the word index in the walk (pgWalkWords). A
-// wide scope's walk keeps the indexed words, which its planner answers
-// from the index for a name that is common but not that common (44,000
-// of 10M for "quach van giang": the unindexed words, at a default
-// selectivity, had it read a district's dossiers to sort them, 23 s).
-func (s *Service) searchWhere(ctx context.Context, terms [][]string, limit int, share float64, perUnit bool) (string, []any, error) {
+// An officer's search without a state or overdue filter is answered by
+// searchInOrder (SQLite) or searchRows (PostgreSQL) first, which read
+// about a page's worth; searchWhere answers the rest.
+func (s *Service) searchWhere(ctx context.Context, terms [][]string, limit int, share float64) (string, []any, error) {
 	if share <= 0 {
 		return wordsLike(terms)
 	}
@@ -121,21 +114,17 @@ func (s *Service) searchWhere(ctx context.Context, terms [][]string, limit int, 
 	threshold := int(min(max(math.Sqrt(float64(limit)*float64(top)/min(share, 1)), 500), 50000))
 	// walk is the condition for walking the order. PostgreSQL is given the
 	// words, not LIKE tests: given those, it expected one row and read the
-	// whole table to sort it (1.4 s for "tran thi" at 1M); per unit, not
-	// in the index's form (pgWalkWords).
+	// whole table to sort it (1.4 s for "tran thi" at 1M); read by row
+	// (pgRowWords).
 	walk := func() (string, []any, error) {
 		if s.db.Dialect == store.Postgres {
-			words := pgSearchWords
-			if perUnit {
-				words = pgWalkWords
-			}
-			return words + ` @@ to_tsquery('simple', ?)`, []any{tsQuery(terms, true)}, nil
+			return pgRowWords + ` @@ to_tsquery('simple', ?)`, []any{tsQuery(terms, true)}, nil
 		}
 		return wordsLike(terms)
 	}
 	hits := func(prefix bool) ([]int64, error) {
 		if s.db.Dialect == store.Postgres {
-			return store.Int64s(ctx, s.db, `SELECT d.id FROM dossiers d WHERE `+pgSearchWords+` @@ to_tsquery('simple', ?) LIMIT ?`,
+			return store.Int64s(ctx, s.db, `SELECT s.id FROM dossier_search_rows s WHERE s.words @@ to_tsquery('simple', ?) LIMIT ?`,
 				tsQuery(terms, prefix), threshold)
 		}
 		return store.Int64s(ctx, s.db, `SELECT rowid & ? FROM dossier_words WHERE dossier_words MATCH ? LIMIT ?`, searchIDMask, ftsMatch(terms, prefix), threshold)
@@ -194,7 +183,7 @@ func (s *Service) searchWhere(ctx context.Context, terms [][]string, limit int, 
 // to_tsquery q.
 func (s *Service) pgEstimate(ctx context.Context, q string) (float64, error) {
 	var plan string
-	if err := s.db.QueryRowContext(ctx, `EXPLAIN (FORMAT JSON) SELECT 1 FROM dossiers d WHERE `+pgSearchWords+` @@ to_tsquery('simple', ?)`, q).Scan(&plan); err != nil {
+	if err := s.db.QueryRowContext(ctx, `EXPLAIN (FORMAT JSON) SELECT 1 FROM dossier_search_rows s WHERE s.words @@ to_tsquery('simple', ?)`, q).Scan(&plan); err != nil {
 		return 0, err
 	}
 	var out []struct {

@@ -68,7 +68,7 @@ func TestSearchIndexedAtCommit(t *testing.T) {
 			t.Helper()
 			q := `SELECT code FROM dossiers WHERE id IN (SELECT rowid & 2147483647 FROM dossier_words WHERE dossier_words MATCH ?) ORDER BY code`
 			if db.Dialect == store.Postgres {
-				q = `SELECT code FROM dossiers d WHERE ` + pgSearchWords + ` @@ to_tsquery('simple', ?) ORDER BY code`
+				q = `SELECT d.code FROM dossiers d JOIN dossier_search_rows s ON s.id = d.id WHERE s.words @@ to_tsquery('simple', ?) ORDER BY d.code`
 			}
 			codes, err := store.Strings(ctx, db, q, word)
 			if err != nil {

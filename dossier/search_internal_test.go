@@ -69,10 +69,10 @@ func TestSearchAndInboxUseIndexes(t *testing.T) {
 		terms := searchWords("Nguyễn Văn A")
 		probe, parg := `SELECT rowid FROM dossier_words WHERE dossier_words MATCH ? LIMIT ?`, any(ftsMatch(terms, true))
 		if db.Dialect == store.Postgres {
-			probe, parg = `SELECT d.id FROM dossiers d WHERE `+pgSearchWords+` @@ to_tsquery('simple', ?) LIMIT ?`, tsQuery(terms, true)
+			probe, parg = `SELECT s.id FROM dossier_search_rows s WHERE s.words @@ to_tsquery('simple', ?) LIMIT ?`, tsQuery(terms, true)
 		}
 		like, largs, _ := wordsLike(terms)
-		searchIndex := map[store.Dialect]string{store.SQLite: "SCAN dossier_words VIRTUAL TABLE INDEX", store.Postgres: "dossiers_search_words"}[db.Dialect]
+		searchIndex := map[store.Dialect]string{store.SQLite: "SCAN dossier_words VIRTUAL TABLE INDEX", store.Postgres: "dossier_search_rows_words"}[db.Dialect]
 		// (explain prices sorts out of reach, so PostgreSQL's plan for a
 		// few ids in the test may walk an order instead; no scan either way.)
 		byID := map[store.Dialect][]string{store.SQLite: {"SEARCH d USING INTEGER PRIMARY KEY"}}[db.Dialect]
@@ -179,7 +179,7 @@ func testWordsLikeAgrees(t *testing.T, db *store.DB) {
 		terms := searchWords(q)
 		index, arg := `d.id IN (SELECT rowid & 2147483647 FROM dossier_words WHERE dossier_words MATCH ?)`, ftsMatch(terms, true)
 		if db.Dialect == store.Postgres {
-			index, arg = pgSearchWords+` @@ to_tsquery('simple', ?)`, tsQuery(terms, true)
+			index, arg = `d.id IN (SELECT s.id FROM dossier_search_rows s WHERE s.words @@ to_tsquery('simple', ?))`, tsQuery(terms, true)
 		}
 		fts := ids(index, arg)
 		w, args, _ := wordsLike(terms)
@@ -187,7 +187,7 @@ func testWordsLikeAgrees(t *testing.T, db *store.DB) {
 			t.Errorf("%q: FTS5 finds %v, LIKE %v", q, fts, like)
 		}
 		if db.Dialect == store.Postgres {
-			if walk := ids(pgWalkWords+` @@ to_tsquery('simple', ?)`, arg); !slices.Equal(fts, walk) {
+			if walk := ids(pgRowWords+` @@ to_tsquery('simple', ?)`, arg); !slices.Equal(fts, walk) {
 				t.Errorf("%q: the index finds %v, the walk's words %v", q, fts, walk)
 			}
 		}
