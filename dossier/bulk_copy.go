@@ -49,8 +49,9 @@ func (l *BulkLoader) copyRows(ctx context.Context, r *BulkRows) error {
 		if l.replica && r.n > 0 {
 			// A replica session skips every trigger, the search rows' too
 			// (migrations/020): they are written here, as the trigger would.
-			if _, err := tx.Exec(ctx, `INSERT INTO dossier_search_rows (id, due_at, code, unit_id, receiving_unit_id, competent_unit_id, created_by, words)
-				SELECT id, due_at, code, unit_id, receiving_unit_id, competent_unit_id, created_by, to_tsvector('simple', translate(search, '.-/', '   '))
+			if _, err := tx.Exec(ctx, `INSERT INTO dossier_search_rows (id, due_at, code, unit_id, receiving_unit_id, competent_unit_id, created_by, words, scope)
+				SELECT id, due_at, code, unit_id, receiving_unit_id, competent_unit_id, created_by, to_tsvector('simple', translate(search, '.-/', '   ')),
+				  array_to_tsvector(array_remove(ARRAY['u' || unit_id, 'u' || receiving_unit_id, 'u' || competent_unit_id, 'c' || created_by], NULL))
 				FROM dossiers WHERE id BETWEEN $1 AND $2`, r.first, r.last); err != nil {
 				return fmt.Errorf("dossier_search_rows: %w", err)
 			}

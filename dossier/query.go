@@ -174,8 +174,12 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 		}
 		where = append(where, w)
 		args = append(args, wargs...)
-		w, wargs = Scope{Units: ids, CreatedBy: a.ID}.whereOn("s")
-		rowsWhere, rowsArgs = append(rowsWhere, w), append(rowsArgs, wargs...)
+		if q := pgScopeQuery(ids, a.ID); q != "" {
+			rowsWhere, rowsArgs = append(rowsWhere, "s.scope @@ to_tsquery('simple', ?)"), append(rowsArgs, q)
+		} else {
+			w, wargs = Scope{Units: ids, CreatedBy: a.ID}.whereOn("s")
+			rowsWhere, rowsArgs = append(rowsWhere, w), append(rowsArgs, wargs...)
+		}
 	}
 	if f.Status != "" {
 		where = append(where, "d.status = ?")
@@ -188,7 +192,8 @@ func (s *Service) List(ctx context.Context, a *auth.Actor, f Filter) ([]*Dossier
 		}
 		where = append(where, "(d.unit_id = ? OR d.receiving_unit_id = ?)")
 		args = append(args, u.ID, u.ID)
-		rowsWhere, rowsArgs = append(rowsWhere, "(s.unit_id = ? OR s.receiving_unit_id = ?)"), append(rowsArgs, u.ID, u.ID)
+		rowsWhere = append(rowsWhere, "s.scope @@ to_tsquery('simple', ?)", "(s.unit_id = ? OR s.receiving_unit_id = ?)")
+		rowsArgs = append(rowsArgs, "u"+strconv.FormatInt(u.ID, 10), u.ID, u.ID)
 		scope = min(scope, 1)
 		if scope > 0 {
 			scopeMatch = "scope : u" + strconv.FormatInt(u.ID, 10)

@@ -129,9 +129,11 @@ func inboxOrder(a, b *Dossier) int {
 }
 
 // maxScopeTerms is the most units a search asks the index for by name
-// (scopeTerms); a wider scope reads most dossiers, and testing each hit
-// costs less than the index's merging that many lists.
-const maxScopeTerms = 32
+// (scopeTerms, pgScopeQuery): a commune's desk reads one to three. A wider
+// scope (a district's inspector, a province's department) reads a large
+// share of the dossiers, and testing each hit costs less than the index's
+// stepping through that many lists at every hit.
+const maxScopeTerms = 8
 
 // scopeTerms is the index's query of the dossiers of units or created by
 // creator (Scope.where's columns, in the index's scope column), or "" when
