@@ -182,8 +182,14 @@ func (s *Service) searchWhere(ctx context.Context, terms [][]string, limit int, 
 // pgEstimate is PostgreSQL's estimate of the dossiers matching the
 // to_tsquery q.
 func (s *Service) pgEstimate(ctx context.Context, q string) (float64, error) {
+	return s.pgEstimateWhere(ctx, `s.words @@ to_tsquery('simple', ?)`, q)
+}
+
+// pgEstimateWhere is PostgreSQL's estimate of the rows of
+// dossier_search_rows s that where selects.
+func (s *Service) pgEstimateWhere(ctx context.Context, where string, args ...any) (float64, error) {
 	var plan string
-	if err := s.db.QueryRowContext(ctx, `EXPLAIN (FORMAT JSON) SELECT 1 FROM dossier_search_rows s WHERE s.words @@ to_tsquery('simple', ?)`, q).Scan(&plan); err != nil {
+	if err := s.db.QueryRowContext(ctx, `EXPLAIN (FORMAT JSON) SELECT 1 FROM dossier_search_rows s WHERE `+where, args...).Scan(&plan); err != nil {
 		return 0, err
 	}
 	var out []struct {
