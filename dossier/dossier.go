@@ -194,6 +194,9 @@ type Service struct {
 	// and at most, before searchWhere answers instead (search_order.go);
 	// tests make them small.
 	searchChunk, searchBudget int
+	// pgSearchWay forces searchRows' way on PostgreSQL: 0 the estimate
+	// decides, 1 the order walked, -1 the index's hits sorted (tests).
+	pgSearchWay int
 }
 
 // NewService wires a Service.

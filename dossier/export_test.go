@@ -10,3 +10,8 @@ var IndexAgrees = indexAgrees
 
 // SearchBudget is the hits a search reads in the index's order at most.
 const SearchBudget = searchBudget
+
+// SetPGSearchWay forces the way searchRows reads a page on PostgreSQL: 1
+// the deadline order walked, -1 the GIN index's hits sorted, 0 as the
+// planner's estimate says.
+func SetPGSearchWay(s *Service, way int) { s.pgSearchWay = way }

@@ -302,8 +302,10 @@ func compare(a, b string) int {
 // then code; the world's deadlines tie in threes). On SQLite the pages are
 // read in the index's order (search_order.go) in one read or in reads of
 // a few hits, which must carry on through a tie past the page's end, or
-// are left to searchWhere when the hits' budget is spent; for a commune's
-// desk, for the district's inspector, and with a unit filter.
+// are left to searchWhere when the hits' budget is spent; on PostgreSQL
+// from the deadline order walked or the GIN index's hits sorted
+// (search_rows.go); for a commune's desk, for the district's inspector,
+// and with a unit filter.
 func TestSearchPagesFollowTheInboxOrder(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
@@ -313,10 +315,12 @@ func TestSearchPagesFollowTheInboxOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 		queries := []string{"nguyen van a", "van", "nguyen", "pham van nguoi", "000.04.07.H40-2603", "h40 2603", "0370850", "thi", "a", "nguoi 1", "le van h", "zzz"}
+		// On SQLite the reads in the index's order; on PostgreSQL the two
+		// ways searchRows may take.
 		walks := []struct {
-			name          string
-			first, budget int
-		}{{"one read", 64, 2048}, {"reads of a few hits", 1, 2048}, {"budget spent", 1, 3}}
+			name               string
+			first, budget, way int
+		}{{"one read, as estimated", 64, 2048, 0}, {"reads of a few hits, the order walked", 1, 2048, 1}, {"budget spent, the hits sorted", 1, 3, -1}}
 		askers := []struct {
 			name  string
 			actor *auth.Actor
@@ -328,6 +332,7 @@ func TestSearchPagesFollowTheInboxOrder(t *testing.T) {
 		}
 		for _, walk := range walks {
 			dossier.SetSearchWalk(w.ds, walk.first, walk.budget)
+			dossier.SetPGSearchWay(w.ds, walk.way)
 			for _, as := range askers {
 				f := as.f
 				f.Limit = 200
