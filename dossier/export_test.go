@@ -5,7 +5,7 @@ package dossier
 // take several reads, or leave the page to searchWhere.
 func SetSearchWalk(s *Service, first, budget int) { s.searchChunk, s.searchBudget = first, budget }
 
-// IndexAgrees checks SQLite's search index against the dossiers table.
+// IndexAgrees checks the search index against the dossiers table.
 var IndexAgrees = indexAgrees
 
 // SearchBudget is the hits a search reads in the index's order at most.

@@ -164,9 +164,7 @@ func searchIndexMigratesInOrder(t *testing.T, engine string) {
 	if _, err := schema.Migrate(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	if db.Dialect == store.SQLite {
-		dossier.IndexAgrees(t, db)
-	}
+	dossier.IndexAgrees(t, db)
 	got, err := w.ds.List(ctx, w.reception, dossier.Filter{Query: "nguyen van a", Limit: 10})
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package dossier
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 
 	"github.com/motcua/motcua/store"
@@ -65,8 +66,14 @@ func (x *searchIndexer) flush(ctx context.Context, tx *store.Tx) error {
 		x.ready.Store(true)
 	}
 	var pending, removed bool
-	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM dossier_words_pending), EXISTS (SELECT 1 FROM dossier_words_pending WHERE old_key IS NOT NULL)`).Scan(&pending, &removed); err != nil || !pending {
+	var top int64
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) > 0, COUNT(old_key) > 0, COALESCE(MAX(id), 0) FROM dossier_words_pending`).Scan(&pending, &removed, &top); err != nil || !pending {
 		return err
+	}
+	if top > searchIDMask {
+		// The row id has 31 bits for the dossier's id: two billion
+		// dossiers, far past what one SQLite file is for.
+		return fmt.Errorf("dossier: id %d is past the 2^31 dossiers SQLite's search index can place; move to PostgreSQL", top)
 	}
 	if removed {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM dossier_words WHERE rowid IN (SELECT old_key FROM dossier_words_pending WHERE old_key IS NOT NULL)`); err != nil {
