@@ -49,9 +49,14 @@ func TestMigrateIsIdempotentAndTransactionsRollBack(t *testing.T) {
 // since the split (no Legacy version: a new module's) run on it as usual.
 var createTable = regexp.MustCompile(`(?i)CREATE\s+(?:VIRTUAL\s+)?TABLE\s+([a-z_][a-z0-9_]*)`)
 
-// createTrigger finds the triggers a later migration creates (on SQLite,
-// those keeping a full-text index in step): dropped first, like indexes.
-var createTrigger = regexp.MustCompile(`(?i)CREATE\s+TRIGGER\s+([a-z_][a-z0-9_]*)`)
+// createTrigger finds the triggers a later migration creates (those
+// keeping a search index in step) and their tables: dropped first, like
+// indexes (PostgreSQL names a trigger with its table).
+var createTrigger = regexp.MustCompile(`(?is)CREATE\s+TRIGGER\s+([a-z_][a-z0-9_]*)\s.*?\bON\s+([a-z_][a-z0-9_]*)`)
+
+// createFunction finds the functions a later migration creates (on
+// PostgreSQL, a trigger's): dropped after the triggers.
+var createFunction = regexp.MustCompile(`(?i)CREATE\s+FUNCTION\s+([a-z_][a-z0-9_]*)`)
 
 // createIndex finds the indexes a later migration creates: dropped first,
 // since SQLite refuses to drop a column an index names.
@@ -65,7 +70,7 @@ func TestMigrateAdoptsThePreSplitSequence(t *testing.T) {
 		ctx := context.Background()
 		// A pre-split database has none of the tables created since.
 		var since []store.Migration
-		var drops, indexes []string
+		var drops, indexes, functions []string
 		created := map[string]bool{}
 		for _, m := range schema.Modules() {
 			ms, err := m.Migrations()
@@ -85,7 +90,14 @@ func TestMigrateAdoptsThePreSplitSequence(t *testing.T) {
 					indexes = append(indexes, `DROP INDEX IF EXISTS `+c[1])
 				}
 				for _, c := range createTrigger.FindAllStringSubmatch(sql, -1) {
-					indexes = append(indexes, `DROP TRIGGER IF EXISTS `+c[1]) // a later migration may make it again
+					drop := `DROP TRIGGER IF EXISTS ` + c[1] // a later migration may make it again
+					if db.Dialect == store.Postgres {
+						drop += ` ON ` + c[2]
+					}
+					indexes = append(indexes, drop)
+				}
+				for _, c := range createFunction.FindAllStringSubmatch(sql, -1) {
+					functions = append(functions, `DROP FUNCTION IF EXISTS `+c[1])
 				}
 				for _, c := range createTable.FindAllStringSubmatch(sql, -1) {
 					drops = append(drops, `DROP TABLE IF EXISTS `+c[1])
@@ -101,7 +113,7 @@ func TestMigrateAdoptsThePreSplitSequence(t *testing.T) {
 		}
 		// Undone newest first: a table another refers to goes after it.
 		slices.Reverse(drops)
-		drops = append(append([]string{`DROP TABLE schema_versions`}, indexes...), drops...)
+		drops = append(append(append([]string{`DROP TABLE schema_versions`}, indexes...), functions...), drops...)
 		for _, q := range append(drops,
 			`CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`,
 		) {
