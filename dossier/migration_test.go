@@ -38,6 +38,33 @@ func upTo(t *testing.T, fsys fs.FS, n int) fs.FS {
 	return out
 }
 
+// migratedUpTo is a new database of engine with every module migrated,
+// package dossier only up to its migration n.
+func migratedUpTo(t *testing.T, engine string, n int) *store.DB {
+	t.Helper()
+	var cfg store.Config
+	if engine == "postgres" {
+		cfg.URL = storetest.NewPostgresDB(t)
+	} else {
+		cfg.Dir = t.TempDir()
+	}
+	db, err := store.Open(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	before := schema.Modules()
+	for i, m := range before {
+		if m.Name == "dossier" {
+			before[i].FS = upTo(t, m.FS, n)
+		}
+	}
+	if _, err := db.Migrate(t.Context(), before); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
 // TestMigrationGivesOldDossiersTokens (issue 8, finding 6): dossiers filed
 // before tracking needed a second factor get a tracking token each (their
 // reprinted forms carry it), and those an officer filed online keep their
@@ -46,26 +73,7 @@ func TestMigrationGivesOldDossiersTokens(t *testing.T) {
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
 			ctx := t.Context()
-			var cfg store.Config
-			if engine == "postgres" {
-				cfg.URL = storetest.NewPostgresDB(t)
-			} else {
-				cfg.Dir = t.TempDir()
-			}
-			db, err := store.Open(ctx, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			before := schema.Modules()
-			for i, m := range before {
-				if m.Name == "dossier" {
-					before[i].FS = upTo(t, m.FS, 2)
-				}
-			}
-			if _, err := db.Migrate(ctx, before); err != nil {
-				t.Fatal(err)
-			}
+			db := migratedUpTo(t, engine, 2)
 			w := newWorld(t, db)
 			u, err := w.units.ByCode(ctx, demo.GiaLamCode)
 			if err != nil {
@@ -125,26 +133,7 @@ func TestSearchIndexMigratesInOrder(t *testing.T) {
 
 func searchIndexMigratesInOrder(t *testing.T, engine string) {
 	ctx := t.Context()
-	var cfg store.Config
-	if engine == "postgres" {
-		cfg.URL = storetest.NewPostgresDB(t)
-	} else {
-		cfg.Dir = t.TempDir()
-	}
-	db, err := store.Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	before := schema.Modules()
-	for i, m := range before {
-		if m.Name == "dossier" {
-			before[i].FS = upTo(t, m.FS, 18)
-		}
-	}
-	if _, err := db.Migrate(ctx, before); err != nil {
-		t.Fatal(err)
-	}
+	db := migratedUpTo(t, engine, 18)
 	w := newWorld(t, db)
 	u, err := w.units.ByCode(ctx, demo.GiaLamCode)
 	if err != nil {

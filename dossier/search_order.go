@@ -145,10 +145,15 @@ func scopeTerms(units []int64, creator int64) string {
 	if len(units) > maxScopeTerms {
 		return ""
 	}
-	parts := make([]string, 0, len(units)+1)
+	return "scope : (" + strings.Join(scopeWords(units, creator), " OR ") + ")"
+}
+
+// scopeWords are the scope's words in both engines' indexes: u and a
+// unit's id, c and the creator's.
+func scopeWords(units []int64, creator int64) []string {
+	out := make([]string, 0, len(units)+1)
 	for _, id := range units {
-		parts = append(parts, "u"+strconv.FormatInt(id, 10))
+		out = append(out, "u"+strconv.FormatInt(id, 10))
 	}
-	parts = append(parts, "c"+strconv.FormatInt(creator, 10))
-	return "scope : (" + strings.Join(parts, " OR ") + ")"
+	return append(out, "c"+strconv.FormatInt(creator, 10))
 }

@@ -156,11 +156,7 @@ func pgScopeQuery(units []int64, creator int64) string {
 	if len(units) > maxScopeTerms {
 		return ""
 	}
-	parts := make([]string, 0, len(units)+1)
-	for _, id := range units {
-		parts = append(parts, "u"+strconv.FormatInt(id, 10))
-	}
-	return strings.Join(append(parts, "c"+strconv.FormatInt(creator, 10)), " | ")
+	return strings.Join(scopeWords(units, creator), " | ")
 }
 
 // searchRowsPage reads the dossiers ids that where still selects, in the
